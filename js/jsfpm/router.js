@@ -1,0 +1,119 @@
+/*
+ * jsfpm/router: routes by method and path.
+ *
+ *   var app = new Router();
+ *   app.use(function (req, ctx, next) { ...; return next(); });   // middleware
+ *   app.get('/notes/:id', function (req, ctx) { req.params.id ... });
+ *   app.get('/files/*', ...)          // req.params['*'] holds the tail
+ *   module.exports = app;             // a Router has fetch(request, ctx)
+ *
+ * Unknown path: 404.  Known path, other method: 405 with an Allow header.
+ * HEAD falls back to the GET route.  Routes match in the order added.
+ */
+'use strict';
+
+var METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+
+function escapeRe(s) {
+  return s.replace(/[.*+?^${}()|[\]\\\/]/g, '\\$&');
+}
+
+/* Compiles '/a/:id/*' into a RegExp and the list of parameter names. */
+function compile(pattern) {
+  if (typeof pattern !== 'string' || pattern.charAt(0) !== '/') {
+    throw new TypeError('route pattern must be a string starting with "/": ' + pattern);
+  }
+  var names = [];
+  var re = '';
+  var parts = pattern.split('/');
+  for (var i = 1; i < parts.length; i++) {
+    var part = parts[i];
+    if (part === '*' && i === parts.length - 1) {
+      names.push('*');
+      re += '(?:/(.*))?';
+    } else if (part.charAt(0) === ':') {
+      names.push(part.slice(1));
+      re += '/([^/]+)';
+    } else {
+      re += '/' + escapeRe(part);
+    }
+  }
+  return { re: new RegExp('^' + (re || '/') + '$'), names: names };
+}
+
+function decodeParam(s) {
+  try { return decodeURIComponent(s); } catch (e) { return s; }
+}
+
+function Router() {
+  if (!(this instanceof Router)) return new Router();
+  this._routes = [];
+  this._middleware = [];
+  var self = this;
+  /* fetch is bound so `module.exports = app` works however it is called. */
+  this.fetch = function (req, ctx) { return self.handle(req, ctx); };
+}
+
+Router.prototype.route = function (method, pattern, handler) {
+  if (typeof handler !== 'function') throw new TypeError('route handler must be a function');
+  var c = compile(pattern);
+  this._routes.push({ method: method, re: c.re, names: c.names, handler: handler });
+  return this;
+};
+
+METHODS.forEach(function (m) {
+  Router.prototype[m.toLowerCase()] = function (pattern, handler) {
+    return this.route(m, pattern, handler);
+  };
+});
+Router.prototype.all = function (pattern, handler) { return this.route('*', pattern, handler); };
+
+/* Middleware: fn(req, ctx, next) returns a Response, usually next()'s. */
+Router.prototype.use = function (fn) {
+  if (typeof fn !== 'function') throw new TypeError('middleware must be a function');
+  this._middleware.push(fn);
+  return this;
+};
+
+Router.prototype._match = function (req) {
+  var allowed = [];
+  var fallback = null;
+  for (var i = 0; i < this._routes.length; i++) {
+    var r = this._routes[i];
+    var m = r.re.exec(req.path);
+    if (!m) continue;
+    if (r.method === req.method || r.method === '*') return { route: r, match: m };
+    if (req.method === 'HEAD' && r.method === 'GET' && !fallback) fallback = { route: r, match: m };
+    if (allowed.indexOf(r.method) < 0) allowed.push(r.method);
+  }
+  if (fallback) return fallback;
+  return { allowed: allowed };
+};
+
+Router.prototype.handle = function (req, ctx) {
+  var self = this;
+  var found = this._match(req);
+  var i = 0;
+  function next() {
+    if (i < self._middleware.length) return self._middleware[i++](req, ctx, next);
+    if (found.route) {
+      var params = {};
+      for (var j = 0; j < found.route.names.length; j++) {
+        var v = found.match[j + 1];
+        params[found.route.names[j]] = v === undefined ? '' : decodeParam(v);
+      }
+      req.params = params;
+      return found.route.handler(req, ctx);
+    }
+    if (found.allowed.length > 0) {
+      if (found.allowed.indexOf('GET') >= 0 && found.allowed.indexOf('HEAD') < 0) found.allowed.push('HEAD');
+      return new Response('method not allowed\n', {
+        status: 405, headers: { Allow: found.allowed.join(', ') }
+      });
+    }
+    return new Response('not found\n', { status: 404 });
+  }
+  return next();
+};
+
+module.exports = Router;

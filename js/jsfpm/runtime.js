@@ -1,0 +1,290 @@
+/*
+ * jsfpm/runtime: Headers, Request, Response, console, and the dispatcher the
+ * worker calls for each request.  Loaded once per heap; the worker copies
+ * Headers, Request, Response and console onto the global object.
+ *
+ * `native` is given to standard-library modules only:
+ *   native.log(level, text)   write to the server log with the request id
+ *   native.now()              monotonic milliseconds
+ */
+'use strict';
+
+var hasOwn = Object.prototype.hasOwnProperty;
+
+function checkHeaderPart(what, s) {
+  s = String(s);
+  if (/[\r\n\0]/.test(s)) {
+    throw new TypeError('header ' + what + ' must not contain CR, LF or NUL: ' + JSON.stringify(s));
+  }
+  return s;
+}
+
+/* Headers: case-insensitive names; several values per name (Set-Cookie). */
+function Headers(init) {
+  this._map = {};   // lower-case name -> [values]
+  this._names = {}; // lower-case name -> name as first given
+  if (init instanceof Headers) {
+    init.forEach(function (v, k) { this.append(k, v); }, this);
+  } else if (Array.isArray(init)) {
+    for (var i = 0; i < init.length; i++) this.append(init[i][0], init[i][1]);
+  } else if (init && typeof init === 'object') {
+    for (var k in init) if (hasOwn.call(init, k)) this.append(k, init[k]);
+  }
+}
+Headers.prototype.append = function (name, value) {
+  name = checkHeaderPart('name', name);
+  var key = name.toLowerCase();
+  value = checkHeaderPart('value', value);
+  if (hasOwn.call(this._map, key)) this._map[key].push(value);
+  else { this._map[key] = [value]; this._names[key] = name; }
+};
+Headers.prototype.set = function (name, value) {
+  name = checkHeaderPart('name', name);
+  var key = name.toLowerCase();
+  this._map[key] = [checkHeaderPart('value', value)];
+  this._names[key] = name;
+};
+Headers.prototype.get = function (name) {
+  var key = String(name).toLowerCase();
+  return hasOwn.call(this._map, key) ? this._map[key].join(', ') : null;
+};
+Headers.prototype.getSetCookie = function () {
+  return hasOwn.call(this._map, 'set-cookie') ? this._map['set-cookie'].slice() : [];
+};
+Headers.prototype.has = function (name) {
+  return hasOwn.call(this._map, String(name).toLowerCase());
+};
+Headers.prototype['delete'] = function (name) {
+  var key = String(name).toLowerCase();
+  delete this._map[key];
+  delete this._names[key];
+};
+/* Calls fn(value, name) per name, in sorted order, values joined (the
+ * Fetch standard's iteration; Set-Cookie is the exception: one call each). */
+Headers.prototype.forEach = function (fn, thisArg) {
+  var keys = Object.keys(this._map).sort();
+  for (var i = 0; i < keys.length; i++) {
+    var k = keys[i];
+    if (k === 'set-cookie') {
+      for (var j = 0; j < this._map[k].length; j++) fn.call(thisArg, this._map[k][j], k, this);
+    } else {
+      fn.call(thisArg, this._map[k].join(', '), k, this);
+    }
+  }
+};
+Headers.prototype.entries = function () {
+  var out = [];
+  this.forEach(function (v, k) { out.push([k, v]); });
+  return out;
+};
+Headers.prototype.keys = function () {
+  return this.entries().map(function (e) { return e[0]; });
+};
+Headers.prototype.values = function () {
+  return this.entries().map(function (e) { return e[1]; });
+};
+/* Flat [name, value, name, value...] with the names as given, for the wire. */
+Headers.prototype._flat = function () {
+  var out = [];
+  for (var k in this._map) {
+    if (!hasOwn.call(this._map, k)) continue;
+    var vals = this._map[k], name = this._names[k];
+    for (var i = 0; i < vals.length; i++) out.push(name, vals[i]);
+  }
+  return out;
+};
+
+function decodeComponent(s) {
+  s = s.replace(/\+/g, ' ');
+  try { return decodeURIComponent(s); } catch (e) { return s; }
+}
+
+/* Parses a query string; a key given more than once maps to an array. */
+function parseQuery(qs) {
+  var out = {};
+  if (!qs) return out;
+  var parts = qs.split('&');
+  for (var i = 0; i < parts.length; i++) {
+    if (parts[i] === '') continue;
+    var eq = parts[i].indexOf('=');
+    var k = decodeComponent(eq < 0 ? parts[i] : parts[i].slice(0, eq));
+    var v = eq < 0 ? '' : decodeComponent(parts[i].slice(eq + 1));
+    if (!hasOwn.call(out, k)) out[k] = v;
+    else if (Array.isArray(out[k])) out[k].push(v);
+    else out[k] = [out[k], v];
+  }
+  return out;
+}
+
+var textDecoder = new TextDecoder();
+
+function httpError(status, message) {
+  var e = new Error(message);
+  e.status = status;
+  e.expose = true; // the message is safe to show to the client
+  return e;
+}
+
+/* Request: built by the dispatcher from what the front door received. */
+function Request(raw) {
+  this.method = raw.method;
+  this.url = raw.url;
+  this.path = raw.path;
+  this.remoteAddress = raw.remoteAddress;
+  this.params = {};
+  this._raw = raw;
+  this._headers = null;
+  this._query = null;
+  this._text = null;
+}
+Object.defineProperty(Request.prototype, 'headers', {
+  get: function () {
+    if (this._headers === null) {
+      var h = new Headers(), flat = this._raw.headers;
+      for (var i = 0; i < flat.length; i += 2) h.append(flat[i], flat[i + 1]);
+      this._headers = h;
+    }
+    return this._headers;
+  }
+});
+Object.defineProperty(Request.prototype, 'query', {
+  get: function () {
+    if (this._query === null) this._query = parseQuery(this._raw.query);
+    return this._query;
+  }
+});
+Object.defineProperty(Request.prototype, 'queryString', {
+  get: function () { return this._raw.query; }
+});
+Request.prototype.bytes = function () { return this._raw.body; };
+Request.prototype.text = function () {
+  if (this._text === null) this._text = this._raw.body ? textDecoder.decode(this._raw.body) : '';
+  return this._text;
+};
+/* Bad JSON from the client is the client's error: a 400 unless caught. */
+Request.prototype.json = function () {
+  var t = this.text();
+  try {
+    return JSON.parse(t);
+  } catch (e) {
+    throw httpError(400, 'request body is not valid JSON: ' + e.message);
+  }
+};
+
+var REDIRECT_STATUSES = { 301: 1, 302: 1, 303: 1, 307: 1, 308: 1 };
+
+function Response(body, init) {
+  init = init || {};
+  var status = init.status === undefined ? 200 : init.status;
+  if (typeof status !== 'number' || status % 1 !== 0 || status < 200 || status > 599) {
+    throw new RangeError('Response status must be an integer from 200 to 599, got ' + String(status));
+  }
+  this.status = status;
+  this.statusText = init.statusText === undefined ? '' : String(init.statusText);
+  this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+  if (body === undefined || body === null) {
+    this.body = '';
+  } else if (typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer) {
+    this.body = body;
+  } else if (typeof body === 'object' && typeof body.byteLength === 'number' && body.buffer) {
+    this.body = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  } else {
+    this.body = String(body);
+  }
+  if (typeof this.body === 'string' && !this.headers.has('content-type')) {
+    this.headers.set('Content-Type', 'text/plain;charset=UTF-8');
+  }
+}
+Object.defineProperty(Response.prototype, 'ok', {
+  get: function () { return this.status >= 200 && this.status < 300; }
+});
+Response.prototype.text = function () {
+  return typeof this.body === 'string' ? this.body : textDecoder.decode(this.body);
+};
+Response.json = function (value, init) {
+  init = init || {};
+  var headers = new Headers(init.headers);
+  if (!headers.has('content-type')) headers.set('Content-Type', 'application/json');
+  var body = JSON.stringify(value);
+  if (body === undefined) throw new TypeError('Response.json: value cannot be serialized to JSON');
+  return new Response(body, { status: init.status, statusText: init.statusText, headers: headers });
+};
+Response.redirect = function (url, status) {
+  status = status === undefined ? 302 : status;
+  if (!REDIRECT_STATUSES[status]) {
+    throw new RangeError('Response.redirect status must be 301, 302, 303, 307 or 308, got ' + status);
+  }
+  return new Response('', { status: status, headers: { Location: String(url) } });
+};
+
+function formatArgs(args) {
+  var parts = [];
+  for (var i = 0; i < args.length; i++) {
+    var a = args[i];
+    if (typeof a === 'string') parts.push(a);
+    else if (a instanceof Error) parts.push(a.stack || String(a));
+    else {
+      var s;
+      try { s = JSON.stringify(a); } catch (e) { s = undefined; }
+      parts.push(s === undefined ? String(a) : s);
+    }
+  }
+  return parts.join(' ');
+}
+
+var console = {
+  log: function () { native.log('info', formatArgs(arguments)); },
+  info: function () { native.log('info', formatArgs(arguments)); },
+  debug: function () { native.log('debug', formatArgs(arguments)); },
+  warn: function () { native.log('warn', formatArgs(arguments)); },
+  error: function () { native.log('error', formatArgs(arguments)); }
+};
+
+function describe(v) {
+  if (v === null) return 'null';
+  if (typeof v !== 'object') return typeof v === 'string' ? 'a string' : String(v);
+  var c = v.constructor && v.constructor.name;
+  return c ? 'a ' + c + ' object' : 'an object';
+}
+
+/* The per-request context: frozen, so nothing a handler does to it can
+ * reach the next request. */
+function makeCtx(raw) {
+  var deadlineAt = raw.deadlineAt;
+  var ctx = {
+    requestId: raw.requestId,
+    user: raw.user,
+    tenant: raw.tenant,
+    locale: raw.locale,
+    env: raw.env
+  };
+  Object.defineProperty(ctx, 'deadline', {
+    enumerable: true,
+    get: function () {
+      var left = deadlineAt - native.now();
+      return left > 0 ? Math.floor(left) : 0;
+    }
+  });
+  return Object.freeze(ctx);
+}
+
+/*
+ * Called by the worker for each request with the app's exports and the raw
+ * request (see worker_js.c); returns [status, flatHeaders, body].
+ */
+function dispatch(app, raw) {
+  var req = new Request(raw);
+  var res = app.fetch(req, makeCtx(raw));
+  if (!(res instanceof Response)) {
+    throw new TypeError('fetch() must return a Response, but returned ' + describe(res));
+  }
+  return [res.status, res.headers._flat(), res.body];
+}
+
+exports.Headers = Headers;
+exports.Request = Request;
+exports.Response = Response;
+exports.console = console;
+exports.dispatch = dispatch;
+exports.parseQuery = parseQuery;
+exports.httpError = httpError;

@@ -1,0 +1,373 @@
+/* config.c: the configuration file.
+ *
+ * One table, config_keys[], lists every key: section, name, type, where it
+ * lives in struct jsfpm_config, its default and a one-line description.
+ * Defaults go through the same converters as file values, so a default can
+ * never be something the file could not say.  Parsing stops at the first
+ * error, which is reported as "FILE:LINE: [section] key: problem".
+ */
+#include "autoconfig.h"
+
+#include "config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+enum config_type {
+  CT_STRING,   /* free text */
+  CT_PATH,     /* file system path, made absolute against the config file's directory */
+  CT_LISTEN,   /* unix socket path (contains '/') or host:port */
+  CT_INT,      /* decimal integer within [min, max] */
+  CT_BOOL,     /* yes/no, on/off, true/false, 1/0 */
+  CT_MODE,     /* octal permission bits */
+  CT_SIZE,     /* bytes, with optional k/m/g suffix (powers of 1024) */
+  CT_DURATION, /* stored in ms; "500ms", "30s", "2m", "1h"; a bare number means seconds */
+  CT_LOGLEVEL, /* error|warn|notice|info|debug */
+  CT_SYNC,     /* SQLite synchronous: off|normal|full|extra */
+};
+
+struct config_key {
+  const char *section;
+  const char *name;
+  enum config_type type;
+  size_t offset;       /* into struct jsfpm_config */
+  long min, max;       /* CT_INT, CT_SIZE, CT_DURATION bounds */
+  const char *def;     /* default, in file syntax; NULL = unset */
+  const char *help;    /* one line, for -T and the docs */
+};
+
+#define OFF(field) offsetof(struct jsfpm_config, field)
+
+static const struct config_key config_keys[] = {
+    {"server", "listen", CT_LISTEN, OFF(listen), 0, 0, "/run/jsfpm/jsfpm.sock",
+     "FastCGI socket: a unix socket path, or host:port"},
+    {"server", "listen.owner", CT_STRING, OFF(listen_owner), 0, 0, NULL,
+     "owner (user name) of the unix socket; unset keeps the server's user"},
+    {"server", "listen.group", CT_STRING, OFF(listen_group), 0, 0, NULL,
+     "group of the unix socket; unset keeps the server's group"},
+    {"server", "listen.mode", CT_MODE, OFF(listen_mode), 0, 0777, "0660",
+     "permission bits of the unix socket (octal)"},
+    {"server", "listen.backlog", CT_INT, OFF(listen_backlog), 1, 65535, "511",
+     "listen(2) backlog of the FastCGI and HTTP sockets"},
+    {"server", "http_listen", CT_STRING, OFF(http_listen), 0, 0, NULL,
+     "optional plain HTTP listener, host:port; unset = off"},
+    {"server", "workers", CT_INT, OFF(workers), 1, 1024, "2", "number of worker processes"},
+    {"server", "runtime_dir", CT_PATH, OFF(runtime_dir), 0, 0, "/run/jsfpm",
+     "private directory for the broker socket (created mode 0700)"},
+    {"server", "pid_file", CT_PATH, OFF(pid_file), 0, 0, NULL,
+     "file the master writes its pid to; unset = none"},
+    {"server", "error_log", CT_PATH, OFF(error_log), 0, 0, "stderr",
+     "error log file, or stderr"},
+    {"server", "log_level", CT_LOGLEVEL, OFF(log_level), 0, 0, "info",
+     "error, warn, notice, info or debug"},
+    {"server", "max_body_size", CT_SIZE, OFF(max_body_bytes), 0, LONG_MAX / 2, "8m",
+     "largest request body accepted"},
+    {"server", "max_params_size", CT_SIZE, OFF(max_params_bytes), 1024, 16L * 1024 * 1024, "64k",
+     "largest FastCGI params block (request headers) accepted"},
+    {"server", "respawn_delay", CT_DURATION, OFF(respawn_delay_ms), 0, 60000, "100ms",
+     "first back-off step before restarting a child that died; doubles per crash"},
+    {"app", "root", CT_PATH, OFF(app_root), 0, 0, "/usr/share/jsfpm/example", "app folder"},
+    {"app", "main", CT_STRING, OFF(app_main), 0, 0, "main.js",
+     "main module, relative to root; it exports fetch(request, ctx)"},
+    {"app", "request_timeout", CT_DURATION, OFF(request_timeout_ms), 1, 3600000, "30s",
+     "JavaScript execution time limit per request (504 when exceeded)"},
+    {"app", "dev", CT_BOOL, OFF(dev), 0, 0, "no", "yes: stack traces in 500 responses"},
+    {"database", "path", CT_PATH, OFF(db_path), 0, 0, "/var/lib/jsfpm/app.db", "SQLite database file"},
+    {"database", "synchronous", CT_SYNC, OFF(db_synchronous), 0, 0, "full",
+     "SQLite synchronous: off, normal, full or extra"},
+    {"database", "busy_timeout", CT_DURATION, OFF(db_busy_timeout_ms), 1, 3600000, "10s",
+     "how long a database call may wait for the broker"},
+};
+#define NKEYS (sizeof config_keys / sizeof config_keys[0])
+
+struct parse_state {
+  struct jsfpm_config *cfg;
+  char *base_dir;        /* directory of the config file, for relative paths */
+  char *error;           /* first error, without the file:line prefix */
+  bool seen[NKEYS];      /* duplicate keys are errors */
+};
+
+static char *xstrdup(const char *s) {
+  char *d = strdup(s);
+  if (d == NULL) {
+    fputs("jsfpm: out of memory\n", stderr);
+    abort();
+  }
+  return d;
+}
+
+static char *make_absolute(const char *base_dir, const char *path) {
+  if (path[0] == '/' || base_dir == NULL) return xstrdup(path);
+  char *out;
+  if (asprintf(&out, "%s/%s", base_dir, path) < 0) return xstrdup(path);
+  return out;
+}
+
+static int parse_long(const char *s, long *out, char **end) {
+  errno = 0;
+  long v = strtol(s, end, 10);
+  if (errno != 0 || *end == s) return -1;
+  *out = v;
+  return 0;
+}
+
+/* Converts VALUE for key K into the config; returns NULL or a static reason. */
+static const char *convert(const struct config_key *k, const char *value,
+                           struct jsfpm_config *cfg, const char *base_dir, char *reason,
+                           size_t reason_len) {
+  void *field = (char *)cfg + k->offset;
+  char *end;
+  long n;
+  switch (k->type) {
+  case CT_STRING:
+  case CT_PATH:
+  case CT_LISTEN: {
+    if (value[0] == '\0') return "must not be empty";
+    char **slot = field;
+    free(*slot);
+    bool is_path = k->type == CT_PATH || (k->type == CT_LISTEN && strchr(value, '/'));
+    if (k->type == CT_PATH && strcmp(value, "stderr") == 0) is_path = false;
+    *slot = is_path ? make_absolute(base_dir, value) : xstrdup(value);
+    if (k->type == CT_LISTEN && !is_path && strrchr(value, ':') == NULL)
+      return "expected a unix socket path or host:port";
+    return NULL;
+  }
+  case CT_INT:
+    if (parse_long(value, &n, &end) < 0 || *end != '\0') return "expected an integer";
+    if (n < k->min || n > k->max) {
+      snprintf(reason, reason_len, "must be between %ld and %ld", k->min, k->max);
+      return reason;
+    }
+    *(int *)field = (int)n;
+    return NULL;
+  case CT_BOOL: {
+    static const char *const yes[] = {"yes", "on", "true", "1"};
+    static const char *const no[] = {"no", "off", "false", "0"};
+    for (size_t i = 0; i < 4; i++) {
+      if (strcmp(value, yes[i]) == 0) return *(int *)field = 1, NULL;
+      if (strcmp(value, no[i]) == 0) return *(int *)field = 0, NULL;
+    }
+    return "expected yes or no";
+  }
+  case CT_MODE:
+    errno = 0;
+    n = strtol(value, &end, 8);
+    if (errno != 0 || end == value || *end != '\0' || n < 0 || n > k->max)
+      return "expected octal permission bits such as 0660";
+    *(int *)field = (int)n;
+    return NULL;
+  case CT_SIZE: {
+    if (parse_long(value, &n, &end) < 0 || n < 0) return "expected a size such as 512k or 8m";
+    long mult = 1;
+    if (*end == 'k' || *end == 'K') mult = 1024, end++;
+    else if (*end == 'm' || *end == 'M') mult = 1024L * 1024, end++;
+    else if (*end == 'g' || *end == 'G') mult = 1024L * 1024 * 1024, end++;
+    if (*end != '\0') return "expected a size such as 512k or 8m";
+    if (n > k->max / mult || n * mult < k->min) {
+      snprintf(reason, reason_len, "must be between %ld and %ld bytes", k->min, k->max);
+      return reason;
+    }
+    *(long *)field = n * mult;
+    return NULL;
+  }
+  case CT_DURATION: {
+    if (parse_long(value, &n, &end) < 0 || n < 0)
+      return "expected a duration such as 500ms, 30s or 5m";
+    long mult;
+    if (strcmp(end, "ms") == 0) mult = 1;
+    else if (strcmp(end, "s") == 0 || *end == '\0') mult = 1000;
+    else if (strcmp(end, "m") == 0) mult = 60000;
+    else if (strcmp(end, "h") == 0) mult = 3600000;
+    else return "expected a duration such as 500ms, 30s or 5m";
+    if (n > k->max / mult || n * mult < k->min) {
+      snprintf(reason, reason_len, "must be between %ldms and %ldms", k->min, k->max);
+      return reason;
+    }
+    *(int *)field = (int)(n * mult);
+    return NULL;
+  }
+  case CT_LOGLEVEL: {
+    int lvl = log_level_parse(value);
+    if (lvl < 0) return "expected error, warn, notice, info or debug";
+    *(int *)field = lvl;
+    return NULL;
+  }
+  case CT_SYNC: {
+    static const char *const names[] = {"off", "normal", "full", "extra"};
+    for (int i = 0; i < 4; i++)
+      if (strcmp(value, names[i]) == 0) return *(int *)field = i, NULL;
+    return "expected off, normal, full or extra";
+  }
+  }
+  return "internal error: unknown key type";
+}
+
+static int add_env(struct jsfpm_config *cfg, const char *name, const char *value) {
+  for (size_t i = 0; i < cfg->nenv; i++)
+    if (strcmp(cfg->env[i].name, name) == 0) return -1;
+  struct config_env *grown = realloc(cfg->env, (cfg->nenv + 1) * sizeof *grown);
+  if (grown == NULL) abort();
+  cfg->env = grown;
+  cfg->env[cfg->nenv].name = xstrdup(name);
+  cfg->env[cfg->nenv].value = xstrdup(value);
+  cfg->nenv++;
+  return 0;
+}
+
+static int on_ini_entry(void *user, const char *section, const char *name, const char *value) {
+  struct parse_state *st = user;
+  char reason[128];
+  if (strcmp(section, "env") == 0) {
+    if (add_env(st->cfg, name, value) < 0) {
+      if (asprintf(&st->error, "[env] %s: set twice", name) < 0) st->error = NULL;
+      return 0;
+    }
+    return 1;
+  }
+  for (size_t i = 0; i < NKEYS; i++) {
+    const struct config_key *k = &config_keys[i];
+    if (strcmp(k->section, section) != 0 || strcmp(k->name, name) != 0) continue;
+    const char *why = st->seen[i] ? "set twice"
+                                  : convert(k, value, st->cfg, st->base_dir, reason, sizeof reason);
+    st->seen[i] = true;
+    if (why == NULL) return 1;
+    if (asprintf(&st->error, "[%s] %s: bad value '%s': %s", section, name, value, why) < 0)
+      st->error = NULL;
+    return 0;
+  }
+  bool known_section = false;
+  for (size_t i = 0; i < NKEYS; i++) known_section |= strcmp(config_keys[i].section, section) == 0;
+  if (!known_section) {
+    if (section[0] == '\0') {
+      if (asprintf(&st->error, "%s: key outside of any section ([server], [app], [database], [env])", name) < 0)
+        st->error = NULL;
+    } else if (asprintf(&st->error, "[%s]: unknown section", section) < 0) {
+      st->error = NULL;
+    }
+  } else if (asprintf(&st->error, "[%s] %s: unknown key", section, name) < 0) {
+    st->error = NULL;
+  }
+  return 0;
+}
+
+static void set_defaults(struct jsfpm_config *cfg) {
+  char reason[128];
+  for (size_t i = 0; i < NKEYS; i++) {
+    const struct config_key *k = &config_keys[i];
+    if (k->def == NULL) continue;
+    const char *why = convert(k, k->def, cfg, NULL, reason, sizeof reason);
+    if (why != NULL) { /* a bad default is a programming error */
+      fprintf(stderr, "jsfpm: default for [%s] %s is invalid: %s\n", k->section, k->name, why);
+      abort();
+    }
+  }
+}
+
+int config_load(struct jsfpm_config *cfg, const char *path, char *err, size_t errlen) {
+  memset(cfg, 0, sizeof *cfg);
+  set_defaults(cfg);
+  cfg->file = xstrdup(path);
+
+  struct parse_state st = {.cfg = cfg};
+  const char *slash = strrchr(path, '/');
+  if (slash == NULL) st.base_dir = realpath(".", NULL);
+  else {
+    char *dir = strndup(path, (size_t)(slash - path) + (slash == path));
+    st.base_dir = dir ? realpath(dir, NULL) : NULL;
+    if (st.base_dir == NULL) st.base_dir = dir, dir = NULL;
+    free(dir);
+  }
+
+  /* Multi-line continuation would make an indented typo silently part of
+   * the previous value; one key per line is what operators expect. */
+  ini_allow_multiline = false;
+  ini_stop_on_first_error = true;
+  int line = ini_parse(path, on_ini_entry, &st);
+  free(st.base_dir);
+  if (line == -1) {
+    snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    return -1;
+  }
+  if (line == -2) {
+    snprintf(err, errlen, "%s: out of memory while parsing", path);
+    return -1;
+  }
+  if (line > 0) {
+    snprintf(err, errlen, "%s:%d: %s", path, line,
+             st.error ? st.error : "syntax error (expected [section] or key = value)");
+    free(st.error);
+    return -1;
+  }
+  return 0;
+}
+
+void config_free(struct jsfpm_config *cfg) {
+  for (size_t i = 0; i < NKEYS; i++) {
+    enum config_type t = config_keys[i].type;
+    if (t == CT_STRING || t == CT_PATH || t == CT_LISTEN) {
+      char **slot = (char **)((char *)cfg + config_keys[i].offset);
+      free(*slot);
+      *slot = NULL;
+    }
+  }
+  for (size_t i = 0; i < cfg->nenv; i++) {
+    free(cfg->env[i].name);
+    free(cfg->env[i].value);
+  }
+  free(cfg->env);
+  free(cfg->file);
+  memset(cfg, 0, sizeof *cfg);
+}
+
+static void print_value(const struct config_key *k, const struct jsfpm_config *cfg, FILE *out) {
+  const void *field = (const char *)cfg + k->offset;
+  static const char *const sync_names[] = {"off", "normal", "full", "extra"};
+  switch (k->type) {
+  case CT_STRING:
+  case CT_PATH:
+  case CT_LISTEN: {
+    const char *s = *(char *const *)field;
+    fputs(s ? s : "", out);
+    break;
+  }
+  case CT_INT: fprintf(out, "%d", *(const int *)field); break;
+  case CT_BOOL: fputs(*(const int *)field ? "yes" : "no", out); break;
+  case CT_MODE: fprintf(out, "0%03o", *(const int *)field); break;
+  case CT_SIZE: fprintf(out, "%ld", *(const long *)field); break;
+  case CT_DURATION: fprintf(out, "%dms", *(const int *)field); break;
+  case CT_LOGLEVEL: fputs(log_level_name((enum log_level) * (const int *)field), out); break;
+  case CT_SYNC: fputs(sync_names[*(const int *)field & 3], out); break;
+  }
+}
+
+void config_print(const struct jsfpm_config *cfg, FILE *out) {
+  fprintf(out, "; effective configuration from %s\n", cfg->file ? cfg->file : "(defaults)");
+  const char *section = "";
+  for (size_t i = 0; i < NKEYS; i++) {
+    const struct config_key *k = &config_keys[i];
+    if (strcmp(section, k->section) != 0) {
+      section = k->section;
+      fprintf(out, "\n[%s]\n", section);
+    }
+    const char *const *s = (const char *const *)((const char *)cfg + k->offset);
+    bool unset = (k->type == CT_STRING || k->type == CT_PATH || k->type == CT_LISTEN) && *s == NULL;
+    fprintf(out, "%s%s = ", unset ? ";" : "", k->name);
+    print_value(k, cfg, out);
+    fprintf(out, "%*s; %s\n", 1, "", k->help);
+  }
+  if (cfg->nenv > 0) fputs("\n[env]\n", out);
+  for (size_t i = 0; i < cfg->nenv; i++)
+    fprintf(out, "%s = %s\n", cfg->env[i].name, cfg->env[i].value);
+}
+
+void config_print_keys(FILE *out) {
+  for (size_t i = 0; i < NKEYS; i++)
+    fprintf(out, "%s.%s\n", config_keys[i].section, config_keys[i].name);
+}

@@ -1,0 +1,20 @@
+/* duk_config.h: jsfpm's Duktape configuration.
+ *
+ * We compile Debian's amalgamated duktape.c ourselves so that options the
+ * shared libduktape lacks can be turned on.  This wrapper takes the shipped
+ * configuration as the base and changes only what jsfpm needs; the build
+ * puts this directory ahead of the shipped header on the include path.
+ */
+#ifndef JSFPM_DUK_CONFIG_H
+#define JSFPM_DUK_CONFIG_H
+
+#include JSFPM_DUK_SHIPPED_CONFIG
+
+/* Execution time limit: Duktape calls jsfpm_duk_exec_timeout() from its
+ * bytecode interrupt counter; a non-zero return throws a RangeError that the
+ * script cannot catch forever (it is re-raised at each check). */
+#define DUK_USE_INTERRUPT_COUNTER
+#define DUK_USE_EXEC_TIMEOUT_CHECK(udata) jsfpm_duk_exec_timeout(udata)
+extern int jsfpm_duk_exec_timeout(void *udata);
+
+#endif

@@ -1,0 +1,123 @@
+/* log.c: the error log.
+ *
+ * Every line is formatted into one buffer and written with a single write(2)
+ * on an O_APPEND descriptor, so lines from concurrent processes sharing the
+ * file never interleave mid-line.  No stdio buffering: a crash loses nothing
+ * that was logged.
+ */
+#include "autoconfig.h"
+
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+static int log_fd = STDERR_FILENO;
+static char *log_path;             /* NULL when logging to stderr */
+static enum log_level log_threshold = LOG_LVL_INFO;
+static const char *log_role = "master";
+
+static const char *const level_names[] = {"error", "warn", "notice", "info", "debug"};
+
+int log_level_parse(const char *name) {
+  for (size_t i = 0; i < sizeof level_names / sizeof level_names[0]; i++)
+    if (strcmp(name, level_names[i]) == 0) return (int)i;
+  return -1;
+}
+
+const char *log_level_name(enum log_level level) {
+  return level <= LOG_LVL_DEBUG ? level_names[level] : "?";
+}
+
+int log_enabled(enum log_level level) { return level <= log_threshold; }
+
+void log_set_role(const char *role) { log_role = role; }
+
+static int open_append(const char *path) {
+  return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+}
+
+int log_open(const char *path, enum log_level level) {
+  log_threshold = level;
+  if (path == NULL || strcmp(path, "stderr") == 0) {
+    log_close();
+    return 0;
+  }
+  int fd = open_append(path);
+  if (fd < 0) return -1;
+  char *copy = strdup(path);
+  if (copy == NULL) {
+    close(fd);
+    errno = ENOMEM;
+    return -1;
+  }
+  log_close();
+  log_fd = fd;
+  log_path = copy;
+  return 0;
+}
+
+int log_reopen(void) {
+  if (log_path == NULL) return 0;
+  int fd = open_append(log_path);
+  if (fd < 0) return -1;
+  /* dup2 keeps the descriptor number, so a child forked earlier that shares
+   * it is not affected, and there is no moment without a log fd. */
+  if (dup2(fd, log_fd) < 0) {
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return -1;
+  }
+  close(fd);
+  return 0;
+}
+
+void log_close(void) {
+  if (log_path != NULL) {
+    close(log_fd);
+    free(log_path);
+    log_path = NULL;
+  }
+  log_fd = STDERR_FILENO;
+}
+
+void log_vmsg(enum log_level level, const char *fmt, va_list ap) {
+  if (!log_enabled(level)) return;
+  char line[4096];
+  struct timeval tv;
+  struct tm tm;
+  gettimeofday(&tv, NULL);
+  localtime_r(&tv.tv_sec, &tm);
+  int n = (int)strftime(line, sizeof line, "%Y-%m-%d %H:%M:%S", &tm);
+  n += snprintf(line + n, sizeof line - (size_t)n, ".%03ld [%s] %s[%ld]: ",
+                (long)(tv.tv_usec / 1000), level_names[level], log_role, (long)getpid());
+  if (n < (int)sizeof line) {
+    int m = vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+    if (m < 0) m = 0;
+    n += m;
+  }
+  if (n > (int)sizeof line - 2) { /* truncated: say so rather than cut silently */
+    n = (int)sizeof line - 5;
+    memcpy(line + n, "...", 3);
+    n += 3;
+  }
+  line[n++] = '\n';
+  /* One write per line; a short write on a full disk is not retried because
+   * there is nowhere better to report it. */
+  ssize_t unused = write(log_fd, line, (size_t)n);
+  (void)unused;
+}
+
+void log_msg(enum log_level level, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  log_vmsg(level, fmt, ap);
+  va_end(ap);
+}

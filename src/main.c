@@ -1,0 +1,80 @@
+/* main.c: command line of the jsfpm binary. */
+#include "autoconfig.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "master.h"
+
+#define DEFAULT_CONFIG "/etc/jsfpm/jsfpm.conf"
+
+static void usage(FILE *out) {
+  fprintf(out,
+          "Usage: jsfpm [-c FILE] [-t | -T] [-F]\n"
+          "A pre-fork application server for JavaScript with a SQLite broker.\n"
+          "\n"
+          "  -c, --config FILE   configuration file (default " DEFAULT_CONFIG ")\n"
+          "  -t, --test          check the configuration and exit\n"
+          "  -T, --test-print    check the configuration, print the effective one and exit\n"
+          "  -F, --foreground    run in the foreground (always the case; accepted for\n"
+          "                      php-fpm compatibility)\n"
+          "      --list-keys     print every configuration key (section.key) and exit\n"
+          "  -h, --help          show this help\n"
+          "  -v, --version       show the version\n"
+          "\n"
+          "Signals to the master: TERM/INT fast stop, QUIT graceful stop, USR1 reopen logs.\n");
+}
+
+int main(int argc, char **argv) {
+  static const struct option longopts[] = {
+      {"config", required_argument, NULL, 'c'}, {"test", no_argument, NULL, 't'},
+      {"test-print", no_argument, NULL, 'T'},   {"foreground", no_argument, NULL, 'F'},
+      {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'v'},
+      {"list-keys", no_argument, NULL, 'K'},    {NULL, 0, NULL, 0}};
+  const char *config_path = DEFAULT_CONFIG;
+  int test = 0, print = 0;
+  int opt;
+  while ((opt = getopt_long(argc, argv, "c:tTFhv", longopts, NULL)) != -1) {
+    switch (opt) {
+    case 'c': config_path = optarg; break;
+    case 't': test = 1; break;
+    case 'T': test = print = 1; break;
+    case 'F': break;
+    case 'h': usage(stdout); return 0;
+    case 'v': printf("jsfpm %s\n", JSFPM_VERSION); return 0;
+    case 'K': config_print_keys(stdout); return 0;
+    default: usage(stderr); return 2;
+    }
+  }
+  if (optind < argc) {
+    fprintf(stderr, "jsfpm: unexpected argument '%s'\n", argv[optind]);
+    usage(stderr);
+    return 2;
+  }
+
+  struct jsfpm_config cfg;
+  char err[1024];
+  if (config_load(&cfg, config_path, err, sizeof err) < 0) {
+    fprintf(stderr, "jsfpm: %s\n", err);
+    config_free(&cfg);
+    return 1;
+  }
+  if (test) {
+    if (print) config_print(&cfg, stdout);
+    fprintf(stderr, "jsfpm: configuration file %s test is successful\n", config_path);
+    config_free(&cfg);
+    return 0;
+  }
+  if (log_open(cfg.error_log, (enum log_level)cfg.log_level) < 0) {
+    fprintf(stderr, "jsfpm: error_log %s: %m\n", cfg.error_log);
+    config_free(&cfg);
+    return 1;
+  }
+  int rc = master_run(&cfg);
+  log_close();
+  return rc;
+}

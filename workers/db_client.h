@@ -1,0 +1,26 @@
+/* db_client.h: a worker's blocking connection to the broker.
+ *
+ * JavaScript is synchronous, so a DB call blocks the worker until the
+ * broker's reply (matched by request id) arrives or the timeout passes.
+ * The connection is opened lazily and reopened after a broker restart.
+ */
+#ifndef JSFPM_DB_CLIENT_H
+#define JSFPM_DB_CLIENT_H
+
+#include <jansson.h>
+
+struct db_client;
+
+struct db_client *db_client_new(const char *socket_path);
+void db_client_free(struct db_client *c);
+
+/* Sends REQ (an object; "id" is set by the client, the caller's reference is
+ * not stolen) and waits up to TIMEOUT_MS for the reply.  Returns the reply
+ * object (new reference; it may carry "ok":false with a SQLite error), or NULL
+ * with ERR set when the broker could not be reached, the connection broke
+ * mid-call, or the timeout passed; the connection is then closed so the next
+ * call reconnects. */
+json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *err,
+                       size_t errlen);
+
+#endif

@@ -1,0 +1,451 @@
+/* worker.c: a worker process.
+ *
+ * One libevent loop serves the FastCGI door (our own accept, one connection
+ * per wake-up, so an idle worker takes new connections and a busy one leaves
+ * them to its siblings) and the optional HTTP door (evhttp).  Requests run
+ * to completion one at a time in the single Duktape heap: the loop is not
+ * re-entered while JavaScript runs, so nothing here needs locking.
+ *
+ * Stopping: SIGTERM ends the loop at once (the master's fast stop); SIGQUIT
+ * stops accepting, lets the current request finish and closes idle
+ * connections (graceful stop).
+ */
+#include "autoconfig.h"
+
+#include "worker.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "db_client.h"
+#include "fcgi.h"
+#include "log.h"
+#include "worker_js.h"
+
+struct worker {
+  const struct jsfpm_config *cfg;
+  struct event_base *base;
+  struct js_runtime *js;
+  struct db_client *db;
+  int fcgi_fd;
+  struct event *accept_ev;
+  struct evhttp *http;
+  struct event *term_ev, *quit_ev, *usr1_ev;
+  struct fcgi_limits limits;
+  struct fcgi_conn_state *conns; /* open FastCGI connections, for graceful stop */
+  bool quitting;
+  unsigned long requests;        /* requests served by this worker */
+};
+
+/* One accepted FastCGI connection. */
+struct fcgi_conn_state {
+  struct worker *w;
+  struct bufferevent *bev;
+  struct fcgi_conn *parser;
+  bool close_after_write;        /* no keep-conn, or a protocol error */
+  bool busy;                     /* a request has begun and not been answered */
+  struct fcgi_conn_state *prev, *next;
+};
+
+/* ---- FastCGI door ---------------------------------------------------- */
+
+static void conn_free(struct fcgi_conn_state *c) {
+  struct worker *w = c->w;
+  if (c->prev) c->prev->next = c->next;
+  else w->conns = c->next;
+  if (c->next) c->next->prev = c->prev;
+  bufferevent_free(c->bev);
+  fcgi_conn_free(c->parser);
+  free(c);
+}
+
+/* CGI-style header names from HTTP_* params: HTTP_X_FORWARDED_FOR ->
+ * x-forwarded-for.  Written into BUF (at least NAME_LEN bytes). */
+static size_t header_name_from_param(const char *param, size_t len, char *buf) {
+  for (size_t i = 0; i < len; i++) buf[i] = param[i] == '_' ? '-' : (char)tolower((unsigned char)param[i]);
+  buf[len] = '\0';
+  return len;
+}
+
+static void fcgi_append_head(struct evbuffer *head, const struct js_response *res) {
+  evbuffer_add_printf(head, "Status: %d %s\r\n", res->status, js_status_reason(res->status));
+  for (size_t i = 0; i < res->nheaders; i++) {
+    evbuffer_add(head, res->headers[i].name, res->headers[i].name_len);
+    evbuffer_add(head, ": ", 2);
+    evbuffer_add(head, res->headers[i].value, res->headers[i].value_len);
+    evbuffer_add(head, "\r\n", 2);
+  }
+  if (res->request_id) evbuffer_add_printf(head, "X-Request-Id: %s\r\n", res->request_id);
+  evbuffer_add_printf(head, "Content-Length: %zu\r\n\r\n", res->body_len);
+}
+
+static void fcgi_serve(struct fcgi_conn_state *c, struct fcgi_request *fr) {
+  struct worker *w = c->w;
+  /* Headers: every HTTP_* param plus the two CGI promotes out of HTTP_. */
+  struct js_header *headers = calloc(fr->nparams + 2, sizeof *headers);
+  size_t names_cap = 1;
+  for (size_t i = 0; i < fr->nparams; i++) names_cap += fr->params[i].name_len + 1;
+  char *names = malloc(names_cap);
+  if (headers == NULL || names == NULL) {
+    log_error("out of memory building a request");
+    free(headers);
+    free(names);
+    c->close_after_write = true;
+    return;
+  }
+  struct js_request req = {.method = "GET", .uri = "/", .path = NULL, .query = "", .scheme = "http",
+                           .remote_addr = "", .body = fr->body, .body_len = fr->body_len};
+  const char *document_uri = NULL, *script_name = NULL, *path_info = NULL;
+  size_t n = 0, names_used = 0;
+  for (size_t i = 0; i < fr->nparams; i++) {
+    const struct fcgi_param *p = &fr->params[i];
+    const char *name = p->name;
+    if (strncmp(name, "HTTP_", 5) == 0 && p->name_len > 5) {
+      char *dst = names + names_used;
+      headers[n].name = dst;
+      headers[n].name_len = header_name_from_param(name + 5, p->name_len - 5, dst);
+      names_used += p->name_len - 5 + 1;
+      headers[n].value = p->value;
+      headers[n].value_len = p->value_len;
+      if (strcmp(dst, "host") == 0) req.host = p->value;
+      n++;
+    } else if (strcmp(name, "CONTENT_TYPE") == 0 && p->value_len > 0) {
+      headers[n++] = (struct js_header){"content-type", 12, p->value, p->value_len};
+    } else if (strcmp(name, "CONTENT_LENGTH") == 0 && p->value_len > 0) {
+      headers[n++] = (struct js_header){"content-length", 14, p->value, p->value_len};
+    } else if (strcmp(name, "REQUEST_METHOD") == 0) req.method = p->value;
+    else if (strcmp(name, "REQUEST_URI") == 0) req.uri = p->value;
+    else if (strcmp(name, "QUERY_STRING") == 0) req.query = p->value;
+    else if (strcmp(name, "DOCUMENT_URI") == 0) document_uri = p->value;
+    else if (strcmp(name, "SCRIPT_NAME") == 0) script_name = p->value;
+    else if (strcmp(name, "PATH_INFO") == 0) path_info = p->value;
+    else if (strcmp(name, "REMOTE_ADDR") == 0) req.remote_addr = p->value;
+    else if (strcmp(name, "REMOTE_USER") == 0 && p->value_len > 0) req.remote_user = p->value;
+    else if (strcmp(name, "HTTPS") == 0 && strcmp(p->value, "on") == 0) req.scheme = "https";
+    else if (strcmp(name, "SERVER_NAME") == 0 && req.host == NULL) req.host = p->value;
+  }
+  req.headers = headers;
+  req.nheaders = n;
+  /* nginx's $document_uri is the (possibly rewritten) path the location
+   * matched: what an app behind a prefix location routes on. */
+  char *joined = NULL;
+  if (document_uri && *document_uri) req.path = document_uri;
+  else if (script_name && path_info && asprintf(&joined, "%s%s", script_name, path_info) >= 0)
+    req.path = joined;
+  else req.path = NULL; /* js derives it from the uri */
+
+  struct js_response res;
+  js_handle(w->js, &req, &res);
+  w->requests++;
+
+  struct evbuffer *out = bufferevent_get_output(c->bev);
+  struct evbuffer *head = evbuffer_new();
+  if (head == NULL) {
+    c->close_after_write = true;
+  } else {
+    fcgi_append_head(head, &res);
+    /* Header block and body go in as few STDOUT records as fit. */
+    size_t head_len = evbuffer_get_length(head);
+    if (head_len + res.body_len <= FCGI_MAX_CONTENT) {
+      evbuffer_add(head, res.body, res.body_len);
+      fcgi_write_stdout(out, fr->id, evbuffer_pullup(head, -1), evbuffer_get_length(head));
+    } else {
+      fcgi_write_stdout(out, fr->id, evbuffer_pullup(head, -1), head_len);
+      fcgi_write_stdout(out, fr->id, res.body, res.body_len);
+    }
+    evbuffer_free(head);
+  }
+  fcgi_write_end(out, fr->id, 0, FCGI_REQUEST_COMPLETE);
+  if (!fr->keep_conn) c->close_after_write = true;
+  free(joined);
+  free(names);
+  free(headers);
+}
+
+static void conn_process_input(struct fcgi_conn_state *c) {
+  struct evbuffer *in = bufferevent_get_input(c->bev);
+  struct evbuffer *out = bufferevent_get_output(c->bev);
+  while (evbuffer_get_length(in) > 0 && !c->close_after_write) {
+    struct evbuffer_iovec vec;
+    if (evbuffer_peek(in, -1, NULL, &vec, 1) < 1) break;
+    struct fcgi_event ev;
+    size_t used = fcgi_conn_feed(c->parser, vec.iov_base, vec.iov_len, out, &ev);
+    evbuffer_drain(in, used);
+    switch (ev.type) {
+    case FCGI_EV_REQUEST:
+      c->busy = false;
+      fcgi_serve(c, ev.request);
+      fcgi_request_free(ev.request);
+      break;
+    case FCGI_EV_ERROR:
+      log_warn("FastCGI protocol error, closing the connection: %s", ev.error);
+      c->close_after_write = true;
+      break;
+    case FCGI_EV_ABORT:
+      c->busy = false;
+      fcgi_write_end(out, ev.request_id, 0, FCGI_REQUEST_COMPLETE);
+      break;
+    case FCGI_EV_NONE:
+      c->busy = used > 0 || c->busy;
+      break;
+    case FCGI_EV_GET_VALUES:
+    case FCGI_EV_REPLY:
+      break;
+    }
+  }
+  if (c->close_after_write) {
+    bufferevent_disable(c->bev, EV_READ);
+    if (evbuffer_get_length(out) == 0) conn_free(c);
+  }
+}
+
+static void on_conn_read(struct bufferevent *bev, void *arg) {
+  (void)bev;
+  conn_process_input(arg);
+}
+
+static void on_conn_write(struct bufferevent *bev, void *arg) {
+  struct fcgi_conn_state *c = arg;
+  if (c->close_after_write && evbuffer_get_length(bufferevent_get_output(bev)) == 0) conn_free(c);
+  else if (c->w->quitting && !c->busy && evbuffer_get_length(bufferevent_get_input(bev)) == 0)
+    conn_free(c);
+}
+
+static void on_conn_event(struct bufferevent *bev, short what, void *arg) {
+  (void)bev;
+  struct fcgi_conn_state *c = arg;
+  if (what & BEV_EVENT_ERROR) log_debug("FastCGI connection error: %s", strerror(errno));
+  conn_free(c);
+}
+
+static void on_fcgi_accept(evutil_socket_t fd, short what, void *arg) {
+  (void)what;
+  struct worker *w = arg;
+  int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (cfd < 0) {
+    /* EAGAIN: a sibling took it.  EMFILE and friends: log, keep serving. */
+    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
+      log_error("accept: %s", strerror(errno));
+    return;
+  }
+  struct fcgi_conn_state *c = calloc(1, sizeof *c);
+  if (c == NULL) {
+    close(cfd);
+    return;
+  }
+  c->w = w;
+  c->parser = fcgi_conn_new(&w->limits);
+  c->bev = bufferevent_socket_new(w->base, cfd, BEV_OPT_CLOSE_ON_FREE);
+  if (c->parser == NULL || c->bev == NULL) {
+    if (c->bev) bufferevent_free(c->bev);
+    else close(cfd);
+    fcgi_conn_free(c->parser);
+    free(c);
+    log_error("out of memory accepting a connection");
+    return;
+  }
+  c->next = w->conns;
+  if (w->conns) w->conns->prev = c;
+  w->conns = c;
+  bufferevent_setcb(c->bev, on_conn_read, on_conn_write, on_conn_event, c);
+  bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
+/* ---- HTTP door --------------------------------------------------------- */
+
+static void on_http_request(struct evhttp_request *hreq, void *arg) {
+  struct worker *w = arg;
+  const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(hreq);
+  const char *raw_uri = evhttp_request_get_uri(hreq);
+  static const char *const methods[] = {"GET", "POST", "HEAD", "PUT", "DELETE",
+                                        "OPTIONS", "TRACE", "CONNECT", "PATCH"};
+  enum evhttp_cmd_type cmd = evhttp_request_get_command(hreq);
+  const char *method = "GET";
+  for (int i = 0; i < 9; i++)
+    if ((int)cmd == (1 << i)) method = methods[i];
+
+  struct evkeyvalq *in_headers = evhttp_request_get_input_headers(hreq);
+  size_t nh = 0;
+  for (struct evkeyval *kv = in_headers->tqh_first; kv; kv = kv->next.tqe_next) nh++;
+  struct js_header *headers = calloc(nh + 1, sizeof *headers);
+  size_t names_cap = 0;
+  for (struct evkeyval *kv = in_headers->tqh_first; kv; kv = kv->next.tqe_next)
+    names_cap += strlen(kv->key) + 1;
+  char *names = malloc(names_cap + 1);
+  struct evbuffer *body_buf = evhttp_request_get_input_buffer(hreq);
+  size_t body_len = evbuffer_get_length(body_buf);
+  const uint8_t *body = body_len ? evbuffer_pullup(body_buf, -1) : (const uint8_t *)"";
+  if (headers == NULL || names == NULL || (body_len && body == NULL)) {
+    free(headers);
+    free(names);
+    evhttp_send_error(hreq, 500, "Internal Server Error");
+    return;
+  }
+  size_t n = 0, used = 0;
+  const char *host = NULL;
+  for (struct evkeyval *kv = in_headers->tqh_first; kv; kv = kv->next.tqe_next, n++) {
+    size_t len = strlen(kv->key);
+    for (size_t i = 0; i <= len; i++) names[used + i] = (char)tolower((unsigned char)kv->key[i]);
+    headers[n] = (struct js_header){names + used, len, kv->value, strlen(kv->value)};
+    if (strcmp(names + used, "host") == 0) host = kv->value;
+    used += len + 1;
+  }
+  char addr[INET6_ADDRSTRLEN] = "";
+  struct evhttp_connection *conn = evhttp_request_get_connection(hreq);
+  char *peer = NULL;
+  ev_uint16_t port;
+  if (conn) evhttp_connection_get_peer(conn, &peer, &port);
+  if (peer) snprintf(addr, sizeof addr, "%s", peer);
+  const char *q = evhttp_uri_get_query(uri);
+  const char *path = evhttp_uri_get_path(uri);
+  char *decoded_path = path ? evhttp_uridecode(path, 0, NULL) : NULL;
+
+  struct js_request req = {.method = method, .uri = raw_uri, .path = decoded_path,
+                           .query = q ? q : "", .scheme = "http", .host = host,
+                           .remote_addr = addr, .headers = headers, .nheaders = n,
+                           .body = body, .body_len = body_len};
+  struct js_response res;
+  js_handle(w->js, &req, &res);
+  w->requests++;
+
+  struct evkeyvalq *out_headers = evhttp_request_get_output_headers(hreq);
+  for (size_t i = 0; i < res.nheaders; i++) {
+    /* evhttp wants NUL-terminated strings; response headers were checked
+     * for CR/LF by the runtime, and are NUL-terminated there. */
+    evhttp_add_header(out_headers, res.headers[i].name, res.headers[i].value);
+  }
+  if (res.request_id) evhttp_add_header(out_headers, "X-Request-Id", res.request_id);
+  struct evbuffer *out = evbuffer_new();
+  if (out) evbuffer_add(out, res.body, res.body_len);
+  evhttp_send_reply(hreq, res.status, js_status_reason(res.status), out);
+  if (out) evbuffer_free(out);
+  free(decoded_path);
+  free(names);
+  free(headers);
+}
+
+/* ---- signals and life cycle --------------------------------------------- */
+
+static void begin_graceful_stop(struct worker *w) {
+  if (w->quitting) return;
+  w->quitting = true;
+  if (w->accept_ev) event_del(w->accept_ev);
+  if (w->http) {
+    evhttp_free(w->http); /* stops accepting; in-flight HTTP requests were answered synchronously */
+    w->http = NULL;
+  }
+  /* Close connections with nothing in progress; busy ones close after their reply. */
+  for (struct fcgi_conn_state *c = w->conns, *next; c; c = next) {
+    next = c->next;
+    if (!c->busy && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) conn_free(c);
+    else c->close_after_write = true;
+  }
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg) {
+  (void)what;
+  struct worker *w = arg;
+  if (sig == SIGTERM) {
+    event_base_loopbreak(w->base);
+  } else if (sig == SIGQUIT) {
+    begin_graceful_stop(w);
+    /* The loop ends by itself when no connection or event is left but the
+     * signal events; check that each time. */
+  } else if (sig == SIGUSR1) {
+    if (log_reopen() < 0) log_error("cannot reopen the log: %s", strerror(errno));
+  }
+}
+
+static void worker_free(struct worker *w) {
+  while (w->conns) conn_free(w->conns);
+  if (w->http) evhttp_free(w->http);
+  if (w->accept_ev) event_free(w->accept_ev);
+  if (w->term_ev) event_free(w->term_ev);
+  if (w->quit_ev) event_free(w->quit_ev);
+  if (w->usr1_ev) event_free(w->usr1_ev);
+  if (w->js) js_runtime_free(w->js);
+  if (w->db) db_client_free(w->db);
+  if (w->base) event_base_free(w->base);
+}
+
+int worker_main(const struct worker_args *args) {
+  static char role[32];
+  snprintf(role, sizeof role, "worker %d", args->slot);
+  log_set_role(role);
+  const struct jsfpm_config *cfg = args->cfg;
+  struct worker w = {.cfg = cfg, .fcgi_fd = args->fcgi_fd};
+  w.limits = (struct fcgi_limits){.max_params_bytes = (size_t)cfg->max_params_bytes,
+                                  .max_body_bytes = (size_t)cfg->max_body_bytes,
+                                  .max_conns = cfg->workers, .max_reqs = cfg->workers};
+  int status = 1;
+  char err[1024];
+
+  w.base = event_base_new();
+  w.db = db_client_new(args->broker_path);
+  if (w.base == NULL || w.db == NULL) {
+    log_error("out of memory creating the worker");
+    goto out;
+  }
+  w.js = js_runtime_new(cfg, w.db, err, sizeof err);
+  if (w.js == NULL) {
+    log_error("cannot load the app: %s", err);
+    status = WORKER_EXIT_APP_LOAD;
+    goto out;
+  }
+
+  w.term_ev = evsignal_new(w.base, SIGTERM, on_signal, &w);
+  w.quit_ev = evsignal_new(w.base, SIGQUIT, on_signal, &w);
+  w.usr1_ev = evsignal_new(w.base, SIGUSR1, on_signal, &w);
+  w.accept_ev = event_new(w.base, w.fcgi_fd, EV_READ | EV_PERSIST, on_fcgi_accept, &w);
+  if (!w.term_ev || !w.quit_ev || !w.usr1_ev || !w.accept_ev || event_add(w.term_ev, NULL) < 0 ||
+      event_add(w.quit_ev, NULL) < 0 || event_add(w.usr1_ev, NULL) < 0 ||
+      event_add(w.accept_ev, NULL) < 0) {
+    log_error("cannot set up the event loop");
+    goto out;
+  }
+  if (args->http_fd >= 0) {
+    w.http = evhttp_new(w.base);
+    if (w.http == NULL || evhttp_accept_socket(w.http, args->http_fd) < 0) {
+      log_error("cannot serve HTTP on the inherited socket");
+      goto out;
+    }
+    evhttp_set_max_body_size(w.http, (ev_ssize_t)cfg->max_body_bytes);
+    evhttp_set_max_headers_size(w.http, (ev_ssize_t)cfg->max_params_bytes);
+    evhttp_set_allowed_methods(w.http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+                                           EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+                                           EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
+    evhttp_set_gencb(w.http, on_http_request, &w);
+  }
+
+  /* Tell the master we are ready; it counts us as serving from now on. */
+  char ready = 'R';
+  if (write(args->ready_fd, &ready, 1) != 1) log_warn("cannot notify the master: %s", strerror(errno));
+  close(args->ready_fd);
+
+  log_debug("serving");
+  while (event_base_loop(w.base, EVLOOP_ONCE) == 0) {
+    if (event_base_got_break(w.base)) break;
+    if (w.quitting && w.conns == NULL) break;
+  }
+  status = WORKER_EXIT_OK;
+  log_debug("exiting after %lu requests", w.requests);
+out:
+  if (status != WORKER_EXIT_OK) close(args->ready_fd);
+  worker_free(&w);
+  return status;
+}

@@ -1,0 +1,70 @@
+/* worker_js.h: the JavaScript side of a worker: one Duktape heap, the app
+ * loaded into it, and the call of fetch(request, ctx) for each request. */
+#ifndef JSFPM_WORKER_JS_H
+#define JSFPM_WORKER_JS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct jsfpm_config;
+struct db_client;
+
+/* One module of the jsfpm/ standard library, compiled into the binary
+ * (src/stdlib_js.c, generated from js/jsfpm/). */
+struct stdlib_module {
+  const char *name;    /* "jsfpm/router" */
+  const char *source;
+};
+extern const struct stdlib_module stdlib_modules[]; /* ends with {0, 0} */
+
+struct js_header {
+  const char *name;    /* lower case for requests; as given for responses */
+  size_t name_len;
+  const char *value;
+  size_t value_len;
+};
+
+/* A request as the front doors (FastCGI, HTTP) see it; all strings are
+ * borrowed from the door's buffers for the duration of js_handle. */
+struct js_request {
+  const char *method;
+  const char *uri;          /* as received: path + "?" + query */
+  const char *path;         /* path the app routes on */
+  const char *query;        /* query string without "?", may be "" */
+  const char *scheme;       /* "http" or "https" */
+  const char *host;         /* Host header or server name, may be NULL */
+  const char *remote_addr;
+  const char *remote_user;  /* REMOTE_USER, may be NULL */
+  const struct js_header *headers;
+  size_t nheaders;
+  const uint8_t *body;
+  size_t body_len;
+};
+
+/* A response ready for the wire.  Owned by the runtime; valid until the
+ * next js_handle call. */
+struct js_response {
+  int status;
+  const struct js_header *headers; /* does not include Content-Length */
+  size_t nheaders;
+  const uint8_t *body;
+  size_t body_len;
+  const char *request_id;
+};
+
+struct js_runtime;
+
+/* Creates the heap and loads the app's main module.  Returns NULL with ERR
+ * naming file and line when the app cannot load. */
+struct js_runtime *js_runtime_new(const struct jsfpm_config *cfg, struct db_client *db, char *err,
+                                  size_t errlen);
+void js_runtime_free(struct js_runtime *rt);
+
+/* Runs one request through the app.  Always produces a response: errors in
+ * the app become 500 (logged with file:line), time-outs 504. */
+void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_response *res);
+
+/* HTTP reason phrase for STATUS ("OK", "Not Found", ...). */
+const char *js_status_reason(int status);
+
+#endif

@@ -1,0 +1,162 @@
+/* worker_db.c: the database as JavaScript sees it (the natives behind
+ * jsfpm/db): JS values to protocol JSON and back, one broker round trip per
+ * call, SQLite errors thrown as DatabaseError with the code name.
+ */
+#include "autoconfig.h"
+
+#include "worker_db.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db_client.h"
+
+#define MAX_SAFE_INT 9007199254740992.0 /* 2^53: beyond it doubles lose integers */
+
+/* JS value at IDX -> JSON for the broker; throws TypeError on what SQLite
+ * cannot bind. */
+static json_t *param_to_json(duk_context *ctx, duk_idx_t idx, size_t pos) {
+  switch (duk_get_type(ctx, idx)) {
+  case DUK_TYPE_NULL:
+  case DUK_TYPE_UNDEFINED: return json_null();
+  case DUK_TYPE_BOOLEAN: return json_boolean(duk_get_boolean(ctx, idx));
+  case DUK_TYPE_NUMBER: {
+    double d = duk_get_number(ctx, idx);
+    if (!isfinite(d)) {
+      (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "db: parameter %zu is %s, which SQLite cannot store",
+                      pos + 1, isnan(d) ? "NaN" : "Infinity");
+    }
+    if (d == floor(d) && fabs(d) <= MAX_SAFE_INT) return json_integer((json_int_t)d);
+    return json_real(d);
+  }
+  case DUK_TYPE_STRING: {
+    duk_size_t len;
+    const char *s = duk_get_lstring(ctx, idx, &len);
+    return json_stringn(s, len);
+  }
+  case DUK_TYPE_BUFFER:
+  case DUK_TYPE_OBJECT:
+    if (duk_is_buffer_data(ctx, idx)) {
+      duk_dup(ctx, idx);
+      const char *b64 = duk_base64_encode(ctx, -1);
+      json_t *blob = json_pack("{s:s}", "$blob", b64);
+      duk_pop(ctx);
+      return blob;
+    }
+    /* fall through */
+  default:
+    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                    "db: parameter %zu has an unsupported type (use a number, string, boolean, "
+                    "null or Uint8Array)",
+                    pos + 1);
+  }
+  return NULL;
+}
+
+/* Pushes a value from the broker: integers beyond 2^53 become strings so
+ * they are never rounded; {"$blob": base64} becomes a Uint8Array. */
+static void push_db_value(duk_context *ctx, json_t *v) {
+  switch (json_typeof(v)) {
+  case JSON_INTEGER: {
+    json_int_t n = json_integer_value(v);
+    if (n >= -(json_int_t)MAX_SAFE_INT && n <= (json_int_t)MAX_SAFE_INT) duk_push_number(ctx, (double)n);
+    else duk_push_sprintf(ctx, "%lld", (long long)n);
+    break;
+  }
+  case JSON_REAL: duk_push_number(ctx, json_real_value(v)); break;
+  case JSON_STRING: duk_push_lstring(ctx, json_string_value(v), json_string_length(v)); break;
+  case JSON_TRUE: duk_push_true(ctx); break;
+  case JSON_FALSE: duk_push_false(ctx); break;
+  case JSON_OBJECT: {
+    json_t *b64 = json_object_get(v, "$blob");
+    if (json_is_string(b64)) {
+      duk_push_lstring(ctx, json_string_value(b64), json_string_length(b64));
+      duk_base64_decode(ctx, -1);
+      duk_size_t n;
+      duk_get_buffer(ctx, -1, &n);
+      duk_push_buffer_object(ctx, -1, 0, n, DUK_BUFOBJ_UINT8ARRAY);
+      duk_remove(ctx, -2);
+      break;
+    }
+  }
+  /* fall through */
+  default: duk_push_null(ctx); break;
+  }
+}
+
+static void push_db_error(duk_context *ctx, const char *code, const char *message) {
+  duk_push_error_object(ctx, DUK_ERR_ERROR, "%s: %s", code, message);
+  duk_push_string(ctx, "DatabaseError");
+  duk_put_prop_literal(ctx, -2, "name");
+  duk_push_string(ctx, code);
+  duk_put_prop_literal(ctx, -2, "code");
+}
+
+duk_ret_t worker_db_call(duk_context *ctx, struct db_client *db, int timeout_ms) {
+  const char *op = duk_require_string(ctx, 0);
+  duk_size_t sql_len;
+  const char *sql = duk_require_lstring(ctx, 1, &sql_len);
+  duk_size_t nparams = duk_get_length(ctx, 2);
+
+  json_t *params = json_array();
+  for (duk_size_t i = 0; i < nparams; i++) {
+    duk_get_prop_index(ctx, 2, (duk_uarridx_t)i);
+    json_t *v = param_to_json(ctx, -1, i); /* may throw: params leaks once, not per call */
+    duk_pop(ctx);
+    json_array_append_new(params, v);
+  }
+  json_t *req = json_pack("{s:s, s:s%, s:o}", "op", op, "sql", sql, (size_t)sql_len, "params", params);
+  char err[256];
+  json_t *reply = req ? db_client_call(db, req, timeout_ms, err, sizeof err) : NULL;
+  json_decref(req);
+  if (reply == NULL) {
+    push_db_error(ctx, "JSFPM_BROKER_UNAVAILABLE", err);
+    return duk_throw(ctx);
+  }
+  if (!json_is_true(json_object_get(reply, "ok"))) {
+    const char *code = json_string_value(json_object_get(reply, "code"));
+    const char *message = json_string_value(json_object_get(reply, "message"));
+    push_db_error(ctx, code ? code : "SQLITE_ERROR", message ? message : "unknown error");
+    json_t *primary = json_object_get(reply, "primary");
+    if (json_is_string(primary)) {
+      duk_push_string(ctx, json_string_value(primary));
+      duk_put_prop_literal(ctx, -2, "primary");
+    }
+    json_t *errcode = json_object_get(reply, "errcode");
+    if (json_is_integer(errcode)) {
+      duk_push_int(ctx, (duk_int_t)json_integer_value(errcode));
+      duk_put_prop_literal(ctx, -2, "errcode");
+    }
+    json_decref(reply);
+    return duk_throw(ctx);
+  }
+  if (strcmp(op, "query") == 0) {
+    json_t *columns = json_object_get(reply, "columns");
+    json_t *rows = json_object_get(reply, "rows");
+    size_t ncols = json_array_size(columns);
+    duk_push_array(ctx);
+    size_t r;
+    json_t *row;
+    json_array_foreach(rows, r, row) {
+      duk_push_object(ctx);
+      for (size_t c = 0; c < ncols; c++) {
+        push_db_value(ctx, json_array_get(row, c));
+        duk_put_prop_string(ctx, -2, json_string_value(json_array_get(columns, c)));
+      }
+      duk_put_prop_index(ctx, -2, (duk_uarridx_t)r);
+    }
+  } else if (strcmp(op, "execute") == 0) {
+    duk_push_object(ctx);
+    push_db_value(ctx, json_object_get(reply, "changes"));
+    duk_put_prop_literal(ctx, -2, "changes");
+    push_db_value(ctx, json_object_get(reply, "lastInsertRowid"));
+    duk_put_prop_literal(ctx, -2, "lastInsertRowid");
+  } else {
+    duk_push_undefined(ctx);
+  }
+  json_decref(reply);
+  return 1;
+}
+

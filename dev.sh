@@ -1,0 +1,68 @@
+#!/bin/bash
+# dev.sh: the two quick-start commands.
+#   ./dev.sh run    install what is needed, build, start the example app
+#                   (HTTP on 127.0.0.1:8080, FastCGI and SQLite under ./run/)
+#   ./dev.sh test   install what is needed, build, run the whole test suite
+# Extra: ./dev.sh deps | build | sanitize (the suite under ASan+UBSan)
+set -euo pipefail
+cd "$(dirname "$0")"
+TOP=$(pwd)
+
+# Debian 12 packages: build tools, libraries found by configure, and what the
+# tests run for real (nginx, cgi-fcgi, sqlite3, curl, python3).
+PACKAGES="build-essential autoconf automake pkg-config libevent-dev libjansson-dev
+  libsqlite3-dev libinih-dev check duktape-dev libsystemd-dev nginx-light libfcgi-bin
+  curl sqlite3 python3 procps"
+
+deps() {
+  local missing=()
+  for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=; [ "$(id -u)" -ne 0 ] && sudo=sudo
+  echo "dev.sh: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+build() { # build DIR [configure args...]
+  local dir=$1; shift
+  [ -x configure ] && [ configure -nt configure.ac ] && [ Makefile.in -nt Makefile.am ] || ./bootstrap
+  mkdir -p "$dir"
+  (cd "$dir" && { [ -f Makefile ] || "$TOP/configure" "$@"; } && make -j"$(nproc)")
+}
+
+run() {
+  build build
+  mkdir -p run
+  cat > run/jsfpm.conf <<CONF
+; Written by ./dev.sh run: the example app with everything under ./run
+[server]
+listen = $TOP/run/jsfpm.sock
+listen.mode = 0660
+http_listen = 127.0.0.1:8080
+workers = 2
+runtime_dir = $TOP/run/rt
+pid_file = $TOP/run/jsfpm.pid
+error_log = stderr
+log_level = info
+[app]
+root = $TOP/js/example
+main = main.js
+dev = yes
+[database]
+path = $TOP/run/app.db
+CONF
+  echo "dev.sh: serving the example app on http://127.0.0.1:8080/ (FastCGI: $TOP/run/jsfpm.sock); Ctrl-C stops"
+  exec build/jsfpm -c run/jsfpm.conf
+}
+
+case "${1:-}" in
+  deps) deps ;;
+  build) deps; build build ;;
+  run) deps; run ;;
+  test) deps; build build; make -C build check ;;
+  sanitize) deps; build build-asan --enable-sanitizers CFLAGS="-O1 -g"; make -C build-asan check ;;
+  *) echo "usage: $0 run|test|deps|build|sanitize" >&2; exit 2 ;;
+esac

@@ -31,6 +31,7 @@ enum config_type {
   CT_DURATION, /* stored in ms; "500ms", "30s", "2m", "1h"; a bare number means seconds */
   CT_LOGLEVEL, /* error|warn|notice|info|debug */
   CT_SYNC,     /* SQLite synchronous: off|normal|full|extra */
+  CT_ISOLATION, /* worker|request */
 };
 
 struct config_key {
@@ -73,12 +74,70 @@ static const struct config_key config_keys[] = {
      "largest FastCGI params block (request headers) accepted"},
     {"server", "respawn_delay", CT_DURATION, OFF(respawn_delay_ms), 0, 60000, "100ms",
      "first back-off step before restarting a child that died; doubles per crash"},
+    {"server", "user", CT_STRING, OFF(user), 0, 0, NULL,
+     "started as root: run the broker and workers as this user (sockets are bound first)"},
+    {"server", "group", CT_STRING, OFF(group), 0, 0, NULL,
+     "group for the broker and workers; unset = the user's primary group"},
+    {"server", "allow_root", CT_BOOL, OFF(allow_root), 0, 0, "no",
+     "yes: let workers and the broker run as root (refused otherwise)"},
+    {"server", "max_requests", CT_INT, OFF(max_requests), 0, INT_MAX, "0",
+     "recycle a worker after this many requests (replacement started first); 0 = never"},
+    {"server", "max_requests_jitter", CT_INT, OFF(max_requests_jitter), 0, INT_MAX, "0",
+     "add a random 0..N to max_requests per worker so workers do not recycle together"},
+    {"server", "max_age", CT_DURATION, OFF(max_age_ms), 0, 2000000000, "0",
+     "recycle a worker older than this, between requests; 0 = never"},
+    {"server", "max_rss", CT_SIZE, OFF(max_rss_bytes), 0, LONG_MAX / 2, "0",
+     "recycle a worker whose resident memory exceeds this, between requests; 0 = never"},
+    {"server", "request_terminate_timeout", CT_DURATION, OFF(request_terminate_timeout_ms), 0,
+     2000000000, "0",
+     "the master kills (SIGKILL) a worker whose current request runs this long; 0 = off"},
+    {"server", "process_control_timeout", CT_DURATION, OFF(process_control_timeout_ms), 0,
+     2000000000, "30s",
+     "graceful stop and reload: how long old workers may finish requests before SIGKILL"},
+    {"server", "emergency_restart_threshold", CT_INT, OFF(emergency_restart_threshold), 0, 100000,
+     "10", "this many child crashes within emergency_restart_interval slow respawning; 0 = off"},
+    {"server", "emergency_restart_interval", CT_DURATION, OFF(emergency_restart_interval_ms), 1,
+     2000000000, "60s", "window for emergency_restart_threshold"},
+    {"server", "status_listen", CT_STRING, OFF(status_listen), 0, 0, NULL,
+     "host:port where the master itself serves the status and ping pages; unset = off"},
+    {"server", "status_path", CT_STRING, OFF(status_path), 0, 0, "/status",
+     "status page path (?json, ?prometheus, else plain text)"},
+    {"server", "ping_path", CT_STRING, OFF(ping_path), 0, 0, "/ping", "path answering \"pong\""},
+    {"server", "status_allow", CT_STRING, OFF(status_allow), 0, 0, "127.0.0.1,::1",
+     "client addresses allowed on status_listen, comma separated, or any"},
+    {"server", "access_log", CT_PATH, OFF(access_log), 0, 0, NULL,
+     "per-request log (time, request id, method, path, status, bytes, ms); unset = off"},
+    {"server", "slowlog", CT_PATH, OFF(slowlog), 0, 0, NULL,
+     "file for slow request reports; unset = the error log"},
+    {"server", "slowlog_timeout", CT_DURATION, OFF(slowlog_timeout_ms), 0, 2000000000, "0",
+     "requests taking at least this long are logged as slow and counted; 0 = off"},
     {"app", "root", CT_PATH, OFF(app_root), 0, 0, "/usr/share/jsfpm/example", "app folder"},
     {"app", "main", CT_STRING, OFF(app_main), 0, 0, "main.js",
      "main module, relative to root; it exports fetch(request, ctx)"},
     {"app", "request_timeout", CT_DURATION, OFF(request_timeout_ms), 1, 3600000, "30s",
      "JavaScript execution time limit per request (504 when exceeded)"},
     {"app", "dev", CT_BOOL, OFF(dev), 0, 0, "no", "yes: stack traces in 500 responses"},
+    {"app", "isolation", CT_ISOLATION, OFF(isolation), 0, 0, "worker",
+     "worker: app loaded once per worker, built-ins frozen; request: fresh globals per request"},
+    {"app", "preload", CT_BOOL, OFF(preload), 0, 0, "yes",
+     "compile the app to bytecode in the master before forking (shared copy-on-write)"},
+    {"app", "allow_eval", CT_BOOL, OFF(allow_eval), 0, 0, "no", "allow eval() and new Function()"},
+    {"app", "memory_limit", CT_SIZE, OFF(memory_limit_bytes), 0, LONG_MAX / 2, "64m",
+     "JavaScript heap limit per worker (500 and a fresh heap when exceeded); 0 = none"},
+    {"app", "max_db_calls", CT_INT, OFF(max_db_calls), 0, 1000000, "1000",
+     "database calls allowed per request; 0 = unlimited"},
+    {"app", "max_response_size", CT_SIZE, OFF(max_response_bytes), 1024, LONG_MAX / 2, "16m",
+     "largest response body an app may return"},
+    {"app", "request_id_header", CT_STRING, OFF(request_id_header), 0, 0, NULL,
+     "take ctx.requestId from this request header when present (e.g. X-Request-Id)"},
+    {"app", "user_header", CT_STRING, OFF(user_header), 0, 0, NULL,
+     "take ctx.user from this request header instead of REMOTE_USER"},
+    {"app", "tenant_header", CT_STRING, OFF(tenant_header), 0, 0, NULL,
+     "take ctx.tenant from this request header"},
+    {"app", "tenant_param", CT_STRING, OFF(tenant_param), 0, 0, NULL,
+     "take ctx.tenant from this FastCGI param (set by nginx's fastcgi_param)"},
+    {"app", "locales", CT_STRING, OFF(locales), 0, 0, "en",
+     "locales the app offers, comma-separated; ctx.locale is the best Accept-Language match, else the first"},
     {"database", "path", CT_PATH, OFF(db_path), 0, 0, "/var/lib/jsfpm/app.db", "SQLite database file"},
     {"database", "synchronous", CT_SYNC, OFF(db_synchronous), 0, 0, "full",
      "SQLite synchronous: off, normal, full or extra"},
@@ -205,6 +264,10 @@ static const char *convert(const struct config_key *k, const char *value,
       if (strcmp(value, names[i]) == 0) return *(int *)field = i, NULL;
     return "expected off, normal, full or extra";
   }
+  case CT_ISOLATION:
+    if (strcmp(value, "worker") == 0) return *(int *)field = ISOLATION_WORKER, NULL;
+    if (strcmp(value, "request") == 0) return *(int *)field = ISOLATION_REQUEST, NULL;
+    return "expected worker or request";
   }
   return "internal error: unknown key type";
 }
@@ -344,6 +407,7 @@ static void print_value(const struct config_key *k, const struct jsfpm_config *c
   case CT_DURATION: fprintf(out, "%dms", *(const int *)field); break;
   case CT_LOGLEVEL: fputs(log_level_name((enum log_level) * (const int *)field), out); break;
   case CT_SYNC: fputs(sync_names[*(const int *)field & 3], out); break;
+  case CT_ISOLATION: fputs(*(const int *)field == ISOLATION_REQUEST ? "request" : "worker", out); break;
   }
 }
 

@@ -14,6 +14,8 @@ struct config_env {   /* one key of the [env] section, exposed to JS as ctx.env 
   char *value;
 };
 
+enum config_isolation { ISOLATION_WORKER = 0, ISOLATION_REQUEST = 1 };
+
 struct jsfpm_config {
   char *file;                  /* path of the file this was read from */
 
@@ -33,11 +35,42 @@ struct jsfpm_config {
   long max_params_bytes;       /* largest FastCGI params stream accepted */
   int respawn_delay_ms;        /* first back-off step when a child dies */
 
+  /* [server] operations (docs/operations.md) */
+  char *user;                  /* run the broker and workers as this user; NULL = as started */
+  char *group;                 /* and this group; NULL = the user's primary group */
+  int allow_root;              /* yes: children may run as root */
+  int max_requests;            /* recycle a worker after this many requests; 0 = never */
+  int max_requests_jitter;     /* plus a random 0..jitter, so workers do not recycle together */
+  int max_age_ms;              /* recycle a worker this old; 0 = never */
+  long max_rss_bytes;          /* recycle a worker whose resident set exceeds this; 0 = never */
+  int request_terminate_timeout_ms; /* the master SIGKILLs a worker busy this long; 0 = off */
+  int process_control_timeout_ms;   /* how long children get to finish on QUIT/reload */
+  int emergency_restart_threshold;  /* this many crashes within the interval... */
+  int emergency_restart_interval_ms; /* ...slow respawning down; threshold 0 = off */
+  char *status_listen;         /* host:port of the master's status/ping listener; NULL = off */
+  char *status_path;           /* URL path of the status page */
+  char *ping_path;             /* URL path answering "pong" */
+  char *status_allow;          /* client addresses allowed, comma separated, or "any" */
+  char *access_log;            /* per-request log file; NULL = off */
+  char *slowlog;               /* slow request log file; NULL = the error log */
+  int slowlog_timeout_ms;      /* requests at least this long are slow; 0 = off */
+
   /* [app] */
   char *app_root;              /* folder of the app */
   char *app_main;              /* main module, relative to app_root */
   int request_timeout_ms;      /* JS execution time limit per request */
   int dev;                     /* dev = yes: stack traces in 500 bodies */
+  int isolation;               /* ISOLATION_WORKER or ISOLATION_REQUEST */
+  int preload;                 /* compile the app in the master before forking */
+  int allow_eval;              /* eval and new Function allowed */
+  long memory_limit_bytes;     /* Duktape heap cap per worker, 0 = none */
+  int max_db_calls;            /* database calls per request, 0 = unlimited */
+  long max_response_bytes;     /* largest response body */
+  char *request_id_header;     /* take ctx.requestId from this header when present */
+  char *user_header;           /* ctx.user from this header instead of REMOTE_USER */
+  char *tenant_header;         /* ctx.tenant from this header */
+  char *tenant_param;          /* ctx.tenant from this FastCGI param */
+  char *locales;               /* comma-separated locales; the first is the default */
 
   /* [database] */
   char *db_path;               /* SQLite file */

@@ -1,0 +1,905 @@
+/* test_broker.c: the broker (broker/) and the worker's client
+ * (workers/db_client.c) talking over a real Unix socket.
+ *
+ * Each test gets a temporary directory holding the listening socket (created
+ * here, as the master would), the database and an app_root with a
+ * migrations directory.  The broker runs in a forked child via broker_main;
+ * the test process plays the worker through db_client, or through a raw
+ * socket when it needs to misbehave (pipelining by hand, bad frames).
+ */
+#include "autoconfig.h"
+
+#include <check.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <jansson.h>
+#include <poll.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "broker.h"
+#include "broker_db.h"
+#include "config.h"
+#include "db_client.h"
+#include "frame.h"
+#include "log.h"
+
+#define CALL_TIMEOUT_MS 5000
+
+static char tmpdir[64];
+static char sock_path[128], db_path[128], app_root[128], mig_dir[160];
+static struct jsfpm_config cfg;
+static int listen_fd = -1;
+static pid_t broker_pid = -1;
+static struct db_client *cl;
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static long long now_ms(void) {
+  struct timespec ts;
+  ck_assert_int_eq(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int ms) {
+  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) != 0)
+    ck_assert_int_eq(errno, EINTR);
+}
+
+static int make_listener(const char *path) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ck_assert_int_ge(fd, 0);
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  ck_assert_uint_lt(strlen(path), sizeof sa.sun_path);
+  strcpy(sa.sun_path, path);
+  ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+  ck_assert_int_eq(chmod(path, 0600), 0);
+  ck_assert_int_eq(listen(fd, 64), 0);
+  return fd;
+}
+
+/* fork() with SIGTERM/SIGINT/SIGQUIT blocked in the child, as the master
+ * should fork the broker: a stop signal sent before broker_main has its
+ * handlers in place then stays pending instead of hitting an inherited
+ * handler (here Check's, which kills the whole test). */
+static pid_t fork_blocked(void) {
+  sigset_t set, old;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGQUIT);
+  ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, &old), 0);
+  fflush(NULL); /* no stdio buffer may be written twice */
+  pid_t pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid > 0)
+    ck_assert_int_eq(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+  return pid;
+}
+
+/* Forks a broker on LFD after DELAY_MS; returns its pid. */
+static pid_t spawn_broker(int lfd, int delay_ms) {
+  pid_t pid = fork_blocked();
+  if (pid == 0) {
+    if (delay_ms > 0)
+      sleep_ms(delay_ms);
+    exit(broker_main(&cfg, lfd)); /* exit, not _exit: sanitizers check for leaks */
+  }
+  return pid;
+}
+
+static void start_broker(void) { broker_pid = spawn_broker(listen_fd, 0); }
+
+/* Waits for PID; returns its exit status, or 128 + signal. */
+static int reap(pid_t pid) {
+  int st;
+  pid_t r;
+  while ((r = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
+    ;
+  ck_assert_int_eq(r, pid);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int stop_broker(int sig) {
+  ck_assert_int_gt(broker_pid, 0);
+  ck_assert_int_eq(kill(broker_pid, sig), 0);
+  int st = reap(broker_pid);
+  broker_pid = -1;
+  return st;
+}
+
+static void write_file(const char *dir, const char *name, const char *text) {
+  char path[256];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_int_ge(fputs(text, f), 0);
+  ck_assert_int_eq(fclose(f), 0);
+}
+
+static char *dump(const json_t *j) {
+  static char buf[2048];
+  char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17));
+  snprintf(buf, sizeof buf, "%s", s ? s : "(null)");
+  free(s);
+  return buf;
+}
+
+/* Sends REQ (stolen) through the db_client; fails the test on a transport
+ * error. */
+static json_t *callj(json_t *req) {
+  ck_assert_ptr_nonnull(req);
+  char err[256] = "";
+  json_t *r = db_client_call(cl, req, CALL_TIMEOUT_MS, err, sizeof err);
+  json_decref(req);
+  ck_assert_msg(r != NULL, "db_client_call failed: %s", err);
+  return r;
+}
+#define CALL(...) callj(json_pack(__VA_ARGS__))
+
+static json_t *expect_ok(json_t *r) {
+  ck_assert_msg(json_is_true(json_object_get(r, "ok")), "expected ok, got %s", dump(r));
+  return r;
+}
+#define OK(...) expect_ok(CALL(__VA_ARGS__))
+
+static void expect_error(json_t *r, const char *code, const char *in_message) {
+  ck_assert_msg(json_is_false(json_object_get(r, "ok")), "expected an error, got %s", dump(r));
+  const char *c = json_string_value(json_object_get(r, "code"));
+  const char *m = json_string_value(json_object_get(r, "message"));
+  ck_assert_msg(c && strcmp(c, code) == 0, "expected code %s, got %s", code, dump(r));
+  ck_assert_msg(m && strstr(m, in_message), "expected message with \"%s\", got %s", in_message, dump(r));
+  json_decref(r);
+}
+
+static void exec_sql(const char *sql) { json_decref(OK("{s:s,s:s}", "op", "exec", "sql", sql)); }
+
+/* Runs a one-row, one-column query and returns that cell (new reference). */
+static json_t *query_cell(json_t *req) {
+  json_t *r = expect_ok(callj(req));
+  json_t *rows = json_object_get(r, "rows");
+  ck_assert_msg(json_array_size(rows) == 1, "expected one row: %s", dump(r));
+  json_t *cell = json_incref(json_array_get(json_array_get(rows, 0), 0));
+  json_decref(r);
+  return cell;
+}
+
+static long long query_int(const char *sql) {
+  json_t *c = query_cell(json_pack("{s:s,s:s}", "op", "query", "sql", sql));
+  ck_assert_msg(json_is_integer(c), "not an integer: %s", dump(c));
+  long long v = json_integer_value(c);
+  json_decref(c);
+  return v;
+}
+
+/* Raw socket side, for what db_client would never do. */
+static int raw_connect(void) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ck_assert_int_ge(fd, 0);
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  strcpy(sa.sun_path, sock_path);
+  ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+  return fd;
+}
+
+static void raw_send(int fd, const void *p, size_t n) {
+  while (n > 0) {
+    ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+    if (w < 0 && errno == EINTR)
+      continue;
+    ck_assert_int_gt(w, 0);
+    p = (const char *)p + w;
+    n -= (size_t)w;
+  }
+}
+
+/* Reads one frame, failing the test if nothing arrives for 30 s (generous:
+ * valgrind is slow). */
+static json_t *raw_recv(int fd, struct evbuffer *in) {
+  for (;;) {
+    json_t *m = NULL;
+    char err[128];
+    int r = frame_decode(in, FRAME_DEFAULT_MAX_BYTES, &m, err, sizeof err);
+    ck_assert_int_ge(r, 0);
+    if (r == 1)
+      return m;
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    ck_assert_int_eq(poll(&p, 1, 30000), 1);
+    ck_assert_int_gt(evbuffer_read(in, fd, -1), 0);
+  }
+}
+
+/* True if the peer closes FD within 3 s (reading and discarding data). */
+static int raw_sees_eof(int fd) {
+  char buf[256];
+  for (;;) {
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (poll(&p, 1, 3000) != 1)
+      return 0;
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n == 0 || (n < 0 && errno == ECONNRESET))
+      return 1;
+    if (n < 0)
+      return 0;
+  }
+}
+
+static int rm_cb(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
+  (void)sb;
+  (void)flag;
+  (void)ftw;
+  return remove(path);
+}
+
+/* ---- fixture ----------------------------------------------------------- */
+
+static void setup(void) {
+  log_open("stderr", LOG_LVL_WARN);
+  strcpy(tmpdir, "/tmp/jsfpm-test-broker-XXXXXX");
+  ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+  snprintf(sock_path, sizeof sock_path, "%s/broker.sock", tmpdir);
+  snprintf(db_path, sizeof db_path, "%s/test.db", tmpdir);
+  snprintf(app_root, sizeof app_root, "%s/app", tmpdir);
+  snprintf(mig_dir, sizeof mig_dir, "%s/migrations", app_root);
+  ck_assert_int_eq(mkdir(app_root, 0700), 0);
+  ck_assert_int_eq(mkdir(mig_dir, 0700), 0);
+  memset(&cfg, 0, sizeof cfg);
+  cfg.db_path = db_path;
+  cfg.db_synchronous = 2;
+  cfg.db_busy_timeout_ms = CALL_TIMEOUT_MS;
+  cfg.app_root = app_root;
+  cfg.runtime_dir = tmpdir;
+  listen_fd = make_listener(sock_path);
+  cl = db_client_new(sock_path);
+  ck_assert_ptr_nonnull(cl);
+}
+
+static void teardown(void) {
+  db_client_free(cl);
+  cl = NULL;
+  if (broker_pid > 0) {
+    int st = stop_broker(SIGTERM);
+    ck_assert_msg(st == 0, "broker exit status %d", st);
+  }
+  if (listen_fd >= 0)
+    close(listen_fd);
+  listen_fd = -1;
+  nftw(tmpdir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ---- tests ------------------------------------------------------------- */
+
+START_TEST(test_basic) {
+  start_broker();
+  json_decref(OK("{s:s}", "op", "ping"));
+  exec_sql("CREATE TABLE notes (id INTEGER PRIMARY KEY, title TEXT UNIQUE, body TEXT);"
+           "CREATE INDEX notes_body ON notes(body);");
+  json_t *r = OK("{s:s,s:s,s:[s,s]}", "op", "execute", "sql", "INSERT INTO notes (title, body) VALUES (?, ?)",
+                 "params", "first", "hello");
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "changes")), 1);
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "lastInsertRowid")), 1);
+  json_decref(r);
+  r = OK("{s:s,s:s,s:[s,n]}", "op", "execute", "sql", "INSERT INTO notes (title, body) VALUES (?, ?)",
+         "params", "second");
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "lastInsertRowid")), 2);
+  json_decref(r);
+  r = OK("{s:s,s:s,s:[]}", "op", "execute", "sql", "UPDATE notes SET body = 'x'", "params");
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "changes")), 2);
+  json_decref(r);
+  /* a statement that changes nothing reports 0, not the previous count */
+  r = OK("{s:s,s:s}", "op", "execute", "sql", "SELECT * FROM notes");
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "changes")), 0);
+  json_decref(r);
+
+  r = OK("{s:s,s:s,s:[i]}", "op", "query", "sql", "SELECT id, title AS t FROM notes WHERE id >= ? ORDER BY id",
+         "params", 1);
+  json_t *want = json_pack("{s:[s,s],s:[[i,s],[i,s]]}", "columns", "id", "t", "rows", 1, "first", 2, "second");
+  ck_assert_msg(json_equal(json_object_get(r, "columns"), json_object_get(want, "columns")), "%s", dump(r));
+  ck_assert_msg(json_equal(json_object_get(r, "rows"), json_object_get(want, "rows")), "%s", dump(r));
+  json_decref(want);
+  json_decref(r);
+
+  /* empty result: columns still named */
+  r = OK("{s:s,s:s}", "op", "query", "sql", "SELECT id FROM notes WHERE 0");
+  ck_assert_int_eq(json_array_size(json_object_get(r, "rows")), 0);
+  ck_assert_int_eq(json_array_size(json_object_get(r, "columns")), 1);
+  json_decref(r);
+
+  /* the connection is configured as promised */
+  json_t *c = query_cell(json_pack("{s:s,s:s}", "op", "query", "sql", "PRAGMA journal_mode"));
+  ck_assert_str_eq(json_string_value(c), "wal");
+  json_decref(c);
+  ck_assert_int_eq(query_int("PRAGMA foreign_keys"), 1);
+  ck_assert_int_eq(query_int("PRAGMA synchronous"), 2);
+  /* a trailing semicolon and comments are still one statement */
+  ck_assert_int_eq(query_int("SELECT 7; -- seven\n /* done */ ;"), 7);
+}
+END_TEST
+
+/* Sends V as a parameter of "SELECT ?1, typeof(?1)" and checks the value
+ * comes back equal with SQLite type TYPE.  Steals V. */
+static void round_trip(json_t *v, const char *type, json_t *expect) {
+  json_t *r = expect_ok(CALL("{s:s,s:s,s:[O]}", "op", "query", "sql", "SELECT ?1, typeof(?1)", "params", v));
+  json_t *row = json_array_get(json_object_get(r, "rows"), 0);
+  json_t *got = json_array_get(row, 0);
+  ck_assert_msg(json_equal(got, expect ? expect : v), "sent %s, got %s", dump(v), dump(r));
+  ck_assert_msg(json_typeof(got) == json_typeof(expect ? expect : v), "type changed: %s", dump(r));
+  ck_assert_str_eq(json_string_value(json_array_get(row, 1)), type);
+  json_decref(r);
+  json_decref(v);
+  json_decref(expect);
+}
+
+START_TEST(test_types) {
+  start_broker();
+  round_trip(json_integer(INT64_MAX), "integer", NULL);
+  round_trip(json_integer(INT64_MIN), "integer", NULL);
+  round_trip(json_integer(9007199254740993LL), "integer", NULL);
+  round_trip(json_integer(0), "integer", NULL);
+  round_trip(json_real(1.5), "real", NULL);
+  round_trip(json_real(1.0), "real", NULL);
+  round_trip(json_real(-0.1), "real", NULL);
+  round_trip(json_real(1e300), "real", NULL);
+  round_trip(json_stringn("a\0b", 3), "text", NULL);
+  round_trip(json_string(""), "text", NULL);
+  round_trip(json_string("h\xc3\xa9llo \xe2\x82\xac"), "text", NULL);
+  round_trip(json_pack("{s:s}", "$blob", "AAEA/w=="), "blob", NULL); /* 00 01 00 ff */
+  round_trip(json_pack("{s:s}", "$blob", "AA=="), "blob", NULL);
+  round_trip(json_pack("{s:s}", "$blob", "AAA="), "blob", NULL);
+  round_trip(json_pack("{s:s}", "$blob", ""), "blob", NULL);
+  round_trip(json_null(), "null", NULL);
+  round_trip(json_true(), "integer", json_integer(1));
+  round_trip(json_false(), "integer", json_integer(0));
+
+  /* ...and through storage, with the bytes checked on the SQLite side */
+  exec_sql("CREATE TABLE v (k INTEGER PRIMARY KEY, x)");
+  json_t *r = OK("{s:s,s:s,s:[I,I,f,s%,{s:s}]}", "op", "execute", "sql",
+                 "INSERT INTO v (x) VALUES (?), (?), (?), (?), (?)", "params", (json_int_t)INT64_MAX,
+                 (json_int_t)INT64_MIN, 1.0, "x\0y", (size_t)3, "$blob", "AAEA/w==");
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "changes")), 5);
+  json_decref(r);
+  ck_assert_int_eq(query_int("SELECT count(*) FROM v WHERE k = 1 AND x = 9223372036854775807"), 1);
+  ck_assert_int_eq(query_int("SELECT count(*) FROM v WHERE k = 2 AND x = -9223372036854775807 - 1"), 1);
+  ck_assert_int_eq(query_int("SELECT typeof(x) = 'real' AND x = 1.0 FROM v WHERE k = 3"), 1);
+  ck_assert_int_eq(query_int("SELECT length(CAST(x AS BLOB)) = 3 AND CAST(x AS BLOB) = x'780079' FROM v WHERE k = 4"), 1);
+  ck_assert_int_eq(query_int("SELECT x = x'000100ff' FROM v WHERE k = 5"), 1);
+  r = OK("{s:s,s:s}", "op", "query", "sql", "SELECT x FROM v ORDER BY k");
+  json_t *want = json_pack("[[I],[I],[f],[s%],[{s:s}]]", (json_int_t)INT64_MAX, (json_int_t)INT64_MIN, 1.0,
+                           "x\0y", (size_t)3, "$blob", "AAEA/w==");
+  ck_assert_msg(json_equal(json_object_get(r, "rows"), want), "%s", dump(r));
+  ck_assert(json_is_real(json_array_get(json_array_get(json_object_get(r, "rows"), 2), 0)));
+  json_decref(want);
+  json_decref(r);
+}
+END_TEST
+
+START_TEST(test_errors) {
+  start_broker();
+  exec_sql("CREATE TABLE notes (id INTEGER PRIMARY KEY, title TEXT UNIQUE NOT NULL);"
+           "CREATE TABLE tags (note INTEGER NOT NULL REFERENCES notes(id));"
+           "INSERT INTO notes (id, title) VALUES (1, 'a');");
+  json_t *r = CALL("{s:s,s:s,s:[s]}", "op", "execute", "sql", "INSERT INTO notes (title) VALUES (?)", "params", "a");
+  ck_assert_str_eq(json_string_value(json_object_get(r, "primary")), "SQLITE_CONSTRAINT");
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "errcode")), 2067);
+  ck_assert(json_is_integer(json_object_get(r, "id")));
+  expect_error(r, "SQLITE_CONSTRAINT_UNIQUE", "UNIQUE constraint failed: notes.title");
+  expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO notes (id, title) VALUES (1, 'b')"),
+               "SQLITE_CONSTRAINT_PRIMARYKEY", "notes.id");
+  expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO notes (id) VALUES (5)"),
+               "SQLITE_CONSTRAINT_NOTNULL", "notes.title");
+  expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO tags VALUES (42)"),
+               "SQLITE_CONSTRAINT_FOREIGNKEY", "FOREIGN KEY");
+  r = CALL("{s:s,s:s}", "op", "query", "sql", "SELEC 1");
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "errcode")), 1);
+  expect_error(r, "SQLITE_ERROR", "syntax error");
+  expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT * FROM nope"), "SQLITE_ERROR", "no such table");
+  expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT 1; SELECT 2"), "JSFPM_BAD_REQUEST",
+               "more than one statement");
+  expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "DELETE FROM notes; DROP TABLE notes"),
+               "JSFPM_BAD_REQUEST", "more than one statement");
+  ck_assert_int_eq(query_int("SELECT count(*) FROM notes"), 1); /* nothing ran */
+  expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "  -- nothing\n"), "JSFPM_BAD_REQUEST", "no statement");
+  expect_error(CALL("{s:s,s:s,s:[i,i]}", "op", "query", "sql", "SELECT ?", "params", 1, 2), "SQLITE_RANGE",
+               "takes 1 parameter but 2 were given");
+  expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT ?, ?"), "SQLITE_RANGE", "takes 2 parameters");
+  expect_error(CALL("{s:s,s:s,s:[i]}", "op", "query", "sql", "SELECT :name", "params", 1), "JSFPM_BAD_REQUEST",
+               "named parameter :name");
+  expect_error(CALL("{s:s,s:s,s:[[]]}", "op", "query", "sql", "SELECT ?", "params"), "JSFPM_BAD_REQUEST",
+               "parameter 1: unsupported type");
+  expect_error(CALL("{s:s,s:s,s:[i,{s:i}]}", "op", "query", "sql", "SELECT ?, ?", "params", 1, "a", 1),
+               "JSFPM_BAD_REQUEST", "parameter 2: unsupported type");
+  expect_error(CALL("{s:s,s:s,s:[{s:s,s:i}]}", "op", "query", "sql", "SELECT ?", "params", "$blob", "AA==", "x", 1),
+               "JSFPM_BAD_REQUEST", "parameter 1: unsupported type");
+  const char *bad_b64[] = {"A", "AAA", "A===", "AA=A", "AA*=", "AAAA ", "=AAA"};
+  for (size_t i = 0; i < sizeof bad_b64 / sizeof *bad_b64; i++)
+    expect_error(CALL("{s:s,s:s,s:[{s:s}]}", "op", "query", "sql", "SELECT ?", "params", "$blob", bad_b64[i]),
+                 "JSFPM_BAD_REQUEST", "not valid base64");
+  expect_error(CALL("{s:s,s:s,s:i}", "op", "query", "sql", "SELECT ?", "params", 1), "JSFPM_BAD_REQUEST",
+               "\"params\" must be an array");
+  expect_error(CALL("{s:s}", "op", "frobnicate"), "JSFPM_BAD_REQUEST", "unknown op");
+  expect_error(CALL("{s:i}", "op", 1), "JSFPM_BAD_REQUEST", "\"op\"");
+  expect_error(CALL("{s:s}", "op", "query"), "JSFPM_BAD_REQUEST", "\"sql\" must be a string");
+  expect_error(CALL("{s:s,s:s%}", "op", "query", "sql", "SELECT 1\0; DROP TABLE notes", (size_t)27),
+               "JSFPM_BAD_REQUEST", "NUL");
+  expect_error(CALL("{s:s,s:s,s:[i]}", "op", "exec", "sql", "SELECT ?", "params", 1), "JSFPM_BAD_REQUEST",
+               "takes no");
+  expect_error(CALL("{s:s,s:s}", "op", "exec", "sql", "CREATE TABLE x1 (a); CREATE TABLE x1 (a)"),
+               "SQLITE_ERROR", "already exists");
+  /* values JSON cannot carry are errors, not silent conversions */
+  expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT 1e999 AS big"), "JSFPM_UNREPRESENTABLE", "\"big\"");
+  expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT CAST(x'ff' AS TEXT)"), "JSFPM_UNREPRESENTABLE",
+               "UTF-8");
+  /* the defensive/extension settings hold */
+  expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT load_extension('/nonexistent')"), "SQLITE_ERROR",
+               "not authorized");
+  /* no transaction may outlive its request (protocol v1) */
+  expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "BEGIN"), "JSFPM_TRANSACTION", "rolled back");
+  expect_error(CALL("{s:s,s:s}", "op", "exec", "sql", "BEGIN; INSERT INTO notes (title) VALUES ('t')"),
+               "JSFPM_TRANSACTION", "rolled back");
+  exec_sql("BEGIN; INSERT INTO notes (id, title) VALUES (2, 'b'); COMMIT;");
+  ck_assert_int_eq(query_int("SELECT count(*) FROM notes"), 2);
+  json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "DELETE FROM notes WHERE id = 2"));
+  /* the broker still serves after all that */
+  ck_assert_int_eq(query_int("SELECT count(*) FROM notes"), 1);
+}
+END_TEST
+
+START_TEST(test_code_names) {
+  ck_assert_str_eq(broker_code_name(SQLITE_OK), "SQLITE_OK");
+  ck_assert_str_eq(broker_code_name(SQLITE_DONE), "SQLITE_DONE");
+  ck_assert_str_eq(broker_code_name(SQLITE_CONSTRAINT_UNIQUE), "SQLITE_CONSTRAINT_UNIQUE");
+  ck_assert_str_eq(broker_code_name(2067), "SQLITE_CONSTRAINT_UNIQUE");
+  ck_assert_str_eq(broker_code_name(SQLITE_IOERR_CORRUPTFS), "SQLITE_IOERR_CORRUPTFS");
+  ck_assert_str_eq(broker_code_name(SQLITE_BUSY_TIMEOUT), "SQLITE_BUSY_TIMEOUT");
+  ck_assert_str_eq(broker_code_name(SQLITE_READONLY_DIRECTORY), "SQLITE_READONLY_DIRECTORY");
+  ck_assert_str_eq(broker_code_name(SQLITE_CONSTRAINT_DATATYPE), "SQLITE_CONSTRAINT_DATATYPE");
+  ck_assert_str_eq(broker_code_name(SQLITE_WARNING_AUTOINDEX), "SQLITE_WARNING_AUTOINDEX");
+  ck_assert_str_eq(broker_code_name(SQLITE_AUTH_USER), "SQLITE_AUTH_USER");
+  ck_assert_str_eq(broker_code_name(SQLITE_OK_LOAD_PERMANENTLY), "SQLITE_OK_LOAD_PERMANENTLY");
+  ck_assert_str_eq(broker_code_name(SQLITE_OK_SYMLINK), "SQLITE_OK_SYMLINK");
+  ck_assert_str_eq(broker_code_name(SQLITE_ABORT_ROLLBACK), "SQLITE_ABORT_ROLLBACK");
+  /* an extended code this table does not know falls back to its primary */
+  ck_assert_str_eq(broker_code_name(SQLITE_CONSTRAINT | (99 << 8)), "SQLITE_CONSTRAINT");
+  ck_assert_str_eq(broker_code_name(SQLITE_IOERR | (200 << 8)), "SQLITE_IOERR");
+  ck_assert_str_eq(broker_code_name(250), "SQLITE_UNKNOWN");
+}
+END_TEST
+
+START_TEST(test_statement_cache) {
+  start_broker();
+  exec_sql("CREATE TABLE t (a); INSERT INTO t VALUES (1)");
+  json_t *r = OK("{s:s,s:s}", "op", "query", "sql", "SELECT * FROM t");
+  ck_assert_int_eq(json_array_size(json_object_get(r, "columns")), 1);
+  json_decref(r);
+  /* a cached statement follows schema changes */
+  exec_sql("ALTER TABLE t ADD COLUMN b DEFAULT 2");
+  r = OK("{s:s,s:s}", "op", "query", "sql", "SELECT * FROM t");
+  ck_assert_int_eq(json_array_size(json_object_get(r, "columns")), 2);
+  json_decref(r);
+  /* more distinct statements than the cache holds, then the first again */
+  for (int i = 0; i < 300; i++) {
+    char sql[64];
+    snprintf(sql, sizeof sql, "SELECT %d + ?", i);
+    json_t *c = query_cell(json_pack("{s:s,s:s,s:[i]}", "op", "query", "sql", sql, "params", i));
+    ck_assert_int_eq(json_integer_value(c), 2 * i);
+    json_decref(c);
+  }
+  ck_assert_int_eq(query_int("SELECT b FROM t"), 2);
+  /* a statement interrupted by an error is reset: the next use starts over */
+  exec_sql("CREATE TABLE u (x INTEGER UNIQUE)");
+  for (int i = 0; i < 3; i++) {
+    json_t *e = CALL("{s:s,s:s,s:[i]}", "op", "execute", "sql", "INSERT INTO u VALUES (?)", "params", 5);
+    if (i == 0)
+      json_decref(expect_ok(e));
+    else
+      expect_error(e, "SQLITE_CONSTRAINT_UNIQUE", "u.x");
+  }
+}
+END_TEST
+
+START_TEST(test_pipelining) {
+  start_broker();
+  exec_sql("CREATE TABLE p (x)");
+  int fd = raw_connect();
+  struct evbuffer *out = evbuffer_new(), *in = evbuffer_new();
+  json_t *reqs[4] = {
+      json_pack("{s:i,s:s,s:s,s:[i]}", "id", 10, "op", "execute", "sql", "INSERT INTO p VALUES (?)", "params", 1),
+      json_pack("{s:i,s:s,s:s}", "id", 11, "op", "query", "sql", "SELEC"),
+      json_pack("{s:i,s:s,s:s,s:[i]}", "id", 12, "op", "execute", "sql", "INSERT INTO p VALUES (?)", "params", 2),
+      json_pack("{s:i,s:s,s:s}", "id", 13, "op", "query", "sql", "SELECT count(*) FROM p"),
+  };
+  for (int i = 0; i < 4; i++) {
+    ck_assert_int_eq(frame_encode(out, reqs[i]), 0);
+    json_decref(reqs[i]);
+  }
+  /* everything sent before anything is read */
+  size_t n = evbuffer_get_length(out);
+  raw_send(fd, evbuffer_pullup(out, -1), n);
+  for (int i = 0; i < 4; i++) {
+    json_t *r = raw_recv(fd, in);
+    ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), 10 + i);
+    ck_assert_msg(json_is_true(json_object_get(r, "ok")) == (i != 1), "%s", dump(r));
+    if (i == 3)
+      ck_assert_int_eq(json_integer_value(json_array_get(json_array_get(json_object_get(r, "rows"), 0), 0)), 2);
+    json_decref(r);
+  }
+  /* a request without an integer id still gets an answer, with id null */
+  evbuffer_drain(out, evbuffer_get_length(out));
+  json_t *noid = json_pack("{s:s}", "op", "ping");
+  ck_assert_int_eq(frame_encode(out, noid), 0);
+  json_decref(noid);
+  n = evbuffer_get_length(out);
+  raw_send(fd, evbuffer_pullup(out, -1), n);
+  json_t *r = raw_recv(fd, in);
+  ck_assert(json_is_null(json_object_get(r, "id")));
+  expect_error(r, "JSFPM_BAD_REQUEST", "\"id\"");
+  evbuffer_free(out);
+  evbuffer_free(in);
+  close(fd);
+}
+END_TEST
+
+START_TEST(test_migrations) {
+  write_file(mig_dir, "001_notes.sql", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);\n");
+  write_file(mig_dir, "002_seed.sql", "INSERT INTO notes (body) VALUES ('seed');\n");
+  write_file(mig_dir, "010_index.sql", "CREATE INDEX notes_body ON notes(body);");
+  write_file(mig_dir, "README", "not a migration");
+  write_file(mig_dir, "notes.sql", "CREATE TABLE must_not_exist (a);");
+  start_broker();
+  json_t *r = OK("{s:s,s:s}", "op", "query", "sql", "SELECT version, name FROM jsfpm_migrations ORDER BY version");
+  json_t *want = json_pack("[[i,s],[i,s],[i,s]]", 1, "001_notes.sql", 2, "002_seed.sql", 10, "010_index.sql");
+  ck_assert_msg(json_equal(json_object_get(r, "rows"), want), "%s", dump(r));
+  json_decref(want);
+  json_decref(r);
+  ck_assert_int_eq(query_int("SELECT count(*) FROM notes"), 1);
+  ck_assert_int_eq(query_int("SELECT count(*) FROM jsfpm_migrations WHERE applied_at IS NOT NULL"), 3);
+  ck_assert_int_eq(query_int("SELECT count(*) FROM sqlite_schema WHERE name = 'must_not_exist'"), 0);
+  ck_assert_int_eq(stop_broker(SIGTERM), 0);
+
+  /* restart with one more: only the new one runs (002 would add a row) */
+  write_file(mig_dir, "003_more.sql", "INSERT INTO notes (body) VALUES ('more');");
+  start_broker();
+  ck_assert_int_eq(query_int("SELECT count(*) FROM notes"), 2);
+  ck_assert_int_eq(query_int("SELECT count(*) FROM jsfpm_migrations"), 4);
+  ck_assert_int_eq(stop_broker(SIGTERM), 0);
+  start_broker();
+  ck_assert_int_eq(query_int("SELECT count(*) FROM notes"), 2);
+}
+END_TEST
+
+START_TEST(test_no_migrations_dir) {
+  ck_assert_int_eq(rmdir(mig_dir), 0);
+  start_broker();
+  ck_assert_int_eq(query_int("SELECT 1"), 1);
+}
+END_TEST
+
+static void expect_broker_fails(const char *what) {
+  fflush(NULL);
+  pid_t pid = spawn_broker(listen_fd, 0);
+  int st = reap(pid);
+  ck_assert_msg(st != 0 && st < 128, "%s: broker exit status %d, expected a non-zero exit", what, st);
+}
+
+START_TEST(test_broken_migration) {
+  write_file(mig_dir, "001_ok.sql", "CREATE TABLE ok1 (a);");
+  write_file(mig_dir, "002_broken.sql", "CREATE TABLE half (a);\nINSERT INTO nope VALUES (1);\n");
+  expect_broker_fails("broken migration");
+
+  sqlite3 *db;
+  ck_assert_int_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  sqlite3_stmt *st;
+  ck_assert_int_eq(sqlite3_prepare_v2(db,
+                                      "SELECT (SELECT count(*) FROM sqlite_schema WHERE name = 'half'),"
+                                      " (SELECT count(*) FROM sqlite_schema WHERE name = 'ok1'),"
+                                      " (SELECT group_concat(version) FROM jsfpm_migrations)",
+                                      -1, &st, NULL),
+                   SQLITE_OK);
+  ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+  ck_assert_int_eq(sqlite3_column_int(st, 0), 0); /* rolled back */
+  ck_assert_int_eq(sqlite3_column_int(st, 1), 1); /* the good one stays */
+  ck_assert_str_eq((const char *)sqlite3_column_text(st, 2), "1");
+  sqlite3_finalize(st);
+  ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+
+  /* a migration may not end the transaction it runs in */
+  write_file(mig_dir, "002_broken.sql", "CREATE TABLE half (a); COMMIT;");
+  expect_broker_fails("migration with COMMIT");
+  /* two files for one version */
+  write_file(mig_dir, "002_broken.sql", "CREATE TABLE half (a);");
+  write_file(mig_dir, "2_again.sql", "CREATE TABLE again (a);");
+  expect_broker_fails("duplicate version");
+}
+END_TEST
+
+START_TEST(test_bad_db) {
+  write_file(tmpdir, "test.db", "this is not a database, just some text that is long enough......");
+  expect_broker_fails("not a database");
+  snprintf(db_path, sizeof db_path, "%s/missing-dir/test.db", tmpdir);
+  expect_broker_fails("missing directory");
+}
+END_TEST
+
+START_TEST(test_sigterm) {
+  start_broker();
+  exec_sql("CREATE TABLE t (a); INSERT INTO t VALUES (1)");
+  char wal[160];
+  snprintf(wal, sizeof wal, "%s-wal", db_path);
+  ck_assert_int_eq(access(wal, F_OK), 0); /* WAL mode in use */
+  ck_assert_int_eq(stop_broker(SIGTERM), 0);
+  /* a clean close checkpoints and removes the WAL */
+  ck_assert_int_eq(access(wal, F_OK), -1);
+  start_broker();
+  ck_assert_int_eq(stop_broker(SIGINT), 0);
+  start_broker();
+  ck_assert_int_eq(stop_broker(SIGQUIT), 0);
+}
+END_TEST
+
+START_TEST(test_bad_frame) {
+  start_broker();
+  json_decref(OK("{s:s}", "op", "ping"));
+  /* oversized length */
+  int fd = raw_connect();
+  unsigned char huge[4] = {0xff, 0xff, 0xff, 0xff};
+  raw_send(fd, huge, 4);
+  ck_assert(raw_sees_eof(fd));
+  close(fd);
+  /* invalid JSON, after a good frame whose reply must still arrive */
+  fd = raw_connect();
+  struct evbuffer *out = evbuffer_new(), *in = evbuffer_new();
+  json_t *ping = json_pack("{s:i,s:s}", "id", 1, "op", "ping");
+  ck_assert_int_eq(frame_encode(out, ping), 0);
+  json_decref(ping);
+  ck_assert_int_eq(evbuffer_add(out, "\0\0\0\x05{bad}", 9), 0);
+  size_t n = evbuffer_get_length(out);
+  raw_send(fd, evbuffer_pullup(out, -1), n);
+  json_t *r = raw_recv(fd, in);
+  json_decref(expect_ok(r));
+  ck_assert(raw_sees_eof(fd));
+  close(fd);
+  /* a JSON array */
+  fd = raw_connect();
+  raw_send(fd, "\0\0\0\x02[]", 6);
+  ck_assert(raw_sees_eof(fd));
+  close(fd);
+  evbuffer_free(out);
+  evbuffer_free(in);
+  /* the well-behaved client is unaffected */
+  json_decref(OK("{s:s}", "op", "ping"));
+}
+END_TEST
+
+START_TEST(test_backpressure) {
+  /* 24 replies of ~1.4 MB sent to a client that reads nothing until all
+   * its requests are in: the broker pauses that connection past 16 MB of
+   * unsent output and resumes as it drains; every reply arrives, in order. */
+  start_broker();
+  int fd = raw_connect();
+  struct evbuffer *out = evbuffer_new(), *in = evbuffer_new();
+  for (int i = 0; i < 24; i++) {
+    json_t *q = json_pack("{s:i,s:s,s:s,s:[i]}", "id", i, "op", "query", "sql", "SELECT zeroblob(?)", "params",
+                          1000000 + i);
+    ck_assert_int_eq(frame_encode(out, q), 0);
+    json_decref(q);
+  }
+  size_t n = evbuffer_get_length(out);
+  raw_send(fd, evbuffer_pullup(out, -1), n);
+  sleep_ms(100);
+  for (int i = 0; i < 24; i++) {
+    json_t *r = raw_recv(fd, in);
+    ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), i);
+    json_t *b = json_object_get(json_array_get(json_array_get(json_object_get(r, "rows"), 0), 0), "$blob");
+    ck_assert_uint_eq(json_string_length(b), (1000000 + i + 2) / 3 * 4);
+    json_decref(r);
+  }
+  evbuffer_free(out);
+  evbuffer_free(in);
+  close(fd);
+  /* a reply over the frame limit becomes an error for that id (a long
+   * timeout: building 72 MB of JSON is slow under valgrind) */
+  json_t *big = json_pack("{s:s,s:s}", "op", "query", "sql",
+                          "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 6) "
+                          "SELECT zeroblob(9000000) FROM c");
+  char err[256] = "";
+  json_t *r = db_client_call(cl, big, 120000, err, sizeof err);
+  json_decref(big);
+  ck_assert_msg(r != NULL, "%s", err);
+  expect_error(r, "JSFPM_RESULT_TOO_LARGE", "frame limit");
+  json_decref(OK("{s:s}", "op", "ping"));
+}
+END_TEST
+
+START_TEST(test_reconnect) {
+  start_broker();
+  exec_sql("CREATE TABLE t (a)");
+  ck_assert_int_eq(stop_broker(SIGKILL), 128 + SIGKILL);
+  /* the client's idle connection is dead; a new broker on the same socket */
+  start_broker();
+  json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (1)"));
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 1);
+
+  /* a call made while no broker runs waits for the next one */
+  ck_assert_int_eq(stop_broker(SIGKILL), 128 + SIGKILL);
+  broker_pid = spawn_broker(listen_fd, 300);
+  long long t0 = now_ms();
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 1);
+  ck_assert_int_ge(now_ms() - t0, 250);
+}
+END_TEST
+
+START_TEST(test_connect_retry) {
+  /* no socket yet: the client retries until it appears */
+  char path2[160];
+  snprintf(path2, sizeof path2, "%s/late.sock", tmpdir);
+  struct db_client *late = db_client_new(path2);
+  pid_t pid = fork_blocked();
+  if (pid == 0) {
+    sleep_ms(200);
+    int lfd = make_listener(path2);
+    exit(broker_main(&cfg, lfd));
+  }
+  broker_pid = pid;
+  json_t *req = json_pack("{s:s}", "op", "ping");
+  char err[256] = "";
+  long long t0 = now_ms();
+  json_t *r = db_client_call(late, req, 3000, err, sizeof err);
+  ck_assert_msg(r != NULL, "%s", err);
+  ck_assert_int_ge(now_ms() - t0, 150);
+  json_decref(expect_ok(r));
+  json_decref(req);
+  db_client_free(late);
+}
+END_TEST
+
+START_TEST(test_unavailable) {
+  char path2[160];
+  snprintf(path2, sizeof path2, "%s/nobody.sock", tmpdir);
+  struct db_client *c = db_client_new(path2);
+  json_t *req = json_pack("{s:s}", "op", "ping");
+  char err[256] = "";
+  long long t0 = now_ms();
+  ck_assert_ptr_null(db_client_call(c, req, 200, err, sizeof err));
+  long long took = now_ms() - t0;
+  ck_assert_msg(strstr(err, "database broker unavailable") != NULL, "%s", err);
+  ck_assert_int_ge(took, 190);
+  ck_assert_int_lt(took, 1000);
+  /* the caller's object is untouched: no id was added to it */
+  ck_assert_ptr_null(json_object_get(req, "id"));
+  ck_assert_int_eq(req->refcount, 1);
+  json_decref(req);
+  db_client_free(c);
+}
+END_TEST
+
+START_TEST(test_timeout) {
+  start_broker();
+  json_decref(OK("{s:s}", "op", "ping"));
+  ck_assert_int_eq(kill(broker_pid, SIGSTOP), 0);
+  json_t *req = json_pack("{s:s}", "op", "ping");
+  char err[256] = "";
+  long long t0 = now_ms();
+  ck_assert_ptr_null(db_client_call(cl, req, 200, err, sizeof err));
+  long long took = now_ms() - t0;
+  json_decref(req);
+  ck_assert_msg(strstr(err, "database call timed out after 200 ms") != NULL, "%s", err);
+  ck_assert_int_ge(took, 190);
+  ck_assert_int_lt(took, 1500);
+  /* the broker answers into a closed socket (must survive that), and the
+   * next call gets its own answer on a new connection */
+  ck_assert_int_eq(kill(broker_pid, SIGCONT), 0);
+  json_t *c = query_cell(json_pack("{s:s,s:s}", "op", "query", "sql", "SELECT 'fresh'"));
+  ck_assert_str_eq(json_string_value(c), "fresh");
+  json_decref(c);
+}
+END_TEST
+
+START_TEST(test_killed_in_flight) {
+  start_broker();
+  json_decref(OK("{s:s}", "op", "ping")); /* connection accepted */
+  ck_assert_int_eq(kill(broker_pid, SIGSTOP), 0);
+  fflush(NULL);
+  pid_t killer = fork();
+  ck_assert_int_ge(killer, 0);
+  if (killer == 0) {
+    sleep_ms(200);
+    _exit(kill(broker_pid, SIGKILL) == 0 ? 0 : 1);
+  }
+  json_t *req = json_pack("{s:s,s:s}", "op", "execute", "sql", "CREATE TABLE never (a)");
+  char err[256] = "";
+  long long t0 = now_ms();
+  ck_assert_ptr_null(db_client_call(cl, req, CALL_TIMEOUT_MS, err, sizeof err));
+  long long took = now_ms() - t0;
+  json_decref(req);
+  ck_assert_msg(strstr(err, "connection lost during the call") != NULL, "%s", err);
+  ck_assert_int_lt(took, 2000);
+  ck_assert_int_eq(reap(killer), 0);
+  ck_assert_int_eq(reap(broker_pid), 128 + SIGKILL);
+  broker_pid = -1;
+  /* and the next broker serves the same client */
+  start_broker();
+  json_decref(OK("{s:s}", "op", "ping"));
+}
+END_TEST
+
+START_TEST(test_peer_uid) {
+  if (geteuid() != 0)
+    return; /* needs root to connect as another uid */
+  start_broker();
+  /* let uid 65534 reach the socket, so only SO_PEERCRED can refuse it */
+  ck_assert_int_eq(chmod(tmpdir, 0711), 0);
+  ck_assert_int_eq(chmod(sock_path, 0666), 0);
+  fflush(NULL);
+  pid_t pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    if (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0)
+      _exit(2);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    strcpy(sa.sun_path, sock_path);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
+      _exit(3);
+    if (send(fd, "\0\0\0\x15{\"id\":1,\"op\":\"ping\"}", 25, MSG_NOSIGNAL) != 25)
+      _exit(0); /* already closed: refused */
+    char b[64];
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (poll(&p, 1, 3000) != 1)
+      _exit(4);
+    ssize_t n = read(fd, b, sizeof b);
+    _exit(n <= 0 ? 0 : 5); /* EOF (or reset) without a reply */
+  }
+  ck_assert_int_eq(reap(pid), 0);
+  json_decref(OK("{s:s}", "op", "ping"));
+}
+END_TEST
+
+static Suite *broker_suite(void) {
+  Suite *s = suite_create("broker");
+  TCase *tc = tcase_create("broker");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_set_timeout(tc, 20);
+  tcase_add_test(tc, test_basic);
+  tcase_add_test(tc, test_types);
+  tcase_add_test(tc, test_errors);
+  tcase_add_test(tc, test_code_names);
+  tcase_add_test(tc, test_statement_cache);
+  tcase_add_test(tc, test_pipelining);
+  tcase_add_test(tc, test_migrations);
+  tcase_add_test(tc, test_no_migrations_dir);
+  tcase_add_test(tc, test_broken_migration);
+  tcase_add_test(tc, test_bad_db);
+  tcase_add_test(tc, test_sigterm);
+  tcase_add_test(tc, test_bad_frame);
+  tcase_add_test(tc, test_backpressure);
+  tcase_add_test(tc, test_reconnect);
+  tcase_add_test(tc, test_connect_retry);
+  tcase_add_test(tc, test_unavailable);
+  tcase_add_test(tc, test_timeout);
+  tcase_add_test(tc, test_killed_in_flight);
+  tcase_add_test(tc, test_peer_uid);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) {
+  SRunner *sr = srunner_create(broker_suite());
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,344 @@
+/* db_client.c: a worker's blocking connection to the broker (see db_client.h).
+ *
+ * Guarantees:
+ * - db_client_call never waits longer than its timeout in total (connect,
+ *   write and read share one deadline); a negative timeout waits forever.
+ * - A request is sent at most once.  If the connection breaks after the
+ *   request may have reached the broker, the call fails ("connection lost
+ *   during the call") rather than risk running a statement twice.
+ * - Any failure closes the connection, so the next call starts on a fresh
+ *   one and no late reply can be taken for another call's.
+ * - An idle connection the broker closed (broker restart) is noticed before
+ *   sending and replaced, so a restart costs callers nothing.
+ * - While the broker socket is missing or refusing (master restarting the
+ *   broker), connecting is retried every 10-50 ms until the deadline.
+ * - SIGPIPE is never raised (MSG_NOSIGNAL).
+ */
+#include "autoconfig.h"
+
+#include "db_client.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "frame.h"
+#include "log.h"
+
+#define DB_CLIENT_RETRY_MIN_MS 10
+#define DB_CLIENT_RETRY_MAX_MS 50
+#define DB_CLIENT_READ_BYTES (64 * 1024)
+
+struct db_client {
+  char *path;
+  int fd;               /* -1 while disconnected */
+  json_int_t next_id;   /* ids increase for the life of the client */
+  struct evbuffer *in;  /* bytes read but not yet decoded */
+};
+
+struct db_client *db_client_new(const char *socket_path) {
+  struct db_client *c = calloc(1, sizeof *c);
+  if (c == NULL)
+    return NULL;
+  c->fd = -1;
+  c->next_id = 1;
+  c->path = strdup(socket_path);
+  c->in = evbuffer_new();
+  if (c->path == NULL || c->in == NULL) {
+    db_client_free(c);
+    return NULL;
+  }
+  return c;
+}
+
+static void client_disconnect(struct db_client *c) {
+  if (c->fd >= 0 && close(c->fd) != 0)
+    log_warn("closing the broker connection: %s", strerror(errno));
+  c->fd = -1;
+  /* Whatever was buffered belongs to the old connection. */
+  if (evbuffer_drain(c->in, evbuffer_get_length(c->in)) != 0)
+    log_warn("cannot drain the broker input buffer");
+}
+
+void db_client_free(struct db_client *c) {
+  if (c == NULL)
+    return;
+  client_disconnect(c);
+  if (c->in)
+    evbuffer_free(c->in);
+  free(c->path);
+  free(c);
+}
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *fmt, ...) {
+  if (err == NULL || errlen == 0)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, errlen, fmt, ap);
+  va_end(ap);
+}
+
+static long long now_ms(void) {
+  struct timespec ts;
+  /* CLOCK_MONOTONIC cannot fail on Linux with a valid pointer; keep going
+   * with 0 rather than abort if it ever does. */
+  if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+    return 0;
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Milliseconds left before DEADLINE (-1: no deadline), never negative. */
+static int remaining_ms(long long deadline) {
+  if (deadline < 0)
+    return -1;
+  long long left = deadline - now_ms();
+  if (left <= 0)
+    return 0;
+  return left > 1000000000 ? 1000000000 : (int)left;
+}
+
+/* Waits for EVENTS on FD.  Returns 1 when ready (or in error/hang-up: the
+ * following I/O call reports it), 0 at the deadline, -1 on poll failure. */
+static int wait_fd(int fd, short events, long long deadline) {
+  for (;;) {
+    struct pollfd p = {.fd = fd, .events = events};
+    int r = poll(&p, 1, remaining_ms(deadline));
+    if (r > 0)
+      return 1;
+    if (r == 0)
+      return 0;
+    if (errno != EINTR)
+      return -1;
+  }
+}
+
+static int sleep_ms(int ms) {
+  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) != 0) {
+    if (errno != EINTR)
+      return -1;
+  }
+  return 0;
+}
+
+static int connect_errno_is_transient(int e) {
+  /* The socket file is missing (ENOENT), nobody listens on it
+   * (ECONNREFUSED), or its backlog is full (EAGAIN): the broker is
+   * (re)starting or busy, so retrying makes sense. */
+  return e == ENOENT || e == ECONNREFUSED || e == EAGAIN;
+}
+
+static int client_connect(struct db_client *c, long long deadline, long long started, char *err,
+                          size_t errlen) {
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  if (strlen(c->path) >= sizeof sa.sun_path) {
+    set_err(err, errlen, "database broker unavailable: socket path %s is too long", c->path);
+    return -1;
+  }
+  strcpy(sa.sun_path, c->path);
+  int delay = DB_CLIENT_RETRY_MIN_MS;
+  for (;;) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+      set_err(err, errlen, "database broker unavailable: socket: %s", strerror(errno));
+      return -1;
+    }
+    int e = 0;
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+      e = errno;
+      if (e == EINPROGRESS || e == EINTR) {
+        int w = wait_fd(fd, POLLOUT, deadline);
+        socklen_t len = sizeof e;
+        if (w < 0)
+          e = errno;
+        else if (w == 0)
+          e = ETIMEDOUT;
+        else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0)
+          e = errno;
+      }
+    }
+    if (e == 0) {
+      c->fd = fd;
+      return 0;
+    }
+    if (close(fd) != 0)
+      log_warn("closing a failed broker socket: %s", strerror(errno));
+    int left = remaining_ms(deadline);
+    if (!connect_errno_is_transient(e) || left == 0) {
+      set_err(err, errlen, "database broker unavailable: connect to %s: %s (after %lld ms)", c->path,
+              strerror(e), now_ms() - started);
+      return -1;
+    }
+    if (sleep_ms(left >= 0 && left < delay ? left : delay) != 0) {
+      set_err(err, errlen, "database broker unavailable: nanosleep: %s", strerror(errno));
+      return -1;
+    }
+    delay = delay * 2 > DB_CLIENT_RETRY_MAX_MS ? DB_CLIENT_RETRY_MAX_MS : delay * 2;
+  }
+}
+
+/* An idle connection should have nothing to read.  Readable means the
+ * broker closed it (restart) or sent something unasked: either way, start
+ * afresh.  Safe, because no request is outstanding on it. */
+static void client_drop_if_stale(struct db_client *c) {
+  struct pollfd p = {.fd = c->fd, .events = POLLIN};
+  int r;
+  do
+    r = poll(&p, 1, 0);
+  while (r < 0 && errno == EINTR);
+  if (r != 0) {
+    if (r < 0)
+      log_warn("poll on the broker connection: %s", strerror(errno));
+    client_disconnect(c);
+  }
+}
+
+/* Reads what the socket has, up to DB_CLIENT_READ_BYTES, into c->in
+ * (evbuffer_read would read at most 4 KiB at a time).  Returns read(2)'s
+ * result; -1 with errno ENOMEM if no buffer space. */
+static ssize_t client_read(struct db_client *c) {
+  struct evbuffer_iovec v;
+  if (evbuffer_reserve_space(c->in, DB_CLIENT_READ_BYTES, &v, 1) < 1) {
+    errno = ENOMEM;
+    return -1;
+  }
+  ssize_t n = read(c->fd, v.iov_base, v.iov_len < DB_CLIENT_READ_BYTES ? v.iov_len : DB_CLIENT_READ_BYTES);
+  if (n > 0) {
+    v.iov_len = (size_t)n;
+    if (evbuffer_commit_space(c->in, &v, 1) != 0) {
+      errno = ENOMEM;
+      return -1;
+    }
+  }
+  return n;
+}
+
+static json_t *fail_lost(struct db_client *c, char *err, size_t errlen, int e) {
+  client_disconnect(c);
+  if (e == 0 || e == EPIPE || e == ECONNRESET)
+    set_err(err, errlen, "database broker connection lost during the call");
+  else
+    set_err(err, errlen, "database broker connection lost during the call: %s", strerror(e));
+  return NULL;
+}
+
+static json_t *fail_timeout(struct db_client *c, char *err, size_t errlen, int timeout_ms) {
+  /* The reply may still come; closing makes sure it is never read as the
+   * answer to a later call. */
+  client_disconnect(c);
+  set_err(err, errlen, "database call timed out after %d ms", timeout_ms);
+  return NULL;
+}
+
+json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *err, size_t errlen) {
+  long long started = now_ms();
+  long long deadline = timeout_ms < 0 ? -1 : started + timeout_ms;
+  if (!json_is_object(req)) {
+    set_err(err, errlen, "database request must be a JSON object");
+    return NULL;
+  }
+
+  /* A shallow copy: the caller keeps its object, only "id" differs. */
+  json_int_t id = c->next_id++;
+  json_t *msg = json_copy(req);
+  struct evbuffer *out = evbuffer_new();
+  int encoded = msg != NULL && out != NULL && json_object_set_new(msg, "id", json_integer(id)) == 0 &&
+                frame_encode(out, msg) == 0;
+  json_decref(msg);
+  if (!encoded) {
+    if (out)
+      evbuffer_free(out);
+    set_err(err, errlen, "database request cannot be encoded (over %u bytes, or out of memory)",
+            FRAME_DEFAULT_MAX_BYTES);
+    return NULL;
+  }
+
+  if (c->fd >= 0)
+    client_drop_if_stale(c);
+  if (c->fd < 0 && client_connect(c, deadline, started, err, errlen) != 0) {
+    evbuffer_free(out);
+    return NULL;
+  }
+
+  /* Send the whole frame. */
+  size_t len = evbuffer_get_length(out), off = 0;
+  const unsigned char *p = evbuffer_pullup(out, -1);
+  if (p == NULL) {
+    evbuffer_free(out);
+    set_err(err, errlen, "database request: out of memory");
+    return NULL;
+  }
+  while (off < len) {
+    ssize_t n = send(c->fd, p + off, len - off, MSG_NOSIGNAL);
+    if (n > 0) {
+      off += (size_t)n;
+      continue;
+    }
+    int e = n < 0 ? errno : 0;
+    if (e == EINTR)
+      continue;
+    if (e == EAGAIN || e == EWOULDBLOCK) {
+      int w = wait_fd(c->fd, POLLOUT, deadline);
+      if (w > 0)
+        continue;
+      evbuffer_free(out);
+      if (w == 0)
+        return fail_timeout(c, err, errlen, timeout_ms);
+      return fail_lost(c, err, errlen, errno);
+    }
+    evbuffer_free(out);
+    return fail_lost(c, err, errlen, e);
+  }
+  evbuffer_free(out);
+
+  /* Read until the reply carrying our id is complete. */
+  for (;;) {
+    json_t *reply = NULL;
+    char ferr[256];
+    int r = frame_decode(c->in, FRAME_DEFAULT_MAX_BYTES, &reply, ferr, sizeof ferr);
+    if (r < 0) {
+      client_disconnect(c);
+      set_err(err, errlen, "database broker sent a bad frame: %s", ferr);
+      return NULL;
+    }
+    if (r > 0) {
+      json_t *rid = json_object_get(reply, "id");
+      if (json_is_integer(rid) && json_integer_value(rid) == id)
+        return reply;
+      /* Cannot happen while every failure closes the connection; tolerate
+       * it rather than hand the caller someone else's answer. */
+      log_warn("database broker reply for id %" JSON_INTEGER_FORMAT " ignored (waiting for %" JSON_INTEGER_FORMAT ")",
+               json_is_integer(rid) ? json_integer_value(rid) : (json_int_t)-1, id);
+      json_decref(reply);
+      continue;
+    }
+    int w = wait_fd(c->fd, POLLIN, deadline);
+    if (w == 0)
+      return fail_timeout(c, err, errlen, timeout_ms);
+    if (w < 0)
+      return fail_lost(c, err, errlen, errno);
+    ssize_t n = client_read(c);
+    if (n > 0)
+      continue;
+    if (n == 0)
+      return fail_lost(c, err, errlen, 0); /* EOF: the broker went away */
+    if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+      continue;
+    if (errno == ENOMEM) {
+      client_disconnect(c);
+      set_err(err, errlen, "database reply: out of memory");
+      return NULL;
+    }
+    return fail_lost(c, err, errlen, errno);
+  }
+}

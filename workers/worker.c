@@ -136,6 +136,7 @@ static void fcgi_serve(struct fcgi_conn_state *c, struct fcgi_request *fr) {
     else if (strcmp(name, "PATH_INFO") == 0) path_info = p->value;
     else if (strcmp(name, "REMOTE_ADDR") == 0) req.remote_addr = p->value;
     else if (strcmp(name, "REMOTE_USER") == 0 && p->value_len > 0) req.remote_user = p->value;
+    else if (w->cfg->tenant_param && strcmp(name, w->cfg->tenant_param) == 0) req.tenant = p->value;
     else if (strcmp(name, "HTTPS") == 0 && strcmp(p->value, "on") == 0) req.scheme = "https";
     else if (strcmp(name, "SERVER_NAME") == 0 && req.host == NULL) req.host = p->value;
   }
@@ -401,7 +402,7 @@ int worker_main(const struct worker_args *args) {
     log_error("out of memory creating the worker");
     goto out;
   }
-  w.js = js_runtime_new(cfg, w.db, err, sizeof err);
+  w.js = js_runtime_new(cfg, w.db, NULL, err, sizeof err);
   if (w.js == NULL) {
     log_error("cannot load the app: %s", err);
     status = WORKER_EXIT_APP_LOAD;

@@ -1,19 +1,28 @@
 /* worker_js.c: one Duktape heap per worker.
  *
- * At start the heap loads the jsfpm/runtime module (Headers, Request,
- * Response, console, the dispatcher) and then the app's main module through
- * our CommonJS loader.  For each request the worker builds a plain "raw"
- * object, calls runtime.dispatch(app, raw) under a deadline, and reads back
- * [status, flatHeaders, body].  The result stays on the value stack until
- * the next request, so the response's strings are borrowed, not copied.
+ * A "global environment" here is the runtime module (Headers, Request,
+ * Response, console, the dispatcher) plus the app's modules, loaded from the
+ * compile cache (js_compile.h) into one set of globals.  Its module registry,
+ * app exports and dispatcher live in the stash of the thread that owns it.
  *
- * Module resolution is confined to the app root (realpath, so symlinks out
- * are caught) and the jsfpm/ standard library compiled into the binary.
+ *   isolation = worker: one environment per heap, loaded at start; then every
+ *     intrinsic reachable from the global object, the global object itself
+ *     and the jsfpm/ modules are frozen, so a request cannot leave anything
+ *     behind through them.  Module-level variables persist, by design.
+ *   isolation = request: a new thread with fresh globals and built-ins
+ *     (duk_push_thread_new_globalenv) per request, the app instantiated from
+ *     bytecode into it; nothing survives the request.
+ *
+ * Limits: an execution deadline (Duktape's exec-timeout check, 504), a heap
+ * byte cap (our allocator; 500 and a fresh heap before the next request),
+ * database calls per request, response size.  The response's strings are
+ * borrowed from the heap and stay valid until the next js_handle.
  */
 #include "autoconfig.h"
 
 #include "worker_js.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -29,27 +38,37 @@
 #include "config.h"
 #include "db_client.h"
 #include "duktape/duktape.h"
+#include "js_compile.h"
 #include "log.h"
 #include "worker_db.h"
 
-#define MAX_MODULE_BYTES (16 * 1024 * 1024)
+#define REQUEST_ID_MAX 64
+#define ALLOC_HEADER 16 /* keeps max_align_t alignment for Duktape */
 
 struct js_runtime {
   const struct jsfpm_config *cfg;
   struct db_client *db;
-  duk_context *ctx;
-  char *root;               /* realpath of the app root, no trailing slash */
+  struct js_cache *cache;
+  bool own_cache;
+  duk_context *ctx;           /* the heap's main thread */
+  const char *root;           /* realpath of the app root (the cache's) */
   size_t root_len;
-  long long deadline_ms;    /* monotonic; 0 = no limit (between requests) */
-  bool timed_out;           /* the exec-timeout check fired during this call */
-  char request_id[24];
-  uint32_t id_prefix;       /* random per process, so ids differ across workers */
-  uint64_t id_counter;
-  struct js_header *headers; /* response headers of the last request */
+  long long deadline_ms;      /* monotonic; 0 = no limit (between requests) */
+  bool timed_out;             /* the exec-timeout check fired */
+  size_t heap_bytes;          /* bytes Duktape holds through our allocator */
+  bool over_limit;            /* an allocation was refused for memory_limit */
+  bool rebuild;               /* the heap must be rebuilt before the next request */
+  int db_calls;               /* database calls in the current request */
+  char request_id[REQUEST_ID_MAX + 1];
+  uint32_t id_prefix;         /* random per process, so ids differ across workers */
+  unsigned long long id_counter;
+  char **locales;             /* configured locales; [0] is the default */
+  size_t nlocales;
+  struct js_header *headers;  /* response headers of the last request */
   size_t headers_cap;
 };
 
-/* ---- clocks and the execution time limit ---------------------------- */
+/* ---- clocks and the execution time limit ------------------------------- */
 
 static long long mono_ms(void) {
   struct timespec ts;
@@ -62,12 +81,58 @@ static long long mono_ms(void) {
  * src/duktape/duk_config.h).  Returning 1 throws a RangeError; Duktape keeps
  * throwing at each check while we keep returning 1, so a script that catches
  * the error cannot run on. */
+int jsfpm_duk_exec_timeout(void *udata);
 int jsfpm_duk_exec_timeout(void *udata) {
   struct js_runtime *rt = udata;
   if (rt == NULL || rt->deadline_ms == 0) return 0;
   if (mono_ms() < rt->deadline_ms) return 0;
   rt->timed_out = true;
   return 1;
+}
+
+/* ---- the allocator: byte accounting for memory_limit ------------------ */
+
+static void *rt_alloc(void *udata, duk_size_t size) {
+  struct js_runtime *rt = udata;
+  long limit = rt->cfg->memory_limit_bytes;
+  if (limit > 0 && rt->heap_bytes + size > (size_t)limit) {
+    rt->over_limit = true; /* Duktape collects garbage and retries before giving up */
+    return NULL;
+  }
+  unsigned char *p = malloc(size + ALLOC_HEADER);
+  if (p == NULL) return NULL;
+  *(size_t *)p = size;
+  rt->heap_bytes += size;
+  return p + ALLOC_HEADER;
+}
+
+static void rt_free(void *udata, void *ptr) {
+  struct js_runtime *rt = udata;
+  if (ptr == NULL) return;
+  unsigned char *p = (unsigned char *)ptr - ALLOC_HEADER;
+  rt->heap_bytes -= *(size_t *)p;
+  free(p);
+}
+
+static void *rt_realloc(void *udata, void *ptr, duk_size_t size) {
+  struct js_runtime *rt = udata;
+  if (ptr == NULL) return rt_alloc(udata, size);
+  if (size == 0) {
+    rt_free(udata, ptr);
+    return NULL;
+  }
+  unsigned char *p = (unsigned char *)ptr - ALLOC_HEADER;
+  size_t old = *(size_t *)p;
+  long limit = rt->cfg->memory_limit_bytes;
+  if (limit > 0 && size > old && rt->heap_bytes + (size - old) > (size_t)limit) {
+    rt->over_limit = true;
+    return NULL;
+  }
+  unsigned char *q = realloc(p, size + ALLOC_HEADER);
+  if (q == NULL) return NULL;
+  *(size_t *)q = size;
+  rt->heap_bytes = rt->heap_bytes - old + size;
+  return q + ALLOC_HEADER;
 }
 
 static struct js_runtime *get_rt(duk_context *ctx) {
@@ -83,33 +148,7 @@ static void on_fatal(void *udata, const char *msg) {
   abort();
 }
 
-/* ---- files and paths --------------------------------------------------- */
-
-static char *read_file(const char *path, size_t *len, char *err, size_t errlen) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    return NULL;
-  }
-  struct stat st;
-  if (fstat(fileno(f), &st) < 0 || st.st_size > MAX_MODULE_BYTES) {
-    snprintf(err, errlen, "%s: unreadable or larger than %d bytes", path, MAX_MODULE_BYTES);
-    fclose(f);
-    return NULL;
-  }
-  char *buf = malloc((size_t)st.st_size + 1);
-  size_t n = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
-  if (buf == NULL || ferror(f)) {
-    snprintf(err, errlen, "%s: read failed", path);
-    free(buf);
-    fclose(f);
-    return NULL;
-  }
-  fclose(f);
-  buf[n] = '\0';
-  *len = n;
-  return buf;
-}
+/* ---- modules ----------------------------------------------------------- */
 
 static bool is_regular_file(const char *path) {
   struct stat st;
@@ -143,152 +182,119 @@ static bool inside_root(const struct js_runtime *rt, const char *path) {
   return strncmp(path, rt->root, rt->root_len) == 0 && path[rt->root_len] == '/';
 }
 
-/* Resolves a relative require from directory DIR into an absolute real path
- * inside the app root.  Returns 0, or -1 with ERR explaining. */
-static int resolve_module(const struct js_runtime *rt, const char *dir, const char *id,
-                          char *out, char *err, size_t errlen) {
+/* Resolves a relative require from directory DIR into a real path inside
+ * the app root.  Returns 0, or -1 with ERR explaining. */
+static int resolve_module(const struct js_runtime *rt, const char *dir, const char *id, char *out,
+                          char *err, size_t errlen) {
   char base[PATH_MAX];
   if (snprintf(base, sizeof base, "%s/%s", dir, id) >= (int)sizeof base) {
     snprintf(err, errlen, "require('%s'): path too long", id);
     return -1;
   }
   normalize_path(base);
-  if (!inside_root(rt, base) && strcmp(base, rt->root) != 0) {
-    snprintf(err, errlen, "require('%s'): the path leaves the app root (%s)", id, rt->root);
+  if (!inside_root(rt, base)) {
+    snprintf(err, errlen, "require('%s'): the path leaves the app folder", id);
     return -1;
   }
   static const char *const suffixes[] = {"", ".js", ".json", "/index.js"};
   for (size_t i = 0; i < 4; i++) {
     char candidate[PATH_MAX + 16];
     snprintf(candidate, sizeof candidate, "%s%s", base, suffixes[i]);
-    if (!is_regular_file(candidate)) continue;
-    if (realpath(candidate, out) == NULL) continue;
+    if (!is_regular_file(candidate) || realpath(candidate, out) == NULL) continue;
     if (!inside_root(rt, out)) {
-      snprintf(err, errlen, "require('%s'): %s is a link that leaves the app root", id, candidate);
+      snprintf(err, errlen, "require('%s'): %s is a link that leaves the app folder", id,
+               candidate + rt->root_len + 1);
       return -1;
     }
     return 0;
   }
-  snprintf(err, errlen, "Cannot find module '%s' (looked for %s, .js, .json, /index.js)", id,
-           base + rt->root_len + 1 > base + strlen(base) ? base : base + rt->root_len + 1);
+  snprintf(err, errlen, "Cannot find module '%s' (tried %s, .js, .json, /index.js)", id,
+           base + rt->root_len + 1);
   return -1;
 }
 
-/* ---- modules ----------------------------------------------------------- */
-
 static duk_ret_t js_require(duk_context *ctx);
 
-/* Pushes a require() function whose relative paths resolve from DIR ("" for
- * standard-library modules, which may only require jsfpm/ modules). */
-static void push_require(duk_context *ctx, const char *dir) {
-  duk_push_c_function(ctx, js_require, 1);
-  duk_push_string(ctx, dir);
-  duk_put_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("dir"));
+/* Pushes this environment's module registry (in its thread's stash). */
+static void push_registry(duk_context *ctx) {
+  duk_push_thread_stash(ctx, ctx);
+  if (!duk_get_prop_literal(ctx, -1, "modules")) {
+    duk_pop(ctx);
+    duk_push_object(ctx);
+    duk_dup(ctx, -1);
+    duk_put_prop_literal(ctx, -3, "modules");
+  }
+  duk_remove(ctx, -2);
 }
 
-static const struct stdlib_module *find_stdlib(const char *name) {
-  for (const struct stdlib_module *m = stdlib_modules; m->name; m++)
-    if (strcmp(m->name, name) == 0) return m;
-  return NULL;
-}
-
-/* Compiles SOURCE as the body of a CommonJS wrapper function, keeping line
- * numbers (the wrapper header shares the first line).  Leaves the function
- * on the stack; throws on a syntax error. */
-static void compile_module(duk_context *ctx, const char *display_name, const char *source,
-                           size_t len, bool stdlib) {
-  static const char head_app[] = "function (exports, require, module, __filename, __dirname) {";
-  static const char head_std[] =
-      "function (exports, require, module, __filename, __dirname, native) {";
-  const char *head = stdlib ? head_std : head_app;
-  duk_push_string(ctx, head);
-  duk_push_lstring(ctx, source, len);
-  duk_push_string(ctx, "\n}");
-  duk_concat(ctx, 3);
-  duk_push_string(ctx, display_name);
-  duk_compile(ctx, DUK_COMPILE_FUNCTION);
-}
-
-/* Loads (or finds in the cache) the module KEY and pushes its exports.
- * PATH is the file for app modules, NULL for the standard library. */
-static void load_module(duk_context *ctx, const char *key, const char *path,
-                        const struct stdlib_module *std) {
+/* Loads module KEY (cached in this environment, else from the compile
+ * cache, else compiled now) and pushes its exports.  Throws on failure. */
+static void load_module(duk_context *ctx, const char *key) {
   struct js_runtime *rt = get_rt(ctx);
-  duk_push_global_stash(ctx);
-  duk_get_prop_literal(ctx, -1, "modules");
+  push_registry(ctx);
   if (duk_get_prop_string(ctx, -1, key)) {
-    /* Cached, or loading right now (a cycle): Node returns the partial exports. */
+    /* Loaded, or loading right now (a cycle): Node returns the partial exports. */
     duk_get_prop_literal(ctx, -1, "exports");
-    duk_replace(ctx, -4);
-    duk_pop_2(ctx);
+    duk_replace(ctx, -3);
+    duk_pop(ctx);
     return;
   }
   duk_pop(ctx);
 
-  char err[PATH_MAX + 256];
-  size_t len = 0;
-  char *owned = NULL;
-  const char *source;
-  if (std) {
-    source = std->source;
-    len = strlen(source);
-  } else {
-    owned = read_file(path, &len, err, sizeof err);
-    if (owned == NULL) (void)duk_error(ctx, DUK_ERR_ERROR, "%s", err);
-    source = owned;
+  bool stdlib = strncmp(key, "jsfpm/", 6) == 0;
+  const struct js_module_code *code = js_cache_lookup(rt->cache, key);
+  if (code == NULL && !stdlib) {
+    char err[PATH_MAX + 256];
+    code = js_cache_add_file(rt->cache, key, key + rt->root_len + 1, err, sizeof err);
+    if (code == NULL) (void)duk_error(ctx, DUK_ERR_ERROR, "%s", err);
   }
-  const char *display = std ? key : path + rt->root_len + 1;
+  if (code == NULL) (void)duk_error(ctx, DUK_ERR_ERROR, "Cannot find module '%s'", key);
 
-  /* module = { id, filename, exports: {}, loaded: false }, cached before it
-   * runs so cyclic requires see the partial exports. */
+  /* module = {id, filename, exports, loaded}, registered before it runs so
+   * cyclic requires see the partial exports. */
   duk_push_object(ctx);
   duk_push_string(ctx, key);
   duk_put_prop_literal(ctx, -2, "id");
-  duk_push_string(ctx, display);
+  duk_push_string(ctx, code->display);
   duk_put_prop_literal(ctx, -2, "filename");
   duk_push_object(ctx);
   duk_put_prop_literal(ctx, -2, "exports");
   duk_push_false(ctx);
   duk_put_prop_literal(ctx, -2, "loaded");
   duk_dup(ctx, -1);
-  duk_put_prop_string(ctx, -3, key); /* modules[key] = module */
-  /* stack: stash modules module */
+  duk_put_prop_string(ctx, -3, key);
+  /* stack: registry module */
 
-  size_t keylen = strlen(key);
-  if (!std && keylen > 5 && strcmp(key + keylen - 5, ".json") == 0) {
-    duk_push_lstring(ctx, source, len);
-    free(owned);
+  if (code->kind == JS_MODULE_JSON) {
+    duk_push_lstring(ctx, code->data, code->len);
     duk_json_decode(ctx, -1);
     duk_put_prop_literal(ctx, -2, "exports");
   } else {
-    if (owned) {
-      duk_push_lstring(ctx, source, len);
-      free(owned);
-      owned = NULL;
-      duk_size_t slen;
-      const char *s = duk_get_lstring(ctx, -1, &slen);
-      compile_module(ctx, display, s, slen, false);
-      duk_remove(ctx, -2);
-    } else {
-      compile_module(ctx, display, source, len, true);
-    }
+    /* The bytecode is read in place from the (possibly shared) cache. */
+    duk_push_external_buffer(ctx);
+    duk_config_buffer(ctx, -1, code->data, code->len);
+    duk_load_function(ctx);
     /* fn.call(module.exports, exports, require, module, __filename, __dirname[, native]) */
     duk_get_prop_literal(ctx, -2, "exports");
     duk_dup(ctx, -1);
-    char dir[PATH_MAX];
-    if (std) dir[0] = '\0';
-    else {
-      snprintf(dir, sizeof dir, "%s", path);
+    char dir[PATH_MAX] = "";
+    if (!stdlib) {
+      snprintf(dir, sizeof dir, "%s", key);
       char *slash = strrchr(dir, '/');
       if (slash) *slash = '\0';
     }
-    push_require(ctx, dir);
-    duk_dup(ctx, -5);
-    duk_push_string(ctx, display);
-    duk_push_string(ctx, std ? "" : dir + (strlen(dir) > rt->root_len ? rt->root_len + 1 : strlen(dir)));
+    duk_push_c_function(ctx, js_require, 1);
+    duk_push_string(ctx, dir);
+    duk_put_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("dir"));
+    duk_dup(ctx, -5); /* module */
+    duk_push_string(ctx, code->display);
+    /* __dirname relative to the app root: the app never learns server paths. */
+    duk_push_string(ctx, stdlib || strlen(dir) <= rt->root_len ? "" : dir + rt->root_len + 1);
     int nargs = 5;
-    if (std) {
-      duk_get_prop_literal(ctx, -10, "native"); /* stash.native */
+    if (stdlib) {
+      duk_push_heap_stash(ctx);
+      duk_get_prop_literal(ctx, -1, "native");
+      duk_remove(ctx, -2);
       nargs = 6;
     }
     duk_call_method(ctx, nargs);
@@ -297,31 +303,26 @@ static void load_module(duk_context *ctx, const char *key, const char *path,
   duk_push_true(ctx);
   duk_put_prop_literal(ctx, -2, "loaded");
   duk_get_prop_literal(ctx, -1, "exports");
-  /* stack: stash modules module exports */
-  duk_replace(ctx, -4);
-  duk_pop_2(ctx);
+  /* stack: registry module exports */
+  duk_replace(ctx, -3);
+  duk_pop(ctx);
 }
 
 struct load_request {
-  const char *key, *path;
-  const struct stdlib_module *std;
+  const char *key;
 };
 
 static duk_ret_t load_module_safe(duk_context *ctx, void *udata) {
-  const struct load_request *r = udata;
-  load_module(ctx, r->key, r->path, r->std);
+  load_module(ctx, ((const struct load_request *)udata)->key);
   return 1;
 }
 
-/* Loads a module for require(); a module that fails to load is dropped
- * from the cache (as Node does) so a later require tries again instead of
- * getting half-initialised exports. */
-static duk_ret_t require_load(duk_context *ctx, const char *key, const char *path,
-                              const struct stdlib_module *std) {
-  struct load_request r = {key, path, std};
+/* A module that fails to load is dropped from the registry (as Node does)
+ * so a later require tries again instead of getting half-made exports. */
+static duk_ret_t require_load(duk_context *ctx, const char *key) {
+  struct load_request r = {key};
   if (duk_safe_call(ctx, load_module_safe, &r, 0, 1) == DUK_EXEC_SUCCESS) return 1;
-  duk_push_global_stash(ctx);
-  duk_get_prop_literal(ctx, -1, "modules");
+  push_registry(ctx);
   if (duk_get_prop_string(ctx, -1, key)) {
     duk_get_prop_literal(ctx, -1, "loaded");
     bool loaded = duk_get_boolean_default(ctx, -1, false);
@@ -330,7 +331,7 @@ static duk_ret_t require_load(duk_context *ctx, const char *key, const char *pat
   } else {
     duk_pop(ctx);
   }
-  duk_pop_2(ctx);
+  duk_pop(ctx);
   return duk_throw(ctx);
 }
 
@@ -343,36 +344,36 @@ static duk_ret_t js_require(duk_context *ctx) {
   duk_pop_2(ctx);
 
   if (strncmp(id, "jsfpm/", 6) == 0) {
-    const struct stdlib_module *std = find_stdlib(id);
-    if (std == NULL || strcmp(id, "jsfpm/runtime") == 0)
+    if (strcmp(id, "jsfpm/runtime") == 0 || js_cache_lookup(rt->cache, id) == NULL)
       return duk_error(ctx, DUK_ERR_ERROR,
                        "Cannot find module '%s': the standard library has jsfpm/router and jsfpm/db", id);
-    return require_load(ctx, id, NULL, std);
+    return require_load(ctx, id);
   }
   if (id[0] == '/')
     return duk_error(ctx, DUK_ERR_ERROR,
-                     "require('%s'): absolute paths are not allowed; use ./ or ../ within the app", id);
-  bool relative = id[0] == '.' && (id[1] == '/' || (id[1] == '.' && (id[2] == '/' || id[2] == '\0')) || id[1] == '\0');
+                     "require('%s'): absolute paths are not allowed; use ./ or ../ inside the app folder", id);
+  bool relative = strcmp(id, ".") == 0 || strcmp(id, "..") == 0 || strncmp(id, "./", 2) == 0 ||
+                  strncmp(id, "../", 3) == 0;
   if (!relative)
     return duk_error(ctx, DUK_ERR_ERROR,
-                     "require('%s'): only relative paths (./x, ../x) inside the app and jsfpm/ modules can be required",
+                     "require('%s'): only relative paths inside the app folder (./x, ../x) and "
+                     "jsfpm/ modules can be required",
                      id);
   if (dir[0] == '\0')
     return duk_error(ctx, DUK_ERR_ERROR, "require('%s'): not allowed from a standard-library module", id);
   char path[PATH_MAX], err[PATH_MAX + 256];
-  if (resolve_module(rt, dir, id, path, err, sizeof err) < 0)
-    return duk_error(ctx, DUK_ERR_ERROR, "%s", err);
-  return require_load(ctx, path, path, NULL);
+  if (resolve_module(rt, dir, id, path, err, sizeof err) < 0) return duk_error(ctx, DUK_ERR_ERROR, "%s", err);
+  return require_load(ctx, path);
 }
 
 /* ---- natives for the standard library ------------------------------- */
 
 static duk_ret_t js_native_log(duk_context *ctx) {
   struct js_runtime *rt = get_rt(ctx);
-  const char *level = duk_require_string(ctx, 0);
-  const char *text = duk_safe_to_string(ctx, 1);
-  int lvl = log_level_parse(level);
+  int lvl = log_level_parse(duk_require_string(ctx, 0));
   if (lvl < 0) lvl = LOG_LVL_INFO;
+  if (!log_enabled((enum log_level)lvl)) return 0;
+  const char *text = duk_safe_to_string(ctx, 1);
   if (rt->request_id[0]) log_msg((enum log_level)lvl, "[%s] %s", rt->request_id, text);
   else log_msg((enum log_level)lvl, "%s", text);
   return 0;
@@ -387,6 +388,10 @@ static duk_ret_t js_native_now(duk_context *ctx) {
  * request's deadline as well as the configured busy timeout. */
 static duk_ret_t js_native_db(duk_context *ctx) {
   struct js_runtime *rt = get_rt(ctx);
+  int max = rt->cfg->max_db_calls;
+  if (max > 0 && ++rt->db_calls > max)
+    return duk_error(ctx, DUK_ERR_RANGE_ERROR,
+                     "max_db_calls exceeded: a request may make at most %d database calls", max);
   int timeout = rt->cfg->db_busy_timeout_ms;
   if (rt->deadline_ms) {
     long long left = rt->deadline_ms - mono_ms();
@@ -395,32 +400,42 @@ static duk_ret_t js_native_db(duk_context *ctx) {
   return worker_db_call(ctx, rt->db, timeout);
 }
 
-/* ---- the heap ----------------------------------------------------------- */
+static duk_ret_t js_eval_denied(duk_context *ctx) {
+  return duk_error(ctx, DUK_ERR_EVAL_ERROR,
+                   "eval() and new Function() are disabled (set allow_eval = yes in [app] to allow them)");
+}
 
-static void put_native_object(duk_context *ctx) {
-  static const duk_function_list_entry natives[] = {
-      {"log", js_native_log, 2}, {"now", js_native_now, 0}, {"db", js_native_db, 3}, {NULL, NULL, 0}};
-  duk_push_global_stash(ctx);
-  duk_push_object(ctx);
-  duk_put_function_list(ctx, -1, natives);
-  duk_put_prop_literal(ctx, -2, "native");
-  duk_push_object(ctx);
-  duk_put_prop_literal(ctx, -2, "modules");
+/* ---- environments ------------------------------------------------------- */
+
+/* Removes what apps must not reach: Duktape's internals object, and
+ * (unless allowed) every door to runtime code generation. */
+static void sandbox_globals(duk_context *ctx, const struct jsfpm_config *cfg) {
+  duk_push_global_object(ctx);
+  duk_del_prop_literal(ctx, -1, "Duktape");
+  if (!cfg->allow_eval) {
+    duk_push_c_function(ctx, js_eval_denied, DUK_VARARGS);
+    duk_dup(ctx, -1);
+    duk_put_prop_literal(ctx, -3, "eval");
+    /* (function(){}).constructor reaches Function through its prototype. */
+    duk_get_prop_literal(ctx, -2, "Function");
+    duk_get_prop_literal(ctx, -1, "prototype");
+    duk_dup(ctx, -3);
+    duk_put_prop_literal(ctx, -2, "constructor");
+    duk_pop_2(ctx);
+    duk_put_prop_literal(ctx, -2, "Function");
+  }
   duk_pop(ctx);
 }
 
-struct load_args {
-  struct js_runtime *rt;
-  const char *main_path;
-};
-
-/* Runs inside duk_safe_call: loads runtime + app; leaves app exports in the
- * stash as "app" and the dispatcher as "dispatch". */
-static duk_ret_t load_all(duk_context *ctx, void *udata) {
-  struct load_args *a = udata;
-  duk_push_global_stash(ctx);
-  load_module(ctx, "jsfpm/runtime", NULL, find_stdlib("jsfpm/runtime"));
-  /* Globals the app sees: Headers, Request, Response, console. */
+/* Loads the runtime and the app into the current thread's globals; leaves
+ * the app exports and the dispatcher in the thread's stash.  For
+ * duk_safe_call. */
+static duk_ret_t setup_environment(duk_context *ctx, void *udata) {
+  (void)udata;
+  struct js_runtime *rt = get_rt(ctx);
+  sandbox_globals(ctx, rt->cfg);
+  duk_push_thread_stash(ctx, ctx);
+  load_module(ctx, "jsfpm/runtime");
   duk_push_global_object(ctx);
   static const char *const globals[] = {"Headers", "Request", "Response", "console"};
   for (int i = 0; i < 4; i++) {
@@ -428,61 +443,128 @@ static duk_ret_t load_all(duk_context *ctx, void *udata) {
     duk_put_prop_string(ctx, -2, globals[i]);
   }
   duk_pop(ctx);
-  duk_get_prop_literal(ctx, -1, "dispatch");
-  duk_put_prop_literal(ctx, -3, "dispatch");
-  duk_pop(ctx);
+  duk_put_prop_literal(ctx, -2, "runtime");
 
-  load_module(ctx, a->main_path, a->main_path, NULL);
+  char main_path[PATH_MAX];
+  snprintf(main_path, sizeof main_path, "%s/%s", rt->root, rt->cfg->app_main);
+  char resolved[PATH_MAX];
+  if (realpath(main_path, resolved) == NULL)
+    return duk_error(ctx, DUK_ERR_ERROR, "main module %s: %s", rt->cfg->app_main, strerror(errno));
+  if (!inside_root(rt, resolved))
+    return duk_error(ctx, DUK_ERR_ERROR, "main module %s is outside the app folder", rt->cfg->app_main);
+  load_module(ctx, resolved);
   duk_get_prop_literal(ctx, -1, "fetch");
   if (!duk_is_function(ctx, -1))
     return duk_error(ctx, DUK_ERR_TYPE_ERROR,
-                     "%s: module.exports has no fetch(request, ctx) function",
-                     a->main_path + a->rt->root_len + 1);
+                     "%s: module.exports has no fetch(request, ctx) function (export a Router or {fetch: ...})",
+                     rt->cfg->app_main);
   duk_pop(ctx);
   duk_put_prop_literal(ctx, -2, "app");
-
-  /* ctx.env: one frozen object shared by all requests. */
-  duk_push_object(ctx);
-  for (size_t i = 0; i < a->rt->cfg->nenv; i++) {
-    duk_push_string(ctx, a->rt->cfg->env[i].value);
-    duk_put_prop_string(ctx, -2, a->rt->cfg->env[i].name);
-  }
-  duk_freeze(ctx, -1);
-  duk_put_prop_literal(ctx, -2, "env");
   duk_pop(ctx);
   return 0;
 }
 
-/* Error at the top of the stack -> "file:line: Name: message" where known. */
-static void format_error(duk_context *ctx, char *out, size_t len, bool with_stack) {
-  const char *file = NULL;
-  int line = 0;
-  if (duk_is_error(ctx, -1)) {
-    duk_get_prop_literal(ctx, -1, "fileName");
-    duk_get_prop_literal(ctx, -2, "lineNumber");
-    line = duk_get_int_default(ctx, -1, 0);
-    file = duk_get_string(ctx, -2);
-    if (file) file = strdup(file);
+/* isolation = worker: freeze the global object, every intrinsic reachable
+ * from it, and the loaded jsfpm/ modules.  For duk_safe_call. */
+static duk_ret_t harden_environment(duk_context *ctx, void *udata) {
+  (void)udata;
+  duk_push_thread_stash(ctx, ctx);
+  duk_get_prop_literal(ctx, -1, "runtime");
+  duk_get_prop_literal(ctx, -1, "harden");
+  duk_push_array(ctx);
+  duk_push_global_object(ctx);
+  duk_put_prop_index(ctx, -2, 0);
+  duk_uarridx_t n = 1;
+  push_registry(ctx);
+  duk_enum(ctx, -1, 0);
+  while (duk_next(ctx, -1, 1)) {
+    const char *key = duk_get_string(ctx, -2);
+    if (key && strncmp(key, "jsfpm/", 6) == 0) {
+      duk_get_prop_literal(ctx, -1, "exports");
+      duk_put_prop_index(ctx, -6, n++);
+    }
     duk_pop_2(ctx);
   }
-  if (with_stack && duk_is_error(ctx, -1)) {
-    duk_get_prop_literal(ctx, -1, "stack");
-    const char *stack = duk_safe_to_string(ctx, -1);
-    if (file && line > 0) snprintf(out, len, "%s:%d: %s", file, line, stack);
-    else snprintf(out, len, "%s", stack);
-    duk_pop(ctx);
-  } else {
-    duk_dup(ctx, -1);
-    const char *msg = duk_safe_to_string(ctx, -1);
-    if (file && line > 0) snprintf(out, len, "%s:%d: %s", file, line, msg);
-    else snprintf(out, len, "%s", msg);
-    duk_pop(ctx);
-  }
-  free((void *)file);
+  duk_pop_2(ctx);
+  duk_call(ctx, 1);
+  return 0;
 }
 
-struct js_runtime *js_runtime_new(const struct jsfpm_config *cfg, struct db_client *db, char *err,
-                                  size_t errlen) {
+static void put_heap_objects(struct js_runtime *rt) {
+  static const duk_function_list_entry natives[] = {
+      {"log", js_native_log, 2}, {"now", js_native_now, 0}, {"db", js_native_db, 3}, {NULL, NULL, 0}};
+  duk_context *ctx = rt->ctx;
+  duk_push_heap_stash(ctx);
+  duk_push_object(ctx);
+  duk_put_function_list(ctx, -1, natives);
+  duk_freeze(ctx, -1);
+  duk_put_prop_literal(ctx, -2, "native");
+  /* ctx.env: one frozen object shared by every request and environment; the
+   * heap stash, unlike the global stash, is shared by all global environments. */
+  duk_push_object(ctx);
+  for (size_t i = 0; i < rt->cfg->nenv; i++) {
+    duk_push_string(ctx, rt->cfg->env[i].value);
+    duk_put_prop_string(ctx, -2, rt->cfg->env[i].name);
+  }
+  duk_freeze(ctx, -1);
+  duk_put_prop_literal(ctx, -2, "env");
+  duk_pop(ctx);
+}
+
+/* Runs FN in CTX with the start-up deadline; formats a failure into ERR. */
+static int run_setup(struct js_runtime *rt, duk_context *ctx, duk_safe_call_function fn, char *err,
+                     size_t errlen) {
+  rt->deadline_ms = mono_ms() + rt->cfg->request_timeout_ms;
+  int rc = duk_safe_call(ctx, fn, NULL, 0, 1);
+  rt->deadline_ms = 0;
+  if (rc != DUK_EXEC_SUCCESS) js_format_error(ctx, err, errlen, false);
+  duk_pop(ctx);
+  return rc == DUK_EXEC_SUCCESS ? 0 : -1;
+}
+
+/* Creates the heap; in worker mode loads and hardens the app, in request
+ * mode loads it once into a throw-away environment to prove it loads. */
+static int build_heap(struct js_runtime *rt, char *err, size_t errlen) {
+  rt->heap_bytes = 0;
+  rt->over_limit = false;
+  rt->ctx = duk_create_heap(rt_alloc, rt_realloc, rt_free, rt, on_fatal);
+  if (rt->ctx == NULL) {
+    snprintf(err, errlen, "cannot create a JavaScript heap (memory_limit too small?)");
+    return -1;
+  }
+  put_heap_objects(rt);
+  if (rt->cfg->isolation == ISOLATION_WORKER) {
+    if (run_setup(rt, rt->ctx, setup_environment, err, errlen) < 0) return -1;
+    return run_setup(rt, rt->ctx, harden_environment, err, errlen);
+  }
+  duk_push_thread_new_globalenv(rt->ctx);
+  int rc = run_setup(rt, duk_get_context(rt->ctx, -1), setup_environment, err, errlen);
+  duk_pop(rt->ctx);
+  return rc;
+}
+
+static void split_locales(struct js_runtime *rt) {
+  const char *s = rt->cfg->locales ? rt->cfg->locales : "en";
+  for (;;) {
+    while (*s == ' ' || *s == ',') s++;
+    if (*s == '\0') break;
+    const char *end = s;
+    while (*end && *end != ',' && *end != ' ') end++;
+    char **grown = realloc(rt->locales, (rt->nlocales + 1) * sizeof *grown);
+    char *one = strndup(s, (size_t)(end - s));
+    if (grown == NULL || one == NULL) {
+      free(one);
+      if (grown) rt->locales = grown;
+      break;
+    }
+    rt->locales = grown;
+    rt->locales[rt->nlocales++] = one;
+    s = end;
+  }
+}
+
+struct js_runtime *js_runtime_new(const struct jsfpm_config *cfg, struct db_client *db,
+                                  struct js_cache *cache, char *err, size_t errlen) {
   struct js_runtime *rt = calloc(1, sizeof *rt);
   if (rt == NULL) {
     snprintf(err, errlen, "out of memory");
@@ -492,56 +574,38 @@ struct js_runtime *js_runtime_new(const struct jsfpm_config *cfg, struct db_clie
   rt->db = db;
   if (getrandom(&rt->id_prefix, sizeof rt->id_prefix, 0) != sizeof rt->id_prefix)
     rt->id_prefix = (uint32_t)getpid() * 2654435761u;
-  rt->root = realpath(cfg->app_root, NULL);
-  if (rt->root == NULL) {
-    snprintf(err, errlen, "app root %s: %s", cfg->app_root, strerror(errno));
-    free(rt);
-    return NULL;
+  split_locales(rt);
+  rt->cache = cache;
+  if (cache == NULL) {
+    rt->cache = js_cache_build(cfg, err, errlen);
+    rt->own_cache = true;
+    if (rt->cache == NULL) {
+      js_runtime_free(rt);
+      return NULL;
+    }
   }
+  rt->root = js_cache_root(rt->cache);
   rt->root_len = strlen(rt->root);
-
-  char main_path[PATH_MAX], resolved[PATH_MAX];
-  snprintf(main_path, sizeof main_path, "%s/%s", rt->root, cfg->app_main);
-  if (realpath(main_path, resolved) == NULL || !inside_root(rt, resolved)) {
-    snprintf(err, errlen, "main module %s: %s", main_path,
-             errno ? strerror(errno) : "outside the app root");
+  if (build_heap(rt, err, errlen) < 0) {
     js_runtime_free(rt);
     return NULL;
   }
-
-  rt->ctx = duk_create_heap(NULL, NULL, NULL, rt, on_fatal);
-  if (rt->ctx == NULL) {
-    snprintf(err, errlen, "cannot create a JavaScript heap");
-    js_runtime_free(rt);
-    return NULL;
-  }
-  put_native_object(rt->ctx);
-
-  struct load_args args = {rt, resolved};
-  rt->deadline_ms = mono_ms() + cfg->request_timeout_ms;
-  int rc = duk_safe_call(rt->ctx, load_all, &args, 0, 1);
-  rt->deadline_ms = 0;
-  if (rc != DUK_EXEC_SUCCESS) {
-    char msg[2048];
-    format_error(rt->ctx, msg, sizeof msg, false);
-    const char *hint = "";
-    if (strstr(msg, "SyntaxError"))
-      hint = " (jsfpm runs ES5.1 plus what Duktape 2.7 adds: transpile arrow functions, "
-             "let/const, classes and template literals to ES5)";
-    snprintf(err, errlen, "%s%s", msg, hint);
-    js_runtime_free(rt);
-    return NULL;
-  }
-  duk_set_top(rt->ctx, 0);
   return rt;
 }
 
 void js_runtime_free(struct js_runtime *rt) {
   if (rt == NULL) return;
   if (rt->ctx) duk_destroy_heap(rt->ctx);
+  if (rt->own_cache) js_cache_free(rt->cache);
+  for (size_t i = 0; i < rt->nlocales; i++) free(rt->locales[i]);
+  free(rt->locales);
   free(rt->headers);
-  free(rt->root);
   free(rt);
+}
+
+void js_runtime_stats(const struct js_runtime *rt, struct js_runtime_stats *out) {
+  js_cache_stats(rt->cache, &out->cache_hits, &out->cache_misses);
+  out->heap_bytes = rt->heap_bytes;
 }
 
 /* ---- requests ----------------------------------------------------------- */
@@ -575,42 +639,101 @@ const char *js_status_reason(int status) {
   case 502: return "Bad Gateway";
   case 503: return "Service Unavailable";
   case 504: return "Gateway Timeout";
-  default: return status < 300 ? "OK" : status < 400 ? "Redirect" : status < 500 ? "Client Error" : "Server Error";
+  default:
+    return status < 300 ? "OK" : status < 400 ? "Redirect" : status < 500 ? "Client Error" : "Server Error";
   }
 }
 
-static void put_string_prop(duk_context *ctx, const char *name, const char *value) {
-  if (value) duk_push_string(ctx, value);
+static const struct js_header *find_header(const struct js_request *req, const char *name) {
+  if (name == NULL) return NULL;
+  for (size_t i = 0; i < req->nheaders; i++)
+    if (strlen(name) == req->headers[i].name_len &&
+        strncasecmp(req->headers[i].name, name, req->headers[i].name_len) == 0)
+      return &req->headers[i];
+  return NULL;
+}
+
+/* A request id from a client header is used only if it is short and plain,
+ * since it goes into logs and a response header. */
+static bool valid_request_id(const char *s, size_t len) {
+  if (len == 0 || len > REQUEST_ID_MAX) return false;
+  for (size_t i = 0; i < len; i++)
+    if (!isalnum((unsigned char)s[i]) && !strchr("-_.:", s[i])) return false;
+  return true;
+}
+
+/* Best match of an Accept-Language value against the configured locales:
+ * highest q first; an exact tag beats its primary language ("de-CH" -> "de"). */
+static const char *match_locale(const struct js_runtime *rt, const struct js_header *h) {
+  const char *fallback = rt->nlocales ? rt->locales[0] : "en";
+  if (h == NULL) return fallback;
+  const char *best = NULL;
+  double best_q = 0;
+  const char *p = h->value, *end = h->value + h->value_len;
+  while (p < end) {
+    while (p < end && (*p == ' ' || *p == ',')) p++;
+    const char *tag = p;
+    while (p < end && *p != ',' && *p != ';' && *p != ' ') p++;
+    size_t tag_len = (size_t)(p - tag);
+    double q = 1.0;
+    while (p < end && *p != ',') {
+      if (*p == 'q' && p + 1 < end && p[1] == '=') q = strtod(p + 2, NULL);
+      p++;
+    }
+    if (tag_len == 0 || q <= best_q) continue;
+    for (int pass = 0; pass < 2; pass++) {
+      for (size_t i = 0; i < rt->nlocales; i++) {
+        const char *loc = rt->locales[i];
+        size_t n = pass == 0 ? tag_len : strcspn(loc, "-_");
+        size_t t = pass == 0 ? tag_len : (size_t)(strcspn(tag, "-_,;") < tag_len ? strcspn(tag, "-_,;") : tag_len);
+        if (pass == 1 && n != t) continue;
+        if (strlen(loc) >= n && strncasecmp(loc, tag, n) == 0 && (pass == 1 || strlen(loc) == tag_len)) {
+          best = loc;
+          best_q = q;
+          goto next_tag;
+        }
+      }
+    }
+  next_tag:;
+  }
+  return best ? best : fallback;
+}
+
+static void put_string_prop(duk_context *ctx, const char *name, const char *value, size_t len) {
+  if (value) duk_push_lstring(ctx, value, len);
   else duk_push_null(ctx);
   duk_put_prop_string(ctx, -2, name);
 }
 
-/* Pushes the raw request object the dispatcher turns into a Request. */
-static void push_raw_request(struct js_runtime *rt, const struct js_request *req, long long deadline) {
-  duk_context *ctx = rt->ctx;
+/* Pushes the raw request object the dispatcher turns into a Request and ctx. */
+static void push_raw_request(struct js_runtime *rt, duk_context *ctx, const struct js_request *req,
+                             long long deadline) {
+  const struct jsfpm_config *cfg = rt->cfg;
   duk_push_object(ctx);
-  put_string_prop(ctx, "method", req->method);
-  /* path: the front door's routing path, else the URI up to "?" */
+  put_string_prop(ctx, "method", req->method, strlen(req->method));
   if (req->path) {
-    put_string_prop(ctx, "path", req->path);
-  } else {
+    put_string_prop(ctx, "path", req->path, strlen(req->path));
+  } else { /* the URI up to "?" */
     const char *q = strchr(req->uri, '?');
-    duk_push_lstring(ctx, req->uri, q ? (size_t)(q - req->uri) : strlen(req->uri));
-    duk_put_prop_literal(ctx, -2, "path");
+    put_string_prop(ctx, "path", req->uri, q ? (size_t)(q - req->uri) : strlen(req->uri));
   }
   duk_push_sprintf(ctx, "%s://%s%s", req->scheme, req->host ? req->host : "localhost", req->uri);
   duk_put_prop_literal(ctx, -2, "url");
-  put_string_prop(ctx, "query", req->query ? req->query : "");
-  put_string_prop(ctx, "remoteAddress", req->remote_addr);
-  put_string_prop(ctx, "requestId", rt->request_id);
-  put_string_prop(ctx, "user", req->remote_user);
-  duk_push_null(ctx);
-  duk_put_prop_literal(ctx, -2, "tenant");
-  duk_push_string(ctx, "en");
-  duk_put_prop_literal(ctx, -2, "locale");
+  put_string_prop(ctx, "query", req->query ? req->query : "", req->query ? strlen(req->query) : 0);
+  put_string_prop(ctx, "remoteAddress", req->remote_addr, strlen(req->remote_addr));
+  put_string_prop(ctx, "requestId", rt->request_id, strlen(rt->request_id));
+
+  const struct js_header *h = find_header(req, cfg->user_header);
+  if (cfg->user_header) put_string_prop(ctx, "user", h ? h->value : NULL, h ? h->value_len : 0);
+  else put_string_prop(ctx, "user", req->remote_user, req->remote_user ? strlen(req->remote_user) : 0);
+  h = find_header(req, cfg->tenant_header);
+  if (h) put_string_prop(ctx, "tenant", h->value, h->value_len);
+  else put_string_prop(ctx, "tenant", req->tenant, req->tenant ? strlen(req->tenant) : 0);
+  const char *locale = match_locale(rt, find_header(req, "accept-language"));
+  put_string_prop(ctx, "locale", locale, strlen(locale));
   duk_push_number(ctx, (double)deadline);
   duk_put_prop_literal(ctx, -2, "deadlineAt");
-  duk_push_global_stash(ctx);
+  duk_push_heap_stash(ctx);
   duk_get_prop_literal(ctx, -1, "env");
   duk_put_prop_literal(ctx, -3, "env");
   duk_pop(ctx);
@@ -631,28 +754,26 @@ static void push_raw_request(struct js_runtime *rt, const struct js_request *req
   duk_put_prop_literal(ctx, -2, "body");
 }
 
-/* Sets RES to a plain-text error response whose body lives on the stack. */
-static void error_response(struct js_runtime *rt, struct js_response *res, int status,
-                           const char *body) {
-  duk_push_string(rt->ctx, body);
-  duk_size_t len;
-  const char *s = duk_get_lstring(rt->ctx, -1, &len);
+/* Sets RES to a plain-text response whose body is kept on CTX's stack. */
+static void text_response(duk_context *ctx, struct js_response *res, int status, const char *body) {
   static const struct js_header text = {"Content-Type", 12, "text/plain;charset=UTF-8", 24};
+  duk_push_string(ctx, body);
+  duk_size_t len;
+  res->body = (const uint8_t *)duk_get_lstring(ctx, -1, &len);
+  res->body_len = len;
   res->status = status;
   res->headers = &text;
   res->nheaders = 1;
-  res->body = (const uint8_t *)s;
-  res->body_len = len;
 }
 
-static bool has_crlf(const char *s, size_t len) {
+static bool has_ctl(const char *s, size_t len) {
   return memchr(s, '\r', len) || memchr(s, '\n', len) || memchr(s, '\0', len);
 }
 
-/* Reads [status, flatHeaders, body] at the top of the stack into RES.
- * Returns NULL, or a description of what is wrong with it. */
-static const char *read_result(struct js_runtime *rt, struct js_response *res, char *why, size_t whylen) {
-  duk_context *ctx = rt->ctx;
+/* Reads [status, flatHeaders, body] at the top of CTX's stack into RES.
+ * Returns NULL, or what is wrong with it (in WHY). */
+static const char *read_result(struct js_runtime *rt, duk_context *ctx, struct js_response *res,
+                               char *why, size_t whylen) {
   duk_idx_t top = duk_get_top_index(ctx);
   duk_get_prop_index(ctx, top, 0);
   double status = duk_get_number_default(ctx, -1, 0);
@@ -664,8 +785,7 @@ static const char *read_result(struct js_runtime *rt, struct js_response *res, c
   res->status = (int)status;
 
   duk_get_prop_index(ctx, top, 1);
-  duk_size_t flat = duk_get_length(ctx, -1);
-  size_t n = flat / 2;
+  size_t n = duk_get_length(ctx, -1) / 2;
   if (n > rt->headers_cap) {
     struct js_header *grown = realloc(rt->headers, n * sizeof *grown);
     if (grown == NULL) return "out of memory for response headers";
@@ -677,14 +797,14 @@ static const char *read_result(struct js_runtime *rt, struct js_response *res, c
     duk_get_prop_index(ctx, -1, (duk_uarridx_t)(2 * i));
     duk_get_prop_index(ctx, -2, (duk_uarridx_t)(2 * i + 1));
     duk_size_t nl = 0, vl = 0;
-    /* The strings stay alive: they are referenced from the result array. */
+    /* The strings stay alive: the result array holds them. */
     h->name = duk_get_lstring(ctx, -2, &nl);
     h->value = duk_get_lstring(ctx, -1, &vl);
     h->name_len = nl;
     h->value_len = vl;
     duk_pop_2(ctx);
     if (h->name == NULL || h->value == NULL || nl == 0) return "a response header is not a string";
-    if (has_crlf(h->name, nl) || has_crlf(h->value, vl)) {
+    if (has_ctl(h->name, nl) || has_ctl(h->value, vl)) {
       snprintf(why, whylen, "response header %.*s contains CR, LF or NUL", (int)(nl > 64 ? 64 : nl), h->name);
       return why;
     }
@@ -693,82 +813,141 @@ static const char *read_result(struct js_runtime *rt, struct js_response *res, c
   res->headers = rt->headers;
   res->nheaders = n;
 
-  duk_get_prop_index(ctx, top, 2);
+  duk_get_prop_index(ctx, top, 2); /* stays on the stack until the next request */
   duk_size_t blen = 0;
   if (duk_is_string(ctx, -1)) res->body = (const uint8_t *)duk_get_lstring(ctx, -1, &blen);
   else if (duk_is_buffer_data(ctx, -1)) res->body = duk_get_buffer_data(ctx, -1, &blen);
   else return "Response body is neither a string nor bytes";
   if (res->body == NULL) res->body = (const uint8_t *)"";
   res->body_len = blen;
-  /* The body value is kept on the stack (above the result) until the next request. */
+  if ((long)blen > rt->cfg->max_response_bytes) {
+    snprintf(why, whylen, "response body of %zu bytes exceeds max_response_size (%ld bytes)",
+             (size_t)blen, rt->cfg->max_response_bytes);
+    return why;
+  }
   return NULL;
 }
 
-void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_response *res) {
-  duk_context *ctx = rt->ctx;
-  duk_set_top(ctx, 0); /* drop the previous request's result */
-  snprintf(rt->request_id, sizeof rt->request_id, "%08x%08llx", rt->id_prefix,
-           (unsigned long long)++rt->id_counter);
-  memset(res, 0, sizeof *res);
-  res->request_id = rt->request_id;
-
-  long long start = mono_ms();
-  long long deadline = start + rt->cfg->request_timeout_ms;
-  duk_push_global_stash(ctx);
-  duk_get_prop_literal(ctx, -1, "dispatch");
-  duk_get_prop_literal(ctx, -2, "app");
-  push_raw_request(rt, req, deadline);
-  duk_remove(ctx, -4); /* stash */
-
-  rt->timed_out = false;
-  rt->deadline_ms = deadline;
-  int rc = duk_pcall(ctx, 2);
-  rt->deadline_ms = 0;
-
-  char why[512];
-  if (rc == DUK_EXEC_SUCCESS) {
-    const char *bad = read_result(rt, res, why, sizeof why);
-    if (bad == NULL) return;
-    log_error("[%s] %s %s: bad response: %s", rt->request_id, req->method, req->uri, bad);
-    char body[600];
-    snprintf(body, sizeof body, "Internal Server Error: %s\n", bad);
-    error_response(rt, res, 500, body);
-    return;
-  }
-
+/* After a failed call: the 5xx/4xx response for the error on CTX's stack. */
+static void error_result(struct js_runtime *rt, duk_context *ctx, const struct js_request *req,
+                         struct js_response *res) {
+  const char *id = rt->request_id;
   if (rt->timed_out) {
-    log_error("[%s] %s %s: execution time limit of %d ms exceeded", rt->request_id, req->method,
-              req->uri, rt->cfg->request_timeout_ms);
-    error_response(rt, res, 504, "Gateway Timeout: the request exceeded its time limit\n");
+    log_error("[%s] %s %s: execution time limit of %d ms exceeded", id, req->method, req->uri,
+              rt->cfg->request_timeout_ms);
+    text_response(ctx, res, 504, "Gateway Timeout: the request exceeded its time limit\n");
     return;
   }
-
-  /* An error that says it is the client's fault (e.g. bad JSON) with an
-   * exposable message becomes that 4xx. */
+  if (rt->over_limit) {
+    /* Duktape gave up after collecting garbage: the heap is at the cap. */
+    log_error("[%s] %s %s: memory limit of %ld bytes reached; the heap will be rebuilt", id,
+              req->method, req->uri, rt->cfg->memory_limit_bytes);
+    rt->rebuild = true;
+    text_response(ctx, res, 500, "Internal Server Error: memory limit\n");
+    return;
+  }
+  /* Errors that carry an HTTP status and a message meant for the client:
+   * 4xx from the client's input (bad JSON), 500 for a broken Response. */
   if (duk_is_object(ctx, -1)) {
     duk_get_prop_literal(ctx, -1, "status");
     duk_get_prop_literal(ctx, -2, "expose");
     int status = duk_get_int_default(ctx, -2, 0);
     bool expose = duk_get_boolean_default(ctx, -1, false);
     duk_pop_2(ctx);
-    if (expose && status >= 400 && status <= 499) {
+    if (expose && status >= 400 && status <= 599) {
       duk_get_prop_literal(ctx, -1, "message");
-      duk_push_sprintf(ctx, "%s\n", duk_safe_to_string(ctx, -1));
-      log_info("[%s] %s %s: %d: %s", rt->request_id, req->method, req->uri, status,
-               duk_get_string(ctx, -1));
-      error_response(rt, res, status, duk_get_string(ctx, -1));
+      const char *msg = duk_safe_to_string(ctx, -1);
+      if (status >= 500) {
+        char where[1024];
+        duk_dup(ctx, -2);
+        js_format_error(ctx, where, sizeof where, false);
+        duk_pop(ctx);
+        log_error("[%s] %s %s: %s", id, req->method, req->uri, where);
+      } else {
+        log_info("[%s] %s %s: %d: %s", id, req->method, req->uri, status, msg);
+      }
+      duk_push_sprintf(ctx, "%s%s%s\n", status >= 500 ? js_status_reason(status) : "",
+                       status >= 500 ? ": " : "", msg);
+      text_response(ctx, res, status, duk_get_string(ctx, -1));
       return;
     }
   }
-
   char msg[8192];
-  format_error(ctx, msg, sizeof msg, true);
-  log_error("[%s] %s %s: uncaught %s", rt->request_id, req->method, req->uri, msg);
+  js_format_error(ctx, msg, sizeof msg, true);
+  log_error("[%s] %s %s: uncaught %s", id, req->method, req->uri, msg);
   if (rt->cfg->dev) {
-    char body[sizeof msg + 64];
-    snprintf(body, sizeof body, "Internal Server Error\n\n%s\n", msg);
-    error_response(rt, res, 500, body);
+    duk_push_sprintf(ctx, "Internal Server Error\n\n%s\n", msg);
+    text_response(ctx, res, 500, duk_get_string(ctx, -1));
   } else {
-    error_response(rt, res, 500, "Internal Server Error\n");
+    text_response(ctx, res, 500, "Internal Server Error\n");
   }
+}
+
+static duk_ret_t call_dispatch(duk_context *ctx, void *udata) {
+  (void)udata;
+  /* stack: raw */
+  duk_push_thread_stash(ctx, ctx);
+  duk_get_prop_literal(ctx, -1, "runtime");
+  duk_get_prop_literal(ctx, -1, "dispatch");
+  duk_get_prop_literal(ctx, -3, "app");
+  duk_dup(ctx, 0);
+  duk_call(ctx, 2);
+  return 1;
+}
+
+void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_response *res) {
+  if (rt->rebuild) {
+    char err[1024];
+    duk_destroy_heap(rt->ctx);
+    rt->ctx = NULL;
+    rt->rebuild = false;
+    if (build_heap(rt, err, sizeof err) < 0) {
+      /* The app loaded before; if it cannot now, this process is unfit. */
+      log_error("cannot rebuild the JavaScript heap: %s", err);
+      exit(1);
+    }
+    log_notice("JavaScript heap rebuilt");
+  }
+  duk_context *ctx = rt->ctx;
+  duk_set_top(ctx, 0); /* drop the previous request's result (or environment) */
+  memset(res, 0, sizeof *res);
+
+  const struct js_header *idh = find_header(req, rt->cfg->request_id_header);
+  if (idh && valid_request_id(idh->value, idh->value_len))
+    snprintf(rt->request_id, sizeof rt->request_id, "%.*s", (int)idh->value_len, idh->value);
+  else
+    snprintf(rt->request_id, sizeof rt->request_id, "%08x%08llx", rt->id_prefix, ++rt->id_counter);
+  res->request_id = rt->request_id;
+
+  long long deadline = mono_ms() + rt->cfg->request_timeout_ms;
+  rt->timed_out = false;
+  rt->over_limit = false;
+  rt->db_calls = 0;
+  rt->deadline_ms = deadline;
+
+  duk_context *env = ctx;
+  int rc = DUK_EXEC_SUCCESS;
+  if (rt->cfg->isolation == ISOLATION_REQUEST) {
+    duk_push_thread_new_globalenv(ctx);
+    env = duk_get_context(ctx, -1);
+    rc = duk_safe_call(env, setup_environment, NULL, 0, 1);
+    if (rc == DUK_EXEC_SUCCESS) duk_pop(env);
+  }
+  if (rc == DUK_EXEC_SUCCESS) {
+    push_raw_request(rt, env, req, deadline);
+    rc = duk_safe_call(env, call_dispatch, NULL, 1, 1);
+  }
+  rt->deadline_ms = 0;
+
+  char why[512];
+  if (rc == DUK_EXEC_SUCCESS) {
+    const char *bad = read_result(rt, env, res, why, sizeof why);
+    if (bad == NULL) return;
+    log_error("[%s] %s %s: bad response: %s", rt->request_id, req->method, req->uri, bad);
+    char body[600];
+    snprintf(body, sizeof body, "Internal Server Error: %s\n", bad);
+    text_response(env, res, 500, body);
+    return;
+  }
+  error_result(rt, env, req, res);
 }

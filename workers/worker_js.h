@@ -8,6 +8,7 @@
 
 struct jsfpm_config;
 struct db_client;
+struct js_cache;
 
 /* One module of the jsfpm/ standard library, compiled into the binary
  * (src/stdlib_js.c, generated from js/jsfpm/). */
@@ -35,6 +36,7 @@ struct js_request {
   const char *host;         /* Host header or server name, may be NULL */
   const char *remote_addr;
   const char *remote_user;  /* REMOTE_USER, may be NULL */
+  const char *tenant;       /* the FastCGI param named by [app] tenant_param, or NULL */
   const struct js_header *headers;
   size_t nheaders;
   const uint8_t *body;
@@ -54,11 +56,19 @@ struct js_response {
 
 struct js_runtime;
 
-/* Creates the heap and loads the app's main module.  Returns NULL with ERR
- * naming file and line when the app cannot load. */
-struct js_runtime *js_runtime_new(const struct jsfpm_config *cfg, struct db_client *db, char *err,
-                                  size_t errlen);
+/* Creates the heap and loads the app.  CACHE is the compile cache built by
+ * the master (preload = yes), borrowed; NULL makes the runtime build its own.
+ * Returns NULL with ERR naming file and line when the app cannot load. */
+struct js_runtime *js_runtime_new(const struct jsfpm_config *cfg, struct db_client *db,
+                                  struct js_cache *cache, char *err, size_t errlen);
 void js_runtime_free(struct js_runtime *rt);
+
+struct js_runtime_stats {
+  unsigned long cache_hits;   /* modules loaded from the compile cache */
+  unsigned long cache_misses; /* modules compiled on demand (added after start) */
+  size_t heap_bytes;          /* bytes the JavaScript heap holds now */
+};
+void js_runtime_stats(const struct js_runtime *rt, struct js_runtime_stats *out);
 
 /* Runs one request through the app.  Always produces a response: errors in
  * the app become 500 (logged with file:line), time-outs 504. */

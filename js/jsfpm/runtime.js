@@ -11,10 +11,19 @@
 
 var hasOwn = Object.prototype.hasOwnProperty;
 
+/* An error in how the app uses the API (a bad status, a header with CR/LF,
+ * fetch() not returning a Response): a 500 whose body names the problem. */
+function apiError(Ctor, message) {
+  var e = new Ctor(message);
+  e.status = 500;
+  e.expose = true;
+  return e;
+}
+
 function checkHeaderPart(what, s) {
   s = String(s);
   if (/[\r\n\0]/.test(s)) {
-    throw new TypeError('header ' + what + ' must not contain CR, LF or NUL: ' + JSON.stringify(s));
+    throw apiError(TypeError, 'header ' + what + ' must not contain CR, LF or NUL: ' + JSON.stringify(s));
   }
   return s;
 }
@@ -177,7 +186,7 @@ function Response(body, init) {
   init = init || {};
   var status = init.status === undefined ? 200 : init.status;
   if (typeof status !== 'number' || status % 1 !== 0 || status < 200 || status > 599) {
-    throw new RangeError('Response status must be an integer from 200 to 599, got ' + String(status));
+    throw apiError(RangeError, 'Response status must be an integer from 200 to 599, got ' + String(status));
   }
   this.status = status;
   this.statusText = init.statusText === undefined ? '' : String(init.statusText);
@@ -212,7 +221,7 @@ Response.json = function (value, init) {
 Response.redirect = function (url, status) {
   status = status === undefined ? 302 : status;
   if (!REDIRECT_STATUSES[status]) {
-    throw new RangeError('Response.redirect status must be 301, 302, 303, 307 or 308, got ' + status);
+    throw apiError(RangeError, 'Response.redirect status must be 301, 302, 303, 307 or 308, got ' + status);
   }
   return new Response('', { status: status, headers: { Location: String(url) } });
 };
@@ -276,11 +285,73 @@ function dispatch(app, raw) {
   var req = new Request(raw);
   var res = app.fetch(req, makeCtx(raw));
   if (!(res instanceof Response)) {
-    throw new TypeError('fetch() must return a Response, but returned ' + describe(res));
+    throw apiError(TypeError, 'fetch() must return a Response, but returned ' + describe(res));
   }
   return [res.status, res.headers._flat(), res.body];
 }
 
+/*
+ * isolation = worker: freezes everything reachable from ROOTS (the global
+ * object and the jsfpm/ modules) through properties and prototypes, so no
+ * request can change what the next one sees.
+ *
+ * Freezing a prototype makes its properties read-only for objects that
+ * inherit them too ("the override mistake": err.name = 'X' would fail).  For
+ * the properties apps commonly set on their own objects, the data property
+ * becomes an accessor whose setter defines an own property on the object.
+ */
+var OVERRIDABLE = ['constructor', 'toString', 'valueOf', 'toLocaleString', 'toJSON', 'name', 'message'];
+
+function makeOverridable(proto) {
+  OVERRIDABLE.forEach(function (name) {
+    var d = Object.getOwnPropertyDescriptor(proto, name);
+    if (!d || !('value' in d) || !d.writable || !d.configurable) return;
+    var value = d.value;
+    Object.defineProperty(proto, name, {
+      enumerable: d.enumerable,
+      configurable: false,
+      get: function () { return value; },
+      set: function (v) {
+        if (this === proto) throw new TypeError('Cannot change frozen built-in property ' + name);
+        Object.defineProperty(this, name, { value: v, writable: true, enumerable: true, configurable: true });
+      }
+    });
+  });
+}
+
+function harden(roots) {
+  /* First the prototypes of the global constructors (Object, Error, ...),
+   * before the walk: the accessors this creates are functions too, and must
+   * not get the same treatment themselves. */
+  var global = roots[0];
+  Object.getOwnPropertyNames(global).forEach(function (name) {
+    var d = Object.getOwnPropertyDescriptor(global, name);
+    var f = d && d.value;
+    if (typeof f === 'function' && f.prototype && typeof f.prototype === 'object') makeOverridable(f.prototype);
+  });
+  var stack = roots.slice();
+  var getSymbols = Object.getOwnPropertySymbols;
+  while (stack.length > 0) {
+    var o = stack.pop();
+    if (o === null || (typeof o !== 'object' && typeof o !== 'function')) continue;
+    if (Object.isFrozen(o)) continue;
+    try {
+      Object.freeze(o);
+    } catch (e) {
+      continue; // typed arrays with elements cannot be frozen; their prototypes are reached elsewhere
+    }
+    var keys = Object.getOwnPropertyNames(o);
+    if (getSymbols) keys = keys.concat(getSymbols(o));
+    for (var i = 0; i < keys.length; i++) {
+      var d = Object.getOwnPropertyDescriptor(o, keys[i]);
+      if ('value' in d) stack.push(d.value);
+      else { stack.push(d.get); stack.push(d.set); }
+    }
+    stack.push(Object.getPrototypeOf(o));
+  }
+}
+
+exports.harden = harden;
 exports.Headers = Headers;
 exports.Request = Request;
 exports.Response = Response;

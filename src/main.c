@@ -14,7 +14,7 @@
 
 static void usage(FILE *out) {
   fprintf(out,
-          "Usage: jsfpm [-c FILE] [-t | -T] [-F]\n"
+          "Usage: jsfpm [-c FILE] [-t | -T] [-F] [-R]\n"
           "A pre-fork application server for JavaScript with a SQLite broker.\n"
           "\n"
           "  -c, --config FILE   configuration file (default " DEFAULT_CONFIG ")\n"
@@ -22,11 +22,15 @@ static void usage(FILE *out) {
           "  -T, --test-print    check the configuration, print the effective one and exit\n"
           "  -F, --foreground    run in the foreground (always the case; accepted for\n"
           "                      php-fpm compatibility)\n"
+          "  -R, --allow-to-run-as-root\n"
+          "                      let the broker and workers run as root (as allow_root = yes)\n"
           "      --list-keys     print every configuration key (section.key) and exit\n"
           "  -h, --help          show this help\n"
           "  -v, --version       show the version\n"
           "\n"
-          "Signals to the master: TERM/INT fast stop, QUIT graceful stop, USR1 reopen logs.\n");
+          "Signals to the master: TERM/INT fast stop, QUIT graceful stop (requests finish),\n"
+          "HUP graceful reload of the configuration and the app, USR1 reopen the logs.\n"
+          "See docs/operations.md.\n");
 }
 
 int main(int argc, char **argv) {
@@ -34,16 +38,18 @@ int main(int argc, char **argv) {
       {"config", required_argument, NULL, 'c'}, {"test", no_argument, NULL, 't'},
       {"test-print", no_argument, NULL, 'T'},   {"foreground", no_argument, NULL, 'F'},
       {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'v'},
-      {"list-keys", no_argument, NULL, 'K'},    {NULL, 0, NULL, 0}};
+      {"list-keys", no_argument, NULL, 'K'},    {"allow-to-run-as-root", no_argument, NULL, 'R'},
+      {NULL, 0, NULL, 0}};
   const char *config_path = DEFAULT_CONFIG;
-  int test = 0, print = 0;
+  int test = 0, print = 0, allow_root = 0;
   int opt;
-  while ((opt = getopt_long(argc, argv, "c:tTFhv", longopts, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "c:tTFRhv", longopts, NULL)) != -1) {
     switch (opt) {
     case 'c': config_path = optarg; break;
     case 't': test = 1; break;
     case 'T': test = print = 1; break;
     case 'F': break;
+    case 'R': allow_root = 1; break;
     case 'h': usage(stdout); return 0;
     case 'v': printf("jsfpm %s\n", JSFPM_VERSION); return 0;
     case 'K': config_print_keys(stdout); return 0;
@@ -63,6 +69,7 @@ int main(int argc, char **argv) {
     config_free(&cfg);
     return 1;
   }
+  if (allow_root) cfg.allow_root = 1;
   if (test) {
     if (print) config_print(&cfg, stdout);
     fprintf(stderr, "jsfpm: configuration file %s test is successful\n", config_path);

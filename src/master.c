@@ -1,22 +1,39 @@
 /* master.c: the master process.
  *
  * The master never runs JavaScript and never opens the database.  It binds
- * every listening socket (FastCGI, HTTP, the broker's private socket), forks
- * the broker and N workers, and supervises them.  Signal handlers only set
- * flags (libevent's evsignal does the async-signal-safe part); all work
- * happens in master_run's loop, which reads top to bottom:
+ * every listening socket (FastCGI, HTTP, status, the broker's private
+ * socket), forks the broker and the workers, and supervises them.  Signal
+ * handlers only set flags (libevent's evsignal does the async-signal-safe
+ * part); all work happens in master_run's loop, which reads top to bottom:
  *
- *   wait for an event -> act on stop flags -> reap children -> respawn
+ *   wait for an event -> reap children -> stop? -> reload? -> reopen logs?
  *
- * Invariants: a slot's pid is 0 exactly when no process runs for it; a slot
- * with pid 0 has its respawn timer pending unless the master is stopping.
+ * and in a 100 ms maintenance tick (master_tick) that reads the scoreboard:
+ * request_terminate_timeout, recycling (max_requests, max_age, max_rss),
+ * reload and retirement deadlines, systemd status and watchdog.
+ *
+ * Workers belong to a generation.  A reload (HUP) starts a complete new
+ * generation with the new configuration on the SAME listening sockets (they
+ * are never closed or rebound, so no connection is refused); only when every
+ * new worker has loaded the app are the old ones told to finish (QUIT).  If
+ * a new worker fails, the new generation is stopped and the old one keeps
+ * serving.  Recycling a single worker follows the same rule: the replacement
+ * is started first, the old worker retires once it is ready.
+ *
+ * Invariants: procs[i] describes the process owning scoreboard slot i, and is
+ * in use exactly while that process has not been reaped.  A worker position
+ * (0..workers-1) of the serving generation with no live, non-retiring process
+ * has its respawn timer pending, unless the master is stopping.
  */
 #include "autoconfig.h"
 
 #include "master.h"
 
 #include <errno.h>
+#include <event2/buffer.h>
 #include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -24,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -33,49 +51,117 @@
 #include "config.h"
 #include "db_client.h"
 #include "log.h"
+#include "privileges.h"
+#include "scoreboard.h"
 #include "sock.h"
+#include "status.h"
+#include "systemd.h"
 #include "worker.h"
 
 #define BROKER_START_TIMEOUT_MS 60000 /* migrations may take a while */
+#define RELOAD_TIMEOUT_MS 60000       /* a new generation must be ready within this */
 #define STOP_TIMEOUT_MS 1500          /* fast stop: TERM, then KILL after this */
 #define BACKOFF_MAX_MS 30000
 #define STABLE_AFTER_MS 10000         /* a child that lived this long resets its back-off */
+#define TICK_MS 100                   /* maintenance tick */
+#define RSS_EVERY_TICKS 10            /* max_rss is checked once a second */
+#define STATUS_BROKER_TIMEOUT_MS 250  /* the status page does not wait longer for broker stats */
+#define MAX_POSITIONS 1024            /* [server] workers upper bound */
 
-enum child_kind { CHILD_BROKER, CHILD_WORKER };
+struct master;
 
-struct child_slot {
-  enum child_kind kind;
-  int index;                 /* worker number; 0 for the broker */
-  pid_t pid;                 /* 0 = not running */
-  bool ready;                /* worker: app loaded; broker: answered ping */
-  long long started_ms;      /* monotonic start time */
-  int backoff_ms;            /* next respawn delay after a crash */
-  int ready_pipe;            /* read end while waiting for a worker's ready byte, else -1 */
+/* A worker process; procs[i] goes with scoreboard slot i. */
+struct proc {
+  bool in_use;
+  pid_t pid;
+  unsigned generation;
+  int index;                  /* position within its generation */
+  bool ready;                 /* app loaded, serving */
+  bool retiring;              /* told to stop; never replaced when it exits */
+  bool terminated;            /* killed by request_terminate_timeout */
+  long long kill_at_ms;       /* retiring: SIGKILL at this monotonic time; 0 = never */
+  int replaced_by;            /* slot of the replacement being started, or -1 */
+  int replaces;               /* slot of the worker this one will replace when ready, or -1 */
+  const char *recycle_reason; /* why it is being replaced (static string) */
+  unsigned long max_requests; /* its max_requests with jitter; 0 = no limit */
+  long long started_ms;       /* monotonic */
+  int ready_pipe;             /* read end while waiting for the ready byte, else -1 */
   struct event *ready_ev;
+  struct master *m;
+};
+
+/* A worker position of the serving generation: where respawn back-off lives. */
+struct position {
+  struct master *m;
+  int index;
+  int backoff_ms;             /* next respawn delay after a crash */
+  long long last_start_ms;    /* when a process for it last started */
+  long long not_before_ms;    /* no recycling replacement before this (failed replacements back off) */
   struct event *respawn_ev;
-  struct master *master;
+};
+
+struct broker_proc {
+  pid_t pid;                  /* 0 = not running */
+  bool ready;
+  bool restart_requested;     /* TERMed by us for new [database] settings: respawn at once */
+  long long started_ms;
+  int backoff_ms;
+  struct event *respawn_ev;
+};
+
+/* The sockets one generation of workers serves. */
+struct listeners {
+  int fcgi_fd;
+  int http_fd;                /* -1 = no HTTP door */
+  bool fcgi_unix_owned;       /* we created the unix socket file: unlink it when done */
 };
 
 struct master {
-  struct jsfpm_config *cfg;
+  struct jsfpm_config *cfg;   /* of the serving generation */
   struct event_base *base;
-  int fcgi_fd, http_fd, broker_fd;
+  struct privileges priv;
+  struct scoreboard *sb;
+  struct proc procs[SCOREBOARD_SLOTS];
+  struct position positions[MAX_POSITIONS];
+  struct broker_proc broker;
+  struct listeners lis;       /* serving generation's */
+  bool socket_activated;      /* the FastCGI socket came from systemd */
+  int broker_fd;
   char *broker_path;
-  struct child_slot broker;
-  struct child_slot *workers;
-  bool starting;             /* first generation not yet ready: failures are fatal */
-  int exit_status;
-  /* Set by signal callbacks, acted on by the loop. */
-  volatile bool got_term, got_quit, got_child, got_usr1;
+  struct evhttp *status_http;
+  int status_fd;
+
+  unsigned gen;               /* serving generation */
+  unsigned last_gen;          /* highest generation number handed out */
+  /* A reload in progress: next_gen != 0. */
+  unsigned next_gen;
+  struct jsfpm_config *next_cfg;
+  struct listeners next_lis;
+  long long reload_deadline_ms;
+  bool restart_broker_after_reload;
+
+  bool starting;              /* first generation not yet ready: failures are fatal */
   bool stopping;
+  int exit_status;
   bool wrote_pid_file;
+
+  /* Crash accounting for emergency_restart_threshold. */
+  long long *crash_times_ms;  /* ring of the last `threshold` crash times */
+  int crash_ring_len, crash_next;
+  long long emergency_until_ms;
+  unsigned long crashes, recycled, terminated;
+
+  struct event *tick_ev;
+  unsigned long ticks;
+  long long watchdog_ms, last_watchdog_ms;
+  long long last_status_ms;
+  unsigned long last_status_accepted;
+
+  /* Set by signal callbacks, acted on by the loop. */
+  volatile bool got_term, got_quit, got_child, got_usr1, got_hup, got_usr2;
 };
 
-static long long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+static long long now_ms(void) { return scoreboard_mono_ms(); }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg) {
   (void)what;
@@ -86,10 +172,14 @@ static void on_signal(evutil_socket_t sig, short what, void *arg) {
   case SIGQUIT: m->got_quit = true; break;
   case SIGCHLD: m->got_child = true; break;
   case SIGUSR1: m->got_usr1 = true; break;
+  case SIGUSR2: m->got_usr2 = true; break;
+  case SIGHUP: m->got_hup = true; break;
   default: break;
   }
   event_base_loopbreak(m->base);
 }
+
+/* ---- files and sockets -------------------------------------------------- */
 
 static int make_runtime_dir(const char *dir) {
   if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
@@ -121,10 +211,45 @@ static int write_pid_file(const char *path) {
   return close(fd);
 }
 
+/* Binds the FastCGI and HTTP sockets CFG names into L.  Returns 0 or -1
+ * (logged; whatever was bound is closed). */
+static int listeners_open(struct listeners *l, const struct jsfpm_config *cfg) {
+  char err[512];
+  l->http_fd = -1;
+  l->fcgi_fd = sock_listen(cfg->listen, cfg->listen_backlog, cfg->listen_mode, cfg->listen_owner,
+                           cfg->listen_group, err, sizeof err);
+  if (l->fcgi_fd < 0) {
+    log_error("listen: %s", err);
+    return -1;
+  }
+  l->fcgi_unix_owned = sock_spec_is_unix(cfg->listen);
+  if (cfg->http_listen != NULL) {
+    l->http_fd = sock_listen(cfg->http_listen, cfg->listen_backlog, 0600, NULL, NULL, err, sizeof err);
+    if (l->http_fd < 0) {
+      log_error("http_listen: %s", err);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static void listeners_close(struct listeners *l, const struct jsfpm_config *cfg) {
+  if (l->fcgi_fd >= 0) {
+    close(l->fcgi_fd);
+    if (l->fcgi_unix_owned && cfg) unlink(cfg->listen);
+  }
+  if (l->http_fd >= 0) close(l->http_fd);
+  l->fcgi_fd = l->http_fd = -1;
+  l->fcgi_unix_owned = false;
+}
+
+/* ---- spawning ------------------------------------------------------------ */
+
 /* In a freshly forked child: forget the master's event loop without
  * touching the epoll instance the master still uses (event_reinit gives the
- * child its own backend first), and restore default signal handling. */
-static void child_after_fork(struct master *m, struct child_slot *self) {
+ * child its own backend first), close what only the master uses, restore
+ * default signal handling and drop privileges.  Exits on failure. */
+static void child_after_fork(struct master *m, const struct listeners *keep) {
   event_reinit(m->base);
   event_base_free(m->base);
   m->base = NULL;
@@ -134,212 +259,111 @@ static void child_after_fork(struct master *m, struct child_slot *self) {
   static const int sigs[] = {SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGCHLD, SIGPIPE};
   for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) signal(sigs[i], SIG_DFL);
   signal(SIGPIPE, SIG_IGN);
-  /* If the master dies, children must not serve on unsupervised. */
+  if (m->status_fd >= 0) close(m->status_fd);
+  /* Listening sockets of the other generation (during a reload) are not ours. */
+  const struct listeners *all[2] = {&m->lis, &m->next_lis};
+  for (int i = 0; i < 2; i++) {
+    if (all[i]->fcgi_fd >= 0 && (keep == NULL || all[i]->fcgi_fd != keep->fcgi_fd)) close(all[i]->fcgi_fd);
+    if (all[i]->http_fd >= 0 && (keep == NULL || all[i]->http_fd != keep->http_fd)) close(all[i]->http_fd);
+  }
+  if (privileges_drop(&m->priv) < 0) _exit(1);
+  /* If the master dies, children must not serve on unsupervised.  Set after
+   * the uid change, which clears it. */
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() == 1) _exit(1);
-  (void)self;
 }
 
-static void child_slot_clear_ready(struct child_slot *s) {
-  if (s->ready_ev) {
-    event_free(s->ready_ev);
-    s->ready_ev = NULL;
+static void proc_clear_ready_pipe(struct proc *p) {
+  if (p->ready_ev) {
+    event_free(p->ready_ev);
+    p->ready_ev = NULL;
   }
-  if (s->ready_pipe >= 0) {
-    close(s->ready_pipe);
-    s->ready_pipe = -1;
+  if (p->ready_pipe >= 0) {
+    close(p->ready_pipe);
+    p->ready_pipe = -1;
   }
 }
 
 static void on_worker_ready(evutil_socket_t fd, short what, void *arg);
 
-static int spawn(struct master *m, struct child_slot *s) {
-  int pipefd[2] = {-1, -1};
-  if (s->kind == CHILD_WORKER && pipe2(pipefd, O_CLOEXEC) < 0) {
-    log_error("pipe: %s", strerror(errno));
-    return -1;
+static unsigned long pick_max_requests(const struct jsfpm_config *cfg) {
+  if (cfg->max_requests <= 0) return 0;
+  unsigned long limit = (unsigned long)cfg->max_requests;
+  if (cfg->max_requests_jitter > 0) {
+    unsigned r = 0;
+    if (getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r) r = (unsigned)now_ms();
+    limit += r % ((unsigned)cfg->max_requests_jitter + 1);
   }
+  return limit;
+}
+
+/* Forks a worker for position INDEX of generation GEN.  Returns its proc,
+ * or NULL (logged). */
+static struct proc *spawn_worker(struct master *m, struct jsfpm_config *cfg, unsigned gen, int index,
+                                 const struct listeners *lis) {
+  int slot = scoreboard_claim(m->sb, gen, index);
+  if (slot < 0) {
+    log_error("scoreboard full: cannot start worker %d", index);
+    return NULL;
+  }
+  int pipefd[2];
+  if (pipe2(pipefd, O_CLOEXEC) < 0) {
+    log_error("pipe: %s", strerror(errno));
+    scoreboard_release(m->sb, slot);
+    return NULL;
+  }
+  unsigned long max_requests = pick_max_requests(cfg);
   pid_t pid = fork();
   if (pid < 0) {
     log_error("fork: %s", strerror(errno));
-    if (pipefd[0] >= 0) close(pipefd[0]), close(pipefd[1]);
-    return -1;
+    close(pipefd[0]);
+    close(pipefd[1]);
+    scoreboard_release(m->sb, slot);
+    return NULL;
   }
   if (pid == 0) {
-    child_after_fork(m, s);
-    int status;
-    if (s->kind == CHILD_BROKER) {
-      close(m->fcgi_fd);
-      if (m->http_fd >= 0) close(m->http_fd);
-      status = broker_main(m->cfg, m->broker_fd);
-    } else {
-      close(pipefd[0]);
-      close(m->broker_fd);
-      struct worker_args args = {.cfg = m->cfg, .fcgi_fd = m->fcgi_fd, .http_fd = m->http_fd,
-                                 .broker_path = m->broker_path, .ready_fd = pipefd[1],
-                                 .slot = s->index};
-      status = worker_main(&args);
-    }
-    free(m->broker_path);
-    free(m->workers);
-    config_free(m->cfg);
+    close(pipefd[0]);
+    close(m->broker_fd);
+    child_after_fork(m, lis);
+    struct worker_args args = {.cfg = cfg, .fcgi_fd = lis->fcgi_fd, .http_fd = lis->http_fd,
+                               .broker_path = m->broker_path, .ready_fd = pipefd[1],
+                               .slot = index, .sb = m->sb, .sb_slot = slot,
+                               .max_requests = max_requests};
+    int status = worker_main(&args);
     log_close();
     exit(status);
   }
-  s->pid = pid;
-  s->ready = false;
-  s->started_ms = now_ms();
-  if (s->kind == CHILD_WORKER) {
-    close(pipefd[1]);
-    s->ready_pipe = pipefd[0];
-    s->ready_ev = event_new(m->base, pipefd[0], EV_READ, on_worker_ready, s);
-    if (s->ready_ev == NULL || event_add(s->ready_ev, NULL) < 0) {
-      log_error("cannot watch worker %d's ready pipe", s->index);
-      return -1;
-    }
-    log_info("worker %d started, pid %ld", s->index, (long)pid);
-  } else {
-    log_info("broker started, pid %ld", (long)pid);
+  close(pipefd[1]);
+  m->sb->slots[slot].pid = pid;
+  struct proc *p = &m->procs[slot];
+  *p = (struct proc){.in_use = true, .pid = pid, .generation = gen, .index = index,
+                     .replaced_by = -1, .replaces = -1, .max_requests = max_requests,
+                     .started_ms = now_ms(), .ready_pipe = pipefd[0], .m = m};
+  p->ready_ev = event_new(m->base, pipefd[0], EV_READ, on_worker_ready, p);
+  if (p->ready_ev == NULL || event_add(p->ready_ev, NULL) < 0)
+    log_error("cannot watch worker %d's ready pipe", index); /* it will serve; we just won't know */
+  if (index < MAX_POSITIONS) m->positions[index].last_start_ms = p->started_ms;
+  log_info("worker %d started, pid %ld (generation %u)", index, (long)pid, gen);
+  return p;
+}
+
+static int spawn_broker(struct master *m) {
+  pid_t pid = fork();
+  if (pid < 0) {
+    log_error("fork: %s", strerror(errno));
+    return -1;
   }
+  if (pid == 0) {
+    child_after_fork(m, NULL);
+    int status = broker_main(m->cfg, m->broker_fd);
+    log_close();
+    exit(status);
+  }
+  m->broker.pid = pid;
+  m->broker.ready = false;
+  m->broker.started_ms = now_ms();
+  log_info("broker started, pid %ld", (long)pid);
   return 0;
-}
-
-static bool all_workers_ready(const struct master *m) {
-  for (int i = 0; i < m->cfg->workers; i++)
-    if (!m->workers[i].ready) return false;
-  return true;
-}
-
-static void on_worker_ready(evutil_socket_t fd, short what, void *arg) {
-  (void)what;
-  struct child_slot *s = arg;
-  char byte;
-  ssize_t n = read(fd, &byte, 1);
-  child_slot_clear_ready(s);
-  if (n != 1) return; /* the worker died before it was ready: the reaper handles it */
-  s->ready = true;
-  s->backoff_ms = 0;
-  struct master *m = s->master;
-  if (m->starting && all_workers_ready(m)) {
-    m->starting = false;
-    log_notice("ready: %d workers serving FastCGI on %s%s%s", m->cfg->workers, m->cfg->listen,
-               m->cfg->http_listen ? " and HTTP on " : "",
-               m->cfg->http_listen ? m->cfg->http_listen : "");
-  }
-}
-
-static void on_respawn_timer(evutil_socket_t fd, short what, void *arg) {
-  (void)fd, (void)what;
-  struct child_slot *s = arg;
-  if (s->master->stopping || s->pid != 0) return;
-  if (spawn(s->master, s) < 0) {
-    /* fork failed (e.g. EAGAIN): try again later rather than give up */
-    struct timeval tv = {1, 0};
-    event_add(s->respawn_ev, &tv);
-  }
-}
-
-static void schedule_respawn(struct master *m, struct child_slot *s, bool crashed) {
-  long long lived = now_ms() - s->started_ms;
-  if (!crashed || lived >= STABLE_AFTER_MS) s->backoff_ms = 0;
-  int delay = s->backoff_ms;
-  s->backoff_ms = delay == 0 ? m->cfg->respawn_delay_ms : delay * 2;
-  if (s->backoff_ms > BACKOFF_MAX_MS) s->backoff_ms = BACKOFF_MAX_MS;
-  if (delay > 0) log_warn("restarting in %d ms (back-off after repeated crashes)", delay);
-  struct timeval tv = {delay / 1000, (delay % 1000) * 1000};
-  event_add(s->respawn_ev, &tv);
-}
-
-static struct child_slot *find_slot(struct master *m, pid_t pid) {
-  if (m->broker.pid == pid) return &m->broker;
-  for (int i = 0; i < m->cfg->workers; i++)
-    if (m->workers[i].pid == pid) return &m->workers[i];
-  return NULL;
-}
-
-static void describe_status(int status, char *buf, size_t len) {
-  if (WIFEXITED(status)) snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
-  else if (WIFSIGNALED(status))
-    snprintf(buf, len, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
-  else snprintf(buf, len, "stopped (status 0x%x)", status);
-}
-
-static void reap_children(struct master *m) {
-  for (;;) {
-    int status;
-    pid_t pid = waitpid(-1, &status, WNOHANG);
-    if (pid <= 0) {
-      if (pid < 0 && errno != ECHILD) log_error("waitpid: %s", strerror(errno));
-      return;
-    }
-    struct child_slot *s = find_slot(m, pid);
-    if (s == NULL) continue;
-    char how[96];
-    describe_status(status, how, sizeof how);
-    bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    const char *what = s->kind == CHILD_BROKER ? "broker" : "worker";
-    s->pid = 0;
-    child_slot_clear_ready(s);
-    if (m->stopping) {
-      log_info("%s pid %ld %s", what, (long)pid, how);
-      continue;
-    }
-    log_warn("%s %d (pid %ld) %s", what, s->index, (long)pid, how);
-    /* During start-up a child that cannot load (bad app, bad database,
-     * failing migration) will fail the same way again: stop with an error
-     * instead of respawning forever. */
-    bool load_failure = WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_APP_LOAD;
-    if (m->starting && (load_failure || s->kind == CHILD_BROKER)) {
-      log_error("%s failed during start-up; stopping (see the messages above)", what);
-      m->exit_status = 1;
-      m->got_term = true;
-      continue;
-    }
-    schedule_respawn(m, s, !clean);
-  }
-}
-
-static void signal_children(struct master *m, int sig, bool workers, bool broker) {
-  if (broker && m->broker.pid > 0) kill(m->broker.pid, sig);
-  if (workers)
-    for (int i = 0; i < m->cfg->workers; i++)
-      if (m->workers[i].pid > 0) kill(m->workers[i].pid, sig);
-}
-
-static int live_children(const struct master *m, bool count_broker) {
-  int n = count_broker && m->broker.pid > 0;
-  for (int i = 0; i < m->cfg->workers; i++) n += m->workers[i].pid > 0;
-  return n;
-}
-
-/* Blocks until every child is gone or DEADLINE passes; reaps as it goes. */
-static void wait_children(struct master *m, bool count_broker, long long deadline) {
-  while (live_children(m, count_broker) > 0 && now_ms() < deadline) {
-    struct timespec pause = {0, 10 * 1000 * 1000};
-    nanosleep(&pause, NULL);
-    reap_children(m);
-  }
-}
-
-/* Fast stop: TERM to everyone, KILL to whoever is left after the timeout.
- * Graceful stop (QUIT): workers finish their current request first; the
- * broker goes last so in-flight requests can still reach the database. */
-static void stop_children(struct master *m, bool graceful) {
-  m->stopping = true;
-  if (graceful) {
-    log_notice("graceful stop: letting workers finish their requests");
-    signal_children(m, SIGQUIT, true, false);
-    wait_children(m, false, now_ms() + 30000);
-  }
-  signal_children(m, SIGTERM, true, !graceful || live_children(m, false) == 0);
-  wait_children(m, false, now_ms() + STOP_TIMEOUT_MS);
-  signal_children(m, SIGTERM, false, true);
-  wait_children(m, true, now_ms() + STOP_TIMEOUT_MS);
-  if (live_children(m, true) > 0) {
-    log_warn("children still alive after the stop timeout: killing them");
-    signal_children(m, SIGKILL, true, true);
-    wait_children(m, true, now_ms() + STOP_TIMEOUT_MS);
-  }
 }
 
 /* Waits for the broker to answer a ping; fails if it exits first (for
@@ -360,12 +384,12 @@ static int wait_broker_ready(struct master *m) {
     int status;
     pid_t pid = waitpid(m->broker.pid, &status, WNOHANG);
     if (pid == m->broker.pid) {
-      char how[96];
-      describe_status(status, how, sizeof how);
-      log_error("broker %s during start-up; stopping (see the messages above)", how);
+      log_error("broker exited during start-up (status 0x%x); stopping (see the messages above)", status);
       m->broker.pid = 0;
       break;
     }
+    struct timespec pause = {0, 20 * 1000 * 1000};
+    nanosleep(&pause, NULL);
   }
   if (rc < 0 && m->broker.pid != 0) log_error("broker did not become ready in time");
   json_decref(ping);
@@ -374,96 +398,875 @@ static int wait_broker_ready(struct master *m) {
   return rc;
 }
 
-/* Removes only what this master created: a socket another server owns, or
- * a pid file we failed to write, is left alone. */
-static void remove_files(struct master *m) {
-  if (m->wrote_pid_file) unlink(m->cfg->pid_file);
-  if (m->fcgi_fd >= 0 && sock_spec_is_unix(m->cfg->listen)) unlink(m->cfg->listen);
-  if (m->broker_fd >= 0) unlink(m->broker_path);
+/* ---- generations ---------------------------------------------------------- */
+
+/* True when every position 0..WORKERS-1 of GEN has a ready, non-retiring worker. */
+static bool generation_ready(const struct master *m, unsigned gen, int workers) {
+  static bool seen[MAX_POSITIONS];
+  memset(seen, 0, sizeof seen);
+  int n = 0;
+  for (int i = 0; i < SCOREBOARD_SLOTS; i++) {
+    const struct proc *p = &m->procs[i];
+    if (!p->in_use || p->generation != gen || !p->ready || p->retiring || p->index >= workers) continue;
+    if (!seen[p->index]) seen[p->index] = true, n++;
+  }
+  return n >= workers;
 }
 
-static int open_sockets(struct master *m) {
-  struct jsfpm_config *cfg = m->cfg;
-  char err[512];
-  m->fcgi_fd = sock_listen(cfg->listen, cfg->listen_backlog, cfg->listen_mode, cfg->listen_owner,
-                           cfg->listen_group, err, sizeof err);
-  if (m->fcgi_fd < 0) {
-    log_error("listen: %s", err);
-    return -1;
+static bool position_has_worker(const struct master *m, unsigned gen, int index) {
+  for (int i = 0; i < SCOREBOARD_SLOTS; i++) {
+    const struct proc *p = &m->procs[i];
+    if (p->in_use && p->generation == gen && p->index == index && !p->retiring) return true;
   }
-  if (cfg->http_listen != NULL) {
-    m->http_fd = sock_listen(cfg->http_listen, cfg->listen_backlog, 0600, NULL, NULL, err,
-                             sizeof err);
-    if (m->http_fd < 0) {
-      log_error("http_listen: %s", err);
-      return -1;
+  return false;
+}
+
+/* Tells P to finish its requests and exit (SIGQUIT), with a deadline. */
+static void retire(struct master *m, struct proc *p, int sig) {
+  if (p->retiring) return;
+  p->retiring = true;
+  p->kill_at_ms = m->cfg->process_control_timeout_ms > 0 ? now_ms() + m->cfg->process_control_timeout_ms : 0;
+  if (kill(p->pid, sig) < 0 && errno != ESRCH) log_error("kill %ld: %s", (long)p->pid, strerror(errno));
+}
+
+static void notify_ready(struct master *m) {
+  int idle = 0;
+  for (int i = 0; i < SCOREBOARD_SLOTS; i++) idle += m->procs[i].in_use && !m->procs[i].retiring;
+  systemd_notifyf("READY=1\nSTATUS=serving: %d workers, generation %u", idle, m->gen);
+}
+
+static void reload_commit(struct master *m) {
+  log_notice("reload: generation %u is ready; generation %u finishes its requests and exits",
+             m->next_gen, m->gen);
+  for (int i = 0; i < SCOREBOARD_SLOTS; i++) {
+    struct proc *p = &m->procs[i];
+    if (p->in_use && p->generation != m->next_gen) retire(m, p, SIGQUIT);
+  }
+  for (int i = 0; i < MAX_POSITIONS; i++) {
+    event_del(m->positions[i].respawn_ev);
+    m->positions[i].backoff_ms = 0;
+  }
+  struct jsfpm_config *old = m->cfg;
+  bool log_changed = (old->error_log == NULL) != (m->next_cfg->error_log == NULL) ||
+                     (old->error_log && strcmp(old->error_log, m->next_cfg->error_log) != 0) ||
+                     old->log_level != m->next_cfg->log_level;
+  /* Old workers keep their own copies of the old sockets until they exit:
+   * the master's copies can go now.  Sockets that did not change are shared. */
+  if (m->next_lis.fcgi_fd != m->lis.fcgi_fd) listeners_close(&(struct listeners){m->lis.fcgi_fd, -1, m->lis.fcgi_unix_owned}, old);
+  if (m->next_lis.http_fd != m->lis.http_fd && m->lis.http_fd >= 0) close(m->lis.http_fd);
+  m->lis = m->next_lis;
+  m->next_lis = (struct listeners){-1, -1, false};
+  m->cfg = m->next_cfg;
+  m->next_cfg = NULL;
+  m->gen = m->next_gen;
+  m->next_gen = 0;
+  config_free(old);
+  free(old);
+  if (log_changed) {
+    if (log_open(m->cfg->error_log, (enum log_level)m->cfg->log_level) < 0)
+      log_error("error_log %s: %s; logging on to the previous log", m->cfg->error_log, strerror(errno));
+    privileges_give(&m->priv, m->cfg->error_log);
+  }
+  log_notice("reload complete: generation %u serving with %d workers", m->gen, m->cfg->workers);
+  notify_ready(m);
+}
+
+static void reload_abort(struct master *m, const char *why) {
+  log_error("reload failed: %s; generation %u keeps serving with the previous configuration", why, m->gen);
+  for (int i = 0; i < SCOREBOARD_SLOTS; i++) {
+    struct proc *p = &m->procs[i];
+    if (p->in_use && p->generation == m->next_gen) retire(m, p, SIGTERM);
+  }
+  struct listeners l = m->next_lis;
+  if (l.fcgi_fd == m->lis.fcgi_fd) l.fcgi_fd = -1;
+  if (l.http_fd == m->lis.http_fd) l.http_fd = -1;
+  listeners_close(&l, m->next_cfg);
+  m->next_lis = (struct listeners){-1, -1, false};
+  config_free(m->next_cfg);
+  free(m->next_cfg);
+  m->next_cfg = NULL;
+  m->next_gen = 0;
+  m->restart_broker_after_reload = false;
+  notify_ready(m);
+}
+
+static bool str_differs(const char *a, const char *b) {
+  return (a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0);
+}
+
+/* Settings the running master cannot apply: warn and keep the old value. */
+static void keep_restart_only(const struct jsfpm_config *old, struct jsfpm_config *fresh) {
+  static const struct {
+    const char *name;
+    size_t offset;
+  } keys[] = {
+      {"user", offsetof(struct jsfpm_config, user)},
+      {"group", offsetof(struct jsfpm_config, group)},
+      {"runtime_dir", offsetof(struct jsfpm_config, runtime_dir)},
+      {"pid_file", offsetof(struct jsfpm_config, pid_file)},
+      {"status_listen", offsetof(struct jsfpm_config, status_listen)},
+  };
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+    char **o = (char **)((char *)old + keys[i].offset);
+    char **n = (char **)((char *)fresh + keys[i].offset);
+    if (!str_differs(*o, *n)) continue;
+    log_warn("reload: [server] %s changed; it takes effect only after a restart", keys[i].name);
+    free(*n);
+    *n = *o ? strdup(*o) : NULL;
+  }
+  if (old->allow_root != fresh->allow_root) {
+    log_warn("reload: [server] allow_root changed; it takes effect only after a restart");
+    fresh->allow_root = old->allow_root;
+  }
+}
+
+/* HUP: read and check the configuration, then start a new generation. */
+static void reload_begin(struct master *m) {
+  if (m->next_gen) {
+    log_warn("reload requested while generation %u is still starting: ignored", m->next_gen);
+    return;
+  }
+  if (m->starting) {
+    log_warn("reload requested before the first generation is ready: ignored");
+    return;
+  }
+  log_notice("reload requested: reading %s", m->cfg->file);
+  struct jsfpm_config *fresh = calloc(1, sizeof *fresh);
+  char err[1024];
+  if (fresh == NULL || config_load(fresh, m->cfg->file, err, sizeof err) < 0) {
+    if (fresh == NULL) snprintf(err, sizeof err, "out of memory");
+    log_error("reload failed: %s; generation %u keeps serving with the previous configuration", err,
+              m->gen);
+    if (fresh) config_free(fresh);
+    free(fresh);
+    return;
+  }
+  keep_restart_only(m->cfg, fresh);
+  m->restart_broker_after_reload =
+      str_differs(m->cfg->db_path, fresh->db_path) || m->cfg->db_synchronous != fresh->db_synchronous;
+
+  /* Same addresses: the same sockets.  Changed ones are bound now, while
+   * the old ones keep serving. */
+  struct listeners next = m->lis;
+  bool fcgi_changed = str_differs(m->cfg->listen, fresh->listen) ||
+                      m->cfg->listen_backlog != fresh->listen_backlog;
+  if (m->socket_activated && fcgi_changed) {
+    log_warn("reload: [server] listen is ignored: the FastCGI socket comes from systemd");
+    fcgi_changed = false;
+  }
+  if (fcgi_changed) {
+    char e[512];
+    next.fcgi_fd = sock_listen(fresh->listen, fresh->listen_backlog, fresh->listen_mode,
+                               fresh->listen_owner, fresh->listen_group, e, sizeof e);
+    next.fcgi_unix_owned = sock_spec_is_unix(fresh->listen);
+    if (next.fcgi_fd < 0) {
+      log_error("reload failed: listen: %s; generation %u keeps serving", e, m->gen);
+      config_free(fresh);
+      free(fresh);
+      return;
     }
   }
-  if (asprintf(&m->broker_path, "%s/broker.sock", cfg->runtime_dir) < 0) return -1;
-  m->broker_fd = sock_listen(m->broker_path, 128, 0600, NULL, NULL, err, sizeof err);
-  if (m->broker_fd < 0) {
-    log_error("broker socket: %s", err);
-    free(m->broker_path);
-    m->broker_path = NULL;
+  if (str_differs(m->cfg->http_listen, fresh->http_listen)) {
+    next.http_fd = -1;
+    if (fresh->http_listen) {
+      char e[512];
+      next.http_fd = sock_listen(fresh->http_listen, fresh->listen_backlog, 0600, NULL, NULL, e, sizeof e);
+      if (next.http_fd < 0) {
+        log_error("reload failed: http_listen: %s; generation %u keeps serving", e, m->gen);
+        if (fcgi_changed) listeners_close(&(struct listeners){next.fcgi_fd, -1, next.fcgi_unix_owned}, fresh);
+        config_free(fresh);
+        free(fresh);
+        return;
+      }
+    }
+  }
+  m->next_lis = next;
+  m->next_cfg = fresh;
+  m->next_gen = ++m->last_gen;
+  m->reload_deadline_ms = now_ms() + RELOAD_TIMEOUT_MS;
+  systemd_notifyf("RELOADING=1\nMONOTONIC_USEC=%lld\nSTATUS=reloading: starting generation %u",
+                  now_ms() * 1000, m->next_gen);
+  log_notice("reload: starting generation %u (%d workers)", m->next_gen, fresh->workers);
+  for (int i = 0; i < fresh->workers; i++) {
+    if (spawn_worker(m, fresh, m->next_gen, i, &m->next_lis) == NULL) {
+      reload_abort(m, "cannot start a new worker");
+      return;
+    }
+  }
+}
+
+static void on_worker_ready(evutil_socket_t fd, short what, void *arg) {
+  (void)what;
+  struct proc *p = arg;
+  struct master *m = p->m;
+  char byte;
+  ssize_t n = read(fd, &byte, 1);
+  proc_clear_ready_pipe(p);
+  if (n != 1) return; /* the worker died before it was ready: the reaper handles it */
+  p->ready = true;
+  if (p->replaces >= 0) {
+    struct proc *old = &m->procs[p->replaces];
+    log_info("worker %d (pid %ld) replaced by pid %ld (%s)", old->index, (long)old->pid,
+             (long)p->pid, old->recycle_reason ? old->recycle_reason : "recycled");
+    old->replaced_by = -1;
+    p->replaces = -1;
+    retire(m, old, SIGQUIT);
+  }
+  if (m->starting && p->generation == m->gen && generation_ready(m, m->gen, m->cfg->workers)) {
+    m->starting = false;
+    log_notice("ready: %d workers serving FastCGI on %s%s%s", m->cfg->workers, m->cfg->listen,
+               m->cfg->http_listen ? " and HTTP on " : "", m->cfg->http_listen ? m->cfg->http_listen : "");
+    notify_ready(m);
+  }
+  if (m->next_gen && p->generation == m->next_gen &&
+      generation_ready(m, m->next_gen, m->next_cfg->workers))
+    reload_commit(m);
+}
+
+/* ---- crashes and respawning -------------------------------------------------- */
+
+/* Records a crash.  When emergency_restart_threshold crashes fall within
+ * emergency_restart_interval, says so loudly and enters the emergency
+ * window, during which next_respawn_delay slows every respawn down. */
+static void note_crash(struct master *m) {
+  m->crashes++;
+  int threshold = m->cfg->emergency_restart_threshold;
+  if (threshold <= 0) return;
+  if (m->crash_ring_len != threshold) {
+    free(m->crash_times_ms);
+    m->crash_times_ms = calloc((size_t)threshold, sizeof *m->crash_times_ms);
+    m->crash_ring_len = m->crash_times_ms ? threshold : 0;
+    m->crash_next = 0;
+    if (m->crash_ring_len == 0) return;
+  }
+  long long now = now_ms();
+  /* The slot we overwrite holds the crash `threshold` crashes ago. */
+  long long oldest = m->crash_times_ms[m->crash_next];
+  m->crash_times_ms[m->crash_next] = now;
+  m->crash_next = (m->crash_next + 1) % threshold;
+  if (oldest != 0 && now - oldest <= m->cfg->emergency_restart_interval_ms) {
+    if (now >= m->emergency_until_ms)
+      log_error("EMERGENCY: %d children crashed within %d ms (emergency_restart_threshold): "
+                "respawning slowed down until this stops; look at the errors above",
+                threshold, m->cfg->emergency_restart_interval_ms);
+    m->emergency_until_ms = now + m->cfg->emergency_restart_interval_ms;
+  }
+}
+
+/* Delay before the next respawn of something that died; doubles per crash
+ * up to BACKOFF_MAX_MS, resets after STABLE_AFTER_MS of life, and never
+ * drops below interval/threshold during an emergency. */
+static int next_respawn_delay(struct master *m, int *backoff_ms, long long started_ms, bool crashed) {
+  if (!crashed || now_ms() - started_ms >= STABLE_AFTER_MS) *backoff_ms = 0;
+  int delay = *backoff_ms;
+  *backoff_ms = delay == 0 ? m->cfg->respawn_delay_ms : delay * 2;
+  if (*backoff_ms > BACKOFF_MAX_MS) *backoff_ms = BACKOFF_MAX_MS;
+  if (now_ms() < m->emergency_until_ms) {
+    int floor_ms = m->cfg->emergency_restart_interval_ms / (m->cfg->emergency_restart_threshold > 0 ? m->cfg->emergency_restart_threshold : 1);
+    if (floor_ms < 1000) floor_ms = 1000;
+    if (delay < floor_ms) delay = floor_ms;
+  }
+  if (crashed && delay > 0) log_warn("restarting in %d ms (back-off after repeated crashes)", delay);
+  return delay;
+}
+
+static void add_timer_ms(struct event *ev, int delay_ms) {
+  struct timeval tv = {delay_ms / 1000, (delay_ms % 1000) * 1000};
+  if (event_add(ev, &tv) < 0) log_error("cannot schedule a timer");
+}
+
+static void on_respawn_timer(evutil_socket_t fd, short what, void *arg) {
+  (void)fd, (void)what;
+  struct position *pos = arg;
+  struct master *m = pos->m;
+  if (m->stopping || pos->index >= m->cfg->workers || position_has_worker(m, m->gen, pos->index)) return;
+  /* fork failed (e.g. EAGAIN): try again later rather than give up */
+  if (spawn_worker(m, m->cfg, m->gen, pos->index, &m->lis) == NULL) add_timer_ms(pos->respawn_ev, 1000);
+}
+
+static void on_broker_respawn(evutil_socket_t fd, short what, void *arg) {
+  (void)fd, (void)what;
+  struct master *m = arg;
+  if (m->stopping || m->broker.pid != 0) return;
+  if (spawn_broker(m) < 0) add_timer_ms(m->broker.respawn_ev, 1000);
+}
+
+static void describe_status(int status, char *buf, size_t len) {
+  if (WIFEXITED(status)) snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
+  else if (WIFSIGNALED(status))
+    snprintf(buf, len, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+  else snprintf(buf, len, "stopped (status 0x%x)", status);
+}
+
+static void broker_exited(struct master *m, int status) {
+  char how[96];
+  describe_status(status, how, sizeof how);
+  m->broker.pid = 0;
+  m->broker.ready = false;
+  if (m->stopping) {
+    log_info("broker %s", how);
+    return;
+  }
+  if (m->broker.restart_requested) {
+    m->broker.restart_requested = false;
+    log_notice("broker %s; starting it with the new [database] settings", how);
+    add_timer_ms(m->broker.respawn_ev, 0);
+    return;
+  }
+  log_warn("broker %s", how);
+  if (m->starting) {
+    log_error("broker failed during start-up; stopping (see the messages above)");
+    m->exit_status = 1;
+    m->got_term = true;
+    return;
+  }
+  bool crashed = !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  if (crashed) note_crash(m);
+  add_timer_ms(m->broker.respawn_ev,
+               next_respawn_delay(m, &m->broker.backoff_ms, m->broker.started_ms, crashed));
+}
+
+static void worker_exited(struct master *m, struct proc *p, int status) {
+  int slot = (int)(p - m->procs);
+  char how[96];
+  describe_status(status, how, sizeof how);
+  bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  bool load_failure = WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_APP_LOAD;
+  if (m->stopping || p->retiring) log_info("worker %d (pid %ld) %s", p->index, (long)p->pid, how);
+  else if (p->terminated) log_notice("worker %d (pid %ld) %s after request_terminate_timeout; replacing it", p->index, (long)p->pid, how);
+  else log_warn("worker %d (pid %ld, generation %u) %s", p->index, (long)p->pid, p->generation, how);
+
+  /* Unlink it from a replacement pair. */
+  if (p->replaced_by >= 0 && m->procs[p->replaced_by].replaces == slot) m->procs[p->replaced_by].replaces = -1;
+  if (p->replaces >= 0 && m->procs[p->replaces].replaced_by == slot) {
+    /* A replacement that died before it was ready: the old worker serves
+     * on, and recycling waits a little before trying again. */
+    m->procs[p->replaces].replaced_by = -1;
+    if (p->index < MAX_POSITIONS) m->positions[p->index].not_before_ms = now_ms() + 5000;
+  }
+  unsigned gen = p->generation;
+  int index = p->index;
+  bool retiring = p->retiring, terminated = p->terminated;
+  long long started_ms = p->started_ms;
+  proc_clear_ready_pipe(p);
+  p->in_use = false;
+  p->pid = 0;
+  scoreboard_release(m->sb, slot);
+
+  if (m->stopping || retiring) return;
+  if (m->next_gen && gen == m->next_gen) {
+    reload_abort(m, load_failure ? "a new worker could not load the app" : "a new worker exited");
+    return;
+  }
+  if (gen != m->gen || index >= m->cfg->workers || index >= MAX_POSITIONS) return;
+  if (m->starting && load_failure) {
+    log_error("worker failed during start-up; stopping (see the messages above)");
+    m->exit_status = 1;
+    m->got_term = true;
+    return;
+  }
+  bool crashed = !clean && !terminated;
+  if (crashed) note_crash(m);
+  if (position_has_worker(m, gen, index)) return; /* its replacement takes over */
+  struct position *pos = &m->positions[index];
+  add_timer_ms(pos->respawn_ev, next_respawn_delay(m, &pos->backoff_ms, started_ms, crashed));
+}
+
+static void reap_children(struct master *m) {
+  for (;;) {
+    int status;
+    pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid <= 0) {
+      if (pid < 0 && errno != ECHILD) log_error("waitpid: %s", strerror(errno));
+      return;
+    }
+    if (pid == m->broker.pid) {
+      broker_exited(m, status);
+      continue;
+    }
+    for (int i = 0; i < SCOREBOARD_SLOTS; i++) {
+      if (m->procs[i].in_use && m->procs[i].pid == pid) {
+        worker_exited(m, &m->procs[i], status);
+        break;
+      }
+    }
+  }
+}
+
+/* ---- the maintenance tick ----------------------------------------------------- */
+
+static long long read_rss_bytes(pid_t pid) {
+  char path[64], buf[128];
+  snprintf(path, sizeof path, "/proc/%ld/statm", (long)pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return -1;
+  buf[n] = '\0';
+  long size_pages, rss_pages;
+  if (sscanf(buf, "%ld %ld", &size_pages, &rss_pages) != 2) return -1;
+  return (long long)rss_pages * sysconf(_SC_PAGESIZE);
+}
+
+static void start_replacement(struct master *m, struct proc *p, const char *reason) {
+  p->recycle_reason = reason;
+  log_info("worker %d (pid %ld) reached %s: starting its replacement first", p->index, (long)p->pid, reason);
+  struct proc *q = spawn_worker(m, m->cfg, m->gen, p->index, &m->lis);
+  if (q == NULL) return;
+  q->replaces = (int)(p - m->procs);
+  p->replaced_by = (int)(q - m->procs);
+  m->recycled++;
+}
+
+/* One worker's checks: hard timeout, retirement deadline, recycling. */
+static void check_worker(struct master *m, struct proc *p, long long now, bool check_rss) {
+  const struct jsfpm_config *cfg = m->cfg;
+  struct sb_slot snap;
+  scoreboard_read_slot(m->sb, (int)(p - m->procs), &snap);
+  if (p->retiring) {
+    if (p->kill_at_ms && now >= p->kill_at_ms) {
+      log_warn("worker %d (pid %ld) still running %d ms after it was told to stop "
+               "(process_control_timeout): killing it", p->index, (long)p->pid,
+               cfg->process_control_timeout_ms);
+      kill(p->pid, SIGKILL);
+      p->kill_at_ms = 0;
+    }
+    return;
+  }
+  /* Only a request in progress counts: a worker waiting on an idle
+   * keep-alive connection is SB_IDLE. */
+  if (cfg->request_terminate_timeout_ms > 0 && snap.state == SB_BUSY && !p->terminated &&
+      now - snap.request_start_mono_ms >= cfg->request_terminate_timeout_ms) {
+    log_error("worker %d (pid %ld): request #%lu %s %s running for %lld ms exceeded "
+              "request_terminate_timeout (%d ms); killing the worker (its last completed request "
+              "was [%s])", p->index, (long)p->pid, snap.requests + 1, snap.request_method,
+              snap.request_path, now - snap.request_start_mono_ms, cfg->request_terminate_timeout_ms,
+              snap.last_request_id[0] ? snap.last_request_id : "-");
+    if (kill(p->pid, SIGKILL) == 0) {
+      p->terminated = true;
+      m->terminated++;
+    }
+    return;
+  }
+  if (!p->ready || p->replaced_by >= 0 || p->generation != m->gen || m->next_gen || m->stopping)
+    return;
+  if (p->index < MAX_POSITIONS && now < m->positions[p->index].not_before_ms) return;
+  const char *reason = NULL;
+  if (p->max_requests > 0 && snap.requests >= p->max_requests) reason = "max_requests";
+  else if (cfg->max_age_ms > 0 && now - p->started_ms >= cfg->max_age_ms) reason = "max_age";
+  else if (cfg->max_rss_bytes > 0 && check_rss) {
+    long long rss = read_rss_bytes(p->pid);
+    if (rss > cfg->max_rss_bytes) reason = "max_rss";
+  }
+  if (reason) start_replacement(m, p, reason);
+}
+
+static void systemd_tick(struct master *m, long long now) {
+  if (m->watchdog_ms > 0 && now - m->last_watchdog_ms >= m->watchdog_ms / 2) {
+    systemd_notify("WATCHDOG=1");
+    m->last_watchdog_ms = now;
+  }
+  if (now - m->last_status_ms >= 1000 && !m->starting && !m->stopping) {
+    int active = 0, idle = 0;
+    for (int i = 0; i < SCOREBOARD_SLOTS; i++) {
+      if (!m->procs[i].in_use || m->procs[i].retiring) continue;
+      int state = __atomic_load_n(&m->sb->slots[i].state, __ATOMIC_RELAXED);
+      active += state == SB_BUSY;
+      idle += state == SB_IDLE;
+    }
+    unsigned long accepted = __atomic_load_n(&m->sb->global.accepted, __ATOMIC_RELAXED);
+    double rate = m->last_status_ms ? (double)(accepted - m->last_status_accepted) * 1000.0 / (double)(now - m->last_status_ms) : 0.0;
+    systemd_notifyf("STATUS=%s%d active, %d idle workers; %.1f req/s", m->next_gen ? "reloading; " : "",
+                    active, idle, rate);
+    m->last_status_ms = now;
+    m->last_status_accepted = accepted;
+  }
+}
+
+static bool old_generation_running(const struct master *m) {
+  for (int i = 0; i < SCOREBOARD_SLOTS; i++)
+    if (m->procs[i].in_use && m->procs[i].generation != m->gen) return true;
+  return false;
+}
+
+static void master_tick(struct master *m) {
+  long long now = now_ms();
+  bool check_rss = m->ticks++ % RSS_EVERY_TICKS == 0;
+  for (int i = 0; i < SCOREBOARD_SLOTS; i++)
+    if (m->procs[i].in_use) check_worker(m, &m->procs[i], now, check_rss);
+  if (m->next_gen && now >= m->reload_deadline_ms)
+    reload_abort(m, "the new workers did not become ready in time");
+  /* New [database] settings: the broker restarts once no old worker might
+   * still be using it; the new workers reconnect. */
+  if (m->restart_broker_after_reload && !m->next_gen && !old_generation_running(m) && m->broker.pid) {
+    m->restart_broker_after_reload = false;
+    m->broker.restart_requested = true;
+    log_notice("reload: [database] settings changed: restarting the broker");
+    privileges_prepare_paths(&m->priv, m->cfg, m->broker_path);
+    kill(m->broker.pid, SIGTERM);
+  }
+  systemd_tick(m, now);
+}
+
+static void on_tick(evutil_socket_t fd, short what, void *arg) {
+  (void)fd, (void)what;
+  master_tick(arg);
+}
+
+/* ---- the status page ------------------------------------------------------------- */
+
+static bool status_client_allowed(const struct jsfpm_config *cfg, const char *peer) {
+  if (cfg->status_allow == NULL) return false;
+  if (peer == NULL) return true; /* a unix status socket: its file mode decides */
+  const char *p = cfg->status_allow;
+  size_t plen = strlen(peer);
+  while (*p) {
+    while (*p == ',' || *p == ' ') p++;
+    size_t n = strcspn(p, ", ");
+    if (n == 3 && strncmp(p, "any", 3) == 0) return true;
+    if (n == plen && strncmp(p, peer, n) == 0) return true;
+    /* An IPv4 client on a dual-stack socket shows as ::ffff:a.b.c.d. */
+    if (plen > 7 && strncmp(peer, "::ffff:", 7) == 0 && n == plen - 7 && strncmp(p, peer + 7, n) == 0)
+      return true;
+    p += n;
+  }
+  return false;
+}
+
+static void fill_broker_stats(struct master *m, struct status_broker *b) {
+  b->pid = m->broker.pid;
+  if (m->broker.pid == 0) return;
+  struct db_client *c = db_client_new(m->broker_path);
+  json_t *req = json_pack("{s:s}", "op", "stats");
+  char err[256];
+  json_t *reply = c && req ? db_client_call(c, req, STATUS_BROKER_TIMEOUT_MS, err, sizeof err) : NULL;
+  if (reply && json_is_true(json_object_get(reply, "ok"))) {
+    b->stats_available = true;
+    b->statements = json_integer_value(json_object_get(reply, "statements"));
+    b->errors = json_integer_value(json_object_get(reply, "errors"));
+    b->open_transactions = json_integer_value(json_object_get(reply, "open_transactions"));
+    b->queue_depth = json_integer_value(json_object_get(reply, "queue_depth"));
+    b->cache_hits = json_integer_value(json_object_get(reply, "cache_hits"));
+    b->cache_misses = json_integer_value(json_object_get(reply, "cache_misses"));
+  }
+  json_decref(reply);
+  json_decref(req);
+  db_client_free(c);
+}
+
+static void on_status_request(struct evhttp_request *req, void *arg) {
+  struct master *m = arg;
+  const struct jsfpm_config *cfg = m->cfg;
+  struct evhttp_connection *conn = evhttp_request_get_connection(req);
+  char *peer = NULL;
+  ev_uint16_t port = 0;
+  if (conn) evhttp_connection_get_peer(conn, &peer, &port);
+  bool unix_socket = cfg->status_listen && sock_spec_is_unix(cfg->status_listen);
+  if (!status_client_allowed(cfg, unix_socket ? NULL : peer)) {
+    log_notice("status: refused client %s (not in status_allow)", peer ? peer : "?");
+    evhttp_send_error(req, 403, "Forbidden");
+    return;
+  }
+  const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+  const char *path = evhttp_uri_get_path(uri);
+  struct evbuffer *out = evbuffer_new();
+  if (out == NULL) {
+    evhttp_send_error(req, 500, "Internal Server Error");
+    return;
+  }
+  struct evkeyvalq *headers = evhttp_request_get_output_headers(req);
+  evhttp_add_header(headers, "Cache-Control", "no-store");
+  if (path && strcmp(path, cfg->ping_path) == 0) {
+    evhttp_add_header(headers, "Content-Type", "text/plain");
+    evbuffer_add(out, "pong\n", 5);
+    evhttp_send_reply(req, 200, "OK", out);
+    evbuffer_free(out);
+    return;
+  }
+  if (path == NULL || strcmp(path, cfg->status_path) != 0) {
+    evbuffer_free(out);
+    evhttp_send_error(req, 404, "Not Found");
+    return;
+  }
+
+  static struct status_worker workers[SCOREBOARD_SLOTS];
+  static struct sb_slot snaps[SCOREBOARD_SLOTS];
+  struct status_report r = {.start_unix_ms = m->sb->global.start_unix_ms,
+                            .now_unix_ms = scoreboard_unix_ms(),
+                            .generation = m->gen,
+                            .reloading = m->next_gen != 0,
+                            .recycled = m->recycled,
+                            .terminated = m->terminated,
+                            .crashes = m->crashes,
+                            .listen_queue = -1,
+                            .listen_queue_max = -1,
+                            .workers = workers};
+  const struct sb_global *g = &m->sb->global;
+  r.accepted = __atomic_load_n(&g->accepted, __ATOMIC_RELAXED);
+  for (int i = 0; i < 5; i++) r.by_class[i] = __atomic_load_n(&g->by_class[i], __ATOMIC_RELAXED);
+  r.slow_requests = __atomic_load_n(&g->slow_requests, __ATOMIC_RELAXED);
+  r.max_active = __atomic_load_n(&g->max_active, __ATOMIC_RELAXED);
+  r.max_children_reached = __atomic_load_n(&g->max_children_reached, __ATOMIC_RELAXED);
+  int q, backlog;
+  if (status_listen_queue(m->lis.fcgi_fd, &q, &backlog) == 0) {
+    r.listen_queue = q;
+    r.listen_queue_max = backlog;
+  }
+  long long now = now_ms();
+  for (int i = 0; i < SCOREBOARD_SLOTS; i++) {
+    const struct proc *p = &m->procs[i];
+    if (!p->in_use) continue;
+    struct sb_slot *s = &snaps[r.nworkers];
+    scoreboard_read_slot(m->sb, i, s);
+    struct status_worker *w = &workers[r.nworkers++];
+    const char *state = s->state == SB_BUSY ? "busy" : s->state == SB_IDLE ? "idle" : "starting";
+    if (p->retiring && s->state != SB_BUSY) state = "retiring";
+    *w = (struct status_worker){.pid = p->pid, .state = state, .generation = p->generation,
+                                .index = p->index, .requests = s->requests,
+                                .started_unix_ms = s->started_unix_ms,
+                                .rss_bytes = read_rss_bytes(p->pid),
+                                .request_method = s->request_method, .request_path = s->request_path,
+                                .request_duration_ms = s->state == SB_BUSY ? now - s->request_start_mono_ms : s->last_duration_ms,
+                                .last_request_id = s->last_request_id, .last_status = s->last_status};
+    r.total++;
+    if (s->state == SB_BUSY) r.active++;
+    else if (s->state == SB_IDLE && !p->retiring) r.idle++;
+  }
+  fill_broker_stats(m, &r.broker);
+
+  enum status_format f = status_format_from_query(evhttp_uri_get_query(uri));
+  evhttp_add_header(headers, "Content-Type", status_content_type(f));
+  if (status_render(&r, f, out) < 0) {
+    evbuffer_free(out);
+    evhttp_send_error(req, 500, "Internal Server Error");
+    return;
+  }
+  evhttp_send_reply(req, 200, "OK", out);
+  evbuffer_free(out);
+}
+
+/* The status listener belongs to the master, so it answers while every
+ * worker is busy or the pool is reloading. */
+static int open_status_listener(struct master *m) {
+  const struct jsfpm_config *cfg = m->cfg;
+  if (cfg->status_listen == NULL) return 0;
+  char err[512];
+  m->status_fd = sock_listen(cfg->status_listen, 64, 0600, NULL, NULL, err, sizeof err);
+  if (m->status_fd < 0) {
+    log_error("status_listen: %s", err);
     return -1;
   }
+  m->status_http = evhttp_new(m->base);
+  if (m->status_http == NULL || evhttp_accept_socket(m->status_http, m->status_fd) < 0) {
+    log_error("status_listen: cannot serve HTTP on %s", cfg->status_listen);
+    return -1;
+  }
+  evhttp_set_allowed_methods(m->status_http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+  evhttp_set_timeout(m->status_http, 5);
+  evhttp_set_gencb(m->status_http, on_status_request, m);
   return 0;
 }
 
-static void init_slot(struct master *m, struct child_slot *s, enum child_kind kind, int index) {
-  memset(s, 0, sizeof *s);
-  s->kind = kind;
-  s->index = index;
-  s->ready_pipe = -1;
-  s->master = m;
-  s->respawn_ev = evtimer_new(m->base, on_respawn_timer, s);
+/* ---- stopping ------------------------------------------------------------------------ */
+
+static void signal_workers(struct master *m, int sig) {
+  for (int i = 0; i < SCOREBOARD_SLOTS; i++)
+    if (m->procs[i].in_use) kill(m->procs[i].pid, sig);
 }
 
-static void free_slot(struct child_slot *s) {
-  child_slot_clear_ready(s);
-  if (s->respawn_ev) event_free(s->respawn_ev);
-  s->respawn_ev = NULL;
+static int live_workers(const struct master *m) {
+  int n = 0;
+  for (int i = 0; i < SCOREBOARD_SLOTS; i++) n += m->procs[i].in_use;
+  return n;
 }
 
-int master_run(struct jsfpm_config *cfg) {
-  struct master m = {.cfg = cfg, .fcgi_fd = -1, .http_fd = -1, .broker_fd = -1, .starting = true};
-  struct event *sig_ev[5] = {0};
-  static const int sigs[5] = {SIGTERM, SIGINT, SIGQUIT, SIGCHLD, SIGUSR1};
+static int live_children(const struct master *m) { return live_workers(m) + (m->broker.pid > 0); }
+
+/* Blocks until no worker (or, with BROKER_TOO, no child) is left or
+ * DEADLINE passes; reaps as it goes. */
+static void wait_children(struct master *m, bool broker_too, long long deadline) {
+  while ((broker_too ? live_children(m) : live_workers(m)) > 0 && (deadline == 0 || now_ms() < deadline)) {
+    struct timespec pause = {0, 10 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    reap_children(m);
+  }
+}
+
+/* Fast stop: TERM to everyone, KILL to whoever is left after the timeout.
+ * Graceful stop (QUIT): workers finish their current request first, for up
+ * to process_control_timeout; the broker goes last so in-flight requests can
+ * still reach the database. */
+static void stop_children(struct master *m, bool graceful) {
+  m->stopping = true;
+  systemd_notify("STOPPING=1\nSTATUS=stopping");
+  if (graceful) {
+    log_notice("graceful stop: letting workers finish their requests");
+    signal_workers(m, SIGQUIT);
+    int timeout = m->cfg->process_control_timeout_ms;
+    wait_children(m, false, timeout > 0 ? now_ms() + timeout : 0);
+    if (live_workers(m) > 0) log_warn("workers still busy after process_control_timeout (%d ms): stopping them", timeout);
+  }
+  signal_workers(m, SIGTERM);
+  wait_children(m, false, now_ms() + STOP_TIMEOUT_MS);
+  if (live_workers(m) > 0) {
+    log_warn("workers still alive after the stop timeout: killing them");
+    signal_workers(m, SIGKILL);
+    wait_children(m, false, now_ms() + STOP_TIMEOUT_MS);
+  }
+  if (m->broker.pid > 0) kill(m->broker.pid, SIGTERM);
+  wait_children(m, true, now_ms() + STOP_TIMEOUT_MS);
+  if (m->broker.pid > 0) {
+    log_warn("broker still alive after the stop timeout: killing it");
+    kill(m->broker.pid, SIGKILL);
+    wait_children(m, true, now_ms() + STOP_TIMEOUT_MS);
+  }
+}
+
+/* ---- the master loop ---------------------------------------------------------------- */
+
+static void reopen_logs(struct master *m) {
+  if (log_reopen() < 0) log_error("cannot reopen the log: %s", strerror(errno));
+  else log_notice("log reopened");
+  /* The fresh file is root's if we are root; children reopen it by name. */
+  privileges_give(&m->priv, m->cfg->error_log);
+  /* Not the broker: it has no USR1 handler yet and would die of it; it
+   * logs little, through the descriptor it inherited. */
+  signal_workers(m, SIGUSR1);
+}
+
+static int master_setup(struct master *m) {
+  struct jsfpm_config *cfg = m->cfg;
+  char err[1024];
+  if (privileges_resolve(cfg, &m->priv, err, sizeof err) < 0) {
+    log_error("%s", err);
+    return -1;
+  }
+  if (make_runtime_dir(cfg->runtime_dir) < 0) return -1;
+  int activated = systemd_listen_fd();
+  if (activated >= 0) {
+    m->lis.fcgi_fd = activated;
+    m->socket_activated = true;
+    log_notice("FastCGI socket passed by systemd (fd %d); [server] listen is not used", activated);
+    if (cfg->http_listen) {
+      char e[512];
+      m->lis.http_fd = sock_listen(cfg->http_listen, cfg->listen_backlog, 0600, NULL, NULL, e, sizeof e);
+      if (m->lis.http_fd < 0) {
+        log_error("http_listen: %s", e);
+        return -1;
+      }
+    }
+  } else if (listeners_open(&m->lis, cfg) < 0) {
+    return -1;
+  }
+  if (asprintf(&m->broker_path, "%s/broker.sock", cfg->runtime_dir) < 0) {
+    m->broker_path = NULL;
+    return -1;
+  }
+  m->broker_fd = sock_listen(m->broker_path, 128, 0600, NULL, NULL, err, sizeof err);
+  if (m->broker_fd < 0) {
+    log_error("broker socket: %s", err);
+    return -1;
+  }
+  if (open_status_listener(m) < 0) return -1;
+  if (cfg->pid_file) {
+    if (write_pid_file(cfg->pid_file) < 0) return -1;
+    m->wrote_pid_file = true;
+  }
+  m->sb = scoreboard_create();
+  if (m->sb == NULL) {
+    log_error("cannot map the scoreboard: %s", strerror(errno));
+    return -1;
+  }
+  if (privileges_prepare_paths(&m->priv, cfg, m->broker_path) < 0) return -1;
+  if (m->priv.drop)
+    log_notice("broker and workers run as user %s (uid %lu, gid %lu)", m->priv.user_name,
+               (unsigned long)m->priv.uid, (unsigned long)m->priv.gid);
+  for (int i = 0; i < MAX_POSITIONS; i++) {
+    m->positions[i] = (struct position){.m = m, .index = i};
+    m->positions[i].respawn_ev = evtimer_new(m->base, on_respawn_timer, &m->positions[i]);
+    if (m->positions[i].respawn_ev == NULL) return -1;
+  }
+  m->broker.respawn_ev = evtimer_new(m->base, on_broker_respawn, m);
+  m->tick_ev = event_new(m->base, -1, EV_PERSIST, on_tick, m);
+  struct timeval tick = {0, TICK_MS * 1000};
+  if (m->broker.respawn_ev == NULL || m->tick_ev == NULL || event_add(m->tick_ev, &tick) < 0) return -1;
+  m->watchdog_ms = systemd_watchdog_interval_ms();
+  return 0;
+}
+
+static void master_cleanup(struct master *m) {
+  if (m->wrote_pid_file) unlink(m->cfg->pid_file);
+  if (!m->socket_activated) listeners_close(&m->lis, m->cfg);
+  else if (m->lis.http_fd >= 0) close(m->lis.http_fd);
+  if (m->next_cfg) {
+    listeners_close(&m->next_lis, m->next_cfg);
+    config_free(m->next_cfg);
+    free(m->next_cfg);
+  }
+  if (m->broker_fd >= 0) {
+    unlink(m->broker_path);
+    close(m->broker_fd);
+  }
+  free(m->broker_path);
+  if (m->status_http) evhttp_free(m->status_http); /* closes status_fd */
+  else if (m->status_fd >= 0) close(m->status_fd);
+  for (int i = 0; i < SCOREBOARD_SLOTS; i++) proc_clear_ready_pipe(&m->procs[i]);
+  for (int i = 0; i < MAX_POSITIONS; i++)
+    if (m->positions[i].respawn_ev) event_free(m->positions[i].respawn_ev);
+  if (m->broker.respawn_ev) event_free(m->broker.respawn_ev);
+  if (m->tick_ev) event_free(m->tick_ev);
+  scoreboard_destroy(m->sb);
+  privileges_free(&m->priv);
+  free(m->crash_times_ms);
+  config_free(m->cfg);
+  free(m->cfg);
+}
+
+int master_run(struct jsfpm_config *cfg_in) {
+  /* Large (procs, positions): static rather than on the stack; there is one master. */
+  static struct master m;
+  struct event *sig_ev[7] = {0};
+  static const int sigs[7] = {SIGTERM, SIGINT, SIGQUIT, SIGCHLD, SIGUSR1, SIGUSR2, SIGHUP};
   int rc = 1;
+
+  memset(&m, 0, sizeof m);
+  m.lis = m.next_lis = (struct listeners){-1, -1, false};
+  m.broker_fd = m.status_fd = -1;
+  m.starting = true;
+  m.gen = m.last_gen = 1;
+  /* Own a heap copy: a reload swaps configurations. */
+  m.cfg = malloc(sizeof *m.cfg);
+  if (m.cfg == NULL) {
+    config_free(cfg_in);
+    return 1;
+  }
+  *m.cfg = *cfg_in;
+  memset(cfg_in, 0, sizeof *cfg_in);
 
   log_set_role("master");
   signal(SIGPIPE, SIG_IGN);
-  signal(SIGHUP, SIG_IGN); /* reload arrives with the operations work; never die of it */
   m.base = event_base_new();
   if (m.base == NULL) {
     log_error("cannot create the event loop");
     goto out;
   }
-  for (int i = 0; i < 5; i++) {
+  for (int i = 0; i < 7; i++) {
     sig_ev[i] = evsignal_new(m.base, sigs[i], on_signal, &m);
     if (sig_ev[i] == NULL || event_add(sig_ev[i], NULL) < 0) {
       log_error("cannot install handler for signal %d", sigs[i]);
       goto out;
     }
   }
-  if (make_runtime_dir(cfg->runtime_dir) < 0 || open_sockets(&m) < 0) goto out;
-  if (cfg->pid_file) {
-    if (write_pid_file(cfg->pid_file) < 0) goto out;
-    m.wrote_pid_file = true;
-  }
+  if (master_setup(&m) < 0) goto out;
 
-  m.workers = calloc((size_t)cfg->workers, sizeof *m.workers);
-  if (m.workers == NULL) goto out;
-  init_slot(&m, &m.broker, CHILD_BROKER, 0);
-  for (int i = 0; i < cfg->workers; i++) init_slot(&m, &m.workers[i], CHILD_WORKER, i);
-
-  log_notice("jsfpm %s starting: config %s, %d workers", JSFPM_VERSION, cfg->file, cfg->workers);
-  if (spawn(&m, &m.broker) < 0 || wait_broker_ready(&m) < 0) {
+  log_notice("jsfpm %s starting: config %s, %d workers", JSFPM_VERSION, m.cfg->file, m.cfg->workers);
+  if (spawn_broker(&m) < 0 || wait_broker_ready(&m) < 0) {
     m.exit_status = 1;
     m.got_term = true;
   } else {
-    for (int i = 0; i < cfg->workers && !m.got_term; i++)
-      if (spawn(&m, &m.workers[i]) < 0) m.got_term = true, m.exit_status = 1;
+    for (int i = 0; i < m.cfg->workers && !m.got_term; i++)
+      if (spawn_worker(&m, m.cfg, m.gen, i, &m.lis) == NULL) m.got_term = true, m.exit_status = 1;
   }
 
   /* The master loop. */
@@ -473,11 +1276,17 @@ int master_run(struct jsfpm_config *cfg) {
       reap_children(&m);
     }
     if (m.got_term || m.got_quit) break;
+    if (m.got_hup) {
+      m.got_hup = false;
+      reload_begin(&m);
+    }
     if (m.got_usr1) {
       m.got_usr1 = false;
-      if (log_reopen() < 0) log_error("cannot reopen the log: %s", strerror(errno));
-      else log_notice("log reopened");
-      signal_children(&m, SIGUSR1, true, true);
+      reopen_logs(&m);
+    }
+    if (m.got_usr2) { /* a worker reached max_requests: act now, not at the next tick */
+      m.got_usr2 = false;
+      master_tick(&m);
     }
     event_base_loop(m.base, EVLOOP_ONCE);
   }
@@ -488,19 +1297,9 @@ int master_run(struct jsfpm_config *cfg) {
   log_notice("stopped");
 
 out:
-  remove_files(&m);
-  if (m.workers) {
-    for (int i = 0; i < cfg->workers; i++) free_slot(&m.workers[i]);
-    free_slot(&m.broker);
-  }
-  free(m.workers);
-  free(m.broker_path);
-  for (int i = 0; i < 5; i++)
+  master_cleanup(&m);
+  for (int i = 0; i < 7; i++)
     if (sig_ev[i]) event_free(sig_ev[i]);
   if (m.base) event_base_free(m.base);
-  if (m.fcgi_fd >= 0) close(m.fcgi_fd);
-  if (m.http_fd >= 0) close(m.http_fd);
-  if (m.broker_fd >= 0) close(m.broker_fd);
-  config_free(cfg);
   return rc;
 }

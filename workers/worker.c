@@ -35,7 +35,9 @@
 #include "db_client.h"
 #include "fcgi.h"
 #include "log.h"
+#include "scoreboard.h"
 #include "worker_js.h"
+#include "worker_log.h"
 
 struct worker {
   const struct jsfpm_config *cfg;
@@ -45,11 +47,17 @@ struct worker {
   int fcgi_fd;
   struct event *accept_ev;
   struct evhttp *http;
+  struct evhttp_bound_socket *http_listener; /* NULL once we stopped accepting HTTP */
+  struct event *http_close_ev;   /* graceful stop: closes the HTTP door after a grace period */
   struct event *term_ev, *quit_ev, *usr1_ev;
   struct fcgi_limits limits;
   struct fcgi_conn_state *conns; /* open FastCGI connections, for graceful stop */
   bool quitting;
+  bool accepting;                /* listening sockets still watched */
   unsigned long requests;        /* requests served by this worker */
+  unsigned long max_requests;    /* 0 = no limit */
+  struct scoreboard *sb;
+  int sb_slot;
 };
 
 /* One accepted FastCGI connection. */
@@ -61,6 +69,44 @@ struct fcgi_conn_state {
   bool busy;                     /* a request has begun and not been answered */
   struct fcgi_conn_state *prev, *next;
 };
+
+/* Stops taking new connections (graceful stop, or max_requests reached);
+ * connections already open are served on. */
+static void stop_accepting(struct worker *w) {
+  if (!w->accepting) return;
+  w->accepting = false;
+  if (w->accept_ev) event_del(w->accept_ev);
+  if (w->http_listener) {
+    evhttp_del_accept_socket(w->http, w->http_listener); /* closes our copy of the fd */
+    w->http_listener = NULL;
+  }
+}
+
+/* Runs one request through the app with the scoreboard saying "busy" for
+ * exactly that long: request_terminate_timeout counts from here, and an idle
+ * keep-alive connection never shows as a running request. */
+static void worker_handle(struct worker *w, const struct js_request *req, struct js_response *res) {
+  const char *path = req->path ? req->path : req->uri;
+  scoreboard_request_begin(w->sb, w->sb_slot, req->method, path, w->cfg->workers);
+  long long start_ms = scoreboard_mono_ms();
+  js_handle(w->js, req, res);
+  long long duration_ms = scoreboard_mono_ms() - start_ms;
+  w->requests++;
+  bool slow = worker_log_is_slow(duration_ms);
+  scoreboard_request_end(w->sb, w->sb_slot, res->request_id, res->status, duration_ms, slow);
+  struct worker_log_entry e = {.request_id = res->request_id, .remote_addr = req->remote_addr,
+                               .method = req->method, .path = path, .status = res->status,
+                               .body_bytes = res->body_len, .duration_ms = duration_ms};
+  worker_log_request(&e);
+  if (w->max_requests > 0 && w->requests == w->max_requests) {
+    /* php-fpm semantics: exactly max_requests, then no more.  The master
+     * starts our replacement and sends QUIT once it is ready; meanwhile
+     * open keep-alive connections are still served. */
+    log_info("served max_requests (%lu): asking the master for a replacement", w->max_requests);
+    stop_accepting(w);
+    if (kill(getppid(), SIGUSR2) < 0) log_warn("cannot notify the master: %s", strerror(errno));
+  }
+}
 
 /* ---- FastCGI door ---------------------------------------------------- */
 
@@ -151,8 +197,7 @@ static void fcgi_serve(struct fcgi_conn_state *c, struct fcgi_request *fr) {
   else req.path = NULL; /* js derives it from the uri */
 
   struct js_response res;
-  js_handle(w->js, &req, &res);
-  w->requests++;
+  worker_handle(w, &req, &res);
 
   struct evbuffer *out = bufferevent_get_output(c->bev);
   struct evbuffer *head = evbuffer_new();
@@ -321,8 +366,7 @@ static void on_http_request(struct evhttp_request *hreq, void *arg) {
                            .remote_addr = addr, .headers = headers, .nheaders = n,
                            .body = body, .body_len = body_len};
   struct js_response res;
-  js_handle(w->js, &req, &res);
-  w->requests++;
+  worker_handle(w, &req, &res);
 
   struct evkeyvalq *out_headers = evhttp_request_get_output_headers(hreq);
   for (size_t i = 0; i < res.nheaders; i++) {
@@ -331,6 +375,8 @@ static void on_http_request(struct evhttp_request *hreq, void *arg) {
     evhttp_add_header(out_headers, res.headers[i].name, res.headers[i].value);
   }
   if (res.request_id) evhttp_add_header(out_headers, "X-Request-Id", res.request_id);
+  /* Retiring: evhttp closes the connection once this reply is out. */
+  if (!w->accepting) evhttp_add_header(out_headers, "Connection", "close");
   struct evbuffer *out = evbuffer_new();
   if (out) evbuffer_add(out, res.body, res.body_len);
   evhttp_send_reply(hreq, res.status, js_status_reason(res.status), out);
@@ -342,13 +388,27 @@ static void on_http_request(struct evhttp_request *hreq, void *arg) {
 
 /* ---- signals and life cycle --------------------------------------------- */
 
+static void on_http_close(evutil_socket_t fd, short what, void *arg) {
+  (void)fd, (void)what;
+  struct worker *w = arg;
+  if (w->http) {
+    evhttp_free(w->http); /* closes the idle keep-alive connections left */
+    w->http = NULL;
+  }
+}
+
+/* Graceful stop (QUIT): no new connections; FastCGI connections close once
+ * idle.  evhttp cannot list its connections, so the HTTP door stays open a
+ * short grace period (replies in flight get "Connection: close" and are
+ * flushed), then closes whatever is idle. */
 static void begin_graceful_stop(struct worker *w) {
   if (w->quitting) return;
   w->quitting = true;
-  if (w->accept_ev) event_del(w->accept_ev);
+  stop_accepting(w);
   if (w->http) {
-    evhttp_free(w->http); /* stops accepting; in-flight HTTP requests were answered synchronously */
-    w->http = NULL;
+    struct timeval grace = {0, 200 * 1000};
+    w->http_close_ev = evtimer_new(w->base, on_http_close, w);
+    if (w->http_close_ev == NULL || evtimer_add(w->http_close_ev, &grace) < 0) on_http_close(-1, 0, w);
   }
   /* Close connections with nothing in progress; busy ones close after their reply. */
   for (struct fcgi_conn_state *c = w->conns, *next; c; c = next) {
@@ -369,12 +429,14 @@ static void on_signal(evutil_socket_t sig, short what, void *arg) {
      * signal events; check that each time. */
   } else if (sig == SIGUSR1) {
     if (log_reopen() < 0) log_error("cannot reopen the log: %s", strerror(errno));
+    worker_log_reopen();
   }
 }
 
 static void worker_free(struct worker *w) {
   while (w->conns) conn_free(w->conns);
   if (w->http) evhttp_free(w->http);
+  if (w->http_close_ev) event_free(w->http_close_ev);
   if (w->accept_ev) event_free(w->accept_ev);
   if (w->term_ev) event_free(w->term_ev);
   if (w->quit_ev) event_free(w->quit_ev);
@@ -382,6 +444,7 @@ static void worker_free(struct worker *w) {
   if (w->js) js_runtime_free(w->js);
   if (w->db) db_client_free(w->db);
   if (w->base) event_base_free(w->base);
+  worker_log_close();
 }
 
 int worker_main(const struct worker_args *args) {
@@ -389,7 +452,8 @@ int worker_main(const struct worker_args *args) {
   snprintf(role, sizeof role, "worker %d", args->slot);
   log_set_role(role);
   const struct jsfpm_config *cfg = args->cfg;
-  struct worker w = {.cfg = cfg, .fcgi_fd = args->fcgi_fd};
+  struct worker w = {.cfg = cfg, .fcgi_fd = args->fcgi_fd, .sb = args->sb, .sb_slot = args->sb_slot,
+                     .max_requests = args->max_requests, .accepting = true};
   w.limits = (struct fcgi_limits){.max_params_bytes = (size_t)cfg->max_params_bytes,
                                   .max_body_bytes = (size_t)cfg->max_body_bytes,
                                   .max_conns = cfg->workers, .max_reqs = cfg->workers};
@@ -402,6 +466,7 @@ int worker_main(const struct worker_args *args) {
     log_error("out of memory creating the worker");
     goto out;
   }
+  if (worker_log_open(cfg) < 0) goto out;
   w.js = js_runtime_new(cfg, w.db, NULL, err, sizeof err);
   if (w.js == NULL) {
     log_error("cannot load the app: %s", err);
@@ -421,7 +486,8 @@ int worker_main(const struct worker_args *args) {
   }
   if (args->http_fd >= 0) {
     w.http = evhttp_new(w.base);
-    if (w.http == NULL || evhttp_accept_socket(w.http, args->http_fd) < 0) {
+    if (w.http == NULL ||
+        (w.http_listener = evhttp_accept_socket_with_handle(w.http, args->http_fd)) == NULL) {
       log_error("cannot serve HTTP on the inherited socket");
       goto out;
     }
@@ -434,6 +500,7 @@ int worker_main(const struct worker_args *args) {
   }
 
   /* Tell the master we are ready; it counts us as serving from now on. */
+  scoreboard_worker_ready(w.sb, w.sb_slot);
   char ready = 'R';
   if (write(args->ready_fd, &ready, 1) != 1) log_warn("cannot notify the master: %s", strerror(errno));
   close(args->ready_fd);
@@ -441,7 +508,7 @@ int worker_main(const struct worker_args *args) {
   log_debug("serving");
   while (event_base_loop(w.base, EVLOOP_ONCE) == 0) {
     if (event_base_got_break(w.base)) break;
-    if (w.quitting && w.conns == NULL) break;
+    if (w.quitting && w.conns == NULL && w.http == NULL) break;
   }
   status = WORKER_EXIT_OK;
   log_debug("exiting after %lu requests", w.requests);

@@ -4,6 +4,7 @@
 #define JSFPM_WORKER_H
 
 struct jsfpm_config;
+struct scoreboard;
 
 struct worker_args {
   const struct jsfpm_config *cfg;
@@ -12,6 +13,9 @@ struct worker_args {
   const char *broker_path; /* unix socket of the broker */
   int ready_fd;         /* write end of a pipe: one byte once the app is loaded; then closed */
   int slot;             /* worker number, 0..workers-1 */
+  struct scoreboard *sb; /* shared with the master */
+  int sb_slot;          /* this worker's scoreboard slot */
+  unsigned long max_requests; /* stop accepting after this many requests; 0 = no limit */
 };
 
 /* Exit statuses the master understands. */

@@ -1,0 +1,43 @@
+/* privileges.h: who the broker and the workers run as.
+ *
+ * The master keeps the privileges it was started with (it must be able to
+ * bind new listen addresses on reload, like nginx's master); every child it
+ * forks drops to `user`/`group` before it touches the app or the database. */
+#ifndef JSFPM_PRIVILEGES_H
+#define JSFPM_PRIVILEGES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct jsfpm_config;
+
+struct privileges {
+  bool drop;          /* children switch to uid/gid */
+  uid_t uid;
+  gid_t gid;
+  char *user_name;    /* for initgroups and logs; NULL when !drop */
+};
+
+/* Decides from CFG and the current credentials.  Refuses (returns -1 with
+ * ERR) root children unless allow_root = yes or the environment says
+ * JSFPM_ALLOW_ROOT=1; an unknown user or group is an error too. */
+int privileges_resolve(const struct jsfpm_config *cfg, struct privileges *out, char *err,
+                       size_t errlen);
+void privileges_free(struct privileges *p);
+
+/* Master, before forking: hands the runtime directory, the broker socket,
+ * the error log and the database (file, -wal, -shm; its directory when it
+ * had to be created) to the children's user.  Returns 0 or -1 (logged). */
+int privileges_prepare_paths(const struct privileges *p, const struct jsfpm_config *cfg,
+                             const char *broker_path);
+
+/* Hands PATH (if it exists) to the children's user: a file the master
+ * (re)created that children must reopen by name, such as a rotated log. */
+int privileges_give(const struct privileges *p, const char *path);
+
+/* In a child right after fork: setgroups/setgid/setuid.  Returns 0, or -1
+ * after logging (the child must then exit). */
+int privileges_drop(const struct privileges *p);
+
+#endif

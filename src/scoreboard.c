@@ -1,0 +1,142 @@
+/* scoreboard.c: the shared master/worker table (see scoreboard.h).
+ *
+ * Writers: a slot's fields are written by its worker between
+ * slot_write_begin and slot_write_end, except `state` at claim/release and
+ * `pid`, which only the master writes, while the slot has no running owner or
+ * before the owner first writes.  Global counters use atomic read-modify-write
+ * because every worker updates them.
+ */
+#include "autoconfig.h"
+
+#include "scoreboard.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+long long scoreboard_mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+long long scoreboard_unix_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct scoreboard *scoreboard_create(void) {
+  void *p = mmap(NULL, sizeof(struct scoreboard), PROT_READ | PROT_WRITE,
+                 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return NULL;
+  struct scoreboard *sb = p; /* anonymous mappings are zero-filled: every slot is SB_FREE */
+  sb->global.start_unix_ms = scoreboard_unix_ms();
+  return sb;
+}
+
+void scoreboard_destroy(struct scoreboard *sb) {
+  if (sb) munmap(sb, sizeof *sb);
+}
+
+static void slot_write_begin(struct sb_slot *s) {
+  __atomic_add_fetch(&s->seq, 1, __ATOMIC_RELAXED);
+  __atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static void slot_write_end(struct sb_slot *s) {
+  __atomic_thread_fence(__ATOMIC_RELEASE);
+  __atomic_add_fetch(&s->seq, 1, __ATOMIC_RELAXED);
+}
+
+int scoreboard_claim(struct scoreboard *sb, unsigned generation, int index) {
+  for (int i = 0; i < SCOREBOARD_SLOTS; i++) {
+    struct sb_slot *s = &sb->slots[i];
+    if (s->state != SB_FREE) continue;
+    slot_write_begin(s);
+    uint32_t seq = s->seq;
+    memset(s, 0, sizeof *s);
+    s->seq = seq;
+    s->state = SB_STARTING;
+    s->generation = generation;
+    s->index = index;
+    s->started_unix_ms = scoreboard_unix_ms();
+    s->started_mono_ms = scoreboard_mono_ms();
+    slot_write_end(s);
+    return i;
+  }
+  return -1;
+}
+
+void scoreboard_release(struct scoreboard *sb, int slot) {
+  if (slot < 0 || slot >= SCOREBOARD_SLOTS) return;
+  struct sb_slot *s = &sb->slots[slot];
+  /* A worker killed mid-request never ran request_end. */
+  if (s->state == SB_BUSY) __atomic_sub_fetch(&sb->global.active, 1, __ATOMIC_RELAXED);
+  slot_write_begin(s);
+  s->state = SB_FREE;
+  s->pid = 0;
+  slot_write_end(s);
+}
+
+void scoreboard_read_slot(const struct scoreboard *sb, int slot, struct sb_slot *out) {
+  const struct sb_slot *s = &sb->slots[slot];
+  for (int tries = 0;; tries++) {
+    uint32_t before = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
+    memcpy(out, (const void *)s, sizeof *out);
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    uint32_t after = __atomic_load_n(&s->seq, __ATOMIC_RELAXED);
+    /* A worker stopped (SIGSTOP) mid-write would keep seq odd forever:
+     * after many tries take what is there rather than hang the master. */
+    if ((before == after && (before & 1) == 0) || tries > 10000) break;
+  }
+  out->request_method[sizeof out->request_method - 1] = '\0';
+  out->request_path[sizeof out->request_path - 1] = '\0';
+  out->last_request_id[sizeof out->last_request_id - 1] = '\0';
+}
+
+void scoreboard_worker_ready(struct scoreboard *sb, int slot) {
+  struct sb_slot *s = &sb->slots[slot];
+  slot_write_begin(s);
+  s->state = SB_IDLE;
+  slot_write_end(s);
+}
+
+static void atomic_max(int *target, int value) {
+  int seen = __atomic_load_n(target, __ATOMIC_RELAXED);
+  while (value > seen &&
+         !__atomic_compare_exchange_n(target, &seen, value, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+    ;
+}
+
+void scoreboard_request_begin(struct scoreboard *sb, int slot, const char *method,
+                              const char *path, int pool_size) {
+  struct sb_slot *s = &sb->slots[slot];
+  slot_write_begin(s);
+  s->state = SB_BUSY;
+  s->request_start_mono_ms = scoreboard_mono_ms();
+  snprintf(s->request_method, sizeof s->request_method, "%s", method ? method : "");
+  snprintf(s->request_path, sizeof s->request_path, "%s", path ? path : "");
+  slot_write_end(s);
+  int active = __atomic_add_fetch(&sb->global.active, 1, __ATOMIC_RELAXED);
+  atomic_max(&sb->global.max_active, active);
+  if (active >= pool_size) __atomic_add_fetch(&sb->global.max_children_reached, 1, __ATOMIC_RELAXED);
+}
+
+void scoreboard_request_end(struct scoreboard *sb, int slot, const char *request_id, int status,
+                            long long duration_ms, bool slow) {
+  struct sb_slot *s = &sb->slots[slot];
+  slot_write_begin(s);
+  s->state = SB_IDLE;
+  s->requests++;
+  s->last_duration_ms = duration_ms;
+  s->last_status = status;
+  snprintf(s->last_request_id, sizeof s->last_request_id, "%s", request_id ? request_id : "");
+  slot_write_end(s);
+  __atomic_sub_fetch(&sb->global.active, 1, __ATOMIC_RELAXED);
+  __atomic_add_fetch(&sb->global.accepted, 1, __ATOMIC_RELAXED);
+  int cls = status / 100 - 1;
+  if (cls >= 0 && cls < SB_NCLASSES) __atomic_add_fetch(&sb->global.by_class[cls], 1, __ATOMIC_RELAXED);
+  if (slow) __atomic_add_fetch(&sb->global.slow_requests, 1, __ATOMIC_RELAXED);
+}

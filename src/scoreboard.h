@@ -1,0 +1,86 @@
+/* scoreboard.h: the table the master and workers share.
+ *
+ * One anonymous MAP_SHARED mapping, created by the master before it forks,
+ * so every child sees the same memory.  Each worker process owns one slot
+ * (the master assigns it at fork and frees it after reaping) and is its only
+ * writer; the global counters are updated with atomic adds.  The master
+ * reads slots through scoreboard_read_slot, which retries while a worker is
+ * half-way through an update (a sequence lock), so the status page and the
+ * request_terminate_timeout check never act on a torn record.
+ */
+#ifndef JSFPM_SCOREBOARD_H
+#define JSFPM_SCOREBOARD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Two generations of the largest pool (a reload runs both for a moment)
+ * plus replacements being started for recycled workers. */
+#define SCOREBOARD_SLOTS 2176
+
+enum sb_state {
+  SB_FREE = 0,   /* no process */
+  SB_STARTING,   /* forked, loading the app */
+  SB_IDLE,       /* waiting for a request (idle keep-alive connections included) */
+  SB_BUSY,       /* running a request */
+};
+
+enum sb_status_class { SB_1XX, SB_2XX, SB_3XX, SB_4XX, SB_5XX, SB_NCLASSES };
+
+struct sb_slot {
+  uint32_t seq;                    /* odd while the owner writes; see scoreboard_read_slot */
+  int state;                       /* enum sb_state */
+  pid_t pid;
+  unsigned generation;             /* reload generation the worker belongs to */
+  int index;                       /* worker number within its generation */
+  long long started_unix_ms;       /* wall clock, for display */
+  long long started_mono_ms;       /* CLOCK_MONOTONIC, for max_age */
+  unsigned long requests;          /* requests completed */
+  long long request_start_mono_ms; /* start of the current request (SB_BUSY only) */
+  char request_method[12];         /* current (SB_BUSY) or last request */
+  char request_path[160];
+  char last_request_id[24];        /* id of the last completed request */
+  long long last_duration_ms;      /* of the last completed request */
+  int last_status;
+};
+
+struct sb_global {
+  long long start_unix_ms;         /* master start, wall clock */
+  unsigned long accepted;          /* requests completed by all workers ever */
+  unsigned long by_class[SB_NCLASSES];
+  unsigned long slow_requests;     /* at least slowlog_timeout */
+  int active;                      /* workers running a request now */
+  int max_active;                  /* highest `active` seen */
+  unsigned long max_children_reached; /* times a request started with every worker busy */
+};
+
+struct scoreboard {
+  struct sb_global global;
+  struct sb_slot slots[SCOREBOARD_SLOTS];
+};
+
+/* Maps the shared table (zeroed).  Returns NULL with errno set. */
+struct scoreboard *scoreboard_create(void);
+void scoreboard_destroy(struct scoreboard *sb);
+
+/* Master: claims a free slot for a process about to be forked; -1 if full. */
+int scoreboard_claim(struct scoreboard *sb, unsigned generation, int index);
+/* Master, after reaping the slot's process: undoes a request it died in
+ * (so `active` stays true) and frees the slot. */
+void scoreboard_release(struct scoreboard *sb, int slot);
+/* Master: a consistent copy of a slot. */
+void scoreboard_read_slot(const struct scoreboard *sb, int slot, struct sb_slot *out);
+
+/* Worker side; SLOT is the worker's own.  POOL_SIZE is the number of
+ * workers in its generation, for the max-children-reached count. */
+void scoreboard_worker_ready(struct scoreboard *sb, int slot);
+void scoreboard_request_begin(struct scoreboard *sb, int slot, const char *method,
+                              const char *path, int pool_size);
+void scoreboard_request_end(struct scoreboard *sb, int slot, const char *request_id, int status,
+                            long long duration_ms, bool slow);
+
+long long scoreboard_mono_ms(void);
+long long scoreboard_unix_ms(void);
+
+#endif

@@ -1,0 +1,322 @@
+/* status.c: rendering the status report, and reading the listen queue.
+ *
+ * The three formats carry the same fields under the same names (JSON keys,
+ * text labels, Prometheus metrics with the jsfpm_ prefix), so a field added
+ * to struct status_report is added to all three here.
+ */
+#include "autoconfig.h"
+
+#include "status.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <jansson.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const class_names[5] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+
+enum status_format status_format_from_query(const char *query) {
+  if (query == NULL) return STATUS_TEXT;
+  if (strstr(query, "json")) return STATUS_JSON;
+  if (strstr(query, "prometheus") || strstr(query, "openmetrics")) return STATUS_PROMETHEUS;
+  return STATUS_TEXT;
+}
+
+const char *status_content_type(enum status_format f) {
+  switch (f) {
+  case STATUS_JSON: return "application/json";
+  case STATUS_PROMETHEUS: return "text/plain; version=0.0.4; charset=utf-8";
+  case STATUS_TEXT: break;
+  }
+  return "text/plain; charset=utf-8";
+}
+
+static void iso_time(long long unix_ms, char *buf, size_t len) {
+  time_t t = (time_t)(unix_ms / 1000);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* ---- JSON ---------------------------------------------------------- */
+
+static json_t *json_or_null(bool available, long long v) {
+  return available ? json_integer(v) : json_null();
+}
+
+static int render_json(const struct status_report *r, struct evbuffer *out) {
+  char start[32];
+  iso_time(r->start_unix_ms, start, sizeof start);
+  json_t *classes = json_object();
+  for (int i = 0; i < 5; i++) json_object_set_new(classes, class_names[i], json_integer((json_int_t)r->by_class[i]));
+  const struct status_broker *b = &r->broker;
+  json_t *broker = json_pack(
+      "{s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "pid", b->pid ? json_integer(b->pid) : json_null(),
+      "stats_available", b->stats_available, "statements", json_or_null(b->stats_available, b->statements),
+      "errors", json_or_null(b->stats_available, b->errors), "open_transactions",
+      json_or_null(b->stats_available, b->open_transactions), "queue_depth",
+      json_or_null(b->stats_available, b->queue_depth), "cache_hits",
+      json_or_null(b->stats_available, b->cache_hits), "cache_misses",
+      json_or_null(b->stats_available, b->cache_misses));
+  json_t *workers = json_array();
+  for (int i = 0; i < r->nworkers; i++) {
+    const struct status_worker *w = &r->workers[i];
+    char started[32];
+    iso_time(w->started_unix_ms, started, sizeof started);
+    json_array_append_new(
+        workers, json_pack("{s:i, s:s, s:i, s:i, s:I, s:s, s:I, s:o, s:s, s:s, s:I, s:s, s:i}", "pid",
+                           (int)w->pid, "state", w->state, "generation", (int)w->generation, "index",
+                           w->index, "requests", (json_int_t)w->requests, "started", started,
+                           "started_unix", (json_int_t)(w->started_unix_ms / 1000), "rss_bytes",
+                           w->rss_bytes >= 0 ? json_integer(w->rss_bytes) : json_null(),
+                           "request_method", w->request_method, "request_path", w->request_path,
+                           "request_duration_ms", (json_int_t)w->request_duration_ms,
+                           "last_request_id", w->last_request_id, "last_status", w->last_status));
+  }
+  json_t *root = json_pack(
+      "{s:s, s:I, s:I, s:i, s:b, s:I, s:o, s:I, s:o, s:o, s:i, s:i, s:i, s:i, s:I, s:I, s:I, s:I, "
+      "s:o, s:o, s:o}",
+      "start_time", start, "start_unix", (json_int_t)(r->start_unix_ms / 1000), "uptime_seconds",
+      (json_int_t)((r->now_unix_ms - r->start_unix_ms) / 1000), "generation", (int)r->generation,
+      "reloading", r->reloading, "accepted_requests", (json_int_t)r->accepted, "requests_by_class",
+      classes, "slow_requests", (json_int_t)r->slow_requests, "listen_queue",
+      r->listen_queue >= 0 ? json_integer(r->listen_queue) : json_null(), "listen_queue_max",
+      r->listen_queue_max >= 0 ? json_integer(r->listen_queue_max) : json_null(), "idle_workers",
+      r->idle, "active_workers", r->active, "total_workers", r->total, "max_active_workers",
+      r->max_active, "max_children_reached", (json_int_t)r->max_children_reached,
+      "recycled_workers", (json_int_t)r->recycled, "terminated_workers", (json_int_t)r->terminated,
+      "crashed_children", (json_int_t)r->crashes,
+      /* The compiled-code cache lives in the workers' runtime, which does
+       * not publish counters yet. */
+      "compile_cache_hits", json_null(), "broker", broker, "workers", workers);
+  if (root == NULL) return -1;
+  char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  json_decref(root);
+  if (text == NULL) return -1;
+  int rc = evbuffer_add_printf(out, "%s\n", text) < 0 ? -1 : 0;
+  free(text);
+  return rc;
+}
+
+/* ---- plain text ---------------------------------------------------- */
+
+static void text_opt(struct evbuffer *out, const char *label, bool available, long long v) {
+  if (available) evbuffer_add_printf(out, "%-24s %lld\n", label, v);
+  else evbuffer_add_printf(out, "%-24s unavailable\n", label);
+}
+
+static int render_text(const struct status_report *r, struct evbuffer *out) {
+  char start[32];
+  iso_time(r->start_unix_ms, start, sizeof start);
+  evbuffer_add_printf(out, "%-24s %s\n", "start time:", start);
+  evbuffer_add_printf(out, "%-24s %lld\n", "uptime seconds:", (r->now_unix_ms - r->start_unix_ms) / 1000);
+  evbuffer_add_printf(out, "%-24s %u%s\n", "generation:", r->generation, r->reloading ? " (reloading)" : "");
+  evbuffer_add_printf(out, "%-24s %lu\n", "accepted requests:", r->accepted);
+  for (int i = 0; i < 5; i++) evbuffer_add_printf(out, "requests %s:%*s %lu\n", class_names[i], 11, "", r->by_class[i]);
+  evbuffer_add_printf(out, "%-24s %lu\n", "slow requests:", r->slow_requests);
+  text_opt(out, "listen queue:", r->listen_queue >= 0, r->listen_queue);
+  text_opt(out, "listen queue max:", r->listen_queue_max >= 0, r->listen_queue_max);
+  evbuffer_add_printf(out, "%-24s %d\n", "idle workers:", r->idle);
+  evbuffer_add_printf(out, "%-24s %d\n", "active workers:", r->active);
+  evbuffer_add_printf(out, "%-24s %d\n", "total workers:", r->total);
+  evbuffer_add_printf(out, "%-24s %d\n", "max active workers:", r->max_active);
+  evbuffer_add_printf(out, "%-24s %lu\n", "max children reached:", r->max_children_reached);
+  evbuffer_add_printf(out, "%-24s %lu\n", "recycled workers:", r->recycled);
+  evbuffer_add_printf(out, "%-24s %lu\n", "terminated workers:", r->terminated);
+  evbuffer_add_printf(out, "%-24s %lu\n", "crashed children:", r->crashes);
+  evbuffer_add_printf(out, "%-24s unavailable\n", "compile cache hits:");
+  const struct status_broker *b = &r->broker;
+  evbuffer_add_printf(out, "%-24s %ld\n", "broker pid:", (long)b->pid);
+  text_opt(out, "broker statements:", b->stats_available, b->statements);
+  text_opt(out, "broker errors:", b->stats_available, b->errors);
+  text_opt(out, "broker open tx:", b->stats_available, b->open_transactions);
+  text_opt(out, "broker queue depth:", b->stats_available, b->queue_depth);
+  text_opt(out, "broker cache hits:", b->stats_available, b->cache_hits);
+  text_opt(out, "broker cache misses:", b->stats_available, b->cache_misses);
+  evbuffer_add_printf(out, "\n%-8s %-9s %4s %9s %-20s %10s %8s %-7s %s\n", "pid", "state", "gen",
+                      "requests", "started", "rss_kb", "dur_ms", "method", "path");
+  for (int i = 0; i < r->nworkers; i++) {
+    const struct status_worker *w = &r->workers[i];
+    char started[32];
+    iso_time(w->started_unix_ms, started, sizeof started);
+    evbuffer_add_printf(out, "%-8ld %-9s %4u %9lu %-20s %10lld %8lld %-7s %s\n", (long)w->pid,
+                        w->state, w->generation, w->requests, started,
+                        w->rss_bytes >= 0 ? w->rss_bytes / 1024 : -1, w->request_duration_ms,
+                        *w->request_method ? w->request_method : "-",
+                        *w->request_path ? w->request_path : "-");
+  }
+  return 0;
+}
+
+/* ---- Prometheus text exposition format 0.0.4 ------------------------ */
+
+static void prom_head(struct evbuffer *out, const char *name, const char *type, const char *help) {
+  evbuffer_add_printf(out, "# HELP jsfpm_%s %s\n# TYPE jsfpm_%s %s\n", name, help, name, type);
+}
+
+static void prom_one(struct evbuffer *out, const char *name, const char *type, const char *help,
+                     long long v) {
+  prom_head(out, name, type, help);
+  evbuffer_add_printf(out, "jsfpm_%s %lld\n", name, v);
+}
+
+static int render_prometheus(const struct status_report *r, struct evbuffer *out) {
+  prom_one(out, "start_time_seconds", "gauge", "Start time of the master since the Unix epoch.",
+           r->start_unix_ms / 1000);
+  prom_one(out, "uptime_seconds", "gauge", "Seconds since the master started.",
+           (r->now_unix_ms - r->start_unix_ms) / 1000);
+  prom_one(out, "generation", "gauge", "Reload generation now serving.", r->generation);
+  prom_one(out, "accepted_requests_total", "counter", "Requests completed by all workers.",
+           (long long)r->accepted);
+  prom_head(out, "requests_total", "counter", "Requests completed, by response status class.");
+  for (int i = 0; i < 5; i++)
+    evbuffer_add_printf(out, "jsfpm_requests_total{class=\"%s\"} %lu\n", class_names[i], r->by_class[i]);
+  prom_one(out, "slow_requests_total", "counter", "Requests that took at least slowlog_timeout.",
+           (long long)r->slow_requests);
+  /* An unavailable listen queue is left out rather than reported as 0. */
+  if (r->listen_queue >= 0)
+    prom_one(out, "listen_queue", "gauge", "Connections waiting in the FastCGI accept queue.",
+             r->listen_queue);
+  if (r->listen_queue_max >= 0)
+    prom_one(out, "listen_queue_max", "gauge", "Backlog of the FastCGI listening socket.",
+             r->listen_queue_max);
+  prom_one(out, "idle_workers", "gauge", "Workers waiting for a request.", r->idle);
+  prom_one(out, "active_workers", "gauge", "Workers running a request.", r->active);
+  prom_one(out, "total_workers", "gauge", "Worker processes.", r->total);
+  prom_one(out, "max_active_workers", "gauge", "Most workers busy at once since start.", r->max_active);
+  prom_one(out, "max_children_reached_total", "counter",
+           "Requests that started while every worker was busy.", (long long)r->max_children_reached);
+  prom_one(out, "recycled_workers_total", "counter",
+           "Workers replaced because of max_requests, max_age or max_rss.", (long long)r->recycled);
+  prom_one(out, "terminated_workers_total", "counter",
+           "Workers killed by request_terminate_timeout.", (long long)r->terminated);
+  prom_one(out, "crashed_children_total", "counter", "Children that died unexpectedly.",
+           (long long)r->crashes);
+  const struct status_broker *b = &r->broker;
+  prom_one(out, "broker_up", "gauge", "1 when the broker process runs.", b->pid != 0);
+  if (b->stats_available) {
+    prom_one(out, "broker_statements_total", "counter", "Statements the broker executed.", b->statements);
+    prom_one(out, "broker_errors_total", "counter", "Statements that failed.", b->errors);
+    prom_one(out, "broker_open_transactions", "gauge", "Explicit transactions open now.",
+             b->open_transactions);
+    prom_one(out, "broker_queue_depth", "gauge", "Requests waiting in the broker.", b->queue_depth);
+    prom_one(out, "broker_statement_cache_hits_total", "counter", "Prepared-statement cache hits.",
+             b->cache_hits);
+    prom_one(out, "broker_statement_cache_misses_total", "counter",
+             "Prepared-statement cache misses.", b->cache_misses);
+  }
+  static const struct {
+    const char *name, *type, *help;
+  } per_worker[] = {
+      {"worker_requests_total", "counter", "Requests completed by this worker."},
+      {"worker_busy", "gauge", "1 while the worker runs a request."},
+      {"worker_rss_bytes", "gauge", "Resident memory of the worker."},
+      {"worker_request_duration_seconds", "gauge",
+       "Current request's duration so far when busy, else the last request's."},
+      {"worker_start_time_seconds", "gauge", "Start time of the worker since the Unix epoch."},
+  };
+  for (size_t k = 0; k < sizeof per_worker / sizeof per_worker[0]; k++) {
+    prom_head(out, per_worker[k].name, per_worker[k].type, per_worker[k].help);
+    for (int i = 0; i < r->nworkers; i++) {
+      const struct status_worker *w = &r->workers[i];
+      if (k == 2 && w->rss_bytes < 0) continue;
+      evbuffer_add_printf(out, "jsfpm_%s{pid=\"%ld\",generation=\"%u\"} ", per_worker[k].name,
+                          (long)w->pid, w->generation);
+      switch (k) {
+      case 0: evbuffer_add_printf(out, "%lu\n", w->requests); break;
+      case 1: evbuffer_add_printf(out, "%d\n", strcmp(w->state, "busy") == 0); break;
+      case 2: evbuffer_add_printf(out, "%lld\n", w->rss_bytes); break;
+      case 3: evbuffer_add_printf(out, "%.3f\n", (double)w->request_duration_ms / 1000.0); break;
+      default: evbuffer_add_printf(out, "%lld\n", w->started_unix_ms / 1000); break;
+      }
+    }
+  }
+  return 0;
+}
+
+int status_render(const struct status_report *r, enum status_format f, struct evbuffer *out) {
+  switch (f) {
+  case STATUS_JSON: return render_json(r, out);
+  case STATUS_PROMETHEUS: return render_prometheus(r, out);
+  case STATUS_TEXT: break;
+  }
+  return render_text(r, out);
+}
+
+/* ---- listen queue -------------------------------------------------- */
+
+/* The accept queue of a unix listener is not in any getsockopt; the
+ * sock_diag netlink interface reports it as UNIX_DIAG_RQLEN (rqueue =
+ * connections waiting, wqueue = backlog), looked up by the socket's inode. */
+static int unix_listen_queue(int fd, int *queued, int *backlog) {
+  struct stat st;
+  if (fstat(fd, &st) < 0) return -1;
+  int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (nl < 0) return -1;
+  struct {
+    struct nlmsghdr nlh;
+    struct unix_diag_req req;
+  } msg = {
+      .nlh = {.nlmsg_len = sizeof msg, .nlmsg_type = SOCK_DIAG_BY_FAMILY, .nlmsg_flags = NLM_F_REQUEST},
+      .req = {.sdiag_family = AF_UNIX,
+              .udiag_states = 1u << 10 /* TCP_LISTEN */,
+              .udiag_ino = (unsigned)st.st_ino,
+              .udiag_show = UDIAG_SHOW_RQLEN,
+              .udiag_cookie = {INET_DIAG_NOCOOKIE, INET_DIAG_NOCOOKIE}},
+  };
+  struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+  int rc = -1;
+  if (sendto(nl, &msg, sizeof msg, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) goto out;
+  union {
+    struct nlmsghdr h;
+    char bytes[8192];
+  } buf;
+  struct timeval tv = {1, 0};
+  setsockopt(nl, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ssize_t n = recv(nl, &buf, sizeof buf, 0);
+  if (n < 0) goto out;
+  for (struct nlmsghdr *h = &buf.h; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+    if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY) break; /* NLMSG_ERROR or DONE */
+    struct unix_diag_msg *udm = NLMSG_DATA(h);
+    int len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof *udm));
+    for (struct rtattr *a = (struct rtattr *)(udm + 1); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+      if (a->rta_type != UNIX_DIAG_RQLEN) continue;
+      struct unix_diag_rqlen *q = RTA_DATA(a);
+      *queued = (int)q->udiag_rqueue;
+      *backlog = (int)q->udiag_wqueue;
+      rc = 0;
+    }
+    break;
+  }
+out:
+  close(nl);
+  return rc;
+}
+
+int status_listen_queue(int fd, int *queued, int *backlog) {
+  struct sockaddr_storage ss;
+  socklen_t len = sizeof ss;
+  if (fd < 0 || getsockname(fd, (struct sockaddr *)&ss, &len) < 0) return -1;
+  if (ss.ss_family == AF_UNIX) return unix_listen_queue(fd, queued, backlog);
+  /* For a TCP listener the kernel reports the accept queue in tcpi_unacked
+   * and the backlog in tcpi_sacked. */
+  struct tcp_info ti;
+  len = sizeof ti;
+  if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0) return -1;
+  *queued = (int)ti.tcpi_unacked;
+  *backlog = (int)ti.tcpi_sacked;
+  return 0;
+}

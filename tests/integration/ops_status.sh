@@ -1,0 +1,70 @@
+#!/bin/bash
+# Status and ping served by the master: JSON counts match the requests sent,
+# the Prometheus output passes a format check, and both answer while every
+# worker is busy; the unix listen queue is reported, not a constant 0.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/ops_lib.sh"
+require_tool curl curl
+
+start_ops_server server.workers=2
+
+say "ping"
+assert_eq "pong" "$(curl -sS --max-time 5 "http://$STATUS_ADDR/ping")" "ping body"
+assert_eq 404 "$(http_status "http://$STATUS_ADDR/nope")" "unknown status path"
+
+say "counts match the requests sent"
+for i in 1 2 3 4 5; do curl -sS -o /dev/null "$HTTP_URL/hello/$i"; done
+curl -sS -o /dev/null "$HTTP_URL/status/404"
+curl -sS -o /dev/null "$HTTP_URL/status/404"
+fcgi --uri /via-fastcgi --repeat 3 >/dev/null || fail "FastCGI requests failed"
+json=$(curl -sS --max-time 5 "$(status_url json)")
+counts=$(printf '%s' "$json" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+c = s["requests_by_class"]
+print(s["accepted_requests"], c["2xx"], c["4xx"], sum(w["requests"] for w in s["workers"]),
+      s["total_workers"], s["idle_workers"], s["active_workers"], s["broker"]["pid"] is not None,
+      isinstance(s["start_unix"], int), s["listen_queue"] is not None)')
+assert_eq "10 8 2 10 2 2 0 True True True" "$counts" \
+  "accepted, 2xx, 4xx, sum of per-worker requests, total, idle, active, broker pid, start time, listen queue"
+text=$(curl -sS --max-time 5 "$(status_url)")
+assert_match "$text" '^accepted requests: +10$' "plain text status"
+
+say "Prometheus format"
+curl -sS --max-time 5 "$(status_url prometheus)" >"$T/metrics"
+python3 "$TOP_SRCDIR/tests/integration/ops_check_prometheus.py" jsfpm_ <"$T/metrics" ||
+  fail "Prometheus output fails the format check: $(cat "$T/metrics")"
+assert_match "$(cat "$T/metrics")" '^jsfpm_accepted_requests_total 10$' "metrics"
+assert_match "$(cat "$T/metrics")" '^jsfpm_requests_total\{class="4xx"\} 2$' "metrics"
+
+say "answers while every worker is busy"
+curl -sS -o /dev/null --max-time 15 "$HTTP_URL/busy/3000" & busy1=$!
+curl -sS -o /dev/null --max-time 15 "$HTTP_URL/busy/3000" & busy2=$!
+wait_until '[ "$(status_field active_workers)" = 2 ]' 3 || fail "both workers never showed busy"
+ok "both workers busy"
+# Three FastCGI connections nobody can accept now wait in the kernel queue.
+queued=()
+for i in 1 2 3; do fcgi --uri /queued >/dev/null 2>&1 & queued+=($!); done
+wait_until '[ "$(status_field listen_queue)" = 3 ]' 2 ||
+  fail "listen queue should read 3, got $(status_field listen_queue)"
+ok "listen queue = 3 on a unix socket"
+t0=$(now_ms)
+busy_json=$(curl -sS --max-time 2 "$(status_url json)") || fail "status did not answer while all workers were busy"
+assert_eq pong "$(curl -sS --max-time 2 "http://$STATUS_ADDR/ping")" "ping while busy"
+elapsed=$(( $(now_ms) - t0 ))
+[ "$elapsed" -lt 1000 ] || fail "status took ${elapsed} ms while workers were busy"
+ok "status and ping answered in ${elapsed} ms"
+paths=$(printf '%s' "$busy_json" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+print(" ".join(sorted(w["request_path"] for w in s["workers"] if w["state"] == "busy")), s["max_active_workers"])')
+assert_eq "/busy/3000 /busy/3000 2" "$paths" "busy workers' paths and max active"
+wait "$busy1" "$busy2" "${queued[@]}"
+[ "$(status_field max_children_reached)" -ge 1 ] || fail "max_children_reached should count the saturation"
+ok "max_children_reached counted"
+
+say "status_allow refuses other addresses"
+stop_server
+start_ops_server server.status_allow=192.0.2.1
+assert_eq 403 "$(http_status "http://$STATUS_ADDR/status")" "status from a client not in status_allow"
+stop_server

@@ -180,8 +180,9 @@ static const struct js_module_code *add_entry(struct js_cache *c, const char *ke
     js_format_error(ctx, msg, sizeof msg, false);
     if (json) snprintf(err, errlen, "%s: invalid JSON: %s", display, msg);
     else if (strstr(msg, "SyntaxError"))
-      snprintf(err, errlen, "%s%s%s (jsfpm runs ES5.1 plus what Duktape 2.7 adds: transpile "
-               "arrow functions, let/const, classes and template literals to ES5)",
+      snprintf(err, errlen, "%s%s%s (jsfpm runs ES5.1 plus what Duktape 2.7 adds; transpile arrow "
+               "functions, let, classes, template literals, destructuring, default/rest parameters, "
+               "spread, for-of, generators and async functions to ES5: see docs/javascript.md)",
                strncmp(msg, display, strlen(display)) == 0 ? "" : display,
                strncmp(msg, display, strlen(display)) == 0 ? "" : ": ", msg);
     else snprintf(err, errlen, "%s: %s", display, msg);

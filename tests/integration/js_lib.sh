@@ -1,0 +1,50 @@
+# js_lib.sh: helpers for the JavaScript runtime tests (js_*.sh), on top of
+# lib.sh.  Source it first:  . "$(dirname "$0")/js_lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+require_tool curl curl
+
+# req [CURL ARGS...] PATH: one HTTP request to the server's HTTP door.
+# Sets STATUS, BODY, HEADERS (CR stripped) and RID (X-Request-Id).
+req() {
+  local path=${*: -1}
+  local -a args=("${@:1:$#-1}")
+  BODY=$(curl -sS -D "$T/resp.headers" --max-time 10 ${args[@]+"${args[@]}"} "$HTTP_URL$path") ||
+    fail "curl $path failed"
+  HEADERS=$(tr -d '\r' <"$T/resp.headers")
+  STATUS=$(printf '%s\n' "$HEADERS" | sed -n '1s/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p')
+  RID=$(hdr X-Request-Id)
+}
+
+# hdr NAME: the (first) value of response header NAME of the last req.
+hdr() {
+  printf '%s\n' "$HEADERS" | awk -v n="$(tr 'A-Z' 'a-z' <<<"$1")" '
+    { i = index($0, ":"); if (i && tolower(substr($0, 1, i - 1)) == n) {
+        v = substr($0, i + 1); sub(/^ +/, "", v); print v; exit } }'
+}
+
+# jget JSON EXPR: evaluates the Python expression EXPR with d = the parsed JSON.
+jget() {
+  python3 -c 'import json, sys
+d = json.loads(sys.argv[1])
+v = eval(sys.argv[2])
+print(json.dumps(v, sort_keys=True) if not isinstance(v, str) else v)' "$1" "$2" ||
+    fail "cannot evaluate $2 on: $1"
+}
+
+# expect_status CODE [CURL ARGS...] PATH: req, then asserts the status.
+expect_status() {
+  local code=$1
+  shift
+  req "$@"
+  assert_eq "$code" "$STATUS" "status of ${*: -1}"
+}
+
+# line_of FILE TAG: the line number of the line with "LINE:TAG" in FILE.
+line_of() { grep -n "LINE:$2\$" "$1" | head -n 1 | cut -d: -f1; }
+
+# one_worker: asserts there is exactly one worker and sets WORKER to its pid.
+one_worker() {
+  WORKER=$(worker_pids)
+  [ "$(wc -w <<<"$WORKER")" = 1 ] || fail "expected one worker, found: $WORKER"
+  ok "one worker, pid $WORKER"
+}

@@ -699,44 +699,51 @@ static const char *match_locale(const struct js_runtime *rt, const struct js_hea
   return best ? best : fallback;
 }
 
-static void put_string_prop(duk_context *ctx, const char *name, const char *value, size_t len) {
+/* Indices of the raw request array; js/jsfpm/runtime.js reads the same. */
+enum raw_index {
+  RAW_METHOD, RAW_URL, RAW_PATH, RAW_QUERY, RAW_REMOTE, RAW_ID, RAW_USER, RAW_TENANT,
+  RAW_LOCALE, RAW_DEADLINE, RAW_ENV, RAW_HEADERS, RAW_BODY, RAW_COUNT
+};
+
+static void put_raw(duk_context *ctx, enum raw_index i, const char *value, size_t len) {
   if (value) duk_push_lstring(ctx, value, len);
   else duk_push_null(ctx);
-  duk_put_prop_string(ctx, -2, name);
+  duk_put_prop_index(ctx, -2, i);
 }
 
-/* Pushes the raw request object the dispatcher turns into a Request and ctx. */
+/* Pushes the raw request: a dense array (far cheaper to fill than named
+ * properties) that the runtime wraps in a Request and a ctx. */
 static void push_raw_request(struct js_runtime *rt, duk_context *ctx, const struct js_request *req,
                              long long deadline) {
   const struct jsfpm_config *cfg = rt->cfg;
-  duk_push_object(ctx);
-  put_string_prop(ctx, "method", req->method, strlen(req->method));
+  duk_push_array(ctx);
+  put_raw(ctx, RAW_METHOD, req->method, strlen(req->method));
+  duk_push_sprintf(ctx, "%s://%s%s", req->scheme, req->host ? req->host : "localhost", req->uri);
+  duk_put_prop_index(ctx, -2, RAW_URL);
   if (req->path) {
-    put_string_prop(ctx, "path", req->path, strlen(req->path));
+    put_raw(ctx, RAW_PATH, req->path, strlen(req->path));
   } else { /* the URI up to "?" */
     const char *q = strchr(req->uri, '?');
-    put_string_prop(ctx, "path", req->uri, q ? (size_t)(q - req->uri) : strlen(req->uri));
+    put_raw(ctx, RAW_PATH, req->uri, q ? (size_t)(q - req->uri) : strlen(req->uri));
   }
-  duk_push_sprintf(ctx, "%s://%s%s", req->scheme, req->host ? req->host : "localhost", req->uri);
-  duk_put_prop_literal(ctx, -2, "url");
-  put_string_prop(ctx, "query", req->query ? req->query : "", req->query ? strlen(req->query) : 0);
-  put_string_prop(ctx, "remoteAddress", req->remote_addr, strlen(req->remote_addr));
-  put_string_prop(ctx, "requestId", rt->request_id, strlen(rt->request_id));
+  put_raw(ctx, RAW_QUERY, req->query ? req->query : "", req->query ? strlen(req->query) : 0);
+  put_raw(ctx, RAW_REMOTE, req->remote_addr, strlen(req->remote_addr));
+  put_raw(ctx, RAW_ID, rt->request_id, strlen(rt->request_id));
 
   const struct js_header *h = find_header(req, cfg->user_header);
-  if (cfg->user_header) put_string_prop(ctx, "user", h ? h->value : NULL, h ? h->value_len : 0);
-  else put_string_prop(ctx, "user", req->remote_user, req->remote_user ? strlen(req->remote_user) : 0);
+  if (cfg->user_header) put_raw(ctx, RAW_USER, h ? h->value : NULL, h ? h->value_len : 0);
+  else put_raw(ctx, RAW_USER, req->remote_user, req->remote_user ? strlen(req->remote_user) : 0);
   h = find_header(req, cfg->tenant_header);
-  if (h) put_string_prop(ctx, "tenant", h->value, h->value_len);
-  else put_string_prop(ctx, "tenant", req->tenant, req->tenant ? strlen(req->tenant) : 0);
+  if (h) put_raw(ctx, RAW_TENANT, h->value, h->value_len);
+  else put_raw(ctx, RAW_TENANT, req->tenant, req->tenant ? strlen(req->tenant) : 0);
   const char *locale = match_locale(rt, find_header(req, "accept-language"));
-  put_string_prop(ctx, "locale", locale, strlen(locale));
+  put_raw(ctx, RAW_LOCALE, locale, strlen(locale));
   duk_push_number(ctx, (double)deadline);
-  duk_put_prop_literal(ctx, -2, "deadlineAt");
+  duk_put_prop_index(ctx, -2, RAW_DEADLINE);
   duk_push_heap_stash(ctx);
   duk_get_prop_literal(ctx, -1, "env");
-  duk_put_prop_literal(ctx, -3, "env");
-  duk_pop(ctx);
+  duk_remove(ctx, -2);
+  duk_put_prop_index(ctx, -2, RAW_ENV);
 
   duk_push_array(ctx);
   for (size_t i = 0; i < req->nheaders; i++) {
@@ -745,13 +752,17 @@ static void push_raw_request(struct js_runtime *rt, duk_context *ctx, const stru
     duk_push_lstring(ctx, req->headers[i].value, req->headers[i].value_len);
     duk_put_prop_index(ctx, -2, (duk_uarridx_t)(2 * i + 1));
   }
-  duk_put_prop_literal(ctx, -2, "headers");
+  duk_put_prop_index(ctx, -2, RAW_HEADERS);
 
-  void *body = duk_push_fixed_buffer(ctx, req->body_len);
-  if (req->body_len) memcpy(body, req->body, req->body_len);
-  duk_push_buffer_object(ctx, -1, 0, req->body_len, DUK_BUFOBJ_UINT8ARRAY);
-  duk_remove(ctx, -2);
-  duk_put_prop_literal(ctx, -2, "body");
+  if (req->body_len > 0) { /* most requests have none: no buffer then */
+    void *body = duk_push_fixed_buffer(ctx, req->body_len);
+    memcpy(body, req->body, req->body_len);
+    duk_push_buffer_object(ctx, -1, 0, req->body_len, DUK_BUFOBJ_UINT8ARRAY);
+    duk_remove(ctx, -2);
+  } else {
+    duk_push_null(ctx);
+  }
+  duk_put_prop_index(ctx, -2, RAW_BODY);
 }
 
 /* Sets RES to a plain-text response whose body is kept on CTX's stack. */

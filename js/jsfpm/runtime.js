@@ -22,62 +22,60 @@ function apiError(Ctor, message) {
 
 function checkHeaderPart(what, s) {
   s = String(s);
-  if (/[\r\n\0]/.test(s)) {
+  // indexOf, not a RegExp: this runs for every header of every response.
+  if (s.indexOf('\r') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\0') >= 0) {
     throw apiError(TypeError, 'header ' + what + ' must not contain CR, LF or NUL: ' + JSON.stringify(s));
   }
   return s;
 }
 
-/* Headers: case-insensitive names; several values per name (Set-Cookie). */
+/* Headers: case-insensitive names; several values per name (Set-Cookie).
+ * _h maps a lower-case name to [name as first given, value, value...]. */
 function Headers(init) {
-  this._map = {};   // lower-case name -> [values]
-  this._names = {}; // lower-case name -> name as first given
+  this._h = Object.create(null); // a header named __proto__ is just a header
+  if (init === undefined || init === null) return;
   if (init instanceof Headers) {
     init.forEach(function (v, k) { this.append(k, v); }, this);
   } else if (Array.isArray(init)) {
     for (var i = 0; i < init.length; i++) this.append(init[i][0], init[i][1]);
-  } else if (init && typeof init === 'object') {
+  } else if (typeof init === 'object') {
     for (var k in init) if (hasOwn.call(init, k)) this.append(k, init[k]);
   }
 }
 Headers.prototype.append = function (name, value) {
   name = checkHeaderPart('name', name);
-  var key = name.toLowerCase();
   value = checkHeaderPart('value', value);
-  if (hasOwn.call(this._map, key)) this._map[key].push(value);
-  else { this._map[key] = [value]; this._names[key] = name; }
+  var key = name.toLowerCase();
+  if (hasOwn.call(this._h, key)) this._h[key].push(value);
+  else this._h[key] = [name, value];
 };
 Headers.prototype.set = function (name, value) {
   name = checkHeaderPart('name', name);
-  var key = name.toLowerCase();
-  this._map[key] = [checkHeaderPart('value', value)];
-  this._names[key] = name;
+  this._h[name.toLowerCase()] = [name, checkHeaderPart('value', value)];
 };
 Headers.prototype.get = function (name) {
-  var key = String(name).toLowerCase();
-  return hasOwn.call(this._map, key) ? this._map[key].join(', ') : null;
+  var e = this._h[String(name).toLowerCase()];
+  return e ? (e.length === 2 ? e[1] : e.slice(1).join(', ')) : null;
 };
 Headers.prototype.getSetCookie = function () {
-  return hasOwn.call(this._map, 'set-cookie') ? this._map['set-cookie'].slice() : [];
+  return hasOwn.call(this._h, 'set-cookie') ? this._h['set-cookie'].slice(1) : [];
 };
 Headers.prototype.has = function (name) {
-  return hasOwn.call(this._map, String(name).toLowerCase());
+  return hasOwn.call(this._h, String(name).toLowerCase());
 };
 Headers.prototype['delete'] = function (name) {
-  var key = String(name).toLowerCase();
-  delete this._map[key];
-  delete this._names[key];
+  delete this._h[String(name).toLowerCase()];
 };
 /* Calls fn(value, name) per name, in sorted order, values joined (the
  * Fetch standard's iteration; Set-Cookie is the exception: one call each). */
 Headers.prototype.forEach = function (fn, thisArg) {
-  var keys = Object.keys(this._map).sort();
+  var keys = Object.keys(this._h).sort();
   for (var i = 0; i < keys.length; i++) {
-    var k = keys[i];
+    var k = keys[i], e = this._h[k];
     if (k === 'set-cookie') {
-      for (var j = 0; j < this._map[k].length; j++) fn.call(thisArg, this._map[k][j], k, this);
+      for (var j = 1; j < e.length; j++) fn.call(thisArg, e[j], k, this);
     } else {
-      fn.call(thisArg, this._map[k].join(', '), k, this);
+      fn.call(thisArg, e.slice(1).join(', '), k, this);
     }
   }
 };
@@ -94,11 +92,11 @@ Headers.prototype.values = function () {
 };
 /* Flat [name, value, name, value...] with the names as given, for the wire. */
 Headers.prototype._flat = function () {
-  var out = [];
-  for (var k in this._map) {
-    if (!hasOwn.call(this._map, k)) continue;
-    var vals = this._map[k], name = this._names[k];
-    for (var i = 0; i < vals.length; i++) out.push(name, vals[i]);
+  var out = [], h = this._h;
+  for (var k in h) {
+    if (!hasOwn.call(h, k)) continue;
+    var e = h[k];
+    for (var i = 1; i < e.length; i++) out.push(e[0], e[i]);
   }
   return out;
 };
@@ -134,40 +132,55 @@ function httpError(status, message) {
   return e;
 }
 
-/* Request: built by the dispatcher from what the front door received. */
-function Request(raw) {
-  this.method = raw.method;
-  this.url = raw.url;
-  this.path = raw.path;
-  this.remoteAddress = raw.remoteAddress;
-  this.params = {};
-  this._raw = raw;
-  this._headers = null;
-  this._query = null;
-  this._text = null;
+/* The raw request the worker passes for each request: a dense array, which
+ * Duktape fills far faster than an object with named properties.  Request
+ * and ctx read it through getters, so a request pays only for what the
+ * handler looks at. */
+var RAW_METHOD = 0, RAW_URL = 1, RAW_PATH = 2, RAW_QUERY = 3, RAW_REMOTE = 4, RAW_ID = 5,
+    RAW_USER = 6, RAW_TENANT = 7, RAW_LOCALE = 8, RAW_DEADLINE = 9, RAW_ENV = 10,
+    RAW_HEADERS = 11, RAW_BODY = 12;
+
+function getter(obj, name, fn) {
+  Object.defineProperty(obj, name, { get: fn, enumerable: true });
 }
-Object.defineProperty(Request.prototype, 'headers', {
-  get: function () {
-    if (this._headers === null) {
-      var h = new Headers(), flat = this._raw.headers;
-      for (var i = 0; i < flat.length; i += 2) h.append(flat[i], flat[i + 1]);
-      this._headers = h;
+
+function Request(raw) {
+  this._raw = raw;
+}
+getter(Request.prototype, 'method', function () { return this._raw[RAW_METHOD]; });
+getter(Request.prototype, 'url', function () { return this._raw[RAW_URL]; });
+getter(Request.prototype, 'path', function () { return this._raw[RAW_PATH]; });
+getter(Request.prototype, 'queryString', function () { return this._raw[RAW_QUERY]; });
+getter(Request.prototype, 'remoteAddress', function () { return this._raw[RAW_REMOTE]; });
+getter(Request.prototype, 'headers', function () {
+  if (this._headers === undefined) {
+    var h = new Headers(), flat = this._raw[RAW_HEADERS];
+    for (var i = 0; i < flat.length; i += 2) {
+      var key = flat[i]; // already lower case, from the front door
+      if (hasOwn.call(h._h, key)) h._h[key].push(flat[i + 1]);
+      else h._h[key] = [key, flat[i + 1]];
     }
-    return this._headers;
+    this._headers = h;
   }
+  return this._headers;
 });
-Object.defineProperty(Request.prototype, 'query', {
-  get: function () {
-    if (this._query === null) this._query = parseQuery(this._raw.query);
-    return this._query;
-  }
+getter(Request.prototype, 'query', function () {
+  if (this._query === undefined) this._query = parseQuery(this._raw[RAW_QUERY]);
+  return this._query;
 });
-Object.defineProperty(Request.prototype, 'queryString', {
-  get: function () { return this._raw.query; }
+Object.defineProperty(Request.prototype, 'params', {
+  enumerable: true,
+  get: function () { return this._params || (this._params = {}); },
+  set: function (v) { this._params = v; }
 });
-Request.prototype.bytes = function () { return this._raw.body; };
+Request.prototype.bytes = function () {
+  return this._raw[RAW_BODY] || new Uint8Array(0);
+};
 Request.prototype.text = function () {
-  if (this._text === null) this._text = this._raw.body ? textDecoder.decode(this._raw.body) : '';
+  if (this._text === undefined) {
+    var body = this._raw[RAW_BODY];
+    this._text = body ? textDecoder.decode(body) : '';
+  }
   return this._text;
 };
 /* Bad JSON from the client is the client's error: a 400 unless caught. */
@@ -180,6 +193,26 @@ Request.prototype.json = function () {
   }
 };
 
+/* The per-request context: frozen, so nothing a handler does to it can
+ * reach the next request. */
+function Context(raw) {
+  this._raw = raw;
+  Object.freeze(this);
+}
+getter(Context.prototype, 'requestId', function () { return this._raw[RAW_ID]; });
+getter(Context.prototype, 'user', function () { return this._raw[RAW_USER]; });
+getter(Context.prototype, 'tenant', function () { return this._raw[RAW_TENANT]; });
+getter(Context.prototype, 'locale', function () { return this._raw[RAW_LOCALE]; });
+getter(Context.prototype, 'env', function () { return this._raw[RAW_ENV]; });
+getter(Context.prototype, 'deadline', function () {
+  var left = this._raw[RAW_DEADLINE] - native.now();
+  return left > 0 ? Math.floor(left) : 0;
+});
+Context.prototype.toJSON = function () {
+  return { requestId: this.requestId, user: this.user, tenant: this.tenant,
+           locale: this.locale, deadline: this.deadline, env: this.env };
+};
+
 var REDIRECT_STATUSES = { 301: 1, 302: 1, 303: 1, 307: 1, 308: 1 };
 
 function Response(body, init) {
@@ -190,7 +223,8 @@ function Response(body, init) {
   }
   this.status = status;
   this.statusText = init.statusText === undefined ? '' : String(init.statusText);
-  this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+  var headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+  this.headers = headers;
   if (body === undefined || body === null) {
     this.body = '';
   } else if (typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer) {
@@ -200,8 +234,8 @@ function Response(body, init) {
   } else {
     this.body = String(body);
   }
-  if (typeof this.body === 'string' && !this.headers.has('content-type')) {
-    this.headers.set('Content-Type', 'text/plain;charset=UTF-8');
+  if (typeof this.body === 'string' && !hasOwn.call(headers._h, 'content-type')) {
+    headers._h['content-type'] = ['Content-Type', 'text/plain;charset=UTF-8'];
   }
 }
 Object.defineProperty(Response.prototype, 'ok', {
@@ -213,7 +247,7 @@ Response.prototype.text = function () {
 Response.json = function (value, init) {
   init = init || {};
   var headers = new Headers(init.headers);
-  if (!headers.has('content-type')) headers.set('Content-Type', 'application/json');
+  if (!hasOwn.call(headers._h, 'content-type')) headers._h['content-type'] = ['Content-Type', 'application/json'];
   var body = JSON.stringify(value);
   if (body === undefined) throw new TypeError('Response.json: value cannot be serialized to JSON');
   return new Response(body, { status: init.status, statusText: init.statusText, headers: headers });
@@ -256,34 +290,13 @@ function describe(v) {
   return c ? 'a ' + c + ' object' : 'an object';
 }
 
-/* The per-request context: frozen, so nothing a handler does to it can
- * reach the next request. */
-function makeCtx(raw) {
-  var deadlineAt = raw.deadlineAt;
-  var ctx = {
-    requestId: raw.requestId,
-    user: raw.user,
-    tenant: raw.tenant,
-    locale: raw.locale,
-    env: raw.env
-  };
-  Object.defineProperty(ctx, 'deadline', {
-    enumerable: true,
-    get: function () {
-      var left = deadlineAt - native.now();
-      return left > 0 ? Math.floor(left) : 0;
-    }
-  });
-  return Object.freeze(ctx);
-}
-
 /*
  * Called by the worker for each request with the app's exports and the raw
  * request (see worker_js.c); returns [status, flatHeaders, body].
  */
 function dispatch(app, raw) {
   var req = new Request(raw);
-  var res = app.fetch(req, makeCtx(raw));
+  var res = app.fetch(req, new Context(raw));
   if (!(res instanceof Response)) {
     throw apiError(TypeError, 'fetch() must return a Response, but returned ' + describe(res));
   }

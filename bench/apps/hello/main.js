@@ -1,0 +1,2 @@
+// The empty handler: what the runtime costs around a request that does nothing.
+module.exports = { fetch: function () { return new Response('Hello, world\n'); } };

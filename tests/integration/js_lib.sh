@@ -48,3 +48,13 @@ one_worker() {
   [ "$(wc -w <<<"$WORKER")" = 1 ] || fail "expected one worker, found: $WORKER"
   ok "one worker, pid $WORKER"
 }
+
+# freq [fcgi_client ARGS...]: one FastCGI request (see fcgi_client.py
+# --help).  Sets STATUS, HEADERS (CR stripped), BODY and RID like req.
+freq() {
+  fcgi "$@" >"$T/fcgi.out" || fail "FastCGI request failed: $*"
+  HEADERS=$(tr -d '\r' <"$T/fcgi.out" | sed '/^$/q' | sed '$d')
+  BODY=$(tr -d '\r' <"$T/fcgi.out" | sed '1,/^$/d' | sed '$d')
+  STATUS=$(printf '%s\n' "$HEADERS" | sed -n 's/^Status: \([0-9]*\).*/\1/p')
+  RID=$(hdr X-Request-Id)
+}

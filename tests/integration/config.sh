@@ -111,7 +111,7 @@ assert_contains "$(cat "$T/noapp.log")" "no-such-app" "error log"
 nothing_left "$T/noapp.conf"
 
 say "the server refuses to start when its HTTP port is taken"
-python3 -c 'import socket, sys, time
+"$PYTHON" -c 'import socket, sys, time
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
 s.listen(1)

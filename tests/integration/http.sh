@@ -15,7 +15,7 @@ rid=$(sed -n 's/^[Xx]-[Rr]equest-[Ii]d: *//p' <<<"$head1")
 [ -n "$rid" ] || fail "no X-Request-Id header in:
 $head1"
 ok "X-Request-Id: $rid"
-json_rid=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["requestId"])' <<<"$body") ||
+json_rid=$("$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["requestId"])' <<<"$body") ||
   fail "GET / did not return JSON with requestId: $body"
 assert_eq "$rid" "$json_rid" "requestId in the body equals the X-Request-Id header"
 assert_contains "$body" '"app":"jsfpm example notes"' "body"

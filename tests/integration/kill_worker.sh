@@ -38,11 +38,11 @@ wait_until "fcgi --uri /notes | grep -c '^Status: 200'" 5 || fail "no successful
 ok "a request succeeded"
 # Enough requests, one connection each, that both workers get some.
 fails=0
-for i in $(seq 1 20); do
+for i in $(seq 1 10); do
   out=$(fcgi --uri /notes) || true
   grep -q '^Status: 200' <<<"$out" || fails=$((fails + 1))
 done
-assert_eq 0 "$fails" "failed requests out of 20 after the respawn"
+assert_eq 0 "$fails" "failed requests out of 10 after the respawn"
 out=$(fcgi --method POST --uri /notes --body '{"body":"after respawn"}' \
   --header 'Content-Type: application/json')
 assert_match "$out" '^Status: 201' "a database write after the respawn"

@@ -196,10 +196,14 @@ T=$(mktemp -d "$tmp_base/jsfpm-$TEST_NAME.XXXXXX")
 # ---------------------------------------------------------------- ports
 
 require_tool python3 python3
+# The interpreter itself, not a wrapper such as a pyenv shim (which can cost
+# a few hundred ms per start).
+PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || PYTHON=python3
+[ -n "$PYTHON" ] || PYTHON=python3
 
 # free_port: a TCP port on 127.0.0.1 that nobody listens on right now.
 free_port() {
-  python3 -c 'import socket
+  "$PYTHON" -c 'import socket
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])'
@@ -349,7 +353,7 @@ wait_log_re() {
 }
 
 # fcgi ARGS...: the FastCGI test client on the server's socket.
-fcgi() { python3 "$FCGI_CLIENT" --unix "$FCGI_SOCK" "$@"; }
+fcgi() { "$PYTHON" "$FCGI_CLIENT" --unix "$FCGI_SOCK" "$@"; }
 
 # http_status [CURL ARGS...] URL: prints only the status code.
 http_status() { curl -sS -o /dev/null -w '%{http_code}' --max-time 10 "$@"; }

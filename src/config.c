@@ -431,6 +431,26 @@ void config_print(const struct jsfpm_config *cfg, FILE *out) {
     fprintf(out, "%s = %s\n", cfg->env[i].name, cfg->env[i].value);
 }
 
+bool config_section_equal(const struct jsfpm_config *a, const struct jsfpm_config *b,
+                          const char *section) {
+  /* Compares the printed values, so every key type is covered the way -T
+   * shows it. */
+  bool equal = true;
+  for (size_t i = 0; i < NKEYS && equal; i++) {
+    const struct config_key *k = &config_keys[i];
+    if (strcmp(k->section, section) != 0) continue;
+    char *va = NULL, *vb = NULL;
+    size_t la = 0, lb = 0;
+    FILE *fa = open_memstream(&va, &la), *fb = open_memstream(&vb, &lb);
+    if (fa) print_value(k, a, fa), fclose(fa);
+    if (fb) print_value(k, b, fb), fclose(fb);
+    equal = fa && fb && la == lb && memcmp(va, vb, la) == 0;
+    free(va);
+    free(vb);
+  }
+  return equal;
+}
+
 void config_print_keys(FILE *out) {
   for (size_t i = 0; i < NKEYS; i++)
     fprintf(out, "%s.%s\n", config_keys[i].section, config_keys[i].name);

@@ -6,6 +6,7 @@
 #ifndef JSFPM_CONFIG_H
 #define JSFPM_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -90,5 +91,9 @@ void config_free(struct jsfpm_config *cfg);
 void config_print(const struct jsfpm_config *cfg, FILE *out);
 /* Prints every known key as "section.key" one per line (docs/man checks). */
 void config_print_keys(FILE *out);
+/* True when every key of SECTION ("database") has the same value in A and B
+ * (a reload restarts the broker only when [database] changed). */
+bool config_section_equal(const struct jsfpm_config *a, const struct jsfpm_config *b,
+                          const char *section);
 
 #endif

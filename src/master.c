@@ -542,8 +542,7 @@ static void reload_begin(struct master *m) {
     return;
   }
   keep_restart_only(m->cfg, fresh);
-  m->restart_broker_after_reload =
-      str_differs(m->cfg->db_path, fresh->db_path) || m->cfg->db_synchronous != fresh->db_synchronous;
+  m->restart_broker_after_reload = !config_section_equal(m->cfg, fresh, "database");
 
   /* Same addresses: the same sockets.  Changed ones are bound now, while
    * the old ones keep serving. */
@@ -1105,7 +1104,12 @@ static void stop_children(struct master *m, bool graceful) {
     signal_workers(m, SIGQUIT);
     int timeout = m->cfg->process_control_timeout_ms;
     wait_children(m, false, timeout > 0 ? now_ms() + timeout : 0);
-    if (live_workers(m) > 0) log_warn("workers still busy after process_control_timeout (%d ms): stopping them", timeout);
+    /* A worker in the middle of a request only sees signals between
+     * requests, so TERM would not hurry it: kill what is left. */
+    if (live_workers(m) > 0) {
+      log_warn("workers still busy after process_control_timeout (%d ms): killing them", timeout);
+      signal_workers(m, SIGKILL);
+    }
   }
   signal_workers(m, SIGTERM);
   wait_children(m, false, now_ms() + STOP_TIMEOUT_MS);

@@ -4,6 +4,7 @@
 # BODY_PREFIX.  Routes:
 #   /busy/N   spins for N ms of CPU (JavaScript has no sleep), then answers
 #   /status/N answers with HTTP status N
+#   /db       answers "BODY_PREFIX db 42" from a query through the broker
 #   anything else answers "BODY_PREFIX PATH"
 make_app() {
   mkdir -p "$1"
@@ -17,6 +18,7 @@ module.exports = {
       while (Date.now() < until) {}
       return new Response(PREFIX + ' busy done\n');
     }
+    if (req.path === '/db') return new Response(PREFIX + ' db ' + require('jsfpm/db').get('SELECT 41 + 1 AS x').x + '\n');
     m = /^\/status\/(\d+)$/.exec(req.path);
     if (m) return new Response(PREFIX + ' status\n', { status: parseInt(m[1], 10) });
     return new Response(PREFIX + ' ' + req.path + '\n');

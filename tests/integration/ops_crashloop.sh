@@ -1,0 +1,31 @@
+#!/bin/bash
+# A worker that crashes at start in a loop does not spin the master:
+# respawns back off, emergency_restart_threshold logs loudly and slows them,
+# and the pool recovers once the app is fixed.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/ops_lib.sh"
+
+start_ops_server server.workers=1 server.respawn_delay=100ms \
+  server.emergency_restart_threshold=3 server.emergency_restart_interval=10s
+echo "syntax error (" >"$T/app/main.js"
+kill -KILL "$(worker_pids)"
+sleep 4
+starts=$(grep -c 'worker 0 started' "$LOG")
+# 1 at start + respawns at 100, 200, 400 ms, then the emergency floor of
+# 10 s / 3 slows them down: a spinning master would show hundreds.
+[ "$starts" -ge 3 ] && [ "$starts" -le 7 ] || fail "$starts worker starts in 4 s"
+ok "$starts worker starts in 4 s"
+wait_log "EMERGENCY: 3 children crashed within 10000 ms"
+wait_log "back-off after repeated crashes"
+pid_alive "$SERVER_PID" || fail "master died"
+cpu=$(awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat")
+[ "$cpu" -lt 100 ] || fail "master used $cpu ticks of CPU"
+ok "master used $cpu clock ticks"
+assert_eq pong "$(curl -sS "http://$STATUS_ADDR/ping")" "master still answers"
+[ "$(status_field crashed_children)" -ge 3 ] || fail "crashes not counted"
+
+say "fixing the app brings the pool back"
+make_app "$T/app" fixed
+wait_until '[ "$(curl -sS "$HTTP_URL/z" 2>/dev/null)" = "fixed /z" ]' 10 || fail "pool did not recover"
+ok "serving again"
+stop_server

@@ -1,0 +1,57 @@
+#!/bin/bash
+# HUP under continuous load: zero failed requests and the responses switch
+# to the new app code; a reload whose config or app is broken leaves the old
+# generation serving.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/ops_lib.sh"
+require_tool curl curl
+
+start_ops_server server.workers=3
+assert_eq "v1 /x" "$(curl -sS "$HTTP_URL/x")" "before the reload"
+old_workers=$(worker_pids | tr '\n' ' ')
+
+say "2,000 requests across a reload that changes the app"
+http_loop 2000 /x "$T/load.out" & loop=$!
+wait_until '[ "$(wc -l <"$T/load.out")" -ge 400 ]' 10 || fail "the load did not start"
+make_app "$T/app" v2
+kill -HUP "$SERVER_PID"
+wait "$loop" || fail "requests failed during the reload: $(grep -c ERROR "$T/load.out") of 2000"
+assert_eq 2000 "$(wc -l <"$T/load.out")" "responses"
+assert_eq 0 "$(grep -vc '^200 ' "$T/load.out" || true)" "non-200 responses"
+assert_eq "200 v1 /x" "$(head -n 1 "$T/load.out")" "first response"
+assert_eq "200 v2 /x" "$(tail -n 1 "$T/load.out")" "last response"
+# Old and new workers both serve for the few ms until the new generation is
+# complete; after that only the new code answers.
+assert_eq 0 "$(tail -n 500 "$T/load.out" | grep -c v1 || true)" "v1 responses among the last 500"
+wait_log "reload complete: generation 2"
+wait_until '[ "$(status_field generation)" = 2 ] && [ "$(worker_pids | wc -l)" = 3 ]' 5 ||
+  fail "old workers did not exit"
+for p in $old_workers; do pid_alive "$p" && fail "old worker $p still runs"; done
+ok "old generation gone, 3 new workers"
+
+say "a config that fails validation keeps the old generation"
+cp "$CONFIG" "$T/good.conf"
+sed -i "s/^\[server\]$/[server]\nbogus_key = 1/" "$CONFIG"
+before=$(worker_pids | tr '\n' ' ')
+kill -HUP "$SERVER_PID"
+wait_log "reload failed: $CONFIG"
+assert_eq "v2 /x" "$(curl -sS "$HTTP_URL/x")" "still the old code"
+assert_eq "$before" "$(worker_pids | tr '\n' ' ')" "workers untouched"
+
+say "an app that fails to load keeps the old generation"
+cp "$T/good.conf" "$CONFIG"
+echo "this is not javascript" >"$T/app/main.js"
+kill -HUP "$SERVER_PID"
+wait_log "reload failed: a new worker could not load the app"
+assert_eq "v2 /x" "$(curl -sS "$HTTP_URL/x")" "still the old code"
+wait_until '[ "$(worker_pids | tr "\n" " ")" = "$before" ]' 5 || fail "failed generation's workers linger"
+ok "the failed generation is gone, the old workers serve on"
+
+say "a reload can move the HTTP door"
+make_app "$T/app" v3
+new_http=127.0.0.1:$(free_port)
+sed -i "s/^http_listen = .*/http_listen = $new_http/" "$CONFIG"
+kill -HUP "$SERVER_PID"
+wait_log "reload complete: generation 4"
+assert_eq "v3 /y" "$(curl -sS "http://$new_http/y")" "new code on the new address"
+stop_server QUIT

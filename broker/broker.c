@@ -5,7 +5,18 @@
  *   (SO_PEERCRED); others are logged and closed.
  * - Each connection's frames are executed in arrival order and their replies
  *   written in the same order; a client may pipeline.  Statements from all
- *   connections are serialized (one SQLite connection, one thread).
+ *   connections are serialized (one thread).
+ * - At most one connection owns the writer (an explicit transaction,
+ *   BEGIN IMMEDIATE) at a time; it is released by commit/rollback, by
+ *   tx_timeout, or at once when that connection closes (rolled back).
+ * - Reads from other connections run on the read-only connection at once
+ *   and see the last committed state; their writes wait in FIFO order for
+ *   at most write_wait, then fail JSFPM_BUSY.  SQLite never busy-waits.
+ * - Autocommit writes that are ready in the same loop iteration are
+ *   committed together (broker_db_group); no reply to them is written
+ *   before their COMMIT returned.
+ * - A connection's head request that waits keeps every later frame of that
+ *   connection unread (in its input buffer), so replies stay in order.
  * - A bad frame closes that connection only, after the replies to the
  *   frames before it are written.
  * - SIGTERM/SIGINT/SIGQUIT stop the loop between statements (a running
@@ -45,20 +56,43 @@
  * does not spin on a listener that stays readable. */
 #define BROKER_ACCEPT_RETRY_MS 500
 
+/* Idle time after the last commit before the WAL is checkpointed. */
+#define BROKER_CHECKPOINT_IDLE_MS 1000
+/* Event priorities: sockets first, then the writer scheduler, so that one
+ * loop iteration collects the writes of every ready connection before they
+ * are committed together. */
+#define PRIO_COUNT 3
+#define PRIO_IO 1 /* libevent's default: PRIO_COUNT / 2 */
+#define PRIO_WRITER 2
+
 struct broker;
 
-/* One worker connection.  Per-connection state lives here; explicit
- * transactions, a place in the queue of waiting writers and group-commit
- * membership will be added to this struct. */
+/* Why a connection's head request is parked. */
+enum conn_wait {
+  WAIT_NONE,
+  WAIT_GROUP,  /* an autocommit write in the next group commit */
+  WAIT_WRITER, /* in the FIFO b->wait_head: another connection holds the writer */
+};
+
+/* One worker connection. */
 struct broker_conn {
   struct broker *b;
   struct bufferevent *bev;
-  struct broker_conn *prev, *next;
+  struct broker_conn *prev, *next; /* b->conns */
   pid_t pid; /* peer, from SO_PEERCRED, for log lines */
   uid_t uid;
   unsigned long long nrequests;
   int paused;  /* input left unread until the output drains */
   int closing; /* after a bad frame: flush replies already made, then close */
+  /* The request that cannot run yet; frames after it stay in the input
+   * buffer, so replies keep request order. */
+  json_t *pending;
+  int pending_begin;          /* it is op begin (needs the writer to itself) */
+  enum conn_wait wait;
+  struct broker_conn *wnext;  /* next in the writer FIFO */
+  struct event *wait_timer;   /* write_wait expiry while WAIT_WRITER */
+  int tx_depth;               /* > 0: this connection owns the writer's transaction */
+  int tx_killed;              /* its transaction was rolled back (tx_timeout): the next call says so */
 };
 
 struct broker {
@@ -70,12 +104,106 @@ struct broker {
   struct event *signals[3];
   struct broker_conn *conns;
   int stop_signal;
+  /* The writer: at most one owner (explicit transaction) at a time; when
+   * there is none, queued autocommit writes are committed as a group. */
+  struct broker_conn *owner;
+  struct event *tx_timer;     /* tx_timeout of the owner's transaction */
+  struct broker_conn *wait_head, *wait_tail;
+  size_t nwaiting;
+  struct broker_conn **group; /* WAIT_GROUP connections, arrival order */
+  size_t ngroup, group_cap;
+  struct event *writer_ev;    /* runs the group and admits waiters (PRIO_WRITER) */
+  struct event *idle_ev;      /* WAL checkpoint when writes pause */
+  unsigned long long group_commits, grouped_writes, transactions, tx_timeouts, busy_errors, nconns;
 };
 
 static const int broker_stop_signals[3] = {SIGTERM, SIGINT, SIGQUIT};
 
+static int conn_process(struct broker_conn *c);
+
+static struct timeval ms_tv(int ms) {
+  struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+  return tv;
+}
+
+/* Arms the scheduler for the end of this loop iteration. */
+static void writer_kick(struct broker *b) {
+  struct timeval zero = {0, 0};
+  if (!evtimer_pending(b->writer_ev, NULL) && evtimer_add(b->writer_ev, &zero) != 0)
+    log_error("cannot schedule the writer");
+}
+
+static void idle_kick(struct broker *b) {
+  struct timeval tv = ms_tv(BROKER_CHECKPOINT_IDLE_MS);
+  if (evtimer_add(b->idle_ev, &tv) != 0)
+    log_error("cannot schedule the WAL checkpoint");
+}
+
+/* "tx": DEPTH on a reply, so the client always knows whether it is inside
+ * a transaction (absent means 0). */
+static void reply_set_tx(json_t *reply, int depth) {
+  if (reply != NULL && json_object_set_new(reply, "tx", json_integer(depth)) != 0)
+    log_error("cannot add the transaction depth to a reply");
+}
+
+static void waiters_remove(struct broker *b, struct broker_conn *c) {
+  struct broker_conn **pp = &b->wait_head, *prev = NULL;
+  for (; *pp; prev = *pp, pp = &(*pp)->wnext) {
+    if (*pp == c) {
+      *pp = c->wnext;
+      if (b->wait_tail == c)
+        b->wait_tail = prev;
+      c->wnext = NULL;
+      b->nwaiting--;
+      break;
+    }
+  }
+  if (c->wait_timer)
+    evtimer_del(c->wait_timer);
+}
+
+static void group_remove(struct broker *b, struct broker_conn *c) {
+  for (size_t i = 0; i < b->ngroup; i++) {
+    if (b->group[i] == c) {
+      memmove(&b->group[i], &b->group[i + 1], (b->ngroup - i - 1) * sizeof b->group[0]);
+      b->ngroup--;
+      return;
+    }
+  }
+}
+
+/* Ends the owner's hold on the writer (its transaction is over). */
+static void writer_release(struct broker *b) {
+  if (b->owner)
+    b->owner->tx_depth = 0;
+  b->owner = NULL;
+  evtimer_del(b->tx_timer);
+  writer_kick(b); /* waiters may go */
+  idle_kick(b);
+}
+
 static void conn_free(struct broker_conn *c) {
   struct broker *b = c->b;
+  if (b->owner == c) {
+    /* A worker that crashed or was killed mid-transaction: nothing it did
+     * may survive, and nobody else may wait for it. */
+    json_t *r = broker_db_tx(b->db, NULL, "ROLLBACK");
+    if (r == NULL || !json_is_true(json_object_get(r, "ok")))
+      log_error("connection from pid %ld closed inside a transaction; ROLLBACK failed: %s", (long)c->pid,
+                r ? json_string_value(json_object_get(r, "message")) : "out of memory");
+    else
+      log_warn("connection from pid %ld closed inside a transaction: rolled back", (long)c->pid);
+    json_decref(r);
+    writer_release(b);
+  }
+  if (c->wait == WAIT_WRITER)
+    waiters_remove(b, c);
+  else if (c->wait == WAIT_GROUP)
+    group_remove(b, c);
+  json_decref(c->pending);
+  b->nconns--;
+  if (c->wait_timer)
+    event_free(c->wait_timer);
   if (c->prev)
     c->prev->next = c->next;
   else
@@ -100,7 +228,7 @@ static int conn_close_after_flush(struct broker_conn *c) {
    * frame. */
   struct evbuffer *in = bufferevent_get_input(c->bev);
   evbuffer_drain(in, evbuffer_get_length(in));
-  struct timeval tv = {BROKER_CLOSE_FLUSH_MS / 1000, (BROKER_CLOSE_FLUSH_MS % 1000) * 1000};
+  struct timeval tv = ms_tv(BROKER_CLOSE_FLUSH_MS);
   if (bufferevent_set_timeouts(c->bev, NULL, &tv) != 0) {
     conn_free(c);
     return -1;
@@ -108,12 +236,360 @@ static int conn_close_after_flush(struct broker_conn *c) {
   return 0; /* conn_write_cb frees it once the output is empty */
 }
 
+/* Appends REPLY (stolen) to C's output.  Returns 0, or -1 after freeing C
+ * (out of memory). */
+static int conn_reply(struct broker_conn *c, const json_t *req, json_t *reply) {
+  struct evbuffer *out = bufferevent_get_output(c->bev);
+  if (reply != NULL && frame_encode(out, reply) != 0) {
+    /* Too large for one frame: the client still gets an answer for this
+     * id, so its call fails clearly instead of hanging. */
+    json_decref(reply);
+    reply = broker_db_error_reply(json_object_get(req, "id"), "JSFPM_RESULT_TOO_LARGE",
+                                  "the reply exceeds the frame limit of %u bytes", FRAME_DEFAULT_MAX_BYTES);
+    if (reply != NULL && frame_encode(out, reply) != 0) {
+      json_decref(reply);
+      reply = NULL;
+    }
+  }
+  if (reply == NULL) {
+    log_error("connection from pid %ld: cannot build a reply (out of memory); closing it", (long)c->pid);
+    conn_free(c);
+    return -1;
+  }
+  json_decref(reply);
+  return 0;
+}
+
+/* ---- the writer -------------------------------------------------------- */
+
+/* BEGIN IMMEDIATE for C, which becomes the owner.  Returns the reply. */
+static json_t *tx_begin(struct broker_conn *c, const json_t *id) {
+  struct broker *b = c->b;
+  json_t *r = broker_db_tx(b->db, id, "BEGIN IMMEDIATE");
+  if (r != NULL && json_is_true(json_object_get(r, "ok"))) {
+    b->owner = c;
+    c->tx_depth = 1;
+    b->transactions++;
+    struct timeval tv = ms_tv(b->cfg->db_tx_timeout_ms);
+    if (evtimer_add(b->tx_timer, &tv) != 0)
+      log_error("cannot arm the transaction timeout");
+  }
+  reply_set_tx(r, c->tx_depth);
+  return r;
+}
+
+/* commit / rollback / release for the owner C.  ALL: roll back the whole
+ * transaction whatever its depth. */
+static json_t *tx_end(struct broker_conn *c, const json_t *id, const char *op, int all) {
+  struct broker *b = c->b;
+  int commit = strcmp(op, "commit") == 0 || strcmp(op, "release") == 0;
+  char sql[96];
+  json_t *r;
+  if (c->tx_depth > 1 && !all) {
+    int sp = c->tx_depth - 1;
+    if (commit)
+      snprintf(sql, sizeof sql, "RELEASE jsfpm_sp%d", sp);
+    else
+      snprintf(sql, sizeof sql, "ROLLBACK TO jsfpm_sp%d; RELEASE jsfpm_sp%d", sp, sp);
+    r = broker_db_tx(b->db, id, sql);
+    if (r != NULL && json_is_true(json_object_get(r, "ok")))
+      c->tx_depth--;
+  } else {
+    r = broker_db_tx(b->db, id, commit ? "COMMIT" : "ROLLBACK");
+    /* A failed COMMIT (deferred foreign key, I/O error) leaves the
+     * transaction open: roll it back, so the writer is never stuck. */
+    if (broker_db_in_tx(b->db)) {
+      json_t *rb = broker_db_tx(b->db, NULL, "ROLLBACK");
+      if (rb == NULL || !json_is_true(json_object_get(rb, "ok")))
+        log_error("connection from pid %ld: ROLLBACK after a failed COMMIT failed", (long)c->pid);
+      json_decref(rb);
+      if (r != NULL && json_is_true(json_object_get(r, "ok"))) {
+        json_decref(r);
+        r = broker_db_error_reply(id, "JSFPM_TRANSACTION", "the transaction could not be ended; rolled back");
+      }
+    }
+    writer_release(b);
+  }
+  if (b->owner == c && !broker_db_in_tx(b->db))
+    writer_release(b);
+  reply_set_tx(r, c->tx_depth);
+  return r;
+}
+
+/* Parks C's request REQ behind the writer.  Returns NULL (no reply yet),
+ * or the busy reply when write_wait is 0. */
+static json_t *wait_for_writer(struct broker_conn *c, json_t *req, int begin) {
+  struct broker *b = c->b;
+  int ms = b->cfg->db_write_wait_ms;
+  if (ms <= 0) {
+    b->busy_errors++;
+    return broker_db_error_reply(json_object_get(req, "id"), "JSFPM_BUSY",
+                                 "the database is busy: another worker holds a transaction "
+                                 "(write_wait = 0 ms)");
+  }
+  c->pending = json_incref(req);
+  c->pending_begin = begin;
+  c->wait = WAIT_WRITER;
+  c->wnext = NULL;
+  if (b->wait_tail)
+    b->wait_tail->wnext = c;
+  else
+    b->wait_head = c;
+  b->wait_tail = c;
+  b->nwaiting++;
+  struct timeval tv = ms_tv(ms);
+  if (evtimer_add(c->wait_timer, &tv) != 0)
+    log_error("cannot arm write_wait");
+  return NULL;
+}
+
+static int group_join(struct broker_conn *c, json_t *req) {
+  struct broker *b = c->b;
+  if (b->ngroup == b->group_cap) {
+    size_t cap = b->group_cap ? b->group_cap * 2 : 16;
+    struct broker_conn **g = realloc(b->group, cap * sizeof *g);
+    if (g == NULL)
+      return -1;
+    b->group = g;
+    b->group_cap = cap;
+  }
+  b->group[b->ngroup++] = c;
+  c->pending = json_incref(req);
+  c->pending_begin = 0;
+  c->wait = WAIT_GROUP;
+  writer_kick(b);
+  return 0;
+}
+
+static void wait_timer_cb(evutil_socket_t fd, short what, void *arg) {
+  struct broker_conn *c = arg;
+  struct broker *b = c->b;
+  (void)fd;
+  (void)what;
+  if (c->wait != WAIT_WRITER)
+    return;
+  waiters_remove(b, c);
+  c->wait = WAIT_NONE;
+  json_t *req = c->pending;
+  c->pending = NULL;
+  b->busy_errors++;
+  log_info("connection from pid %ld: a write waited write_wait (%d ms) for another worker's "
+           "transaction; failing it",
+           (long)c->pid, b->cfg->db_write_wait_ms);
+  json_t *r = broker_db_error_reply(json_object_get(req, "id"), "JSFPM_BUSY",
+                                    "the database is busy: another worker's transaction held the write "
+                                    "lock for longer than write_wait (%d ms)",
+                                    b->cfg->db_write_wait_ms);
+  int alive = conn_reply(c, req, r) == 0;
+  json_decref(req);
+  if (alive)
+    conn_process(c);
+}
+
+static void tx_timer_cb(evutil_socket_t fd, short what, void *arg) {
+  struct broker *b = arg;
+  (void)fd;
+  (void)what;
+  struct broker_conn *c = b->owner;
+  if (c == NULL)
+    return;
+  json_t *r = broker_db_tx(b->db, NULL, "ROLLBACK");
+  log_warn("connection from pid %ld held a transaction longer than tx_timeout (%d ms): rolled back%s",
+           (long)c->pid, b->cfg->db_tx_timeout_ms,
+           r && json_is_true(json_object_get(r, "ok")) ? "" : " (ROLLBACK failed)");
+  json_decref(r);
+  b->tx_timeouts++;
+  c->tx_killed = 1;
+  writer_release(b);
+}
+
+/* Commits the queued autocommit writes (one transaction, or one each with
+ * group_commit = no), replies, then lets the members go on. */
+static void group_run(struct broker *b) {
+  size_t n = b->ngroup;
+  struct broker_conn **members = malloc(n * sizeof *members);
+  struct broker_db_entry *e = calloc(n, sizeof *e);
+  if (members == NULL || e == NULL) {
+    free(members);
+    free(e);
+    log_error("group commit: out of memory; retrying");
+    writer_kick(b);
+    return;
+  }
+  memcpy(members, b->group, n * sizeof *members);
+  b->ngroup = 0;
+  for (size_t i = 0; i < n; i++)
+    e[i].req = members[i]->pending;
+  size_t step = b->cfg->db_group_commit ? n : 1;
+  for (size_t i = 0; i < n; i += step)
+    b->group_commits += broker_db_group(b->db, e + i, step);
+  b->grouped_writes += n;
+  for (size_t i = 0; i < n; i++) {
+    struct broker_conn *c = members[i];
+    json_t *req = c->pending;
+    c->pending = NULL;
+    c->wait = WAIT_NONE;
+    if (conn_reply(c, req, e[i].reply) != 0)
+      members[i] = NULL;
+    json_decref(req);
+  }
+  for (size_t i = 0; i < n; i++)
+    if (members[i])
+      conn_process(members[i]);
+  free(members);
+  free(e);
+  idle_kick(b);
+}
+
+/* Admits waiting connections in arrival order while nobody owns the
+ * writer: writes join the group; a begin takes the writer once the group
+ * before it is committed. */
+static void waiters_admit(struct broker *b) {
+  while (b->wait_head && b->owner == NULL) {
+    struct broker_conn *c = b->wait_head;
+    if (c->pending_begin && b->ngroup > 0) {
+      writer_kick(b);
+      return;
+    }
+    waiters_remove(b, c);
+    c->wait = WAIT_NONE;
+    json_t *req = c->pending;
+    c->pending = NULL;
+    if (c->pending_begin) {
+      if (conn_reply(c, req, tx_begin(c, json_object_get(req, "id"))) == 0)
+        conn_process(c);
+    } else if (group_join(c, req) != 0) {
+      conn_reply(c, req, NULL); /* out of memory: closes C */
+    }
+    json_decref(req);
+  }
+}
+
+static void writer_cb(evutil_socket_t fd, short what, void *arg) {
+  struct broker *b = arg;
+  (void)fd;
+  (void)what;
+  if (b->ngroup > 0 && b->owner == NULL)
+    group_run(b);
+  waiters_admit(b);
+}
+
+static void idle_cb(evutil_socket_t fd, short what, void *arg) {
+  struct broker *b = arg;
+  (void)fd;
+  (void)what;
+  if (b->owner == NULL && b->ngroup == 0)
+    broker_db_checkpoint(b->db);
+}
+
+/* ---- requests ---------------------------------------------------------- */
+
+static json_t *stats_reply(struct broker *b, const json_t *id) {
+  json_t *r = broker_db_ok_reply(id);
+  if (r == NULL)
+    return NULL;
+  broker_db_stats(b->db, r);
+  json_object_set_new(r, "open_transactions", json_integer(b->owner ? 1 : 0));
+  json_object_set_new(r, "queue_depth", json_integer((json_int_t)(b->nwaiting + b->ngroup)));
+  json_object_set_new(r, "group_commits", json_integer((json_int_t)b->group_commits));
+  json_object_set_new(r, "grouped_writes", json_integer((json_int_t)b->grouped_writes));
+  json_object_set_new(r, "transactions", json_integer((json_int_t)b->transactions));
+  json_object_set_new(r, "tx_timeouts", json_integer((json_int_t)b->tx_timeouts));
+  json_object_set_new(r, "busy_errors", json_integer((json_int_t)b->busy_errors));
+  json_object_set_new(r, "connections", json_integer((json_int_t)b->nconns));
+  return r;
+}
+
+/* Handles one request of C.  Returns its reply, or NULL when the request
+ * was parked (c->pending holds it) - or when out of memory, which the
+ * caller tells apart by c->pending. */
+static json_t *conn_handle(struct broker_conn *c, json_t *req) {
+  struct broker *b = c->b;
+  const json_t *id = json_object_get(req, "id");
+  if (!json_is_integer(id))
+    return broker_db_error_reply(NULL, "JSFPM_BAD_REQUEST", "\"id\" must be an integer");
+  const char *op = json_string_value(json_object_get(req, "op"));
+  if (op == NULL)
+    return broker_db_error_reply(id, "JSFPM_BAD_REQUEST", "\"op\" must be a string");
+  if (strcmp(op, "ping") == 0)
+    return broker_db_ok_reply(id);
+  if (strcmp(op, "stats") == 0)
+    return stats_reply(b, id);
+  if (c->tx_killed) {
+    c->tx_killed = 0;
+    json_t *r = broker_db_error_reply(id, "JSFPM_TX_TIMEOUT",
+                                      "the transaction was open longer than tx_timeout (%d ms) and was "
+                                      "rolled back by the broker",
+                                      b->cfg->db_tx_timeout_ms);
+    reply_set_tx(r, 0);
+    return r;
+  }
+  int is_begin = strcmp(op, "begin") == 0, is_sp = strcmp(op, "savepoint") == 0;
+  if (is_begin || is_sp) {
+    if (b->owner == c) {
+      char sql[64];
+      snprintf(sql, sizeof sql, "SAVEPOINT jsfpm_sp%d", c->tx_depth);
+      json_t *r = broker_db_tx(b->db, id, sql);
+      if (r != NULL && json_is_true(json_object_get(r, "ok")))
+        c->tx_depth++;
+      reply_set_tx(r, c->tx_depth);
+      return r;
+    }
+    if (is_sp)
+      return broker_db_error_reply(id, "JSFPM_NO_TRANSACTION", "savepoint: no transaction is open");
+    if (b->owner == NULL && b->ngroup == 0 && b->wait_head == NULL)
+      return tx_begin(c, id);
+    return wait_for_writer(c, req, 1);
+  }
+  if (strcmp(op, "commit") == 0 || strcmp(op, "rollback") == 0 || strcmp(op, "release") == 0) {
+    if (b->owner != c) {
+      json_t *r = broker_db_error_reply(id, "JSFPM_NO_TRANSACTION", "%s: no transaction is open", op);
+      reply_set_tx(r, 0);
+      return r;
+    }
+    if (strcmp(op, "release") == 0 && c->tx_depth < 2) {
+      json_t *r = broker_db_error_reply(id, "JSFPM_NO_TRANSACTION", "release: no savepoint is open");
+      reply_set_tx(r, c->tx_depth);
+      return r;
+    }
+    return tx_end(c, id, op, json_is_true(json_object_get(req, "all")));
+  }
+  if (b->owner == c) {
+    /* Everything inside the transaction runs on the writer, so the owner
+     * reads its own uncommitted writes. */
+    json_t *r = broker_db_write(b->db, req);
+    if (!broker_db_in_tx(b->db)) {
+      log_warn("connection from pid %ld: a statement ended its transaction (e.g. ON CONFLICT ROLLBACK)",
+               (long)c->pid);
+      writer_release(b);
+    }
+    reply_set_tx(r, c->tx_depth);
+    return r;
+  }
+  json_t *reply = NULL;
+  switch (broker_db_route(b->db, req, &reply)) {
+  case BROKER_DB_DONE:
+    return reply;
+  case BROKER_DB_READ:
+    /* The reader sees the last committed state, whoever holds the writer. */
+    return broker_db_read(b->db, req);
+  case BROKER_DB_WRITE:
+    break;
+  }
+  if (b->owner == NULL && b->wait_head == NULL) {
+    (void)group_join(c, req); /* NULL reply: parked, or out of memory (no pending) */
+    return NULL;
+  }
+  return wait_for_writer(c, req, 0);
+}
+
 /* Decodes and executes every complete frame buffered on C, appending the
- * replies in order.  Returns 0, or -1 after freeing C. */
+ * replies in order, until a request has to wait for the writer.  Returns
+ * 0, or -1 after freeing C. */
 static int conn_process(struct broker_conn *c) {
   struct evbuffer *in = bufferevent_get_input(c->bev);
   struct evbuffer *out = bufferevent_get_output(c->bev);
-  for (;;) {
+  while (c->pending == NULL && !c->closing) {
     if (evbuffer_get_length(out) > BROKER_OUTPUT_HIGH_BYTES) {
       /* The write callback resumes us once the peer has read its replies. */
       if (!c->paused) {
@@ -136,28 +612,19 @@ static int conn_process(struct broker_conn *c) {
       return conn_close_after_flush(c);
     }
     c->nrequests++;
-    json_t *reply = broker_db_execute(c->b->db, req);
-    if (reply != NULL && frame_encode(out, reply) != 0) {
-      /* Too large for one frame: the client still gets an answer for this
-       * id, so its call fails clearly instead of hanging. */
-      json_decref(reply);
-      reply = broker_db_error_reply(json_object_get(req, "id"), "JSFPM_RESULT_TOO_LARGE",
-                                    "the reply exceeds the frame limit of %u bytes",
-                                    FRAME_DEFAULT_MAX_BYTES);
-      if (reply != NULL && frame_encode(out, reply) != 0) {
-        json_decref(reply);
-        reply = NULL;
-      }
+    json_t *reply = conn_handle(c, req);
+    if (reply == NULL && c->pending != NULL) {
+      json_decref(req);
+      return 0; /* parked: resumed when the writer is free */
     }
+    if (c->tx_depth > 0)
+      reply_set_tx(reply, c->tx_depth); /* every reply inside a transaction says so */
+    int rc = conn_reply(c, req, reply);
     json_decref(req);
-    if (reply == NULL) {
-      log_error("connection from pid %ld: cannot build a reply (out of memory); closing it",
-                (long)c->pid);
-      conn_free(c);
+    if (rc != 0)
       return -1;
-    }
-    json_decref(reply);
   }
+  return 0;
 }
 
 static void conn_read_cb(struct bufferevent *bev, void *arg) {
@@ -241,11 +708,22 @@ static void accept_cb(struct evconnlistener *lis, evutil_socket_t fd, struct soc
     free(c);
     return;
   }
+  c->wait_timer = evtimer_new(b->base, wait_timer_cb, c);
+  if (c->wait_timer == NULL) {
+    log_error("refusing a connection from pid %ld: cannot create its timer", (long)cred.pid);
+    bufferevent_free(c->bev);
+    free(c);
+    return;
+  }
+  b->nconns++;
   c->next = b->conns;
   if (b->conns)
     b->conns->prev = c;
   b->conns = c;
   bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
+  /* While a request waits for the writer, the frames behind it stay in
+   * the input buffer: stop reading at one maximal frame. */
+  bufferevent_setwatermark(c->bev, EV_READ, 0, FRAME_DEFAULT_MAX_BYTES + FRAME_HEADER_LEN);
   if (bufferevent_enable(c->bev, EV_READ | EV_WRITE) != 0) {
     log_error("refusing a connection from pid %ld: cannot enable it", (long)cred.pid);
     conn_free(c);
@@ -314,8 +792,10 @@ int broker_main(const struct jsfpm_config *cfg, int listen_fd) {
     sigaddset(&set, broker_stop_signals[i]);
 
   b.base = event_base_new();
-  if (b.base == NULL) {
+  if (b.base == NULL || event_base_priority_init(b.base, PRIO_COUNT) != 0) {
     log_error("cannot create the event base");
+    if (b.base)
+      event_base_free(b.base);
     return 1;
   }
   /* Signal events go in before the database is opened, so a stop request
@@ -336,7 +816,14 @@ int broker_main(const struct jsfpm_config *cfg, int listen_fd) {
     log_error("no database path configured");
     goto out;
   }
-  b.db = broker_db_open(cfg->db_path, cfg->db_synchronous, err, sizeof err);
+  struct broker_db_options opt = {
+      .path = cfg->db_path,
+      .synchronous = cfg->db_synchronous,
+      .statement_timeout_ms = cfg->db_statement_timeout_ms,
+      .max_result_rows = cfg->db_max_result_rows,
+      .max_result_bytes = cfg->db_max_result_bytes,
+  };
+  b.db = broker_db_open(&opt, err, sizeof err);
   if (b.db == NULL) {
     log_error("%s", err);
     goto out;
@@ -347,8 +834,12 @@ int broker_main(const struct jsfpm_config *cfg, int listen_fd) {
     goto out;
   }
   b.accept_retry = evtimer_new(b.base, accept_retry_cb, &b);
-  if (b.accept_retry == NULL) {
-    log_error("cannot create the accept retry timer");
+  b.writer_ev = evtimer_new(b.base, writer_cb, &b);
+  b.tx_timer = evtimer_new(b.base, tx_timer_cb, &b);
+  b.idle_ev = evtimer_new(b.base, idle_cb, &b);
+  if (b.accept_retry == NULL || b.writer_ev == NULL || b.tx_timer == NULL || b.idle_ev == NULL ||
+      event_priority_set(b.writer_ev, PRIO_WRITER) != 0) {
+    log_error("cannot create the broker's timers");
     goto out;
   }
   /* evconnlistener accepts until EAGAIN, so the socket must not block.
@@ -382,6 +873,13 @@ out:
     evconnlistener_free(b.listener);
   if (b.accept_retry)
     event_free(b.accept_retry);
+  if (b.writer_ev)
+    event_free(b.writer_ev);
+  if (b.tx_timer)
+    event_free(b.tx_timer);
+  if (b.idle_ev)
+    event_free(b.idle_ev);
+  free(b.group);
   for (size_t i = 0; i < 3; i++)
     if (b.signals[i])
       event_free(b.signals[i]);

@@ -1,4 +1,5 @@
-/* broker_db.c: the broker's SQLite side (see broker_db.h, docs/protocol.md).
+/* broker_db.c: the broker's SQLite side (see broker_db.h, docs/protocol.md,
+ * docs/database.md).
  *
  * Guarantees:
  * - One request object in, one reply object out, carrying the request's id;
@@ -11,12 +12,18 @@
  *   their bindings cleared as soon as a request is done, so no statement
  *   holds a read transaction open between requests (that would starve WAL
  *   checkpoints).
- * - "query" and "execute" run exactly one statement; scripts go through
- *   "exec".
- * - Migrations are applied in version order, each atomically with its
- *   record in jsfpm_migrations.
- * Nothing here knows about sockets or libevent: the caller owns scheduling
- * (and, later, transactions and group commit).
+ * - The writer is only ever used inside a transaction the broker opened;
+ *   SQL from workers can never open, end or nest transactions itself (the
+ *   authorizer refuses BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE unless
+ *   db->internal is set by broker_db_tx or the group runner).
+ * - The authorizer also refuses ATTACH/DETACH, load_extension() and every
+ *   PRAGMA outside a read-only allowlist; VACUUM is refused (VACUUM INTO
+ *   writes arbitrary files).  Migrations (trusted, the operator's files)
+ *   are exempt.
+ * - Every statement a worker sends runs under the statement time limit
+ *   (progress handler) and every query result under the row and byte
+ *   limits; each breach is an error naming the limit.
+ * Nothing here knows about sockets or libevent: broker.c owns scheduling.
  */
 #include "autoconfig.h"
 
@@ -34,17 +41,49 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 
 #define BROKER_STMT_CACHE_SIZE 128
+/* WAL file size kept after a checkpoint (PRAGMA journal_size_limit). */
+#define BROKER_JOURNAL_SIZE_LIMIT (64LL * 1024 * 1024)
+/* VM instructions between two checks of the statement time limit. */
+#define BROKER_PROGRESS_OPS 1000
+/* Only the external backup reader can make our connections wait; never
+ * block the event loop for long on it. */
+#define BROKER_SQLITE_BUSY_MS 1000
 
 #define CODE_BAD_REQUEST "JSFPM_BAD_REQUEST"
 /* A value SQLite holds that JSON cannot carry (infinite real, text that is
  * not UTF-8). */
 #define CODE_UNREPRESENTABLE "JSFPM_UNREPRESENTABLE"
+#define CODE_TOO_LARGE "JSFPM_RESULT_TOO_LARGE"
+#define CODE_STMT_TIMEOUT "JSFPM_STATEMENT_TIMEOUT"
+
+/* sqlite3_limit bounds applied to both connections.  The value limit keeps
+ * a base64 blob inside one 64 MiB frame. */
+static const struct {
+  int id;
+  int value;
+  const char *name;
+} broker_limits[] = {
+    {SQLITE_LIMIT_LENGTH, 32 * 1024 * 1024, "SQLITE_LIMIT_LENGTH"},
+    {SQLITE_LIMIT_SQL_LENGTH, 1000000, "SQLITE_LIMIT_SQL_LENGTH"},
+    {SQLITE_LIMIT_COLUMN, 2000, "SQLITE_LIMIT_COLUMN"},
+    {SQLITE_LIMIT_EXPR_DEPTH, 1000, "SQLITE_LIMIT_EXPR_DEPTH"},
+    {SQLITE_LIMIT_COMPOUND_SELECT, 500, "SQLITE_LIMIT_COMPOUND_SELECT"},
+    {SQLITE_LIMIT_VDBE_OP, 250000, "SQLITE_LIMIT_VDBE_OP"},
+    {SQLITE_LIMIT_FUNCTION_ARG, 100, "SQLITE_LIMIT_FUNCTION_ARG"},
+    {SQLITE_LIMIT_ATTACHED, 0, "SQLITE_LIMIT_ATTACHED"},
+    {SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 50000, "SQLITE_LIMIT_LIKE_PATTERN_LENGTH"},
+    {SQLITE_LIMIT_VARIABLE_NUMBER, 10000, "SQLITE_LIMIT_VARIABLE_NUMBER"},
+    {SQLITE_LIMIT_TRIGGER_DEPTH, 100, "SQLITE_LIMIT_TRIGGER_DEPTH"},
+};
+#define SQL_LENGTH_LIMIT 1000000
 
 /* One cached statement.  The SQL text is the cache key, compared by hash,
  * length then bytes.  128 entries make a linear scan cheaper than any
@@ -57,10 +96,23 @@ struct stmt_entry {
   char sql[];
 };
 
-struct broker_db {
-  sqlite3 *db;
+/* One SQLite connection and its statement cache. */
+struct dbconn {
+  sqlite3 *h;
   struct stmt_entry *lru_head, *lru_tail;
   unsigned nstmts;
+};
+
+struct broker_db {
+  struct dbconn w;            /* writer: read-write, only used inside transactions */
+  struct dbconn r;            /* reader: read-only, autocommit reads */
+  struct broker_db_options opt;
+  int internal;               /* broker's own transaction statements are running */
+  int trusted;                /* migrations: the authorizer allows everything */
+  char denied[320];           /* why the authorizer last refused, for the reply */
+  long long deadline_ms;      /* statement time limit (monotonic ms); 0 = none */
+  int timed_out;              /* the progress handler interrupted the statement */
+  unsigned long long statements, errors, cache_hits, cache_misses;
 };
 
 /* ---- result code names ---------------------------------------------- */
@@ -339,6 +391,116 @@ static json_t *sqlite_error_reply(const json_t *id, int rc, const char *msg) {
   return r;
 }
 
+
+json_t *broker_db_ok_reply(const json_t *id) { return reply_new(id, 1); }
+
+/* ---- guards: authorizer, time limit ------------------------------------ */
+
+static long long mono_ms(void) {
+  struct timespec ts;
+  if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+    return 0;
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* PRAGMAs a worker may run.  READ_ONLY ones only without a value: reading
+ * user_version is harmless, setting it is not. */
+static const struct {
+  const char *name;
+  int with_arg; /* an argument (a table name...) is allowed */
+} pragma_allow[] = {
+    {"table_info", 1},      {"table_xinfo", 1},      {"table_list", 1},  {"index_list", 1},
+    {"index_info", 1},      {"index_xinfo", 1},      {"foreign_key_list", 1},
+    {"foreign_key_check", 1}, {"integrity_check", 1}, {"quick_check", 1}, {"collation_list", 0},
+    {"database_list", 0},   {"function_list", 0},    {"pragma_list", 0}, {"compile_options", 0},
+    {"user_version", 0},    {"application_id", 0},   {"data_version", 0}, {"schema_version", 0},
+    {"page_count", 0},      {"page_size", 0},        {"freelist_count", 0}, {"foreign_keys", 0},
+    {"journal_mode", 0},    {"synchronous", 0},      {"encoding", 0},    {"auto_vacuum", 0},
+};
+
+static int authorizer(void *arg, int action, const char *a1, const char *a2, const char *dbname,
+                      const char *trigger) {
+  struct broker_db *db = arg;
+  (void)dbname;
+  (void)trigger;
+  if (db->trusted)
+    return SQLITE_OK;
+  switch (action) {
+  case SQLITE_ATTACH:
+  case SQLITE_DETACH:
+    snprintf(db->denied, sizeof db->denied,
+             "%s is not allowed: the broker serves exactly one database",
+             action == SQLITE_ATTACH ? "ATTACH" : "DETACH");
+    return SQLITE_DENY;
+  case SQLITE_TRANSACTION:
+  case SQLITE_SAVEPOINT:
+    if (db->internal)
+      return SQLITE_OK;
+    snprintf(db->denied, sizeof db->denied,
+             "transaction statements (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE) are not allowed "
+             "in SQL: use db.transaction() (protocol ops begin/commit/rollback)");
+    return SQLITE_DENY;
+  case SQLITE_FUNCTION:
+    if (a2 && strcasecmp(a2, "load_extension") == 0) {
+      snprintf(db->denied, sizeof db->denied, "load_extension() is not allowed: extension loading is off");
+      return SQLITE_DENY;
+    }
+    return SQLITE_OK;
+  case SQLITE_PRAGMA:
+    for (size_t i = 0; a1 && i < sizeof pragma_allow / sizeof pragma_allow[0]; i++) {
+      if (strcasecmp(a1, pragma_allow[i].name) == 0 && (a2 == NULL || pragma_allow[i].with_arg))
+        return SQLITE_OK;
+    }
+    snprintf(db->denied, sizeof db->denied,
+             "PRAGMA %.60s%s is not allowed through the broker (only read-only PRAGMAs such as "
+             "table_info, index_list, foreign_key_list, user_version are)",
+             a1 ? a1 : "?", a2 ? " with a value" : "");
+    return SQLITE_DENY;
+  default:
+    return SQLITE_OK;
+  }
+}
+
+/* Interrupts a statement past its deadline.  Returning non-zero makes the
+ * step fail with SQLITE_INTERRUPT; timed_out tells that apart. */
+static int progress(void *arg) {
+  struct broker_db *db = arg;
+  if (db->deadline_ms == 0 || mono_ms() < db->deadline_ms)
+    return 0;
+  db->timed_out = 1;
+  return 1;
+}
+
+/* Arms the time limit for one worker statement. */
+static void stmt_clock_start(struct broker_db *db) {
+  db->timed_out = 0;
+  db->denied[0] = '\0'; /* a re-prepare inside step consults the authorizer again */
+  db->deadline_ms = db->opt.statement_timeout_ms > 0 ? mono_ms() + db->opt.statement_timeout_ms : 0;
+}
+
+static void stmt_clock_stop(struct broker_db *db) { db->deadline_ms = 0; }
+
+/* The error reply for RC from H, naming the authorizer's reason or the
+ * time limit when they caused it. */
+static json_t *stmt_error(struct broker_db *db, sqlite3 *h, const json_t *id, int rc) {
+  if ((rc & 0xff) == SQLITE_INTERRUPT && db->timed_out) {
+    db->timed_out = 0;
+    return broker_db_error_reply(id, CODE_STMT_TIMEOUT,
+                                 "the statement ran longer than statement_timeout (%d ms) and was "
+                                 "interrupted",
+                                 db->opt.statement_timeout_ms);
+  }
+  if (db->denied[0]) {
+    /* SQLite reports some denials as SQLITE_ERROR ("not authorized to use
+     * function"); they are all the authorizer's. */
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s (%s)", db->denied, sqlite3_errmsg(h));
+    db->denied[0] = '\0';
+    return sqlite_error_reply(id, SQLITE_AUTH, msg);
+  }
+  return sqlite_error_reply(id, rc, sqlite3_errmsg(h));
+}
+
 /* ---- open / close ------------------------------------------------------ */
 
 static int exec_simple(sqlite3 *db, const char *sql, char *err, size_t errlen) {
@@ -352,21 +514,18 @@ static int exec_simple(sqlite3 *db, const char *sql, char *err, size_t errlen) {
   return 0;
 }
 
-struct broker_db *broker_db_open(const char *path, int synchronous, char *err, size_t errlen) {
-  if (synchronous < 0 || synchronous > 3) {
-    snprintf(err, errlen, "%s: synchronous must be 0..3, not %d", path, synchronous);
-    return NULL;
-  }
+/* Opens one connection with the settings both share.  Returns NULL with
+ * ERR set. */
+static sqlite3 *conn_open(struct broker_db *db, int flags, char *err, size_t errlen) {
+  const char *path = db->opt.path;
   sqlite3 *h = NULL;
-  int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXRESCODE,
-                           NULL);
+  int rc = sqlite3_open_v2(path, &h, flags | SQLITE_OPEN_EXRESCODE, NULL);
   if (rc != SQLITE_OK) {
     snprintf(err, errlen, "cannot open %s: %s: %s", path, broker_code_name(rc),
              h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
     sqlite3_close(h);
     return NULL;
   }
-  char e[512];
   if (sqlite3_extended_result_codes(h, 1) != SQLITE_OK) {
     snprintf(err, errlen, "%s: cannot enable extended result codes", path);
     goto fail;
@@ -383,10 +542,47 @@ struct broker_db *broker_db_open(const char *path, int synchronous, char *err, s
     snprintf(err, errlen, "%s: cannot disable extension loading", path);
     goto fail;
   }
+  /* Double-quoted strings are identifiers only: a typo must not silently
+   * become a string literal. */
+  if (sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DML, 0, NULL) != SQLITE_OK ||
+      sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DDL, 0, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "%s: cannot disable double-quoted string literals", path);
+    goto fail;
+  }
+  for (size_t i = 0; i < sizeof broker_limits / sizeof broker_limits[0]; i++)
+    sqlite3_limit(h, broker_limits[i].id, broker_limits[i].value);
+  if (sqlite3_busy_timeout(h, BROKER_SQLITE_BUSY_MS) != SQLITE_OK) {
+    snprintf(err, errlen, "%s: cannot set the busy timeout", path);
+    goto fail;
+  }
+  sqlite3_progress_handler(h, BROKER_PROGRESS_OPS, progress, db);
+  return h;
+fail:
+  sqlite3_close(h);
+  return NULL;
+}
+
+struct broker_db *broker_db_open(const struct broker_db_options *opt, char *err, size_t errlen) {
+  const char *path = opt->path;
+  if (opt->synchronous < 0 || opt->synchronous > 3) {
+    snprintf(err, errlen, "%s: synchronous must be 0..3, not %d", path, opt->synchronous);
+    return NULL;
+  }
+  struct broker_db *db = calloc(1, sizeof *db);
+  if (db == NULL) {
+    snprintf(err, errlen, "%s: out of memory", path);
+    return NULL;
+  }
+  db->opt = *opt;
+  char e[512];
+  sqlite3 *h = conn_open(db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err, errlen);
+  if (h == NULL)
+    goto fail;
+  db->w.h = h;
   /* journal_mode answers with the mode it ended up in; anything but "wal"
    * (e.g. an in-memory database) means readers would block the writer. */
   sqlite3_stmt *st = NULL;
-  rc = sqlite3_prepare_v2(h, "PRAGMA journal_mode=WAL", -1, &st, NULL);
+  int rc = sqlite3_prepare_v2(h, "PRAGMA journal_mode=WAL", -1, &st, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_step(st);
   if (rc != SQLITE_ROW) {
@@ -399,65 +595,95 @@ struct broker_db *broker_db_open(const char *path, int synchronous, char *err, s
   if (mode == NULL || strcmp(mode, "wal") != 0)
     log_warn("%s: journal mode is %s, not wal", path, mode ? mode : "(unknown)");
   sqlite3_finalize(st);
-  char sql[64];
-  snprintf(sql, sizeof sql, "PRAGMA synchronous=%d", synchronous);
+  char sql[96];
+  snprintf(sql, sizeof sql, "PRAGMA synchronous=%d", opt->synchronous);
   if (exec_simple(h, sql, e, sizeof e) != 0 || exec_simple(h, "PRAGMA foreign_keys=ON", e, sizeof e) != 0) {
     snprintf(err, errlen, "%s: %s", path, e);
     goto fail;
   }
-  struct broker_db *db = calloc(1, sizeof *db);
-  if (db == NULL) {
-    snprintf(err, errlen, "%s: out of memory", path);
+  /* Bounds the WAL file left behind by a checkpoint that reset it. */
+  snprintf(sql, sizeof sql, "PRAGMA journal_size_limit=%lld", BROKER_JOURNAL_SIZE_LIMIT);
+  if (exec_simple(h, sql, e, sizeof e) != 0) {
+    snprintf(err, errlen, "%s: %s", path, e);
     goto fail;
   }
-  db->db = h;
+  /* The reader opens after the writer made the file WAL: a read-only
+   * connection cannot change the journal mode. */
+  db->r.h = conn_open(db, SQLITE_OPEN_READONLY, err, errlen);
+  if (db->r.h == NULL)
+    goto fail;
+  /* Same answer to "PRAGMA foreign_keys" on both connections. */
+  if (exec_simple(db->r.h, "PRAGMA foreign_keys=ON", e, sizeof e) != 0) {
+    snprintf(err, errlen, "%s: %s", path, e);
+    goto fail;
+  }
+  if (sqlite3_set_authorizer(db->w.h, authorizer, db) != SQLITE_OK ||
+      sqlite3_set_authorizer(db->r.h, authorizer, db) != SQLITE_OK) {
+    snprintf(err, errlen, "%s: cannot install the authorizer", path);
+    goto fail;
+  }
   return db;
 fail:
-  sqlite3_close(h);
+  broker_db_close(db);
   return NULL;
 }
 
-static void cache_unlink(struct broker_db *db, struct stmt_entry *e) {
+static void cache_unlink(struct dbconn *c, struct stmt_entry *e) {
   if (e->prev)
     e->prev->next = e->next;
   else
-    db->lru_head = e->next;
+    c->lru_head = e->next;
   if (e->next)
     e->next->prev = e->prev;
   else
-    db->lru_tail = e->prev;
+    c->lru_tail = e->prev;
   e->prev = e->next = NULL;
 }
 
-static void cache_push_front(struct broker_db *db, struct stmt_entry *e) {
+static void cache_push_front(struct dbconn *c, struct stmt_entry *e) {
   e->prev = NULL;
-  e->next = db->lru_head;
-  if (db->lru_head)
-    db->lru_head->prev = e;
-  db->lru_head = e;
-  if (db->lru_tail == NULL)
-    db->lru_tail = e;
+  e->next = c->lru_head;
+  if (c->lru_head)
+    c->lru_head->prev = e;
+  c->lru_head = e;
+  if (c->lru_tail == NULL)
+    c->lru_tail = e;
 }
 
-void broker_db_close(struct broker_db *db) {
-  if (db == NULL)
-    return;
-  struct stmt_entry *e = db->lru_head;
+static void conn_close(struct dbconn *c, const char *what) {
+  struct stmt_entry *e = c->lru_head;
   while (e) {
     struct stmt_entry *next = e->next;
     sqlite3_finalize(e->stmt);
     free(e);
     e = next;
   }
+  c->lru_head = c->lru_tail = NULL;
+  if (c->h == NULL)
+    return;
   /* Every statement is finalized above, so close cannot be left pending;
-   * a clean close also checkpoints and removes the WAL file. */
-  int rc = sqlite3_close(db->db);
+   * the last connection's clean close also checkpoints and removes the
+   * WAL file. */
+  int rc = sqlite3_close(c->h);
   if (rc != SQLITE_OK)
-    log_error("closing the database: %s: %s", broker_code_name(rc), sqlite3_errmsg(db->db));
-  free(db);
+    log_error("closing the database (%s): %s: %s", what, broker_code_name(rc), sqlite3_errmsg(c->h));
+  c->h = NULL;
 }
 
-/* ---- statement cache --------------------------------------------------- */
+void broker_db_close(struct broker_db *db) {
+  if (db == NULL)
+    return;
+  if (db->w.h && !sqlite3_get_autocommit(db->w.h)) {
+    char e[256];
+    db->internal = 1;
+    if (exec_simple(db->w.h, "ROLLBACK", e, sizeof e) != 0)
+      log_error("rolling back the open transaction at close: %s", e);
+    db->internal = 0;
+  }
+  conn_close(&db->r, "reader");
+  conn_close(&db->w, "writer");
+  free(db);
+}
 
 static uint64_t sql_hash(const char *s, size_t n) { /* FNV-1a */
   uint64_t h = 0xcbf29ce484222325ull;
@@ -489,32 +715,72 @@ static int sql_tail_is_empty(const char *p, const char *end) {
   return 1;
 }
 
+/* Skips whitespace and comments from P; returns the first other byte. */
+static const char *sql_skip_space(const char *p, const char *end) {
+  while (p < end) {
+    if (isspace((unsigned char)*p)) {
+      p++;
+    } else if (end - p >= 2 && p[0] == '-' && p[1] == '-') {
+      while (p < end && *p != '\n')
+        p++;
+    } else if (end - p >= 2 && p[0] == '/' && p[1] == '*') {
+      p += 2;
+      while (p < end && !(end - p >= 2 && p[0] == '*' && p[1] == '/'))
+        p++;
+      p = p < end ? p + 2 : end;
+    } else {
+      break;
+    }
+  }
+  return p;
+}
+
+/* True when the statement starts with the keyword VACUUM, which the
+ * authorizer has no action code for. */
+static int sql_is_vacuum(const char *p, const char *end) {
+  p = sql_skip_space(p, end);
+  return end - p >= 6 && strncasecmp(p, "vacuum", 6) == 0 &&
+         (end - p == 6 || !(isalnum((unsigned char)p[6]) || p[6] == '_'));
+}
+
 /* Returns the cached or freshly prepared statement for SQL, or NULL with
  * *errreply set.  The statement is at the head of the LRU list, so it cannot
  * be evicted while the caller uses it. */
-static sqlite3_stmt *stmt_get(struct broker_db *db, const json_t *id, const char *op, const char *sql,
-                              size_t len, json_t **errreply) {
+static sqlite3_stmt *stmt_get(struct broker_db *db, struct dbconn *c, const json_t *id, const char *op,
+                              const char *sql, size_t len, json_t **errreply) {
   uint64_t h = sql_hash(sql, len);
-  for (struct stmt_entry *e = db->lru_head; e; e = e->next) {
+  for (struct stmt_entry *e = c->lru_head; e; e = e->next) {
     if (e->hash == h && e->len == len && memcmp(e->sql, sql, len) == 0) {
-      if (e != db->lru_head) {
-        cache_unlink(db, e);
-        cache_push_front(db, e);
+      if (e != c->lru_head) {
+        cache_unlink(c, e);
+        cache_push_front(c, e);
       }
+      db->cache_hits++;
       return e->stmt;
     }
   }
-  if (len > INT_MAX) {
-    *errreply = sqlite_error_reply(id, SQLITE_TOOBIG, "SQL text too long");
+  db->cache_misses++;
+  if (len > SQL_LENGTH_LIMIT) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s: the SQL text is %zu bytes, over the limit of %d (SQLITE_LIMIT_SQL_LENGTH)",
+             op, len, SQL_LENGTH_LIMIT);
+    *errreply = sqlite_error_reply(id, SQLITE_TOOBIG, msg);
+    return NULL;
+  }
+  if (sql_is_vacuum(sql, sql + len)) {
+    *errreply = sqlite_error_reply(id, SQLITE_AUTH,
+                                   "VACUUM is not allowed through the broker (VACUUM INTO writes "
+                                   "arbitrary files); run it offline");
     return NULL;
   }
   sqlite3_stmt *st = NULL;
   const char *tail = NULL;
   /* PERSISTENT: the statement is expected to live in the cache for long;
    * SQLite then allocates it outside its lookaside pool. */
-  int rc = sqlite3_prepare_v3(db->db, sql, (int)len, SQLITE_PREPARE_PERSISTENT, &st, &tail);
+  db->denied[0] = '\0';
+  int rc = sqlite3_prepare_v3(c->h, sql, (int)len, SQLITE_PREPARE_PERSISTENT, &st, &tail);
   if (rc != SQLITE_OK) {
-    *errreply = sqlite_error_reply(id, rc, sqlite3_errmsg(db->db));
+    *errreply = stmt_error(db, c->h, id, rc);
     return NULL;
   }
   if (st == NULL) {
@@ -540,13 +806,13 @@ static sqlite3_stmt *stmt_get(struct broker_db *db, const json_t *id, const char
   e->len = len;
   e->hash = h;
   e->stmt = st;
-  cache_push_front(db, e);
-  if (++db->nstmts > BROKER_STMT_CACHE_SIZE) {
-    struct stmt_entry *old = db->lru_tail;
-    cache_unlink(db, old);
+  cache_push_front(c, e);
+  if (++c->nstmts > BROKER_STMT_CACHE_SIZE) {
+    struct stmt_entry *old = c->lru_tail;
+    cache_unlink(c, old);
     sqlite3_finalize(old->stmt);
     free(old);
-    db->nstmts--;
+    c->nstmts--;
   }
   return st;
 }
@@ -685,9 +951,31 @@ static json_t *column_json(sqlite3_stmt *st, int c, const json_t *id, size_t row
   }
 }
 
-/* ---- ops --------------------------------------------------------------- */
 
-static json_t *run_query(struct broker_db *db, sqlite3_stmt *st, const json_t *id) {
+/* ---- statements -------------------------------------------------------- */
+
+/* How a statement's result is shaped. */
+enum result_shape {
+  SHAPE_AUTO,    /* rows when the statement has result columns, else changes */
+  SHAPE_ROWS,    /* "query": columns + rows */
+  SHAPE_CHANGES, /* "execute": changes + lastInsertRowid */
+};
+
+/* Approximate size a value adds to a result, for max_result_size. */
+static size_t value_bytes(sqlite3_stmt *st, int c) {
+  switch (sqlite3_column_type(st, c)) {
+  case SQLITE_TEXT:
+  case SQLITE_BLOB:
+    return (size_t)sqlite3_column_bytes(st, c) + 2;
+  case SQLITE_NULL:
+    return 4;
+  default:
+    return 8;
+  }
+}
+
+/* Steps ST (already bound) to the end and builds the rows reply. */
+static json_t *run_query(struct broker_db *db, sqlite3 *h, sqlite3_stmt *st, const json_t *id) {
   json_t *r = reply_new(id, 1), *cols = json_array(), *rows = json_array(), *err = NULL;
   if (r == NULL || cols == NULL || rows == NULL)
     goto oom;
@@ -701,12 +989,28 @@ static json_t *run_query(struct broker_db *db, sqlite3_stmt *st, const json_t *i
     if (name == NULL || json_array_append_new(cols, json_string(name)) != 0)
       goto oom;
   }
-  size_t nrow = 0;
+  size_t nrow = 0, bytes = 0;
+  long max_rows = db->opt.max_result_rows, max_bytes = db->opt.max_result_bytes;
   for (; rc == SQLITE_ROW; rc = sqlite3_step(st), nrow++) {
+    if (max_rows > 0 && nrow >= (size_t)max_rows) {
+      err = broker_db_error_reply(id, CODE_TOO_LARGE,
+                                  "the result has more than max_result_rows (%ld) rows; add a "
+                                  "LIMIT or page through it",
+                                  max_rows);
+      goto fail;
+    }
     json_t *row = json_array();
     if (row == NULL || json_array_append_new(rows, row) != 0)
       goto oom;
     for (int c = 0; c < ncol; c++) {
+      bytes += value_bytes(st, c);
+      if (max_bytes > 0 && bytes > (size_t)max_bytes) {
+        err = broker_db_error_reply(id, CODE_TOO_LARGE,
+                                    "the result exceeds max_result_size (%ld bytes) at row %zu; "
+                                    "select less or page through it",
+                                    max_bytes, nrow + 1);
+        goto fail;
+      }
       json_t *v = column_json(st, c, id, nrow, &err);
       if (v == NULL)
         goto fail;
@@ -715,7 +1019,7 @@ static json_t *run_query(struct broker_db *db, sqlite3_stmt *st, const json_t *i
     }
   }
   if (rc != SQLITE_DONE) {
-    err = sqlite_error_reply(id, rc, sqlite3_errmsg(db->db));
+    err = stmt_error(db, h, id, rc);
     goto fail;
   }
   /* json_object_set_new takes the reference even when it fails. */
@@ -735,97 +1039,432 @@ fail:
   return err;
 }
 
-static json_t *run_execute(struct broker_db *db, sqlite3_stmt *st, const json_t *id) {
-  sqlite3_int64 before = sqlite3_total_changes64(db->db);
+static json_t *run_execute(struct broker_db *db, sqlite3 *h, sqlite3_stmt *st, const json_t *id) {
+  sqlite3_int64 before = sqlite3_total_changes64(h);
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW)
     ; /* rows a statement returns are not wanted here */
   if (rc != SQLITE_DONE)
-    return sqlite_error_reply(id, rc, sqlite3_errmsg(db->db));
+    return stmt_error(db, h, id, rc);
   /* sqlite3_changes keeps the count of the last INSERT/UPDATE/DELETE, so a
    * statement that changed nothing (SELECT, DDL) would report a stale
    * count: report 0 for those. */
   sqlite3_int64 changes = 0;
-  if (!sqlite3_stmt_readonly(st) && sqlite3_total_changes64(db->db) != before)
-    changes = sqlite3_changes64(db->db);
+  if (!sqlite3_stmt_readonly(st) && sqlite3_total_changes64(h) != before)
+    changes = sqlite3_changes64(h);
   json_t *r = reply_new(id, 1);
   if (r == NULL)
     return NULL;
   if (json_object_set_new(r, "changes", json_integer(changes)) != 0 ||
-      json_object_set_new(r, "lastInsertRowid", json_integer(sqlite3_last_insert_rowid(db->db))) != 0) {
+      json_object_set_new(r, "lastInsertRowid", json_integer(sqlite3_last_insert_rowid(h))) != 0) {
     json_decref(r);
     return NULL;
   }
   return r;
 }
 
-static json_t *run_exec(struct broker_db *db, const char *sql, const json_t *id) {
+/* Checks "sql" of a statement object; returns it or NULL with *reply. */
+static const char *req_sql(const json_t *obj, const json_t *id, const char *op, size_t *len,
+                           json_t **reply) {
+  const json_t *sqlv = json_object_get(obj, "sql");
+  if (!json_is_string(sqlv)) {
+    *reply = bad_request(id, "%s: \"sql\" must be a string", op);
+    return NULL;
+  }
+  const char *sql = json_string_value(sqlv);
+  *len = json_string_length(sqlv);
+  /* SQLite stops reading at a NUL byte; the rest would be silently ignored. */
+  if (memchr(sql, '\0', *len) != NULL) {
+    *reply = bad_request(id, "%s: \"sql\" contains a NUL byte", op);
+    return NULL;
+  }
+  return sql;
+}
+
+/* Runs one statement object ({sql, params}) on C: prepare (cached), bind,
+ * step under the time limit, reset at once. */
+static json_t *run_stmt(struct broker_db *db, struct dbconn *c, const json_t *id, const char *op,
+                        const json_t *obj, enum result_shape shape) {
+  json_t *reply = NULL;
+  size_t len;
+  const char *sql = req_sql(obj, id, op, &len, &reply);
+  if (sql == NULL)
+    return reply;
+  sqlite3_stmt *st = stmt_get(db, c, id, op, sql, len, &reply);
+  if (st == NULL)
+    return reply;
+  db->statements++;
+  if (bind_params(st, id, op, json_object_get(obj, "params"), &reply) == 0) {
+    if (shape == SHAPE_AUTO)
+      shape = sqlite3_column_count(st) > 0 ? SHAPE_ROWS : SHAPE_CHANGES;
+    stmt_clock_start(db);
+    reply = shape == SHAPE_ROWS ? run_query(db, c->h, st, id) : run_execute(db, c->h, st, id);
+    stmt_clock_stop(db);
+  }
+  /* Reset at once: a statement left mid-step keeps a read transaction open,
+   * which blocks WAL checkpoints.  The step's error is already reported. */
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return reply;
+}
+
+static json_t *run_exec(struct broker_db *db, struct dbconn *c, const json_t *req, const json_t *id) {
+  json_t *reply = NULL;
+  size_t len;
+  const char *sql = req_sql(req, id, "exec", &len, &reply);
+  if (sql == NULL)
+    return reply;
+  if (len > SQL_LENGTH_LIMIT)
+    return sqlite_error_reply(id, SQLITE_TOOBIG, "exec: the SQL text is over the limit of 1000000 bytes "
+                                                 "(SQLITE_LIMIT_SQL_LENGTH)");
+  /* sqlite3_exec runs statement after statement, so VACUUM is checked on
+   * each one through the authorizer-free path: refuse it anywhere. */
+  for (const char *p = sql; p < sql + len; p++) {
+    if ((p == sql || p[-1] == ';' || isspace((unsigned char)p[-1])) && sql_is_vacuum(p, sql + len))
+      return sqlite_error_reply(id, SQLITE_AUTH,
+                                "VACUUM is not allowed through the broker (VACUUM INTO writes "
+                                "arbitrary files); run it offline");
+  }
+  db->statements++;
+  db->denied[0] = '\0';
   char *msg = NULL;
-  int rc = sqlite3_exec(db->db, sql, NULL, NULL, &msg);
+  stmt_clock_start(db);
+  int rc = sqlite3_exec(c->h, sql, NULL, NULL, &msg);
+  stmt_clock_stop(db);
   if (rc != SQLITE_OK) {
-    json_t *r = sqlite_error_reply(id, rc, msg ? msg : sqlite3_errmsg(db->db));
+    json_t *r;
+    if (((rc & 0xff) == SQLITE_INTERRUPT && db->timed_out) || db->denied[0])
+      r = stmt_error(db, c->h, id, rc);
+    else
+      r = sqlite_error_reply(id, rc, msg ? msg : sqlite3_errmsg(c->h));
     sqlite3_free(msg);
     return r;
   }
   return reply_new(id, 1);
 }
 
-/* Protocol v1 has no explicit transactions: every request must leave the
- * connection in autocommit mode, or the next worker's statements would run
- * inside someone else's transaction.  Undo a transaction a request left
- * open (BEGIN, SAVEPOINT, a script without its COMMIT) and say so. */
-static json_t *check_autocommit(struct broker_db *db, const json_t *id, const char *op, json_t *reply) {
-  if (sqlite3_get_autocommit(db->db))
-    return reply;
-  char e[256];
-  if (exec_simple(db->db, "ROLLBACK", e, sizeof e) != 0)
-    log_error("rolling back a transaction left open by a request: %s", e);
-  json_decref(reply);
-  return broker_db_error_reply(id, "JSFPM_TRANSACTION",
-                               "%s: the statement left a transaction open; explicit transactions are "
-                               "not supported in protocol v1, so it was rolled back",
-                               op);
+/* Runs SQL as the broker's own transaction control (the authorizer lets
+ * it through).  Returns SQLite's result code; *msg as sqlite3_exec's. */
+static int tx_exec(struct broker_db *db, sqlite3 *h, const char *sql, char **msg) {
+  db->internal = 1;
+  int rc = sqlite3_exec(h, sql, NULL, NULL, msg);
+  db->internal = 0;
+  return rc;
 }
 
-json_t *broker_db_execute(struct broker_db *db, const json_t *req) {
+json_t *broker_db_tx(struct broker_db *db, const json_t *id, const char *sql) {
+  char *msg = NULL;
+  int rc = tx_exec(db, db->w.h, sql, &msg);
+  json_t *r = rc == SQLITE_OK ? reply_new(id, 1) : sqlite_error_reply(id, rc, msg ? msg : sqlite3_errmsg(db->w.h));
+  sqlite3_free(msg);
+  if (r && rc != SQLITE_OK)
+    db->errors++;
+  return r;
+}
+
+int broker_db_in_tx(const struct broker_db *db) { return !sqlite3_get_autocommit(db->w.h); }
+
+/* Runs a "batch" request on C.  Atomic: all statements or none (inside a
+ * savepoint on the writer, a read transaction on the reader); the reply is
+ * the first error, with "index".  Not atomic: one result per statement,
+ * each {"ok":true,...} or {"ok":false,"code",...}. */
+static json_t *run_batch(struct broker_db *db, struct dbconn *c, const json_t *req, const json_t *id) {
+  const json_t *stmts = json_object_get(req, "statements");
+  if (!json_is_array(stmts))
+    return bad_request(id, "batch: \"statements\" must be an array");
+  int atomic = json_is_true(json_object_get(req, "atomic"));
+  int on_writer = c == &db->w;
+  char *msg = NULL;
+  if (atomic) {
+    int rc = tx_exec(db, c->h, on_writer ? "SAVEPOINT jsfpm_batch" : "BEGIN", &msg);
+    if (rc != SQLITE_OK) {
+      json_t *r = sqlite_error_reply(id, rc, msg ? msg : sqlite3_errmsg(c->h));
+      sqlite3_free(msg);
+      return r;
+    }
+  }
+  json_t *results = json_array(), *fail = NULL;
+  if (results == NULL)
+    goto out;
+  size_t i;
+  const json_t *s;
+  json_array_foreach(stmts, i, s) {
+    json_t *r;
+    if (!json_is_object(s)) {
+      r = bad_request(NULL, "batch: statement %zu is not an object {sql, params}", i + 1);
+    } else {
+      const char *sop = json_string_value(json_object_get(s, "op"));
+      enum result_shape shape = sop == NULL                 ? SHAPE_AUTO
+                                : strcmp(sop, "query") == 0 ? SHAPE_ROWS
+                                                            : SHAPE_CHANGES;
+      r = run_stmt(db, c, NULL, "batch", s, shape);
+    }
+    if (r == NULL)
+      goto out;
+    json_object_del(r, "id");
+    if (atomic && !json_is_true(json_object_get(r, "ok"))) {
+      fail = r;
+      const char *m = json_string_value(json_object_get(r, "message"));
+      char *pm = NULL;
+      if (asprintf(&pm, "batch statement %zu: %s", i + 1, m ? m : "") < 0 ||
+          json_object_set_new(fail, "message", json_string(pm)) != 0 ||
+          json_object_set_new(fail, "index", json_integer((json_int_t)i)) != 0 ||
+          json_object_set_new(fail, "id", json_is_integer(id) ? json_integer(json_integer_value(id)) : json_null()) != 0) {
+        free(pm);
+        json_decref(fail);
+        fail = NULL;
+        goto out;
+      }
+      free(pm);
+      break;
+    }
+    if (json_array_append_new(results, r) != 0)
+      goto out;
+  }
+  if (atomic) {
+    /* Undo on failure; release either way so no savepoint outlives the
+     * request.  The writer's transaction itself may have been aborted by
+     * the failing statement: then there is nothing left to undo. */
+    if (fail && (!on_writer || !sqlite3_get_autocommit(c->h))) {
+      if (tx_exec(db, c->h, on_writer ? "ROLLBACK TO jsfpm_batch" : "ROLLBACK", NULL) != SQLITE_OK)
+        log_error("batch: rolling back: %s", sqlite3_errmsg(c->h));
+    }
+    if (on_writer ? !sqlite3_get_autocommit(c->h) : (!fail && !sqlite3_get_autocommit(c->h))) {
+      int rc = tx_exec(db, c->h, on_writer ? "RELEASE jsfpm_batch" : "COMMIT", NULL);
+      if (rc != SQLITE_OK)
+        log_error("batch: ending: %s", sqlite3_errmsg(c->h));
+    }
+    atomic = 0;
+    if (fail) {
+      json_decref(results);
+      return fail;
+    }
+  }
+  json_t *r = reply_new(id, 1);
+  if (r == NULL || json_object_set_new(r, "results", results) != 0) {
+    json_decref(r);
+    return NULL;
+  }
+  return r;
+out: /* out of memory */
+  if (atomic && !sqlite3_get_autocommit(c->h)) {
+    tx_exec(db, c->h, on_writer ? "ROLLBACK TO jsfpm_batch" : "ROLLBACK", NULL);
+    if (on_writer)
+      tx_exec(db, c->h, "RELEASE jsfpm_batch", NULL);
+  }
+  json_decref(results);
+  return NULL;
+}
+
+/* Counts an error reply. */
+static json_t *counted(struct broker_db *db, json_t *reply) {
+  if (reply && !json_is_true(json_object_get(reply, "ok")))
+    db->errors++;
+  return reply;
+}
+
+static json_t *run_request(struct broker_db *db, struct dbconn *c, const json_t *req) {
   const json_t *id = json_object_get(req, "id");
-  if (!json_is_integer(id))
-    return bad_request(NULL, "\"id\" must be an integer");
   const char *op = json_string_value(json_object_get(req, "op"));
   if (op == NULL)
     return bad_request(id, "\"op\" must be a string");
-  if (strcmp(op, "ping") == 0)
-    return reply_new(id, 1);
-  int is_query = strcmp(op, "query") == 0, is_execute = strcmp(op, "execute") == 0;
-  int is_exec = strcmp(op, "exec") == 0;
-  if (!is_query && !is_execute && !is_exec)
-    return bad_request(id, "unknown op \"%.64s\" (expected query, execute, exec or ping)", op);
-  const json_t *sqlv = json_object_get(req, "sql");
-  if (!json_is_string(sqlv))
-    return bad_request(id, "%s: \"sql\" must be a string", op);
-  const char *sql = json_string_value(sqlv);
-  size_t len = json_string_length(sqlv);
-  /* SQLite stops reading at a NUL byte; the rest would be silently ignored. */
-  if (memchr(sql, '\0', len) != NULL)
-    return bad_request(id, "%s: \"sql\" contains a NUL byte", op);
-  const json_t *params = json_object_get(req, "params");
-  if (is_exec) {
-    if (params != NULL && !json_is_null(params) &&
-        !(json_is_array(params) && json_array_size(params) == 0))
+  if (strcmp(op, "query") == 0)
+    return run_stmt(db, c, id, op, req, SHAPE_ROWS);
+  if (strcmp(op, "execute") == 0)
+    return run_stmt(db, c, id, op, req, SHAPE_CHANGES);
+  if (strcmp(op, "batch") == 0)
+    return run_batch(db, c, req, id);
+  if (strcmp(op, "exec") == 0) {
+    const json_t *params = json_object_get(req, "params");
+    if (params != NULL && !json_is_null(params) && !(json_is_array(params) && json_array_size(params) == 0))
       return bad_request(id, "exec: takes no \"params\"; use query or execute with ? placeholders");
-    return check_autocommit(db, id, op, run_exec(db, sql, id));
+    if (c != &db->w)
+      return bad_request(id, "exec: scripts run on the writer only");
+    return run_exec(db, c, req, id);
   }
-  json_t *reply = NULL;
-  sqlite3_stmt *st = stmt_get(db, id, op, sql, len, &reply);
+  return bad_request(id, "unknown op \"%.64s\"", op);
+}
+
+/* Is the statement object OBJ read-only, judged on the reader?  1 yes,
+ * 0 no or unknown (it cannot be prepared there), -1 with *reply when the
+ * request itself is bad. */
+static int stmt_is_read(struct broker_db *db, const json_t *id, const char *op, const json_t *obj,
+                        json_t **reply) {
+  size_t len;
+  const char *sql = req_sql(obj, id, op, &len, reply);
+  if (sql == NULL)
+    return -1;
+  sqlite3_stmt *st = stmt_get(db, &db->r, id, op, sql, len, reply);
   if (st == NULL)
-    return reply;
-  if (bind_params(st, id, op, params, &reply) == 0)
-    reply = is_query ? run_query(db, st, id) : run_execute(db, st, id);
-  /* Reset at once: a statement left mid-step keeps a read transaction open,
-   * which blocks WAL checkpoints.  The step's error is already reported. */
-  sqlite3_reset(st);
-  sqlite3_clear_bindings(st);
-  return check_autocommit(db, id, op, reply);
+    return -1;
+  return sqlite3_stmt_readonly(st) != 0;
+}
+
+enum broker_db_route broker_db_route(struct broker_db *db, const json_t *req, json_t **reply) {
+  *reply = NULL;
+  const json_t *id = json_object_get(req, "id");
+  const char *op = json_string_value(json_object_get(req, "op"));
+  if (op == NULL) {
+    *reply = counted(db, bad_request(id, "\"op\" must be a string"));
+    return BROKER_DB_DONE;
+  }
+  if (strcmp(op, "query") == 0 || strcmp(op, "execute") == 0) {
+    int r = stmt_is_read(db, id, op, req, reply);
+    if (r < 0) {
+      counted(db, *reply);
+      return BROKER_DB_DONE;
+    }
+    return r ? BROKER_DB_READ : BROKER_DB_WRITE;
+  }
+  if (strcmp(op, "exec") == 0)
+    return BROKER_DB_WRITE;
+  if (strcmp(op, "batch") == 0) {
+    /* A batch reads only if every statement prepares on the reader as
+     * read-only; any doubt (a statement that depends on a table an earlier
+     * one creates) sends it to the writer, which gives the real errors. */
+    const json_t *stmts = json_object_get(req, "statements");
+    if (!json_is_array(stmts)) {
+      *reply = counted(db, bad_request(id, "batch: \"statements\" must be an array"));
+      return BROKER_DB_DONE;
+    }
+    size_t i;
+    const json_t *s;
+    json_array_foreach(stmts, i, s) {
+      json_t *ignored = NULL;
+      int r = json_is_object(s) ? stmt_is_read(db, id, op, s, &ignored) : 0;
+      json_decref(ignored);
+      if (r != 1)
+        return BROKER_DB_WRITE;
+    }
+    return BROKER_DB_READ;
+  }
+  *reply = counted(db, bad_request(id, "unknown op \"%.64s\"", op));
+  return BROKER_DB_DONE;
+}
+
+json_t *broker_db_read(struct broker_db *db, const json_t *req) {
+  return counted(db, run_request(db, &db->r, req));
+}
+
+json_t *broker_db_write(struct broker_db *db, const json_t *req) {
+  return counted(db, run_request(db, &db->w, req));
+}
+
+/* Error reply to REQ for a group whose transaction could not be opened or
+ * committed. */
+static json_t *group_error(const json_t *req, int rc, const char *what, const char *msg) {
+  char m[600];
+  snprintf(m, sizeof m, "%s: %s", what, msg);
+  return sqlite_error_reply(json_object_get(req, "id"), rc, m);
+}
+
+unsigned broker_db_group(struct broker_db *db, struct broker_db_entry *e, size_t n) {
+  unsigned commits = 0;
+  for (size_t i = 0; i < n; i++)
+    e[i].reply = NULL;
+  /* done[i]: entry i has its final reply; ran[i]: it ran in this round. */
+  char *done = calloc(n ? 2 * n : 1, 1);
+  if (done == NULL)
+    return 0; /* every reply NULL: out of memory */
+  char *ran = done + n;
+  sqlite3 *h = db->w.h;
+  size_t left = n;
+  while (left > 0) {
+    char *msg = NULL;
+    int rc = tx_exec(db, h, "BEGIN IMMEDIATE", &msg);
+    if (rc != SQLITE_OK) {
+      for (size_t i = 0; i < n; i++)
+        if (!done[i])
+          e[i].reply = group_error(e[i].req, rc, "BEGIN", msg ? msg : sqlite3_errmsg(h));
+      sqlite3_free(msg);
+      break;
+    }
+    memset(ran, 0, n);
+    size_t aborted = n;
+    for (size_t i = 0; i < n; i++) {
+      if (done[i])
+        continue;
+      ran[i] = 1;
+      if (tx_exec(db, h, "SAVEPOINT jsfpm_group", NULL) != SQLITE_OK) {
+        e[i].reply = sqlite_error_reply(json_object_get(e[i].req, "id"), sqlite3_extended_errcode(h),
+                                        sqlite3_errmsg(h));
+        aborted = i;
+        break;
+      }
+      json_t *r = e[i].reply = run_request(db, &db->w, e[i].req);
+      if (sqlite3_get_autocommit(h)) {
+        aborted = i; /* this statement ended the whole transaction */
+        break;
+      }
+      if ((r == NULL || !json_is_true(json_object_get(r, "ok"))) &&
+          tx_exec(db, h, "ROLLBACK TO jsfpm_group", NULL) != SQLITE_OK)
+        log_error("group commit: ROLLBACK TO: %s", sqlite3_errmsg(h));
+      if (tx_exec(db, h, "RELEASE jsfpm_group", NULL) != SQLITE_OK)
+        log_error("group commit: RELEASE: %s", sqlite3_errmsg(h));
+    }
+    if (aborted < n) {
+      /* Everything this round did is gone.  The culprit keeps its error;
+       * the others (errors too: they may have depended on writes now
+       * undone) run again in a new round. */
+      if (!sqlite3_get_autocommit(h) && tx_exec(db, h, "ROLLBACK", NULL) != SQLITE_OK)
+        log_error("group commit: ROLLBACK: %s", sqlite3_errmsg(h));
+      for (size_t i = 0; i < n; i++) {
+        if (ran[i] && i != aborted) {
+          json_decref(e[i].reply);
+          e[i].reply = NULL;
+        }
+      }
+      json_t *r = e[aborted].reply;
+      if (r == NULL || json_is_true(json_object_get(r, "ok"))) {
+        json_decref(r);
+        e[aborted].reply = broker_db_error_reply(json_object_get(e[aborted].req, "id"), "SQLITE_ABORT",
+                                                 "the statement aborted its transaction");
+      }
+      done[aborted] = 1;
+      left--;
+      continue;
+    }
+    rc = tx_exec(db, h, "COMMIT", &msg);
+    if (rc != SQLITE_OK) {
+      const char *m = msg ? msg : sqlite3_errmsg(h);
+      log_error("group commit of %zu writes failed: %s: %s", left, broker_code_name(rc), m);
+      for (size_t i = 0; i < n; i++) {
+        if (!ran[i] || (e[i].reply && !json_is_true(json_object_get(e[i].reply, "ok"))))
+          continue;
+        json_decref(e[i].reply);
+        e[i].reply = group_error(e[i].req, rc, "COMMIT failed, the write is not applied", m);
+      }
+      sqlite3_free(msg);
+      if (!sqlite3_get_autocommit(h) && tx_exec(db, h, "ROLLBACK", NULL) != SQLITE_OK)
+        log_error("group commit: ROLLBACK after a failed COMMIT: %s", sqlite3_errmsg(h));
+    } else {
+      commits++;
+    }
+    break; /* every entry not done ran in this round */
+  }
+  for (size_t i = 0; i < n; i++)
+    counted(db, e[i].reply);
+  free(done);
+  return commits;
+}
+
+void broker_db_checkpoint(struct broker_db *db) {
+  if (!sqlite3_get_autocommit(db->w.h))
+    return;
+  int nlog = 0, nckpt = 0;
+  int rc = sqlite3_wal_checkpoint_v2(db->w.h, NULL, SQLITE_CHECKPOINT_TRUNCATE, &nlog, &nckpt);
+  if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
+    log_warn("WAL checkpoint: %s: %s", broker_code_name(rc), sqlite3_errmsg(db->w.h));
+  else
+    log_debug("WAL checkpoint: %d frames, %d checkpointed%s", nlog, nckpt,
+              rc == SQLITE_OK ? "" : " (busy: a reader holds an old snapshot)");
+}
+
+void broker_db_stats(const struct broker_db *db, json_t *obj) {
+  json_object_set_new(obj, "statements", json_integer((json_int_t)db->statements));
+  json_object_set_new(obj, "errors", json_integer((json_int_t)db->errors));
+  json_object_set_new(obj, "cache_hits", json_integer((json_int_t)db->cache_hits));
+  json_object_set_new(obj, "cache_misses", json_integer((json_int_t)db->cache_misses));
 }
 
 /* ---- migrations -------------------------------------------------------- */
@@ -1046,7 +1685,7 @@ int broker_db_migrate(struct broker_db *db, const char *app_root, char *err, siz
     }
   }
   char e[512];
-  if (exec_simple(db->db,
+  if (exec_simple(db->w.h,
                   "CREATE TABLE IF NOT EXISTS jsfpm_migrations ("
                   "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
                   "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)",
@@ -1055,8 +1694,10 @@ int broker_db_migrate(struct broker_db *db, const char *app_root, char *err, siz
     goto out;
   }
   int applied = 0;
+  /* The operator's own files: the authorizer lets everything through. */
+  db->trusted = 1;
   for (size_t i = 0; i < n; i++) {
-    int done = migration_recorded(db->db, list[i].version, err, errlen);
+    int done = migration_recorded(db->w.h, list[i].version, err, errlen);
     if (done < 0)
       goto out;
     if (done)
@@ -1066,13 +1707,14 @@ int broker_db_migrate(struct broker_db *db, const char *app_root, char *err, siz
       snprintf(err, errlen, "%s/%s: path too long", dir, list[i].file);
       goto out;
     }
-    if (migration_apply(db->db, path, &list[i], err, errlen) != 0)
+    if (migration_apply(db->w.h, path, &list[i], err, errlen) != 0)
       goto out;
     log_info("applied migration %s", path);
     applied++;
   }
   result = applied;
 out:
+  db->trusted = 0;
   for (size_t i = 0; i < n; i++)
     free(list[i].file);
   free(list);

@@ -1,8 +1,16 @@
 /* broker_db.h: the broker's SQLite side, independent of the event loop.
  *
- * A struct broker_db is one SQLite connection with its own prepared
- * statement cache.  broker_db_execute turns one protocol request object into
- * one reply object (docs/protocol.md); it never fails to produce a reply.
+ * A struct broker_db holds two SQLite connections to one WAL database, each
+ * with its own prepared-statement cache:
+ * - the writer (read-write): every write, and every statement of an
+ *   explicit transaction, runs here, always inside a transaction the broker
+ *   opened (a group commit or a worker's BEGIN IMMEDIATE);
+ * - the reader (read-only): reads from workers that hold no transaction.
+ *   In WAL mode it sees the last committed state and is never blocked by
+ *   the writer's open transaction.
+ * Scheduling (who may use the writer when) belongs to broker.c.  Every
+ * function here turns requests into reply objects (docs/protocol.md) and
+ * never fails to produce one except when out of memory (NULL).
  */
 #ifndef JSFPM_BROKER_DB_H
 #define JSFPM_BROKER_DB_H
@@ -12,11 +20,20 @@
 
 struct broker_db;
 
-/* Opens (creating if needed) PATH read-write, sets WAL, synchronous
- * (0 off, 1 normal, 2 full, 3 extra), foreign keys, defensive mode, and turns
- * extension loading off.  Returns NULL with ERR set on failure. */
-struct broker_db *broker_db_open(const char *path, int synchronous, char *err, size_t errlen);
-/* Finalizes cached statements and closes the connection. */
+struct broker_db_options {
+  const char *path;         /* database file, created if missing */
+  int synchronous;          /* 0 off, 1 normal, 2 full, 3 extra */
+  int statement_timeout_ms; /* one statement's run time limit; 0 = none */
+  long max_result_rows;     /* rows per query result; 0 = none */
+  long max_result_bytes;    /* approximate value bytes per query result; 0 = none */
+};
+
+/* Opens the writer (WAL, synchronous, foreign keys, journal_size_limit) and
+ * the reader, both with defensive mode, extension loading off, the
+ * authorizer, sqlite3_limit bounds and the statement time limit.  Returns
+ * NULL with ERR set on failure. */
+struct broker_db *broker_db_open(const struct broker_db_options *opt, char *err, size_t errlen);
+/* Rolls back any open transaction, finalizes cached statements, closes. */
 void broker_db_close(struct broker_db *db);
 
 /* Applies APP_ROOT/migrations/NNN_name.sql files not yet recorded in
@@ -25,16 +42,54 @@ void broker_db_close(struct broker_db *db);
  * CODE: message"); a failed migration leaves no trace. */
 int broker_db_migrate(struct broker_db *db, const char *app_root, char *err, size_t errlen);
 
-/* Executes REQ ({"id":..,"op":..}) and returns the reply (new reference),
- * which carries the same "id"; errors are replies with "ok":false.  Returns
- * NULL only when out of memory.  Statements are reset before returning. */
-json_t *broker_db_execute(struct broker_db *db, const json_t *req);
+/* Where a statement request (query, execute, exec, batch) must run. */
+enum broker_db_route {
+  BROKER_DB_READ,  /* read-only: the reader, at once */
+  BROKER_DB_WRITE, /* writes: the writer, inside a transaction */
+  BROKER_DB_DONE,  /* answered already (bad request, SQL error): *reply */
+};
+/* Classifies REQ (ops query/execute/exec/batch; anything else is a bad
+ * request) by preparing its statements on the reader. */
+enum broker_db_route broker_db_route(struct broker_db *db, const json_t *req, json_t **reply);
+
+/* Runs REQ on the reader (ROUTE_READ requests only). */
+json_t *broker_db_read(struct broker_db *db, const json_t *req);
+/* Runs REQ on the writer; the caller has opened a transaction there. */
+json_t *broker_db_write(struct broker_db *db, const json_t *req);
+
+/* One member of a group commit. */
+struct broker_db_entry {
+  const json_t *req; /* a BROKER_DB_WRITE request */
+  json_t *reply;     /* out: its reply (NULL only when out of memory) */
+};
+/* Runs N autocommit write requests as one transaction (one COMMIT, one
+ * fsync), each in its own savepoint so that a failing one is undone alone.
+ * Replies are set once the COMMIT succeeded; if it fails, every reply that
+ * would have been a success is the COMMIT's error instead.  A statement
+ * that aborts the whole transaction (e.g. ON CONFLICT ROLLBACK) fails alone
+ * and the others run again.  Returns the number of commits made. */
+unsigned broker_db_group(struct broker_db *db, struct broker_db_entry *e, size_t n);
+
+/* Runs one transaction-control statement (BEGIN IMMEDIATE, COMMIT,
+ * ROLLBACK, SAVEPOINT x, RELEASE x, ROLLBACK TO x) on the writer; returns
+ * the reply to request ID. */
+json_t *broker_db_tx(struct broker_db *db, const json_t *id, const char *sql);
+/* True while the writer is inside a transaction. */
+int broker_db_in_tx(const struct broker_db *db);
+
+/* WAL checkpoint (TRUNCATE) when nothing is open; logs failures. */
+void broker_db_checkpoint(struct broker_db *db);
+
+/* Adds statements, errors, cache_hits, cache_misses to OBJ. */
+void broker_db_stats(const struct broker_db *db, json_t *obj);
 
 /* Builds an error reply {"id", "ok":false, "code", "message"} for failures
- * outside SQLite (bad request, oversized result).  ID may be NULL.  Returns
+ * outside SQLite (bad request, busy, timeouts).  ID may be NULL.  Returns
  * NULL only when out of memory. */
 json_t *broker_db_error_reply(const json_t *id, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A success reply {"id", "ok":true}; NULL when out of memory. */
+json_t *broker_db_ok_reply(const json_t *id);
 
 /* Name of a SQLite (extended) result code, e.g. "SQLITE_CONSTRAINT_UNIQUE";
  * unknown extended codes fall back to their primary code's name. */

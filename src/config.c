@@ -143,6 +143,18 @@ static const struct config_key config_keys[] = {
      "SQLite synchronous: off, normal, full or extra"},
     {"database", "busy_timeout", CT_DURATION, OFF(db_busy_timeout_ms), 1, 3600000, "10s",
      "how long a database call may wait for the broker"},
+    {"database", "write_wait", CT_DURATION, OFF(db_write_wait_ms), 0, 3600000, "5s",
+     "how long a write waits while another worker holds a transaction, then fails JSFPM_BUSY"},
+    {"database", "tx_timeout", CT_DURATION, OFF(db_tx_timeout_ms), 1, 3600000, "5s",
+     "the broker rolls back a transaction open longer than this"},
+    {"database", "statement_timeout", CT_DURATION, OFF(db_statement_timeout_ms), 1, 3600000, "5s",
+     "a single SQL statement running longer than this is interrupted"},
+    {"database", "max_result_rows", CT_SIZE, OFF(db_max_result_rows), 1, 1000000000L, "100000",
+     "rows one query may return (JSFPM_RESULT_TOO_LARGE beyond)"},
+    {"database", "max_result_size", CT_SIZE, OFF(db_max_result_bytes), 1024, 48L * 1024 * 1024,
+     "16m", "bytes of values one query may return (JSFPM_RESULT_TOO_LARGE beyond)"},
+    {"database", "group_commit", CT_BOOL, OFF(db_group_commit), 0, 0, "yes",
+     "autocommit writes from several workers that arrive together share one commit (one fsync)"},
 };
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])
 

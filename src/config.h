@@ -77,6 +77,12 @@ struct jsfpm_config {
   char *db_path;               /* SQLite file */
   int db_synchronous;          /* 0 off, 1 normal, 2 full, 3 extra */
   int db_busy_timeout_ms;      /* how long a worker waits for the broker */
+  int db_write_wait_ms;        /* how long a write waits for another worker's transaction */
+  int db_tx_timeout_ms;        /* the broker rolls back a transaction open this long */
+  int db_statement_timeout_ms; /* one statement's run time limit (progress handler) */
+  long db_max_result_rows;     /* rows one query may return */
+  long db_max_result_bytes;    /* approximate bytes one query may return */
+  int db_group_commit;         /* autocommit writes queued together share one commit */
 
   struct config_env *env;      /* [env] section, in file order */
   size_t nenv;

@@ -42,6 +42,7 @@ struct db_client {
   int fd;               /* -1 while disconnected */
   json_int_t next_id;   /* ids increase for the life of the client */
   struct evbuffer *in;  /* bytes read but not yet decoded */
+  int tx_depth;         /* the broker's "tx" in the last reply; 0 when disconnected */
 };
 
 struct db_client *db_client_new(const char *socket_path) {
@@ -63,10 +64,13 @@ static void client_disconnect(struct db_client *c) {
   if (c->fd >= 0 && close(c->fd) != 0)
     log_warn("closing the broker connection: %s", strerror(errno));
   c->fd = -1;
+  c->tx_depth = 0; /* the broker rolls back what a closed connection held */
   /* Whatever was buffered belongs to the old connection. */
   if (evbuffer_drain(c->in, evbuffer_get_length(c->in)) != 0)
     log_warn("cannot drain the broker input buffer");
 }
+
+int db_client_tx_depth(const struct db_client *c) { return c->tx_depth; }
 
 void db_client_free(struct db_client *c) {
   if (c == NULL)
@@ -313,8 +317,11 @@ json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *e
     }
     if (r > 0) {
       json_t *rid = json_object_get(reply, "id");
-      if (json_is_integer(rid) && json_integer_value(rid) == id)
+      if (json_is_integer(rid) && json_integer_value(rid) == id) {
+        json_t *tx = json_object_get(reply, "tx");
+        c->tx_depth = json_is_integer(tx) ? (int)json_integer_value(tx) : 0;
         return reply;
+      }
       /* Cannot happen while every failure closes the connection; tolerate
        * it rather than hand the caller someone else's answer. */
       log_warn("database broker reply for id %" JSON_INTEGER_FORMAT " ignored (waiting for %" JSON_INTEGER_FORMAT ")",

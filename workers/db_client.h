@@ -23,4 +23,9 @@ void db_client_free(struct db_client *c);
 json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *err,
                        size_t errlen);
 
+/* Depth of the transaction this connection holds in the broker, from the
+ * "tx" member of the last reply (absent: 0); 0 after the connection was
+ * closed, since the broker rolls back a closed connection's transaction. */
+int db_client_tx_depth(const struct db_client *c);
+
 #endif

@@ -9,9 +9,11 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db_client.h"
+#include "log.h"
 
 #define MAX_SAFE_INT 9007199254740992.0 /* 2^53: beyond it doubles lose integers */
 
@@ -94,46 +96,33 @@ static void push_db_error(duk_context *ctx, const char *code, const char *messag
   duk_put_prop_literal(ctx, -2, "code");
 }
 
-duk_ret_t worker_db_call(duk_context *ctx, struct db_client *db, int timeout_ms) {
-  const char *op = duk_require_string(ctx, 0);
-  duk_size_t sql_len;
-  const char *sql = duk_require_lstring(ctx, 1, &sql_len);
-  duk_size_t nparams = duk_get_length(ctx, 2);
+/* Pushes a DatabaseError for REPLY (an "ok":false reply) without throwing. */
+static void push_reply_error(duk_context *ctx, json_t *reply) {
+  const char *code = json_string_value(json_object_get(reply, "code"));
+  const char *message = json_string_value(json_object_get(reply, "message"));
+  push_db_error(ctx, code ? code : "SQLITE_ERROR", message ? message : "unknown error");
+  json_t *primary = json_object_get(reply, "primary");
+  if (json_is_string(primary)) {
+    duk_push_string(ctx, json_string_value(primary));
+    duk_put_prop_literal(ctx, -2, "primary");
+  }
+  json_t *errcode = json_object_get(reply, "errcode");
+  if (json_is_integer(errcode)) {
+    duk_push_int(ctx, (duk_int_t)json_integer_value(errcode));
+    duk_put_prop_literal(ctx, -2, "errcode");
+  }
+  json_t *index = json_object_get(reply, "index");
+  if (json_is_integer(index)) {
+    duk_push_int(ctx, (duk_int_t)json_integer_value(index));
+    duk_put_prop_literal(ctx, -2, "index");
+  }
+}
 
-  json_t *params = json_array();
-  for (duk_size_t i = 0; i < nparams; i++) {
-    duk_get_prop_index(ctx, 2, (duk_uarridx_t)i);
-    json_t *v = param_to_json(ctx, -1, i); /* may throw: params leaks once, not per call */
-    duk_pop(ctx);
-    json_array_append_new(params, v);
-  }
-  json_t *req = json_pack("{s:s, s:s%, s:o}", "op", op, "sql", sql, (size_t)sql_len, "params", params);
-  char err[256];
-  json_t *reply = req ? db_client_call(db, req, timeout_ms, err, sizeof err) : NULL;
-  json_decref(req);
-  if (reply == NULL) {
-    push_db_error(ctx, "JSFPM_BROKER_UNAVAILABLE", err);
-    return duk_throw(ctx);
-  }
-  if (!json_is_true(json_object_get(reply, "ok"))) {
-    const char *code = json_string_value(json_object_get(reply, "code"));
-    const char *message = json_string_value(json_object_get(reply, "message"));
-    push_db_error(ctx, code ? code : "SQLITE_ERROR", message ? message : "unknown error");
-    json_t *primary = json_object_get(reply, "primary");
-    if (json_is_string(primary)) {
-      duk_push_string(ctx, json_string_value(primary));
-      duk_put_prop_literal(ctx, -2, "primary");
-    }
-    json_t *errcode = json_object_get(reply, "errcode");
-    if (json_is_integer(errcode)) {
-      duk_push_int(ctx, (duk_int_t)json_integer_value(errcode));
-      duk_put_prop_literal(ctx, -2, "errcode");
-    }
-    json_decref(reply);
-    return duk_throw(ctx);
-  }
-  if (strcmp(op, "query") == 0) {
-    json_t *columns = json_object_get(reply, "columns");
+/* Pushes a successful statement result: rows as objects when it has
+ * columns, else {changes, lastInsertRowid}. */
+static void push_result(duk_context *ctx, json_t *reply) {
+  json_t *columns = json_object_get(reply, "columns");
+  if (json_is_array(columns)) {
     json_t *rows = json_object_get(reply, "rows");
     size_t ncols = json_array_size(columns);
     duk_push_array(ctx);
@@ -147,16 +136,123 @@ duk_ret_t worker_db_call(duk_context *ctx, struct db_client *db, int timeout_ms)
       }
       duk_put_prop_index(ctx, -2, (duk_uarridx_t)r);
     }
-  } else if (strcmp(op, "execute") == 0) {
-    duk_push_object(ctx);
-    push_db_value(ctx, json_object_get(reply, "changes"));
-    duk_put_prop_literal(ctx, -2, "changes");
-    push_db_value(ctx, json_object_get(reply, "lastInsertRowid"));
-    duk_put_prop_literal(ctx, -2, "lastInsertRowid");
+    return;
+  }
+  duk_push_object(ctx);
+  push_db_value(ctx, json_object_get(reply, "changes"));
+  duk_put_prop_literal(ctx, -2, "changes");
+  push_db_value(ctx, json_object_get(reply, "lastInsertRowid"));
+  duk_put_prop_literal(ctx, -2, "lastInsertRowid");
+}
+
+/* The array-like at IDX as a JSON array of parameters (throws TypeError). */
+static json_t *params_to_json(duk_context *ctx, duk_idx_t idx) {
+  idx = duk_normalize_index(ctx, idx);
+  json_t *params = json_array();
+  if (params == NULL) (void)duk_error(ctx, DUK_ERR_ERROR, "db: out of memory");
+  if (duk_is_null_or_undefined(ctx, idx)) return params;
+  if (!duk_is_array(ctx, idx)) {
+    json_decref(params);
+    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "db: parameters must be an array");
+  }
+  duk_size_t n = duk_get_length(ctx, idx);
+  for (duk_size_t i = 0; i < n; i++) {
+    duk_get_prop_index(ctx, idx, (duk_uarridx_t)i);
+    json_t *v = param_to_json(ctx, -1, i); /* may throw: params leaks once, not per call */
+    duk_pop(ctx);
+    json_array_append_new(params, v);
+  }
+  return params;
+}
+
+/* statements for op "batch": [{sql, params}, ...] at IDX. */
+static json_t *batch_to_json(duk_context *ctx, duk_idx_t idx) {
+  if (!duk_is_array(ctx, idx))
+    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "db.batch: expects an array of {sql, params}");
+  json_t *stmts = json_array();
+  duk_size_t n = duk_get_length(ctx, idx);
+  for (duk_size_t i = 0; i < n; i++) {
+    duk_get_prop_index(ctx, idx, (duk_uarridx_t)i);
+    if (!duk_is_object(ctx, -1) || !duk_get_prop_literal(ctx, -1, "sql") || !duk_is_string(ctx, -1))
+      (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "db.batch: statement %lu must be an object {sql, params}",
+                      (unsigned long)i + 1);
+    duk_size_t len;
+    const char *sql = duk_get_lstring(ctx, -1, &len);
+    json_t *sqlv = json_stringn(sql, len);
+    duk_pop(ctx);
+    duk_get_prop_literal(ctx, -1, "params");
+    json_t *params = params_to_json(ctx, -1);
+    duk_pop_2(ctx);
+    json_array_append_new(stmts, json_pack("{s:o, s:o}", "sql", sqlv, "params", params));
+  }
+  return stmts;
+}
+
+duk_ret_t worker_db_call(duk_context *ctx, struct db_client *db, int timeout_ms) {
+  const char *op = duk_require_string(ctx, 0);
+  json_t *req;
+  int is_batch = strcmp(op, "batch") == 0;
+  if (is_batch) {
+    int atomic = strcmp(duk_require_string(ctx, 1), "atomic") == 0;
+    json_t *stmts = batch_to_json(ctx, 2);
+    req = json_pack("{s:s, s:o, s:b}", "op", op, "statements", stmts, "atomic", atomic);
+  } else if (strcmp(op, "query") == 0 || strcmp(op, "execute") == 0 || strcmp(op, "exec") == 0) {
+    duk_size_t sql_len;
+    const char *sql = duk_require_lstring(ctx, 1, &sql_len);
+    json_t *params = params_to_json(ctx, 2);
+    req = json_pack("{s:s, s:s%, s:o}", "op", op, "sql", sql, (size_t)sql_len, "params", params);
   } else {
-    duk_push_undefined(ctx);
+    req = json_pack("{s:s}", "op", op); /* begin, commit, rollback, savepoint, release, stats */
+  }
+  char err[256];
+  json_t *reply = req ? db_client_call(db, req, timeout_ms, err, sizeof err) : NULL;
+  json_decref(req);
+  if (reply == NULL) {
+    push_db_error(ctx, "JSFPM_BROKER_UNAVAILABLE", req ? err : "out of memory");
+    return duk_throw(ctx);
+  }
+  if (!json_is_true(json_object_get(reply, "ok"))) {
+    push_reply_error(ctx, reply);
+    json_decref(reply);
+    return duk_throw(ctx);
+  }
+  if (strcmp(op, "query") == 0 || strcmp(op, "execute") == 0) {
+    push_result(ctx, reply);
+  } else if (is_batch) {
+    /* Not atomic: a failed statement's slot holds its DatabaseError. */
+    json_t *results = json_object_get(reply, "results");
+    duk_push_array(ctx);
+    size_t i;
+    json_t *r;
+    json_array_foreach(results, i, r) {
+      if (json_is_true(json_object_get(r, "ok"))) push_result(ctx, r);
+      else push_reply_error(ctx, r);
+      duk_put_prop_index(ctx, -2, (duk_uarridx_t)i);
+    }
+  } else if (strcmp(op, "stats") == 0) {
+    char *s = json_dumps(reply, JSON_COMPACT);
+    duk_push_string(ctx, s ? s : "{}");
+    free(s);
+    duk_json_decode(ctx, -1);
+  } else {
+    duk_push_int(ctx, db_client_tx_depth(db)); /* transaction ops: the depth now */
   }
   json_decref(reply);
   return 1;
 }
 
+void worker_db_request_end(struct db_client *db, const char *request_id) {
+  if (db == NULL || db_client_tx_depth(db) == 0) return;
+  json_t *req = json_pack("{s:s, s:b}", "op", "rollback", "all", 1);
+  char err[256] = "";
+  json_t *reply = req ? db_client_call(db, req, 5000, err, sizeof err) : NULL;
+  json_decref(req);
+  if (reply != NULL && json_is_true(json_object_get(reply, "ok")))
+    log_warn("[%s] transaction left open at the end of the request: rolled back", request_id);
+  else
+    /* A failed call closed the connection, which makes the broker roll
+     * the transaction back anyway. */
+    log_warn("[%s] transaction left open at the end of the request: rolled back (%s)", request_id,
+             reply ? json_string_value(json_object_get(reply, "message")) : err);
+  json_decref(reply);
+}

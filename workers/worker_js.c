@@ -949,6 +949,7 @@ void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_re
     rc = duk_safe_call(env, call_dispatch, NULL, 1, 1);
   }
   rt->deadline_ms = 0;
+  worker_db_request_end(rt->db, rt->request_id); /* roll back a transaction left open */
 
   char why[512];
   if (rc == DUK_EXEC_SUCCESS) {

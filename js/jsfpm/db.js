@@ -1,10 +1,19 @@
 /*
- * jsfpm/db: the database, through the broker.
+ * jsfpm/db: the database, through the broker (docs/database.md).
  *
  *   db.query(sql, params)    -> array of row objects
  *   db.get(sql, params)      -> first row or null
  *   db.execute(sql, params)  -> { changes, lastInsertRowid }
  *   db.exec(sql)             -> runs one or more statements without parameters
+ *   db.batch([{sql, params}, ...], {atomic: true})
+ *                            -> one result per statement (rows, or
+ *                               {changes, lastInsertRowid}), in one round trip.
+ *                               atomic: all or nothing, the first error is
+ *                               thrown (with .index); otherwise a failed
+ *                               statement's slot holds its DatabaseError.
+ *   db.transaction(fn)       -> BEGIN IMMEDIATE; commits when fn returns (its
+ *                               value is returned), rolls back and rethrows
+ *                               when it throws; nested calls use savepoints.
  *
  * Parameters are bound, never spliced into the SQL: numbers, strings,
  * booleans, null and byte arrays.  Integers beyond 2^53 arrive as strings.
@@ -31,4 +40,36 @@ exports.execute = function (sql, p) {
 };
 exports.exec = function (sql) {
   native.db('exec', String(sql), []);
+};
+exports.batch = function (statements, options) {
+  if (!Array.isArray(statements)) throw new TypeError('db.batch: expects an array of {sql, params}');
+  var list = statements.map(function (s, i) {
+    if (s === null || typeof s !== 'object') {
+      throw new TypeError('db.batch: statement ' + (i + 1) + ' must be an object {sql, params}');
+    }
+    return { sql: String(s.sql), params: params(s.params) };
+  });
+  return native.db('batch', options && options.atomic ? 'atomic' : '', list);
+};
+exports.transaction = function (fn) {
+  if (typeof fn !== 'function') throw new TypeError('db.transaction: expects a function');
+  // begin is BEGIN IMMEDIATE at depth 0 and a SAVEPOINT inside a transaction.
+  native.db('begin', '', []);
+  var result;
+  try {
+    result = fn();
+  } catch (e) {
+    try {
+      native.db('rollback', '', []);
+    } catch (ignored) {
+      // The transaction is gone already (tx_timeout, broker restart): the
+      // original error is the one that matters.
+    }
+    throw e;
+  }
+  native.db('commit', '', []);
+  return result;
+};
+exports.stats = function () {
+  return native.db('stats', '', []);
 };

@@ -1,0 +1,55 @@
+/*
+ * The jsfpm bench app: the same endpoints as the php-fpm peer
+ * (../shared/bench/peers/php/*.php and bench/php/mixed.php), on the bench
+ * database made by mkdb.sh (users 1..10000, events).  bench/run drives it.
+ *
+ *   /hello   a constant text body
+ *   /read    one SELECT by primary key of a random user, as JSON
+ *   /write   one durable autocommit INSERT into events
+ *   /mixed   5 reads and 1 write in one transaction (db.transaction when
+ *            the runtime has it; the reply says which)
+ *
+ * GET and POST both work, like the PHP scripts (wrk sends GET).
+ */
+var Router = require('jsfpm/router');
+var db = require('jsfpm/db');
+
+var app = new Router();
+var PAYLOAD = new Array(65).join('x'); /* 64 bytes, like write.php */
+var HAS_TX = typeof db.transaction === 'function';
+
+function randomId() {
+  return 1 + Math.floor(Math.random() * 10000);
+}
+
+function readUser() {
+  return db.get('SELECT id, name, email FROM users WHERE id = ?', [randomId()]);
+}
+
+function writeEvent() {
+  return db.execute('INSERT INTO events (kind, payload) VALUES (?, ?)', ['hit', PAYLOAD]);
+}
+
+app.all('/hello', function () {
+  return new Response('Hello, world\n', { headers: { 'Content-Type': 'text/plain' } });
+});
+
+app.all('/read', function () {
+  return Response.json(readUser());
+});
+
+app.all('/write', function () {
+  return Response.json({ id: writeEvent().lastInsertRowid });
+});
+
+function mixed() {
+  var users = [];
+  for (var i = 0; i < 5; i++) users.push(readUser());
+  return { id: writeEvent().lastInsertRowid, users: users, tx: HAS_TX };
+}
+
+app.all('/mixed', function () {
+  return Response.json(HAS_TX ? db.transaction(mixed) : mixed());
+});
+
+module.exports = app;

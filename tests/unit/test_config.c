@@ -28,10 +28,13 @@ static void rm_rf(const char *path) {
   free(cmd);
 }
 
+/* All test directories live under one base directory that main() creates
+ * and removes, so even a test that fails half-way leaves nothing behind. */
+static char basedir[200];
+
 static void setup(void) {
-  const char *base = getenv("TMPDIR");
   char tmpl[PATH_MAX], real[PATH_MAX];
-  snprintf(tmpl, sizeof tmpl, "%s/jsfpm-test-config.XXXXXX", base && *base ? base : "/tmp");
+  snprintf(tmpl, sizeof tmpl, "%s/test.XXXXXX", basedir);
   ck_assert_ptr_nonnull(mkdtemp(tmpl));
   ck_assert_ptr_nonnull(realpath(tmpl, real));
   ck_assert_uint_lt(strlen(real), sizeof tmpdir);
@@ -634,9 +637,17 @@ static Suite *config_suite(void) {
 }
 
 int main(void) {
+  const char *base = getenv("TMPDIR");
+  snprintf(basedir, sizeof basedir, "%s/jsfpm-test-config.XXXXXX",
+           base && *base && strlen(base) < 100 ? base : "/tmp");
+  if (mkdtemp(basedir) == NULL) {
+    perror("mkdtemp");
+    return 99;
+  }
   SRunner *sr = srunner_create(config_suite());
   srunner_run_all(sr, CK_NORMAL);
   int failed = srunner_ntests_failed(sr);
   srunner_free(sr);
+  rm_rf(basedir);
   return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

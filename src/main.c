@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "broker_backup.h"
 #include "config.h"
 #include "log.h"
 #include "master.h"
@@ -25,6 +26,7 @@ static void usage(FILE *out) {
           "  -R, --allow-to-run-as-root\n"
           "                      let the broker and workers run as root (as allow_root = yes)\n"
           "      --list-keys     print every configuration key (section.key) and exit\n"
+          "      --backup DEST   copy the database to the new file DEST (online, safe while serving)\n"
           "  -h, --help          show this help\n"
           "  -v, --version       show the version\n"
           "\n"
@@ -39,9 +41,11 @@ int main(int argc, char **argv) {
       {"test-print", no_argument, NULL, 'T'},   {"foreground", no_argument, NULL, 'F'},
       {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'v'},
       {"list-keys", no_argument, NULL, 'K'},    {"allow-to-run-as-root", no_argument, NULL, 'R'},
+      {"backup", required_argument, NULL, 'B'},
       {NULL, 0, NULL, 0}};
   const char *config_path = DEFAULT_CONFIG;
   int test = 0, print = 0, allow_root = 0;
+  const char *backup_dest = NULL;
   int opt;
   while ((opt = getopt_long(argc, argv, "c:tTFRhv", longopts, NULL)) != -1) {
     switch (opt) {
@@ -53,6 +57,7 @@ int main(int argc, char **argv) {
     case 'h': usage(stdout); return 0;
     case 'v': printf("jsfpm %s\n", JSFPM_VERSION); return 0;
     case 'K': config_print_keys(stdout); return 0;
+    case 'B': backup_dest = optarg; break;
     default: usage(stderr); return 2;
     }
   }
@@ -70,6 +75,11 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (allow_root) cfg.allow_root = 1;
+  if (backup_dest) {
+    int brc = broker_backup_run(&cfg, backup_dest);
+    config_free(&cfg);
+    return brc;
+  }
   if (test) {
     if (print) config_print(&cfg, stdout);
     fprintf(stderr, "jsfpm: configuration file %s test is successful\n", config_path);

@@ -261,6 +261,12 @@ static void setup(void) {
   cfg.db_path = db_path;
   cfg.db_synchronous = 2;
   cfg.db_busy_timeout_ms = CALL_TIMEOUT_MS;
+  cfg.db_write_wait_ms = 5000;
+  cfg.db_tx_timeout_ms = 5000;
+  cfg.db_statement_timeout_ms = 5000;
+  cfg.db_max_result_rows = 100000;
+  cfg.db_max_result_bytes = 16L * 1024 * 1024;
+  cfg.db_group_commit = 1;
   cfg.app_root = app_root;
   cfg.runtime_dir = tmpdir;
   listen_fd = make_listener(sock_path);
@@ -686,7 +692,9 @@ END_TEST
 START_TEST(test_backpressure) {
   /* 24 replies of ~1.4 MB sent to a client that reads nothing until all
    * its requests are in: the broker pauses that connection past 16 MB of
-   * unsent output and resumes as it drains; every reply arrives, in order. */
+   * unsent output and resumes as it drains; every reply arrives, in order.
+   * max_result_size off: the frame limit itself is tested below. */
+  cfg.db_max_result_bytes = 0;
   start_broker();
   int fd = raw_connect();
   struct evbuffer *out = evbuffer_new(), *in = evbuffer_new();
@@ -867,6 +875,370 @@ START_TEST(test_peer_uid) {
 }
 END_TEST
 
+/* ---- transactions, concurrency, group commit, safety (issue 3) -------- */
+
+/* A raw connection standing for one more worker. */
+struct raw {
+  int fd;
+  struct evbuffer *in;
+};
+
+static struct raw raw_open(void) {
+  struct raw r = {raw_connect(), evbuffer_new()};
+  ck_assert_ptr_nonnull(r.in);
+  return r;
+}
+
+static void raw_close(struct raw *r) {
+  close(r->fd);
+  evbuffer_free(r->in);
+}
+
+/* Sends REQ (stolen) as one frame. */
+static void raw_send_json(struct raw *r, json_t *req) {
+  ck_assert_ptr_nonnull(req);
+  struct evbuffer *out = evbuffer_new();
+  ck_assert_int_eq(frame_encode(out, req), 0);
+  json_decref(req);
+  size_t n = evbuffer_get_length(out);
+  raw_send(r->fd, evbuffer_pullup(out, -1), n);
+  evbuffer_free(out);
+}
+
+/* True if a reply arrives on R within MS. */
+static int raw_ready(struct raw *r, int ms) {
+  if (evbuffer_get_length(r->in) > 0)
+    return 1;
+  struct pollfd p = {.fd = r->fd, .events = POLLIN};
+  return poll(&p, 1, ms) == 1;
+}
+
+static json_t *call_on(struct db_client *c, json_t *req) {
+  ck_assert_ptr_nonnull(req);
+  char err[256] = "";
+  json_t *r = db_client_call(c, req, CALL_TIMEOUT_MS, err, sizeof err);
+  json_decref(req);
+  ck_assert_msg(r != NULL, "db_client_call failed: %s", err);
+  return r;
+}
+#define CALL_ON(c, ...) call_on(c, json_pack(__VA_ARGS__))
+#define OK_ON(c, ...) expect_ok(CALL_ON(c, __VA_ARGS__))
+
+static void op_ok(struct db_client *c, const char *op) { json_decref(OK_ON(c, "{s:s}", "op", op)); }
+
+static long long stat_of(const char *name) {
+  json_t *r = OK("{s:s}", "op", "stats");
+  json_t *v = json_object_get(r, name);
+  ck_assert_msg(json_is_integer(v), "stats has no integer %s: %s", name, dump(r));
+  long long n = json_integer_value(v);
+  json_decref(r);
+  return n;
+}
+
+START_TEST(test_tx_isolation) {
+  start_broker();
+  exec_sql("CREATE TABLE t (x)");
+  struct db_client *a = db_client_new(sock_path);
+  op_ok(a, "begin");
+  ck_assert_int_eq(db_client_tx_depth(a), 1);
+  json_decref(OK_ON(a, "{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (1)"));
+  /* A sees its own write; the others see the last committed state, at once */
+  json_t *r = OK_ON(a, "{s:s,s:s}", "op", "query", "sql", "SELECT count(*) FROM t");
+  ck_assert_int_eq(json_integer_value(json_array_get(json_array_get(json_object_get(r, "rows"), 0), 0)), 1);
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "tx")), 1);
+  json_decref(r);
+  long long t0 = now_ms();
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 0);
+  ck_assert_int_lt(now_ms() - t0, 1000); /* the reader is not blocked */
+  ck_assert_int_eq(stat_of("open_transactions"), 1);
+
+  /* a writer waits (no reply) until A commits, then succeeds */
+  struct raw w = raw_open();
+  raw_send_json(&w, json_pack("{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (2)"));
+  ck_assert_msg(!raw_ready(&w, 300), "the write did not wait for the transaction");
+  ck_assert_int_eq(stat_of("queue_depth"), 1);
+  op_ok(a, "commit");
+  ck_assert_int_eq(db_client_tx_depth(a), 0);
+  json_t *wr = raw_recv(w.fd, w.in);
+  ck_assert_msg(json_is_true(json_object_get(wr, "ok")), "%s", dump(wr));
+  json_decref(wr);
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 2);
+  ck_assert_int_eq(stat_of("open_transactions"), 0);
+  raw_close(&w);
+
+  /* rollback undoes; ops outside a transaction are errors */
+  op_ok(a, "begin");
+  json_decref(OK_ON(a, "{s:s,s:s}", "op", "execute", "sql", "DELETE FROM t"));
+  op_ok(a, "rollback");
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 2);
+  expect_error(CALL_ON(a, "{s:s}", "op", "commit"), "JSFPM_NO_TRANSACTION", "no transaction");
+  db_client_free(a);
+}
+END_TEST
+
+START_TEST(test_tx_nested) {
+  start_broker();
+  exec_sql("CREATE TABLE t (x)");
+  op_ok(cl, "begin");
+  json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (1)"));
+  op_ok(cl, "begin"); /* a savepoint */
+  ck_assert_int_eq(db_client_tx_depth(cl), 2);
+  json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (2)"));
+  op_ok(cl, "savepoint");
+  ck_assert_int_eq(db_client_tx_depth(cl), 3);
+  json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (3)"));
+  op_ok(cl, "release"); /* keeps 3 */
+  op_ok(cl, "rollback"); /* undoes 2 and 3 */
+  ck_assert_int_eq(db_client_tx_depth(cl), 1);
+  op_ok(cl, "begin");
+  json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (4)"));
+  op_ok(cl, "commit"); /* releases the savepoint */
+  op_ok(cl, "commit");
+  ck_assert_int_eq(db_client_tx_depth(cl), 0);
+  json_t *r = OK("{s:s,s:s}", "op", "query", "sql", "SELECT group_concat(x) FROM t");
+  ck_assert_str_eq(json_string_value(json_array_get(json_array_get(json_object_get(r, "rows"), 0), 0)), "1,4");
+  json_decref(r);
+  /* rollback "all" ends every level at once */
+  op_ok(cl, "begin");
+  op_ok(cl, "begin");
+  json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (5)"));
+  json_decref(OK("{s:s,s:b}", "op", "rollback", "all", 1));
+  ck_assert_int_eq(db_client_tx_depth(cl), 0);
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 2);
+  expect_error(CALL("{s:s}", "op", "savepoint"), "JSFPM_NO_TRANSACTION", "savepoint");
+}
+END_TEST
+
+START_TEST(test_batch) {
+  start_broker();
+  exec_sql("CREATE TABLE u (k TEXT UNIQUE)");
+  /* atomic: the failing second statement undoes the first */
+  json_t *r = CALL("{s:s,s:b,s:[{s:s,s:[s]},{s:s,s:[s]},{s:s,s:[s]}]}", "op", "batch", "atomic", 1, "statements",
+                   "sql", "INSERT INTO u VALUES (?)", "params", "a", "sql", "INSERT INTO u VALUES (?)", "params", "a",
+                   "sql", "INSERT INTO u VALUES (?)", "params", "b");
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "index")), 1);
+  expect_error(r, "SQLITE_CONSTRAINT_UNIQUE", "batch statement 2");
+  ck_assert_int_eq(query_int("SELECT count(*) FROM u"), 0);
+  /* not atomic: each statement stands alone, one result each */
+  r = OK("{s:s,s:[{s:s,s:[s]},{s:s,s:[s]},{s:s}]}", "op", "batch", "statements", "sql",
+         "INSERT INTO u VALUES (?)", "params", "a", "sql", "INSERT INTO u VALUES (?)", "params", "a", "sql",
+         "SELECT count(*) AS n FROM u");
+  json_t *res = json_object_get(r, "results");
+  ck_assert_int_eq(json_array_size(res), 3);
+  ck_assert(json_is_true(json_object_get(json_array_get(res, 0), "ok")));
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(res, 1), "code")), "SQLITE_CONSTRAINT_UNIQUE");
+  ck_assert_int_eq(json_integer_value(json_array_get(json_array_get(json_object_get(json_array_get(res, 2), "rows"), 0), 0)), 1);
+  json_decref(r);
+  /* a read-only batch runs on the reader, even while another worker's
+   * transaction holds the writer */
+  struct db_client *a = db_client_new(sock_path);
+  op_ok(a, "begin");
+  json_decref(OK_ON(a, "{s:s,s:s}", "op", "execute", "sql", "INSERT INTO u VALUES ('z')"));
+  r = OK("{s:s,s:b,s:[{s:s},{s:s}]}", "op", "batch", "atomic", 1, "statements", "sql", "SELECT count(*) FROM u", "sql",
+         "SELECT 2");
+  ck_assert_int_eq(json_integer_value(json_array_get(json_array_get(json_object_get(json_array_get(json_object_get(r, "results"), 0), "rows"), 0), 0)), 1);
+  json_decref(r);
+  /* the owner's atomic batch is a savepoint inside its transaction */
+  r = CALL_ON(a, "{s:s,s:b,s:[{s:s},{s:s}]}", "op", "batch", "atomic", 1, "statements", "sql",
+              "INSERT INTO u VALUES ('y')", "sql", "INSERT INTO u VALUES ('z')");
+  expect_error(r, "SQLITE_CONSTRAINT_UNIQUE", "batch statement 2");
+  op_ok(a, "commit");
+  ck_assert_int_eq(query_int("SELECT count(*) FROM u"), 2); /* a, z */
+  db_client_free(a);
+}
+END_TEST
+
+START_TEST(test_write_wait) {
+  cfg.db_write_wait_ms = 300;
+  start_broker();
+  exec_sql("CREATE TABLE t (x)");
+  struct db_client *a = db_client_new(sock_path);
+  op_ok(a, "begin");
+  long long t0 = now_ms();
+  expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (1)"), "JSFPM_BUSY", "write_wait (300 ms)");
+  long long waited = now_ms() - t0;
+  ck_assert_msg(waited >= 250 && waited < 3000, "waited %lld ms", waited);
+  expect_error(CALL("{s:s}", "op", "begin"), "JSFPM_BUSY", "write_wait");
+  ck_assert_int_eq(stat_of("busy_errors"), 2);
+  op_ok(a, "rollback");
+  json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (1)"));
+  db_client_free(a);
+}
+END_TEST
+
+START_TEST(test_tx_timeout) {
+  cfg.db_tx_timeout_ms = 300;
+  start_broker();
+  exec_sql("CREATE TABLE t (x)");
+  struct db_client *a = db_client_new(sock_path);
+  op_ok(a, "begin");
+  json_decref(OK_ON(a, "{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (1)"));
+  sleep_ms(700);
+  /* others may write again, and A's insert is gone */
+  json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (2)"));
+  ck_assert_int_eq(query_int("SELECT sum(x) FROM t"), 2);
+  /* A's next call says what happened, once */
+  json_t *r = CALL_ON(a, "{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (3)");
+  expect_error(r, "JSFPM_TX_TIMEOUT", "tx_timeout (300 ms)");
+  ck_assert_int_eq(db_client_tx_depth(a), 0);
+  expect_error(CALL_ON(a, "{s:s}", "op", "commit"), "JSFPM_NO_TRANSACTION", "no transaction");
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 1);
+  ck_assert_int_eq(stat_of("tx_timeouts"), 1);
+  db_client_free(a);
+}
+END_TEST
+
+START_TEST(test_tx_conn_closed) {
+  start_broker();
+  exec_sql("CREATE TABLE t (x)");
+  struct raw a = raw_open();
+  raw_send_json(&a, json_pack("{s:i,s:s}", "id", 1, "op", "begin"));
+  json_decref(raw_recv(a.fd, a.in));
+  raw_send_json(&a, json_pack("{s:i,s:s,s:s}", "id", 2, "op", "execute", "sql", "INSERT INTO t VALUES (1)"));
+  json_decref(raw_recv(a.fd, a.in));
+  /* a write queued behind A's transaction goes through as soon as A dies */
+  struct raw w = raw_open();
+  raw_send_json(&w, json_pack("{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (2)"));
+  ck_assert(!raw_ready(&w, 200));
+  long long t0 = now_ms();
+  raw_close(&a); /* as if the worker was killed */
+  json_t *r = raw_recv(w.fd, w.in);
+  ck_assert_msg(json_is_true(json_object_get(r, "ok")), "%s", dump(r));
+  ck_assert_int_lt(now_ms() - t0, 1000);
+  json_decref(r);
+  raw_close(&w);
+  ck_assert_int_eq(query_int("SELECT sum(x) FROM t"), 2);
+}
+END_TEST
+
+START_TEST(test_group_commit) {
+  start_broker();
+  exec_sql("CREATE TABLE u (k TEXT UNIQUE)");
+  /* hold the writer so the writes below queue up, then let them go together */
+  struct db_client *a = db_client_new(sock_path);
+  op_ok(a, "begin");
+  enum { N = 6 };
+  struct raw w[N];
+  const char *keys[N] = {"a", "b", "a", "c", "d", "e"}; /* the second "a" must fail alone */
+  for (int i = 0; i < N; i++) {
+    w[i] = raw_open();
+    raw_send_json(&w[i], json_pack("{s:i,s:s,s:s,s:[s]}", "id", 1, "op", "execute", "sql", "INSERT INTO u VALUES (?)",
+                                   "params", keys[i]));
+  }
+  sleep_ms(200);
+  ck_assert_int_eq(stat_of("queue_depth"), N);
+  long long before = stat_of("group_commits");
+  op_ok(a, "commit");
+  for (int i = 0; i < N; i++) {
+    json_t *r = raw_recv(w[i].fd, w[i].in);
+    if (i == 2)
+      expect_error(r, "SQLITE_CONSTRAINT_UNIQUE", "UNIQUE");
+    else {
+      ck_assert_msg(json_is_true(json_object_get(r, "ok")), "%d: %s", i, dump(r));
+      json_decref(r);
+    }
+    raw_close(&w[i]);
+  }
+  ck_assert_int_eq(stat_of("group_commits") - before, 1);
+  ck_assert_int_eq(query_int("SELECT count(*) FROM u"), 5);
+  db_client_free(a);
+}
+END_TEST
+
+START_TEST(test_group_commit_off) {
+  cfg.db_group_commit = 0;
+  start_broker();
+  exec_sql("CREATE TABLE u (k)");
+  struct db_client *a = db_client_new(sock_path);
+  op_ok(a, "begin");
+  struct raw w[3];
+  for (int i = 0; i < 3; i++) {
+    w[i] = raw_open();
+    raw_send_json(&w[i], json_pack("{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO u VALUES (1)"));
+  }
+  sleep_ms(200);
+  long long before = stat_of("group_commits");
+  op_ok(a, "commit");
+  for (int i = 0; i < 3; i++) {
+    json_decref(expect_ok(raw_recv(w[i].fd, w[i].in)));
+    raw_close(&w[i]);
+  }
+  ck_assert_int_eq(stat_of("group_commits") - before, 3); /* one commit each */
+  db_client_free(a);
+}
+END_TEST
+
+START_TEST(test_safety) {
+  cfg.db_max_result_rows = 10;
+  cfg.db_max_result_bytes = 4096;
+  cfg.db_statement_timeout_ms = 300;
+  start_broker();
+  char sql[300];
+  snprintf(sql, sizeof sql, "ATTACH '%s/other.db' AS o", tmpdir);
+  expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", sql), "SQLITE_AUTH", "ATTACH is not allowed");
+  expect_error(CALL("{s:s,s:s}", "op", "exec", "sql", sql), "SQLITE_AUTH", "ATTACH is not allowed");
+  ck_assert_int_ne(access(sql + 8, F_OK) == 0, 1); /* nothing created */
+  expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "DETACH main"), "SQLITE_AUTH", "DETACH");
+  expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "PRAGMA writable_schema = ON"), "SQLITE_AUTH",
+               "PRAGMA writable_schema");
+  expect_error(CALL("{s:s,s:s}", "op", "exec", "sql", "PRAGMA writable_schema = 1"), "SQLITE_AUTH", "writable_schema");
+  expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "PRAGMA user_version = 7"), "SQLITE_AUTH", "with a value");
+  expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT load_extension('/lib/x.so')"), "SQLITE_AUTH",
+               "load_extension");
+  expect_error(CALL("{s:s,s:s}", "op", "exec", "sql", "VACUUM INTO '/tmp/x.db'"), "SQLITE_AUTH", "VACUUM");
+  expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", " /* c */ vacuum"), "SQLITE_AUTH", "VACUUM");
+  /* read-only PRAGMAs are fine */
+  exec_sql("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)");
+  json_t *r = OK("{s:s,s:s}", "op", "query", "sql", "PRAGMA table_info(t)");
+  ck_assert_int_eq(json_array_size(json_object_get(r, "rows")), 2);
+  json_decref(r);
+  ck_assert_int_eq(query_int("PRAGMA user_version"), 0);
+  /* result limits */
+  expect_error(CALL("{s:s,s:s}", "op", "query", "sql",
+                    "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 11) SELECT i FROM c"),
+               "JSFPM_RESULT_TOO_LARGE", "max_result_rows (10)");
+  ck_assert_int_eq(query_int("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 10) "
+                             "SELECT count(*) FROM c"),
+                   10);
+  expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT zeroblob(5000)"), "JSFPM_RESULT_TOO_LARGE",
+               "max_result_size (4096 bytes)");
+  /* a runaway query is stopped by the statement time limit, and the
+   * broker serves on */
+  long long t0 = now_ms();
+  expect_error(CALL("{s:s,s:s}", "op", "query", "sql",
+                    "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT count(*) FROM c"),
+               "JSFPM_STATEMENT_TIMEOUT", "statement_timeout (300 ms)");
+  ck_assert_int_lt(now_ms() - t0, 3000);
+  /* sqlite3_limit: no attached databases at all, bounded SQL */
+  char *big = malloc(1000100);
+  memset(big, ' ', 1000100);
+  memcpy(big, "SELECT 1", 8);
+  big[1000099] = '\0';
+  expect_error(CALL("{s:s,s:s}", "op", "query", "sql", big), "SQLITE_TOOBIG", "SQLITE_LIMIT_SQL_LENGTH");
+  free(big);
+  ck_assert_int_eq(query_int("SELECT 1"), 1);
+  ck_assert_int_ge(stat_of("errors"), 10);
+}
+END_TEST
+
+START_TEST(test_stats) {
+  start_broker();
+  exec_sql("CREATE TABLE t (x)");
+  json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (1)"));
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 1);
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 1);
+  json_t *r = OK("{s:s}", "op", "stats");
+  const char *names[] = {"statements", "errors", "open_transactions", "queue_depth",
+                         "cache_hits", "cache_misses", "group_commits"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    ck_assert_msg(json_is_integer(json_object_get(r, names[i])), "no %s in %s", names[i], dump(r));
+  ck_assert_int_ge(json_integer_value(json_object_get(r, "statements")), 4);
+  ck_assert_int_ge(json_integer_value(json_object_get(r, "cache_hits")), 1);
+  ck_assert_int_ge(json_integer_value(json_object_get(r, "group_commits")), 2);
+  json_decref(r);
+}
+END_TEST
+
 static Suite *broker_suite(void) {
   Suite *s = suite_create("broker");
   TCase *tc = tcase_create("broker");
@@ -892,6 +1264,20 @@ static Suite *broker_suite(void) {
   tcase_add_test(tc, test_killed_in_flight);
   tcase_add_test(tc, test_peer_uid);
   suite_add_tcase(s, tc);
+  TCase *tx = tcase_create("transactions");
+  tcase_add_checked_fixture(tx, setup, teardown);
+  tcase_set_timeout(tx, 20);
+  tcase_add_test(tx, test_tx_isolation);
+  tcase_add_test(tx, test_tx_nested);
+  tcase_add_test(tx, test_batch);
+  tcase_add_test(tx, test_write_wait);
+  tcase_add_test(tx, test_tx_timeout);
+  tcase_add_test(tx, test_tx_conn_closed);
+  tcase_add_test(tx, test_group_commit);
+  tcase_add_test(tx, test_group_commit_off);
+  tcase_add_test(tx, test_safety);
+  tcase_add_test(tx, test_stats);
+  suite_add_tcase(s, tx);
   return s;
 }
 

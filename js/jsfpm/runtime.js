@@ -283,11 +283,14 @@ var console = {
   error: function () { native.log('error', formatArgs(arguments)); }
 };
 
+/* "a string", "undefined", "a plain object", "an Array" ... for messages. */
 function describe(v) {
-  if (v === null) return 'null';
-  if (typeof v !== 'object') return typeof v === 'string' ? 'a string' : String(v);
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === 'string') return 'a string';
+  if (typeof v !== 'object' && typeof v !== 'function') return typeof v + ' ' + String(v);
   var c = v.constructor && v.constructor.name;
-  return c ? 'a ' + c + ' object' : 'an object';
+  if (!c || c === 'Object') return 'a plain object';
+  return (/^[AEIOU]/.test(c) ? 'an ' : 'a ') + c;
 }
 
 /*

@@ -332,6 +332,38 @@ static int on_ini_entry(void *user, const char *section, const char *name, const
   return 0;
 }
 
+static bool known_section(const char *name, size_t len) {
+  if (len == 3 && strncmp(name, "env", 3) == 0) return true;
+  for (size_t i = 0; i < NKEYS; i++)
+    if (strlen(config_keys[i].section) == len && strncmp(config_keys[i].section, name, len) == 0)
+      return true;
+  return false;
+}
+
+/* inih reports only keys, so a misspelt section with no keys under it
+ * would pass unnoticed: check every section header as well.  Returns the
+ * line of the first unknown one, or 0. */
+static int find_unknown_section(const char *path, char *name, size_t name_len) {
+  FILE *f = fopen(path, "r");
+  if (f == NULL) return 0;
+  char line[1024];
+  int lineno = 0, found = 0;
+  while (!found && fgets(line, sizeof line, f)) {
+    lineno++;
+    const char *p = line;
+    while (*p == ' ' || *p == '\t') p++;
+    if (*p != '[') continue;
+    const char *end = strchr(++p, ']');
+    if (end == NULL) continue;
+    if (!known_section(p, (size_t)(end - p))) {
+      snprintf(name, name_len, "%.*s", (int)(end - p), p);
+      found = lineno;
+    }
+  }
+  fclose(f);
+  return found;
+}
+
 static void set_defaults(struct jsfpm_config *cfg) {
   char reason[128];
   for (size_t i = 0; i < NKEYS; i++) {
@@ -378,6 +410,13 @@ int config_load(struct jsfpm_config *cfg, const char *path, char *err, size_t er
     snprintf(err, errlen, "%s:%d: %s", path, line,
              st.error ? st.error : "syntax error (expected [section] or key = value)");
     free(st.error);
+    return -1;
+  }
+  char section[128];
+  line = find_unknown_section(path, section, sizeof section);
+  if (line > 0) {
+    snprintf(err, errlen, "%s:%d: [%s]: unknown section (expected [server], [app], [database] or [env])",
+             path, line, section);
     return -1;
   }
   return 0;

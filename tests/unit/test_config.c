@@ -352,6 +352,12 @@ START_TEST(test_unknown_section) {
 }
 END_TEST
 
+/* A misspelt section with no keys under it names its own line. */
+START_TEST(test_unknown_empty_section) {
+  expect_error("[server]\nworkers = 2\n[databse]\n[app]\nmain = main.js\n", 3, "databse", NULL);
+}
+END_TEST
+
 START_TEST(test_key_outside_section) {
   expect_error("workers = 2\n", 1, "workers", NULL);
 }
@@ -616,6 +622,7 @@ static Suite *config_suite(void) {
   tcase_add_test(tc, test_first_error_reported);
   tcase_add_test(tc, test_duplicate_key);
   tcase_add_test(tc, test_unknown_section);
+  tcase_add_test(tc, test_unknown_empty_section);
   tcase_add_test(tc, test_key_outside_section);
   tcase_add_test(tc, test_syntax_error);
   tcase_add_test(tc, test_missing_file);

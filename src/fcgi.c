@@ -382,7 +382,9 @@ static const char *fcgi_header_done(struct fcgi_conn *c) {
       return "params too large";
     if (fcgi_buf_reserve(&c->params, c->content_len) < 0)
       return fcgi_err_oom;
-    c->sink = c->params.data + c->params.len;
+    /* An empty record may come before any storage exists (data NULL), and
+     * NULL + 0 is undefined behaviour: nothing to store then. */
+    c->sink = c->content_len ? c->params.data + c->params.len : NULL;
     return NULL;
   case FCGI_STDIN:
     if (fcgi_is_rejected(c, c->id))

@@ -17,9 +17,10 @@
 
 #define MAX_SAFE_INT 9007199254740992.0 /* 2^53: beyond it doubles lose integers */
 
-/* JS value at IDX -> JSON for the broker; throws TypeError on what SQLite
- * cannot bind. */
-static json_t *param_to_json(duk_context *ctx, duk_idx_t idx, size_t pos) {
+/* JS value at IDX -> JSON for the broker.  Returns NULL with WHY set on
+ * what SQLite cannot bind.  It never throws: callers own JSON they must
+ * free before throwing, or every failed call would leak it. */
+static json_t *param_to_json(duk_context *ctx, duk_idx_t idx, size_t pos, char *why, size_t whylen) {
   switch (duk_get_type(ctx, idx)) {
   case DUK_TYPE_NULL:
   case DUK_TYPE_UNDEFINED: return json_null();
@@ -27,8 +28,9 @@ static json_t *param_to_json(duk_context *ctx, duk_idx_t idx, size_t pos) {
   case DUK_TYPE_NUMBER: {
     double d = duk_get_number(ctx, idx);
     if (!isfinite(d)) {
-      (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "db: parameter %zu is %s, which SQLite cannot store",
-                      pos + 1, isnan(d) ? "NaN" : "Infinity");
+      snprintf(why, whylen, "db: parameter %zu is %s, which SQLite cannot store", pos + 1,
+               isnan(d) ? "NaN" : "Infinity");
+      return NULL;
     }
     if (d == floor(d) && fabs(d) <= MAX_SAFE_INT) return json_integer((json_int_t)d);
     return json_real(d);
@@ -36,7 +38,15 @@ static json_t *param_to_json(duk_context *ctx, duk_idx_t idx, size_t pos) {
   case DUK_TYPE_STRING: {
     duk_size_t len;
     const char *s = duk_get_lstring(ctx, idx, &len);
-    return json_stringn(s, len);
+    json_t *text = json_stringn(s, len);
+    /* Duktape strings may hold lone surrogates ("\uD800", stored as
+     * CESU-8), which are not UTF-8: say so rather than drop the value. */
+    if (text == NULL)
+      snprintf(why, whylen,
+               "db: parameter %zu is not valid Unicode text (a lone surrogate?); pass bytes as a "
+               "Uint8Array",
+               pos + 1);
+    return text;
   }
   case DUK_TYPE_BUFFER:
   case DUK_TYPE_OBJECT:
@@ -49,12 +59,12 @@ static json_t *param_to_json(duk_context *ctx, duk_idx_t idx, size_t pos) {
     }
     /* fall through */
   default:
-    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR,
-                    "db: parameter %zu has an unsupported type (use a number, string, boolean, "
-                    "null or Uint8Array)",
-                    pos + 1);
+    snprintf(why, whylen,
+             "db: parameter %zu has an unsupported type (use a number, string, boolean, null or "
+             "Uint8Array)",
+             pos + 1);
+    return NULL;
   }
-  return NULL;
 }
 
 /* Pushes a value from the broker: integers beyond 2^53 become strings so
@@ -145,45 +155,75 @@ static void push_result(duk_context *ctx, json_t *reply) {
   duk_put_prop_literal(ctx, -2, "lastInsertRowid");
 }
 
-/* The array-like at IDX as a JSON array of parameters (throws TypeError). */
-static json_t *params_to_json(duk_context *ctx, duk_idx_t idx) {
+/* The array at IDX as a JSON array of parameters.  Returns NULL with WHY
+ * set when one cannot be bound (or out of memory); never throws. */
+static json_t *params_to_json(duk_context *ctx, duk_idx_t idx, char *why, size_t whylen) {
   idx = duk_normalize_index(ctx, idx);
   json_t *params = json_array();
-  if (params == NULL) (void)duk_error(ctx, DUK_ERR_ERROR, "db: out of memory");
-  if (duk_is_null_or_undefined(ctx, idx)) return params;
+  snprintf(why, whylen, "db: out of memory");
+  if (params == NULL || duk_is_null_or_undefined(ctx, idx)) return params;
   if (!duk_is_array(ctx, idx)) {
     json_decref(params);
-    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "db: parameters must be an array");
+    snprintf(why, whylen, "db: parameters must be an array");
+    return NULL;
   }
   duk_size_t n = duk_get_length(ctx, idx);
   for (duk_size_t i = 0; i < n; i++) {
     duk_get_prop_index(ctx, idx, (duk_uarridx_t)i);
-    json_t *v = param_to_json(ctx, -1, i); /* may throw: params leaks once, not per call */
+    json_t *v = param_to_json(ctx, -1, i, why, whylen);
     duk_pop(ctx);
-    json_array_append_new(params, v);
+    /* A failed append would shift the following parameters: fail instead. */
+    if (v == NULL || json_array_append_new(params, v) != 0) {
+      json_decref(params);
+      return NULL;
+    }
   }
   return params;
 }
 
-/* statements for op "batch": [{sql, params}, ...] at IDX. */
-static json_t *batch_to_json(duk_context *ctx, duk_idx_t idx) {
-  if (!duk_is_array(ctx, idx))
-    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "db.batch: expects an array of {sql, params}");
+/* SQL text at IDX as JSON; NULL with WHY set when it is not valid Unicode. */
+static json_t *sql_to_json(duk_context *ctx, duk_idx_t idx, char *why, size_t whylen) {
+  duk_size_t len;
+  const char *sql = duk_require_lstring(ctx, idx, &len);
+  json_t *v = json_stringn(sql, len);
+  if (v == NULL) snprintf(why, whylen, "db: the SQL text is not valid Unicode (a lone surrogate?)");
+  return v;
+}
+
+/* statements for op "batch": [{sql, params}, ...] at IDX.  Returns NULL
+ * with WHY set on a bad statement; never throws. */
+static json_t *batch_to_json(duk_context *ctx, duk_idx_t idx, char *why, size_t whylen) {
+  if (!duk_is_array(ctx, idx)) {
+    snprintf(why, whylen, "db.batch: expects an array of {sql, params}");
+    return NULL;
+  }
   json_t *stmts = json_array();
   duk_size_t n = duk_get_length(ctx, idx);
-  for (duk_size_t i = 0; i < n; i++) {
+  for (duk_size_t i = 0; stmts != NULL && i < n; i++) {
     duk_get_prop_index(ctx, idx, (duk_uarridx_t)i);
+    json_t *sqlv = NULL, *params = NULL;
     if (!duk_is_object(ctx, -1) || !duk_get_prop_literal(ctx, -1, "sql") || !duk_is_string(ctx, -1))
-      (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "db.batch: statement %lu must be an object {sql, params}",
-                      (unsigned long)i + 1);
-    duk_size_t len;
-    const char *sql = duk_get_lstring(ctx, -1, &len);
-    json_t *sqlv = json_stringn(sql, len);
+      snprintf(why, whylen, "db.batch: statement %lu must be an object {sql, params}",
+               (unsigned long)i + 1);
+    else
+      sqlv = sql_to_json(ctx, -1, why, whylen);
     duk_pop(ctx);
-    duk_get_prop_literal(ctx, -1, "params");
-    json_t *params = params_to_json(ctx, -1);
-    duk_pop_2(ctx);
-    json_array_append_new(stmts, json_pack("{s:o, s:o}", "sql", sqlv, "params", params));
+    if (sqlv != NULL) {
+      duk_get_prop_literal(ctx, -1, "params");
+      params = params_to_json(ctx, -1, why, whylen);
+      duk_pop(ctx);
+    }
+    duk_pop(ctx);
+    json_t *stmt = sqlv && params ? json_pack("{s:o, s:o}", "sql", sqlv, "params", params) : NULL;
+    if (stmt == NULL || json_array_append_new(stmts, stmt) != 0) {
+      if (stmt == NULL && sqlv && params) snprintf(why, whylen, "db: out of memory");
+      if (stmt == NULL) {
+        json_decref(sqlv);
+        json_decref(params);
+      }
+      json_decref(stmts);
+      stmts = NULL;
+    }
   }
   return stmts;
 }
@@ -192,15 +232,21 @@ duk_ret_t worker_db_call(duk_context *ctx, struct db_client *db, int timeout_ms)
   const char *op = duk_require_string(ctx, 0);
   json_t *req;
   int is_batch = strcmp(op, "batch") == 0;
+  char why[256];
   if (is_batch) {
     int atomic = strcmp(duk_require_string(ctx, 1), "atomic") == 0;
-    json_t *stmts = batch_to_json(ctx, 2);
+    json_t *stmts = batch_to_json(ctx, 2, why, sizeof why);
+    if (stmts == NULL) (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "%s", why);
     req = json_pack("{s:s, s:o, s:b}", "op", op, "statements", stmts, "atomic", atomic);
   } else if (strcmp(op, "query") == 0 || strcmp(op, "execute") == 0 || strcmp(op, "exec") == 0) {
-    duk_size_t sql_len;
-    const char *sql = duk_require_lstring(ctx, 1, &sql_len);
-    json_t *params = params_to_json(ctx, 2);
-    req = json_pack("{s:s, s:s%, s:o}", "op", op, "sql", sql, (size_t)sql_len, "params", params);
+    (void)duk_require_string(ctx, 1);
+    json_t *params = params_to_json(ctx, 2, why, sizeof why);
+    json_t *sqlv = params ? sql_to_json(ctx, 1, why, sizeof why) : NULL;
+    if (sqlv == NULL) {
+      json_decref(params);
+      (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "%s", why);
+    }
+    req = json_pack("{s:s, s:o, s:o}", "op", op, "sql", sqlv, "params", params);
   } else {
     req = json_pack("{s:s}", "op", op); /* begin, commit, rollback, savepoint, release, stats */
   }

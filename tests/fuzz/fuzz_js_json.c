@@ -1,0 +1,231 @@
+/* fuzz_js_json.c: libFuzzer harness for the JS value <-> JSON conversion of
+ * workers/worker_db.c (the natives behind jsfpm/db), in a real Duktape heap.
+ *
+ * The broker round trip is replaced by db_client_call below.  Input layout:
+ *   byte 0      flags: bit 0 op (query/execute), bit 1 reply mode
+ *   byte 1      N, the length of the parameter spec
+ *   N bytes     parameter spec: JS values built one by one (see push_param)
+ *   the rest    JSON text: values for a fuzzed reply
+ * Echo mode (bit 1 clear) replies as the broker does to "SELECT ?, ?, ...":
+ * one row holding the parameters it received, and checks that every value
+ * survives JS -> JSON -> JS unchanged, and that no parameter is dropped or
+ * shifted.  Reply mode fills a well-formed query/execute reply with the
+ * fuzzed JSON values (any type, any string, big integers, odd blobs).
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "db_client.h"
+#include "duktape/duktape.h"
+#include "worker_db.h"
+
+int jsfpm_duk_exec_timeout(void *udata) {
+  (void)udata;
+  return 0;
+}
+
+static size_t expect_params; /* parameters the JS side passed */
+static json_t *reply_values; /* reply mode: fuzzed values, or NULL for echo */
+static int op_query;
+
+json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *err, size_t errlen) {
+  (void)c;
+  (void)timeout_ms;
+  json_t *params = json_object_get(req, "params");
+  if (!json_is_array(params)) abort();
+  if (json_array_size(params) != expect_params) {
+    fprintf(stderr, "%zu parameters given, %zu sent to the broker\n", expect_params,
+            json_array_size(params));
+    abort(); /* a parameter was dropped: the others would bind to the wrong ? */
+  }
+  json_t *values = reply_values ? reply_values : params;
+  if (!op_query) {
+    if (json_array_size(values) < 2) {
+      snprintf(err, errlen, "broker down");
+      return NULL;
+    }
+    return json_pack("{s:b, s:O, s:O}", "ok", 1, "changes", json_array_get(values, 0),
+                     "lastInsertRowid", json_array_get(values, 1));
+  }
+  json_t *cols = json_array(), *row = json_array();
+  size_t i;
+  json_t *v;
+  json_array_foreach(values, i, v) {
+    json_t *name = json_array_get(reply_values ? reply_values : NULL, i);
+    if (json_is_string(name) && reply_values)
+      json_array_append(cols, name); /* fuzzed column names: "__proto__", "", ... */
+    else
+      json_array_append_new(cols, json_sprintf("c%zu", i));
+    json_array_append(row, v);
+  }
+  return json_pack("{s:b, s:o, s:[o]}", "ok", 1, "columns", cols, "rows", row);
+}
+
+int db_client_tx_depth(const struct db_client *c) {
+  (void)c;
+  return 0;
+}
+
+/* True when V holds a {"$blob": s} whose s is not strict base64.  The
+ * broker only sends what its own encoder made; worker_db.c trusts that
+ * (Duktape would throw mid-conversion), so such replies are not fuzzed. */
+static int has_bad_blob(json_t *v) {
+  size_t i;
+  json_t *x;
+  if (json_is_array(v)) {
+    json_array_foreach(v, i, x) if (has_bad_blob(x)) return 1;
+    return 0;
+  }
+  json_t *b = json_object_get(v, "$blob");
+  if (!json_is_string(b)) return 0;
+  const char *s = json_string_value(b);
+  size_t n = json_string_length(b);
+  if (n % 4) return 1;
+  for (i = 0; i < n; i++) {
+    char c = s[i];
+    int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+             c == '/' || (c == '=' && i >= n - 2 && (i == n - 1 || s[n - 1] == '='));
+    if (!ok) return 1;
+  }
+  return 0;
+}
+
+static duk_ret_t native_db(duk_context *ctx) { return worker_db_call(ctx, NULL, 1000); }
+
+/* Pushes one JS value built from the spec at *P (advancing it). */
+static void push_param(duk_context *ctx, const uint8_t **p, const uint8_t *end) {
+  uint8_t tag = *(*p)++;
+  size_t avail = (size_t)(end - *p);
+  switch (tag % 8) {
+  case 0: duk_push_null(ctx); break;
+  case 1: duk_push_undefined(ctx); break;
+  case 2: duk_push_boolean(ctx, tag & 0x80); break;
+  case 3: {
+    double d = 0;
+    size_t n = avail < sizeof d ? avail : sizeof d;
+    memcpy(&d, *p, n);
+    *p += n;
+    duk_push_number(ctx, d);
+    break;
+  }
+  case 4: { /* a string of raw bytes: may be invalid UTF-8 or CESU-8 */
+    size_t n = tag >> 3;
+    if (n > avail) n = avail;
+    duk_push_lstring(ctx, (const char *)*p, n);
+    *p += n;
+    break;
+  }
+  case 5: {
+    size_t n = tag >> 3;
+    if (n > avail) n = avail;
+    void *b = duk_push_fixed_buffer(ctx, n);
+    if (n) memcpy(b, *p, n);
+    *p += n;
+    duk_push_buffer_object(ctx, -1, 0, n, DUK_BUFOBJ_UINT8ARRAY);
+    duk_remove(ctx, -2);
+    break;
+  }
+  case 6: duk_push_object(ctx); break;
+  default: { /* an integer in the 2^53 neighbourhood */
+    int64_t k = (int64_t)(tag >> 3) - 16;
+    duk_push_number(ctx, 9007199254740992.0 + (double)k);
+    break;
+  }
+  }
+}
+
+/* Echo mode: value IDX (sent) equals value at -1 (received)? */
+static void check_roundtrip(duk_context *ctx, duk_idx_t sent, size_t pos) {
+  if (duk_is_null_or_undefined(ctx, sent)) {
+    if (!duk_is_null(ctx, -1)) goto differ;
+    return;
+  }
+  if (duk_is_buffer_data(ctx, sent)) {
+    duk_size_t a, b;
+    void *pa = duk_get_buffer_data(ctx, sent, &a), *pb = duk_get_buffer_data(ctx, -1, &b);
+    if (pb == NULL && b != 0) goto differ;
+    if (!duk_is_buffer_data(ctx, -1) || a != b || (a && memcmp(pa, pb, a) != 0)) goto differ;
+    return;
+  }
+  if (duk_is_number(ctx, sent) && fabs(duk_get_number(ctx, sent)) > 9007199254740992.0) {
+    return; /* sent as a JSON real; comes back rounded the same way */
+  }
+  if (!duk_strict_equals(ctx, sent, -1)) goto differ;
+  return;
+differ:
+  fprintf(stderr, "parameter %zu changed on the way: sent %s, ", pos + 1,
+          duk_safe_to_string(ctx, sent));
+  fprintf(stderr, "got %s\n", duk_safe_to_string(ctx, -1));
+  abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (size < 2) return 0;
+  static duk_context *ctx;
+  if (ctx == NULL) {
+    ctx = duk_create_heap_default();
+    if (ctx == NULL) abort();
+  }
+  uint8_t flags = data[0];
+  size_t nspec = data[1] < size - 2 ? data[1] : size - 2;
+  const uint8_t *p = data + 2, *spec_end = data + 2 + nspec;
+  op_query = !(flags & 1);
+  reply_values = NULL;
+  if (flags & 2) {
+    json_t *v = json_loadb((const char *)spec_end, size - 2 - nspec,
+                           JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    if (!json_is_array(v) || has_bad_blob(v)) {
+      json_decref(v);
+      return 0;
+    }
+    reply_values = v;
+  }
+
+  duk_idx_t base = duk_get_top(ctx);
+  duk_push_array(ctx); /* base: the params */
+  expect_params = 0;
+  int unbindable = 0;
+  while (p < spec_end) {
+    push_param(ctx, &p, spec_end);
+    if (duk_is_object(ctx, -1) && !duk_is_buffer_data(ctx, -1)) unbindable = 1;
+    if (duk_is_number(ctx, -1) && !isfinite(duk_get_number(ctx, -1))) unbindable = 1;
+    duk_put_prop_index(ctx, base, (duk_uarridx_t)expect_params++);
+  }
+  duk_push_c_function(ctx, native_db, 3);
+  duk_push_string(ctx, op_query ? "query" : "execute");
+  duk_push_string(ctx, "SELECT ?");
+  duk_dup(ctx, base);
+  int rc = duk_pcall(ctx, 3); /* base+1: the result or the error */
+  if (rc == DUK_EXEC_SUCCESS && unbindable) {
+    fprintf(stderr, "an unbindable parameter (object, NaN, Infinity) was accepted\n");
+    abort();
+  }
+  if (rc == DUK_EXEC_SUCCESS && op_query && reply_values == NULL) {
+    duk_get_prop_index(ctx, base + 1, 0); /* the row */
+    for (size_t i = 0; i < expect_params; i++) {
+      char name[32];
+      snprintf(name, sizeof name, "c%zu", i);
+      duk_get_prop_string(ctx, -1, name);
+      duk_get_prop_index(ctx, base, (duk_uarridx_t)i);
+      duk_swap_top(ctx, -2);
+      check_roundtrip(ctx, duk_get_top(ctx) - 2, i);
+      duk_pop_2(ctx);
+    }
+    duk_pop(ctx);
+  } else if (rc == DUK_EXEC_SUCCESS) {
+    /* Touch every value the way an app would: JSON.stringify the result. */
+    duk_dup(ctx, base + 1);
+    (void)duk_safe_to_string(ctx, -1);
+    duk_pop(ctx);
+  }
+  duk_set_top(ctx, base);
+  json_decref(reply_values);
+  reply_values = NULL;
+  duk_gc(ctx, 0);
+  return 0;
+}

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""make_seeds.py: writes the seed corpus of the fuzz harnesses into
+tests/fuzz/corpus/<target>/ (run it again after changing it; the files are
+committed so run.sh needs nothing but clang)."""
+import json
+import os
+import struct
+import sys
+sys.dont_write_bytecode = True
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+import fcgi_client as fc  # noqa: E402
+
+
+def put(target, name, data):
+    d = os.path.join(HERE, "corpus", target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode())
+
+
+def pairs(d):
+    out = b""
+    for k, v in d.items():
+        k, v = k.encode(), v.encode()
+        for n in (len(k), len(v)):
+            out += bytes([n]) if n < 128 else struct.pack(">I", n | 0x80000000)
+        out += k + v
+    return out
+
+
+def request(rid=1, keep=0, params=None, body=b""):
+    params = params or {"REQUEST_METHOD": "GET", "SCRIPT_NAME": "/", "REQUEST_URI": "/x?a=1",
+                        "QUERY_STRING": "a=1", "HTTP_HOST": "example"}
+    r = fc.record(fc.FCGI_BEGIN_REQUEST, rid, struct.pack(">HB5x", 1, keep))
+    r += fc.record(fc.FCGI_PARAMS, rid, pairs(params)) + fc.record(fc.FCGI_PARAMS, rid)
+    if body:
+        r += fc.record(fc.FCGI_STDIN, rid, body)
+    return r + fc.record(fc.FCGI_STDIN, rid)
+
+
+def fcgi():
+    put("fcgi", "get", b"\x00" + request())
+    put("fcgi", "get_split1", b"\x01" + request())
+    put("fcgi", "post_body", b"\x07" + request(params={"REQUEST_METHOD": "POST", "CONTENT_LENGTH": "11"},
+                                             body=b"hello world"))
+    put("fcgi", "keepconn_two", b"\x00" + request(keep=1) + request(keep=1, rid=2))
+    put("fcgi", "get_values", b"\x00" + fc.record(fc.FCGI_GET_VALUES, 0, pairs(
+        {"FCGI_MAX_CONNS": "", "FCGI_MAX_REQS": "", "FCGI_MPXS_CONNS": ""})))
+    put("fcgi", "abort", b"\x00" + fc.record(fc.FCGI_BEGIN_REQUEST, 1, struct.pack(">HB5x", 1, 0))
+        + fc.record(fc.FCGI_ABORT_REQUEST, 1))
+    put("fcgi", "mpx", b"\x00" + fc.record(fc.FCGI_BEGIN_REQUEST, 1, struct.pack(">HB5x", 1, 1))
+        + request(rid=2))
+    put("fcgi", "unknown_type", b"\x00" + fc.record(42, 0, b"abcdefgh") + request())
+    put("fcgi", "bad_version", b"\x00" + b"\x02" + request()[1:])
+    put("fcgi", "authorizer", b"\x00" + fc.record(fc.FCGI_BEGIN_REQUEST, 1, struct.pack(">HB5x", 2, 0)))
+    put("fcgi", "long_param", b"\x80" + request(params={"X": "y" * 300}))
+    put("fcgi", "params_only", pairs({"A": "1", "LONG": "z" * 200}))
+
+
+def frame(obj_or_bytes):
+    b = obj_or_bytes if isinstance(obj_or_bytes, bytes) else json.dumps(obj_or_bytes).encode()
+    return struct.pack(">I", len(b)) + b
+
+
+def frames():
+    put("frame", "query", frame({"id": 1, "op": "query", "sql": "SELECT ?", "params": [1]}))
+    put("frame", "types", frame({"id": 2, "op": "query", "sql": "SELECT ?, ?, typeof(?)",
+                                 "params": [None, 2.5, "t\u00e9xt"]}))
+    put("frame", "insert_blob", frame({"id": 3, "op": "execute", "sql": "INSERT INTO t (a, b) VALUES (?, ?)",
+                                       "params": [{"$blob": "AAEC/w=="}, 9223372036854775807]}))
+    put("frame", "pipeline", frame({"id": 4, "op": "ping"}) + frame(
+        {"id": 5, "op": "query", "sql": "SELECT a, b, CAST(b AS BLOB) FROM t ORDER BY rowid DESC LIMIT 3"}))
+    put("frame", "exec", frame({"id": 6, "op": "exec", "sql": "BEGIN"}))
+    put("frame", "bad_b64", frame({"id": 7, "op": "query", "sql": "SELECT length(?), hex(?)",
+                                   "params": [{"$blob": "A==="}, {"$blob": "QUJD"}]}))
+    put("frame", "nul_sql", frame(b'{"id":8,"op":"query","sql":"SELECT 1\\u0000; DROP TABLE t"}'))
+    put("frame", "not_object", frame(b"[1,2,3]"))
+    put("frame", "huge_len", b"\x7f\xff\xff\xff{}")
+    put("frame", "bad_json", frame(b'{"id":1,'))
+    put("frame", "batch", frame({"id": 10, "op": "batch", "atomic": True, "statements": [
+        {"sql": "INSERT INTO t (a, b) VALUES (?, ?)", "params": [1, "a"]},
+        {"sql": "SELECT ?", "params": [{"$blob": ""}]}]}))
+    put("frame", "batch_loose", frame({"id": 11, "op": "batch", "atomic": False, "statements": [
+        {"sql": "SELECT :name", "params": [1]}, {"sql": "SELECT ?1", "params": [2.0]}, 5]}))
+    put("frame", "bool_obj", frame({"id": 9, "op": "query", "sql": "SELECT ?, ?", "params": [True, {"x": 1}]}))
+
+
+def configs():
+    put("config", "minimal", "[server]\nlisten = /run/jsfpm.sock\nworkers = 2\n")
+    put("config", "full", """; a full config
+[server]
+listen = 127.0.0.1:9000
+listen.mode = 0660
+http_listen = 127.0.0.1:8080
+workers = 4
+runtime_dir = /run/jsfpm
+pid_file = /run/jsfpm.pid
+error_log = stderr
+log_level = debug
+max_body_size = 1m
+max_params_size = 64k
+respawn_delay = 100ms
+max_requests = 1000
+request_terminate_timeout = 30s
+[app]
+root = app
+main = main.js
+request_timeout = 2s
+dev = yes
+isolation = request
+memory_limit = 64m
+locales = en, fr-CA
+[database]
+path = db/app.db
+synchronous = normal
+[env]
+NAME = value with spaces
+EMPTY =
+""")
+    put("config", "errors", "[server]\nworkers = -1\nnosuch = 1\n[nosection]\nx=1\n")
+    put("config", "odd", "\xef\xbb\xbf[server]\r\n  listen=  /a b/c ; comment\r\n[env]\nK=\"q\";x\n")
+
+
+def js_json():
+    # flags, spec length, spec, reply JSON
+    put("js_json", "echo_basic", bytes([0, 6, 0, 1, 2 | 0x80, 4 | (3 << 3)]) + b"abc")
+    put("js_json", "echo_number", bytes([0, 9, 3]) + struct.pack("<d", 1.5))
+    put("js_json", "echo_blob", bytes([0, 4, 5 | (3 << 3)]) + b"\x00\xff\x10")
+    put("js_json", "echo_bigint", bytes([0, 2, 7 | (20 << 3), 7 | (3 << 3)]))
+    put("js_json", "echo_cesu", bytes([0, 4, 4 | (3 << 3)]) + b"\xed\xa0\x80")
+    put("js_json", "nan", bytes([0, 9, 3]) + struct.pack("<d", float("nan")))
+    put("js_json", "reply_values", bytes([2, 0]) + json.dumps(
+        ["__proto__", 9007199254740993, -9223372036854775808, 1e308, {"$blob": "AAE="},
+         {"$blob": 5}, "\u0000x", None, True, [1], {"a": 1}]).encode())
+    put("js_json", "execute", bytes([3, 0]) + b'[1, 18446744073709551615]')
+
+
+fcgi()
+frames()
+configs()
+js_json()

@@ -50,6 +50,7 @@
 #include "broker.h"
 #include "config.h"
 #include "db_client.h"
+#include "js_compile.h"
 #include "log.h"
 #include "privileges.h"
 #include "scoreboard.h"
@@ -125,6 +126,7 @@ struct master {
   struct position positions[MAX_POSITIONS];
   struct broker_proc broker;
   struct listeners lis;       /* serving generation's */
+  struct js_cache *js_cache;  /* serving generation's compiled app (preload = yes), or NULL */
   bool socket_activated;      /* the FastCGI socket came from systemd */
   int broker_fd;
   char *broker_path;
@@ -137,6 +139,7 @@ struct master {
   unsigned next_gen;
   struct jsfpm_config *next_cfg;
   struct listeners next_lis;
+  struct js_cache *next_js_cache;
   long long reload_deadline_ms;
   bool restart_broker_after_reload;
 
@@ -245,20 +248,35 @@ static void listeners_close(struct listeners *l, const struct jsfpm_config *cfg)
 
 /* ---- spawning ------------------------------------------------------------ */
 
-/* In a freshly forked child: forget the master's event loop without
+/* Forks with every signal blocked.  The child inherits libevent's signal
+ * handlers, which write to a socketpair the MASTER reads: a signal meant
+ * for the child (say the SIGTERM of an aborted reload) caught there before
+ * child_after_fork resets them would look to the master like its own
+ * SIGTERM.  Blocked, it waits until the child has default handlers. */
+static pid_t fork_blocked(void) {
+  sigset_t all, old;
+  sigfillset(&all);
+  sigprocmask(SIG_BLOCK, &all, &old);
+  pid_t pid = fork();
+  if (pid != 0) sigprocmask(SIG_SETMASK, &old, NULL);
+  return pid;
+}
+
+/* In a child from fork_blocked: forget the master's event loop without
  * touching the epoll instance the master still uses (event_reinit gives the
- * child its own backend first), close what only the master uses, restore
- * default signal handling and drop privileges.  Exits on failure. */
+ * child its own backend first), restore default signal handling, unblock
+ * signals, close what only the master uses and drop privileges.  Exits on
+ * failure. */
 static void child_after_fork(struct master *m, const struct listeners *keep) {
   event_reinit(m->base);
   event_base_free(m->base);
   m->base = NULL;
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
   static const int sigs[] = {SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGCHLD, SIGPIPE};
   for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) signal(sigs[i], SIG_DFL);
   signal(SIGPIPE, SIG_IGN);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
   if (m->status_fd >= 0) close(m->status_fd);
   /* Listening sockets of the other generation (during a reload) are not ours. */
   const struct listeners *all[2] = {&m->lis, &m->next_lis};
@@ -300,7 +318,7 @@ static unsigned long pick_max_requests(const struct jsfpm_config *cfg) {
 /* Forks a worker for position INDEX of generation GEN.  Returns its proc,
  * or NULL (logged). */
 static struct proc *spawn_worker(struct master *m, struct jsfpm_config *cfg, unsigned gen, int index,
-                                 const struct listeners *lis) {
+                                 const struct listeners *lis, struct js_cache *js_cache) {
   int slot = scoreboard_claim(m->sb, gen, index);
   if (slot < 0) {
     log_error("scoreboard full: cannot start worker %d", index);
@@ -313,7 +331,7 @@ static struct proc *spawn_worker(struct master *m, struct jsfpm_config *cfg, uns
     return NULL;
   }
   unsigned long max_requests = pick_max_requests(cfg);
-  pid_t pid = fork();
+  pid_t pid = fork_blocked();
   if (pid < 0) {
     log_error("fork: %s", strerror(errno));
     close(pipefd[0]);
@@ -328,7 +346,7 @@ static struct proc *spawn_worker(struct master *m, struct jsfpm_config *cfg, uns
     struct worker_args args = {.cfg = cfg, .fcgi_fd = lis->fcgi_fd, .http_fd = lis->http_fd,
                                .broker_path = m->broker_path, .ready_fd = pipefd[1],
                                .slot = index, .sb = m->sb, .sb_slot = slot,
-                               .max_requests = max_requests};
+                               .max_requests = max_requests, .js_cache = js_cache};
     int status = worker_main(&args);
     log_close();
     exit(status);
@@ -348,7 +366,7 @@ static struct proc *spawn_worker(struct master *m, struct jsfpm_config *cfg, uns
 }
 
 static int spawn_broker(struct master *m) {
-  pid_t pid = fork();
+  pid_t pid = fork_blocked();
   if (pid < 0) {
     log_error("fork: %s", strerror(errno));
     return -1;
@@ -458,6 +476,9 @@ static void reload_commit(struct master *m) {
   m->next_lis = (struct listeners){-1, -1, false};
   m->cfg = m->next_cfg;
   m->next_cfg = NULL;
+  js_cache_free(m->js_cache); /* the old workers have their own copies */
+  m->js_cache = m->next_js_cache;
+  m->next_js_cache = NULL;
   m->gen = m->next_gen;
   m->next_gen = 0;
   config_free(old);
@@ -485,6 +506,8 @@ static void reload_abort(struct master *m, const char *why) {
   config_free(m->next_cfg);
   free(m->next_cfg);
   m->next_cfg = NULL;
+  js_cache_free(m->next_js_cache);
+  m->next_js_cache = NULL;
   m->next_gen = 0;
   m->restart_broker_after_reload = false;
   notify_ready(m);
@@ -542,6 +565,15 @@ static void reload_begin(struct master *m) {
     return;
   }
   keep_restart_only(m->cfg, fresh);
+  /* preload = yes: compile the new app here, once; a syntax error fails
+   * the reload before anything is forked. */
+  struct js_cache *cache = NULL;
+  if (fresh->preload && (cache = js_cache_build(fresh, err, sizeof err)) == NULL) {
+    log_error("reload failed: %s; generation %u keeps serving with the previous app", err, m->gen);
+    config_free(fresh);
+    free(fresh);
+    return;
+  }
   m->restart_broker_after_reload = !config_section_equal(m->cfg, fresh, "database");
 
   /* Same addresses: the same sockets.  Changed ones are bound now, while
@@ -560,6 +592,7 @@ static void reload_begin(struct master *m) {
     next.fcgi_unix_owned = sock_spec_is_unix(fresh->listen);
     if (next.fcgi_fd < 0) {
       log_error("reload failed: listen: %s; generation %u keeps serving", e, m->gen);
+      js_cache_free(cache);
       config_free(fresh);
       free(fresh);
       return;
@@ -573,6 +606,7 @@ static void reload_begin(struct master *m) {
       if (next.http_fd < 0) {
         log_error("reload failed: http_listen: %s; generation %u keeps serving", e, m->gen);
         if (fcgi_changed) listeners_close(&(struct listeners){next.fcgi_fd, -1, next.fcgi_unix_owned}, fresh);
+        js_cache_free(cache);
         config_free(fresh);
         free(fresh);
         return;
@@ -581,13 +615,14 @@ static void reload_begin(struct master *m) {
   }
   m->next_lis = next;
   m->next_cfg = fresh;
+  m->next_js_cache = cache;
   m->next_gen = ++m->last_gen;
   m->reload_deadline_ms = now_ms() + RELOAD_TIMEOUT_MS;
   systemd_notifyf("RELOADING=1\nMONOTONIC_USEC=%lld\nSTATUS=reloading: starting generation %u",
                   now_ms() * 1000, m->next_gen);
   log_notice("reload: starting generation %u (%d workers)", m->next_gen, fresh->workers);
   for (int i = 0; i < fresh->workers; i++) {
-    if (spawn_worker(m, fresh, m->next_gen, i, &m->next_lis) == NULL) {
+    if (spawn_worker(m, fresh, m->next_gen, i, &m->next_lis, m->next_js_cache) == NULL) {
       reload_abort(m, "cannot start a new worker");
       return;
     }
@@ -680,7 +715,7 @@ static void on_respawn_timer(evutil_socket_t fd, short what, void *arg) {
   struct master *m = pos->m;
   if (m->stopping || pos->index >= m->cfg->workers || position_has_worker(m, m->gen, pos->index)) return;
   /* fork failed (e.g. EAGAIN): try again later rather than give up */
-  if (spawn_worker(m, m->cfg, m->gen, pos->index, &m->lis) == NULL) add_timer_ms(pos->respawn_ev, 1000);
+  if (spawn_worker(m, m->cfg, m->gen, pos->index, &m->lis, m->js_cache) == NULL) add_timer_ms(pos->respawn_ev, 1000);
 }
 
 static void on_broker_respawn(evutil_socket_t fd, short what, void *arg) {
@@ -811,7 +846,7 @@ static long long read_rss_bytes(pid_t pid) {
 static void start_replacement(struct master *m, struct proc *p, const char *reason) {
   p->recycle_reason = reason;
   log_info("worker %d (pid %ld) reached %s: starting its replacement first", p->index, (long)p->pid, reason);
-  struct proc *q = spawn_worker(m, m->cfg, m->gen, p->index, &m->lis);
+  struct proc *q = spawn_worker(m, m->cfg, m->gen, p->index, &m->lis, m->js_cache);
   if (q == NULL) return;
   q->replaces = (int)(p - m->procs);
   p->replaced_by = (int)(q - m->procs);
@@ -1027,7 +1062,12 @@ static void on_status_request(struct evhttp_request *req, void *arg) {
                                 .rss_bytes = read_rss_bytes(p->pid),
                                 .request_method = s->request_method, .request_path = s->request_path,
                                 .request_duration_ms = s->state == SB_BUSY ? now - s->request_start_mono_ms : s->last_duration_ms,
-                                .last_request_id = s->last_request_id, .last_status = s->last_status};
+                                .last_request_id = s->last_request_id, .last_status = s->last_status,
+                                .compile_cache_hits = s->compile_cache_hits,
+                                .compile_cache_misses = s->compile_cache_misses,
+                                .heap_bytes = s->heap_bytes};
+    r.compile_cache_hits += s->compile_cache_hits;
+    r.compile_cache_misses += s->compile_cache_misses;
     r.total++;
     if (s->state == SB_BUSY) r.active++;
     else if (s->state == SB_IDLE && !p->retiring) r.idle++;
@@ -1220,6 +1260,8 @@ static void master_cleanup(struct master *m) {
     if (m->positions[i].respawn_ev) event_free(m->positions[i].respawn_ev);
   if (m->broker.respawn_ev) event_free(m->broker.respawn_ev);
   if (m->tick_ev) event_free(m->tick_ev);
+  js_cache_free(m->js_cache);
+  js_cache_free(m->next_js_cache);
   scoreboard_destroy(m->sb);
   privileges_free(&m->priv);
   free(m->crash_times_ms);
@@ -1265,12 +1307,21 @@ int master_run(struct jsfpm_config *cfg_in) {
   if (master_setup(&m) < 0) goto out;
 
   log_notice("jsfpm %s starting: config %s, %d workers", JSFPM_VERSION, m.cfg->file, m.cfg->workers);
+  if (m.cfg->preload) {
+    /* Compiled once here, shared copy-on-write by every worker. */
+    char err[1024];
+    m.js_cache = js_cache_build(m.cfg, err, sizeof err);
+    if (m.js_cache == NULL) {
+      log_error("cannot load the app: %s", err);
+      goto out;
+    }
+  }
   if (spawn_broker(&m) < 0 || wait_broker_ready(&m) < 0) {
     m.exit_status = 1;
     m.got_term = true;
   } else {
     for (int i = 0; i < m.cfg->workers && !m.got_term; i++)
-      if (spawn_worker(&m, m.cfg, m.gen, i, &m.lis) == NULL) m.got_term = true, m.exit_status = 1;
+      if (spawn_worker(&m, m.cfg, m.gen, i, &m.lis, m.js_cache) == NULL) m.got_term = true, m.exit_status = 1;
   }
 
   /* The master loop. */

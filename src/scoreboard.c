@@ -124,6 +124,16 @@ void scoreboard_request_begin(struct scoreboard *sb, int slot, const char *metho
   if (active >= pool_size) __atomic_add_fetch(&sb->global.max_children_reached, 1, __ATOMIC_RELAXED);
 }
 
+void scoreboard_runtime_stats(struct scoreboard *sb, int slot, unsigned long cache_hits,
+                              unsigned long cache_misses, long long heap_bytes) {
+  struct sb_slot *s = &sb->slots[slot];
+  slot_write_begin(s);
+  s->compile_cache_hits = cache_hits;
+  s->compile_cache_misses = cache_misses;
+  s->heap_bytes = heap_bytes;
+  slot_write_end(s);
+}
+
 void scoreboard_request_end(struct scoreboard *sb, int slot, const char *request_id, int status,
                             long long duration_ms, bool slow) {
   struct sb_slot *s = &sb->slots[slot];

@@ -43,6 +43,9 @@ struct sb_slot {
   char last_request_id[24];        /* id of the last completed request */
   long long last_duration_ms;      /* of the last completed request */
   int last_status;
+  unsigned long compile_cache_hits;   /* the worker's runtime: modules served from the cache */
+  unsigned long compile_cache_misses; /* modules compiled on demand */
+  long long heap_bytes;               /* JavaScript heap size after the last request */
 };
 
 struct sb_global {
@@ -79,6 +82,8 @@ void scoreboard_request_begin(struct scoreboard *sb, int slot, const char *metho
                               const char *path, int pool_size);
 void scoreboard_request_end(struct scoreboard *sb, int slot, const char *request_id, int status,
                             long long duration_ms, bool slow);
+void scoreboard_runtime_stats(struct scoreboard *sb, int slot, unsigned long cache_hits,
+                              unsigned long cache_misses, long long heap_bytes);
 
 long long scoreboard_mono_ms(void);
 long long scoreboard_unix_ms(void);

@@ -77,18 +77,20 @@ static int render_json(const struct status_report *r, struct evbuffer *out) {
     char started[32];
     iso_time(w->started_unix_ms, started, sizeof started);
     json_array_append_new(
-        workers, json_pack("{s:i, s:s, s:i, s:i, s:I, s:s, s:I, s:o, s:s, s:s, s:I, s:s, s:i}", "pid",
+        workers, json_pack("{s:i, s:s, s:i, s:i, s:I, s:s, s:I, s:o, s:s, s:s, s:I, s:s, s:i, s:I, s:I}", "pid",
                            (int)w->pid, "state", w->state, "generation", (int)w->generation, "index",
                            w->index, "requests", (json_int_t)w->requests, "started", started,
                            "started_unix", (json_int_t)(w->started_unix_ms / 1000), "rss_bytes",
                            w->rss_bytes >= 0 ? json_integer(w->rss_bytes) : json_null(),
                            "request_method", w->request_method, "request_path", w->request_path,
                            "request_duration_ms", (json_int_t)w->request_duration_ms,
-                           "last_request_id", w->last_request_id, "last_status", w->last_status));
+                           "last_request_id", w->last_request_id, "last_status", w->last_status,
+                           "compile_cache_hits", (json_int_t)w->compile_cache_hits, "heap_bytes",
+                           (json_int_t)w->heap_bytes));
   }
   json_t *root = json_pack(
       "{s:s, s:I, s:I, s:i, s:b, s:I, s:o, s:I, s:o, s:o, s:i, s:i, s:i, s:i, s:I, s:I, s:I, s:I, "
-      "s:o, s:o, s:o}",
+      "s:o, s:o, s:o, s:o}",
       "start_time", start, "start_unix", (json_int_t)(r->start_unix_ms / 1000), "uptime_seconds",
       (json_int_t)((r->now_unix_ms - r->start_unix_ms) / 1000), "generation", (int)r->generation,
       "reloading", r->reloading, "accepted_requests", (json_int_t)r->accepted, "requests_by_class",
@@ -99,9 +101,8 @@ static int render_json(const struct status_report *r, struct evbuffer *out) {
       r->max_active, "max_children_reached", (json_int_t)r->max_children_reached,
       "recycled_workers", (json_int_t)r->recycled, "terminated_workers", (json_int_t)r->terminated,
       "crashed_children", (json_int_t)r->crashes,
-      /* The compiled-code cache lives in the workers' runtime, which does
-       * not publish counters yet. */
-      "compile_cache_hits", json_null(), "broker", broker, "workers", workers);
+      "compile_cache_hits", json_integer((json_int_t)r->compile_cache_hits), "compile_cache_misses",
+      json_integer((json_int_t)r->compile_cache_misses), "broker", broker, "workers", workers);
   if (root == NULL) return -1;
   char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   json_decref(root);
@@ -137,7 +138,8 @@ static int render_text(const struct status_report *r, struct evbuffer *out) {
   evbuffer_add_printf(out, "%-24s %lu\n", "recycled workers:", r->recycled);
   evbuffer_add_printf(out, "%-24s %lu\n", "terminated workers:", r->terminated);
   evbuffer_add_printf(out, "%-24s %lu\n", "crashed children:", r->crashes);
-  evbuffer_add_printf(out, "%-24s unavailable\n", "compile cache hits:");
+  evbuffer_add_printf(out, "%-24s %lu\n", "compile cache hits:", r->compile_cache_hits);
+  evbuffer_add_printf(out, "%-24s %lu\n", "compile cache misses:", r->compile_cache_misses);
   const struct status_broker *b = &r->broker;
   evbuffer_add_printf(out, "%-24s %ld\n", "broker pid:", (long)b->pid);
   text_opt(out, "broker statements:", b->stats_available, b->statements);
@@ -205,6 +207,10 @@ static int render_prometheus(const struct status_report *r, struct evbuffer *out
            "Workers killed by request_terminate_timeout.", (long long)r->terminated);
   prom_one(out, "crashed_children_total", "counter", "Children that died unexpectedly.",
            (long long)r->crashes);
+  prom_one(out, "compile_cache_hits", "gauge",
+           "Modules the live workers took from the compile cache (summed).", (long long)r->compile_cache_hits);
+  prom_one(out, "compile_cache_misses", "gauge",
+           "Modules the live workers compiled on demand (summed).", (long long)r->compile_cache_misses);
   const struct status_broker *b = &r->broker;
   prom_one(out, "broker_up", "gauge", "1 when the broker process runs.", b->pid != 0);
   if (b->stats_available) {
@@ -227,6 +233,7 @@ static int render_prometheus(const struct status_report *r, struct evbuffer *out
       {"worker_request_duration_seconds", "gauge",
        "Current request's duration so far when busy, else the last request's."},
       {"worker_start_time_seconds", "gauge", "Start time of the worker since the Unix epoch."},
+      {"worker_heap_bytes", "gauge", "JavaScript heap of the worker after its last request."},
   };
   for (size_t k = 0; k < sizeof per_worker / sizeof per_worker[0]; k++) {
     prom_head(out, per_worker[k].name, per_worker[k].type, per_worker[k].help);
@@ -240,7 +247,8 @@ static int render_prometheus(const struct status_report *r, struct evbuffer *out
       case 1: evbuffer_add_printf(out, "%d\n", strcmp(w->state, "busy") == 0); break;
       case 2: evbuffer_add_printf(out, "%lld\n", w->rss_bytes); break;
       case 3: evbuffer_add_printf(out, "%.3f\n", (double)w->request_duration_ms / 1000.0); break;
-      default: evbuffer_add_printf(out, "%lld\n", w->started_unix_ms / 1000); break;
+      case 4: evbuffer_add_printf(out, "%lld\n", w->started_unix_ms / 1000); break;
+      default: evbuffer_add_printf(out, "%lld\n", w->heap_bytes); break;
       }
     }
   }

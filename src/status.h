@@ -21,6 +21,9 @@ struct status_worker {
   long long request_duration_ms; /* current request's so far when busy, else the last one's */
   const char *last_request_id;
   int last_status;
+  unsigned long compile_cache_hits;   /* modules its runtime took from the compile cache */
+  unsigned long compile_cache_misses;
+  long long heap_bytes;       /* JavaScript heap after its last request */
 };
 
 struct status_broker {
@@ -43,6 +46,7 @@ struct status_report {
   unsigned long recycled;     /* workers replaced by max_requests/max_age/max_rss */
   unsigned long terminated;   /* workers killed by request_terminate_timeout */
   unsigned long crashes;      /* children that died unexpectedly */
+  unsigned long compile_cache_hits, compile_cache_misses; /* summed over the live workers */
   int listen_queue;           /* connections waiting for accept(); -1 = unavailable */
   int listen_queue_max;       /* the listen backlog; -1 = unavailable */
   struct status_broker broker;

@@ -94,6 +94,9 @@ static void worker_handle(struct worker *w, const struct js_request *req, struct
   w->requests++;
   bool slow = worker_log_is_slow(duration_ms);
   scoreboard_request_end(w->sb, w->sb_slot, res->request_id, res->status, duration_ms, slow);
+  struct js_runtime_stats rs;
+  js_runtime_stats(w->js, &rs);
+  scoreboard_runtime_stats(w->sb, w->sb_slot, rs.cache_hits, rs.cache_misses, (long long)rs.heap_bytes);
   struct worker_log_entry e = {.request_id = res->request_id, .remote_addr = req->remote_addr,
                                .method = req->method, .path = path, .status = res->status,
                                .body_bytes = res->body_len, .duration_ms = duration_ms};
@@ -467,7 +470,7 @@ int worker_main(const struct worker_args *args) {
     goto out;
   }
   if (worker_log_open(cfg) < 0) goto out;
-  w.js = js_runtime_new(cfg, w.db, NULL, err, sizeof err);
+  w.js = js_runtime_new(cfg, w.db, args->js_cache, err, sizeof err);
   if (w.js == NULL) {
     log_error("cannot load the app: %s", err);
     status = WORKER_EXIT_APP_LOAD;

@@ -5,6 +5,7 @@
 
 struct jsfpm_config;
 struct scoreboard;
+struct js_cache;
 
 struct worker_args {
   const struct jsfpm_config *cfg;
@@ -16,6 +17,7 @@ struct worker_args {
   struct scoreboard *sb; /* shared with the master */
   int sb_slot;          /* this worker's scoreboard slot */
   unsigned long max_requests; /* stop accepting after this many requests; 0 = no limit */
+  struct js_cache *js_cache; /* compiled app built by the master (preload = yes), or NULL */
 };
 
 /* Exit statuses the master understands. */

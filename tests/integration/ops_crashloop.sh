@@ -5,7 +5,9 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ops_lib.sh"
 
-start_ops_server server.workers=1 server.respawn_delay=100ms \
+# preload = no: each worker compiles the app itself, so a broken main.js
+# makes every respawn fail at start.
+start_ops_server server.workers=1 server.respawn_delay=100ms app.preload=no \
   server.emergency_restart_threshold=3 server.emergency_restart_interval=10s
 echo "syntax error (" >"$T/app/main.js"
 kill -KILL "$(worker_pids)"

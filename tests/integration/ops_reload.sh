@@ -42,6 +42,16 @@ say "an app that fails to load keeps the old generation"
 cp "$T/good.conf" "$CONFIG"
 echo "this is not javascript" >"$T/app/main.js"
 kill -HUP "$SERVER_PID"
+# preload = yes (the default): the master compiles the app and refuses it
+# before forking anything.
+wait_log "reload failed: main.js:1: SyntaxError"
+assert_eq "v2 /x" "$(curl -sS "$HTTP_URL/x")" "still the old code"
+wait_until '[ "$(worker_pids | tr "\n" " ")" = "$before" ]' 5 || fail "failed generation's workers linger"
+ok "the failed generation is gone, the old workers serve on"
+
+say "without preload, a new worker that cannot load fails the reload"
+sed -i "s/^\[app\]$/[app]\npreload = no/" "$CONFIG"
+kill -HUP "$SERVER_PID"
 wait_log "reload failed: a new worker could not load the app"
 assert_eq "v2 /x" "$(curl -sS "$HTTP_URL/x")" "still the old code"
 wait_until '[ "$(worker_pids | tr "\n" " ")" = "$before" ]' 5 || fail "failed generation's workers linger"

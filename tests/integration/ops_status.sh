@@ -38,8 +38,8 @@ assert_match "$(cat "$T/metrics")" '^jsfpm_accepted_requests_total 10$' "metrics
 assert_match "$(cat "$T/metrics")" '^jsfpm_requests_total\{class="4xx"\} 2$' "metrics"
 
 say "answers while every worker is busy"
-curl -sS -o /dev/null --max-time 15 "$HTTP_URL/busy/3000" & busy1=$!
-curl -sS -o /dev/null --max-time 15 "$HTTP_URL/busy/3000" & busy2=$!
+curl -sS -o /dev/null --max-time 15 "$HTTP_URL/busy/5000" & busy1=$!
+curl -sS -o /dev/null --max-time 15 "$HTTP_URL/busy/5000" & busy2=$!
 wait_until '[ "$(status_field active_workers)" = 2 ]' 3 || fail "both workers never showed busy"
 ok "both workers busy"
 # Three FastCGI connections nobody can accept now wait in the kernel queue.
@@ -58,7 +58,7 @@ paths=$(printf '%s' "$busy_json" | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
 print(" ".join(sorted(w["request_path"] for w in s["workers"] if w["state"] == "busy")), s["max_active_workers"])')
-assert_eq "/busy/3000 /busy/3000 2" "$paths" "busy workers' paths and max active"
+assert_eq "/busy/5000 /busy/5000 2" "$paths" "busy workers' paths and max active"
 wait "$busy1" "$busy2" "${queued[@]}"
 [ "$(status_field max_children_reached)" -ge 1 ] || fail "max_children_reached should count the saturation"
 ok "max_children_reached counted"

@@ -1,0 +1,459 @@
+#!/usr/bin/env python3
+"""faults.py: fault injection with write accounting.
+
+Starts jsfpm with the app in tests/faults/app, runs a load generator that
+records every acknowledged write, and meanwhile, at random moments:
+kill -9 a worker, kill -9 the broker, HUP the master (reload), QUIT the
+master (graceful stop, then start it again on the same database), fill the
+disk the database lives on (a small tmpfs, when mounting works), and have
+clients close connections mid-request.  Afterwards it checks:
+
+  - the server serves again (a read and a write succeed);
+  - every acknowledged write is in the database (lost writes = 0);
+  - no write is half-applied: each /write?mode=tx token has both of its rows
+    or neither, whatever happened to its request;
+  - PRAGMA integrity_check is "ok".
+
+and prints counts: faults injected (by kind), requests sent, failed (by
+status or error), acknowledged writes, lost writes.
+
+Usage: faults.py --jsfpm PATH --dir WORKDIR [--seconds 20] [--seed N]
+                 [--clients 6] [--workers 3] [--interval 0.4:1.2]
+Exit status 0 when every check passed, 1 otherwise.  Needs root only for
+the tmpfs (disk-full faults are skipped, and said so, without it).
+"""
+import argparse
+import collections
+import json
+import os
+import random
+import signal
+import socket
+import sqlite3
+import struct
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+
+sys.dont_write_bytecode = True
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+import fcgi_client as fc  # noqa: E402
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--jsfpm", required=True)
+ap.add_argument("--dir", required=True, help="work directory (config, logs, database)")
+ap.add_argument("--seconds", type=float, default=20)
+ap.add_argument("--seed", type=int, default=int(time.time()))
+ap.add_argument("--clients", type=int, default=6)
+ap.add_argument("--workers", type=int, default=3)
+ap.add_argument("--interval", default="0.4:1.2", help="seconds between faults, MIN:MAX")
+ap.add_argument("--disk-mb", type=int, default=8, help="size of the tmpfs holding the database")
+args = ap.parse_args()
+rnd = random.Random(args.seed)
+W = os.path.abspath(args.dir)
+os.makedirs(W, exist_ok=True)
+
+
+def log(msg):
+    print("   " + msg, flush=True)
+
+
+# ---------------------------------------------------------------- the disk
+
+DISK = os.path.join(W, "disk")
+os.makedirs(DISK, exist_ok=True)
+TMPFS = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=%dm,mode=0700" % args.disk_mb,
+                        "jsfpm-faults", DISK], capture_output=True).returncode == 0
+if not TMPFS:
+    log("cannot mount a tmpfs here (not root?): disk-full faults are skipped")
+BALLAST = os.path.join(DISK, "ballast")
+
+
+def fill_disk():
+    """Fills the file system of the database; returns the bytes written."""
+    n = 0
+    with open(BALLAST, "wb") as f:
+        block = b"\0" * 65536
+        try:
+            while True:
+                f.write(block)
+                f.flush()
+                n += len(block)
+        except OSError:
+            pass
+    return n
+
+
+# ---------------------------------------------------------------- the server
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+CONF = os.path.join(W, "jsfpm.conf")
+LOG = os.path.join(W, "error.log")
+SOCK = os.path.join(W, "jsfpm.sock")
+DB = os.path.join(DISK, "app.db")
+HTTP_PORT = free_port()
+with open(CONF, "w") as f:
+    f.write("""[server]
+listen = {sock}
+http_listen = 127.0.0.1:{port}
+workers = {workers}
+runtime_dir = {w}/run
+pid_file = {w}/jsfpm.pid
+error_log = {log}
+log_level = info
+respawn_delay = 50ms
+process_control_timeout = 5s
+[app]
+root = {app}
+main = main.js
+request_timeout = 10s
+[database]
+path = {db}
+busy_timeout = 5s
+""".format(sock=SOCK, port=HTTP_PORT, workers=args.workers, w=W, log=LOG,
+           app=os.path.join(HERE, "app"), db=DB))
+
+server = None  # the master's Popen
+server_lock = threading.Lock()
+
+
+def log_text():
+    try:
+        with open(LOG, errors="replace") as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
+def start_server():
+    global server
+    before = log_text().count("ready:")
+    env = dict(os.environ, JSFPM_ALLOW_ROOT="1")
+    out = open(os.path.join(W, "server.out"), "ab")
+    server = subprocess.Popen([args.jsfpm, "-c", CONF], stdout=out, stderr=out,
+                              stdin=subprocess.DEVNULL, start_new_session=True, env=env)
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        if log_text().count("ready:") > before:
+            return
+        if server.poll() is not None:
+            break
+        time.sleep(0.05)
+    print(log_text()[-3000:], file=sys.stderr)
+    sys.exit("FAIL: the server did not become ready")
+
+
+def stop_server(sig=signal.SIGTERM, wait_s=15):
+    if server is None or server.poll() is not None:
+        return
+    server.send_signal(sig)
+    try:
+        server.wait(wait_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+    # Children of a stopped master must be gone too.
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        try:
+            os.killpg(server.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.killpg(server.pid, signal.SIGKILL)
+
+
+def children():
+    pids = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                st = f.read()
+        except OSError:
+            continue
+        fields = st[st.rindex(")") + 2:].split()
+        if fields[0] != "Z" and int(fields[1]) == server.pid:
+            pids.append(int(d))
+    return pids
+
+
+def broker_pid():
+    pid = None
+    for line in log_text().splitlines():
+        if "broker started, pid " in line:
+            pid = int(line.split("broker started, pid ")[1].split()[0].rstrip(",)"))
+    return pid
+
+
+# ---------------------------------------------------------------- clients
+
+stats = collections.Counter()       # requests sent, aborted ...
+failures = collections.Counter()    # by status or error
+acked = {}                          # token -> mode, for acknowledged writes
+sent = {}                           # token -> mode, every write attempted
+lock = threading.Lock()
+stop_load = threading.Event()
+
+
+def http_write(token, mode, abort_early):
+    q = "/write?" + urllib.parse.urlencode({"token": token, "mode": mode})
+    s = socket.create_connection(("127.0.0.1", HTTP_PORT), timeout=15)
+    try:
+        req = ("POST %s HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n" % q).encode()
+        if abort_early:
+            s.sendall(req[:rnd.randrange(1, len(req))] if rnd.random() < 0.5 else req)
+            return None, b""
+        s.sendall(req)
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        if not data.startswith(b"HTTP/1."):
+            return "closed", data
+        return int(data[9:12]), data.split(b"\r\n\r\n", 1)[-1]
+    finally:
+        s.close()
+
+
+def fcgi_write(token, mode, abort_early):
+    q = urllib.parse.urlencode({"token": token, "mode": mode})
+    params = fc.encode_pairs([("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/write?" + q),
+                              ("SCRIPT_NAME", "/write"), ("QUERY_STRING", q),
+                              ("CONTENT_LENGTH", "0"), ("REMOTE_ADDR", "127.0.0.1")])
+    req = (fc.record(fc.FCGI_BEGIN_REQUEST, 1, struct.pack(">HB5x", 1, 0))
+           + fc.stream(fc.FCGI_PARAMS, 1, params) + fc.record(fc.FCGI_STDIN, 1))
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(15)
+    try:
+        s.connect(SOCK)
+        if abort_early:
+            s.sendall(req[:rnd.randrange(1, len(req))] if rnd.random() < 0.5 else req)
+            return None, b""
+        s.sendall(req)
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        out, i, ended = b"", 0, False
+        while i + 8 <= len(data):
+            _, typ, _, clen, plen = struct.unpack(">BBHHBx", data[i:i + 8])
+            if typ == fc.FCGI_STDOUT:
+                out += data[i + 8:i + 8 + clen]
+            if typ == fc.FCGI_END_REQUEST:
+                ended = True
+            i += 8 + clen + plen
+        if not ended:
+            return "closed", out
+        head, _, body = out.partition(b"\r\n\r\n")
+        st = 200
+        for line in head.split(b"\r\n"):
+            if line.startswith(b"Status: "):
+                st = int(line[8:11])
+        return st, body
+    finally:
+        s.close()
+
+
+def client(n):
+    i = 0
+    while not stop_load.is_set():
+        i += 1
+        token = "c%d-%d-%08x" % (n, i, rnd.getrandbits(32))
+        mode = "tx" if rnd.random() < 0.6 else "auto"
+        abort_early = rnd.random() < 0.05
+        door = fcgi_write if rnd.random() < 0.5 else http_write
+        with lock:
+            sent[token] = mode
+            stats["requests sent"] += 1
+        try:
+            st, body = door(token, mode, abort_early)
+        except (ConnectionRefusedError, FileNotFoundError):
+            st, body = "connection refused", b""
+            time.sleep(0.05)
+        except (ConnectionResetError, BrokenPipeError):
+            st, body = "connection reset", b""
+        except socket.timeout:
+            st, body = "timeout", b""
+        with lock:
+            if abort_early:
+                stats["closed by the client mid-request"] += 1
+            elif st == 201:
+                try:
+                    reply = json.loads(body)
+                except ValueError:
+                    reply = {}
+                if reply.get("token") != token:
+                    failures["201 with a wrong body"] += 1
+                else:
+                    acked[token] = mode
+            else:
+                failures[str(st)] += 1
+
+
+# ---------------------------------------------------------------- faults
+
+faults = collections.Counter()
+
+
+def fault_kill_worker():
+    b = broker_pid()
+    pids = [p for p in children() if p != b]
+    if pids:
+        os.kill(rnd.choice(pids), signal.SIGKILL)
+        return True
+
+
+def fault_kill_broker():
+    b = broker_pid()
+    if b and b in children():
+        os.kill(b, signal.SIGKILL)
+        return True
+
+
+def fault_hup():
+    server.send_signal(signal.SIGHUP)
+    return True
+
+
+def fault_quit_restart():
+    with server_lock:
+        stop_server(signal.SIGQUIT)
+        if server.returncode not in (0, None):
+            failures["master exit status %s after QUIT" % server.returncode] += 1
+        start_server()
+    return True
+
+
+def fault_disk_full():
+    n = fill_disk()
+    time.sleep(rnd.uniform(0.5, 1.5))  # writes meanwhile must fail cleanly
+    os.unlink(BALLAST)
+    return n > 0
+
+
+FAULTS = [(fault_kill_worker, 4), (fault_kill_broker, 2), (fault_hup, 2), (fault_quit_restart, 1)]
+if TMPFS:
+    FAULTS.append((fault_disk_full, 2))
+
+
+def injector(end):
+    lo, hi = (float(x) for x in args.interval.split(":"))
+    while time.time() < end:
+        time.sleep(rnd.uniform(lo, hi))
+        if time.time() >= end:
+            break
+        fn = rnd.choices([f for f, _ in FAULTS], [w for _, w in FAULTS])[0]
+        if fn():
+            faults[fn.__name__[6:]] += 1
+
+
+# ---------------------------------------------------------------- run
+
+def request_ok(path, method="GET"):
+    try:
+        s = socket.create_connection(("127.0.0.1", HTTP_PORT), timeout=5)
+        s.sendall(("%s %s HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                   % (method, path)).encode())
+        data = b""
+        while True:
+            c = s.recv(65536)
+            if not c:
+                break
+            data += c
+        s.close()
+        return data[9:12] in (b"200", b"201")
+    except OSError:
+        return False
+
+
+def wait_serving(timeout_s):
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        if request_ok("/ping") and request_ok("/write?token=after-%d&mode=tx" % rnd.getrandbits(30), "POST"):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+status = 0
+try:
+    log("seed %d, %d s, %d clients, %d workers, database on %s" % (
+        args.seed, args.seconds, args.clients, args.workers, "a %d MB tmpfs" % args.disk_mb if TMPFS else W))
+    start_server()
+    end = time.time() + args.seconds
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(args.clients)]
+    for t in threads:
+        t.start()
+    injector(end)
+    stop_load.set()
+    for t in threads:
+        t.join(30)
+
+    serves = wait_serving(20)
+    with server_lock:
+        stop_server(signal.SIGTERM)
+
+    db = sqlite3.connect(DB)
+    rows = collections.defaultdict(set)
+    for token, part in db.execute("SELECT token, part FROM writes"):
+        rows[token].add(part)
+    integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
+    db.close()
+
+    lost = [t for t, mode in acked.items() if rows.get(t) != ({1, 2} if mode == "tx" else {1})]
+    half = [t for t, parts in rows.items() if sent.get(t) == "tx" and parts != {1, 2}]
+    unknown_applied = sum(1 for t in sent if t not in acked and t in rows)
+
+    print("== faults injected: %d (%s)" % (sum(faults.values()), ", ".join(
+        "%s %d" % kv for kv in sorted(faults.items()))))
+    print("== requests sent: %d; closed by the client mid-request: %d" % (
+        stats["requests sent"], stats["closed by the client mid-request"]))
+    print("== failed: %d (%s)" % (sum(failures.values()), ", ".join(
+        "%s: %d" % kv for kv in sorted(failures.items())) or "none"))
+    print("== acknowledged writes: %d (tx %d, autocommit %d); unacknowledged but applied: %d" % (
+        len(acked), sum(1 for m in acked.values() if m == "tx"),
+        sum(1 for m in acked.values() if m == "auto"), unknown_applied))
+    print("== lost writes: %d" % len(lost))
+    print("== half-applied transactions: %d" % len(half))
+    print("== integrity_check: %s" % integrity)
+    print("== serves again after the faults: %s" % ("yes" if serves else "NO"))
+    if lost:
+        print("FAIL: acknowledged but missing: %s" % lost[:10])
+        status = 1
+    if half:
+        print("FAIL: half-applied: %s" % [(t, sorted(rows[t])) for t in half[:10]])
+        status = 1
+    if integrity != "ok":
+        print("FAIL: integrity_check: %s" % integrity)
+        status = 1
+    if not serves:
+        print("FAIL: the server did not serve a read and a write within 20 s after the faults")
+        status = 1
+    if len(acked) == 0:
+        print("FAIL: not a single write was acknowledged")
+        status = 1
+    for bad in ("AddressSanitizer", "runtime error:", "LeakSanitizer"):
+        if bad in log_text():
+            print("FAIL: the server log reports %s" % bad)
+            status = 1
+finally:
+    stop_server(signal.SIGKILL if server and server.poll() is None else signal.SIGTERM)
+    if TMPFS:
+        subprocess.run(["umount", "-l", DISK])
+sys.exit(status)

@@ -70,7 +70,7 @@ for f in /usr/sbin/jsfpm /etc/jsfpm/jsfpm.conf /etc/nginx/snippets/jsfpm.conf /e
   /usr/share/jsfpm/example/main.js /usr/share/jsfpm/example/migrations/001_notes.sql \
   /usr/share/man/man8/jsfpm.8.gz /usr/share/man/man5/jsfpm.conf.5.gz \
   /lib/systemd/system/jsfpm.service /lib/systemd/system/jsfpm.socket /lib/systemd/system/jsfpm@.service \
-  /usr/lib/sysusers.d/jsfpm.conf /usr/lib/tmpfiles.d/jsfpm.conf /usr/share/doc/jsfpm/deploy.md \
+  /usr/lib/sysusers.d/jsfpm.conf /usr/lib/tmpfiles.d/jsfpm.conf /usr/share/doc/jsfpm/deploy.md /usr/share/doc/jsfpm/README.md \
   /usr/share/doc/jsfpm/copyright; do
   grep -qx "$f" "$T/contents" || fail "$f not in the package"
 done

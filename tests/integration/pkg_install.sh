@@ -41,6 +41,34 @@ cmp -s "$dest$sysconfdir/jsfpm/jsfpm.conf" "$BUILDDIR/etc/jsfpm.conf" || fail "i
 grep -q "^root = $pkgdatadir/example\$" "$dest$sysconfdir/jsfpm/jsfpm.conf" || fail "jsfpm.conf does not serve $pkgdatadir/example"
 ok "jsfpm.conf serves $pkgdatadir/example"
 
+say "packaging/rpm/jsfpm.spec's %files match the installed files"
+spec=$TOP_SRCDIR/packaging/rpm/jsfpm.spec
+# Installed paths in the spec's macros (the longest directory first).
+macros=$(printf '%s\n' \
+  "$(make_var systemdsystemunitdir) %{_unitdir}" "$(make_var sysusersdir) %{_sysusersdir}" \
+  "$(make_var tmpfilesdir) %{_tmpfilesdir}" "$pkgdatadir %{_datadir}/jsfpm" "$mandir %{_mandir}" \
+  "$(make_var sbindir) %{_sbindir}" "$sysconfdir %{_sysconfdir}" | awk '{ print length($1), $0 }' | sort -rn | cut -d' ' -f2-)
+(cd "$dest" && find . -type f | sed 's|^\.||') | while read -r f; do
+  while read -r dir macro; do
+    case $f in "$dir"/*) echo "$macro${f#"$dir"}"; break ;; esac
+  done <<<"$macros"
+done | sort >"$T/installed"
+# %files entries that name files: no %dir/%ghost/%doc, directories end in "/".
+sed -n '/^%files/,/^%changelog/p' "$spec" | grep -v '^%files\|^%changelog\|^$\|%dir\|%ghost\|^%doc' |
+  awk '{ print $NF }' | sort >"$T/spec_files"
+while read -r f; do
+  matched=
+  while read -r entry; do
+    case $entry in */) case $f in "$entry"*) matched=1 ;; esac ;; *) case $f in $entry) matched=1 ;; esac ;; esac
+    [ -z "$matched" ] || break
+  done <"$T/spec_files"
+  [ -n "$matched" ] || fail "$f is installed but not in $spec's %files"
+done <"$T/installed"
+while read -r entry; do
+  grep -q "^${entry//\*/.*}" "$T/installed" || fail "$spec lists $entry, which make install does not install"
+done <"$T/spec_files"
+ok "$(wc -l <"$T/installed") files, $(wc -l <"$T/spec_files") %files entries"
+
 say "an edited jsfpm.conf survives make install"
 echo "; edited" >>"$dest$sysconfdir/jsfpm/jsfpm.conf"
 make -s -C "$BUILDDIR" install DESTDIR="$dest" >"$T/install.log" 2>&1 || fail "make install: $(tail -20 "$T/install.log")"

@@ -12,7 +12,7 @@ built() {
 
 # make_var NAME: a variable of the build tree's Makefile, fully expanded.
 make_var() {
-  printf 'print-var:\n\t@echo $(%s)\n' "$1" | make -s -C "$BUILDDIR" -f Makefile -f - print-var
+  printf 'print-var:\n\t@echo $(%s)\n' "$1" | make -s --no-print-directory -C "$BUILDDIR" -f Makefile -f - print-var
 }
 
 # conf_keys FILE: the section.key of every "key =" or ";key =" line of an INI

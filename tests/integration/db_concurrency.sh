@@ -1,7 +1,9 @@
 #!/bin/bash
 # db_concurrency.sh: 8 workers x 500 concurrent autocommit inserts with
 # synchronous=full: every acknowledged insert is in the database and nothing
-# else, no busy errors, and they shared commits (group commit).
+# else, and no busy errors.  (How many writes shared a commit depends on
+# the disk and the CPU load, so it is reported, not asserted; the unit test
+# test_group_commit checks grouping deterministically.)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/db_lib.sh"
 require_tool curl curl
@@ -30,4 +32,3 @@ commits=$("$PYTHON" -c 'import json, sys; print(json.loads(sys.argv[1])["group_c
 busy=$("$PYTHON" -c 'import json, sys; print(json.loads(sys.argv[1])["busy_errors"])' "$stats")
 assert_eq 0 "$busy" "busy errors"
 ok "$commits commits for 4000 writes (stats: $stats)"
-[ "$commits" -lt 4000 ] || fail "no group commit happened: $commits commits for 4000 writes"

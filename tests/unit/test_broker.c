@@ -1239,6 +1239,26 @@ START_TEST(test_stats) {
 }
 END_TEST
 
+START_TEST(test_wal_checkpoint) {
+  /* WAL growth is bounded: a second after the last write the WAL is
+   * checkpointed and truncated. */
+  start_broker();
+  exec_sql("CREATE TABLE t (x)");
+  for (int i = 0; i < 50; i++)
+    json_decref(OK("{s:s,s:s,s:[i]}", "op", "execute", "sql", "INSERT INTO t VALUES (?)", "params", i));
+  char wal[160];
+  snprintf(wal, sizeof wal, "%s-wal", db_path);
+  struct stat sb;
+  ck_assert_int_eq(stat(wal, &sb), 0);
+  ck_assert_int_gt(sb.st_size, 0);
+  long long t0 = now_ms();
+  while (stat(wal, &sb) == 0 && sb.st_size > 0 && now_ms() - t0 < 5000)
+    sleep_ms(50);
+  ck_assert_msg(sb.st_size == 0, "the WAL still holds %lld bytes after %lld ms", (long long)sb.st_size, now_ms() - t0);
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 50);
+}
+END_TEST
+
 static Suite *broker_suite(void) {
   Suite *s = suite_create("broker");
   TCase *tc = tcase_create("broker");
@@ -1277,6 +1297,7 @@ static Suite *broker_suite(void) {
   tcase_add_test(tx, test_group_commit_off);
   tcase_add_test(tx, test_safety);
   tcase_add_test(tx, test_stats);
+  tcase_add_test(tx, test_wal_checkpoint);
   suite_add_tcase(s, tx);
   return s;
 }

@@ -292,6 +292,13 @@ static void teardown(void) {
 START_TEST(test_basic) {
   start_broker();
   json_decref(OK("{s:s}", "op", "ping"));
+  /* the reader has loaded the schema; a table the writer creates next must
+   * still be visible to it (stale schema caches are re-read) */
+  ck_assert_int_eq(query_int("SELECT count(*) FROM sqlite_schema WHERE name = 'early'"), 0);
+  exec_sql("CREATE TABLE early (a); INSERT INTO early VALUES (1)");
+  ck_assert_int_eq(query_int("SELECT count(*) FROM early"), 1);
+  json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO early VALUES (2)"));
+  exec_sql("DROP TABLE early");
   exec_sql("CREATE TABLE notes (id INTEGER PRIMARY KEY, title TEXT UNIQUE, body TEXT);"
            "CREATE INDEX notes_body ON notes(body);");
   json_t *r = OK("{s:s,s:s,s:[s,s]}", "op", "execute", "sql", "INSERT INTO notes (title, body) VALUES (?, ?)",

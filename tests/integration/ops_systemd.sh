@@ -1,5 +1,5 @@
 #!/bin/bash
-# systemd: sd_notify READY=1, STATUS=, RELOADING=1, STOPPING=1 on a
+# systemd: sd_notify READY=1, STATUS=, RELOADING=1, WATCHDOG=1, STOPPING=1 on a
 # NOTIFY_SOCKET; socket activation: requests succeed on a listening socket
 # passed through LISTEN_FDS.
 . "$(dirname "$0")/lib.sh"
@@ -27,11 +27,15 @@ with open(sys.argv[2], 'w') as out:
 PY
 wait_until "[ -S '$T/notify.sock' ]" 3 || fail "notify listener did not start"
 export NOTIFY_SOCKET=$T/notify.sock
+export WATCHDOG_USEC=400000   # WatchdogSec=400ms: pings every 200 ms
 start_ops_server server.workers=2
+unset WATCHDOG_USEC
 wait_until "grep -q 'READY=1' '$T/notify.out'" 3 || fail "no READY=1"
 ok "READY=1 received"
 wait_until "grep -q '^STATUS=.*active.*idle workers' '$T/notify.out'" 3 || fail "no periodic STATUS="
 ok "STATUS= received: $(grep '^STATUS=' "$T/notify.out" | tail -n 1)"
+wait_until "[ \$(grep -c '^WATCHDOG=1' '$T/notify.out') -ge 3 ]" 3 || fail "no WATCHDOG=1 pings"
+ok "WATCHDOG=1 pings received"
 kill -HUP "$SERVER_PID"
 wait_until "grep -q 'RELOADING=1' '$T/notify.out'" 3 || fail "no RELOADING=1"
 wait_log "reload complete"

@@ -1,0 +1,201 @@
+/* test_status.c: unit tests for the status page (src/status.c) and the
+ * scoreboard (src/scoreboard.c).
+ *
+ * Checks that the listen queue is read from the kernel for unix and TCP
+ * listeners (connections nobody accepted yet are counted, not a constant
+ * 0), that the JSON rendering parses and carries the report's numbers, that
+ * unavailable values are null / left out rather than 0, and that the
+ * scoreboard's counters follow requests (including a worker that dies
+ * mid-request).
+ */
+#include "autoconfig.h"
+
+#include <arpa/inet.h>
+#include <check.h>
+#include <event2/buffer.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "scoreboard.h"
+#include "status.h"
+
+static char *render(const struct status_report *r, enum status_format f) {
+  struct evbuffer *b = evbuffer_new();
+  ck_assert_int_eq(status_render(r, f, b), 0);
+  size_t n = evbuffer_get_length(b);
+  char *s = malloc(n + 1);
+  evbuffer_remove(b, s, n);
+  s[n] = '\0';
+  evbuffer_free(b);
+  return s;
+}
+
+static struct status_report sample_report(struct status_worker *w) {
+  w[0] = (struct status_worker){.pid = 101, .state = "busy", .generation = 2, .requests = 7,
+                                .started_unix_ms = 1700000000000LL, .rss_bytes = 4096,
+                                .request_method = "GET", .request_path = "/a \"quoted\"",
+                                .request_duration_ms = 1500, .last_request_id = "abc",
+                                .last_status = 200};
+  w[1] = (struct status_worker){.pid = 102, .state = "idle", .generation = 2, .requests = 3,
+                                .started_unix_ms = 1700000000000LL, .rss_bytes = -1,
+                                .request_method = "", .request_path = "",
+                                .last_request_id = "", .last_status = 0};
+  return (struct status_report){.start_unix_ms = 1700000000000LL, .now_unix_ms = 1700000060000LL,
+                                .generation = 2, .accepted = 10, .by_class = {0, 8, 0, 2, 0},
+                                .slow_requests = 1, .idle = 1, .active = 1, .total = 2,
+                                .max_active = 2, .listen_queue = -1, .listen_queue_max = -1,
+                                .workers = w, .nworkers = 2};
+}
+
+START_TEST(test_json) {
+  struct status_worker w[2];
+  struct status_report r = sample_report(w);
+  char *s = render(&r, STATUS_JSON);
+  json_error_t e;
+  json_t *j = json_loads(s, 0, &e);
+  ck_assert_msg(j != NULL, "status JSON does not parse: %s\n%s", e.text, s);
+  ck_assert_int_eq(json_integer_value(json_object_get(j, "accepted_requests")), 10);
+  ck_assert_int_eq(json_integer_value(json_object_get(j, "uptime_seconds")), 60);
+  ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(j, "requests_by_class"), "4xx")), 2);
+  ck_assert(json_is_null(json_object_get(j, "listen_queue"))); /* unavailable is not 0 */
+  ck_assert(json_is_null(json_object_get(json_object_get(j, "broker"), "statements")));
+  json_t *workers = json_object_get(j, "workers");
+  ck_assert_int_eq(json_array_size(workers), 2);
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(workers, 0), "request_path")),
+                   "/a \"quoted\"");
+  ck_assert(json_is_null(json_object_get(json_array_get(workers, 1), "rss_bytes")));
+  json_decref(j);
+  free(s);
+}
+END_TEST
+
+START_TEST(test_prometheus) {
+  struct status_worker w[2];
+  struct status_report r = sample_report(w);
+  char *s = render(&r, STATUS_PROMETHEUS);
+  ck_assert_ptr_nonnull(strstr(s, "# TYPE jsfpm_accepted_requests_total counter\njsfpm_accepted_requests_total 10\n"));
+  ck_assert_ptr_nonnull(strstr(s, "jsfpm_requests_total{class=\"4xx\"} 2\n"));
+  ck_assert_ptr_nonnull(strstr(s, "jsfpm_worker_requests_total{pid=\"101\",generation=\"2\"} 7\n"));
+  ck_assert_ptr_null(strstr(s, "jsfpm_listen_queue ")); /* unavailable: left out */
+  ck_assert_ptr_null(strstr(s, "jsfpm_broker_statements_total")); /* broker did not answer */
+  ck_assert_ptr_null(strstr(s, "worker_rss_bytes{pid=\"102\"")); /* unknown RSS left out */
+  free(s);
+  r.listen_queue = 3;
+  r.listen_queue_max = 511;
+  s = render(&r, STATUS_PROMETHEUS);
+  ck_assert_ptr_nonnull(strstr(s, "\njsfpm_listen_queue 3\n"));
+  free(s);
+}
+END_TEST
+
+START_TEST(test_format_from_query) {
+  ck_assert_int_eq(status_format_from_query(NULL), STATUS_TEXT);
+  ck_assert_int_eq(status_format_from_query(""), STATUS_TEXT);
+  ck_assert_int_eq(status_format_from_query("json"), STATUS_JSON);
+  ck_assert_int_eq(status_format_from_query("full&json"), STATUS_JSON);
+  ck_assert_int_eq(status_format_from_query("prometheus"), STATUS_PROMETHEUS);
+}
+END_TEST
+
+/* Opens COUNT client connections to the listener ADDR that nobody accepts. */
+static void connect_n(const struct sockaddr *addr, socklen_t len, int count, int *fds) {
+  for (int i = 0; i < count; i++) {
+    fds[i] = socket(addr->sa_family, SOCK_STREAM, 0);
+    ck_assert_int_ge(fds[i], 0);
+    ck_assert_int_eq(connect(fds[i], addr, len), 0);
+  }
+}
+
+START_TEST(test_listen_queue_unix) {
+  struct sockaddr_un sun = {.sun_family = AF_UNIX};
+  snprintf(sun.sun_path, sizeof sun.sun_path, "/tmp/jsfpm-test-status-%ld.sock", (long)getpid());
+  unlink(sun.sun_path);
+  int l = socket(AF_UNIX, SOCK_STREAM, 0);
+  ck_assert_int_eq(bind(l, (struct sockaddr *)&sun, sizeof sun), 0);
+  ck_assert_int_eq(listen(l, 17), 0);
+  int q = -1, backlog = -1;
+  ck_assert_int_eq(status_listen_queue(l, &q, &backlog), 0);
+  ck_assert_int_eq(q, 0);
+  ck_assert_int_eq(backlog, 17);
+  int fds[4];
+  connect_n((struct sockaddr *)&sun, sizeof sun, 4, fds);
+  ck_assert_int_eq(status_listen_queue(l, &q, &backlog), 0);
+  ck_assert_int_eq(q, 4);
+  for (int i = 0; i < 4; i++) close(fds[i]);
+  close(l);
+  unlink(sun.sun_path);
+}
+END_TEST
+
+START_TEST(test_listen_queue_tcp) {
+  struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  int l = socket(AF_INET, SOCK_STREAM, 0);
+  socklen_t len = sizeof sin;
+  ck_assert_int_eq(bind(l, (struct sockaddr *)&sin, sizeof sin), 0);
+  ck_assert_int_eq(getsockname(l, (struct sockaddr *)&sin, &len), 0);
+  ck_assert_int_eq(listen(l, 9), 0);
+  int fds[3];
+  connect_n((struct sockaddr *)&sin, sizeof sin, 3, fds);
+  int q = -1, backlog = -1;
+  ck_assert_int_eq(status_listen_queue(l, &q, &backlog), 0);
+  ck_assert_int_eq(q, 3);
+  ck_assert_int_eq(backlog, 9);
+  for (int i = 0; i < 3; i++) close(fds[i]);
+  close(l);
+  ck_assert_int_eq(status_listen_queue(-1, &q, &backlog), -1);
+}
+END_TEST
+
+START_TEST(test_scoreboard_counters) {
+  struct scoreboard *sb = scoreboard_create();
+  ck_assert_ptr_nonnull(sb);
+  int a = scoreboard_claim(sb, 1, 0), b = scoreboard_claim(sb, 1, 1);
+  ck_assert_int_ne(a, b);
+  scoreboard_worker_ready(sb, a);
+  scoreboard_worker_ready(sb, b);
+  scoreboard_request_begin(sb, a, "GET", "/x", 2);
+  scoreboard_request_begin(sb, b, "POST", "/y", 2);
+  ck_assert_int_eq(sb->global.active, 2);
+  ck_assert_int_eq(sb->global.max_active, 2);
+  ck_assert_uint_eq(sb->global.max_children_reached, 1);
+  scoreboard_request_end(sb, a, "id1", 404, 12, false);
+  struct sb_slot snap;
+  scoreboard_read_slot(sb, a, &snap);
+  ck_assert_int_eq(snap.state, SB_IDLE);
+  ck_assert_uint_eq(snap.requests, 1);
+  ck_assert_str_eq(snap.last_request_id, "id1");
+  ck_assert_uint_eq(sb->global.by_class[SB_4XX], 1);
+  /* B dies mid-request: releasing its slot must not leave it counted active. */
+  scoreboard_release(sb, b);
+  ck_assert_int_eq(sb->global.active, 0);
+  ck_assert_int_eq(scoreboard_claim(sb, 2, 1), b); /* the freed slot is reused */
+  scoreboard_destroy(sb);
+}
+END_TEST
+
+static Suite *status_suite(void) {
+  Suite *s = suite_create("status");
+  TCase *tc = tcase_create("status");
+  tcase_add_test(tc, test_json);
+  tcase_add_test(tc, test_prometheus);
+  tcase_add_test(tc, test_format_from_query);
+  tcase_add_test(tc, test_listen_queue_unix);
+  tcase_add_test(tc, test_listen_queue_tcp);
+  tcase_add_test(tc, test_scoreboard_counters);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) {
+  SRunner *sr = srunner_create(status_suite());
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

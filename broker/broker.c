@@ -40,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -115,6 +116,7 @@ struct broker {
   struct event *writer_ev;    /* runs the group and admits waiters (PRIO_WRITER) */
   struct event *idle_ev;      /* WAL checkpoint when writes pause */
   unsigned long long group_commits, grouped_writes, transactions, tx_timeouts, busy_errors, nconns;
+  unsigned long long errors; /* error replies sent, whatever their cause */
 };
 
 static const int broker_stop_signals[3] = {SIGTERM, SIGINT, SIGQUIT};
@@ -240,6 +242,8 @@ static int conn_close_after_flush(struct broker_conn *c) {
  * (out of memory). */
 static int conn_reply(struct broker_conn *c, const json_t *req, json_t *reply) {
   struct evbuffer *out = bufferevent_get_output(c->bev);
+  if (reply != NULL && !json_is_true(json_object_get(reply, "ok")))
+    c->b->errors++;
   if (reply != NULL && frame_encode(out, reply) != 0) {
     /* Too large for one frame: the client still gets an answer for this
      * id, so its call fails clearly instead of hanging. */
@@ -489,6 +493,7 @@ static json_t *stats_reply(struct broker *b, const json_t *id) {
   if (r == NULL)
     return NULL;
   broker_db_stats(b->db, r);
+  json_object_set_new(r, "errors", json_integer((json_int_t)b->errors));
   json_object_set_new(r, "open_transactions", json_integer(b->owner ? 1 : 0));
   json_object_set_new(r, "queue_depth", json_integer((json_int_t)(b->nwaiting + b->ngroup)));
   json_object_set_new(r, "group_commits", json_integer((json_int_t)b->group_commits));
@@ -816,6 +821,10 @@ int broker_main(const struct jsfpm_config *cfg, int listen_fd) {
     log_error("no database path configured");
     goto out;
   }
+  /* The database is the app's data: what we create (the database, its WAL
+   * and shared-memory files, backups) is for our user only.  SQLite gives
+   * the WAL and -shm files the database file's mode. */
+  umask(077);
   struct broker_db_options opt = {
       .path = cfg->db_path,
       .synchronous = cfg->db_synchronous,

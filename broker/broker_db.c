@@ -16,7 +16,8 @@
  *   SQL from workers can never open, end or nest transactions itself (the
  *   authorizer refuses BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE unless
  *   db->internal is set by broker_db_tx or the group runner).
- * - The authorizer also refuses ATTACH/DETACH, load_extension() and every
+ * - The authorizer also refuses ATTACH/DETACH, load_extension(),
+ *   fts3_tokenizer() (native pointers) and every
  *   PRAGMA outside a read-only allowlist; VACUUM is refused (VACUUM INTO
  *   writes arbitrary files).  Migrations (trusted, the operator's files)
  *   are exempt.
@@ -443,6 +444,12 @@ static int authorizer(void *arg, int action, const char *a1, const char *a2, con
   case SQLITE_FUNCTION:
     if (a2 && strcasecmp(a2, "load_extension") == 0) {
       snprintf(db->denied, sizeof db->denied, "load_extension() is not allowed: extension loading is off");
+      return SQLITE_DENY;
+    }
+    /* fts3_tokenizer(name) returns a native pointer (defeats ASLR) and,
+     * where enabled, fts3_tokenizer(name, ptr) installs one. */
+    if (a2 && strcasecmp(a2, "fts3_tokenizer") == 0) {
+      snprintf(db->denied, sizeof db->denied, "fts3_tokenizer() is not allowed: it exposes native pointers");
       return SQLITE_DENY;
     }
     return SQLITE_OK;
@@ -1280,7 +1287,19 @@ static json_t *run_request(struct broker_db *db, struct dbconn *c, const json_t 
       return bad_request(id, "exec: takes no \"params\"; use query or execute with ? placeholders");
     if (c != &db->w)
       return bad_request(id, "exec: scripts run on the writer only");
-    return run_exec(db, c, req, id);
+    /* A savepoint makes the script all-or-nothing inside an explicit
+     * transaction too (a group commit wraps every entry already). */
+    if (tx_exec(db, c->h, "SAVEPOINT jsfpm_exec", NULL) != SQLITE_OK)
+      return sqlite_error_reply(id, sqlite3_extended_errcode(c->h), sqlite3_errmsg(c->h));
+    json_t *r = run_exec(db, c, req, id);
+    if (!sqlite3_get_autocommit(c->h)) {
+      if ((r == NULL || !json_is_true(json_object_get(r, "ok"))) &&
+          tx_exec(db, c->h, "ROLLBACK TO jsfpm_exec", NULL) != SQLITE_OK)
+        log_error("exec: ROLLBACK TO: %s", sqlite3_errmsg(c->h));
+      if (tx_exec(db, c->h, "RELEASE jsfpm_exec", NULL) != SQLITE_OK)
+        log_error("exec: RELEASE: %s", sqlite3_errmsg(c->h));
+    }
+    return r;
   }
   return bad_request(id, "unknown op \"%.64s\"", op);
 }

@@ -30,7 +30,6 @@ import random
 import signal
 import socket
 import sqlite3
-import struct
 import subprocess
 import sys
 import threading
@@ -39,8 +38,8 @@ import urllib.parse
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-import fcgi_client as fc  # noqa: E402
+sys.path.insert(0, HERE)
+from harness import Server, fcgi_request, http_request  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--jsfpm", required=True)
@@ -89,112 +88,9 @@ def fill_disk():
 
 # ---------------------------------------------------------------- the server
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-CONF = os.path.join(W, "jsfpm.conf")
-LOG = os.path.join(W, "error.log")
-SOCK = os.path.join(W, "jsfpm.sock")
 DB = os.path.join(DISK, "app.db")
-HTTP_PORT = free_port()
-with open(CONF, "w") as f:
-    f.write("""[server]
-listen = {sock}
-http_listen = 127.0.0.1:{port}
-workers = {workers}
-runtime_dir = {w}/run
-pid_file = {w}/jsfpm.pid
-error_log = {log}
-log_level = info
-respawn_delay = 50ms
-process_control_timeout = 5s
-[app]
-root = {app}
-main = main.js
-request_timeout = 10s
-[database]
-path = {db}
-busy_timeout = 5s
-""".format(sock=SOCK, port=HTTP_PORT, workers=args.workers, w=W, log=LOG,
-           app=os.path.join(HERE, "app"), db=DB))
-
-server = None  # the master's Popen
-server_lock = threading.Lock()
-
-
-def log_text():
-    try:
-        with open(LOG, errors="replace") as f:
-            return f.read()
-    except FileNotFoundError:
-        return ""
-
-
-def start_server():
-    global server
-    before = log_text().count("ready:")
-    env = dict(os.environ, JSFPM_ALLOW_ROOT="1")
-    out = open(os.path.join(W, "server.out"), "ab")
-    server = subprocess.Popen([args.jsfpm, "-c", CONF], stdout=out, stderr=out,
-                              stdin=subprocess.DEVNULL, start_new_session=True, env=env)
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        if log_text().count("ready:") > before:
-            return
-        if server.poll() is not None:
-            break
-        time.sleep(0.05)
-    print(log_text()[-3000:], file=sys.stderr)
-    sys.exit("FAIL: the server did not become ready")
-
-
-def stop_server(sig=signal.SIGTERM, wait_s=15):
-    if server is None or server.poll() is not None:
-        return
-    server.send_signal(sig)
-    try:
-        server.wait(wait_s)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
-    # Children of a stopped master must be gone too.
-    deadline = time.time() + 5
-    while time.time() < deadline:
-        try:
-            os.killpg(server.pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.05)
-    os.killpg(server.pid, signal.SIGKILL)
-
-
-def children():
-    pids = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % d) as f:
-                st = f.read()
-        except OSError:
-            continue
-        fields = st[st.rindex(")") + 2:].split()
-        if fields[0] != "Z" and int(fields[1]) == server.pid:
-            pids.append(int(d))
-    return pids
-
-
-def broker_pid():
-    pid = None
-    for line in log_text().splitlines():
-        if "broker started, pid " in line:
-            pid = int(line.split("broker started, pid ")[1].split()[0].rstrip(",)"))
-    return pid
+server = Server(args.jsfpm, W, os.path.join(HERE, "app"), DB, workers=args.workers)
+server_lock = threading.Lock()  # QUIT + restart is not atomic
 
 
 # ---------------------------------------------------------------- clients
@@ -207,69 +103,6 @@ lock = threading.Lock()
 stop_load = threading.Event()
 
 
-def http_write(token, mode, abort_early):
-    q = "/write?" + urllib.parse.urlencode({"token": token, "mode": mode})
-    s = socket.create_connection(("127.0.0.1", HTTP_PORT), timeout=15)
-    try:
-        req = ("POST %s HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n" % q).encode()
-        if abort_early:
-            s.sendall(req[:rnd.randrange(1, len(req))] if rnd.random() < 0.5 else req)
-            return None, b""
-        s.sendall(req)
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-        if not data.startswith(b"HTTP/1."):
-            return "closed", data
-        return int(data[9:12]), data.split(b"\r\n\r\n", 1)[-1]
-    finally:
-        s.close()
-
-
-def fcgi_write(token, mode, abort_early):
-    q = urllib.parse.urlencode({"token": token, "mode": mode})
-    params = fc.encode_pairs([("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/write?" + q),
-                              ("SCRIPT_NAME", "/write"), ("QUERY_STRING", q),
-                              ("CONTENT_LENGTH", "0"), ("REMOTE_ADDR", "127.0.0.1")])
-    req = (fc.record(fc.FCGI_BEGIN_REQUEST, 1, struct.pack(">HB5x", 1, 0))
-           + fc.stream(fc.FCGI_PARAMS, 1, params) + fc.record(fc.FCGI_STDIN, 1))
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(15)
-    try:
-        s.connect(SOCK)
-        if abort_early:
-            s.sendall(req[:rnd.randrange(1, len(req))] if rnd.random() < 0.5 else req)
-            return None, b""
-        s.sendall(req)
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-        out, i, ended = b"", 0, False
-        while i + 8 <= len(data):
-            _, typ, _, clen, plen = struct.unpack(">BBHHBx", data[i:i + 8])
-            if typ == fc.FCGI_STDOUT:
-                out += data[i + 8:i + 8 + clen]
-            if typ == fc.FCGI_END_REQUEST:
-                ended = True
-            i += 8 + clen + plen
-        if not ended:
-            return "closed", out
-        head, _, body = out.partition(b"\r\n\r\n")
-        st = 200
-        for line in head.split(b"\r\n"):
-            if line.startswith(b"Status: "):
-                st = int(line[8:11])
-        return st, body
-    finally:
-        s.close()
-
-
 def client(n):
     i = 0
     while not stop_load.is_set():
@@ -277,12 +110,15 @@ def client(n):
         token = "c%d-%d-%08x" % (n, i, rnd.getrandbits(32))
         mode = "tx" if rnd.random() < 0.6 else "auto"
         abort_early = rnd.random() < 0.05
-        door = fcgi_write if rnd.random() < 0.5 else http_write
+        path = "/write?" + urllib.parse.urlencode({"token": token, "mode": mode})
         with lock:
             sent[token] = mode
             stats["requests sent"] += 1
         try:
-            st, body = door(token, mode, abort_early)
+            if rnd.random() < 0.5:
+                st, body = fcgi_request(server.sock, "POST", path, abort_early=abort_early and rnd)
+            else:
+                st, body = http_request(server.http_port, "POST", path, abort_early=abort_early and rnd)
         except (ConnectionRefusedError, FileNotFoundError):
             st, body = "connection refused", b""
             time.sleep(0.05)
@@ -312,31 +148,31 @@ faults = collections.Counter()
 
 
 def fault_kill_worker():
-    b = broker_pid()
-    pids = [p for p in children() if p != b]
+    b = server.broker_pid()
+    pids = [p for p in server.children() if p != b]
     if pids:
         os.kill(rnd.choice(pids), signal.SIGKILL)
         return True
 
 
 def fault_kill_broker():
-    b = broker_pid()
-    if b and b in children():
+    b = server.broker_pid()
+    if b and b in server.children():
         os.kill(b, signal.SIGKILL)
         return True
 
 
 def fault_hup():
-    server.send_signal(signal.SIGHUP)
+    server.kill(signal.SIGHUP)
     return True
 
 
 def fault_quit_restart():
     with server_lock:
-        stop_server(signal.SIGQUIT)
-        if server.returncode not in (0, None):
-            failures["master exit status %s after QUIT" % server.returncode] += 1
-        start_server()
+        server.stop(signal.SIGQUIT)
+        if server.proc.returncode not in (0, None):
+            failures["master exit status %s after QUIT" % server.proc.returncode] += 1
+        server.start()
     return True
 
 
@@ -367,17 +203,7 @@ def injector(end):
 
 def request_ok(path, method="GET"):
     try:
-        s = socket.create_connection(("127.0.0.1", HTTP_PORT), timeout=5)
-        s.sendall(("%s %s HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                   % (method, path)).encode())
-        data = b""
-        while True:
-            c = s.recv(65536)
-            if not c:
-                break
-            data += c
-        s.close()
-        return data[9:12] in (b"200", b"201")
+        return http_request(server.http_port, method, path, timeout=5)[0] in (200, 201)
     except OSError:
         return False
 
@@ -395,7 +221,7 @@ status = 0
 try:
     log("seed %d, %d s, %d clients, %d workers, database on %s" % (
         args.seed, args.seconds, args.clients, args.workers, "a %d MB tmpfs" % args.disk_mb if TMPFS else W))
-    start_server()
+    server.start()
     end = time.time() + args.seconds
     threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(args.clients)]
     for t in threads:
@@ -407,7 +233,7 @@ try:
 
     serves = wait_serving(20)
     with server_lock:
-        stop_server(signal.SIGTERM)
+        server.stop(signal.SIGTERM)
 
     db = sqlite3.connect(DB)
     rows = collections.defaultdict(set)
@@ -449,11 +275,12 @@ try:
         print("FAIL: not a single write was acknowledged")
         status = 1
     for bad in ("AddressSanitizer", "runtime error:", "LeakSanitizer"):
-        if bad in log_text():
+        if bad in server.log_text():
             print("FAIL: the server log reports %s" % bad)
             status = 1
 finally:
-    stop_server(signal.SIGKILL if server and server.poll() is None else signal.SIGTERM)
+    if server.proc is not None:
+        server.stop(signal.SIGKILL)
     if TMPFS:
         subprocess.run(["umount", "-l", DISK])
 sys.exit(status)

@@ -80,7 +80,8 @@ int broker_db_in_tx(const struct broker_db *db);
 /* WAL checkpoint (TRUNCATE) when nothing is open; logs failures. */
 void broker_db_checkpoint(struct broker_db *db);
 
-/* Adds statements, errors, cache_hits, cache_misses to OBJ. */
+/* Adds statements, errors (failed statements), cache_hits, cache_misses
+ * to OBJ. */
 void broker_db_stats(const struct broker_db *db, json_t *obj);
 
 /* Builds an error reply {"id", "ok":false, "code", "message"} for failures

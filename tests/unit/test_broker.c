@@ -1000,6 +1000,9 @@ START_TEST(test_tx_nested) {
   op_ok(cl, "begin");
   json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (4)"));
   op_ok(cl, "commit"); /* releases the savepoint */
+  /* a failing script inside a transaction leaves nothing of itself */
+  expect_error(CALL("{s:s,s:s}", "op", "exec", "sql", "INSERT INTO t VALUES (6); INSERT INTO nope VALUES (1)"),
+               "SQLITE_ERROR", "no such table");
   op_ok(cl, "commit");
   ck_assert_int_eq(db_client_tx_depth(cl), 0);
   json_t *r = OK("{s:s,s:s}", "op", "query", "sql", "SELECT group_concat(x) FROM t");

@@ -13,7 +13,6 @@ req() {
   HEADERS=$(tr -d '\r' <"$T/resp.headers")
   STATUS=$(printf '%s\n' "$HEADERS" | sed -n '1s/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p')
   RID=$(hdr X-Request-Id)
-  jload_body
 }
 
 # hdr NAME: the (first) value of response header NAME of the last req.
@@ -25,38 +24,19 @@ hdr() {
 
 # jget JSON EXPR: evaluates the Python expression EXPR with d = the parsed
 # JSON; prints strings raw, anything else as JSON.  Plain paths (d["a"]["b"])
-# are answered from the table jload filled (req and freq fill it for JSON
-# bodies), since starting python for each value is slow on a busy machine.
-declare -A JTABLE=()
-JTABLE_SRC=
+# are answered from a table python writes once per JSON text ($T/json.MD5),
+# since starting python for each value is slow on a busy machine.
 JPATH_RE="^d(\[(\"[^\"]*\"|'[^']*')\])*\$"
 jget() {
-  if [ "$JTABLE_SRC" = "$1" ] && [[ $2 =~ $JPATH_RE ]]; then
-    local path=${2#d}
+  if [[ $2 =~ $JPATH_RE ]]; then
+    local path=${2#d} sum file k v
     path=${path//\[\"//}
     path=${path//\[\'//}
     path=${path//\"\]/}
     path=${path//\'\]/}
-    if [ -n "${JTABLE[k$path]+set}" ]; then
-      printf '%s\n' "${JTABLE[k$path]}"
-      return 0
-    fi
-  fi
-  python3 -c 'import json, sys
-d = json.loads(sys.argv[1])
-v = eval(sys.argv[2])
-print(json.dumps(v, sort_keys=True) if not isinstance(v, str) else v)' "$1" "$2" ||
-    fail "cannot evaluate $2 on: $1"
-}
-
-# jload JSON: fills the table jget answers plain paths from.
-jload() {
-  JTABLE=()
-  JTABLE_SRC=
-  local k v
-  while IFS= read -r -d '' k && IFS= read -r -d '' v; do
-    JTABLE[k$k]=$v
-  done < <(python3 -c 'import json, sys
+    sum=$(printf '%s' "$1" | md5sum)
+    file=$T/json.${sum%% *}
+    [ -f "$file" ] || python3 -c 'import json, sys
 def walk(path, v):
     sys.stdout.write(path + "\0" + (v if isinstance(v, str) else json.dumps(v, sort_keys=True)) + "\0")
     if isinstance(v, dict):
@@ -64,16 +44,19 @@ def walk(path, v):
 try:
     walk("", json.loads(sys.argv[1]))
 except ValueError:
-    pass' "$1")
-  JTABLE_SRC=$1
-}
-
-# jload_body: jload "$BODY" when it looks like JSON.
-jload_body() {
-  case "$BODY" in
-    '{'* | '['*) jload "$BODY" ;;
-    *) JTABLE=(); JTABLE_SRC= ;;
-  esac
+    pass' "$1" >"$file"
+    while IFS= read -r -d '' k && IFS= read -r -d '' v; do
+      if [ "$k" = "$path" ]; then
+        printf '%s\n' "$v"
+        return 0
+      fi
+    done <"$file"
+  fi
+  python3 -c 'import json, sys
+d = json.loads(sys.argv[1])
+v = eval(sys.argv[2])
+print(json.dumps(v, sort_keys=True) if not isinstance(v, str) else v)' "$1" "$2" ||
+    fail "cannot evaluate $2 on: $1"
 }
 
 # expect_status CODE [CURL ARGS...] PATH: req, then asserts the status.
@@ -102,5 +85,4 @@ freq() {
   BODY=$(tr -d '\r' <"$T/fcgi.out" | sed '1,/^$/d' | sed '$d')
   STATUS=$(printf '%s\n' "$HEADERS" | sed -n 's/^Status: \([0-9]*\).*/\1/p')
   RID=$(hdr X-Request-Id)
-  jload_body
 }

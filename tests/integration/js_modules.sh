@@ -1,0 +1,210 @@
+#!/bin/bash
+# js_modules.sh: CommonJS modules (issue 4, item 3, and the acceptance
+# "require('../outside') and require('/etc/passwd') fail with a clear
+# error"), and the compile cache's start-up check (item 4 and 9): a syntax
+# error in any .js file under the app root, required or not, stops the start
+# naming file:line with a hint to transpile to ES5, with preload = yes and no.
+. "$(dirname "$0")/js_lib.sh"
+
+A=$T/app
+mkdir -p "$A/lib" "$A/util" "$A/pkg" "$A/cyc" "$T/outside_dir"
+echo "module.exports = 'outside secret';" >"$T/outside.js"
+echo "module.exports = 'outside dir secret';" >"$T/outside_dir/index.js"
+echo "module.exports = 'outside secret';" >"$T/outside_dir/x.js"
+ln -s "$T/outside.js" "$A/link.js"            # a symlinked file leading out
+ln -s "$T/outside_dir" "$A/linkdir"           # a symlinked folder leading out
+ln -s "$A/util/b.js" "$A/inner-link.js"       # a symlink that stays inside
+cat >"$A/lib/a.js" <<'JS'
+var b = require('../util/b');
+var c = require('./c.json');
+exports.name = 'a';
+exports.b = b.name;
+exports.c = c.value;
+exports.file = __filename;
+exports.dir = __dirname;
+JS
+echo "exports.name = 'b';" >"$A/util/b.js"
+echo '{ "value": 42, "list": [1, 2] }' >"$A/lib/c.json"
+echo '{ "hello": "json" }' >"$A/data.json"
+echo "module.exports = { name: 'pkg index', file: __filename };" >"$A/pkg/index.js"
+cat >"$A/cyc/x.js" <<'JS'
+exports.early = 'x early';
+var y = require('./y');
+exports.late = 'x late';
+exports.ySawOfX = y.sawOfX;
+exports.yName = y.name;
+JS
+cat >"$A/cyc/y.js" <<'JS'
+var x = require('./x');
+/* Node semantics: x is still loading, so y sees its partial exports. */
+exports.sawOfX = Object.keys(x).join(',');
+exports.name = 'y';
+JS
+cat >"$A/main.js" <<'JS'
+var Router = require('jsfpm/router');
+var app = new Router();
+function tryRequire(id) {
+  try {
+    var m = require(id);
+    return { ok: true, value: typeof m === 'string' ? m : JSON.stringify(m) };
+  } catch (e) {
+    return { ok: false, name: e.name, message: e.message };
+  }
+}
+app.get('/rel', function () { return Response.json(require('./lib/a')); });
+app.get('/index', function () { return Response.json(require('./pkg')); });
+app.get('/json', function () { return Response.json(require('./data.json')); });
+app.get('/cycle', function () { return Response.json(require('./cyc/x')); });
+app.get('/same', function () {
+  return Response.json({ same: require('./lib/a') === require('./lib/a.js'),
+                         viaDotDot: require('./lib/../util/b') === require('./util/b') });
+});
+app.get('/filename', function () { return Response.json({ file: __filename, dir: __dirname }); });
+app.get('/try', function (req) { return Response.json(tryRequire(req.query.id)); });
+app.get('/uncaught', function (req) {
+  return new Response(String(require(req.query.id))); // LINE:uncaught
+});
+module.exports = app;
+JS
+UNCAUGHT_LINE=$(line_of "$A/main.js" uncaught)
+
+start_server server.workers=1 app.root="$A"
+
+say "relative requires: ./x, ../x, .json, folder/index.js"
+expect_status 200 /rel
+assert_eq a "$(jget "$BODY" 'd["name"]')" "lib/a.js exports"
+assert_eq b "$(jget "$BODY" 'd["b"]')" "require('../util/b') from lib/a.js"
+assert_eq 42 "$(jget "$BODY" 'd["c"]')" "require('./c.json') from lib/a.js"
+expect_status 200 /index
+assert_eq 'pkg index' "$(jget "$BODY" 'd["name"]')" "require('./pkg') -> pkg/index.js"
+expect_status 200 /json
+assert_eq '{"hello": "json"}' "$(jget "$BODY" 'd')" "require('./data.json')"
+expect_status 200 /same
+assert_eq true "$(jget "$BODY" 'd["same"]')" "require('./lib/a') === require('./lib/a.js') (one instance)"
+assert_eq true "$(jget "$BODY" 'd["viaDotDot"]')" "require('./lib/../util/b') === require('./util/b')"
+
+say "__filename and __dirname are relative to the app root"
+expect_status 200 /filename
+assert_eq main.js "$(jget "$BODY" 'd["file"]')" "__filename of main.js"
+assert_eq '' "$(jget "$BODY" 'd["dir"]')" "__dirname of main.js"
+expect_status 200 /rel
+assert_eq lib/a.js "$(jget "$BODY" 'd["file"]')" "__filename of lib/a.js"
+assert_eq lib "$(jget "$BODY" 'd["dir"]')" "__dirname of lib/a.js"
+assert_not_contains "$BODY" "$T" "module paths seen by the app"
+expect_status 200 /index
+assert_eq pkg/index.js "$(jget "$BODY" 'd["file"]')" "__filename of pkg/index.js"
+
+say "cyclic requires behave like Node's (partial exports)"
+expect_status 200 /cycle
+assert_eq early "$(jget "$BODY" 'd["ySawOfX"]')" "keys of x seen by y while x loads"
+assert_eq y "$(jget "$BODY" 'd["yName"]')" "y finished loading"
+assert_eq 'x late' "$(jget "$BODY" 'd["late"]')" "x finished loading"
+
+# try ID: sets the outcome of require(ID) in a handler (caught).
+try() { expect_status 200 --get --data-urlencode "id=$1" /try; }
+denied() { # ID PATTERN: require(ID) throws an Error whose message matches PATTERN
+  try "$1"
+  assert_contains "$BODY" '"ok":false,"name":"Error"' "outcome of require('$1')"
+  assert_match "$BODY" "\"message\":\"[^\"]*$2" "message of require('$1')"
+  assert_not_contains "$BODY" "secret" "outcome of require('$1')"
+  assert_not_contains "$BODY" "root:" "outcome of require('$1')"
+}
+
+say "requires leaving the app root fail with a clear error"
+denied ../outside "leaves the app folder"
+denied ../outside.js "leaves the app folder"
+denied /etc/passwd "absolute paths are not allowed"
+denied ./lib/../../etc/passwd "leaves the app folder"
+denied ../../../../../../etc/passwd "leaves the app folder"
+denied ./link "link that leaves the app folder"
+denied ./link.js "link that leaves the app folder"
+denied ./linkdir "link that leaves the app folder"
+denied ./linkdir/x "link that leaves the app folder"
+
+say "a symlink that stays inside the app is fine"
+try ./inner-link
+assert_contains "$BODY" '"ok":true' "outcome of require('./inner-link')"
+
+say "missing modules, bare names and unknown jsfpm/ modules: clear errors"
+denied ./nope "Cannot find module './nope'"
+denied jsfpm/nope "Cannot find module 'jsfpm/nope'.*jsfpm/router"
+denied jsfpm/runtime "Cannot find module 'jsfpm/runtime'"
+denied fs "only relative paths inside the app folder .* and jsfpm/ modules"
+denied child_process "only relative paths"
+denied net "only relative paths"
+
+say "uncaught: require('../outside') -> 500, logged with the reason and main.js:$UNCAUGHT_LINE"
+expect_status 500 --get --data-urlencode 'id=../outside' /uncaught
+assert_eq 'Internal Server Error' "$BODY" "500 body"
+wait_log "[$RID] GET /uncaught?id="
+line=$(grep -F "[$RID] GET /uncaught" "$LOG" | head -n 1)
+assert_contains "$line" "leaves the app folder" "log line"
+assert_contains "$line" "main.js:$UNCAUGHT_LINE" "log line"
+expect_status 500 --get --data-urlencode 'id=/etc/passwd' /uncaught
+wait_log "[$RID] GET /uncaught?id="
+assert_contains "$(grep -F "[$RID] GET /uncaught" "$LOG")" "absolute paths are not allowed" "log line"
+stop_server
+
+# ---------------------------------------------------------------- start-up
+
+# start_fails WHAT [section.key=value ...]: the server must exit non-zero
+# without becoming ready; sets STARTLOG to its log.
+start_fails() {
+  local what=$1 rc=0 pid
+  shift
+  write_config "$T/bad.conf" server.workers=1 server.error_log="$T/bad.log" "$@"
+  : >"$T/bad.log"
+  spawn_group "$T/bad.out" "$JSFPM" -c "$T/bad.conf"
+  pid=$SPAWNED_PID
+  wait_until "! pid_alive $pid" 15 || fail "$what: the server still runs after 15 s"
+  wait "$pid" || rc=$?
+  stop_group "$pid" KILL 1
+  STARTLOG=$(cat "$T/bad.log" "$T/bad.out")
+  [ "$rc" -ne 0 ] || fail "$what: the server exited with status 0"
+  ok "$what: the server exited with status $rc"
+  assert_not_contains "$STARTLOG" "ready:" "$what: log"
+}
+
+B=$T/badapp
+mkdir -p "$B/lib/deep"
+echo "module.exports = { fetch: function () { return new Response('ok'); } };" >"$B/main.js"
+
+say "a syntax error in a file nothing requires stops the start, naming file:line"
+printf 'exports.a = 1;\n\nexports.b = function ( {;\n' >"$B/lib/deep/unused.js"
+for preload in yes no; do
+  start_fails "syntax error, preload = $preload" app.root="$B" app.preload=$preload
+  assert_contains "$STARTLOG" "lib/deep/unused.js:3" "log (preload = $preload)"
+  assert_contains "$STARTLOG" "SyntaxError" "log (preload = $preload)"
+done
+rm "$B/lib/deep/unused.js"
+
+say "invalid JSON anywhere under the root stops the start too"
+printf '{ "a": 1,\n  bad }\n' >"$B/lib/broken.json"
+start_fails "invalid JSON" app.root="$B"
+assert_contains "$STARTLOG" "lib/broken.json" "log"
+rm "$B/lib/broken.json"
+
+say "unsupported ES2015 syntax fails at load with file:line and a hint to transpile to ES5"
+# Found by trying (Duktape 2.7 in this build): arrow functions, let, class,
+# template literals, for-of, destructuring and default parameters fail;
+# const and shorthand methods ({ a() {} }) are accepted.
+check_syntax() { # NAME SOURCE-LINE
+  printf '// %s\n\nvar ok = 1;\n%s\n' "$1" "$2" >"$B/lib/es6.js"
+  start_fails "$1" app.root="$B"
+  assert_contains "$STARTLOG" "lib/es6.js:4" "log ($1)"
+  assert_contains "$STARTLOG" "transpile" "log ($1)"
+  assert_contains "$STARTLOG" "ES5" "log ($1)"
+}
+check_syntax "arrow function" 'var f = (a) => a + 1;'
+check_syntax "let" 'let x = 1;'
+check_syntax "class" 'class A { constructor() {} }'
+check_syntax "template literal" 'var s = `hello ${ok}`;'
+check_syntax "for-of" 'for (var v of [1, 2]) {}'
+check_syntax "destructuring" 'var [p, q] = [1, 2];'
+rm "$B/lib/es6.js"
+
+say "what Duktape 2.7 accepts (const) loads and runs"
+printf 'const K = 7;\nmodule.exports = { fetch: function () { return new Response(String(K)); } };\n' >"$B/main.js"
+start_server server.workers=1 app.root="$B"
+expect_status 200 /
+assert_eq 7 "$BODY" "body from an app using const"

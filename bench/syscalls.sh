@@ -1,0 +1,74 @@
+#!/bin/bash
+# bench/syscalls.sh [JSFPM_BIN] [REQUESTS]: system calls per request made by
+# a jsfpm worker and by the broker, per endpoint, behind nginx (1 worker, 4
+# connections).  Unlike requests/s this does not depend on how busy the
+# machine is, so it shows what a change to the request path saves even on a
+# loaded box.  Needs strace.  Default binary: the one bench/run builds.
+set -u
+BIN=${1:-${BENCH_DIR:-/tmp/jsfpm-bench}/build/jsfpm}
+N=${2:-2000}
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+PEERS=${PEERS:-$TOP/../shared/bench/peers}
+W=${BENCH_DIR:-/tmp/jsfpm-bench}/syscalls
+PORT=${PORT:-18495}
+command -v strace >/dev/null || { echo "missing strace: apt-get install strace"; exit 2; }
+rm -rf "$W"; mkdir -p "$W/logs"; chmod 777 "$W" "$W/logs"
+"$PEERS/mkdb.sh" "$W/bench.db" || exit 2
+chmod 666 "$W/bench.db"
+cat >"$W/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $W/nginx.pid.nginx;
+error_log $W/logs/nginx.err warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  upstream proj { server unix:$W/jsfpm.sock; keepalive 16; }
+  server {
+    listen 127.0.0.1:$PORT;
+    location /proj/ { include /etc/nginx/fastcgi_params; fastcgi_keep_conn on;
+      rewrite ^/proj(/.*)\$ \$1 break; fastcgi_pass proj; }
+  }
+}
+CONF
+cat >"$W/jsfpm.conf" <<CONF
+[server]
+listen = $W/jsfpm.sock
+listen.mode = 0666
+workers = 1
+runtime_dir = $W/rt
+error_log = $W/logs/jsfpm.log
+log_level = warn
+user = www-data
+[app]
+root = $TOP/bench/app
+[database]
+path = $W/bench.db
+synchronous = full
+CONF
+setsid nginx -c "$W/nginx.conf" & NG=$!
+setsid "$BIN" -c "$W/jsfpm.conf" & PJ=$!
+trap 'kill -- -$NG -$PJ 2>/dev/null' EXIT
+sleep 1.5
+WK= BR=
+for p in $(ps -o pid= --ppid $PJ); do
+  if ls -l /proc/$p/fd 2>/dev/null | grep -qF "$W/bench.db"; then BR=$p; else WK=$p; fi
+done
+[ -n "$WK" ] && [ -n "$BR" ] || { echo "cannot find the worker and the broker"; exit 2; }
+echo "system calls per request (strace -c; wrk -t1 -c4 -d3s through nginx, 1 worker)"
+for ep in hello read write mixed; do
+  curl -fs -o /dev/null "http://127.0.0.1:$PORT/proj/$ep" || { echo "no answer on /$ep"; exit 2; }
+  strace -c -p "$WK" -o "$W/worker-$ep.txt" 2>/dev/null & S1=$!
+  strace -c -p "$BR" -o "$W/broker-$ep.txt" 2>/dev/null & S2=$!
+  sleep 0.5
+  n=$(wrk -t1 -c4 -d3s "http://127.0.0.1:$PORT/proj/$ep" | awk '/requests in/ { print $1 }')
+  kill -INT $S1 $S2 2>/dev/null; wait $S1 $S2 2>/dev/null
+  for who in worker broker; do
+    awk -v n="$n" -v ep="/$ep" -v who=$who '
+      $1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" { calls[$NF] = $4; tot += $4 }
+      END {
+        line = ""; for (k in calls) if (calls[k] / n >= 0.05) line = line sprintf(" %s %.2f", k, calls[k] / n)
+        printf "%-7s %-7s %6.2f  %s   (%d requests)\n", ep, who, tot / n, line, n
+      }' "$W/$who-$ep.txt"
+  done
+done

@@ -39,6 +39,8 @@
 #include "worker_js.h"
 #include "worker_log.h"
 
+#define GRACE_MS 200 /* graceful stop: how long just-accepted connections get to send a request */
+
 struct worker {
   const struct jsfpm_config *cfg;
   struct event_base *base;
@@ -48,7 +50,7 @@ struct worker {
   struct event *accept_ev;
   struct evhttp *http;
   struct evhttp_bound_socket *http_listener; /* NULL once we stopped accepting HTTP */
-  struct event *http_close_ev;   /* graceful stop: closes the HTTP door after a grace period */
+  struct event *grace_ev;        /* graceful stop: closes idle connections when it fires */
   struct event *term_ev, *quit_ev, *usr1_ev;
   struct fcgi_limits limits;
   struct fcgi_conn_state *conns; /* open FastCGI connections, for graceful stop */
@@ -391,34 +393,38 @@ static void on_http_request(struct evhttp_request *hreq, void *arg) {
 
 /* ---- signals and life cycle --------------------------------------------- */
 
-static void on_http_close(evutil_socket_t fd, short what, void *arg) {
+/* End of the graceful-stop grace period: close every connection with
+ * nothing in progress (busy ones close after their reply) and the HTTP door
+ * with its idle keep-alive connections. */
+static void on_grace_end(evutil_socket_t fd, short what, void *arg) {
   (void)fd, (void)what;
   struct worker *w = arg;
+  for (struct fcgi_conn_state *c = w->conns, *next; c; c = next) {
+    next = c->next;
+    if (!c->busy && evbuffer_get_length(bufferevent_get_input(c->bev)) == 0 &&
+        evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+      conn_free(c);
+    else c->close_after_write = true;
+  }
   if (w->http) {
-    evhttp_free(w->http); /* closes the idle keep-alive connections left */
+    evhttp_free(w->http);
     w->http = NULL;
   }
 }
 
-/* Graceful stop (QUIT): no new connections; FastCGI connections close once
- * idle.  evhttp cannot list its connections, so the HTTP door stays open a
- * short grace period (replies in flight get "Connection: close" and are
- * flushed), then closes whatever is idle. */
+/* Graceful stop (QUIT, recycling, reload): no new connections.  A
+ * connection accepted just before may not have sent its request yet, and
+ * closing it would fail that request: so connections stay open for a short
+ * grace period, in which requests that arrive are served (and their
+ * connections closed after the reply, "Connection: close" on HTTP); then
+ * whatever is idle is closed. */
 static void begin_graceful_stop(struct worker *w) {
   if (w->quitting) return;
   w->quitting = true;
   stop_accepting(w);
-  if (w->http) {
-    struct timeval grace = {0, 200 * 1000};
-    w->http_close_ev = evtimer_new(w->base, on_http_close, w);
-    if (w->http_close_ev == NULL || evtimer_add(w->http_close_ev, &grace) < 0) on_http_close(-1, 0, w);
-  }
-  /* Close connections with nothing in progress; busy ones close after their reply. */
-  for (struct fcgi_conn_state *c = w->conns, *next; c; c = next) {
-    next = c->next;
-    if (!c->busy && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) conn_free(c);
-    else c->close_after_write = true;
-  }
+  struct timeval grace = {0, GRACE_MS * 1000};
+  w->grace_ev = evtimer_new(w->base, on_grace_end, w);
+  if (w->grace_ev == NULL || evtimer_add(w->grace_ev, &grace) < 0) on_grace_end(-1, 0, w);
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg) {
@@ -439,7 +445,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg) {
 static void worker_free(struct worker *w) {
   while (w->conns) conn_free(w->conns);
   if (w->http) evhttp_free(w->http);
-  if (w->http_close_ev) event_free(w->http_close_ev);
+  if (w->grace_ev) event_free(w->grace_ev);
   if (w->accept_ev) event_free(w->accept_ev);
   if (w->term_ev) event_free(w->term_ev);
   if (w->quit_ev) event_free(w->quit_ev);
@@ -511,7 +517,9 @@ int worker_main(const struct worker_args *args) {
   log_debug("serving");
   while (event_base_loop(w.base, EVLOOP_ONCE) == 0) {
     if (event_base_got_break(w.base)) break;
-    if (w.quitting && w.conns == NULL && w.http == NULL) break;
+    if (w.quitting && w.conns == NULL && w.http == NULL &&
+        (w.grace_ev == NULL || !evtimer_pending(w.grace_ev, NULL)))
+      break;
   }
   status = WORKER_EXIT_OK;
   log_debug("exiting after %lu requests", w.requests);

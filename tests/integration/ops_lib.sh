@@ -44,28 +44,45 @@ start_ops_server() {
   start_server app.root="$T/app" server.status_listen="$STATUS_ADDR" "$@"
 }
 
-# http_loop N PATH OUTFILE: N sequential HTTP requests, each on a new
-# connection; writes "status body" per line to OUTFILE.  Exit status 1 if
-# any request failed at the connection level (the line then says ERROR).
+# http_loop N PATH OUTFILE [CLIENTS]: N HTTP requests from CLIENTS (default
+# 1) concurrent clients, each request on a new connection; writes "status
+# body" per response to OUTFILE in completion order.  Exit status 1 if any
+# request failed at the connection level (its line then says ERROR).
 http_loop() {
-  python3 - "$HTTP_ADDR" "$1" "$2" "$3" <<'PY'
-import http.client, sys
-addr, n, path, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+  python3 - "$HTTP_ADDR" "$1" "$2" "$3" "${4:-1}" <<'PY'
+import http.client, sys, threading
+addr, n, path, out, clients = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
 host, port = addr.rsplit(':', 1)
-failed = 0
-with open(out, 'w') as f:
-    for i in range(n):
+lock = threading.Lock()
+state = {'left': n, 'failed': 0}
+f = open(out, 'w')
+
+def client():
+    while True:
+        with lock:
+            if state['left'] == 0:
+                return
+            state['left'] -= 1
         try:
             c = http.client.HTTPConnection(host, int(port), timeout=10)
             c.request('GET', path, headers={'Connection': 'close'})
             r = c.getresponse()
-            body = r.read().decode().strip()
-            f.write('%d %s\n' % (r.status, body))
+            line = '%d %s\n' % (r.status, r.read().decode().strip())
             c.close()
         except Exception as e:
-            failed += 1
-            f.write('ERROR %r\n' % (e,))
-        f.flush()
-sys.exit(1 if failed else 0)
+            line = 'ERROR %r\n' % (e,)
+        with lock:
+            if line.startswith('ERROR'):
+                state['failed'] += 1
+            f.write(line)
+            f.flush()
+
+threads = [threading.Thread(target=client) for _ in range(clients)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+f.close()
+sys.exit(1 if state['failed'] else 0)
 PY
 }

@@ -30,22 +30,31 @@ assert_eq "10 8 2 10 2 2 0 True True True" "$counts" \
 text=$(curl -sS --max-time 5 "$(status_url)")
 assert_match "$text" '^accepted requests: +10$' "plain text status"
 
+say "broker figures"
+assert_eq "v1 db 42" "$(curl -sS "$HTTP_URL/db")" "a query through the broker"
+broker=$(curl -sS --max-time 5 "$(status_url json)" | python3 -c '
+import json, sys
+b = json.load(sys.stdin)["broker"]
+print(b["stats_available"], b["statements"] >= 1, b["errors"], b["open_transactions"], b["queue_depth"], b["cache_hits"] is not None)')
+assert_eq "True True 0 0 0 True" "$broker" "broker stats, statements >= 1, errors, open tx, queue depth, cache hits"
+
 say "Prometheus format"
 curl -sS --max-time 5 "$(status_url prometheus)" >"$T/metrics"
 python3 "$TOP_SRCDIR/tests/integration/ops_check_prometheus.py" jsfpm_ <"$T/metrics" ||
   fail "Prometheus output fails the format check: $(cat "$T/metrics")"
-assert_match "$(cat "$T/metrics")" '^jsfpm_accepted_requests_total 10$' "metrics"
+assert_match "$(cat "$T/metrics")" '^jsfpm_accepted_requests_total 11$' "metrics"
+assert_match "$(cat "$T/metrics")" '^jsfpm_broker_statements_total [1-9]' "metrics"
 assert_match "$(cat "$T/metrics")" '^jsfpm_requests_total\{class="4xx"\} 2$' "metrics"
 
 say "answers while every worker is busy"
-curl -sS -o /dev/null --max-time 15 "$HTTP_URL/busy/5000" & busy1=$!
-curl -sS -o /dev/null --max-time 15 "$HTTP_URL/busy/5000" & busy2=$!
+curl -sS -o /dev/null --max-time 15 "$HTTP_URL/busy/8000" & busy1=$!
+curl -sS -o /dev/null --max-time 15 "$HTTP_URL/busy/8000" & busy2=$!
 wait_until '[ "$(status_field active_workers)" = 2 ]' 3 || fail "both workers never showed busy"
 ok "both workers busy"
 # Three FastCGI connections nobody can accept now wait in the kernel queue.
 queued=()
 for i in 1 2 3; do fcgi --uri /queued >/dev/null 2>&1 & queued+=($!); done
-wait_until '[ "$(status_field listen_queue)" = 3 ]' 2 ||
+wait_until '[ "$(status_field listen_queue)" = 3 ]' 5 ||
   fail "listen queue should read 3, got $(status_field listen_queue)"
 ok "listen queue = 3 on a unix socket"
 t0=$(now_ms)
@@ -58,7 +67,7 @@ paths=$(printf '%s' "$busy_json" | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
 print(" ".join(sorted(w["request_path"] for w in s["workers"] if w["state"] == "busy")), s["max_active_workers"])')
-assert_eq "/busy/5000 /busy/5000 2" "$paths" "busy workers' paths and max active"
+assert_eq "/busy/8000 /busy/8000 2" "$paths" "busy workers' paths and max active"
 wait "$busy1" "$busy2" "${queued[@]}"
 [ "$(status_field max_children_reached)" -ge 1 ] || fail "max_children_reached should count the saturation"
 ok "max_children_reached counted"

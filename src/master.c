@@ -166,6 +166,8 @@ struct master {
 
 static long long now_ms(void) { return scoreboard_mono_ms(); }
 
+static void prepare_worker_logs(struct master *m, const struct jsfpm_config *cfg);
+
 static void on_signal(evutil_socket_t sig, short what, void *arg) {
   (void)what;
   struct master *m = arg;
@@ -613,6 +615,7 @@ static void reload_begin(struct master *m) {
       }
     }
   }
+  prepare_worker_logs(m, fresh);
   m->next_lis = next;
   m->next_cfg = fresh;
   m->next_js_cache = cache;
@@ -1169,11 +1172,29 @@ static void stop_children(struct master *m, bool graceful) {
 
 /* ---- the master loop ---------------------------------------------------------------- */
 
+/* Workers open the access and slow logs themselves, as the children's
+ * user, possibly in a directory only root may write: create the files here
+ * and hand them over, at start, on reload and on USR1 (after rotation). */
+static void prepare_worker_logs(struct master *m, const struct jsfpm_config *cfg) {
+  const char *paths[2] = {cfg->access_log, cfg->slowlog};
+  for (int i = 0; i < 2; i++) {
+    if (paths[i] == NULL) continue;
+    int fd = open(paths[i], O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0) {
+      log_error("%s %s: cannot open: %s", i == 0 ? "access_log" : "slowlog", paths[i], strerror(errno));
+      continue;
+    }
+    close(fd);
+    privileges_give(&m->priv, paths[i]);
+  }
+}
+
 static void reopen_logs(struct master *m) {
   if (log_reopen() < 0) log_error("cannot reopen the log: %s", strerror(errno));
   else log_notice("log reopened");
   /* The fresh file is root's if we are root; children reopen it by name. */
   privileges_give(&m->priv, m->cfg->error_log);
+  prepare_worker_logs(m, m->cfg);
   /* Not the broker: it has no USR1 handler yet and would die of it; it
    * logs little, through the descriptor it inherited. */
   signal_workers(m, SIGUSR1);
@@ -1223,6 +1244,7 @@ static int master_setup(struct master *m) {
     return -1;
   }
   if (privileges_prepare_paths(&m->priv, cfg, m->broker_path) < 0) return -1;
+  prepare_worker_logs(m, cfg);
   if (m->priv.drop)
     log_notice("broker and workers run as user %s (uid %lu, gid %lu)", m->priv.user_name,
                (unsigned long)m->priv.uid, (unsigned long)m->priv.gid);

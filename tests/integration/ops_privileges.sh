@@ -19,7 +19,7 @@ env -u JSFPM_ALLOW_ROOT "$JSFPM" -c "$T/root.conf" >"$T/root.out" 2>&1 && fail "
 assert_contains "$(cat "$T/root.out" "$T/error.log" 2>/dev/null)" "refusing to run the broker and workers as root" "error"
 
 say "user = nobody"
-start_ops_server server.user=nobody database.path="$T/db/app.db"
+start_ops_server server.user=nobody database.path="$T/db/app.db" server.access_log="$T/access.log"
 uid_of() { awk '/^Uid:/ { print $2 "," $3 "," $4 "," $5 }' "/proc/$1/status"; }
 assert_eq "0,0,0,0" "$(uid_of "$SERVER_PID")" "master uids (real, effective, saved, fs)"
 bp=$(broker_pid)
@@ -32,6 +32,9 @@ assert_eq "nobody" "$(stat -c %U "$RUNTIME_DIR")" "runtime dir owner"
 assert_eq "nobody" "$(stat -c %U "$T/db")" "database dir owner"
 assert_eq "nobody" "$(stat -c %U "$T/db/app.db")" "database owner"
 assert_eq "v1 /p" "$(curl -sS "$HTTP_URL/p")" "serving"
+assert_eq "nobody" "$(stat -c %U "$T/access.log")" "access log owner"
+wait_until "grep -q ' GET /p 200 ' '$T/access.log'" 3 || fail "workers (as nobody) did not write the access log"
+ok "access log written by the workers"
 assert_eq "v1 db 42" "$(curl -sS "$HTTP_URL/db")" "a query through the broker, both as nobody"
 "$JSFPM" -T -c "$CONFIG" 2>/dev/null | grep -q '^user = nobody' || fail "-T does not print user = nobody"
 ok "-T prints user = nobody"

@@ -113,7 +113,7 @@ assert_eq null "$(jget "$BODY" 'd["tenant"]')" "ctx.tenant without header or par
 say "ctx.locale: best Accept-Language match against 'en, de, fr-CA', else 'en'"
 check_locale() {
   expect_status 200 -H "Accept-Language: $1" /
-  assert_eq "$2" "$(jget "$BODY" 'd["locale"]')" "ctx.locale for '$1'"
+  assert_contains "$BODY" "\"locale\":\"$2\"" "ctx.locale for '$1'"
 }
 check_locale 'de-CH,de;q=0.9' de
 check_locale 'de-CH' de

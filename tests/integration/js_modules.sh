@@ -175,6 +175,13 @@ for preload in yes no; do
   start_fails "syntax error, preload = $preload" app.root="$B" app.preload=$preload
   assert_contains "$STARTLOG" "lib/deep/unused.js:3" "log (preload = $preload)"
   assert_contains "$STARTLOG" "SyntaxError" "log (preload = $preload)"
+  if [ "$preload" = yes ]; then
+    # The master compiles the whole app before forking anything.
+    assert_match "$STARTLOG" 'master\[[0-9]+\]: cannot load the app: lib/deep/unused.js:3' "log (preload = yes)"
+    assert_not_contains "$STARTLOG" "worker 0 started" "log (preload = yes)"
+  else
+    assert_match "$STARTLOG" 'worker 0\[[0-9]+\]: cannot load the app: lib/deep/unused.js:3' "log (preload = no)"
+  fi
 done
 rm "$B/lib/deep/unused.js"
 

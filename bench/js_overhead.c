@@ -47,7 +47,13 @@ int main(int argc, char **argv) {
   char conf[] = "/tmp/js_overhead.XXXXXX";
   int fd = mkstemp(conf);
   FILE *f = fdopen(fd, "w");
-  fprintf(f, "[app]\nroot = %s\n", argv[1]);
+  char *root = realpath(argv[1], NULL); /* the config's relative paths would be taken from /tmp */
+  if (root == NULL) {
+    perror(argv[1]);
+    return 1;
+  }
+  fprintf(f, "[app]\nroot = %s\n", root);
+  free(root);
   fclose(f);
 
   static const struct js_header headers[] = {{"host", 4, "localhost", 9},

@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +67,14 @@ struct js_runtime {
   size_t nlocales;
   struct js_header *headers;  /* response headers of the last request */
   size_t headers_cap;
+  timer_t deadline_timer;     /* SIGALRM at the deadline, then every DEADLINE_REPEAT_MS */
+  bool have_timer;
 };
+
+#define DEADLINE_REPEAT_MS 5
+
+/* The heap the deadline timer interrupts; NULL between requests. */
+static duk_context *volatile deadline_heap;
 
 /* ---- clocks and the execution time limit ------------------------------- */
 
@@ -133,6 +141,47 @@ static void *rt_realloc(void *udata, void *ptr, duk_size_t size) {
   *(size_t *)q = size;
   rt->heap_bytes = rt->heap_bytes - old + size;
   return q + ALLOC_HEADER;
+}
+
+/* SIGALRM from the deadline timer: force the interrupt check, which sees the
+ * deadline has passed.  Async-signal-safe: two pointer reads, one store. */
+static void on_deadline_signal(int sig) {
+  (void)sig;
+  duk_context *ctx = deadline_heap;
+  if (ctx != NULL) jsfpm_duk_force_interrupt(ctx);
+}
+
+static int deadline_timer_init(struct js_runtime *rt) {
+  struct sigaction sa = {.sa_handler = on_deadline_signal, .sa_flags = SA_RESTART};
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(SIGALRM, &sa, NULL) < 0) return -1;
+  struct sigevent sev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM};
+  if (timer_create(CLOCK_MONOTONIC, &sev, &rt->deadline_timer) < 0) return -1;
+  rt->have_timer = true;
+  return 0;
+}
+
+/* Starts the time limit: the counter-based check, and the timer that
+ * backs it up for time spent inside natives. */
+static void deadline_arm(struct js_runtime *rt, long long deadline_ms) {
+  rt->deadline_ms = deadline_ms;
+  deadline_heap = rt->ctx;
+  long long left = deadline_ms - mono_ms();
+  if (left < 1) left = 1;
+  struct itimerspec its = {
+      .it_value = {left / 1000, (left % 1000) * 1000000},
+      .it_interval = {0, DEADLINE_REPEAT_MS * 1000000},
+  };
+  if (rt->have_timer && timer_settime(rt->deadline_timer, 0, &its, NULL) < 0)
+    log_warn("cannot arm the deadline timer: %s", strerror(errno));
+}
+
+static void deadline_disarm(struct js_runtime *rt) {
+  static const struct itimerspec off;
+  if (rt->have_timer && timer_settime(rt->deadline_timer, 0, &off, NULL) < 0)
+    log_warn("cannot disarm the deadline timer: %s", strerror(errno));
+  deadline_heap = NULL;
+  rt->deadline_ms = 0;
 }
 
 static struct js_runtime *get_rt(duk_context *ctx) {
@@ -416,11 +465,17 @@ static void sandbox_globals(duk_context *ctx, const struct jsfpm_config *cfg) {
     duk_push_c_function(ctx, js_eval_denied, DUK_VARARGS);
     duk_dup(ctx, -1);
     duk_put_prop_literal(ctx, -3, "eval");
-    /* (function(){}).constructor reaches Function through its prototype. */
+    /* (function(){}).constructor reaches Function through its prototype.
+     * The stand-in keeps Function.prototype, so Function.prototype.call
+     * and `f instanceof Function` still work. */
     duk_get_prop_literal(ctx, -2, "Function");
     duk_get_prop_literal(ctx, -1, "prototype");
     duk_dup(ctx, -3);
     duk_put_prop_literal(ctx, -2, "constructor");
+    duk_push_string(ctx, "prototype");
+    duk_dup(ctx, -2);
+    duk_def_prop(ctx, -5, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE |
+                              DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_CLEAR_CONFIGURABLE);
     duk_pop_2(ctx);
     duk_put_prop_literal(ctx, -2, "Function");
   }
@@ -468,6 +523,12 @@ static duk_ret_t setup_environment(duk_context *ctx, void *udata) {
  * from it, and the loaded jsfpm/ modules.  For duk_safe_call. */
 static duk_ret_t harden_environment(duk_context *ctx, void *udata) {
   (void)udata;
+  /* Load every jsfpm/ module now, so one an app requires lazily (inside a
+   * handler) is frozen like the rest. */
+  for (const struct stdlib_module *m = stdlib_modules; m->name; m++) {
+    load_module(ctx, m->name);
+    duk_pop(ctx);
+  }
   duk_push_thread_stash(ctx, ctx);
   duk_get_prop_literal(ctx, -1, "runtime");
   duk_get_prop_literal(ctx, -1, "harden");
@@ -514,9 +575,9 @@ static void put_heap_objects(struct js_runtime *rt) {
 /* Runs FN in CTX with the start-up deadline; formats a failure into ERR. */
 static int run_setup(struct js_runtime *rt, duk_context *ctx, duk_safe_call_function fn, char *err,
                      size_t errlen) {
-  rt->deadline_ms = mono_ms() + rt->cfg->request_timeout_ms;
+  deadline_arm(rt, mono_ms() + rt->cfg->request_timeout_ms);
   int rc = duk_safe_call(ctx, fn, NULL, 0, 1);
-  rt->deadline_ms = 0;
+  deadline_disarm(rt);
   if (rc != DUK_EXEC_SUCCESS) js_format_error(ctx, err, errlen, false);
   duk_pop(ctx);
   return rc == DUK_EXEC_SUCCESS ? 0 : -1;
@@ -575,6 +636,9 @@ struct js_runtime *js_runtime_new(const struct jsfpm_config *cfg, struct db_clie
   if (getrandom(&rt->id_prefix, sizeof rt->id_prefix, 0) != sizeof rt->id_prefix)
     rt->id_prefix = (uint32_t)getpid() * 2654435761u;
   split_locales(rt);
+  if (deadline_timer_init(rt) < 0)
+    log_warn("no deadline timer (%s): loops inside natives may outlive request_timeout",
+             strerror(errno));
   rt->cache = cache;
   if (cache == NULL) {
     rt->cache = js_cache_build(cfg, err, errlen);
@@ -596,6 +660,8 @@ struct js_runtime *js_runtime_new(const struct jsfpm_config *cfg, struct db_clie
 void js_runtime_free(struct js_runtime *rt) {
   if (rt == NULL) return;
   if (rt->ctx) duk_destroy_heap(rt->ctx);
+  if (rt->have_timer && timer_delete(rt->deadline_timer) < 0)
+    log_warn("timer_delete: %s", strerror(errno));
   if (rt->own_cache) js_cache_free(rt->cache);
   for (size_t i = 0; i < rt->nlocales; i++) free(rt->locales[i]);
   free(rt->locales);
@@ -934,7 +1000,7 @@ void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_re
   rt->timed_out = false;
   rt->over_limit = false;
   rt->db_calls = 0;
-  rt->deadline_ms = deadline;
+  deadline_arm(rt, deadline);
 
   duk_context *env = ctx;
   int rc = DUK_EXEC_SUCCESS;
@@ -948,7 +1014,7 @@ void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_re
     push_raw_request(rt, env, req, deadline);
     rc = duk_safe_call(env, call_dispatch, NULL, 1, 1);
   }
-  rt->deadline_ms = 0;
+  deadline_disarm(rt);
   worker_db_request_end(rt->db, rt->request_id); /* roll back a transaction left open */
 
   char why[512];

@@ -17,4 +17,10 @@
 #define DUK_USE_EXEC_TIMEOUT_CHECK(udata) jsfpm_duk_exec_timeout(udata)
 extern int jsfpm_duk_exec_timeout(void *udata);
 
+/* A loop calling an expensive native runs few bytecode instructions, so the
+ * counter alone may take seconds to reach the check: when the deadline
+ * passes, a timer calls this (src/duktape/duk_amalgamation.c) to force the
+ * check at the next instruction. */
+extern void jsfpm_duk_force_interrupt(duk_context *ctx);
+
 #endif

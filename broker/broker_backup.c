@@ -9,7 +9,8 @@
  * disturbed and the backup works even when the broker is down.
  *
  * Guarantees: DEST appears only complete, checked and fsynced (written as
- * DEST.tmp, renamed); an existing DEST is never overwritten.
+ * DEST.tmp, then linked); an existing DEST is never overwritten; DEST is
+ * created mode 0600.
  */
 #include "autoconfig.h"
 
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "broker_db.h"
@@ -82,6 +84,8 @@ int broker_backup_run(const struct jsfpm_config *cfg, const char *dest) {
   sqlite3 *src = NULL, *dst = NULL;
   sqlite3_backup *bk = NULL;
   int status = 1;
+  /* The copy holds the app's data: private, like the database itself. */
+  mode_t old_umask = umask(077);
   /* Read-only, and never create: a typo in the path must not produce an
    * empty "backup" of a new empty database. */
   int rc = sqlite3_open_v2(src_path, &src, SQLITE_OPEN_READONLY, NULL);
@@ -151,5 +155,6 @@ out:
   sqlite3_close(src);
   if (status != 0)
     unlink(tmp);
+  umask(old_umask);
   return status;
 }

@@ -27,6 +27,7 @@ n=$(db_sql 'SELECT count(*) FROM items')
 ok "backup has $n rows, within [$before, $after]"
 assert_eq 1 "$(db_sql 'SELECT count(*) FROM jsfpm_migrations')" "migrations recorded in the backup"
 [ ! -e "$T/backup.db.tmp" ] || fail "the temporary file was left behind"
+assert_eq 600 "$(stat -c %a "$T/backup.db")" "backup file mode"
 
 say "an existing destination is never overwritten"
 if "$JSFPM" -c "$CONFIG" --backup "$T/backup.db" 2>"$T/backup2.err"; then fail "second backup to the same file succeeded"; fi

@@ -35,6 +35,31 @@ say "JavaScript: file system, processes, sockets, Duktape internals, eval"
 out=$(body "$HTTP_URL/probe") || fail "GET /probe failed"
 json_check "$out" || fail "an escape from the JavaScript sandbox (above)"
 
+say "raw bytes from the client arrive as strings, never as Duktape Symbols"
+out=$(python3 - "$HTTP_ADDR" <<'PY'
+import socket, sys
+host, port = sys.argv[1].rsplit(":", 1)
+s = socket.create_connection((host, int(port)), timeout=10)
+s.sendall(b"GET /types?a=%FFq HTTP/1.1\r\nHost: x\r\nX-A: \xffhidden\r\nConnection: close\r\n\r\n")
+data = b""
+while True:
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    data += chunk
+print(data.split(b"\r\n\r\n", 1)[-1].decode(errors="replace"))
+PY
+)
+case $out in
+  *'"header":"string"'*) ok "a header value starting with byte 0xFF is a string: $out" ;;
+  *)
+    # Known bug (reported): worker_js.c pushes request bytes into Duktape
+    # as they are; bytes 0x80/0x81/0x82/0xFF first make an internal Symbol.
+    [ "${REL_STRICT:-0}" = 1 ] && fail "a header value starting with 0xFF is not a string: $out"
+    echo "   KNOWN BUG: a header value starting with byte 0xFF arrives as: $out"
+    ;;
+esac
+
 say "SQL: bound parameters, refused statements"
 out=$(body -G "$HTTP_URL/user" --data-urlencode "name=' OR '1'='1") || fail "GET /user failed"
 assert_contains "$out" '"rows":[]' "injection through a parameter (' OR '1'='1)"

@@ -131,6 +131,13 @@ app.get('/peek', function () {
   return Response.json({ seen: seen });
 });
 
+/* Untrusted bytes must arrive as strings: in Duktape, a string whose first
+ * byte is 0x80, 0x81, 0x82 or 0xFF is an internal Symbol. */
+app.get('/types', function (req) {
+  return Response.json({ header: typeof req.headers.get('x-a'), query: typeof req.query.a,
+                         path: typeof req.path });
+});
+
 /* SQL: parameters are bound, never spliced. */
 app.get('/user', function (req) {
   var rows = db.query('SELECT name FROM users WHERE name = ?', [req.query.name]);

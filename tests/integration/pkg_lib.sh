@@ -11,8 +11,10 @@ built() {
 }
 
 # make_var NAME: a variable of the build tree's Makefile, fully expanded.
+# (make may first remake a stale Makefile and say so: only the marked line counts.)
 make_var() {
-  printf 'print-var:\n\t@echo $(%s)\n' "$1" | make -s --no-print-directory -C "$BUILDDIR" -f Makefile -f - print-var
+  printf 'print-var:\n\t@echo "make_var=$(%s)"\n' "$1" |
+    make -s --no-print-directory -C "$BUILDDIR" -f Makefile -f - print-var | sed -n 's/^make_var=//p' | tail -n 1
 }
 
 # conf_keys FILE: the section.key of every "key =" or ";key =" line of an INI

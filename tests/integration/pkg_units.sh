@@ -1,18 +1,23 @@
 #!/bin/bash
 # pkg_units.sh: the systemd units pass `systemd-analyze verify`, and
 # jsfpm.service rates at most 2.5 in `systemd-analyze security --offline=yes`
-# (issue 6).  The units are checked as built,
-# with ExecStart pointing at the built binary.
+# (issue 6).  The units are checked as built, with ExecStart pointing at the
+# built binary, or as installed in JSFPM_UNIT_DIR.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pkg_lib.sh"
 require_tool systemd-analyze systemd
 
 units=$T/units
 mkdir -p "$units"
-sbindir=$(make_var sbindir)
-for u in jsfpm.service jsfpm@.service jsfpm.socket; do
-  sed "s|$sbindir/jsfpm|$JSFPM|g" "$(built "etc/systemd/$u")" >"$units/$u"
-done
+if [ -n "${JSFPM_UNIT_DIR:-}" ]; then
+  # Installed units as they are (packaging/test-deb.sh).
+  for u in jsfpm.service jsfpm@.service jsfpm.socket; do cp "$JSFPM_UNIT_DIR/$u" "$units/"; done
+else
+  sbindir=$(make_var sbindir)
+  for u in jsfpm.service jsfpm@.service jsfpm.socket; do
+    sed "s|$sbindir/jsfpm|$JSFPM|g" "$(built "etc/systemd/$u")" >"$units/$u"
+  done
+fi
 cp "$units/jsfpm@.service" "$units/jsfpm@example.service"
 
 say "systemd-analyze verify"

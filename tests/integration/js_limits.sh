@@ -80,11 +80,13 @@ one_worker
 # timed PATH: sets STATUS, BODY and SECS (curl's time_total).
 timed() {
   local out
-  out=$(curl -sS --max-time 10 -o "$T/timed.body" -w '%{http_code} %{time_total}' "$HTTP_URL$1") ||
-    fail "curl $1 failed"
+  out=$(curl -sS --max-time 10 -D "$T/timed.headers" -o "$T/timed.body" -w '%{http_code} %{time_total}' \
+    "$HTTP_URL$1") || fail "curl $1 failed"
   STATUS=${out% *}
   SECS=${out#* }
   BODY=$(cat "$T/timed.body")
+  HEADERS=$(tr -d '\r' <"$T/timed.headers")
+  RID=$(hdr X-Request-Id)
 }
 within() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
 
@@ -95,7 +97,8 @@ within "$SECS" "$LIMIT_S" || fail "/loop took $SECS s, more than $LIMIT_S s"
 within 0.95 "$SECS" || fail "/loop took $SECS s: it ended before the 1 s limit"
 ok "/loop answered in $SECS s (limit 1 s, bound $LIMIT_S s)"
 assert_contains "$BODY" "time limit" "504 body"
-wait_log "GET /loop: execution time limit of 1000 ms exceeded"
+[ -n "$RID" ] || fail "no X-Request-Id on the 504"
+wait_log "[$RID] GET /loop: execution time limit of 1000 ms exceeded"
 expect_status 200 /next
 assert_eq fine "$BODY" "body of the next request"
 assert_eq "$WORKER" "$(worker_pids)" "worker pid after the 504 (same worker)"
@@ -117,7 +120,8 @@ assert_eq $((before + 1)) "$(jget "$BODY" 'd["counter"]')" "counter"
 say "allocation bomb -> 500 'memory limit' (memory_limit = 16m); the next request succeeds"
 expect_status 500 /bomb
 assert_contains "$BODY" "memory limit" "body of /bomb"
-wait_log "GET /bomb: memory limit of"
+[ -n "$RID" ] || fail "no X-Request-Id on the memory-limit 500"
+wait_log "[$RID] GET /bomb: memory limit of"
 expect_status 200 /next
 assert_eq fine "$BODY" "body after /bomb"
 assert_eq "$WORKER" "$(worker_pids)" "worker pid after /bomb"

@@ -12,7 +12,7 @@ old=$(broker_pid)
 [ -n "$old" ] || fail "no broker pid in the log"
 
 say "4 clients writing; SIGKILL the broker (pid $old) meanwhile"
-"$PYTHON" "$DB_LOAD" "$HTTP_ADDR" 4 400 "$T/acked" >"$T/load.out" &
+"$PYTHON" "$DB_LOAD" "$HTTP_ADDR" 4 400 "$T/acked" >"$T/load.out" 2>"$T/load.err" &
 load=$!
 wait_until "[ \$(db_sql 'SELECT count(*) FROM items' 2>/dev/null || echo 0) -ge 200 ]" 20 ||
   fail "the load did not get going"
@@ -26,6 +26,10 @@ out=$(cat "$T/load.out")
 ok "load: $out"
 acked=$(wc -l <"$T/acked")
 [ "$acked" -ge 1000 ] || fail "only $acked writes acknowledged: serving did not resume ($out)"
+# busy_timeout is 10 s: a call that hung on the dead broker would take that long
+max_ms=$(sed -n 's/^max_ms=//p' "$T/load.err")
+[ -n "$max_ms" ] && [ "$max_ms" -lt 5000 ] || fail "slowest request took ${max_ms:-?} ms: a call hung on the dead broker"
+ok "slowest request: $max_ms ms (no call hung)"
 case "$out" in
   *"failed=0 "*) ok "no call was caught in flight" ;;
   *) assert_contains "$out" "JSFPM_BROKER_UNAVAILABLE" "errors of calls caught by the kill" ;;

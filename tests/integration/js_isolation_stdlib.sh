@@ -5,9 +5,9 @@
 # require('jsfpm/router').prototype and require('jsfpm/db'); the next
 # request (another tenant) must not see it.
 #
-# Expected to fail until fixed: harden() runs once after the app loads and
-# only freezes the jsfpm/ modules loaded by then; one required later is
-# loaded into the shared registry unfrozen (see the report of 2026-11-21).
+# Regression test: harden() used to run once after the app loaded and freeze
+# only the jsfpm/ modules loaded by then; one required later stayed unfrozen
+# in the shared registry.
 . "$(dirname "$0")/js_lib.sh"
 
 mkdir -p "$T/app"

@@ -5,10 +5,9 @@
 # a 504 (or at least some answer) must come within 1 s + a margin, and the
 # same worker answers the next request.
 #
-# Kept apart from js_limits.sh because it exposes a bug (see the report of
-# 2026-11-21): the time limit is checked from Duktape's bytecode interrupt
-# counter (every 256k instructions), so a loop of ~10 instructions calling a
-# slow native is checked only every ~25,000 iterations: minutes.
+# Regression test: the limit used to be checked only from Duktape's bytecode
+# interrupt counter (every 256k instructions), so a loop of ~10 instructions
+# calling a slow native was checked every ~25,000 iterations: minutes.
 . "$(dirname "$0")/js_lib.sh"
 LIMIT_S=1.5
 

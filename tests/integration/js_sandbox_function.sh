@@ -5,11 +5,10 @@
 # Function` is true, Function.prototype.call/apply/toString can be taken, in
 # both isolation modes.
 #
-# Expected to fail until fixed: the sandbox replaces the global Function with
-# the "eval is disabled" native, which has no .prototype, so
-# Function.prototype is undefined and `instanceof Function` throws (see the
-# report of 2026-11-21).  Libraries that do
-# `var fnToString = Function.prototype.toString;` at load fail to load.
+# Regression test: the sandbox used to replace the global Function with the
+# "eval is disabled" native, which has no .prototype, so Function.prototype
+# was undefined, `instanceof Function` threw, and libraries doing
+# `var fnToString = Function.prototype.toString;` at load failed to load.
 . "$(dirname "$0")/js_lib.sh"
 
 mkdir -p "$T/app"

@@ -771,8 +771,62 @@ enum raw_index {
   RAW_LOCALE, RAW_DEADLINE, RAW_ENV, RAW_HEADERS, RAW_BODY, RAW_COUNT
 };
 
+/* Length of the valid UTF-8 sequence at S (at most LEN bytes), or 0. */
+static size_t utf8_sequence(const unsigned char *s, size_t len) {
+  unsigned char c = s[0];
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) n = 2;
+  else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;       /* no overlong forms */
+    else if (c == 0xED) hi = 0x9F;  /* no surrogates */
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    else if (c == 0xF4) hi = 0x8F;  /* nothing above U+10FFFF */
+  } else {
+    return 0;
+  }
+  if (len < n || s[1] < lo || s[1] > hi) return 0;
+  for (size_t i = 2; i < n; i++)
+    if ((s[i] & 0xC0) != 0x80) return 0;
+  return n;
+}
+
+/* Pushes bytes from the network as a string: valid UTF-8 as it is, each
+ * invalid byte as U+FFFD.  Raw bytes must never reach Duktape unchecked: a
+ * string whose first byte is 0x80-0x82 or 0xFF is one of its Symbols. */
+static void push_wire_string(duk_context *ctx, const char *value, size_t len) {
+  const unsigned char *s = (const unsigned char *)value;
+  size_t i = 0;
+  while (i < len && s[i] < 0x80) i++; /* the common case: ASCII */
+  if (i == len) {
+    duk_push_lstring(ctx, value, len);
+    return;
+  }
+  unsigned char *out = duk_push_fixed_buffer(ctx, len * 3);
+  memcpy(out, s, i);
+  size_t o = i;
+  while (i < len) {
+    size_t n = utf8_sequence(s + i, len - i);
+    if (n == 0) {
+      memcpy(out + o, "\xEF\xBF\xBD", 3);
+      o += 3;
+      i++;
+    } else {
+      memcpy(out + o, s + i, n);
+      o += n;
+      i += n;
+    }
+  }
+  duk_push_lstring(ctx, (const char *)out, o);
+  duk_remove(ctx, -2);
+}
+
 static void put_raw(duk_context *ctx, enum raw_index i, const char *value, size_t len) {
-  if (value) duk_push_lstring(ctx, value, len);
+  if (value) push_wire_string(ctx, value, len);
   else duk_push_null(ctx);
   duk_put_prop_index(ctx, -2, i);
 }
@@ -784,7 +838,11 @@ static void push_raw_request(struct js_runtime *rt, duk_context *ctx, const stru
   const struct jsfpm_config *cfg = rt->cfg;
   duk_push_array(ctx);
   put_raw(ctx, RAW_METHOD, req->method, strlen(req->method));
-  duk_push_sprintf(ctx, "%s://%s%s", req->scheme, req->host ? req->host : "localhost", req->uri);
+  char *url = NULL;
+  int url_len = asprintf(&url, "%s://%s%s", req->scheme, req->host ? req->host : "localhost", req->uri);
+  if (url_len < 0) (void)duk_error(ctx, DUK_ERR_ERROR, "out of memory");
+  push_wire_string(ctx, url, (size_t)url_len);
+  free(url);
   duk_put_prop_index(ctx, -2, RAW_URL);
   if (req->path) {
     put_raw(ctx, RAW_PATH, req->path, strlen(req->path));
@@ -813,9 +871,9 @@ static void push_raw_request(struct js_runtime *rt, duk_context *ctx, const stru
 
   duk_push_array(ctx);
   for (size_t i = 0; i < req->nheaders; i++) {
-    duk_push_lstring(ctx, req->headers[i].name, req->headers[i].name_len);
+    push_wire_string(ctx, req->headers[i].name, req->headers[i].name_len);
     duk_put_prop_index(ctx, -2, (duk_uarridx_t)(2 * i));
-    duk_push_lstring(ctx, req->headers[i].value, req->headers[i].value_len);
+    push_wire_string(ctx, req->headers[i].value, req->headers[i].value_len);
     duk_put_prop_index(ctx, -2, (duk_uarridx_t)(2 * i + 1));
   }
   duk_put_prop_index(ctx, -2, RAW_HEADERS);

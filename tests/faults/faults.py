@@ -5,7 +5,7 @@ Starts jsfpm with the app in tests/faults/app, runs a load generator that
 records every acknowledged write, and meanwhile, at random moments:
 kill -9 a worker, kill -9 the broker, HUP the master (reload), QUIT the
 master (graceful stop, then start it again on the same database), fill the
-disk the database lives on (a small tmpfs, when mounting works), and have
+disk the database lives on (a ballast file on a tmpfs, when mounting works), and have
 clients close connections mid-request.  Afterwards it checks:
 
   - the server serves again (a read and a write succeed);
@@ -49,7 +49,8 @@ ap.add_argument("--seed", type=int, default=int(time.time()))
 ap.add_argument("--clients", type=int, default=6)
 ap.add_argument("--workers", type=int, default=3)
 ap.add_argument("--interval", default="0.4:1.2", help="seconds between faults, MIN:MAX")
-ap.add_argument("--disk-mb", type=int, default=8, help="size of the tmpfs holding the database")
+ap.add_argument("--disk-mb", type=int, default=32,
+                help="size of the tmpfs holding the database (a long run needs room for its rows)")
 args = ap.parse_args()
 rnd = random.Random(args.seed)
 W = os.path.abspath(args.dir)
@@ -72,17 +73,18 @@ BALLAST = os.path.join(DISK, "ballast")
 
 
 def fill_disk():
-    """Fills the file system of the database; returns the bytes written."""
+    """Fills the file system of the database with BALLAST (unbuffered, so
+    nothing is left to flush at close); returns the bytes written."""
     n = 0
-    with open(BALLAST, "wb") as f:
-        block = b"\0" * 65536
-        try:
-            while True:
-                f.write(block)
-                f.flush()
-                n += len(block)
-        except OSError:
-            pass
+    fd = os.open(BALLAST, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    block = b"\0" * 65536
+    try:
+        while True:
+            n += os.write(fd, block)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
     return n
 
 
@@ -177,9 +179,11 @@ def fault_quit_restart():
 
 
 def fault_disk_full():
-    n = fill_disk()
-    time.sleep(rnd.uniform(0.5, 1.5))  # writes meanwhile must fail cleanly
-    os.unlink(BALLAST)
+    try:
+        n = fill_disk()
+        time.sleep(rnd.uniform(0.5, 1.5))  # writes meanwhile must fail cleanly
+    finally:
+        os.unlink(BALLAST)
     return n > 0
 
 
@@ -235,6 +239,8 @@ try:
     with server_lock:
         server.stop(signal.SIGTERM)
 
+    sizes = ", ".join("%s %d kB" % (suffix or "database", os.path.getsize(DB + suffix) // 1024)
+                      for suffix in ("", "-wal") if os.path.exists(DB + suffix))
     db = sqlite3.connect(DB)
     rows = collections.defaultdict(set)
     for token, part in db.execute("SELECT token, part FROM writes"):
@@ -257,7 +263,7 @@ try:
         sum(1 for m in acked.values() if m == "auto"), unknown_applied))
     print("== lost writes: %d" % len(lost))
     print("== half-applied transactions: %d" % len(half))
-    print("== integrity_check: %s" % integrity)
+    print("== integrity_check: %s (%s)" % (integrity, sizes))
     print("== serves again after the faults: %s" % ("yes" if serves else "NO"))
     if lost:
         print("FAIL: acknowledged but missing: %s" % lost[:10])

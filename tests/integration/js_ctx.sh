@@ -85,7 +85,7 @@ for bad in "$id64"b 'has space' 'semi;colon' '<script>'; do
   expect_status 200 -H "X-Request-Id: $bad" /
   [ "$RID" != "$bad" ] || fail "client id '$bad' was taken"
   assert_match "$RID" '^[A-Za-z0-9._:-]{8,64}$' "id generated instead of '$bad'"
-  assert_eq "$RID" "$(jget "$BODY" 'd["requestId"]')" "ctx.requestId (instead of '$bad')"
+  assert_contains "$BODY" "\"requestId\":\"$RID\"" "ctx.requestId (instead of '$bad')"
 done
 
 say "console lines carry the request id"
@@ -102,13 +102,13 @@ assert_eq null "$(jget "$BODY" 'd["user"]')" "ctx.user over HTTP (a Remote-User 
 
 say "ctx.tenant: tenant_header, tenant_param; null when absent"
 expect_status 200 -H 'X-Tenant: acme' /
-assert_eq acme "$(jget "$BODY" 'd["tenant"]')" "ctx.tenant from X-Tenant"
+assert_contains "$BODY" '"tenant":"acme"' "ctx.tenant from X-Tenant"
 freq --uri / --param JSFPM_TENANT=globex
-assert_eq globex "$(jget "$BODY" 'd["tenant"]')" "ctx.tenant from the FastCGI param JSFPM_TENANT"
+assert_contains "$BODY" '"tenant":"globex"' "ctx.tenant from the FastCGI param JSFPM_TENANT"
 freq --uri / --header 'X-Tenant: initech'
-assert_eq initech "$(jget "$BODY" 'd["tenant"]')" "ctx.tenant from X-Tenant over FastCGI"
+assert_contains "$BODY" '"tenant":"initech"' "ctx.tenant from X-Tenant over FastCGI"
 expect_status 200 /
-assert_eq null "$(jget "$BODY" 'd["tenant"]')" "ctx.tenant without header or param"
+assert_contains "$BODY" '"tenant":null' "ctx.tenant without header or param"
 
 say "ctx.locale: best Accept-Language match against 'en, de, fr-CA', else 'en'"
 check_locale() {
@@ -139,11 +139,11 @@ say "user_header: ctx.user from a configured header instead of REMOTE_USER"
 stop_server
 start_server server.workers=1 app.root="$T/app" app.user_header=X-Auth-User app.locales='fr-CA, en'
 expect_status 200 -H 'X-Auth-User: bob' /
-assert_eq bob "$(jget "$BODY" 'd["user"]')" "ctx.user from X-Auth-User"
+assert_contains "$BODY" '"user":"bob"' "ctx.user from X-Auth-User"
 expect_status 200 /
-assert_eq null "$(jget "$BODY" 'd["user"]')" "ctx.user without X-Auth-User"
-assert_eq fr-CA "$(jget "$BODY" 'd["locale"]')" "default locale = the first configured"
-assert_eq '{}' "$(jget "$BODY" 'd["env"]')" "ctx.env without an [env] section"
+assert_contains "$BODY" '"user":null' "ctx.user without X-Auth-User"
+assert_contains "$BODY" '"locale":"fr-CA"' "default locale = the first configured"
+assert_contains "$BODY" '"env":{}' "ctx.env without an [env] section"
 expect_status 200 -H 'X-Request-Id: not-taken' /
 [ "$RID" != not-taken ] || fail "X-Request-Id taken although request_id_header is not set"
 ok "without request_id_header the client's X-Request-Id is ignored ($RID)"

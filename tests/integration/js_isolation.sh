@@ -13,26 +13,17 @@
 APP=$TOP_SRCDIR/tests/apps/js_isolation
 [ -f "$APP/main.js" ] || fail "missing $APP/main.js"
 
-# The observations of a clean heap, as computed before any pollution.
-CLEAN_ARRAY_MAP='[2, 4, 6]'
-
-check_clean() { # $1: what request this is about
-  local what=$1
-  assert_eq undefined "$(jget "$BODY" 'd["global"]')" "$what: typeof globalThis.leakedGlobal"
-  assert_eq undefined "$(jget "$BODY" 'd["implicitGlobal"]')" "$what: typeof leakedImplicit (sloppy implicit global)"
-  assert_eq undefined "$(jget "$BODY" 'd["strictGlobal"]')" "$what: typeof globalThis.leakedStrict"
-  assert_eq undefined "$(jget "$BODY" 'd["undeclaredStrict"]')" "$what: typeof undeclaredStrict"
-  assert_eq "$CLEAN_ARRAY_MAP" "$(jget "$BODY" 'json.loads(d["arrayMap"])')" "$what: [1,2,3].map(x2)"
-  assert_eq undefined "$(jget "$BODY" 'd["objectProtoX"]')" "$what: typeof ({}).x"
-  assert_eq undefined "$(jget "$BODY" 'd["objectProtoY"]')" "$what: typeof ({}).y"
-  assert_eq '{"a": 1}' "$(jget "$BODY" 'json.loads(d["jsonParse"])')" "$what: JSON.parse('{\"a\":1}')"
-  assert_eq native "$(jget "$BODY" 'd["mathRandom"]')" "$what: Math.random"
-  assert_eq t "$(jget "$BODY" 'd["stringTrim"]')" "$what: '  t  '.trim()"
-  assert_eq 'Error: m' "$(jget "$BODY" 'd["errorName"]')" "$what: String(new Error('m'))"
-  assert_eq native "$(jget "$BODY" 'd["responseJson"]')" "$what: Response.json"
-  assert_eq b "$(jget "$BODY" 'd["headersGet"]')" "$what: Headers.prototype.get"
-  assert_eq function "$(jget "$BODY" 'd["encodeURIComponent"]')" "$what: typeof encodeURIComponent"
-  assert_eq 'undefined,undefined' "$(jget "$BODY" 'd["ctxLeak"]')" "$what: typeof ctx.leak, ctx.leak2"
+# check_clean WHAT: the /observe body shows a clean environment.  Plain
+# substring checks on the compact JSON (no python: this runs often).
+check_clean() {
+  local what=$1 kv
+  for kv in '"global":"undefined"' '"implicitGlobal":"undefined"' '"strictGlobal":"undefined"' \
+    '"undeclaredStrict":"undefined"' '"arrayMap":"[2,4,6]"' '"objectProtoX":"undefined"' \
+    '"objectProtoY":"undefined"' '"jsonParse":"{\"a\":1}"' '"mathRandom":"native"' \
+    '"stringTrim":"t"' '"errorName":"Error: m"' '"responseJson":"native"' '"headersGet":"b"' \
+    '"encodeURIComponent":"function"' '"ctxLeak":"undefined,undefined"'; do
+    assert_contains "$BODY" "$kv" "$what: /observe"
+  done
 }
 
 run_suite() {
@@ -71,14 +62,16 @@ run_suite() {
 
   say "[$mode] overriding inherited properties on one's own objects still works"
   expect_status 200 /override
-  assert_eq 'CustomError: m' "$(jget "$BODY" 'd["error"]')" "[$mode] e.name = ... on an Error instance"
-  assert_eq mine "$(jget "$BODY" 'd["object"]')" "[$mode] o.toString = ... on a plain object"
+  assert_contains "$BODY" '"error":"CustomError: m"' "[$mode] e.name = ... on an Error instance"
+  assert_contains "$BODY" '"object":"mine"' "[$mode] o.toString = ... on a plain object"
 
   say "[$mode] module-level variables: persist in worker mode (by design), fresh per request in request mode"
   local c1 c2 c3
-  req /counter; c1=$(jget "$BODY" 'd["counter"]')
-  req /counter; c2=$(jget "$BODY" 'd["counter"]')
-  req /counter; c3=$(jget "$BODY" 'd["counter"]')
+  # The body is {"counter":N}: the digits are N.
+  req /counter; c1=${BODY//[^0-9]/}
+  req /counter; c2=${BODY//[^0-9]/}
+  req /counter; c3=${BODY//[^0-9]/}
+  [ -n "$c1" ] && [ -n "$c2" ] && [ -n "$c3" ] || fail "[$mode] no counter in $BODY"
   if [ "$mode" = worker ]; then
     assert_eq "$((c1 + 1)),$((c1 + 2))" "$c2,$c3" "[$mode] counter increments across requests"
   else

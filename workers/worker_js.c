@@ -905,6 +905,15 @@ static bool has_ctl(const char *s, size_t len) {
   return memchr(s, '\r', len) || memchr(s, '\n', len) || memchr(s, '\0', len);
 }
 
+/* An HTTP token (RFC 9110 5.6.2): what a header name may be made of. */
+static bool is_token(const char *s, size_t len) {
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == 0 || (!isalnum(c) && !strchr("!#$%&'*+-.^_`|~", c))) return false; /* strchr finds the NUL too */
+  }
+  return len > 0;
+}
+
 /* Reads [status, flatHeaders, body] at the top of CTX's stack into RES.
  * Returns NULL, or what is wrong with it (in WHY). */
 static const char *read_result(struct js_runtime *rt, duk_context *ctx, struct js_response *res,
@@ -939,8 +948,9 @@ static const char *read_result(struct js_runtime *rt, duk_context *ctx, struct j
     h->value_len = vl;
     duk_pop_2(ctx);
     if (h->name == NULL || h->value == NULL || nl == 0) return "a response header is not a string";
-    if (has_ctl(h->name, nl) || has_ctl(h->value, vl)) {
-      snprintf(why, whylen, "response header %.*s contains CR, LF or NUL", (int)(nl > 64 ? 64 : nl), h->name);
+    if (!is_token(h->name, nl) || has_ctl(h->value, vl)) {
+      snprintf(why, whylen, "response header %.*s: a name must be an HTTP token and a value must not contain CR, LF or NUL",
+               (int)(nl > 64 ? 64 : nl), h->name);
       return why;
     }
   }

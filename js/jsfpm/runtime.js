@@ -42,15 +42,27 @@ function Headers(init) {
     for (var k in init) if (hasOwn.call(init, k)) this.append(k, init[k]);
   }
 }
-Headers.prototype.append = function (name, value) {
+/* A header name is an HTTP token (RFC 9110): no spaces, colons or controls. */
+var TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+function checkHeaderName(name) {
   name = checkHeaderPart('name', name);
+  if (!TOKEN.test(name)) {
+    throw apiError(TypeError, 'header name must be an HTTP token (letters, digits, !#$%&\'*+-.^_`|~): ' +
+                   JSON.stringify(name));
+  }
+  return name;
+}
+
+Headers.prototype.append = function (name, value) {
+  name = checkHeaderName(name);
   value = checkHeaderPart('value', value);
   var key = name.toLowerCase();
   if (hasOwn.call(this._h, key)) this._h[key].push(value);
   else this._h[key] = [name, value];
 };
 Headers.prototype.set = function (name, value) {
-  name = checkHeaderPart('name', name);
+  name = checkHeaderName(name);
   this._h[name.toLowerCase()] = [name, checkHeaderPart('value', value)];
 };
 Headers.prototype.get = function (name) {

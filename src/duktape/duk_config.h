@@ -8,6 +8,12 @@
 #ifndef JSFPM_DUK_CONFIG_H
 #define JSFPM_DUK_CONFIG_H
 
+/* Errors raised in C would carry __FILE__:__LINE__, our build path, into
+ * stack traces, logs and (with dev = yes) response bodies.  Without a C file
+ * Duktape blames the nearest JavaScript frame: the app's own file:line. */
+#define DUK_FILE_MACRO NULL
+#define DUK_LINE_MACRO 0
+
 #include JSFPM_DUK_SHIPPED_CONFIG
 
 /* Execution time limit: Duktape calls jsfpm_duk_exec_timeout() from its

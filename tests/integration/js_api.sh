@@ -77,6 +77,8 @@ app.get('/status-1000', function () { return new Response('x', { status: 1000 })
 app.get('/status-mutated', function () { var r = new Response('x'); r.status = 1000; return r; });
 app.get('/crlf-value', function () { return new Response('x', { headers: { 'X-Evil': 'a\r\nInjected: 1' } }); });
 app.get('/crlf-name', function () { var h = new Headers(); h.set('X-Evil\nName', 'v'); return new Response('x', { headers: h }); });
+app.get('/colon-name', function () { return new Response('x', { headers: { 'X-A: injected': 'v' } }); });
+app.get('/space-name', function () { var h = new Headers(); h.append('Bad Name', 'v'); return new Response('x', { headers: h }); });
 app.get('/boom', function () {
   throw new Error('boom with a secret'); // LINE:boom
 });
@@ -177,6 +179,10 @@ assert_contains "$BODY" "CR, LF" "body of /crlf-value"
 assert_not_contains "$HEADERS" "Injected" "response headers of /crlf-value"
 expect_status 500 /crlf-name
 assert_contains "$BODY" "CR, LF" "body of /crlf-name"
+expect_status 500 /colon-name
+assert_contains "$BODY" "HTTP token" "body of /colon-name (a header name with ': ')"
+expect_status 500 /space-name
+assert_contains "$BODY" "HTTP token" "body of /space-name (a header name with a space)"
 
 say "router: :params, * tail, other methods, 404, 405 with Allow, HEAD -> GET, middleware"
 expect_status 200 /users/42/posts/hello%20world

@@ -2,7 +2,8 @@
  * workers/worker_db.c (the natives behind jsfpm/db), in a real Duktape heap.
  *
  * The broker round trip is replaced by db_client_call below.  Input layout:
- *   byte 0      flags: bit 0 op (query/execute), bit 1 reply mode
+ *   byte 0      flags: bit 0 op (query/execute), bit 1 reply mode, bit 2 the
+ *               same as a two-statement db.batch
  *   byte 1      N, the length of the parameter spec
  *   N bytes     parameter spec: JS values built one by one (see push_param)
  *   the rest    JSON text: values for a fuzzed reply
@@ -32,11 +33,33 @@ int jsfpm_duk_exec_timeout(void *udata) {
 static size_t expect_params; /* parameters the JS side passed */
 static json_t *reply_values; /* reply mode: fuzzed values, or NULL for echo */
 static int op_query;
+static int op_batch;
+
+static json_t *reply_for(json_t *params);
 
 json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *err, size_t errlen) {
   (void)c;
   (void)timeout_ms;
-  json_t *params = json_object_get(req, "params");
+  if (!op_batch) {
+    json_t *r = reply_for(json_object_get(req, "params"));
+    if (r == NULL) snprintf(err, errlen, "broker down");
+    return r;
+  }
+  json_t *stmts = json_object_get(req, "statements"), *results = json_array();
+  if (json_array_size(stmts) != 2) abort(); /* a statement was dropped */
+  size_t i;
+  json_t *st;
+  json_array_foreach(stmts, i, st) {
+    json_t *r = reply_for(json_object_get(st, "params"));
+    if (r == NULL) r = json_pack("{s:b, s:s, s:s}", "ok", 0, "code", "SQLITE_ERROR", "message", "x");
+    json_array_append_new(results, r);
+  }
+  return json_pack("{s:b, s:o}", "ok", 1, "results", results);
+}
+
+/* The broker's reply to one statement with PARAMS: an echo of them as one
+ * row (query) or {changes, lastInsertRowid} (execute); NULL = unreachable. */
+static json_t *reply_for(json_t *params) {
   if (!json_is_array(params)) abort();
   if (json_array_size(params) != expect_params) {
     fprintf(stderr, "%zu parameters given, %zu sent to the broker\n", expect_params,
@@ -45,10 +68,7 @@ json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *e
   }
   json_t *values = reply_values ? reply_values : params;
   if (!op_query) {
-    if (json_array_size(values) < 2) {
-      snprintf(err, errlen, "broker down");
-      return NULL;
-    }
+    if (json_array_size(values) < 2) return NULL;
     return json_pack("{s:b, s:O, s:O}", "ok", 1, "changes", json_array_get(values, 0),
                      "lastInsertRowid", json_array_get(values, 1));
   }
@@ -175,6 +195,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t nspec = data[1] < size - 2 ? data[1] : size - 2;
   const uint8_t *p = data + 2, *spec_end = data + 2 + nspec;
   op_query = !(flags & 1);
+  op_batch = (flags & 4) != 0;
   reply_values = NULL;
   if (flags & 2) {
     json_t *v = json_loadb((const char *)spec_end, size - 2 - nspec,
@@ -197,15 +218,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     duk_put_prop_index(ctx, base, (duk_uarridx_t)expect_params++);
   }
   duk_push_c_function(ctx, native_db, 3);
-  duk_push_string(ctx, op_query ? "query" : "execute");
-  duk_push_string(ctx, "SELECT ?");
-  duk_dup(ctx, base);
+  if (op_batch) { /* db.batch([{sql, params}, {sql, params}]) */
+    duk_push_string(ctx, "batch");
+    duk_push_string(ctx, (flags & 8) ? "atomic" : "");
+    duk_push_array(ctx);
+    for (duk_uarridx_t i = 0; i < 2; i++) {
+      duk_push_object(ctx);
+      duk_push_string(ctx, op_query ? "SELECT ?" : "INSERT INTO t VALUES (?)");
+      duk_put_prop_string(ctx, -2, "sql");
+      duk_dup(ctx, base);
+      duk_put_prop_string(ctx, -2, "params");
+      duk_put_prop_index(ctx, -2, i);
+    }
+  } else {
+    duk_push_string(ctx, op_query ? "query" : "execute");
+    duk_push_string(ctx, "SELECT ?");
+    duk_dup(ctx, base);
+  }
   int rc = duk_pcall(ctx, 3); /* base+1: the result or the error */
   if (rc == DUK_EXEC_SUCCESS && unbindable) {
     fprintf(stderr, "an unbindable parameter (object, NaN, Infinity) was accepted\n");
     abort();
   }
-  if (rc == DUK_EXEC_SUCCESS && op_query && reply_values == NULL) {
+  if (rc == DUK_EXEC_SUCCESS && op_query && reply_values == NULL && !op_batch) {
     duk_get_prop_index(ctx, base + 1, 0); /* the row */
     for (size_t i = 0; i < expect_params; i++) {
       char name[32];

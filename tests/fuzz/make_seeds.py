@@ -135,6 +135,8 @@ def js_json():
         ["__proto__", 9007199254740993, -9223372036854775808, 1e308, {"$blob": "AAE="},
          {"$blob": 5}, "\u0000x", None, True, [1], {"a": 1}]).encode())
     put("js_json", "execute", bytes([3, 0]) + b'[1, 18446744073709551615]')
+    put("js_json", "batch", bytes([4, 6, 0, 3, 1, 2, 3, 4]) + b"")
+    put("js_json", "batch_cesu_atomic", bytes([12, 4, 4 | (3 << 3)]) + b"\xed\xa0\x80")
 
 
 fcgi()

@@ -61,11 +61,16 @@ busy_timeout = 5s
            app=app_root, db=db_path, extra=extra))
 
     def log_text(self):
-        try:
-            with open(self.log, errors="replace") as f:
-                return f.read()
-        except FileNotFoundError:
-            return ""
+        """The error log, then what the processes wrote to stderr (where
+        the sanitizers report)."""
+        text = ""
+        for path in (self.log, os.path.join(self.dir, "server.out")):
+            try:
+                with open(path, errors="replace") as f:
+                    text += f.read()
+            except FileNotFoundError:
+                pass
+        return text
 
     def start(self, timeout_s=20):
         """Starts the master and waits for its "ready:" line."""

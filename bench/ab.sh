@@ -13,7 +13,7 @@ PEERS=${PEERS:-$TOP/../shared/bench/peers}
 W=${BENCH_DIR:-/tmp/jsfpm-bench}/ab
 PORT=${PORT:-18490}
 rm -rf "$W"; mkdir -p "$W/logs"; chmod 777 "$W" "$W/logs"
-"$PEERS/mkdb.sh" "$W/a.db" || exit 2
+"$PEERS/mkdb.sh" "$W/a.db" >/dev/null || exit 2
 cp "$W/a.db" "$W/b.db"
 chmod 666 "$W/a.db" "$W/b.db"
 cat >"$W/nginx.conf" <<CONF

@@ -13,7 +13,7 @@ W=${BENCH_DIR:-/tmp/jsfpm-bench}/syscalls
 PORT=${PORT:-18495}
 command -v strace >/dev/null || { echo "missing strace: apt-get install strace"; exit 2; }
 rm -rf "$W"; mkdir -p "$W/logs"; chmod 777 "$W" "$W/logs"
-"$PEERS/mkdb.sh" "$W/bench.db" || exit 2
+"$PEERS/mkdb.sh" "$W/bench.db" >/dev/null || exit 2
 chmod 666 "$W/bench.db"
 cat >"$W/nginx.conf" <<CONF
 worker_processes 1;

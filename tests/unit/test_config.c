@@ -170,7 +170,7 @@ static void check_defaults(void) {
   ck_assert_int_eq(cfg.listen_backlog, 511);
   ck_assert_ptr_null(cfg.http_listen);
   ck_assert_int_eq(cfg.workers, 2);
-  ck_assert_str_eq(cfg.runtime_dir, "/run/jsfpm");
+  ck_assert_str_eq(cfg.runtime_dir, "/run/jsfpm/private");
   ck_assert_ptr_null(cfg.pid_file);
   ck_assert_str_eq(cfg.error_log, "stderr");
   ck_assert_int_eq(cfg.log_level, LOG_LVL_INFO);

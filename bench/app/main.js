@@ -8,6 +8,8 @@
  *   /write   one durable autocommit INSERT into events
  *   /mixed   5 reads and 1 write in one transaction (db.transaction when
  *            the runtime has it; the reply says which)
+ *   /mixed-batch  the same 6 statements as one atomic db.batch: one round
+ *            trip to the broker instead of 8 (jsfpm only, for reference)
  *
  * GET and POST both work, like the PHP scripts (wrk sends GET).
  */
@@ -50,6 +52,21 @@ function mixed() {
 
 app.all('/mixed', function () {
   return Response.json(HAS_TX ? db.transaction(mixed) : mixed());
+});
+
+var HAS_BATCH = typeof db.batch === 'function';
+
+app.all('/mixed-batch', function () {
+  if (!HAS_BATCH) return new Response('db.batch is missing', { status: 501 });
+  var stmts = [];
+  for (var i = 0; i < 5; i++) {
+    stmts.push({ sql: 'SELECT id, name, email FROM users WHERE id = ?', params: [randomId()] });
+  }
+  stmts.push({ sql: 'INSERT INTO events (kind, payload) VALUES (?, ?)', params: ['hit', PAYLOAD] });
+  var r = db.batch(stmts, { atomic: true });
+  var users = [];
+  for (var j = 0; j < 5; j++) users.push(r[j].length > 0 ? r[j][0] : null);
+  return Response.json({ id: r[5].lastInsertRowid, users: users, batch: true });
 });
 
 module.exports = app;

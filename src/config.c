@@ -340,23 +340,38 @@ static bool known_section(const char *name, size_t len) {
   return false;
 }
 
-/* inih reports only keys, so a misspelt section with no keys under it
- * would pass unnoticed: check every section header as well.  Returns the
- * line of the first unknown one, or 0. */
-static int find_unknown_section(const char *path, char *name, size_t name_len) {
+/* The longest line inih can read: Debian builds it with a 200-byte stack
+ * buffer (including "\r\n\0"), and splits a longer line silently. */
+#define CONFIG_MAX_LINE 197
+
+/* What inih cannot tell us, checked on the raw file first: a line too long
+ * for it (it would misreport the line after), and a misspelt section with
+ * no keys under it (it reports only keys).  Returns the line number of the
+ * first problem, with WHY set, or 0. */
+static int precheck_lines(const char *path, char *why, size_t why_len) {
   FILE *f = fopen(path, "r");
-  if (f == NULL) return 0;
-  char line[1024];
+  if (f == NULL) return 0; /* ini_parse reports it */
+  char line[4096];
   int lineno = 0, found = 0;
   while (!found && fgets(line, sizeof line, f)) {
     lineno++;
+    size_t len = strlen(line);
+    bool complete = len > 0 && line[len - 1] == '\n';
+    size_t content = len - (complete ? 1 : 0);
+    if (content > 0 && line[content - 1] == '\r') content--;
+    if ((!complete && !feof(f)) || content > CONFIG_MAX_LINE) {
+      snprintf(why, why_len, "line longer than %d characters", CONFIG_MAX_LINE);
+      found = lineno;
+      break;
+    }
     const char *p = line;
     while (*p == ' ' || *p == '\t') p++;
     if (*p != '[') continue;
     const char *end = strchr(++p, ']');
     if (end == NULL) continue;
     if (!known_section(p, (size_t)(end - p))) {
-      snprintf(name, name_len, "%.*s", (int)(end - p), p);
+      snprintf(why, why_len, "[%.*s]: unknown section (expected [server], [app], [database] or [env])",
+               (int)(end - p), p);
       found = lineno;
     }
   }
@@ -396,7 +411,14 @@ int config_load(struct jsfpm_config *cfg, const char *path, char *err, size_t er
    * the previous value; one key per line is what operators expect. */
   ini_allow_multiline = false;
   ini_stop_on_first_error = true;
-  int line = ini_parse(path, on_ini_entry, &st);
+  char why[160];
+  int line = precheck_lines(path, why, sizeof why);
+  if (line > 0) {
+    free(st.base_dir);
+    snprintf(err, errlen, "%s:%d: %s", path, line, why);
+    return -1;
+  }
+  line = ini_parse(path, on_ini_entry, &st);
   free(st.base_dir);
   if (line == -1) {
     snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
@@ -410,13 +432,6 @@ int config_load(struct jsfpm_config *cfg, const char *path, char *err, size_t er
     snprintf(err, errlen, "%s:%d: %s", path, line,
              st.error ? st.error : "syntax error (expected [section] or key = value)");
     free(st.error);
-    return -1;
-  }
-  char section[128];
-  line = find_unknown_section(path, section, sizeof section);
-  if (line > 0) {
-    snprintf(err, errlen, "%s:%d: [%s]: unknown section (expected [server], [app], [database] or [env])",
-             path, line, section);
     return -1;
   }
   return 0;

@@ -358,6 +358,18 @@ START_TEST(test_unknown_empty_section) {
 }
 END_TEST
 
+/* inih cannot read lines over 197 characters; such a line is reported on
+ * its own line number, not as a syntax error on the next one. */
+START_TEST(test_long_line) {
+  char text[1024];
+  snprintf(text, sizeof text, "[server]\nworkers = 2\n[env]\nLONG = %0*d\n[app]\nmain = main.js\n",
+           300, 7);
+  expect_error(text, 4, "longer than", NULL);
+  snprintf(text, sizeof text, "[env]\nOK = %0*d\n", 197 - 5, 7); /* exactly at the limit */
+  ck_assert_msg(load_text(text) == 0, "a 197-character line was rejected: %s", errbuf);
+}
+END_TEST
+
 START_TEST(test_key_outside_section) {
   expect_error("workers = 2\n", 1, "workers", NULL);
 }
@@ -623,6 +635,7 @@ static Suite *config_suite(void) {
   tcase_add_test(tc, test_duplicate_key);
   tcase_add_test(tc, test_unknown_section);
   tcase_add_test(tc, test_unknown_empty_section);
+  tcase_add_test(tc, test_long_line);
   tcase_add_test(tc, test_key_outside_section);
   tcase_add_test(tc, test_syntax_error);
   tcase_add_test(tc, test_missing_file);

@@ -62,7 +62,7 @@ case "${1:-}" in
   deps) deps ;;
   build) deps; build build ;;
   run) deps; run ;;
-  test) deps; build build; make -C build check ;;
-  sanitize) deps; build build-asan --enable-sanitizers CFLAGS="-O1 -g"; make -C build-asan check ;;
+  test) deps; build build; make -C build -j"$(nproc)" check ;;
+  sanitize) deps; build build-asan --enable-sanitizers CFLAGS="-O1 -g"; make -C build-asan -j"$(nproc)" check ;;
   *) echo "usage: $0 run|test|deps|build|sanitize" >&2; exit 2 ;;
 esac

@@ -876,10 +876,10 @@ static void check_worker(struct master *m, struct proc *p, long long now, bool c
   if (cfg->request_terminate_timeout_ms > 0 && snap.state == SB_BUSY && !p->terminated &&
       now - snap.request_start_mono_ms >= cfg->request_terminate_timeout_ms) {
     log_error("worker %d (pid %ld): request #%lu %s %s running for %lld ms exceeded "
-              "request_terminate_timeout (%d ms); killing the worker (its last completed request "
-              "was [%s])", p->index, (long)p->pid, snap.requests + 1, snap.request_method,
-              snap.request_path, now - snap.request_start_mono_ms, cfg->request_terminate_timeout_ms,
-              snap.last_request_id[0] ? snap.last_request_id : "-");
+              "request_terminate_timeout (%d ms); killing the worker [%s]", p->index, (long)p->pid,
+              snap.requests + 1, snap.request_method, snap.request_path,
+              now - snap.request_start_mono_ms, cfg->request_terminate_timeout_ms,
+              snap.request_id[0] ? snap.request_id : "-");
     if (kill(p->pid, SIGKILL) == 0) {
       p->terminated = true;
       m->terminated++;

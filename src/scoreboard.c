@@ -93,6 +93,7 @@ void scoreboard_read_slot(const struct scoreboard *sb, int slot, struct sb_slot 
   }
   out->request_method[sizeof out->request_method - 1] = '\0';
   out->request_path[sizeof out->request_path - 1] = '\0';
+  out->request_id[sizeof out->request_id - 1] = '\0';
   out->last_request_id[sizeof out->last_request_id - 1] = '\0';
 }
 
@@ -110,12 +111,13 @@ static void atomic_max(int *target, int value) {
     ;
 }
 
-void scoreboard_request_begin(struct scoreboard *sb, int slot, const char *method,
+void scoreboard_request_begin(struct scoreboard *sb, int slot, const char *request_id, const char *method,
                               const char *path, int pool_size) {
   struct sb_slot *s = &sb->slots[slot];
   slot_write_begin(s);
   s->state = SB_BUSY;
   s->request_start_mono_ms = scoreboard_mono_ms();
+  snprintf(s->request_id, sizeof s->request_id, "%s", request_id ? request_id : "");
   snprintf(s->request_method, sizeof s->request_method, "%s", method ? method : "");
   snprintf(s->request_path, sizeof s->request_path, "%s", path ? path : "");
   slot_write_end(s);

@@ -40,7 +40,8 @@ struct sb_slot {
   long long request_start_mono_ms; /* start of the current request (SB_BUSY only) */
   char request_method[12];         /* current (SB_BUSY) or last request */
   char request_path[160];
-  char last_request_id[24];        /* id of the last completed request */
+  char request_id[65];             /* of the current request (SB_BUSY only) */
+  char last_request_id[65];        /* id of the last completed request */
   long long last_duration_ms;      /* of the last completed request */
   int last_status;
   unsigned long compile_cache_hits;   /* the worker's runtime: modules served from the cache */
@@ -78,7 +79,7 @@ void scoreboard_read_slot(const struct scoreboard *sb, int slot, struct sb_slot 
 /* Worker side; SLOT is the worker's own.  POOL_SIZE is the number of
  * workers in its generation, for the max-children-reached count. */
 void scoreboard_worker_ready(struct scoreboard *sb, int slot);
-void scoreboard_request_begin(struct scoreboard *sb, int slot, const char *method,
+void scoreboard_request_begin(struct scoreboard *sb, int slot, const char *request_id, const char *method,
                               const char *path, int pool_size);
 void scoreboard_request_end(struct scoreboard *sb, int slot, const char *request_id, int status,
                             long long duration_ms, bool slow);

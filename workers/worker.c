@@ -89,7 +89,10 @@ static void stop_accepting(struct worker *w) {
  * keep-alive connection never shows as a running request. */
 static void worker_handle(struct worker *w, const struct js_request *req, struct js_response *res) {
   const char *path = req->path ? req->path : req->uri;
-  scoreboard_request_begin(w->sb, w->sb_slot, req->method, path, w->cfg->workers);
+  /* The id is assigned before the scoreboard says busy, so a kill by
+   * request_terminate_timeout can name the request it cut off. */
+  const char *request_id = js_begin_request(w->js, req);
+  scoreboard_request_begin(w->sb, w->sb_slot, request_id, req->method, path, w->cfg->workers);
   long long start_ms = scoreboard_mono_ms();
   js_handle(w->js, req, res);
   long long duration_ms = scoreboard_mono_ms() - start_ms;

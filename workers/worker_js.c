@@ -61,6 +61,7 @@ struct js_runtime {
   bool rebuild;               /* the heap must be rebuilt before the next request */
   int db_calls;               /* database calls in the current request */
   char request_id[REQUEST_ID_MAX + 1];
+  bool request_id_assigned;   /* js_begin_request ran for the coming request */
   uint32_t id_prefix;         /* random per process, so ids differ across workers */
   unsigned long long id_counter;
   char **locales;             /* configured locales; [0] is the default */
@@ -1040,6 +1041,16 @@ static duk_ret_t call_dispatch(duk_context *ctx, void *udata) {
   return 1;
 }
 
+const char *js_begin_request(struct js_runtime *rt, const struct js_request *req) {
+  const struct js_header *idh = find_header(req, rt->cfg->request_id_header);
+  if (idh && valid_request_id(idh->value, idh->value_len))
+    snprintf(rt->request_id, sizeof rt->request_id, "%.*s", (int)idh->value_len, idh->value);
+  else
+    snprintf(rt->request_id, sizeof rt->request_id, "%08x%08llx", rt->id_prefix, ++rt->id_counter);
+  rt->request_id_assigned = true;
+  return rt->request_id;
+}
+
 void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_response *res) {
   if (rt->rebuild) {
     char err[1024];
@@ -1057,11 +1068,8 @@ void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_re
   duk_set_top(ctx, 0); /* drop the previous request's result (or environment) */
   memset(res, 0, sizeof *res);
 
-  const struct js_header *idh = find_header(req, rt->cfg->request_id_header);
-  if (idh && valid_request_id(idh->value, idh->value_len))
-    snprintf(rt->request_id, sizeof rt->request_id, "%.*s", (int)idh->value_len, idh->value);
-  else
-    snprintf(rt->request_id, sizeof rt->request_id, "%08x%08llx", rt->id_prefix, ++rt->id_counter);
+  if (!rt->request_id_assigned) js_begin_request(rt, req);
+  rt->request_id_assigned = false;
   res->request_id = rt->request_id;
 
   long long deadline = mono_ms() + rt->cfg->request_timeout_ms;

@@ -70,6 +70,11 @@ struct js_runtime_stats {
 };
 void js_runtime_stats(const struct js_runtime *rt, struct js_runtime_stats *out);
 
+/* Assigns the id of the request about to run (from [app] request_id_header
+ * or generated) and returns it; js_handle then uses that id.  Optional:
+ * js_handle assigns one itself when this was not called. */
+const char *js_begin_request(struct js_runtime *rt, const struct js_request *req);
+
 /* Runs one request through the app.  Always produces a response: errors in
  * the app become 500 (logged with file:line), time-outs 504. */
 void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_response *res);

@@ -7,7 +7,8 @@
 . "$(dirname "$0")/ops_lib.sh"
 require_tool curl curl
 
-start_ops_server server.workers=2 server.request_terminate_timeout=1s database.busy_timeout=30s
+start_ops_server server.workers=2 server.request_terminate_timeout=1s database.busy_timeout=30s \
+  app.request_id_header=X-Request-Id
 
 say "an idle keep-alive connection is not a running request"
 before=$(worker_pids | tr '\n' ' ')
@@ -33,10 +34,11 @@ before=$(worker_pids | tr '\n' ' ')
 bp=$(broker_pid)
 kill -STOP "$bp"
 on_exit "kill -CONT $bp 2>/dev/null"
-curl -sS --max-time 20 -o /dev/null "$HTTP_URL/db" 2>/dev/null & client=$!
+curl -sS --max-time 20 -o /dev/null -H 'X-Request-Id: stuck-request-42' "$HTTP_URL/db" 2>/dev/null & client=$!
 wait_log "exceeded request_terminate_timeout (1000 ms)"
 line=$(grep -F "exceeded request_terminate_timeout" "$LOG")
 assert_match "$line" "worker [0-9] \(pid [0-9]+\): request #[0-9]+ GET /db running for [0-9]+ ms exceeded" "termination log line"
+assert_contains "$line" "[stuck-request-42]" "termination log line names the request it cut off"
 stuck=$(printf '%s\n' "$line" | sed -n 's/.*(pid \([0-9]*\)).*/\1/p')
 assert_contains " $before" " $stuck " "the killed pid was one of the workers"
 wait_until "! pid_alive $stuck" 3 || fail "worker $stuck still alive"

@@ -159,8 +159,8 @@ START_TEST(test_scoreboard_counters) {
   ck_assert_int_ne(a, b);
   scoreboard_worker_ready(sb, a);
   scoreboard_worker_ready(sb, b);
-  scoreboard_request_begin(sb, a, "GET", "/x", 2);
-  scoreboard_request_begin(sb, b, "POST", "/y", 2);
+  scoreboard_request_begin(sb, a, "id-a", "GET", "/x", 2);
+  scoreboard_request_begin(sb, b, "id-b", "POST", "/y", 2);
   ck_assert_int_eq(sb->global.active, 2);
   ck_assert_int_eq(sb->global.max_active, 2);
   ck_assert_uint_eq(sb->global.max_children_reached, 1);

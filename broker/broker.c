@@ -103,6 +103,7 @@ struct broker {
   struct evconnlistener *listener;
   struct event *accept_retry;
   struct event *signals[3];
+  struct event *usr1_ev;      /* SIGUSR1: reopen the log (rotation) */
   struct broker_conn *conns;
   int stop_signal;
   /* The writer: at most one owner (explicit transaction) at a time; when
@@ -755,6 +756,12 @@ static void accept_error_cb(struct evconnlistener *lis, void *arg) {
     log_error("cannot pause the listener");
 }
 
+static void reopen_log_cb(evutil_socket_t sig, short what, void *arg) {
+  (void)sig, (void)what, (void)arg;
+  if (log_reopen() < 0)
+    log_error("cannot reopen the log: %s", strerror(errno));
+}
+
 static void signal_cb(evutil_socket_t sig, short what, void *arg) {
   struct broker *b = arg;
   (void)what;
@@ -795,6 +802,7 @@ int broker_main(const struct jsfpm_config *cfg, int listen_fd) {
   sigemptyset(&set);
   for (size_t i = 0; i < 3; i++)
     sigaddset(&set, broker_stop_signals[i]);
+  sigaddset(&set, SIGUSR1);
 
   b.base = event_base_new();
   if (b.base == NULL || event_base_priority_init(b.base, PRIO_COUNT) != 0) {
@@ -812,6 +820,11 @@ int broker_main(const struct jsfpm_config *cfg, int listen_fd) {
       log_error("cannot install the handler for signal %d", broker_stop_signals[i]);
       goto out;
     }
+  }
+  b.usr1_ev = evsignal_new(b.base, SIGUSR1, reopen_log_cb, &b);
+  if (b.usr1_ev == NULL || evsignal_add(b.usr1_ev, NULL) != 0) {
+    log_error("cannot install the handler for SIGUSR1");
+    goto out;
   }
   if (sigprocmask(SIG_UNBLOCK, &set, NULL) != 0) {
     log_error("sigprocmask: %s", strerror(errno));
@@ -892,6 +905,8 @@ out:
   for (size_t i = 0; i < 3; i++)
     if (b.signals[i])
       event_free(b.signals[i]);
+  if (b.usr1_ev)
+    event_free(b.usr1_ev);
   broker_db_close(b.db);
   event_base_free(b.base);
   return status;

@@ -1195,9 +1195,9 @@ static void reopen_logs(struct master *m) {
   /* The fresh file is root's if we are root; children reopen it by name. */
   privileges_give(&m->priv, m->cfg->error_log);
   prepare_worker_logs(m, m->cfg);
-  /* Not the broker: it has no USR1 handler yet and would die of it; it
-   * logs little, through the descriptor it inherited. */
   signal_workers(m, SIGUSR1);
+  if (m->broker.pid > 0 && kill(m->broker.pid, SIGUSR1) < 0)
+    log_warn("cannot tell the broker to reopen the log: %s", strerror(errno));
 }
 
 static int master_setup(struct master *m) {

@@ -33,4 +33,10 @@ curl -sS -o /dev/null "$HTTP_URL/status/500"
 kill -HUP "$SERVER_PID"
 wait_log "reload complete"
 assert_eq 0 "$(grep -c 'reload' "$T/error.log.1" || true)" "lines in the moved error log after USR1"
+bpid=$(sed -n 's/.*broker started, pid \([0-9][0-9]*\).*/\1/p' "$T/error.log.1" | tail -n 1)
+[ -n "$bpid" ] && pid_alive "$bpid" || fail "the broker (pid '$bpid') did not survive USR1"
+ok "the broker (pid $bpid) survived USR1"
 stop_server
+# The broker reopened too: its last words land in the new file.
+assert_contains "$(grep -F "broker[$bpid]" "$LOG" || true)" "stopping on signal" "the broker's lines in the new error log"
+assert_eq 0 "$(grep -cF "broker[$bpid]: stopping" "$T/error.log.1" || true)" "broker lines in the moved error log after USR1"

@@ -30,6 +30,7 @@
 #include "master.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
@@ -186,7 +187,25 @@ static void on_signal(evutil_socket_t sig, short what, void *arg) {
 
 /* ---- files and sockets -------------------------------------------------- */
 
+/* Creates the parents of DIR that are missing, mode 0755 (like mkdir -p):
+ * the default runtime_dir is /run/jsfpm/private, and /run/jsfpm exists only
+ * where systemd's RuntimeDirectory= made it. */
+static int make_parents(const char *dir) {
+  char path[PATH_MAX];
+  if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) return -1;
+  for (char *p = path + 1; (p = strchr(p, '/')) != NULL; p++) {
+    *p = '\0';
+    if (mkdir(path, 0755) < 0 && errno != EEXIST) return -1;
+    *p = '/';
+  }
+  return 0;
+}
+
 static int make_runtime_dir(const char *dir) {
+  if (make_parents(dir) < 0) {
+    log_error("runtime_dir %s: cannot create its parent directories: %s", dir, strerror(errno));
+    return -1;
+  }
   if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
     log_error("runtime_dir %s: cannot create: %s", dir, strerror(errno));
     return -1;

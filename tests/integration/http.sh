@@ -3,7 +3,12 @@
 . "$(dirname "$0")/lib.sh"
 require_tool curl curl
 
-start_server server.workers=2
+# runtime_dir nested in directories that do not exist yet (the default,
+# /run/jsfpm/private, is): the master creates the parents, and the private
+# directory itself with mode 0700.
+start_server server.workers=2 server.runtime_dir="$T/rt/nested/private"
+assert_eq 700 "$(stat -c %a "$T/rt/nested/private")" "mode of the nested runtime_dir"
+[ -S "$T/rt/nested/private/broker.sock" ] || fail "no broker.sock in the nested runtime_dir"
 [ -n "$HTTP_URL" ] || fail "no http_listen in the config"
 
 say "GET / -> 200 JSON carrying the request id"

@@ -36,6 +36,11 @@ build() { # build DIR [configure args...]
 run() {
   build build
   mkdir -p run
+  # Run by root (a fresh machine, a container), the workers would refuse to
+  # run as root; for this local try-out say it is wanted.  A real deployment
+  # sets user/group instead (see docs/deploy.md).
+  local allow_root=
+  [ "$(id -u)" -eq 0 ] && allow_root="allow_root = yes"
   cat > run/jsfpm.conf <<CONF
 ; Written by ./dev.sh run: the example app with everything under ./run
 [server]
@@ -47,6 +52,7 @@ runtime_dir = $TOP/run/rt
 pid_file = $TOP/run/jsfpm.pid
 error_log = stderr
 log_level = info
+$allow_root
 [app]
 root = $TOP/js/example
 main = main.js

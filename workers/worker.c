@@ -22,6 +22,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -50,6 +51,8 @@ struct worker {
   struct event *accept_ev;
   struct evhttp *http;
   struct evhttp_bound_socket *http_listener; /* NULL once we stopped accepting HTTP */
+  struct evconnlistener *http_lev; /* its listener (evhttp owns it); NULL with http_listener */
+  struct event *http_resume_ev;  /* resumes HTTP accepting HTTP_ACCEPT_PAUSE_MS after an accept */
   struct event *grace_ev;        /* graceful stop: closes idle connections when it fires */
   struct event *term_ev, *quit_ev, *usr1_ev;
   struct fcgi_limits limits;
@@ -81,6 +84,7 @@ static void stop_accepting(struct worker *w) {
   if (w->http_listener) {
     evhttp_del_accept_socket(w->http, w->http_listener); /* closes our copy of the fd */
     w->http_listener = NULL;
+    w->http_lev = NULL;
   }
 }
 
@@ -322,6 +326,35 @@ static void on_fcgi_accept(evutil_socket_t fd, short what, void *arg) {
 
 /* ---- HTTP door --------------------------------------------------------- */
 
+/* The HTTP door accepts like the FastCGI door: one connection per wake-up,
+ * so a burst of connections spreads over the idle workers instead of piling
+ * up behind one.  libevent's listener accepts in a loop, but stops as soon
+ * as its callback disables it; evhttp calls on_http_accepted inside that
+ * callback for each connection.  Accepting resumes once this worker has
+ * answered a request, or after HTTP_ACCEPT_PAUSE_MS (a connection that sends
+ * nothing must not stop the worker from taking others). */
+#define HTTP_ACCEPT_PAUSE_MS 50
+
+static struct bufferevent *on_http_accepted(struct event_base *base, void *arg) {
+  struct worker *w = arg;
+  if (w->http_lev != NULL) {
+    evconnlistener_disable(w->http_lev);
+    struct timeval tv = {0, HTTP_ACCEPT_PAUSE_MS * 1000};
+    event_add(w->http_resume_ev, &tv);
+  }
+  return bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE); /* evhttp sets the fd */
+}
+
+static void http_accept_resume(struct worker *w) {
+  event_del(w->http_resume_ev);
+  if (w->http_lev != NULL) evconnlistener_enable(w->http_lev);
+}
+
+static void on_http_resume(evutil_socket_t fd, short what, void *arg) {
+  (void)fd, (void)what;
+  http_accept_resume(arg);
+}
+
 static void on_http_request(struct evhttp_request *hreq, void *arg) {
   struct worker *w = arg;
   const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(hreq);
@@ -389,6 +422,7 @@ static void on_http_request(struct evhttp_request *hreq, void *arg) {
   if (out) evbuffer_add(out, res.body, res.body_len);
   evhttp_send_reply(hreq, res.status, js_status_reason(res.status), out);
   if (out) evbuffer_free(out);
+  http_accept_resume(w);
   free(decoded_path);
   free(names);
   free(headers);
@@ -448,6 +482,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg) {
 static void worker_free(struct worker *w) {
   while (w->conns) conn_free(w->conns);
   if (w->http) evhttp_free(w->http);
+  if (w->http_resume_ev) event_free(w->http_resume_ev);
   if (w->grace_ev) event_free(w->grace_ev);
   if (w->accept_ev) event_free(w->accept_ev);
   if (w->term_ev) event_free(w->term_ev);
@@ -498,11 +533,18 @@ int worker_main(const struct worker_args *args) {
   }
   if (args->http_fd >= 0) {
     w.http = evhttp_new(w.base);
-    if (w.http == NULL ||
-        (w.http_listener = evhttp_accept_socket_with_handle(w.http, args->http_fd)) == NULL) {
+    w.http_resume_ev = evtimer_new(w.base, on_http_resume, &w);
+    /* Backlog 0: the socket already listens; -1 would call listen() again. */
+    w.http_lev = evconnlistener_new(w.base, NULL, NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
+                                    0, args->http_fd);
+    if (w.http == NULL || w.http_resume_ev == NULL || w.http_lev == NULL ||
+        (w.http_listener = evhttp_bind_listener(w.http, w.http_lev)) == NULL) {
       log_error("cannot serve HTTP on the inherited socket");
+      if (w.http_lev && w.http_listener == NULL) evconnlistener_free(w.http_lev);
+      w.http_lev = NULL;
       goto out;
     }
+    evhttp_set_bevcb(w.http, on_http_accepted, &w);
     evhttp_set_max_body_size(w.http, (ev_ssize_t)cfg->max_body_bytes);
     evhttp_set_max_headers_size(w.http, (ev_ssize_t)cfg->max_params_bytes);
     evhttp_set_allowed_methods(w.http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |

@@ -61,7 +61,7 @@ static const struct config_key config_keys[] = {
      "optional plain HTTP listener, host:port; unset = off"},
     {"server", "workers", CT_INT, OFF(workers), 1, 1024, "2", "number of worker processes"},
     {"server", "runtime_dir", CT_PATH, OFF(runtime_dir), 0, 0, "/run/jsfpm/private",
-     "private directory for the broker socket (created mode 0700); keep it apart from the FastCGI socket, which nginx must reach"},
+     "private directory (mode 0700) for the broker socket; not where nginx's socket is"},
     {"server", "pid_file", CT_PATH, OFF(pid_file), 0, 0, NULL,
      "file the master writes its pid to; unset = none"},
     {"server", "error_log", CT_PATH, OFF(error_log), 0, 0, "stderr",

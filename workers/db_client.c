@@ -19,6 +19,7 @@
 #include "db_client.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <event2/buffer.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -43,6 +44,8 @@ struct db_client {
   json_int_t next_id;   /* ids increase for the life of the client */
   struct evbuffer *in;  /* bytes read but not yet decoded */
   int tx_depth;         /* the broker's "tx" in the last reply; 0 when disconnected */
+  int tx_lost;          /* levels of a transaction that died with the connection and the
+                           app has not ended yet; statements are refused meanwhile */
 };
 
 struct db_client *db_client_new(const char *socket_path) {
@@ -64,13 +67,20 @@ static void client_disconnect(struct db_client *c) {
   if (c->fd >= 0 && close(c->fd) != 0)
     log_warn("closing the broker connection: %s", strerror(errno));
   c->fd = -1;
-  c->tx_depth = 0; /* the broker rolls back what a closed connection held */
+  /* The broker rolls back what a closed connection held.  Until the app
+   * ends those levels (rollback or commit), its statements must fail: on a
+   * new connection they would run outside any transaction, and half a
+   * transaction would be applied. */
+  c->tx_lost += c->tx_depth;
+  c->tx_depth = 0;
   /* Whatever was buffered belongs to the old connection. */
   if (evbuffer_drain(c->in, evbuffer_get_length(c->in)) != 0)
     log_warn("cannot drain the broker input buffer");
 }
 
-int db_client_tx_depth(const struct db_client *c) { return c->tx_depth; }
+int db_client_tx_depth(const struct db_client *c) { return c->tx_depth + c->tx_lost; }
+
+
 
 void db_client_free(struct db_client *c) {
   if (c == NULL)
@@ -90,6 +100,21 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(err, errlen, fmt, ap);
   va_end(ap);
+}
+
+/* A call while a lost transaction is still open in the app: ending a level
+ * is acknowledged here (a rollback succeeds, the broker already did it; a
+ * commit fails), anything else fails.  Returns the reply, or NULL with ERR. */
+static json_t *lost_transaction_call(struct db_client *c, const json_t *req, char *err, size_t errlen) {
+  const char *op = json_string_value(json_object_get(req, "op"));
+  bool rollback = op && strcmp(op, "rollback") == 0;
+  bool ends_level = rollback || (op && (strcmp(op, "commit") == 0 || strcmp(op, "release") == 0));
+  if (rollback && json_is_true(json_object_get(req, "all"))) c->tx_lost = 0;
+  else if (ends_level) c->tx_lost--;
+  if (rollback) return json_pack("{s:b, s:i}", "ok", 1, "tx", c->tx_lost);
+  set_err(err, errlen, "the transaction was rolled back: the connection to the database broker "
+          "was lost (broker restart); nothing of it was committed");
+  return NULL;
 }
 
 static long long now_ms(void) {
@@ -269,6 +294,12 @@ json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *e
 
   if (c->fd >= 0)
     client_drop_if_stale(c);
+  /* Checked after the staleness test: that is where a broker that died
+   * under an open transaction is noticed. */
+  if (c->tx_lost > 0) {
+    evbuffer_free(out);
+    return lost_transaction_call(c, req, err, errlen);
+  }
   if (c->fd < 0 && client_connect(c, deadline, started, err, errlen) != 0) {
     evbuffer_free(out);
     return NULL;

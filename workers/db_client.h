@@ -23,9 +23,11 @@ void db_client_free(struct db_client *c);
 json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *err,
                        size_t errlen);
 
-/* Depth of the transaction this connection holds in the broker, from the
- * "tx" member of the last reply (absent: 0); 0 after the connection was
- * closed, since the broker rolls back a closed connection's transaction. */
+/* Depth of the transaction the app has open: the broker's "tx" in the last
+ * reply, plus the levels of one that died with a closed connection (the
+ * broker rolled it back).  Until the app ends those levels, calls other than
+ * rollback/commit fail, so the rest of a lost transaction never runs outside
+ * it; a rollback of them is answered here. */
 int db_client_tx_depth(const struct db_client *c);
 
 #endif

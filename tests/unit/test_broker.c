@@ -1098,6 +1098,40 @@ START_TEST(test_tx_timeout) {
 }
 END_TEST
 
+/* The broker dies while the client holds a transaction: the broker's
+ * recovery rolls it back, and the client must not run the rest of that
+ * transaction's statements on the next broker in autocommit (half a
+ * transaction applied).  Found by tests/faults. */
+START_TEST(test_tx_lost_with_broker) {
+  start_broker();
+  exec_sql("CREATE TABLE t (part)");
+  json_decref(OK("{s:s}", "op", "begin"));
+  json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (1)"));
+  ck_assert_int_eq(db_client_tx_depth(cl), 1);
+  ck_assert_int_eq(stop_broker(SIGKILL), 128 + SIGKILL);
+  start_broker();
+  char err[256] = "";
+  json_t *req = json_pack("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (2)");
+  json_t *r = db_client_call(cl, req, 2000, err, sizeof err);
+  ck_assert_msg(r == NULL || !json_is_true(json_object_get(r, "ok")),
+                "the second half of a lost transaction ran: %s", r ? dump(r) : "");
+  json_decref(r);
+  ck_assert_msg(strstr(err, "transaction was rolled back") != NULL, "error: %s", err);
+  /* commit fails too; the app's rollback ends the lost level */
+  json_t *commit = json_pack("{s:s}", "op", "commit");
+  r = db_client_call(cl, commit, 2000, err, sizeof err);
+  json_decref(commit);
+  ck_assert_ptr_null(r);
+  /* (the commit ended the level: a new transaction starts cleanly) */
+  json_decref(OK("{s:s}", "op", "begin"));
+  json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (3)"));
+  json_decref(OK("{s:s}", "op", "commit"));
+  json_decref(req);
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t WHERE part IN (1, 2)"), 0);
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t WHERE part = 3"), 1);
+}
+END_TEST
+
 START_TEST(test_tx_conn_closed) {
   start_broker();
   exec_sql("CREATE TABLE t (x)");
@@ -1303,6 +1337,7 @@ static Suite *broker_suite(void) {
   tcase_add_test(tx, test_write_wait);
   tcase_add_test(tx, test_tx_timeout);
   tcase_add_test(tx, test_tx_conn_closed);
+  tcase_add_test(tx, test_tx_lost_with_broker);
   tcase_add_test(tx, test_group_commit);
   tcase_add_test(tx, test_group_commit_off);
   tcase_add_test(tx, test_safety);

@@ -105,15 +105,18 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...) {
 /* A call while a lost transaction is still open in the app: ending a level
  * is acknowledged here (a rollback succeeds, the broker already did it; a
  * commit fails), anything else fails.  Returns the reply, or NULL with ERR. */
+static bool ends_level(const char *op) {
+  return op && (strcmp(op, "rollback") == 0 || strcmp(op, "commit") == 0 || strcmp(op, "release") == 0);
+}
+
 static json_t *lost_transaction_call(struct db_client *c, const json_t *req, char *err, size_t errlen) {
   const char *op = json_string_value(json_object_get(req, "op"));
   bool rollback = op && strcmp(op, "rollback") == 0;
-  bool ends_level = rollback || (op && (strcmp(op, "commit") == 0 || strcmp(op, "release") == 0));
   if (rollback && json_is_true(json_object_get(req, "all"))) c->tx_lost = 0;
-  else if (ends_level) c->tx_lost--;
+  else if (ends_level(op)) c->tx_lost--;
   if (rollback) return json_pack("{s:b, s:i}", "ok", 1, "tx", c->tx_lost);
-  set_err(err, errlen, "the transaction was rolled back: the connection to the database broker "
-          "was lost (broker restart); nothing of it was committed");
+  set_err(err, errlen, "the transaction was rolled back by the database broker (broker restart, "
+          "or open longer than tx_timeout); nothing of it was committed");
   return NULL;
 }
 
@@ -350,7 +353,13 @@ json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *e
       json_t *rid = json_object_get(reply, "id");
       if (json_is_integer(rid) && json_integer_value(rid) == id) {
         json_t *tx = json_object_get(reply, "tx");
+        int before = c->tx_depth;
         c->tx_depth = json_is_integer(tx) ? (int)json_integer_value(tx) : 0;
+        /* The broker rolled the transaction back (tx_timeout): the levels
+         * the app still has open are lost, as with a closed connection. */
+        const char *code = json_string_value(json_object_get(reply, "code"));
+        if (code && strcmp(code, "JSFPM_TX_TIMEOUT") == 0 && before > 0)
+          c->tx_lost += before - (ends_level(json_string_value(json_object_get(req, "op"))) ? 1 : 0);
         return reply;
       }
       /* Cannot happen while every failure closes the connection; tolerate

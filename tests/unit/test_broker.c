@@ -1090,9 +1090,23 @@ START_TEST(test_tx_timeout) {
   /* A's next call says what happened, once */
   json_t *r = CALL_ON(a, "{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (3)");
   expect_error(r, "JSFPM_TX_TIMEOUT", "tx_timeout (300 ms)");
+  /* The app still has its level open: an app that catches the error and
+   * goes on must not write outside the transaction it believes it is in. */
+  ck_assert_int_eq(db_client_tx_depth(a), 1);
+  char err[256] = "";
+  json_t *more = json_pack("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (4)");
+  r = db_client_call(a, more, CALL_TIMEOUT_MS, err, sizeof err);
+  json_decref(more);
+  ck_assert_msg(r == NULL, "a statement after the tx_timeout ran: %s", r ? dump(r) : "");
+  ck_assert_msg(strstr(err, "rolled back") != NULL, "error: %s", err);
+  json_t *commit = json_pack("{s:s}", "op", "commit");
+  r = db_client_call(a, commit, CALL_TIMEOUT_MS, err, sizeof err);
+  json_decref(commit);
+  ck_assert_ptr_null(r); /* commit fails, and ends the level */
   ck_assert_int_eq(db_client_tx_depth(a), 0);
-  expect_error(CALL_ON(a, "{s:s}", "op", "commit"), "JSFPM_NO_TRANSACTION", "no transaction");
-  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 1);
+  json_decref(OK_ON(a, "{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (5)"));
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t WHERE x IN (1, 3, 4)"), 0);
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 2);
   ck_assert_int_eq(stat_of("tx_timeouts"), 1);
   db_client_free(a);
 }

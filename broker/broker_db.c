@@ -701,27 +701,6 @@ static uint64_t sql_hash(const char *s, size_t n) { /* FNV-1a */
   return h;
 }
 
-/* True when [p, end) holds only whitespace, comments and empty statements
- * (';'), i.e. nothing SQLite would execute. */
-static int sql_tail_is_empty(const char *p, const char *end) {
-  while (p < end) {
-    if (isspace((unsigned char)*p) || *p == ';') {
-      p++;
-    } else if (end - p >= 2 && p[0] == '-' && p[1] == '-') {
-      while (p < end && *p != '\n')
-        p++;
-    } else if (end - p >= 2 && p[0] == '/' && p[1] == '*') {
-      p += 2;
-      while (p < end && !(end - p >= 2 && p[0] == '*' && p[1] == '/'))
-        p++;
-      p = p < end ? p + 2 : end; /* SQLite ends an unterminated comment at EOF too */
-    } else {
-      return 0;
-    }
-  }
-  return 1;
-}
-
 /* Skips whitespace and comments from P; returns the first other byte. */
 static const char *sql_skip_space(const char *p, const char *end) {
   while (p < end) {
@@ -740,6 +719,14 @@ static const char *sql_skip_space(const char *p, const char *end) {
     }
   }
   return p;
+}
+
+/* True when [p, end) holds only whitespace, comments and empty statements
+ * (';'), i.e. nothing SQLite would execute. */
+static int sql_tail_is_empty(const char *p, const char *end) {
+  for (p = sql_skip_space(p, end); p < end && *p == ';'; p = sql_skip_space(p + 1, end)) {
+  }
+  return p >= end;
 }
 
 /* True when the statement starts with the keyword VACUUM, which the

@@ -266,6 +266,15 @@ static void conn_process_input(struct fcgi_conn_state *c) {
       break;
     }
   }
+  /* Write the replies now, in this wake-up: no EV_WRITE registration and no
+   * extra loop turn per request.  Only what the socket cannot take at once
+   * waits for a write event. */
+  if (evbuffer_get_length(out) > 0) {
+    evbuffer_unfreeze(out, 1); /* bufferevents freeze the output's start */
+    evbuffer_write(out, bufferevent_getfd(c->bev));
+    evbuffer_freeze(out, 1);
+    if (evbuffer_get_length(out) > 0) bufferevent_enable(c->bev, EV_WRITE);
+  }
   if (c->close_after_write) {
     bufferevent_disable(c->bev, EV_READ);
     if (evbuffer_get_length(out) == 0) conn_free(c);
@@ -279,6 +288,7 @@ static void on_conn_read(struct bufferevent *bev, void *arg) {
 
 static void on_conn_write(struct bufferevent *bev, void *arg) {
   struct fcgi_conn_state *c = arg;
+  if (evbuffer_get_length(bufferevent_get_output(bev)) == 0) bufferevent_disable(bev, EV_WRITE);
   if (c->close_after_write && evbuffer_get_length(bufferevent_get_output(bev)) == 0) conn_free(c);
   else if (c->w->quitting && !c->busy && evbuffer_get_length(bufferevent_get_input(bev)) == 0)
     conn_free(c);
@@ -321,7 +331,10 @@ static void on_fcgi_accept(evutil_socket_t fd, short what, void *arg) {
   if (w->conns) w->conns->prev = c;
   w->conns = c;
   bufferevent_setcb(c->bev, on_conn_read, on_conn_write, on_conn_event, c);
-  bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+  /* bufferevents start with EV_WRITE enabled: replies are written directly
+   * (conn_process_input), a write event only when the socket is full. */
+  bufferevent_disable(c->bev, EV_WRITE);
+  bufferevent_enable(c->bev, EV_READ);
 }
 
 /* ---- HTTP door --------------------------------------------------------- */

@@ -38,7 +38,9 @@ function compile(pattern) {
       re += '/' + escapeRe(part);
     }
   }
-  return { re: new RegExp('^' + (re || '/') + '$'), names: names };
+  /* A pattern without parameters matches by string comparison: Duktape's
+   * RegExp costs thousands of instructions per exec. */
+  return { re: new RegExp('^' + (re || '/') + '$'), names: names, literal: names.length === 0 ? pattern : null };
 }
 
 function decodeParam(s) {
@@ -57,7 +59,7 @@ function Router() {
 Router.prototype.route = function (method, pattern, handler) {
   if (typeof handler !== 'function') throw new TypeError('route handler must be a function');
   var c = compile(pattern);
-  this._routes.push({ method: method, re: c.re, names: c.names, handler: handler });
+  this._routes.push({ method: method, re: c.re, literal: c.literal, names: c.names, handler: handler });
   return this;
 };
 
@@ -75,43 +77,58 @@ Router.prototype.use = function (fn) {
   return this;
 };
 
+var NO_PARAMS = [];
+
 Router.prototype._match = function (req) {
   var allowed = [];
   var fallback = null;
+  var path = req.path, method = req.method;
   for (var i = 0; i < this._routes.length; i++) {
     var r = this._routes[i];
-    var m = r.re.exec(req.path);
-    if (!m) continue;
-    if (r.method === req.method || r.method === '*') return { route: r, match: m };
-    if (req.method === 'HEAD' && r.method === 'GET' && !fallback) fallback = { route: r, match: m };
+    var m;
+    if (r.literal !== null) {
+      if (path !== r.literal) continue;
+      m = NO_PARAMS;
+    } else {
+      m = r.re.exec(path);
+      if (!m) continue;
+    }
+    if (r.method === method || r.method === '*') return { route: r, match: m };
+    if (method === 'HEAD' && r.method === 'GET' && !fallback) fallback = { route: r, match: m };
     if (allowed.indexOf(r.method) < 0) allowed.push(r.method);
   }
   if (fallback) return fallback;
-  return { allowed: allowed };
+  return { route: null, allowed: allowed };
 };
 
+/* The matched route's handler, or the 404/405 response. */
+function finish(found, req, ctx) {
+  if (found.route) {
+    var names = found.route.names, params = {};
+    for (var j = 0; j < names.length; j++) {
+      var v = found.match[j + 1];
+      params[names[j]] = v === undefined ? '' : decodeParam(v);
+    }
+    req.params = params;
+    return found.route.handler(req, ctx);
+  }
+  if (found.allowed.length > 0) {
+    if (found.allowed.indexOf('GET') >= 0 && found.allowed.indexOf('HEAD') < 0) found.allowed.push('HEAD');
+    return new Response('method not allowed\n', {
+      status: 405, headers: { Allow: found.allowed.join(', ') }
+    });
+  }
+  return new Response('not found\n', { status: 404 });
+}
+
 Router.prototype.handle = function (req, ctx) {
-  var self = this;
   var found = this._match(req);
+  var middleware = this._middleware;
+  if (middleware.length === 0) return finish(found, req, ctx); /* no next() closure to make */
   var i = 0;
   function next() {
-    if (i < self._middleware.length) return self._middleware[i++](req, ctx, next);
-    if (found.route) {
-      var params = {};
-      for (var j = 0; j < found.route.names.length; j++) {
-        var v = found.match[j + 1];
-        params[found.route.names[j]] = v === undefined ? '' : decodeParam(v);
-      }
-      req.params = params;
-      return found.route.handler(req, ctx);
-    }
-    if (found.allowed.length > 0) {
-      if (found.allowed.indexOf('GET') >= 0 && found.allowed.indexOf('HEAD') < 0) found.allowed.push('HEAD');
-      return new Response('method not allowed\n', {
-        status: 405, headers: { Allow: found.allowed.join(', ') }
-      });
-    }
-    return new Response('not found\n', { status: 404 });
+    if (i < middleware.length) return middleware[i++](req, ctx, next);
+    return finish(found, req, ctx);
   }
   return next();
 };

@@ -30,9 +30,12 @@ function checkHeaderPart(what, s) {
 }
 
 /* Headers: case-insensitive names; several values per name (Set-Cookie).
- * _h maps a lower-case name to [name as first given, value, value...]. */
+ * _h maps a lower-case name to its entry, [name as first given, value,
+ * value...]; _list holds the same entries in insertion order, so the wire
+ * form needs no for-in over _h (an enumerator per response). */
 function Headers(init) {
   this._h = Object.create(null); // a header named __proto__ is just a header
+  this._list = [];
   if (init === undefined || init === null) return;
   if (init instanceof Headers) {
     init.forEach(function (v, k) { this.append(k, v); }, this);
@@ -45,25 +48,52 @@ function Headers(init) {
 /* A header name is an HTTP token (RFC 9110): no spaces, colons or controls. */
 var TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/* Names already checked: an app sets the same few headers on every
+ * response, and Duktape's RegExp costs about 20,000 instructions for a
+ * "Content-Type" (a third of a small request's JavaScript).  Module-private
+ * and bounded, so requests cannot use it to grow the heap. */
+var checkedNames = Object.create(null), checkedCount = 0, CHECKED_MAX = 256;
+
 function checkHeaderName(name) {
+  if (typeof name === 'string' && checkedNames[name] === true) return name;
   name = checkHeaderPart('name', name);
   if (!TOKEN.test(name)) {
     throw apiError(TypeError, 'header name must be an HTTP token (letters, digits, !#$%&\'*+-.^_`|~): ' +
                    JSON.stringify(name));
   }
+  if (checkedCount < CHECKED_MAX) {
+    checkedNames[name] = true;
+    checkedCount++;
+  }
   return name;
 }
 
+/* Adds a checked value under KEY (NAME lower-cased). */
+Headers.prototype._add = function (key, name, value) {
+  var e = this._h[key];
+  if (e !== undefined) {
+    e.push(value);
+  } else {
+    this._h[key] = e = [name, value];
+    this._list.push(e);
+  }
+};
 Headers.prototype.append = function (name, value) {
   name = checkHeaderName(name);
   value = checkHeaderPart('value', value);
-  var key = name.toLowerCase();
-  if (hasOwn.call(this._h, key)) this._h[key].push(value);
-  else this._h[key] = [name, value];
+  this._add(name.toLowerCase(), name, value);
 };
+/* Replaces every value of NAME, keeping its place. */
 Headers.prototype.set = function (name, value) {
   name = checkHeaderName(name);
-  this._h[name.toLowerCase()] = [name, checkHeaderPart('value', value)];
+  value = checkHeaderPart('value', value);
+  var e = this._h[name.toLowerCase()];
+  if (e === undefined) {
+    this._add(name.toLowerCase(), name, value);
+  } else {
+    e.length = 0;
+    e.push(name, value);
+  }
 };
 Headers.prototype.get = function (name) {
   var e = this._h[String(name).toLowerCase()];
@@ -76,7 +106,10 @@ Headers.prototype.has = function (name) {
   return hasOwn.call(this._h, String(name).toLowerCase());
 };
 Headers.prototype['delete'] = function (name) {
-  delete this._h[String(name).toLowerCase()];
+  var key = String(name).toLowerCase(), e = this._h[key];
+  if (e === undefined) return;
+  delete this._h[key];
+  this._list.splice(this._list.indexOf(e), 1);
 };
 /* Calls fn(value, name) per name, in sorted order, values joined (the
  * Fetch standard's iteration; Set-Cookie is the exception: one call each). */
@@ -104,11 +137,10 @@ Headers.prototype.values = function () {
 };
 /* Flat [name, value, name, value...] with the names as given, for the wire. */
 Headers.prototype._flat = function () {
-  var out = [], h = this._h;
-  for (var k in h) {
-    if (!hasOwn.call(h, k)) continue;
-    var e = h[k];
-    for (var i = 1; i < e.length; i++) out.push(e[0], e[i]);
+  var out = [], list = this._list;
+  for (var i = 0; i < list.length; i++) {
+    var e = list[i];
+    for (var j = 1; j < e.length; j++) out.push(e[0], e[j]);
   }
   return out;
 };
@@ -168,9 +200,7 @@ getter(Request.prototype, 'headers', function () {
   if (this._headers === undefined) {
     var h = new Headers(), flat = this._raw[RAW_HEADERS];
     for (var i = 0; i < flat.length; i += 2) {
-      var key = flat[i]; // already lower case, from the front door
-      if (hasOwn.call(h._h, key)) h._h[key].push(flat[i + 1]);
-      else h._h[key] = [key, flat[i + 1]];
+      h._add(flat[i], flat[i], flat[i + 1]); // names already lower case, from the front door
     }
     this._headers = h;
   }
@@ -246,8 +276,8 @@ function Response(body, init) {
   } else {
     this.body = String(body);
   }
-  if (typeof this.body === 'string' && !hasOwn.call(headers._h, 'content-type')) {
-    headers._h['content-type'] = ['Content-Type', 'text/plain;charset=UTF-8'];
+  if (typeof this.body === 'string' && headers._h['content-type'] === undefined) {
+    headers._add('content-type', 'Content-Type', 'text/plain;charset=UTF-8');
   }
 }
 Object.defineProperty(Response.prototype, 'ok', {
@@ -259,7 +289,7 @@ Response.prototype.text = function () {
 Response.json = function (value, init) {
   init = init || {};
   var headers = new Headers(init.headers);
-  if (!hasOwn.call(headers._h, 'content-type')) headers._h['content-type'] = ['Content-Type', 'application/json'];
+  if (headers._h['content-type'] === undefined) headers._add('content-type', 'Content-Type', 'application/json');
   var body = JSON.stringify(value);
   if (body === undefined) throw new TypeError('Response.json: value cannot be serialized to JSON');
   return new Response(body, { status: init.status, statusText: init.statusText, headers: headers });

@@ -15,3 +15,11 @@ void jsfpm_duk_force_interrupt(duk_context *ctx) {
   duk_hthread *current = thr->heap->curr_thread;
   if (current != NULL) current->interrupt_counter = 0;
 }
+
+/* Replaces the top COUNT values of CTX's stack with one array holding them,
+ * sized once.  Duktape's own duk_pack, which 2.7 keeps internal: filling an
+ * empty array with duk_put_prop_index reallocates it every few elements
+ * (about 9 % of a /hello request's instructions went there). */
+void jsfpm_duk_pack(duk_context *ctx, duk_idx_t count) {
+  duk_pack((duk_hthread *)ctx, count);
+}

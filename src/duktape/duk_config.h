@@ -29,4 +29,7 @@ extern int jsfpm_duk_exec_timeout(void *udata);
  * check at the next instruction. */
 extern void jsfpm_duk_force_interrupt(duk_context *ctx);
 
+/* duk_pack, which Duktape 2.7 does not export (duk_amalgamation.c). */
+extern void jsfpm_duk_pack(duk_context *ctx, duk_idx_t count);
+
 #endif

@@ -27,6 +27,7 @@
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,14 +69,29 @@ struct js_runtime {
   size_t nlocales;
   struct js_header *headers;  /* response headers of the last request */
   size_t headers_cap;
-  timer_t deadline_timer;     /* SIGALRM at the deadline, then every DEADLINE_REPEAT_MS */
-  bool have_timer;
+  bool have_timer;            /* the process's deadline timer exists (deadline_timer) */
 };
 
 #define DEADLINE_REPEAT_MS 5
 
-/* The heap the deadline timer interrupts; NULL between requests. */
+/*
+ * The deadline timer, shared with its signal handler (one runtime per
+ * process uses it at a time).  It is armed lazily: a request's deadline is
+ * later than any earlier request's, so a timer still pending from before
+ * fires early, and the handler then re-arms it for the deadline now in
+ * force, or lets it lapse between requests.  A request so costs no timer
+ * system call; the timer fires about once per request_timeout.
+ */
+static timer_t deadline_timer;
+static const struct js_runtime *deadline_timer_owner; /* the runtime that created it */
+static volatile sig_atomic_t deadline_timer_pending; /* armed: it will fire */
+/* The heap the timer interrupts and the deadline in force; NULL and 0
+ * between requests. */
 static duk_context *volatile deadline_heap;
+static _Atomic long long deadline_at_ms;
+#if ATOMIC_LLONG_LOCK_FREE != 2
+#error "the signal handler needs a lock-free long long"
+#endif
 
 /* ---- clocks and the execution time limit ------------------------------- */
 
@@ -144,44 +160,75 @@ static void *rt_realloc(void *udata, void *ptr, duk_size_t size) {
   return q + ALLOC_HEADER;
 }
 
-/* SIGALRM from the deadline timer: force the interrupt check, which sees the
- * deadline has passed.  Async-signal-safe: two pointer reads, one store. */
+/* Sets the deadline timer to fire once, MS from now (at least 1 ms). */
+static int deadline_timer_set(long long ms) {
+  if (ms < 1) ms = 1;
+  struct itimerspec its = {.it_value = {ms / 1000, (ms % 1000) * 1000000}};
+  return timer_settime(deadline_timer, 0, &its, NULL);
+}
+
+/* SIGALRM from the deadline timer.  Past the deadline: force the interrupt
+ * check, which sees it, and fire again in DEADLINE_REPEAT_MS in case the
+ * store raced the executor's own counter update.  Before it (the timer was
+ * armed for an earlier request): re-arm for the deadline.  Between
+ * requests: let the timer lapse.  Async-signal-safe: clock_gettime and
+ * timer_settime are, the rest is loads and stores. */
 static void on_deadline_signal(int sig) {
   (void)sig;
+  int saved_errno = errno;
   duk_context *ctx = deadline_heap;
-  if (ctx != NULL) jsfpm_duk_force_interrupt(ctx);
+  long long deadline = atomic_load_explicit(&deadline_at_ms, memory_order_relaxed);
+  if (ctx == NULL || deadline == 0) {
+    deadline_timer_pending = 0;
+    deadline_timer_owner = NULL;
+  } else {
+    long long left = deadline - mono_ms();
+    if (left <= 0) {
+      jsfpm_duk_force_interrupt(ctx);
+      left = DEADLINE_REPEAT_MS;
+    }
+    if (deadline_timer_set(left) < 0) deadline_timer_pending = 0; /* the counter check still runs */
+  }
+  errno = saved_errno;
 }
 
 static int deadline_timer_init(struct js_runtime *rt) {
+  if (deadline_timer_owner != NULL) { /* a second live runtime: the counter check only */
+    errno = EBUSY;
+    return -1;
+  }
   struct sigaction sa = {.sa_handler = on_deadline_signal, .sa_flags = SA_RESTART};
   sigemptyset(&sa.sa_mask);
   if (sigaction(SIGALRM, &sa, NULL) < 0) return -1;
   struct sigevent sev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM};
-  if (timer_create(CLOCK_MONOTONIC, &sev, &rt->deadline_timer) < 0) return -1;
+  if (timer_create(CLOCK_MONOTONIC, &sev, &deadline_timer) < 0) return -1;
+  deadline_timer_pending = 0;
+  deadline_timer_owner = rt;
   rt->have_timer = true;
   return 0;
 }
 
 /* Starts the time limit: the counter-based check, and the timer that
- * backs it up for time spent inside natives. */
+ * backs it up for time spent inside natives.  The deadline is published
+ * before the pending flag is read, so a signal in between re-arms for it. */
 static void deadline_arm(struct js_runtime *rt, long long deadline_ms) {
   rt->deadline_ms = deadline_ms;
+  atomic_store_explicit(&deadline_at_ms, deadline_ms, memory_order_relaxed);
   deadline_heap = rt->ctx;
-  long long left = deadline_ms - mono_ms();
-  if (left < 1) left = 1;
-  struct itimerspec its = {
-      .it_value = {left / 1000, (left % 1000) * 1000000},
-      .it_interval = {0, DEADLINE_REPEAT_MS * 1000000},
-  };
-  if (rt->have_timer && timer_settime(rt->deadline_timer, 0, &its, NULL) < 0)
-    log_warn("cannot arm the deadline timer: %s", strerror(errno));
+  atomic_signal_fence(memory_order_seq_cst);
+  if (rt->have_timer && !deadline_timer_pending) {
+    deadline_timer_pending = 1;
+    if (deadline_timer_set(deadline_ms - mono_ms()) < 0) {
+      deadline_timer_pending = 0;
+      log_warn("cannot arm the deadline timer: %s", strerror(errno));
+    }
+  }
 }
 
+/* Ends the time limit.  The timer stays armed (see deadline_timer). */
 static void deadline_disarm(struct js_runtime *rt) {
-  static const struct itimerspec off;
-  if (rt->have_timer && timer_settime(rt->deadline_timer, 0, &off, NULL) < 0)
-    log_warn("cannot disarm the deadline timer: %s", strerror(errno));
   deadline_heap = NULL;
+  atomic_store_explicit(&deadline_at_ms, 0, memory_order_relaxed);
   rt->deadline_ms = 0;
 }
 
@@ -661,8 +708,11 @@ struct js_runtime *js_runtime_new(const struct jsfpm_config *cfg, struct db_clie
 void js_runtime_free(struct js_runtime *rt) {
   if (rt == NULL) return;
   if (rt->ctx) duk_destroy_heap(rt->ctx);
-  if (rt->have_timer && timer_delete(rt->deadline_timer) < 0)
-    log_warn("timer_delete: %s", strerror(errno));
+  if (rt->have_timer) {
+    if (timer_delete(deadline_timer) < 0) log_warn("timer_delete: %s", strerror(errno));
+    deadline_timer_pending = 0;
+    deadline_timer_owner = NULL;
+  }
   if (rt->own_cache) js_cache_free(rt->cache);
   for (size_t i = 0; i < rt->nlocales; i++) free(rt->locales[i]);
   free(rt->locales);
@@ -766,7 +816,8 @@ static const char *match_locale(const struct js_runtime *rt, const struct js_hea
   return best ? best : fallback;
 }
 
-/* Indices of the raw request array; js/jsfpm/runtime.js reads the same. */
+/* The fields of the raw request array, in order (push_raw_request pushes
+ * them so); js/jsfpm/runtime.js reads the same indices. */
 enum raw_index {
   RAW_METHOD, RAW_URL, RAW_PATH, RAW_QUERY, RAW_REMOTE, RAW_ID, RAW_USER, RAW_TENANT,
   RAW_LOCALE, RAW_DEADLINE, RAW_ENV, RAW_HEADERS, RAW_BODY, RAW_COUNT
@@ -826,58 +877,55 @@ static void push_wire_string(duk_context *ctx, const char *value, size_t len) {
   duk_remove(ctx, -2);
 }
 
-static void put_raw(duk_context *ctx, enum raw_index i, const char *value, size_t len) {
+static void push_raw(duk_context *ctx, const char *value, size_t len) {
   if (value) push_wire_string(ctx, value, len);
   else duk_push_null(ctx);
-  duk_put_prop_index(ctx, -2, i);
 }
 
 /* Pushes the raw request: a dense array (far cheaper to fill than named
- * properties) that the runtime wraps in a Request and a ctx. */
+ * properties) that the runtime wraps in a Request and a ctx.  The fields go
+ * on the value stack in index order and are packed into arrays of their
+ * final size at once. */
 static void push_raw_request(struct js_runtime *rt, duk_context *ctx, const struct js_request *req,
                              long long deadline) {
   const struct jsfpm_config *cfg = rt->cfg;
-  duk_push_array(ctx);
-  put_raw(ctx, RAW_METHOD, req->method, strlen(req->method));
+  /* RAW_COUNT fields, then the header strings on top of them. */
+  duk_require_stack(ctx, (duk_idx_t)(RAW_COUNT + 2 * req->nheaders + 4));
+  duk_idx_t base = duk_get_top(ctx);
+  push_raw(ctx, req->method, strlen(req->method));
   char *url = NULL;
   int url_len = asprintf(&url, "%s://%s%s", req->scheme, req->host ? req->host : "localhost", req->uri);
   if (url_len < 0) (void)duk_error(ctx, DUK_ERR_ERROR, "out of memory");
   push_wire_string(ctx, url, (size_t)url_len);
   free(url);
-  duk_put_prop_index(ctx, -2, RAW_URL);
   if (req->path) {
-    put_raw(ctx, RAW_PATH, req->path, strlen(req->path));
+    push_raw(ctx, req->path, strlen(req->path));
   } else { /* the URI up to "?" */
     const char *q = strchr(req->uri, '?');
-    put_raw(ctx, RAW_PATH, req->uri, q ? (size_t)(q - req->uri) : strlen(req->uri));
+    push_raw(ctx, req->uri, q ? (size_t)(q - req->uri) : strlen(req->uri));
   }
-  put_raw(ctx, RAW_QUERY, req->query ? req->query : "", req->query ? strlen(req->query) : 0);
-  put_raw(ctx, RAW_REMOTE, req->remote_addr, strlen(req->remote_addr));
-  put_raw(ctx, RAW_ID, rt->request_id, strlen(rt->request_id));
+  push_raw(ctx, req->query ? req->query : "", req->query ? strlen(req->query) : 0);
+  push_raw(ctx, req->remote_addr, strlen(req->remote_addr));
+  push_raw(ctx, rt->request_id, strlen(rt->request_id));
 
   const struct js_header *h = find_header(req, cfg->user_header);
-  if (cfg->user_header) put_raw(ctx, RAW_USER, h ? h->value : NULL, h ? h->value_len : 0);
-  else put_raw(ctx, RAW_USER, req->remote_user, req->remote_user ? strlen(req->remote_user) : 0);
+  if (cfg->user_header) push_raw(ctx, h ? h->value : NULL, h ? h->value_len : 0);
+  else push_raw(ctx, req->remote_user, req->remote_user ? strlen(req->remote_user) : 0);
   h = find_header(req, cfg->tenant_header);
-  if (h) put_raw(ctx, RAW_TENANT, h->value, h->value_len);
-  else put_raw(ctx, RAW_TENANT, req->tenant, req->tenant ? strlen(req->tenant) : 0);
+  if (h) push_raw(ctx, h->value, h->value_len);
+  else push_raw(ctx, req->tenant, req->tenant ? strlen(req->tenant) : 0);
   const char *locale = match_locale(rt, find_header(req, "accept-language"));
-  put_raw(ctx, RAW_LOCALE, locale, strlen(locale));
+  push_raw(ctx, locale, strlen(locale));
   duk_push_number(ctx, (double)deadline);
-  duk_put_prop_index(ctx, -2, RAW_DEADLINE);
   duk_push_heap_stash(ctx);
   duk_get_prop_literal(ctx, -1, "env");
   duk_remove(ctx, -2);
-  duk_put_prop_index(ctx, -2, RAW_ENV);
 
-  duk_push_array(ctx);
   for (size_t i = 0; i < req->nheaders; i++) {
     push_wire_string(ctx, req->headers[i].name, req->headers[i].name_len);
-    duk_put_prop_index(ctx, -2, (duk_uarridx_t)(2 * i));
     push_wire_string(ctx, req->headers[i].value, req->headers[i].value_len);
-    duk_put_prop_index(ctx, -2, (duk_uarridx_t)(2 * i + 1));
   }
-  duk_put_prop_index(ctx, -2, RAW_HEADERS);
+  jsfpm_duk_pack(ctx, (duk_idx_t)(2 * req->nheaders));
 
   if (req->body_len > 0) { /* most requests have none: no buffer then */
     void *body = duk_push_fixed_buffer(ctx, req->body_len);
@@ -887,7 +935,10 @@ static void push_raw_request(struct js_runtime *rt, duk_context *ctx, const stru
   } else {
     duk_push_null(ctx);
   }
-  duk_put_prop_index(ctx, -2, RAW_BODY);
+  if (duk_get_top(ctx) - base != RAW_COUNT) /* a field added to raw_index but not pushed here */
+    (void)duk_error(ctx, DUK_ERR_ERROR, "internal: raw request has %d fields, not %d",
+                    (int)(duk_get_top(ctx) - base), (int)RAW_COUNT);
+  jsfpm_duk_pack(ctx, RAW_COUNT);
 }
 
 /* Sets RES to a plain-text response whose body is kept on CTX's stack. */

@@ -52,3 +52,24 @@ within "$SECS" "$LIMIT_S" || fail "/join took $SECS s with request_timeout = 1s 
 ok "/join answered in $SECS s"
 expect_status 200 /next
 assert_eq "$WORKER" "$(worker_pids)" "worker pid after /join"
+
+# The deadline timer is armed lazily: a request leaves it pending for its
+# own deadline, and a later request relies on it firing early and being
+# re-armed, or on arming it afresh once it has lapsed.
+say "/join half-way through an earlier request's timer: the timer is re-armed for /join's deadline"
+expect_status 200 /quick
+sleep 0.5
+timed /join
+assert_eq 504 "$STATUS" "status of /join 0.5 s after another request"
+within "$SECS" "$LIMIT_S" || fail "/join took $SECS s (bound $LIMIT_S s)"
+within 0.9 "$SECS" || fail "/join answered in $SECS s: before its own 1 s deadline"
+ok "/join answered in $SECS s"
+
+say "/join after the timer lapsed while idle: armed afresh"
+sleep 1.5
+timed /join
+assert_eq 504 "$STATUS" "status of /join after 1.5 s idle"
+within "$SECS" "$LIMIT_S" || fail "/join took $SECS s (bound $LIMIT_S s)"
+ok "/join answered in $SECS s"
+expect_status 200 /next
+assert_eq "$WORKER" "$(worker_pids)" "worker pid after the lazy-timer cases"

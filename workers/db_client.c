@@ -8,8 +8,13 @@
  *   during the call") rather than risk running a statement twice.
  * - Any failure closes the connection, so the next call starts on a fresh
  *   one and no late reply can be taken for another call's.
- * - An idle connection the broker closed (broker restart) is noticed before
- *   sending and replaced, so a restart costs callers nothing.
+ * - An idle connection the broker closed (broker restart) is noticed when
+ *   the send fails with EPIPE (a Unix socket whose peer is gone refuses the
+ *   bytes, so the broker never saw them) and replaced, so a restart costs
+ *   callers nothing.
+ * - Two system calls per call in the common case: a non-blocking send and a
+ *   blocking read bounded by SO_RCVTIMEO (set only when the deadline moves
+ *   outside the current setting).
  * - While the broker socket is missing or refusing (master restarting the
  *   broker), connecting is retried every 10-50 ms until the deadline.
  * - SIGPIPE is never raised (MSG_NOSIGNAL).
@@ -19,6 +24,7 @@
 #include "db_client.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <event2/buffer.h>
 #include <poll.h>
@@ -37,6 +43,9 @@
 #define DB_CLIENT_RETRY_MIN_MS 10
 #define DB_CLIENT_RETRY_MAX_MS 50
 #define DB_CLIENT_READ_BYTES (64 * 1024)
+/* Below this many ms to the deadline, wait with poll (exact) rather than a
+ * blocking read under SO_RCVTIMEO (which the kernel rounds up to a tick). */
+#define DB_CLIENT_RCVTIMEO_MIN_MS 100
 
 struct db_client {
   char *path;
@@ -46,6 +55,7 @@ struct db_client {
   int tx_depth;         /* the broker's "tx" in the last reply; 0 when disconnected */
   int tx_lost;          /* levels of a transaction that died with the connection and the
                            app has not ended yet; statements are refused meanwhile */
+  int rcvtimeo_ms;      /* the socket's SO_RCVTIMEO; 0 = none (blocks until data) */
 };
 
 struct db_client *db_client_new(const char *socket_path) {
@@ -199,8 +209,14 @@ static int client_connect(struct db_client *c, long long deadline, long long sta
           e = errno;
       }
     }
+    /* Connected: blocking from now on, so a reply is waited for by the
+     * read itself (sends pass MSG_DONTWAIT). */
+    int flags = e == 0 ? fcntl(fd, F_GETFL) : 0;
+    if (e == 0 && (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0))
+      e = errno;
     if (e == 0) {
       c->fd = fd;
+      c->rcvtimeo_ms = 0;
       return 0;
     }
     if (close(fd) != 0)
@@ -219,25 +235,10 @@ static int client_connect(struct db_client *c, long long deadline, long long sta
   }
 }
 
-/* An idle connection should have nothing to read.  Readable means the
- * broker closed it (restart) or sent something unasked: either way, start
- * afresh.  Safe, because no request is outstanding on it. */
-static void client_drop_if_stale(struct db_client *c) {
-  struct pollfd p = {.fd = c->fd, .events = POLLIN};
-  int r;
-  do
-    r = poll(&p, 1, 0);
-  while (r < 0 && errno == EINTR);
-  if (r != 0) {
-    if (r < 0)
-      log_warn("poll on the broker connection: %s", strerror(errno));
-    client_disconnect(c);
-  }
-}
-
 /* Reads what the socket has, up to DB_CLIENT_READ_BYTES, into c->in
- * (evbuffer_read would read at most 4 KiB at a time).  Returns read(2)'s
- * result; -1 with errno ENOMEM if no buffer space. */
+ * (evbuffer_read would read at most 4 KiB at a time), blocking up to the
+ * socket's SO_RCVTIMEO.  Returns read(2)'s result; -1 with errno ENOMEM if
+ * no buffer space. */
 static ssize_t client_read(struct db_client *c) {
   struct evbuffer_iovec v;
   if (evbuffer_reserve_space(c->in, DB_CLIENT_READ_BYTES, &v, 1) < 1) {
@@ -253,6 +254,55 @@ static ssize_t client_read(struct db_client *c) {
     }
   }
   return n;
+}
+
+/* Makes the next blocking read return by the deadline LEFT ms away (-1:
+ * none), touching SO_RCVTIMEO only when its setting is above LEFT or far
+ * below it.  Returns 0, or -1 with errno. */
+static int client_bound_read(struct db_client *c, int left) {
+  int want;
+  if (left < 0) {
+    if (c->rcvtimeo_ms == 0)
+      return 0;
+    want = 0;
+  } else {
+    if (c->rcvtimeo_ms > 0 && c->rcvtimeo_ms <= left && c->rcvtimeo_ms >= left / 2)
+      return 0;
+    want = left - left / 8; /* the next calls' deadlines fit it too */
+  }
+  struct timeval tv = {want / 1000, (want % 1000) * 1000};
+  if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0)
+    return -1;
+  c->rcvtimeo_ms = want;
+  return 0;
+}
+
+/* Waits until the reply's next bytes are in c->in.  Returns 1, 0 at the
+ * deadline, or -1 with errno (0 for EOF: the broker went away). */
+static int client_wait_read(struct db_client *c, long long deadline) {
+  for (;;) {
+    int left = remaining_ms(deadline);
+    if (left == 0)
+      return 0;
+    if (left > 0 && left < DB_CLIENT_RCVTIMEO_MIN_MS) {
+      int w = wait_fd(c->fd, POLLIN, deadline);
+      if (w <= 0)
+        return w;
+    } else if (client_bound_read(c, left) != 0) {
+      return -1;
+    }
+    ssize_t n = client_read(c);
+    if (n > 0)
+      return 1;
+    if (n == 0) {
+      errno = 0;
+      return -1;
+    }
+    if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+      return -1;
+    /* EAGAIN: SO_RCVTIMEO ran out (or a spurious wake-up); the loop checks
+     * the deadline itself. */
+  }
 }
 
 static json_t *fail_lost(struct db_client *c, char *err, size_t errlen, int e) {
@@ -295,10 +345,17 @@ json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *e
     return NULL;
   }
 
-  if (c->fd >= 0)
-    client_drop_if_stale(c);
-  /* Checked after the staleness test: that is where a broker that died
-   * under an open transaction is noticed. */
+  size_t len = evbuffer_get_length(out), off = 0;
+  const unsigned char *p = evbuffer_pullup(out, -1);
+  if (p == NULL) {
+    evbuffer_free(out);
+    set_err(err, errlen, "database request: out of memory");
+    return NULL;
+  }
+  bool reused = c->fd >= 0; /* an idle connection the broker may have closed since */
+send_frame:
+  /* Checked after a stale connection is dropped: that is where a broker
+   * that died under an open transaction is noticed. */
   if (c->tx_lost > 0) {
     evbuffer_free(out);
     return lost_transaction_call(c, req, err, errlen);
@@ -309,15 +366,8 @@ json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *e
   }
 
   /* Send the whole frame. */
-  size_t len = evbuffer_get_length(out), off = 0;
-  const unsigned char *p = evbuffer_pullup(out, -1);
-  if (p == NULL) {
-    evbuffer_free(out);
-    set_err(err, errlen, "database request: out of memory");
-    return NULL;
-  }
   while (off < len) {
-    ssize_t n = send(c->fd, p + off, len - off, MSG_NOSIGNAL);
+    ssize_t n = send(c->fd, p + off, len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) {
       off += (size_t)n;
       continue;
@@ -325,6 +375,13 @@ json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *e
     int e = n < 0 ? errno : 0;
     if (e == EINTR)
       continue;
+    if (off == 0 && reused && (e == EPIPE || e == ECONNRESET)) {
+      /* The broker closed this idle connection (a restart): nothing of the
+       * frame reached it, so it is sent once, on a new connection. */
+      client_disconnect(c);
+      reused = false;
+      goto send_frame;
+    }
     if (e == EAGAIN || e == EWOULDBLOCK) {
       int w = wait_fd(c->fd, POLLOUT, deadline);
       if (w > 0)
@@ -369,23 +426,16 @@ json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *e
       json_decref(reply);
       continue;
     }
-    int w = wait_fd(c->fd, POLLIN, deadline);
+    int w = client_wait_read(c, deadline);
+    if (w > 0)
+      continue;
     if (w == 0)
       return fail_timeout(c, err, errlen, timeout_ms);
-    if (w < 0)
-      return fail_lost(c, err, errlen, errno);
-    ssize_t n = client_read(c);
-    if (n > 0)
-      continue;
-    if (n == 0)
-      return fail_lost(c, err, errlen, 0); /* EOF: the broker went away */
-    if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
-      continue;
     if (errno == ENOMEM) {
       client_disconnect(c);
       set_err(err, errlen, "database reply: out of memory");
       return NULL;
     }
-    return fail_lost(c, err, errlen, errno);
+    return fail_lost(c, err, errlen, errno); /* errno 0: EOF, the broker went away */
   }
 }

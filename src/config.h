@@ -34,6 +34,7 @@ struct jsfpm_config {
   int log_level;               /* enum log_level */
   long max_body_bytes;         /* largest request body accepted */
   long max_params_bytes;       /* largest FastCGI params stream accepted */
+  int client_timeout_ms;       /* idle or stalled FastCGI/HTTP connection closed after this */
   int respawn_delay_ms;        /* first back-off step when a child dies */
 
   /* [server] operations (docs/operations.md) */

@@ -65,10 +65,16 @@ struct worker {
   int sb_slot;
 };
 
-/* One accepted FastCGI connection. */
+/* One accepted FastCGI connection.  Plain events and buffers rather than a
+ * bufferevent: we read with read(2) into the input buffer (a bufferevent
+ * asks ioctl(FIONREAD) first, one more system call per request) and write
+ * replies in the same wake-up. */
 struct fcgi_conn_state {
   struct worker *w;
-  struct bufferevent *bev;
+  int fd;
+  struct event *read_ev;         /* persistent, with the client_timeout */
+  struct event *write_ev;        /* added only while a reply waits for room */
+  struct evbuffer *in, *out;
   struct fcgi_conn *parser;
   bool close_after_write;        /* no keep-conn, or a protocol error */
   bool busy;                     /* a request has begun and not been answered */
@@ -127,9 +133,20 @@ static void conn_free(struct fcgi_conn_state *c) {
   if (c->prev) c->prev->next = c->next;
   else w->conns = c->next;
   if (c->next) c->next->prev = c->prev;
-  bufferevent_free(c->bev);
+  if (c->read_ev) event_free(c->read_ev);
+  if (c->write_ev) event_free(c->write_ev);
+  if (c->in) evbuffer_free(c->in);
+  if (c->out) evbuffer_free(c->out);
+  if (c->fd >= 0 && close(c->fd) < 0) log_debug("closing a FastCGI connection: %s", strerror(errno));
   fcgi_conn_free(c->parser);
   free(c);
+}
+
+/* The client_timeout: how long a connection may send nothing (or take
+ * nothing of a reply) before it is closed. */
+static struct timeval conn_timeout(const struct fcgi_conn_state *c) {
+  int ms = c->w->cfg->client_timeout_ms;
+  return (struct timeval){ms / 1000, (ms % 1000) * 1000};
 }
 
 /* CGI-style header names from HTTP_* params: HTTP_X_FORWARDED_FOR ->
@@ -211,7 +228,7 @@ static void fcgi_serve(struct fcgi_conn_state *c, struct fcgi_request *fr) {
   struct js_response res;
   worker_handle(w, &req, &res);
 
-  struct evbuffer *out = bufferevent_get_output(c->bev);
+  struct evbuffer *out = c->out;
   struct evbuffer *head = evbuffer_new();
   if (head == NULL) {
     c->close_after_write = true;
@@ -235,9 +252,34 @@ static void fcgi_serve(struct fcgi_conn_state *c, struct fcgi_request *fr) {
   free(headers);
 }
 
+/* Writes what the socket takes of c->out.  Returns 0, or -1 when the
+ * connection is broken (and freed). */
+static int conn_flush(struct fcgi_conn_state *c) {
+  while (evbuffer_get_length(c->out) > 0) {
+    int n = evbuffer_write(c->out, c->fd);
+    if (n > 0) continue;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    log_debug("FastCGI connection: write: %s", n < 0 ? strerror(errno) : "nothing written");
+    conn_free(c);
+    return -1;
+  }
+  if (evbuffer_get_length(c->out) > 0) {
+    /* Only what the socket cannot take at once waits for a write event. */
+    struct timeval tv = conn_timeout(c);
+    if (event_add(c->write_ev, &tv) < 0) {
+      log_error("cannot watch a FastCGI connection for writing");
+      conn_free(c);
+      return -1;
+    }
+  } else if (event_del(c->write_ev) < 0) {
+    log_warn("cannot stop watching a FastCGI connection for writing");
+  }
+  return 0;
+}
+
 static void conn_process_input(struct fcgi_conn_state *c) {
-  struct evbuffer *in = bufferevent_get_input(c->bev);
-  struct evbuffer *out = bufferevent_get_output(c->bev);
+  struct evbuffer *in = c->in, *out = c->out;
   while (evbuffer_get_length(in) > 0 && !c->close_after_write) {
     struct evbuffer_iovec vec;
     if (evbuffer_peek(in, -1, NULL, &vec, 1) < 1) break;
@@ -266,39 +308,63 @@ static void conn_process_input(struct fcgi_conn_state *c) {
       break;
     }
   }
-  /* Write the replies now, in this wake-up: no EV_WRITE registration and no
-   * extra loop turn per request.  Only what the socket cannot take at once
-   * waits for a write event. */
-  if (evbuffer_get_length(out) > 0) {
-    evbuffer_unfreeze(out, 1); /* bufferevents freeze the output's start */
-    evbuffer_write(out, bufferevent_getfd(c->bev));
-    evbuffer_freeze(out, 1);
-    if (evbuffer_get_length(out) > 0) bufferevent_enable(c->bev, EV_WRITE);
-  }
+  /* Write the replies now, in this wake-up: no extra loop turn per request. */
+  if (conn_flush(c) < 0) return;
   if (c->close_after_write) {
-    bufferevent_disable(c->bev, EV_READ);
+    if (event_del(c->read_ev) < 0) log_warn("cannot stop reading a FastCGI connection");
     if (evbuffer_get_length(out) == 0) conn_free(c);
   }
 }
 
-static void on_conn_read(struct bufferevent *bev, void *arg) {
-  (void)bev;
-  conn_process_input(arg);
-}
+/* Bytes read per wake-up: a request from nginx is far smaller; a large body
+ * takes several wake-ups, which lets other connections in between. */
+#define CONN_READ_BYTES (64 * 1024)
 
-static void on_conn_write(struct bufferevent *bev, void *arg) {
+static void on_conn_readable(evutil_socket_t fd, short what, void *arg) {
   struct fcgi_conn_state *c = arg;
-  if (evbuffer_get_length(bufferevent_get_output(bev)) == 0) bufferevent_disable(bev, EV_WRITE);
-  if (c->close_after_write && evbuffer_get_length(bufferevent_get_output(bev)) == 0) conn_free(c);
-  else if (c->w->quitting && !c->busy && evbuffer_get_length(bufferevent_get_input(bev)) == 0)
+  if (what & EV_TIMEOUT) {
+    if (c->busy) log_info("FastCGI connection closed: a request stalled for client_timeout");
+    else log_debug("FastCGI connection closed: idle for client_timeout");
     conn_free(c);
+    return;
+  }
+  struct evbuffer_iovec v;
+  if (evbuffer_reserve_space(c->in, CONN_READ_BYTES, &v, 1) < 1) {
+    log_error("out of memory reading a FastCGI connection");
+    conn_free(c);
+    return;
+  }
+  ssize_t n;
+  do
+    n = read(fd, v.iov_base, v.iov_len < CONN_READ_BYTES ? v.iov_len : CONN_READ_BYTES);
+  while (n < 0 && errno == EINTR);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+  if (n <= 0) { /* the peer closed (nginx drops idle upstream connections), or an error */
+    if (n < 0) log_debug("FastCGI connection: read: %s", strerror(errno));
+    conn_free(c);
+    return;
+  }
+  v.iov_len = (size_t)n;
+  if (evbuffer_commit_space(c->in, &v, 1) < 0) {
+    log_error("cannot commit bytes read from a FastCGI connection");
+    conn_free(c);
+    return;
+  }
+  conn_process_input(c);
 }
 
-static void on_conn_event(struct bufferevent *bev, short what, void *arg) {
-  (void)bev;
+static void on_conn_writable(evutil_socket_t fd, short what, void *arg) {
+  (void)fd;
   struct fcgi_conn_state *c = arg;
-  if (what & BEV_EVENT_ERROR) log_debug("FastCGI connection error: %s", strerror(errno));
-  conn_free(c);
+  if (what & EV_TIMEOUT) {
+    log_info("FastCGI connection closed: the client took nothing of a reply for client_timeout");
+    conn_free(c);
+    return;
+  }
+  if (conn_flush(c) < 0) return;
+  if (evbuffer_get_length(c->out) > 0) return;
+  if (c->close_after_write) conn_free(c);
+  else if (c->w->quitting && !c->busy && evbuffer_get_length(c->in) == 0) conn_free(c);
 }
 
 static void on_fcgi_accept(evutil_socket_t fd, short what, void *arg) {
@@ -313,28 +379,26 @@ static void on_fcgi_accept(evutil_socket_t fd, short what, void *arg) {
   }
   struct fcgi_conn_state *c = calloc(1, sizeof *c);
   if (c == NULL) {
-    close(cfd);
+    log_error("out of memory accepting a connection");
+    if (close(cfd) < 0) log_debug("close: %s", strerror(errno));
     return;
   }
   c->w = w;
-  c->parser = fcgi_conn_new(&w->limits);
-  c->bev = bufferevent_socket_new(w->base, cfd, BEV_OPT_CLOSE_ON_FREE);
-  if (c->parser == NULL || c->bev == NULL) {
-    if (c->bev) bufferevent_free(c->bev);
-    else close(cfd);
-    fcgi_conn_free(c->parser);
-    free(c);
-    log_error("out of memory accepting a connection");
-    return;
-  }
+  c->fd = cfd;
   c->next = w->conns;
   if (w->conns) w->conns->prev = c;
   w->conns = c;
-  bufferevent_setcb(c->bev, on_conn_read, on_conn_write, on_conn_event, c);
-  /* bufferevents start with EV_WRITE enabled: replies are written directly
-   * (conn_process_input), a write event only when the socket is full. */
-  bufferevent_disable(c->bev, EV_WRITE);
-  bufferevent_enable(c->bev, EV_READ);
+  c->parser = fcgi_conn_new(&w->limits);
+  c->in = evbuffer_new();
+  c->out = evbuffer_new();
+  c->read_ev = event_new(w->base, cfd, EV_READ | EV_PERSIST, on_conn_readable, c);
+  c->write_ev = event_new(w->base, cfd, EV_WRITE | EV_PERSIST, on_conn_writable, c);
+  struct timeval tv = conn_timeout(c);
+  if (c->parser == NULL || c->in == NULL || c->out == NULL || c->read_ev == NULL ||
+      c->write_ev == NULL || event_add(c->read_ev, &tv) < 0) {
+    log_error("out of memory accepting a connection");
+    conn_free(c);
+  }
 }
 
 /* ---- HTTP door --------------------------------------------------------- */
@@ -451,8 +515,7 @@ static void on_grace_end(evutil_socket_t fd, short what, void *arg) {
   struct worker *w = arg;
   for (struct fcgi_conn_state *c = w->conns, *next; c; c = next) {
     next = c->next;
-    if (!c->busy && evbuffer_get_length(bufferevent_get_input(c->bev)) == 0 &&
-        evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+    if (!c->busy && evbuffer_get_length(c->in) == 0 && evbuffer_get_length(c->out) == 0)
       conn_free(c);
     else c->close_after_write = true;
   }
@@ -560,6 +623,8 @@ int worker_main(const struct worker_args *args) {
     evhttp_set_bevcb(w.http, on_http_accepted, &w);
     evhttp_set_max_body_size(w.http, (ev_ssize_t)cfg->max_body_bytes);
     evhttp_set_max_headers_size(w.http, (ev_ssize_t)cfg->max_params_bytes);
+    struct timeval client_tv = {cfg->client_timeout_ms / 1000, (cfg->client_timeout_ms % 1000) * 1000};
+    evhttp_set_timeout_tv(w.http, &client_tv); /* idle keep-alive and stalled requests alike */
     evhttp_set_allowed_methods(w.http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
                                            EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
                                            EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """rel_doors.py: bad input at the two front doors of a running jsfpm.
 
-Used by rel_doors.sh, which starts the server; arguments:
-    rel_doors.py FCGI_UNIX_SOCKET HTTP_HOST:PORT MAX_PARAMS MAX_BODY
+Used by rel_doors.sh and rel_timeouts.sh, which start the server; arguments:
+    rel_doors.py FCGI_UNIX_SOCKET HTTP_HOST:PORT MAX_PARAMS MAX_BODY [timeouts=SECONDS]
+With timeouts=SECONDS (the server's client_timeout) only the timeout cases run.
 
 Every case sends something malformed, hostile or slow and checks that it
 gets a clear error (a status line or an FCGI END_REQUEST) or a closed
@@ -397,9 +398,91 @@ def slow_clients():
        "slowest pair %.0f ms" % (worst * 1000))
 
 
+def closed_within(s, limit_s):
+    """Seconds until the server closes S (sending nothing), or fails."""
+    t0 = time.time()
+    s.settimeout(limit_s)
+    try:
+        data = s.recv(65536)
+    except socket.timeout:
+        fail("connection still open after %.1f s" % limit_s)
+    except ConnectionResetError:
+        data = b""
+    if data:
+        fail("expected a silent close, got %r" % data[:200])
+    return time.time() - t0
+
+
+def timeout_cases(timeout_s):
+    """client_timeout = TIMEOUT_S: silent and stalled connections are closed
+    after it, at both doors; one that keeps sending is not."""
+    bound = timeout_s + 1.5
+    s = fcgi_connect()
+    took = closed_within(s, bound)
+    s.close()
+    if took < timeout_s - 0.2:
+        fail("an idle FastCGI connection was closed after %.2f s, before client_timeout" % took)
+    ok("FastCGI connection that sends nothing: closed after %.2f s" % took)
+
+    s = fcgi_connect()
+    s.sendall(fcgi_request(base_params(), rid=1)[:40])  # BEGIN_REQUEST and part of PARAMS
+    took = closed_within(s, bound)
+    s.close()
+    ok("FastCGI request stalled half-way: closed after %.2f s" % took)
+
+    s = fcgi_connect()
+    s.sendall(begin(1, keep=1) + fc.stream(fc.FCGI_PARAMS, 1, pairs(base_params())) +
+              fc.record(fc.FCGI_STDIN, 1))
+    s.settimeout(5)
+    data = b""
+    while not end_request_in(data):
+        chunk = s.recv(65536)
+        if not chunk:
+            fail("keep-conn FastCGI connection closed before its reply")
+        data += chunk
+    if fcgi_status(data) != 200:
+        fail("keep-conn request got %r" % fcgi_status(data))
+    took = closed_within(s, bound)
+    s.close()
+    ok("keep-conn FastCGI connection idle after its reply: closed after %.2f s" % took)
+
+    # Activity resets the clock: a byte every timeout/3 for 2 timeouts.
+    payload = fcgi_request(base_params())
+    s = fcgi_connect()
+    step = timeout_s / 3.0
+    deadline = time.time() + 2 * timeout_s
+    i = 0
+    while time.time() < deadline and i < len(payload) - 1:
+        s.sendall(payload[i:i + 1])
+        i += 1
+        time.sleep(step)
+    s.sendall(payload[i:])
+    data, _ = read_until_close(s)
+    s.close()
+    if fcgi_status(data) != 200:
+        fail("a FastCGI request sent a byte per %.2f s over %.1f s got %r: the timeout did not "
+             "reset on activity" % (step, 2 * timeout_s, fcgi_status(data)))
+    ok("a request dribbled over 2 x client_timeout, a byte per %.2f s: served" % step)
+
+    s = socket.create_connection((HOST, PORT), timeout=bound)
+    took = closed_within(s, bound)
+    s.close()
+    ok("HTTP connection that sends nothing: closed after %.2f s" % took)
+
+    s = socket.create_connection((HOST, PORT), timeout=bound)
+    s.sendall(b"GET /notes HTTP/1.1\r\nHost: x\r\n")  # headers never finished
+    took = closed_within(s, bound)
+    s.close()
+    ok("HTTP request stalled in its headers: closed after %.2f s" % took)
+    after("timeouts")
+
+
 normal_fcgi("start")
 normal_http("start")
-fcgi_cases()
-http_cases()
-slow_clients()
+if len(sys.argv) > 5 and sys.argv[5].startswith("timeouts="):
+    timeout_cases(float(sys.argv[5].split("=", 1)[1]))
+else:
+    fcgi_cases()
+    http_cases()
+    slow_clients()
 print("   %d cases" % CASES)

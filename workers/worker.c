@@ -317,8 +317,12 @@ static void conn_process_input(struct fcgi_conn_state *c) {
 }
 
 /* Bytes read per wake-up: a request from nginx is far smaller; a large body
- * takes several wake-ups, which lets other connections in between. */
+ * takes several wake-ups, which lets other connections in between.  One
+ * buffer for all connections (the worker is single-threaded): reserving
+ * this much in each connection's evbuffer would keep 64 KiB per idle
+ * keep-alive connection. */
 #define CONN_READ_BYTES (64 * 1024)
+static unsigned char conn_read_buf[CONN_READ_BYTES];
 
 static void on_conn_readable(evutil_socket_t fd, short what, void *arg) {
   struct fcgi_conn_state *c = arg;
@@ -328,15 +332,9 @@ static void on_conn_readable(evutil_socket_t fd, short what, void *arg) {
     conn_free(c);
     return;
   }
-  struct evbuffer_iovec v;
-  if (evbuffer_reserve_space(c->in, CONN_READ_BYTES, &v, 1) < 1) {
-    log_error("out of memory reading a FastCGI connection");
-    conn_free(c);
-    return;
-  }
   ssize_t n;
   do
-    n = read(fd, v.iov_base, v.iov_len < CONN_READ_BYTES ? v.iov_len : CONN_READ_BYTES);
+    n = read(fd, conn_read_buf, sizeof conn_read_buf);
   while (n < 0 && errno == EINTR);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
   if (n <= 0) { /* the peer closed (nginx drops idle upstream connections), or an error */
@@ -344,9 +342,8 @@ static void on_conn_readable(evutil_socket_t fd, short what, void *arg) {
     conn_free(c);
     return;
   }
-  v.iov_len = (size_t)n;
-  if (evbuffer_commit_space(c->in, &v, 1) < 0) {
-    log_error("cannot commit bytes read from a FastCGI connection");
+  if (evbuffer_add(c->in, conn_read_buf, (size_t)n) < 0) {
+    log_error("out of memory reading a FastCGI connection");
     conn_free(c);
     return;
   }

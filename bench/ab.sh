@@ -12,46 +12,13 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 PEERS=${PEERS:-$TOP/../shared/bench/peers}
 W=${BENCH_DIR:-/tmp/jsfpm-bench}/ab
 PORT=${PORT:-18490}
-rm -rf "$W"; mkdir -p "$W/logs"; chmod 777 "$W" "$W/logs"
+. "$TOP/bench/lib.sh"
+bench_workdir
+bench_nginx_conf a b
 "$PEERS/mkdb.sh" "$W/a.db" >/dev/null || exit 2
-cp "$W/a.db" "$W/b.db"
-chmod 666 "$W/a.db" "$W/b.db"
-cat >"$W/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $W/nginx.pid.nginx;
-error_log $W/logs/nginx.err warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  upstream a { server unix:$W/a.sock; keepalive 16; }
-  upstream b { server unix:$W/b.sock; keepalive 16; }
-  server {
-    listen 127.0.0.1:$PORT;
-    location /a/ { include /etc/nginx/fastcgi_params; fastcgi_keep_conn on;
-      rewrite ^/a(/.*)\$ \$1 break; fastcgi_pass a; }
-    location /b/ { include /etc/nginx/fastcgi_params; fastcgi_keep_conn on;
-      rewrite ^/b(/.*)\$ \$1 break; fastcgi_pass b; }
-  }
-}
-CONF
-for x in a b; do
-  cat >"$W/$x.conf" <<CONF
-[server]
-listen = $W/$x.sock
-listen.mode = 0666
-workers = $NW
-runtime_dir = $W/$x-rt
-error_log = $W/logs/$x.log
-log_level = warn
-user = www-data
-[app]
-root = $TOP/bench/app
-[database]
-path = $W/$x.db
-synchronous = full
-CONF
-done
+cp "$W/a.db" "$W/b.db" # identical starting points
+bench_jsfpm_conf a "$NW" || exit 2
+bench_jsfpm_conf b "$NW" || exit 2
 PIDS=()
 setsid nginx -c "$W/nginx.conf" & PIDS+=($!)
 setsid "$A" -c "$W/a.conf" & PIDS+=($!); PA=$!

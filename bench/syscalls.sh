@@ -12,49 +12,16 @@ PEERS=${PEERS:-$TOP/../shared/bench/peers}
 W=${BENCH_DIR:-/tmp/jsfpm-bench}/syscalls
 PORT=${PORT:-18495}
 command -v strace >/dev/null || { echo "missing strace: apt-get install strace"; exit 2; }
-rm -rf "$W"; mkdir -p "$W/logs"; chmod 777 "$W" "$W/logs"
-"$PEERS/mkdb.sh" "$W/bench.db" >/dev/null || exit 2
-chmod 666 "$W/bench.db"
-cat >"$W/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $W/nginx.pid.nginx;
-error_log $W/logs/nginx.err warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  upstream proj { server unix:$W/jsfpm.sock; keepalive 16; }
-  server {
-    listen 127.0.0.1:$PORT;
-    location /proj/ { include /etc/nginx/fastcgi_params; fastcgi_keep_conn on;
-      rewrite ^/proj(/.*)\$ \$1 break; fastcgi_pass proj; }
-  }
-}
-CONF
-cat >"$W/jsfpm.conf" <<CONF
-[server]
-listen = $W/jsfpm.sock
-listen.mode = 0666
-workers = 1
-runtime_dir = $W/rt
-error_log = $W/logs/jsfpm.log
-log_level = warn
-user = www-data
-[app]
-root = $TOP/bench/app
-[database]
-path = $W/bench.db
-synchronous = full
-CONF
+. "$TOP/bench/lib.sh"
+bench_workdir
+bench_nginx_conf proj
+bench_jsfpm_conf proj 1 || exit 2
 setsid nginx -c "$W/nginx.conf" & NG=$!
-setsid "$BIN" -c "$W/jsfpm.conf" & PJ=$!
+setsid "$BIN" -c "$W/proj.conf" & PJ=$!
 trap 'kill -- -$NG -$PJ 2>/dev/null' EXIT
 sleep 1.5
-WK= BR=
-for p in $(ps -o pid= --ppid $PJ); do
-  if ls -l /proc/$p/fd 2>/dev/null | grep -qF "$W/bench.db"; then BR=$p; else WK=$p; fi
-done
-[ -n "$WK" ] && [ -n "$BR" ] || { echo "cannot find the worker and the broker"; exit 2; }
+bench_children $PJ || { echo "cannot find the worker and the broker"; exit 2; }
+WK=$WORKERS BR=$BROKER
 echo "system calls per request (strace -c; wrk -t1 -c4 -d3s through nginx, 1 worker)"
 for ep in hello read write mixed; do
   curl -fs -o /dev/null "http://127.0.0.1:$PORT/proj/$ep" || { echo "no answer on /$ep"; exit 2; }

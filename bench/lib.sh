@@ -1,0 +1,69 @@
+# bench/lib.sh: what the helper benches (ab.sh, syscalls.sh, profile.sh)
+# share: an nginx in front of one or more jsfpm servers, each on its own
+# copy of the bench database.  Sourced; needs TOP, PEERS, W and PORT set.
+
+# bench_nginx_conf NAME...: writes $W/nginx.conf, one upstream per NAME
+# (unix:$W/NAME.sock, keepalive 16) served under /NAME/.
+bench_nginx_conf() {
+  local x
+  {
+    echo "worker_processes 1;"
+    echo "daemon off;"
+    echo "pid $W/nginx.pid.nginx;"
+    echo "error_log $W/logs/nginx.err warn;"
+    echo "events { worker_connections 4096; }"
+    echo "http {"
+    echo "  access_log off;"
+    for x in "$@"; do echo "  upstream $x { server unix:$W/$x.sock; keepalive 16; }"; done
+    echo "  server {"
+    echo "    listen 127.0.0.1:$PORT;"
+    for x in "$@"; do
+      echo "    location /$x/ { include /etc/nginx/fastcgi_params; fastcgi_keep_conn on;"
+      echo "      rewrite ^/$x(/.*)\$ \$1 break; fastcgi_pass $x; }"
+    done
+    echo "  }"
+    echo "}"
+  } >"$W/nginx.conf"
+}
+
+# bench_jsfpm_conf NAME WORKERS: writes $W/NAME.conf for a server on
+# $W/NAME.sock with the bench app and the database $W/NAME.db (made here).
+bench_jsfpm_conf() {
+  local x=$1 nw=$2
+  [ -f "$W/$x.db" ] || "$PEERS/mkdb.sh" "$W/$x.db" >/dev/null || return 2
+  chmod 666 "$W/$x.db"
+  cat >"$W/$x.conf" <<CONF
+[server]
+listen = $W/$x.sock
+listen.mode = 0666
+workers = $nw
+runtime_dir = $W/$x-rt
+error_log = $W/logs/$x.log
+log_level = warn
+user = www-data
+[app]
+root = $TOP/bench/app
+[database]
+path = $W/$x.db
+synchronous = full
+CONF
+}
+
+# bench_workdir: a fresh $W, writable by www-data (the servers' user).
+bench_workdir() {
+  rm -rf "$W"
+  mkdir -p "$W/logs"
+  chmod 777 "$W" "$W/logs"
+}
+
+# bench_children PID: the worker and broker pids of the jsfpm master PID,
+# as WORKERS (space separated) and BROKER (the one holding the database).
+bench_children() {
+  local p
+  WORKERS= BROKER=
+  for p in $(ps -o pid= --ppid "$1"); do
+    if ls -l "/proc/$p/fd" 2>/dev/null | grep -q '\.db$'; then BROKER=$p; else WORKERS="$WORKERS $p"; fi
+  done
+  WORKERS=${WORKERS# }
+  [ -n "$WORKERS" ] && [ -n "$BROKER" ]
+}

@@ -298,8 +298,87 @@ static int add_env(struct jsfpm_config *cfg, const char *name, const char *value
   return 0;
 }
 
+static int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/* A value in double quotes, as -T prints one that would not read back
+ * plain (see print_string): the quotes removed and \\, \", \t, \n, \r and
+ * \xHH undone.  Returns a malloc'd string, or NULL with WHY set. */
+static char *unquote(const char *value, const char **why) {
+  size_t n = strlen(value);
+  if (n < 2 || value[n - 1] != '"') {
+    *why = "a value starting with '\"' must end with '\"'";
+    return NULL;
+  }
+  char *out = malloc(n), *o = out;
+  if (out == NULL) abort();
+  for (size_t i = 1; i < n - 1; i++) {
+    char c = value[i];
+    if (c == '"') {
+      *why = "'\"' inside a quoted value must be written \\\"";
+      free(out);
+      return NULL;
+    }
+    if (c != '\\') {
+      *o++ = c;
+      continue;
+    }
+    if (++i >= n - 1) {
+      *why = "a quoted value must not end with a lone backslash";
+      free(out);
+      return NULL;
+    }
+    switch (value[i]) {
+    case '\\': *o++ = '\\'; break;
+    case '"': *o++ = '"'; break;
+    case 't': *o++ = '\t'; break;
+    case 'n': *o++ = '\n'; break;
+    case 'r': *o++ = '\r'; break;
+    case 'x': {
+      int hi = i + 2 < n - 1 ? hex_digit(value[i + 1]) : -1, lo = hi >= 0 ? hex_digit(value[i + 2]) : -1;
+      if (lo < 0 || (hi == 0 && lo == 0)) {
+        *why = "\\x needs two hex digits, not 00";
+        free(out);
+        return NULL;
+      }
+      *o++ = (char)(hi * 16 + lo);
+      i += 2;
+      break;
+    }
+    default:
+      *why = "unknown escape in a quoted value (known: \\\\ \\\" \\t \\n \\r \\xHH)";
+      free(out);
+      return NULL;
+    }
+  }
+  *o = '\0';
+  return out;
+}
+
+static int on_ini_entry_value(struct parse_state *st, const char *section, const char *name,
+                              const char *value);
+
+/* Undoes the quoting of a quoted value, then handles the entry. */
 static int on_ini_entry(void *user, const char *section, const char *name, const char *value) {
   struct parse_state *st = user;
+  if (value[0] != '"') return on_ini_entry_value(st, section, name, value);
+  const char *why = NULL;
+  char *plain = unquote(value, &why);
+  if (plain == NULL) {
+    if (asprintf(&st->error, "[%s] %s: bad value %s: %s", section, name, value, why) < 0) st->error = NULL;
+    return 0;
+  }
+  int rc = on_ini_entry_value(st, section, name, plain);
+  free(plain);
+  return rc;
+}
+
+static int on_ini_entry_value(struct parse_state *st, const char *section, const char *name,
+                              const char *value) {
   char reason[128];
   if (strcmp(section, "env") == 0) {
     if (add_env(st->cfg, name, value) < 0) {
@@ -457,6 +536,37 @@ void config_free(struct jsfpm_config *cfg) {
   memset(cfg, 0, sizeof *cfg);
 }
 
+/* Whether inih reads S back unchanged after "key = ": no leading or
+ * trailing blank (stripped), no control character (a line break, or a
+ * blank inih strips), no ';' or '#' (comments), no leading '"' (quoting). */
+static bool value_is_plain(const char *s) {
+  size_t n = strlen(s);
+  if (n > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == '"' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x20 || c == 0x7f || c == ';' || c == '#') return false;
+  }
+  return true;
+}
+
+/* Prints S as a config value that loads back as S: plain when it can be,
+ * else in double quotes with \\, \" and \xHH escapes (unquote reads them). */
+static void print_string(const char *s, FILE *out) {
+  if (value_is_plain(s)) {
+    fputs(s, out);
+    return;
+  }
+  fputc('"', out);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '\\' || c == '"') fprintf(out, "\\%c", c);
+    else if (c < 0x20 || c == 0x7f || c == ';' || c == '#') fprintf(out, "\\x%02x", c);
+    else fputc(c, out);
+  }
+  fputc('"', out);
+}
+
 static void print_value(const struct config_key *k, const struct jsfpm_config *cfg, FILE *out) {
   const void *field = (const char *)cfg + k->offset;
   static const char *const sync_names[] = {"off", "normal", "full", "extra"};
@@ -465,7 +575,7 @@ static void print_value(const struct config_key *k, const struct jsfpm_config *c
   case CT_PATH:
   case CT_LISTEN: {
     const char *s = *(char *const *)field;
-    fputs(s ? s : "", out);
+    print_string(s ? s : "", out);
     break;
   }
   case CT_INT: fprintf(out, "%d", *(const int *)field); break;
@@ -495,8 +605,11 @@ void config_print(const struct jsfpm_config *cfg, FILE *out) {
     fprintf(out, "%*s; %s\n", 1, "", k->help);
   }
   if (cfg->nenv > 0) fputs("\n[env]\n", out);
-  for (size_t i = 0; i < cfg->nenv; i++)
-    fprintf(out, "%s = %s\n", cfg->env[i].name, cfg->env[i].value);
+  for (size_t i = 0; i < cfg->nenv; i++) {
+    fprintf(out, "%s = ", cfg->env[i].name);
+    print_string(cfg->env[i].value, out);
+    fputc('\n', out);
+  }
 }
 
 bool config_section_equal(const struct jsfpm_config *a, const struct jsfpm_config *b,

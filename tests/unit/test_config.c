@@ -578,6 +578,48 @@ START_TEST(test_print_roundtrip) {
 }
 END_TEST
 
+/* Values that would not read back plain (a ';', a '#', blanks at the ends,
+ * control characters, a leading '"') print quoted, and load back as they
+ * were. */
+START_TEST(test_print_quotes_what_does_not_read_back) {
+  ck_assert_msg(load_text("[app]\nmain = \"  a;b #c\\x01\\t\\\"q\\\\ \"\n"
+                          "[env]\nE = \"\\x3bstarts with a semicolon\"\nF = \"\"\n") == 0,
+                "rejected: %s", errbuf);
+  ck_assert_str_eq(cfg.app_main, "  a;b #c\x01\t\"q\\ ");
+  ck_assert_str_eq(cfg.env[0].value, ";starts with a semicolon");
+  ck_assert_str_eq(cfg.env[1].value, "");
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  ck_assert_ptr_nonnull(f);
+  config_print(&cfg, f);
+  ck_assert_int_eq(fclose(f), 0);
+  ck_assert_msg(strstr(text, "main = \"  a\\x3bb \\x23c\\x01\\x09\\\"q\\\\ \" ; ") != NULL,
+                "main not quoted as expected in:\n%s", text);
+  ck_assert_msg(strstr(text, "E = \"\\x3bstarts with a semicolon\"\n") != NULL, "E in:\n%s", text);
+  ck_assert_msg(strstr(text, "root = /") != NULL, "a plain value was quoted:\n%s", text);
+  struct jsfpm_config again;
+  char err2[1024];
+  const char *printed = write_file("printed.conf", text);
+  free(text);
+  ck_assert_msg(config_load(&again, printed, err2, sizeof err2) == 0, "printed config rejected: %s", err2);
+  ck_assert_str_eq(again.app_main, cfg.app_main);
+  ck_assert_str_eq(again.env[0].value, cfg.env[0].value);
+  ck_assert_str_eq(again.env[1].value, "");
+  config_free(&again);
+}
+END_TEST
+
+START_TEST(test_bad_quoted_values) {
+  expect_error("[app]\nmain = \"open\n", 2, "main", "must end with", NULL);
+  expect_error("[app]\nmain = \"a\"b\"\n", 2, "main", "inside a quoted value", NULL);
+  expect_error("[app]\nmain = \"a\\qb\"\n", 2, "main", "unknown escape", NULL);
+  expect_error("[app]\nmain = \"a\\x0\"\n", 2, "main", "two hex digits", NULL);
+  expect_error("[app]\nmain = \"a\\x00\"\n", 2, "main", "not 00", NULL);
+  expect_error("[env]\nX = \"a\\\"\n", 2, "X", "lone backslash", NULL);
+}
+END_TEST
+
 START_TEST(test_print_keys) {
   char *buf = NULL;
   size_t len = 0;
@@ -651,6 +693,8 @@ static Suite *config_suite(void) {
   tcase_add_test(tc, test_bools_and_enums);
   tcase_add_test(tc, test_listen_forms);
   tcase_add_test(tc, test_print_roundtrip);
+  tcase_add_test(tc, test_print_quotes_what_does_not_read_back);
+  tcase_add_test(tc, test_bad_quoted_values);
   tcase_add_test(tc, test_print_keys);
   suite_add_tcase(s, tc);
   return s;

@@ -15,23 +15,11 @@ function tryRequire(id) { try { require(id); return 'loaded'; } catch (e) { retu
 /* Names of Duktape's internals object and its functions, searched for on
  * everything reachable from the global object. */
 var DUKTAPE_NAMES = ['Duktape', 'act', 'fin', 'compact', 'gc', 'Thread', 'Pointer'];
+var sweep = require('./sweep');
 function sweepNames() {
-  var seen = [], found = [], stack = [[G, 'global']];
-  while (stack.length) {
-    var item = stack.pop(), o = item[0], path = item[1];
-    if (o === null || (typeof o !== 'object' && typeof o !== 'function')) continue;
-    if (seen.indexOf(o) >= 0) continue;
-    seen.push(o);
-    var names = Object.getOwnPropertyNames(o);
-    for (var i = 0; i < names.length; i++) {
-      if (DUKTAPE_NAMES.indexOf(names[i]) >= 0) found.push(path + '.' + names[i]);
-      var d = Object.getOwnPropertyDescriptor(o, names[i]);
-      if (d && 'value' in d) stack.push([d.value, path + '.' + names[i]]);
-      else if (d) { stack.push([d.get, path + '.' + names[i] + '<get>']); stack.push([d.set, path + '.' + names[i] + '<set>']); }
-    }
-    stack.push([Object.getPrototypeOf(o), path + '.__proto__']);
-  }
-  return { objects: seen.length, found: found };
+  return sweep(G, function (name, value, path) {
+    return DUKTAPE_NAMES.indexOf(name) >= 0 ? path + '.' + name : null;
+  });
 }
 
 /* Strings that would be Duktape hidden-symbol keys (0xFF or 0x82 first byte)
@@ -92,6 +80,7 @@ module.exports = {
   }
 };
 JS
+cp "$TOP_SRCDIR/tests/apps/js_isolation/sweep.js" "$T/app/"
 APP_REAL=$(cd "$T/app" && pwd -P)
 
 for mode in worker request; do

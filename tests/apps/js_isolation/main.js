@@ -80,30 +80,16 @@ function observe(ctx) {
 
 /* Walks everything reachable from the global object (own data properties,
  * names and values, and prototypes) and lists where STR occurs. */
+var sweepAll = require('./sweep');
+
+/* Where STR shows up, in a property name or a string value, anywhere
+ * reachable from the global object. */
 function sweep(str) {
-  var seen = [], found = [], stack = [[G, 'global']];
-  while (stack.length) {
-    var item = stack.pop(), o = item[0], path = item[1];
-    if (o === null || (typeof o !== 'object' && typeof o !== 'function')) continue;
-    if (seen.indexOf(o) >= 0) continue;
-    seen.push(o);
-    var names = Object.getOwnPropertyNames(o);
-    for (var i = 0; i < names.length; i++) {
-      var n = names[i];
-      if (n.indexOf(str) >= 0) found.push(path + '[' + n + '] (name)');
-      var d = Object.getOwnPropertyDescriptor(o, n);
-      if (!d) continue;
-      if ('value' in d) {
-        if (typeof d.value === 'string' && d.value.indexOf(str) >= 0) found.push(path + '.' + n);
-        stack.push([d.value, path + '.' + n]);
-      } else {
-        stack.push([d.get, path + '.' + n + '<get>']);
-        stack.push([d.set, path + '.' + n + '<set>']);
-      }
-    }
-    stack.push([Object.getPrototypeOf(o), path + '.__proto__']);
-  }
-  return { objects: seen.length, found: found };
+  return sweepAll(G, function (name, value, path) {
+    if (name.indexOf(str) >= 0) return path + '[' + name + '] (name)';
+    if (typeof value === 'string' && value.indexOf(str) >= 0) return path + '.' + name;
+    return null;
+  });
 }
 
 /* A tenant stores its secret everywhere it can think of (strict code, so a

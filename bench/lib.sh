@@ -67,3 +67,18 @@ bench_children() {
   WORKERS=${WORKERS# }
   [ -n "$WORKERS" ] && [ -n "$BROKER" ]
 }
+
+# bench_start_single BIN: nginx in front of one BIN server with 1 worker,
+# under /proj/; sets WORKERS and BROKER, and an EXIT trap that stops both.
+bench_start_single() {
+  bench_workdir
+  bench_nginx_conf proj
+  bench_jsfpm_conf proj 1 || return 2
+  setsid nginx -c "$W/nginx.conf" &
+  BENCH_NGINX=$!
+  setsid "$1" -c "$W/proj.conf" &
+  BENCH_JSFPM=$!
+  trap 'kill -- -$BENCH_NGINX -$BENCH_JSFPM 2>/dev/null' EXIT
+  sleep 1.5
+  bench_children "$BENCH_JSFPM" || { echo "cannot find the worker and the broker"; return 2; }
+}

@@ -13,14 +13,7 @@ W=${BENCH_DIR:-/tmp/jsfpm-bench}/profile
 PORT=${PORT:-18497}
 command -v perf >/dev/null || { echo "missing perf: apt-get install linux-perf"; exit 2; }
 . "$TOP/bench/lib.sh"
-bench_workdir
-bench_nginx_conf proj
-bench_jsfpm_conf proj 1 || exit 2
-setsid nginx -c "$W/nginx.conf" & NG=$!
-setsid "$BIN" -c "$W/proj.conf" & PJ=$!
-trap 'kill -- -$NG -$PJ 2>/dev/null' EXIT
-sleep 1.5
-bench_children $PJ || { echo "cannot find the worker and the broker"; exit 2; }
+bench_start_single "$BIN" || exit 2
 curl -fs -o /dev/null "http://127.0.0.1:$PORT/proj/$EP" || { echo "no answer on /$EP"; exit 2; }
 perf record -q -e cpu-clock -F 2000 -p "$WORKERS" -o "$W/worker.data" -- sleep "$DUR" 2>/dev/null & P1=$!
 perf record -q -e cpu-clock -F 2000 -p "$BROKER" -o "$W/broker.data" -- sleep "$DUR" 2>/dev/null & P2=$!

@@ -13,14 +13,7 @@ W=${BENCH_DIR:-/tmp/jsfpm-bench}/syscalls
 PORT=${PORT:-18495}
 command -v strace >/dev/null || { echo "missing strace: apt-get install strace"; exit 2; }
 . "$TOP/bench/lib.sh"
-bench_workdir
-bench_nginx_conf proj
-bench_jsfpm_conf proj 1 || exit 2
-setsid nginx -c "$W/nginx.conf" & NG=$!
-setsid "$BIN" -c "$W/proj.conf" & PJ=$!
-trap 'kill -- -$NG -$PJ 2>/dev/null' EXIT
-sleep 1.5
-bench_children $PJ || { echo "cannot find the worker and the broker"; exit 2; }
+bench_start_single "$BIN" || exit 2
 WK=$WORKERS BR=$BROKER
 echo "system calls per request (strace -c; wrk -t1 -c4 -d3s through nginx, 1 worker)"
 for ep in hello read write mixed; do

@@ -46,11 +46,12 @@ start_ops_server() {
 
 # http_loop N PATH OUTFILE [CLIENTS]: N HTTP requests from CLIENTS (default
 # 1) concurrent clients, each request on a new connection; writes "status
-# body" per response to OUTFILE in completion order.  Exit status 1 if any
+# body" per response to OUTFILE in completion order.  Stops early, after
+# the requests under way, once OUTFILE.stop exists.  Exit status 1 if any
 # request failed at the connection level (its line then says ERROR).
 http_loop() {
   python3 - "$HTTP_ADDR" "$1" "$2" "$3" "${4:-1}" <<'PY'
-import http.client, sys, threading
+import http.client, os, sys, threading
 addr, n, path, out, clients = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
 host, port = addr.rsplit(':', 1)
 lock = threading.Lock()
@@ -60,7 +61,7 @@ f = open(out, 'w')
 def client():
     while True:
         with lock:
-            if state['left'] == 0:
+            if state['left'] == 0 or os.path.exists(out + '.stop'):
                 return
             state['left'] -= 1
         try:

@@ -677,6 +677,8 @@ static void conn_close(struct dbconn *c, const char *what) {
   c->h = NULL;
 }
 
+static void reader_release(struct broker_db *db);
+
 void broker_db_close(struct broker_db *db) {
   if (db == NULL)
     return;
@@ -687,6 +689,8 @@ void broker_db_close(struct broker_db *db) {
       log_error("rolling back the open transaction at close: %s", e);
     db->internal = 0;
   }
+  if (db->r.h)
+    reader_release(db);
   conn_close(&db->r, "reader");
   conn_close(&db->w, "writer");
   free(db);
@@ -1146,9 +1150,36 @@ static int tx_exec(struct broker_db *db, sqlite3 *h, const char *sql, char **msg
   return rc;
 }
 
+/*
+ * The reader keeps one read transaction (one snapshot) open from read to
+ * read until the writer next runs: SQLite then takes no lock and checks no
+ * WAL index per read (3 of a read's 7 system calls).  Every writer entry
+ * point ends it once it has run (reader_release), so a read never sees an
+ * older state than the last commit, and checkpoints can reset the WAL.
+ */
+static void reader_hold(struct broker_db *db) {
+  if (!sqlite3_get_autocommit(db->r.h))
+    return;
+  char *msg = NULL;
+  if (tx_exec(db, db->r.h, "BEGIN", &msg) != SQLITE_OK) /* reads then run in autocommit */
+    log_warn("reader: BEGIN: %s", msg ? msg : sqlite3_errmsg(db->r.h));
+  sqlite3_free(msg);
+}
+
+static void reader_release(struct broker_db *db) {
+  if (sqlite3_get_autocommit(db->r.h))
+    return;
+  if (tx_exec(db, db->r.h, "COMMIT", NULL) == SQLITE_OK)
+    return;
+  log_warn("reader: ending its snapshot: %s", sqlite3_errmsg(db->r.h));
+  if (tx_exec(db, db->r.h, "ROLLBACK", NULL) != SQLITE_OK)
+    log_error("reader: ROLLBACK of its snapshot: %s", sqlite3_errmsg(db->r.h));
+}
+
 json_t *broker_db_tx(struct broker_db *db, const json_t *id, const char *sql) {
   char *msg = NULL;
   int rc = tx_exec(db, db->w.h, sql, &msg);
+  reader_release(db);
   json_t *r = rc == SQLITE_OK ? reply_new(id, 1) : sqlite_error_reply(id, rc, msg ? msg : sqlite3_errmsg(db->w.h));
   sqlite3_free(msg);
   if (r && rc != SQLITE_OK)
@@ -1168,8 +1199,11 @@ static json_t *run_batch(struct broker_db *db, struct dbconn *c, const json_t *r
     return bad_request(id, "batch: \"statements\" must be an array");
   int atomic = json_is_true(json_object_get(req, "atomic"));
   int on_writer = c == &db->w;
+  /* On the reader, a held snapshot (reader_hold) already makes the batch
+   * one consistent read. */
+  int own_tx = atomic && (on_writer || sqlite3_get_autocommit(c->h));
   char *msg = NULL;
-  if (atomic) {
+  if (own_tx) {
     int rc = tx_exec(db, c->h, on_writer ? "SAVEPOINT jsfpm_batch" : "BEGIN", &msg);
     if (rc != SQLITE_OK) {
       json_t *r = sqlite_error_reply(id, rc, msg ? msg : sqlite3_errmsg(c->h));
@@ -1219,16 +1253,16 @@ static json_t *run_batch(struct broker_db *db, struct dbconn *c, const json_t *r
     /* Undo on failure; release either way so no savepoint outlives the
      * request.  The writer's transaction itself may have been aborted by
      * the failing statement: then there is nothing left to undo. */
-    if (fail && (!on_writer || !sqlite3_get_autocommit(c->h))) {
+    if (own_tx && fail && (!on_writer || !sqlite3_get_autocommit(c->h))) {
       if (tx_exec(db, c->h, on_writer ? "ROLLBACK TO jsfpm_batch" : "ROLLBACK", NULL) != SQLITE_OK)
         log_error("batch: rolling back: %s", sqlite3_errmsg(c->h));
     }
-    if (on_writer ? !sqlite3_get_autocommit(c->h) : (!fail && !sqlite3_get_autocommit(c->h))) {
+    if (own_tx && (on_writer ? !sqlite3_get_autocommit(c->h) : (!fail && !sqlite3_get_autocommit(c->h)))) {
       int rc = tx_exec(db, c->h, on_writer ? "RELEASE jsfpm_batch" : "COMMIT", NULL);
       if (rc != SQLITE_OK)
         log_error("batch: ending: %s", sqlite3_errmsg(c->h));
     }
-    atomic = 0;
+    atomic = own_tx = 0;
     if (fail) {
       json_decref(results);
       return fail;
@@ -1241,7 +1275,7 @@ static json_t *run_batch(struct broker_db *db, struct dbconn *c, const json_t *r
   }
   return r;
 out: /* out of memory */
-  if (atomic && !sqlite3_get_autocommit(c->h)) {
+  if (own_tx && !sqlite3_get_autocommit(c->h)) {
     tx_exec(db, c->h, on_writer ? "ROLLBACK TO jsfpm_batch" : "ROLLBACK", NULL);
     if (on_writer)
       tx_exec(db, c->h, "RELEASE jsfpm_batch", NULL);
@@ -1349,11 +1383,14 @@ enum broker_db_route broker_db_route(struct broker_db *db, const json_t *req, js
 }
 
 json_t *broker_db_read(struct broker_db *db, const json_t *req) {
+  reader_hold(db);
   return counted(db, run_request(db, &db->r, req));
 }
 
 json_t *broker_db_write(struct broker_db *db, const json_t *req) {
-  return counted(db, run_request(db, &db->w, req));
+  json_t *reply = counted(db, run_request(db, &db->w, req));
+  reader_release(db);
+  return reply;
 }
 
 /* Error reply to REQ for a group whose transaction could not be opened or
@@ -1451,12 +1488,14 @@ unsigned broker_db_group(struct broker_db *db, struct broker_db_entry *e, size_t
   for (size_t i = 0; i < n; i++)
     counted(db, e[i].reply);
   free(done);
+  reader_release(db);
   return commits;
 }
 
 void broker_db_checkpoint(struct broker_db *db) {
   if (!sqlite3_get_autocommit(db->w.h))
     return;
+  reader_release(db); /* TRUNCATE waits for no reader to use the WAL */
   int nlog = 0, nckpt = 0;
   int rc = sqlite3_wal_checkpoint_v2(db->w.h, NULL, SQLITE_CHECKPOINT_TRUNCATE, &nlog, &nckpt);
   if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)

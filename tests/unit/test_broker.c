@@ -1317,6 +1317,54 @@ START_TEST(test_wal_checkpoint) {
 }
 END_TEST
 
+/* The reader holds one snapshot from read to read until the writer runs:
+ * every read still sees the last commit (autocommit write, group commit,
+ * explicit transaction, exec), never a transaction in progress, and a
+ * snapshot held when the broker goes idle does not keep the checkpoint
+ * from truncating the WAL. */
+START_TEST(test_reader_snapshot) {
+  start_broker();
+  exec_sql("CREATE TABLE t (x)");
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 0);
+  json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (1)"));
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 1); /* autocommit write */
+  exec_sql("INSERT INTO t VALUES (2); CREATE TABLE u (y)");
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 2); /* exec */
+  ck_assert_int_eq(query_int("SELECT count(*) FROM u"), 0); /* and its schema change */
+
+  struct db_client *a = db_client_new(sock_path);
+  op_ok(a, "begin");
+  json_decref(OK_ON(a, "{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (3)"));
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 2); /* not the open transaction */
+  json_t *b = OK("{s:s,s:b,s:[{s:s},{s:s}]}", "op", "batch", "atomic", 1, "statements", "sql",
+                 "SELECT count(*) FROM t", "sql", "SELECT count(*) FROM u");
+  ck_assert_int_eq(json_array_size(json_object_get(b, "results")), 2); /* an atomic read batch */
+  json_decref(b);
+  op_ok(a, "commit");
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 3); /* explicit transaction */
+  db_client_free(a);
+
+  /* Two clients' autocommit writes, each read right after. */
+  struct db_client *c2 = db_client_new(sock_path);
+  for (int i = 0; i < 20; i++) {
+    json_decref(OK_ON(c2, "{s:s,s:s,s:[i]}", "op", "execute", "sql", "INSERT INTO t VALUES (?)", "params", i));
+    ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 4 + i);
+  }
+  db_client_free(c2);
+
+  /* Read last, then go idle: the checkpoint still truncates the WAL. */
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 23);
+  char wal[160];
+  snprintf(wal, sizeof wal, "%s-wal", db_path);
+  struct stat sb;
+  long long t0 = now_ms();
+  while (stat(wal, &sb) == 0 && sb.st_size > 0 && now_ms() - t0 < 5000)
+    sleep_ms(50);
+  ck_assert_msg(sb.st_size == 0, "the WAL still holds %lld bytes %lld ms after a read", (long long)sb.st_size,
+                now_ms() - t0);
+}
+END_TEST
+
 static Suite *broker_suite(void) {
   Suite *s = suite_create("broker");
   TCase *tc = tcase_create("broker");
@@ -1357,6 +1405,7 @@ static Suite *broker_suite(void) {
   tcase_add_test(tx, test_safety);
   tcase_add_test(tx, test_stats);
   tcase_add_test(tx, test_wal_checkpoint);
+  tcase_add_test(tx, test_reader_snapshot);
   suite_add_tcase(s, tx);
   return s;
 }

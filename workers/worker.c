@@ -406,8 +406,12 @@ static void on_fcgi_accept(evutil_socket_t fd, short what, void *arg) {
  * as its callback disables it; evhttp calls on_http_accepted inside that
  * callback for each connection.  Accepting resumes once this worker has
  * answered a request, or after HTTP_ACCEPT_PAUSE_MS (a connection that sends
- * nothing must not stop the worker from taking others). */
-#define HTTP_ACCEPT_PAUSE_MS 50
+ * nothing must not stop the worker from taking others).  The pause is short:
+ * at 50 ms, a connection closed without a request (wrk opens one first)
+ * left that worker out of a whole burst, and keep-alive clients ended up
+ * all on the other worker (/read over HTTP at half speed); 2 ms still
+ * lets the other idle workers take their share of a burst. */
+#define HTTP_ACCEPT_PAUSE_MS 2
 
 static struct bufferevent *on_http_accepted(struct event_base *base, void *arg) {
   struct worker *w = arg;

@@ -180,7 +180,6 @@ static void on_deadline_signal(int sig) {
   long long deadline = atomic_load_explicit(&deadline_at_ms, memory_order_relaxed);
   if (ctx == NULL || deadline == 0) {
     deadline_timer_pending = 0;
-    deadline_timer_owner = NULL;
   } else {
     long long left = deadline - mono_ms();
     if (left <= 0) {

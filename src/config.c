@@ -320,8 +320,7 @@ static char *unquote(const char *value, const char **why) {
     char c = value[i];
     if (c == '"') {
       *why = "'\"' inside a quoted value must be written \\\"";
-      free(out);
-      return NULL;
+      goto bad;
     }
     if (c != '\\') {
       *o++ = c;
@@ -329,8 +328,7 @@ static char *unquote(const char *value, const char **why) {
     }
     if (++i >= n - 1) {
       *why = "a quoted value must not end with a lone backslash";
-      free(out);
-      return NULL;
+      goto bad;
     }
     switch (value[i]) {
     case '\\': *o++ = '\\'; break;
@@ -342,8 +340,7 @@ static char *unquote(const char *value, const char **why) {
       int hi = i + 2 < n - 1 ? hex_digit(value[i + 1]) : -1, lo = hi >= 0 ? hex_digit(value[i + 2]) : -1;
       if (lo < 0 || (hi == 0 && lo == 0)) {
         *why = "\\x needs two hex digits, not 00";
-        free(out);
-        return NULL;
+        goto bad;
       }
       *o++ = (char)(hi * 16 + lo);
       i += 2;
@@ -351,30 +348,14 @@ static char *unquote(const char *value, const char **why) {
     }
     default:
       *why = "unknown escape in a quoted value (known: \\\\ \\\" \\t \\n \\r \\xHH)";
-      free(out);
-      return NULL;
+      goto bad;
     }
   }
   *o = '\0';
   return out;
-}
-
-static int on_ini_entry_value(struct parse_state *st, const char *section, const char *name,
-                              const char *value);
-
-/* Undoes the quoting of a quoted value, then handles the entry. */
-static int on_ini_entry(void *user, const char *section, const char *name, const char *value) {
-  struct parse_state *st = user;
-  if (value[0] != '"') return on_ini_entry_value(st, section, name, value);
-  const char *why = NULL;
-  char *plain = unquote(value, &why);
-  if (plain == NULL) {
-    if (asprintf(&st->error, "[%s] %s: bad value %s: %s", section, name, value, why) < 0) st->error = NULL;
-    return 0;
-  }
-  int rc = on_ini_entry_value(st, section, name, plain);
-  free(plain);
-  return rc;
+bad:
+  free(out);
+  return NULL;
 }
 
 static int on_ini_entry_value(struct parse_state *st, const char *section, const char *name,
@@ -411,6 +392,21 @@ static int on_ini_entry_value(struct parse_state *st, const char *section, const
     st->error = NULL;
   }
   return 0;
+}
+
+/* Undoes the quoting of a quoted value, then handles the entry. */
+static int on_ini_entry(void *user, const char *section, const char *name, const char *value) {
+  struct parse_state *st = user;
+  if (value[0] != '"') return on_ini_entry_value(st, section, name, value);
+  const char *why = NULL;
+  char *plain = unquote(value, &why);
+  if (plain == NULL) {
+    if (asprintf(&st->error, "[%s] %s: bad value %s: %s", section, name, value, why) < 0) st->error = NULL;
+    return 0;
+  }
+  int rc = on_ini_entry_value(st, section, name, plain);
+  free(plain);
+  return rc;
 }
 
 static bool known_section(const char *name, size_t len) {
@@ -536,17 +532,21 @@ void config_free(struct jsfpm_config *cfg) {
   memset(cfg, 0, sizeof *cfg);
 }
 
+/* A byte that does not survive inih's line reader inside a value: a
+ * control character (a line break, or a blank inih strips) or a comment
+ * start.  Quoted values write it as \xHH. */
+static bool byte_needs_escape(unsigned char c) {
+  return c < 0x20 || c == 0x7f || c == ';' || c == '#';
+}
+
 /* Whether inih reads S back unchanged after "key = ": no leading or
- * trailing blank (stripped), no control character (a line break, or a
- * blank inih strips), no ';' or '#' (comments), no leading '"' (quoting). */
+ * trailing blank (stripped), no byte_needs_escape, no leading '"' (quoting). */
 static bool value_is_plain(const char *s) {
   size_t n = strlen(s);
   if (n > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == '"' || s[n - 1] == ' ' || s[n - 1] == '\t'))
     return false;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c < 0x20 || c == 0x7f || c == ';' || c == '#') return false;
-  }
+  for (size_t i = 0; i < n; i++)
+    if (byte_needs_escape((unsigned char)s[i])) return false;
   return true;
 }
 
@@ -561,7 +561,7 @@ static void print_string(const char *s, FILE *out) {
   for (; *s; s++) {
     unsigned char c = (unsigned char)*s;
     if (c == '\\' || c == '"') fprintf(out, "\\%c", c);
-    else if (c < 0x20 || c == 0x7f || c == ';' || c == '#') fprintf(out, "\\x%02x", c);
+    else if (byte_needs_escape(c)) fprintf(out, "\\x%02x", c);
     else fputc(c, out);
   }
   fputc('"', out);

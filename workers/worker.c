@@ -142,11 +142,12 @@ static void conn_free(struct fcgi_conn_state *c) {
   free(c);
 }
 
+static struct timeval ms_timeval(int ms) { return (struct timeval){ms / 1000, (ms % 1000) * 1000}; }
+
 /* The client_timeout: how long a connection may send nothing (or take
  * nothing of a reply) before it is closed. */
 static struct timeval conn_timeout(const struct fcgi_conn_state *c) {
-  int ms = c->w->cfg->client_timeout_ms;
-  return (struct timeval){ms / 1000, (ms % 1000) * 1000};
+  return ms_timeval(c->w->cfg->client_timeout_ms);
 }
 
 /* CGI-style header names from HTTP_* params: HTTP_X_FORWARDED_FOR ->
@@ -416,16 +417,18 @@ static void on_fcgi_accept(evutil_socket_t fd, short what, void *arg) {
 static struct bufferevent *on_http_accepted(struct event_base *base, void *arg) {
   struct worker *w = arg;
   if (w->http_lev != NULL) {
-    evconnlistener_disable(w->http_lev);
-    struct timeval tv = {0, HTTP_ACCEPT_PAUSE_MS * 1000};
-    event_add(w->http_resume_ev, &tv);
+    /* Should the timer fail, accepting still resumes after the next answer. */
+    struct timeval tv = ms_timeval(HTTP_ACCEPT_PAUSE_MS);
+    if (evconnlistener_disable(w->http_lev) < 0 || event_add(w->http_resume_ev, &tv) < 0)
+      log_warn("HTTP door: cannot pause accepting");
   }
   return bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE); /* evhttp sets the fd */
 }
 
 static void http_accept_resume(struct worker *w) {
-  event_del(w->http_resume_ev);
-  if (w->http_lev != NULL) evconnlistener_enable(w->http_lev);
+  if (event_del(w->http_resume_ev) < 0) log_warn("HTTP door: cannot cancel the accept pause");
+  if (w->http_lev != NULL && evconnlistener_enable(w->http_lev) < 0)
+    log_error("HTTP door: cannot resume accepting");
 }
 
 static void on_http_resume(evutil_socket_t fd, short what, void *arg) {
@@ -624,7 +627,7 @@ int worker_main(const struct worker_args *args) {
     evhttp_set_bevcb(w.http, on_http_accepted, &w);
     evhttp_set_max_body_size(w.http, (ev_ssize_t)cfg->max_body_bytes);
     evhttp_set_max_headers_size(w.http, (ev_ssize_t)cfg->max_params_bytes);
-    struct timeval client_tv = {cfg->client_timeout_ms / 1000, (cfg->client_timeout_ms % 1000) * 1000};
+    struct timeval client_tv = ms_timeval(cfg->client_timeout_ms);
     evhttp_set_timeout_tv(w.http, &client_tv); /* idle keep-alive and stalled requests alike */
     evhttp_set_allowed_methods(w.http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
                                            EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |

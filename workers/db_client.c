@@ -90,8 +90,6 @@ static void client_disconnect(struct db_client *c) {
 
 int db_client_tx_depth(const struct db_client *c) { return c->tx_depth + c->tx_lost; }
 
-
-
 void db_client_free(struct db_client *c) {
   if (c == NULL)
     return;
@@ -112,13 +110,14 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...) {
   va_end(ap);
 }
 
-/* A call while a lost transaction is still open in the app: ending a level
- * is acknowledged here (a rollback succeeds, the broker already did it; a
- * commit fails), anything else fails.  Returns the reply, or NULL with ERR. */
+/* Whether OP ends one transaction level. */
 static bool ends_level(const char *op) {
   return op && (strcmp(op, "rollback") == 0 || strcmp(op, "commit") == 0 || strcmp(op, "release") == 0);
 }
 
+/* A call while a lost transaction is still open in the app: ending a level
+ * is acknowledged here (a rollback succeeds, the broker already did it; a
+ * commit fails), anything else fails.  Returns the reply, or NULL with ERR. */
 static json_t *lost_transaction_call(struct db_client *c, const json_t *req, char *err, size_t errlen) {
   const char *op = json_string_value(json_object_get(req, "op"));
   bool rollback = op && strcmp(op, "rollback") == 0;

@@ -38,9 +38,10 @@ function compile(pattern) {
       re += '/' + escapeRe(part);
     }
   }
-  /* A pattern without parameters matches by string comparison: Duktape's
-   * RegExp costs thousands of instructions per exec. */
-  return { re: new RegExp('^' + (re || '/') + '$'), names: names, literal: names.length === 0 ? pattern : null };
+  /* A pattern without parameters matches by string comparison (re is
+   * null): Duktape's RegExp costs thousands of instructions per exec. */
+  if (names.length === 0) return { re: null, names: names, literal: pattern };
+  return { re: new RegExp('^' + re + '$'), names: names, literal: null };
 }
 
 function decodeParam(s) {

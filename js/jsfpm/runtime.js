@@ -87,9 +87,9 @@ Headers.prototype.append = function (name, value) {
 Headers.prototype.set = function (name, value) {
   name = checkHeaderName(name);
   value = checkHeaderPart('value', value);
-  var e = this._h[name.toLowerCase()];
+  var key = name.toLowerCase(), e = this._h[key];
   if (e === undefined) {
-    this._add(name.toLowerCase(), name, value);
+    this._add(key, name, value);
   } else {
     e.length = 0;
     e.push(name, value);

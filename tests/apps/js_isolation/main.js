@@ -78,8 +78,6 @@ function observe(ctx) {
   return seen;
 }
 
-/* Walks everything reachable from the global object (own data properties,
- * names and values, and prototypes) and lists where STR occurs. */
 var sweepAll = require('./sweep');
 
 /* Where STR shows up, in a property name or a string value, anywhere

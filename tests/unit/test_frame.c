@@ -91,6 +91,88 @@ START_TEST(test_two_frames) {
 }
 END_TEST
 
+/* A message bigger than the encoder's first guess (4 KiB) takes the second
+ * pass: still exactly one frame, appended after what OUT already held. */
+START_TEST(test_big_frame) {
+  struct evbuffer *b = evbuffer_new();
+  json_t *small = json_pack("{s:i}", "id", 1);
+  ck_assert_int_eq(frame_encode(b, small), 0);
+  size_t before = evbuffer_get_length(b);
+  char *text = malloc(100000);
+  memset(text, 'x', 99999);
+  text[99999] = '\0';
+  json_t *big = json_pack("{s:i,s:s}", "id", 2, "body", text);
+  ck_assert_int_eq(frame_encode(b, big), 0);
+  ck_assert_uint_gt(evbuffer_get_length(b), before + 100000);
+  json_t *d1 = decode_one(b), *d2 = decode_one(b);
+  ck_assert(json_equal(small, d1));
+  ck_assert(json_equal(big, d2));
+  ck_assert_uint_eq(evbuffer_get_length(b), 0);
+  json_decref(small);
+  json_decref(big);
+  json_decref(d1);
+  json_decref(d2);
+  free(text);
+  evbuffer_free(b);
+}
+END_TEST
+
+/* The plain-memory codec (the worker's): the buffer grows for a big frame,
+ * a partial frame decodes to 0 and says how big the whole frame is once
+ * its header is in, and the bytes are the evbuffer codec's. */
+START_TEST(test_mem_codec) {
+  unsigned char *buf = NULL;
+  size_t cap = 0, len = 0;
+  json_t *m = json_pack("{s:i,s:s,s:[i,f,n,b]}", "id", 7, "op", "query", "params", 1, 2.5, 1);
+  ck_assert_int_eq(frame_encode_mem(m, &buf, &cap, &len), 0);
+  ck_assert_uint_ge(cap, len);
+  struct evbuffer *b = evbuffer_new();
+  ck_assert_int_eq(frame_encode(b, m), 0);
+  ck_assert_uint_eq(evbuffer_get_length(b), len);
+  ck_assert_mem_eq(evbuffer_pullup(b, -1), buf, len);
+  evbuffer_free(b);
+  json_t *d = NULL;
+  size_t flen = 99;
+  char err[128] = "";
+  ck_assert_int_eq(frame_decode_mem(buf, 3, FRAME_DEFAULT_MAX_BYTES, &d, &flen, err, sizeof err), 0);
+  ck_assert_uint_eq(flen, 0);
+  ck_assert_int_eq(frame_decode_mem(buf, len - 1, FRAME_DEFAULT_MAX_BYTES, &d, &flen, err, sizeof err), 0);
+  ck_assert_uint_eq(flen, len);
+  ck_assert_ptr_null(d);
+  ck_assert_int_eq(frame_decode_mem(buf, len, FRAME_DEFAULT_MAX_BYTES, &d, &flen, err, sizeof err), 1);
+  ck_assert_uint_eq(flen, len);
+  ck_assert(json_equal(m, d));
+  json_decref(d);
+
+  char *text = malloc(50000);
+  memset(text, 'y', 49999);
+  text[49999] = '\0';
+  json_t *big = json_pack("{s:i,s:s}", "id", 8, "body", text);
+  ck_assert_int_eq(frame_encode_mem(big, &buf, &cap, &len), 0);
+  ck_assert_uint_ge(cap, len);
+  ck_assert_uint_gt(len, 50000);
+  ck_assert_int_eq(frame_decode_mem(buf, len, FRAME_DEFAULT_MAX_BYTES, &d, &flen, err, sizeof err), 1);
+  ck_assert_uint_eq(flen, len);
+  ck_assert(json_equal(big, d));
+  json_decref(d);
+
+  /* Bad frames: over the limit (refused from the header alone), not JSON. */
+  ck_assert_int_eq(frame_decode_mem(buf, 4, 1000, &d, &flen, err, sizeof err), -1);
+  ck_assert_ptr_nonnull(strstr(err, "exceeds the limit"));
+  buf[4] = '!';
+  ck_assert_int_eq(frame_decode_mem(buf, len, FRAME_DEFAULT_MAX_BYTES, &d, &flen, err, sizeof err), -1);
+  ck_assert_ptr_nonnull(strstr(err, "invalid JSON"));
+  ck_assert_ptr_null(d);
+  json_t *number = json_integer(1);
+  ck_assert_int_eq(frame_encode_mem(number, &buf, &cap, &len), -1); /* not an object */
+  json_decref(number);
+  json_decref(m);
+  json_decref(big);
+  free(text);
+  free(buf);
+}
+END_TEST
+
 START_TEST(test_too_long) {
   struct evbuffer *b = evbuffer_new();
   /* Refused from the header alone, before the payload arrives. */
@@ -193,6 +275,8 @@ static Suite *frame_suite(void) {
   tcase_add_test(tc, test_round_trip);
   tcase_add_test(tc, test_byte_by_byte);
   tcase_add_test(tc, test_two_frames);
+  tcase_add_test(tc, test_big_frame);
+  tcase_add_test(tc, test_mem_codec);
   tcase_add_test(tc, test_too_long);
   tcase_add_test(tc, test_invalid_json);
   tcase_add_test(tc, test_not_object);

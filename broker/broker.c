@@ -36,12 +36,14 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <jansson.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "broker_db.h"
@@ -117,6 +119,7 @@ struct broker {
   struct event *writer_ev;    /* runs the group and admits waiters (PRIO_WRITER) */
   struct event *idle_ev;      /* WAL checkpoint when writes pause */
   unsigned long long group_commits, grouped_writes, transactions, tx_timeouts, busy_errors, nconns;
+  unsigned long long frames; /* requests decoded, for busy polling */
   unsigned long long errors; /* error replies sent, whatever their cause */
 };
 
@@ -638,6 +641,7 @@ static int conn_process(struct broker_conn *c) {
       return conn_close_after_flush(c);
     }
     c->nrequests++;
+    c->b->frames++;
     json_t *reply = conn_handle(c, req);
     if (reply == NULL && c->pending != NULL) {
       json_decref(req);
@@ -804,6 +808,52 @@ static void flush_replies(struct broker *b) {
   }
 }
 
+static long long mono_us(void) {
+  struct timespec ts;
+  if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+    return -1;
+  return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Runs the event loop until a stop.  Returns 0, or -1 if the loop failed.
+ *
+ * Busy polling: after a wake-up that served a request, the loop keeps
+ * polling without blocking for [database] busy_poll_us, yielding the CPU
+ * between polls, before it sleeps again.  Every database call is a round
+ * trip, and under load the next request (the same worker's next statement,
+ * or another worker's) comes within microseconds; sleeping in between costs
+ * a context switch and a cross-CPU wake-up per request, which on a VM cost
+ * more than the SQLite lookup itself.  sched_yield gives the CPU to any
+ * task waiting for it, so polling only uses time the CPU would otherwise
+ * idle.  Measured (bench/ab.sh, 2 workers, 32 connections, 50 us): /read
+ * +15 % requests/s (8 rounds) at the same CPU per request, /mixed +14 %. */
+static int broker_run(struct broker *b) {
+  for (;;) {
+    unsigned long long served = b->frames;
+    int r = event_base_loop(b->base, EVLOOP_ONCE);
+    if (r < 0)
+      return -1;
+    if (r > 0 || event_base_got_break(b->base) || event_base_got_exit(b->base))
+      return 0;
+    if (b->cfg->db_busy_poll_us == 0 || b->frames == served)
+      continue;
+    long long now = mono_us(), until = now + b->cfg->db_busy_poll_us;
+    while (now >= 0 && now < until) {
+      served = b->frames;
+      r = event_base_loop(b->base, EVLOOP_NONBLOCK);
+      if (r < 0)
+        return -1;
+      if (r > 0 || event_base_got_break(b->base) || event_base_got_exit(b->base))
+        return 0;
+      now = mono_us();
+      if (b->frames != served)
+        until = now + b->cfg->db_busy_poll_us; /* still busy: keep polling */
+      else if (sched_yield() != 0)
+        break; /* cannot fail on Linux; sleep if it ever does */
+    }
+  }
+}
+
 int broker_main(const struct jsfpm_config *cfg, int listen_fd) {
   log_set_role("broker");
   struct broker b = {.cfg = cfg};
@@ -900,7 +950,7 @@ int broker_main(const struct jsfpm_config *cfg, int listen_fd) {
   evconnlistener_set_error_cb(b.listener, accept_error_cb);
   log_info("serving %s (%d migration%s applied)", cfg->db_path, applied, applied == 1 ? "" : "s");
 
-  if (event_base_dispatch(b.base) < 0) {
+  if (broker_run(&b) < 0) {
     log_error("the event loop failed");
     goto out;
   }

@@ -696,6 +696,53 @@ START_TEST(test_bad_frame) {
 }
 END_TEST
 
+/* utime + stime of PID in clock ticks, from /proc/PID/stat. */
+static long cpu_ticks(pid_t pid) {
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+  FILE *f = fopen(path, "r");
+  ck_assert_ptr_nonnull(f);
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+  ck_assert_ptr_nonnull(p);
+  unsigned long utime = 0, stime = 0;
+  ck_assert_int_eq(sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime), 2);
+  return (long)(utime + stime);
+}
+
+static void sleep_ms_test(int ms) {
+  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) != 0)
+    ck_assert_int_eq(errno, EINTR);
+}
+
+/* busy_poll_us: after serving a request the broker polls (using CPU) for
+ * the window, then sleeps (using none); requests are served either way,
+ * and a stop signal still ends it (teardown). */
+START_TEST(test_busy_poll) {
+  cfg.db_busy_poll_us = 20000; /* 20 ms: long enough to see in clock ticks */
+  start_broker();
+  json_decref(OK("{s:s}", "op", "ping"));
+  sleep_ms_test(100);
+  long t0 = cpu_ticks(broker_pid);
+  for (int i = 0; i < 10; i++) {
+    json_decref(OK("{s:s}", "op", "ping"));
+    sleep_ms_test(30); /* past the window: the next ping finds it asleep */
+  }
+  long polled = cpu_ticks(broker_pid) - t0;
+  /* 10 windows of 20 ms are 20 ticks at 100 Hz; half of that even when
+   * other tests share the CPU. */
+  ck_assert_msg(polled >= 5, "broker used %ld ticks in 10 polling windows", polled);
+  long t1 = cpu_ticks(broker_pid);
+  sleep_ms_test(500);
+  long idle = cpu_ticks(broker_pid) - t1;
+  ck_assert_msg(idle <= 3, "broker used %ld ticks in 500 ms without requests (still polling?)", idle);
+  json_decref(OK("{s:s}", "op", "ping"));
+}
+END_TEST
+
 START_TEST(test_backpressure) {
   /* 24 replies of ~1.4 MB sent to a client that reads nothing until all
    * its requests are in: the broker pauses that connection past 16 MB of
@@ -1383,6 +1430,7 @@ static Suite *broker_suite(void) {
   tcase_add_test(tc, test_sigterm);
   tcase_add_test(tc, test_bad_frame);
   tcase_add_test(tc, test_backpressure);
+  tcase_add_test(tc, test_busy_poll);
   tcase_add_test(tc, test_reconnect);
   tcase_add_test(tc, test_connect_retry);
   tcase_add_test(tc, test_unavailable);

@@ -112,9 +112,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (in == NULL || out == NULL) abort();
   evbuffer_add(in, data, size);
   for (;;) {
-    json_t *msg = NULL;
-    char err[256] = "";
+    json_t *msg = NULL, *mem_msg = NULL;
+    char err[256] = "", mem_err[256] = "";
+    /* The worker's plain-memory decoder must agree with the broker's. */
+    size_t have = evbuffer_get_length(in), mem_len = 0;
+    const unsigned char *bytes = evbuffer_pullup(in, -1);
+    int mem_rc = frame_decode_mem(bytes, have, 1 << 20, &mem_msg, &mem_len, mem_err, sizeof mem_err);
     int rc = frame_decode(in, 1 << 20, &msg, err, sizeof err);
+    if (mem_rc != rc) abort();
+    if (rc > 0 && (!json_equal(msg, mem_msg) || mem_len != have - evbuffer_get_length(in))) abort();
+    json_decref(mem_msg);
     if (rc < 0) {
       if (err[0] == '\0') abort(); /* an error must say what was wrong */
       break;
@@ -126,6 +133,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (reply == NULL) abort(); /* only on out of memory */
     if (!json_is_boolean(json_object_get(reply, "ok"))) abort();
     if (frame_encode(out, reply) != 0) abort(); /* every reply must be sendable */
+    /* ... and encodes to the same bytes in the worker's codec. */
+    unsigned char *mem_out = NULL;
+    size_t mem_cap = 0, mem_out_len = 0;
+    if (frame_encode_mem(reply, &mem_out, &mem_cap, &mem_out_len) != 0) abort();
+    if (mem_out_len != evbuffer_get_length(out) ||
+        memcmp(mem_out, evbuffer_pullup(out, -1), mem_out_len) != 0)
+      abort();
+    free(mem_out);
     json_decref(reply);
     json_decref(msg);
     evbuffer_drain(out, evbuffer_get_length(out));

@@ -28,8 +28,10 @@ bench_nginx_conf() {
 
 # bench_jsfpm_conf NAME WORKERS: writes $W/NAME.conf for a server on
 # $W/NAME.sock with the bench app and the database $W/NAME.db (made here).
+# worker_cpu_affinity is $BENCH_AFFINITY_NAME, else $BENCH_AFFINITY, else
+# auto (bench/ab.sh compares off and auto with BENCH_AFFINITY_a=off).
 bench_jsfpm_conf() {
-  local x=$1 nw=$2
+  local x=$1 nw=$2 aff_var=BENCH_AFFINITY_$1
   [ -f "$W/$x.db" ] || "$PEERS/mkdb.sh" "$W/$x.db" >/dev/null || return 2
   chmod 666 "$W/$x.db"
   cat >"$W/$x.conf" <<CONF
@@ -37,6 +39,7 @@ bench_jsfpm_conf() {
 listen = $W/$x.sock
 listen.mode = 0666
 workers = $nw
+worker_cpu_affinity = ${!aff_var:-${BENCH_AFFINITY:-auto}}
 runtime_dir = $W/$x-rt
 error_log = $W/logs/$x.log
 log_level = warn

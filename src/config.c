@@ -32,6 +32,7 @@ enum config_type {
   CT_LOGLEVEL, /* error|warn|notice|info|debug */
   CT_SYNC,     /* SQLite synchronous: off|normal|full|extra */
   CT_ISOLATION, /* worker|request */
+  CT_AFFINITY,  /* off|auto */
 };
 
 struct config_key {
@@ -60,6 +61,9 @@ static const struct config_key config_keys[] = {
     {"server", "http_listen", CT_STRING, OFF(http_listen), 0, 0, NULL,
      "optional plain HTTP listener, host:port; unset = off"},
     {"server", "workers", CT_INT, OFF(workers), 1, 1024, "2", "number of worker processes"},
+    {"server", "worker_cpu_affinity", CT_AFFINITY, OFF(worker_cpu_affinity), 0, 0, "off",
+     "auto: worker N runs only on the Nth of the CPUs the server may use (round robin); off: the "
+     "kernel places workers"},
     {"server", "runtime_dir", CT_PATH, OFF(runtime_dir), 0, 0, "/run/jsfpm/private",
      "private directory (mode 0700) for the broker socket; not where nginx's socket is"},
     {"server", "pid_file", CT_PATH, OFF(pid_file), 0, 0, NULL,
@@ -285,6 +289,10 @@ static const char *convert(const struct config_key *k, const char *value,
     if (strcmp(value, "worker") == 0) return *(int *)field = ISOLATION_WORKER, NULL;
     if (strcmp(value, "request") == 0) return *(int *)field = ISOLATION_REQUEST, NULL;
     return "expected worker or request";
+  case CT_AFFINITY:
+    if (strcmp(value, "off") == 0) return *(int *)field = AFFINITY_OFF, NULL;
+    if (strcmp(value, "auto") == 0) return *(int *)field = AFFINITY_AUTO, NULL;
+    return "expected off or auto";
   }
   return "internal error: unknown key type";
 }
@@ -589,6 +597,7 @@ static void print_value(const struct config_key *k, const struct jsfpm_config *c
   case CT_LOGLEVEL: fputs(log_level_name((enum log_level) * (const int *)field), out); break;
   case CT_SYNC: fputs(sync_names[*(const int *)field & 3], out); break;
   case CT_ISOLATION: fputs(*(const int *)field == ISOLATION_REQUEST ? "request" : "worker", out); break;
+  case CT_AFFINITY: fputs(*(const int *)field == AFFINITY_AUTO ? "auto" : "off", out); break;
   }
 }
 

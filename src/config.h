@@ -16,6 +16,7 @@ struct config_env {   /* one key of the [env] section, exposed to JS as ctx.env 
 };
 
 enum config_isolation { ISOLATION_WORKER = 0, ISOLATION_REQUEST = 1 };
+enum config_affinity { AFFINITY_OFF = 0, AFFINITY_AUTO = 1 };
 
 struct jsfpm_config {
   char *file;                  /* path of the file this was read from */
@@ -28,6 +29,7 @@ struct jsfpm_config {
   int listen_backlog;          /* listen(2) backlog */
   char *http_listen;           /* optional HTTP host:port, NULL = off */
   int workers;                 /* number of worker processes */
+  int worker_cpu_affinity;     /* AFFINITY_OFF or AFFINITY_AUTO */
   char *runtime_dir;           /* private directory for the broker socket */
   char *pid_file;              /* NULL = none */
   char *error_log;             /* path or "stderr" */

@@ -45,6 +45,20 @@ struct config_key {
   const char *help;    /* one line, for -T and the docs */
 };
 
+/* The names of an enumerated type's values, NULL-terminated; the Nth is
+ * stored as N (the order of the enums in config.h).  NULL for other types. */
+static const char *const *enum_names(enum config_type type) {
+  static const char *const sync[] = {"off", "normal", "full", "extra", NULL};
+  static const char *const isolation[] = {"worker", "request", NULL}; /* ISOLATION_* */
+  static const char *const affinity[] = {"off", "auto", NULL};        /* AFFINITY_* */
+  switch (type) {
+  case CT_SYNC: return sync;
+  case CT_ISOLATION: return isolation;
+  case CT_AFFINITY: return affinity;
+  default: return NULL;
+  }
+}
+
 #define OFF(field) offsetof(struct jsfpm_config, field)
 
 static const struct config_key config_keys[] = {
@@ -279,20 +293,20 @@ static const char *convert(const struct config_key *k, const char *value,
     *(int *)field = lvl;
     return NULL;
   }
-  case CT_SYNC: {
-    static const char *const names[] = {"off", "normal", "full", "extra"};
-    for (int i = 0; i < 4; i++)
-      if (strcmp(value, names[i]) == 0) return *(int *)field = i, NULL;
-    return "expected off, normal, full or extra";
-  }
+  case CT_SYNC:
   case CT_ISOLATION:
-    if (strcmp(value, "worker") == 0) return *(int *)field = ISOLATION_WORKER, NULL;
-    if (strcmp(value, "request") == 0) return *(int *)field = ISOLATION_REQUEST, NULL;
-    return "expected worker or request";
-  case CT_AFFINITY:
-    if (strcmp(value, "off") == 0) return *(int *)field = AFFINITY_OFF, NULL;
-    if (strcmp(value, "auto") == 0) return *(int *)field = AFFINITY_AUTO, NULL;
-    return "expected off or auto";
+  case CT_AFFINITY: {
+    const char *const *names = enum_names(k->type);
+    size_t i = 0;
+    for (; names[i]; i++)
+      if (strcmp(value, names[i]) == 0) return *(int *)field = (int)i, NULL;
+    /* "expected a, b or c" */
+    size_t used = 0;
+    for (size_t j = 0; j < i && used < reason_len; j++)
+      used += (size_t)snprintf(reason + used, reason_len - used, "%s%s",
+                               j == 0 ? "expected " : j + 1 < i ? ", " : " or ", names[j]);
+    return reason;
+  }
   }
   return "internal error: unknown key type";
 }
@@ -580,7 +594,6 @@ static void print_string(const char *s, FILE *out) {
 
 static void print_value(const struct config_key *k, const struct jsfpm_config *cfg, FILE *out) {
   const void *field = (const char *)cfg + k->offset;
-  static const char *const sync_names[] = {"off", "normal", "full", "extra"};
   switch (k->type) {
   case CT_STRING:
   case CT_PATH:
@@ -595,9 +608,9 @@ static void print_value(const struct config_key *k, const struct jsfpm_config *c
   case CT_SIZE: fprintf(out, "%ld", *(const long *)field); break;
   case CT_DURATION: fprintf(out, "%dms", *(const int *)field); break;
   case CT_LOGLEVEL: fputs(log_level_name((enum log_level) * (const int *)field), out); break;
-  case CT_SYNC: fputs(sync_names[*(const int *)field & 3], out); break;
-  case CT_ISOLATION: fputs(*(const int *)field == ISOLATION_REQUEST ? "request" : "worker", out); break;
-  case CT_AFFINITY: fputs(*(const int *)field == AFFINITY_AUTO ? "auto" : "off", out); break;
+  case CT_SYNC:
+  case CT_ISOLATION:
+  case CT_AFFINITY: fputs(enum_names(k->type)[*(const int *)field], out); break;
   }
 }
 

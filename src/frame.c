@@ -34,6 +34,19 @@ static size_t get_header(const unsigned char *p) {
   return ((size_t)p[0] << 24) | ((size_t)p[1] << 16) | ((size_t)p[2] << 8) | p[3];
 }
 
+/* Writes MSG's JSON behind room for the header in SPACE (CAP bytes) and,
+ * when it fits, the header.  Returns the payload's size (it fitted if
+ * FRAME_HEADER_LEN + size <= CAP; else nothing useful was written), or 0
+ * if MSG cannot be encoded or is over the frame limit. */
+static size_t dump_frame(const json_t *msg, unsigned char *space, size_t cap) {
+  size_t n = json_dumpb(msg, (char *)space + FRAME_HEADER_LEN, cap - FRAME_HEADER_LEN, FRAME_DUMP_FLAGS);
+  if (n > FRAME_DEFAULT_MAX_BYTES)
+    return 0;
+  if (n > 0 && FRAME_HEADER_LEN + n <= cap)
+    put_header(space, n);
+  return n;
+}
+
 int frame_encode(struct evbuffer *out, const json_t *msg) {
   if (out == NULL || msg == NULL || !json_is_object(msg))
     return -1;
@@ -47,16 +60,14 @@ int frame_encode(struct evbuffer *out, const json_t *msg) {
     struct evbuffer_iovec v;
     if (evbuffer_reserve_space(out, (ev_ssize_t)want, &v, 1) != 1 || v.iov_len < want)
       return -1;
-    size_t room = v.iov_len - FRAME_HEADER_LEN;
-    size_t n = json_dumpb(msg, (char *)v.iov_base + FRAME_HEADER_LEN, room, FRAME_DUMP_FLAGS);
-    if (n == 0 || n > FRAME_DEFAULT_MAX_BYTES)
+    size_t n = dump_frame(msg, v.iov_base, v.iov_len);
+    if (n == 0)
       return -1;
-    if (n <= room) {
-      put_header(v.iov_base, n);
-      v.iov_len = FRAME_HEADER_LEN + n;
+    want = FRAME_HEADER_LEN + n;
+    if (want <= v.iov_len) {
+      v.iov_len = want;
       return evbuffer_commit_space(out, &v, 1) == 0 ? 0 : -1;
     }
-    want = FRAME_HEADER_LEN + n;
   }
   return -1;
 }
@@ -64,28 +75,23 @@ int frame_encode(struct evbuffer *out, const json_t *msg) {
 int frame_encode_mem(const json_t *msg, unsigned char **buf, size_t *cap, size_t *len) {
   if (msg == NULL || !json_is_object(msg))
     return -1;
+  size_t want = FRAME_FIRST_GUESS;
   for (int pass = 0; pass < 2; pass++) {
-    if (*cap < FRAME_FIRST_GUESS) {
-      unsigned char *bigger = realloc(*buf, FRAME_FIRST_GUESS);
+    if (*cap < want) {
+      unsigned char *bigger = realloc(*buf, want);
       if (bigger == NULL)
         return -1;
       *buf = bigger;
-      *cap = FRAME_FIRST_GUESS;
+      *cap = want;
     }
-    size_t room = *cap - FRAME_HEADER_LEN;
-    size_t n = json_dumpb(msg, (char *)*buf + FRAME_HEADER_LEN, room, FRAME_DUMP_FLAGS);
-    if (n == 0 || n > FRAME_DEFAULT_MAX_BYTES)
+    size_t n = dump_frame(msg, *buf, *cap);
+    if (n == 0)
       return -1;
-    if (n <= room) {
-      put_header(*buf, n);
-      *len = FRAME_HEADER_LEN + n;
+    want = FRAME_HEADER_LEN + n;
+    if (want <= *cap) {
+      *len = want;
       return 0;
     }
-    unsigned char *bigger = realloc(*buf, FRAME_HEADER_LEN + n);
-    if (bigger == NULL)
-      return -1;
-    *buf = bigger;
-    *cap = FRAME_HEADER_LEN + n;
   }
   return -1;
 }
@@ -129,34 +135,31 @@ int frame_decode_mem(const unsigned char *p, size_t have, size_t max_bytes, json
 
 int frame_decode(struct evbuffer *in, size_t max_bytes, json_t **msg, char *err, size_t errlen) {
   *msg = NULL;
-  size_t have = evbuffer_get_length(in);
+  unsigned char hdr[FRAME_HEADER_LEN];
+  size_t have = evbuffer_get_length(in), frame_len;
   if (have < FRAME_HEADER_LEN)
     return 0;
-  unsigned char hdr[FRAME_HEADER_LEN];
   if (evbuffer_copyout(in, hdr, FRAME_HEADER_LEN) != FRAME_HEADER_LEN) {
     snprintf(err, errlen, "cannot read frame header");
     return -1;
   }
-  size_t len = get_header(hdr);
-  /* Checked before waiting for the payload, so a peer cannot make us buffer
-   * an oversized frame. */
-  if (len > max_bytes) {
-    snprintf(err, errlen, "frame of %zu bytes exceeds the limit of %zu bytes", len, max_bytes);
+  /* The header alone: the limit is checked before waiting for the payload,
+   * so a peer cannot make us buffer an oversized frame. */
+  if (frame_decode_mem(hdr, FRAME_HEADER_LEN, max_bytes, msg, &frame_len, err, errlen) < 0)
     return -1;
-  }
-  if (have - FRAME_HEADER_LEN < len)
+  if (have < frame_len)
     return 0;
-  unsigned char *p = evbuffer_pullup(in, (ev_ssize_t)(FRAME_HEADER_LEN + len));
+  unsigned char *p = evbuffer_pullup(in, (ev_ssize_t)frame_len);
   if (p == NULL) {
-    snprintf(err, errlen, "out of memory reading a %zu-byte frame", len);
+    snprintf(err, errlen, "out of memory reading a %zu-byte frame", frame_len - FRAME_HEADER_LEN);
     return -1;
   }
-  json_t *v = decode_payload(p + FRAME_HEADER_LEN, len, err, errlen);
-  if (evbuffer_drain(in, FRAME_HEADER_LEN + len) != 0) {
-    json_decref(v);
+  int r = frame_decode_mem(p, frame_len, max_bytes, msg, &frame_len, err, errlen);
+  if (evbuffer_drain(in, frame_len) != 0) {
+    json_decref(*msg);
+    *msg = NULL;
     snprintf(err, errlen, "cannot drain frame");
     return -1;
   }
-  *msg = v;
-  return v ? 1 : -1;
+  return r;
 }

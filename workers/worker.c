@@ -584,7 +584,7 @@ static void worker_free(struct worker *w) {
  * most of a database call asleep waiting for the broker; unpinned, the
  * scheduler wakes it wherever a CPU looks free, so both workers and the
  * broker chase each other across CPUs, each wake-up a migration with cold
- * caches.  Pinned, /read gained 27 % (bench, 2 workers on 2 CPUs).  The
+ * caches.  Pinned, /read gained 21 % (bench/ab.sh, 2 workers on 2 CPUs).  The
  * broker, the master and nginx stay free to run anywhere.  Failing to pin
  * is logged and harmless. */
 static void pin_to_cpu(int slot) {
@@ -622,6 +622,8 @@ int worker_main(const struct worker_args *args) {
   int status = 1;
   char err[1024];
 
+  if (cfg->worker_cpu_affinity == AFFINITY_AUTO)
+    pin_to_cpu(args->slot);
   /* Blocks of 16 KiB and up (big response bodies, JSON texts, long query
    * results) are mapped for themselves and unmapped when freed.  Left on
    * the heap, each one freed between the JavaScript heap's long-lived
@@ -630,8 +632,6 @@ int worker_main(const struct worker_args *args) {
    * worker's RSS crept up 5-14 % over a 10-minute soak.  With the fixed
    * threshold it stays flat; no ordinary request allocates a block this
    * big, so the bench's request paths pay nothing for it. */
-  if (cfg->worker_cpu_affinity == AFFINITY_AUTO)
-    pin_to_cpu(args->slot);
   if (mallopt(M_MMAP_THRESHOLD, WORKER_MMAP_THRESHOLD_BYTES) != 1)
     /* Expected under ASan, whose allocator has no such setting. */
     log_debug("mallopt(M_MMAP_THRESHOLD) refused; big blocks stay on the heap");

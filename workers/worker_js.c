@@ -640,6 +640,15 @@ static int build_heap(struct js_runtime *rt, char *err, size_t errlen) {
     snprintf(err, errlen, "cannot create a JavaScript heap (memory_limit too small?)");
     return -1;
   }
+  /* Every heap (each worker's, after the fork, and each rebuilt one) draws
+   * its own Math.random sequence from the kernel, never from time or
+   * addresses, which forked siblings share. */
+  uint64_t seed[2];
+  if (getrandom(seed, sizeof seed, 0) != (ssize_t)sizeof seed) {
+    snprintf(err, errlen, "cannot seed Math.random: getrandom: %s", strerror(errno));
+    return -1;
+  }
+  jsfpm_duk_seed_random(rt->ctx, seed);
   put_heap_objects(rt);
   if (rt->cfg->isolation == ISOLATION_WORKER) {
     if (run_setup(rt, rt->ctx, setup_environment, err, errlen) < 0) return -1;

@@ -16,6 +16,21 @@ void jsfpm_duk_force_interrupt(duk_context *ctx) {
   if (current != NULL) current->interrupt_counter = 0;
 }
 
+/* Replaces the state of the heap's Math.random generator (xoroshiro128+)
+ * with SEED.  Duktape seeds it from the time in milliseconds mixed with the
+ * heap's address: workers forked together build their heaps in the same
+ * millisecond at the same address, so they all drew the same "random"
+ * numbers.  SEED comes from getrandom(); the generator only must not start
+ * from all zeros, where it would stay. */
+#if defined(DUK_USE_GET_RANDOM_DOUBLE) || defined(DUK_USE_PREFER_SIZE) || !defined(DUK_USE_64BIT_OPS)
+#error "jsfpm_duk_seed_random expects Duktape's xoroshiro128+ generator"
+#endif
+void jsfpm_duk_seed_random(duk_context *ctx, const uint64_t seed[2]) {
+  duk_heap *heap = ((duk_hthread *)ctx)->heap;
+  heap->rnd_state[0] = seed[0];
+  heap->rnd_state[1] = seed[0] == 0 && seed[1] == 0 ? 1 : seed[1];
+}
+
 /* Replaces the top COUNT values of CTX's stack with one array holding them,
  * sized once.  Duktape's own duk_pack, which 2.7 keeps internal: filling an
  * empty array with duk_put_prop_index reallocates it every few elements

@@ -29,6 +29,9 @@ extern int jsfpm_duk_exec_timeout(void *udata);
  * check at the next instruction. */
 extern void jsfpm_duk_force_interrupt(duk_context *ctx);
 
+/* Seeds the heap's Math.random from 16 bytes of SEED (duk_amalgamation.c). */
+extern void jsfpm_duk_seed_random(duk_context *ctx, const uint64_t seed[2]);
+
 /* duk_pack, which Duktape 2.7 does not export (duk_amalgamation.c). */
 extern void jsfpm_duk_pack(duk_context *ctx, duk_idx_t count);
 

@@ -87,8 +87,8 @@ struct proc {
   const char *recycle_reason; /* why it is being replaced (static string) */
   unsigned long max_requests; /* its max_requests with jitter; 0 = no limit */
   long long started_ms;       /* monotonic */
-  int ready_pipe;             /* read end while waiting for the ready byte, else -1 */
-  struct event *ready_ev;
+  int note_pipe;              /* read end of its pipe to us (WORKER_NOTE_*), or -1 */
+  struct event *note_ev;
   struct master *m;
 };
 
@@ -305,6 +305,9 @@ static void child_after_fork(struct master *m, const struct listeners *keep) {
     if (all[i]->fcgi_fd >= 0 && (keep == NULL || all[i]->fcgi_fd != keep->fcgi_fd)) close(all[i]->fcgi_fd);
     if (all[i]->http_fd >= 0 && (keep == NULL || all[i]->http_fd != keep->http_fd)) close(all[i]->http_fd);
   }
+  /* Nor are the other workers' pipes to the master. */
+  for (int i = 0; i < SCOREBOARD_SLOTS; i++)
+    if (m->procs[i].in_use && m->procs[i].note_pipe >= 0) close(m->procs[i].note_pipe);
   if (privileges_drop(&m->priv) < 0) _exit(1);
   /* If the master dies, children must not serve on unsupervised.  Set after
    * the uid change, which clears it. */
@@ -312,18 +315,18 @@ static void child_after_fork(struct master *m, const struct listeners *keep) {
   if (getppid() == 1) _exit(1);
 }
 
-static void proc_clear_ready_pipe(struct proc *p) {
-  if (p->ready_ev) {
-    event_free(p->ready_ev);
-    p->ready_ev = NULL;
+static void proc_clear_note_pipe(struct proc *p) {
+  if (p->note_ev) {
+    event_free(p->note_ev);
+    p->note_ev = NULL;
   }
-  if (p->ready_pipe >= 0) {
-    close(p->ready_pipe);
-    p->ready_pipe = -1;
+  if (p->note_pipe >= 0) {
+    close(p->note_pipe);
+    p->note_pipe = -1;
   }
 }
 
-static void on_worker_ready(evutil_socket_t fd, short what, void *arg);
+static void on_worker_note(evutil_socket_t fd, short what, void *arg);
 
 static unsigned long pick_max_requests(const struct jsfpm_config *cfg) {
   if (cfg->max_requests <= 0) return 0;
@@ -365,7 +368,7 @@ static struct proc *spawn_worker(struct master *m, struct jsfpm_config *cfg, uns
     close(m->broker_fd);
     child_after_fork(m, lis);
     struct worker_args args = {.cfg = cfg, .fcgi_fd = lis->fcgi_fd, .http_fd = lis->http_fd,
-                               .broker_path = m->broker_path, .ready_fd = pipefd[1],
+                               .broker_path = m->broker_path, .master_fd = pipefd[1],
                                .slot = index, .sb = m->sb, .sb_slot = slot,
                                .max_requests = max_requests, .js_cache = js_cache};
     int status = worker_main(&args);
@@ -377,10 +380,10 @@ static struct proc *spawn_worker(struct master *m, struct jsfpm_config *cfg, uns
   struct proc *p = &m->procs[slot];
   *p = (struct proc){.in_use = true, .pid = pid, .generation = gen, .index = index,
                      .replaced_by = -1, .replaces = -1, .max_requests = max_requests,
-                     .started_ms = now_ms(), .ready_pipe = pipefd[0], .m = m};
-  p->ready_ev = event_new(m->base, pipefd[0], EV_READ, on_worker_ready, p);
-  if (p->ready_ev == NULL || event_add(p->ready_ev, NULL) < 0)
-    log_error("cannot watch worker %d's ready pipe", index); /* it will serve; we just won't know */
+                     .started_ms = now_ms(), .note_pipe = pipefd[0], .m = m};
+  p->note_ev = event_new(m->base, pipefd[0], EV_READ | EV_PERSIST, on_worker_note, p);
+  if (p->note_ev == NULL || event_add(p->note_ev, NULL) < 0)
+    log_error("cannot watch worker %d's pipe", index); /* it will serve; we just won't know */
   if (index < MAX_POSITIONS) m->positions[index].last_start_ms = p->started_ms;
   log_info("worker %d started, pid %ld (generation %u)", index, (long)pid, gen);
   return p;
@@ -651,14 +654,8 @@ static void reload_begin(struct master *m) {
   }
 }
 
-static void on_worker_ready(evutil_socket_t fd, short what, void *arg) {
-  (void)what;
-  struct proc *p = arg;
-  struct master *m = p->m;
-  char byte;
-  ssize_t n = read(fd, &byte, 1);
-  proc_clear_ready_pipe(p);
-  if (n != 1) return; /* the worker died before it was ready: the reaper handles it */
+/* The worker said it has loaded the app and serves. */
+static void worker_ready(struct master *m, struct proc *p) {
   p->ready = true;
   if (p->replaces >= 0) {
     struct proc *old = &m->procs[p->replaces];
@@ -677,6 +674,33 @@ static void on_worker_ready(evutil_socket_t fd, short what, void *arg) {
   if (m->next_gen && p->generation == m->next_gen &&
       generation_ready(m, m->next_gen, m->next_cfg->workers))
     reload_commit(m);
+}
+
+static void check_worker(struct master *m, struct proc *p, long long now, bool check_rss);
+
+/* A worker's pipe to us: a byte per event (WORKER_NOTE_*).  A pipe, not a
+ * signal: a worker running as another user may not signal a root master.
+ * End of file: the worker exited (the reaper handles that). */
+static void on_worker_note(evutil_socket_t fd, short what, void *arg) {
+  (void)what;
+  struct proc *p = arg;
+  struct master *m = p->m;
+  char notes[16];
+  ssize_t n;
+  do
+    n = read(fd, notes, sizeof notes);
+  while (n < 0 && errno == EINTR);
+  if (n <= 0) {
+    if (n < 0) log_warn("worker %d (pid %ld): reading its pipe: %s", p->index, (long)p->pid, strerror(errno));
+    proc_clear_note_pipe(p);
+    return;
+  }
+  for (ssize_t i = 0; i < n; i++) {
+    if (notes[i] == WORKER_NOTE_READY && !p->ready) worker_ready(m, p);
+    /* Act now rather than at the next tick: the worker accepts no more. */
+    else if (notes[i] == WORKER_NOTE_MAX_REQUESTS) check_worker(m, p, now_ms(), false);
+    else log_warn("worker %d (pid %ld) sent an unknown note 0x%02x", p->index, (long)p->pid, (unsigned char)notes[i]);
+  }
 }
 
 /* ---- crashes and respawning -------------------------------------------------- */
@@ -804,7 +828,7 @@ static void worker_exited(struct master *m, struct proc *p, int status) {
   int index = p->index;
   bool retiring = p->retiring, terminated = p->terminated;
   long long started_ms = p->started_ms;
-  proc_clear_ready_pipe(p);
+  proc_clear_note_pipe(p);
   p->in_use = false;
   p->pid = 0;
   scoreboard_release(m->sb, slot);
@@ -1296,7 +1320,8 @@ static void master_cleanup(struct master *m) {
   free(m->broker_path);
   if (m->status_http) evhttp_free(m->status_http); /* closes status_fd */
   else if (m->status_fd >= 0) close(m->status_fd);
-  for (int i = 0; i < SCOREBOARD_SLOTS; i++) proc_clear_ready_pipe(&m->procs[i]);
+  for (int i = 0; i < SCOREBOARD_SLOTS; i++)
+    if (m->procs[i].in_use) proc_clear_note_pipe(&m->procs[i]);
   for (int i = 0; i < MAX_POSITIONS; i++)
     if (m->positions[i].respawn_ev) event_free(m->positions[i].respawn_ev);
   if (m->broker.respawn_ev) event_free(m->broker.respawn_ev);
@@ -1380,9 +1405,9 @@ int master_run(struct jsfpm_config *cfg_in) {
       m.got_usr1 = false;
       reopen_logs(&m);
     }
-    if (m.got_usr2) { /* a worker reached max_requests: act now, not at the next tick */
+    if (m.got_usr2) { /* caught so that it does not end the master (php-fpm reloads on it) */
       m.got_usr2 = false;
-      master_tick(&m);
+      log_notice("SIGUSR2 ignored: HUP reloads, USR1 reopens the logs");
     }
     event_base_loop(m.base, EVLOOP_ONCE);
   }

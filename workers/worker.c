@@ -63,6 +63,7 @@ struct worker {
   bool accepting;                /* listening sockets still watched */
   unsigned long requests;        /* requests served by this worker */
   unsigned long max_requests;    /* 0 = no limit */
+  int master_fd;                 /* our pipe to the master (WORKER_NOTE_*) */
   struct scoreboard *sb;
   int sb_slot;
 };
@@ -96,6 +97,16 @@ static void stop_accepting(struct worker *w) {
   }
 }
 
+/* Tells the master NOTE (a WORKER_NOTE_* byte) over our pipe: unlike a
+ * signal, it reaches a master running as another user (root). */
+static void notify_master(struct worker *w, char note) {
+  ssize_t n;
+  do
+    n = write(w->master_fd, &note, 1);
+  while (n < 0 && errno == EINTR);
+  if (n != 1) log_warn("cannot notify the master: %s", n < 0 ? strerror(errno) : "nothing written");
+}
+
 /* Runs one request through the app with the scoreboard saying "busy" for
  * exactly that long: request_terminate_timeout counts from here, and an idle
  * keep-alive connection never shows as a running request. */
@@ -124,7 +135,7 @@ static void worker_handle(struct worker *w, const struct js_request *req, struct
      * open keep-alive connections are still served. */
     log_info("served max_requests (%lu): asking the master for a replacement", w->max_requests);
     stop_accepting(w);
-    if (kill(getppid(), SIGUSR2) < 0) log_warn("cannot notify the master: %s", strerror(errno));
+    notify_master(w, WORKER_NOTE_MAX_REQUESTS);
   }
 }
 
@@ -573,6 +584,7 @@ static void worker_free(struct worker *w) {
   if (w->js) js_runtime_free(w->js);
   if (w->db) db_client_free(w->db);
   if (w->base) event_base_free(w->base);
+  if (w->master_fd >= 0) close(w->master_fd);
   worker_log_close();
 }
 
@@ -615,7 +627,8 @@ int worker_main(const struct worker_args *args) {
   log_set_role(role);
   const struct jsfpm_config *cfg = args->cfg;
   struct worker w = {.cfg = cfg, .fcgi_fd = args->fcgi_fd, .sb = args->sb, .sb_slot = args->sb_slot,
-                     .max_requests = args->max_requests, .accepting = true};
+                     .max_requests = args->max_requests, .master_fd = args->master_fd,
+                     .accepting = true};
   w.limits = (struct fcgi_limits){.max_params_bytes = (size_t)cfg->max_params_bytes,
                                   .max_body_bytes = (size_t)cfg->max_body_bytes,
                                   .max_conns = cfg->workers, .max_reqs = cfg->workers};
@@ -686,9 +699,7 @@ int worker_main(const struct worker_args *args) {
 
   /* Tell the master we are ready; it counts us as serving from now on. */
   scoreboard_worker_ready(w.sb, w.sb_slot);
-  char ready = 'R';
-  if (write(args->ready_fd, &ready, 1) != 1) log_warn("cannot notify the master: %s", strerror(errno));
-  close(args->ready_fd);
+  notify_master(&w, WORKER_NOTE_READY);
 
   log_debug("serving");
   while (event_base_loop(w.base, EVLOOP_ONCE) == 0) {
@@ -700,7 +711,6 @@ int worker_main(const struct worker_args *args) {
   status = WORKER_EXIT_OK;
   log_debug("exiting after %lu requests", w.requests);
 out:
-  if (status != WORKER_EXIT_OK) close(args->ready_fd);
   worker_free(&w);
   return status;
 }

@@ -12,13 +12,17 @@ struct worker_args {
   int fcgi_fd;          /* listening FastCGI socket */
   int http_fd;          /* listening HTTP socket, or -1 */
   const char *broker_path; /* unix socket of the broker */
-  int ready_fd;         /* write end of a pipe: one byte once the app is loaded; then closed */
+  int master_fd;        /* write end of a pipe to the master, for WORKER_NOTE_* bytes */
   int slot;             /* worker number, 0..workers-1 */
   struct scoreboard *sb; /* shared with the master */
   int sb_slot;          /* this worker's scoreboard slot */
   unsigned long max_requests; /* stop accepting after this many requests; 0 = no limit */
   struct js_cache *js_cache; /* compiled app built by the master (preload = yes), or NULL */
 };
+
+/* Bytes a worker writes to its pipe to the master. */
+#define WORKER_NOTE_READY 'R'        /* the app is loaded: serving */
+#define WORKER_NOTE_MAX_REQUESTS 'M' /* served max_requests: accepts no more, wants a replacement */
 
 /* Exit statuses the master understands. */
 #define WORKER_EXIT_OK 0

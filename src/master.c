@@ -121,6 +121,7 @@ struct listeners {
 struct master {
   struct jsfpm_config *cfg;   /* of the serving generation */
   struct event_base *base;
+  pid_t pid;                  /* the master's: children check they still have it */
   struct privileges priv;
   struct scoreboard *sb;
   struct proc procs[SCOREBOARD_SLOTS];
@@ -286,9 +287,9 @@ static pid_t fork_blocked(void) {
 /* In a child from fork_blocked: forget the master's event loop without
  * touching the epoll instance the master still uses (event_reinit gives the
  * child its own backend first), restore default signal handling, unblock
- * signals, close what only the master uses and drop privileges.  Exits on
- * failure. */
-static void child_after_fork(struct master *m, const struct listeners *keep) {
+ * signals, close what only the master uses, drop privileges and arrange to
+ * get DEATH_SIGNAL when the master dies.  Exits on failure. */
+static void child_after_fork(struct master *m, const struct listeners *keep, int death_signal) {
   event_reinit(m->base);
   event_base_free(m->base);
   m->base = NULL;
@@ -310,9 +311,11 @@ static void child_after_fork(struct master *m, const struct listeners *keep) {
     if (m->procs[i].in_use && m->procs[i].note_pipe >= 0) close(m->procs[i].note_pipe);
   if (privileges_drop(&m->priv) < 0) _exit(1);
   /* If the master dies, children must not serve on unsupervised.  Set after
-   * the uid change, which clears it. */
-  prctl(PR_SET_PDEATHSIG, SIGTERM);
-  if (getppid() == 1) _exit(1);
+   * the uid change, which clears it; a master that died before this line
+   * is seen by the parent check (against its pid: with a subreaper, an
+   * orphan's new parent is not pid 1). */
+  if (prctl(PR_SET_PDEATHSIG, death_signal) < 0) _exit(1);
+  if (getppid() != m->pid) _exit(1);
 }
 
 static void proc_clear_note_pipe(struct proc *p) {
@@ -366,7 +369,9 @@ static struct proc *spawn_worker(struct master *m, struct jsfpm_config *cfg, uns
   if (pid == 0) {
     close(pipefd[0]);
     close(m->broker_fd);
-    child_after_fork(m, lis);
+    /* SIGKILL: a worker in the middle of JavaScript handles no signal
+     * until its request ends, which may be never. */
+    child_after_fork(m, lis, SIGKILL);
     struct worker_args args = {.cfg = cfg, .fcgi_fd = lis->fcgi_fd, .http_fd = lis->http_fd,
                                .broker_path = m->broker_path, .master_fd = pipefd[1],
                                .slot = index, .sb = m->sb, .sb_slot = slot,
@@ -396,7 +401,8 @@ static int spawn_broker(struct master *m) {
     return -1;
   }
   if (pid == 0) {
-    child_after_fork(m, NULL);
+    /* The broker's loop never runs app code: it stops as on a fast stop. */
+    child_after_fork(m, NULL, SIGTERM);
     int status = broker_main(m->cfg, m->broker_fd);
     log_close();
     exit(status);
@@ -1347,6 +1353,7 @@ int master_run(struct jsfpm_config *cfg_in) {
   m.broker_fd = m.status_fd = -1;
   m.starting = true;
   m.gen = m.last_gen = 1;
+  m.pid = getpid();
   /* Own a heap copy: a reload swaps configurations. */
   m.cfg = malloc(sizeof *m.cfg);
   if (m.cfg == NULL) {

@@ -3,7 +3,9 @@
  * Every line is formatted into one buffer and written with a single write(2)
  * on an O_APPEND descriptor, so lines from concurrent processes sharing the
  * file never interleave mid-line.  No stdio buffering: a crash loses nothing
- * that was logged.
+ * that was logged.  A message is always exactly one line: its control
+ * characters are escaped (log_escape), since messages carry text from
+ * apps and clients.
  */
 #include "autoconfig.h"
 
@@ -88,30 +90,65 @@ void log_close(void) {
   log_fd = STDERR_FILENO;
 }
 
+size_t log_escape(char *out, size_t cap, const char *text, size_t len, bool *cut) {
+  static const char hex[] = "0123456789abcdef";
+  size_t o = 0;
+  const unsigned char *end = (const unsigned char *)text + len;
+  for (const unsigned char *p = (const unsigned char *)text; p < end; p++) {
+    char esc[8];
+    size_t n = 0;
+    /* U+0080..U+009F, encoded C2 80..C2 9F: the C1 controls (0x9B starts
+     * an escape sequence in some terminals). */
+    bool c1 = p + 1 < end && p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F;
+    if (c1 || *p < 0x20 || *p == 0x7f) {
+      for (int i = 0; i <= c1; i++) {
+        char named = p[i] == '\n' ? 'n' : p[i] == '\r' ? 'r' : p[i] == '\t' ? 't' : 0;
+        esc[n++] = '\\';
+        if (named) {
+          esc[n++] = named;
+        } else {
+          esc[n++] = 'x';
+          esc[n++] = hex[p[i] >> 4];
+          esc[n++] = hex[p[i] & 15];
+        }
+      }
+      p += c1;
+    } else {
+      esc[n++] = (char)*p;
+    }
+    if (o + n > cap) {
+      *cut = true;
+      return o;
+    }
+    memcpy(out + o, esc, n);
+    o += n;
+  }
+  return o;
+}
+
 void log_vmsg(enum log_level level, const char *fmt, va_list ap) {
   if (!log_enabled(level)) return;
-  char line[4096];
+  char line[LOG_LINE_MAX], msg[LOG_LINE_MAX];
   struct timeval tv;
   struct tm tm;
   gettimeofday(&tv, NULL);
   localtime_r(&tv.tv_sec, &tm);
-  int n = (int)strftime(line, sizeof line, "%Y-%m-%d %H:%M:%S", &tm);
-  n += snprintf(line + n, sizeof line - (size_t)n, ".%03ld [%s] %s[%ld]: ",
-                (long)(tv.tv_usec / 1000), level_names[level], log_role, (long)getpid());
-  if (n < (int)sizeof line) {
-    int m = vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
-    if (m < 0) m = 0;
-    n += m;
-  }
-  if (n > (int)sizeof line - 2) { /* truncated: say so rather than cut silently */
-    n = (int)sizeof line - 5;
+  size_t n = strftime(line, sizeof line, "%Y-%m-%d %H:%M:%S", &tm);
+  n += (size_t)snprintf(line + n, sizeof line - n, ".%03ld [%s] %s[%ld]: ",
+                        (long)(tv.tv_usec / 1000), level_names[level], log_role, (long)getpid());
+  int m = vsnprintf(msg, sizeof msg, fmt, ap);
+  bool cut = m >= (int)sizeof msg;
+  /* Room is kept for "..." and the newline. */
+  if (m < 0) m = 0;
+  n += log_escape(line + n, sizeof line - n - 4, msg, cut ? sizeof msg - 1 : (size_t)m, &cut);
+  if (cut) { /* truncated: say so rather than cut silently */
     memcpy(line + n, "...", 3);
     n += 3;
   }
   line[n++] = '\n';
   /* One write per line; a short write on a full disk is not retried because
    * there is nowhere better to report it. */
-  ssize_t unused = write(log_fd, line, (size_t)n);
+  ssize_t unused = write(log_fd, line, n);
   (void)unused;
 }
 

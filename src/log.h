@@ -1,10 +1,13 @@
 /* log.h: the error log.  One line per message: timestamp, level, process
- * role and pid, text.  Writes go straight to the fd (no stdio buffering) so
- * lines from the master, broker and workers interleave whole. */
+ * role and pid, text (its control characters written as \n, \xHH...).
+ * Writes go straight to the fd (no stdio buffering) so lines from the
+ * master, broker and workers interleave whole. */
 #ifndef JSFPM_LOG_H
 #define JSFPM_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 enum log_level { LOG_LVL_ERROR = 0, LOG_LVL_WARN, LOG_LVL_NOTICE, LOG_LVL_INFO, LOG_LVL_DEBUG };
 
@@ -20,6 +23,18 @@ void log_set_role(const char *role);
 int log_level_parse(const char *name);
 const char *log_level_name(enum log_level level);
 int log_enabled(enum log_level level);
+
+#define LOG_LINE_MAX 4096 /* bytes of one line, the newline included */
+
+/* Copies LEN bytes of TEXT into OUT, at most CAP bytes, with control
+ * characters written as \n, \r, \t or \xHH (C0 including NUL, DEL, and
+ * the C1 controls in UTF-8): whatever a message carries (an app's console
+ * output, an exception message, SQL), it stays one line, cannot start a
+ * line that looks like the server's own, and sends no terminal escapes.
+ * Every message goes through it; callers holding text with NUL bytes
+ * escape it first.  An escape is never cut in half; *CUT is set when TEXT
+ * did not fit.  Returns the bytes written (no terminating NUL). */
+size_t log_escape(char *out, size_t cap, const char *text, size_t len, bool *cut);
 
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_vmsg(enum log_level level, const char *fmt, va_list ap);

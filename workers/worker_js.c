@@ -469,7 +469,15 @@ static duk_ret_t js_native_log(duk_context *ctx) {
   int lvl = log_level_parse(duk_require_string(ctx, 0));
   if (lvl < 0) lvl = LOG_LVL_INFO;
   if (!log_enabled((enum log_level)lvl)) return 0;
-  const char *text = duk_safe_to_string(ctx, 1);
+  duk_size_t len;
+  const char *text = duk_safe_to_lstring(ctx, 1, &len);
+  /* The log escapes control characters; a NUL would end the text first. */
+  char escaped[LOG_LINE_MAX];
+  if (memchr(text, '\0', len)) {
+    bool cut = false;
+    escaped[log_escape(escaped, sizeof escaped - 1, text, len, &cut)] = '\0';
+    text = escaped;
+  }
   if (rt->request_id[0]) log_msg((enum log_level)lvl, "[%s] %s", rt->request_id, text);
   else log_msg((enum log_level)lvl, "%s", text);
   return 0;

@@ -11,6 +11,8 @@
 
 #include "log.h"
 
+#include "safefile.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -41,8 +43,18 @@ int log_enabled(enum log_level level) { return level <= log_threshold; }
 
 void log_set_role(const char *role) { log_role = role; }
 
-static int open_append(const char *path) {
-  return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+/* Opens PATH to append to, never through a link when we are root (the log
+ * directory may belong to the service user); a failure is logged, with
+ * WHAT saying what was tried, to the log in use. */
+static int open_append(const char *path, const char *what) {
+  char why[256];
+  int fd = safefile_open(path, O_WRONLY | O_APPEND | O_CREAT, 0640, why, sizeof why);
+  if (fd < 0) {
+    int saved = errno;
+    log_error("error_log %s: cannot %s: %s", path, what, why);
+    errno = saved;
+  }
+  return fd;
 }
 
 int log_open(const char *path, enum log_level level) {
@@ -51,7 +63,7 @@ int log_open(const char *path, enum log_level level) {
     log_close();
     return 0;
   }
-  int fd = open_append(path);
+  int fd = open_append(path, "open");
   if (fd < 0) return -1;
   char *copy = strdup(path);
   if (copy == NULL) {
@@ -67,7 +79,7 @@ int log_open(const char *path, enum log_level level) {
 
 int log_reopen(void) {
   if (log_path == NULL) return 0;
-  int fd = open_append(log_path);
+  int fd = open_append(log_path, "reopen it; logging on to the file open before");
   if (fd < 0) return -1;
   /* dup2 keeps the descriptor number, so a child forked earlier that shares
    * it is not affected, and there is no moment without a log fd. */

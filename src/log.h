@@ -12,9 +12,12 @@
 enum log_level { LOG_LVL_ERROR = 0, LOG_LVL_WARN, LOG_LVL_NOTICE, LOG_LVL_INFO, LOG_LVL_DEBUG };
 
 /* Opens PATH for appending ("stderr" or NULL means standard error) and sets
- * the threshold.  Returns 0, or -1 with errno set. */
+ * the threshold.  Run by root, it refuses a link or a file that is not a
+ * regular one (safefile.h).  Returns 0, or -1 with errno set after logging
+ * why to the log in use. */
 int log_open(const char *path, enum log_level level);
-/* Reopens the same path (USR1, log rotation).  Returns 0 or -1. */
+/* Reopens the same path (USR1, log rotation) likewise.  Returns 0, or -1
+ * (logged) with the previous file still in use. */
 int log_reopen(void);
 void log_close(void);
 /* Names this process in every line: "master", "broker", "worker". */

@@ -86,8 +86,7 @@ int main(int argc, char **argv) {
     config_free(&cfg);
     return 0;
   }
-  if (log_open(cfg.error_log, (enum log_level)cfg.log_level) < 0) {
-    fprintf(stderr, "jsfpm: error_log %s: %m\n", cfg.error_log);
+  if (log_open(cfg.error_log, (enum log_level)cfg.log_level) < 0) { /* it said why */
     config_free(&cfg);
     return 1;
   }

@@ -54,6 +54,7 @@
 #include "js_compile.h"
 #include "log.h"
 #include "privileges.h"
+#include "safefile.h"
 #include "scoreboard.h"
 #include "sock.h"
 #include "status.h"
@@ -211,26 +212,39 @@ static int make_runtime_dir(const char *dir) {
     log_error("runtime_dir %s: cannot create: %s", dir, strerror(errno));
     return -1;
   }
+  /* Checked and changed through a descriptor, never by name: after a run
+   * the directory belongs to the children's user. */
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    log_error("runtime_dir %s: %s", dir,
+              errno == ENOTDIR || errno == ELOOP ? "not a directory (or a symbolic link)" : strerror(errno));
+    return -1;
+  }
   struct stat st;
-  if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-    log_error("runtime_dir %s: not a directory", dir);
-    return -1;
-  }
-  /* The broker socket's safety rests on this directory being private. */
-  if ((st.st_mode & 077) != 0 && st.st_uid == geteuid() && chmod(dir, 0700) < 0) {
+  int rc = 0;
+  if (fstat(fd, &st) < 0) {
+    log_error("runtime_dir %s: %s", dir, strerror(errno));
+    rc = -1;
+  } else if ((st.st_mode & 077) != 0 && st.st_uid == geteuid() && fchmod(fd, 0700) < 0) {
+    /* The broker socket's safety rests on this directory being private. */
     log_error("runtime_dir %s: cannot make it private: %s", dir, strerror(errno));
-    return -1;
+    rc = -1;
   }
-  return 0;
+  close(fd);
+  return rc;
 }
 
 static int write_pid_file(const char *path) {
-  char buf[32];
+  char buf[32], why[256];
   int len = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0 || write(fd, buf, (size_t)len) != len) {
+  int fd = safefile_open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644, why, sizeof why);
+  if (fd < 0) {
+    log_error("pid_file %s: %s", path, why);
+    return -1;
+  }
+  if (write(fd, buf, (size_t)len) != len) {
     log_error("pid_file %s: %s", path, strerror(errno));
-    if (fd >= 0) close(fd);
+    close(fd);
     return -1;
   }
   return close(fd);
@@ -515,8 +529,8 @@ static void reload_commit(struct master *m) {
   free(old);
   if (log_changed) {
     if (log_open(m->cfg->error_log, (enum log_level)m->cfg->log_level) < 0)
-      log_error("error_log %s: %s; logging on to the previous log", m->cfg->error_log, strerror(errno));
-    privileges_give(&m->priv, m->cfg->error_log);
+      log_error("reload: logging on to the previous log");
+    else privileges_give(&m->priv, m->cfg->error_log);
   }
   log_notice("reload complete: generation %u serving with %d workers", m->gen, m->cfg->workers);
   notify_ready(m);
@@ -1228,21 +1242,23 @@ static void prepare_worker_logs(struct master *m, const struct jsfpm_config *cfg
   const char *paths[2] = {cfg->access_log, cfg->slowlog};
   for (int i = 0; i < 2; i++) {
     if (paths[i] == NULL) continue;
-    int fd = open(paths[i], O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    char why[256];
+    int fd = safefile_open(paths[i], O_WRONLY | O_APPEND | O_CREAT, 0640, why, sizeof why);
     if (fd < 0) {
-      log_error("%s %s: cannot open: %s", i == 0 ? "access_log" : "slowlog", paths[i], strerror(errno));
+      log_error("%s %s: cannot open: %s", i == 0 ? "access_log" : "slowlog", paths[i], why);
       continue;
     }
+    privileges_give_fd(&m->priv, fd, paths[i]);
     close(fd);
-    privileges_give(&m->priv, paths[i]);
   }
 }
 
 static void reopen_logs(struct master *m) {
-  if (log_reopen() < 0) log_error("cannot reopen the log: %s", strerror(errno));
-  else log_notice("log reopened");
   /* The fresh file is root's if we are root; children reopen it by name. */
-  privileges_give(&m->priv, m->cfg->error_log);
+  if (log_reopen() == 0) {
+    log_notice("log reopened");
+    privileges_give(&m->priv, m->cfg->error_log);
+  }
   prepare_worker_logs(m, m->cfg);
   signal_workers(m, SIGUSR1);
   if (m->broker.pid > 0 && kill(m->broker.pid, SIGUSR1) < 0)

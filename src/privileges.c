@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "safefile.h"
 
 static bool env_allows_root(void) {
   const char *v = getenv("JSFPM_ALLOW_ROOT");
@@ -81,27 +82,40 @@ void privileges_free(struct privileges *p) {
   p->user_name = NULL;
 }
 
-static int give(const struct privileges *p, const char *path, bool must_exist) {
-  if (chown(path, p->uid, p->gid) == 0) return 0;
+/* Hands PATH, a TYPE (S_IFREG, S_IFDIR, S_IFSOCK), to the children's
+ * user, never through a link (safefile.h).  Returns 0, or -1 (logged) when
+ * the file is missing (if MUST_EXIST), or is not what was expected: then
+ * it is left as it is. */
+static int give(const struct privileges *p, const char *path, mode_t type, bool must_exist) {
+  char why[256];
+  if (safefile_chown(path, type, p->uid, p->gid, why, sizeof why) == 0) return 0;
   if (!must_exist && errno == ENOENT) return 0;
-  log_error("cannot hand %s to user %s: %s", path, p->user_name, strerror(errno));
+  log_error("%s: not handed to user %s: %s", path, p->user_name, why);
   return -1;
 }
 
 int privileges_give(const struct privileges *p, const char *path) {
   if (!p->drop || path == NULL || strcmp(path, "stderr") == 0) return 0;
-  return give(p, path, false);
+  return give(p, path, S_IFREG, false);
+}
+
+int privileges_give_fd(const struct privileges *p, int fd, const char *path) {
+  if (!p->drop || fchown(fd, p->uid, p->gid) == 0) return 0;
+  log_error("%s: not handed to user %s: %s", path, p->user_name, strerror(errno));
+  return -1;
 }
 
 int privileges_prepare_paths(const struct privileges *p, const struct jsfpm_config *cfg,
                              const char *broker_path) {
   if (!p->drop) return 0;
   int rc = 0;
-  rc |= give(p, cfg->runtime_dir, true);
-  rc |= give(p, broker_path, true);
+  rc |= give(p, cfg->runtime_dir, S_IFDIR, true);
+  rc |= give(p, broker_path, S_IFSOCK, true);
   /* Children write to the inherited log descriptor, but reopen it by name
-   * on USR1 (log rotation). */
-  rc |= privileges_give(p, cfg->error_log);
+   * on USR1 (log rotation).  A file that is not ours to hand over (a link
+   * the user planted) is refused and logged, and the server starts anyway:
+   * the children then open it with their own rights only. */
+  privileges_give(p, cfg->error_log);
   if (cfg->db_path) {
     /* The database's directory must be writable by the broker (SQLite
      * creates -wal and -journal files there).  We create it if missing; an
@@ -111,7 +125,7 @@ int privileges_prepare_paths(const struct privileges *p, const struct jsfpm_conf
     if (copy == NULL) return -1;
     char *dir = dirname(copy);
     if (mkdir(dir, 0750) == 0) {
-      rc |= give(p, dir, true);
+      rc |= give(p, dir, S_IFDIR, true);
     } else if (errno != EEXIST) {
       log_error("database directory %s: cannot create: %s", dir, strerror(errno));
       rc = -1;
@@ -127,7 +141,7 @@ int privileges_prepare_paths(const struct privileges *p, const struct jsfpm_conf
     for (size_t i = 0; i < 4; i++) {
       char path[4096];
       snprintf(path, sizeof path, "%s%s", cfg->db_path, suffixes[i]);
-      rc |= give(p, path, false);
+      give(p, path, S_IFREG, false); /* refused ones are logged; the broker opens them as the user */
     }
   }
   return rc;

@@ -27,14 +27,23 @@ int privileges_resolve(const struct jsfpm_config *cfg, struct privileges *out, c
 void privileges_free(struct privileges *p);
 
 /* Master, before forking: hands the runtime directory, the broker socket,
- * the error log and the database (file, -wal, -shm; its directory when it
- * had to be created) to the children's user.  Returns 0 or -1 (logged). */
+ * the error log and the database (file, -wal, -shm, -journal; its directory
+ * when it had to be created) to the children's user, never through a link
+ * (safefile.h).  Returns -1 (logged) when the runtime directory, the socket
+ * or the created directory cannot be handed over; a log or database file
+ * that is not a plain regular file is refused (logged) and left alone. */
 int privileges_prepare_paths(const struct privileges *p, const struct jsfpm_config *cfg,
                              const char *broker_path);
 
 /* Hands PATH (if it exists) to the children's user: a file the master
- * (re)created that children must reopen by name, such as a rotated log. */
+ * (re)created that children must reopen by name, such as a rotated log.
+ * A link or anything but a regular file with one link is refused (logged).
+ * Returns 0 or -1. */
 int privileges_give(const struct privileges *p, const char *path);
+
+/* The same for a file the master has open (FD, named PATH in messages),
+ * so what was checked at open is what is handed over. */
+int privileges_give_fd(const struct privileges *p, int fd, const char *path);
 
 /* In a child right after fork: setgroups/setgid/setuid.  Returns 0, or -1
  * after logging (the child must then exit). */

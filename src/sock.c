@@ -75,7 +75,9 @@ static int listen_unix(const char *path, int backlog, int mode, const char *owne
     close(fd);
     return -1;
   }
-  if (chmod(path, (mode_t)mode) < 0) {
+  /* By name, but never through a link: the directory may belong to the
+   * children's user, who could swap the fresh socket for one. */
+  if (fchmodat(AT_FDCWD, path, (mode_t)mode, AT_SYMLINK_NOFOLLOW) < 0) {
     snprintf(err, errlen, "%s: chmod: %s", path, strerror(errno));
     goto fail;
   }
@@ -98,7 +100,7 @@ static int listen_unix(const char *path, int backlog, int mode, const char *owne
       }
       gid = gr->gr_gid;
     }
-    if (chown(path, uid, gid) < 0) {
+    if (lchown(path, uid, gid) < 0) {
       snprintf(err, errlen, "%s: chown: %s", path, strerror(errno));
       goto fail;
     }

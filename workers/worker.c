@@ -567,7 +567,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg) {
     /* The loop ends by itself when no connection or event is left but the
      * signal events; check that each time. */
   } else if (sig == SIGUSR1) {
-    if (log_reopen() < 0) log_error("cannot reopen the log: %s", strerror(errno));
+    log_reopen(); /* it logs a failure */
     worker_log_reopen();
   }
 }

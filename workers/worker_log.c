@@ -24,14 +24,16 @@
 
 #include "config.h"
 #include "log.h"
+#include "safefile.h"
 
 static const struct jsfpm_config *log_cfg;
 static int access_fd = -1;
 static int slow_fd = -1;
 
 static int open_one(const char *path, const char *key) {
-  int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-  if (fd < 0) log_error("%s %s: cannot open: %s", key, path, strerror(errno));
+  char why[256];
+  int fd = safefile_open(path, O_WRONLY | O_APPEND | O_CREAT, 0640, why, sizeof why);
+  if (fd < 0) log_error("%s %s: cannot open: %s", key, path, why);
   return fd;
 }
 

@@ -109,8 +109,9 @@ static const struct config_key config_keys[] = {
     {"server", "max_rss", CT_SIZE, OFF(max_rss_bytes), 0, LONG_MAX / 2, "0",
      "recycle a worker whose resident memory exceeds this, between requests; 0 = never"},
     {"server", "request_terminate_timeout", CT_DURATION, OFF(request_terminate_timeout_ms), 0,
-     2000000000, "0",
-     "the master kills (SIGKILL) a worker whose current request runs this long; 0 = off"},
+     2000000000, "60s",
+     "the master kills (SIGKILL) a worker whose current request runs this long (keep it above "
+     "request_timeout); 0 = off"},
     {"server", "process_control_timeout", CT_DURATION, OFF(process_control_timeout_ms), 0,
      2000000000, "30s",
      "graceful stop and reload: how long old workers may finish requests before SIGKILL"},

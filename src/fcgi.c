@@ -220,14 +220,30 @@ const char *fcgi_request_param(const struct fcgi_request *req, const char *name,
 
 /* ---- record output ------------------------------------------------------ */
 
-static void fcgi_put_record(struct evbuffer *out, uint8_t type, uint16_t id, const void *content,
-                            size_t len) {
-  static const uint8_t zeros[8];
+/* Fills H with the header of a record of LEN (<= FCGI_MAX_CONTENT)
+ * content bytes and returns the padding that follows them. */
+static size_t fcgi_record_header(uint8_t h[FCGI_HEADER_LEN], uint8_t type, uint16_t id, size_t len) {
   size_t pad = (8 - (len & 7)) & 7;
-  uint8_t h[FCGI_HEADER_LEN] = {
+  const uint8_t header[FCGI_HEADER_LEN] = {
       FCGI_VERSION_1, type, (uint8_t)(id >> 8), (uint8_t)id, (uint8_t)(len >> 8), (uint8_t)len,
       (uint8_t)pad,   0,
   };
+  memcpy(h, header, FCGI_HEADER_LEN);
+  return pad;
+}
+
+/* The content of an END_REQUEST record. */
+static void fcgi_end_request_body(uint8_t b[8], uint32_t app_status, uint8_t protocol_status) {
+  const uint8_t body[8] = {(uint8_t)(app_status >> 24), (uint8_t)(app_status >> 16),
+                           (uint8_t)(app_status >> 8), (uint8_t)app_status, protocol_status, 0, 0, 0};
+  memcpy(b, body, 8);
+}
+
+static void fcgi_put_record(struct evbuffer *out, uint8_t type, uint16_t id, const void *content,
+                            size_t len) {
+  static const uint8_t zeros[8];
+  uint8_t h[FCGI_HEADER_LEN];
+  size_t pad = fcgi_record_header(h, type, id, len);
   /* One expansion up front so the record lands whole or, if memory runs out,
    * not at all: a torn record would desynchronize the peer. */
   if (evbuffer_expand(out, sizeof(h) + len + pad) < 0)
@@ -264,8 +280,8 @@ void fcgi_write_stderr(struct evbuffer *out, uint16_t id, const void *data, size
 
 static void fcgi_put_end_request(struct evbuffer *out, uint16_t id, uint32_t app_status,
                                  uint8_t protocol_status) {
-  uint8_t b[8] = {(uint8_t)(app_status >> 24), (uint8_t)(app_status >> 16),
-                  (uint8_t)(app_status >> 8), (uint8_t)app_status, protocol_status, 0, 0, 0};
+  uint8_t b[8];
+  fcgi_end_request_body(b, app_status, protocol_status);
   fcgi_put_record(out, FCGI_END_REQUEST, id, b, sizeof(b));
 }
 
@@ -273,6 +289,26 @@ void fcgi_write_end(struct evbuffer *out, uint16_t id, uint32_t app_status,
                     uint8_t protocol_status) {
   fcgi_put_record(out, FCGI_STDOUT, id, NULL, 0);
   fcgi_put_end_request(out, id, app_status, protocol_status);
+}
+
+size_t fcgi_encode_reply(uint8_t *out, size_t cap, uint16_t id, const void *data, size_t len) {
+  uint8_t end[8];
+  fcgi_end_request_body(end, 0, FCGI_REQUEST_COMPLETE);
+  size_t need = FCGI_HEADER_LEN + len + ((8 - (len & 7)) & 7) + FCGI_HEADER_LEN + FCGI_HEADER_LEN + 8;
+  if (len == 0 || len > FCGI_MAX_CONTENT || need > cap) return 0;
+  size_t n = 0;
+  size_t pad = fcgi_record_header(out, FCGI_STDOUT, id, len);
+  n += FCGI_HEADER_LEN;
+  memcpy(out + n, data, len);
+  n += len;
+  memset(out + n, 0, pad);
+  n += pad;
+  fcgi_record_header(out + n, FCGI_STDOUT, id, 0); /* the end of the stream */
+  n += FCGI_HEADER_LEN;
+  fcgi_record_header(out + n, FCGI_END_REQUEST, id, sizeof end);
+  n += FCGI_HEADER_LEN;
+  memcpy(out + n, end, sizeof end);
+  return n + sizeof end;
 }
 
 /* ---- connection --------------------------------------------------------- */

@@ -117,6 +117,12 @@ void fcgi_write_stderr(struct evbuffer *out, uint16_t id, const void *data, size
 void fcgi_write_end(struct evbuffer *out, uint16_t id, uint32_t app_status,
                     uint8_t protocol_status);
 
+/* Writes into OUT (CAP bytes) what fcgi_write_stdout and fcgi_write_end
+ * (application status 0, FCGI_REQUEST_COMPLETE) would append for LEN
+ * (1..FCGI_MAX_CONTENT) bytes of DATA, without allocating: safe in a signal
+ * handler.  Returns the bytes written, or 0 when they would not fit. */
+size_t fcgi_encode_reply(uint8_t *out, size_t cap, uint16_t id, const void *data, size_t len);
+
 /* Decodes a name-value pair stream (FastCGI 1.0 section 3.4) into an array.
  * Returns 0 and sets *params and *nparams, or -1 on a malformed stream (or
  * out of memory).  The array and its strings are one allocation: free(*params). */

@@ -60,6 +60,7 @@
 #include "status.h"
 #include "systemd.h"
 #include "worker.h"
+#include "worker_js.h"
 
 #define BROKER_START_TIMEOUT_MS 60000 /* migrations may take a while */
 #define RELOAD_TIMEOUT_MS 60000       /* a new generation must be ready within this */
@@ -587,6 +588,17 @@ static void keep_restart_only(const struct jsfpm_config *old, struct jsfpm_confi
   }
 }
 
+/* request_terminate_timeout is the last resort behind request_timeout:
+ * at or below it (plus the workers' own grace for a stuck native call),
+ * the master would kill workers whose requests the time limit answers 504. */
+static void warn_timeouts(const struct jsfpm_config *cfg) {
+  int terminate = cfg->request_terminate_timeout_ms, limit = cfg->request_timeout_ms;
+  if (terminate > 0 && terminate <= limit + JS_OVERRUN_GRACE_MS)
+    log_warn("[server] request_terminate_timeout (%d ms) is not above [app] request_timeout (%d ms) + "
+             "%d ms: the master will kill workers whose requests would have been answered 504; raise it",
+             terminate, limit, JS_OVERRUN_GRACE_MS);
+}
+
 /* HUP: read and check the configuration, then start a new generation. */
 static void reload_begin(struct master *m) {
   if (m->next_gen) {
@@ -609,6 +621,7 @@ static void reload_begin(struct master *m) {
     return;
   }
   keep_restart_only(m->cfg, fresh);
+  warn_timeouts(fresh);
   /* preload = yes: compile the new app here, once; a syntax error fails
    * the reload before anything is forked. */
   struct js_cache *cache = NULL;
@@ -826,13 +839,29 @@ static void broker_exited(struct master *m, int status) {
                next_respawn_delay(m, &m->broker.backoff_ms, m->broker.started_ms, crashed));
 }
 
+/* P ended itself (WORKER_EXIT_OVERRUN) with a request stuck in one native
+ * call past its deadline, after answering it 504; its scoreboard SLOT
+ * still describes that request. */
+static void log_overrun(struct master *m, const struct proc *p, int slot) {
+  struct sb_slot snap;
+  scoreboard_read_slot(m->sb, slot, &snap);
+  log_error("worker %d (pid %ld): request [%s] %s %s still inside one native call %lld ms after it "
+            "began, past request_timeout: the worker answered 504 and ended itself; replacing it",
+            p->index, (long)p->pid, snap.request_id[0] ? snap.request_id : "-", snap.request_method,
+            snap.request_path, now_ms() - snap.request_start_mono_ms);
+}
+
 static void worker_exited(struct master *m, struct proc *p, int status) {
   int slot = (int)(p - m->procs);
   char how[96];
   describe_status(status, how, sizeof how);
   bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   bool load_failure = WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_APP_LOAD;
-  if (m->stopping || p->retiring) log_info("worker %d (pid %ld) %s", p->index, (long)p->pid, how);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_OVERRUN) {
+    log_overrun(m, p, slot);
+    p->terminated = true; /* like a kill by request_terminate_timeout: no crash */
+    m->terminated++;
+  } else if (m->stopping || p->retiring) log_info("worker %d (pid %ld) %s", p->index, (long)p->pid, how);
   else if (p->terminated) log_notice("worker %d (pid %ld) %s after request_terminate_timeout; replacing it", p->index, (long)p->pid, how);
   else log_warn("worker %d (pid %ld, generation %u) %s", p->index, (long)p->pid, p->generation, how);
 
@@ -1396,6 +1425,7 @@ int master_run(struct jsfpm_config *cfg_in) {
   if (master_setup(&m) < 0) goto out;
 
   log_notice("jsfpm %s starting: config %s, %d workers", JSFPM_VERSION, m.cfg->file, m.cfg->workers);
+  warn_timeouts(m.cfg);
   if (m.cfg->preload) {
     /* Compiled once here, shared copy-on-write by every worker. */
     char err[1024];

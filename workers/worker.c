@@ -27,6 +27,7 @@
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,17 +108,97 @@ static void notify_master(struct worker *w, char note) {
   if (n != 1) log_warn("cannot notify the master: %s", n < 0 ? strerror(errno) : "nothing written");
 }
 
+/* ---- the overrun backstop ------------------------------------------------
+ *
+ * A request stuck inside one native call JS_OVERRUN_GRACE_MS past its
+ * deadline (new Array(2e7).join('x') runs no bytecode for seconds, or for
+ * ever) is answered here, from the deadline timer's signal handler: the
+ * 504 is written straight to the client's connection and the process ends
+ * (the heap is in the middle of that call; nothing in this process can be
+ * trusted).  Only async-signal-safe calls: the reply is put together from
+ * what the door recorded before the request began, with no allocation,
+ * formatting or logging; the master logs it, from our exit status and the
+ * scoreboard, and starts a replacement. */
+
+/* Where the request in progress is answered. */
+struct reply_route {
+  int fd;                        /* the client's connection; -1 when a reply cannot be written safely */
+  bool fcgi;                     /* FastCGI records (else HTTP/1.1) */
+  uint16_t fcgi_id;              /* FastCGI request id */
+  bool head_only;                /* HTTP HEAD: no body */
+};
+
+/* The request in progress, for on_overrun: set before overrun_armed is
+ * raised and left alone while it is. */
+static struct reply_route overrun_route;
+static const char *overrun_request_id;
+static volatile sig_atomic_t overrun_armed;
+
+/* Appends S to BUF (CAP bytes) at *AT, as much as fits. */
+static void put_text(char *buf, size_t cap, size_t *at, const char *s) {
+  size_t n = strlen(s);
+  if (n > cap - *at) n = cap - *at;
+  memcpy(buf + *at, s, n);
+  *at += n;
+}
+
+static void put_decimal(char *buf, size_t cap, size_t *at, size_t v) {
+  char digits[24];
+  size_t i = sizeof digits;
+  digits[--i] = '\0';
+  do
+    digits[--i] = (char)('0' + v % 10);
+  while ((v /= 10) > 0);
+  put_text(buf, cap, at, digits + i);
+}
+
+/* The overrun handler (see above); never returns. */
+static void on_overrun(void) {
+  const struct reply_route *r = &overrun_route;
+  if (overrun_armed && r->fd >= 0) {
+    char head[512];
+    size_t n = 0;
+    put_text(head, sizeof head, &n, r->fcgi ? "Status: 504 Gateway Timeout\r\n" : "HTTP/1.1 504 Gateway Timeout\r\n");
+    put_text(head, sizeof head, &n, "Content-Type: text/plain;charset=UTF-8\r\nX-Request-Id: ");
+    put_text(head, sizeof head, &n, overrun_request_id);
+    put_text(head, sizeof head, &n, "\r\nContent-Length: ");
+    put_decimal(head, sizeof head, &n, sizeof JS_TIMEOUT_BODY - 1);
+    put_text(head, sizeof head, &n, r->fcgi ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n");
+    if (!r->head_only) put_text(head, sizeof head, &n, JS_TIMEOUT_BODY);
+    uint8_t records[sizeof head + 64];
+    const void *out = head;
+    if (r->fcgi) {
+      n = fcgi_encode_reply(records, sizeof records, r->fcgi_id, head, n);
+      out = records;
+    }
+    ssize_t written;
+    do
+      written = write(r->fd, out, n);
+    while (written < 0 && errno == EINTR);
+    /* Our end is closed before the exit: the reply arrives with a FIN. */
+    shutdown(r->fd, SHUT_WR);
+  }
+  _exit(WORKER_EXIT_OVERRUN);
+}
+
 /* Runs one request through the app with the scoreboard saying "busy" for
  * exactly that long: request_terminate_timeout counts from here, and an idle
- * keep-alive connection never shows as a running request. */
-static void worker_handle(struct worker *w, const struct js_request *req, struct js_response *res) {
+ * keep-alive connection never shows as a running request.  ROUTE says where
+ * the backstop's 504 would go. */
+static void worker_handle(struct worker *w, const struct js_request *req, const struct reply_route *route,
+                          struct js_response *res) {
   const char *path = req->path ? req->path : req->uri;
   /* The id is assigned before the scoreboard says busy, so a kill by
    * request_terminate_timeout can name the request it cut off. */
   const char *request_id = js_begin_request(w->js, req);
   scoreboard_request_begin(w->sb, w->sb_slot, request_id, req->method, path, w->cfg->workers);
   long long start_ms = scoreboard_mono_ms();
+  overrun_route = *route;
+  overrun_request_id = request_id;
+  atomic_signal_fence(memory_order_seq_cst);
+  overrun_armed = 1;
   js_handle(w->js, req, res);
+  overrun_armed = 0;
   long long duration_ms = scoreboard_mono_ms() - start_ms;
   w->requests++;
   bool slow = worker_log_is_slow(duration_ms);
@@ -239,8 +320,12 @@ static void fcgi_serve(struct fcgi_conn_state *c, struct fcgi_request *fr) {
     req.path = joined;
   else req.path = NULL; /* js derives it from the uri */
 
+  /* A reply still queued (the client reads slowly) would be cut by one
+   * written from the backstop: then it writes none. */
+  struct reply_route route = {.fd = evbuffer_get_length(c->out) == 0 ? c->fd : -1, .fcgi = true,
+                              .fcgi_id = fr->id};
   struct js_response res;
-  worker_handle(w, &req, &res);
+  worker_handle(w, &req, &route, &res);
 
   struct evbuffer *out = c->out;
   struct evbuffer *head = evbuffer_new();
@@ -500,8 +585,11 @@ static void on_http_request(struct evhttp_request *hreq, void *arg) {
                            .query = q ? q : "", .scheme = "http", .host = host,
                            .remote_addr = addr, .headers = headers, .nheaders = n,
                            .body = body, .body_len = body_len};
+  struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+  struct reply_route route = {.fd = -1, .head_only = cmd == EVHTTP_REQ_HEAD};
+  if (bev && evbuffer_get_length(bufferevent_get_output(bev)) == 0) route.fd = bufferevent_getfd(bev);
   struct js_response res;
-  worker_handle(w, &req, &res);
+  worker_handle(w, &req, &route, &res);
 
   struct evkeyvalq *out_headers = evhttp_request_get_output_headers(hreq);
   for (size_t i = 0; i < res.nheaders; i++) {
@@ -662,6 +750,7 @@ int worker_main(const struct worker_args *args) {
     status = WORKER_EXIT_APP_LOAD;
     goto out;
   }
+  js_set_overrun_handler(on_overrun); /* from here on: loading the app is not a request */
 
   w.term_ev = evsignal_new(w.base, SIGTERM, on_signal, &w);
   w.quit_ev = evsignal_new(w.base, SIGQUIT, on_signal, &w);

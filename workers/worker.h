@@ -27,6 +27,7 @@ struct worker_args {
 /* Exit statuses the master understands. */
 #define WORKER_EXIT_OK 0
 #define WORKER_EXIT_APP_LOAD 78 /* the app failed to load (syntax error, missing main): EX_CONFIG */
+#define WORKER_EXIT_OVERRUN 70  /* a request stuck in a native call past its deadline: answered 504, ended (EX_SOFTWARE) */
 
 int worker_main(const struct worker_args *args);
 

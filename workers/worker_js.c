@@ -89,6 +89,7 @@ static volatile sig_atomic_t deadline_timer_pending; /* armed: it will fire */
  * between requests. */
 static duk_context *volatile deadline_heap;
 static _Atomic long long deadline_at_ms;
+static js_overrun_fn deadline_overrun; /* set once at start, before any request */
 #if ATOMIC_LLONG_LOCK_FREE != 2
 #error "the signal handler needs a lock-free long long"
 #endif
@@ -169,10 +170,12 @@ static int deadline_timer_set(long long ms) {
 
 /* SIGALRM from the deadline timer.  Past the deadline: force the interrupt
  * check, which sees it, and fire again in DEADLINE_REPEAT_MS in case the
- * store raced the executor's own counter update.  Before it (the timer was
- * armed for an earlier request): re-arm for the deadline.  Between
- * requests: let the timer lapse.  Async-signal-safe: clock_gettime and
- * timer_settime are, the rest is loads and stores. */
+ * store raced the executor's own counter update; JS_OVERRUN_GRACE_MS past
+ * it, the request is stuck in a native call: the overrun handler ends the
+ * process.  Before it (the timer was armed for an earlier request): re-arm
+ * for the deadline.  Between requests: let the timer lapse.
+ * Async-signal-safe: clock_gettime and timer_settime are, the rest is loads
+ * and stores (and the overrun handler, which must be). */
 static void on_deadline_signal(int sig) {
   (void)sig;
   int saved_errno = errno;
@@ -182,6 +185,7 @@ static void on_deadline_signal(int sig) {
     deadline_timer_pending = 0;
   } else {
     long long left = deadline - mono_ms();
+    if (left <= -JS_OVERRUN_GRACE_MS && deadline_overrun != NULL) deadline_overrun();
     if (left <= 0) {
       jsfpm_duk_force_interrupt(ctx);
       left = DEADLINE_REPEAT_MS;
@@ -190,6 +194,8 @@ static void on_deadline_signal(int sig) {
   }
   errno = saved_errno;
 }
+
+void js_set_overrun_handler(js_overrun_fn fn) { deadline_overrun = fn; }
 
 static int deadline_timer_init(struct js_runtime *rt) {
   if (deadline_timer_owner != NULL) { /* a second live runtime: the counter check only */
@@ -1048,7 +1054,7 @@ static void error_result(struct js_runtime *rt, duk_context *ctx, const struct j
   if (rt->timed_out) {
     log_error("[%s] %s %s: execution time limit of %d ms exceeded", id, req->method, req->uri,
               rt->cfg->request_timeout_ms);
-    text_response(ctx, res, 504, "Gateway Timeout: the request exceeded its time limit\n");
+    text_response(ctx, res, 504, JS_TIMEOUT_BODY);
     return;
   }
   if (rt->over_limit) {

@@ -76,8 +76,27 @@ void js_runtime_stats(const struct js_runtime *rt, struct js_runtime_stats *out)
 const char *js_begin_request(struct js_runtime *rt, const struct js_request *req);
 
 /* Runs one request through the app.  Always produces a response: errors in
- * the app become 500 (logged with file:line), time-outs 504. */
+ * the app become 500 (logged with file:line), time-outs 504; except that a
+ * request stuck past its deadline inside one native call ends the process
+ * through the overrun handler (js_set_overrun_handler). */
 void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_response *res);
+
+/* The body of the 504 a request that exceeded request_timeout gets. */
+#define JS_TIMEOUT_BODY "Gateway Timeout: the request exceeded its time limit\n"
+
+/* The time limit stops JavaScript at its next bytecode instruction; one
+ * native call (join or sort of a huge array, a big replace) runs no
+ * instruction until it returns, which may take seconds or forever.  A
+ * request still running this long after its deadline is given up on. */
+#define JS_OVERRUN_GRACE_MS 500
+
+/* Called when a request is still running JS_OVERRUN_GRACE_MS after its
+ * deadline.  It runs in a signal handler (the deadline timer's) in the
+ * middle of whatever the request was doing: it may only make
+ * async-signal-safe calls, and must end the process, whose heap cannot be
+ * trusted any more.  Without one, such a request runs on. */
+typedef void (*js_overrun_fn)(void);
+void js_set_overrun_handler(js_overrun_fn fn);
 
 /* HTTP reason phrase for STATUS ("OK", "Not Found", ...). */
 const char *js_status_reason(int status);

@@ -25,7 +25,7 @@ for i in range(2):
         time.sleep(3)     # idle on the open connection, past the timeout
 PY
 assert_eq "$before" "$(worker_pids | tr '\n' ' ')" "workers after 3 s of idle keep-alive"
-assert_eq 0 "$(grep -c 'request_terminate_timeout' "$LOG" || true)" "terminations logged"
+assert_eq 0 "$(grep -c 'exceeded request_terminate_timeout' "$LOG" || true)" "terminations logged"
 
 say "a worker stuck in C (waiting on a stopped broker) is killed and replaced"
 # The broker is frozen, so the worker blocks inside the database client's

@@ -1087,6 +1087,29 @@ START_TEST(test_write_record_exact) {
 }
 END_TEST
 
+/* fcgi_encode_reply (for the worker's signal handler) writes exactly what
+ * the evbuffer writers append, for content lengths around the padding
+ * boundaries; it refuses what does not fit, and empty or oversized content. */
+START_TEST(test_encode_reply_matches_writers) {
+  static uint8_t data[FCGI_MAX_CONTENT + 1];
+  for (size_t i = 0; i < sizeof data; i++) data[i] = (uint8_t)(i * 7);
+  static const size_t lens[] = {1, 7, 8, 9, 100, 511, FCGI_MAX_CONTENT};
+  static uint8_t mem[FCGI_MAX_CONTENT + 64];
+  for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+    struct evbuffer *out = evbuffer_new();
+    fcgi_write_stdout(out, 0x0102, data, lens[i]);
+    fcgi_write_end(out, 0x0102, 0, FCGI_REQUEST_COMPLETE);
+    size_t n = fcgi_encode_reply(mem, sizeof mem, 0x0102, data, lens[i]);
+    ck_assert_uint_eq(n, evbuffer_get_length(out));
+    ck_assert(memcmp(evbuffer_pullup(out, -1), mem, n) == 0);
+    ck_assert_uint_eq(fcgi_encode_reply(mem, n - 1, 0x0102, data, lens[i]), 0);
+    evbuffer_free(out);
+  }
+  ck_assert_uint_eq(fcgi_encode_reply(mem, sizeof mem, 1, data, 0), 0);
+  ck_assert_uint_eq(fcgi_encode_reply(mem, sizeof mem, 1, data, FCGI_MAX_CONTENT + 1), 0);
+}
+END_TEST
+
 /* The server's own reply, fed to a parser, must survive the round trip when
  * its records are rewritten as requests: checks the writer framing against
  * the reader framing. */
@@ -1161,6 +1184,7 @@ static Suite *fcgi_suite(void) {
   tcase_add_test(tc, test_write_stderr_and_padding);
   tcase_add_test(tc, test_write_end_bytes);
   tcase_add_test(tc, test_write_record_exact);
+  tcase_add_test(tc, test_encode_reply_matches_writers);
   tcase_add_test(tc, test_writer_framing_parses);
   suite_add_tcase(s, tc);
   return s;

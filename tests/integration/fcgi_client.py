@@ -254,6 +254,7 @@ def run_requests(args):
     else:
         body = (args.body or "").encode()
     req = request_bytes(args, body)
+    started = time.monotonic()
     conn = Conn(args)
     for n in range(1, args.repeat + 1):
         got = b""
@@ -288,6 +289,8 @@ def run_requests(args):
         out(b"--- end of response %d (app_status %d, protocol_status %d) ---\n"
             % (n, app_status, proto))
     conn.sock.close()
+    if args.elapsed:
+        print("elapsed %.3f s" % (time.monotonic() - started), file=sys.stderr)
     return 0
 
 
@@ -374,6 +377,8 @@ def main():
                     help="with --raw-hex, give up reading after this much silence")
     ap.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
                     help="overall deadline (default 10)")
+    ap.add_argument("--elapsed", action="store_true",
+                    help="print to stderr the seconds from connecting to the last END_REQUEST")
     args = ap.parse_args()
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")

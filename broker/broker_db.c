@@ -17,10 +17,13 @@
  *   authorizer refuses BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE unless
  *   db->internal is set by broker_db_tx or the group runner).
  * - The authorizer also refuses ATTACH/DETACH, load_extension(),
- *   fts3_tokenizer() (native pointers) and every
+ *   fts3_tokenizer() (native pointers), TEMP objects and every
  *   PRAGMA outside a read-only allowlist; VACUUM is refused (VACUUM INTO
- *   writes arbitrary files).  Migrations (trusted, the operator's files)
- *   are exempt.
+ *   writes arbitrary files).  So a request leaves nothing in a connection
+ *   (only read-only PRAGMAs, no TEMP schema) and only committed rows and
+ *   schema of the main database outlive it.  Migrations (trusted, the
+ *   operator's files) are exempt: they run on a connection of their own,
+ *   closed once they are applied.
  * - Every statement a worker sends runs under the statement time limit
  *   (progress handler) and every query result under the row and byte
  *   limits; each breach is an error naming the limit.
@@ -109,7 +112,6 @@ struct broker_db {
   struct dbconn r;            /* reader: read-only, autocommit reads */
   struct broker_db_options opt;
   int internal;               /* broker's own transaction statements are running */
-  int trusted;                /* migrations: the authorizer allows everything */
   char denied[320];           /* why the authorizer last refused, for the reply */
   long long deadline_ms;      /* statement time limit (monotonic ms); 0 = none */
   int timed_out;              /* the progress handler interrupted the statement */
@@ -419,13 +421,23 @@ static const struct {
     {"journal_mode", 0},    {"synchronous", 0},      {"encoding", 0},    {"auto_vacuum", 0},
 };
 
+/* TEMP objects live in the connection, not in the database file: on the
+ * broker's shared connections one request's TEMP trigger would rewrite or
+ * refuse every later request's writes, and its TEMP table would be seen by
+ * some later requests (those that land on the same connection) and not by
+ * others.  Nothing a request does may outlive it but committed rows. */
+static int deny_temp(struct broker_db *db, const char *name) {
+  snprintf(db->denied, sizeof db->denied,
+           "TEMP tables, views, triggers and indexes are not allowed%s%.60s%s: they would outlive the "
+           "request on the broker's shared connection; use a WITH clause (CTE) or a regular table",
+           name ? " (" : "", name ? name : "", name ? ")" : "");
+  return SQLITE_DENY;
+}
+
 static int authorizer(void *arg, int action, const char *a1, const char *a2, const char *dbname,
                       const char *trigger) {
   struct broker_db *db = arg;
-  (void)dbname;
   (void)trigger;
-  if (db->trusted)
-    return SQLITE_OK;
   switch (action) {
   case SQLITE_ATTACH:
   case SQLITE_DETACH:
@@ -441,6 +453,20 @@ static int authorizer(void *arg, int action, const char *a1, const char *a2, con
              "transaction statements (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE) are not allowed "
              "in SQL: use db.transaction() (protocol ops begin/commit/rollback)");
     return SQLITE_DENY;
+  case SQLITE_CREATE_TEMP_TABLE:
+  case SQLITE_CREATE_TEMP_INDEX:
+  case SQLITE_CREATE_TEMP_TRIGGER:
+  case SQLITE_CREATE_TEMP_VIEW:
+    return deny_temp(db, a1);
+  case SQLITE_INSERT:
+  case SQLITE_UPDATE:
+  case SQLITE_DELETE:
+    /* Every TEMP object is a row written into the TEMP schema, also those
+     * with no TEMP action code (CREATE TRIGGER temp.x ON a main table,
+     * CREATE VIRTUAL TABLE temp.x). */
+    if (dbname && strcasecmp(dbname, "temp") == 0)
+      return deny_temp(db, NULL);
+    return SQLITE_OK;
   case SQLITE_FUNCTION:
     if (a2 && strcasecmp(a2, "load_extension") == 0) {
       snprintf(db->denied, sizeof db->denied, "load_extension() is not allowed: extension loading is off");
@@ -569,6 +595,24 @@ fail:
   return NULL;
 }
 
+/* The per-connection settings of a connection that writes: durability as
+ * configured, foreign keys enforced, the WAL bounded after checkpoints.
+ * Returns 0, or -1 with ERR set. */
+static int writer_setup(struct broker_db *db, sqlite3 *h, char *err, size_t errlen) {
+  char sql[96], e[512];
+  snprintf(sql, sizeof sql, "PRAGMA synchronous=%d", db->opt.synchronous);
+  int rc = exec_simple(h, sql, e, sizeof e);
+  if (rc == 0)
+    rc = exec_simple(h, "PRAGMA foreign_keys=ON", e, sizeof e);
+  /* Bounds the WAL file left behind by a checkpoint that reset it. */
+  snprintf(sql, sizeof sql, "PRAGMA journal_size_limit=%lld", BROKER_JOURNAL_SIZE_LIMIT);
+  if (rc == 0)
+    rc = exec_simple(h, sql, e, sizeof e);
+  if (rc != 0)
+    snprintf(err, errlen, "%s: %s", db->opt.path, e);
+  return rc;
+}
+
 struct broker_db *broker_db_open(const struct broker_db_options *opt, char *err, size_t errlen) {
   const char *path = opt->path;
   if (opt->synchronous < 0 || opt->synchronous > 3) {
@@ -602,18 +646,8 @@ struct broker_db *broker_db_open(const struct broker_db_options *opt, char *err,
   if (mode == NULL || strcmp(mode, "wal") != 0)
     log_warn("%s: journal mode is %s, not wal", path, mode ? mode : "(unknown)");
   sqlite3_finalize(st);
-  char sql[96];
-  snprintf(sql, sizeof sql, "PRAGMA synchronous=%d", opt->synchronous);
-  if (exec_simple(h, sql, e, sizeof e) != 0 || exec_simple(h, "PRAGMA foreign_keys=ON", e, sizeof e) != 0) {
-    snprintf(err, errlen, "%s: %s", path, e);
+  if (writer_setup(db, h, err, errlen) != 0)
     goto fail;
-  }
-  /* Bounds the WAL file left behind by a checkpoint that reset it. */
-  snprintf(sql, sizeof sql, "PRAGMA journal_size_limit=%lld", BROKER_JOURNAL_SIZE_LIMIT);
-  if (exec_simple(h, sql, e, sizeof e) != 0) {
-    snprintf(err, errlen, "%s: %s", path, e);
-    goto fail;
-  }
   /* The reader opens after the writer made the file WAL: a read-only
    * connection cannot change the journal mode. */
   db->r.h = conn_open(db, SQLITE_OPEN_READONLY, err, errlen);
@@ -1177,6 +1211,10 @@ static void reader_release(struct broker_db *db) {
 }
 
 json_t *broker_db_tx(struct broker_db *db, const json_t *id, const char *sql) {
+  /* A new transaction is a new owner: the last insert rowid of another
+   * worker's request must not show in its replies or last_insert_rowid(). */
+  if (sqlite3_get_autocommit(db->w.h))
+    sqlite3_set_last_insert_rowid(db->w.h, 0);
   char *msg = NULL;
   int rc = tx_exec(db, db->w.h, sql, &msg);
   reader_release(db);
@@ -1434,6 +1472,7 @@ unsigned broker_db_group(struct broker_db *db, struct broker_db_entry *e, size_t
         aborted = i;
         break;
       }
+      sqlite3_set_last_insert_rowid(h, 0); /* not the previous member's */
       json_t *r = e[i].reply = run_request(db, &db->w, e[i].req);
       if (sqlite3_get_autocommit(h)) {
         aborted = i; /* this statement ended the whole transaction */
@@ -1683,6 +1722,7 @@ int broker_db_migrate(struct broker_db *db, const char *app_root, char *err, siz
   struct migration *list = NULL;
   size_t n = 0, cap = 0;
   int result = -1;
+  sqlite3 *h = NULL;
   for (;;) {
     errno = 0;
     struct dirent *de = readdir(d);
@@ -1729,8 +1769,14 @@ int broker_db_migrate(struct broker_db *db, const char *app_root, char *err, siz
       goto out;
     }
   }
+  /* The operator's own files run on a connection of their own, without the
+   * authorizer, closed when they are done: whatever they leave in a
+   * connection (TEMP objects, settings) does not reach the requests. */
+  h = conn_open(db, SQLITE_OPEN_READWRITE, err, errlen);
+  if (h == NULL || writer_setup(db, h, err, errlen) != 0)
+    goto out;
   char e[512];
-  if (exec_simple(db->w.h,
+  if (exec_simple(h,
                   "CREATE TABLE IF NOT EXISTS jsfpm_migrations ("
                   "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
                   "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)",
@@ -1739,10 +1785,8 @@ int broker_db_migrate(struct broker_db *db, const char *app_root, char *err, siz
     goto out;
   }
   int applied = 0;
-  /* The operator's own files: the authorizer lets everything through. */
-  db->trusted = 1;
   for (size_t i = 0; i < n; i++) {
-    int done = migration_recorded(db->w.h, list[i].version, err, errlen);
+    int done = migration_recorded(h, list[i].version, err, errlen);
     if (done < 0)
       goto out;
     if (done)
@@ -1752,14 +1796,15 @@ int broker_db_migrate(struct broker_db *db, const char *app_root, char *err, siz
       snprintf(err, errlen, "%s/%s: path too long", dir, list[i].file);
       goto out;
     }
-    if (migration_apply(db->w.h, path, &list[i], err, errlen) != 0)
+    if (migration_apply(h, path, &list[i], err, errlen) != 0)
       goto out;
     log_info("applied migration %s", path);
     applied++;
   }
   result = applied;
 out:
-  db->trusted = 0;
+  if (h != NULL && sqlite3_close(h) != SQLITE_OK)
+    log_error("closing the migrations' connection: %s", sqlite3_errmsg(h));
   for (size_t i = 0; i < n; i++)
     free(list[i].file);
   free(list);

@@ -1412,6 +1412,81 @@ START_TEST(test_reader_snapshot) {
 }
 END_TEST
 
+/* Issue 12, item 4: nothing a request does may outlive it but committed
+ * rows.  A TEMP trigger on the broker's shared writer connection rewrote or
+ * refused every later request's writes until the broker restarted; a TEMP
+ * table stayed visible to later requests on the same connection. */
+static const char *const temp_objects[] = {
+    "CREATE TEMP TRIGGER tamper AFTER INSERT ON w BEGIN UPDATE w SET token = 'tampered' WHERE id = new.id; END",
+    "CREATE TRIGGER temp.refuse BEFORE INSERT ON w BEGIN SELECT RAISE(ABORT, 'no writes'); END",
+    "CREATE TEMP TABLE scratch (a)",
+    "CREATE TEMPORARY TABLE scratch AS SELECT 1 AS a",
+    "CREATE TABLE temp.scratch (a)",
+    "CREATE TEMP VIEW v AS SELECT token FROM w",
+    "CREATE VIRTUAL TABLE temp.f USING fts5(a)",
+};
+
+/* The writer's TEMP schema, seen from inside a transaction (which runs on
+ * the writer). */
+static long long writer_temp_objects(void) {
+  op_ok(cl, "begin");
+  long long n = query_int("SELECT count(*) FROM sqlite_temp_schema");
+  op_ok(cl, "rollback");
+  return n;
+}
+
+START_TEST(test_temp_objects) {
+  /* A migration may use TEMP objects (the operator's file): they end with
+   * it, on a connection of its own. */
+  write_file(mig_dir, "001_w.sql",
+             "CREATE TABLE w (id INTEGER PRIMARY KEY, token TEXT);\n"
+             "CREATE TEMP TABLE seed AS SELECT 'seeded' AS token;\n"
+             "INSERT INTO w (token) SELECT token FROM seed;\n"
+             "CREATE TEMP TRIGGER mig_tamper AFTER INSERT ON w BEGIN UPDATE w SET token = 'tampered'; END;\n");
+  start_broker();
+  ck_assert_int_eq(writer_temp_objects(), 0);
+  struct db_client *other = db_client_new(sock_path);
+  for (size_t i = 0; i < sizeof temp_objects / sizeof temp_objects[0]; i++) {
+    expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", temp_objects[i]), "SQLITE_AUTH", "TEMP");
+    expect_error(CALL("{s:s,s:s}", "op", "exec", "sql", temp_objects[i]), "SQLITE_AUTH", "TEMP");
+    expect_error(CALL("{s:s,s:b,s:[{s:s}]}", "op", "batch", "atomic", 1, "statements", "sql", temp_objects[i]),
+                 "SQLITE_AUTH", "TEMP");
+    /* inside a transaction too (the owner's statements run on the writer) */
+    op_ok(cl, "begin");
+    expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", temp_objects[i]), "SQLITE_AUTH", "TEMP");
+    op_ok(cl, "commit");
+    /* another worker's write afterwards is stored as sent */
+    json_t *r = OK_ON(other, "{s:s,s:s,s:[i]}", "op", "execute", "sql", "INSERT INTO w (token) VALUES ('t' || ?)",
+                      "params", (int)i);
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT token = 't%zu' FROM w WHERE id = %lld", i,
+             (long long)json_integer_value(json_object_get(r, "lastInsertRowid")));
+    json_decref(r);
+    ck_assert_msg(query_int(sql) == 1, "after \"%s\", a later write was altered", temp_objects[i]);
+  }
+  /* a TEMP table of one request is not there for the next, on either
+   * connection */
+  ck_assert_int_eq(writer_temp_objects(), 0);
+  ck_assert_int_eq(query_int("SELECT count(*) FROM sqlite_temp_schema"), 0);
+  expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT * FROM scratch"), "SQLITE_ERROR", "no such table");
+  ck_assert_int_eq(query_int("SELECT count(*) FROM w WHERE token = 'seeded'"), 1);
+  ck_assert_int_eq(query_int("SELECT count(*) FROM w WHERE token = 'tampered'"), 0);
+  /* The last insert rowid is per connection too: another worker's insert
+   * must not show as this statement's. */
+  json_t *r = OK_ON(other, "{s:s,s:s}", "op", "execute", "sql", "UPDATE w SET token = token WHERE id < 0");
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "lastInsertRowid")), 0);
+  json_decref(r);
+  op_ok(other, "begin");
+  r = OK_ON(other, "{s:s,s:s}", "op", "execute", "sql", "UPDATE w SET token = token WHERE id < 0");
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "lastInsertRowid")), 0);
+  json_decref(r);
+  op_ok(other, "rollback");
+  /* regular (main) triggers and tables stay the app's to create */
+  exec_sql("CREATE TABLE kept (a); CREATE TRIGGER kept_t AFTER INSERT ON kept BEGIN SELECT 1; END");
+  db_client_free(other);
+}
+END_TEST
+
 static Suite *broker_suite(void) {
   Suite *s = suite_create("broker");
   TCase *tc = tcase_create("broker");
@@ -1454,6 +1529,7 @@ static Suite *broker_suite(void) {
   tcase_add_test(tx, test_stats);
   tcase_add_test(tx, test_wal_checkpoint);
   tcase_add_test(tx, test_reader_snapshot);
+  tcase_add_test(tx, test_temp_objects);
   suite_add_tcase(s, tx);
   return s;
 }

@@ -254,6 +254,7 @@ int main(int argc, char **argv) {
   cfg.db_max_result_rows = 100000;
   cfg.db_max_result_bytes = 16L << 20;
   cfg.db_group_commit = 1;
+  cfg.db_read_threads = 4;
   int lfd = listener();
 
   printf("broker_bench: %d clients, %.1f s per phase, synchronous=%d, database in %s, SQLite %s, %ld CPUs\n",

@@ -267,6 +267,7 @@ static void setup(void) {
   cfg.db_max_result_rows = 100000;
   cfg.db_max_result_bytes = 16L * 1024 * 1024;
   cfg.db_group_commit = 1;
+  cfg.db_read_threads = 4;
   cfg.app_root = app_root;
   cfg.runtime_dir = tmpdir;
   listen_fd = make_listener(sock_path);
@@ -1487,6 +1488,94 @@ START_TEST(test_temp_objects) {
 }
 END_TEST
 
+/* Waits up to MS for the stat NAME to equal WANT; false if it never did
+ * (a stat missing counts as never). */
+static int stat_reaches(const char *name, long long want, int ms) {
+  long long t0 = now_ms();
+  do {
+    json_t *r = OK("{s:s}", "op", "stats");
+    json_t *v = json_object_get(r, name);
+    int done = json_is_integer(v) && json_integer_value(v) == want;
+    json_decref(r);
+    if (done)
+      return 1;
+    sleep_ms(10);
+  } while (now_ms() - t0 < ms);
+  return 0;
+}
+
+/* Runs until statement_timeout stops it. */
+#define ENDLESS_READ "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT count(*) FROM c"
+/* Runs well past the event loop's slice, well within statement_timeout. */
+#define LONG_CTE "(WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 200000) SELECT count(*) FROM c)"
+
+/* Issue 12, item 7: one slow statement stalled every database call (a
+ * SELECT count(*) waited 8.5 s behind 4 recursive CTEs, and failed).  Slow
+ * reads now run on read threads: while 4 of them run to statement_timeout,
+ * another worker's reads and write are answered, and the slow ones are
+ * still running when they are. */
+START_TEST(test_slow_reads) {
+  cfg.db_statement_timeout_ms = 3000;
+  start_broker();
+  exec_sql("CREATE TABLE t (x)");
+  enum { N = 4 };
+  struct raw w[N];
+  for (int i = 0; i < N; i++) {
+    w[i] = raw_open();
+    raw_send_json(&w[i], json_pack("{s:i,s:s,s:s}", "id", 1, "op", "query", "sql", ENDLESS_READ));
+  }
+  /* pipelined behind a slow read: answered after it, in order */
+  raw_send_json(&w[0], json_pack("{s:i,s:s,s:s}", "id", 2, "op", "query", "sql", "SELECT 42"));
+  /* (Before the fix this call waited for a slow read to end.) */
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 0);
+  for (int i = 0; i < N; i++)
+    ck_assert_msg(!raw_ready(&w[i], 0), "slow read %d was answered before an unrelated read", i);
+  ck_assert_msg(stat_reaches("slow_reads_active", N, 2500), "the slow reads did not all move to read threads");
+  /* all four are running now */
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 0);
+  json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (1)"));
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 1);
+  for (int i = 0; i < N; i++)
+    ck_assert_msg(!raw_ready(&w[i], 0), "slow read %d was answered before the quick calls", i);
+  ck_assert_int_eq(stat_of("slow_reads_active"), N);
+
+  for (int i = 0; i < N; i++)
+    expect_error(raw_recv(w[i].fd, w[i].in), "JSFPM_STATEMENT_TIMEOUT", "statement_timeout (3000 ms)");
+  json_t *r = raw_recv(w[0].fd, w[0].in);
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), 2);
+  ck_assert_int_eq(json_integer_value(json_array_get(json_array_get(json_object_get(r, "rows"), 0), 0)), 42);
+  json_decref(r);
+  ck_assert_int_eq(stat_of("slow_reads"), N);
+
+  /* A slow read's result on a read thread is the same as anywhere: it
+   * sees the last commit; a read-only atomic batch moves whole. */
+  ck_assert_int_eq(query_int("SELECT (SELECT count(*) FROM t) * 1000000 + " LONG_CTE), 1200000);
+  r = OK("{s:s,s:b,s:[{s:s},{s:s}]}", "op", "batch", "atomic", 1, "statements", "sql",
+         "SELECT count(*) FROM t", "sql", "SELECT " LONG_CTE);
+  json_t *res = json_object_get(r, "results");
+  ck_assert_int_eq(json_integer_value(json_array_get(json_array_get(json_object_get(json_array_get(res, 0), "rows"), 0), 0)), 1);
+  ck_assert_int_eq(json_integer_value(json_array_get(json_array_get(json_object_get(json_array_get(res, 1), "rows"), 0), 0)), 200000);
+  json_decref(r);
+  ck_assert_int_eq(stat_of("slow_reads"), N + 2);
+
+  /* A worker that goes away mid-read frees its thread at once (the read
+   * is interrupted, not run to its timeout). */
+  raw_send_json(&w[1], json_pack("{s:i,s:s,s:s}", "id", 3, "op", "query", "sql", ENDLESS_READ));
+  ck_assert(stat_reaches("slow_reads_active", 1, 2500));
+  raw_close(&w[1]);
+  ck_assert_msg(stat_reaches("slow_reads_active", 0, 2000), "a cancelled read kept its thread");
+  /* The broker stops without waiting for a read to time out. */
+  raw_send_json(&w[2], json_pack("{s:i,s:s,s:s}", "id", 4, "op", "query", "sql", ENDLESS_READ));
+  ck_assert(stat_reaches("slow_reads_active", 1, 2500));
+  long long t0 = now_ms();
+  ck_assert_int_eq(stop_broker(SIGTERM), 0);
+  ck_assert_int_lt(now_ms() - t0, 2000);
+  for (int i = 0; i < N; i++)
+    if (i != 1)
+      raw_close(&w[i]);
+}
+END_TEST
+
 static Suite *broker_suite(void) {
   Suite *s = suite_create("broker");
   TCase *tc = tcase_create("broker");
@@ -1530,6 +1619,7 @@ static Suite *broker_suite(void) {
   tcase_add_test(tx, test_wal_checkpoint);
   tcase_add_test(tx, test_reader_snapshot);
   tcase_add_test(tx, test_temp_objects);
+  tcase_add_test(tx, test_slow_reads);
   suite_add_tcase(s, tx);
   return s;
 }

@@ -4,8 +4,10 @@
  * - Only peers running as the broker's own uid (or root) are served
  *   (SO_PEERCRED); others are logged and closed.
  * - Each connection's frames are executed in arrival order and their replies
- *   written in the same order; a client may pipeline.  Statements from all
- *   connections are serialized (one thread).
+ *   written in the same order; a client may pipeline.  Every statement runs
+ *   in this (the loop's) thread, except reads that outlast a slice: those
+ *   move to read threads (broker_reads.c) with their connection parked, so
+ *   no read holds up other connections for more than the slice.
  * - At most one connection owns the writer (an explicit transaction,
  *   BEGIN IMMEDIATE) at a time; it is released by commit/rollback, by
  *   tx_timeout, or at once when that connection closes (rolled back).
@@ -20,9 +22,10 @@
  * - A bad frame closes that connection only, after the replies to the
  *   frames before it are written.
  * - SIGTERM/SIGINT/SIGQUIT stop the loop between statements (a running
- *   statement always completes); replies already produced are flushed as far
- *   as the sockets accept without blocking, then the database is closed
- *   cleanly and broker_main returns 0.
+ *   statement in the loop's thread always completes; reads on read threads
+ *   are interrupted, their callers see the connection close); replies
+ *   already produced are flushed as far as the sockets accept without
+ *   blocking, then the database is closed cleanly and broker_main returns 0.
  * - A client that stops reading cannot make the broker buffer without
  *   bound: reading from it pauses while its unsent replies exceed a limit.
  */

@@ -4,8 +4,10 @@
  * - Only peers running as the broker's own uid (or root) are served
  *   (SO_PEERCRED); others are logged and closed.
  * - Each connection's frames are executed in arrival order and their replies
- *   written in the same order; a client may pipeline.  Statements from all
- *   connections are serialized (one thread).
+ *   written in the same order; a client may pipeline.  Every statement runs
+ *   in this (the loop's) thread, except reads that outlast a slice: those
+ *   move to read threads (broker_reads.c) with their connection parked, so
+ *   no read holds up other connections for more than the slice.
  * - At most one connection owns the writer (an explicit transaction,
  *   BEGIN IMMEDIATE) at a time; it is released by commit/rollback, by
  *   tx_timeout, or at once when that connection closes (rolled back).
@@ -20,9 +22,10 @@
  * - A bad frame closes that connection only, after the replies to the
  *   frames before it are written.
  * - SIGTERM/SIGINT/SIGQUIT stop the loop between statements (a running
- *   statement always completes); replies already produced are flushed as far
- *   as the sockets accept without blocking, then the database is closed
- *   cleanly and broker_main returns 0.
+ *   statement in the loop's thread always completes; reads on read threads
+ *   are interrupted, their callers see the connection close); replies
+ *   already produced are flushed as far as the sockets accept without
+ *   blocking, then the database is closed cleanly and broker_main returns 0.
  * - A client that stops reading cannot make the broker buffer without
  *   bound: reading from it pauses while its unsent replies exceed a limit.
  */
@@ -47,6 +50,7 @@
 #include <unistd.h>
 
 #include "broker_db.h"
+#include "broker_reads.h"
 #include "config.h"
 #include "frame.h"
 #include "log.h"
@@ -75,6 +79,7 @@ enum conn_wait {
   WAIT_NONE,
   WAIT_GROUP,  /* an autocommit write in the next group commit */
   WAIT_WRITER, /* in the FIFO b->wait_head: another connection holds the writer */
+  WAIT_READ,   /* a read running on a read thread (broker_reads) */
 };
 
 /* One worker connection. */
@@ -102,6 +107,8 @@ struct broker {
   const struct jsfpm_config *cfg;
   struct event_base *base;
   struct broker_db *db;
+  struct broker_reads *reads; /* threads for reads longer than a slice */
+  struct event *reads_ev;     /* their replies are ready */
   struct evconnlistener *listener;
   struct event *accept_retry;
   struct event *signals[3];
@@ -119,6 +126,7 @@ struct broker {
   struct event *writer_ev;    /* runs the group and admits waiters (PRIO_WRITER) */
   struct event *idle_ev;      /* WAL checkpoint when writes pause */
   unsigned long long group_commits, grouped_writes, transactions, tx_timeouts, busy_errors, nconns;
+  unsigned long long slow_reads; /* reads moved to a read thread */
   unsigned long long frames; /* requests decoded, for busy polling */
   unsigned long long errors; /* error replies sent, whatever their cause */
 };
@@ -206,6 +214,8 @@ static void conn_free(struct broker_conn *c) {
     waiters_remove(b, c);
   else if (c->wait == WAIT_GROUP)
     group_remove(b, c);
+  else if (c->wait == WAIT_READ)
+    broker_reads_cancel(b->reads, c);
   json_decref(c->pending);
   b->nconns--;
   if (c->wait_timer)
@@ -267,18 +277,7 @@ static int conn_reply(struct broker_conn *c, const json_t *req, json_t *reply) {
   struct evbuffer *out = bufferevent_get_output(c->bev);
   if (reply != NULL && !json_is_true(json_object_get(reply, "ok")))
     c->b->errors++;
-  if (reply != NULL && frame_encode(out, reply) != 0) {
-    /* Too large for one frame: the client still gets an answer for this
-     * id, so its call fails clearly instead of hanging. */
-    json_decref(reply);
-    reply = broker_db_error_reply(json_object_get(req, "id"), "JSFPM_RESULT_TOO_LARGE",
-                                  "the reply exceeds the frame limit of %u bytes", FRAME_DEFAULT_MAX_BYTES);
-    if (reply != NULL && frame_encode(out, reply) != 0) {
-      json_decref(reply);
-      reply = NULL;
-    }
-  }
-  if (reply == NULL) {
+  if (broker_reply_encode(out, req, &reply) != 0) {
     log_error("connection from pid %ld: cannot build a reply (out of memory); closing it", (long)c->pid);
     conn_free(c);
     return -1;
@@ -506,8 +505,55 @@ static void idle_cb(evutil_socket_t fd, short what, void *arg) {
   struct broker *b = arg;
   (void)fd;
   (void)what;
-  if (b->owner == NULL && b->ngroup == 0)
+  if (b->owner != NULL || b->ngroup > 0)
+    return;
+  /* A TRUNCATE checkpoint waits (SQLite's busy handler, in this thread)
+   * for readers to leave the WAL: not while read threads run. */
+  if (broker_reads_active(b->reads) > 0)
+    idle_kick(b);
+  else
     broker_db_checkpoint(b->db);
+}
+
+/* ---- slow reads --------------------------------------------------------- */
+
+/* Parks C on REQ, a read that ran past its slice, while a read thread runs
+ * it; frames behind it stay unread, so replies keep their order.  Returns
+ * NULL (no reply yet; c->pending unset when out of memory). */
+static json_t *read_move(struct broker_conn *c, json_t *req) {
+  struct broker *b = c->b;
+  if (broker_reads_submit(b->reads, req, c) != 0)
+    return NULL;
+  c->pending = json_incref(req);
+  c->wait = WAIT_READ;
+  b->slow_reads++;
+  return NULL;
+}
+
+/* A read thread's reply for connection COOKIE: send it, then go on with
+ * the frames behind it. */
+static void read_done(void *cookie, struct evbuffer *frame, int error, void *arg) {
+  struct broker_conn *c = cookie;
+  (void)arg;
+  json_decref(c->pending);
+  c->pending = NULL;
+  c->wait = WAIT_NONE;
+  if (frame == NULL || evbuffer_add_buffer(bufferevent_get_output(c->bev), frame) != 0) {
+    log_error("connection from pid %ld: cannot build a reply (out of memory); closing it", (long)c->pid);
+    conn_free(c);
+    return;
+  }
+  if (error)
+    c->b->errors++;
+  conn_flush(c);
+  conn_process(c);
+}
+
+static void reads_cb(evutil_socket_t fd, short what, void *arg) {
+  struct broker *b = arg;
+  (void)fd;
+  (void)what;
+  broker_reads_collect(b->reads, read_done, b);
 }
 
 /* ---- requests ---------------------------------------------------------- */
@@ -526,6 +572,8 @@ static json_t *stats_reply(struct broker *b, const json_t *id) {
   json_object_set_new(r, "tx_timeouts", json_integer((json_int_t)b->tx_timeouts));
   json_object_set_new(r, "busy_errors", json_integer((json_int_t)b->busy_errors));
   json_object_set_new(r, "connections", json_integer((json_int_t)b->nconns));
+  json_object_set_new(r, "slow_reads", json_integer((json_int_t)b->slow_reads));
+  json_object_set_new(r, "slow_reads_active", json_integer((json_int_t)broker_reads_active(b->reads)));
   return r;
 }
 
@@ -599,9 +647,12 @@ static json_t *conn_handle(struct broker_conn *c, json_t *req) {
   switch (broker_db_route(b->db, req, &reply)) {
   case BROKER_DB_DONE:
     return reply;
-  case BROKER_DB_READ:
+  case BROKER_DB_READ: {
     /* The reader sees the last committed state, whoever holds the writer. */
-    return broker_db_read(b->db, req);
+    int moved;
+    json_t *r = broker_db_read(b->db, req, &moved);
+    return moved ? read_move(c, req) : r;
+  }
   case BROKER_DB_WRITE:
     break;
   }
@@ -920,6 +971,16 @@ int broker_main(const struct jsfpm_config *cfg, int listen_fd) {
     log_error("%s", err);
     goto out;
   }
+  b.reads = broker_reads_new(b.db, (unsigned)cfg->db_read_threads, err, sizeof err);
+  if (b.reads == NULL) {
+    log_error("%s", err);
+    goto out;
+  }
+  b.reads_ev = event_new(b.base, broker_reads_fd(b.reads), EV_READ | EV_PERSIST, reads_cb, &b);
+  if (b.reads_ev == NULL || event_add(b.reads_ev, NULL) != 0) {
+    log_error("cannot watch the read threads");
+    goto out;
+  }
   b.accept_retry = evtimer_new(b.base, accept_retry_cb, &b);
   b.writer_ev = evtimer_new(b.base, writer_cb, &b);
   b.tx_timer = evtimer_new(b.base, tx_timer_cb, &b);
@@ -967,6 +1028,9 @@ out:
   if (b.idle_ev)
     event_free(b.idle_ev);
   free(b.group);
+  if (b.reads_ev)
+    event_free(b.reads_ev);
+  broker_reads_free(b.reads);
   for (size_t i = 0; i < 3; i++)
     if (b.signals[i])
       event_free(b.signals[i]);

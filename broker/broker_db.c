@@ -15,12 +15,15 @@
  * - The writer is only ever used inside a transaction the broker opened;
  *   SQL from workers can never open, end or nest transactions itself (the
  *   authorizer refuses BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE unless
- *   db->internal is set by broker_db_tx or the group runner).
+ *   the connection's `internal` is set by broker_db_tx or the group runner).
  * - The authorizer also refuses ATTACH/DETACH, load_extension(),
- *   fts3_tokenizer() (native pointers) and every
+ *   fts3_tokenizer() (native pointers), TEMP objects and every
  *   PRAGMA outside a read-only allowlist; VACUUM is refused (VACUUM INTO
- *   writes arbitrary files).  Migrations (trusted, the operator's files)
- *   are exempt.
+ *   writes arbitrary files).  So a request leaves nothing in a connection
+ *   (only read-only PRAGMAs, no TEMP schema) and only committed rows and
+ *   schema of the main database outlive it.  Migrations (trusted, the
+ *   operator's files) are exempt: they run on a connection of their own,
+ *   closed once they are applied.
  * - Every statement a worker sends runs under the statement time limit
  *   (progress handler) and every query result under the row and byte
  *   limits; each breach is an error naming the limit.
@@ -38,6 +41,7 @@
 #include <math.h>
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,23 +101,35 @@ struct stmt_entry {
   char sql[];
 };
 
-/* One SQLite connection and its statement cache. */
+/* One SQLite connection, its statement cache and the state of the
+ * statement it runs.  Only the thread using the connection touches it,
+ * except `abandon`. */
 struct dbconn {
+  struct broker_db *db;       /* for its options (read-only once open) */
   sqlite3 *h;
   struct stmt_entry *lru_head, *lru_tail;
   unsigned nstmts;
+  int internal;               /* broker's own transaction statements are running */
+  char denied[320];           /* why the authorizer last refused, for the reply */
+  long long deadline_ms;      /* statement time limit (monotonic ms); 0 = none */
+  int timed_out;              /* the progress handler interrupted the statement */
+  long long slice_end_us;     /* the main reader: past this (monotonic us) the request moves to
+                               * a read thread; 0 = never */
+  int sliced;                 /* the progress handler interrupted the request for that */
+  atomic_int abandon;         /* read threads: stop now (request abandoned, broker stopping) */
+  struct broker_db_counts n;  /* what ran here */
 };
 
 struct broker_db {
   struct dbconn w;            /* writer: read-write, only used inside transactions */
   struct dbconn r;            /* reader: read-only, autocommit reads */
   struct broker_db_options opt;
-  int internal;               /* broker's own transaction statements are running */
-  int trusted;                /* migrations: the authorizer allows everything */
-  char denied[320];           /* why the authorizer last refused, for the reply */
-  long long deadline_ms;      /* statement time limit (monotonic ms); 0 = none */
-  int timed_out;              /* the progress handler interrupted the statement */
-  unsigned long long statements, errors, cache_hits, cache_misses;
+  struct broker_db_counts readers; /* what ran on read threads, as reported back */
+};
+
+/* A read-only connection for a thread of its own (broker_reads.c). */
+struct broker_db_reader {
+  struct dbconn c;
 };
 
 /* ---- result code names ---------------------------------------------- */
@@ -397,12 +413,14 @@ json_t *broker_db_ok_reply(const json_t *id) { return reply_new(id, 1); }
 
 /* ---- guards: authorizer, time limit ------------------------------------ */
 
-static long long mono_ms(void) {
+static long long mono_us(void) {
   struct timespec ts;
   if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
     return 0;
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
+
+static long long mono_ms(void) { return mono_us() / 1000; }
 
 /* PRAGMAs a worker may run.  READ_ONLY ones only without a value: reading
  * user_version is harmless, setting it is not. */
@@ -419,37 +437,61 @@ static const struct {
     {"journal_mode", 0},    {"synchronous", 0},      {"encoding", 0},    {"auto_vacuum", 0},
 };
 
+/* TEMP objects live in the connection, not in the database file: on the
+ * broker's shared connections one request's TEMP trigger would rewrite or
+ * refuse every later request's writes, and its TEMP table would be seen by
+ * some later requests (those that land on the same connection) and not by
+ * others.  Nothing a request does may outlive it but committed rows. */
+static int deny_temp(struct dbconn *c, const char *name) {
+  snprintf(c->denied, sizeof c->denied,
+           "TEMP tables, views, triggers and indexes are not allowed%s%.60s%s: they would outlive the "
+           "request on the broker's shared connection; use a WITH clause (CTE) or a regular table",
+           name ? " (" : "", name ? name : "", name ? ")" : "");
+  return SQLITE_DENY;
+}
+
 static int authorizer(void *arg, int action, const char *a1, const char *a2, const char *dbname,
                       const char *trigger) {
-  struct broker_db *db = arg;
-  (void)dbname;
+  struct dbconn *c = arg;
   (void)trigger;
-  if (db->trusted)
-    return SQLITE_OK;
   switch (action) {
   case SQLITE_ATTACH:
   case SQLITE_DETACH:
-    snprintf(db->denied, sizeof db->denied,
+    snprintf(c->denied, sizeof c->denied,
              "%s is not allowed: the broker serves exactly one database",
              action == SQLITE_ATTACH ? "ATTACH" : "DETACH");
     return SQLITE_DENY;
   case SQLITE_TRANSACTION:
   case SQLITE_SAVEPOINT:
-    if (db->internal)
+    if (c->internal)
       return SQLITE_OK;
-    snprintf(db->denied, sizeof db->denied,
+    snprintf(c->denied, sizeof c->denied,
              "transaction statements (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE) are not allowed "
              "in SQL: use db.transaction() (protocol ops begin/commit/rollback)");
     return SQLITE_DENY;
+  case SQLITE_CREATE_TEMP_TABLE:
+  case SQLITE_CREATE_TEMP_INDEX:
+  case SQLITE_CREATE_TEMP_TRIGGER:
+  case SQLITE_CREATE_TEMP_VIEW:
+    return deny_temp(c, a1);
+  case SQLITE_INSERT:
+  case SQLITE_UPDATE:
+  case SQLITE_DELETE:
+    /* Every TEMP object is a row written into the TEMP schema, also those
+     * with no TEMP action code (CREATE TRIGGER temp.x ON a main table,
+     * CREATE VIRTUAL TABLE temp.x). */
+    if (dbname && strcasecmp(dbname, "temp") == 0)
+      return deny_temp(c, NULL);
+    return SQLITE_OK;
   case SQLITE_FUNCTION:
     if (a2 && strcasecmp(a2, "load_extension") == 0) {
-      snprintf(db->denied, sizeof db->denied, "load_extension() is not allowed: extension loading is off");
+      snprintf(c->denied, sizeof c->denied, "load_extension() is not allowed: extension loading is off");
       return SQLITE_DENY;
     }
     /* fts3_tokenizer(name) returns a native pointer (defeats ASLR) and,
      * where enabled, fts3_tokenizer(name, ptr) installs one. */
     if (a2 && strcasecmp(a2, "fts3_tokenizer") == 0) {
-      snprintf(db->denied, sizeof db->denied, "fts3_tokenizer() is not allowed: it exposes native pointers");
+      snprintf(c->denied, sizeof c->denied, "fts3_tokenizer() is not allowed: it exposes native pointers");
       return SQLITE_DENY;
     }
     return SQLITE_OK;
@@ -458,7 +500,7 @@ static int authorizer(void *arg, int action, const char *a1, const char *a2, con
       if (strcasecmp(a1, pragma_allow[i].name) == 0 && (a2 == NULL || pragma_allow[i].with_arg))
         return SQLITE_OK;
     }
-    snprintf(db->denied, sizeof db->denied,
+    snprintf(c->denied, sizeof c->denied,
              "PRAGMA %.60s%s is not allowed through the broker (only read-only PRAGMAs such as "
              "table_info, index_list, foreign_key_list, user_version are)",
              a1 ? a1 : "?", a2 ? " with a value" : "");
@@ -468,44 +510,52 @@ static int authorizer(void *arg, int action, const char *a1, const char *a2, con
   }
 }
 
-/* Interrupts a statement past its deadline.  Returning non-zero makes the
- * step fail with SQLITE_INTERRUPT; timed_out tells that apart. */
+/* Interrupts a statement past its deadline, a request on the main reader
+ * past its slice, and an abandoned one.  Returning non-zero makes the step
+ * fail with SQLITE_INTERRUPT; timed_out and sliced tell the causes apart. */
 static int progress(void *arg) {
-  struct broker_db *db = arg;
-  if (db->deadline_ms == 0 || mono_ms() < db->deadline_ms)
+  struct dbconn *c = arg;
+  if (atomic_load_explicit(&c->abandon, memory_order_relaxed))
+    return 1;
+  if (c->slice_end_us != 0 && mono_us() >= c->slice_end_us) {
+    c->sliced = 1;
+    return 1;
+  }
+  if (c->deadline_ms == 0 || mono_ms() < c->deadline_ms)
     return 0;
-  db->timed_out = 1;
+  c->timed_out = 1;
   return 1;
 }
 
 /* Arms the time limit for one worker statement. */
-static void stmt_clock_start(struct broker_db *db) {
-  db->timed_out = 0;
-  db->denied[0] = '\0'; /* a re-prepare inside step consults the authorizer again */
-  db->deadline_ms = db->opt.statement_timeout_ms > 0 ? mono_ms() + db->opt.statement_timeout_ms : 0;
+static void stmt_clock_start(struct dbconn *c) {
+  int limit_ms = c->db->opt.statement_timeout_ms;
+  c->timed_out = 0;
+  c->denied[0] = '\0'; /* a re-prepare inside step consults the authorizer again */
+  c->deadline_ms = limit_ms > 0 ? mono_ms() + limit_ms : 0;
 }
 
-static void stmt_clock_stop(struct broker_db *db) { db->deadline_ms = 0; }
+static void stmt_clock_stop(struct dbconn *c) { c->deadline_ms = 0; }
 
-/* The error reply for RC from H, naming the authorizer's reason or the
+/* The error reply for RC from C, naming the authorizer's reason or the
  * time limit when they caused it. */
-static json_t *stmt_error(struct broker_db *db, sqlite3 *h, const json_t *id, int rc) {
-  if ((rc & 0xff) == SQLITE_INTERRUPT && db->timed_out) {
-    db->timed_out = 0;
+static json_t *stmt_error(struct dbconn *c, const json_t *id, int rc) {
+  if ((rc & 0xff) == SQLITE_INTERRUPT && c->timed_out) {
+    c->timed_out = 0;
     return broker_db_error_reply(id, CODE_STMT_TIMEOUT,
                                  "the statement ran longer than statement_timeout (%d ms) and was "
                                  "interrupted",
-                                 db->opt.statement_timeout_ms);
+                                 c->db->opt.statement_timeout_ms);
   }
-  if (db->denied[0]) {
+  if (c->denied[0]) {
     /* SQLite reports some denials as SQLITE_ERROR ("not authorized to use
      * function"); they are all the authorizer's. */
     char msg[512];
-    snprintf(msg, sizeof msg, "%s (%s)", db->denied, sqlite3_errmsg(h));
-    db->denied[0] = '\0';
+    snprintf(msg, sizeof msg, "%s (%s)", c->denied, sqlite3_errmsg(c->h));
+    c->denied[0] = '\0';
     return sqlite_error_reply(id, SQLITE_AUTH, msg);
   }
-  return sqlite_error_reply(id, rc, sqlite3_errmsg(h));
+  return sqlite_error_reply(id, rc, sqlite3_errmsg(c->h));
 }
 
 /* ---- open / close ------------------------------------------------------ */
@@ -521,9 +571,10 @@ static int exec_simple(sqlite3 *db, const char *sql, char *err, size_t errlen) {
   return 0;
 }
 
-/* Opens one connection with the settings both share.  Returns NULL with
+/* Opens one connection with the settings all share; with C (NULL for
+ * migrations), the statement time limit works for it.  Returns NULL with
  * ERR set. */
-static sqlite3 *conn_open(struct broker_db *db, int flags, char *err, size_t errlen) {
+static sqlite3 *conn_open(struct broker_db *db, struct dbconn *c, int flags, char *err, size_t errlen) {
   const char *path = db->opt.path;
   sqlite3 *h = NULL;
   int rc = sqlite3_open_v2(path, &h, flags | SQLITE_OPEN_EXRESCODE, NULL);
@@ -562,11 +613,51 @@ static sqlite3 *conn_open(struct broker_db *db, int flags, char *err, size_t err
     snprintf(err, errlen, "%s: cannot set the busy timeout", path);
     goto fail;
   }
-  sqlite3_progress_handler(h, BROKER_PROGRESS_OPS, progress, db);
+  if (c != NULL) {
+    c->db = db;
+    c->h = h;
+    sqlite3_progress_handler(h, BROKER_PROGRESS_OPS, progress, c);
+  }
   return h;
 fail:
   sqlite3_close(h);
   return NULL;
+}
+
+/* The per-connection settings of a connection that writes: durability as
+ * configured, foreign keys enforced, the WAL bounded after checkpoints.
+ * Returns 0, or -1 with ERR set. */
+static int writer_setup(struct broker_db *db, sqlite3 *h, char *err, size_t errlen) {
+  char sql[96], e[512];
+  snprintf(sql, sizeof sql, "PRAGMA synchronous=%d", db->opt.synchronous);
+  int rc = exec_simple(h, sql, e, sizeof e);
+  if (rc == 0)
+    rc = exec_simple(h, "PRAGMA foreign_keys=ON", e, sizeof e);
+  /* Bounds the WAL file left behind by a checkpoint that reset it. */
+  snprintf(sql, sizeof sql, "PRAGMA journal_size_limit=%lld", BROKER_JOURNAL_SIZE_LIMIT);
+  if (rc == 0)
+    rc = exec_simple(h, sql, e, sizeof e);
+  if (rc != 0)
+    snprintf(err, errlen, "%s: %s", db->opt.path, e);
+  return rc;
+}
+
+/* Opens C as a read-only connection under the authorizer.  Returns 0, or
+ * -1 with ERR set (C's connection, if any, still to be closed). */
+static int reader_open(struct broker_db *db, struct dbconn *c, char *err, size_t errlen) {
+  if (conn_open(db, c, SQLITE_OPEN_READONLY, err, errlen) == NULL)
+    return -1;
+  char e[512];
+  /* Same answer to "PRAGMA foreign_keys" on every connection. */
+  if (exec_simple(c->h, "PRAGMA foreign_keys=ON", e, sizeof e) != 0) {
+    snprintf(err, errlen, "%s: %s", db->opt.path, e);
+    return -1;
+  }
+  if (sqlite3_set_authorizer(c->h, authorizer, c) != SQLITE_OK) {
+    snprintf(err, errlen, "%s: cannot install the authorizer", db->opt.path);
+    return -1;
+  }
+  return 0;
 }
 
 struct broker_db *broker_db_open(const struct broker_db_options *opt, char *err, size_t errlen) {
@@ -581,11 +672,9 @@ struct broker_db *broker_db_open(const struct broker_db_options *opt, char *err,
     return NULL;
   }
   db->opt = *opt;
-  char e[512];
-  sqlite3 *h = conn_open(db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err, errlen);
+  sqlite3 *h = conn_open(db, &db->w, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err, errlen);
   if (h == NULL)
     goto fail;
-  db->w.h = h;
   /* journal_mode answers with the mode it ended up in; anything but "wal"
    * (e.g. an in-memory database) means readers would block the writer. */
   sqlite3_stmt *st = NULL;
@@ -602,33 +691,16 @@ struct broker_db *broker_db_open(const struct broker_db_options *opt, char *err,
   if (mode == NULL || strcmp(mode, "wal") != 0)
     log_warn("%s: journal mode is %s, not wal", path, mode ? mode : "(unknown)");
   sqlite3_finalize(st);
-  char sql[96];
-  snprintf(sql, sizeof sql, "PRAGMA synchronous=%d", opt->synchronous);
-  if (exec_simple(h, sql, e, sizeof e) != 0 || exec_simple(h, "PRAGMA foreign_keys=ON", e, sizeof e) != 0) {
-    snprintf(err, errlen, "%s: %s", path, e);
+  if (writer_setup(db, h, err, errlen) != 0)
     goto fail;
-  }
-  /* Bounds the WAL file left behind by a checkpoint that reset it. */
-  snprintf(sql, sizeof sql, "PRAGMA journal_size_limit=%lld", BROKER_JOURNAL_SIZE_LIMIT);
-  if (exec_simple(h, sql, e, sizeof e) != 0) {
-    snprintf(err, errlen, "%s: %s", path, e);
+  if (sqlite3_set_authorizer(h, authorizer, &db->w) != SQLITE_OK) {
+    snprintf(err, errlen, "%s: cannot install the authorizer", path);
     goto fail;
   }
   /* The reader opens after the writer made the file WAL: a read-only
    * connection cannot change the journal mode. */
-  db->r.h = conn_open(db, SQLITE_OPEN_READONLY, err, errlen);
-  if (db->r.h == NULL)
+  if (reader_open(db, &db->r, err, errlen) != 0)
     goto fail;
-  /* Same answer to "PRAGMA foreign_keys" on both connections. */
-  if (exec_simple(db->r.h, "PRAGMA foreign_keys=ON", e, sizeof e) != 0) {
-    snprintf(err, errlen, "%s: %s", path, e);
-    goto fail;
-  }
-  if (sqlite3_set_authorizer(db->w.h, authorizer, db) != SQLITE_OK ||
-      sqlite3_set_authorizer(db->r.h, authorizer, db) != SQLITE_OK) {
-    snprintf(err, errlen, "%s: cannot install the authorizer", path);
-    goto fail;
-  }
   return db;
 fail:
   broker_db_close(db);
@@ -684,10 +756,10 @@ void broker_db_close(struct broker_db *db) {
     return;
   if (db->w.h && !sqlite3_get_autocommit(db->w.h)) {
     char e[256];
-    db->internal = 1;
+    db->w.internal = 1;
     if (exec_simple(db->w.h, "ROLLBACK", e, sizeof e) != 0)
       log_error("rolling back the open transaction at close: %s", e);
-    db->internal = 0;
+    db->w.internal = 0;
   }
   if (db->r.h)
     reader_release(db);
@@ -744,7 +816,7 @@ static int sql_is_vacuum(const char *p, const char *end) {
 /* Returns the cached or freshly prepared statement for SQL, or NULL with
  * *errreply set.  The statement is at the head of the LRU list, so it cannot
  * be evicted while the caller uses it. */
-static sqlite3_stmt *stmt_get(struct broker_db *db, struct dbconn *c, const json_t *id, const char *op,
+static sqlite3_stmt *stmt_get(struct dbconn *c, const json_t *id, const char *op,
                               const char *sql, size_t len, json_t **errreply) {
   uint64_t h = sql_hash(sql, len);
   for (struct stmt_entry *e = c->lru_head; e; e = e->next) {
@@ -753,11 +825,11 @@ static sqlite3_stmt *stmt_get(struct broker_db *db, struct dbconn *c, const json
         cache_unlink(c, e);
         cache_push_front(c, e);
       }
-      db->cache_hits++;
+      c->n.cache_hits++;
       return e->stmt;
     }
   }
-  db->cache_misses++;
+  c->n.cache_misses++;
   if (len > SQL_LENGTH_LIMIT) {
     char msg[160];
     snprintf(msg, sizeof msg, "%s: the SQL text is %zu bytes, over the limit of %d (SQLITE_LIMIT_SQL_LENGTH)",
@@ -775,10 +847,10 @@ static sqlite3_stmt *stmt_get(struct broker_db *db, struct dbconn *c, const json
   const char *tail = NULL;
   /* PERSISTENT: the statement is expected to live in the cache for long;
    * SQLite then allocates it outside its lookaside pool. */
-  db->denied[0] = '\0';
+  c->denied[0] = '\0';
   int rc = sqlite3_prepare_v3(c->h, sql, (int)len, SQLITE_PREPARE_PERSISTENT, &st, &tail);
   if (rc != SQLITE_OK) {
-    *errreply = stmt_error(db, c->h, id, rc);
+    *errreply = stmt_error(c, id, rc);
     return NULL;
   }
   if (st == NULL) {
@@ -973,7 +1045,7 @@ static size_t value_bytes(sqlite3_stmt *st, int c) {
 }
 
 /* Steps ST (already bound) to the end and builds the rows reply. */
-static json_t *run_query(struct broker_db *db, sqlite3 *h, sqlite3_stmt *st, const json_t *id) {
+static json_t *run_query(struct dbconn *c, sqlite3_stmt *st, const json_t *id) {
   json_t *r = reply_new(id, 1), *cols = json_array(), *rows = json_array(), *err = NULL;
   if (r == NULL || cols == NULL || rows == NULL)
     goto oom;
@@ -982,13 +1054,13 @@ static json_t *run_query(struct broker_db *db, sqlite3 *h, sqlite3_stmt *st, con
    * then have a different shape. */
   int rc = sqlite3_step(st);
   int ncol = sqlite3_column_count(st);
-  for (int c = 0; c < ncol; c++) {
-    const char *name = sqlite3_column_name(st, c);
+  for (int col = 0; col < ncol; col++) {
+    const char *name = sqlite3_column_name(st, col);
     if (name == NULL || json_array_append_new(cols, json_string(name)) != 0)
       goto oom;
   }
   size_t nrow = 0, bytes = 0;
-  long max_rows = db->opt.max_result_rows, max_bytes = db->opt.max_result_bytes;
+  long max_rows = c->db->opt.max_result_rows, max_bytes = c->db->opt.max_result_bytes;
   for (; rc == SQLITE_ROW; rc = sqlite3_step(st), nrow++) {
     if (max_rows > 0 && nrow >= (size_t)max_rows) {
       err = broker_db_error_reply(id, CODE_TOO_LARGE,
@@ -1000,8 +1072,8 @@ static json_t *run_query(struct broker_db *db, sqlite3 *h, sqlite3_stmt *st, con
     json_t *row = json_array();
     if (row == NULL || json_array_append_new(rows, row) != 0)
       goto oom;
-    for (int c = 0; c < ncol; c++) {
-      bytes += value_bytes(st, c);
+    for (int col = 0; col < ncol; col++) {
+      bytes += value_bytes(st, col);
       if (max_bytes > 0 && bytes > (size_t)max_bytes) {
         err = broker_db_error_reply(id, CODE_TOO_LARGE,
                                     "the result exceeds max_result_size (%ld bytes) at row %zu; "
@@ -1009,7 +1081,7 @@ static json_t *run_query(struct broker_db *db, sqlite3 *h, sqlite3_stmt *st, con
                                     max_bytes, nrow + 1);
         goto fail;
       }
-      json_t *v = column_json(st, c, id, nrow, &err);
+      json_t *v = column_json(st, col, id, nrow, &err);
       if (v == NULL)
         goto fail;
       if (json_array_append_new(row, v) != 0)
@@ -1017,7 +1089,7 @@ static json_t *run_query(struct broker_db *db, sqlite3 *h, sqlite3_stmt *st, con
     }
   }
   if (rc != SQLITE_DONE) {
-    err = stmt_error(db, h, id, rc);
+    err = stmt_error(c, id, rc);
     goto fail;
   }
   /* json_object_set_new takes the reference even when it fails. */
@@ -1037,13 +1109,14 @@ fail:
   return err;
 }
 
-static json_t *run_execute(struct broker_db *db, sqlite3 *h, sqlite3_stmt *st, const json_t *id) {
+static json_t *run_execute(struct dbconn *c, sqlite3_stmt *st, const json_t *id) {
+  sqlite3 *h = c->h;
   sqlite3_int64 before = sqlite3_total_changes64(h);
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW)
     ; /* rows a statement returns are not wanted here */
   if (rc != SQLITE_DONE)
-    return stmt_error(db, h, id, rc);
+    return stmt_error(c, id, rc);
   /* sqlite3_changes keeps the count of the last INSERT/UPDATE/DELETE, so a
    * statement that changed nothing (SELECT, DDL) would report a stale
    * count: report 0 for those. */
@@ -1081,23 +1154,23 @@ static const char *req_sql(const json_t *obj, const json_t *id, const char *op, 
 
 /* Runs one statement object ({sql, params}) on C: prepare (cached), bind,
  * step under the time limit, reset at once. */
-static json_t *run_stmt(struct broker_db *db, struct dbconn *c, const json_t *id, const char *op,
+static json_t *run_stmt(struct dbconn *c, const json_t *id, const char *op,
                         const json_t *obj, enum result_shape shape) {
   json_t *reply = NULL;
   size_t len;
   const char *sql = req_sql(obj, id, op, &len, &reply);
   if (sql == NULL)
     return reply;
-  sqlite3_stmt *st = stmt_get(db, c, id, op, sql, len, &reply);
+  sqlite3_stmt *st = stmt_get(c, id, op, sql, len, &reply);
   if (st == NULL)
     return reply;
-  db->statements++;
+  c->n.statements++;
   if (bind_params(st, id, op, json_object_get(obj, "params"), &reply) == 0) {
     if (shape == SHAPE_AUTO)
       shape = sqlite3_column_count(st) > 0 ? SHAPE_ROWS : SHAPE_CHANGES;
-    stmt_clock_start(db);
-    reply = shape == SHAPE_ROWS ? run_query(db, c->h, st, id) : run_execute(db, c->h, st, id);
-    stmt_clock_stop(db);
+    stmt_clock_start(c);
+    reply = shape == SHAPE_ROWS ? run_query(c, st, id) : run_execute(c, st, id);
+    stmt_clock_stop(c);
   }
   /* Reset at once: a statement left mid-step keeps a read transaction open,
    * which blocks WAL checkpoints.  The step's error is already reported. */
@@ -1106,7 +1179,7 @@ static json_t *run_stmt(struct broker_db *db, struct dbconn *c, const json_t *id
   return reply;
 }
 
-static json_t *run_exec(struct broker_db *db, struct dbconn *c, const json_t *req, const json_t *id) {
+static json_t *run_exec(struct dbconn *c, const json_t *req, const json_t *id) {
   json_t *reply = NULL;
   size_t len;
   const char *sql = req_sql(req, id, "exec", &len, &reply);
@@ -1123,16 +1196,16 @@ static json_t *run_exec(struct broker_db *db, struct dbconn *c, const json_t *re
                                 "VACUUM is not allowed through the broker (VACUUM INTO writes "
                                 "arbitrary files); run it offline");
   }
-  db->statements++;
-  db->denied[0] = '\0';
+  c->n.statements++;
+  c->denied[0] = '\0';
   char *msg = NULL;
-  stmt_clock_start(db);
+  stmt_clock_start(c);
   int rc = sqlite3_exec(c->h, sql, NULL, NULL, &msg);
-  stmt_clock_stop(db);
+  stmt_clock_stop(c);
   if (rc != SQLITE_OK) {
     json_t *r;
-    if (((rc & 0xff) == SQLITE_INTERRUPT && db->timed_out) || db->denied[0])
-      r = stmt_error(db, c->h, id, rc);
+    if (((rc & 0xff) == SQLITE_INTERRUPT && c->timed_out) || c->denied[0])
+      r = stmt_error(c, id, rc);
     else
       r = sqlite_error_reply(id, rc, msg ? msg : sqlite3_errmsg(c->h));
     sqlite3_free(msg);
@@ -1143,10 +1216,10 @@ static json_t *run_exec(struct broker_db *db, struct dbconn *c, const json_t *re
 
 /* Runs SQL as the broker's own transaction control (the authorizer lets
  * it through).  Returns SQLite's result code; *msg as sqlite3_exec's. */
-static int tx_exec(struct broker_db *db, sqlite3 *h, const char *sql, char **msg) {
-  db->internal = 1;
-  int rc = sqlite3_exec(h, sql, NULL, NULL, msg);
-  db->internal = 0;
+static int tx_exec(struct dbconn *c, const char *sql, char **msg) {
+  c->internal = 1;
+  int rc = sqlite3_exec(c->h, sql, NULL, NULL, msg);
+  c->internal = 0;
   return rc;
 }
 
@@ -1161,7 +1234,7 @@ static void reader_hold(struct broker_db *db) {
   if (!sqlite3_get_autocommit(db->r.h))
     return;
   char *msg = NULL;
-  if (tx_exec(db, db->r.h, "BEGIN", &msg) != SQLITE_OK) /* reads then run in autocommit */
+  if (tx_exec(&db->r, "BEGIN", &msg) != SQLITE_OK) /* reads then run in autocommit */
     log_warn("reader: BEGIN: %s", msg ? msg : sqlite3_errmsg(db->r.h));
   sqlite3_free(msg);
 }
@@ -1169,21 +1242,25 @@ static void reader_hold(struct broker_db *db) {
 static void reader_release(struct broker_db *db) {
   if (sqlite3_get_autocommit(db->r.h))
     return;
-  if (tx_exec(db, db->r.h, "COMMIT", NULL) == SQLITE_OK)
+  if (tx_exec(&db->r, "COMMIT", NULL) == SQLITE_OK)
     return;
   log_warn("reader: ending its snapshot: %s", sqlite3_errmsg(db->r.h));
-  if (tx_exec(db, db->r.h, "ROLLBACK", NULL) != SQLITE_OK)
+  if (tx_exec(&db->r, "ROLLBACK", NULL) != SQLITE_OK)
     log_error("reader: ROLLBACK of its snapshot: %s", sqlite3_errmsg(db->r.h));
 }
 
 json_t *broker_db_tx(struct broker_db *db, const json_t *id, const char *sql) {
+  /* A new transaction is a new owner: the last insert rowid of another
+   * worker's request must not show in its replies or last_insert_rowid(). */
+  if (sqlite3_get_autocommit(db->w.h))
+    sqlite3_set_last_insert_rowid(db->w.h, 0);
   char *msg = NULL;
-  int rc = tx_exec(db, db->w.h, sql, &msg);
+  int rc = tx_exec(&db->w, sql, &msg);
   reader_release(db);
   json_t *r = rc == SQLITE_OK ? reply_new(id, 1) : sqlite_error_reply(id, rc, msg ? msg : sqlite3_errmsg(db->w.h));
   sqlite3_free(msg);
   if (r && rc != SQLITE_OK)
-    db->errors++;
+    db->w.n.errors++;
   return r;
 }
 
@@ -1193,18 +1270,18 @@ int broker_db_in_tx(const struct broker_db *db) { return !sqlite3_get_autocommit
  * savepoint on the writer, a read transaction on the reader); the reply is
  * the first error, with "index".  Not atomic: one result per statement,
  * each {"ok":true,...} or {"ok":false,"code",...}. */
-static json_t *run_batch(struct broker_db *db, struct dbconn *c, const json_t *req, const json_t *id) {
+static json_t *run_batch(struct dbconn *c, const json_t *req, const json_t *id) {
   const json_t *stmts = json_object_get(req, "statements");
   if (!json_is_array(stmts))
     return bad_request(id, "batch: \"statements\" must be an array");
   int atomic = json_is_true(json_object_get(req, "atomic"));
-  int on_writer = c == &db->w;
+  int on_writer = c == &c->db->w;
   /* On the reader, a held snapshot (reader_hold) already makes the batch
    * one consistent read. */
   int own_tx = atomic && (on_writer || sqlite3_get_autocommit(c->h));
   char *msg = NULL;
   if (own_tx) {
-    int rc = tx_exec(db, c->h, on_writer ? "SAVEPOINT jsfpm_batch" : "BEGIN", &msg);
+    int rc = tx_exec(c, on_writer ? "SAVEPOINT jsfpm_batch" : "BEGIN", &msg);
     if (rc != SQLITE_OK) {
       json_t *r = sqlite_error_reply(id, rc, msg ? msg : sqlite3_errmsg(c->h));
       sqlite3_free(msg);
@@ -1225,7 +1302,7 @@ static json_t *run_batch(struct broker_db *db, struct dbconn *c, const json_t *r
       enum result_shape shape = sop == NULL                 ? SHAPE_AUTO
                                 : strcmp(sop, "query") == 0 ? SHAPE_ROWS
                                                             : SHAPE_CHANGES;
-      r = run_stmt(db, c, NULL, "batch", s, shape);
+      r = run_stmt(c, NULL, "batch", s, shape);
     }
     if (r == NULL)
       goto out;
@@ -1254,11 +1331,11 @@ static json_t *run_batch(struct broker_db *db, struct dbconn *c, const json_t *r
      * request.  The writer's transaction itself may have been aborted by
      * the failing statement: then there is nothing left to undo. */
     if (own_tx && fail && (!on_writer || !sqlite3_get_autocommit(c->h))) {
-      if (tx_exec(db, c->h, on_writer ? "ROLLBACK TO jsfpm_batch" : "ROLLBACK", NULL) != SQLITE_OK)
+      if (tx_exec(c, on_writer ? "ROLLBACK TO jsfpm_batch" : "ROLLBACK", NULL) != SQLITE_OK)
         log_error("batch: rolling back: %s", sqlite3_errmsg(c->h));
     }
     if (own_tx && (on_writer ? !sqlite3_get_autocommit(c->h) : (!fail && !sqlite3_get_autocommit(c->h)))) {
-      int rc = tx_exec(db, c->h, on_writer ? "RELEASE jsfpm_batch" : "COMMIT", NULL);
+      int rc = tx_exec(c, on_writer ? "RELEASE jsfpm_batch" : "COMMIT", NULL);
       if (rc != SQLITE_OK)
         log_error("batch: ending: %s", sqlite3_errmsg(c->h));
     }
@@ -1276,48 +1353,48 @@ static json_t *run_batch(struct broker_db *db, struct dbconn *c, const json_t *r
   return r;
 out: /* out of memory */
   if (own_tx && !sqlite3_get_autocommit(c->h)) {
-    tx_exec(db, c->h, on_writer ? "ROLLBACK TO jsfpm_batch" : "ROLLBACK", NULL);
+    tx_exec(c, on_writer ? "ROLLBACK TO jsfpm_batch" : "ROLLBACK", NULL);
     if (on_writer)
-      tx_exec(db, c->h, "RELEASE jsfpm_batch", NULL);
+      tx_exec(c, "RELEASE jsfpm_batch", NULL);
   }
   json_decref(results);
   return NULL;
 }
 
 /* Counts an error reply. */
-static json_t *counted(struct broker_db *db, json_t *reply) {
+static json_t *counted(struct dbconn *c, json_t *reply) {
   if (reply && !json_is_true(json_object_get(reply, "ok")))
-    db->errors++;
+    c->n.errors++;
   return reply;
 }
 
-static json_t *run_request(struct broker_db *db, struct dbconn *c, const json_t *req) {
+static json_t *run_request(struct dbconn *c, const json_t *req) {
   const json_t *id = json_object_get(req, "id");
   const char *op = json_string_value(json_object_get(req, "op"));
   if (op == NULL)
     return bad_request(id, "\"op\" must be a string");
   if (strcmp(op, "query") == 0)
-    return run_stmt(db, c, id, op, req, SHAPE_ROWS);
+    return run_stmt(c, id, op, req, SHAPE_ROWS);
   if (strcmp(op, "execute") == 0)
-    return run_stmt(db, c, id, op, req, SHAPE_CHANGES);
+    return run_stmt(c, id, op, req, SHAPE_CHANGES);
   if (strcmp(op, "batch") == 0)
-    return run_batch(db, c, req, id);
+    return run_batch(c, req, id);
   if (strcmp(op, "exec") == 0) {
     const json_t *params = json_object_get(req, "params");
     if (params != NULL && !json_is_null(params) && !(json_is_array(params) && json_array_size(params) == 0))
       return bad_request(id, "exec: takes no \"params\"; use query or execute with ? placeholders");
-    if (c != &db->w)
+    if (c != &c->db->w)
       return bad_request(id, "exec: scripts run on the writer only");
     /* A savepoint makes the script all-or-nothing inside an explicit
      * transaction too (a group commit wraps every entry already). */
-    if (tx_exec(db, c->h, "SAVEPOINT jsfpm_exec", NULL) != SQLITE_OK)
+    if (tx_exec(c, "SAVEPOINT jsfpm_exec", NULL) != SQLITE_OK)
       return sqlite_error_reply(id, sqlite3_extended_errcode(c->h), sqlite3_errmsg(c->h));
-    json_t *r = run_exec(db, c, req, id);
+    json_t *r = run_exec(c, req, id);
     if (!sqlite3_get_autocommit(c->h)) {
       if ((r == NULL || !json_is_true(json_object_get(r, "ok"))) &&
-          tx_exec(db, c->h, "ROLLBACK TO jsfpm_exec", NULL) != SQLITE_OK)
+          tx_exec(c, "ROLLBACK TO jsfpm_exec", NULL) != SQLITE_OK)
         log_error("exec: ROLLBACK TO: %s", sqlite3_errmsg(c->h));
-      if (tx_exec(db, c->h, "RELEASE jsfpm_exec", NULL) != SQLITE_OK)
+      if (tx_exec(c, "RELEASE jsfpm_exec", NULL) != SQLITE_OK)
         log_error("exec: RELEASE: %s", sqlite3_errmsg(c->h));
     }
     return r;
@@ -1334,7 +1411,7 @@ static int stmt_is_read(struct broker_db *db, const json_t *id, const char *op, 
   const char *sql = req_sql(obj, id, op, &len, reply);
   if (sql == NULL)
     return -1;
-  sqlite3_stmt *st = stmt_get(db, &db->r, id, op, sql, len, reply);
+  sqlite3_stmt *st = stmt_get(&db->r, id, op, sql, len, reply);
   if (st == NULL)
     return -1;
   return sqlite3_stmt_readonly(st) != 0;
@@ -1345,13 +1422,13 @@ enum broker_db_route broker_db_route(struct broker_db *db, const json_t *req, js
   const json_t *id = json_object_get(req, "id");
   const char *op = json_string_value(json_object_get(req, "op"));
   if (op == NULL) {
-    *reply = counted(db, bad_request(id, "\"op\" must be a string"));
+    *reply = counted(&db->r, bad_request(id, "\"op\" must be a string"));
     return BROKER_DB_DONE;
   }
   if (strcmp(op, "query") == 0 || strcmp(op, "execute") == 0) {
     int r = stmt_is_read(db, id, op, req, reply);
     if (r < 0) {
-      counted(db, *reply);
+      counted(&db->r, *reply);
       return BROKER_DB_DONE;
     }
     return r ? BROKER_DB_READ : BROKER_DB_WRITE;
@@ -1364,7 +1441,7 @@ enum broker_db_route broker_db_route(struct broker_db *db, const json_t *req, js
      * one creates) sends it to the writer, which gives the real errors. */
     const json_t *stmts = json_object_get(req, "statements");
     if (!json_is_array(stmts)) {
-      *reply = counted(db, bad_request(id, "batch: \"statements\" must be an array"));
+      *reply = counted(&db->r, bad_request(id, "batch: \"statements\" must be an array"));
       return BROKER_DB_DONE;
     }
     size_t i;
@@ -1378,17 +1455,69 @@ enum broker_db_route broker_db_route(struct broker_db *db, const json_t *req, js
     }
     return BROKER_DB_READ;
   }
-  *reply = counted(db, bad_request(id, "unknown op \"%.64s\"", op));
+  *reply = counted(&db->r, bad_request(id, "unknown op \"%.64s\"", op));
   return BROKER_DB_DONE;
 }
 
-json_t *broker_db_read(struct broker_db *db, const json_t *req) {
+json_t *broker_db_read(struct broker_db *db, const json_t *req, int *moved) {
+  struct dbconn *c = &db->r;
   reader_hold(db);
-  return counted(db, run_request(db, &db->r, req));
+  c->sliced = 0;
+  c->slice_end_us = mono_us() + BROKER_DB_READ_SLICE_US;
+  json_t *reply = run_request(c, req);
+  c->slice_end_us = 0;
+  *moved = c->sliced;
+  if (c->sliced) {
+    json_decref(reply); /* the interruption's error: the read runs again elsewhere */
+    return NULL;
+  }
+  return counted(c, reply);
+}
+
+struct broker_db_reader *broker_db_reader_open(struct broker_db *db, char *err, size_t errlen) {
+  struct broker_db_reader *r = calloc(1, sizeof *r);
+  if (r == NULL) {
+    snprintf(err, errlen, "%s: out of memory", db->opt.path);
+    return NULL;
+  }
+  if (reader_open(db, &r->c, err, errlen) != 0) {
+    broker_db_reader_close(r);
+    return NULL;
+  }
+  return r;
+}
+
+static void counts_add(struct broker_db_counts *sum, const struct broker_db_counts *n) {
+  sum->statements += n->statements;
+  sum->errors += n->errors;
+  sum->cache_hits += n->cache_hits;
+  sum->cache_misses += n->cache_misses;
+}
+
+json_t *broker_db_reader_run(struct broker_db_reader *r, const json_t *req, struct broker_db_counts *ran) {
+  memset(&r->c.n, 0, sizeof r->c.n); /* what ran before is reported already */
+  json_t *reply = counted(&r->c, run_request(&r->c, req));
+  counts_add(ran, &r->c.n);
+  return reply;
+}
+
+void broker_db_reader_abandon(struct broker_db_reader *r, int on) {
+  atomic_store(&r->c.abandon, on);
+}
+
+void broker_db_reader_close(struct broker_db_reader *r) {
+  if (r == NULL)
+    return;
+  conn_close(&r->c, "read thread");
+  free(r);
+}
+
+void broker_db_add_counts(struct broker_db *db, const struct broker_db_counts *ran) {
+  counts_add(&db->readers, ran);
 }
 
 json_t *broker_db_write(struct broker_db *db, const json_t *req) {
-  json_t *reply = counted(db, run_request(db, &db->w, req));
+  json_t *reply = counted(&db->w, run_request(&db->w, req));
   reader_release(db);
   return reply;
 }
@@ -1414,7 +1543,7 @@ unsigned broker_db_group(struct broker_db *db, struct broker_db_entry *e, size_t
   size_t left = n;
   while (left > 0) {
     char *msg = NULL;
-    int rc = tx_exec(db, h, "BEGIN IMMEDIATE", &msg);
+    int rc = tx_exec(&db->w, "BEGIN IMMEDIATE", &msg);
     if (rc != SQLITE_OK) {
       for (size_t i = 0; i < n; i++)
         if (!done[i])
@@ -1428,28 +1557,29 @@ unsigned broker_db_group(struct broker_db *db, struct broker_db_entry *e, size_t
       if (done[i])
         continue;
       ran[i] = 1;
-      if (tx_exec(db, h, "SAVEPOINT jsfpm_group", NULL) != SQLITE_OK) {
+      if (tx_exec(&db->w, "SAVEPOINT jsfpm_group", NULL) != SQLITE_OK) {
         e[i].reply = sqlite_error_reply(json_object_get(e[i].req, "id"), sqlite3_extended_errcode(h),
                                         sqlite3_errmsg(h));
         aborted = i;
         break;
       }
-      json_t *r = e[i].reply = run_request(db, &db->w, e[i].req);
+      sqlite3_set_last_insert_rowid(h, 0); /* not the previous member's */
+      json_t *r = e[i].reply = run_request(&db->w, e[i].req);
       if (sqlite3_get_autocommit(h)) {
         aborted = i; /* this statement ended the whole transaction */
         break;
       }
       if ((r == NULL || !json_is_true(json_object_get(r, "ok"))) &&
-          tx_exec(db, h, "ROLLBACK TO jsfpm_group", NULL) != SQLITE_OK)
+          tx_exec(&db->w, "ROLLBACK TO jsfpm_group", NULL) != SQLITE_OK)
         log_error("group commit: ROLLBACK TO: %s", sqlite3_errmsg(h));
-      if (tx_exec(db, h, "RELEASE jsfpm_group", NULL) != SQLITE_OK)
+      if (tx_exec(&db->w, "RELEASE jsfpm_group", NULL) != SQLITE_OK)
         log_error("group commit: RELEASE: %s", sqlite3_errmsg(h));
     }
     if (aborted < n) {
       /* Everything this round did is gone.  The culprit keeps its error;
        * the others (errors too: they may have depended on writes now
        * undone) run again in a new round. */
-      if (!sqlite3_get_autocommit(h) && tx_exec(db, h, "ROLLBACK", NULL) != SQLITE_OK)
+      if (!sqlite3_get_autocommit(h) && tx_exec(&db->w, "ROLLBACK", NULL) != SQLITE_OK)
         log_error("group commit: ROLLBACK: %s", sqlite3_errmsg(h));
       for (size_t i = 0; i < n; i++) {
         if (ran[i] && i != aborted) {
@@ -1467,7 +1597,7 @@ unsigned broker_db_group(struct broker_db *db, struct broker_db_entry *e, size_t
       left--;
       continue;
     }
-    rc = tx_exec(db, h, "COMMIT", &msg);
+    rc = tx_exec(&db->w, "COMMIT", &msg);
     if (rc != SQLITE_OK) {
       const char *m = msg ? msg : sqlite3_errmsg(h);
       log_error("group commit of %zu writes failed: %s: %s", left, broker_code_name(rc), m);
@@ -1478,7 +1608,7 @@ unsigned broker_db_group(struct broker_db *db, struct broker_db_entry *e, size_t
         e[i].reply = group_error(e[i].req, rc, "COMMIT failed, the write is not applied", m);
       }
       sqlite3_free(msg);
-      if (!sqlite3_get_autocommit(h) && tx_exec(db, h, "ROLLBACK", NULL) != SQLITE_OK)
+      if (!sqlite3_get_autocommit(h) && tx_exec(&db->w, "ROLLBACK", NULL) != SQLITE_OK)
         log_error("group commit: ROLLBACK after a failed COMMIT: %s", sqlite3_errmsg(h));
     } else {
       commits++;
@@ -1486,7 +1616,7 @@ unsigned broker_db_group(struct broker_db *db, struct broker_db_entry *e, size_t
     break; /* every entry not done ran in this round */
   }
   for (size_t i = 0; i < n; i++)
-    counted(db, e[i].reply);
+    counted(&db->w, e[i].reply);
   free(done);
   reader_release(db);
   return commits;
@@ -1506,10 +1636,13 @@ void broker_db_checkpoint(struct broker_db *db) {
 }
 
 void broker_db_stats(const struct broker_db *db, json_t *obj) {
-  json_object_set_new(obj, "statements", json_integer((json_int_t)db->statements));
-  json_object_set_new(obj, "errors", json_integer((json_int_t)db->errors));
-  json_object_set_new(obj, "cache_hits", json_integer((json_int_t)db->cache_hits));
-  json_object_set_new(obj, "cache_misses", json_integer((json_int_t)db->cache_misses));
+  struct broker_db_counts sum = db->w.n;
+  counts_add(&sum, &db->r.n);
+  counts_add(&sum, &db->readers);
+  json_object_set_new(obj, "statements", json_integer((json_int_t)sum.statements));
+  json_object_set_new(obj, "errors", json_integer((json_int_t)sum.errors));
+  json_object_set_new(obj, "cache_hits", json_integer((json_int_t)sum.cache_hits));
+  json_object_set_new(obj, "cache_misses", json_integer((json_int_t)sum.cache_misses));
 }
 
 /* ---- migrations -------------------------------------------------------- */
@@ -1683,6 +1816,7 @@ int broker_db_migrate(struct broker_db *db, const char *app_root, char *err, siz
   struct migration *list = NULL;
   size_t n = 0, cap = 0;
   int result = -1;
+  sqlite3 *h = NULL;
   for (;;) {
     errno = 0;
     struct dirent *de = readdir(d);
@@ -1729,8 +1863,14 @@ int broker_db_migrate(struct broker_db *db, const char *app_root, char *err, siz
       goto out;
     }
   }
+  /* The operator's own files run on a connection of their own, without the
+   * authorizer, closed when they are done: whatever they leave in a
+   * connection (TEMP objects, settings) does not reach the requests. */
+  h = conn_open(db, NULL, SQLITE_OPEN_READWRITE, err, errlen);
+  if (h == NULL || writer_setup(db, h, err, errlen) != 0)
+    goto out;
   char e[512];
-  if (exec_simple(db->w.h,
+  if (exec_simple(h,
                   "CREATE TABLE IF NOT EXISTS jsfpm_migrations ("
                   "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
                   "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)",
@@ -1739,10 +1879,8 @@ int broker_db_migrate(struct broker_db *db, const char *app_root, char *err, siz
     goto out;
   }
   int applied = 0;
-  /* The operator's own files: the authorizer lets everything through. */
-  db->trusted = 1;
   for (size_t i = 0; i < n; i++) {
-    int done = migration_recorded(db->w.h, list[i].version, err, errlen);
+    int done = migration_recorded(h, list[i].version, err, errlen);
     if (done < 0)
       goto out;
     if (done)
@@ -1752,14 +1890,15 @@ int broker_db_migrate(struct broker_db *db, const char *app_root, char *err, siz
       snprintf(err, errlen, "%s/%s: path too long", dir, list[i].file);
       goto out;
     }
-    if (migration_apply(db->w.h, path, &list[i], err, errlen) != 0)
+    if (migration_apply(h, path, &list[i], err, errlen) != 0)
       goto out;
     log_info("applied migration %s", path);
     applied++;
   }
   result = applied;
 out:
-  db->trusted = 0;
+  if (h != NULL && sqlite3_close(h) != SQLITE_OK)
+    log_error("closing the migrations' connection: %s", sqlite3_errmsg(h));
   for (size_t i = 0; i < n; i++)
     free(list[i].file);
   free(list);

@@ -8,6 +8,9 @@
  * - the reader (read-only): reads from workers that hold no transaction.
  *   In WAL mode it sees the last committed state and is never blocked by
  *   the writer's open transaction.
+ * Both are used by the event loop's thread only.  A read that runs longer
+ * than a slice there is moved to one of the extra readers
+ * (broker_db_reader), each used by a thread of its own (broker_reads.c).
  * Scheduling (who may use the writer when) belongs to broker.c.  Every
  * function here turns requests into reply objects (docs/protocol.md) and
  * never fails to produce one except when out of memory (NULL).
@@ -19,6 +22,16 @@
 #include <stddef.h>
 
 struct broker_db;
+struct broker_db_reader;
+
+/* What ran on a connection, for the stats op. */
+struct broker_db_counts {
+  unsigned long long statements, errors, cache_hits, cache_misses;
+};
+
+/* How long a read may run on the event loop's thread (microseconds)
+ * before it moves to a read thread. */
+#define BROKER_DB_READ_SLICE_US 2000
 
 struct broker_db_options {
   const char *path;         /* database file, created if missing */
@@ -52,8 +65,28 @@ enum broker_db_route {
  * request) by preparing its statements on the reader. */
 enum broker_db_route broker_db_route(struct broker_db *db, const json_t *req, json_t **reply);
 
-/* Runs REQ on the reader (ROUTE_READ requests only). */
-json_t *broker_db_read(struct broker_db *db, const json_t *req);
+/* Runs REQ on the reader (ROUTE_READ requests only).  A request still
+ * running after BROKER_DB_READ_SLICE_US is interrupted: NULL is returned
+ * with *MOVED set, nothing of it is answered, and it must run again on a
+ * read thread (broker_db_reader_run).  Otherwise *MOVED is 0 and the reply
+ * returned. */
+json_t *broker_db_read(struct broker_db *db, const json_t *req, int *moved);
+
+/* An extra read-only connection (same settings, authorizer and limits as
+ * the reader, its own statement cache) for one thread of its own: after
+ * open, only that thread calls run, any thread may call abandon.  Reads
+ * there run in autocommit (each sees the last commit when it starts) and
+ * without a time slice; statement_timeout applies.  Open returns NULL with
+ * ERR set. */
+struct broker_db_reader *broker_db_reader_open(struct broker_db *db, char *err, size_t errlen);
+/* Runs REQ (a request broker_db_read moved); adds what ran to *RAN. */
+json_t *broker_db_reader_run(struct broker_db_reader *r, const json_t *req, struct broker_db_counts *ran);
+/* ON: the statement running on R now (and any started until it is cleared)
+ * stops with SQLITE_INTERRUPT; its reply is to be dropped. */
+void broker_db_reader_abandon(struct broker_db_reader *r, int on);
+void broker_db_reader_close(struct broker_db_reader *r);
+/* Adds counts a read thread reported to the stats (event loop's thread). */
+void broker_db_add_counts(struct broker_db *db, const struct broker_db_counts *ran);
 /* Runs REQ on the writer; the caller has opened a transaction there. */
 json_t *broker_db_write(struct broker_db *db, const json_t *req);
 

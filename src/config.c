@@ -179,6 +179,9 @@ static const struct config_key config_keys[] = {
     {"database", "busy_poll_us", CT_INT, OFF(db_busy_poll_us), 0, 100000, "50",
      "microseconds the broker keeps polling for the next request after serving one, yielding the CPU "
      "to anything runnable, before it sleeps (0: sleep at once)"},
+    {"database", "read_threads", CT_INT, OFF(db_read_threads), 1, 64, "4",
+     "broker threads for reads that run longer than 2 ms, so that they never hold up other requests; "
+     "more such reads at once wait for a free thread"},
 };
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])
 

@@ -87,6 +87,7 @@ struct jsfpm_config {
   long db_max_result_bytes;    /* approximate bytes one query may return */
   int db_group_commit;         /* autocommit writes queued together share one commit */
   int db_busy_poll_us;         /* the broker polls this long after serving a request before sleeping */
+  int db_read_threads;         /* broker threads for reads longer than a slice (broker_reads.c) */
 
   struct config_env *env;      /* [env] section, in file order */
   size_t nenv;

@@ -1,12 +1,14 @@
 /* broker_bench.c: what the database broker costs and what it can do.
  *
- *   broker_bench [-c CLIENTS] [-d SECONDS] [-s SYNCHRONOUS]
+ *   broker_bench [-c CLIENTS] [-d SECONDS] [-s SYNCHRONOUS] [-S SLOW]
  *
  * Starts a real broker (broker_main, forked, as the master does) on a
  * temporary database and drives it from CLIENTS forked worker-like
  * processes, each with one db_client doing one call at a time, as a worker
  * does.  Phases, each SECONDS long:
  *   read        SELECT v FROM kv WHERE id = ?         (reader connection)
+ *   read+slow   the same while SLOW (default 4) more clients each run a
+ *               recursive CTE of 3,000,000 rows (~0.4 s) over and over
  *   write+gc    INSERT INTO log (v) VALUES (?)        group_commit = yes
  *   write-gc    the same                              group_commit = no
  *   ceiling     the same two statements in this process on SQLite directly
@@ -22,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -68,8 +71,12 @@ static pid_t start_broker(struct jsfpm_config *cfg, int lfd) {
   pid_t pid = fork();
   if (pid < 0)
     die("fork");
-  if (pid == 0)
+  if (pid == 0) {
+    /* A bench that fails (a client's call failed) must not leave it behind. */
+    if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0)
+      die("prctl");
     exit(broker_main(cfg, lfd));
+  }
   return pid;
 }
 
@@ -95,9 +102,26 @@ static int cmp_double(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+enum client_kind { CLIENT_READ, CLIENT_WRITE, CLIENT_SLOW };
+
+static json_t *client_request(enum client_kind kind, int k, long n) {
+  switch (kind) {
+  case CLIENT_WRITE:
+    return json_pack("{s:s,s:s,s:[s]}", "op", "execute", "sql", "INSERT INTO log (v) VALUES (?)", "params",
+                     "a value of some thirty bytes...");
+  case CLIENT_SLOW:
+    return json_pack("{s:s,s:s}", "op", "query", "sql",
+                     "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 3000000)"
+                     " SELECT count(*) FROM c");
+  default:
+    return json_pack("{s:s,s:s,s:[i]}", "op", "query", "sql", "SELECT v FROM kv WHERE id = ?", "params",
+                     (int)((n * 7919 + k) % 1000) + 1);
+  }
+}
+
 /* One client process: calls for SECONDS, writes "count" then the latency
  * samples (seconds) to FILE. */
-static void client(int k, int write, double seconds, const char *file) {
+static void client(int k, enum client_kind kind, double seconds, const char *file) {
   struct db_client *c = db_client_new(sock_path);
   double *lat = malloc(MAX_SAMPLES * sizeof *lat);
   if (c == NULL || lat == NULL)
@@ -105,10 +129,7 @@ static void client(int k, int write, double seconds, const char *file) {
   long n = 0;
   double end = now_s() + seconds;
   while (now_s() < end && n < MAX_SAMPLES) {
-    json_t *req = write ? json_pack("{s:s,s:s,s:[s]}", "op", "execute", "sql", "INSERT INTO log (v) VALUES (?)",
-                                    "params", "a value of some thirty bytes...")
-                        : json_pack("{s:s,s:s,s:[i]}", "op", "query", "sql", "SELECT v FROM kv WHERE id = ?",
-                                    "params", (int)((n * 7919 + k) % 1000) + 1);
+    json_t *req = client_request(kind, k, n);
     double t0 = now_s();
     json_decref(call(c, req));
     lat[n++] = now_s() - t0;
@@ -131,32 +152,14 @@ static void report(const char *name, long n, double seconds, double *lat, long n
   }
 }
 
-static void phase(const char *name, int clients, int write, double seconds) {
-  pid_t pids[256];
-  for (int k = 0; k < clients; k++) {
-    fflush(NULL);
-    pids[k] = fork();
-    if (pids[k] < 0)
-      die("fork");
-    if (pids[k] == 0) {
-      char file[160];
-      snprintf(file, sizeof file, "%s/lat.%d", dir, k);
-      client(k, write, seconds, file);
-      exit(0);
-    }
-  }
-  for (int k = 0; k < clients; k++) {
-    int st;
-    if (waitpid(pids[k], &st, 0) != pids[k] || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-      fprintf(stderr, "broker_bench: a client failed\n");
-      exit(1);
-    }
-  }
+/* Reports the samples of clients FIRST..LAST-1 as NAME. */
+static void collect(const char *name, int first, int last, double seconds) {
+  int clients = last - first;
   double *all = malloc((size_t)clients * MAX_SAMPLES * sizeof *all);
   long total = 0;
   if (all == NULL)
     die("malloc");
-  for (int k = 0; k < clients; k++) {
+  for (int k = first; k < last; k++) {
     char file[160];
     snprintf(file, sizeof file, "%s/lat.%d", dir, k);
     FILE *f = fopen(file, "r");
@@ -169,6 +172,34 @@ static void phase(const char *name, int clients, int write, double seconds) {
   }
   report(name, total, seconds, all, total);
   free(all);
+}
+
+/* CLIENTS clients of KIND and SLOW slow readers for SECONDS; reports the
+ * former as NAME (and the slow ones apart). */
+static void phase(const char *name, int clients, enum client_kind kind, double seconds, int slow) {
+  pid_t pids[512];
+  for (int k = 0; k < clients + slow; k++) {
+    fflush(NULL);
+    pids[k] = fork();
+    if (pids[k] < 0)
+      die("fork");
+    if (pids[k] == 0) {
+      char file[160];
+      snprintf(file, sizeof file, "%s/lat.%d", dir, k);
+      client(k, k < clients ? kind : CLIENT_SLOW, seconds, file);
+      exit(0);
+    }
+  }
+  for (int k = 0; k < clients + slow; k++) {
+    int st;
+    if (waitpid(pids[k], &st, 0) != pids[k] || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+      fprintf(stderr, "broker_bench: a client failed\n");
+      exit(1);
+    }
+  }
+  collect(name, 0, clients, seconds);
+  if (slow > 0)
+    collect("  the slow reads meanwhile", clients, clients + slow, seconds);
 }
 
 static void sql_ok(sqlite3 *h, const char *sql) {
@@ -219,19 +250,21 @@ static void ceiling(int synchronous, double seconds) {
 }
 
 int main(int argc, char **argv) {
-  int clients = 8, synchronous = 2, opt;
+  int clients = 8, synchronous = 2, slow = 4, opt;
   double seconds = 3;
-  while ((opt = getopt(argc, argv, "c:d:s:")) != -1) {
+  while ((opt = getopt(argc, argv, "c:d:s:S:")) != -1) {
     switch (opt) {
     case 'c': clients = atoi(optarg); break;
     case 'd': seconds = atof(optarg); break;
     case 's': synchronous = atoi(optarg); break;
+    case 'S': slow = atoi(optarg); break;
     default:
-      fprintf(stderr, "usage: broker_bench [-c CLIENTS] [-d SECONDS] [-s SYNCHRONOUS 0..3]\n");
+      fprintf(stderr, "usage: broker_bench [-c CLIENTS] [-d SECONDS] [-s SYNCHRONOUS 0..3] [-S SLOW]\n");
       return 2;
     }
   }
-  if (clients < 1 || clients > 256 || seconds <= 0 || synchronous < 0 || synchronous > 3) {
+  if (clients < 1 || clients > 256 || seconds <= 0 || synchronous < 0 || synchronous > 3 || slow < 0 ||
+      slow > 256) {
     fprintf(stderr, "broker_bench: bad arguments\n");
     return 2;
   }
@@ -250,10 +283,11 @@ int main(int argc, char **argv) {
   cfg.db_busy_timeout_ms = 30000;
   cfg.db_write_wait_ms = 30000;
   cfg.db_tx_timeout_ms = 30000;
-  cfg.db_statement_timeout_ms = 5000;
+  cfg.db_statement_timeout_ms = 60000; /* the slow reads take ~0.4 s, more under sanitizers */
   cfg.db_max_result_rows = 100000;
   cfg.db_max_result_bytes = 16L << 20;
   cfg.db_group_commit = 1;
+  cfg.db_read_threads = 4;
   int lfd = listener();
 
   printf("broker_bench: %d clients, %.1f s per phase, synchronous=%d, database in %s, SQLite %s, %ld CPUs\n",
@@ -265,8 +299,13 @@ int main(int argc, char **argv) {
                                 "CREATE TABLE log (id INTEGER PRIMARY KEY, v TEXT);"
                                 "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 1000)"
                                 " INSERT INTO kv SELECT i, 'value ' || i FROM c;")));
-  phase("broker read", clients, 0, seconds);
-  phase("broker write, group commit", clients, 1, seconds);
+  phase("broker read", clients, CLIENT_READ, seconds, 0);
+  if (slow > 0) {
+    char name[64];
+    snprintf(name, sizeof name, "broker read, %d slow reads running", slow);
+    phase(name, clients, CLIENT_READ, seconds, slow);
+  }
+  phase("broker write, group commit", clients, CLIENT_WRITE, seconds, 0);
   json_t *st = call(c, json_pack("{s:s}", "op", "stats"));
   printf("%-34s %lld commits for %lld writes\n", "", (long long)json_integer_value(json_object_get(st, "group_commits")),
          (long long)json_integer_value(json_object_get(st, "grouped_writes")));
@@ -276,9 +315,9 @@ int main(int argc, char **argv) {
 
   cfg.db_group_commit = 0;
   b = start_broker(&cfg, lfd);
-  phase("broker write, no group commit", clients, 1, seconds);
-  phase("broker read, 1 client", 1, 0, seconds);
-  phase("broker write, 1 client", 1, 1, seconds);
+  phase("broker write, no group commit", clients, CLIENT_WRITE, seconds, 0);
+  phase("broker read, 1 client", 1, CLIENT_READ, seconds, 0);
+  phase("broker write, 1 client", 1, CLIENT_WRITE, seconds, 0);
   stop_broker(b);
 
   ceiling(synchronous, seconds);

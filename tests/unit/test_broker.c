@@ -267,6 +267,7 @@ static void setup(void) {
   cfg.db_max_result_rows = 100000;
   cfg.db_max_result_bytes = 16L * 1024 * 1024;
   cfg.db_group_commit = 1;
+  cfg.db_read_threads = 4;
   cfg.app_root = app_root;
   cfg.runtime_dir = tmpdir;
   listen_fd = make_listener(sock_path);
@@ -1412,6 +1413,169 @@ START_TEST(test_reader_snapshot) {
 }
 END_TEST
 
+/* Issue 12, item 4: nothing a request does may outlive it but committed
+ * rows.  A TEMP trigger on the broker's shared writer connection rewrote or
+ * refused every later request's writes until the broker restarted; a TEMP
+ * table stayed visible to later requests on the same connection. */
+static const char *const temp_objects[] = {
+    "CREATE TEMP TRIGGER tamper AFTER INSERT ON w BEGIN UPDATE w SET token = 'tampered' WHERE id = new.id; END",
+    "CREATE TRIGGER temp.refuse BEFORE INSERT ON w BEGIN SELECT RAISE(ABORT, 'no writes'); END",
+    "CREATE TEMP TABLE scratch (a)",
+    "CREATE TEMPORARY TABLE scratch AS SELECT 1 AS a",
+    "CREATE TABLE temp.scratch (a)",
+    "CREATE TEMP VIEW v AS SELECT token FROM w",
+    "CREATE VIRTUAL TABLE temp.f USING fts5(a)",
+};
+
+/* The writer's TEMP schema, seen from inside a transaction (which runs on
+ * the writer). */
+static long long writer_temp_objects(void) {
+  op_ok(cl, "begin");
+  long long n = query_int("SELECT count(*) FROM sqlite_temp_schema");
+  op_ok(cl, "rollback");
+  return n;
+}
+
+START_TEST(test_temp_objects) {
+  /* A migration may use TEMP objects (the operator's file): they end with
+   * it, on a connection of its own. */
+  write_file(mig_dir, "001_w.sql",
+             "CREATE TABLE w (id INTEGER PRIMARY KEY, token TEXT);\n"
+             "CREATE TEMP TABLE seed AS SELECT 'seeded' AS token;\n"
+             "INSERT INTO w (token) SELECT token FROM seed;\n"
+             "CREATE TEMP TRIGGER mig_tamper AFTER INSERT ON w BEGIN UPDATE w SET token = 'tampered'; END;\n");
+  start_broker();
+  ck_assert_int_eq(writer_temp_objects(), 0);
+  struct db_client *other = db_client_new(sock_path);
+  for (size_t i = 0; i < sizeof temp_objects / sizeof temp_objects[0]; i++) {
+    expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", temp_objects[i]), "SQLITE_AUTH", "TEMP");
+    expect_error(CALL("{s:s,s:s}", "op", "exec", "sql", temp_objects[i]), "SQLITE_AUTH", "TEMP");
+    expect_error(CALL("{s:s,s:b,s:[{s:s}]}", "op", "batch", "atomic", 1, "statements", "sql", temp_objects[i]),
+                 "SQLITE_AUTH", "TEMP");
+    /* inside a transaction too (the owner's statements run on the writer) */
+    op_ok(cl, "begin");
+    expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", temp_objects[i]), "SQLITE_AUTH", "TEMP");
+    op_ok(cl, "commit");
+    /* another worker's write afterwards is stored as sent */
+    json_t *r = OK_ON(other, "{s:s,s:s,s:[i]}", "op", "execute", "sql", "INSERT INTO w (token) VALUES ('t' || ?)",
+                      "params", (int)i);
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT token = 't%zu' FROM w WHERE id = %lld", i,
+             (long long)json_integer_value(json_object_get(r, "lastInsertRowid")));
+    json_decref(r);
+    ck_assert_msg(query_int(sql) == 1, "after \"%s\", a later write was altered", temp_objects[i]);
+  }
+  /* a TEMP table of one request is not there for the next, on either
+   * connection */
+  ck_assert_int_eq(writer_temp_objects(), 0);
+  ck_assert_int_eq(query_int("SELECT count(*) FROM sqlite_temp_schema"), 0);
+  expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT * FROM scratch"), "SQLITE_ERROR", "no such table");
+  ck_assert_int_eq(query_int("SELECT count(*) FROM w WHERE token = 'seeded'"), 1);
+  ck_assert_int_eq(query_int("SELECT count(*) FROM w WHERE token = 'tampered'"), 0);
+  /* The last insert rowid is per connection too: another worker's insert
+   * must not show as this statement's. */
+  json_t *r = OK_ON(other, "{s:s,s:s}", "op", "execute", "sql", "UPDATE w SET token = token WHERE id < 0");
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "lastInsertRowid")), 0);
+  json_decref(r);
+  op_ok(other, "begin");
+  r = OK_ON(other, "{s:s,s:s}", "op", "execute", "sql", "UPDATE w SET token = token WHERE id < 0");
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "lastInsertRowid")), 0);
+  json_decref(r);
+  op_ok(other, "rollback");
+  /* regular (main) triggers and tables stay the app's to create */
+  exec_sql("CREATE TABLE kept (a); CREATE TRIGGER kept_t AFTER INSERT ON kept BEGIN SELECT 1; END");
+  db_client_free(other);
+}
+END_TEST
+
+/* Waits up to MS for the stat NAME to equal WANT; false if it never did
+ * (a stat missing counts as never). */
+static int stat_reaches(const char *name, long long want, int ms) {
+  long long t0 = now_ms();
+  do {
+    json_t *r = OK("{s:s}", "op", "stats");
+    json_t *v = json_object_get(r, name);
+    int done = json_is_integer(v) && json_integer_value(v) == want;
+    json_decref(r);
+    if (done)
+      return 1;
+    sleep_ms(10);
+  } while (now_ms() - t0 < ms);
+  return 0;
+}
+
+/* Runs until statement_timeout stops it. */
+#define ENDLESS_READ "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT count(*) FROM c"
+/* Runs well past the event loop's slice, well within statement_timeout. */
+#define LONG_CTE "(WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 200000) SELECT count(*) FROM c)"
+
+/* Issue 12, item 7: one slow statement stalled every database call (a
+ * SELECT count(*) waited 8.5 s behind 4 recursive CTEs, and failed).  Slow
+ * reads now run on read threads: while 4 of them run to statement_timeout,
+ * another worker's reads and write are answered, and the slow ones are
+ * still running when they are. */
+START_TEST(test_slow_reads) {
+  cfg.db_statement_timeout_ms = 3000;
+  start_broker();
+  exec_sql("CREATE TABLE t (x)");
+  enum { N = 4 };
+  struct raw w[N];
+  for (int i = 0; i < N; i++) {
+    w[i] = raw_open();
+    raw_send_json(&w[i], json_pack("{s:i,s:s,s:s}", "id", 1, "op", "query", "sql", ENDLESS_READ));
+  }
+  /* pipelined behind a slow read: answered after it, in order */
+  raw_send_json(&w[0], json_pack("{s:i,s:s,s:s}", "id", 2, "op", "query", "sql", "SELECT 42"));
+  /* (Before the fix this call waited for a slow read to end.) */
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 0);
+  for (int i = 0; i < N; i++)
+    ck_assert_msg(!raw_ready(&w[i], 0), "slow read %d was answered before an unrelated read", i);
+  ck_assert_msg(stat_reaches("slow_reads_active", N, 2500), "the slow reads did not all move to read threads");
+  /* all four are running now */
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 0);
+  json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (1)"));
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 1);
+  for (int i = 0; i < N; i++)
+    ck_assert_msg(!raw_ready(&w[i], 0), "slow read %d was answered before the quick calls", i);
+  ck_assert_int_eq(stat_of("slow_reads_active"), N);
+
+  for (int i = 0; i < N; i++)
+    expect_error(raw_recv(w[i].fd, w[i].in), "JSFPM_STATEMENT_TIMEOUT", "statement_timeout (3000 ms)");
+  json_t *r = raw_recv(w[0].fd, w[0].in);
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), 2);
+  ck_assert_int_eq(json_integer_value(json_array_get(json_array_get(json_object_get(r, "rows"), 0), 0)), 42);
+  json_decref(r);
+  ck_assert_int_eq(stat_of("slow_reads"), N);
+
+  /* A slow read's result on a read thread is the same as anywhere: it
+   * sees the last commit; a read-only atomic batch moves whole. */
+  ck_assert_int_eq(query_int("SELECT (SELECT count(*) FROM t) * 1000000 + " LONG_CTE), 1200000);
+  r = OK("{s:s,s:b,s:[{s:s},{s:s}]}", "op", "batch", "atomic", 1, "statements", "sql",
+         "SELECT count(*) FROM t", "sql", "SELECT " LONG_CTE);
+  json_t *res = json_object_get(r, "results");
+  ck_assert_int_eq(json_integer_value(json_array_get(json_array_get(json_object_get(json_array_get(res, 0), "rows"), 0), 0)), 1);
+  ck_assert_int_eq(json_integer_value(json_array_get(json_array_get(json_object_get(json_array_get(res, 1), "rows"), 0), 0)), 200000);
+  json_decref(r);
+  ck_assert_int_eq(stat_of("slow_reads"), N + 2);
+
+  /* A worker that goes away mid-read frees its thread at once (the read
+   * is interrupted, not run to its timeout). */
+  raw_send_json(&w[1], json_pack("{s:i,s:s,s:s}", "id", 3, "op", "query", "sql", ENDLESS_READ));
+  ck_assert(stat_reaches("slow_reads_active", 1, 2500));
+  raw_close(&w[1]);
+  ck_assert_msg(stat_reaches("slow_reads_active", 0, 2000), "a cancelled read kept its thread");
+  /* The broker stops without waiting for a read to time out. */
+  raw_send_json(&w[2], json_pack("{s:i,s:s,s:s}", "id", 4, "op", "query", "sql", ENDLESS_READ));
+  ck_assert(stat_reaches("slow_reads_active", 1, 2500));
+  long long t0 = now_ms();
+  ck_assert_int_eq(stop_broker(SIGTERM), 0);
+  ck_assert_int_lt(now_ms() - t0, 2000);
+  for (int i = 0; i < N; i++)
+    if (i != 1)
+      raw_close(&w[i]);
+}
+END_TEST
+
 static Suite *broker_suite(void) {
   Suite *s = suite_create("broker");
   TCase *tc = tcase_create("broker");
@@ -1454,6 +1618,8 @@ static Suite *broker_suite(void) {
   tcase_add_test(tx, test_stats);
   tcase_add_test(tx, test_wal_checkpoint);
   tcase_add_test(tx, test_reader_snapshot);
+  tcase_add_test(tx, test_temp_objects);
+  tcase_add_test(tx, test_slow_reads);
   suite_add_tcase(s, tx);
   return s;
 }

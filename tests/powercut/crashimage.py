@@ -174,7 +174,7 @@ class Replay:
         self.oids = {}     # oid -> File or Dir
         self.files = []    # every File ever created (for sync())
         self.dirs = [self.root] + self._all_dirs(self.root)
-        self.counts = dict.fromkeys(("records", "writes", "bytes written", "file syncs",
+        self.counts = dict.fromkeys(("records", "writes", "bytes written", "truncates", "file syncs",
                                      "directory syncs", "names created", "names removed"), 0)
 
     @staticmethod
@@ -230,6 +230,7 @@ class Replay:
                 self.counts["bytes written"] += len(data)
             else:
                 obj.truncate(arg)
+                self.counts["truncates"] += 1
         elif typ == UNLINK:
             parent, name = self._parent(data.decode())
             parent.change(("del", name))

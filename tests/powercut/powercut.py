@@ -10,15 +10,17 @@ One run:
   2. For --seconds, clients write through FastCGI and HTTP: autocommit
      writes from several workers at once (group commits), transactions with
      savepoints, and writes into the table of migration 002, which is added
-     a third of the way through (the broker is restarted to apply it).
-     Meanwhile `jsfpm --backup` runs again and again.  Every acknowledged
+     a third of the way through (the broker is restarted to apply it), and
+     they pause for 1.5 s two thirds of the way through (the broker
+     checkpoints and truncates the WAL when idle for 1 s).  Meanwhile
+     `jsfpm --backup` runs again and again.  Every acknowledged
      write (a 201 carrying its token), every finished backup and the
      migration are recorded with the log position at the moment the client
      learnt of it.
   3. The server stops cleanly.  Replaying the whole log must give exactly
      the files on disk (proof that the log missed nothing).
   4. --cuts power cuts: a log position (at random; one during the
-     migration, one during a backup) and a disk that such a cut may leave
+     migration, one in the pause, one during a backup) and a disk that such a cut may leave
      (crashimage.py: only the synced state, everything written, or a torn
      mix).  A fresh jsfpm (no shim) opens each such disk and must serve a
      read and a write; then, on its database: every write acknowledged
@@ -76,6 +78,9 @@ SHIM = os.path.abspath(args.shim)
 # master creates the database directory.
 AS_NOBODY = os.geteuid() == 0 and any(p.pw_name == "nobody" for p in pwd.getpwall())
 TX_PARTS, AUTO_PARTS = {1, 2, 4}, {1}
+# Servers run in sessions of their own (a Ctrl-C does not reach them):
+# whatever is still running when this script ends is killed.
+LIVE = set()
 
 
 def log(msg):
@@ -126,8 +131,11 @@ class Run:
         self.backup_errors = []
         self.failed = collections.Counter()
         self.migration = None  # (log position before the broker restart, after "applied")
+        self.pause = None      # (log positions) while the clients paused
         self.lock = threading.Lock()
         self.stop = threading.Event()
+        self.writing = threading.Event()  # cleared for a pause in the load
+        self.writing.set()
 
     def pos(self):
         return os.stat(self.log_path).st_size
@@ -138,6 +146,7 @@ class Run:
         rnd = random.Random(self.rnd.random())
         i = 0
         while not self.stop.is_set():
+            self.writing.wait()
             i += 1
             token = "r%d-c%d-%d" % (self.n, n, i)
             mode = rnd.choices(("auto", "tx", "m2"), (50, 35, 15))[0]
@@ -198,6 +207,7 @@ class Run:
         log("run %d: load for %.1f s (%d clients over FastCGI and HTTP, %d workers%s%s)" % (
             self.n, args.seconds, args.clients, args.workers, ", as nobody" if AS_NOBODY else "",
             ", synchronous = %s" % args.synchronous if args.synchronous else ""))
+        LIVE.add(self.server)
         self.server.start(env=self.env)
         threads = [threading.Thread(target=self.client, args=(k,)) for k in range(args.clients)]
         threads.append(threading.Thread(target=self.backup_loop))
@@ -206,11 +216,20 @@ class Run:
         try:
             time.sleep(args.seconds / 3)
             self.migrate()
-            time.sleep(args.seconds * 2 / 3)
+            time.sleep(args.seconds / 3)
+            # A pause longer than the broker's idle delay (1 s): it
+            # checkpoints and truncates the WAL (a change a cut can undo).
+            self.writing.clear()
+            pause = self.pos()
+            time.sleep(1.5)
+            self.pause = (pause, self.pos())
+            self.writing.set()
+            time.sleep(args.seconds / 3)
             st, body = http_request(self.server.http_port, "GET", "/stats")
             self.stats = json.loads(body) if st == 200 else {}
         finally:
             self.stop.set()
+            self.writing.set()
             for t in threads:
                 t.join(60)
             self.server.stop(signal.SIGTERM)
@@ -223,7 +242,7 @@ class Run:
     def choose_cuts(self, ends):
         """Log positions (record ends) to cut at, with their modes."""
         rnd = self.rnd
-        cuts, windows = [], [self.migration]
+        cuts, windows = [], [self.migration, self.pause]
         finished = [b for b in self.backups if b[2] is not None]
         if finished:
             windows.append(rnd.choice(finished)[1:])
@@ -271,6 +290,7 @@ class Run:
             os.mkdir(data)
         db_path = os.path.join(data, "app.db")
         srv = Server(JSFPM, dest, os.path.join(HERE, "app"), db_path, workers=1)
+        LIVE.add(srv)
         try:
             srv.start()
         except SystemExit:
@@ -423,4 +443,10 @@ def main():
     return 1 if failures else 0
 
 
-sys.exit(main())
+signal.signal(signal.SIGTERM, lambda sig, frame: sys.exit(128 + sig))
+try:
+    status = main()
+finally:
+    for server in LIVE:
+        server.stop(signal.SIGKILL)
+sys.exit(status)

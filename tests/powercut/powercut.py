@@ -81,6 +81,7 @@ TX_PARTS, AUTO_PARTS = {1, 2, 4}, {1}
 # Servers run in sessions of their own (a Ctrl-C does not reach them):
 # whatever is still running when this script ends is killed.
 LIVE = set()
+SANITIZER_REPORTS = ("AddressSanitizer", "runtime error:", "LeakSanitizer")
 
 
 def log(msg):
@@ -184,7 +185,7 @@ class Run:
             done = self.pos() if r.returncode == 0 else None
             with self.lock:
                 self.backups.append((name, start, done))
-                if r.returncode != 0:
+                if r.returncode != 0 or any(bad in r.stderr for bad in SANITIZER_REPORTS):
                     self.backup_errors.append(r.stderr.strip())
             self.stop.wait(self.rnd.uniform(0.05, 0.3))
 
@@ -233,8 +234,8 @@ class Run:
             for t in threads:
                 t.join(60)
             self.server.stop(signal.SIGTERM)
-        for bad in ("AddressSanitizer", "runtime error:", "LeakSanitizer", "powercut_shim"):
-            if bad in self.server.log_text():
+        for bad in SANITIZER_REPORTS + ("powercut_shim",):
+            if bad in self.server.log_text() or any(bad in e for e in self.backup_errors):
                 sys.exit("FAIL: the server's log reports %s (%s)" % (bad, self.server.log))
 
     # ------------------------------------------------------------ the cuts
@@ -304,6 +305,8 @@ class Run:
                 problems.append("the fresh server answered a write %s and a read %s" % (st_w, st_r))
         finally:
             srv.stop(signal.SIGTERM)
+        problems += ["the fresh server's log reports %s (%s)" % (bad, srv.log)
+                     for bad in SANITIZER_REPORTS if bad in srv.log_text()]
         db = sqlite3.connect(db_path)
         try:
             problems += self.check_database(db, "the database", pos, facts, main=True)

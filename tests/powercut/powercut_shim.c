@@ -267,23 +267,7 @@ int open(const char *path, int flags, ...) {
   return pc_open(AT_FDCWD, path, flags, mode);
 }
 
-int open64(const char *path, int flags, ...) {
-  va_list ap;
-  va_start(ap, flags);
-  mode_t mode = pc_mode_arg(flags, ap);
-  va_end(ap);
-  return pc_open(AT_FDCWD, path, flags, mode);
-}
-
 int openat(int dirfd, const char *path, int flags, ...) {
-  va_list ap;
-  va_start(ap, flags);
-  mode_t mode = pc_mode_arg(flags, ap);
-  va_end(ap);
-  return pc_open(dirfd, path, flags, mode);
-}
-
-int openat64(int dirfd, const char *path, int flags, ...) {
   va_list ap;
   va_start(ap, flags);
   mode_t mode = pc_mode_arg(flags, ap);
@@ -298,14 +282,9 @@ int __open64_2(const char *path, int flags);
 int __openat_2(int dirfd, const char *path, int flags);
 int __openat64_2(int dirfd, const char *path, int flags);
 int __open_2(const char *path, int flags) { return pc_open(AT_FDCWD, path, flags, 0); }
-int __open64_2(const char *path, int flags) { return pc_open(AT_FDCWD, path, flags, 0); }
 int __openat_2(int dirfd, const char *path, int flags) { return pc_open(dirfd, path, flags, 0); }
-int __openat64_2(int dirfd, const char *path, int flags) { return pc_open(dirfd, path, flags, 0); }
 
 int creat(const char *path, mode_t mode) { return pc_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode); }
-int creat64(const char *path, mode_t mode) {
-  return pc_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
-}
 
 int close(int fd) {
   PC_REAL(int, close, (int))
@@ -388,14 +367,6 @@ ssize_t pwrite(int fd, const void *buf, size_t n, off_t off) {
   return r;
 }
 
-ssize_t pwrite64(int fd, const void *buf, size_t n, off64_t off) {
-  PC_REAL(ssize_t, pwrite64, (int, const void *, size_t, off64_t))
-  ssize_t r = real_pwrite64(fd, buf, n, off);
-  if (r > 0)
-    pc_wrote(fd, buf, (size_t)r, off);
-  return r;
-}
-
 /* Logs the first N bytes of IOV as written from OFF on, one record per
  * piece. */
 static void pc_wrote_iov(int fd, const struct iovec *iov, int cnt, size_t n, off_t off) {
@@ -426,14 +397,6 @@ ssize_t pwritev(int fd, const struct iovec *iov, int cnt, off_t off) {
   return r;
 }
 
-ssize_t pwritev64(int fd, const struct iovec *iov, int cnt, off64_t off) {
-  PC_REAL(ssize_t, pwritev64, (int, const struct iovec *, int, off64_t))
-  ssize_t r = real_pwritev64(fd, iov, cnt, off);
-  if (r > 0)
-    pc_wrote_iov(fd, iov, cnt, (size_t)r, off);
-  return r;
-}
-
 static void pc_truncated(int fd, off_t size) {
   uint64_t oid = pc_oid(fd);
   if (oid != 0)
@@ -443,14 +406,6 @@ static void pc_truncated(int fd, off_t size) {
 int ftruncate(int fd, off_t size) {
   PC_REAL(int, ftruncate, (int, off_t))
   int r = real_ftruncate(fd, size);
-  if (r == 0)
-    pc_truncated(fd, size);
-  return r;
-}
-
-int ftruncate64(int fd, off64_t size) {
-  PC_REAL(int, ftruncate64, (int, off64_t))
-  int r = real_ftruncate64(fd, size);
   if (r == 0)
     pc_truncated(fd, size);
   return r;
@@ -495,8 +450,6 @@ int fallocate(int fd, int mode, off_t off, off_t len) {
   return r;
 }
 
-int fallocate64(int fd, int mode, off64_t off, off64_t len) { return fallocate(fd, mode, off, len); }
-
 int posix_fallocate(int fd, off_t off, off_t len) {
   PC_REAL(int, posix_fallocate, (int, off_t, off_t))
   off_t before = pc_size(fd);
@@ -505,8 +458,6 @@ int posix_fallocate(int fd, off_t off, off_t len) {
     pc_allocated(fd, before);
   return r;
 }
-
-int posix_fallocate64(int fd, off64_t off, off64_t len) { return posix_fallocate(fd, off, len); }
 
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off) {
   PC_REAL(void *, mmap, (void *, size_t, int, int, int, off_t))
@@ -517,10 +468,6 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off) {
     errno = saved;
   }
   return p;
-}
-
-void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off) {
-  return mmap(addr, len, prot, flags, fd, off);
 }
 
 /* ---- syncs ------------------------------------------------------------- */
@@ -606,22 +553,6 @@ static void pc_two_names(uint32_t type, int olddirfd, const char *oldpath, int n
   errno = saved;
 }
 
-int rename(const char *oldpath, const char *newpath) {
-  PC_REAL(int, renameat, (int, const char *, int, const char *))
-  int r = real_renameat(AT_FDCWD, oldpath, AT_FDCWD, newpath);
-  if (r == 0)
-    pc_two_names(PC_RENAME, AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
-  return r;
-}
-
-int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath) {
-  PC_REAL(int, renameat, (int, const char *, int, const char *))
-  int r = real_renameat(olddirfd, oldpath, newdirfd, newpath);
-  if (r == 0)
-    pc_two_names(PC_RENAME, olddirfd, oldpath, newdirfd, newpath, 0);
-  return r;
-}
-
 int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned flags) {
   PC_REAL(int, renameat2, (int, const char *, int, const char *, unsigned))
   int r = real_renameat2(olddirfd, oldpath, newdirfd, newpath, flags);
@@ -630,13 +561,14 @@ int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpa
   return r;
 }
 
-int link(const char *oldpath, const char *newpath) {
-  PC_REAL(int, linkat, (int, const char *, int, const char *, int))
-  int r = real_linkat(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
-  if (r == 0)
-    pc_two_names(PC_LINK, AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
-  return r;
+/* renameat2 with no flags is renameat. */
+int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath) {
+  return renameat2(olddirfd, oldpath, newdirfd, newpath, 0);
 }
+
+int rename(const char *oldpath, const char *newpath) { return renameat2(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0); }
+
+int link(const char *oldpath, const char *newpath) { return linkat(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0); }
 
 int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags) {
   PC_REAL(int, linkat, (int, const char *, int, const char *, int))
@@ -657,3 +589,22 @@ static int pc_mkdir_common(int dirfd, const char *path, mode_t mode) {
 
 int mkdir(const char *path, mode_t mode) { return pc_mkdir_common(AT_FDCWD, path, mode); }
 int mkdirat(int dirfd, const char *path, mode_t mode) { return pc_mkdir_common(dirfd, path, mode); }
+
+/* ---- the 64-bit names --------------------------------------------------- */
+
+/* On 64-bit systems each *64 function is its plain twin under another
+ * name (glibc aliases them the same way); programs built with
+ * _FILE_OFFSET_BITS=64, SQLite among them, call these names. */
+_Static_assert(sizeof(off_t) == sizeof(off64_t), "the *64 aliases need a 64-bit off_t");
+#define PC_ALIAS(ret, name64, name, params) ret name64 params __attribute__((alias(#name)));
+PC_ALIAS(int, open64, open, (const char *, int, ...))
+PC_ALIAS(int, openat64, openat, (int, const char *, int, ...))
+PC_ALIAS(int, __open64_2, __open_2, (const char *, int))
+PC_ALIAS(int, __openat64_2, __openat_2, (int, const char *, int))
+PC_ALIAS(int, creat64, creat, (const char *, mode_t))
+PC_ALIAS(ssize_t, pwrite64, pwrite, (int, const void *, size_t, off64_t))
+PC_ALIAS(ssize_t, pwritev64, pwritev, (int, const struct iovec *, int, off64_t))
+PC_ALIAS(int, ftruncate64, ftruncate, (int, off64_t))
+PC_ALIAS(int, fallocate64, fallocate, (int, int, off64_t, off64_t))
+PC_ALIAS(int, posix_fallocate64, posix_fallocate, (int, off64_t, off64_t))
+PC_ALIAS(void *, mmap64, mmap, (void *, size_t, int, int, int, off64_t))

@@ -10,19 +10,18 @@ One run:
   2. For --seconds, clients write through FastCGI and HTTP: autocommit
      writes from several workers at once (group commits), transactions with
      savepoints, and writes into the table of migration 002, which is added
-     a third of the way through (the broker is restarted to apply it), and
-     they pause for 1.5 s two thirds of the way through (the broker
-     checkpoints and truncates the WAL when idle for 1 s).  Meanwhile
-     `jsfpm --backup` runs again and again.  Every acknowledged
-     write (a 201 carrying its token), every finished backup and the
-     migration are recorded with the log position at the moment the client
-     learnt of it.
+     a third of the way through (the broker is restarted to apply it).  Two
+     thirds of the way through they pause for 1.5 s (the idle broker
+     checkpoints and truncates the WAL).  Meanwhile `jsfpm --backup` runs
+     again and again.  Every acknowledged write (a 201 carrying its token),
+     every finished backup and the migration are recorded with the log
+     position at the moment the client learnt of it.
   3. The server stops cleanly.  Replaying the whole log must give exactly
      the files on disk (proof that the log missed nothing).
   4. --cuts power cuts: a log position (at random; one during the
-     migration, one in the pause, one during a backup) and a disk that such a cut may leave
-     (crashimage.py: only the synced state, everything written, or a torn
-     mix).  A fresh jsfpm (no shim) opens each such disk and must serve a
+     migration, one in the pause, one during a backup) and a disk that such
+     a cut may leave (crashimage.py: only the synced state, everything
+     written, or a torn mix).  A fresh jsfpm (no shim) opens each such disk and must serve a
      read and a write; then, on its database: every write acknowledged
      before the cut is there and whole, no transaction is half-applied (a
      tx token has parts 1, 2, 4 or nothing; part 3, rolled back to its

@@ -17,8 +17,6 @@
 #include "broker_backup.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -29,18 +27,7 @@
 
 #include "broker_db.h"
 #include "config.h"
-
-static int fsync_path(const char *path, int flags) {
-  int fd = open(path, flags | O_CLOEXEC);
-  if (fd < 0)
-    return -1;
-  int rc = fsync(fd);
-  int e = errno;
-  if (close(fd) != 0 && rc == 0)
-    return -1;
-  errno = e;
-  return rc;
-}
+#include "durable.h"
 
 /* The integrity_check result of H: 0 when "ok", -1 with the first problem
  * in MSG. */
@@ -132,9 +119,7 @@ int broker_backup_run(const struct jsfpm_config *cfg, const char *dest) {
     fprintf(stderr, "jsfpm: --backup: closing %s: %s\n", tmp, sqlite3_errstr(rc));
     goto out;
   }
-  char dir[PATH_MAX];
-  snprintf(dir, sizeof dir, "%s", dest);
-  if (fsync_path(tmp, O_RDONLY) != 0) {
+  if (durable_sync(tmp) != 0) {
     fprintf(stderr, "jsfpm: --backup: fsync %s: %s\n", tmp, strerror(errno));
     goto out;
   }
@@ -142,7 +127,7 @@ int broker_backup_run(const struct jsfpm_config *cfg, const char *dest) {
     fprintf(stderr, "jsfpm: --backup: cannot create %s: %s\n", dest, strerror(errno));
     goto out;
   }
-  if (unlink(tmp) != 0 || fsync_path(dirname(dir), O_RDONLY | O_DIRECTORY) != 0) {
+  if (unlink(tmp) != 0 || durable_sync_parent(dest) != 0) {
     fprintf(stderr, "jsfpm: --backup: finishing %s: %s\n", dest, strerror(errno));
     goto out;
   }

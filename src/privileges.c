@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "durable.h"
 #include "log.h"
 #include "safefile.h"
 
@@ -126,6 +127,14 @@ int privileges_prepare_paths(const struct privileges *p, const struct jsfpm_conf
     char *dir = dirname(copy);
     if (mkdir(dir, 0750) == 0) {
       rc |= give(p, dir, S_IFDIR, true);
+      /* Until its parent is fsynced, a power cut can take the new
+       * directory away, and with it the database and every write SQLite
+       * synced into it (SQLite syncs the directory it writes in, never its
+       * parent).  Found by tests/powercut. */
+      if (durable_sync(dir) != 0 || durable_sync_parent(dir) != 0) {
+        log_error("database directory %s: cannot make it durable (fsync): %s", dir, strerror(errno));
+        rc = -1;
+      }
     } else if (errno != EEXIST) {
       log_error("database directory %s: cannot create: %s", dir, strerror(errno));
       rc = -1;

@@ -72,10 +72,11 @@ busy_timeout = 5s
                 pass
         return text
 
-    def start(self, timeout_s=20):
-        """Starts the master and waits for its "ready:" line."""
+    def start(self, timeout_s=20, env=None):
+        """Starts the master (with ENV added to the environment) and waits
+        for its "ready:" line."""
         before = self.log_text().count("ready:")
-        env = dict(os.environ, JSFPM_ALLOW_ROOT="1")
+        env = dict(os.environ, JSFPM_ALLOW_ROOT="1", **(env or {}))
         out = open(os.path.join(self.dir, "server.out"), "ab")
         self.proc = subprocess.Popen([self.jsfpm, "-c", self.conf], stdout=out, stderr=out,
                                      stdin=subprocess.DEVNULL, start_new_session=True, env=env)

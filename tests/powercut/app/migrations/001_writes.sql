@@ -1,0 +1,6 @@
+CREATE TABLE writes (
+  id INTEGER PRIMARY KEY,
+  token TEXT NOT NULL,
+  part INTEGER NOT NULL,
+  UNIQUE (token, part)
+);

@@ -13,13 +13,14 @@
 #    RuntimeDirectory=, UMask= and KillSignal= would), its children drop
 #    to jsfpm, and nginx with the installed snippet serves the example app:
 #    200, and a note written to /var/lib/jsfpm; online backup; HUP
-#    reloads, USR1 reopens the log, QUIT stops; then the same through
+#    reloads, logrotate on /etc/logrotate.d/jsfpm rotates the log and the
+#    master reopens it, QUIT stops; then the same through
 #    jsfpm.socket's socket (systemd-socket-activate);
 # 5. apt-get remove keeps configuration and data, purge removes them.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 [ "$(id -u)" = 0 ] || { echo "test-deb.sh: needs root" >&2; exit 77; }
-for tool in curl sqlite3 nginx systemd-analyze systemd-socket-activate dpkg-deb; do
+for tool in curl sqlite3 nginx systemd-analyze systemd-socket-activate dpkg-deb logrotate; do
   command -v "$tool" >/dev/null || { echo "test-deb.sh: $tool missing" >&2; exit 1; }
 done
 
@@ -179,7 +180,7 @@ runuser -u jsfpm -- /usr/sbin/jsfpm --backup "$backup" 2>"$T/backup.err" || fail
 [ "$(sqlite3 "$backup" "SELECT body FROM notes WHERE id = $id")" = "$marker" ] || fail "note $id not in the backup"
 ok "online backup as the service user (docs/deploy.md) holds the note"
 
-say "ExecReload (HUP), log reopening (USR1), KillSignal (QUIT)"
+say "ExecReload (HUP), logrotate (USR1), KillSignal (QUIT)"
 reload=$(unit_value ExecReload)
 $(echo "${reload//\$MAINPID/$MASTER_PID}")
 sleep 1
@@ -187,12 +188,15 @@ kill -0 "$MASTER_PID" || fail "master died on reload"
 r=$(http GET "/notes/$id")
 case $r in "200 "*"$marker"*) ;; *) fail "after reload GET /notes/$id: $r" ;; esac
 ok "reloaded, still serving"
-mv /var/log/jsfpm/error.log /var/log/jsfpm/error.log.1
-kill -USR1 "$(cat /run/jsfpm/jsfpm.pid)"  # what the logrotate postrotate does
-for _ in $(seq 50); do [ -f /var/log/jsfpm/error.log ] && break; sleep 0.1; done
-[ -f /var/log/jsfpm/error.log ] || fail "USR1 did not reopen /var/log/jsfpm/error.log"
-grep -q 'kill -USR1 "$(cat /run/jsfpm/jsfpm.pid)"' /etc/logrotate.d/jsfpm || fail "logrotate does not send USR1 to the pid file's process"
-ok "USR1 reopened error.log"
+# The installed /etc/logrotate.d/jsfpm, run by logrotate as cron would.
+logrotate -f -s "$T/logrotate.state" /etc/logrotate.d/jsfpm >"$T/logrotate.out" 2>&1 ||
+  fail "logrotate: $(cat "$T/logrotate.out")"
+[ -s /var/log/jsfpm/error.log.1 ] || fail "logrotate did not rotate error.log: $(ls -l /var/log/jsfpm)"
+[ "$(stat -c '%U:%G %a' /var/log/jsfpm/error.log)" = "jsfpm:adm 640" ] ||
+  fail "the fresh error.log: $(stat -c '%U:%G %a' /var/log/jsfpm/error.log)"
+for _ in $(seq 50); do grep -q 'log reopened' /var/log/jsfpm/error.log && break; sleep 0.1; done
+grep -q 'log reopened' /var/log/jsfpm/error.log || fail "the master did not reopen /var/log/jsfpm/error.log after logrotate"
+ok "logrotate rotated error.log (fresh one jsfpm:adm 0640), USR1 made the master reopen it"
 [ "$(unit_value KillSignal)" = SIGQUIT ] || fail "KillSignal is not SIGQUIT"
 kill -QUIT "$MASTER_PID"
 for _ in $(seq 100); do kill -0 "$MASTER_PID" 2>/dev/null || break; sleep 0.1; done

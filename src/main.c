@@ -75,6 +75,10 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (allow_root) cfg.allow_root = 1;
+  /* Warnings go where errors would: stderr for the one-shot modes, the
+   * error log once the server runs. */
+  if (test || backup_dest)
+    for (size_t i = 0; i < cfg.nwarnings; i++) fprintf(stderr, "jsfpm: warning: %s\n", cfg.warnings[i]);
   if (backup_dest) {
     int brc = broker_backup_run(&cfg, backup_dest);
     config_free(&cfg);
@@ -91,6 +95,7 @@ int main(int argc, char **argv) {
     config_free(&cfg);
     return 1;
   }
+  for (size_t i = 0; i < cfg.nwarnings; i++) log_warn("%s", cfg.warnings[i]);
   int rc = master_run(&cfg);
   log_close();
   return rc;

@@ -121,8 +121,9 @@ static const struct config_key config_keys[] = {
      "10", "this many child crashes within respawn_throttle_interval slow respawning down; 0 = off"},
     {"server", "respawn_throttle_interval", CT_DURATION, OFF(respawn_throttle_interval_ms), 1,
      2000000000, "60s", "window for respawn_throttle_threshold"},
-    {"server", "status_listen", CT_STRING, OFF(status_listen), 0, 0, NULL,
-     "host:port where the master itself serves the status and ping pages; unset = off"},
+    {"server", "status_listen", CT_LISTEN, OFF(status_listen), 0, 0, NULL,
+     "where the master itself serves the status and ping pages: host:port, or a unix socket path "
+     "(mode 0600); unset = off"},
     {"server", "status_path", CT_STRING, OFF(status_path), 0, 0, "/status",
      "status page path (?json, ?prometheus, else plain text)"},
     {"server", "ping_path", CT_STRING, OFF(ping_path), 0, 0, "/ping", "path answering \"pong\""},

@@ -51,7 +51,7 @@ struct jsfpm_config {
   int process_control_timeout_ms;   /* how long children get to finish on QUIT/reload */
   int respawn_throttle_threshold;   /* this many crashes within the interval... */
   int respawn_throttle_interval_ms; /* ...slow respawning down; threshold 0 = off */
-  char *status_listen;         /* host:port of the master's status/ping listener; NULL = off */
+  char *status_listen;         /* host:port or unix path of the master's status/ping listener; NULL = off */
   char *status_path;           /* URL path of the status page */
   char *ping_path;             /* URL path answering "pong" */
   char *status_allow;          /* client addresses allowed, comma separated, or "any" */

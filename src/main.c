@@ -31,7 +31,8 @@ static void usage(FILE *out) {
           "  -v, --version       show the version\n"
           "\n"
           "Signals to the master: TERM/INT fast stop, QUIT graceful stop (requests finish),\n"
-          "HUP graceful reload of the configuration and the app, USR1 reopen the logs.\n"
+          "HUP graceful reload of the configuration and the app, USR1 reopen the logs;\n"
+          "USR2 is internal (a worker at max_requests asks for its replacement).\n"
           "See docs/operations.md.\n");
 }
 

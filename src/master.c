@@ -1295,6 +1295,8 @@ static void master_cleanup(struct master *m) {
     close(m->broker_fd);
   }
   free(m->broker_path);
+  /* Only a socket this master bound (sock_listen refuses one in use). */
+  if (m->status_fd >= 0 && sock_spec_is_unix(m->cfg->status_listen)) unlink(m->cfg->status_listen);
   if (m->status_http) evhttp_free(m->status_http); /* closes status_fd */
   else if (m->status_fd >= 0) close(m->status_fd);
   for (int i = 0; i < SCOREBOARD_SLOTS; i++) proc_clear_ready_pipe(&m->procs[i]);

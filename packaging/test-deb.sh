@@ -86,7 +86,7 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >"$T/install.log" 2
   fail "install: $(tail -20 "$T/install.log")"
 getent passwd jsfpm >/dev/null || fail "postinst created no user jsfpm"
 [ "$(stat -c '%U:%G %a' /var/lib/jsfpm)" = "jsfpm:jsfpm 750" ] || fail "/var/lib/jsfpm: $(stat -c '%U:%G %a' /var/lib/jsfpm)"
-[ "$(stat -c '%U:%G' /var/log/jsfpm)" = "jsfpm:adm" ] || fail "/var/log/jsfpm: $(stat -c '%U:%G' /var/log/jsfpm)"
+[ "$(stat -c '%U:%G %a' /var/log/jsfpm)" = "root:adm 755" ] || fail "/var/log/jsfpm: $(stat -c '%U:%G %a' /var/log/jsfpm)"
 /usr/sbin/jsfpm -t 2>/dev/null || fail "the installed configuration does not pass jsfpm -t"
 ok "user jsfpm, /var/lib/jsfpm and /var/log/jsfpm, valid /etc/jsfpm/jsfpm.conf"
 
@@ -192,11 +192,11 @@ ok "reloaded, still serving"
 logrotate -f -s "$T/logrotate.state" /etc/logrotate.d/jsfpm >"$T/logrotate.out" 2>&1 ||
   fail "logrotate: $(cat "$T/logrotate.out")"
 [ -s /var/log/jsfpm/error.log.1 ] || fail "logrotate did not rotate error.log: $(ls -l /var/log/jsfpm)"
-[ "$(stat -c '%U:%G %a' /var/log/jsfpm/error.log)" = "jsfpm:adm 640" ] ||
+[ "$(stat -c '%U %a' /var/log/jsfpm/error.log)" = "jsfpm 640" ] ||
   fail "the fresh error.log: $(stat -c '%U:%G %a' /var/log/jsfpm/error.log)"
 for _ in $(seq 50); do grep -q 'log reopened' /var/log/jsfpm/error.log && break; sleep 0.1; done
 grep -q 'log reopened' /var/log/jsfpm/error.log || fail "the master did not reopen /var/log/jsfpm/error.log after logrotate"
-ok "logrotate rotated error.log (fresh one jsfpm:adm 0640), USR1 made the master reopen it"
+ok "logrotate rotated error.log (the fresh one jsfpm's, 0640), USR1 made the master reopen it"
 [ "$(unit_value KillSignal)" = SIGQUIT ] || fail "KillSignal is not SIGQUIT"
 kill -QUIT "$MASTER_PID"
 for _ in $(seq 100); do kill -0 "$MASTER_PID" 2>/dev/null || break; sleep 0.1; done

@@ -68,6 +68,17 @@ static int load_text(const char *text) {
   return config_load(&cfg, path, errbuf, sizeof errbuf);
 }
 
+/* What config_print writes for cfg (malloc'd). */
+static char *printed_config(void) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  ck_assert_ptr_nonnull(f);
+  config_print(&cfg, f);
+  ck_assert_int_eq(fclose(f), 0);
+  return text;
+}
+
 /* "<tmpdir>/<rel>", static buffer. */
 static const char *in_tmp(const char *rel) {
   static char buf[1024];
@@ -588,12 +599,7 @@ START_TEST(test_print_quotes_what_does_not_read_back) {
   ck_assert_str_eq(cfg.app_main, "  a;b #c\x01\t\"q\\ ");
   ck_assert_str_eq(cfg.env[0].value, ";starts with a semicolon");
   ck_assert_str_eq(cfg.env[1].value, "");
-  char *text = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&text, &len);
-  ck_assert_ptr_nonnull(f);
-  config_print(&cfg, f);
-  ck_assert_int_eq(fclose(f), 0);
+  char *text = printed_config();
   ck_assert_msg(strstr(text, "main = \"  a\\x3bb \\x23c\\x01\\x09\\\"q\\\\ \" ; ") != NULL,
                 "main not quoted as expected in:\n%s", text);
   ck_assert_msg(strstr(text, "E = \"\\x3bstarts with a semicolon\"\n") != NULL, "E in:\n%s", text);
@@ -669,12 +675,7 @@ START_TEST(test_renamed_keys) {
 
   /* -T prints the new name only, and says what it replaced. */
   ck_assert_int_eq(load_text("[server]\nemergency_restart_threshold = 7\n"), 0);
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&buf, &len);
-  ck_assert_ptr_nonnull(f);
-  config_print(&cfg, f);
-  ck_assert_int_eq(fclose(f), 0);
+  char *buf = printed_config();
   ck_assert_msg(strstr(buf, "\nrespawn_throttle_threshold = 7 ;") != NULL, "-T: %s", buf);
   ck_assert_msg(strstr(buf, "[old name: emergency_restart_threshold]\n") != NULL,
                 "-T: %s", buf);

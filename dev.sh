@@ -12,7 +12,7 @@ TOP=$(pwd)
 # tests run for real (nginx, cgi-fcgi, sqlite3, curl, python3).
 PACKAGES="build-essential autoconf automake pkg-config libevent-dev libjansson-dev
   libsqlite3-dev libinih-dev check duktape-dev libsystemd-dev nginx-light libfcgi-bin
-  curl sqlite3 python3 procps"
+  curl sqlite3 python3 procps logrotate"
 
 deps() {
   local missing=()

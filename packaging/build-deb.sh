@@ -16,11 +16,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 echo "== make dist"
-cd "$top"
-[ -x configure ] && [ configure -nt configure.ac ] && [ Makefile.in -nt Makefile.am ] || ./bootstrap
-mkdir -p "$work/dist"
-(cd "$work/dist" && "$top/configure" -q && make -s dist >/dev/null)
-tarball=$(ls "$work"/dist/jsfpm-*.tar.gz)
+tarball=$("$top/packaging/make-dist.sh" "$work/dist" 2>"$work/dist.log") || { cat "$work/dist.log" >&2; exit 1; }
 version=$(basename "$tarball" .tar.gz); version=${version#jsfpm-}
 deb_upstream=$(dpkg-parsechangelog -l "$top/packaging/debian/changelog" -S Version); deb_upstream=${deb_upstream%-*}
 [ "$version" = "$deb_upstream" ] ||

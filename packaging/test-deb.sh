@@ -13,13 +13,17 @@
 #    RuntimeDirectory=, UMask= and KillSignal= would), its children drop
 #    to jsfpm, and nginx with the installed snippet serves the example app:
 #    200, and a note written to /var/lib/jsfpm; online backup; HUP
-#    reloads, USR1 reopens the log, QUIT stops; then the same through
+#    reloads, logrotate on /etc/logrotate.d/jsfpm rotates the log and the
+#    master reopens it, QUIT stops; then the same through
 #    jsfpm.socket's socket (systemd-socket-activate);
-# 5. apt-get remove keeps configuration and data, purge removes them.
+# 5. apt-get remove keeps configuration and data; purge removes the
+#    configuration and the logs and, by default (debconf jsfpm/purge_database
+#    unanswered: no), keeps the database; purged again with the answer
+#    preseeded to yes, it removes the database too.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 [ "$(id -u)" = 0 ] || { echo "test-deb.sh: needs root" >&2; exit 77; }
-for tool in curl sqlite3 nginx systemd-analyze systemd-socket-activate dpkg-deb; do
+for tool in curl sqlite3 nginx systemd-analyze systemd-socket-activate dpkg-deb logrotate debconf-communicate; do
   command -v "$tool" >/dev/null || { echo "test-deb.sh: $tool missing" >&2; exit 1; }
 done
 
@@ -73,21 +77,26 @@ for f in /usr/sbin/jsfpm /etc/jsfpm/jsfpm.conf /etc/nginx/snippets/jsfpm.conf /e
   /usr/share/man/man8/jsfpm.8.gz /usr/share/man/man5/jsfpm.conf.5.gz \
   /lib/systemd/system/jsfpm.service /lib/systemd/system/jsfpm.socket /lib/systemd/system/jsfpm@.service \
   /usr/lib/sysusers.d/jsfpm.conf /usr/lib/tmpfiles.d/jsfpm.conf /usr/share/doc/jsfpm/deploy.md /usr/share/doc/jsfpm/README.md \
-  /usr/share/doc/jsfpm/copyright; do
+  /usr/share/doc/jsfpm/copyright /usr/share/doc/jsfpm/README.Debian; do
   grep -qx "$f" "$T/contents" || fail "$f not in the package"
 done
 dpkg-deb -e "$deb" "$T/control"
 grep -qx /etc/jsfpm/jsfpm.conf "$T/control/conffiles" || fail "jsfpm.conf is not a conffile"
-ok "$(wc -l <"$T/contents") entries, the layout complete; jsfpm.conf is a conffile"
+for f in templates config; do [ -f "$T/control/$f" ] || fail "no debconf $f in the package"; done
+ok "$(wc -l <"$T/contents") entries, the layout complete; jsfpm.conf is a conffile; debconf templates and config"
 
 say "apt-get install $(basename "$deb")"
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >"$T/install.log" 2>&1 ||
   fail "install: $(tail -20 "$T/install.log")"
 getent passwd jsfpm >/dev/null || fail "postinst created no user jsfpm"
 [ "$(stat -c '%U:%G %a' /var/lib/jsfpm)" = "jsfpm:jsfpm 750" ] || fail "/var/lib/jsfpm: $(stat -c '%U:%G %a' /var/lib/jsfpm)"
-[ "$(stat -c '%U:%G' /var/log/jsfpm)" = "jsfpm:adm" ] || fail "/var/log/jsfpm: $(stat -c '%U:%G' /var/log/jsfpm)"
+[ "$(stat -c '%U:%G %a' /var/log/jsfpm)" = "root:adm 755" ] || fail "/var/log/jsfpm: $(stat -c '%U:%G %a' /var/log/jsfpm)"
 /usr/sbin/jsfpm -t 2>/dev/null || fail "the installed configuration does not pass jsfpm -t"
-ok "user jsfpm, /var/lib/jsfpm and /var/log/jsfpm, valid /etc/jsfpm/jsfpm.conf"
+# debconf_get QUESTION: its value ("0 VALUE" from debconf), fails if it does not exist.
+debconf_get() { echo "GET $1" | debconf-communicate jsfpm 2>/dev/null; }
+[ "$(debconf_get jsfpm/purge_database)" = "0 false" ] ||
+  fail "jsfpm/purge_database not registered at installation: '$(debconf_get jsfpm/purge_database)'"
+ok "user jsfpm, /var/lib/jsfpm and /var/log/jsfpm, valid /etc/jsfpm/jsfpm.conf, debconf question registered (false)"
 
 say "installed units (tests/integration/pkg_units.sh)"
 JSFPM=/usr/sbin/jsfpm TOP_SRCDIR=$top JSFPM_UNIT_DIR=/lib/systemd/system \
@@ -179,7 +188,7 @@ runuser -u jsfpm -- /usr/sbin/jsfpm --backup "$backup" 2>"$T/backup.err" || fail
 [ "$(sqlite3 "$backup" "SELECT body FROM notes WHERE id = $id")" = "$marker" ] || fail "note $id not in the backup"
 ok "online backup as the service user (docs/deploy.md) holds the note"
 
-say "ExecReload (HUP), log reopening (USR1), KillSignal (QUIT)"
+say "ExecReload (HUP), logrotate (USR1), KillSignal (QUIT)"
 reload=$(unit_value ExecReload)
 $(echo "${reload//\$MAINPID/$MASTER_PID}")
 sleep 1
@@ -187,12 +196,15 @@ kill -0 "$MASTER_PID" || fail "master died on reload"
 r=$(http GET "/notes/$id")
 case $r in "200 "*"$marker"*) ;; *) fail "after reload GET /notes/$id: $r" ;; esac
 ok "reloaded, still serving"
-mv /var/log/jsfpm/error.log /var/log/jsfpm/error.log.1
-kill -USR1 "$(cat /run/jsfpm/jsfpm.pid)"  # what the logrotate postrotate does
-for _ in $(seq 50); do [ -f /var/log/jsfpm/error.log ] && break; sleep 0.1; done
-[ -f /var/log/jsfpm/error.log ] || fail "USR1 did not reopen /var/log/jsfpm/error.log"
-grep -q 'kill -USR1 "$(cat /run/jsfpm/jsfpm.pid)"' /etc/logrotate.d/jsfpm || fail "logrotate does not send USR1 to the pid file's process"
-ok "USR1 reopened error.log"
+# The installed /etc/logrotate.d/jsfpm, run by logrotate as cron would.
+logrotate -f -s "$T/logrotate.state" /etc/logrotate.d/jsfpm >"$T/logrotate.out" 2>&1 ||
+  fail "logrotate: $(cat "$T/logrotate.out")"
+[ -s /var/log/jsfpm/error.log.1 ] || fail "logrotate did not rotate error.log: $(ls -l /var/log/jsfpm)"
+[ "$(stat -c '%U %a' /var/log/jsfpm/error.log)" = "jsfpm 640" ] ||
+  fail "the fresh error.log: $(stat -c '%U:%G %a' /var/log/jsfpm/error.log)"
+for _ in $(seq 50); do grep -q 'log reopened' /var/log/jsfpm/error.log && break; sleep 0.1; done
+grep -q 'log reopened' /var/log/jsfpm/error.log || fail "the master did not reopen /var/log/jsfpm/error.log after logrotate"
+ok "logrotate rotated error.log (the fresh one jsfpm's, 0640), USR1 made the master reopen it"
 [ "$(unit_value KillSignal)" = SIGQUIT ] || fail "KillSignal is not SIGQUIT"
 kill -QUIT "$MASTER_PID"
 for _ in $(seq 100); do kill -0 "$MASTER_PID" 2>/dev/null || break; sleep 0.1; done
@@ -228,8 +240,21 @@ DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq jsfpm >"$T/remove.log" 2>&1
 [ "$(sqlite3 "$db" "SELECT body FROM notes WHERE id = $id")" = "$marker" ] || fail "remove lost the data"
 ok "binary gone; jsfpm.conf and $db kept"
 
-say "apt-get purge removes them"
+say "apt-get purge removes configuration and logs, keeps the database (debconf default)"
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq jsfpm >"$T/purge.log" 2>&1 || fail "purge: $(tail "$T/purge.log")"
+for p in /etc/jsfpm /var/log/jsfpm; do [ ! -e "$p" ] || fail "purge left $p"; done
+[ "$(sqlite3 "$db" "SELECT body FROM notes WHERE id = $id")" = "$marker" ] || fail "purge lost the database $db"
+grep -q "/var/lib/jsfpm (the databases) is kept" "$T/purge.log" || fail "purge did not say the database is kept: $(cat "$T/purge.log")"
+ok "/etc/jsfpm, /var/log/jsfpm gone; $db kept with note $id, and purge said so"
+
+say "reinstall finds the database; purge with jsfpm/purge_database preseeded to yes removes it"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >"$T/install2.log" 2>&1 ||
+  fail "reinstall: $(tail -20 "$T/install2.log")"
+[ "$(sqlite3 "$db" "SELECT body FROM notes WHERE id = $id")" = "$marker" ] || fail "reinstall lost the database $db"
+[ "$(stat -c '%U:%G %a' /var/lib/jsfpm)" = "jsfpm:jsfpm 750" ] || fail "/var/lib/jsfpm after reinstall: $(stat -c '%U:%G %a' /var/lib/jsfpm)"
+echo "jsfpm jsfpm/purge_database boolean true" | debconf-set-selections
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq jsfpm >"$T/purge2.log" 2>&1 || fail "purge: $(tail "$T/purge2.log")"
 for p in /etc/jsfpm /var/lib/jsfpm /var/log/jsfpm; do [ ! -e "$p" ] || fail "purge left $p"; done
-ok "/etc/jsfpm, /var/lib/jsfpm, /var/log/jsfpm gone"
+debconf_get jsfpm/purge_database >/dev/null && fail "purge left the debconf question behind"
+ok "/etc/jsfpm, /var/lib/jsfpm, /var/log/jsfpm and the debconf question gone"
 echo "test-deb.sh: PASS"

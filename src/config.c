@@ -4,7 +4,8 @@
  * lives in struct jsfpm_config, its default and a one-line description.
  * Defaults go through the same converters as file values, so a default can
  * never be something the file could not say.  Parsing stops at the first
- * error, which is reported as "FILE:LINE: [section] key: problem".
+ * error, which is reported as "FILE:LINE: [section] key: problem".  A key
+ * that was renamed is still read under its old name, with a warning.
  */
 #include "autoconfig.h"
 
@@ -13,6 +14,7 @@
 #include <errno.h>
 #include <ini.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,12 +117,14 @@ static const struct config_key config_keys[] = {
     {"server", "process_control_timeout", CT_DURATION, OFF(process_control_timeout_ms), 0,
      2000000000, "30s",
      "graceful stop and reload: how long old workers may finish requests before SIGKILL"},
-    {"server", "emergency_restart_threshold", CT_INT, OFF(emergency_restart_threshold), 0, 100000,
-     "10", "this many child crashes within emergency_restart_interval slow respawning; 0 = off"},
-    {"server", "emergency_restart_interval", CT_DURATION, OFF(emergency_restart_interval_ms), 1,
-     2000000000, "60s", "window for emergency_restart_threshold"},
-    {"server", "status_listen", CT_STRING, OFF(status_listen), 0, 0, NULL,
-     "host:port where the master itself serves the status and ping pages; unset = off"},
+    /* php-fpm's emergency_restart_* restart the master; these never did. */
+    {"server", "respawn_throttle_threshold", CT_INT, OFF(respawn_throttle_threshold), 0, 100000,
+     "10", "this many child crashes within respawn_throttle_interval slow respawning down; 0 = off"},
+    {"server", "respawn_throttle_interval", CT_DURATION, OFF(respawn_throttle_interval_ms), 1,
+     2000000000, "60s", "window for respawn_throttle_threshold"},
+    {"server", "status_listen", CT_LISTEN, OFF(status_listen), 0, 0, NULL,
+     "where the master itself serves the status and ping pages: host:port, or a unix socket path "
+     "(mode 0600); unset = off"},
     {"server", "status_path", CT_STRING, OFF(status_path), 0, 0, "/status",
      "status page path (?json, ?prometheus, else plain text)"},
     {"server", "ping_path", CT_STRING, OFF(ping_path), 0, 0, "/ping", "path answering \"pong\""},
@@ -185,11 +189,31 @@ static const struct config_key config_keys[] = {
 };
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])
 
+/* Keys that were renamed: the old name is still read, with a warning
+ * (FILE:LINE and the new name), and -T shows it next to the new one. */
+static const struct config_rename {
+  const char *section, *old_name, *name;
+} config_renames[] = {
+    {"server", "emergency_restart_threshold", "respawn_throttle_threshold"},
+    {"server", "emergency_restart_interval", "respawn_throttle_interval"},
+};
+#define NRENAMES (sizeof config_renames / sizeof config_renames[0])
+
+/* The rename of the key SECTION.NAME (its current name), or NULL. */
+static const struct config_rename *rename_of(const char *section, const char *name) {
+  for (size_t i = 0; i < NRENAMES; i++)
+    if (strcmp(config_renames[i].section, section) == 0 && strcmp(config_renames[i].name, name) == 0)
+      return &config_renames[i];
+  return NULL;
+}
+
 struct parse_state {
   struct jsfpm_config *cfg;
   char *base_dir;        /* directory of the config file, for relative paths */
   char *error;           /* first error, without the file:line prefix */
   bool seen[NKEYS];      /* duplicate keys are errors */
+  FILE *file;            /* the file being read */
+  int line;              /* number of the line inih is handling */
 };
 
 static char *xstrdup(const char *s) {
@@ -387,6 +411,25 @@ bad:
   return NULL;
 }
 
+/* Adds "FILE:LINE: " and the message to the configuration's warnings. */
+static void add_warning(struct parse_state *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void add_warning(struct parse_state *st, const char *fmt, ...) {
+  struct jsfpm_config *cfg = st->cfg;
+  char *text, *line;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vasprintf(&text, fmt, ap);
+  va_end(ap);
+  if (n < 0) abort();
+  if (asprintf(&line, "%s:%d: %s", cfg->file, st->line, text) < 0) abort();
+  free(text);
+  char **grown = realloc(cfg->warnings, (cfg->nwarnings + 1) * sizeof *grown);
+  if (grown == NULL) abort();
+  cfg->warnings = grown;
+  cfg->warnings[cfg->nwarnings++] = line;
+}
+
 static int on_ini_entry_value(struct parse_state *st, const char *section, const char *name,
                               const char *value) {
   char reason[128];
@@ -397,11 +440,25 @@ static int on_ini_entry_value(struct parse_state *st, const char *section, const
     }
     return 1;
   }
+  const char *key_name = name;
+  for (size_t i = 0; i < NRENAMES; i++) {
+    const struct config_rename *r = &config_renames[i];
+    if (strcmp(r->section, section) != 0 || strcmp(r->old_name, name) != 0) continue;
+    add_warning(st, "[%s] %s: deprecated name, read as %s; rename it (jsfpm.conf(5))", section, name,
+                r->name);
+    key_name = r->name;
+  }
   for (size_t i = 0; i < NKEYS; i++) {
     const struct config_key *k = &config_keys[i];
-    if (strcmp(k->section, section) != 0 || strcmp(k->name, name) != 0) continue;
-    const char *why = st->seen[i] ? "set twice"
-                                  : convert(k, value, st->cfg, st->base_dir, reason, sizeof reason);
+    if (strcmp(k->section, section) != 0 || strcmp(k->name, key_name) != 0) continue;
+    const struct config_rename *renamed = rename_of(k->section, k->name);
+    const char *why = "set twice";
+    if (!st->seen[i]) why = convert(k, value, st->cfg, st->base_dir, reason, sizeof reason);
+    else if (renamed != NULL) {
+      snprintf(reason, sizeof reason, "set twice (%s is the old name of %s)", renamed->old_name,
+               renamed->name);
+      why = reason;
+    }
     st->seen[i] = true;
     if (why == NULL) return 1;
     if (asprintf(&st->error, "[%s] %s: bad value '%s': %s", section, name, value, why) < 0)
@@ -436,6 +493,16 @@ static int on_ini_entry(void *user, const char *section, const char *name, const
   int rc = on_ini_entry_value(st, section, name, plain);
   free(plain);
   return rc;
+}
+
+/* inih's line reader (fgets), counting lines: inih tells the line only
+ * with an error, and a warning must name its line too.  inih calls it once
+ * per line (precheck_lines has refused lines too long for its buffer). */
+static char *read_line_counting(char *str, int num, void *stream) {
+  struct parse_state *st = stream;
+  char *line = fgets(str, num, st->file);
+  if (line != NULL) st->line++;
+  return line;
 }
 
 static bool known_section(const char *name, size_t len) {
@@ -524,12 +591,15 @@ int config_load(struct jsfpm_config *cfg, const char *path, char *err, size_t er
     snprintf(err, errlen, "%s:%d: %s", path, line, why);
     return -1;
   }
-  line = ini_parse(path, on_ini_entry, &st);
-  free(st.base_dir);
-  if (line == -1) {
+  st.file = fopen(path, "r");
+  if (st.file == NULL) {
     snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    free(st.base_dir);
     return -1;
   }
+  line = ini_parse_stream(read_line_counting, &st, on_ini_entry, &st);
+  fclose(st.file);
+  free(st.base_dir);
   if (line == -2) {
     snprintf(err, errlen, "%s: out of memory while parsing", path);
     return -1;
@@ -557,6 +627,8 @@ void config_free(struct jsfpm_config *cfg) {
     free(cfg->env[i].value);
   }
   free(cfg->env);
+  for (size_t i = 0; i < cfg->nwarnings; i++) free(cfg->warnings[i]);
+  free(cfg->warnings);
   free(cfg->file);
   memset(cfg, 0, sizeof *cfg);
 }
@@ -631,7 +703,10 @@ void config_print(const struct jsfpm_config *cfg, FILE *out) {
     bool unset = (k->type == CT_STRING || k->type == CT_PATH || k->type == CT_LISTEN) && *s == NULL;
     fprintf(out, "%s%s = ", unset ? ";" : "", k->name);
     print_value(k, cfg, out);
-    fprintf(out, "%*s; %s\n", 1, "", k->help);
+    fprintf(out, "%*s; %s", 1, "", k->help);
+    const struct config_rename *renamed = rename_of(k->section, k->name);
+    if (renamed != NULL) fprintf(out, " [old name: %s]", renamed->old_name);
+    fputc('\n', out);
   }
   if (cfg->nenv > 0) fputs("\n[env]\n", out);
   for (size_t i = 0; i < cfg->nenv; i++) {

@@ -49,9 +49,9 @@ struct jsfpm_config {
   long max_rss_bytes;          /* recycle a worker whose resident set exceeds this; 0 = never */
   int request_terminate_timeout_ms; /* the master SIGKILLs a worker busy this long; 0 = off */
   int process_control_timeout_ms;   /* how long children get to finish on QUIT/reload */
-  int emergency_restart_threshold;  /* this many crashes within the interval... */
-  int emergency_restart_interval_ms; /* ...slow respawning down; threshold 0 = off */
-  char *status_listen;         /* host:port of the master's status/ping listener; NULL = off */
+  int respawn_throttle_threshold;   /* this many crashes within the interval... */
+  int respawn_throttle_interval_ms; /* ...slow respawning down; threshold 0 = off */
+  char *status_listen;         /* host:port or unix path of the master's status/ping listener; NULL = off */
   char *status_path;           /* URL path of the status page */
   char *ping_path;             /* URL path answering "pong" */
   char *status_allow;          /* client addresses allowed, comma separated, or "any" */
@@ -91,11 +91,16 @@ struct jsfpm_config {
 
   struct config_env *env;      /* [env] section, in file order */
   size_t nenv;
+
+  char **warnings;             /* "FILE:LINE: ..." per renamed key read under its old name */
+  size_t nwarnings;
 };
 
 /* Fills CFG with defaults then reads PATH.  Returns 0, or -1 after writing
  * "PATH:LINE: [section] key: what is wrong" to ERR. Relative paths in the
- * file are resolved against the file's directory. */
+ * file are resolved against the file's directory.  What is accepted but
+ * should change (a key under its old name) is left in CFG->warnings for the
+ * caller to report where it reports errors. */
 int config_load(struct jsfpm_config *cfg, const char *path, char *err, size_t errlen);
 void config_free(struct jsfpm_config *cfg);
 /* Prints the effective configuration as INI (for -T). */

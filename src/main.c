@@ -31,7 +31,8 @@ static void usage(FILE *out) {
           "  -v, --version       show the version\n"
           "\n"
           "Signals to the master: TERM/INT fast stop, QUIT graceful stop (requests finish),\n"
-          "HUP graceful reload of the configuration and the app, USR1 reopen the logs.\n"
+          "HUP graceful reload of the configuration and the app, USR1 reopen the logs;\n"
+          "USR2 is ignored (logged): HUP reloads.\n"
           "See docs/operations.md.\n");
 }
 
@@ -75,6 +76,10 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (allow_root) cfg.allow_root = 1;
+  /* Warnings go where errors would: stderr for the one-shot modes, the
+   * error log once the server runs. */
+  if (test || backup_dest)
+    for (size_t i = 0; i < cfg.nwarnings; i++) fprintf(stderr, "jsfpm: warning: %s\n", cfg.warnings[i]);
   if (backup_dest) {
     int brc = broker_backup_run(&cfg, backup_dest);
     config_free(&cfg);
@@ -90,6 +95,7 @@ int main(int argc, char **argv) {
     config_free(&cfg);
     return 1;
   }
+  for (size_t i = 0; i < cfg.nwarnings; i++) log_warn("%s", cfg.warnings[i]);
   int rc = master_run(&cfg);
   log_close();
   return rc;

@@ -152,7 +152,7 @@ struct master {
   int exit_status;
   bool wrote_pid_file;
 
-  /* Crash accounting for emergency_restart_threshold. */
+  /* Crash accounting for respawn_throttle_threshold. */
   long long *crash_times_ms;  /* ring of the last `threshold` crash times */
   int crash_ring_len, crash_next;
   long long emergency_until_ms;
@@ -620,6 +620,7 @@ static void reload_begin(struct master *m) {
     free(fresh);
     return;
   }
+  for (size_t i = 0; i < fresh->nwarnings; i++) log_warn("reload: %s", fresh->warnings[i]);
   keep_restart_only(m->cfg, fresh);
   warn_timeouts(fresh);
   /* preload = yes: compile the new app here, once; a syntax error fails
@@ -738,12 +739,12 @@ static void on_worker_note(evutil_socket_t fd, short what, void *arg) {
 
 /* ---- crashes and respawning -------------------------------------------------- */
 
-/* Records a crash.  When emergency_restart_threshold crashes fall within
- * emergency_restart_interval, says so loudly and enters the emergency
+/* Records a crash.  When respawn_throttle_threshold crashes fall within
+ * respawn_throttle_interval, says so loudly and enters the emergency
  * window, during which next_respawn_delay slows every respawn down. */
 static void note_crash(struct master *m) {
   m->crashes++;
-  int threshold = m->cfg->emergency_restart_threshold;
+  int threshold = m->cfg->respawn_throttle_threshold;
   if (threshold <= 0) return;
   if (m->crash_ring_len != threshold) {
     free(m->crash_times_ms);
@@ -757,12 +758,12 @@ static void note_crash(struct master *m) {
   long long oldest = m->crash_times_ms[m->crash_next];
   m->crash_times_ms[m->crash_next] = now;
   m->crash_next = (m->crash_next + 1) % threshold;
-  if (oldest != 0 && now - oldest <= m->cfg->emergency_restart_interval_ms) {
+  if (oldest != 0 && now - oldest <= m->cfg->respawn_throttle_interval_ms) {
     if (now >= m->emergency_until_ms)
-      log_error("EMERGENCY: %d children crashed within %d ms (emergency_restart_threshold): "
+      log_error("EMERGENCY: %d children crashed within %d ms (respawn_throttle_threshold): "
                 "respawning slowed down until this stops; look at the errors above",
-                threshold, m->cfg->emergency_restart_interval_ms);
-    m->emergency_until_ms = now + m->cfg->emergency_restart_interval_ms;
+                threshold, m->cfg->respawn_throttle_interval_ms);
+    m->emergency_until_ms = now + m->cfg->respawn_throttle_interval_ms;
   }
 }
 
@@ -775,7 +776,7 @@ static int next_respawn_delay(struct master *m, int *backoff_ms, long long start
   *backoff_ms = delay == 0 ? m->cfg->respawn_delay_ms : delay * 2;
   if (*backoff_ms > BACKOFF_MAX_MS) *backoff_ms = BACKOFF_MAX_MS;
   if (now_ms() < m->emergency_until_ms) {
-    int floor_ms = m->cfg->emergency_restart_interval_ms / (m->cfg->emergency_restart_threshold > 0 ? m->cfg->emergency_restart_threshold : 1);
+    int floor_ms = m->cfg->respawn_throttle_interval_ms / (m->cfg->respawn_throttle_threshold > 0 ? m->cfg->respawn_throttle_threshold : 1);
     if (floor_ms < 1000) floor_ms = 1000;
     if (delay < floor_ms) delay = floor_ms;
   }
@@ -1369,6 +1370,8 @@ static void master_cleanup(struct master *m) {
     close(m->broker_fd);
   }
   free(m->broker_path);
+  /* Only a socket this master bound (sock_listen refuses one in use). */
+  if (m->status_fd >= 0 && sock_spec_is_unix(m->cfg->status_listen)) unlink(m->cfg->status_listen);
   if (m->status_http) evhttp_free(m->status_http); /* closes status_fd */
   else if (m->status_fd >= 0) close(m->status_fd);
   for (int i = 0; i < SCOREBOARD_SLOTS; i++)

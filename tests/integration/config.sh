@@ -71,6 +71,23 @@ sed -i 's/^\(workers = .*\)$/\1\nworkers = 4/' "$T/twice.conf"
 line=$(grep -n '^workers = 4' "$T/twice.conf" | cut -d: -f1)
 expect_error "$T/twice.conf" "$line" workers
 
+say "a renamed key (php-fpm's emergency_restart_*, now respawn_throttle_*) is read, with a warning"
+write_config "$T/renamed.conf" server.emergency_restart_threshold=4 server.emergency_restart_interval=20s
+check_t "$T/renamed.conf"
+assert_eq 0 "$RC" "exit status of -t (stderr: $ERR)"
+for key in threshold interval; do
+  line=$(grep -n "^emergency_restart_$key =" "$T/renamed.conf" | cut -d: -f1)
+  assert_contains "$ERR" "jsfpm: warning: $T/renamed.conf:$line: [server] emergency_restart_$key: deprecated name, read as respawn_throttle_$key" "stderr"
+done
+out=$("$JSFPM" -T -c "$T/renamed.conf" 2>/dev/null)
+assert_match "$out" '^respawn_throttle_threshold = 4 ; .*\[old name: emergency_restart_threshold\]$' "-T output"
+assert_match "$out" '^respawn_throttle_interval = 20000ms ; .*\[old name: emergency_restart_interval\]$' "-T output"
+assert_not_contains "$out" "
+emergency_restart" "-T output"
+write_config "$T/renamed_twice.conf" server.emergency_restart_threshold=4 server.respawn_throttle_threshold=5
+line=$(grep -n '^respawn_throttle_threshold' "$T/renamed_twice.conf" | cut -d: -f1)
+expect_error "$T/renamed_twice.conf" "$line" "set twice" emergency_restart_threshold
+
 say "a missing file"
 check_t "$T/does-not-exist.conf"
 [ "$RC" -ne 0 ] || fail "jsfpm -t accepted a missing file"

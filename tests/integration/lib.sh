@@ -267,14 +267,14 @@ config_value() {
 
 # ---------------------------------------------------------------- the server
 
-# start_server [section.key=value ...]: writes $T/jsfpm.conf (see
-# write_config), starts the master in its own process group and waits (15 s)
-# until it logs "ready:".  Sets CONFIG, LOG, SERVER_PID, FCGI_SOCK,
+# start_server [section.key=value ...]: writes $CONFIG (default
+# $T/jsfpm.conf; see write_config), starts the master in its own process
+# group and waits (15 s) until it logs "ready:".  Sets CONFIG, LOG, SERVER_PID, FCGI_SOCK,
 # PID_FILE, RUNTIME_DIR, DB_PATH, HTTP_ADDR, HTTP_URL (empty when
 # http_listen is off).  Retries with new ports if one was taken meanwhile.
 start_server() {
   local attempt
-  CONFIG=$T/jsfpm.conf
+  CONFIG=${CONFIG:-$T/jsfpm.conf}
   for attempt in 1 2 3; do
     write_config "$CONFIG" "$@"
     LOG=$(config_value error_log)

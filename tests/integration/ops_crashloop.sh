@@ -1,7 +1,9 @@
 #!/bin/bash
 # A worker that crashes at start in a loop does not spin the master:
-# respawns back off, emergency_restart_threshold logs loudly and slows them,
-# and the pool recovers once the app is fixed.
+# respawns back off, respawn_throttle_threshold logs loudly and slows them,
+# and the pool recovers once the app is fixed.  The throttle is set under
+# its old names (php-fpm's emergency_restart_*): they still work, and the
+# log says, at start and on reload, where they are and what to rename them.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ops_lib.sh"
 
@@ -9,6 +11,10 @@
 # makes every respawn fail at start.
 start_ops_server server.workers=1 server.respawn_delay=100ms app.preload=no \
   server.emergency_restart_threshold=3 server.emergency_restart_interval=10s
+for key in threshold interval; do
+  line=$(grep -n "^emergency_restart_$key =" "$CONFIG" | cut -d: -f1)
+  wait_log "$CONFIG:$line: [server] emergency_restart_$key: deprecated name, read as respawn_throttle_$key"
+done
 echo "syntax error (" >"$T/app/main.js"
 kill -KILL "$(worker_pids)"
 sleep 4
@@ -30,4 +36,7 @@ say "fixing the app brings the pool back"
 make_app "$T/app" fixed
 wait_until '[ "$(curl -sS "$HTTP_URL/z" 2>/dev/null)" = "fixed /z" ]' 10 || fail "pool did not recover"
 ok "serving again"
+kill -HUP "$SERVER_PID"
+wait_log "reload complete"
+wait_log "reload: $CONFIG:$line: [server] emergency_restart_interval: deprecated name"
 stop_server

@@ -9,6 +9,7 @@ require_tool curl curl
 start_ops_server server.workers=3
 assert_eq "v1 /x" "$(curl -sS "$HTTP_URL/x")" "before the reload"
 old_workers=$(worker_pids | tr '\n' ' ')
+old_broker=$(broker_pid)
 
 # The load runs from before the HUP until 600 responses after the reload
 # completed, and 2,000 at least: by count alone, a fast server answered the
@@ -39,6 +40,9 @@ wait_until '[ "$(status_field generation)" = 2 ] && [ "$(worker_pids | wc -l)" =
   fail "old workers did not exit"
 for p in $old_workers; do pid_alive "$p" && fail "old worker $p still runs"; done
 ok "old generation gone, 3 new workers"
+# jsfpm.conf(5), RELOAD: the broker is restarted only when [database] changed.
+assert_eq "$old_broker" "$(broker_pid)" "broker pid after a reload that left [database] alone"
+pid_alive "$old_broker" || fail "the broker $old_broker is gone"
 
 say "a config that fails validation keeps the old generation"
 cp "$CONFIG" "$T/good.conf"

@@ -53,8 +53,9 @@ macros=$(printf '%s\n' \
     case $f in "$dir"/*) echo "$macro${f#"$dir"}"; break ;; esac
   done <<<"$macros"
 done | sort >"$T/installed"
-# %files entries that name files: no %dir/%ghost/%doc, directories end in "/".
-sed -n '/^%files/,/^%changelog/p' "$spec" | grep -v '^%files\|^%changelog\|^$\|%dir\|%ghost\|^%doc' |
+# %files entries that name installed files: no %dir or %ghost, no %doc or
+# %license (taken from the source tree), no comment; directories end in "/".
+sed -n '/^%files/,/^%changelog/p' "$spec" | grep -v '^%files\|^%changelog\|^$\|%dir\|%ghost\|^%doc\|^%license\|^#' |
   awk '{ print $NF }' | sort >"$T/spec_files"
 while read -r f; do
   matched=

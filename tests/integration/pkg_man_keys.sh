@@ -24,6 +24,18 @@ ok "$(wc -l <"$T/man_keys") keys, same order"
 grep -q '^\.SS "\[env\]"' "$man5" || fail "jsfpm.conf(5) does not document [env]"
 ok "[env] documented"
 
+say "jsfpm.conf(5) RENAMED KEYS against the parser's old names"
+: >"$T/empty.conf"
+"$JSFPM" -c "$T/empty.conf" -T 2>/dev/null | sed -n 's/.*\[old name: \([a-z_.]*\)\]$/\1/p' | sort >"$T/old_names"
+[ -s "$T/old_names" ] || fail "jsfpm -T shows no old names"
+# Each is named on the line after a .TP of the section.
+awk '/^\.SH/ { in_renamed = ($0 == ".SH RENAMED KEYS") }
+  in_renamed && prev == ".TP" { gsub(/^\.BR? |"/, ""); gsub(/,/, " "); for (i = 1; i <= NF; i++) print $i }
+  { prev = $0 }' "$man5" | sort >"$T/man_old_names"
+diff -u "$T/old_names" "$T/man_old_names" >"$T/diff" || fail "old names: parser and man page disagree (- parser, + man page):
+$(cat "$T/diff")"
+ok "$(wc -l <"$T/old_names") old names explained"
+
 say "jsfpm(8) options against jsfpm --help"
 "$JSFPM" --help | grep -o -- '--[a-z][a-z-]*' | sort -u >"$T/options"
 [ -s "$T/options" ] || fail "no long options in --help"

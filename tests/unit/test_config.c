@@ -68,6 +68,17 @@ static int load_text(const char *text) {
   return config_load(&cfg, path, errbuf, sizeof errbuf);
 }
 
+/* What config_print writes for cfg (malloc'd). */
+static char *printed_config(void) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  ck_assert_ptr_nonnull(f);
+  config_print(&cfg, f);
+  ck_assert_int_eq(fclose(f), 0);
+  return text;
+}
+
 /* "<tmpdir>/<rel>", static buffer. */
 static const char *in_tmp(const char *rel) {
   static char buf[1024];
@@ -588,12 +599,7 @@ START_TEST(test_print_quotes_what_does_not_read_back) {
   ck_assert_str_eq(cfg.app_main, "  a;b #c\x01\t\"q\\ ");
   ck_assert_str_eq(cfg.env[0].value, ";starts with a semicolon");
   ck_assert_str_eq(cfg.env[1].value, "");
-  char *text = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&text, &len);
-  ck_assert_ptr_nonnull(f);
-  config_print(&cfg, f);
-  ck_assert_int_eq(fclose(f), 0);
+  char *text = printed_config();
   ck_assert_msg(strstr(text, "main = \"  a\\x3bb \\x23c\\x01\\x09\\\"q\\\\ \" ; ") != NULL,
                 "main not quoted as expected in:\n%s", text);
   ck_assert_msg(strstr(text, "E = \"\\x3bstarts with a semicolon\"\n") != NULL, "E in:\n%s", text);
@@ -632,6 +638,48 @@ START_TEST(test_print_keys) {
                                      "database.path\n"};
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
     ck_assert_msg(strstr(buf, keys[i]) != NULL, "--list-keys lacks %s", keys[i]);
+  free(buf);
+}
+END_TEST
+
+/* A renamed key is read under its old name into the new one, with one
+ * warning naming the file, the line and the new name; the new name alone
+ * warns nothing; both at once is a duplicate. */
+START_TEST(test_renamed_keys) {
+  ck_assert_int_eq(load_text("[server]\nworkers = 2\n\nemergency_restart_threshold = 3\n"
+                             "; php-fpm's names\nemergency_restart_interval = 5s\n"),
+                   0);
+  ck_assert_int_eq(cfg.respawn_throttle_threshold, 3);
+  ck_assert_int_eq(cfg.respawn_throttle_interval_ms, 5000);
+  ck_assert_uint_eq(cfg.nwarnings, 2);
+  char want[1200];
+  snprintf(want, sizeof want, "%s:4: [server] emergency_restart_threshold: deprecated name, read as "
+           "respawn_throttle_threshold", in_tmp("jsfpm.conf"));
+  ck_assert_msg(strncmp(cfg.warnings[0], want, strlen(want)) == 0, "warning '%s', want '%s...'",
+                cfg.warnings[0], want);
+  snprintf(want, sizeof want, "%s:6: [server] emergency_restart_interval: deprecated name, read as "
+           "respawn_throttle_interval", in_tmp("jsfpm.conf"));
+  ck_assert_msg(strncmp(cfg.warnings[1], want, strlen(want)) == 0, "warning '%s', want '%s...'",
+                cfg.warnings[1], want);
+
+  ck_assert_int_eq(load_text("[server]\nrespawn_throttle_threshold = 4\n"), 0);
+  ck_assert_int_eq(cfg.respawn_throttle_threshold, 4);
+  ck_assert_uint_eq(cfg.nwarnings, 0);
+
+  expect_error("[server]\nrespawn_throttle_threshold = 4\nemergency_restart_threshold = 5\n", 3,
+               "emergency_restart_threshold", "twice", "respawn_throttle_threshold", NULL);
+  /* Only in its own section. */
+  expect_error("[app]\nemergency_restart_threshold = 5\n", 2, "unknown key", NULL);
+  /* The old name takes the new one's values and range. */
+  expect_error("[server]\nemergency_restart_interval = 0\n", 2, "emergency_restart_interval", NULL);
+
+  /* -T prints the new name only, and says what it replaced. */
+  ck_assert_int_eq(load_text("[server]\nemergency_restart_threshold = 7\n"), 0);
+  char *buf = printed_config();
+  ck_assert_msg(strstr(buf, "\nrespawn_throttle_threshold = 7 ;") != NULL, "-T: %s", buf);
+  ck_assert_msg(strstr(buf, "[old name: emergency_restart_threshold]\n") != NULL,
+                "-T: %s", buf);
+  ck_assert_msg(strstr(buf, "\nemergency_restart_threshold") == NULL, "-T prints the old name: %s", buf);
   free(buf);
 }
 END_TEST
@@ -696,6 +744,7 @@ static Suite *config_suite(void) {
   tcase_add_test(tc, test_print_quotes_what_does_not_read_back);
   tcase_add_test(tc, test_bad_quoted_values);
   tcase_add_test(tc, test_print_keys);
+  tcase_add_test(tc, test_renamed_keys);
   suite_add_tcase(s, tc);
   return s;
 }

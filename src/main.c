@@ -35,6 +35,18 @@ static void usage(FILE *out) {
           "See docs/operations.md.\n");
 }
 
+/* [cluster] is parsed and checked, but neither the master (which would
+ * supervise the node process) nor the broker (which would execute on the
+ * cluster) use it yet: serving from a local database instead would split
+ * the app's data without a word.  Returns the exit status. */
+static int cluster_not_served(const char *config_path) {
+  fprintf(stderr,
+          "jsfpm: %s: [cluster] address is set, but this version does not serve from a dqlite "
+          "cluster yet (its nodes run only in the tests; see docs/cluster.md)\n",
+          config_path);
+  return 1;
+}
+
 int main(int argc, char **argv) {
   static const struct option longopts[] = {
       {"config", required_argument, NULL, 'c'}, {"test", no_argument, NULL, 't'},
@@ -76,7 +88,7 @@ int main(int argc, char **argv) {
   }
   if (allow_root) cfg.allow_root = 1;
   if (backup_dest) {
-    int brc = broker_backup_run(&cfg, backup_dest);
+    int brc = cfg.cluster_address ? cluster_not_served(config_path) : broker_backup_run(&cfg, backup_dest);
     config_free(&cfg);
     return brc;
   }
@@ -85,6 +97,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "jsfpm: configuration file %s test is successful\n", config_path);
     config_free(&cfg);
     return 0;
+  }
+  if (cfg.cluster_address) {
+    config_free(&cfg);
+    return cluster_not_served(config_path);
   }
   if (log_open(cfg.error_log, (enum log_level)cfg.log_level) < 0) {
     fprintf(stderr, "jsfpm: error_log %s: %m\n", cfg.error_log);

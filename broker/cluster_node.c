@@ -118,8 +118,8 @@ enum join_state {
 
 /* Whether MEMBERS list this node (ID at ADDRESS); REFUSED with WHY when the
  * id or the address is another node's. */
-static enum join_state find_self(const struct dqlite_client_member *members, size_t count,
-                                 uint64_t id, const char *address, char *why, size_t whylen) {
+static enum join_state find_self(const struct dqlite_client_member *members, size_t count, uint64_t id,
+                                 const char *address, char *why, size_t whylen) {
   for (size_t i = 0; i < count; i++) {
     bool same_id = members[i].id == id, same_address = strcmp(members[i].address, address) == 0;
     if (same_id && same_address) return JOIN_MEMBER;
@@ -136,8 +136,8 @@ static enum join_state find_self(const struct dqlite_client_member *members, siz
 
 /* One attempt to confirm or obtain membership, through the leader.  WHY
  * says what stood in the way. */
-static enum join_state join_step(const struct jsfpm_config *cfg, char **nodes, size_t nnodes,
-                                 char *why, size_t whylen) {
+static enum join_state join_step(const struct jsfpm_config *cfg, char **nodes, size_t nnodes, char *why,
+                                 size_t whylen) {
   char err[900];
   uint64_t id = (uint64_t)cfg->cluster_node_id;
   struct dqlite_client *c = dqlite_client_connect_leader((const char *const *)nodes, nnodes,
@@ -229,8 +229,7 @@ static int wait_signal(const sigset_t *set, int timeout_ms) {
 
 /* Serves until a stop signal; tries to join meanwhile.  Returns the exit
  * status. */
-static int node_serve(const struct jsfpm_config *cfg, const sigset_t *set, char **nodes,
-                      size_t nnodes) {
+static int node_serve(const struct jsfpm_config *cfg, const sigset_t *set, char **nodes, size_t nnodes) {
   enum join_state state = JOIN_PENDING;
   char why[1024] = "", last[1024] = "";
   for (;;) {
@@ -240,7 +239,8 @@ static int node_serve(const struct jsfpm_config *cfg, const sigset_t *set, char 
         log_error("cluster node %d refused: %s", cfg->cluster_node_id, why);
         return 1;
       }
-      if (state == JOIN_MEMBER) log_info("cluster node %d is a member", cfg->cluster_node_id);
+      if (state == JOIN_MEMBER)
+        log_info("cluster node %d is a member", cfg->cluster_node_id);
       else if (strcmp(why, last) != 0) /* each new reason once, not every second */
         log_info("cluster node %d waiting to join: %s", cfg->cluster_node_id, why);
       snprintf(last, sizeof last, "%s", why);
@@ -289,8 +289,7 @@ int cluster_node_main(const struct jsfpm_config *cfg) {
     return 1;
   }
   log_notice("cluster node %d serving on %s (%s data in %s, dqlite %s)", cfg->cluster_node_id,
-             cfg->cluster_address, fresh ? "new" : "existing", cfg->cluster_data_dir,
-             dqlite_version_string);
+             cfg->cluster_address, fresh ? "new" : "existing", cfg->cluster_data_dir, dqlite_version_string);
   int status = node_serve(cfg, &set, nodes, nnodes);
   /* A voter hands over first, so the others need no election timeout to
    * go on. */

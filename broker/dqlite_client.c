@@ -35,7 +35,7 @@
 #define DQLITE_DEFAULT_PORT "8080"
 
 struct dqlite_client {
-  int fd;                      /* -1 once broken */
+  int fd; /* -1 once broken */
   char address[128];
   int timeout_ms;
   long long deadline_ms;       /* of the call in progress (CLOCK_MONOTONIC) */
@@ -110,25 +110,26 @@ static int recv_exact(struct dqlite_client *c, unsigned char *p, size_t n) {
   return 0;
 }
 
-/* Starts a call: its deadline, and a usable connection.  Returns 0 or
- * BROKEN. */
-static int call_begin(struct dqlite_client *c) {
-  if (c->fd < 0) return DQLITE_CLIENT_BROKEN; /* errmsg says why already */
-  c->deadline_ms = now_ms() + c->timeout_ms;
-  c->out.len = 0;
-  return 0;
-}
+/* Starts a call: everything it does must be over by the deadline. */
+static void call_begin(struct dqlite_client *c) { c->deadline_ms = now_ms() + c->timeout_ms; }
 
-/* Sends what an encoder left in C->out.  ENCODED is the encoder's result:
- * an encoding error (a value dqlite cannot carry) fails the call without
- * touching the connection. */
+/* Sends the request an encoder just wrote to C->out; ENCODED is that
+ * encoder's result.  An encoding error (a value dqlite cannot carry) fails
+ * the request without touching the connection.  C->out is empty again
+ * afterwards, ready for the next encoder. */
 static int send_request(struct dqlite_client *c, int encoded, const char *why) {
-  if (encoded != 0) {
+  int rc;
+  if (c->fd < 0) {
+    rc = DQLITE_CLIENT_BROKEN; /* errmsg says why already */
+  } else if (encoded != 0) {
     c->errcode = 0;
     snprintf(c->errmsg, sizeof c->errmsg, "%s", why);
-    return DQLITE_CLIENT_FAILED;
+    rc = DQLITE_CLIENT_FAILED;
+  } else {
+    rc = send_all(c, c->out.data, c->out.len);
   }
-  return send_all(c, c->out.data, c->out.len);
+  c->out.len = 0;
+  return rc;
 }
 
 static int read_header(struct dqlite_client *c, struct dqlite_proto_header *h) {
@@ -176,10 +177,11 @@ static int read_response(struct dqlite_client *c, enum dqlite_proto_response exp
   return rc != 0 ? rc : decode_body(c, &h, expected, out);
 }
 
-/* Sends the request in C->out (ENCODED/WHY from its encoder) and reads the
- * answer. */
-static int call(struct dqlite_client *c, int encoded, const char *why,
-                enum dqlite_proto_response expected, struct dqlite_proto_response_body *out) {
+/* One call: sends the request in C->out (ENCODED and WHY from its
+ * encoder) and reads the answer, by one deadline. */
+static int call(struct dqlite_client *c, int encoded, const char *why, enum dqlite_proto_response expected,
+                struct dqlite_proto_response_body *out) {
+  call_begin(c);
   int rc = send_request(c, encoded, why);
   return rc != 0 ? rc : read_response(c, expected, out);
 }
@@ -207,8 +209,7 @@ static int open_socket(struct dqlite_client *c) {
   return 0;
 }
 
-struct dqlite_client *dqlite_client_connect(const char *address, int timeout_ms, char *err,
-                                            size_t errlen) {
+struct dqlite_client *dqlite_client_connect(const char *address, int timeout_ms, char *err, size_t errlen) {
   struct dqlite_client *c = calloc(1, sizeof *c);
   if (c == NULL) {
     snprintf(err, errlen, "out of memory");
@@ -224,8 +225,7 @@ struct dqlite_client *dqlite_client_connect(const char *address, int timeout_ms,
   }
   strcpy(c->address, address);
   char why[256];
-  if (open_socket(c) != 0 ||
-      send_request(c, dqlite_proto_handshake(&c->out, why, sizeof why), why) != 0) {
+  if (open_socket(c) != 0 || send_request(c, dqlite_proto_handshake(&c->out, why, sizeof why), why) != 0) {
     snprintf(err, errlen, "%s", c->errmsg);
     dqlite_client_close(c);
     return NULL;
@@ -249,9 +249,7 @@ const char *dqlite_client_errmsg(const struct dqlite_client *c) { return c->errm
 int dqlite_client_leader(struct dqlite_client *c, uint64_t *id, char *address, size_t address_len) {
   char why[256];
   struct dqlite_proto_response_body r;
-  int rc = call_begin(c);
-  if (rc == 0)
-    rc = call(c, dqlite_proto_leader(&c->out, why, sizeof why), why, DQLITE_PROTO_RESP_SERVER, &r);
+  int rc = call(c, dqlite_proto_leader(&c->out, why, sizeof why), why, DQLITE_PROTO_RESP_SERVER, &r);
   if (rc != 0) return rc;
   *id = r.u.server.id;
   snprintf(address, address_len, "%s", r.u.server.address);
@@ -272,8 +270,8 @@ static void report(char *err, size_t errlen, const char *fmt, ...) {
 
 /* Asks C who leads.  Returns C when it is the leader; else closes C and
  * returns NULL, with *NEXT set to the leader's address when C named one. */
-static struct dqlite_client *ask_leader(struct dqlite_client *c, char *next, size_t nextlen,
-                                        char *err, size_t errlen) {
+static struct dqlite_client *ask_leader(struct dqlite_client *c, char *next, size_t nextlen, char *err,
+                                        size_t errlen) {
   uint64_t id;
   next[0] = '\0';
   if (dqlite_client_leader(c, &id, next, nextlen) != 0) {
@@ -314,8 +312,10 @@ struct dqlite_client *dqlite_client_connect_leader(const char *const *addresses,
     left = (int)(deadline - now_ms());
     c = left > 0 ? dqlite_client_connect(leader, left, why, sizeof why) : NULL;
     if (c == NULL) {
-      if (left > 0) report(err, errlen, "%s", why);
-      else report(err, errlen, "%s: not tried: timed out", leader);
+      if (left > 0)
+        report(err, errlen, "%s", why);
+      else
+        report(err, errlen, "%s: not tried: timed out", leader);
       continue;
     }
     c = ask_leader(c, leader, sizeof leader, err, errlen);
@@ -330,9 +330,7 @@ struct dqlite_client *dqlite_client_connect_leader(const char *const *addresses,
 int dqlite_client_open(struct dqlite_client *c, const char *name, uint32_t *db_id) {
   char why[256];
   struct dqlite_proto_response_body r;
-  int rc = call_begin(c);
-  if (rc == 0)
-    rc = call(c, dqlite_proto_open(&c->out, name, why, sizeof why), why, DQLITE_PROTO_RESP_DB, &r);
+  int rc = call(c, dqlite_proto_open(&c->out, name, why, sizeof why), why, DQLITE_PROTO_RESP_DB, &r);
   if (rc == 0) *db_id = r.u.db.id;
   return rc;
 }
@@ -348,10 +346,8 @@ int dqlite_client_exec_sql(struct dqlite_client *c, uint32_t db_id, const char *
                            struct dqlite_client_result *result) {
   char why[256];
   struct dqlite_proto_response_body r;
-  int rc = call_begin(c);
-  if (rc == 0)
-    rc = call(c, dqlite_proto_run_sql(&c->out, 0, db_id, sql, params, nparams, why, sizeof why), why,
-              DQLITE_PROTO_RESP_RESULT, &r);
+  int rc = call(c, dqlite_proto_run_sql(&c->out, 0, db_id, sql, params, nparams, why, sizeof why), why,
+                DQLITE_PROTO_RESP_RESULT, &r);
   if (rc == 0) set_result(&r, result);
   return rc;
 }
@@ -361,10 +357,8 @@ int dqlite_client_exec(struct dqlite_client *c, uint32_t db_id, uint32_t stmt_id
                        struct dqlite_client_result *result) {
   char why[256];
   struct dqlite_proto_response_body r;
-  int rc = call_begin(c);
-  if (rc == 0)
-    rc = call(c, dqlite_proto_run_stmt(&c->out, 0, db_id, stmt_id, params, nparams, why, sizeof why),
-              why, DQLITE_PROTO_RESP_RESULT, &r);
+  int rc = call(c, dqlite_proto_run_stmt(&c->out, 0, db_id, stmt_id, params, nparams, why, sizeof why), why,
+                DQLITE_PROTO_RESP_RESULT, &r);
   if (rc == 0) set_result(&r, result);
   return rc;
 }
@@ -374,7 +368,6 @@ int dqlite_client_exec(struct dqlite_client *c, uint32_t db_id, uint32_t stmt_id
  * EMPTY; the rows before are dropped.  Returns STOPPED or BROKEN. */
 static int interrupt_and_drain(struct dqlite_client *c, uint32_t db_id) {
   char why[256];
-  c->out.len = 0;
   int rc = send_request(c, dqlite_proto_interrupt(&c->out, db_id, why, sizeof why), why);
   if (rc == DQLITE_CLIENT_FAILED) return broken(c, "%s: cannot interrupt a query: %s", c->address, why);
   if (rc != 0) return rc;
@@ -384,8 +377,7 @@ static int interrupt_and_drain(struct dqlite_client *c, uint32_t db_id) {
     if (read_header(c, &h) != 0 || read_body(c, &h) != 0) return DQLITE_CLIENT_BROKEN;
     if (h.type == DQLITE_PROTO_RESP_ROWS) continue;
     /* EMPTY ends it; so does a FAILURE (the query failed meanwhile). */
-    if (decode_body(c, &h, DQLITE_PROTO_RESP_EMPTY, &r) == DQLITE_CLIENT_BROKEN)
-      return DQLITE_CLIENT_BROKEN;
+    if (decode_body(c, &h, DQLITE_PROTO_RESP_EMPTY, &r) == DQLITE_CLIENT_BROKEN) return DQLITE_CLIENT_BROKEN;
     return DQLITE_CLIENT_STOPPED;
   }
 }
@@ -393,8 +385,8 @@ static int interrupt_and_drain(struct dqlite_client *c, uint32_t db_id) {
 /* Receives the ROWS messages of a query sent on C, handing them to
  * HANDLER.  NAMES and VALUES are sized when the first message says how
  * many columns there are; each later one must say the same. */
-static int receive_rows(struct dqlite_client *c, uint32_t db_id,
-                        const struct dqlite_client_rows *handler, void *arg) {
+static int receive_rows(struct dqlite_client *c, uint32_t db_id, const struct dqlite_client_rows *handler,
+                        void *arg) {
   const char **names = NULL;
   struct dqlite_proto_value *values = NULL;
   unsigned ncolumns = 0;
@@ -414,8 +406,8 @@ static int receive_rows(struct dqlite_client *c, uint32_t db_id,
         break;
       }
     } else if (rows->ncolumns != ncolumns) {
-      rc = broken(c, "%s: a later ROWS message has %u columns, the first had %u", c->address,
-                  rows->ncolumns, ncolumns);
+      rc = broken(c, "%s: a later ROWS message has %u columns, the first had %u", c->address, rows->ncolumns,
+                  ncolumns);
       break;
     }
     if (dqlite_proto_rows_names(rows, names, why, sizeof why) != 0) {
@@ -449,10 +441,9 @@ int dqlite_client_query_sql(struct dqlite_client *c, uint32_t db_id, const char 
                             const struct dqlite_proto_value *params, size_t nparams,
                             const struct dqlite_client_rows *handler, void *arg) {
   char why[256];
-  int rc = call_begin(c);
-  if (rc == 0)
-    rc = send_request(c, dqlite_proto_run_sql(&c->out, 1, db_id, sql, params, nparams, why, sizeof why),
-                      why);
+  call_begin(c);
+  int rc =
+      send_request(c, dqlite_proto_run_sql(&c->out, 1, db_id, sql, params, nparams, why, sizeof why), why);
   return rc != 0 ? rc : receive_rows(c, db_id, handler, arg);
 }
 
@@ -460,21 +451,18 @@ int dqlite_client_query(struct dqlite_client *c, uint32_t db_id, uint32_t stmt_i
                         const struct dqlite_proto_value *params, size_t nparams,
                         const struct dqlite_client_rows *handler, void *arg) {
   char why[256];
-  int rc = call_begin(c);
-  if (rc == 0)
-    rc = send_request(
-        c, dqlite_proto_run_stmt(&c->out, 1, db_id, stmt_id, params, nparams, why, sizeof why), why);
+  call_begin(c);
+  int rc = send_request(
+      c, dqlite_proto_run_stmt(&c->out, 1, db_id, stmt_id, params, nparams, why, sizeof why), why);
   return rc != 0 ? rc : receive_rows(c, db_id, handler, arg);
 }
 
-int dqlite_client_prepare(struct dqlite_client *c, uint32_t db_id, const char *sql,
-                          uint32_t *stmt_id, uint64_t *nparams) {
+int dqlite_client_prepare(struct dqlite_client *c, uint32_t db_id, const char *sql, uint32_t *stmt_id,
+                          uint64_t *nparams) {
   char why[256];
   struct dqlite_proto_response_body r;
-  int rc = call_begin(c);
-  if (rc == 0)
-    rc = call(c, dqlite_proto_prepare(&c->out, db_id, sql, why, sizeof why), why,
-              DQLITE_PROTO_RESP_STMT, &r);
+  int rc =
+      call(c, dqlite_proto_prepare(&c->out, db_id, sql, why, sizeof why), why, DQLITE_PROTO_RESP_STMT, &r);
   if (rc == 0) {
     *stmt_id = r.u.stmt.id;
     *nparams = r.u.stmt.nparams;
@@ -485,34 +473,26 @@ int dqlite_client_prepare(struct dqlite_client *c, uint32_t db_id, const char *s
 int dqlite_client_finalize(struct dqlite_client *c, uint32_t db_id, uint32_t stmt_id) {
   char why[256];
   struct dqlite_proto_response_body r;
-  int rc = call_begin(c);
-  return rc != 0 ? rc
-                 : call(c, dqlite_proto_finalize(&c->out, db_id, stmt_id, why, sizeof why), why,
-                        DQLITE_PROTO_RESP_EMPTY, &r);
+  return call(c, dqlite_proto_finalize(&c->out, db_id, stmt_id, why, sizeof why), why,
+              DQLITE_PROTO_RESP_EMPTY, &r);
 }
 
 int dqlite_client_add(struct dqlite_client *c, uint64_t id, const char *address) {
   char why[256];
   struct dqlite_proto_response_body r;
-  int rc = call_begin(c);
-  return rc != 0 ? rc
-                 : call(c, dqlite_proto_add(&c->out, id, address, why, sizeof why), why,
-                        DQLITE_PROTO_RESP_EMPTY, &r);
+  return call(c, dqlite_proto_add(&c->out, id, address, why, sizeof why), why, DQLITE_PROTO_RESP_EMPTY, &r);
 }
 
-int dqlite_client_cluster(struct dqlite_client *c, struct dqlite_client_member **members,
-                          size_t *count) {
+int dqlite_client_cluster(struct dqlite_client *c, struct dqlite_client_member **members, size_t *count) {
   char why[256];
   struct dqlite_proto_response_body r;
   *members = NULL;
   *count = 0;
-  int rc = call_begin(c);
-  if (rc == 0)
-    rc = call(c, dqlite_proto_cluster(&c->out, why, sizeof why), why, DQLITE_PROTO_RESP_SERVERS, &r);
+  int rc = call(c, dqlite_proto_cluster(&c->out, why, sizeof why), why, DQLITE_PROTO_RESP_SERVERS, &r);
   if (rc != 0) return rc;
   struct dqlite_client_member *m = calloc(r.u.servers.count + 1, sizeof *m);
-  if (m == NULL) return broken(c, "%s: out of memory for %llu members", c->address,
-                               (unsigned long long)r.u.servers.count);
+  if (m == NULL)
+    return broken(c, "%s: out of memory for %llu members", c->address, (unsigned long long)r.u.servers.count);
   size_t n = 0;
   uint64_t id, role;
   const char *address;
@@ -520,8 +500,8 @@ int dqlite_client_cluster(struct dqlite_client *c, struct dqlite_client_member *
   while ((got = dqlite_proto_servers_next(&r.u.servers, &id, &address, &role, why, sizeof why)) == 1) {
     if (strlen(address) >= sizeof m[n].address) {
       free(m);
-      return broken(c, "%s: member %llu has an address over %zu bytes", c->address,
-                    (unsigned long long)id, sizeof m[n].address - 1);
+      return broken(c, "%s: member %llu has an address over %zu bytes", c->address, (unsigned long long)id,
+                    sizeof m[n].address - 1);
     }
     m[n].id = id;
     strcpy(m[n].address, address);

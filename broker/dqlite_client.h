@@ -37,8 +37,7 @@ struct dqlite_client;
 /* Connects to ADDRESS ("10.0.0.1:9001", "[fd00::1]:9001", or a bare host:
  * port 8080, as dqlite) and sends the protocol version.  Returns NULL with
  * ERR set on failure. */
-struct dqlite_client *dqlite_client_connect(const char *address, int timeout_ms, char *err,
-                                            size_t errlen);
+struct dqlite_client *dqlite_client_connect(const char *address, int timeout_ms, char *err, size_t errlen);
 /* A connection to the cluster's leader, found through any of ADDRESSES:
  * each is asked who leads (LEADER) until one names a leader that, asked in
  * turn, names itself.  TIMEOUT_MS bounds the whole search.  NULL with ERR
@@ -88,8 +87,8 @@ int dqlite_client_query_sql(struct dqlite_client *c, uint32_t db_id, const char 
                             const struct dqlite_proto_value *params, size_t nparams,
                             const struct dqlite_client_rows *handler, void *arg);
 /* Prepares one statement: *STMT_ID, and how many parameters it takes. */
-int dqlite_client_prepare(struct dqlite_client *c, uint32_t db_id, const char *sql,
-                          uint32_t *stmt_id, uint64_t *nparams);
+int dqlite_client_prepare(struct dqlite_client *c, uint32_t db_id, const char *sql, uint32_t *stmt_id,
+                          uint64_t *nparams);
 int dqlite_client_exec(struct dqlite_client *c, uint32_t db_id, uint32_t stmt_id,
                        const struct dqlite_proto_value *params, size_t nparams,
                        struct dqlite_client_result *result);
@@ -106,8 +105,7 @@ struct dqlite_client_member {
 };
 /* The cluster's members as the node knows them: *MEMBERS (malloc'd, the
  * caller frees it) and *COUNT. */
-int dqlite_client_cluster(struct dqlite_client *c, struct dqlite_client_member **members,
-                          size_t *count);
+int dqlite_client_cluster(struct dqlite_client *c, struct dqlite_client_member **members, size_t *count);
 /* Adds node ID at ADDRESS to the cluster as a spare (asked of the leader). */
 int dqlite_client_add(struct dqlite_client *c, uint64_t id, const char *address);
 

@@ -66,7 +66,7 @@ void dqlite_proto_buf_free(struct dqlite_proto_buf *b) {
  * later steps then do nothing, and msg_end takes the message back out. */
 struct msg {
   struct dqlite_proto_buf *b;
-  size_t start;      /* offset of the message's header in b */
+  size_t start; /* offset of the message's header in b */
   uint8_t type;
   uint8_t schema;
   char *err;
@@ -84,7 +84,8 @@ static unsigned char *msg_grow(struct msg *m, size_t n) {
   }
   if (b->len + n > b->cap) {
     size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + n) cap *= 2;
+    while (cap < b->len + n)
+      cap *= 2;
     unsigned char *bigger = realloc(b->data, cap);
     if (bigger == NULL) {
       m->failed = fail(m->err, m->errlen, "out of memory encoding a dqlite request");
@@ -100,11 +101,11 @@ static unsigned char *msg_grow(struct msg *m, size_t n) {
 }
 
 static void put_le(unsigned char *p, uint64_t v, size_t bytes) {
-  for (size_t i = 0; i < bytes; i++) p[i] = (unsigned char)(v >> (8 * i));
+  for (size_t i = 0; i < bytes; i++)
+    p[i] = (unsigned char)(v >> (8 * i));
 }
 
-static void msg_begin(struct msg *m, struct dqlite_proto_buf *b, uint8_t type, char *err,
-                      size_t errlen) {
+static void msg_begin(struct msg *m, struct dqlite_proto_buf *b, uint8_t type, char *err, size_t errlen) {
   *m = (struct msg){.b = b, .start = b->len, .type = type, .err = err, .errlen = errlen};
   msg_grow(m, DQLITE_PROTO_HEADER_BYTES); /* filled in by msg_end */
 }
@@ -124,8 +125,8 @@ static void put_u32(struct msg *m, uint32_t v) {
 static void put_text(struct msg *m, const char *s, size_t len, const char *what) {
   if (m->failed) return;
   if (memchr(s, '\0', len) != NULL) {
-    m->failed = fail(m->err, m->errlen,
-                     "%s contains a NUL byte, which dqlite's wire protocol cannot carry", what);
+    m->failed =
+        fail(m->err, m->errlen, "%s contains a NUL byte, which dqlite's wire protocol cannot carry", what);
     return;
   }
   unsigned char *p = msg_grow(m, pad8(len + 1));
@@ -162,8 +163,8 @@ static void put_value(struct msg *m, const struct dqlite_proto_value *v, const c
  * (count included), then the values. */
 static void put_params(struct msg *m, const struct dqlite_proto_value *params, size_t n) {
   if (n > DQLITE_PROTO_MAX_PARAMS) {
-    m->failed = fail(m->err, m->errlen, "%zu parameters: more than the %u SQLite allows", n,
-                     DQLITE_PROTO_MAX_PARAMS);
+    m->failed =
+        fail(m->err, m->errlen, "%zu parameters: more than the %u SQLite allows", n, DQLITE_PROTO_MAX_PARAMS);
     return;
   }
   size_t count_bytes = n <= PARAMS_SHORT_MAX ? 1 : 4;
@@ -171,7 +172,8 @@ static void put_params(struct msg *m, const struct dqlite_proto_value *params, s
   unsigned char *p = msg_grow(m, pad8(count_bytes + n));
   if (p == NULL) return;
   put_le(p, n, count_bytes);
-  for (size_t i = 0; i < n; i++) p[count_bytes + i] = (unsigned char)params[i].type;
+  for (size_t i = 0; i < n; i++)
+    p[count_bytes + i] = (unsigned char)params[i].type;
   for (size_t i = 0; i < n && !m->failed; i++) {
     char what[32];
     snprintf(what, sizeof what, "parameter %zu", i + 1);
@@ -230,8 +232,7 @@ int dqlite_proto_prepare(struct dqlite_proto_buf *b, uint32_t db_id, const char 
 }
 
 int dqlite_proto_run_stmt(struct dqlite_proto_buf *b, int query, uint32_t db_id, uint32_t stmt_id,
-                          const struct dqlite_proto_value *params, size_t nparams, char *err,
-                          size_t errlen) {
+                          const struct dqlite_proto_value *params, size_t nparams, char *err, size_t errlen) {
   struct msg m;
   msg_begin(&m, b, query ? DQLITE_PROTO_REQ_QUERY : DQLITE_PROTO_REQ_EXEC, err, errlen);
   put_u32(&m, db_id);
@@ -250,8 +251,7 @@ int dqlite_proto_finalize(struct dqlite_proto_buf *b, uint32_t db_id, uint32_t s
 }
 
 int dqlite_proto_run_sql(struct dqlite_proto_buf *b, int query, uint32_t db_id, const char *sql,
-                         const struct dqlite_proto_value *params, size_t nparams, char *err,
-                         size_t errlen) {
+                         const struct dqlite_proto_value *params, size_t nparams, char *err, size_t errlen) {
   struct msg m;
   msg_begin(&m, b, query ? DQLITE_PROTO_REQ_QUERY_SQL : DQLITE_PROTO_REQ_EXEC_SQL, err, errlen);
   put_u64(&m, db_id);
@@ -296,7 +296,8 @@ struct cursor {
 
 static uint64_t get_le(const unsigned char *p, size_t bytes) {
   uint64_t v = 0;
-  for (size_t i = 0; i < bytes; i++) v |= (uint64_t)p[i] << (8 * i);
+  for (size_t i = 0; i < bytes; i++)
+    v |= (uint64_t)p[i] << (8 * i);
   return v;
 }
 
@@ -347,8 +348,8 @@ static int get_blob(struct cursor *c, const char **bytes, size_t *len, const cha
   return 0;
 }
 
-int dqlite_proto_header_decode(const unsigned char *p, size_t max_body_bytes,
-                               struct dqlite_proto_header *h, char *err, size_t errlen) {
+int dqlite_proto_header_decode(const unsigned char *p, size_t max_body_bytes, struct dqlite_proto_header *h,
+                               char *err, size_t errlen) {
   h->words = (uint32_t)get_le(p, 4);
   h->type = p[4];
   h->schema = p[5];
@@ -367,11 +368,9 @@ static int decode_fields(struct cursor *c, struct dqlite_proto_response_body *ou
   uint64_t n;
   switch (out->type) {
   case DQLITE_PROTO_RESP_FAILURE:
-    return get_u64(c, &out->u.failure.code, "code") ||
-           get_text(c, &out->u.failure.message, NULL, "message");
+    return get_u64(c, &out->u.failure.code, "code") || get_text(c, &out->u.failure.message, NULL, "message");
   case DQLITE_PROTO_RESP_SERVER:
-    return get_u64(c, &out->u.server.id, "id") ||
-           get_text(c, &out->u.server.address, NULL, "address");
+    return get_u64(c, &out->u.server.id, "id") || get_text(c, &out->u.server.address, NULL, "address");
   case DQLITE_PROTO_RESP_DB: {
     uint32_t pad;
     return get_u32(c, &out->u.db.id, "id") || get_u32(c, &pad, "padding");
@@ -405,8 +404,8 @@ static int decode_fields(struct cursor *c, struct dqlite_proto_response_body *ou
 }
 
 int dqlite_proto_response_decode(const struct dqlite_proto_header *h, const unsigned char *body,
-                                 enum dqlite_proto_response expected,
-                                 struct dqlite_proto_response_body *out, char *err, size_t errlen) {
+                                 enum dqlite_proto_response expected, struct dqlite_proto_response_body *out,
+                                 char *err, size_t errlen) {
   char got[40], want[40];
   if (h->type != expected && h->type != DQLITE_PROTO_RESP_FAILURE)
     return fail(err, errlen, "dqlite node answered with %s, expected %s",
@@ -416,16 +415,18 @@ int dqlite_proto_response_decode(const struct dqlite_proto_header *h, const unsi
                 response_name(h->type, got, sizeof got), h->schema);
   memset(out, 0, sizeof *out);
   out->type = (enum dqlite_proto_response)h->type;
-  struct cursor c = {.p = body, .left = (size_t)h->words * WORD_BYTES,
-                     .what = response_name(h->type, got, sizeof got), .err = err, .errlen = errlen};
+  struct cursor c = {.p = body,
+                     .left = (size_t)h->words * WORD_BYTES,
+                     .what = response_name(h->type, got, sizeof got),
+                     .err = err,
+                     .errlen = errlen};
   if (decode_fields(&c, out) != 0) return -1;
   if (c.left != 0)
     return fail(err, errlen, "dqlite %s response has %zu unexpected bytes at its end", c.what, c.left);
   return 0;
 }
 
-int dqlite_proto_rows_names(struct dqlite_proto_rows *r, const char **names, char *err,
-                            size_t errlen) {
+int dqlite_proto_rows_names(struct dqlite_proto_rows *r, const char **names, char *err, size_t errlen) {
   if (r->state != ROWS_AT_NAMES) return fail(err, errlen, "dqlite ROWS: column names read twice");
   struct cursor c = {.p = r->p, .left = r->left, .what = "ROWS", .err = err, .errlen = errlen};
   for (unsigned i = 0; i < r->ncolumns; i++)
@@ -459,8 +460,8 @@ static int get_value(struct cursor *c, unsigned type, struct dqlite_proto_value 
   }
 }
 
-int dqlite_proto_rows_next(struct dqlite_proto_rows *r, struct dqlite_proto_value *values,
-                           char *err, size_t errlen) {
+int dqlite_proto_rows_next(struct dqlite_proto_rows *r, struct dqlite_proto_value *values, char *err,
+                           size_t errlen) {
   if (r->state == ROWS_AT_END) return 0;
   if (r->state != ROWS_AT_ROW) return fail(err, errlen, "dqlite ROWS: column names not read yet");
   struct cursor c = {.p = r->p, .left = r->left, .what = "ROWS", .err = err, .errlen = errlen};

@@ -45,17 +45,17 @@
 
 /* Message types sent by the client. */
 enum dqlite_proto_request {
-  DQLITE_PROTO_REQ_LEADER = 0,    /* which node leads; answered by SERVER */
-  DQLITE_PROTO_REQ_OPEN = 3,      /* open a database; DB */
-  DQLITE_PROTO_REQ_PREPARE = 4,   /* prepare one statement; STMT */
-  DQLITE_PROTO_REQ_EXEC = 5,      /* run a prepared statement; RESULT */
-  DQLITE_PROTO_REQ_QUERY = 6,     /* run a prepared statement for rows; ROWS... */
-  DQLITE_PROTO_REQ_FINALIZE = 7,  /* drop a prepared statement; EMPTY */
-  DQLITE_PROTO_REQ_EXEC_SQL = 8,  /* run SQL (one or more statements); RESULT */
-  DQLITE_PROTO_REQ_QUERY_SQL = 9, /* run one statement for rows; ROWS... */
+  DQLITE_PROTO_REQ_LEADER = 0,     /* which node leads; answered by SERVER */
+  DQLITE_PROTO_REQ_OPEN = 3,       /* open a database; DB */
+  DQLITE_PROTO_REQ_PREPARE = 4,    /* prepare one statement; STMT */
+  DQLITE_PROTO_REQ_EXEC = 5,       /* run a prepared statement; RESULT */
+  DQLITE_PROTO_REQ_QUERY = 6,      /* run a prepared statement for rows; ROWS... */
+  DQLITE_PROTO_REQ_FINALIZE = 7,   /* drop a prepared statement; EMPTY */
+  DQLITE_PROTO_REQ_EXEC_SQL = 8,   /* run SQL (one or more statements); RESULT */
+  DQLITE_PROTO_REQ_QUERY_SQL = 9,  /* run one statement for rows; ROWS... */
   DQLITE_PROTO_REQ_INTERRUPT = 10, /* stop a query's rows; EMPTY */
-  DQLITE_PROTO_REQ_ADD = 12,      /* add a node to the cluster (as spare); EMPTY */
-  DQLITE_PROTO_REQ_CLUSTER = 16,  /* the cluster's members; SERVERS */
+  DQLITE_PROTO_REQ_ADD = 12,       /* add a node to the cluster (as spare); EMPTY */
+  DQLITE_PROTO_REQ_CLUSTER = 16,   /* the cluster's members; SERVERS */
 };
 
 /* Message types sent by the server. */
@@ -120,15 +120,13 @@ int dqlite_proto_prepare(struct dqlite_proto_buf *b, uint32_t db_id, const char 
                          size_t errlen);
 /* QUERY = 0: EXEC (run to completion), else QUERY (rows). */
 int dqlite_proto_run_stmt(struct dqlite_proto_buf *b, int query, uint32_t db_id, uint32_t stmt_id,
-                          const struct dqlite_proto_value *params, size_t nparams, char *err,
-                          size_t errlen);
+                          const struct dqlite_proto_value *params, size_t nparams, char *err, size_t errlen);
 int dqlite_proto_finalize(struct dqlite_proto_buf *b, uint32_t db_id, uint32_t stmt_id, char *err,
                           size_t errlen);
 /* QUERY = 0: EXEC_SQL (every statement of SQL in turn, each taking the
  * next of PARAMS it needs), else QUERY_SQL (exactly one statement, rows). */
 int dqlite_proto_run_sql(struct dqlite_proto_buf *b, int query, uint32_t db_id, const char *sql,
-                         const struct dqlite_proto_value *params, size_t nparams, char *err,
-                         size_t errlen);
+                         const struct dqlite_proto_value *params, size_t nparams, char *err, size_t errlen);
 int dqlite_proto_interrupt(struct dqlite_proto_buf *b, uint32_t db_id, char *err, size_t errlen);
 int dqlite_proto_add(struct dqlite_proto_buf *b, uint64_t node_id, const char *address, char *err,
                      size_t errlen);
@@ -145,8 +143,8 @@ struct dqlite_proto_header {
 
 /* Decodes the 8 bytes at P.  Returns 0, or -1 with ERR set when the body
  * would exceed MAX_BODY_BYTES (the stream must then be closed). */
-int dqlite_proto_header_decode(const unsigned char *p, size_t max_body_bytes,
-                               struct dqlite_proto_header *h, char *err, size_t errlen);
+int dqlite_proto_header_decode(const unsigned char *p, size_t max_body_bytes, struct dqlite_proto_header *h,
+                               char *err, size_t errlen);
 
 /* The rows of one ROWS message, read one at a time. */
 struct dqlite_proto_rows {
@@ -169,7 +167,7 @@ struct dqlite_proto_response_body {
   enum dqlite_proto_response type;
   union {
     struct {
-      uint64_t code;       /* SQLite extended result code (or dqlite's own) */
+      uint64_t code; /* SQLite extended result code (or dqlite's own) */
       const char *message;
     } failure;
     struct {
@@ -197,19 +195,18 @@ struct dqlite_proto_response_body {
  * Every fixed-size response must use its bytes exactly; a ROWS body is
  * checked as it is read.  Returns 0, or -1 with ERR set. */
 int dqlite_proto_response_decode(const struct dqlite_proto_header *h, const unsigned char *body,
-                                 enum dqlite_proto_response expected,
-                                 struct dqlite_proto_response_body *out, char *err, size_t errlen);
+                                 enum dqlite_proto_response expected, struct dqlite_proto_response_body *out,
+                                 char *err, size_t errlen);
 
 /* Reads the column names of R into NAMES (R->ncolumns entries; they point
  * into the body).  Call once, before dqlite_proto_rows_next.  Returns 0 or
  * -1 with ERR set. */
-int dqlite_proto_rows_names(struct dqlite_proto_rows *r, const char **names, char *err,
-                            size_t errlen);
+int dqlite_proto_rows_names(struct dqlite_proto_rows *r, const char **names, char *err, size_t errlen);
 /* Reads the next row into VALUES (R->ncolumns entries).  Returns 1 for a
  * row, 0 at the end of this message (R->more says whether another ROWS
  * message follows), -1 with ERR set when the body is malformed. */
-int dqlite_proto_rows_next(struct dqlite_proto_rows *r, struct dqlite_proto_value *values,
-                           char *err, size_t errlen);
+int dqlite_proto_rows_next(struct dqlite_proto_rows *r, struct dqlite_proto_value *values, char *err,
+                           size_t errlen);
 
 /* Reads the next member of S.  Returns 1 with ID, ADDRESS (points into the
  * body) and ROLE, 0 after the last (which must end the body exactly), -1

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int netaddr_parse(const char *text, const char *default_port, struct sockaddr_storage *out,
-                  socklen_t *outlen, char *why, size_t whylen) {
+int netaddr_parse(const char *text, const char *default_port, struct sockaddr_storage *out, socklen_t *outlen,
+                  char *why, size_t whylen) {
   char host[64];
   const char *h = text, *port = NULL;
   size_t hlen;

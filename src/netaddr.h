@@ -11,8 +11,8 @@
  * ":port".  Without a port, DEFAULT_PORT is taken (NULL: the port is
  * required).  No name is looked up.  Returns 0 with *OUT and *OUTLEN set, or
  * -1 with WHY set. */
-int netaddr_parse(const char *text, const char *default_port, struct sockaddr_storage *out,
-                  socklen_t *outlen, char *why, size_t whylen);
+int netaddr_parse(const char *text, const char *default_port, struct sockaddr_storage *out, socklen_t *outlen,
+                  char *why, size_t whylen);
 
 /* True for addresses that cannot be routed from the Internet: IPv4
  * loopback (127/8), RFC 1918 (10/8, 172.16/12, 192.168/16) and link-local

@@ -96,7 +96,8 @@ static void print_value(const struct dqlite_proto_value *v) {
   case DQLITE_PROTO_NULL: printf("n"); break;
   case DQLITE_PROTO_BLOB:
     printf("x:");
-    for (size_t i = 0; i < v->len; i++) printf("%02x", (unsigned char)v->bytes[i]);
+    for (size_t i = 0; i < v->len; i++)
+      printf("%02x", (unsigned char)v->bytes[i]);
     break;
   }
 }
@@ -188,7 +189,8 @@ static int cmd_leader(int members) {
     struct dqlite_client_member *m;
     size_t n;
     if (dqlite_client_cluster(c, &m, &n) != DQLITE_CLIENT_OK) return failed(c, "cluster");
-    for (size_t i = 0; i < n; i++) printf("%" PRIu64 " %s %s\n", m[i].id, m[i].address, roles[m[i].role]);
+    for (size_t i = 0; i < n; i++)
+      printf("%" PRIu64 " %s %s\n", m[i].id, m[i].address, roles[m[i].role]);
     free(m);
   }
   dqlite_client_close(c);
@@ -208,8 +210,8 @@ static int load_one(struct dqlite_client **c, uint32_t db, int64_t id) {
     outcome = 1; /* refused before it ran */
   else if (rc == DQLITE_CLIENT_FAILED && code != SQLITE_IOERR_LEADERSHIP_LOST)
     outcome = 3;
-  if (outcome == 3) fprintf(stderr, "insert %" PRId64 ": FAILED code %" PRIu64 ": %s\n", id, code,
-                            dqlite_client_errmsg(*c));
+  if (outcome == 3)
+    fprintf(stderr, "insert %" PRId64 ": FAILED code %" PRIu64 ": %s\n", id, code, dqlite_client_errmsg(*c));
   dqlite_client_close(*c);
   *c = NULL;
   return outcome;
@@ -248,7 +250,8 @@ static int cmd_load(long count, const char *acks_path) {
   dqlite_client_close(c);
   close(acks);
   printf("acked=%ld unknown=%ld retried=%ld max_gap_ms=%lld\n", acked, unknown, retried, max_gap);
-  if (acked < count && status == 0) fprintf(stderr, "load: only %ld of %ld acknowledged before the deadline\n", acked, count);
+  if (acked < count && status == 0)
+    fprintf(stderr, "load: only %ld of %ld acknowledged before the deadline\n", acked, count);
   return status != 0 || acked < count;
 }
 

@@ -20,7 +20,7 @@
 #include "dqlite_proto.h"
 
 static const enum dqlite_proto_response expectable[] = {
-    DQLITE_PROTO_RESP_SERVER, DQLITE_PROTO_RESP_SERVERS, DQLITE_PROTO_RESP_DB,   DQLITE_PROTO_RESP_STMT,
+    DQLITE_PROTO_RESP_SERVER, DQLITE_PROTO_RESP_SERVERS, DQLITE_PROTO_RESP_DB,    DQLITE_PROTO_RESP_STMT,
     DQLITE_PROTO_RESP_RESULT, DQLITE_PROTO_RESP_ROWS,    DQLITE_PROTO_RESP_EMPTY,
 };
 #define NEXPECTABLE (sizeof expectable / sizeof expectable[0])
@@ -53,10 +53,12 @@ static void read_rows(struct dqlite_proto_rows *r, const unsigned char *body, si
   if (dqlite_proto_rows_names(r, names, err, sizeof err) != 0) {
     if (err[0] == '\0') abort();
   } else {
-    for (unsigned i = 0; i < r->ncolumns; i++) check_inside(names[i], strlen(names[i]) + 1, body, len);
+    for (unsigned i = 0; i < r->ncolumns; i++)
+      check_inside(names[i], strlen(names[i]) + 1, body, len);
     int got;
     while ((got = dqlite_proto_rows_next(r, values, err, sizeof err)) == 1)
-      for (unsigned i = 0; i < r->ncolumns; i++) check_value(&values[i], body, len);
+      for (unsigned i = 0; i < r->ncolumns; i++)
+        check_value(&values[i], body, len);
     if (got < 0 && err[0] == '\0') abort();
     if (got == 0 && dqlite_proto_rows_next(r, values, err, sizeof err) != 0) abort(); /* stays ended */
   }

@@ -541,6 +541,19 @@ END_TEST
 
 /* ---- printing ---------------------------------------------------------------- */
 
+/* Prints the loaded cfg as -T does into a file and loads that into AGAIN
+ * (config_free it). */
+static void print_and_reload(struct jsfpm_config *again) {
+  char printed[1024];
+  snprintf(printed, sizeof printed, "%s/printed.conf", tmpdir);
+  FILE *f = fopen(printed, "w");
+  ck_assert_ptr_nonnull(f);
+  config_print(&cfg, f);
+  ck_assert_int_eq(fclose(f), 0);
+  char err2[1024];
+  ck_assert_msg(config_load(again, printed, err2, sizeof err2) == 0, "printed config rejected: %s", err2);
+}
+
 /* -T output is itself a valid config giving the same values. */
 START_TEST(test_print_roundtrip) {
   ck_assert_msg(load_text("[server]\nlisten = 127.0.0.1:9001\nworkers = 9\nlisten.mode = 0600\n"
@@ -548,17 +561,8 @@ START_TEST(test_print_roundtrip) {
                           "[app]\nroot = app\nrequest_timeout = 1500ms\ndev = on\n"
                           "[database]\nsynchronous = extra\n[env]\nK = v w\n") == 0,
                 "rejected: %s", errbuf);
-  char printed[1024];
-  snprintf(printed, sizeof printed, "%s/printed.conf", tmpdir);
-  FILE *f = fopen(printed, "w");
-  ck_assert_ptr_nonnull(f);
-  config_print(&cfg, f);
-  ck_assert_int_eq(fclose(f), 0);
-
   struct jsfpm_config again;
-  char err2[1024];
-  ck_assert_msg(config_load(&again, printed, err2, sizeof err2) == 0, "printed config rejected: %s",
-                err2);
+  print_and_reload(&again);
   ck_assert_str_eq(again.listen, "127.0.0.1:9001");
   ck_assert_int_eq(again.workers, 9);
   ck_assert_int_eq(again.listen_mode, 0600);
@@ -734,15 +738,8 @@ START_TEST(test_cluster_print_roundtrip) {
   ck_assert_int_eq(load_text("[cluster]\naddress = 10.0.0.3:9001\nnode_id = 3\n"
                              "peers = 10.0.0.1:9001, 10.0.0.2:9001\n"),
                    0);
-  char printed[1024];
-  snprintf(printed, sizeof printed, "%s/printed.conf", tmpdir);
-  FILE *f = fopen(printed, "w");
-  ck_assert_ptr_nonnull(f);
-  config_print(&cfg, f);
-  ck_assert_int_eq(fclose(f), 0);
   struct jsfpm_config again;
-  char err2[1024];
-  ck_assert_msg(config_load(&again, printed, err2, sizeof err2) == 0, "printed config rejected: %s", err2);
+  print_and_reload(&again);
   ck_assert_str_eq(again.cluster_address, "10.0.0.3:9001");
   ck_assert_str_eq(again.cluster_peers, "10.0.0.1:9001, 10.0.0.2:9001");
   ck_assert_int_eq(again.cluster_node_id, 3);

@@ -25,7 +25,8 @@ struct bytes {
 };
 
 static void b_le(struct bytes *b, uint64_t v, size_t width) {
-  for (size_t i = 0; i < width; i++) b->p[b->n++] = (unsigned char)(v >> (8 * i));
+  for (size_t i = 0; i < width; i++)
+    b->p[b->n++] = (unsigned char)(v >> (8 * i));
 }
 static void b_u64(struct bytes *b, uint64_t v) { b_le(b, v, 8); }
 static void b_raw(struct bytes *b, const void *p, size_t n) {
@@ -33,7 +34,8 @@ static void b_raw(struct bytes *b, const void *p, size_t n) {
   b->n += n;
 }
 static void b_pad(struct bytes *b) {
-  while (b->n % 8) b->p[b->n++] = 0;
+  while (b->n % 8)
+    b->p[b->n++] = 0;
 }
 static void b_text(struct bytes *b, const char *s) {
   b_raw(b, s, strlen(s) + 1);
@@ -157,7 +159,8 @@ START_TEST(test_params_long_form) {
   /* Past 255 parameters the count takes 4 bytes and the schema is 1. */
   enum { N = 300 };
   struct dqlite_proto_value *p = calloc(N, sizeof *p);
-  for (int i = 0; i < N; i++) p[i] = (struct dqlite_proto_value){.type = DQLITE_PROTO_INTEGER, .integer = i};
+  for (int i = 0; i < N; i++)
+    p[i] = (struct dqlite_proto_value){.type = DQLITE_PROTO_INTEGER, .integer = i};
   struct dqlite_proto_buf out = {0};
   char err[256];
   ck_assert_int_eq(dqlite_proto_run_stmt(&out, 0, 1, 2, p, N, err, sizeof err), 0);
@@ -191,9 +194,8 @@ START_TEST(test_encoding_refusals) {
   ck_assert_int_eq(dqlite_proto_run_stmt(&out, 0, 0, 1, &unixtime, 1, err, sizeof err), -1);
   ck_assert_str_eq(err, "parameter 1: value type 9 cannot be sent to dqlite");
   ck_assert_uint_eq(out.len, before);
-  ck_assert_int_eq(dqlite_proto_run_sql(&out, 0, 0, "SELECT 1", NULL, DQLITE_PROTO_MAX_PARAMS + 1, err,
-                                        sizeof err),
-                   -1);
+  ck_assert_int_eq(
+      dqlite_proto_run_sql(&out, 0, 0, "SELECT 1", NULL, DQLITE_PROTO_MAX_PARAMS + 1, err, sizeof err), -1);
   ck_assert_uint_eq(out.len, before);
   /* The buffer still holds the first message, whole. */
   ck_assert_uint_eq(out.len, 16);
@@ -387,7 +389,8 @@ static int read_all_rows(const struct bytes *b, char *err, size_t errlen) {
   if (r.u.rows.ncolumns > 8) return -3;
   if (dqlite_proto_rows_names(&r.u.rows, names, err, errlen) != 0) return -1;
   int got;
-  while ((got = dqlite_proto_rows_next(&r.u.rows, v, err, errlen)) == 1) continue;
+  while ((got = dqlite_proto_rows_next(&r.u.rows, v, err, errlen)) == 1)
+    continue;
   return got;
 }
 

@@ -2,9 +2,8 @@
  *
  * Every test writes real files into its own temporary directory (created in
  * the fixture, removed afterwards) and calls config_load on them. */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
+#include "autoconfig.h" /* HAVE_CLUSTER */
+
 #include <check.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -668,6 +667,40 @@ START_TEST(test_cluster_off_by_default) {
 }
 END_TEST
 
+/* Whoever reaches a dqlite node's port can read, write and join: only
+ * numeric private addresses with a port are taken. */
+START_TEST(test_cluster_addresses_refused) {
+  expect_error("[cluster]\naddress = 8.8.8.8:9001\n", 2, "address", "not a private address", "TLS", NULL);
+  expect_error("[cluster]\naddress = 172.32.0.1:9001\n", 2, "not a private address", NULL);
+  expect_error("[cluster]\naddress = 0.0.0.0:9001\n", 2, "not a private address", NULL);
+  expect_error("[cluster]\naddress = [2001:db8::1]:9001\n", 2, "not a private address", NULL);
+  expect_error("[cluster]\naddress = node1.example:9001\n", 2, "not a numeric", NULL);
+  expect_error("[cluster]\naddress = 10.0.0.1\n", 2, "no port", NULL);
+  expect_error("[cluster]\naddress = 10.0.0.1:0\n", 2, "port '0'", NULL);
+  expect_error("[cluster]\naddress = 10.0.0.1:70000\n", 2, "port '70000'", NULL);
+  expect_error("[cluster]\naddress = fd00::1:9001\n", 2, "[address]:port", NULL);
+  expect_error("[cluster]\naddress = 10.0.0.1:9001,10.0.0.2:9001\n", 2, "expected one address", NULL);
+  expect_error("[cluster]\naddress = 10.0.0.1:9001\nnode_id = 2\npeers = 10.0.0.2:9001,,10.0.0.3:9001\n",
+               4, "peers", "empty entry", NULL);
+  expect_error("[cluster]\naddress = 10.0.0.1:9001\nnode_id = 2\npeers = 10.0.0.2:9001, 10.0.0.2:9001\n",
+               4, "listed twice", NULL);
+  expect_error("[cluster]\naddress = 10.0.0.1:9001\nnode_id = 2\npeers = 10.0.0.2:9001, 1.1.1.1:9001\n",
+               4, "1.1.1.1:9001 is not a private address", NULL);
+  expect_bad1("cluster", "node_id", "-1");
+  expect_bad1("cluster", "network_latency", "0ms");
+}
+END_TEST
+
+/* A node_id or peers without address would run a node of a cluster alone. */
+START_TEST(test_cluster_without_address) {
+  expect_error("[cluster]\ndata_dir = /x\nnode_id = 3\n", 3, "node_id", "cluster mode is off without", NULL);
+  expect_error("[cluster]\npeers = 10.0.0.1:9001\n", 2, "peers", "cluster mode is off without", NULL);
+  /* The settings that do no harm alone are taken: -T prints them. */
+  ck_assert_int_eq(load_text("[cluster]\nnode_id = 0\ndata_dir = /x\nnetwork_latency = 5s\n"), 0);
+}
+END_TEST
+
+#ifdef HAVE_CLUSTER
 START_TEST(test_cluster_valid) {
   ck_assert_msg(load_text("[cluster]\naddress = 10.0.0.2:9001\nnode_id = 2\n"
                           "peers = 10.0.0.1:9001 , [fd00::3]:9001,192.168.7.4:1\n"
@@ -697,40 +730,12 @@ START_TEST(test_cluster_valid) {
 }
 END_TEST
 
-/* Whoever reaches a dqlite node's port can read, write and join: only
- * numeric private addresses with a port are taken. */
-START_TEST(test_cluster_addresses_refused) {
-  expect_error("[cluster]\naddress = 8.8.8.8:9001\n", 2, "address", "not a private address", "TLS", NULL);
-  expect_error("[cluster]\naddress = 172.32.0.1:9001\n", 2, "not a private address", NULL);
-  expect_error("[cluster]\naddress = 0.0.0.0:9001\n", 2, "not a private address", NULL);
-  expect_error("[cluster]\naddress = [2001:db8::1]:9001\n", 2, "not a private address", NULL);
-  expect_error("[cluster]\naddress = node1.example:9001\n", 2, "not a numeric", NULL);
-  expect_error("[cluster]\naddress = 10.0.0.1\n", 2, "no port", NULL);
-  expect_error("[cluster]\naddress = 10.0.0.1:0\n", 2, "port '0'", NULL);
-  expect_error("[cluster]\naddress = 10.0.0.1:70000\n", 2, "port '70000'", NULL);
-  expect_error("[cluster]\naddress = fd00::1:9001\n", 2, "[address]:port", NULL);
-  expect_error("[cluster]\naddress = 10.0.0.1:9001,10.0.0.2:9001\n", 2, "expected one address", NULL);
-  expect_error("[cluster]\naddress = 10.0.0.1:9001\nnode_id = 2\npeers = 10.0.0.2:9001,,10.0.0.3:9001\n",
-               4, "peers", "empty entry", NULL);
-  expect_error("[cluster]\naddress = 10.0.0.1:9001\nnode_id = 2\npeers = 10.0.0.2:9001, 10.0.0.2:9001\n",
-               4, "listed twice", NULL);
-  expect_error("[cluster]\naddress = 10.0.0.1:9001\nnode_id = 2\npeers = 10.0.0.2:9001, 1.1.1.1:9001\n",
-               4, "1.1.1.1:9001 is not a private address", NULL);
-  expect_bad1("cluster", "node_id", "-1");
-  expect_bad1("cluster", "network_latency", "0ms");
-}
-END_TEST
-
 /* Checks that span the section, reported at the line that has to change. */
 START_TEST(test_cluster_cross_checks) {
   expect_error("[server]\nworkers = 2\n[cluster]\naddress = 10.0.0.1:9001\n", 3, "node_id: required", NULL);
   expect_error("[cluster]\naddress = 10.0.0.2:9001\nnode_id = 2\n", 3, "peers: required on node 2", NULL);
   expect_error("[cluster]\naddress = 10.0.0.2:9001\nnode_id = 2\npeers = 10.0.0.1:9001, 10.0.0.2:9001\n", 4,
                "own address 10.0.0.2:9001", NULL);
-  expect_error("[cluster]\ndata_dir = /x\nnode_id = 3\n", 3, "node_id", "cluster mode is off without", NULL);
-  expect_error("[cluster]\npeers = 10.0.0.1:9001\n", 2, "peers", "cluster mode is off without", NULL);
-  /* The settings that do no harm alone are taken: -T prints them. */
-  ck_assert_int_eq(load_text("[cluster]\nnode_id = 0\ndata_dir = /x\nnetwork_latency = 5s\n"), 0);
 }
 END_TEST
 
@@ -746,6 +751,12 @@ START_TEST(test_cluster_print_roundtrip) {
   config_free(&again);
 }
 END_TEST
+#else
+START_TEST(test_cluster_not_built) {
+  expect_error("[cluster]\nnode_id = 1\naddress = 10.0.0.1:9001\n", 3, "built without cluster mode", NULL);
+}
+END_TEST
+#endif
 
 static Suite *config_suite(void) {
   Suite *s = suite_create("config");
@@ -799,10 +810,15 @@ static Suite *config_suite(void) {
   tc = tcase_create("cluster");
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, test_cluster_off_by_default);
-  tcase_add_test(tc, test_cluster_valid);
   tcase_add_test(tc, test_cluster_addresses_refused);
+  tcase_add_test(tc, test_cluster_without_address);
+#ifdef HAVE_CLUSTER
+  tcase_add_test(tc, test_cluster_valid);
   tcase_add_test(tc, test_cluster_cross_checks);
   tcase_add_test(tc, test_cluster_print_roundtrip);
+#else
+  tcase_add_test(tc, test_cluster_not_built);
+#endif
   suite_add_tcase(s, tc);
   return s;
 }

@@ -120,6 +120,9 @@ NAME = value with spaces
 EMPTY =
 """)
     put("config", "errors", "[server]\nworkers = -1\nnosuch = 1\n[nosection]\nx=1\n")
+    put("config", "cluster", "[cluster]\naddress = 10.0.0.2:9001\nnode_id = 2\n"
+        "peers = 10.0.0.1:9001, [fd00::3]:9001\ndata_dir = c\nnetwork_latency = 20ms\n")
+    put("config", "cluster_bad", "[cluster]\naddress = 8.8.8.8:1\npeers = 10.0.0.1:9001,,[fe80::1]:0\n")
     put("config", "odd", "\xef\xbb\xbf[server]\r\n  listen=  /a b/c ; comment\r\n[env]\nK=\"q\";x\n")
 
 

@@ -68,7 +68,7 @@ sources() {
   case $1 in
     fcgi) echo "src/fcgi.c" ;;
     frame) echo "src/frame.c broker/broker_db.c src/log.c" ;;
-    config) echo "src/config.c src/log.c" ;;
+    config) echo "src/config.c src/log.c src/netaddr.c" ;;
     js_json) echo "workers/worker_db.c src/log.c" ;;
     dqlite_proto) echo "broker/dqlite_proto.c" ;;
     *) echo "run.sh: unknown target '$1' (known: $ALL)" >&2; return 1 ;;

@@ -10,6 +10,7 @@
 #include "dqlite_proto.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -403,6 +404,50 @@ static int decode_fields(struct cursor *c, struct dqlite_proto_response_body *ou
   return -1; /* not reached: the type was checked */
 }
 
+/* A FAILURE body that is exactly a code and a message. */
+static bool failure_exact(struct cursor c, struct dqlite_proto_response_body *out) {
+  char quiet[64];
+  c.err = quiet, c.errlen = sizeof quiet;
+  return get_u64(&c, &out->u.failure.code, "code") == 0 &&
+         get_text(&c, &out->u.failure.message, NULL, "message") == 0 && c.left == 0;
+}
+
+static int get_value(struct cursor *c, unsigned type, struct dqlite_proto_value *v);
+
+/* Moves C past one row of NCOLUMNS values. */
+static int skip_row(struct cursor *c, uint64_t ncolumns) {
+  size_t header = pad8(((size_t)ncolumns + 1) / 2);
+  if (header > c->left) return short_body(c, "row header");
+  const unsigned char *types = c->p;
+  c->p += header, c->left -= header;
+  struct dqlite_proto_value v;
+  for (uint64_t i = 0; i < ncolumns; i++)
+    if (get_value(c, (types[i / 2] >> (i % 2 ? 4 : 0)) & 0xf, &v) < 0) return -1;
+  return 0;
+}
+
+/* The FAILURE that answers a query.  When the statement fails while it is
+ * being stepped, dqlite 1.18.6 writes the failure behind what it had
+ * already put of the ROWS body into the message (gateway.c's failure()
+ * appends to the buffer query.c filled): the column count and names, and
+ * the rows of that batch.  So the code and message follow such a prefix,
+ * which is skipped here, row by row, until exactly a code and a message
+ * are left.  A failure before any of that has no prefix. */
+static int decode_query_failure(struct cursor *c, struct dqlite_proto_response_body *out) {
+  if (failure_exact(*c, out)) return 0;
+  uint64_t n;
+  const char *name;
+  if (get_u64(c, &n, "column count") < 0) return -1;
+  if (n > DQLITE_PROTO_MAX_COLUMNS || n > c->left / WORD_BYTES)
+    return fail(c->err, c->errlen, "dqlite FAILURE response: neither a failure nor a query's rows and a failure");
+  for (uint64_t i = 0; i < n; i++)
+    if (get_text(c, &name, NULL, "column name") < 0) return -1;
+  while (!failure_exact(*c, out))
+    if (n == 0 || skip_row(c, n) < 0)
+      return fail(c->err, c->errlen, "dqlite FAILURE response: neither a failure nor a query's rows and a failure");
+  return 0;
+}
+
 int dqlite_proto_response_decode(const struct dqlite_proto_header *h, const unsigned char *body,
                                  enum dqlite_proto_response expected, struct dqlite_proto_response_body *out,
                                  char *err, size_t errlen) {
@@ -420,6 +465,8 @@ int dqlite_proto_response_decode(const struct dqlite_proto_header *h, const unsi
                      .what = response_name(h->type, got, sizeof got),
                      .err = err,
                      .errlen = errlen};
+  if (out->type == DQLITE_PROTO_RESP_FAILURE && expected == DQLITE_PROTO_RESP_ROWS)
+    return decode_query_failure(&c, out);
   if (decode_fields(&c, out) != 0) return -1;
   if (c.left != 0)
     return fail(err, errlen, "dqlite %s response has %zu unexpected bytes at its end", c.what, c.left);

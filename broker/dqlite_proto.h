@@ -84,6 +84,13 @@ enum dqlite_proto_type {
   DQLITE_PROTO_BOOLEAN = 11,
 };
 
+/* Codes in FAILURE responses that say which node leads changed: the
+ * request was refused by a node that does not lead (nothing done), or the
+ * node lost leadership while the request was being replicated (done or
+ * not: unknown).  SQLite's SQLITE_IOERR with dqlite's own extensions. */
+#define DQLITE_PROTO_NOT_LEADER (10 | (40 << 8))
+#define DQLITE_PROTO_LEADERSHIP_LOST (10 | (41 << 8))
+
 /* Node roles in a SERVERS response. */
 enum dqlite_proto_role { DQLITE_PROTO_VOTER = 0, DQLITE_PROTO_STANDBY = 1, DQLITE_PROTO_SPARE = 2 };
 
@@ -193,7 +200,10 @@ struct dqlite_proto_response_body {
 /* Decodes BODY (H->words * 8 bytes) of a message whose header is H, the
  * answer to a request expecting EXPECTED (or FAILURE, always possible).
  * Every fixed-size response must use its bytes exactly; a ROWS body is
- * checked as it is read.  Returns 0, or -1 with ERR set. */
+ * checked as it is read.  A FAILURE answering a query may follow what
+ * dqlite had already encoded of the rows (a statement that fails while it
+ * is stepped); that prefix is checked and skipped.  Returns 0, or -1 with
+ * ERR set. */
 int dqlite_proto_response_decode(const struct dqlite_proto_header *h, const unsigned char *body,
                                  enum dqlite_proto_response expected, struct dqlite_proto_response_body *out,
                                  char *err, size_t errlen);

@@ -13,6 +13,13 @@
  *                                           until COUNT are acknowledged, surviving
  *                                           leader changes; each acknowledged id is
  *                                           appended to ACKS at once
+ *   cluster_driver group-load NODES COUNT GROUP ACKS
+ *                                           the same in group commits (cluster_db_group)
+ *                                           of GROUP inserts plus two that must fail
+ *                                           alone (a duplicate key 0, and one with ON
+ *                                           CONFLICT ROLLBACK, which ends the whole
+ *                                           transaction); ids of unknown outcome go to
+ *                                           ACKS.unknown, ids not run to ACKS.notrun
  *
  * NODES: node addresses, comma separated.  Values (parameters P and
  * output): i:INTEGER f:FLOAT t:TEXT x:HEXBLOB n (NULL) d:ISO8601 u:UNIXTIME
@@ -21,20 +28,22 @@
  */
 #include "autoconfig.h"
 
-#include <dqlite.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cluster_db.h"
 #include "cluster_node.h"
 #include "config.h"
 #include "dqlite_client.h"
 #include "log.h"
+#include "scoreboard.h" /* the monotonic clock */
 
 #define DRIVER_DB "test"
 #define DRIVER_TIMEOUT_MS 10000
@@ -43,12 +52,6 @@
 
 static const char *nodes[MAX_NODES];
 static size_t nnodes;
-
-static long long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void split_nodes(char *list) {
   for (char *tok = strtok(list, ","); tok && nnodes < MAX_NODES; tok = strtok(NULL, ","))
@@ -206,9 +209,9 @@ static int load_one(struct dqlite_client **c, uint32_t db, int64_t id) {
   if (rc == DQLITE_CLIENT_OK) return 0;
   uint64_t code = dqlite_client_errcode(*c);
   int outcome = 2;
-  if (rc == DQLITE_CLIENT_FAILED && ((code & 0xff) == SQLITE_BUSY || code == SQLITE_IOERR_NOT_LEADER))
+  if (rc == DQLITE_CLIENT_FAILED && ((code & 0xff) == SQLITE_BUSY || code == DQLITE_PROTO_NOT_LEADER))
     outcome = 1; /* refused before it ran */
-  else if (rc == DQLITE_CLIENT_FAILED && code != SQLITE_IOERR_LEADERSHIP_LOST)
+  else if (rc == DQLITE_CLIENT_FAILED && code != DQLITE_PROTO_LEADERSHIP_LOST)
     outcome = 3;
   if (outcome == 3)
     fprintf(stderr, "insert %" PRId64 ": FAILED code %" PRIu64 ": %s\n", id, code, dqlite_client_errmsg(*c));
@@ -220,13 +223,13 @@ static int load_one(struct dqlite_client **c, uint32_t db, int64_t id) {
 static int cmd_load(long count, const char *acks_path) {
   int acks = open(acks_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (acks < 0) return fprintf(stderr, "%s: %s\n", acks_path, strerror(errno)), 1;
-  long long deadline = now_ms() + 120000, last_ack = now_ms(), max_gap = 0;
+  long long deadline = scoreboard_mono_ms() + 120000, last_ack = scoreboard_mono_ms(), max_gap = 0;
   long acked = 0, unknown = 0, retried = 0;
   int64_t id = 1;
   uint32_t db = 0;
   struct dqlite_client *c = NULL;
   int status = 0;
-  while (acked < count && now_ms() < deadline && status == 0) {
+  while (acked < count && scoreboard_mono_ms() < deadline && status == 0) {
     if (c == NULL && (c = leader_db(&db, 1)) == NULL) {
       usleep(20000); /* an election is running */
       continue;
@@ -236,7 +239,7 @@ static int cmd_load(long count, const char *acks_path) {
       char line[32];
       int n = snprintf(line, sizeof line, "%" PRId64 "\n", id);
       if (write(acks, line, (size_t)n) != n) status = 1;
-      long long t = now_ms();
+      long long t = scoreboard_mono_ms();
       if (t - last_ack > max_gap) max_gap = t - last_ack;
       last_ack = t;
       acked++, id++;
@@ -252,6 +255,89 @@ static int cmd_load(long count, const char *acks_path) {
   printf("acked=%ld unknown=%ld retried=%ld max_gap_ms=%lld\n", acked, unknown, retried, max_gap);
   if (acked < count && status == 0)
     fprintf(stderr, "load: only %ld of %ld acknowledged before the deadline\n", acked, count);
+  return status != 0 || acked < count;
+}
+
+/* Appends ID as a line to FD. */
+static int append_id(int fd, int64_t id) {
+  char line[32];
+  int n = snprintf(line, sizeof line, "%" PRId64 "\n", id);
+  return write(fd, line, (size_t)n) == n ? 0 : -1;
+}
+
+static int open_append(const char *path) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) fprintf(stderr, "%s: %s\n", path, strerror(errno));
+  return fd;
+}
+
+/* The statement of group entry I (of GROUP good ones and two bad ones). */
+static const char *group_sql(size_t i, size_t group) {
+  if (i == group / 2) return "INSERT INTO acked (id) VALUES (0)";
+  if (i == group / 2 + 1) return "INSERT OR ROLLBACK INTO acked (id) VALUES (0)";
+  return "INSERT INTO acked (id) VALUES (?)";
+}
+
+static int cmd_group_load(long count, size_t group, const char *acks_path) {
+  char path[1024];
+  int acks = open_append(acks_path);
+  snprintf(path, sizeof path, "%s.unknown", acks_path);
+  int unknown_fd = open_append(path);
+  snprintf(path, sizeof path, "%s.notrun", acks_path);
+  int notrun_fd = open_append(path);
+  if (acks < 0 || unknown_fd < 0 || notrun_fd < 0) return 1;
+  struct cluster_db *db = cluster_db_new(nodes, nnodes, DRIVER_DB, 2000, 5000);
+  struct cluster_db_stmt *s = calloc(group + 2, sizeof *s);
+  struct dqlite_proto_value *v = calloc(group + 2, sizeof *v);
+  long long deadline = scoreboard_mono_ms() + 120000, last_ack = scoreboard_mono_ms(), max_gap = 0;
+  long acked = 0, unknown = 0, notrun = 0, groups = 0, reruns = 0;
+  int64_t next = 1;
+  int status = 0;
+  while (acked < count && scoreboard_mono_ms() < deadline && status == 0) {
+    for (size_t i = 0; i < group + 2; i++) {
+      int good = strchr(group_sql(i, group), '?') != NULL;
+      v[i] = (struct dqlite_proto_value){.type = DQLITE_PROTO_INTEGER, .integer = good ? next++ : 0};
+      s[i] = (struct cluster_db_stmt){.sql = group_sql(i, group), .params = &v[i], .nparams = good};
+    }
+    reruns += cluster_db_group(db, s, group + 2);
+    groups++;
+    for (size_t i = 0; i < group + 2 && status == 0; i++) {
+      int good = s[i].nparams == 1;
+      int64_t id = v[i].integer;
+      if (good && s[i].status == CLUSTER_DB_OK) {
+        if (s[i].changes != 1 || s[i].last_insert_id != id) {
+          fprintf(stderr, "insert %" PRId64 ": changes %" PRId64 ", last insert id %" PRId64 "\n", id,
+                  s[i].changes, s[i].last_insert_id);
+          status = 1;
+        } else if (append_id(acks, id) != 0) {
+          status = 1;
+        }
+        long long t = scoreboard_mono_ms();
+        if (t - last_ack > max_gap) max_gap = t - last_ack;
+        last_ack = t;
+        acked++;
+      } else if (s[i].status == CLUSTER_DB_COMMIT_UNKNOWN) {
+        unknown += good;
+        if (good && append_id(unknown_fd, id) != 0) status = 1;
+      } else if (s[i].status == CLUSTER_DB_UNAVAILABLE) {
+        if (notrun == 0) fprintf(stderr, "first not run: %s\n", s[i].message);
+        notrun += good;
+        if (good && append_id(notrun_fd, id) != 0) status = 1;
+      } else if (good || s[i].status != CLUSTER_DB_ERROR || s[i].code != SQLITE_CONSTRAINT_PRIMARYKEY) {
+        fprintf(stderr, "entry %zu (%s, id %" PRId64 "): status %d, code %" PRIu64 ": %s\n", i, s[i].sql, id,
+                (int)s[i].status, s[i].code, s[i].message);
+        status = 1;
+      }
+    }
+  }
+  printf("acked=%ld unknown=%ld notrun=%ld groups=%ld reruns=%ld max_gap_ms=%lld\n", acked, unknown, notrun, groups,
+         reruns, max_gap);
+  cluster_db_free(db);
+  free(s);
+  free(v);
+  close(acks);
+  close(unknown_fd);
+  close(notrun_fd);
   return status != 0 || acked < count;
 }
 
@@ -278,6 +364,8 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "query-stop") == 0 && argc == 5)
     return cmd_statement(1, strtol(argv[3], NULL, 10), argv[4], NULL, 0);
   if (strcmp(cmd, "load") == 0 && argc == 5) return cmd_load(strtol(argv[3], NULL, 10), argv[4]);
+  if (strcmp(cmd, "group-load") == 0 && argc == 6)
+    return cmd_group_load(strtol(argv[3], NULL, 10), (size_t)strtol(argv[4], NULL, 10), argv[5]);
   fprintf(stderr, "usage: see cluster_driver.c\n");
   return 2;
 }

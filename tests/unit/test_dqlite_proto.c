@@ -459,6 +459,60 @@ START_TEST(test_bad_rows) {
 }
 END_TEST
 
+/* A query whose statement fails while it is stepped: dqlite 1.18.6 puts
+ * the FAILURE's fields behind the column count, names and rows it had
+ * already encoded (seen from a real node: an INSERT's UNIQUE failure sent
+ * as a query). */
+START_TEST(test_query_failure_after_rows) {
+  struct dqlite_proto_response_body r;
+  char err[256];
+  struct bytes body = {.n = 0}, b = {.n = 0};
+  b_u64(&body, 0); /* no columns: an INSERT */
+  b_u64(&body, 1555);
+  b_text(&body, "UNIQUE constraint failed: acked.id");
+  b_header(&b, (uint32_t)(body.n / 8), 0, 0);
+  b_raw(&b, body.p, body.n);
+  ck_assert_int_eq(decode(&b, DQLITE_PROTO_RESP_ROWS, &r, err, sizeof err), 0);
+  ck_assert_int_eq(r.type, DQLITE_PROTO_RESP_FAILURE);
+  ck_assert_uint_eq(r.u.failure.code, 1555);
+  ck_assert_str_eq(r.u.failure.message, "UNIQUE constraint failed: acked.id");
+  /* The same bytes answering anything but a query are refused. */
+  ck_assert_int_eq(decode(&b, DQLITE_PROTO_RESP_RESULT, &r, err, sizeof err), -1);
+  ck_assert_str_eq(err, "dqlite FAILURE response has 40 unexpected bytes at its end");
+
+  /* Two columns and two rows before it. */
+  body.n = 0;
+  b_u64(&body, 2);
+  b_text(&body, "x");
+  b_text(&body, "y");
+  for (int row = 0; row < 2; row++) {
+    b_le(&body, 1 | 3 << 4, 8);
+    b_u64(&body, (uint64_t)row);
+    b_text(&body, "some text");
+  }
+  b_u64(&body, 19);
+  b_text(&body, "CHECK constraint failed");
+  b.n = 0;
+  b_header(&b, (uint32_t)(body.n / 8), 0, 0);
+  b_raw(&b, body.p, body.n);
+  ck_assert_int_eq(decode(&b, DQLITE_PROTO_RESP_ROWS, &r, err, sizeof err), 0);
+  ck_assert_uint_eq(r.u.failure.code, 19);
+  ck_assert_str_eq(r.u.failure.message, "CHECK constraint failed");
+
+  /* Names, then neither a row (value type 15) nor a failure (no text). */
+  body.n = 0;
+  b_u64(&body, 1);
+  b_text(&body, "x");
+  b_u64(&body, 0xf);
+  b_raw(&body, "abcdefgh", 8);
+  b.n = 0;
+  b_header(&b, (uint32_t)(body.n / 8), 0, 0);
+  b_raw(&b, body.p, body.n);
+  ck_assert_int_eq(decode(&b, DQLITE_PROTO_RESP_ROWS, &r, err, sizeof err), -1);
+  ck_assert_str_eq(err, "dqlite FAILURE response: neither a failure nor a query's rows and a failure");
+}
+END_TEST
+
 START_TEST(test_servers) {
   struct bytes b = {.n = 0}, body = {.n = 0};
   b_u64(&body, 2);
@@ -507,6 +561,7 @@ static Suite *dqlite_proto_suite(void) {
   tcase_add_test(tc, test_bad_responses);
   tcase_add_test(tc, test_rows);
   tcase_add_test(tc, test_bad_rows);
+  tcase_add_test(tc, test_query_failure_after_rows);
   tcase_add_test(tc, test_servers);
   suite_add_tcase(s, tc);
   return s;

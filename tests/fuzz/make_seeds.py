@@ -169,6 +169,8 @@ def dqlite_proto():
             row([9, 11, 3], u64(1700000000) + u64(1) + text("")))
     put("dqlite_proto", "rows_two_parts", bytes([5, 3]) + msg(7, cols + rows + u64(0xeeeeeeeeeeeeeeee)) +
         msg(7, cols + rows + u64(0xffffffffffffffff)))
+    put("dqlite_proto", "query_failure_after_rows", bytes([5, 1]) + msg(0, cols + rows + u64(1555) +
+                                                                         text("UNIQUE constraint failed: t.id")))
     put("dqlite_proto", "rows_none", bytes([5, 0]) + msg(7, u64(0) + u64(0xffffffffffffffff)))
     put("dqlite_proto", "failure", bytes([4, 2]) + msg(0, u64(2067) + text("UNIQUE constraint failed: t.id")))
     put("dqlite_proto", "result", bytes([4, 1]) + msg(6, u64(5) + u64(1)))

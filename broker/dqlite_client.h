@@ -78,7 +78,10 @@ struct dqlite_client_rows {
   int (*row)(void *arg, unsigned ncolumns, const struct dqlite_proto_value *values);
 };
 
-/* Runs SQL (every statement in it, PARAMS taken in order) to completion. */
+/* Runs SQL (every statement in it, PARAMS taken in order) to completion.
+ * Never a statement that yields rows (INSERT ... RETURNING, a SELECT):
+ * dqlite 1.18.6 refuses it, then aborts the node when the connection
+ * closes (docs/cluster.md, "Known dqlite issues"); send those as queries. */
 int dqlite_client_exec_sql(struct dqlite_client *c, uint32_t db_id, const char *sql,
                            const struct dqlite_proto_value *params, size_t nparams,
                            struct dqlite_client_result *result);
@@ -89,6 +92,8 @@ int dqlite_client_query_sql(struct dqlite_client *c, uint32_t db_id, const char 
 /* Prepares one statement: *STMT_ID, and how many parameters it takes. */
 int dqlite_client_prepare(struct dqlite_client *c, uint32_t db_id, const char *sql, uint32_t *stmt_id,
                           uint64_t *nparams);
+/* Runs a prepared statement to completion (no row-yielding one: see
+ * dqlite_client_exec_sql). */
 int dqlite_client_exec(struct dqlite_client *c, uint32_t db_id, uint32_t stmt_id,
                        const struct dqlite_proto_value *params, size_t nparams,
                        struct dqlite_client_result *result);

@@ -9,10 +9,12 @@ cd "$(dirname "$0")"
 TOP=$(pwd)
 
 # Debian 12 packages: build tools, libraries found by configure, and what the
-# tests run for real (nginx, cgi-fcgi, sqlite3, curl, python3).
+# tests run for real (nginx, cgi-fcgi, sqlite3, curl, python3, ip for the
+# cluster tests' network namespaces).
 PACKAGES="build-essential autoconf automake pkg-config libevent-dev libjansson-dev
-  libsqlite3-dev libinih-dev check duktape-dev libsystemd-dev nginx-light libfcgi-bin
-  curl sqlite3 python3 procps logrotate"
+  libsqlite3-dev libinih-dev check duktape-dev libsystemd-dev libuv1-dev liblz4-dev
+  nginx-light libfcgi-bin
+  curl sqlite3 python3 procps iproute2 logrotate"
 
 deps() {
   local missing=()

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "netaddr.h"
 
 enum config_type {
   CT_STRING,   /* free text */
@@ -35,7 +36,13 @@ enum config_type {
   CT_SYNC,     /* SQLite synchronous: off|normal|full|extra */
   CT_ISOLATION, /* worker|request */
   CT_AFFINITY,  /* off|auto */
+  CT_NODES,     /* [min, max] comma-separated numeric private addresses with ports */
 };
+
+/* Types whose field is a char * (NULL while unset). */
+static bool is_string_type(enum config_type t) {
+  return t == CT_STRING || t == CT_PATH || t == CT_LISTEN || t == CT_NODES;
+}
 
 struct config_key {
   const char *section;
@@ -186,6 +193,20 @@ static const struct config_key config_keys[] = {
     {"database", "read_threads", CT_INT, OFF(db_read_threads), 1, 64, "4",
      "broker threads for reads that run longer than 2 ms, so that they never hold up other requests; "
      "more such reads at once wait for a free thread"},
+    {"cluster", "address", CT_NODES, OFF(cluster_address), 1, 1, NULL,
+     "this node's dqlite address, ip:port on a private network (no TLS in dqlite); set: the database "
+     "lives on a dqlite cluster (docs/cluster.md); unset: cluster mode off"},
+    {"cluster", "node_id", CT_INT, OFF(cluster_node_id), 0, INT_MAX, "0",
+     "this node's number, unique in the cluster and never reused: 1 on the node that bootstraps it; "
+     "required with address"},
+    {"cluster", "peers", CT_NODES, OFF(cluster_peers), 1, 64, NULL,
+     "addresses of the other nodes, comma separated; a new node joins through any of them (required "
+     "but on node 1)"},
+    {"cluster", "data_dir", CT_PATH, OFF(cluster_data_dir), 0, 0, "/var/lib/jsfpm/cluster",
+     "directory of this node's Raft log and snapshots (dqlite keeps the database itself in memory)"},
+    {"cluster", "network_latency", CT_DURATION, OFF(cluster_network_latency_ms), 1, 10000, "100ms",
+     "typical one-way latency between nodes: Raft heartbeats every 1.5x this, elects a new leader "
+     "after 15-30x this without one"},
 };
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])
 
@@ -240,6 +261,67 @@ static int parse_long(const char *s, long *out, char **end) {
   return 0;
 }
 
+/* LIST's comma-separated items with the blanks around them removed, in a
+ * NULL-terminated array (free with config_nodes_free); *N items.  An
+ * empty item is kept as "". */
+static char **split_list(const char *list, size_t *n) {
+  size_t cap = 2;
+  for (const char *p = list; *p; p++) cap += *p == ',';
+  char **items = calloc(cap, sizeof *items);
+  if (items == NULL) abort();
+  *n = 0;
+  for (const char *p = list;;) {
+    const char *comma = strchr(p, ',');
+    const char *end = comma ? comma : p + strlen(p);
+    while (p < end && (*p == ' ' || *p == '\t')) p++;
+    const char *last = end;
+    while (last > p && (last[-1] == ' ' || last[-1] == '\t')) last--;
+    items[(*n)++] = strndup(p, (size_t)(last - p));
+    if (items[*n - 1] == NULL) abort();
+    if (comma == NULL) break;
+    p = comma + 1;
+  }
+  return items;
+}
+
+void config_nodes_free(char **nodes) {
+  for (size_t i = 0; nodes && nodes[i]; i++) free(nodes[i]);
+  free(nodes);
+}
+
+/* Checks a CT_NODES value: between K->min and K->max distinct addresses,
+ * each numeric with a port, and private: dqlite 1.18 has neither TLS nor
+ * authentication, so whoever reaches a node's port can read and write the
+ * database and join the cluster.  Returns NULL or REASON. */
+static const char *check_nodes(const struct config_key *k, const char *value, char *reason,
+                               size_t reason_len) {
+  size_t n;
+  char **items = split_list(value, &n);
+  reason[0] = '\0';
+  for (size_t i = 0; i < n && reason[0] == '\0'; i++) {
+    struct sockaddr_storage sa;
+    socklen_t salen;
+    char why[128];
+    if (items[i][0] == '\0')
+      snprintf(reason, reason_len, "an empty entry in the list");
+    else if (netaddr_parse(items[i], NULL, &sa, &salen, why, sizeof why) != 0)
+      snprintf(reason, reason_len, "%s: %s", items[i], why);
+    else if (!netaddr_is_private((struct sockaddr *)&sa))
+      snprintf(reason, reason_len,
+               "%s is not a private address; dqlite has no TLS or authentication, so node traffic must "
+               "stay on a private network (10/8, 172.16/12, 192.168/16, 127/8, 169.254/16, fc00::/7)",
+               items[i]);
+    for (size_t j = 0; j < i && reason[0] == '\0'; j++)
+      if (strcmp(items[i], items[j]) == 0) snprintf(reason, reason_len, "%s is listed twice", items[i]);
+  }
+  if (reason[0] == '\0' && (n < (size_t)k->min || n > (size_t)k->max)) {
+    if (k->max == 1) snprintf(reason, reason_len, "expected one address");
+    else snprintf(reason, reason_len, "expected %ld to %ld addresses", k->min, k->max);
+  }
+  config_nodes_free(items);
+  return reason[0] ? reason : NULL;
+}
+
 /* Converts VALUE for key K into the config; returns NULL or a static reason. */
 static const char *convert(const struct config_key *k, const char *value,
                            struct jsfpm_config *cfg, const char *base_dir, char *reason,
@@ -259,6 +341,14 @@ static const char *convert(const struct config_key *k, const char *value,
     *slot = is_path ? make_absolute(base_dir, value) : xstrdup(value);
     if (k->type == CT_LISTEN && !is_path && strrchr(value, ':') == NULL)
       return "expected a unix socket path or host:port";
+    return NULL;
+  }
+  case CT_NODES: {
+    const char *why = check_nodes(k, value, reason, reason_len);
+    if (why != NULL) return why;
+    char **slot = field;
+    free(*slot);
+    *slot = xstrdup(value);
     return NULL;
   }
   case CT_INT:
@@ -432,7 +522,7 @@ static void add_warning(struct parse_state *st, const char *fmt, ...) {
 
 static int on_ini_entry_value(struct parse_state *st, const char *section, const char *name,
                               const char *value) {
-  char reason[128];
+  char reason[256];
   if (strcmp(section, "env") == 0) {
     if (add_env(st->cfg, name, value) < 0) {
       if (asprintf(&st->error, "[env] %s: set twice", name) < 0) st->error = NULL;
@@ -469,7 +559,7 @@ static int on_ini_entry_value(struct parse_state *st, const char *section, const
   for (size_t i = 0; i < NKEYS; i++) known_section |= strcmp(config_keys[i].section, section) == 0;
   if (!known_section) {
     if (section[0] == '\0') {
-      if (asprintf(&st->error, "%s: key outside of any section ([server], [app], [database], [env])", name) < 0)
+      if (asprintf(&st->error, "%s: key outside of any section ([server], [app], [database], [cluster], [env])", name) < 0)
         st->error = NULL;
     } else if (asprintf(&st->error, "[%s]: unknown section", section) < 0) {
       st->error = NULL;
@@ -543,7 +633,7 @@ static int precheck_lines(const char *path, char *why, size_t why_len) {
     const char *end = strchr(++p, ']');
     if (end == NULL) continue;
     if (!known_section(p, (size_t)(end - p))) {
-      snprintf(why, why_len, "[%.*s]: unknown section (expected [server], [app], [database] or [env])",
+      snprintf(why, why_len, "[%.*s]: unknown section (expected [server], [app], [database], [cluster] or [env])",
                (int)(end - p), p);
       found = lineno;
     }
@@ -552,8 +642,107 @@ static int precheck_lines(const char *path, char *why, size_t why_len) {
   return found;
 }
 
+/* The line of key NAME in [SECTION] of the file at PATH, else of the
+ * section's header, else 0.  For the checks that span several keys, made
+ * once inih has read the whole file (it tells no line numbers). */
+static int key_line(const char *path, const char *section, const char *name) {
+  FILE *f = fopen(path, "r");
+  if (f == NULL) return 0;
+  char line[4096], current[64] = "";
+  int lineno = 0, key_at = 0, section_at = 0;
+  while (key_at == 0 && fgets(line, sizeof line, f)) {
+    lineno++;
+    const char *p = line;
+    while (*p == ' ' || *p == '\t') p++;
+    const char *end = *p == '[' ? strchr(p, ']') : NULL;
+    if (end != NULL) {
+      snprintf(current, sizeof current, "%.*s", (int)(end - p - 1), p + 1);
+      if (section_at == 0 && strcmp(current, section) == 0) section_at = lineno;
+      continue;
+    }
+    size_t len = strlen(name);
+    if (strcmp(current, section) != 0 || strncmp(p, name, len) != 0) continue;
+    p += len;
+    while (*p == ' ' || *p == '\t') p++;
+    if (*p == '=' || *p == ':') key_at = lineno;
+  }
+  fclose(f);
+  return key_at ? key_at : section_at;
+}
+
+/* ERR = "PATH:LINE: " (the line of [cluster] KEY) + the message. */
+static int cluster_error(char *err, size_t errlen, const char *path, const char *key, const char *fmt,
+                         ...) __attribute__((format(printf, 5, 6)));
+static int cluster_error(char *err, size_t errlen, const char *path, const char *key, const char *fmt,
+                         ...) {
+  int used = snprintf(err, errlen, "%s:%d: ", path, key_line(path, "cluster", key));
+  va_list ap;
+  va_start(ap, fmt);
+  if (used >= 0 && (size_t)used < errlen) vsnprintf(err + used, errlen - (size_t)used, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+/* What a [cluster] section needs as a whole: address turns cluster mode
+ * on, and then node_id must be set, and peers but on node 1 (it
+ * bootstraps; the others join through their peers).  A node_id or peers
+ * without address is refused rather than ignored, so a forgotten address
+ * never runs a would-be cluster node on a database of its own.  (-T's
+ * output of a configuration without [cluster], node_id = 0 and no peers,
+ * loads back.) */
+static int check_cluster(const struct jsfpm_config *cfg, const char *path, char *err,
+                         size_t errlen) {
+  if (cfg->cluster_address == NULL) {
+    if (cfg->cluster_node_id == 0 && cfg->cluster_peers == NULL) return 0;
+    const char *key = cfg->cluster_node_id != 0 ? "node_id" : "peers";
+    return cluster_error(err, errlen, path, key,
+                         "[cluster] %s: cluster mode is off without [cluster] address (this node's "
+                         "address): set it, or remove the [cluster] section",
+                         key);
+  }
+#ifndef HAVE_CLUSTER
+  return cluster_error(err, errlen, path, "address",
+                       "[cluster] address: this jsfpm was built without cluster mode (configure "
+                       "--enable-cluster, with libuv1-dev and liblz4-dev installed)");
+#endif
+  if (cfg->cluster_node_id == 0)
+    return cluster_error(err, errlen, path, "node_id",
+                         "[cluster] node_id: required with address: 1 on the node that bootstraps the "
+                         "cluster, another number, unique in the cluster, on each other node");
+  if (cfg->cluster_peers == NULL && cfg->cluster_node_id != 1)
+    return cluster_error(err, errlen, path, "node_id",
+                         "[cluster] peers: required on node %d: a node other than node 1 joins the "
+                         "cluster through its peers",
+                         cfg->cluster_node_id);
+  size_t n;
+  char **peers = cfg->cluster_peers ? split_list(cfg->cluster_peers, &n) : NULL;
+  int self = 0;
+  for (size_t i = 0; peers && peers[i]; i++) self |= strcmp(peers[i], cfg->cluster_address) == 0;
+  config_nodes_free(peers);
+  if (self)
+    return cluster_error(err, errlen, path, "peers", "[cluster] peers: lists this node's own address %s",
+                         cfg->cluster_address);
+  return 0;
+}
+
+char **config_cluster_nodes(const struct jsfpm_config *cfg, size_t *n) {
+  if (cfg->cluster_address == NULL) {
+    *n = 0;
+    return NULL;
+  }
+  size_t npeers = 0;
+  char **peers = cfg->cluster_peers ? split_list(cfg->cluster_peers, &npeers) : NULL;
+  char **nodes = calloc(npeers + 2, sizeof *nodes);
+  if (nodes == NULL) abort();
+  nodes[0] = xstrdup(cfg->cluster_address);
+  for (size_t i = 0; i < npeers; i++) nodes[i + 1] = peers[i];
+  free(peers); /* its strings moved to NODES */
+  *n = npeers + 1;
+  return nodes;
+}
+
 static void set_defaults(struct jsfpm_config *cfg) {
-  char reason[128];
+  char reason[256];
   for (size_t i = 0; i < NKEYS; i++) {
     const struct config_key *k = &config_keys[i];
     if (k->def == NULL) continue;
@@ -610,13 +799,13 @@ int config_load(struct jsfpm_config *cfg, const char *path, char *err, size_t er
     free(st.error);
     return -1;
   }
-  return 0;
+  return check_cluster(cfg, path, err, errlen);
 }
 
 void config_free(struct jsfpm_config *cfg) {
   for (size_t i = 0; i < NKEYS; i++) {
     enum config_type t = config_keys[i].type;
-    if (t == CT_STRING || t == CT_PATH || t == CT_LISTEN) {
+    if (is_string_type(t)) {
       char **slot = (char **)((char *)cfg + config_keys[i].offset);
       free(*slot);
       *slot = NULL;
@@ -673,7 +862,8 @@ static void print_value(const struct config_key *k, const struct jsfpm_config *c
   switch (k->type) {
   case CT_STRING:
   case CT_PATH:
-  case CT_LISTEN: {
+  case CT_LISTEN:
+  case CT_NODES: {
     const char *s = *(char *const *)field;
     print_string(s ? s : "", out);
     break;
@@ -700,7 +890,7 @@ void config_print(const struct jsfpm_config *cfg, FILE *out) {
       fprintf(out, "\n[%s]\n", section);
     }
     const char *const *s = (const char *const *)((const char *)cfg + k->offset);
-    bool unset = (k->type == CT_STRING || k->type == CT_PATH || k->type == CT_LISTEN) && *s == NULL;
+    bool unset = is_string_type(k->type) && *s == NULL;
     fprintf(out, "%s%s = ", unset ? ";" : "", k->name);
     print_value(k, cfg, out);
     fprintf(out, "%*s; %s", 1, "", k->help);

@@ -89,6 +89,13 @@ struct jsfpm_config {
   int db_busy_poll_us;         /* the broker polls this long after serving a request before sleeping */
   int db_read_threads;         /* broker threads for reads longer than a slice (broker_reads.c) */
 
+  /* [cluster] (docs/cluster.md): cluster mode is on when address is set */
+  char *cluster_address;       /* this node's dqlite address, ip:port; NULL = cluster mode off */
+  int cluster_node_id;         /* this node's number in the cluster (1 bootstraps it); 0 = unset */
+  char *cluster_peers;         /* the other nodes' addresses, comma separated; NULL = none */
+  char *cluster_data_dir;      /* this node's Raft log and snapshots */
+  int cluster_network_latency_ms; /* one-way latency between nodes: Raft's timing follows it */
+
   struct config_env *env;      /* [env] section, in file order */
   size_t nenv;
 
@@ -107,6 +114,11 @@ void config_free(struct jsfpm_config *cfg);
 void config_print(const struct jsfpm_config *cfg, FILE *out);
 /* Prints every known key as "section.key" one per line (docs/man checks). */
 void config_print_keys(FILE *out);
+/* The cluster's node addresses: this node's first, then its peers, as a
+ * NULL-terminated malloc'd array (free with config_nodes_free) of *N
+ * entries; NULL and 0 when cluster mode is off. */
+char **config_cluster_nodes(const struct jsfpm_config *cfg, size_t *n);
+void config_nodes_free(char **nodes);
 /* True when every key of SECTION ("database") has the same value in A and B
  * (a reload restarts the broker only when [database] changed). */
 bool config_section_equal(const struct jsfpm_config *a, const struct jsfpm_config *b,

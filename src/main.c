@@ -36,6 +36,18 @@ static void usage(FILE *out) {
           "See docs/operations.md.\n");
 }
 
+/* [cluster] is parsed and checked, but neither the master (which would
+ * supervise the node process) nor the broker (which would execute on the
+ * cluster) use it yet: serving from a local database instead would split
+ * the app's data without a word.  Returns the exit status. */
+static int cluster_not_served(const char *config_path) {
+  fprintf(stderr,
+          "jsfpm: %s: [cluster] address is set, but this version does not serve from a dqlite "
+          "cluster yet (its nodes run only in the tests; see docs/cluster.md)\n",
+          config_path);
+  return 1;
+}
+
 int main(int argc, char **argv) {
   static const struct option longopts[] = {
       {"config", required_argument, NULL, 'c'}, {"test", no_argument, NULL, 't'},
@@ -81,7 +93,7 @@ int main(int argc, char **argv) {
   if (test || backup_dest)
     for (size_t i = 0; i < cfg.nwarnings; i++) fprintf(stderr, "jsfpm: warning: %s\n", cfg.warnings[i]);
   if (backup_dest) {
-    int brc = broker_backup_run(&cfg, backup_dest);
+    int brc = cfg.cluster_address ? cluster_not_served(config_path) : broker_backup_run(&cfg, backup_dest);
     config_free(&cfg);
     return brc;
   }
@@ -90,6 +102,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "jsfpm: configuration file %s test is successful\n", config_path);
     config_free(&cfg);
     return 0;
+  }
+  if (cfg.cluster_address) {
+    config_free(&cfg);
+    return cluster_not_served(config_path);
   }
   if (log_open(cfg.error_log, (enum log_level)cfg.log_level) < 0) { /* it said why */
     config_free(&cfg);

@@ -120,6 +120,9 @@ NAME = value with spaces
 EMPTY =
 """)
     put("config", "errors", "[server]\nworkers = -1\nnosuch = 1\n[nosection]\nx=1\n")
+    put("config", "cluster", "[cluster]\naddress = 10.0.0.2:9001\nnode_id = 2\n"
+        "peers = 10.0.0.1:9001, [fd00::3]:9001\ndata_dir = c\nnetwork_latency = 20ms\n")
+    put("config", "cluster_bad", "[cluster]\naddress = 8.8.8.8:1\npeers = 10.0.0.1:9001,,[fe80::1]:0\n")
     put("config", "odd", "\xef\xbb\xbf[server]\r\n  listen=  /a b/c ; comment\r\n[env]\nK=\"q\";x\n")
 
 
@@ -139,7 +142,48 @@ def js_json():
     put("js_json", "batch_cesu_atomic", bytes([12, 4, 4 | (3 << 3)]) + b"\xed\xa0\x80")
 
 
+def dqlite_proto():
+    # Byte 0: the response expected (index into fuzz_dqlite_proto.c's
+    # list: SERVER, SERVERS, DB, STMT, RESULT, ROWS, EMPTY); byte 1: the
+    # parameter count to encode; then messages as a dqlite node sends them.
+    def u64(v):
+        return struct.pack("<Q", v & 0xffffffffffffffff)
+
+    def text(s):
+        b = s.encode() + b"\0"
+        return b + b"\0" * (-len(b) % 8)
+
+    def msg(mtype, body, schema=0):
+        return struct.pack("<IBBH", len(body) // 8, mtype, schema, 0) + body
+
+    def row(types, values):
+        header = 0
+        for i, t in enumerate(types):
+            header |= t << (4 * i)
+        hb = header.to_bytes((len(types) + 1) // 2, "little")
+        return hb + b"\0" * (-len(hb) % 8) + values
+
+    cols = u64(3) + text("id") + text("body") + text("data")
+    rows = (row([1, 3, 4], u64(7) + text("hello") + u64(2) + b"\x01\x02" + b"\0" * 6) +
+            row([2, 5, 10], struct.pack("<d", -1.5) + u64(0) + text("2024-01-02")) +
+            row([9, 11, 3], u64(1700000000) + u64(1) + text("")))
+    put("dqlite_proto", "rows_two_parts", bytes([5, 3]) + msg(7, cols + rows + u64(0xeeeeeeeeeeeeeeee)) +
+        msg(7, cols + rows + u64(0xffffffffffffffff)))
+    put("dqlite_proto", "query_failure_after_rows", bytes([5, 1]) + msg(0, cols + rows + u64(1555) +
+                                                                         text("UNIQUE constraint failed: t.id")))
+    put("dqlite_proto", "rows_none", bytes([5, 0]) + msg(7, u64(0) + u64(0xffffffffffffffff)))
+    put("dqlite_proto", "failure", bytes([4, 2]) + msg(0, u64(2067) + text("UNIQUE constraint failed: t.id")))
+    put("dqlite_proto", "result", bytes([4, 1]) + msg(6, u64(5) + u64(1)))
+    put("dqlite_proto", "server", bytes([0, 0]) + msg(1, u64(2) + text("10.0.0.2:9001")))
+    put("dqlite_proto", "servers", bytes([1, 9]) + msg(3, u64(2) + u64(1) + text("10.0.0.1:9001") + u64(0) +
+                                                       u64(2) + text("[fd00::2]:9001") + u64(2)))
+    put("dqlite_proto", "db_stmt", bytes([2, 4]) + msg(4, struct.pack("<II", 0, 0)) +
+        msg(5, struct.pack("<II", 0, 1) + u64(2)))
+    put("dqlite_proto", "empty_many_params", bytes([6, 253]) + msg(8, u64(0)) + b"\x03x\x02yz\x0aISO" * 40)
+
+
 fcgi()
 frames()
 configs()
 js_json()
+dqlite_proto()

@@ -1,7 +1,8 @@
 #!/bin/bash
 # run.sh: builds the libFuzzer harnesses with clang and runs each one.
 #
-#   tests/fuzz/run.sh [TARGET...]        targets: fcgi frame config js_json (default: all)
+#   tests/fuzz/run.sh [TARGET...]        targets: fcgi frame config js_json dqlite_proto
+#                                        (default: all)
 #
 # Environment:
 #   FUZZ_SECONDS  how long each target runs (default 30); 0 = only replay the
@@ -21,7 +22,7 @@ set -euo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 SECONDS_EACH=${FUZZ_SECONDS:-30}
 B=${FUZZ_BUILD:-/tmp/jsfpm-fuzz}
-ALL="fcgi frame config js_json"
+ALL="fcgi frame config js_json dqlite_proto"
 TARGETS=${*:-$ALL}
 
 if [ -z "${CC:-}" ] || ! "$CC" --version 2>/dev/null | grep -q clang; then
@@ -67,8 +68,9 @@ sources() {
   case $1 in
     fcgi) echo "src/fcgi.c" ;;
     frame) echo "src/frame.c broker/broker_db.c src/log.c" ;;
-    config) echo "src/config.c src/log.c" ;;
+    config) echo "src/config.c src/log.c src/netaddr.c" ;;
     js_json) echo "workers/worker_db.c src/log.c" ;;
+    dqlite_proto) echo "broker/dqlite_proto.c" ;;
     *) echo "run.sh: unknown target '$1' (known: $ALL)" >&2; return 1 ;;
   esac
 }

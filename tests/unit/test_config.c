@@ -2,9 +2,8 @@
  *
  * Every test writes real files into its own temporary directory (created in
  * the fixture, removed afterwards) and calls config_load on them. */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
+#include "autoconfig.h" /* HAVE_CLUSTER */
+
 #include <check.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -552,6 +551,19 @@ END_TEST
 
 /* ---- printing ---------------------------------------------------------------- */
 
+/* Prints the loaded cfg as -T does into a file and loads that into AGAIN
+ * (config_free it). */
+static void print_and_reload(struct jsfpm_config *again) {
+  char printed[1024];
+  snprintf(printed, sizeof printed, "%s/printed.conf", tmpdir);
+  FILE *f = fopen(printed, "w");
+  ck_assert_ptr_nonnull(f);
+  config_print(&cfg, f);
+  ck_assert_int_eq(fclose(f), 0);
+  char err2[1024];
+  ck_assert_msg(config_load(again, printed, err2, sizeof err2) == 0, "printed config rejected: %s", err2);
+}
+
 /* -T output is itself a valid config giving the same values. */
 START_TEST(test_print_roundtrip) {
   ck_assert_msg(load_text("[server]\nlisten = 127.0.0.1:9001\nworkers = 9\nlisten.mode = 0600\n"
@@ -559,17 +571,8 @@ START_TEST(test_print_roundtrip) {
                           "[app]\nroot = app\nrequest_timeout = 1500ms\ndev = on\n"
                           "[database]\nsynchronous = extra\n[env]\nK = v w\n") == 0,
                 "rejected: %s", errbuf);
-  char printed[1024];
-  snprintf(printed, sizeof printed, "%s/printed.conf", tmpdir);
-  FILE *f = fopen(printed, "w");
-  ck_assert_ptr_nonnull(f);
-  config_print(&cfg, f);
-  ck_assert_int_eq(fclose(f), 0);
-
   struct jsfpm_config again;
-  char err2[1024];
-  ck_assert_msg(config_load(&again, printed, err2, sizeof err2) == 0, "printed config rejected: %s",
-                err2);
+  print_and_reload(&again);
   ck_assert_str_eq(again.listen, "127.0.0.1:9001");
   ck_assert_int_eq(again.workers, 9);
   ck_assert_int_eq(again.listen_mode, 0600);
@@ -697,6 +700,112 @@ START_TEST(test_free_twice_and_reload) {
 }
 END_TEST
 
+/* ---- [cluster] ---------------------------------------------------------------- */
+
+START_TEST(test_cluster_off_by_default) {
+  ck_assert_int_eq(load_text("[server]\nworkers = 2\n"), 0);
+  ck_assert_ptr_null(cfg.cluster_address);
+  ck_assert_ptr_null(cfg.cluster_peers);
+  ck_assert_int_eq(cfg.cluster_node_id, 0);
+  ck_assert_str_eq(cfg.cluster_data_dir, "/var/lib/jsfpm/cluster");
+  ck_assert_int_eq(cfg.cluster_network_latency_ms, 100);
+  size_t n = 99;
+  ck_assert_ptr_null(config_cluster_nodes(&cfg, &n));
+  ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
+/* Whoever reaches a dqlite node's port can read, write and join: only
+ * numeric private addresses with a port are taken. */
+START_TEST(test_cluster_addresses_refused) {
+  expect_error("[cluster]\naddress = 8.8.8.8:9001\n", 2, "address", "not a private address", "TLS", NULL);
+  expect_error("[cluster]\naddress = 172.32.0.1:9001\n", 2, "not a private address", NULL);
+  expect_error("[cluster]\naddress = 0.0.0.0:9001\n", 2, "not a private address", NULL);
+  expect_error("[cluster]\naddress = [2001:db8::1]:9001\n", 2, "not a private address", NULL);
+  expect_error("[cluster]\naddress = node1.example:9001\n", 2, "not a numeric", NULL);
+  expect_error("[cluster]\naddress = 10.0.0.1\n", 2, "no port", NULL);
+  expect_error("[cluster]\naddress = 10.0.0.1:0\n", 2, "port '0'", NULL);
+  expect_error("[cluster]\naddress = 10.0.0.1:70000\n", 2, "port '70000'", NULL);
+  expect_error("[cluster]\naddress = fd00::1:9001\n", 2, "[address]:port", NULL);
+  expect_error("[cluster]\naddress = 10.0.0.1:9001,10.0.0.2:9001\n", 2, "expected one address", NULL);
+  expect_error("[cluster]\naddress = 10.0.0.1:9001\nnode_id = 2\npeers = 10.0.0.2:9001,,10.0.0.3:9001\n",
+               4, "peers", "empty entry", NULL);
+  expect_error("[cluster]\naddress = 10.0.0.1:9001\nnode_id = 2\npeers = 10.0.0.2:9001, 10.0.0.2:9001\n",
+               4, "listed twice", NULL);
+  expect_error("[cluster]\naddress = 10.0.0.1:9001\nnode_id = 2\npeers = 10.0.0.2:9001, 1.1.1.1:9001\n",
+               4, "1.1.1.1:9001 is not a private address", NULL);
+  expect_bad1("cluster", "node_id", "-1");
+  expect_bad1("cluster", "network_latency", "0ms");
+}
+END_TEST
+
+/* A node_id or peers without address would run a node of a cluster alone. */
+START_TEST(test_cluster_without_address) {
+  expect_error("[cluster]\ndata_dir = /x\nnode_id = 3\n", 3, "node_id", "cluster mode is off without", NULL);
+  expect_error("[cluster]\npeers = 10.0.0.1:9001\n", 2, "peers", "cluster mode is off without", NULL);
+  /* The settings that do no harm alone are taken: -T prints them. */
+  ck_assert_int_eq(load_text("[cluster]\nnode_id = 0\ndata_dir = /x\nnetwork_latency = 5s\n"), 0);
+}
+END_TEST
+
+#ifdef HAVE_CLUSTER
+START_TEST(test_cluster_valid) {
+  ck_assert_msg(load_text("[cluster]\naddress = 10.0.0.2:9001\nnode_id = 2\n"
+                          "peers = 10.0.0.1:9001 , [fd00::3]:9001,192.168.7.4:1\n"
+                          "data_dir = nodes\nnetwork_latency = 20ms\n") == 0,
+                "rejected: %s", errbuf);
+  ck_assert_str_eq(cfg.cluster_address, "10.0.0.2:9001");
+  ck_assert_int_eq(cfg.cluster_node_id, 2);
+  ck_assert_str_eq(cfg.cluster_data_dir, in_tmp("nodes"));
+  ck_assert_int_eq(cfg.cluster_network_latency_ms, 20);
+  size_t n;
+  char **nodes = config_cluster_nodes(&cfg, &n);
+  ck_assert_uint_eq(n, 4);
+  ck_assert_str_eq(nodes[0], "10.0.0.2:9001"); /* this node first */
+  ck_assert_str_eq(nodes[1], "10.0.0.1:9001");
+  ck_assert_str_eq(nodes[2], "[fd00::3]:9001");
+  ck_assert_str_eq(nodes[3], "192.168.7.4:1");
+  ck_assert_ptr_null(nodes[4]);
+  config_nodes_free(nodes);
+  /* Node 1 may run alone: it bootstraps the cluster. */
+  ck_assert_msg(load_text("[cluster]\naddress = 127.0.0.1:9001\nnode_id = 1\n") == 0, "rejected: %s",
+                errbuf);
+  nodes = config_cluster_nodes(&cfg, &n);
+  ck_assert_uint_eq(n, 1);
+  config_nodes_free(nodes);
+  ck_assert_msg(load_text("[cluster]\naddress = 172.31.255.255:65535\nnode_id = 1\n") == 0, "rejected: %s",
+                errbuf);
+}
+END_TEST
+
+/* Checks that span the section, reported at the line that has to change. */
+START_TEST(test_cluster_cross_checks) {
+  expect_error("[server]\nworkers = 2\n[cluster]\naddress = 10.0.0.1:9001\n", 3, "node_id: required", NULL);
+  expect_error("[cluster]\naddress = 10.0.0.2:9001\nnode_id = 2\n", 3, "peers: required on node 2", NULL);
+  expect_error("[cluster]\naddress = 10.0.0.2:9001\nnode_id = 2\npeers = 10.0.0.1:9001, 10.0.0.2:9001\n", 4,
+               "own address 10.0.0.2:9001", NULL);
+}
+END_TEST
+
+START_TEST(test_cluster_print_roundtrip) {
+  ck_assert_int_eq(load_text("[cluster]\naddress = 10.0.0.3:9001\nnode_id = 3\n"
+                             "peers = 10.0.0.1:9001, 10.0.0.2:9001\n"),
+                   0);
+  struct jsfpm_config again;
+  print_and_reload(&again);
+  ck_assert_str_eq(again.cluster_address, "10.0.0.3:9001");
+  ck_assert_str_eq(again.cluster_peers, "10.0.0.1:9001, 10.0.0.2:9001");
+  ck_assert_int_eq(again.cluster_node_id, 3);
+  config_free(&again);
+}
+END_TEST
+#else
+START_TEST(test_cluster_not_built) {
+  expect_error("[cluster]\nnode_id = 1\naddress = 10.0.0.1:9001\n", 3, "built without cluster mode", NULL);
+}
+END_TEST
+#endif
+
 static Suite *config_suite(void) {
   Suite *s = suite_create("config");
   TCase *tc = tcase_create("files");
@@ -745,6 +854,20 @@ static Suite *config_suite(void) {
   tcase_add_test(tc, test_bad_quoted_values);
   tcase_add_test(tc, test_print_keys);
   tcase_add_test(tc, test_renamed_keys);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("cluster");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, test_cluster_off_by_default);
+  tcase_add_test(tc, test_cluster_addresses_refused);
+  tcase_add_test(tc, test_cluster_without_address);
+#ifdef HAVE_CLUSTER
+  tcase_add_test(tc, test_cluster_valid);
+  tcase_add_test(tc, test_cluster_cross_checks);
+  tcase_add_test(tc, test_cluster_print_roundtrip);
+#else
+  tcase_add_test(tc, test_cluster_not_built);
+#endif
   suite_add_tcase(s, tc);
   return s;
 }

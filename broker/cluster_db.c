@@ -1,0 +1,266 @@
+/* cluster_db.c: group commits on a dqlite cluster (see cluster_db.h).
+ *
+ * One run of a group ("attempt") on the leader's connection:
+ *   BEGIN
+ *   per statement: SAVEPOINT; the statement (a query); SELECT changes(),
+ *                  last_insert_rowid(); RELEASE -- or, when it fails,
+ *                  ROLLBACK TO and RELEASE, and it alone is an error
+ *   COMMIT
+ * Invariants:
+ * - A group is run again only when nothing of the attempt can have been
+ *   committed: the failure came before the COMMIT was sent (dqlite rolls
+ *   the transaction back when its connection closes or its node stops
+ *   leading), or the COMMIT was refused before it reached Raft (the node
+ *   was not the leader, or busy).
+ * - A COMMIT sent and not answered, or answered "leadership lost", is
+ *   never sent again: its statements end COMMIT_UNKNOWN.
+ * - A statement that ends the whole transaction itself (ON CONFLICT
+ *   ROLLBACK, say: its savepoint is gone) fails alone, for good; the group
+ *   is run again without it at once, as the single-host broker does.
+ * - Once a group is done no transaction is left open on the connection.
+ */
+#include "autoconfig.h"
+
+#include "cluster_db.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "scoreboard.h" /* the monotonic clock */
+
+/* SQLite's primary result code for "busy", in dqlite's FAILURE codes too. */
+#define SQLITE_BUSY_CODE 5
+/* Pause between two runs of a group waiting for a leader or for the
+ * database: short next to an election (15x network_latency). */
+#define CLUSTER_DB_RETRY_PAUSE_MS 20
+
+struct cluster_db {
+  char **nodes;
+  size_t nnodes;
+  char *name;
+  int timeout_ms;              /* one request */
+  int wait_ms;                 /* a group's wait for a leader and its retries */
+  struct dqlite_client *leader; /* NULL until found, and after it is lost */
+  uint32_t db_id;              /* the database, open on the leader */
+  char why[900];               /* why the last search found no leader */
+};
+
+/* How one attempt ended. */
+enum attempt {
+  ATTEMPT_DONE,    /* every statement has its final status */
+  ATTEMPT_RETRY,   /* nothing committed; run the group again */
+  ATTEMPT_RESTART, /* a statement ended the transaction: it failed for good; run the rest again */
+  ATTEMPT_UNKNOWN, /* the COMMIT's outcome is unknown */
+};
+
+static char *xstrdup(const char *s) {
+  char *d = strdup(s);
+  if (d == NULL) abort();
+  return d;
+}
+
+struct cluster_db *cluster_db_new(const char *const *nodes, size_t nnodes, const char *name, int timeout_ms,
+                                  int wait_ms) {
+  struct cluster_db *db = calloc(1, sizeof *db);
+  if (db == NULL || (db->nodes = calloc(nnodes + 1, sizeof *db->nodes)) == NULL) abort();
+  for (size_t i = 0; i < nnodes; i++)
+    db->nodes[i] = xstrdup(nodes[i]);
+  db->nnodes = nnodes;
+  db->name = xstrdup(name);
+  db->timeout_ms = timeout_ms;
+  db->wait_ms = wait_ms;
+  return db;
+}
+
+void cluster_db_free(struct cluster_db *db) {
+  if (db == NULL) return;
+  dqlite_client_close(db->leader);
+  for (size_t i = 0; i < db->nnodes; i++)
+    free(db->nodes[i]);
+  free(db->nodes);
+  free(db->name);
+  free(db);
+}
+
+static void drop_leader(struct cluster_db *db) {
+  dqlite_client_close(db->leader);
+  db->leader = NULL;
+}
+
+static void pause_ms(int ms) {
+  struct timespec ts = {0, (long)ms * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+/* A connection to the leader with the database open, found through the
+ * nodes; while there is none (an election), tried again until DEADLINE --
+ * at least once, whatever the deadline.  Returns 0, or -1 (db->why). */
+static int find_leader(struct cluster_db *db, long long deadline) {
+  while (db->leader == NULL) {
+    long long left = deadline - scoreboard_mono_ms();
+    int timeout = left < db->timeout_ms ? (int)left : db->timeout_ms;
+    if (timeout < 100) timeout = 100;
+    struct dqlite_client *c =
+        dqlite_client_connect_leader((const char *const *)db->nodes, db->nnodes, timeout, db->why, sizeof db->why);
+    if (c != NULL && dqlite_client_open(c, db->name, &db->db_id) == DQLITE_CLIENT_OK) {
+      db->leader = c;
+      break;
+    }
+    if (c != NULL) snprintf(db->why, sizeof db->why, "%s", dqlite_client_errmsg(c));
+    dqlite_client_close(c);
+    if (scoreboard_mono_ms() >= deadline) return -1;
+    pause_ms(CLUSTER_DB_RETRY_PAUSE_MS);
+  }
+  return 0;
+}
+
+static int exec_sql(struct cluster_db *db, const char *sql) {
+  return dqlite_client_exec_sql(db->leader, db->db_id, sql, NULL, 0, NULL);
+}
+
+/* After request RC failed inside an attempt: true when the group may run
+ * again -- the connection is gone (which rolls the transaction back on the
+ * node), the node does not lead (any more), or it was busy (the
+ * transaction is rolled back here).  Then WHY says what happened, and the
+ * connection is dropped unless it can serve the next attempt.  False for
+ * an SQL error: the connection and its transaction stay as they are. */
+static bool abandon(struct cluster_db *db, int rc, char *why, size_t whylen) {
+  uint64_t code = dqlite_client_errcode(db->leader);
+  bool leader_gone = rc == DQLITE_CLIENT_BROKEN || code == DQLITE_PROTO_NOT_LEADER ||
+                     code == DQLITE_PROTO_LEADERSHIP_LOST;
+  bool busy = rc == DQLITE_CLIENT_FAILED && (code & 0xff) == SQLITE_BUSY_CODE;
+  if (!leader_gone && !busy) return false;
+  snprintf(why, whylen, "%s: %s", dqlite_client_address(db->leader), dqlite_client_errmsg(db->leader));
+  if (leader_gone || exec_sql(db, "ROLLBACK") == DQLITE_CLIENT_BROKEN) drop_leader(db);
+  return true;
+}
+
+/* Sets STATUS, CODE and MESSAGE on S. */
+static void set_status(struct cluster_db_stmt *s, enum cluster_db_status status, uint64_t code, const char *message) {
+  s->status = status;
+  s->code = code;
+  snprintf(s->message, sizeof s->message, "%.*s", (int)sizeof s->message - 1, message); /* cut if long */
+}
+
+/* The two numbers of SELECT changes(), last_insert_rowid(). */
+static int take_changes(void *arg, unsigned n, const struct dqlite_proto_value *v) {
+  struct cluster_db_stmt *s = arg;
+  if (n == 2 && v[0].type == DQLITE_PROTO_INTEGER && v[1].type == DQLITE_PROTO_INTEGER) {
+    s->changes = v[0].integer;
+    s->last_insert_id = v[1].integer;
+  }
+  return 0;
+}
+
+/* Runs statement S inside the attempt's transaction, in its own savepoint.
+ * Returns ATTEMPT_DONE when S has its (tentative) status, else how the
+ * attempt must end. */
+static enum attempt run_stmt(struct cluster_db *db, struct cluster_db_stmt *s, char *why, size_t whylen) {
+  static const struct dqlite_client_rows changes_rows = {.row = take_changes};
+  static const struct dqlite_client_rows no_rows = {0};
+  int rc = exec_sql(db, "SAVEPOINT jsfpm_group");
+  if (rc == DQLITE_CLIENT_OK)
+    rc = dqlite_client_query_sql(db->leader, db->db_id, s->sql, s->params, s->nparams, s->rows ? s->rows : &no_rows,
+                                 s->arg);
+  if (rc == DQLITE_CLIENT_OK) {
+    rc = dqlite_client_query_sql(db->leader, db->db_id, "SELECT changes(), last_insert_rowid()", NULL, 0,
+                                 &changes_rows, s);
+    if (rc == DQLITE_CLIENT_OK) rc = exec_sql(db, "RELEASE jsfpm_group");
+    if (rc == DQLITE_CLIENT_OK) set_status(s, CLUSTER_DB_OK, 0, "");
+    return rc == DQLITE_CLIENT_OK || !abandon(db, rc, why, whylen) ? ATTEMPT_DONE : ATTEMPT_RETRY;
+  }
+  if (abandon(db, rc, why, whylen)) return ATTEMPT_RETRY;
+  /* The statement failed (or its rows handler stopped it): undo it alone. */
+  if (rc == DQLITE_CLIENT_STOPPED) set_status(s, CLUSTER_DB_ERROR, 0, "stopped by the rows handler");
+  else set_status(s, CLUSTER_DB_ERROR, dqlite_client_errcode(db->leader), dqlite_client_errmsg(db->leader));
+  rc = exec_sql(db, "ROLLBACK TO jsfpm_group");
+  if (rc == DQLITE_CLIENT_FAILED && !abandon(db, rc, why, whylen)) {
+    /* No such savepoint: the statement ended the whole transaction. */
+    if (exec_sql(db, "ROLLBACK") == DQLITE_CLIENT_BROKEN) drop_leader(db);
+    return ATTEMPT_RESTART;
+  }
+  if (rc == DQLITE_CLIENT_OK) rc = exec_sql(db, "RELEASE jsfpm_group");
+  return rc == DQLITE_CLIENT_OK || !abandon(db, rc, why, whylen) ? ATTEMPT_DONE : ATTEMPT_RETRY;
+}
+
+/* Sends COMMIT for the statements of S that ran without error. */
+static enum attempt commit(struct cluster_db *db, struct cluster_db_stmt *s, size_t n, char *why, size_t whylen) {
+  int rc = exec_sql(db, "COMMIT");
+  if (rc == DQLITE_CLIENT_OK) return ATTEMPT_DONE;
+  uint64_t code = dqlite_client_errcode(db->leader);
+  if (rc == DQLITE_CLIENT_BROKEN || code == DQLITE_PROTO_LEADERSHIP_LOST) {
+    snprintf(why, whylen, "%s: %s", dqlite_client_address(db->leader), dqlite_client_errmsg(db->leader));
+    drop_leader(db);
+    return ATTEMPT_UNKNOWN;
+  }
+  if (abandon(db, rc, why, whylen)) return ATTEMPT_RETRY; /* refused before Raft: not leader, busy */
+  /* The COMMIT itself failed (a deferred constraint, say): nothing stays. */
+  for (size_t i = 0; i < n; i++)
+    if (s[i].status == CLUSTER_DB_OK) set_status(&s[i], CLUSTER_DB_ERROR, code, dqlite_client_errmsg(db->leader));
+  if (exec_sql(db, "ROLLBACK") == DQLITE_CLIENT_BROKEN) drop_leader(db);
+  return ATTEMPT_DONE;
+}
+
+/* One run of the group: the statements not FINAL yet.  A statement that
+ * ends the transaction itself is made FINAL here (ATTEMPT_RESTART). */
+static enum attempt run_once(struct cluster_db *db, struct cluster_db_stmt *s, size_t n, bool *final, char *why,
+                             size_t whylen) {
+  int rc = exec_sql(db, "BEGIN");
+  if (rc != DQLITE_CLIENT_OK) {
+    if (abandon(db, rc, why, whylen)) return ATTEMPT_RETRY;
+    for (size_t i = 0; i < n; i++)
+      if (!final[i]) set_status(&s[i], CLUSTER_DB_ERROR, dqlite_client_errcode(db->leader), dqlite_client_errmsg(db->leader));
+    return ATTEMPT_DONE;
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (final[i]) continue;
+    enum attempt a = run_stmt(db, &s[i], why, whylen);
+    final[i] = a == ATTEMPT_RESTART;
+    if (a != ATTEMPT_DONE) return a;
+  }
+  return commit(db, s, n, why, whylen);
+}
+
+/* Gives every statement not FINAL and not failed on its own STATUS. */
+static void settle(struct cluster_db_stmt *s, size_t n, const bool *final, enum cluster_db_status status,
+                   const char *message) {
+  for (size_t i = 0; i < n; i++)
+    if (!final[i] && (s[i].status != CLUSTER_DB_ERROR || status == CLUSTER_DB_UNAVAILABLE))
+      set_status(&s[i], status, 0, message);
+}
+
+unsigned cluster_db_group(struct cluster_db *db, struct cluster_db_stmt *s, size_t n) {
+  bool *final = calloc(n + 1, sizeof *final);
+  if (final == NULL) abort();
+  long long deadline = scoreboard_mono_ms() + db->wait_ms;
+  unsigned reruns = 0;
+  char why[600] = "", message[800];
+  for (;;) {
+    for (size_t i = 0; i < n; i++)
+      if (!final[i]) set_status(&s[i], CLUSTER_DB_UNAVAILABLE, 0, ""), s[i].changes = s[i].last_insert_id = 0;
+    if (find_leader(db, deadline) != 0) {
+      snprintf(message, sizeof message, "no cluster leader within write_wait: %.700s", db->why);
+      settle(s, n, final, CLUSTER_DB_UNAVAILABLE, message);
+      break;
+    }
+    enum attempt a = run_once(db, s, n, final, why, sizeof why);
+    if (a == ATTEMPT_DONE) break;
+    if (a == ATTEMPT_UNKNOWN) {
+      snprintf(message, sizeof message, "the leader was lost during COMMIT: committed or not, unknown (%s)", why);
+      settle(s, n, final, CLUSTER_DB_COMMIT_UNKNOWN, message);
+      break;
+    }
+    reruns++;
+    if (a == ATTEMPT_RETRY && scoreboard_mono_ms() >= deadline) {
+      snprintf(message, sizeof message, "not run: the cluster kept refusing it for write_wait (%s)", why);
+      settle(s, n, final, CLUSTER_DB_UNAVAILABLE, message);
+      break;
+    }
+    if (a == ATTEMPT_RETRY) pause_ms(CLUSTER_DB_RETRY_PAUSE_MS);
+  }
+  free(final);
+  return reruns;
+}

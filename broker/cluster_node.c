@@ -1,0 +1,308 @@
+/* cluster_node.c: the dqlite node process (see cluster_node.h).
+ *
+ * Membership is managed as dqlite's own tooling (go-dqlite's app package,
+ * dqlite_server_*) does it:
+ *   1. The data directory is created (mode 0700) when missing; a symlink
+ *      is refused.  An empty one means a new node.
+ *   2. A new node 1 bootstraps a one-node cluster (dqlite_node_start does
+ *      it for node id 1 without Raft state) -- unless one of its peers
+ *      already belongs to a cluster: node 1 with a lost data directory
+ *      would otherwise start a second cluster beside the first.
+ *   3. dqlite_node_start: the node serves clients and Raft on its address,
+ *      from its own thread.  Role management is on: the leader keeps 3
+ *      voters and up to 3 stand-bys among the nodes that answer, promoting
+ *      and demoting them (dqlite's roles.c).
+ *   4. Until the node finds itself among the members, every second it asks
+ *      the leader (found through any node) for the member list and, if it
+ *      is missing, to add it (as a spare; the leader promotes it).  A node
+ *      id or an address the cluster already gives another node is refused
+ *      for good.
+ *   5. On SIGTERM, SIGINT or SIGQUIT it hands its leadership and vote over
+ *      to the others (dqlite_node_handover), then stops.
+ * Signals are blocked in every thread and taken with sigtimedwait, so no
+ * handler runs inside the library; SIGPIPE is ignored (a peer that aborts
+ * mid-write must not kill the node).
+ */
+#include "autoconfig.h"
+
+#include "cluster_node.h"
+
+#include <dirent.h>
+#include <dqlite.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "dqlite_client.h"
+#include "log.h"
+
+/* How often a node that is not a member yet tries to join. */
+#define CLUSTER_JOIN_RETRY_MS 1000
+/* The target roles (go-dqlite's defaults): voters decide, stand-bys
+ * replicate and are promoted when a voter is lost; the rest are spares. */
+#define CLUSTER_VOTERS 3
+#define CLUSTER_STANDBYS 3
+
+/* The stop signals, and where to wait for them. */
+static const int cluster_stop_signals[] = {SIGTERM, SIGINT, SIGQUIT};
+
+/* How long one request to a node may take: Raft's own election timeout
+ * (15x the latency) plus room for a loaded host. */
+static int request_timeout_ms(const struct jsfpm_config *cfg) {
+  return 15 * cfg->cluster_network_latency_ms + 2000;
+}
+
+/* Opens (creating when missing, mode 0700) the data directory; sets *FRESH
+ * when it holds nothing but, perhaps, dqlite's lock file (a node that
+ * never got as far as writing Raft state).  Returns 0, or -1 (logged). */
+static int data_dir_prepare(const char *path, bool *fresh) {
+  if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+    log_error("cluster data_dir %s: cannot create it: %s", path, strerror(errno));
+    return -1;
+  }
+  int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    log_error("cluster data_dir %s: %s", path,
+              errno == ELOOP ? "is a symbolic link (refused: point data_dir at the real directory)"
+                             : strerror(errno));
+    return -1;
+  }
+  DIR *dir = fdopendir(fd);
+  if (dir == NULL) {
+    log_error("cluster data_dir %s: %s", path, strerror(errno));
+    close(fd);
+    return -1;
+  }
+  *fresh = true;
+  struct dirent *e;
+  while ((e = readdir(dir)) != NULL)
+    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 && strcmp(e->d_name, "dqlite-lock") != 0)
+      *fresh = false;
+  closedir(dir);
+  return 0;
+}
+
+/* For a new node 1: whether a peer already lists members (belongs to a
+ * cluster).  Peers that do not answer, or know no cluster yet (new nodes
+ * starting together), do not count.  Returns true with WHO naming it. */
+static bool peer_has_cluster(char **nodes, size_t nnodes, int timeout_ms, char *who, size_t wholen) {
+  for (size_t i = 1; i < nnodes; i++) { /* nodes[0] is this node */
+    char err[256];
+    struct dqlite_client *c = dqlite_client_connect(nodes[i], timeout_ms, err, sizeof err);
+    if (c == NULL) continue;
+    struct dqlite_client_member *members;
+    size_t count = 0;
+    if (dqlite_client_cluster(c, &members, &count) == DQLITE_CLIENT_OK) free(members);
+    dqlite_client_close(c);
+    if (count > 0) {
+      snprintf(who, wholen, "%s (a cluster of %zu)", nodes[i], count);
+      return true;
+    }
+  }
+  return false;
+}
+
+enum join_state {
+  JOIN_PENDING, /* not a member yet, or not known: try again */
+  JOIN_MEMBER,  /* the cluster lists this node with its address */
+  JOIN_REFUSED, /* the cluster gives this id or address to another node */
+};
+
+/* Whether MEMBERS list this node (ID at ADDRESS); REFUSED with WHY when the
+ * id or the address is another node's. */
+static enum join_state find_self(const struct dqlite_client_member *members, size_t count, uint64_t id,
+                                 const char *address, char *why, size_t whylen) {
+  for (size_t i = 0; i < count; i++) {
+    bool same_id = members[i].id == id, same_address = strcmp(members[i].address, address) == 0;
+    if (same_id && same_address) return JOIN_MEMBER;
+    if (same_id || same_address) {
+      snprintf(why, whylen,
+               "the cluster has node %llu at %s, this node is %llu at %s: node ids and addresses "
+               "are never reused (give a new node a new node_id; see docs/cluster.md)",
+               (unsigned long long)members[i].id, members[i].address, (unsigned long long)id, address);
+      return JOIN_REFUSED;
+    }
+  }
+  return JOIN_PENDING;
+}
+
+/* One attempt to confirm or obtain membership, through the leader.  WHY
+ * says what stood in the way. */
+static enum join_state join_step(const struct jsfpm_config *cfg, char **nodes, size_t nnodes, char *why,
+                                 size_t whylen) {
+  char err[900];
+  uint64_t id = (uint64_t)cfg->cluster_node_id;
+  struct dqlite_client *c = dqlite_client_connect_leader((const char *const *)nodes, nnodes,
+                                                         request_timeout_ms(cfg), err, sizeof err);
+  if (c == NULL) {
+    snprintf(why, whylen, "no leader found: %s", err);
+    return JOIN_PENDING;
+  }
+  struct dqlite_client_member *members = NULL;
+  size_t count = 0;
+  enum join_state state = JOIN_PENDING;
+  if (dqlite_client_cluster(c, &members, &count) != DQLITE_CLIENT_OK) {
+    snprintf(why, whylen, "leader %s: member list: %s", dqlite_client_address(c), dqlite_client_errmsg(c));
+  } else {
+    state = find_self(members, count, id, cfg->cluster_address, why, whylen);
+    if (state == JOIN_PENDING) {
+      if (dqlite_client_add(c, id, cfg->cluster_address) == DQLITE_CLIENT_OK) {
+        log_notice("joined the cluster through leader %s (as a spare; the leader assigns roles)",
+                   dqlite_client_address(c));
+        state = JOIN_MEMBER;
+      } else {
+        snprintf(why, whylen, "leader %s refused to add this node: %s", dqlite_client_address(c),
+                 dqlite_client_errmsg(c));
+      }
+    }
+  }
+  free(members);
+  dqlite_client_close(c);
+  return state;
+}
+
+/* Whether the cluster's leader lists this node as a voter.  Hand-over is
+ * for voters only: dqlite_node_handover never returns on a node whose own
+ * Raft configuration is empty (a spare gets no log entries; a node that
+ * has not joined has none): pollCluster (roles.c) then starts no poll and
+ * never calls back. */
+static bool is_voter(const struct jsfpm_config *cfg, char **nodes, size_t nnodes) {
+  char err[900];
+  struct dqlite_client *c = dqlite_client_connect_leader((const char *const *)nodes, nnodes,
+                                                         request_timeout_ms(cfg), err, sizeof err);
+  if (c == NULL) return false;
+  struct dqlite_client_member *members = NULL;
+  size_t count = 0;
+  bool voter = false;
+  if (dqlite_client_cluster(c, &members, &count) == DQLITE_CLIENT_OK)
+    for (size_t i = 0; i < count; i++)
+      voter |= members[i].id == (uint64_t)cfg->cluster_node_id && members[i].role == DQLITE_PROTO_VOTER;
+  free(members);
+  dqlite_client_close(c);
+  return voter;
+}
+
+/* Creates and starts the node.  Returns it, or NULL (logged). */
+static dqlite_node *node_start(const struct jsfpm_config *cfg) {
+  dqlite_node *node = NULL;
+  int rc = dqlite_node_create((dqlite_node_id)cfg->cluster_node_id, cfg->cluster_address,
+                              cfg->cluster_data_dir, &node);
+  const char *step = "dqlite_node_create";
+  if (rc == 0) step = "set_bind_address", rc = dqlite_node_set_bind_address(node, cfg->cluster_address);
+  if (rc == 0)
+    step = "set_network_latency_ms",
+    rc = dqlite_node_set_network_latency_ms(node, (unsigned)cfg->cluster_network_latency_ms);
+  /* Writes from the brokers of several hosts queue on the leader for up to
+   * write_wait instead of failing "database is locked" at once. */
+  if (rc == 0)
+    step = "set_busy_timeout", rc = dqlite_node_set_busy_timeout(node, (unsigned)cfg->db_write_wait_ms);
+  if (rc == 0) step = "enable_role_management", rc = dqlite_node_enable_role_management(node);
+  if (rc == 0) step = "set_target_voters", rc = dqlite_node_set_target_voters(node, CLUSTER_VOTERS);
+  if (rc == 0) step = "set_target_standbys", rc = dqlite_node_set_target_standbys(node, CLUSTER_STANDBYS);
+  if (rc == 0) step = "dqlite_node_start", rc = dqlite_node_start(node);
+  if (rc != 0) {
+    const char *why = node ? dqlite_node_errmsg(node) : "out of memory";
+    if (why[0] == '\0' && strcmp(step, "set_bind_address") == 0)
+      why = "cannot listen there (the port is taken, or the address is not one of this host's)";
+    log_error("cluster node %d at %s: %s failed: %s", cfg->cluster_node_id, cfg->cluster_address, step, why);
+    dqlite_node_destroy(node);
+    return NULL;
+  }
+  return node;
+}
+
+/* Waits up to TIMEOUT_MS for a signal of SET.  Returns the signal, or 0. */
+static int wait_signal(const sigset_t *set, int timeout_ms) {
+  struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
+  int sig = sigtimedwait(set, NULL, &ts);
+  if (sig < 0 && errno != EAGAIN && errno != EINTR) log_error("sigtimedwait: %s", strerror(errno));
+  return sig < 0 ? 0 : sig;
+}
+
+/* Serves until a stop signal; tries to join meanwhile.  Returns the exit
+ * status. */
+static int node_serve(const struct jsfpm_config *cfg, const sigset_t *set, char **nodes, size_t nnodes) {
+  enum join_state state = JOIN_PENDING;
+  char why[1024] = "", last[1024] = "";
+  for (;;) {
+    if (state == JOIN_PENDING) {
+      state = join_step(cfg, nodes, nnodes, why, sizeof why);
+      if (state == JOIN_REFUSED) {
+        log_error("cluster node %d refused: %s", cfg->cluster_node_id, why);
+        return 1;
+      }
+      if (state == JOIN_MEMBER)
+        log_info("cluster node %d is a member", cfg->cluster_node_id);
+      else if (strcmp(why, last) != 0) /* each new reason once, not every second */
+        log_info("cluster node %d waiting to join: %s", cfg->cluster_node_id, why);
+      snprintf(last, sizeof last, "%s", why);
+    }
+    int sig = wait_signal(set, CLUSTER_JOIN_RETRY_MS);
+    if (sig == SIGUSR1) {
+      if (log_reopen() != 0) log_error("cannot reopen the log: %s", strerror(errno));
+    } else if (sig != 0) {
+      log_info("stopping on signal %d", sig);
+      return 0;
+    }
+  }
+}
+
+int cluster_node_main(const struct jsfpm_config *cfg) {
+  log_set_role("cluster");
+  struct sigaction ign = {.sa_handler = SIG_IGN};
+  sigemptyset(&ign.sa_mask);
+  sigset_t set;
+  sigemptyset(&set);
+  for (size_t i = 0; i < sizeof cluster_stop_signals / sizeof cluster_stop_signals[0]; i++)
+    sigaddset(&set, cluster_stop_signals[i]);
+  sigaddset(&set, SIGUSR1);
+  /* Blocked before dqlite starts its threads, so they inherit the mask. */
+  if (sigaction(SIGPIPE, &ign, NULL) != 0 || sigprocmask(SIG_BLOCK, &set, NULL) != 0) {
+    log_error("cannot set up signals: %s", strerror(errno));
+    return 1;
+  }
+  bool fresh;
+  if (data_dir_prepare(cfg->cluster_data_dir, &fresh) != 0) return 1;
+  size_t nnodes;
+  char **nodes = config_cluster_nodes(cfg, &nnodes);
+  char who[300];
+  if (fresh && cfg->cluster_node_id == 1 &&
+      peer_has_cluster(nodes, nnodes, request_timeout_ms(cfg), who, sizeof who)) {
+    log_error("cluster node 1: data_dir %s is empty but peer %s already forms a cluster: "
+              "bootstrapping would start a second, separate cluster; restore this node's data_dir, "
+              "or give it a new node_id so that it joins (docs/cluster.md)",
+              cfg->cluster_data_dir, who);
+    config_nodes_free(nodes);
+    return 1;
+  }
+  dqlite_node *node = node_start(cfg);
+  if (node == NULL) {
+    config_nodes_free(nodes);
+    return 1;
+  }
+  log_notice("cluster node %d serving on %s (%s data in %s, dqlite %s)", cfg->cluster_node_id,
+             cfg->cluster_address, fresh ? "new" : "existing", cfg->cluster_data_dir, dqlite_version_string);
+  int status = node_serve(cfg, &set, nodes, nnodes);
+  /* A voter hands over first, so the others need no election timeout to
+   * go on. */
+  int rc = status == 0 && is_voter(cfg, nodes, nnodes) ? dqlite_node_handover(node) : 0;
+  config_nodes_free(nodes);
+  /* Not an error as such: without a stand-by or spare to take this node's
+   * vote (three nodes), dqlite passes leadership on and reports failure. */
+  if (rc != 0)
+    log_info("cluster node %d: handover incomplete (dqlite returns %d): leadership passed on if this "
+             "node had it; no online stand-by could take its vote",
+             cfg->cluster_node_id, rc);
+  rc = dqlite_node_stop(node);
+  if (rc != 0) log_error("cluster node %d: stop failed (%d)", cfg->cluster_node_id, rc);
+  dqlite_node_destroy(node);
+  return rc != 0 ? 1 : status;
+}

@@ -1,0 +1,21 @@
+/* cluster_node.h: the dqlite node process of cluster mode (docs/cluster.md).
+ *
+ * One per host, in a process of its own, so that an assertion inside the
+ * dqlite library kills only that process.  The caller (for now the test
+ * driver tests/cluster/cluster_driver.c) calls cluster_node_main in the
+ * child and exits with its status.
+ */
+#ifndef JSFPM_CLUSTER_NODE_H
+#define JSFPM_CLUSTER_NODE_H
+
+struct jsfpm_config;
+
+/* Runs this host's node as [cluster] says (address, node_id, peers,
+ * data_dir, network_latency) until SIGTERM, SIGINT or SIGQUIT, then hands
+ * its leadership and vote over and stops.  Returns 0 after such a stop,
+ * non-zero when the node cannot run (its error is logged): an unusable
+ * data directory, a node id or address the cluster knows as another
+ * node's, or a new node 1 whose peers already form a cluster. */
+int cluster_node_main(const struct jsfpm_config *cfg);
+
+#endif

@@ -1,0 +1,513 @@
+/* dqlite_client.c: a blocking connection to one dqlite node (see
+ * dqlite_client.h).
+ *
+ * Guarantees:
+ * - No call waits longer than the client's timeout: connect, send and
+ *   every read share one deadline (poll on a non-blocking socket).
+ * - One request at a time, and its whole answer is read before the call
+ *   returns (a query's every ROWS message, or after a stop the interrupt's
+ *   EMPTY), so no late message can be taken for the next call's.
+ * - Anything unexpected on the wire, a timeout or a lost connection closes
+ *   the connection at once (DQLITE_CLIENT_BROKEN); it is never reused, so a
+ *   half-read stream is never misread.
+ * - SIGPIPE is never raised (MSG_NOSIGNAL); small requests are not delayed
+ *   (TCP_NODELAY).
+ */
+#include "autoconfig.h"
+
+#include "dqlite_client.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "netaddr.h"
+#include "scoreboard.h" /* the monotonic clock */
+
+/* dqlite's default port for an address without one. */
+#define DQLITE_DEFAULT_PORT "8080"
+
+struct dqlite_client {
+  int fd; /* -1 once broken */
+  char address[128];
+  int timeout_ms;
+  long long deadline_ms;       /* of the call in progress (CLOCK_MONOTONIC) */
+  struct dqlite_proto_buf out; /* the request being sent */
+  unsigned char *in;           /* the body of the message being read */
+  size_t in_cap;
+  uint64_t errcode;
+  char errmsg[512];
+};
+
+/* Closes C's connection for good and records why.  Returns BROKEN. */
+static int broken(struct dqlite_client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int broken(struct dqlite_client *c, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(c->errmsg, sizeof c->errmsg, fmt, ap);
+  va_end(ap);
+  c->errcode = 0;
+  if (c->fd >= 0) close(c->fd);
+  c->fd = -1;
+  return DQLITE_CLIENT_BROKEN;
+}
+
+/* Waits until C's socket is ready for EVENTS or the deadline passes.
+ * Returns 0, or BROKEN. */
+static int wait_ready(struct dqlite_client *c, short events, const char *doing) {
+  for (;;) {
+    long long left = c->deadline_ms - scoreboard_mono_ms();
+    if (left <= 0) return broken(c, "%s: timed out %s", c->address, doing);
+    struct pollfd p = {.fd = c->fd, .events = events};
+    int n = poll(&p, 1, left > 60000 ? 60000 : (int)left);
+    if (n > 0) return 0;
+    if (n < 0 && errno != EINTR) return broken(c, "%s: poll: %s", c->address, strerror(errno));
+  }
+}
+
+static int send_all(struct dqlite_client *c, const unsigned char *p, size_t n) {
+  while (n > 0) {
+    ssize_t w = send(c->fd, p, n, MSG_NOSIGNAL);
+    if (w > 0) {
+      p += w;
+      n -= (size_t)w;
+    } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (wait_ready(c, POLLOUT, "sending") != 0) return DQLITE_CLIENT_BROKEN;
+    } else if (w < 0 && errno != EINTR) {
+      return broken(c, "%s: send: %s", c->address, strerror(errno));
+    }
+  }
+  return 0;
+}
+
+static int recv_exact(struct dqlite_client *c, unsigned char *p, size_t n) {
+  while (n > 0) {
+    ssize_t r = recv(c->fd, p, n, 0);
+    if (r > 0) {
+      p += r;
+      n -= (size_t)r;
+    } else if (r == 0) {
+      return broken(c, "%s: connection closed by the node", c->address);
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      if (wait_ready(c, POLLIN, "waiting for the answer") != 0) return DQLITE_CLIENT_BROKEN;
+    } else if (errno != EINTR) {
+      return broken(c, "%s: recv: %s", c->address, strerror(errno));
+    }
+  }
+  return 0;
+}
+
+/* Starts a call: everything it does must be over by the deadline. */
+static void call_begin(struct dqlite_client *c) { c->deadline_ms = scoreboard_mono_ms() + c->timeout_ms; }
+
+/* Sends the request an encoder just wrote to C->out; ENCODED is that
+ * encoder's result.  An encoding error (a value dqlite cannot carry) fails
+ * the request without touching the connection.  C->out is empty again
+ * afterwards, ready for the next encoder. */
+static int send_request(struct dqlite_client *c, int encoded, const char *why) {
+  int rc;
+  if (c->fd < 0) {
+    rc = DQLITE_CLIENT_BROKEN; /* errmsg says why already */
+  } else if (encoded != 0) {
+    c->errcode = 0;
+    snprintf(c->errmsg, sizeof c->errmsg, "%s", why);
+    rc = DQLITE_CLIENT_FAILED;
+  } else {
+    rc = send_all(c, c->out.data, c->out.len);
+  }
+  c->out.len = 0;
+  return rc;
+}
+
+static int read_header(struct dqlite_client *c, struct dqlite_proto_header *h) {
+  unsigned char hdr[DQLITE_PROTO_HEADER_BYTES];
+  char err[256];
+  if (recv_exact(c, hdr, sizeof hdr) != 0) return DQLITE_CLIENT_BROKEN;
+  if (dqlite_proto_header_decode(hdr, DQLITE_PROTO_MAX_BODY_BYTES, h, err, sizeof err) != 0)
+    return broken(c, "%s: %s", c->address, err);
+  return 0;
+}
+
+/* Reads the body of the message whose header is H into C->in. */
+static int read_body(struct dqlite_client *c, const struct dqlite_proto_header *h) {
+  size_t len = (size_t)h->words * DQLITE_PROTO_HEADER_BYTES;
+  if (len > c->in_cap) {
+    unsigned char *bigger = realloc(c->in, len);
+    if (bigger == NULL) return broken(c, "%s: out of memory for a %zu-byte answer", c->address, len);
+    c->in = bigger;
+    c->in_cap = len;
+  }
+  return recv_exact(c, c->in, len);
+}
+
+/* Decodes the body in C->in.  OK with *OUT; FAILED when the node answered
+ * FAILURE (its code and message kept); BROKEN on anything else. */
+static int decode_body(struct dqlite_client *c, const struct dqlite_proto_header *h,
+                       enum dqlite_proto_response expected, struct dqlite_proto_response_body *out) {
+  char err[256];
+  if (dqlite_proto_response_decode(h, c->in, expected, out, err, sizeof err) != 0)
+    return broken(c, "%s: %s", c->address, err);
+  if (out->type == DQLITE_PROTO_RESP_FAILURE) {
+    c->errcode = out->u.failure.code;
+    snprintf(c->errmsg, sizeof c->errmsg, "%s", out->u.failure.message);
+    return DQLITE_CLIENT_FAILED;
+  }
+  return DQLITE_CLIENT_OK;
+}
+
+/* Reads one message, the answer to a request expecting EXPECTED. */
+static int read_response(struct dqlite_client *c, enum dqlite_proto_response expected,
+                         struct dqlite_proto_response_body *out) {
+  struct dqlite_proto_header h;
+  int rc = read_header(c, &h);
+  if (rc == 0) rc = read_body(c, &h);
+  return rc != 0 ? rc : decode_body(c, &h, expected, out);
+}
+
+/* One call: sends the request in C->out (ENCODED and WHY from its
+ * encoder) and reads the answer, by one deadline. */
+static int call(struct dqlite_client *c, int encoded, const char *why, enum dqlite_proto_response expected,
+                struct dqlite_proto_response_body *out) {
+  call_begin(c);
+  int rc = send_request(c, encoded, why);
+  return rc != 0 ? rc : read_response(c, expected, out);
+}
+
+static int open_socket(struct dqlite_client *c) {
+  struct sockaddr_storage sa;
+  socklen_t salen;
+  char why[128];
+  if (netaddr_parse(c->address, DQLITE_DEFAULT_PORT, &sa, &salen, why, sizeof why) != 0)
+    return broken(c, "%s: %s", c->address, why);
+  c->fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (c->fd < 0) return broken(c, "socket: %s", strerror(errno));
+  int rc = connect(c->fd, (struct sockaddr *)&sa, salen);
+  if (rc != 0 && errno != EINPROGRESS) return broken(c, "%s: connect: %s", c->address, strerror(errno));
+  if (rc != 0) {
+    if (wait_ready(c, POLLOUT, "connecting") != 0) return DQLITE_CLIENT_BROKEN;
+    int soerr = 0;
+    socklen_t len = sizeof soerr;
+    if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0) soerr = errno;
+    if (soerr != 0) return broken(c, "%s: connect: %s", c->address, strerror(soerr));
+  }
+  int one = 1;
+  if (setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
+    return broken(c, "%s: setsockopt(TCP_NODELAY): %s", c->address, strerror(errno));
+  return 0;
+}
+
+struct dqlite_client *dqlite_client_connect(const char *address, int timeout_ms, char *err, size_t errlen) {
+  struct dqlite_client *c = calloc(1, sizeof *c);
+  if (c == NULL) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  c->fd = -1;
+  c->timeout_ms = timeout_ms;
+  c->deadline_ms = scoreboard_mono_ms() + timeout_ms;
+  if (strlen(address) >= sizeof c->address) {
+    snprintf(err, errlen, "%.40s...: node address too long", address);
+    free(c);
+    return NULL;
+  }
+  strcpy(c->address, address);
+  char why[256];
+  if (open_socket(c) != 0 || send_request(c, dqlite_proto_handshake(&c->out, why, sizeof why), why) != 0) {
+    snprintf(err, errlen, "%s", c->errmsg);
+    dqlite_client_close(c);
+    return NULL;
+  }
+  return c;
+}
+
+void dqlite_client_close(struct dqlite_client *c) {
+  if (c == NULL) return;
+  if (c->fd >= 0) close(c->fd);
+  dqlite_proto_buf_free(&c->out);
+  free(c->in);
+  free(c);
+}
+
+const char *dqlite_client_address(const struct dqlite_client *c) { return c->address; }
+void dqlite_client_set_timeout(struct dqlite_client *c, int timeout_ms) { c->timeout_ms = timeout_ms; }
+uint64_t dqlite_client_errcode(const struct dqlite_client *c) { return c->errcode; }
+const char *dqlite_client_errmsg(const struct dqlite_client *c) { return c->errmsg; }
+
+int dqlite_client_leader(struct dqlite_client *c, uint64_t *id, char *address, size_t address_len) {
+  char why[256];
+  struct dqlite_proto_response_body r;
+  int rc = call(c, dqlite_proto_leader(&c->out, why, sizeof why), why, DQLITE_PROTO_RESP_SERVER, &r);
+  if (rc != 0) return rc;
+  *id = r.u.server.id;
+  snprintf(address, address_len, "%s", r.u.server.address);
+  return 0;
+}
+
+/* Appends one finding, "; " separated, to the search report in ERR. */
+static void report(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void report(char *err, size_t errlen, const char *fmt, ...) {
+  size_t used = strlen(err);
+  if (used + 2 >= errlen) return;
+  if (used > 0) strcpy(err + used, "; "), used += 2;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err + used, errlen - used, fmt, ap);
+  va_end(ap);
+}
+
+/* Asks C who leads.  Returns C when it is the leader; else closes C and
+ * returns NULL, with *NEXT set to the leader's address when C named one. */
+static struct dqlite_client *ask_leader(struct dqlite_client *c, char *next, size_t nextlen, char *err,
+                                        size_t errlen) {
+  uint64_t id;
+  next[0] = '\0';
+  if (dqlite_client_leader(c, &id, next, nextlen) != 0) {
+    report(err, errlen, "%s", c->errmsg); /* it names the address */
+  } else if (id == 0) {
+    report(err, errlen, "%s: knows no leader", c->address);
+  } else if (strcmp(next, c->address) == 0) {
+    return c;
+  }
+  dqlite_client_close(c);
+  return NULL;
+}
+
+struct dqlite_client *dqlite_client_connect_leader(const char *const *addresses, size_t naddresses,
+                                                   int timeout_ms, char *err, size_t errlen) {
+  long long deadline = scoreboard_mono_ms() + timeout_ms;
+  err[0] = '\0';
+  for (size_t i = 0; i < naddresses; i++) {
+    int left = (int)(deadline - scoreboard_mono_ms());
+    if (left <= 0) {
+      report(err, errlen, "%s: not tried: timed out", addresses[i]);
+      continue;
+    }
+    char why[256], leader[128];
+    struct dqlite_client *c = dqlite_client_connect(addresses[i], left, why, sizeof why);
+    if (c == NULL) {
+      report(err, errlen, "%s", why);
+      continue;
+    }
+    c = ask_leader(c, leader, sizeof leader, err, errlen);
+    if (c != NULL) {
+      dqlite_client_set_timeout(c, timeout_ms);
+      return c;
+    }
+    if (leader[0] == '\0') continue;
+    /* It named another node: that one must say it leads (an election may
+     * have moved on meanwhile). */
+    left = (int)(deadline - scoreboard_mono_ms());
+    c = left > 0 ? dqlite_client_connect(leader, left, why, sizeof why) : NULL;
+    if (c == NULL) {
+      if (left > 0)
+        report(err, errlen, "%s", why);
+      else
+        report(err, errlen, "%s: not tried: timed out", leader);
+      continue;
+    }
+    c = ask_leader(c, leader, sizeof leader, err, errlen);
+    if (c != NULL) {
+      dqlite_client_set_timeout(c, timeout_ms);
+      return c;
+    }
+  }
+  return NULL;
+}
+
+int dqlite_client_open(struct dqlite_client *c, const char *name, uint32_t *db_id) {
+  char why[256];
+  struct dqlite_proto_response_body r;
+  int rc = call(c, dqlite_proto_open(&c->out, name, why, sizeof why), why, DQLITE_PROTO_RESP_DB, &r);
+  if (rc == 0) *db_id = r.u.db.id;
+  return rc;
+}
+
+static void set_result(const struct dqlite_proto_response_body *r, struct dqlite_client_result *out) {
+  if (out == NULL) return;
+  out->last_insert_id = (int64_t)r->u.result.last_insert_id;
+  out->rows_affected = r->u.result.rows_affected;
+}
+
+int dqlite_client_exec_sql(struct dqlite_client *c, uint32_t db_id, const char *sql,
+                           const struct dqlite_proto_value *params, size_t nparams,
+                           struct dqlite_client_result *result) {
+  char why[256];
+  struct dqlite_proto_response_body r;
+  int rc = call(c, dqlite_proto_run_sql(&c->out, 0, db_id, sql, params, nparams, why, sizeof why), why,
+                DQLITE_PROTO_RESP_RESULT, &r);
+  if (rc == 0) set_result(&r, result);
+  return rc;
+}
+
+int dqlite_client_exec(struct dqlite_client *c, uint32_t db_id, uint32_t stmt_id,
+                       const struct dqlite_proto_value *params, size_t nparams,
+                       struct dqlite_client_result *result) {
+  char why[256];
+  struct dqlite_proto_response_body r;
+  int rc = call(c, dqlite_proto_run_stmt(&c->out, 0, db_id, stmt_id, params, nparams, why, sizeof why), why,
+                DQLITE_PROTO_RESP_RESULT, &r);
+  if (rc == 0) set_result(&r, result);
+  return rc;
+}
+
+/* After a rows handler stopped a query whose rows were still coming:
+ * interrupts it.  The node finishes what it was sending, then answers
+ * EMPTY; the rows before are dropped.  Returns STOPPED or BROKEN. */
+static int interrupt_and_drain(struct dqlite_client *c, uint32_t db_id) {
+  char why[256];
+  int rc = send_request(c, dqlite_proto_interrupt(&c->out, db_id, why, sizeof why), why);
+  if (rc == DQLITE_CLIENT_FAILED) return broken(c, "%s: cannot interrupt a query: %s", c->address, why);
+  if (rc != 0) return rc;
+  for (;;) {
+    struct dqlite_proto_header h;
+    struct dqlite_proto_response_body r;
+    if (read_header(c, &h) != 0 || read_body(c, &h) != 0) return DQLITE_CLIENT_BROKEN;
+    if (h.type == DQLITE_PROTO_RESP_ROWS) continue;
+    /* EMPTY ends it; so does a FAILURE (the query failed meanwhile). */
+    if (decode_body(c, &h, DQLITE_PROTO_RESP_EMPTY, &r) == DQLITE_CLIENT_BROKEN) return DQLITE_CLIENT_BROKEN;
+    return DQLITE_CLIENT_STOPPED;
+  }
+}
+
+/* Receives the ROWS messages of a query sent on C, handing them to
+ * HANDLER.  NAMES and VALUES are sized when the first message says how
+ * many columns there are; each later one must say the same. */
+static int receive_rows(struct dqlite_client *c, uint32_t db_id, const struct dqlite_client_rows *handler,
+                        void *arg) {
+  const char **names = NULL;
+  struct dqlite_proto_value *values = NULL;
+  unsigned ncolumns = 0;
+  int first = 1, stopped = 0, rc;
+  char why[256];
+  for (;;) {
+    struct dqlite_proto_response_body r;
+    rc = read_response(c, DQLITE_PROTO_RESP_ROWS, &r);
+    if (rc != 0) break;
+    struct dqlite_proto_rows *rows = &r.u.rows;
+    if (first) {
+      ncolumns = rows->ncolumns;
+      names = calloc(ncolumns + 1, sizeof *names);
+      values = calloc(ncolumns + 1, sizeof *values);
+      if (names == NULL || values == NULL) {
+        rc = broken(c, "%s: out of memory for %u columns", c->address, ncolumns);
+        break;
+      }
+    } else if (rows->ncolumns != ncolumns) {
+      rc = broken(c, "%s: a later ROWS message has %u columns, the first had %u", c->address, rows->ncolumns,
+                  ncolumns);
+      break;
+    }
+    if (dqlite_proto_rows_names(rows, names, why, sizeof why) != 0) {
+      rc = broken(c, "%s: %s", c->address, why);
+      break;
+    }
+    if (first && handler->columns != NULL && handler->columns(arg, ncolumns, names) != 0) stopped = 1;
+    first = 0;
+    int got;
+    while ((got = dqlite_proto_rows_next(rows, values, why, sizeof why)) == 1)
+      if (!stopped && handler->row != NULL && handler->row(arg, ncolumns, values) != 0) stopped = 1;
+    if (got < 0) {
+      rc = broken(c, "%s: %s", c->address, why);
+      break;
+    }
+    if (!rows->more) {
+      rc = stopped ? DQLITE_CLIENT_STOPPED : DQLITE_CLIENT_OK;
+      break;
+    }
+    if (stopped) {
+      rc = interrupt_and_drain(c, db_id);
+      break;
+    }
+  }
+  free(names);
+  free(values);
+  return rc;
+}
+
+int dqlite_client_query_sql(struct dqlite_client *c, uint32_t db_id, const char *sql,
+                            const struct dqlite_proto_value *params, size_t nparams,
+                            const struct dqlite_client_rows *handler, void *arg) {
+  char why[256];
+  call_begin(c);
+  int rc =
+      send_request(c, dqlite_proto_run_sql(&c->out, 1, db_id, sql, params, nparams, why, sizeof why), why);
+  return rc != 0 ? rc : receive_rows(c, db_id, handler, arg);
+}
+
+int dqlite_client_query(struct dqlite_client *c, uint32_t db_id, uint32_t stmt_id,
+                        const struct dqlite_proto_value *params, size_t nparams,
+                        const struct dqlite_client_rows *handler, void *arg) {
+  char why[256];
+  call_begin(c);
+  int rc = send_request(
+      c, dqlite_proto_run_stmt(&c->out, 1, db_id, stmt_id, params, nparams, why, sizeof why), why);
+  return rc != 0 ? rc : receive_rows(c, db_id, handler, arg);
+}
+
+int dqlite_client_prepare(struct dqlite_client *c, uint32_t db_id, const char *sql, uint32_t *stmt_id,
+                          uint64_t *nparams) {
+  char why[256];
+  struct dqlite_proto_response_body r;
+  int rc =
+      call(c, dqlite_proto_prepare(&c->out, db_id, sql, why, sizeof why), why, DQLITE_PROTO_RESP_STMT, &r);
+  if (rc == 0) {
+    *stmt_id = r.u.stmt.id;
+    *nparams = r.u.stmt.nparams;
+  }
+  return rc;
+}
+
+int dqlite_client_finalize(struct dqlite_client *c, uint32_t db_id, uint32_t stmt_id) {
+  char why[256];
+  struct dqlite_proto_response_body r;
+  return call(c, dqlite_proto_finalize(&c->out, db_id, stmt_id, why, sizeof why), why,
+              DQLITE_PROTO_RESP_EMPTY, &r);
+}
+
+int dqlite_client_add(struct dqlite_client *c, uint64_t id, const char *address) {
+  char why[256];
+  struct dqlite_proto_response_body r;
+  return call(c, dqlite_proto_add(&c->out, id, address, why, sizeof why), why, DQLITE_PROTO_RESP_EMPTY, &r);
+}
+
+int dqlite_client_cluster(struct dqlite_client *c, struct dqlite_client_member **members, size_t *count) {
+  char why[256];
+  struct dqlite_proto_response_body r;
+  *members = NULL;
+  *count = 0;
+  int rc = call(c, dqlite_proto_cluster(&c->out, why, sizeof why), why, DQLITE_PROTO_RESP_SERVERS, &r);
+  if (rc != 0) return rc;
+  struct dqlite_client_member *m = calloc(r.u.servers.count + 1, sizeof *m);
+  if (m == NULL)
+    return broken(c, "%s: out of memory for %llu members", c->address, (unsigned long long)r.u.servers.count);
+  size_t n = 0;
+  uint64_t id, role;
+  const char *address;
+  int got;
+  while ((got = dqlite_proto_servers_next(&r.u.servers, &id, &address, &role, why, sizeof why)) == 1) {
+    if (strlen(address) >= sizeof m[n].address) {
+      free(m);
+      return broken(c, "%s: member %llu has an address over %zu bytes", c->address, (unsigned long long)id,
+                    sizeof m[n].address - 1);
+    }
+    m[n].id = id;
+    strcpy(m[n].address, address);
+    m[n].role = (enum dqlite_proto_role)role;
+    n++;
+  }
+  if (got < 0) {
+    free(m);
+    return broken(c, "%s: %s", c->address, why);
+  }
+  *members = m;
+  *count = n;
+  return 0;
+}

@@ -1,0 +1,106 @@
+# cluster_lib.sh: a cluster of dqlite nodes on "hosts" that are network
+# namespaces this test creates, for the cluster tests.  Source it after
+# lib.sh.
+#
+#   cluster_setup N       N namespaces, each with its loopback and an eth0
+#                         (10.77.0.I/24) wired to a bridge in one more
+#                         namespace, the hub; nothing outside them changes
+#   cluster_start_node I  starts node I (the test driver's node command) in
+#                         namespace I; sets NODE_PID[I]
+#   cluster_wait_voters N waits until the leader lists N voters
+#   in_ns I CMD...        runs CMD in namespace I
+#   drv I ARGS...         the test driver in namespace I, NODES preset
+#   link_down I / link_up I   cuts / restores host I's wire at the hub
+#
+# Needs root (ip netns); skips with a message where namespaces or a bridge
+# cannot be created, or when jsfpm was built without cluster mode.  Every
+# namespace is deleted on exit, after the nodes are stopped.
+
+DRIVER=$(dirname "$JSFPM")/tests/cluster/cluster_driver
+[ -x "$DRIVER" ] || skip "no $DRIVER: jsfpm was built without cluster mode (configure --enable-cluster)"
+require_tool ip iproute2
+[ "$(id -u)" = 0 ] || skip "creating network namespaces needs root"
+
+CLUSTER_PORT=9001
+CLUSTER_N=0
+CLUSTER_NS_PREFIX=jsfpm-ct$$
+HUB=$CLUSTER_NS_PREFIX-hub
+NODES=
+declare -a NODE_PID=()
+
+ns_name() { echo "$CLUSTER_NS_PREFIX-$1"; }
+node_address() { echo "10.77.0.$1:$CLUSTER_PORT"; }
+in_ns() { local i=$1; shift; ip netns exec "$(ns_name "$i")" "$@"; }
+drv() { local i=$1 cmd=$2; shift 2; in_ns "$i" "$DRIVER" "$cmd" "$NODES" "$@"; }
+link_down() { ip -n "$HUB" link set "v$1" down; }
+link_up() { ip -n "$HUB" link set "v$1" up; }
+
+cluster_teardown() {
+  local i
+  for i in "${!NODE_PID[@]}"; do
+    [ -n "${NODE_PID[$i]}" ] && pid_alive "${NODE_PID[$i]}" && stop_group "${NODE_PID[$i]}" KILL 2
+  done
+  for i in $(seq 1 "$CLUSTER_N") hub; do
+    ip netns del "$(ns_name "$i")" 2>/dev/null || true
+  done
+}
+
+# cluster_setup N: the namespaces and their wiring, and node I's
+# configuration $T/nodeI.conf (node_id I, the others as peers, data in
+# $T/dataI).
+cluster_setup() {
+  local n=$1 i j peers
+  CLUSTER_N=$n
+  on_exit cluster_teardown
+  ip netns add "$HUB" 2>"$T/netns.err" ||
+    skip "cannot create a network namespace: $(cat "$T/netns.err")"
+  ip -n "$HUB" link add br0 type bridge 2>"$T/netns.err" ||
+    skip "cannot create a bridge (kernel module 'bridge'): $(cat "$T/netns.err")"
+  ip -n "$HUB" link set br0 up
+  for i in $(seq 1 "$n"); do
+    ip netns add "$(ns_name "$i")"
+    in_ns "$i" ip link set lo up
+    ip -n "$HUB" link add "v$i" type veth peer name eth0 netns "$(ns_name "$i")"
+    ip -n "$HUB" link set "v$i" master br0 up
+    in_ns "$i" ip addr add "10.77.0.$i/24" dev eth0
+    in_ns "$i" ip link set eth0 up
+    NODES=$NODES${NODES:+,}$(node_address "$i")
+  done
+  for i in $(seq 1 "$n"); do
+    peers=
+    for j in $(seq 1 "$n"); do
+      [ "$j" = "$i" ] || peers=$peers${peers:+,}$(node_address "$j")
+    done
+    cat >"$T/node$i.conf" <<EOF
+[server]
+error_log = $T/node$i.log
+log_level = info
+[database]
+write_wait = 5s
+[cluster]
+address = $(node_address "$i")
+node_id = $i
+peers = $peers
+data_dir = $T/data$i
+EOF
+  done
+  ok "$n hosts (network namespaces) on a bridge: $NODES"
+}
+
+cluster_start_node() {
+  spawn_group "$T/node$1.out" ip netns exec "$(ns_name "$1")" "$DRIVER" node "$T/node$1.conf"
+  NODE_PID[$1]=$SPAWNED_PID
+}
+
+# cluster_voters: how many voters the leader lists (0 without a leader).
+cluster_voters() { drv 1 members 2>/dev/null | grep -c ' voter$' || true; }
+
+cluster_wait_voters() {
+  wait_until "[ \"\$(cluster_voters)\" = $1 ]" "${2:-30}" ||
+    fail "the cluster did not reach $1 voters: $(drv 1 members 2>&1)
+$(tail -n 5 "$T"/node*.log)"
+  ok "$1 voters: $(drv 1 members | tr '\n' ';')"
+}
+
+# leader_id: the leader's node id.
+leader_id() { drv 1 leader | cut -d' ' -f1; }

@@ -1,0 +1,3 @@
+#include "message.h"
+
+SERIALIZE__IMPLEMENT(message, MESSAGE);

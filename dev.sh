@@ -11,7 +11,7 @@ TOP=$(pwd)
 # Debian 12 packages: build tools, libraries found by configure, and what the
 # tests run for real (nginx, cgi-fcgi, sqlite3, curl, python3).
 PACKAGES="build-essential autoconf automake pkg-config libevent-dev libjansson-dev
-  libsqlite3-dev libinih-dev check duktape-dev libsystemd-dev nginx-light libfcgi-bin
+  libsqlite3-dev libinih-dev check duktape-dev libsystemd-dev libssl-dev nginx-light libfcgi-bin
   curl sqlite3 python3 procps"
 
 deps() {
@@ -57,6 +57,7 @@ $allow_root
 root = $TOP/js/example
 main = main.js
 dev = yes
+compile_cache = $TOP/run/compile-cache
 [database]
 path = $TOP/run/app.db
 CONF

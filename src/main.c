@@ -8,6 +8,7 @@
 
 #include "broker_backup.h"
 #include "config.h"
+#include "js_compile.h"
 #include "log.h"
 #include "master.h"
 
@@ -19,7 +20,7 @@ static void usage(FILE *out) {
           "A pre-fork application server for JavaScript with a SQLite broker.\n"
           "\n"
           "  -c, --config FILE   configuration file (default " DEFAULT_CONFIG ")\n"
-          "  -t, --test          check the configuration and exit\n"
+          "  -t, --test          check the configuration, compile the app and exit\n"
           "  -T, --test-print    check the configuration, print the effective one and exit\n"
           "  -F, --foreground    run in the foreground (always the case; accepted for\n"
           "                      php-fpm compatibility)\n"
@@ -33,6 +34,15 @@ static void usage(FILE *out) {
           "Signals to the master: TERM/INT fast stop, QUIT graceful stop (requests finish),\n"
           "HUP graceful reload of the configuration and the app, USR1 reopen the logs.\n"
           "See docs/operations.md.\n");
+}
+
+/* -t: compiles the app as a start would (filling the compile cache), so a
+ * syntax error or an unresolvable import shows before a restart. */
+static int test_app(const struct jsfpm_config *cfg, char *err, size_t errlen) {
+  log_set_role("test");
+  struct js_cache *cache = js_cache_build(cfg, err, errlen);
+  js_cache_free(cache);
+  return cache ? 0 : -1;
 }
 
 int main(int argc, char **argv) {
@@ -81,10 +91,12 @@ int main(int argc, char **argv) {
     return brc;
   }
   if (test) {
+    int rc = print ? 0 : test_app(&cfg, err, sizeof err);
     if (print) config_print(&cfg, stdout);
-    fprintf(stderr, "jsfpm: configuration file %s test is successful\n", config_path);
+    if (rc == 0) fprintf(stderr, "jsfpm: configuration file %s test is successful\n", config_path);
+    else fprintf(stderr, "jsfpm: cannot load the app: %s\n", err);
     config_free(&cfg);
-    return 0;
+    return rc == 0 ? 0 : 1;
   }
   if (log_open(cfg.error_log, (enum log_level)cfg.log_level) < 0) {
     fprintf(stderr, "jsfpm: error_log %s: %m\n", cfg.error_log);

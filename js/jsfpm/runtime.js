@@ -6,8 +6,28 @@
  * `native` is given to standard-library modules only:
  *   native.log(level, text)   write to the server log with the request id
  *   native.now()              monotonic milliseconds
+ *   (and what jsfpm/internal/async uses: sleep, deadline, timedOut)
  */
 'use strict';
+
+/* The runtime library for modern code (docs/javascript.md): the polyfills
+ * Duktape lacks, Promise and its job queue, the helpers lowered code calls.
+ * Globals defined here are non-enumerable, like the built-ins. */
+require('jsfpm/internal/core-js');
+/* core-js keeps its private store on the global object: take it off, so no
+ * request can reach it, and so freezing the globals does not freeze it
+ * (core-js still fills it lazily). */
+delete globalThis['__core-js_shared__'];
+var async = require('jsfpm/internal/async');
+var lowering = require('jsfpm/internal/lowering');
+
+function defineGlobal(name, value) {
+  Object.defineProperty(globalThis, name, { value: value, writable: true, configurable: true, enumerable: false });
+}
+['Promise', 'queueMicrotask', 'setTimeout', 'clearTimeout'].forEach(function (name) {
+  defineGlobal(name, async[name]);
+});
+Object.keys(lowering).forEach(function (name) { defineGlobal(name, lowering[name]); });
 
 var hasOwn = Object.prototype.hasOwnProperty;
 
@@ -337,11 +357,20 @@ function describe(v) {
 
 /*
  * Called by the worker for each request with the app's exports and the raw
- * request (see worker_js.c); returns [status, flatHeaders, body].
+ * request (see worker_js.c); returns [status, flatHeaders, body].  A
+ * promise (an async fetch) is awaited, running the job queue; what a
+ * synchronous fetch queued runs before the response too.
  */
 function dispatch(app, raw) {
   var req = new Request(raw);
   var res = app.fetch(req, new Context(raw));
+  if (async.isPromise(res)) {
+    res = async.settle(res);
+  } else if (res !== null && typeof res === 'object' && typeof res.then === 'function') {
+    res = async.settle(async.Promise.resolve(res));
+  } else if (async.hasWork()) {
+    async.settle(undefined);
+  }
   if (!(res instanceof Response)) {
     throw apiError(TypeError, 'fetch() must return a Response, but returned ' + describe(res));
   }
@@ -409,7 +438,13 @@ function harden(roots) {
   }
 }
 
+/* After the app's modules ran: the jobs their top-level code queued. */
+function drain() {
+  async.settle(undefined);
+}
+
 exports.harden = harden;
+exports.drain = drain;
 exports.Headers = Headers;
 exports.Request = Request;
 exports.Response = Response;

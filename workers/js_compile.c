@@ -569,4 +569,10 @@ void js_cache_stats(const struct js_cache *c, unsigned long *hits, unsigned long
   *misses = c->misses;
 }
 
+bool js_cache_has_lowered(const struct js_cache *c) {
+  for (size_t i = 0; i < c->n; i++)
+    if (c->entries[i].code.mappings) return true;
+  return false;
+}
+
 const char *js_cache_root(const struct js_cache *c) { return c->root; }

@@ -66,6 +66,20 @@ static duk_ret_t run_program(duk_context *ctx, void *udata) {
   return 0;
 }
 
+/* jsfpmModuleSource(name): the source of one of the compiler heap's own
+ * modules (compiler_modules), or undefined; js/compiler/driver.js runs
+ * them with its own small require. */
+static duk_ret_t js_module_source(duk_context *ctx) {
+  const char *name = duk_require_string(ctx, 0);
+  for (const struct stdlib_module *m = compiler_modules; m->name; m++) {
+    if (strcmp(m->name, name) == 0) {
+      duk_push_string(ctx, m->source);
+      return 1;
+    }
+  }
+  return 0;
+}
+
 static const char *polyfills_source(void) {
   for (const struct stdlib_module *m = stdlib_modules; m->name; m++)
     if (strcmp(m->name, POLYFILLS_MODULE) == 0) return m->source;
@@ -79,6 +93,8 @@ struct js_compiler *js_compiler_new(char *err, size_t errlen) {
     free(c);
     return NULL;
   }
+  duk_push_c_function(c->ctx, js_module_source, 1);
+  duk_put_global_literal(c->ctx, "jsfpmModuleSource");
   const char *polyfills = polyfills_source();
   const struct program programs[] = {
       {POLYFILLS_MODULE, polyfills, polyfills ? strlen(polyfills) : 0},

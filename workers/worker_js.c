@@ -523,6 +523,12 @@ static duk_ret_t setup_environment(duk_context *ctx, void *udata) {
   (void)udata;
   struct js_runtime *rt = get_rt(ctx);
   sandbox_globals(ctx, rt->cfg);
+  /* The runtime library: once per heap in worker isolation; per request
+   * only for apps with lowered code, which cannot run without it. */
+  if (rt->cfg->isolation == ISOLATION_WORKER || js_cache_has_lowered(rt->cache)) {
+    load_module(ctx, "jsfpm/internal/library");
+    duk_pop(ctx);
+  }
   duk_push_thread_stash(ctx, ctx);
   load_module(ctx, "jsfpm/runtime");
   duk_push_global_object(ctx);

@@ -7,27 +7,14 @@
  *   native.log(level, text)   write to the server log with the request id
  *   native.now()              monotonic milliseconds
  *   (and what jsfpm/internal/async uses: sleep, deadline, timedOut)
+ *
+ * The runtime library for modern code (Promise, polyfills, the helpers of
+ * lowered code: jsfpm/internal/library) is loaded before this module by
+ * the worker (worker_js.c setup_environment).
  */
 'use strict';
 
-/* The runtime library for modern code (docs/javascript.md): the polyfills
- * Duktape lacks, Promise and its job queue, the helpers lowered code calls.
- * Globals defined here are non-enumerable, like the built-ins. */
-require('jsfpm/internal/core-js');
-/* core-js keeps its private store on the global object: take it off, so no
- * request can reach it, and so freezing the globals does not freeze it
- * (core-js still fills it lazily). */
-delete globalThis['__core-js_shared__'];
 var async = require('jsfpm/internal/async');
-var lowering = require('jsfpm/internal/lowering');
-
-function defineGlobal(name, value) {
-  Object.defineProperty(globalThis, name, { value: value, writable: true, configurable: true, enumerable: false });
-}
-['Promise', 'queueMicrotask', 'setTimeout', 'clearTimeout'].forEach(function (name) {
-  defineGlobal(name, async[name]);
-});
-Object.keys(lowering).forEach(function (name) { defineGlobal(name, lowering[name]); });
 
 var hasOwn = Object.prototype.hasOwnProperty;
 

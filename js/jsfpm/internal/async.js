@@ -57,11 +57,12 @@ function isObject(x) {
 
 /* ---- Promise ------------------------------------------------------------ */
 
+/* REACTIONS and HANDLED are added when needed: each property a fresh
+ * object gets costs Duktape about 2,000 instructions, and most promises of
+ * a request are settled before anything reacts to them. */
 function initPromise(p) {
   p[STATE] = PENDING;
   p[VALUE] = undefined;
-  p[REACTIONS] = undefined;
-  p[HANDLED] = false;
   return p;
 }
 
@@ -75,8 +76,8 @@ function settle(p, state, value) {
   var reactions = p[REACTIONS];
   p[STATE] = state;
   p[VALUE] = value;
-  p[REACTIONS] = undefined;
   if (reactions !== undefined) {
+    p[REACTIONS] = undefined;
     for (var i = 0; i < reactions.length; i++) enqueue(runReaction, reactions[i], p);
   } else if (state === REJECTED && !p[HANDLED]) {
     unhandled.push(p);
@@ -127,9 +128,16 @@ function followThenable(p, pair) {
   }
 }
 
-/* A reaction: [derived promise, onFulfilled, onRejected]. */
+/* A reaction: [derived promise, onFulfilled, onRejected], or [AWAIT, run]
+ * for an async function waiting on the promise (awaiter below). */
+var AWAIT = {};
+
 function runReaction(reaction, source) {
   var rejected = source[STATE] === REJECTED, value = source[VALUE];
+  if (reaction[0] === AWAIT) {
+    reaction[1].step(rejected ? 'throw' : 'next', value);
+    return;
+  }
   var handler = rejected ? reaction[2] : reaction[1], derived = reaction[0];
   if (typeof handler !== 'function') {
     if (rejected) rejectPromise(derived, value);
@@ -171,8 +179,7 @@ function markHandled(p) {
   }
 }
 
-function thenInternal(p, onFulfilled, onRejected) {
-  var derived = newPromise(), reaction = [derived, onFulfilled, onRejected];
+function addReaction(p, reaction) {
   markHandled(p);
   if (p[STATE] === PENDING) {
     if (p[REACTIONS] === undefined) p[REACTIONS] = [reaction];
@@ -180,6 +187,11 @@ function thenInternal(p, onFulfilled, onRejected) {
   } else {
     enqueue(runReaction, reaction, p);
   }
+}
+
+function thenInternal(p, onFulfilled, onRejected) {
+  var derived = newPromise();
+  addReaction(p, [derived, onFulfilled, onRejected]);
   return derived;
 }
 
@@ -306,6 +318,93 @@ function defer() {
   };
 }
 
+/* ---- async functions --------------------------------------------------- */
+
+/*
+ * __awaiter, the helper an async function lowered by TypeScript calls: it
+ * runs GENERATOR (the function's body as a generator, see __generator in
+ * lowering.js) and resumes it when each awaited value settles.  tslib's
+ * version makes a promise and four closures per call and a derived
+ * promise per await; the closures reference each other, a cycle that only
+ * Duktape's mark-and-sweep frees, so a request with one async function
+ * cost a full collection every few requests.  This one reacts to the
+ * awaited promise directly: one promise and one object per call.
+ */
+function AsyncRun(promise) {
+  this.promise = promise;
+  this.gen = null;
+}
+
+AsyncRun.prototype.step = function (method, arg) {
+  var result;
+  try {
+    result = this.gen[method](arg);
+  } catch (e) {
+    rejectPromise(this.promise, e);
+    return;
+  }
+  if (result.done) resolvePromise(this.promise, result.value);
+  else awaitValue(result.value, this);
+};
+
+function resumeWith(run, value) {
+  run.step('next', value);
+}
+
+/* `await VALUE` (ES2019's one tick for a promise, a job for anything else;
+ * a foreign thenable is followed as Promise.resolve would). */
+function awaitValue(value, run) {
+  if (!isPromise(value)) {
+    var then;
+    try {
+      then = isObject(value) ? value.then : undefined;
+    } catch (e) {
+      enqueue(function (r, err) { r.step('throw', err); }, run, e);
+      return;
+    }
+    if (typeof then !== 'function') {
+      enqueue(resumeWith, run, value);
+      return;
+    }
+    var wrapped = newPromise();
+    resolvePromise(wrapped, value);
+    value = wrapped;
+  }
+  addReaction(value, [AWAIT, run]);
+}
+
+/* An async function that never awaits, lowered without a state machine
+ * (js/compiler/driver.js): what it returns or throws settles a new promise. */
+function asyncReturn(value) {
+  var p = Object.create(Promise.prototype);
+  if (!isObject(value) || typeof value.then !== 'function') {
+    p[STATE] = FULFILLED; /* the common case, inlined: no job, nothing to react */
+    p[VALUE] = value;
+    return p;
+  }
+  initPromise(p);
+  resolvePromise(p, value);
+  return p;
+}
+
+function asyncThrow(reason) {
+  var p = newPromise();
+  rejectPromise(p, reason);
+  return p;
+}
+
+function awaiter(thisArg, args, P, generator) {
+  var run = new AsyncRun(newPromise());
+  try {
+    run.gen = generator.apply(thisArg, args || []);
+  } catch (e) {
+    rejectPromise(run.promise, e);
+    return run.promise;
+  }
+  run.step('next', undefined);
+  return run.promise;
+}
+
 /* ---- queueMicrotask, timers --------------------------------------------- */
 
 function callMicrotask(fn) {
@@ -389,6 +488,14 @@ function pollSources(maxMs) {
  * Whatever is left afterwards is dropped.
  */
 function settleRequest(promise) {
+  /* The common case, an async fetch that awaited nothing still pending:
+   * nothing to run, nothing to reset. */
+  if (promise !== undefined && promise[STATE] !== PENDING && jobHead === jobs.length && timers.length === 0 &&
+      sources.length === 0 && unhandled.length === 0) {
+    promise[HANDLED] = true;
+    if (promise[STATE] === REJECTED) throw promise[VALUE];
+    return promise[VALUE];
+  }
   try {
     var deadline = native.deadline();
     if (promise !== undefined) markHandled(promise);
@@ -419,9 +526,11 @@ function reset() {
   jobs.length = 0;
   jobHead = 0;
   unhandled.length = 0;
-  timers.length = 0;
-  timerIds = Object.create(null);
-  sources = [];
+  if (timers.length > 0) {
+    timers.length = 0;
+    timerIds = Object.create(null);
+  }
+  if (sources.length > 0) sources = [];
 }
 
 function addSource(poll) {
@@ -429,6 +538,9 @@ function addSource(poll) {
 }
 
 exports.Promise = Promise;
+exports.awaiter = awaiter;
+exports.asyncReturn = asyncReturn;
+exports.asyncThrow = asyncThrow;
 exports.queueMicrotask = queueMicrotask;
 exports.setTimeout = setTimeout;
 exports.clearTimeout = clearTimeout;

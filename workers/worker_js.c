@@ -884,6 +884,52 @@ static void push_wire_string(duk_context *ctx, const char *value, size_t len) {
   duk_remove(ctx, -2);
 }
 
+/* Whether S holds a UTF-16 surrogate as a 3-byte sequence (ED A0..BF ..). */
+static bool has_surrogate(const unsigned char *s, size_t len) {
+  for (const unsigned char *p = s; (p = memchr(p, 0xED, len - (size_t)(p - s))) != NULL; p++)
+    if ((size_t)(p - s) + 2 < len && (p[1] & 0xE0) == 0xA0) return true;
+  return false;
+}
+
+/* The code unit of the surrogate sequence at S (ED A0..BF 80..BF). */
+static unsigned surrogate_at(const unsigned char *s) {
+  return 0xD000u | (unsigned)(s[1] & 0x3F) << 6 | (unsigned)(s[2] & 0x3F);
+}
+
+/* The string on top of CTX's stack as UTF-8 for the wire.  Duktape keeps a
+ * character outside the BMP made in JavaScript (a surrogate pair, say from
+ * String.fromCodePoint or a string iterator) as two 3-byte sequences
+ * (CESU-8), which is not UTF-8: each pair becomes its 4-byte form and a
+ * lone surrogate U+FFFD, as Node.js writes them.  A converted copy is
+ * pushed (kept until the next request); plain strings cost one memchr. */
+static const uint8_t *push_utf8(duk_context *ctx, duk_size_t *len) {
+  const unsigned char *s = (const unsigned char *)duk_get_lstring(ctx, -1, len);
+  if (s == NULL || !has_surrogate(s, *len)) return s;
+  size_t n = *len, o = 0;
+  unsigned char *out = duk_push_fixed_buffer(ctx, n); /* never longer: 6 bytes become 4, 3 stay 3 */
+  for (size_t i = 0; i < n;) {
+    if (s[i] == 0xED && i + 2 < n && (s[i + 1] & 0xE0) == 0xA0) {
+      unsigned hi = surrogate_at(s + i);
+      if (hi < 0xDC00 && i + 5 < n && s[i + 3] == 0xED && (s[i + 4] & 0xF0) == 0xB0) {
+        unsigned cp = 0x10000 + ((hi - 0xD800) << 10) + (surrogate_at(s + i + 3) - 0xDC00);
+        out[o++] = (unsigned char)(0xF0 | cp >> 18);
+        out[o++] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+        out[o++] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        out[o++] = (unsigned char)(0x80 | (cp & 0x3F));
+        i += 6;
+      } else {
+        memcpy(out + o, "\xEF\xBF\xBD", 3);
+        o += 3;
+        i += 3;
+      }
+    } else {
+      out[o++] = s[i++];
+    }
+  }
+  *len = o;
+  return out;
+}
+
 static void push_raw(duk_context *ctx, const char *value, size_t len) {
   if (value) push_wire_string(ctx, value, len);
   else duk_push_null(ctx);
@@ -1019,7 +1065,7 @@ static const char *read_result(struct js_runtime *rt, duk_context *ctx, struct j
 
   duk_get_prop_index(ctx, top, 2); /* stays on the stack until the next request */
   duk_size_t blen = 0;
-  if (duk_is_string(ctx, -1)) res->body = (const uint8_t *)duk_get_lstring(ctx, -1, &blen);
+  if (duk_is_string(ctx, -1)) res->body = push_utf8(ctx, &blen);
   else if (duk_is_buffer_data(ctx, -1)) res->body = duk_get_buffer_data(ctx, -1, &blen);
   else return "Response body is neither a string nor bytes";
   if (res->body == NULL) res->body = (const uint8_t *)"";

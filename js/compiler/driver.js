@@ -540,6 +540,24 @@ var jsfpmCompile = (function () {
     return visit;
   }
 
+  /* ES2022's `new Error(message, { cause })`: Duktape's Error ignores its
+   * second argument, so the construction goes through __jsfpmNewError
+   * (lowering.js), which sets `cause` as an ES2022 engine does. */
+  var ERROR_CONSTRUCTORS = ['Error', 'TypeError', 'RangeError', 'ReferenceError', 'SyntaxError', 'URIError', 'EvalError'];
+
+  function errorCauseRewriter(context) {
+    var f = context.factory;
+    function visit(node) {
+      if (node.kind === SK.NewExpression && node.expression.kind === SK.Identifier && node.arguments &&
+          node.arguments.length === 2 && ERROR_CONSTRUCTORS.indexOf(ts.idText(node.expression)) >= 0) {
+        return f.createCallExpression(f.createIdentifier('__jsfpmNewError'), undefined,
+          [node.expression].concat(ts.visitNodes(node.arguments, visit)));
+      }
+      return ts.visitEachChild(node, visit, context);
+    }
+    return visit;
+  }
+
   /* Proxy handlers Duktape would silently ignore a trap of. */
   var PROXY_TRAPS_MISSING = ['getPrototypeOf', 'setPrototypeOf', 'isExtensible', 'preventExtensions',
                              'getOwnPropertyDescriptor', 'defineProperty'];
@@ -597,6 +615,7 @@ var jsfpmCompile = (function () {
         collectDependencies(file, result, problems);
         if (anyConst) file = ts.visitNode(file, constAssignmentRewriter(context, constPositions));
         file = ts.visitNode(file, regexRewriter(context, problems));
+        if (/\bcause\b/.test(file.text)) file = ts.visitNode(file, errorCauseRewriter(context));
         return /\basync\b/.test(file.text) ? ts.visitNode(file, simpleAsyncRewriter(context)) : file;
       };
     }

@@ -124,8 +124,24 @@ function isBuiltin(fn) {
 exports.__jsfpmSuper = function (Super, self, args) {
   if (!isBuiltin(Super)) return Super.apply(self, args);
   var made = new (Function.prototype.bind.apply(Super, [null].concat(Array.prototype.slice.call(args))))();
+  if (made instanceof Error) setCause(made, args[1]);
   Object.setPrototypeOf(made, Object.getPrototypeOf(self));
   return made;
+};
+
+/* ES2022's error cause: an own, non-enumerable `cause` when the options
+ * have one. */
+function setCause(error, options) {
+  if (options !== null && typeof options === 'object' && 'cause' in options) {
+    Object.defineProperty(error, 'cause', { value: options.cause, writable: true, configurable: true });
+  }
+}
+
+/* `new Error(message, options)` in lowered code (js/compiler/driver.js). */
+exports.__jsfpmNewError = function (Ctor, message, options) {
+  var error = new Ctor(message);
+  setCause(error, options);
+  return error;
 };
 
 /*

@@ -1,6 +1,7 @@
 /* main.c: command line of the jsfpm binary. */
 #include "autoconfig.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,10 @@ static void usage(FILE *out) {
  * syntax error or an unresolvable import shows before a restart. */
 static int test_app(const struct jsfpm_config *cfg, char *err, size_t errlen) {
   log_set_role("test");
+  if (log_open("stderr", (enum log_level)cfg->log_level) < 0) {
+    snprintf(err, errlen, "cannot log to stderr: %s", strerror(errno));
+    return -1;
+  }
   struct js_cache *cache = js_cache_build(cfg, err, errlen);
   js_cache_free(cache);
   return cache ? 0 : -1;

@@ -442,6 +442,7 @@ static int push_dependencies(struct js_cache *c, const struct js_module_code *co
     char path[PATH_MAX], why[PATH_MAX + 512];
     enum js_resolve_mode mode = js_module_imports(code, spec) ? JS_RESOLVE_IMPORT : JS_RESOLVE_REQUIRE;
     if (js_resolve(c->root, dir, spec, mode, path, why, sizeof why) == 0) {
+      if (path[0] != '/') continue; /* the empty module: compiled with the standard library */
       if (push_path(todo, path) < 0) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -475,6 +476,7 @@ static int walk_from_main(struct js_cache *c, const char *main, char *err, size_
     for (size_t i = 0; i < c->n && !known; i++) known = strcmp(c->entries[i].code.key, key) == 0;
     if (!known) {
       const struct js_module_code *code = js_cache_add_file(c, key, key + c->root_len + 1, err, errlen);
+      if (code) log_debug("compiled %s%s", code->display, code->mappings ? " (lowered to ES5)" : "");
       rc = code ? push_dependencies(c, code, &todo, err, errlen) : -1;
     }
     free(key);

@@ -340,6 +340,44 @@ static int load_package_import(struct resolver *r, const char *from_dir, char *o
   return fail(r, "Cannot find module '%s': no package.json with \"imports\" above %s", r->spec, shown(r, from_dir));
 }
 
+/* ---- package.json "browser": false ------------------------------------ */
+
+/* The directory of the package.json nearest above DIR (inside the root)
+ * into PKG_DIR, and that file parsed, or NULL. */
+static json_t *package_scope(struct resolver *r, const char *dir, char *pkg_dir) {
+  snprintf(pkg_dir, PATH_MAX, "%s", dir);
+  for (;;) {
+    json_t *pj;
+    if (read_package_json(r, pkg_dir, &pj) < 0) return NULL;
+    if (pj) return pj;
+    if (strlen(pkg_dir) <= r->root_len) return NULL;
+    *strrchr(pkg_dir, '/') = '\0';
+  }
+}
+
+/* Whether the "browser" map of the package around DIR maps KEY (a module
+ * name, or a file as the real path PATH) to false. */
+static bool browser_false(struct resolver *r, const char *dir, const char *key, const char *path) {
+  char pkg_dir[PATH_MAX];
+  json_t *pj = package_scope(r, dir, pkg_dir);
+  json_t *map = pj ? json_object_get(pj, "browser") : NULL;
+  bool excluded = false;
+  const char *k;
+  json_t *v;
+  if (json_is_object(map)) {
+    json_object_foreach(map, k, v) {
+      if (!json_is_false(v)) continue;
+      if (key && strcmp(k, key) == 0) excluded = true;
+      char file[PATH_MAX], real[PATH_MAX];
+      if (path && strncmp(k, "./", 2) == 0 && join(file, pkg_dir, k) == 0 && realpath(file, real) &&
+          strcmp(real, path) == 0)
+        excluded = true;
+    }
+  }
+  json_decref(pj);
+  return excluded;
+}
+
 static bool is_node_builtin(const char *spec) {
   if (strncmp(spec, "node:", 5) == 0) return true;
   size_t n = strcspn(spec, "/");
@@ -348,22 +386,36 @@ static bool is_node_builtin(const char *spec) {
   return false;
 }
 
-int js_resolve(const char *root, const char *from_dir, const char *spec, enum js_resolve_mode mode, char *out,
-               char *err, size_t errlen) {
-  struct resolver r = {root, strlen(root), spec, mode, err, errlen};
-  if (spec[0] == '\0') return fail(&r, "require(''): empty module name");
+static int resolve(struct resolver *r, const char *from_dir, char *out) {
+  const char *spec = r->spec;
+  if (spec[0] == '\0') return fail(r, "require(''): empty module name");
   if (spec[0] == '/')
-    return fail(&r, "require('%s'): absolute paths are not allowed; use ./ or ../ inside the app folder", spec);
+    return fail(r, "require('%s'): absolute paths are not allowed; use ./ or ../ inside the app folder", spec);
   bool relative = strcmp(spec, ".") == 0 || strcmp(spec, "..") == 0 || strncmp(spec, "./", 2) == 0 ||
                   strncmp(spec, "../", 3) == 0;
   if (relative) {
     char base[PATH_MAX];
-    if (join(base, from_dir, spec) < 0) return fail(&r, "require('%s'): path too long", spec);
-    if (!inside_root(&r, base)) return fail(&r, "require('%s'): the path leaves the app folder", spec);
-    return load_relative(&r, base, out);
+    if (join(base, from_dir, spec) < 0) return fail(r, "require('%s'): path too long", spec);
+    if (!inside_root(r, base)) return fail(r, "require('%s'): the path leaves the app folder", spec);
+    return load_relative(r, base, out);
   }
-  if (spec[0] == '#') return load_package_import(&r, from_dir, out);
+  if (spec[0] == '#') return load_package_import(r, from_dir, out);
   if (is_node_builtin(spec))
-    return fail(&r, "Cannot find module '%s': Node.js's built-in modules are not available in jsfpm", spec);
-  return load_node_module(&r, from_dir, out);
+    return fail(r, "Cannot find module '%s': Node.js's built-in modules are not available in jsfpm", spec);
+  return load_node_module(r, from_dir, out);
+}
+
+int js_resolve(const char *root, const char *from_dir, const char *spec, enum js_resolve_mode mode, char *out,
+               char *err, size_t errlen) {
+  struct resolver r = {root, strlen(root), spec, mode, err, errlen};
+  bool bare = spec[0] != '.' && spec[0] != '/' && spec[0] != '#';
+  if (!(bare && browser_false(&r, from_dir, spec, NULL))) {
+    if (resolve(&r, from_dir, out) < 0) return -1;
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", out);
+    *strrchr(dir, '/') = '\0';
+    if (!browser_false(&r, dir, NULL, out)) return 0;
+  }
+  snprintf(out, PATH_MAX, "%s", JS_RESOLVE_EMPTY_MODULE);
+  return 0;
 }

@@ -9,6 +9,10 @@
  *                 a folder; with a subpath and no "exports", as ./x above
  *   #name         the nearest package.json's "imports", like "exports"
  *
+ * A package's "browser" entries that map a file or a module to false (a
+ * file only Node.js needs, as bundlers read them) give the empty module
+ * JS_RESOLVE_EMPTY_MODULE instead; no other use of "browser" is made.
+ *
  * Every file found must lie inside the app root once links are followed.
  * Absolute paths and Node.js's built-in modules (fs, node:path, ...) are
  * errors.  "jsfpm/..." is the standard library: the caller's business.
@@ -17,6 +21,10 @@
 #define JSFPM_JS_RESOLVE_H
 
 #include <stddef.h>
+
+/* What a module mapped to false resolves to: a standard-library module
+ * whose exports are an empty object. */
+#define JS_RESOLVE_EMPTY_MODULE "jsfpm/internal/empty"
 
 enum js_resolve_mode {
   JS_RESOLVE_REQUIRE, /* require() and the "require" condition */

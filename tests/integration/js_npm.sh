@@ -50,7 +50,7 @@ write_config "$T/t.conf" app.root="$A"
 ok "jsfpm -t compiled the app: $(grep -o '[0-9]* modules, [0-9]* lowered[^,]*' "$T/t.err")"
 
 # lodash's _.template and Handlebars.compile make functions from strings.
-start_server server.workers=1 app.root="$A" app.allow_eval=yes
+start_server server.workers=1 app.root="$A" app.allow_eval=yes app.dev=yes
 assert_contains "$(cat "$LOG")" "0 lowered to ES5 now" "start after jsfpm -t"
 
 for pkg in mustache dayjs lodash qs validator uuid marked handlebars; do
@@ -68,6 +68,13 @@ done
 say "uuid v4 (crypto.getRandomValues stood in by the app)"
 expect_status 200 /uuid4
 assert_match "$BODY" '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' "v4 UUID"
+
+say "an error inside a package names the package's original file:line:col"
+expect_status 500 /bad-uuid
+assert_contains "$BODY" "node_modules/uuid/dist/parse.js:4:9: TypeError: Invalid UUID" "500 body"
+assert_contains "$BODY" "at parse (node_modules/uuid/dist/parse.js:4:9)" "stack in the 500 body"
+wait_log "[$RID] GET /bad-uuid"
+assert_contains "$(grep -F "[$RID] GET /bad-uuid" "$LOG")" "uncaught node_modules/uuid/dist/parse.js:4:9: TypeError: Invalid UUID" "log line"
 stop_server
 
 say "a package whose exports leave the app root, or point to a missing file, or that links out: clear errors"

@@ -515,10 +515,11 @@ struct js_cache *js_cache_build(const struct jsfpm_config *cfg, char *err, size_
   }
   c->disk = js_disk_cache_open(cfg->compile_cache);
   c->building = true;
-  int rc = 0;
+  int rc = walk_from_main(c, cfg->app_main, err, errlen);
+  /* The runtime library only for apps with lowered code (js_compile.h). */
+  bool library = js_cache_has_lowered(c);
   for (const struct stdlib_module *m = stdlib_modules; m->name && rc == 0; m++)
-    if (add_stdlib(c, m, err, errlen) == NULL) rc = -1;
-  if (rc == 0) rc = walk_from_main(c, cfg->app_main, err, errlen);
+    if ((library || !js_stdlib_is_library(m->name)) && add_stdlib(c, m, err, errlen) == NULL) rc = -1;
   duk_destroy_heap(c->bc_heap);
   c->bc_heap = NULL;
   c->building = false;
@@ -569,6 +570,15 @@ const struct js_module_code *js_cache_lookup(struct js_cache *c, const char *key
 void js_cache_stats(const struct js_cache *c, unsigned long *hits, unsigned long *misses) {
   *hits = c->hits;
   *misses = c->misses;
+}
+
+bool js_stdlib_is_library(const char *name) {
+  static const char *const library[] = {"jsfpm/internal/library", "jsfpm/internal/core-js",
+                                        "jsfpm/internal/tslib", "jsfpm/internal/lowering",
+                                        "jsfpm/internal/async", NULL};
+  for (int i = 0; library[i]; i++)
+    if (strcmp(name, library[i]) == 0) return true;
+  return false;
 }
 
 bool js_cache_has_lowered(const struct js_cache *c) {

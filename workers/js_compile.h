@@ -52,9 +52,13 @@ const struct js_module_code *js_cache_lookup(struct js_cache *cache, const char 
 const struct js_module_code *js_cache_add_file(struct js_cache *cache, const char *path,
                                                const char *display, char *err, size_t errlen);
 void js_cache_stats(const struct js_cache *cache, unsigned long *hits, unsigned long *misses);
-/* Whether any of the app's modules was lowered (so needs the runtime
- * library's helpers). */
+/* Whether any of the app's modules was lowered.  The runtime library for
+ * modern code (jsfpm/internal/library: polyfills, Promise, the helpers of
+ * lowered code) is compiled and loaded only then: an ES5 app starts and
+ * runs as it did before there was one. */
 bool js_cache_has_lowered(const struct js_cache *cache);
+/* Whether standard-library module NAME belongs to that runtime library. */
+bool js_stdlib_is_library(const char *name);
 /* realpath of the app root the cache was built for. */
 const char *js_cache_root(const struct js_cache *cache);
 

@@ -523,9 +523,10 @@ static duk_ret_t setup_environment(duk_context *ctx, void *udata) {
   (void)udata;
   struct js_runtime *rt = get_rt(ctx);
   sandbox_globals(ctx, rt->cfg);
-  /* The runtime library: once per heap in worker isolation; per request
-   * only for apps with lowered code, which cannot run without it. */
-  if (rt->cfg->isolation == ISOLATION_WORKER || js_cache_has_lowered(rt->cache)) {
+  /* The runtime library, for apps with lowered code (js_compile.h): once
+   * per heap in worker isolation, into every request's globals in request
+   * isolation. */
+  if (js_cache_has_lowered(rt->cache)) {
     load_module(ctx, "jsfpm/internal/library");
     duk_pop(ctx);
   }
@@ -575,9 +576,11 @@ static duk_ret_t setup_environment(duk_context *ctx, void *udata) {
  * from it, and the loaded jsfpm/ modules.  For duk_safe_call. */
 static duk_ret_t harden_environment(duk_context *ctx, void *udata) {
   (void)udata;
-  /* Load every jsfpm/ module now, so one an app requires lazily (inside a
-   * handler) is frozen like the rest. */
+  /* Load every public jsfpm/ module now, so one an app requires lazily
+   * (inside a handler) is frozen like the rest; the internal ones the
+   * runtime uses are loaded already. */
   for (const struct stdlib_module *m = stdlib_modules; m->name; m++) {
+    if (strncmp(m->name, "jsfpm/internal/", 15) == 0) continue;
     load_module(ctx, m->name);
     duk_pop(ctx);
   }
@@ -613,6 +616,8 @@ static void put_heap_objects(struct js_runtime *rt) {
   duk_push_heap_stash(ctx);
   duk_push_object(ctx);
   duk_put_function_list(ctx, -1, natives);
+  duk_push_boolean(ctx, js_cache_has_lowered(rt->cache));
+  duk_put_prop_literal(ctx, -2, "library");
   duk_freeze(ctx, -1);
   duk_put_prop_literal(ctx, -2, "native");
   /* ctx.env: one frozen object shared by every request and environment; the

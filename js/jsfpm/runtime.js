@@ -6,15 +6,18 @@
  * `native` is given to standard-library modules only:
  *   native.log(level, text)   write to the server log with the request id
  *   native.now()              monotonic milliseconds
+ *   native.library            the runtime library for modern code is loaded
  *   (and what jsfpm/internal/async uses: sleep, deadline, timedOut)
  *
- * The runtime library for modern code (Promise, polyfills, the helpers of
- * lowered code: jsfpm/internal/library) is loaded before this module by
- * the worker (worker_js.c setup_environment).
+ * The runtime library (Promise, polyfills, the helpers of lowered code:
+ * jsfpm/internal/library) is loaded before this module by the worker, for
+ * apps with lowered code only (workers/js_compile.h).
  */
 'use strict';
 
-var async = require('jsfpm/internal/async');
+/* Promise's job queue, which fetch's result goes through: none without
+ * the library (an ES5 app has no Promise, queueMicrotask or setTimeout). */
+var async = native.library ? require('jsfpm/internal/async') : null;
 
 var hasOwn = Object.prototype.hasOwnProperty;
 
@@ -351,7 +354,9 @@ function describe(v) {
 function dispatch(app, raw) {
   var req = new Request(raw);
   var res = app.fetch(req, new Context(raw));
-  if (async.isPromise(res)) {
+  if (async === null) {
+    /* no promises to wait for */
+  } else if (async.isPromise(res)) {
     res = async.settle(res);
   } else if (res !== null && typeof res === 'object' && typeof res.then === 'function') {
     res = async.settle(async.Promise.resolve(res));
@@ -427,7 +432,7 @@ function harden(roots) {
 
 /* After the app's modules ran: the jobs their top-level code queued. */
 function drain() {
-  async.settle(undefined);
+  if (async !== null) async.settle(undefined);
 }
 
 exports.harden = harden;

@@ -82,6 +82,15 @@ assert_contains "$BODY" "at [anon] (main.js:$THROWS_LINE:3)" "stack in the 500 b
 wait_log "[$RID] GET /throws"
 assert_contains "$(grep -F "[$RID] GET /throws" "$LOG")" "uncaught main.js:$THROWS_LINE:3: RangeError: thrown from an async handler" "log line"
 
+say "isolation = request: the runtime library and the app in every request's fresh globals"
+stop_server
+start_server server.workers=1 app.root="$A" app.isolation=request
+for route in async modules; do
+  expected=EXPECT_$route
+  expect_status 200 "/$route"
+  assert_eq "${!expected}" "$BODY" "/$route, isolation = request"
+done
+
 say "a reload with a module that does not parse keeps the old generation serving"
 before=$(worker_pids)
 cp "$A/lib/lazy.js" "$T/lazy.js.good"

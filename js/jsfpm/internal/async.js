@@ -394,6 +394,10 @@ function asyncThrow(reason) {
 }
 
 function awaiter(thisArg, args, P, generator) {
+  /* An ES5 function's prototype points back at it: a cycle only Duktape's
+   * mark-and-sweep frees.  This closure, made per call, is never
+   * constructed: dropping its prototype lets reference counting free it. */
+  generator.prototype = undefined;
   var run = new AsyncRun(newPromise());
   try {
     run.gen = generator.apply(thisArg, args || []);

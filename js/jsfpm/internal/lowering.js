@@ -95,6 +95,7 @@ LoweredGenerator.prototype[Symbol.iterator] = function () { return this; };
 Object.defineProperty(LoweredGenerator.prototype, Symbol.toStringTag, { value: 'Generator', configurable: true });
 
 exports.__generator = function (thisArg, body) {
+  body.prototype = undefined; /* no cycle through it: see async.js awaiter */
   return new LoweredGenerator(thisArg, body);
 };
 

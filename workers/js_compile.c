@@ -313,8 +313,8 @@ static void lowered_compile_error(duk_context *ctx, const char *display, const c
 /* Validates JSON SOURCE and fills CODE (which takes SOURCE). */
 static int add_json(struct js_cache *c, struct compile_job *job, char *source, struct js_module_code *code,
                     char *err, size_t errlen) {
-  bool failed;
-  compile_bytecode(c, job, &code->len, &failed);
+  bool failed = duk_safe_call(c->bc_heap, compile_safe, job, 0, 1) != DUK_EXEC_SUCCESS;
+  if (!failed) duk_pop(c->bc_heap);
   if (failed) {
     char msg[1024];
     js_format_error(c->bc_heap, NULL, msg, sizeof msg, false);

@@ -189,3 +189,23 @@ printf 'const K = 7;\nmodule.exports = { fetch: function () { return new Respons
 start_server server.workers=1 app.root="$B"
 expect_status 200 /
 assert_eq 7 "$BODY" "body from an app using const"
+stop_server
+
+say "a module required by a computed name is compiled when it runs, if it needs no lowering"
+mkdir -p "$B/dyn"
+echo "exports.v = 'plain';" >"$B/dyn/plain.js"
+echo "export const v = 'modern';" >"$B/dyn/modern.js"
+cat >"$B/main.js" <<'JS'
+module.exports = { fetch: function (req) {
+  try {
+    return new Response(require('./dyn/' + req.query.m).v);
+  } catch (e) {
+    return new Response(e.message, { status: 500 });
+  }
+} };
+JS
+start_server server.workers=1 app.root="$B"
+expect_status 200 '/?m=plain'
+assert_eq plain "$BODY" "require of a plain module by a computed name"
+expect_status 500 '/?m=modern'
+assert_eq "dyn/modern.js needs compiling to ES5 but was not reached from the main module at start (only modules imported or required with a literal name are compiled before serving)" "$BODY" "require of a modern module by a computed name"

@@ -50,6 +50,7 @@ int js_lowered_add_dep(struct js_lowered *l, enum js_dep_kind kind, const char *
   return 0;
 }
 
+/* A named source text: a script the compiler heap runs, or a module it lowers. */
 struct program {
   const char *name;
   const char *source;
@@ -121,17 +122,11 @@ void js_compiler_free(struct js_compiler *c) {
   free(c);
 }
 
-struct lower_job {
-  const char *display;
-  const char *source;
-  size_t len;
-};
-
 static duk_ret_t call_driver(duk_context *ctx, void *udata) {
-  const struct lower_job *job = udata;
+  const struct program *job = udata;
   duk_get_global_literal(ctx, "jsfpmCompile");
   duk_push_lstring(ctx, job->source, job->len);
-  duk_push_string(ctx, job->display);
+  duk_push_string(ctx, job->name);
   duk_call(ctx, 2);
   return 1;
 }
@@ -171,7 +166,7 @@ int js_compiler_lower(struct js_compiler *c, const char *display, const char *so
                       struct js_lowered *out, char *err, size_t errlen) {
   duk_context *ctx = c->ctx;
   memset(out, 0, sizeof *out);
-  struct lower_job job = {display, source, len};
+  struct program job = {display, source, len};
   if (duk_safe_call(ctx, call_driver, &job, 0, 1) != DUK_EXEC_SUCCESS) {
     /* The driver itself failed: a bug, or the heap ran out of memory. */
     snprintf(err, errlen, "%s: the compiler failed: %s", display, duk_safe_to_string(ctx, -1));

@@ -231,7 +231,8 @@ void js_disk_cache_put(struct js_disk_cache *dc, const char *key, const struct j
     if (write_all(fd, buf, len) < 0) err = errno;
     if (close(fd) < 0 && err == 0) err = errno;
     if (err == 0 && renameat(dc->dir_fd, tmp, dc->dir_fd, key) < 0) err = errno;
-    if (err != 0) unlinkat(dc->dir_fd, tmp, 0);
+    if (err != 0 && unlinkat(dc->dir_fd, tmp, 0) < 0 && errno != ENOENT)
+      log_warn("compile_cache %s/%s: cannot remove: %s", dc->dir, tmp, strerror(errno));
   }
   free(buf);
   if (err != 0) write_failed(dc, key, err);

@@ -408,9 +408,13 @@ static int resolve(struct resolver *r, const char *from_dir, char *out) {
 int js_resolve(const char *root, const char *from_dir, const char *spec, enum js_resolve_mode mode, char *out,
                char *err, size_t errlen) {
   struct resolver r = {root, strlen(root), spec, mode, err, errlen};
+  /* "browser" maps are the packages' business: only code in node_modules
+   * pays for reading them (an app's own requires, run per request maybe,
+   * do not). */
   bool bare = spec[0] != '.' && spec[0] != '/' && spec[0] != '#';
-  if (!(bare && browser_false(&r, from_dir, spec, NULL))) {
+  if (!(bare && strstr(from_dir, "/node_modules/") && browser_false(&r, from_dir, spec, NULL))) {
     if (resolve(&r, from_dir, out) < 0) return -1;
+    if (!strstr(out + r.root_len, "/node_modules/")) return 0;
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s", out);
     *strrchr(dir, '/') = '\0';

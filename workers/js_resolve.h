@@ -11,7 +11,8 @@
  *
  * A package's "browser" entries that map a file or a module to false (a
  * file only Node.js needs, as bundlers read them) give the empty module
- * JS_RESOLVE_EMPTY_MODULE instead; no other use of "browser" is made.
+ * JS_RESOLVE_EMPTY_MODULE instead, for code in node_modules; no other use
+ * of "browser" is made.
  *
  * Every file found must lie inside the app root once links are followed.
  * Absolute paths and Node.js's built-in modules (fs, node:path, ...) are

@@ -12,7 +12,7 @@ TOP=$(pwd)
 # tests run for real (nginx, cgi-fcgi, sqlite3, curl, python3, ip for the
 # cluster tests' network namespaces).
 PACKAGES="build-essential autoconf automake pkg-config libevent-dev libjansson-dev
-  libsqlite3-dev libinih-dev check duktape-dev libsystemd-dev libuv1-dev liblz4-dev
+  libsqlite3-dev libinih-dev check duktape-dev libsystemd-dev libssl-dev libuv1-dev liblz4-dev
   nginx-light libfcgi-bin
   curl sqlite3 python3 procps iproute2 logrotate"
 
@@ -59,6 +59,7 @@ $allow_root
 root = $TOP/js/example
 main = main.js
 dev = yes
+compile_cache = $TOP/run/compile-cache
 [database]
 path = $TOP/run/app.db
 CONF

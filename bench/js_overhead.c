@@ -52,7 +52,9 @@ int main(int argc, char **argv) {
     perror(argv[1]);
     return 1;
   }
-  fprintf(f, "[app]\nroot = %s\n", root);
+  /* Modules it lowers are kept in /tmp (warm from the second run on), not
+   * in the system's /var/cache/jsfpm. */
+  fprintf(f, "[app]\nroot = %s\ncompile_cache = /tmp/jsfpm-js_overhead-cache\n", root);
   free(root);
   fclose(f);
 

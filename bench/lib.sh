@@ -26,12 +26,13 @@ bench_nginx_conf() {
   } >"$W/nginx.conf"
 }
 
-# bench_jsfpm_conf NAME WORKERS: writes $W/NAME.conf for a server on
-# $W/NAME.sock with the bench app and the database $W/NAME.db (made here).
+# bench_jsfpm_conf NAME WORKERS [APP]: writes $W/NAME.conf for a server on
+# $W/NAME.sock with the bench app (or the app folder APP) and the database
+# $W/NAME.db (made here); $BENCH_APP_KEYS, if set, are more [app] lines.
 # worker_cpu_affinity is $BENCH_AFFINITY_NAME, else $BENCH_AFFINITY, else
 # auto (bench/ab.sh compares off and auto with BENCH_AFFINITY_a=off).
 bench_jsfpm_conf() {
-  local x=$1 nw=$2 aff_var=BENCH_AFFINITY_$1
+  local x=$1 nw=$2 app=${3:-$TOP/bench/app} aff_var=BENCH_AFFINITY_$1
   [ -f "$W/$x.db" ] || "$PEERS/mkdb.sh" "$W/$x.db" >/dev/null || return 2
   chmod 666 "$W/$x.db"
   cat >"$W/$x.conf" <<CONF
@@ -45,7 +46,8 @@ error_log = $W/logs/$x.log
 log_level = warn
 user = www-data
 [app]
-root = $TOP/bench/app
+root = $app
+${BENCH_APP_KEYS:-}
 [database]
 path = $W/$x.db
 synchronous = full

@@ -51,7 +51,7 @@ cleanup() {
   fi
   [ -n "${CREATED_USER:-}" ] && getent passwd jsfpm >/dev/null && userdel jsfpm 2>/dev/null
   [ -n "${CREATED_USER:-}" ] && getent group jsfpm >/dev/null && groupdel jsfpm 2>/dev/null
-  rm -rf /var/lib/jsfpm /var/log/jsfpm /run/jsfpm /etc/jsfpm "$T"
+  rm -rf /var/lib/jsfpm /var/log/jsfpm /var/cache/jsfpm /run/jsfpm /etc/jsfpm "$T"
 }
 
 if dpkg-query -W -f='${Status}' jsfpm 2>/dev/null | grep -q 'install\|config-files' ||

@@ -153,6 +153,9 @@ static const struct config_key config_keys[] = {
      "worker: app loaded once per worker, built-ins frozen; request: fresh globals per request"},
     {"app", "preload", CT_BOOL, OFF(preload), 0, 0, "yes",
      "compile the app to bytecode in the master before forking (shared copy-on-write)"},
+    {"app", "compile_cache", CT_PATH, OFF(compile_cache), 0, 0, "/var/cache/jsfpm",
+     "modules compiled to ES5, kept across starts; owned by the master's user or root and writable by no "
+     "one else, or unused"},
     {"app", "allow_eval", CT_BOOL, OFF(allow_eval), 0, 0, "no", "allow eval() and new Function()"},
     {"app", "memory_limit", CT_SIZE, OFF(memory_limit_bytes), 0, LONG_MAX / 2, "64m",
      "JavaScript heap limit per worker (500 and a fresh heap when exceeded); 0 = none"},

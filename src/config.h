@@ -66,6 +66,7 @@ struct jsfpm_config {
   int dev;                     /* dev = yes: stack traces in 500 bodies */
   int isolation;               /* ISOLATION_WORKER or ISOLATION_REQUEST */
   int preload;                 /* compile the app in the master before forking */
+  char *compile_cache;         /* directory of modules lowered to ES5 (workers/js_disk_cache.h) */
   int allow_eval;              /* eval and new Function allowed */
   long memory_limit_bytes;     /* Duktape heap cap per worker, 0 = none */
   int max_db_calls;            /* database calls per request, 0 = unlimited */

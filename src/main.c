@@ -1,6 +1,7 @@
 /* main.c: command line of the jsfpm binary. */
 #include "autoconfig.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "broker_backup.h"
 #include "config.h"
+#include "js_compile.h"
 #include "log.h"
 #include "master.h"
 
@@ -19,7 +21,7 @@ static void usage(FILE *out) {
           "A pre-fork application server for JavaScript with a SQLite broker.\n"
           "\n"
           "  -c, --config FILE   configuration file (default " DEFAULT_CONFIG ")\n"
-          "  -t, --test          check the configuration and exit\n"
+          "  -t, --test          check the configuration, compile the app and exit\n"
           "  -T, --test-print    check the configuration, print the effective one and exit\n"
           "  -F, --foreground    run in the foreground (always the case; accepted for\n"
           "                      php-fpm compatibility)\n"
@@ -46,6 +48,19 @@ static int cluster_not_served(const char *config_path) {
           "cluster yet (its nodes run only in the tests; see docs/cluster.md)\n",
           config_path);
   return 1;
+}
+
+/* -t: compiles the app as a start would (filling the compile cache), so a
+ * syntax error or an unresolvable import shows before a restart. */
+static int test_app(const struct jsfpm_config *cfg, char *err, size_t errlen) {
+  log_set_role("test");
+  if (log_open("stderr", (enum log_level)cfg->log_level) < 0) {
+    snprintf(err, errlen, "cannot log to stderr: %s", strerror(errno));
+    return -1;
+  }
+  struct js_cache *cache = js_cache_build(cfg, err, errlen);
+  js_cache_free(cache);
+  return cache ? 0 : -1;
 }
 
 int main(int argc, char **argv) {
@@ -98,10 +113,12 @@ int main(int argc, char **argv) {
     return brc;
   }
   if (test) {
+    int rc = print ? 0 : test_app(&cfg, err, sizeof err);
     if (print) config_print(&cfg, stdout);
-    fprintf(stderr, "jsfpm: configuration file %s test is successful\n", config_path);
+    if (rc == 0) fprintf(stderr, "jsfpm: configuration file %s test is successful\n", config_path);
+    else fprintf(stderr, "jsfpm: cannot load the app: %s\n", err);
     config_free(&cfg);
-    return 0;
+    return rc == 0 ? 0 : 1;
   }
   if (cfg.cluster_address) {
     config_free(&cfg);

@@ -9,21 +9,27 @@
 
 #include "js_compile.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "config.h"
+#include "js_compiler.h"
+#include "js_disk_cache.h"
+#include "js_resolve.h"
+#include "js_scan.h"
+#include "js_sourcemap.h"
+#include "log.h"
 #include "worker_js.h"
 
 #define MAX_MODULE_BYTES (16 * 1024 * 1024)
 #define MAX_APP_FILES 20000
-#define MAX_DIR_DEPTH 32
 
 struct cache_entry {
   uint64_t hash;
@@ -36,7 +42,11 @@ struct js_cache {
   struct cache_entry *entries;
   size_t n, cap;
   unsigned long hits, misses; /* per process: each worker counts its own */
-  duk_context *compiler;   /* heap used for compiling; NULL once built */
+  duk_context *bc_heap;    /* compiles to bytecode while building; NULL once built */
+  struct js_compiler *compiler; /* the lowering heap, created on first need; NULL once built */
+  struct js_disk_cache *disk;   /* [app] compile_cache, or NULL */
+  bool building;           /* in js_cache_build: the compiler heap may be created */
+  unsigned lowered_now, lowered_from_disk;
 };
 
 static uint64_t hash_key(const char *s) {
@@ -58,6 +68,8 @@ void js_compile_module(duk_context *ctx, const char *display, const char *source
   duk_push_string(ctx, display);
   duk_compile(ctx, DUK_COMPILE_FUNCTION);
 }
+
+/* ---- errors ------------------------------------------------------------- */
 
 /* True for locations that are ours rather than the app's: the standard
  * library ("jsfpm/...") and C natives ("...c"). */
@@ -82,7 +94,50 @@ static bool first_app_frame(const char *stack, char *file, size_t file_len, int 
   return false;
 }
 
-void js_format_error(duk_context *ctx, char *out, size_t len, bool with_stack) {
+/* The lowered module shown as DISPLAY (N bytes), or NULL. */
+static const struct js_module_code *find_lowered(const struct js_cache *c, const char *display, size_t n) {
+  for (size_t i = 0; c && i < c->n; i++) {
+    const struct js_module_code *code = &c->entries[i].code;
+    if (code->mappings && strlen(code->display) == n && memcmp(code->display, display, n) == 0) return code;
+  }
+  return NULL;
+}
+
+/* Writes "file:line" for line LINE of FILE, or "file:line:col" of the
+ * original source when FILE was lowered. */
+static int format_location(const struct js_cache *c, const char *file, size_t n, int line, char *out, size_t len) {
+  const struct js_module_code *code = find_lowered(c, file, n);
+  int orig_line, orig_col;
+  if (code && js_sourcemap_lookup(code->mappings, line, &orig_line, &orig_col))
+    return snprintf(out, len, "%.*s:%d:%d", (int)n, file, orig_line, orig_col);
+  return snprintf(out, len, "%.*s:%d", (int)n, file, line);
+}
+
+/* Copies a stack trace, each "(file:line)" of a lowered module replaced
+ * by the original place. */
+static void map_stack(const struct js_cache *c, const char *stack, char *out, size_t len) {
+  size_t o = 0;
+  const char *p = stack;
+  while (*p && o + 1 < len) {
+    const char *open = strchr(p, '(');
+    const char *close = open ? strchr(open, ')') : NULL;
+    const char *colon = close ? memrchr(open, ':', (size_t)(close - open)) : NULL;
+    const char *upto = open ? open + 1 : p + strlen(p);
+    size_t n = (size_t)(upto - p);
+    if (n > len - o - 1) n = len - o - 1;
+    memcpy(out + o, p, n);
+    o += n;
+    p = upto;
+    if (colon == NULL || colon == open + 1 || o + 1 >= len) continue;
+    int w = format_location(c, open + 1, (size_t)(colon - open - 1), atoi(colon + 1), out + o, len - o);
+    if (w < 0 || (size_t)w >= len - o) break;
+    o += (size_t)w;
+    p = close;
+  }
+  out[o < len ? o : len - 1] = '\0';
+}
+
+void js_format_error(duk_context *ctx, const struct js_cache *cache, char *out, size_t len, bool with_stack) {
   char file[512] = "";
   int line = 0;
   if (duk_is_error(ctx, -1)) {
@@ -109,10 +164,16 @@ void js_format_error(duk_context *ctx, char *out, size_t len, bool with_stack) {
   /* Syntax errors carry the line only in their message: "... (line 7)". */
   const char *paren = strstr(msg, "(line ");
   if (line == 0 && paren) line = atoi(paren + 6);
-  if (file[0] && line > 0) snprintf(out, len, "%s:%d: %s", file, line, msg);
-  else snprintf(out, len, "%s", msg);
+  char where[600] = "";
+  if (file[0] && line > 0) format_location(cache, file, strlen(file), line, where, sizeof where);
+  char *mapped = with_stack && cache ? malloc(len) : NULL;
+  if (mapped) map_stack(cache, msg, mapped, len);
+  snprintf(out, len, "%s%s%s", where, where[0] ? ": " : "", mapped ? mapped : msg);
+  free(mapped);
   duk_pop(ctx);
 }
+
+/* ---- compiling one module ----------------------------------------------- */
 
 static char *read_whole_file(const char *path, size_t *len, char *err, size_t errlen) {
   FILE *f = fopen(path, "rb");
@@ -160,117 +221,280 @@ static duk_ret_t compile_safe(duk_context *ctx, void *udata) {
   return 1;
 }
 
-/* Compiles SOURCE and appends the entry.  Takes ownership of SOURCE. */
-static const struct js_module_code *add_entry(struct js_cache *c, const char *key,
-                                              const char *display, char *source, size_t len,
-                                              bool stdlib, char *err, size_t errlen) {
-  size_t klen = strlen(key);
-  bool json = !stdlib && klen > 5 && strcmp(key + klen - 5, ".json") == 0;
-  struct compile_job job = {display, source, len, stdlib, json};
-  duk_context *ctx = c->compiler;
-  bool own_heap = ctx == NULL;
-  if (own_heap && (ctx = duk_create_heap_default()) == NULL) {
-    snprintf(err, errlen, "cannot create a JavaScript heap to compile %s", display);
-    free(source);
-    return NULL;
-  }
-  struct js_module_code code = {.kind = json ? JS_MODULE_JSON : JS_MODULE_SCRIPT};
-  if (duk_safe_call(ctx, compile_safe, &job, 0, 1) != DUK_EXEC_SUCCESS) {
-    char msg[1024];
-    js_format_error(ctx, msg, sizeof msg, false);
-    if (json) snprintf(err, errlen, "%s: invalid JSON: %s", display, msg);
-    else if (strstr(msg, "SyntaxError"))
-      snprintf(err, errlen, "%s%s%s (jsfpm runs ES5.1 plus what Duktape 2.7 adds; transpile arrow "
-               "functions, let, classes, template literals, destructuring, default/rest parameters, "
-               "spread, for-of, generators and async functions to ES5: see docs/javascript.md)",
-               strncmp(msg, display, strlen(display)) == 0 ? "" : display,
-               strncmp(msg, display, strlen(display)) == 0 ? "" : ": ", msg);
-    else snprintf(err, errlen, "%s: %s", display, msg);
-    duk_pop(ctx);
-    if (own_heap) duk_destroy_heap(ctx);
-    free(source);
-    return NULL;
-  }
-  if (json) {
-    code.data = source;
-    code.len = len;
-  } else {
-    duk_size_t blen;
-    void *bc = duk_get_buffer(ctx, -1, &blen);
-    code.data = malloc(blen ? blen : 1);
-    if (code.data) memcpy(code.data, bc, blen);
-    code.len = blen;
-    free(source);
-  }
+/* Compiles JOB in the cache's bytecode heap.  Returns a malloc'd copy of
+ * the bytecode, or NULL leaving the error on the heap's stack. */
+static void *compile_bytecode(struct js_cache *c, struct compile_job *job, size_t *len, bool *failed) {
+  duk_context *ctx = c->bc_heap;
+  *failed = duk_safe_call(ctx, compile_safe, job, 0, 1) != DUK_EXEC_SUCCESS;
+  if (*failed) return NULL;
+  duk_size_t blen = 0;
+  void *bc = duk_get_buffer(ctx, -1, &blen);
+  void *copy = malloc(blen ? blen : 1);
+  if (copy) memcpy(copy, bc, blen);
+  *len = blen;
   duk_pop(ctx);
-  if (own_heap) duk_destroy_heap(ctx);
+  return copy;
+}
+
+/* Appends a finished entry; takes ownership of CODE's buffers. */
+static const struct js_module_code *append_entry(struct js_cache *c, struct js_module_code *code, char *err,
+                                                 size_t errlen) {
   if (c->n == c->cap) {
     size_t cap = c->cap ? c->cap * 2 : 64;
     struct cache_entry *grown = realloc(c->entries, cap * sizeof *grown);
-    if (grown == NULL) code.data = (free(code.data), NULL);
-    else c->entries = grown, c->cap = cap;
+    if (grown) c->entries = grown, c->cap = cap;
   }
-  code.key = strdup(key);
-  code.display = strdup(display);
-  if (code.data == NULL || code.key == NULL || code.display == NULL || c->n == c->cap) {
-    snprintf(err, errlen, "%s: out of memory", display);
-    free(code.data);
-    free(code.key);
-    free(code.display);
+  if (code->data == NULL || code->key == NULL || code->display == NULL || c->n == c->cap) {
+    snprintf(err, errlen, "%s: out of memory", code->display ? code->display : "module");
+    free(code->data);
+    free(code->key);
+    free(code->display);
+    free(code->mappings);
+    free(code->deps);
     return NULL;
   }
-  c->entries[c->n] = (struct cache_entry){hash_key(key), code};
+  c->entries[c->n] = (struct cache_entry){hash_key(code->key), *code};
   return &c->entries[c->n++].code;
 }
 
-const struct js_module_code *js_cache_add_file(struct js_cache *c, const char *path,
-                                               const char *display, char *err, size_t errlen) {
-  size_t len;
-  char *source = read_whole_file(path, &len, err, errlen);
-  if (source == NULL) return NULL;
-  return add_entry(c, path, display, source, len, false, err, errlen);
+static const struct js_module_code *add_stdlib(struct js_cache *c, const struct stdlib_module *m, char *err,
+                                               size_t errlen) {
+  struct compile_job job = {m->name, m->source, strlen(m->source), true, false};
+  struct js_module_code code = {.kind = JS_MODULE_SCRIPT, .key = strdup(m->name), .display = strdup(m->name)};
+  bool failed;
+  code.data = compile_bytecode(c, &job, &code.len, &failed);
+  if (failed) {
+    js_format_error(c->bc_heap, NULL, err, errlen, false);
+    duk_pop(c->bc_heap);
+  }
+  return append_entry(c, &code, err, errlen);
 }
 
-static bool has_suffix(const char *name, const char *suffix) {
-  size_t n = strlen(name), s = strlen(suffix);
-  return n >= s && strcmp(name + n - s, suffix) == 0;
-}
-
-/* Compiles every .js and .json file below DIR.  Hidden entries are skipped;
- * symlinks are followed only when they stay inside the root. */
-static int walk(struct js_cache *c, const char *dir, int depth, char *err, size_t errlen) {
-  if (depth > MAX_DIR_DEPTH) return 0;
-  DIR *d = opendir(dir);
-  if (d == NULL) {
-    snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+/* Lowers SOURCE into LOW: from the disk cache, else with the compiler heap
+ * (only while building the cache: afterwards a module must be in the disk
+ * cache, since a worker never creates the compiler heap for a request). */
+static int lower(struct js_cache *c, const char *display, const char *source, size_t len, struct js_lowered *low,
+                 char *err, size_t errlen) {
+  char key[JS_DISK_CACHE_KEY_LEN + 1];
+  js_disk_cache_key(source, len, key);
+  if (js_disk_cache_get(c->disk, key, low)) {
+    c->lowered_from_disk++;
+    return 0;
+  }
+  if (!c->building) {
+    snprintf(err, errlen, "%s needs compiling to ES5 but was not reached from the main module at start "
+             "(only modules imported or required with a literal name are compiled before serving)", display);
     return -1;
   }
-  int rc = 0;
-  struct dirent *de;
-  while (rc == 0 && (de = readdir(d)) != NULL) {
-    if (de->d_name[0] == '.') continue;
-    char path[PATH_MAX], real[PATH_MAX];
-    if (snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >= (int)sizeof path) continue;
-    struct stat st;
-    if (realpath(path, real) == NULL || stat(real, &st) < 0) continue;
-    if (strncmp(real, c->root, c->root_len) != 0 || real[c->root_len] != '/') continue;
-    if (S_ISDIR(st.st_mode)) {
-      if (de->d_type != DT_LNK) rc = walk(c, path, depth + 1, err, errlen);
-    } else if (S_ISREG(st.st_mode) && (has_suffix(de->d_name, ".js") || has_suffix(de->d_name, ".json"))) {
-      if (c->n >= MAX_APP_FILES) {
-        snprintf(err, errlen, "%s: more than %d modules", c->root, MAX_APP_FILES);
-        rc = -1;
-      } else if (js_cache_lookup(c, real) == NULL &&
-                 js_cache_add_file(c, real, real + c->root_len + 1, err, errlen) == NULL) {
-        rc = -1;
+  if (c->compiler == NULL) {
+    log_info("compiling modern JavaScript to ES5 (TypeScript 4.9), first %s", display);
+    if ((c->compiler = js_compiler_new(err, errlen)) == NULL) return -1;
+  }
+  if (js_compiler_lower(c->compiler, display, source, len, low, err, errlen) < 0) return -1;
+  c->lowered_now++;
+  js_disk_cache_put(c->disk, key, low);
+  return 0;
+}
+
+/* Duktape refused lowered code (a regular expression it cannot run, say):
+ * the message names the original place. */
+static void lowered_compile_error(duk_context *ctx, const char *display, const char *mappings, char *err,
+                                  size_t errlen) {
+  const char *msg = duk_safe_to_string(ctx, -1);
+  const char *paren = strstr(msg, " (line ");
+  int line = paren ? atoi(paren + 7) : 0, orig_line, orig_col;
+  if (line > 0 && js_sourcemap_lookup(mappings, line, &orig_line, &orig_col))
+    snprintf(err, errlen, "%s:%d:%d: %.*s", display, orig_line, orig_col, (int)(paren - msg), msg);
+  else
+    snprintf(err, errlen, "%s: %s", display, msg);
+  duk_pop(ctx);
+}
+
+/* Validates JSON SOURCE and fills CODE (which takes SOURCE). */
+static int add_json(struct js_cache *c, struct compile_job *job, char *source, struct js_module_code *code,
+                    char *err, size_t errlen) {
+  bool failed = duk_safe_call(c->bc_heap, compile_safe, job, 0, 1) != DUK_EXEC_SUCCESS;
+  if (!failed) duk_pop(c->bc_heap);
+  if (failed) {
+    char msg[1024];
+    js_format_error(c->bc_heap, NULL, msg, sizeof msg, false);
+    duk_pop(c->bc_heap);
+    snprintf(err, errlen, "%s: invalid JSON: %s", job->display, msg);
+    return -1;
+  }
+  code->data = source;
+  code->len = job->len;
+  return 0;
+}
+
+/* Compiles script SOURCE into CODE: as it is when Duktape runs it right,
+ * else lowered first. */
+static int add_script(struct js_cache *c, struct compile_job *job, struct js_module_code *code, char *err,
+                      size_t errlen) {
+  struct js_lowered low = {0};
+  bool failed, oom = false;
+  code->data = compile_bytecode(c, job, &code->len, &failed);
+  if (failed) duk_pop(c->bc_heap); /* modern syntax, most likely: lowered below */
+  if (!failed && js_scan_plain(job->source, job->len, &low, &oom)) {
+    code->deps = low.deps, code->deps_len = low.deps_len;
+    return 0;
+  }
+  free(code->data);
+  code->data = NULL;
+  js_lowered_free(&low);
+  if (oom) {
+    snprintf(err, errlen, "%s: out of memory", job->display);
+    return -1;
+  }
+  if (lower(c, job->display, job->source, job->len, &low, err, errlen) < 0) return -1;
+  struct compile_job lowered = *job;
+  lowered.source = low.code, lowered.len = low.code_len;
+  code->data = compile_bytecode(c, &lowered, &code->len, &failed);
+  if (failed) lowered_compile_error(c->bc_heap, job->display, low.mappings, err, errlen);
+  code->mappings = low.mappings, code->deps = low.deps, code->deps_len = low.deps_len;
+  low.mappings = low.deps = NULL;
+  js_lowered_free(&low);
+  return failed ? -1 : 0;
+}
+
+/* Compiles the app file PATH (DISPLAY relative to the root) into the cache
+ * and returns its entry, which lists its dependencies. */
+static const struct js_module_code *add_app_file(struct js_cache *c, const char *path, const char *display,
+                                                 char *err, size_t errlen) {
+  size_t len, plen = strlen(path);
+  char *source = read_whole_file(path, &len, err, errlen);
+  if (source == NULL) return NULL;
+  struct compile_job job = {display, source, len, false, plen > 5 && strcmp(path + plen - 5, ".json") == 0};
+  struct js_module_code code = {.kind = job.json ? JS_MODULE_JSON : JS_MODULE_SCRIPT, .key = strdup(path),
+                                .display = strdup(display)};
+  bool temporary_heap = c->bc_heap == NULL; /* a module added after start */
+  int rc;
+  if (temporary_heap && (c->bc_heap = duk_create_heap_default()) == NULL) {
+    snprintf(err, errlen, "cannot create a JavaScript heap to compile %s", display);
+    rc = -1;
+  } else if (job.json) {
+    rc = add_json(c, &job, source, &code, err, errlen);
+    if (rc == 0) source = NULL;
+  } else {
+    rc = add_script(c, &job, &code, err, errlen);
+  }
+  free(source);
+  if (temporary_heap && c->bc_heap) c->bc_heap = (duk_destroy_heap(c->bc_heap), NULL);
+  if (rc == 0) return append_entry(c, &code, err, errlen);
+  free(code.key);
+  free(code.display);
+  free(code.data);
+  free(code.mappings);
+  free(code.deps);
+  return NULL;
+}
+
+const struct js_module_code *js_cache_add_file(struct js_cache *c, const char *path, const char *display,
+                                               char *err, size_t errlen) {
+  if (c->n >= MAX_APP_FILES) {
+    snprintf(err, errlen, "%s: more than %d modules", display, MAX_APP_FILES);
+    return NULL;
+  }
+  return add_app_file(c, path, display, err, errlen);
+}
+
+bool js_module_imports(const struct js_module_code *code, const char *spec) {
+  bool imported = false;
+  for (size_t i = 0; code->deps && i < code->deps_len; i += strlen(code->deps + i) + 1) {
+    if (strcmp(code->deps + i + 1, spec) != 0) continue;
+    if (code->deps[i] == JS_DEP_REQUIRE) return false;
+    imported = true;
+  }
+  return imported;
+}
+
+/* ---- the walk from the main module -------------------------------------- */
+
+struct path_stack {
+  char **paths;
+  size_t n, cap;
+};
+
+static int push_path(struct path_stack *s, const char *path) {
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 64;
+    char **grown = realloc(s->paths, cap * sizeof *grown);
+    if (grown == NULL) return -1;
+    s->paths = grown, s->cap = cap;
+  }
+  if ((s->paths[s->n] = strdup(path)) == NULL) return -1;
+  s->n++;
+  return 0;
+}
+
+/* Resolves the dependencies of CODE and pushes those not compiled yet.  An
+ * import that does not resolve fails the start (as it fails to link in
+ * Node.js); a require may sit behind a condition, so it is left to run time. */
+static int push_dependencies(struct js_cache *c, const struct js_module_code *code, struct path_stack *todo,
+                             char *err, size_t errlen) {
+  char dir[PATH_MAX];
+  snprintf(dir, sizeof dir, "%s", code->key);
+  *strrchr(dir, '/') = '\0';
+  for (size_t i = 0; code->deps && i < code->deps_len; i += strlen(code->deps + i) + 1) {
+    char kind = code->deps[i];
+    const char *spec = code->deps + i + 1;
+    if (strncmp(spec, "jsfpm/", 6) == 0) continue; /* the standard library is compiled already */
+    char path[PATH_MAX], why[PATH_MAX + 512];
+    enum js_resolve_mode mode = js_module_imports(code, spec) ? JS_RESOLVE_IMPORT : JS_RESOLVE_REQUIRE;
+    if (js_resolve(c->root, dir, spec, mode, path, why, sizeof why) == 0) {
+      if (path[0] != '/') continue; /* the empty module: compiled with the standard library */
+      if (push_path(todo, path) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
       }
+    } else if (kind == JS_DEP_IMPORT) {
+      snprintf(err, errlen, "%s: import '%s': %s", code->display, spec, why);
+      return -1;
+    } else {
+      log_debug("%s: %s('%s') is not compiled at start: %s", code->display,
+                kind == JS_DEP_REQUIRE ? "require" : "import", spec, why);
     }
   }
-  closedir(d);
+  return 0;
+}
+
+static int walk_from_main(struct js_cache *c, const char *main, char *err, size_t errlen) {
+  char path[PATH_MAX], resolved[PATH_MAX];
+  if (snprintf(path, sizeof path, "%s/%s", c->root, main) >= (int)sizeof path || realpath(path, resolved) == NULL) {
+    snprintf(err, errlen, "main module %s: %s", main, strerror(errno ? errno : ENAMETOOLONG));
+    return -1;
+  }
+  if (strncmp(resolved, c->root, c->root_len) != 0 || resolved[c->root_len] != '/') {
+    snprintf(err, errlen, "main module %s is outside the app folder", main);
+    return -1;
+  }
+  struct path_stack todo = {0};
+  int rc = push_path(&todo, resolved);
+  while (rc == 0 && todo.n > 0) {
+    char *key = todo.paths[--todo.n];
+    bool known = false;
+    for (size_t i = 0; i < c->n && !known; i++) known = strcmp(c->entries[i].code.key, key) == 0;
+    if (!known) {
+      const struct js_module_code *code = js_cache_add_file(c, key, key + c->root_len + 1, err, errlen);
+      if (code) log_debug("compiled %s%s", code->display, code->mappings ? " (lowered to ES5)" : "");
+      rc = code ? push_dependencies(c, code, &todo, err, errlen) : -1;
+    }
+    free(key);
+  }
+  while (todo.n > 0) free(todo.paths[--todo.n]);
+  free(todo.paths);
   return rc;
 }
 
+static long long elapsed_ms(const struct timespec *t0) {
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  return (t1.tv_sec - t0->tv_sec) * 1000LL + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
 struct js_cache *js_cache_build(const struct jsfpm_config *cfg, char *err, size_t errlen) {
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
   struct js_cache *c = calloc(1, sizeof *c);
   if (c == NULL) {
     snprintf(err, errlen, "out of memory");
@@ -283,26 +507,34 @@ struct js_cache *js_cache_build(const struct jsfpm_config *cfg, char *err, size_
     return NULL;
   }
   c->root_len = strlen(c->root);
-  c->compiler = duk_create_heap_default();
-  if (c->compiler == NULL) {
+  c->bc_heap = duk_create_heap_default();
+  if (c->bc_heap == NULL) {
     snprintf(err, errlen, "cannot create a JavaScript heap");
     js_cache_free(c);
     return NULL;
   }
-  int rc = 0;
-  for (const struct stdlib_module *m = stdlib_modules; m->name && rc == 0; m++) {
-    char *src = strdup(m->source);
-    if (src == NULL || add_entry(c, m->name, m->name, src, strlen(m->source), true, err, errlen) == NULL)
-      rc = -1;
+  c->disk = js_disk_cache_open(cfg->compile_cache);
+  c->building = true;
+  int rc = walk_from_main(c, cfg->app_main, err, errlen);
+  /* The runtime library only for apps with lowered code (js_compile.h). */
+  bool library = js_cache_has_lowered(c);
+  for (const struct stdlib_module *m = stdlib_modules; m->name && rc == 0; m++)
+    if ((library || !js_stdlib_is_library(m->name)) && add_stdlib(c, m, err, errlen) == NULL) rc = -1;
+  duk_destroy_heap(c->bc_heap);
+  c->bc_heap = NULL;
+  c->building = false;
+  if (c->compiler) {
+    js_compiler_free(c->compiler);
+    c->compiler = NULL;
+    malloc_trim(0); /* the compiler heap's tens of megabytes go back to the system before forking */
   }
-  if (rc == 0) rc = walk(c, c->root, 0, err, errlen);
-  duk_destroy_heap(c->compiler);
-  c->compiler = NULL;
-  c->hits = c->misses = 0;
   if (rc < 0) {
     js_cache_free(c);
     return NULL;
   }
+  log_info("app compiled in %lld ms: %zu modules, %u lowered to ES5 now, %u from compile_cache", elapsed_ms(&t0),
+           c->n, c->lowered_now, c->lowered_from_disk);
+  c->hits = c->misses = 0;
   return c;
 }
 
@@ -312,8 +544,12 @@ void js_cache_free(struct js_cache *c) {
     free(c->entries[i].code.key);
     free(c->entries[i].code.display);
     free(c->entries[i].code.data);
+    free(c->entries[i].code.mappings);
+    free(c->entries[i].code.deps);
   }
-  if (c->compiler) duk_destroy_heap(c->compiler);
+  if (c->bc_heap) duk_destroy_heap(c->bc_heap);
+  js_compiler_free(c->compiler);
+  js_disk_cache_close(c->disk);
   free(c->entries);
   free(c->root);
   free(c);
@@ -334,6 +570,21 @@ const struct js_module_code *js_cache_lookup(struct js_cache *c, const char *key
 void js_cache_stats(const struct js_cache *c, unsigned long *hits, unsigned long *misses) {
   *hits = c->hits;
   *misses = c->misses;
+}
+
+bool js_stdlib_is_library(const char *name) {
+  static const char *const library[] = {"jsfpm/internal/library", "jsfpm/internal/core-js",
+                                        "jsfpm/internal/tslib", "jsfpm/internal/lowering",
+                                        "jsfpm/internal/async", NULL};
+  for (int i = 0; library[i]; i++)
+    if (strcmp(name, library[i]) == 0) return true;
+  return false;
+}
+
+bool js_cache_has_lowered(const struct js_cache *c) {
+  for (size_t i = 0; i < c->n; i++)
+    if (c->entries[i].code.mappings) return true;
+  return false;
 }
 
 const char *js_cache_root(const struct js_cache *c) { return c->root; }

@@ -41,6 +41,7 @@
 #include "db_client.h"
 #include "duktape/duktape.h"
 #include "js_compile.h"
+#include "js_resolve.h"
 #include "log.h"
 #include "worker_db.h"
 
@@ -56,7 +57,8 @@ struct js_runtime {
   const char *root;           /* realpath of the app root (the cache's) */
   size_t root_len;
   long long deadline_ms;      /* monotonic; 0 = no limit (between requests) */
-  bool timed_out;             /* the exec-timeout check fired */
+  bool timed_out;             /* the exec-timeout check fired, or native.timedOut ran */
+  char timeout_why[256];      /* what native.timedOut said; "" for the exec-timeout check */
   size_t heap_bytes;          /* bytes Duktape holds through our allocator */
   bool over_limit;            /* an allocation was refused for memory_limit */
   bool rebuild;               /* the heap must be rebuilt before the next request */
@@ -252,67 +254,8 @@ static void on_fatal(void *udata, const char *msg) {
 
 /* ---- modules ----------------------------------------------------------- */
 
-static bool is_regular_file(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* Collapses "." and ".." segments of an absolute path in place, so an
- * escape like "./../../etc/passwd" is seen before touching the disk. */
-static void normalize_path(char *path) {
-  char *out = path;
-  const char *in = path;
-  while (*in) {
-    while (*in == '/') in++;
-    const char *seg = in;
-    while (*in && *in != '/') in++;
-    size_t len = (size_t)(in - seg);
-    if (len == 0 || (len == 1 && seg[0] == '.')) continue;
-    if (len == 2 && seg[0] == '.' && seg[1] == '.') {
-      while (out > path && *--out != '/') {}
-      continue;
-    }
-    *out++ = '/';
-    memmove(out, seg, len);
-    out += len;
-  }
-  if (out == path) *out++ = '/';
-  *out = '\0';
-}
-
 static bool inside_root(const struct js_runtime *rt, const char *path) {
   return strncmp(path, rt->root, rt->root_len) == 0 && path[rt->root_len] == '/';
-}
-
-/* Resolves a relative require from directory DIR into a real path inside
- * the app root.  Returns 0, or -1 with ERR explaining. */
-static int resolve_module(const struct js_runtime *rt, const char *dir, const char *id, char *out,
-                          char *err, size_t errlen) {
-  char base[PATH_MAX];
-  if (snprintf(base, sizeof base, "%s/%s", dir, id) >= (int)sizeof base) {
-    snprintf(err, errlen, "require('%s'): path too long", id);
-    return -1;
-  }
-  normalize_path(base);
-  if (!inside_root(rt, base)) {
-    snprintf(err, errlen, "require('%s'): the path leaves the app folder", id);
-    return -1;
-  }
-  static const char *const suffixes[] = {"", ".js", ".json", "/index.js"};
-  for (size_t i = 0; i < 4; i++) {
-    char candidate[PATH_MAX + 16];
-    snprintf(candidate, sizeof candidate, "%s%s", base, suffixes[i]);
-    if (!is_regular_file(candidate) || realpath(candidate, out) == NULL) continue;
-    if (!inside_root(rt, out)) {
-      snprintf(err, errlen, "require('%s'): %s is a link that leaves the app folder", id,
-               candidate + rt->root_len + 1);
-      return -1;
-    }
-    return 0;
-  }
-  snprintf(err, errlen, "Cannot find module '%s' (tried %s, .js, .json, /index.js)", id,
-           base + rt->root_len + 1);
-  return -1;
 }
 
 static duk_ret_t js_require(duk_context *ctx);
@@ -327,6 +270,22 @@ static void push_registry(duk_context *ctx) {
     duk_put_prop_literal(ctx, -3, "modules");
   }
   duk_remove(ctx, -2);
+}
+
+/* Gives the require function on top of CTX's stack the set of specifiers
+ * CODE imports (import, import()), which its lowered code requires too:
+ * those resolve with the "import" condition, as at start. */
+static void put_import_specs(duk_context *ctx, const struct js_module_code *code) {
+  bool any = false;
+  for (size_t i = 0; code->deps && i < code->deps_len; i += strlen(code->deps + i) + 1) {
+    const char *spec = code->deps + i + 1;
+    if (!js_module_imports(code, spec)) continue;
+    if (!any) duk_push_object(ctx);
+    any = true;
+    duk_push_true(ctx);
+    duk_put_prop_string(ctx, -2, spec);
+  }
+  if (any) duk_put_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("imports"));
 }
 
 /* Loads module KEY (cached in this environment, else from the compile
@@ -388,6 +347,7 @@ static void load_module(duk_context *ctx, const char *key) {
     duk_push_c_function(ctx, js_require, 1);
     duk_push_string(ctx, dir);
     duk_put_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("dir"));
+    put_import_specs(ctx, code);
     duk_dup(ctx, -5); /* module */
     duk_push_string(ctx, code->display);
     /* __dirname relative to the app root: the app never learns server paths. */
@@ -443,28 +403,22 @@ static duk_ret_t js_require(duk_context *ctx) {
   duk_push_current_function(ctx);
   duk_get_prop_literal(ctx, -1, DUK_HIDDEN_SYMBOL("dir"));
   const char *dir = duk_get_string_default(ctx, -1, "");
-  duk_pop_2(ctx);
+  bool imported = duk_get_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("imports")) && duk_has_prop_string(ctx, -1, id);
+  duk_pop_3(ctx);
 
   if (strncmp(id, "jsfpm/", 6) == 0) {
-    if (strcmp(id, "jsfpm/runtime") == 0 || js_cache_lookup(rt->cache, id) == NULL)
+    /* jsfpm/internal/... is the runtime library's, for the standard library only. */
+    bool hidden = strcmp(id, "jsfpm/runtime") == 0 || (strncmp(id, "jsfpm/internal/", 15) == 0 && dir[0]);
+    if (hidden || js_cache_lookup(rt->cache, id) == NULL)
       return duk_error(ctx, DUK_ERR_ERROR,
                        "Cannot find module '%s': the standard library has jsfpm/router and jsfpm/db", id);
     return require_load(ctx, id);
   }
-  if (id[0] == '/')
-    return duk_error(ctx, DUK_ERR_ERROR,
-                     "require('%s'): absolute paths are not allowed; use ./ or ../ inside the app folder", id);
-  bool relative = strcmp(id, ".") == 0 || strcmp(id, "..") == 0 || strncmp(id, "./", 2) == 0 ||
-                  strncmp(id, "../", 3) == 0;
-  if (!relative)
-    return duk_error(ctx, DUK_ERR_ERROR,
-                     "require('%s'): only relative paths inside the app folder (./x, ../x) and "
-                     "jsfpm/ modules can be required",
-                     id);
   if (dir[0] == '\0')
     return duk_error(ctx, DUK_ERR_ERROR, "require('%s'): not allowed from a standard-library module", id);
-  char path[PATH_MAX], err[PATH_MAX + 256];
-  if (resolve_module(rt, dir, id, path, err, sizeof err) < 0) return duk_error(ctx, DUK_ERR_ERROR, "%s", err);
+  char path[PATH_MAX], err[PATH_MAX + 512];
+  if (js_resolve(rt->root, dir, id, imported ? JS_RESOLVE_IMPORT : JS_RESOLVE_REQUIRE, path, err, sizeof err) < 0)
+    return duk_error(ctx, DUK_ERR_ERROR, "%s", err);
   return require_load(ctx, path);
 }
 
@@ -492,6 +446,39 @@ static duk_ret_t js_native_log(duk_context *ctx) {
 static duk_ret_t js_native_now(duk_context *ctx) {
   duk_push_number(ctx, (double)mono_ms());
   return 1;
+}
+
+/* native.sleep(ms): blocks the worker (jsfpm/internal/async waits for a
+ * timer this way; the request holds the worker anyway).  The deadline
+ * timer's signal does not cut it short: it sleeps to an absolute time. */
+static duk_ret_t js_native_sleep(duk_context *ctx) {
+  double ms = duk_require_number(ctx, 0);
+  if (!(ms > 0)) return 0;
+  if (ms > 3600000) ms = 3600000;
+  struct timespec until;
+  clock_gettime(CLOCK_MONOTONIC, &until);
+  long long ns = until.tv_nsec + (long long)(ms * 1e6);
+  until.tv_sec += (time_t)(ns / 1000000000);
+  until.tv_nsec = (long)(ns % 1000000000);
+  int rc;
+  while ((rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL)) == EINTR) {}
+  if (rc != 0) return duk_error(ctx, DUK_ERR_ERROR, "sleep: %s", strerror(rc));
+  return 0;
+}
+
+/* native.deadline(): the current time limit (monotonic ms), 0 for none. */
+static duk_ret_t js_native_deadline(duk_context *ctx) {
+  duk_push_number(ctx, (double)get_rt(ctx)->deadline_ms);
+  return 1;
+}
+
+/* native.timedOut(why): ends the request as if its time limit had passed
+ * (504): what is left to run could not finish before it. */
+static duk_ret_t js_native_timed_out(duk_context *ctx) {
+  struct js_runtime *rt = get_rt(ctx);
+  snprintf(rt->timeout_why, sizeof rt->timeout_why, "%s", duk_safe_to_string(ctx, 0));
+  rt->timed_out = true;
+  return duk_error(ctx, DUK_ERR_RANGE_ERROR, "%s", rt->timeout_why);
 }
 
 /* native.db(op, sql, params): one round trip to the broker, bounded by the
@@ -550,6 +537,13 @@ static duk_ret_t setup_environment(duk_context *ctx, void *udata) {
   (void)udata;
   struct js_runtime *rt = get_rt(ctx);
   sandbox_globals(ctx, rt->cfg);
+  /* The runtime library, for apps with lowered code (js_compile.h): once
+   * per heap in worker isolation, into every request's globals in request
+   * isolation. */
+  if (js_cache_has_lowered(rt->cache)) {
+    load_module(ctx, "jsfpm/internal/library");
+    duk_pop(ctx);
+  }
   duk_push_thread_stash(ctx, ctx);
   load_module(ctx, "jsfpm/runtime");
   duk_push_global_object(ctx);
@@ -569,14 +563,26 @@ static duk_ret_t setup_environment(duk_context *ctx, void *udata) {
   if (!inside_root(rt, resolved))
     return duk_error(ctx, DUK_ERR_ERROR, "main module %s is outside the app folder", rt->cfg->app_main);
   load_module(ctx, resolved);
+  /* An ES module's app is its default export: `export default { fetch }`. */
+  duk_get_prop_literal(ctx, -1, "__esModule");
+  bool esm = duk_to_boolean(ctx, -1);
+  duk_pop(ctx);
+  if (esm) {
+    duk_get_prop_literal(ctx, -1, "default");
+    duk_remove(ctx, -2);
+  }
   duk_get_prop_literal(ctx, -1, "fetch");
   if (!duk_is_function(ctx, -1))
     return duk_error(ctx, DUK_ERR_TYPE_ERROR,
-                     "%s: module.exports has no fetch(request, ctx) function (export a Router or {fetch: ...})",
+                     "%s: the app has no fetch(request, ctx) function (export default { fetch }, or module.exports = a Router or { fetch })",
                      rt->cfg->app_main);
   duk_pop(ctx);
   duk_put_prop_literal(ctx, -2, "app");
-  duk_pop(ctx);
+  /* The jobs the modules' top-level code queued run now, at start. */
+  duk_get_prop_literal(ctx, -1, "runtime");
+  duk_get_prop_literal(ctx, -1, "drain");
+  duk_call(ctx, 0);
+  duk_pop_3(ctx);
   return 0;
 }
 
@@ -584,9 +590,11 @@ static duk_ret_t setup_environment(duk_context *ctx, void *udata) {
  * from it, and the loaded jsfpm/ modules.  For duk_safe_call. */
 static duk_ret_t harden_environment(duk_context *ctx, void *udata) {
   (void)udata;
-  /* Load every jsfpm/ module now, so one an app requires lazily (inside a
-   * handler) is frozen like the rest. */
+  /* Load every public jsfpm/ module now, so one an app requires lazily
+   * (inside a handler) is frozen like the rest; the internal ones the
+   * runtime uses are loaded already. */
   for (const struct stdlib_module *m = stdlib_modules; m->name; m++) {
+    if (strncmp(m->name, "jsfpm/internal/", 15) == 0) continue;
     load_module(ctx, m->name);
     duk_pop(ctx);
   }
@@ -614,11 +622,16 @@ static duk_ret_t harden_environment(duk_context *ctx, void *udata) {
 
 static void put_heap_objects(struct js_runtime *rt) {
   static const duk_function_list_entry natives[] = {
-      {"log", js_native_log, 2}, {"now", js_native_now, 0}, {"db", js_native_db, 3}, {NULL, NULL, 0}};
+      {"log", js_native_log, 2},         {"now", js_native_now, 0},
+      {"db", js_native_db, 3},           {"sleep", js_native_sleep, 1},
+      {"deadline", js_native_deadline, 0}, {"timedOut", js_native_timed_out, 1},
+      {NULL, NULL, 0}};
   duk_context *ctx = rt->ctx;
   duk_push_heap_stash(ctx);
   duk_push_object(ctx);
   duk_put_function_list(ctx, -1, natives);
+  duk_push_boolean(ctx, js_cache_has_lowered(rt->cache));
+  duk_put_prop_literal(ctx, -2, "library");
   duk_freeze(ctx, -1);
   duk_put_prop_literal(ctx, -2, "native");
   /* ctx.env: one frozen object shared by every request and environment; the
@@ -639,7 +652,7 @@ static int run_setup(struct js_runtime *rt, duk_context *ctx, duk_safe_call_func
   deadline_arm(rt, mono_ms() + rt->cfg->request_timeout_ms);
   int rc = duk_safe_call(ctx, fn, NULL, 0, 1);
   deadline_disarm(rt);
-  if (rc != DUK_EXEC_SUCCESS) js_format_error(ctx, err, errlen, false);
+  if (rc != DUK_EXEC_SUCCESS) js_format_error(ctx, rt->cache, err, errlen, false);
   duk_pop(ctx);
   return rc == DUK_EXEC_SUCCESS ? 0 : -1;
 }
@@ -899,6 +912,52 @@ static void push_wire_string(duk_context *ctx, const char *value, size_t len) {
   duk_remove(ctx, -2);
 }
 
+/* Whether S holds a UTF-16 surrogate as a 3-byte sequence (ED A0..BF ..). */
+static bool has_surrogate(const unsigned char *s, size_t len) {
+  for (const unsigned char *p = s; (p = memchr(p, 0xED, len - (size_t)(p - s))) != NULL; p++)
+    if ((size_t)(p - s) + 2 < len && (p[1] & 0xE0) == 0xA0) return true;
+  return false;
+}
+
+/* The code unit of the surrogate sequence at S (ED A0..BF 80..BF). */
+static unsigned surrogate_at(const unsigned char *s) {
+  return 0xD000u | (unsigned)(s[1] & 0x3F) << 6 | (unsigned)(s[2] & 0x3F);
+}
+
+/* The string on top of CTX's stack as UTF-8 for the wire.  Duktape keeps a
+ * character outside the BMP made in JavaScript (a surrogate pair, say from
+ * String.fromCodePoint or a string iterator) as two 3-byte sequences
+ * (CESU-8), which is not UTF-8: each pair becomes its 4-byte form and a
+ * lone surrogate U+FFFD, as Node.js writes them.  A converted copy is
+ * pushed (kept until the next request); plain strings cost one memchr. */
+static const uint8_t *push_utf8(duk_context *ctx, duk_size_t *len) {
+  const unsigned char *s = (const unsigned char *)duk_get_lstring(ctx, -1, len);
+  if (s == NULL || !has_surrogate(s, *len)) return s;
+  size_t n = *len, o = 0;
+  unsigned char *out = duk_push_fixed_buffer(ctx, n); /* never longer: 6 bytes become 4, 3 stay 3 */
+  for (size_t i = 0; i < n;) {
+    if (s[i] == 0xED && i + 2 < n && (s[i + 1] & 0xE0) == 0xA0) {
+      unsigned hi = surrogate_at(s + i);
+      if (hi < 0xDC00 && i + 5 < n && s[i + 3] == 0xED && (s[i + 4] & 0xF0) == 0xB0) {
+        unsigned cp = 0x10000 + ((hi - 0xD800) << 10) + (surrogate_at(s + i + 3) - 0xDC00);
+        out[o++] = (unsigned char)(0xF0 | cp >> 18);
+        out[o++] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+        out[o++] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        out[o++] = (unsigned char)(0x80 | (cp & 0x3F));
+        i += 6;
+      } else {
+        memcpy(out + o, "\xEF\xBF\xBD", 3);
+        o += 3;
+        i += 3;
+      }
+    } else {
+      out[o++] = s[i++];
+    }
+  }
+  *len = o;
+  return out;
+}
+
 static void push_raw(duk_context *ctx, const char *value, size_t len) {
   if (value) push_wire_string(ctx, value, len);
   else duk_push_null(ctx);
@@ -1034,7 +1093,7 @@ static const char *read_result(struct js_runtime *rt, duk_context *ctx, struct j
 
   duk_get_prop_index(ctx, top, 2); /* stays on the stack until the next request */
   duk_size_t blen = 0;
-  if (duk_is_string(ctx, -1)) res->body = (const uint8_t *)duk_get_lstring(ctx, -1, &blen);
+  if (duk_is_string(ctx, -1)) res->body = push_utf8(ctx, &blen);
   else if (duk_is_buffer_data(ctx, -1)) res->body = duk_get_buffer_data(ctx, -1, &blen);
   else return "Response body is neither a string nor bytes";
   if (res->body == NULL) res->body = (const uint8_t *)"";
@@ -1052,8 +1111,8 @@ static void error_result(struct js_runtime *rt, duk_context *ctx, const struct j
                          struct js_response *res) {
   const char *id = rt->request_id;
   if (rt->timed_out) {
-    log_error("[%s] %s %s: execution time limit of %d ms exceeded", id, req->method, req->uri,
-              rt->cfg->request_timeout_ms);
+    log_error("[%s] %s %s: execution time limit of %d ms exceeded%s%s", id, req->method, req->uri,
+              rt->cfg->request_timeout_ms, rt->timeout_why[0] ? ": " : "", rt->timeout_why);
     text_response(ctx, res, 504, JS_TIMEOUT_BODY);
     return;
   }
@@ -1079,7 +1138,7 @@ static void error_result(struct js_runtime *rt, duk_context *ctx, const struct j
       if (status >= 500) {
         char where[1024];
         duk_dup(ctx, -2);
-        js_format_error(ctx, where, sizeof where, false);
+        js_format_error(ctx, rt->cache, where, sizeof where, false);
         duk_pop(ctx);
         log_error("[%s] %s %s: %s", id, req->method, req->uri, where);
       } else {
@@ -1092,7 +1151,7 @@ static void error_result(struct js_runtime *rt, duk_context *ctx, const struct j
     }
   }
   char msg[8192];
-  js_format_error(ctx, msg, sizeof msg, true);
+  js_format_error(ctx, rt->cache, msg, sizeof msg, true);
   log_error("[%s] %s %s: uncaught %s", id, req->method, req->uri, msg);
   if (rt->cfg->dev) {
     duk_push_sprintf(ctx, "Internal Server Error\n\n%s\n", msg);
@@ -1147,6 +1206,7 @@ void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_re
 
   long long deadline = mono_ms() + rt->cfg->request_timeout_ms;
   rt->timed_out = false;
+  rt->timeout_why[0] = '\0';
   rt->over_limit = false;
   rt->db_calls = 0;
   deadline_arm(rt, deadline);

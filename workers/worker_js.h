@@ -17,6 +17,8 @@ struct stdlib_module {
   const char *source;
 };
 extern const struct stdlib_module stdlib_modules[]; /* ends with {0, 0} */
+/* The compiler heap's modules (src/compiler_js.c, from third_party/): same shape. */
+extern const struct stdlib_module compiler_modules[];
 
 struct js_header {
   const char *name;    /* lower case for requests; as given for responses */

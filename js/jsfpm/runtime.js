@@ -6,8 +6,18 @@
  * `native` is given to standard-library modules only:
  *   native.log(level, text)   write to the server log with the request id
  *   native.now()              monotonic milliseconds
+ *   native.library            the runtime library for modern code is loaded
+ *   (and what jsfpm/internal/async uses: sleep, deadline, timedOut)
+ *
+ * The runtime library (Promise, polyfills, the helpers of lowered code:
+ * jsfpm/internal/library) is loaded before this module by the worker, for
+ * apps with lowered code only (workers/js_compile.h).
  */
 'use strict';
+
+/* Promise's job queue, which fetch's result goes through: none without
+ * the library (an ES5 app has no Promise, queueMicrotask or setTimeout). */
+var async = native.library ? require('jsfpm/internal/async') : null;
 
 var hasOwn = Object.prototype.hasOwnProperty;
 
@@ -337,11 +347,22 @@ function describe(v) {
 
 /*
  * Called by the worker for each request with the app's exports and the raw
- * request (see worker_js.c); returns [status, flatHeaders, body].
+ * request (see worker_js.c); returns [status, flatHeaders, body].  A
+ * promise (an async fetch) is awaited, running the job queue; what a
+ * synchronous fetch queued runs before the response too.
  */
 function dispatch(app, raw) {
   var req = new Request(raw);
   var res = app.fetch(req, new Context(raw));
+  if (async === null) {
+    /* no promises to wait for */
+  } else if (async.isPromise(res)) {
+    res = async.settle(res);
+  } else if (res !== null && typeof res === 'object' && typeof res.then === 'function') {
+    res = async.settle(async.Promise.resolve(res));
+  } else if (async.hasWork()) {
+    async.settle(undefined);
+  }
   if (!(res instanceof Response)) {
     throw apiError(TypeError, 'fetch() must return a Response, but returned ' + describe(res));
   }
@@ -409,7 +430,13 @@ function harden(roots) {
   }
 }
 
+/* After the app's modules ran: the jobs their top-level code queued. */
+function drain() {
+  if (async !== null) async.settle(undefined);
+}
+
 exports.harden = harden;
+exports.drain = drain;
 exports.Headers = Headers;
 exports.Request = Request;
 exports.Response = Response;

@@ -86,3 +86,21 @@ freq() {
   STATUS=$(printf '%s\n' "$HEADERS" | sed -n 's/^Status: \([0-9]*\).*/\1/p')
   RID=$(hdr X-Request-Id)
 }
+
+# start_fails WHAT [section.key=value ...]: the server must exit non-zero
+# without becoming ready; sets STARTLOG to its log.
+start_fails() {
+  local what=$1 rc=0 pid
+  shift
+  write_config "$T/bad.conf" server.workers=1 server.error_log="$T/bad.log" "$@"
+  : >"$T/bad.log"
+  spawn_group "$T/bad.out" "$JSFPM" -c "$T/bad.conf"
+  pid=$SPAWNED_PID
+  wait_until "! pid_alive $pid" 15 || fail "$what: the server still runs after 15 s"
+  wait "$pid" || rc=$?
+  stop_group "$pid" KILL 1
+  STARTLOG=$(cat "$T/bad.log" "$T/bad.out")
+  [ "$rc" -ne 0 ] || fail "$what: the server exited with status 0"
+  ok "$what: the server exited with status $rc"
+  assert_not_contains "$STARTLOG" "ready:" "$what: log"
+}

@@ -1,9 +1,10 @@
 #!/bin/bash
 # js_modules.sh: CommonJS modules (issue 4, item 3, and the acceptance
 # "require('../outside') and require('/etc/passwd') fail with a clear
-# error"), and the compile cache's start-up check (item 4 and 9): a syntax
-# error in any .js file under the app root, required or not, stops the start
-# naming file:line with a hint to transpile to ES5, with preload = yes and no.
+# error"), and the compile cache's start-up check (issue 4 items 4 and 9,
+# issue 14 item 3): a syntax error in a file reachable from the main module
+# stops the start naming file:line:col, with preload = yes and no; one in a
+# file nothing requires does not.
 . "$(dirname "$0")/js_lib.sh"
 
 A=$T/app
@@ -125,13 +126,15 @@ say "a symlink that stays inside the app is fine"
 try ./inner-link
 assert_contains "$BODY" '"ok":true' "outcome of require('./inner-link')"
 
-say "missing modules, bare names and unknown jsfpm/ modules: clear errors"
+say "missing modules, packages, Node.js built-ins and unknown jsfpm/ modules: clear errors"
 denied ./nope "Cannot find module './nope'"
 denied jsfpm/nope "Cannot find module 'jsfpm/nope'.*jsfpm/router"
 denied jsfpm/runtime "Cannot find module 'jsfpm/runtime'"
-denied fs "only relative paths inside the app folder .* and jsfpm/ modules"
-denied child_process "only relative paths"
-denied net "only relative paths"
+denied jsfpm/internal/lowering "Cannot find module 'jsfpm/internal/lowering'"
+denied nopkg "Cannot find module 'nopkg': no node_modules/nopkg from . up to the app folder"
+denied fs "Cannot find module 'fs': Node.js's built-in modules are not available in jsfpm"
+denied child_process "Node.js's built-in modules are not available"
+denied node:net "Node.js's built-in modules are not available"
 
 say "uncaught: require('../outside') -> 500, logged with the reason and main.js:$UNCAUGHT_LINE"
 expect_status 500 --get --data-urlencode 'id=../outside' /uncaught
@@ -147,71 +150,62 @@ stop_server
 
 # ---------------------------------------------------------------- start-up
 
-# start_fails WHAT [section.key=value ...]: the server must exit non-zero
-# without becoming ready; sets STARTLOG to its log.
-start_fails() {
-  local what=$1 rc=0 pid
-  shift
-  write_config "$T/bad.conf" server.workers=1 server.error_log="$T/bad.log" "$@"
-  : >"$T/bad.log"
-  spawn_group "$T/bad.out" "$JSFPM" -c "$T/bad.conf"
-  pid=$SPAWNED_PID
-  wait_until "! pid_alive $pid" 15 || fail "$what: the server still runs after 15 s"
-  wait "$pid" || rc=$?
-  stop_group "$pid" KILL 1
-  STARTLOG=$(cat "$T/bad.log" "$T/bad.out")
-  [ "$rc" -ne 0 ] || fail "$what: the server exited with status 0"
-  ok "$what: the server exited with status $rc"
-  assert_not_contains "$STARTLOG" "ready:" "$what: log"
-}
-
 B=$T/badapp
 mkdir -p "$B/lib/deep"
 echo "module.exports = { fetch: function () { return new Response('ok'); } };" >"$B/main.js"
 
-say "a syntax error in a file nothing requires stops the start, naming file:line"
-printf 'exports.a = 1;\n\nexports.b = function ( {;\n' >"$B/lib/deep/unused.js"
+say "a syntax error in a required file stops the start, naming file:line:col"
+printf 'exports.a = 1;\n\nexports.b = function ( {;\n' >"$B/lib/deep/broken.js"
+printf "require('./lib/deep/broken.js');\n" >>"$B/main.js"
 for preload in yes no; do
   start_fails "syntax error, preload = $preload" app.root="$B" app.preload=$preload
-  assert_contains "$STARTLOG" "lib/deep/unused.js:3" "log (preload = $preload)"
-  assert_contains "$STARTLOG" "SyntaxError" "log (preload = $preload)"
+  assert_contains "$STARTLOG" "lib/deep/broken.js:3:25: SyntaxError: Property destructuring pattern expected." "log (preload = $preload)"
   if [ "$preload" = yes ]; then
-    # The master compiles the whole app before forking anything.
-    assert_match "$STARTLOG" 'master\[[0-9]+\]: cannot load the app: lib/deep/unused.js:3' "log (preload = yes)"
+    # The master compiles the app before forking anything.
+    assert_match "$STARTLOG" 'master\[[0-9]+\]: cannot load the app: lib/deep/broken.js:3:25' "log (preload = yes)"
     assert_not_contains "$STARTLOG" "worker 0 started" "log (preload = yes)"
   else
-    assert_match "$STARTLOG" 'worker 0\[[0-9]+\]: cannot load the app: lib/deep/unused.js:3' "log (preload = no)"
+    assert_match "$STARTLOG" 'worker 0\[[0-9]+\]: cannot load the app: lib/deep/broken.js:3:25' "log (preload = no)"
   fi
 done
-rm "$B/lib/deep/unused.js"
 
-say "invalid JSON anywhere under the root stops the start too"
+say "a syntax error in a file nothing requires does not stop the start"
+echo "module.exports = { fetch: function () { return new Response('ok'); } };" >"$B/main.js"
+start_server server.workers=1 app.root="$B"
+expect_status 200 /
+assert_eq ok "$BODY" "body of the app beside the broken file"
+stop_server
+rm "$B/lib/deep/broken.js"
+
+say "invalid JSON in a required file stops the start too"
 printf '{ "a": 1,\n  bad }\n' >"$B/lib/broken.json"
+printf "require('./lib/broken.json');\n" >>"$B/main.js"
 start_fails "invalid JSON" app.root="$B"
-assert_contains "$STARTLOG" "lib/broken.json" "log"
+assert_contains "$STARTLOG" "lib/broken.json: invalid JSON" "log"
 rm "$B/lib/broken.json"
 
-say "unsupported ES2015 syntax fails at load with file:line and a hint to transpile to ES5"
-# Found by trying (Duktape 2.7 in this build): arrow functions, let, class,
-# template literals, for-of, destructuring and default parameters fail;
-# const and shorthand methods ({ a() {} }) are accepted.
-check_syntax() { # NAME SOURCE-LINE
-  printf '// %s\n\nvar ok = 1;\n%s\n' "$1" "$2" >"$B/lib/es6.js"
-  start_fails "$1" app.root="$B"
-  assert_contains "$STARTLOG" "lib/es6.js:4" "log ($1)"
-  assert_contains "$STARTLOG" "transpile" "log ($1)"
-  assert_contains "$STARTLOG" "ES5" "log ($1)"
-}
-check_syntax "arrow function" 'var f = (a) => a + 1;'
-check_syntax "let" 'let x = 1;'
-check_syntax "class" 'class A { constructor() {} }'
-check_syntax "template literal" 'var s = `hello ${ok}`;'
-check_syntax "for-of" 'for (var v of [1, 2]) {}'
-check_syntax "destructuring" 'var [p, q] = [1, 2];'
-rm "$B/lib/es6.js"
-
-say "what Duktape 2.7 accepts (const) loads and runs"
+say "const loads and runs"
 printf 'const K = 7;\nmodule.exports = { fetch: function () { return new Response(String(K)); } };\n' >"$B/main.js"
 start_server server.workers=1 app.root="$B"
 expect_status 200 /
 assert_eq 7 "$BODY" "body from an app using const"
+stop_server
+
+say "a module required by a computed name is compiled when it runs, if it needs no lowering"
+mkdir -p "$B/dyn"
+echo "exports.v = 'plain';" >"$B/dyn/plain.js"
+echo "export const v = 'modern';" >"$B/dyn/modern.js"
+cat >"$B/main.js" <<'JS'
+module.exports = { fetch: function (req) {
+  try {
+    return new Response(require('./dyn/' + req.query.m).v);
+  } catch (e) {
+    return new Response(e.message, { status: 500 });
+  }
+} };
+JS
+start_server server.workers=1 app.root="$B"
+expect_status 200 '/?m=plain'
+assert_eq plain "$BODY" "require of a plain module by a computed name"
+expect_status 500 '/?m=modern'
+assert_eq "dyn/modern.js needs compiling to ES5 but was not reached from the main module at start (only modules imported or required with a literal name are compiled before serving)" "$BODY" "require of a modern module by a computed name"

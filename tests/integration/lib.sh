@@ -220,7 +220,7 @@ write_config() {
   local -a order=(
     server.listen server.listen.mode server.http_listen server.workers
     server.runtime_dir server.pid_file server.error_log server.log_level
-    app.root app.main app.request_timeout app.dev database.path)
+    app.root app.main app.request_timeout app.dev app.compile_cache database.path)
   local -A v=(
     [server.listen]="$T/jsfpm.sock"
     [server.listen.mode]=0660
@@ -234,6 +234,7 @@ write_config() {
     [app.main]=main.js
     [app.request_timeout]=10s
     [app.dev]=no
+    [app.compile_cache]="$T/compile-cache"
     [database.path]="$T/app.db")
   # The server refuses to run its children as root unless told to; tests
   # run as whoever runs them.

@@ -59,7 +59,7 @@ echo "this is not javascript" >"$T/app/main.js"
 kill -HUP "$SERVER_PID"
 # preload = yes (the default): the master compiles the app and refuses it
 # before forking anything.
-wait_log "reload failed: main.js:1: SyntaxError"
+wait_log "reload failed: main.js:1:6: SyntaxError"
 assert_eq "v2 /x" "$(curl -sS "$HTTP_URL/x")" "still the old code"
 wait_until '[ "$(worker_pids | tr "\n" " ")" = "$before" ]' 5 || fail "failed generation's workers linger"
 ok "the failed generation is gone, the old workers serve on"
@@ -67,7 +67,8 @@ ok "the failed generation is gone, the old workers serve on"
 say "without preload, a new worker that cannot load fails the reload"
 sed -i "s/^\[app\]$/[app]\npreload = no/" "$CONFIG"
 kill -HUP "$SERVER_PID"
-wait_log "reload failed: a new worker could not load the app"
+# Each new worker creates the compiler heap to report the syntax error.
+wait_log "reload failed: a new worker could not load the app" 30
 assert_eq "v2 /x" "$(curl -sS "$HTTP_URL/x")" "still the old code"
 wait_until '[ "$(worker_pids | tr "\n" " ")" = "$before" ]' 5 || fail "failed generation's workers linger"
 ok "the failed generation is gone, the old workers serve on"

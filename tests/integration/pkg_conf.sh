@@ -42,6 +42,7 @@ assert_match "$(effective server.runtime_dir)" '^/run/jsfpm/.' "runtime_dir belo
 
 say "jsfpm -t accepts it (paths moved into the test directory)"
 sed -e "s|/run/jsfpm|$T/run|g" -e "s|/var/lib/jsfpm|$T/lib|g" -e "s|/var/log/jsfpm|$T/log|g" \
+  -e "s|^;compile_cache = .*|compile_cache = $T/cache|" \
   -e "s|^root = .*|root = $TOP_SRCDIR/js/example|" \
   -e "s|^user = .*|user = $(id -un)|" -e "s|^group = .*|group = $(id -gn)|" \
   -e "s|^listen.owner = .*|listen.owner = $(id -un)|" -e "s|^listen.group = .*|listen.group = $(id -gn)|" \

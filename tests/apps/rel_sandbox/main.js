@@ -32,7 +32,7 @@ app.get('/probe', function () {
     out['require ' + m] = attempt(function () { return typeof require(m); });
   });
   ['Duktape', 'process', 'print', 'alert', 'load', 'read', 'readFile', 'system', 'os',
-   'XMLHttpRequest', 'fetch', 'WebSocket', 'setTimeout', 'importScripts', 'native', 'quit',
+   'XMLHttpRequest', 'fetch', 'WebSocket', 'setInterval', 'setImmediate', 'importScripts', 'native', 'quit',
    'exit', 'gc', 'debug', 'Thread', 'Pointer'
   ].forEach(function (name) { out['global ' + name] = absent(G[name]); });
   out['eval'] = attempt(function () { return eval('1 + 1'); });

@@ -1,0 +1,2 @@
+export default 'lazy default';
+export const twice = (n) => n * 2;

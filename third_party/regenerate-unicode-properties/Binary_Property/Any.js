@@ -1,0 +1,3 @@
+const set = require('regenerate')();
+set.addRange(0x0, 0x10FFFF);
+exports.characters = set;

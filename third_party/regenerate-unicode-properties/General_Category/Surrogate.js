@@ -1,0 +1,3 @@
+const set = require('regenerate')();
+set.addRange(0xD800, 0xDFFF);
+exports.characters = set;

@@ -40,7 +40,7 @@ line=$(grep -F "exceeded request_terminate_timeout" "$LOG")
 assert_match "$line" "worker [0-9] \(pid [0-9]+\): request #[0-9]+ GET /db running for [0-9]+ ms exceeded" "termination log line"
 assert_contains "$line" "[stuck-request-42]" "termination log line names the request it cut off"
 # docs/operations.md shows an example of the line: same words, numbers, path and id aside.
-shape() { sed -E 's/^.*\]: //; s/\[[^]]*\]/[ID]/g; s#/[^ ]*#/PATH#g; s/[0-9]+/N/g'; }
+shape() { sed -E 's/^ +//; s/^.*\]: //; s/\[[^]]*\]/[ID]/g; s#/[^ ]*#/PATH#g; s/[0-9]+/N/g'; }
 example=$(sed -n '/^## Time limits/,/^## /p' "$TOP_SRCDIR/docs/operations.md" | grep -m1 'exceeded request_terminate_timeout')
 [ -n "$example" ] || fail "docs/operations.md shows no request_terminate_timeout log line"
 assert_eq "$(printf '%s\n' "$example" | shape)" "$(printf '%s\n' "$line" | shape)" "the log line's shape, as documented"

@@ -227,7 +227,9 @@ accepted("absolute-form, upper-case scheme, no path", b"OPTIONS HTTP://Example.C
 refused("absolute-form with userinfo", b"GET http://user@evil/echo HTTP/1.1\r\nHost: x")
 refused("absolute-form with an empty host", b"GET http:///echo HTTP/1.1\r\nHost: x")
 refused("absolute-form of another scheme", b"GET ftp://example.com/echo HTTP/1.1\r\nHost: x")
-refused("absolute-form inside the path (http://xhttp://...)", b"GET http://xhttp://evil/echo HTTP/1.1\r\nHost: x")
+# The review's case: url was "http://x" + the whole target, "http://xhttp://evil/...".
+accepted("absolute-form with another Host", b"GET http://evil/echo HTTP/1.1\r\nHost: x",
+         url="http://evil/echo", host="evil", path="/echo")
 
 # ---- what must keep working
 accepted("plain keep-alive GET", b"GET /echo?a=1 HTTP/1.1\r\nHost: h.example", url="http://h.example/echo?a=1",

@@ -26,7 +26,7 @@ start_server server.workers=1 app.root="$T/app"
 "$PYTHON" "$TOP_SRCDIR/tests/integration/http_strict.py" "$HTTP_ADDR" || fail "a case failed (above)"
 
 say "the refusals are in the log, with the reason"
-wait_log "two Host header"
+wait_log "HTTP door: 400 for 127.0.0.1: two Host fields"
 if grep -Eq 'Sanitizer|runtime error|killed by signal' "$LOG" "$T/server.out"; then
   fail "the log reports a crash"
 fi

@@ -8,8 +8,8 @@ answers JSON {method, url, path, query, host, len, body}; arguments:
 
 Each case sends its bytes on one new connection and reads until the server
 closes it (or 5 s pass without a close, which fails the case).  The answers
-are parsed as HTTP/1.1 responses (Content-Length framing, as the door
-sends them) and their statuses compared with the expected list.  A request
+are parsed as HTTP/1.1 responses (strictly, by http_wire.py) and their
+statuses compared with the expected list.  A request
 the door must refuse is followed on the same connection by a second,
 "smuggled" request: the door must answer 400 (or the status given) and
 close without ever answering the second one.  A request it must accept is
@@ -18,9 +18,14 @@ on the one keep-alive connection.  Prints one "ok:" line per case; exits 1
 at the first failure.
 """
 import json
+import os
 import socket
 import sys
 import time
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from http_wire import Malformed, parse_responses  # noqa: E402
 
 HOST, PORT = sys.argv[1].rsplit(":", 1)
 PORT = int(PORT)
@@ -58,41 +63,15 @@ def exchange(payload, limit_s=5.0):
     return data, closed
 
 
-def parse_responses(data):
-    """[(status, {lower-case name: [values]}, body)] of every complete
-    response in DATA; fails on bytes that are not a response."""
-    out = []
-    while data:
-        head, sep, rest = data.partition(b"\r\n\r\n")
-        if not sep:
-            fail("an incomplete response head: %r" % data[:300])
-        lines = head.split(b"\r\n")
-        status_line = lines[0].decode("latin-1")
-        if not status_line.startswith("HTTP/1.1 ") or not status_line[9:12].isdigit():
-            fail("not a status line: %r (after %d responses)" % (status_line, len(out)))
-        headers = {}
-        for line in lines[1:]:
-            name, colon, value = line.decode("latin-1").partition(":")
-            if not colon or name != name.strip():
-                fail("a malformed response header line: %r" % line)
-            headers.setdefault(name.lower(), []).append(value.strip())
-        lengths = headers.get("content-length", [])
-        if len(lengths) != 1:
-            fail("response %s has %d Content-Length headers" % (status_line, len(lengths)))
-        n = int(lengths[0])
-        if len(rest) < n:
-            fail("response %s: body of %d bytes announced, %d came" % (status_line, n, len(rest)))
-        out.append((int(status_line[9:12]), headers, rest[:n]))
-        data = rest[n:]
-    return out
-
-
 def case(what, payload, expected, check=None):
     """Sends PAYLOAD; the statuses must be EXPECTED (a list), then a close.
     CHECK(responses) may test more."""
     data, closed = exchange(payload)
-    responses = parse_responses(data)
-    statuses = [st for st, _, _ in responses]
+    try:
+        responses = parse_responses(data)
+    except Malformed as e:
+        fail("%s: %s" % (what, e))
+    statuses = [r.status for r in responses]
     if statuses != expected:
         fail("%s: expected statuses %s, got %s; received:\n%s" %
              (what, expected, statuses, data[:600].decode("latin-1")))
@@ -100,8 +79,7 @@ def case(what, payload, expected, check=None):
         fail("%s: statuses %s, but the connection stayed open" % (what, statuses))
     if closed == "reset":
         fail("%s: the connection was reset (the answer may be lost) instead of closed" % what)
-    last = responses[-1][1]
-    if expected[-1] >= 400 and "close" not in [v.lower() for v in last.get("connection", [])]:
+    if expected[-1] >= 400 and "close" not in [v.lower() for v in responses[-1].values("connection")]:
         fail("%s: the %d does not say Connection: close" % (what, expected[-1]))
     if check:
         check(responses)
@@ -119,9 +97,9 @@ def refused_with_body(what, request, body, status=400):
 
 def echo_of(responses, i=0):
     try:
-        return json.loads(responses[i][2])
+        return json.loads(responses[i].body)
     except ValueError:
-        fail("response %d is not the echo JSON: %r" % (i, responses[i][2][:200]))
+        fail("response %d is not the echo JSON: %r" % (i, responses[i].body[:200]))
 
 
 def expect_echo(**want):

@@ -346,7 +346,7 @@ def http_cases():
                 b"GET /notes HTTP/1.1\r\nHost: x\r\nX-A: \xed\xa0\x80\xff\r\nConnection: close\r\n\r\n", bad + (200,))
     expect_http("HTTP invalid UTF-8 JSON body",
                 b"POST /notes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 12\r\n"
-                b"Connection: close\r\n\r\n{\"body\":\"\xff\xfe\"}", bad + (201,))
+                b"Connection: close\r\n\r\n{\"body\":\"\xff\xfe\"}", (400,))
     expect_http("HTTP request URI of 64 KiB", b"GET /" + b"a" * 65536 + b" HTTP/1.1\r\nHost: x\r\n\r\n", bad)
 
 

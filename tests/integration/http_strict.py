@@ -19,13 +19,11 @@ at the first failure.
 """
 import json
 import os
-import socket
 import sys
-import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from http_wire import Malformed, parse_responses  # noqa: E402
+from http_wire import Malformed, exchange, parse_responses  # noqa: E402
 
 HOST, PORT = sys.argv[1].rsplit(":", 1)
 PORT = int(PORT)
@@ -38,35 +36,10 @@ def fail(msg):
     sys.exit(1)
 
 
-def exchange(payload, limit_s=5.0):
-    """Sends PAYLOAD on a new connection; returns (bytes received, closed)."""
-    s = socket.create_connection((HOST, PORT), timeout=limit_s)
-    try:
-        s.sendall(payload)
-    except (BrokenPipeError, ConnectionResetError):
-        pass
-    data, closed = b"", False
-    deadline = time.monotonic() + limit_s
-    try:
-        while time.monotonic() < deadline:
-            s.settimeout(max(0.05, deadline - time.monotonic()))
-            chunk = s.recv(65536)
-            if not chunk:
-                closed = True
-                break
-            data += chunk
-    except socket.timeout:
-        pass
-    except ConnectionResetError:
-        closed = "reset"
-    s.close()
-    return data, closed
-
-
 def case(what, payload, expected, check=None):
     """Sends PAYLOAD; the statuses must be EXPECTED (a list), then a close.
     CHECK(responses) may test more."""
-    data, closed = exchange(payload)
+    data, closed = exchange(HOST, PORT, payload)
     try:
         responses = parse_responses(data)
     except Malformed as e:

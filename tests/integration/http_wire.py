@@ -1,5 +1,6 @@
-"""http_wire.py: strict reading of HTTP/1.1 responses off raw bytes, for the
-tests that check framing byte by byte (http_strict.py, resp_framing.py).
+"""http_wire.py: raw HTTP/1.1 exchanges and strict reading of the responses,
+for the tests that check framing byte by byte (http_strict.py,
+resp_framing.py, rel_doors.py).
 
 A response must be what the HTTP door sends: a status line "HTTP/1.1 NNN",
 well-formed field lines, exactly one Content-Length (absent only for 204
@@ -23,6 +24,33 @@ class Response:
 
     def values(self, name):
         return self.headers.get(name.lower(), [])
+
+
+def exchange(host, port, payload, limit_s=5.0):
+    """Sends PAYLOAD on a new connection and reads until the server closes
+    it or LIMIT_S pass; returns (bytes received, closed), closed being
+    True, False (still open) or "reset"."""
+    s = socket.create_connection((host, port), timeout=limit_s)
+    try:
+        s.sendall(payload)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    data, closed = b"", False
+    deadline = time.monotonic() + limit_s
+    try:
+        while time.monotonic() < deadline:
+            s.settimeout(max(0.05, deadline - time.monotonic()))
+            chunk = s.recv(65536)
+            if not chunk:
+                closed = True
+                break
+            data += chunk
+    except socket.timeout:
+        pass
+    except ConnectionResetError:
+        closed = "reset"
+    s.close()
+    return data, closed
 
 
 def split_response(data):

@@ -23,6 +23,7 @@ import time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fcgi_client as fc  # noqa: E402
+import http_wire  # noqa: E402
 
 SOCK, HTTP, MAX_PARAMS, MAX_BODY = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 HOST, PORT = HTTP.rsplit(":", 1)
@@ -278,27 +279,9 @@ def fcgi_cases():
 
 # ---------------------------------------------------------------- HTTP
 
-def http_raw(payload, read_s=5.0, chunks=None):
+def http_raw(payload, read_s=5.0):
     """Sends PAYLOAD on a new connection; returns (status or None, closed)."""
-    s = socket.create_connection((HOST, PORT), timeout=read_s)
-    try:
-        s.sendall(payload)
-    except (BrokenPipeError, ConnectionResetError):
-        pass
-    data = b""
-    closed = False
-    try:
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                closed = True
-                break
-            data += chunk
-    except socket.timeout:
-        pass
-    except ConnectionResetError:
-        closed = True
-    s.close()
+    data, closed = http_wire.exchange(HOST, PORT, payload, read_s)
     st = None
     if data.startswith(b"HTTP/1."):
         try:

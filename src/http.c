@@ -43,7 +43,7 @@ enum http_state {
 };
 
 #define HTTP_CHUNK_LINE_MAX 1024         /* a chunk-size line, extensions included */
-#define HTTP_BODY_KEEP_BYTES (64 * 1024) /* a bigger body buffer is freed after its request */
+#define HTTP_KEEP_BYTES (16 * 1024)      /* a bigger buffer is freed after its request */
 
 struct http_buf {
   char *data;
@@ -140,6 +140,16 @@ static int buf_reserve(struct http_buf *b, size_t need) {
   return 0;
 }
 
+/* Empties B, and frees its storage if over HTTP_KEEP_BYTES: an idle
+ * keep-alive connection keeps no big buffer. */
+static void buf_clear(struct http_buf *b) {
+  b->len = 0;
+  if (b->cap > HTTP_KEEP_BYTES) {
+    free(b->data);
+    *b = (struct http_buf){0};
+  }
+}
+
 static int buf_append(struct http_buf *b, const void *data, size_t len) {
   if (buf_reserve(b, b->len + len + 1) < 0) return -1;
   memcpy(b->data + b->len, data, len);
@@ -175,17 +185,19 @@ bool http_conn_idle(const struct http_conn *c) {
  * strings are invalid from here on. */
 static void conn_reset(struct http_conn *c) {
   c->state = HTTP_ST_HEAD;
-  c->head.len = c->scanned = c->line_start = c->request_start = 0;
-  c->line.len = c->line_scanned = 0;
-  c->scratch.len = 0;
+  buf_clear(&c->head);
+  buf_clear(&c->line);
+  buf_clear(&c->body);
+  buf_clear(&c->scratch);
+  c->scanned = c->line_start = c->request_start = c->line_scanned = 0;
   c->nheaders = 0;
+  if (c->headers_cap * sizeof *c->headers > HTTP_KEEP_BYTES) {
+    free(c->headers);
+    c->headers = NULL;
+    c->headers_cap = 0;
+  }
   c->expect_continue = false;
   c->remaining = 0;
-  c->body.len = 0;
-  if (c->body.cap > HTTP_BODY_KEEP_BYTES) { /* an idle connection keeps no big buffer */
-    free(c->body.data);
-    c->body = (struct http_buf){0};
-  }
   memset(&c->req, 0, sizeof c->req);
 }
 

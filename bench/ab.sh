@@ -5,7 +5,8 @@
 # binary's locking mode or writes cannot touch the other), loaded in alternation (A B A B ...) so machine
 # noise hits both alike.  Prints requests/s and the jsfpm tree's CPU time per
 # request for each round, then the medians.  Defaults: /hello, 4 rounds of
-# 5 s, 2 workers, wrk -t1 -c32.
+# 5 s, 2 workers, wrk -t1 -c32.  AB_DOOR=http loads each server's own HTTP
+# door instead of nginx (A on PORT+1, B on PORT+2).
 set -u
 A=$1 B=$2 EP=${3:-hello} ROUNDS=${4:-4} DUR=${5:-5} NW=${6:-2}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +20,15 @@ bench_nginx_conf a b
 cp "$W/a.db" "$W/b.db" # identical starting points
 bench_jsfpm_conf a "$NW" || exit 2
 bench_jsfpm_conf b "$NW" || exit 2
+DOOR=${AB_DOOR:-fastcgi}
+url() { # url SERVER: where the load for server a or b goes
+  if [ "$DOOR" = http ]; then echo "http://127.0.0.1:$((PORT + $([ "$1" = a ] && echo 1 || echo 2)))/$EP"
+  else echo "http://127.0.0.1:$PORT/$1/$EP"; fi
+}
+if [ "$DOOR" = http ]; then
+  sed -i "/^\[server\]/a http_listen = 127.0.0.1:$((PORT + 1))" "$W/a.conf"
+  sed -i "/^\[server\]/a http_listen = 127.0.0.1:$((PORT + 2))" "$W/b.conf"
+fi
 PIDS=()
 setsid nginx -c "$W/nginx.conf" & PIDS+=($!)
 setsid "$A" -c "$W/a.conf" & PIDS+=($!); PA=$!
@@ -34,12 +44,12 @@ ticks() { # session leader: utime+stime of the session's processes
   echo $t
 }
 HZ=$(getconf CLK_TCK)
-for x in a b; do curl -fs -o /dev/null "http://127.0.0.1:$PORT/$x/$EP" || { echo "no answer from $x"; exit 2; }; done
+for x in a b; do curl -fs -o /dev/null "$(url $x)" || { echo "no answer from $x"; exit 2; }; done
 for r in $(seq "$ROUNDS"); do
   for x in a b; do
     pid=$([ $x = a ] && echo $PA || echo $PB)
     t0=$(ticks $pid)
-    out=$(wrk -t1 -c32 -d"${DUR}s" --latency "http://127.0.0.1:$PORT/$x/$EP")
+    out=$(wrk -t1 -c32 -d"${DUR}s" --latency "$(url $x)")
     t1=$(ticks $pid)
     echo "$out" | awk -v x=$x -v r=$r -v dt=$((t1 - t0)) -v hz=$HZ '
       /requests in/ { n = $1 } /Requests\/sec/ { rps = $2 } / 99%/ { p99 = $2 }

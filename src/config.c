@@ -98,7 +98,7 @@ static const struct config_key config_keys[] = {
     {"server", "max_body_size", CT_SIZE, OFF(max_body_bytes), 0, LONG_MAX / 2, "8m",
      "largest request body accepted"},
     {"server", "max_params_size", CT_SIZE, OFF(max_params_bytes), 1024, 16L * 1024 * 1024, "64k",
-     "largest FastCGI params block (request headers) accepted"},
+     "largest FastCGI params block, or HTTP request line and headers, accepted"},
     {"server", "client_timeout", CT_DURATION, OFF(client_timeout_ms), 1, 3600000, "60s",
      "close a FastCGI or HTTP connection that sends nothing for this long (idle or stalled)"},
     {"server", "respawn_delay", CT_DURATION, OFF(respawn_delay_ms), 0, 60000, "100ms",

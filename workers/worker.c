@@ -1,10 +1,13 @@
 /* worker.c: a worker process.
  *
- * One libevent loop serves the FastCGI door (our own accept, one connection
- * per wake-up, so an idle worker takes new connections and a busy one leaves
- * them to its siblings) and the optional HTTP door (evhttp).  Requests run
- * to completion one at a time in the single Duktape heap: the loop is not
- * re-entered while JavaScript runs, so nothing here needs locking.
+ * One libevent loop serves the FastCGI door and the optional HTTP door.
+ * Both accept one connection per wake-up (so an idle worker takes new
+ * connections and a busy one leaves them to its siblings) and share one
+ * connection machinery (struct conn: read, write, time-outs, back-pressure,
+ * graceful close); each has its own codec kept apart from I/O (fcgi.c,
+ * http.c).  Requests run to completion one at a time in the single Duktape
+ * heap: the loop is not re-entered while JavaScript runs, so nothing here
+ * needs locking.
  *
  * Stopping: SIGTERM ends the loop at once (the master's fast stop); SIGQUIT
  * stops accepting, lets the current request finish and closes idle
@@ -19,11 +22,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
-#include <event2/listener.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
@@ -33,11 +32,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "db_client.h"
 #include "fcgi.h"
+#include "http.h"
 #include "log.h"
 #include "scoreboard.h"
 #include "worker_js.h"
@@ -52,14 +53,17 @@ struct worker {
   struct db_client *db;
   int fcgi_fd;
   struct event *accept_ev;
-  struct evhttp *http;
-  struct evhttp_bound_socket *http_listener; /* NULL once we stopped accepting HTTP */
-  struct evconnlistener *http_lev; /* its listener (evhttp owns it); NULL with http_listener */
+  struct event *http_accept_ev;  /* NULL without an HTTP door */
   struct event *http_resume_ev;  /* resumes HTTP accepting HTTP_ACCEPT_PAUSE_MS after an accept */
   struct event *grace_ev;        /* graceful stop: closes idle connections when it fires */
   struct event *term_ev, *quit_ev, *usr1_ev;
   struct fcgi_limits limits;
-  struct fcgi_conn_state *conns; /* open FastCGI connections, for graceful stop */
+  struct http_limits http_limits;
+  struct js_header *http_headers; /* the current HTTP request's headers, as the runtime takes them */
+  size_t http_headers_cap;
+  long long date_s;              /* the second `date` was formatted for */
+  char date[HTTP_DATE_LEN + 1];  /* Date field of HTTP responses */
+  struct conn *conns;            /* open connections, for graceful stop */
   bool quitting;
   bool accepting;                /* listening sockets still watched */
   unsigned long requests;        /* requests served by this worker */
@@ -69,20 +73,26 @@ struct worker {
   int sb_slot;
 };
 
-/* One accepted FastCGI connection.  Plain events and buffers rather than a
- * bufferevent: we read with read(2) into the input buffer (a bufferevent
- * asks ioctl(FIONREAD) first, one more system call per request) and write
- * replies in the same wake-up. */
-struct fcgi_conn_state {
+enum conn_door { CONN_FCGI, CONN_HTTP };
+
+/* One accepted connection, at either door.  Plain events and buffers
+ * rather than a bufferevent: we read with read(2) into the input buffer (a
+ * bufferevent asks ioctl(FIONREAD) first, one more system call per request)
+ * and write replies in the same wake-up. */
+struct conn {
   struct worker *w;
+  enum conn_door door;
   int fd;
-  struct event *read_ev;         /* persistent, with the client_timeout */
+  struct event *read_ev;         /* persistent, with the client_timeout; off while replies wait */
   struct event *write_ev;        /* added only while a reply waits for room */
   struct evbuffer *in, *out;
-  struct fcgi_conn *parser;
-  bool close_after_write;        /* no keep-conn, or a protocol error */
+  struct fcgi_conn *fcgi;        /* CONN_FCGI: the codec */
+  struct http_conn *http;        /* CONN_HTTP: the codec */
+  char remote_addr[INET6_ADDRSTRLEN]; /* CONN_HTTP: the client's address, or "" */
+  bool close_after_write;        /* no keep-alive, or a protocol error */
   bool busy;                     /* a request has begun and not been answered */
-  struct fcgi_conn_state *prev, *next;
+  long long linger_until_ms;     /* CONN_HTTP, closing: our side is shut; reading until then (0 = not) */
+  struct conn *prev, *next;
 };
 
 /* Stops taking new connections (graceful stop, or max_requests reached);
@@ -91,11 +101,8 @@ static void stop_accepting(struct worker *w) {
   if (!w->accepting) return;
   w->accepting = false;
   if (w->accept_ev) event_del(w->accept_ev);
-  if (w->http_listener) {
-    evhttp_del_accept_socket(w->http, w->http_listener); /* closes our copy of the fd */
-    w->http_listener = NULL;
-    w->http_lev = NULL;
-  }
+  if (w->http_accept_ev) event_del(w->http_accept_ev);
+  if (w->http_resume_ev) event_del(w->http_resume_ev);
 }
 
 /* Tells the master NOTE (a WORKER_NOTE_* byte) over our pipe: unlike a
@@ -220,9 +227,11 @@ static void worker_handle(struct worker *w, const struct js_request *req, const 
   }
 }
 
-/* ---- FastCGI door ---------------------------------------------------- */
+/* ---- connections, both doors --------------------------------------------- */
 
-static void conn_free(struct fcgi_conn_state *c) {
+static const char *door_name(const struct conn *c) { return c->door == CONN_HTTP ? "HTTP" : "FastCGI"; }
+
+static void conn_free(struct conn *c) {
   struct worker *w = c->w;
   if (c->prev) c->prev->next = c->next;
   else w->conns = c->next;
@@ -231,8 +240,9 @@ static void conn_free(struct fcgi_conn_state *c) {
   if (c->write_ev) event_free(c->write_ev);
   if (c->in) evbuffer_free(c->in);
   if (c->out) evbuffer_free(c->out);
-  if (c->fd >= 0 && close(c->fd) < 0) log_debug("closing a FastCGI connection: %s", strerror(errno));
-  fcgi_conn_free(c->parser);
+  if (c->fd >= 0 && close(c->fd) < 0) log_debug("closing a %s connection: %s", door_name(c), strerror(errno));
+  fcgi_conn_free(c->fcgi);
+  http_conn_free(c->http);
   free(c);
 }
 
@@ -240,9 +250,64 @@ static struct timeval ms_timeval(int ms) { return (struct timeval){ms / 1000, (m
 
 /* The client_timeout: how long a connection may send nothing (or take
  * nothing of a reply) before it is closed. */
-static struct timeval conn_timeout(const struct fcgi_conn_state *c) {
+static struct timeval conn_timeout(const struct conn *c) {
   return ms_timeval(c->w->cfg->client_timeout_ms);
 }
+
+/* Writes what the socket takes of c->out.  While the rest waits for room,
+ * the connection is not read either: a client that sends requests without
+ * taking the replies cannot make us buffer without bound.  Returns 0, or
+ * -1 when the connection is broken (and freed). */
+static int conn_flush(struct conn *c) {
+  while (evbuffer_get_length(c->out) > 0) {
+    int n = evbuffer_write(c->out, c->fd);
+    if (n > 0) continue;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    log_debug("%s connection: write: %s", door_name(c), n < 0 ? strerror(errno) : "nothing written");
+    conn_free(c);
+    return -1;
+  }
+  if (evbuffer_get_length(c->out) > 0) {
+    /* Only what the socket cannot take at once waits for a write event. */
+    struct timeval tv = conn_timeout(c);
+    if (event_add(c->write_ev, &tv) < 0 || event_del(c->read_ev) < 0) {
+      log_error("cannot watch a %s connection for writing", door_name(c));
+      conn_free(c);
+      return -1;
+    }
+  } else if (event_del(c->write_ev) < 0) {
+    log_warn("cannot stop watching a %s connection for writing", door_name(c));
+  }
+  return 0;
+}
+
+/* How long the HTTP door reads on after its last reply to a connection it
+ * closes, at most. */
+#define HTTP_LINGER_MS 1000
+
+/* Closes C, whose last reply is out.  An HTTP client may still be sending
+ * (a refused body, requests pipelined behind a refused one): closing a
+ * socket with unread bytes makes the kernel send a reset, and a reset can
+ * destroy the reply before the client has read it.  So the HTTP door shuts
+ * its sending side (the client sees the end of the reply) and reads on,
+ * discarding, until the client closes or HTTP_LINGER_MS pass; nginx's
+ * lingering close does the same. */
+static void conn_close(struct conn *c) {
+  if (c->door != CONN_HTTP || c->linger_until_ms != 0) {
+    conn_free(c);
+    return;
+  }
+  struct timeval tv = ms_timeval(HTTP_LINGER_MS);
+  if (shutdown(c->fd, SHUT_WR) < 0 || event_add(c->read_ev, &tv) < 0) {
+    conn_free(c);
+    return;
+  }
+  c->linger_until_ms = scoreboard_mono_ms() + HTTP_LINGER_MS;
+  c->busy = false;
+}
+
+/* ---- FastCGI door -------------------------------------------------------- */
 
 /* CGI-style header names from HTTP_* params: HTTP_X_FORWARDED_FOR ->
  * x-forwarded-for.  Written into BUF (at least NAME_LEN bytes). */
@@ -264,7 +329,7 @@ static void fcgi_append_head(struct evbuffer *head, const struct js_response *re
   evbuffer_add_printf(head, "Content-Length: %zu\r\n\r\n", res->body_len);
 }
 
-static void fcgi_serve(struct fcgi_conn_state *c, struct fcgi_request *fr) {
+static void fcgi_serve(struct conn *c, struct fcgi_request *fr) {
   struct worker *w = c->w;
   /* Headers: every HTTP_* param plus the two CGI promotes out of HTTP_. */
   struct js_header *headers = calloc(fr->nparams + 2, sizeof *headers);
@@ -351,39 +416,13 @@ static void fcgi_serve(struct fcgi_conn_state *c, struct fcgi_request *fr) {
   free(headers);
 }
 
-/* Writes what the socket takes of c->out.  Returns 0, or -1 when the
- * connection is broken (and freed). */
-static int conn_flush(struct fcgi_conn_state *c) {
-  while (evbuffer_get_length(c->out) > 0) {
-    int n = evbuffer_write(c->out, c->fd);
-    if (n > 0) continue;
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-    log_debug("FastCGI connection: write: %s", n < 0 ? strerror(errno) : "nothing written");
-    conn_free(c);
-    return -1;
-  }
-  if (evbuffer_get_length(c->out) > 0) {
-    /* Only what the socket cannot take at once waits for a write event. */
-    struct timeval tv = conn_timeout(c);
-    if (event_add(c->write_ev, &tv) < 0) {
-      log_error("cannot watch a FastCGI connection for writing");
-      conn_free(c);
-      return -1;
-    }
-  } else if (event_del(c->write_ev) < 0) {
-    log_warn("cannot stop watching a FastCGI connection for writing");
-  }
-  return 0;
-}
-
-static void conn_process_input(struct fcgi_conn_state *c) {
+static void fcgi_process_input(struct conn *c) {
   struct evbuffer *in = c->in, *out = c->out;
   while (evbuffer_get_length(in) > 0 && !c->close_after_write) {
     struct evbuffer_iovec vec;
     if (evbuffer_peek(in, -1, NULL, &vec, 1) < 1) break;
     struct fcgi_event ev;
-    size_t used = fcgi_conn_feed(c->parser, vec.iov_base, vec.iov_len, out, &ev);
+    size_t used = fcgi_conn_feed(c->fcgi, vec.iov_base, vec.iov_len, out, &ev);
     evbuffer_drain(in, used);
     switch (ev.type) {
     case FCGI_EV_REQUEST:
@@ -407,11 +446,146 @@ static void conn_process_input(struct fcgi_conn_state *c) {
       break;
     }
   }
-  /* Write the replies now, in this wake-up: no extra loop turn per request. */
-  if (conn_flush(c) < 0) return;
+}
+
+/* ---- HTTP door ----------------------------------------------------------- */
+
+/* The HTTP door takes one connection per wake-up like the FastCGI door,
+ * and then pauses its accepting until this worker has answered a request,
+ * or for HTTP_ACCEPT_PAUSE_MS (a connection that sends nothing must not
+ * stop the worker from taking others): so a burst of connections spreads
+ * over the idle workers instead of piling up behind one.  The pause is
+ * short: at 50 ms, a connection closed without a request (wrk opens one
+ * first) left that worker out of a whole burst, and keep-alive clients
+ * ended up all on the other worker (/read over HTTP at half speed); 2 ms
+ * still lets the other idle workers take their share of a burst. */
+#define HTTP_ACCEPT_PAUSE_MS 2
+
+static void http_accept_pause(struct worker *w) {
+  /* Should the timer fail, accepting still resumes after the next answer. */
+  struct timeval tv = ms_timeval(HTTP_ACCEPT_PAUSE_MS);
+  if (event_del(w->http_accept_ev) < 0 || event_add(w->http_resume_ev, &tv) < 0)
+    log_warn("HTTP door: cannot pause accepting");
+}
+
+static void http_accept_resume(struct worker *w) {
+  if (event_del(w->http_resume_ev) < 0) log_warn("HTTP door: cannot cancel the accept pause");
+  if (w->accepting && event_add(w->http_accept_ev, NULL) < 0) log_error("HTTP door: cannot resume accepting");
+}
+
+static void on_http_resume(evutil_socket_t fd, short what, void *arg) {
+  (void)fd, (void)what;
+  http_accept_resume(arg);
+}
+
+/* The Date field, formatted once a second. */
+static const char *http_date(struct worker *w) {
+  long long now_s = (long long)time(NULL);
+  if (now_s != w->date_s) {
+    http_format_date(now_s, w->date);
+    w->date_s = now_s;
+  }
+  return w->date;
+}
+
+static bool response_has_field(const struct js_response *res, const char *name) {
+  for (size_t i = 0; i < res->nheaders; i++)
+    if (res->headers[i].name_len == strlen(name) && strncasecmp(res->headers[i].name, name, strlen(name)) == 0)
+      return true;
+  return false;
+}
+
+/* Answers one request.  The runtime has already dropped the fields the
+ * server owns (Content-Length, Connection, ...): the framing here is ours
+ * alone. */
+static void http_serve(struct conn *c, const struct http_request *hr) {
+  struct worker *w = c->w;
+  if (hr->nheaders > w->http_headers_cap) {
+    struct js_header *grown = realloc(w->http_headers, hr->nheaders * sizeof *grown);
+    if (grown == NULL) {
+      log_error("out of memory building a request");
+      http_write_error(c->out, 500, js_status_reason(500), "out of memory", http_date(w));
+      c->close_after_write = true;
+      return;
+    }
+    w->http_headers = grown;
+    w->http_headers_cap = hr->nheaders;
+  }
+  for (size_t i = 0; i < hr->nheaders; i++)
+    w->http_headers[i] = (struct js_header){hr->headers[i].name, hr->headers[i].name_len,
+                                            hr->headers[i].value, hr->headers[i].value_len};
+  struct js_request req = {.method = hr->method, .uri = hr->target, .path = hr->path,
+                           .query = hr->query, .scheme = "http", .host = hr->host,
+                           .remote_addr = c->remote_addr, .headers = w->http_headers,
+                           .nheaders = hr->nheaders, .body = hr->body, .body_len = hr->body_len};
+  /* A reply still queued (a pipelining client reads slowly) would be cut
+   * by one written from the backstop: then it writes none. */
+  struct reply_route route = {.fd = evbuffer_get_length(c->out) == 0 ? c->fd : -1,
+                              .head_only = strcmp(hr->method, "HEAD") == 0};
+  struct js_response res;
+  worker_handle(w, &req, &route, &res);
+
+  /* Retiring (graceful stop, max_requests): this reply is the last. */
+  bool close = !hr->keep_alive || !w->accepting;
+  struct evbuffer *out = c->out;
+  http_write_status(out, res.status, js_status_reason(res.status));
+  for (size_t i = 0; i < res.nheaders; i++)
+    http_write_field(out, res.headers[i].name, res.headers[i].name_len, res.headers[i].value,
+                     res.headers[i].value_len);
+  if (res.request_id) http_write_field(out, "X-Request-Id", 12, res.request_id, strlen(res.request_id));
+  struct http_framing framing = {.body_len = res.body_len,
+                                 .date = response_has_field(&res, "date") ? NULL : http_date(w),
+                                 .close = close, .version_minor = hr->version_minor};
+  http_write_framing(out, res.status, &framing);
+  if (strcmp(hr->method, "HEAD") != 0 && http_status_has_body(res.status))
+    evbuffer_add(out, res.body, res.body_len);
+  if (close) c->close_after_write = true;
+  http_accept_resume(w);
+}
+
+/* A request the codec refused: the status and the reason go to the client,
+ * which also learns the connection ends here. */
+static void http_refuse(struct conn *c, const struct http_event *ev) {
+  log_info("HTTP door: %d for %s: %s; closing the connection", ev->status,
+           c->remote_addr[0] ? c->remote_addr : "a client", ev->error);
+  http_write_error(c->out, ev->status, js_status_reason(ev->status), ev->error, http_date(c->w));
+  c->close_after_write = true;
+}
+
+/* Replies waiting beyond this many bytes stop the reading of pipelined
+ * requests until the client has taken some. */
+#define HTTP_OUT_HIGH_BYTES (64 * 1024)
+
+static void http_process_input(struct conn *c) {
+  struct evbuffer *in = c->in;
+  while (evbuffer_get_length(in) > 0 && !c->close_after_write &&
+         evbuffer_get_length(c->out) < HTTP_OUT_HIGH_BYTES) {
+    struct evbuffer_iovec vec;
+    if (evbuffer_peek(in, -1, NULL, &vec, 1) < 1) break;
+    struct http_event ev;
+    size_t used = http_conn_feed(c->http, vec.iov_base, vec.iov_len, c->out, &ev);
+    evbuffer_drain(in, used);
+    if (ev.type == HTTP_EV_REQUEST) http_serve(c, ev.request);
+    else if (ev.type == HTTP_EV_ERROR) http_refuse(c, &ev);
+    c->busy = !http_conn_idle(c->http);
+  }
+}
+
+/* ---- reading, writing, accepting: both doors ----------------------------- */
+
+static void conn_process_input(struct conn *c) {
+  for (;;) {
+    if (c->door == CONN_HTTP) http_process_input(c);
+    else fcgi_process_input(c);
+    /* Write the replies now, in this wake-up: no extra loop turn per request. */
+    if (conn_flush(c) < 0) return;
+    /* Input left over means the door stopped at its output limit; the
+     * output is gone now, so go on with it. */
+    if (c->close_after_write || evbuffer_get_length(c->out) > 0 || evbuffer_get_length(c->in) == 0) break;
+  }
   if (c->close_after_write) {
-    if (event_del(c->read_ev) < 0) log_warn("cannot stop reading a FastCGI connection");
-    if (evbuffer_get_length(out) == 0) conn_free(c);
+    if (event_del(c->read_ev) < 0) log_warn("cannot stop reading a %s connection", door_name(c));
+    if (evbuffer_get_length(c->out) == 0) conn_close(c);
   }
 }
 
@@ -423,11 +597,28 @@ static void conn_process_input(struct fcgi_conn_state *c) {
 #define CONN_READ_BYTES (64 * 1024)
 static unsigned char conn_read_buf[CONN_READ_BYTES];
 
+/* A closing HTTP connection (conn_close): what arrives is dropped, and the
+ * end of the client's stream, or of HTTP_LINGER_MS, frees it. */
+static void conn_linger(struct conn *c, short what) {
+  ssize_t n = 0;
+  if (!(what & EV_TIMEOUT)) {
+    do
+      n = read(c->fd, conn_read_buf, sizeof conn_read_buf);
+    while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) n = 1;
+  }
+  if (n <= 0 || scoreboard_mono_ms() >= c->linger_until_ms) conn_free(c);
+}
+
 static void on_conn_readable(evutil_socket_t fd, short what, void *arg) {
-  struct fcgi_conn_state *c = arg;
+  struct conn *c = arg;
+  if (c->linger_until_ms != 0) {
+    conn_linger(c, what);
+    return;
+  }
   if (what & EV_TIMEOUT) {
-    if (c->busy) log_info("FastCGI connection closed: a request stalled for client_timeout");
-    else log_debug("FastCGI connection closed: idle for client_timeout");
+    if (c->busy) log_info("%s connection closed: a request stalled for client_timeout", door_name(c));
+    else log_debug("%s connection closed: idle for client_timeout", door_name(c));
     conn_free(c);
     return;
   }
@@ -437,12 +628,12 @@ static void on_conn_readable(evutil_socket_t fd, short what, void *arg) {
   while (n < 0 && errno == EINTR);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
   if (n <= 0) { /* the peer closed (nginx drops idle upstream connections), or an error */
-    if (n < 0) log_debug("FastCGI connection: read: %s", strerror(errno));
+    if (n < 0) log_debug("%s connection: read: %s", door_name(c), strerror(errno));
     conn_free(c);
     return;
   }
   if (evbuffer_add(c->in, conn_read_buf, (size_t)n) < 0) {
-    log_error("out of memory reading a FastCGI connection");
+    log_error("out of memory reading a %s connection", door_name(c));
     conn_free(c);
     return;
   }
@@ -451,182 +642,118 @@ static void on_conn_readable(evutil_socket_t fd, short what, void *arg) {
 
 static void on_conn_writable(evutil_socket_t fd, short what, void *arg) {
   (void)fd;
-  struct fcgi_conn_state *c = arg;
+  struct conn *c = arg;
   if (what & EV_TIMEOUT) {
-    log_info("FastCGI connection closed: the client took nothing of a reply for client_timeout");
+    log_info("%s connection closed: the client took nothing of a reply for client_timeout", door_name(c));
     conn_free(c);
     return;
   }
   if (conn_flush(c) < 0) return;
   if (evbuffer_get_length(c->out) > 0) return;
-  if (c->close_after_write) conn_free(c);
-  else if (c->w->quitting && !c->busy && evbuffer_get_length(c->in) == 0) conn_free(c);
+  if (c->close_after_write) {
+    conn_close(c);
+    return;
+  }
+  if (c->w->quitting && !c->busy && evbuffer_get_length(c->in) == 0) {
+    conn_free(c);
+    return;
+  }
+  /* All written: read again, and serve what came in meanwhile. */
+  struct timeval tv = conn_timeout(c);
+  if (event_add(c->read_ev, &tv) < 0) {
+    log_error("cannot watch a %s connection for reading", door_name(c));
+    conn_free(c);
+    return;
+  }
+  if (evbuffer_get_length(c->in) > 0) conn_process_input(c);
 }
 
-static void on_fcgi_accept(evutil_socket_t fd, short what, void *arg) {
-  (void)what;
-  struct worker *w = arg;
-  int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+/* Takes one connection from listening socket FD; returns it (non-blocking,
+ * close-on-exec) or -1.  The client's address goes to ADDR (INET6_ADDRSTRLEN
+ * bytes; "" for a unix socket) when ADDR is not NULL. */
+static int door_accept(int fd, char *addr) {
+  struct sockaddr_storage ss;
+  socklen_t ss_len = sizeof ss;
+  int cfd = accept4(fd, addr ? (struct sockaddr *)&ss : NULL, addr ? &ss_len : NULL,
+                    SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (cfd < 0) {
     /* EAGAIN: a sibling took it.  EMFILE and friends: log, keep serving. */
     if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
       log_error("accept: %s", strerror(errno));
-    return;
+    return -1;
   }
-  struct fcgi_conn_state *c = calloc(1, sizeof *c);
+  if (addr == NULL) return cfd;
+  addr[0] = '\0';
+  if (ss.ss_family == AF_INET)
+    inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, addr, INET6_ADDRSTRLEN);
+  else if (ss.ss_family == AF_INET6)
+    inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, addr, INET6_ADDRSTRLEN);
+  return cfd;
+}
+
+/* Sets up accepted connection CFD at DOOR; returns it, or NULL (CFD closed). */
+static struct conn *conn_new(struct worker *w, int cfd, enum conn_door door) {
+  struct conn *c = calloc(1, sizeof *c);
   if (c == NULL) {
     log_error("out of memory accepting a connection");
     if (close(cfd) < 0) log_debug("close: %s", strerror(errno));
-    return;
+    return NULL;
   }
   c->w = w;
+  c->door = door;
   c->fd = cfd;
   c->next = w->conns;
   if (w->conns) w->conns->prev = c;
   w->conns = c;
-  c->parser = fcgi_conn_new(&w->limits);
+  if (door == CONN_HTTP) c->http = http_conn_new(&w->http_limits);
+  else c->fcgi = fcgi_conn_new(&w->limits);
   c->in = evbuffer_new();
   c->out = evbuffer_new();
   c->read_ev = event_new(w->base, cfd, EV_READ | EV_PERSIST, on_conn_readable, c);
   c->write_ev = event_new(w->base, cfd, EV_WRITE | EV_PERSIST, on_conn_writable, c);
   struct timeval tv = conn_timeout(c);
-  if (c->parser == NULL || c->in == NULL || c->out == NULL || c->read_ev == NULL ||
+  if ((c->http == NULL && c->fcgi == NULL) || c->in == NULL || c->out == NULL || c->read_ev == NULL ||
       c->write_ev == NULL || event_add(c->read_ev, &tv) < 0) {
     log_error("out of memory accepting a connection");
     conn_free(c);
+    return NULL;
   }
+  return c;
 }
 
-/* ---- HTTP door --------------------------------------------------------- */
-
-/* The HTTP door accepts like the FastCGI door: one connection per wake-up,
- * so a burst of connections spreads over the idle workers instead of piling
- * up behind one.  libevent's listener accepts in a loop, but stops as soon
- * as its callback disables it; evhttp calls on_http_accepted inside that
- * callback for each connection.  Accepting resumes once this worker has
- * answered a request, or after HTTP_ACCEPT_PAUSE_MS (a connection that sends
- * nothing must not stop the worker from taking others).  The pause is short:
- * at 50 ms, a connection closed without a request (wrk opens one first)
- * left that worker out of a whole burst, and keep-alive clients ended up
- * all on the other worker (/read over HTTP at half speed); 2 ms still
- * lets the other idle workers take their share of a burst. */
-#define HTTP_ACCEPT_PAUSE_MS 2
-
-static struct bufferevent *on_http_accepted(struct event_base *base, void *arg) {
+static void on_fcgi_accept(evutil_socket_t fd, short what, void *arg) {
+  (void)what;
   struct worker *w = arg;
-  if (w->http_lev != NULL) {
-    /* Should the timer fail, accepting still resumes after the next answer. */
-    struct timeval tv = ms_timeval(HTTP_ACCEPT_PAUSE_MS);
-    if (evconnlistener_disable(w->http_lev) < 0 || event_add(w->http_resume_ev, &tv) < 0)
-      log_warn("HTTP door: cannot pause accepting");
-  }
-  return bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE); /* evhttp sets the fd */
+  int cfd = door_accept(fd, NULL);
+  if (cfd >= 0) conn_new(w, cfd, CONN_FCGI);
 }
 
-static void http_accept_resume(struct worker *w) {
-  if (event_del(w->http_resume_ev) < 0) log_warn("HTTP door: cannot cancel the accept pause");
-  if (w->http_lev != NULL && evconnlistener_enable(w->http_lev) < 0)
-    log_error("HTTP door: cannot resume accepting");
-}
-
-static void on_http_resume(evutil_socket_t fd, short what, void *arg) {
-  (void)fd, (void)what;
-  http_accept_resume(arg);
-}
-
-static void on_http_request(struct evhttp_request *hreq, void *arg) {
+static void on_http_accept(evutil_socket_t fd, short what, void *arg) {
+  (void)what;
   struct worker *w = arg;
-  const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(hreq);
-  const char *raw_uri = evhttp_request_get_uri(hreq);
-  static const char *const methods[] = {"GET", "POST", "HEAD", "PUT", "DELETE",
-                                        "OPTIONS", "TRACE", "CONNECT", "PATCH"};
-  enum evhttp_cmd_type cmd = evhttp_request_get_command(hreq);
-  const char *method = "GET";
-  for (int i = 0; i < 9; i++)
-    if ((int)cmd == (1 << i)) method = methods[i];
-
-  struct evkeyvalq *in_headers = evhttp_request_get_input_headers(hreq);
-  size_t nh = 0;
-  for (struct evkeyval *kv = in_headers->tqh_first; kv; kv = kv->next.tqe_next) nh++;
-  struct js_header *headers = calloc(nh + 1, sizeof *headers);
-  size_t names_cap = 0;
-  for (struct evkeyval *kv = in_headers->tqh_first; kv; kv = kv->next.tqe_next)
-    names_cap += strlen(kv->key) + 1;
-  char *names = malloc(names_cap + 1);
-  struct evbuffer *body_buf = evhttp_request_get_input_buffer(hreq);
-  size_t body_len = evbuffer_get_length(body_buf);
-  const uint8_t *body = body_len ? evbuffer_pullup(body_buf, -1) : (const uint8_t *)"";
-  if (headers == NULL || names == NULL || (body_len && body == NULL)) {
-    free(headers);
-    free(names);
-    evhttp_send_error(hreq, 500, "Internal Server Error");
-    return;
-  }
-  size_t n = 0, used = 0;
-  const char *host = NULL;
-  for (struct evkeyval *kv = in_headers->tqh_first; kv; kv = kv->next.tqe_next, n++) {
-    size_t len = strlen(kv->key);
-    for (size_t i = 0; i <= len; i++) names[used + i] = (char)tolower((unsigned char)kv->key[i]);
-    headers[n] = (struct js_header){names + used, len, kv->value, strlen(kv->value)};
-    if (strcmp(names + used, "host") == 0) host = kv->value;
-    used += len + 1;
-  }
-  char addr[INET6_ADDRSTRLEN] = "";
-  struct evhttp_connection *conn = evhttp_request_get_connection(hreq);
-  char *peer = NULL;
-  ev_uint16_t port;
-  if (conn) evhttp_connection_get_peer(conn, &peer, &port);
-  if (peer) snprintf(addr, sizeof addr, "%s", peer);
-  const char *q = evhttp_uri_get_query(uri);
-  const char *path = evhttp_uri_get_path(uri);
-  char *decoded_path = path ? evhttp_uridecode(path, 0, NULL) : NULL;
-
-  struct js_request req = {.method = method, .uri = raw_uri, .path = decoded_path,
-                           .query = q ? q : "", .scheme = "http", .host = host,
-                           .remote_addr = addr, .headers = headers, .nheaders = n,
-                           .body = body, .body_len = body_len};
-  struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
-  struct reply_route route = {.fd = -1, .head_only = cmd == EVHTTP_REQ_HEAD};
-  if (bev && evbuffer_get_length(bufferevent_get_output(bev)) == 0) route.fd = bufferevent_getfd(bev);
-  struct js_response res;
-  worker_handle(w, &req, &route, &res);
-
-  struct evkeyvalq *out_headers = evhttp_request_get_output_headers(hreq);
-  for (size_t i = 0; i < res.nheaders; i++) {
-    /* evhttp wants NUL-terminated strings; response headers were checked
-     * for CR/LF by the runtime, and are NUL-terminated there. */
-    evhttp_add_header(out_headers, res.headers[i].name, res.headers[i].value);
-  }
-  if (res.request_id) evhttp_add_header(out_headers, "X-Request-Id", res.request_id);
-  /* Retiring: evhttp closes the connection once this reply is out. */
-  if (!w->accepting) evhttp_add_header(out_headers, "Connection", "close");
-  struct evbuffer *out = evbuffer_new();
-  if (out) evbuffer_add(out, res.body, res.body_len);
-  evhttp_send_reply(hreq, res.status, js_status_reason(res.status), out);
-  if (out) evbuffer_free(out);
-  http_accept_resume(w);
-  free(decoded_path);
-  free(names);
-  free(headers);
+  char addr[INET6_ADDRSTRLEN];
+  int cfd = door_accept(fd, addr);
+  if (cfd < 0) return;
+  http_accept_pause(w);
+  struct conn *c = conn_new(w, cfd, CONN_HTTP);
+  if (c) memcpy(c->remote_addr, addr, sizeof addr);
 }
 
 /* ---- signals and life cycle --------------------------------------------- */
 
 /* End of the graceful-stop grace period: close every connection with
- * nothing in progress (busy ones close after their reply) and the HTTP door
- * with its idle keep-alive connections. */
+ * nothing in progress.  A FastCGI connection with a request in progress
+ * closes after its reply; an HTTP one gets its answer with "Connection:
+ * close" (http_serve), and one closing already is freed. */
 static void on_grace_end(evutil_socket_t fd, short what, void *arg) {
   (void)fd, (void)what;
   struct worker *w = arg;
-  for (struct fcgi_conn_state *c = w->conns, *next; c; c = next) {
+  for (struct conn *c = w->conns, *next; c; c = next) {
     next = c->next;
-    if (!c->busy && evbuffer_get_length(c->in) == 0 && evbuffer_get_length(c->out) == 0)
+    if (c->linger_until_ms != 0 ||
+        (!c->busy && evbuffer_get_length(c->in) == 0 && evbuffer_get_length(c->out) == 0))
       conn_free(c);
-    else c->close_after_write = true;
-  }
-  if (w->http) {
-    evhttp_free(w->http);
-    w->http = NULL;
+    else if (c->door == CONN_FCGI) c->close_after_write = true;
   }
 }
 
@@ -662,8 +789,9 @@ static void on_signal(evutil_socket_t sig, short what, void *arg) {
 
 static void worker_free(struct worker *w) {
   while (w->conns) conn_free(w->conns);
-  if (w->http) evhttp_free(w->http);
+  if (w->http_accept_ev) event_free(w->http_accept_ev);
   if (w->http_resume_ev) event_free(w->http_resume_ev);
+  free(w->http_headers);
   if (w->grace_ev) event_free(w->grace_ev);
   if (w->accept_ev) event_free(w->accept_ev);
   if (w->term_ev) event_free(w->term_ev);
@@ -720,6 +848,8 @@ int worker_main(const struct worker_args *args) {
   w.limits = (struct fcgi_limits){.max_params_bytes = (size_t)cfg->max_params_bytes,
                                   .max_body_bytes = (size_t)cfg->max_body_bytes,
                                   .max_conns = cfg->workers, .max_reqs = cfg->workers};
+  w.http_limits = (struct http_limits){.max_head_bytes = (size_t)cfg->max_params_bytes,
+                                       .max_body_bytes = (size_t)cfg->max_body_bytes};
   int status = 1;
   char err[1024];
 
@@ -763,27 +893,12 @@ int worker_main(const struct worker_args *args) {
     goto out;
   }
   if (args->http_fd >= 0) {
-    w.http = evhttp_new(w.base);
+    w.http_accept_ev = event_new(w.base, args->http_fd, EV_READ | EV_PERSIST, on_http_accept, &w);
     w.http_resume_ev = evtimer_new(w.base, on_http_resume, &w);
-    /* Backlog 0: the socket already listens; -1 would call listen() again. */
-    w.http_lev = evconnlistener_new(w.base, NULL, NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
-                                    0, args->http_fd);
-    if (w.http == NULL || w.http_resume_ev == NULL || w.http_lev == NULL ||
-        (w.http_listener = evhttp_bind_listener(w.http, w.http_lev)) == NULL) {
+    if (w.http_accept_ev == NULL || w.http_resume_ev == NULL || event_add(w.http_accept_ev, NULL) < 0) {
       log_error("cannot serve HTTP on the inherited socket");
-      if (w.http_lev && w.http_listener == NULL) evconnlistener_free(w.http_lev);
-      w.http_lev = NULL;
       goto out;
     }
-    evhttp_set_bevcb(w.http, on_http_accepted, &w);
-    evhttp_set_max_body_size(w.http, (ev_ssize_t)cfg->max_body_bytes);
-    evhttp_set_max_headers_size(w.http, (ev_ssize_t)cfg->max_params_bytes);
-    struct timeval client_tv = ms_timeval(cfg->client_timeout_ms);
-    evhttp_set_timeout_tv(w.http, &client_tv); /* idle keep-alive and stalled requests alike */
-    evhttp_set_allowed_methods(w.http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
-                                           EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-                                           EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
-    evhttp_set_gencb(w.http, on_http_request, &w);
   }
 
   /* Tell the master we are ready; it counts us as serving from now on. */
@@ -793,7 +908,7 @@ int worker_main(const struct worker_args *args) {
   log_debug("serving");
   while (event_base_loop(w.base, EVLOOP_ONCE) == 0) {
     if (event_base_got_break(w.base)) break;
-    if (w.quitting && w.conns == NULL && w.http == NULL &&
+    if (w.quitting && w.conns == NULL &&
         (w.grace_ev == NULL || !evtimer_pending(w.grace_ev, NULL)))
       break;
   }

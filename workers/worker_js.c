@@ -1047,6 +1047,22 @@ static bool is_token(const char *s, size_t len) {
   return len > 0;
 }
 
+/* Response fields the server writes itself, whatever the app says: the
+ * framing (Content-Length, Transfer-Encoding and the connection-specific
+ * fields of RFC 9110 7.6.1), FastCGI's Status line and the X-Request-Id the
+ * server adds.  From the app they would contradict the server's own: a
+ * second Content-Length (nginx answers 502), a length that is not the
+ * body's (a keep-alive client reads the rest as the next response or
+ * waits forever), "chunked" on a body that is not.  So they are dropped. */
+static bool server_owned_field(const char *name, size_t len) {
+  static const char *const owned[] = {"content-length", "transfer-encoding", "connection",
+                                      "keep-alive", "proxy-connection", "upgrade", "te",
+                                      "status", "x-request-id"};
+  for (size_t i = 0; i < sizeof owned / sizeof *owned; i++)
+    if (strlen(owned[i]) == len && strncasecmp(owned[i], name, len) == 0) return true;
+  return false;
+}
+
 /* Reads [status, flatHeaders, body] at the top of CTX's stack into RES.
  * Returns NULL, or what is wrong with it (in WHY). */
 static const char *read_result(struct js_runtime *rt, duk_context *ctx, struct js_response *res,
@@ -1069,8 +1085,9 @@ static const char *read_result(struct js_runtime *rt, duk_context *ctx, struct j
     rt->headers = grown;
     rt->headers_cap = n;
   }
+  size_t kept = 0;
   for (size_t i = 0; i < n; i++) {
-    struct js_header *h = &rt->headers[i];
+    struct js_header *h = &rt->headers[kept];
     duk_get_prop_index(ctx, -1, (duk_uarridx_t)(2 * i));
     duk_get_prop_index(ctx, -2, (duk_uarridx_t)(2 * i + 1));
     duk_size_t nl = 0, vl = 0;
@@ -1086,10 +1103,13 @@ static const char *read_result(struct js_runtime *rt, duk_context *ctx, struct j
                (int)(nl > 64 ? 64 : nl), h->name);
       return why;
     }
+    if (server_owned_field(h->name, nl))
+      log_warn("[%s] response header %s dropped: the server sets it itself", rt->request_id, h->name);
+    else kept++;
   }
   duk_pop(ctx);
   res->headers = rt->headers;
-  res->nheaders = n;
+  res->nheaders = kept;
 
   duk_get_prop_index(ctx, top, 2); /* stays on the stack until the next request */
   duk_size_t blen = 0;

@@ -49,7 +49,8 @@ struct js_request {
  * next js_handle call. */
 struct js_response {
   int status;
-  const struct js_header *headers; /* does not include Content-Length */
+  const struct js_header *headers; /* none of the fields the server sets itself (Content-Length,
+                                      Connection, Status, X-Request-Id ...: worker_js.c) */
   size_t nheaders;
   const uint8_t *body;
   size_t body_len;

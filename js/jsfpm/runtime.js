@@ -235,9 +235,19 @@ Request.prototype.text = function () {
   }
   return this._text;
 };
-/* Bad JSON from the client is the client's error: a 400 unless caught. */
+/* Bad JSON from the client is the client's error: a 400 unless caught.
+ * JSON text is UTF-8 (RFC 8259 8.1), so bytes that are not are bad JSON
+ * too, rather than U+FFFD as text() has them.  A fresh decoder each time:
+ * Duktape's fatal decoder keeps its half-read state after it throws. */
 Request.prototype.json = function () {
-  var t = this.text();
+  var body = this._raw[RAW_BODY], t = '';
+  if (body) {
+    try {
+      t = new TextDecoder('utf-8', { fatal: true }).decode(body);
+    } catch (e) {
+      throw httpError(400, 'request body is not valid JSON: it is not valid UTF-8');
+    }
+  }
   try {
     return JSON.parse(t);
   } catch (e) {

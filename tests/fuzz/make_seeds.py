@@ -182,7 +182,29 @@ def dqlite_proto():
     put("dqlite_proto", "empty_many_params", bytes([6, 253]) + msg(8, u64(0)) + b"\x03x\x02yz\x0aISO" * 40)
 
 
+def http():
+    # mode byte (0x80: 64-byte head limit, 0x40: 16-byte body limit, low 6
+    # bits: read size, 0 = one byte), then what a client sends.
+    get = b"GET /a%20b?x=1 HTTP/1.1\r\nHost: example.com:80\r\nAccept: */*\r\n\r\n"
+    put("http", "get", b"\x00" + get)
+    put("http", "get_split7", b"\x07" + get)
+    put("http", "pipelined", b"\x10" + get + b"POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello" + get)
+    put("http", "chunked", b"\x03POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"5;ext=1\r\nhello\r\n0\r\nTrailer: x\r\n\r\n")
+    put("http", "chunked_small_limits", b"\xc5POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"10\r\n0123456789abcdef\r\n1\r\nx\r\n0\r\n\r\n")
+    put("http", "expect", b"\x00POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi")
+    put("http", "absolute_form", b"\x00GET http://evil:8/x?y HTTP/1.1\r\nHost: other\r\n\r\n")
+    put("http", "http10", b"\x02GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /2 HTTP/1.0\r\n\r\n")
+    put("http", "two_lengths", b"\x00POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 30\r\n\r\nabc")
+    put("http", "cl_te", b"\x00POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+    put("http", "obs_fold", b"\x01GET / HTTP/1.1\r\nHost: h\r\nX: a\r\n b\r\n\r\n")
+    put("http", "bare_lf", b"\x00GET / HTTP/1.1\nHost: h\n\n")
+    put("http", "long_line", b"\x80GET /" + b"a" * 100 + b" HTTP/1.1\r\n\r\n")
+
+
 fcgi()
+http()
 frames()
 configs()
 js_json()

@@ -1,7 +1,7 @@
 #!/bin/bash
 # run.sh: builds the libFuzzer harnesses with clang and runs each one.
 #
-#   tests/fuzz/run.sh [TARGET...]        targets: fcgi frame config js_json dqlite_proto
+#   tests/fuzz/run.sh [TARGET...]        targets: fcgi http frame config js_json dqlite_proto
 #                                        (default: all)
 #
 # Environment:
@@ -22,7 +22,7 @@ set -euo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 SECONDS_EACH=${FUZZ_SECONDS:-30}
 B=${FUZZ_BUILD:-/tmp/jsfpm-fuzz}
-ALL="fcgi frame config js_json dqlite_proto"
+ALL="fcgi http frame config js_json dqlite_proto"
 TARGETS=${*:-$ALL}
 
 if [ -z "${CC:-}" ] || ! "$CC" --version 2>/dev/null | grep -q clang; then
@@ -67,6 +67,7 @@ fi
 sources() {
   case $1 in
     fcgi) echo "src/fcgi.c" ;;
+    http) echo "src/http.c" ;;
     frame) echo "src/frame.c broker/broker_db.c src/log.c" ;;
     config) echo "src/config.c src/log.c src/netaddr.c" ;;
     js_json) echo "workers/worker_db.c src/log.c" ;;

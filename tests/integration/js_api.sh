@@ -132,6 +132,26 @@ ok "the 400 has X-Request-Id $RID"
 expect_status 422 --data-binary '{not json' /json-caught
 assert_contains "$BODY" "caught: request body is not valid JSON" "body when the handler catches the error"
 
+say "A JSON body that is not UTF-8 -> 400 like bad JSON, at both doors; text() still replaces the bytes"
+printf '{"s":"\xff\xfe"}' >"$T/bad-utf8.json"
+printf '{"s":"\xed\xa0\x80"}' >"$T/surrogate.json" # a UTF-16 surrogate encoded as UTF-8 (CESU-8)
+printf '\xef\xbb\xbf{"s":"\xc3\xa4"}' >"$T/bom.json" # a byte order mark, then valid UTF-8
+for f in bad-utf8 surrogate; do
+  expect_status 400 -H 'Content-Type: application/json' --data-binary @"$T/$f.json" /json
+  assert_contains "$BODY" "request body is not valid JSON: it is not valid UTF-8" "$f over HTTP: 400 body"
+  freq --method POST --uri /json --header 'Content-Type: application/json' --body-file "$T/$f.json"
+  assert_eq 400 "$STATUS" "$f over FastCGI: status"
+  assert_contains "$BODY" "request body is not valid JSON: it is not valid UTF-8" "$f over FastCGI: 400 body"
+done
+expect_status 422 --data-binary @"$T/bad-utf8.json" /json-caught
+assert_contains "$BODY" "caught: request body is not valid JSON: it is not valid UTF-8" "the error can be caught"
+expect_status 200 -H 'Content-Type: application/json' --data-binary @"$T/bom.json" /json
+assert_eq 'ä' "$(jget "$BODY" 'd["got"]["s"]')" "req.json() of a body with a byte order mark"
+expect_status 200 --data-binary @"$T/bad-utf8.json" /echo
+assert_eq '{"s":"��"}' "$(jget "$BODY" 'd["text"]')" "req.text() of the same body: U+FFFD for each bad byte"
+expect_status 200 -H 'Content-Type: application/json' --data-binary '{"n":1}' /json
+assert_eq '{"n": 1}' "$(jget "$BODY" 'd["got"]')" "req.json() after the refused bodies (no decoder state left over)"
+
 say "Response: string body with status and headers; bytes; ArrayBuffer"
 expect_status 418 /text
 assert_eq hello "$BODY" "body"

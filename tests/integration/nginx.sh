@@ -1,75 +1,10 @@
 #!/bin/bash
 # nginx.sh: real nginx in front of jsfpm (fastcgi_pass unix:..., keep_conn).
 . "$(dirname "$0")/lib.sh"
-require_tool curl curl
-NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
-[ -x "$NGINX" ] || skip "nginx not found (install the Debian package nginx-light or nginx)"
-FASTCGI_PARAMS=/etc/nginx/fastcgi_params
-[ -r "$FASTCGI_PARAMS" ] || skip "$FASTCGI_PARAMS missing (install the Debian package nginx-common)"
-
+. "$(dirname "$0")/nginx_lib.sh"
+require_nginx
 start_server server.workers=2 server.http_listen=
-
-# nginx: everything inside $T; as root, keep the workers as root (they must
-# reach the 0660 root-owned socket and $T); as another user, the directive
-# would only draw a warning, so it is left out.
-NGX=$T/nginx
-mkdir -p "$NGX/logs" "$NGX/tmp"
-user_line=
-[ "$(id -u)" != 0 ] || user_line="user root root;"
-
-start_nginx() {
-  NGINX_PORT=$(free_port)
-  cat >"$NGX/nginx.conf" <<CONF
-$user_line
-daemon off;
-master_process on;
-worker_processes 1;
-pid $NGX/nginx.pid;
-error_log $NGX/logs/error.log info;
-events { worker_connections 64; }
-http {
-  access_log $NGX/logs/access.log;
-  client_body_temp_path $NGX/tmp/body;
-  fastcgi_temp_path $NGX/tmp/fastcgi;
-  proxy_temp_path $NGX/tmp/proxy;
-  scgi_temp_path $NGX/tmp/scgi;
-  uwsgi_temp_path $NGX/tmp/uwsgi;
-  upstream jsfpm {
-    server unix:$FCGI_SOCK;
-    keepalive 4;
-  }
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    server_name localhost;
-    location / {
-      include $FASTCGI_PARAMS;
-      fastcgi_param SCRIPT_NAME \$fastcgi_script_name;
-      fastcgi_pass jsfpm;
-      fastcgi_keep_conn on;
-    }
-  }
-}
-CONF
-  "$NGINX" -t -q -e "$NGX/logs/error.log" -p "$NGX" -c "$NGX/nginx.conf" ||
-    { cat "$NGX/logs/error.log" >&2; fail "nginx -t rejected the generated config"; }
-  spawn_group "$NGX/nginx.out" "$NGINX" -e "$NGX/logs/error.log" -p "$NGX" -c "$NGX/nginx.conf"
-  NGINX_PID=$SPAWNED_PID
-  wait_until "curl -s -o /dev/null http://127.0.0.1:$NGINX_PORT/ || ! pid_alive $NGINX_PID" 10 &&
-    pid_alive "$NGINX_PID"
-}
-started=no
-for attempt in 1 2 3; do
-  if start_nginx; then started=yes; break; fi
-  stop_group "$NGINX_PID" KILL 2
-  grep -q 'in use' "$NGX/logs/error.log" "$NGX/nginx.out" || break
-done
-if [ "$started" != yes ]; then
-  cat "$NGX/nginx.out" "$NGX/logs/error.log" >&2
-  fail "nginx did not start"
-fi
-ok "nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') on 127.0.0.1:$NGINX_PORT (pid $NGINX_PID)"
-on_exit '[ -z "${NGINX_PID:-}" ] || stop_group "$NGINX_PID" QUIT 3'
-URL=http://127.0.0.1:$NGINX_PORT
+start_nginx_front
 
 say "GET / through nginx"
 body=$(curl -sS -D "$T/h1" --max-time 10 "$URL/") || fail "curl failed"

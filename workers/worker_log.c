@@ -15,6 +15,7 @@
 #include "worker_log.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -92,11 +93,16 @@ static void write_line(int fd, char *line, int n, size_t cap) {
 void worker_log_request(const struct worker_log_entry *e) {
   char when[48];
   char line[1024];
+  /* The path is the client's (decoded: %0a is a newline): escaped like
+   * every error-log message, so it cannot start a line of its own. */
+  char path[512];
+  bool cut;
+  path[log_escape(path, sizeof path - 1, e->path, strlen(e->path), &cut)] = '\0';
   if (access_fd >= 0) {
     format_time(when, sizeof when);
     int n = snprintf(line, sizeof line, "%s %s %s %s %s %d %zu %lldms", when,
                      e->request_id ? e->request_id : "-",
-                     e->remote_addr && *e->remote_addr ? e->remote_addr : "-", e->method, e->path,
+                     e->remote_addr && *e->remote_addr ? e->remote_addr : "-", e->method, path,
                      e->status, e->body_bytes, e->duration_ms);
     write_line(access_fd, line, n, sizeof line);
   }
@@ -105,7 +111,7 @@ void worker_log_request(const struct worker_log_entry *e) {
       format_time(when, sizeof when);
       int n = snprintf(line, sizeof line, "%s slow request pid %ld [%s] %s %s: %lld ms (status %d)",
                        when, (long)getpid(), e->request_id ? e->request_id : "-", e->method,
-                       e->path, e->duration_ms, e->status);
+                       path, e->duration_ms, e->status);
       write_line(slow_fd, line, n, sizeof line);
     } else {
       log_warn("slow request [%s] %s %s: %lld ms (status %d)", e->request_id ? e->request_id : "-",

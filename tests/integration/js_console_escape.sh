@@ -19,12 +19,16 @@ module.exports = {
       console.warn(new Error('three\n' + FORGED + ' in an Error logged'));
       return new Response('logged\n');
     }
+    if (req.path.indexOf('/p') === 0) { /* slow enough for slowlog_timeout */
+      for (var end = Date.now() + 5; Date.now() < end;) {}
+    }
     if (req.path === '/throw') throw new Error('four\n' + FORGED + ' by an uncaught exception');
     return new Response('fine\n');
   }
 };
 JS
-start_server server.workers=1 app.root="$T/app" app.request_id_header=X-Request-Id
+start_server server.workers=1 app.root="$T/app" app.request_id_header=X-Request-Id \
+  server.access_log="$T/access.log" server.slowlog_timeout=1ms
 
 say "console.log, console.error, console.warn(Error) and an uncaught exception"
 expect_status 200 -H 'X-Request-Id: esc-console' /console
@@ -40,3 +44,12 @@ assert_contains "$(cat "$LOG")" 'two\r2001-01-01 00:00:00.000 [error] master[1]:
 assert_contains "$(cat "$LOG")" 'three\n2001-01-01' "console.warn(Error) line"
 assert_contains "$(cat "$LOG")" 'four\n2001-01-01 00:00:00.000 [error] master[1]: forged by an uncaught exception' "uncaught exception line"
 expect_status 200 /next
+
+say "a path with encoded control characters, in the access and slow logs"
+expect_status 200 -H 'X-Request-Id: esc-path' '/p%0a2001-01-01%20forged%0d%1b%5b2K'
+wait_until "grep -q esc-path '$T/access.log'" 5 || fail "no access log line for the request"
+assert_eq 1 "$(grep -c esc-path "$T/access.log")" "access log lines of the request"
+assert_eq 0 "$(grep -c '^2001-01-01' "$T/access.log" || true)" "access log lines starting with the forged text"
+assert_contains "$(grep esc-path "$T/access.log")" '/p\n2001-01-01 forged\r\x1b[2K' "access log path, escaped"
+wait_log "[esc-path]"
+assert_contains "$(grep 'esc-path' "$LOG")" '/p\n2001-01-01 forged\r\x1b[2K' "slow log line (in the error log), escaped"

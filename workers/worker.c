@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accept_pause.h"
 #include "config.h"
 #include "db_client.h"
 #include "fcgi.h"
@@ -57,6 +58,7 @@ struct worker {
   struct event *http_resume_ev;  /* resumes HTTP accepting HTTP_ACCEPT_PAUSE_MS after an accept */
   struct event *grace_ev;        /* graceful stop: closes idle connections when it fires */
   struct event *term_ev, *quit_ev, *usr1_ev;
+  struct accept_pause *pause;    /* accepting paused while out of descriptors */
   struct fcgi_limits limits;
   struct http_limits http_limits;
   struct js_header *http_headers; /* the current HTTP request's headers, as the runtime takes them */
@@ -103,6 +105,21 @@ static void stop_accepting(struct worker *w) {
   if (w->accept_ev) event_del(w->accept_ev);
   if (w->http_accept_ev) event_del(w->http_accept_ev);
   if (w->http_resume_ev) event_del(w->http_resume_ev);
+}
+
+/* accept_pause's hook: stops or resumes watching the listening sockets
+ * while out of descriptors.  A worker that stopped accepting for good
+ * leaves them alone. */
+static void doors_watch(void *arg, bool watch) {
+  struct worker *w = arg;
+  if (!w->accepting) return;
+  if (watch ? event_add(w->accept_ev, NULL) < 0 : event_del(w->accept_ev) < 0)
+    log_error("FastCGI door: cannot %s accepting", watch ? "resume" : "pause");
+  /* The HTTP door's own short pause (http_accept_pause) may be running:
+   * resuming early only lets this worker take one more connection. */
+  if (w->http_accept_ev != NULL &&
+      (watch ? event_add(w->http_accept_ev, NULL) : event_del(w->http_accept_ev)) < 0)
+    log_error("HTTP door: cannot %s accepting", watch ? "resume" : "pause");
 }
 
 /* Tells the master NOTE (a WORKER_NOTE_* byte) over our pipe: unlike a
@@ -244,6 +261,7 @@ static void conn_free(struct conn *c) {
   fcgi_conn_free(c->fcgi);
   http_conn_free(c->http);
   free(c);
+  accept_pause_descriptor_freed(w->pause);
 }
 
 static struct timeval ms_timeval(int ms) { return (struct timeval){ms / 1000, (ms % 1000) * 1000}; }
@@ -470,7 +488,8 @@ static void http_accept_pause(struct worker *w) {
 
 static void http_accept_resume(struct worker *w) {
   if (event_del(w->http_resume_ev) < 0) log_warn("HTTP door: cannot cancel the accept pause");
-  if (w->accepting && event_add(w->http_accept_ev, NULL) < 0) log_error("HTTP door: cannot resume accepting");
+  if (w->accepting && !accept_pause_active(w->pause) && event_add(w->http_accept_ev, NULL) < 0)
+    log_error("HTTP door: cannot resume accepting");
 }
 
 static void on_http_resume(evutil_socket_t fd, short what, void *arg) {
@@ -668,18 +687,20 @@ static void on_conn_writable(evutil_socket_t fd, short what, void *arg) {
   if (evbuffer_get_length(c->in) > 0) conn_process_input(c);
 }
 
-/* Takes one connection from listening socket FD; returns it (non-blocking,
- * close-on-exec) or -1.  The client's address goes to ADDR (INET6_ADDRSTRLEN
- * bytes; "" for a unix socket) when ADDR is not NULL. */
-static int door_accept(int fd, char *addr) {
+/* Takes one connection from listening socket FD of DOOR; returns it
+ * (non-blocking, close-on-exec) or -1.  The client's address goes to ADDR
+ * (INET6_ADDRSTRLEN bytes; "" for a unix socket) when ADDR is not NULL. */
+static int door_accept(struct worker *w, int fd, enum conn_door door, char *addr) {
   struct sockaddr_storage ss;
   socklen_t ss_len = sizeof ss;
   int cfd = accept4(fd, addr ? (struct sockaddr *)&ss : NULL, addr ? &ss_len : NULL,
                     SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (cfd < 0) {
-    /* EAGAIN: a sibling took it.  EMFILE and friends: log, keep serving. */
-    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
-      log_error("accept: %s", strerror(errno));
+    /* EAGAIN: a sibling took it.  EMFILE and friends: pause (accept_pause.h). */
+    const char *what = door == CONN_HTTP ? "HTTP door: accept" : "FastCGI door: accept";
+    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED &&
+        !accept_pause_refused(w->pause, what, errno))
+      log_error("%s: %s", what, strerror(errno));
     return -1;
   }
   if (addr == NULL) return cfd;
@@ -724,7 +745,7 @@ static struct conn *conn_new(struct worker *w, int cfd, enum conn_door door) {
 static void on_fcgi_accept(evutil_socket_t fd, short what, void *arg) {
   (void)what;
   struct worker *w = arg;
-  int cfd = door_accept(fd, NULL);
+  int cfd = door_accept(w, fd, CONN_FCGI, NULL);
   if (cfd >= 0) conn_new(w, cfd, CONN_FCGI);
 }
 
@@ -732,7 +753,7 @@ static void on_http_accept(evutil_socket_t fd, short what, void *arg) {
   (void)what;
   struct worker *w = arg;
   char addr[INET6_ADDRSTRLEN];
-  int cfd = door_accept(fd, addr);
+  int cfd = door_accept(w, fd, CONN_HTTP, addr);
   if (cfd < 0) return;
   http_accept_pause(w);
   struct conn *c = conn_new(w, cfd, CONN_HTTP);
@@ -788,6 +809,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg) {
 }
 
 static void worker_free(struct worker *w) {
+  accept_pause_free(w->pause);
+  w->pause = NULL; /* closing the connections below must not resume accepting */
   while (w->conns) conn_free(w->conns);
   if (w->http_accept_ev) event_free(w->http_accept_ev);
   if (w->http_resume_ev) event_free(w->http_resume_ev);
@@ -886,7 +909,9 @@ int worker_main(const struct worker_args *args) {
   w.quit_ev = evsignal_new(w.base, SIGQUIT, on_signal, &w);
   w.usr1_ev = evsignal_new(w.base, SIGUSR1, on_signal, &w);
   w.accept_ev = event_new(w.base, w.fcgi_fd, EV_READ | EV_PERSIST, on_fcgi_accept, &w);
-  if (!w.term_ev || !w.quit_ev || !w.usr1_ev || !w.accept_ev || event_add(w.term_ev, NULL) < 0 ||
+  w.pause = accept_pause_new(w.base, args->http_fd >= 0 ? "FastCGI and HTTP doors" : "FastCGI door",
+                             doors_watch, &w);
+  if (!w.term_ev || !w.quit_ev || !w.usr1_ev || !w.accept_ev || !w.pause || event_add(w.term_ev, NULL) < 0 ||
       event_add(w.quit_ev, NULL) < 0 || event_add(w.usr1_ev, NULL) < 0 ||
       event_add(w.accept_ev, NULL) < 0) {
     log_error("cannot set up the event loop");

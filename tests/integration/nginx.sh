@@ -38,9 +38,8 @@ for i in $(seq 1 20); do
   [ "$code" = 200 ] || fail "request $i: status $code"
 done
 ok "20 x 200"
-if grep -E '\[(error|crit|alert|emerg)\]' "$NGX/logs/error.log" >&2; then
-  fail "nginx logged errors (above)"
-fi
+errors=$(nginx_errors)
+[ -z "$errors" ] || fail "nginx logged errors: $errors"
 ok "no errors in nginx's error log"
 
 say "stop nginx"

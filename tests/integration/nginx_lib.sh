@@ -1,6 +1,7 @@
 # nginx_lib.sh: a real nginx in front of the server's FastCGI socket, for
-# the tests that go through it (nginx.sh, resp_framing.sh).  Source it after
-# lib.sh; call require_nginx before start_server, start_nginx_front after.
+# every test that goes through it (nginx.sh, resp_framing.sh,
+# rel_reload_keepalive.sh, rel_slow_neighbour.sh).  Source it after lib.sh;
+# call require_nginx before start_server, start_nginx_front after.
 
 # require_nginx: skips the test when nginx or its fastcgi_params is missing.
 require_nginx() {
@@ -11,8 +12,9 @@ require_nginx() {
   [ -r "$FASTCGI_PARAMS" ] || skip "$FASTCGI_PARAMS missing (install the Debian package nginx-common)"
 }
 
-# start_nginx_front: nginx (one worker) on a free port, passing everything
-# to $FCGI_SOCK with fastcgi_keep_conn on and upstream keepalive; sets
+# start_nginx_front [KEEPALIVE]: nginx (one worker) on a free port, passing
+# everything to $FCGI_SOCK the way the README recommends: fastcgi_keep_conn
+# on and an upstream with `keepalive KEEPALIVE` (default 16).  Sets
 # NGINX_PID, NGINX_PORT, URL and NGX (its directory: logs in $NGX/logs).
 # Stopped on exit.
 start_nginx_front() {
@@ -25,7 +27,7 @@ start_nginx_front() {
   local user_line=
   [ "$(id -u)" != 0 ] || user_line="user root root;"
   for attempt in 1 2 3; do
-    if _nginx_try_start "$user_line"; then started=yes; break; fi
+    if _nginx_try_start "$user_line" "${1:-16}"; then started=yes; break; fi
     stop_group "$NGINX_PID" KILL 2
     grep -q 'in use' "$NGX/logs/error.log" "$NGX/nginx.out" || break
   done
@@ -38,7 +40,7 @@ start_nginx_front() {
   URL=http://127.0.0.1:$NGINX_PORT
 }
 
-# _nginx_try_start USER_LINE: one attempt on a fresh port.
+# _nginx_try_start USER_LINE KEEPALIVE: one attempt on a fresh port.
 _nginx_try_start() {
   NGINX_PORT=$(free_port)
   cat >"$NGX/nginx.conf" <<CONF
@@ -48,7 +50,7 @@ master_process on;
 worker_processes 1;
 pid $NGX/nginx.pid;
 error_log $NGX/logs/error.log info;
-events { worker_connections 64; }
+events { worker_connections 256; }
 http {
   access_log $NGX/logs/access.log;
   client_body_temp_path $NGX/tmp/body;
@@ -58,7 +60,7 @@ http {
   uwsgi_temp_path $NGX/tmp/uwsgi;
   upstream jsfpm {
     server unix:$FCGI_SOCK;
-    keepalive 4;
+    keepalive $2;
   }
   server {
     listen 127.0.0.1:$NGINX_PORT;
@@ -79,3 +81,6 @@ CONF
   wait_until "curl -s -o /dev/null http://127.0.0.1:$NGINX_PORT/ || ! pid_alive $NGINX_PID" 10 &&
     pid_alive "$NGINX_PID"
 }
+
+# nginx_errors: the [error]-or-worse lines of nginx's error log.
+nginx_errors() { grep -E '\[(error|crit|alert|emerg)\]' "$NGX/logs/error.log" || true; }

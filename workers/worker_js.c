@@ -42,6 +42,7 @@
 #include "duktape/duktape.h"
 #include "js_compile.h"
 #include "js_resolve.h"
+#include "lazy_timer.h"
 #include "log.h"
 #include "worker_db.h"
 
@@ -71,22 +72,19 @@ struct js_runtime {
   size_t nlocales;
   struct js_header *headers;  /* response headers of the last request */
   size_t headers_cap;
-  bool have_timer;            /* the process's deadline timer exists (deadline_timer) */
+  bool have_timer;            /* this runtime owns the process's deadline timer (deadline_timer) */
 };
 
 #define DEADLINE_REPEAT_MS 5
 
 /*
  * The deadline timer, shared with its signal handler (one runtime per
- * process uses it at a time).  It is armed lazily: a request's deadline is
- * later than any earlier request's, so a timer still pending from before
- * fires early, and the handler then re-arms it for the deadline now in
- * force, or lets it lapse between requests.  A request so costs no timer
- * system call; the timer fires about once per request_timeout.
+ * process uses it at a time).  It is armed lazily (lazy_timer.h): a
+ * request's deadline is later than any earlier request's.  It fires about
+ * once per request_timeout.
  */
-static timer_t deadline_timer;
+static struct lazy_timer deadline_timer;
 static const struct js_runtime *deadline_timer_owner; /* the runtime that created it */
-static volatile sig_atomic_t deadline_timer_pending; /* armed: it will fire */
 /* The heap the timer interrupts and the deadline in force; NULL and 0
  * between requests. */
 static duk_context *volatile deadline_heap;
@@ -163,13 +161,6 @@ static void *rt_realloc(void *udata, void *ptr, duk_size_t size) {
   return q + ALLOC_HEADER;
 }
 
-/* Sets the deadline timer to fire once, MS from now (at least 1 ms). */
-static int deadline_timer_set(long long ms) {
-  if (ms < 1) ms = 1;
-  struct itimerspec its = {.it_value = {ms / 1000, (ms % 1000) * 1000000}};
-  return timer_settime(deadline_timer, 0, &its, NULL);
-}
-
 /* SIGALRM from the deadline timer.  Past the deadline: force the interrupt
  * check, which sees it, and fire again in DEADLINE_REPEAT_MS in case the
  * store raced the executor's own counter update; JS_OVERRUN_GRACE_MS past
@@ -184,7 +175,7 @@ static void on_deadline_signal(int sig) {
   duk_context *ctx = deadline_heap;
   long long deadline = atomic_load_explicit(&deadline_at_ms, memory_order_relaxed);
   if (ctx == NULL || deadline == 0) {
-    deadline_timer_pending = 0;
+    lazy_timer_lapse(&deadline_timer);
   } else {
     long long left = deadline - mono_ms();
     if (left <= -JS_OVERRUN_GRACE_MS && deadline_overrun != NULL) deadline_overrun();
@@ -192,7 +183,7 @@ static void on_deadline_signal(int sig) {
       jsfpm_duk_force_interrupt(ctx);
       left = DEADLINE_REPEAT_MS;
     }
-    if (deadline_timer_set(left) < 0) deadline_timer_pending = 0; /* the counter check still runs */
+    lazy_timer_again(&deadline_timer, left); /* should it fail, the counter check still runs */
   }
   errno = saved_errno;
 }
@@ -204,12 +195,7 @@ static int deadline_timer_init(struct js_runtime *rt) {
     errno = EBUSY;
     return -1;
   }
-  struct sigaction sa = {.sa_handler = on_deadline_signal, .sa_flags = SA_RESTART};
-  sigemptyset(&sa.sa_mask);
-  if (sigaction(SIGALRM, &sa, NULL) < 0) return -1;
-  struct sigevent sev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM};
-  if (timer_create(CLOCK_MONOTONIC, &sev, &deadline_timer) < 0) return -1;
-  deadline_timer_pending = 0;
+  if (lazy_timer_init(&deadline_timer, SIGALRM, on_deadline_signal) < 0) return -1;
   deadline_timer_owner = rt;
   rt->have_timer = true;
   return 0;
@@ -217,19 +203,13 @@ static int deadline_timer_init(struct js_runtime *rt) {
 
 /* Starts the time limit: the counter-based check, and the timer that
  * backs it up for time spent inside natives.  The deadline is published
- * before the pending flag is read, so a signal in between re-arms for it. */
+ * before the timer is armed, so a signal in between re-arms for it. */
 static void deadline_arm(struct js_runtime *rt, long long deadline_ms) {
   rt->deadline_ms = deadline_ms;
   atomic_store_explicit(&deadline_at_ms, deadline_ms, memory_order_relaxed);
   deadline_heap = rt->ctx;
   atomic_signal_fence(memory_order_seq_cst);
-  if (rt->have_timer && !deadline_timer_pending) {
-    deadline_timer_pending = 1;
-    if (deadline_timer_set(deadline_ms - mono_ms()) < 0) {
-      deadline_timer_pending = 0;
-      log_warn("cannot arm the deadline timer: %s", strerror(errno));
-    }
-  }
+  if (rt->have_timer) lazy_timer_arm(&deadline_timer, deadline_ms - mono_ms(), "the deadline timer");
 }
 
 /* Ends the time limit.  The timer stays armed (see deadline_timer). */
@@ -744,8 +724,7 @@ void js_runtime_free(struct js_runtime *rt) {
   if (rt == NULL) return;
   if (rt->ctx) duk_destroy_heap(rt->ctx);
   if (rt->have_timer) {
-    if (timer_delete(deadline_timer) < 0) log_warn("timer_delete: %s", strerror(errno));
-    deadline_timer_pending = 0;
+    lazy_timer_free(&deadline_timer);
     deadline_timer_owner = NULL;
   }
   if (rt->own_cache) js_cache_free(rt->cache);

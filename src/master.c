@@ -60,6 +60,7 @@
 #include "status.h"
 #include "systemd.h"
 #include "worker.h"
+#include "worker_handoff.h"
 #include "worker_js.h"
 
 #define BROKER_START_TIMEOUT_MS 60000 /* migrations may take a while */
@@ -133,6 +134,7 @@ struct master {
   struct js_cache *js_cache;  /* serving generation's compiled app (preload = yes), or NULL */
   bool socket_activated;      /* the FastCGI socket came from systemd */
   int broker_fd;
+  int handoff[2];             /* the workers' hand-off queue (worker_handoff.h); kept for every generation */
   char *broker_path;
   struct evhttp *status_http;
   int status_fd;
@@ -388,6 +390,8 @@ static struct proc *spawn_worker(struct master *m, struct jsfpm_config *cfg, uns
      * until its request ends, which may be never. */
     child_after_fork(m, lis, SIGKILL);
     struct worker_args args = {.cfg = cfg, .fcgi_fd = lis->fcgi_fd, .http_fd = lis->http_fd,
+                               .handoff_send_fd = m->handoff[HANDOFF_SEND],
+                               .handoff_receive_fd = m->handoff[HANDOFF_RECEIVE],
                                .broker_path = m->broker_path, .master_fd = pipefd[1],
                                .slot = index, .sb = m->sb, .sb_slot = slot,
                                .max_requests = max_requests, .js_cache = js_cache};
@@ -416,6 +420,8 @@ static int spawn_broker(struct master *m) {
     return -1;
   }
   if (pid == 0) {
+    close(m->handoff[HANDOFF_SEND]);
+    close(m->handoff[HANDOFF_RECEIVE]);
     /* The broker's loop never runs app code: it stops as on a fast stop. */
     child_after_fork(m, NULL, SIGTERM);
     int status = broker_main(m->cfg, m->broker_fd);
@@ -1234,6 +1240,9 @@ static void wait_children(struct master *m, bool broker_too, long long deadline)
  * still reach the database. */
 static void stop_children(struct master *m, bool graceful) {
   m->stopping = true;
+  /* Before any worker is told: a stopping worker closes its idle
+   * connections instead of passing them to a successor that never comes. */
+  scoreboard_set_stopping(m->sb);
   systemd_notify("STOPPING=1\nSTATUS=stopping");
   if (graceful) {
     log_notice("graceful stop: letting workers finish their requests");
@@ -1338,6 +1347,10 @@ static int master_setup(struct master *m) {
     log_error("cannot map the scoreboard: %s", strerror(errno));
     return -1;
   }
+  if (handoff_queue_open(m->handoff) < 0) {
+    log_error("cannot create the workers' hand-off queue: %s", strerror(errno));
+    return -1;
+  }
   if (privileges_prepare_paths(&m->priv, cfg, m->broker_path) < 0) return -1;
   prepare_worker_logs(m, cfg);
   if (m->priv.drop)
@@ -1369,6 +1382,8 @@ static void master_cleanup(struct master *m) {
     unlink(m->broker_path);
     close(m->broker_fd);
   }
+  for (int i = 0; i < 2; i++)
+    if (m->handoff[i] >= 0) close(m->handoff[i]);
   free(m->broker_path);
   /* Only a socket this master bound (sock_listen refuses one in use). */
   if (m->status_fd >= 0 && sock_spec_is_unix(m->cfg->status_listen)) unlink(m->cfg->status_listen);
@@ -1399,6 +1414,7 @@ int master_run(struct jsfpm_config *cfg_in) {
   memset(&m, 0, sizeof m);
   m.lis = m.next_lis = (struct listeners){-1, -1, false};
   m.broker_fd = m.status_fd = -1;
+  m.handoff[0] = m.handoff[1] = -1;
   m.starting = true;
   m.gen = m.last_gen = 1;
   m.pid = getpid();

@@ -40,6 +40,14 @@ void scoreboard_destroy(struct scoreboard *sb) {
   if (sb) munmap(sb, sizeof *sb);
 }
 
+void scoreboard_set_stopping(struct scoreboard *sb) {
+  __atomic_store_n(&sb->global.stopping, 1, __ATOMIC_RELEASE);
+}
+
+bool scoreboard_stopping(const struct scoreboard *sb) {
+  return __atomic_load_n(&sb->global.stopping, __ATOMIC_ACQUIRE) != 0;
+}
+
 static void slot_write_begin(struct sb_slot *s) {
   __atomic_add_fetch(&s->seq, 1, __ATOMIC_RELAXED);
   __atomic_thread_fence(__ATOMIC_RELEASE);

@@ -57,6 +57,7 @@ struct sb_global {
   int active;                      /* workers running a request now */
   int max_active;                  /* highest `active` seen */
   unsigned long max_children_reached; /* times a request started with every worker busy */
+  int stopping;                    /* the master is stopping the server (written by it only) */
 };
 
 struct scoreboard {
@@ -75,6 +76,11 @@ int scoreboard_claim(struct scoreboard *sb, unsigned generation, int index);
 void scoreboard_release(struct scoreboard *sb, int slot);
 /* Master: a consistent copy of a slot. */
 void scoreboard_read_slot(const struct scoreboard *sb, int slot, struct sb_slot *out);
+
+/* Master: the server is stopping; set before the workers are told, so a
+ * worker that stops knows no replacement will take its connections. */
+void scoreboard_set_stopping(struct scoreboard *sb);
+bool scoreboard_stopping(const struct scoreboard *sb);
 
 /* Worker side; SLOT is the worker's own.  POOL_SIZE is the number of
  * workers in its generation, for the max-children-reached count. */

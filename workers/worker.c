@@ -10,8 +10,13 @@
  * needs locking.
  *
  * Stopping: SIGTERM ends the loop at once (the master's fast stop); SIGQUIT
- * stops accepting, lets the current request finish and closes idle
- * connections (graceful stop).
+ * stops accepting and lets the current request finish.  When the worker
+ * stops for a replacement (reload, recycling), its idle kept-alive FastCGI
+ * connections go to the hand-off queue (worker_handoff.h), each as soon as
+ * it is idle, so that a request nginx writes into one at that moment is
+ * served by another worker instead of lost; HTTP connections, and every
+ * connection when the whole server stops, are closed after a short grace
+ * period.
  */
 #include "autoconfig.h"
 
@@ -42,6 +47,7 @@
 #include "http.h"
 #include "log.h"
 #include "scoreboard.h"
+#include "worker_handoff.h"
 #include "worker_js.h"
 #include "worker_log.h"
 
@@ -54,6 +60,8 @@ struct worker {
   struct db_client *db;
   int fcgi_fd;
   struct event *accept_ev;
+  int handoff_send_fd;           /* the hand-off queue (worker_handoff.h) */
+  struct event *handoff_ev;      /* its receiving end, watched while accepting */
   struct event *http_accept_ev;  /* NULL without an HTTP door */
   struct event *http_resume_ev;  /* resumes HTTP accepting HTTP_ACCEPT_PAUSE_MS after an accept */
   struct event *grace_ev;        /* graceful stop: closes idle connections when it fires */
@@ -67,7 +75,8 @@ struct worker {
   char date[HTTP_DATE_LEN + 1];  /* Date field of HTTP responses */
   struct conn *conns;            /* open connections, for graceful stop */
   bool quitting;
-  bool accepting;                /* listening sockets still watched */
+  bool handing_off;              /* quitting for a replacement: idle FastCGI connections go to the queue */
+  bool accepting;                /* listening sockets and the hand-off queue still watched */
   unsigned long requests;        /* requests served by this worker */
   unsigned long max_requests;    /* 0 = no limit */
   int master_fd;                 /* our pipe to the master (WORKER_NOTE_*) */
@@ -93,6 +102,7 @@ struct conn {
   char remote_addr[INET6_ADDRSTRLEN]; /* CONN_HTTP: the client's address, or "" */
   bool close_after_write;        /* no keep-alive, or a protocol error */
   bool busy;                     /* a request has begun and not been answered */
+  bool handoff_refused;          /* CONN_FCGI: the hand-off queue refused it: closed like on a server stop */
   long long linger_until_ms;     /* CONN_HTTP, closing: our side is shut; reading until then (0 = not) */
   struct conn *prev, *next;
 };
@@ -103,6 +113,7 @@ static void stop_accepting(struct worker *w) {
   if (!w->accepting) return;
   w->accepting = false;
   if (w->accept_ev) event_del(w->accept_ev);
+  if (w->handoff_ev) event_del(w->handoff_ev);
   if (w->http_accept_ev) event_del(w->http_accept_ev);
   if (w->http_resume_ev) event_del(w->http_resume_ev);
 }
@@ -115,6 +126,8 @@ static void doors_watch(void *arg, bool watch) {
   if (!w->accepting) return;
   if (watch ? event_add(w->accept_ev, NULL) < 0 : event_del(w->accept_ev) < 0)
     log_error("FastCGI door: cannot %s accepting", watch ? "resume" : "pause");
+  if (watch ? event_add(w->handoff_ev, NULL) < 0 : event_del(w->handoff_ev) < 0)
+    log_error("hand-off queue: cannot %s watching it", watch ? "resume" : "pause");
   /* The HTTP door's own short pause (http_accept_pause) may be running:
    * resuming early only lets this worker take one more connection. */
   if (w->http_accept_ev != NULL &&
@@ -323,6 +336,30 @@ static void conn_close(struct conn *c) {
   }
   c->linger_until_ms = scoreboard_mono_ms() + HTTP_LINGER_MS;
   c->busy = false;
+}
+
+/* A FastCGI connection with nothing of a request read and nothing of a
+ * reply unsent can change hands between requests without the client
+ * noticing, unless the queue refused it before.  (The connection whose
+ * request is running looks so too: the caller knows which it is.) */
+static bool conn_handoff_ready(const struct conn *c) {
+  return c->door == CONN_FCGI && !c->busy && !c->close_after_write && !c->handoff_refused &&
+         evbuffer_get_length(c->in) == 0 && evbuffer_get_length(c->out) == 0;
+}
+
+/* Quitting for a replacement: passes C to the hand-off queue if it is an
+ * idle FastCGI connection (and frees our side of it).  Returns true when C
+ * is gone. */
+static bool conn_hand_off_if_idle(struct conn *c) {
+  if (!c->w->handing_off || !conn_handoff_ready(c)) return false;
+  if (handoff_send(c->w->handoff_send_fd, c->fd) < 0) {
+    log_warn("cannot pass a kept-alive connection to another worker (%s): closing it when idle",
+             strerror(errno));
+    c->handoff_refused = true;
+    return false;
+  }
+  conn_free(c);
+  return true;
 }
 
 /* ---- FastCGI door -------------------------------------------------------- */
@@ -605,6 +642,8 @@ static void conn_process_input(struct conn *c) {
   if (c->close_after_write) {
     if (event_del(c->read_ev) < 0) log_warn("cannot stop reading a %s connection", door_name(c));
     if (evbuffer_get_length(c->out) == 0) conn_close(c);
+  } else {
+    conn_hand_off_if_idle(c);
   }
 }
 
@@ -673,6 +712,7 @@ static void on_conn_writable(evutil_socket_t fd, short what, void *arg) {
     conn_close(c);
     return;
   }
+  if (conn_hand_off_if_idle(c)) return;
   if (c->w->quitting && !c->busy && evbuffer_get_length(c->in) == 0) {
     conn_free(c);
     return;
@@ -749,6 +789,22 @@ static void on_fcgi_accept(evutil_socket_t fd, short what, void *arg) {
   if (cfd >= 0) conn_new(w, cfd, CONN_FCGI);
 }
 
+/* A connection another worker passed on (worker_handoff.h): served like a
+ * new one; what its client already sent is waiting in the socket. */
+static void on_handoff_readable(evutil_socket_t fd, short what, void *arg) {
+  (void)what;
+  struct worker *w = arg;
+  int cfd = handoff_receive(fd);
+  if (cfd < 0) {
+    /* EAGAIN: a sibling took it.  Out of descriptors: it stays queued. */
+    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+        !accept_pause_refused(w->pause, "hand-off queue", errno))
+      log_error("hand-off queue: %s", strerror(errno));
+    return;
+  }
+  conn_new(w, cfd, CONN_FCGI);
+}
+
 static void on_http_accept(evutil_socket_t fd, short what, void *arg) {
   (void)what;
   struct worker *w = arg;
@@ -764,13 +820,15 @@ static void on_http_accept(evutil_socket_t fd, short what, void *arg) {
 
 /* End of the graceful-stop grace period: close every connection with
  * nothing in progress.  A FastCGI connection with a request in progress
- * closes after its reply; an HTTP one gets its answer with "Connection:
- * close" (http_serve), and one closing already is freed. */
+ * closes after its reply (or, handing off, goes to the queue then); an
+ * HTTP one gets its answer with "Connection: close" (http_serve), and one
+ * closing already is freed. */
 static void on_grace_end(evutil_socket_t fd, short what, void *arg) {
   (void)fd, (void)what;
   struct worker *w = arg;
   for (struct conn *c = w->conns, *next; c; c = next) {
     next = c->next;
+    if (w->handing_off && c->door == CONN_FCGI && !c->handoff_refused) continue;
     if (c->linger_until_ms != 0 ||
         (!c->busy && evbuffer_get_length(c->in) == 0 && evbuffer_get_length(c->out) == 0))
       conn_free(c);
@@ -787,7 +845,14 @@ static void on_grace_end(evutil_socket_t fd, short what, void *arg) {
 static void begin_graceful_stop(struct worker *w) {
   if (w->quitting) return;
   w->quitting = true;
+  /* Some worker of this or the next generation takes passed connections,
+   * unless the whole server is stopping. */
+  w->handing_off = !scoreboard_stopping(w->sb);
   stop_accepting(w);
+  for (struct conn *c = w->conns, *next; c; c = next) {
+    next = c->next;
+    conn_hand_off_if_idle(c);
+  }
   struct timeval grace = {0, GRACE_MS * 1000};
   w->grace_ev = evtimer_new(w->base, on_grace_end, w);
   if (w->grace_ev == NULL || evtimer_add(w->grace_ev, &grace) < 0) on_grace_end(-1, 0, w);
@@ -817,6 +882,7 @@ static void worker_free(struct worker *w) {
   free(w->http_headers);
   if (w->grace_ev) event_free(w->grace_ev);
   if (w->accept_ev) event_free(w->accept_ev);
+  if (w->handoff_ev) event_free(w->handoff_ev);
   if (w->term_ev) event_free(w->term_ev);
   if (w->quit_ev) event_free(w->quit_ev);
   if (w->usr1_ev) event_free(w->usr1_ev);
@@ -865,7 +931,8 @@ int worker_main(const struct worker_args *args) {
   snprintf(role, sizeof role, "worker %d", args->slot);
   log_set_role(role);
   const struct jsfpm_config *cfg = args->cfg;
-  struct worker w = {.cfg = cfg, .fcgi_fd = args->fcgi_fd, .sb = args->sb, .sb_slot = args->sb_slot,
+  struct worker w = {.cfg = cfg, .fcgi_fd = args->fcgi_fd, .handoff_send_fd = args->handoff_send_fd,
+                     .sb = args->sb, .sb_slot = args->sb_slot,
                      .max_requests = args->max_requests, .master_fd = args->master_fd,
                      .accepting = true};
   w.limits = (struct fcgi_limits){.max_params_bytes = (size_t)cfg->max_params_bytes,
@@ -909,11 +976,12 @@ int worker_main(const struct worker_args *args) {
   w.quit_ev = evsignal_new(w.base, SIGQUIT, on_signal, &w);
   w.usr1_ev = evsignal_new(w.base, SIGUSR1, on_signal, &w);
   w.accept_ev = event_new(w.base, w.fcgi_fd, EV_READ | EV_PERSIST, on_fcgi_accept, &w);
+  w.handoff_ev = event_new(w.base, args->handoff_receive_fd, EV_READ | EV_PERSIST, on_handoff_readable, &w);
   w.pause = accept_pause_new(w.base, args->http_fd >= 0 ? "FastCGI and HTTP doors" : "FastCGI door",
                              doors_watch, &w);
-  if (!w.term_ev || !w.quit_ev || !w.usr1_ev || !w.accept_ev || !w.pause || event_add(w.term_ev, NULL) < 0 ||
-      event_add(w.quit_ev, NULL) < 0 || event_add(w.usr1_ev, NULL) < 0 ||
-      event_add(w.accept_ev, NULL) < 0) {
+  if (!w.term_ev || !w.quit_ev || !w.usr1_ev || !w.accept_ev || !w.handoff_ev || !w.pause ||
+      event_add(w.term_ev, NULL) < 0 || event_add(w.quit_ev, NULL) < 0 || event_add(w.usr1_ev, NULL) < 0 ||
+      event_add(w.accept_ev, NULL) < 0 || event_add(w.handoff_ev, NULL) < 0) {
     log_error("cannot set up the event loop");
     goto out;
   }

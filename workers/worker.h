@@ -11,6 +11,8 @@ struct worker_args {
   const struct jsfpm_config *cfg;
   int fcgi_fd;          /* listening FastCGI socket */
   int http_fd;          /* listening HTTP socket, or -1 */
+  int handoff_send_fd;  /* the hand-off queue's ends (worker_handoff.h) */
+  int handoff_receive_fd;
   const char *broker_path; /* unix socket of the broker */
   int master_fd;        /* write end of a pipe to the master, for WORKER_NOTE_* bytes */
   int slot;             /* worker number, 0..workers-1 */

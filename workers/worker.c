@@ -74,6 +74,10 @@ struct worker {
   long long date_s;              /* the second `date` was formatted for */
   char date[HTTP_DATE_LEN + 1];  /* Date field of HTTP responses */
   struct conn *conns;            /* open connections, for graceful stop */
+  /* Idle connections the hand-off timer may pass on during the current
+   * request (worker_handoff.h). */
+  struct conn *watched[HANDOFF_WATCH_MAX];
+  size_t nwatched;
   bool quitting;
   bool handing_off;              /* quitting for a replacement: idle FastCGI connections go to the queue */
   bool accepting;                /* listening sockets and the hand-off queue still watched */
@@ -218,45 +222,6 @@ static void on_overrun(void) {
   _exit(WORKER_EXIT_OVERRUN);
 }
 
-/* Runs one request through the app with the scoreboard saying "busy" for
- * exactly that long: request_terminate_timeout counts from here, and an idle
- * keep-alive connection never shows as a running request.  ROUTE says where
- * the backstop's 504 would go. */
-static void worker_handle(struct worker *w, const struct js_request *req, const struct reply_route *route,
-                          struct js_response *res) {
-  const char *path = req->path ? req->path : req->uri;
-  /* The id is assigned before the scoreboard says busy, so a kill by
-   * request_terminate_timeout can name the request it cut off. */
-  const char *request_id = js_begin_request(w->js, req);
-  scoreboard_request_begin(w->sb, w->sb_slot, request_id, req->method, path, w->cfg->workers);
-  long long start_ms = scoreboard_mono_ms();
-  overrun_route = *route;
-  overrun_request_id = request_id;
-  atomic_signal_fence(memory_order_seq_cst);
-  overrun_armed = 1;
-  js_handle(w->js, req, res);
-  overrun_armed = 0;
-  long long duration_ms = scoreboard_mono_ms() - start_ms;
-  w->requests++;
-  bool slow = worker_log_is_slow(duration_ms);
-  scoreboard_request_end(w->sb, w->sb_slot, res->request_id, res->status, duration_ms, slow);
-  struct js_runtime_stats rs;
-  js_runtime_stats(w->js, &rs);
-  scoreboard_runtime_stats(w->sb, w->sb_slot, rs.cache_hits, rs.cache_misses, (long long)rs.heap_bytes);
-  struct worker_log_entry e = {.request_id = res->request_id, .remote_addr = req->remote_addr,
-                               .method = req->method, .path = path, .status = res->status,
-                               .body_bytes = res->body_len, .duration_ms = duration_ms};
-  worker_log_request(&e);
-  if (w->max_requests > 0 && w->requests == w->max_requests) {
-    /* php-fpm semantics: exactly max_requests, then no more.  The master
-     * starts our replacement and sends QUIT once it is ready; meanwhile
-     * open keep-alive connections are still served. */
-    log_info("served max_requests (%lu): asking the master for a replacement", w->max_requests);
-    stop_accepting(w);
-    notify_master(w, WORKER_NOTE_MAX_REQUESTS);
-  }
-}
-
 /* ---- connections, both doors --------------------------------------------- */
 
 static const char *door_name(const struct conn *c) { return c->door == CONN_HTTP ? "HTTP" : "FastCGI"; }
@@ -362,6 +327,77 @@ static bool conn_hand_off_if_idle(struct conn *c) {
   return true;
 }
 
+/* Before a request on connection SERVING: should it run long, the
+ * hand-off timer passes the worker's other idle FastCGI connections to
+ * other workers (worker_handoff.h).  Not when the whole server stops:
+ * nobody would take them. */
+static void watch_idle_conns(struct worker *w, const struct conn *serving) {
+  int fds[HANDOFF_WATCH_MAX];
+  w->nwatched = 0;
+  if (w->quitting && !w->handing_off) return;
+  for (struct conn *c = w->conns; c && w->nwatched < HANDOFF_WATCH_MAX; c = c->next) {
+    if (c == serving || !conn_handoff_ready(c)) continue;
+    fds[w->nwatched] = c->fd;
+    w->watched[w->nwatched++] = c;
+  }
+  handoff_watch_begin(fds, w->nwatched);
+}
+
+/* After the request: the connections the timer passed on are no longer
+ * ours.  (The loop did not run meanwhile: the watched ones are all still
+ * open, untouched.) */
+static void forget_passed_conns(struct worker *w, long long duration_ms) {
+  bool passed[HANDOFF_WATCH_MAX];
+  size_t n = handoff_watch_end(passed, w->nwatched);
+  for (size_t i = 0; i < w->nwatched; i++)
+    if (passed[i]) conn_free(w->watched[i]);
+  w->nwatched = 0;
+  if (n > 0) log_debug("passed %zu idle connections to other workers during a %lld ms request", n, duration_ms);
+}
+
+/* Runs one request, which came on connection C, through the app with the
+ * scoreboard saying "busy" for exactly that long: request_terminate_timeout
+ * counts from here, and an idle keep-alive connection never shows as a
+ * running request.  ROUTE says where the backstop's 504 would go (C, or
+ * nowhere); the hand-off timer may pass any other idle connection meanwhile,
+ * never C, so no connection gets both. */
+static void worker_handle(struct worker *w, struct conn *c, const struct js_request *req,
+                          const struct reply_route *route, struct js_response *res) {
+  const char *path = req->path ? req->path : req->uri;
+  /* The id is assigned before the scoreboard says busy, so a kill by
+   * request_terminate_timeout can name the request it cut off. */
+  const char *request_id = js_begin_request(w->js, req);
+  scoreboard_request_begin(w->sb, w->sb_slot, request_id, req->method, path, w->cfg->workers);
+  long long start_ms = scoreboard_mono_ms();
+  overrun_route = *route;
+  overrun_request_id = request_id;
+  atomic_signal_fence(memory_order_seq_cst);
+  overrun_armed = 1;
+  watch_idle_conns(w, c);
+  js_handle(w->js, req, res);
+  overrun_armed = 0;
+  long long duration_ms = scoreboard_mono_ms() - start_ms;
+  forget_passed_conns(w, duration_ms);
+  w->requests++;
+  bool slow = worker_log_is_slow(duration_ms);
+  scoreboard_request_end(w->sb, w->sb_slot, res->request_id, res->status, duration_ms, slow);
+  struct js_runtime_stats rs;
+  js_runtime_stats(w->js, &rs);
+  scoreboard_runtime_stats(w->sb, w->sb_slot, rs.cache_hits, rs.cache_misses, (long long)rs.heap_bytes);
+  struct worker_log_entry e = {.request_id = res->request_id, .remote_addr = req->remote_addr,
+                               .method = req->method, .path = path, .status = res->status,
+                               .body_bytes = res->body_len, .duration_ms = duration_ms};
+  worker_log_request(&e);
+  if (w->max_requests > 0 && w->requests == w->max_requests) {
+    /* php-fpm semantics: exactly max_requests, then no more.  The master
+     * starts our replacement and sends QUIT once it is ready; meanwhile
+     * open keep-alive connections are still served. */
+    log_info("served max_requests (%lu): asking the master for a replacement", w->max_requests);
+    stop_accepting(w);
+    notify_master(w, WORKER_NOTE_MAX_REQUESTS);
+  }
+}
+
 /* ---- FastCGI door -------------------------------------------------------- */
 
 /* CGI-style header names from HTTP_* params: HTTP_X_FORWARDED_FOR ->
@@ -445,7 +481,7 @@ static void fcgi_serve(struct conn *c, struct fcgi_request *fr) {
   struct reply_route route = {.fd = evbuffer_get_length(c->out) == 0 ? c->fd : -1, .fcgi = true,
                               .fcgi_id = fr->id};
   struct js_response res;
-  worker_handle(w, &req, &route, &res);
+  worker_handle(w, c, &req, &route, &res);
 
   struct evbuffer *out = c->out;
   struct evbuffer *head = evbuffer_new();
@@ -579,7 +615,7 @@ static void http_serve(struct conn *c, const struct http_request *hr) {
   struct reply_route route = {.fd = evbuffer_get_length(c->out) == 0 ? c->fd : -1,
                               .head_only = strcmp(hr->method, "HEAD") == 0};
   struct js_response res;
-  worker_handle(w, &req, &route, &res);
+  worker_handle(w, c, &req, &route, &res);
 
   /* Retiring (graceful stop, max_requests): this reply is the last. */
   bool close = !hr->keep_alive || !w->accepting;
@@ -874,6 +910,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg) {
 }
 
 static void worker_free(struct worker *w) {
+  handoff_timer_free();
   accept_pause_free(w->pause);
   w->pause = NULL; /* closing the connections below must not resume accepting */
   while (w->conns) conn_free(w->conns);
@@ -993,6 +1030,10 @@ int worker_main(const struct worker_args *args) {
       goto out;
     }
   }
+
+  if (handoff_timer_init(args->handoff_send_fd) < 0)
+    log_warn("no hand-off timer (%s): a long request holds up its worker's other connections",
+             strerror(errno));
 
   /* Tell the master we are ready; it counts us as serving from now on. */
   scoreboard_worker_ready(w.sb, w.sb_slot);

@@ -5,11 +5,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lazy_timer.h"
 #include "log.h"
+#include "scoreboard.h"
 
 int handoff_queue_open(int fds[2]) {
   return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds);
@@ -70,3 +74,75 @@ int handoff_receive(int queue_fd) {
   return fd;
 }
 
+
+/* ---- long requests -------------------------------------------------------
+ *
+ * State shared with the signal handler.  The main code writes the list,
+ * then publishes the start time; the handler runs on the same thread, in
+ * between two of its instructions, so it sees either no request (start 0)
+ * or a complete list.  The timer is armed lazily (lazy_timer.h): a request
+ * arms it only if it is not pending; when it fires during a later request
+ * that has not run long enough, the handler re-arms it for the rest;
+ * between requests it lapses.
+ */
+static struct lazy_timer watch_timer;
+static int watch_queue_fd = -1;
+static int watch_fds[HANDOFF_WATCH_MAX];
+static volatile sig_atomic_t watch_passed[HANDOFF_WATCH_MAX];
+static size_t watch_n;
+static _Atomic long long watch_started_ms; /* the request's start; 0 = none, or already passed */
+#if ATOMIC_LLONG_LOCK_FREE != 2
+#error "the signal handler needs a lock-free long long"
+#endif
+
+/* Async-signal-safe: clock_gettime (scoreboard_mono_ms), timer_settime and
+ * sendmsg are; the rest is loads and stores. */
+static void on_watch_signal(int sig) {
+  (void)sig;
+  int saved_errno = errno;
+  long long started = atomic_load_explicit(&watch_started_ms, memory_order_relaxed);
+  long long left = started + HANDOFF_AFTER_MS - scoreboard_mono_ms();
+  if (started != 0 && left > 0) {
+    lazy_timer_again(&watch_timer, left);
+  } else {
+    if (started != 0) {
+      for (size_t i = 0; i < watch_n; i++) watch_passed[i] = handoff_send(watch_queue_fd, watch_fds[i]) == 0;
+      atomic_store_explicit(&watch_started_ms, 0, memory_order_relaxed);
+    }
+    lazy_timer_lapse(&watch_timer);
+  }
+  errno = saved_errno;
+}
+
+int handoff_timer_init(int queue_fd) {
+  watch_queue_fd = queue_fd;
+  return lazy_timer_init(&watch_timer, SIGRTMIN, on_watch_signal);
+}
+
+void handoff_timer_free(void) { lazy_timer_free(&watch_timer); }
+
+void handoff_watch_begin(const int *fds, size_t n) {
+  if (!watch_timer.created || n == 0) return;
+  if (n > HANDOFF_WATCH_MAX) n = HANDOFF_WATCH_MAX;
+  for (size_t i = 0; i < n; i++) {
+    watch_fds[i] = fds[i];
+    watch_passed[i] = 0;
+  }
+  watch_n = n;
+  atomic_signal_fence(memory_order_seq_cst);
+  atomic_store_explicit(&watch_started_ms, scoreboard_mono_ms(), memory_order_relaxed);
+  atomic_signal_fence(memory_order_seq_cst);
+  lazy_timer_arm(&watch_timer, HANDOFF_AFTER_MS, "the hand-off timer");
+}
+
+size_t handoff_watch_end(bool *passed, size_t n) {
+  atomic_store_explicit(&watch_started_ms, 0, memory_order_relaxed);
+  atomic_signal_fence(memory_order_seq_cst);
+  size_t count = 0;
+  for (size_t i = 0; i < n; i++) {
+    passed[i] = i < watch_n && watch_passed[i] != 0;
+    count += passed[i];
+  }
+  watch_n = 0;
+  return count;
+}

@@ -19,7 +19,18 @@
         each.  Starts SLOW_URI on one connection of a worker that holds at
         least two, waits until the status page shows it running, then sends
         FAST_URI on another connection of the SAME worker and prints how
-        long it took and which worker answered.
+        long it took and which worker answered.  Once the slow request is
+        answered, FAST_URI goes once more on that other connection, which
+        must answer 200: it got exactly one reply to each request (never
+        the slow request's).  Prints "RESULT took_ms=N same_worker=0|1
+        slow_status=S".
+
+    rel_conns.py http_neighbour FCGI_SOCK HTTP_ADDR STATUS_JSON_URL SLOW_URI FAST_URI N_CONNS
+        Opens N_CONNS kept-alive FastCGI connections, starts SLOW_URI at the
+        HTTP door, waits until the status page shows it running, then sends
+        FAST_URI on each FastCGI connection in turn.  Prints "RESULT
+        max_ms=N busy_held=K": the longest of those requests, and how many
+        of the connections the worker running the slow request held.
 
     rel_conns.py post_load URL SECONDS CLIENTS OUT_FILE
         CLIENTS threads POST to URL over kept-alive HTTP/1.1 connections
@@ -187,11 +198,7 @@ def neighbour(sock_path, status_url, slow_uri, fast_uri, n_conns):
     slow.sock.settimeout(30)
     slow.send(slow_uri)
     # The probe must find the slow request running, not race it.
-    deadline = time.monotonic() + 10
-    while not any(w["state"] == "busy" for w in json.load(urllib.request.urlopen(status_url))["workers"]):
-        if time.monotonic() > deadline:
-            fail("the slow request never showed as running on the status page")
-        time.sleep(0.01)
+    wait_busy(status_url)
     t0 = time.monotonic()
     fast.sock.settimeout(30)
     st, headers, _ = fast.request(fast_uri)
@@ -200,7 +207,59 @@ def neighbour(sock_path, status_url, slow_uri, fast_uri, n_conns):
     print("   fast request on the busy worker's other connection: %d ms, status %d, "
           "answered by %s (the busy worker is %s); slow request status %d"
           % (took_ms, st, worker_of(headers), busy, slow_st))
-    print("RESULT took_ms=%d same_worker=%d" % (took_ms, worker_of(headers) == busy))
+    again, again_headers, _ = fast.request(fast_uri)
+    if st != 200 or again != 200:
+        fail("the fast connection answered %d, then %d" % (st, again))
+    print("   the same connection once the slow request was answered: 200, by %s" % worker_of(again_headers))
+    print("RESULT took_ms=%d same_worker=%d slow_status=%d" % (took_ms, worker_of(headers) == busy, slow_st))
+
+
+def wait_busy(status_url):
+    """Waits until the status page shows a request running."""
+    deadline = time.monotonic() + 10
+    while not any(w["state"] == "busy" for w in json.load(urllib.request.urlopen(status_url))["workers"]):
+        if time.monotonic() > deadline:
+            fail("the slow request never showed as running on the status page")
+        time.sleep(0.01)
+
+
+def http_neighbour(sock_path, http_addr, status_url, slow_uri, fast_uri, n_conns):
+    conns, owner = [], {}
+    for _ in range(n_conns):
+        c = KeptConn(sock_path)
+        c.sock.settimeout(30)
+        st, headers, _ = c.request("/warm")
+        if st != 200:
+            fail("warm-up request answered %d" % st)
+        conns.append(c)
+        owner[c] = worker_of(headers)
+    host, port = http_addr.rsplit(":", 1)
+    slow = {}
+
+    def run_slow():
+        h = http.client.HTTPConnection(host, int(port), timeout=30)
+        h.request("GET", slow_uri)
+        r = h.getresponse()
+        r.read()
+        slow["status"], slow["worker"] = r.status, worker_of({"x-request-id": r.getheader("x-request-id", "")})
+        h.close()
+
+    t = threading.Thread(target=run_slow)
+    t.start()
+    wait_busy(status_url)
+    took = []
+    for c in conns:
+        t0 = time.monotonic()
+        st, _, _ = c.request(fast_uri)
+        took.append((time.monotonic() - t0) * 1000)
+        if st != 200:
+            fail("a FastCGI request during the slow HTTP one answered %d" % st)
+    t.join()
+    held = sum(1 for c in conns if owner[c] == slow.get("worker"))
+    print("   HTTP %s: status %s, by %s, which held %d of the %d FastCGI connections; "
+          "requests on them meanwhile: %s ms" % (slow_uri, slow.get("status"), slow.get("worker"), held,
+                                                 n_conns, " ".join("%d" % ms for ms in took)))
+    print("RESULT max_ms=%d busy_held=%d" % (max(took), held))
 
 
 def post_load(url, seconds, clients, out_file):
@@ -256,6 +315,8 @@ def main():
         served_again(args[0], args[1], float(args[2]))
     elif cmd == "neighbour":
         neighbour(args[0], args[1], args[2], args[3], int(args[4]))
+    elif cmd == "http_neighbour":
+        http_neighbour(args[0], args[1], args[2], args[3], args[4], int(args[5]))
     elif cmd == "post_load":
         post_load(args[0], float(args[1]), int(args[2]), args[3])
     else:

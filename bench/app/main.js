@@ -10,6 +10,8 @@
  *            the runtime has it; the reply says which)
  *   /mixed-batch  the same 6 statements as one atomic db.batch: one round
  *            trip to the broker instead of 8 (jsfpm only, for reference)
+ *   /spin?ms=N  keeps its worker busy for N ms of CPU (jsfpm only: the long
+ *            request of bench/neighbour.sh)
  *
  * GET and POST both work, like the PHP scripts (wrk sends GET).
  */
@@ -67,6 +69,13 @@ app.all('/mixed-batch', function () {
   var users = [];
   for (var j = 0; j < 5; j++) users.push(r[j].length > 0 ? r[j][0] : null);
   return Response.json({ id: r[5].lastInsertRowid, users: users, batch: true });
+});
+
+app.all('/spin', function (req) {
+  var ms = parseInt(req.query.ms || '0', 10);
+  var until = Date.now() + ms;
+  while (Date.now() < until) {}
+  return new Response('spun ' + ms + ' ms\n', { headers: { 'Content-Type': 'text/plain' } });
 });
 
 module.exports = app;

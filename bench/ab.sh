@@ -29,12 +29,7 @@ if [ "$DOOR" = http ]; then
   sed -i "/^\[server\]/a http_listen = 127.0.0.1:$((PORT + 1))" "$W/a.conf"
   sed -i "/^\[server\]/a http_listen = 127.0.0.1:$((PORT + 2))" "$W/b.conf"
 fi
-PIDS=()
-setsid nginx -c "$W/nginx.conf" & PIDS+=($!)
-setsid "$A" -c "$W/a.conf" & PIDS+=($!); PA=$!
-setsid "$B" -c "$W/b.conf" & PIDS+=($!); PB=$!
-trap 'for p in "${PIDS[@]}"; do kill -- -$p 2>/dev/null; done' EXIT
-sleep 1.5
+bench_start_ab "$A" "$B"
 ticks() { # session leader: utime+stime of the session's processes
   local t=0 p a
   for p in $(ps -e -o pid=,sid= | awk -v s="$1" '$2 == s { print $1 }'); do

@@ -1,6 +1,7 @@
-# bench/lib.sh: what the helper benches (ab.sh, syscalls.sh, profile.sh)
-# share: an nginx in front of one or more jsfpm servers, each on its own
-# copy of the bench database.  Sourced; needs TOP, PEERS, W and PORT set.
+# bench/lib.sh: what the helper benches (ab.sh, neighbour.sh, syscalls.sh,
+# profile.sh) share: an nginx in front of one or more jsfpm servers, each on
+# its own copy of the bench database.  Sourced; needs TOP, PEERS, W and PORT
+# set.
 
 # bench_nginx_conf NAME...: writes $W/nginx.conf, one upstream per NAME
 # (unix:$W/NAME.sock, keepalive 16) served under /NAME/.
@@ -71,6 +72,18 @@ bench_children() {
   done
   WORKERS=${WORKERS# }
   [ -n "$WORKERS" ] && [ -n "$BROKER" ]
+}
+
+# bench_start_ab BIN_A BIN_B: nginx (bench_nginx_conf a b) and the servers
+# $W/a.conf on BIN_A and $W/b.conf on BIN_B, each in its own session (PA
+# and PB: the sessions' leaders), with an EXIT trap that stops all three.
+bench_start_ab() {
+  BENCH_PIDS=()
+  setsid nginx -c "$W/nginx.conf" & BENCH_PIDS+=($!)
+  setsid "$1" -c "$W/a.conf" & BENCH_PIDS+=($!); PA=$!
+  setsid "$2" -c "$W/b.conf" & BENCH_PIDS+=($!); PB=$!
+  trap 'for p in "${BENCH_PIDS[@]}"; do kill -- -$p 2>/dev/null; done' EXIT
+  sleep 1.5
 }
 
 # bench_start_single BIN: nginx in front of one BIN server with 1 worker,

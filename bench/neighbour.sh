@@ -21,12 +21,7 @@ bench_workdir
 bench_nginx_conf a b
 bench_jsfpm_conf a 2 || exit 2
 bench_jsfpm_conf b 2 || exit 2
-PIDS=()
-setsid nginx -c "$W/nginx.conf" & PIDS+=($!)
-setsid "$A" -c "$W/a.conf" & PIDS+=($!)
-setsid "$B" -c "$W/b.conf" & PIDS+=($!)
-trap 'for p in "${PIDS[@]}"; do kill -- -$p 2>/dev/null; done' EXIT
-sleep 1.5
+bench_start_ab "$A" "$B"
 for x in a b; do curl -fs -o /dev/null "http://127.0.0.1:$PORT/$x/hello" || { echo "no answer from $x"; exit 2; }; done
 echo "nginx keepalive 16; 2 workers; a /spin?ms=$SLOW_MS loop keeps one worker busy; wrk -t1 -c2 /hello for $DUR s"
 for r in $(seq "$ROUNDS"); do

@@ -339,16 +339,18 @@ worker_pids() {
   return 0
 }
 
-# wait_log 'FIXED STRING' [TIMEOUT]: waits until the server log contains it.
+# wait_log 'FIXED STRING' [TIMEOUT]: waits until the server log contains it
+# (default 20 s: a start or reload that lowers modern JavaScript loads the
+# compiler, which takes seconds under the sanitizers on a loaded machine).
 wait_log() {
-  wait_until "grep -qF -- $(printf '%q' "$1") '$LOG'" "${2:-5}" ||
+  wait_until "grep -qF -- $(printf '%q' "$1") '$LOG'" "${2:-20}" ||
     fail "log has no line containing '$1'"
   ok "log contains '$1'"
 }
 
 # wait_log_re 'ERE' [TIMEOUT]: waits until a line of the server log matches.
 wait_log_re() {
-  wait_until "grep -qE -- $(printf '%q' "$1") '$LOG'" "${2:-5}" ||
+  wait_until "grep -qE -- $(printf '%q' "$1") '$LOG'" "${2:-20}" ||
     fail "no log line matches /$1/"
   ok "log matches /$1/"
 }

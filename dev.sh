@@ -12,7 +12,8 @@ TOP=$(pwd)
 # tests run for real (nginx, cgi-fcgi, sqlite3, curl, python3, ip for the
 # cluster tests' network namespaces).
 PACKAGES="build-essential autoconf automake pkg-config libevent-dev libjansson-dev
-  libsqlite3-dev libinih-dev check duktape-dev libsystemd-dev libssl-dev libuv1-dev liblz4-dev
+  libsqlite3-dev libinih-dev check duktape-dev libsystemd-dev libssl-dev libargon2-dev
+  libcurl4-openssl-dev libicu-dev libuv1-dev liblz4-dev
   nginx-light libfcgi-bin
   curl sqlite3 python3 procps iproute2 logrotate"
 

@@ -992,6 +992,17 @@ int url_parse_override(const char *input, size_t len, struct url *u, enum url_st
   return run(input, len, NULL, u, state);
 }
 
+int url_set_userinfo(struct url *u, bool password, const char *s, size_t n) {
+  struct url_str *field = password ? &u->password : &u->username;
+  str_clear(field);
+  return pct_encode(field, s, n, SET_USERINFO);
+}
+
+void url_strip_opaque_path(struct url *u) {
+  if (!u->opaque_path || u->has_fragment || u->has_query) return;
+  while (u->opaque.len > 0 && u->opaque.p[u->opaque.len - 1] == ' ') u->opaque.p[--u->opaque.len] = '\0';
+}
+
 /* ---- the serializer ------------------------------------------------------------ */
 
 char *url_serialize(const struct url *u, bool exclude_fragment, size_t *len) {

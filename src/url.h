@@ -58,6 +58,14 @@ int url_parse(const char *input, size_t len, const struct url *base, struct url 
  * returned failure (U may then be partly changed: pass a copy). */
 int url_parse_override(const char *input, size_t len, struct url *u, enum url_state state);
 
+/* The username and password setters (the caller checks that U can have
+ * them): S percent-encoded with the userinfo set.  Returns 0 or -1. */
+int url_set_userinfo(struct url *u, bool password, const char *s, size_t n);
+
+/* Removes trailing spaces from an opaque path when U has neither query nor
+ * fragment (the search and hash setters, given ""). */
+void url_strip_opaque_path(struct url *u);
+
 /* Copies SRC into DST (fresh). Returns 0 or -1 (out of memory). */
 int url_copy(struct url *dst, const struct url *src);
 

@@ -9,6 +9,8 @@
 
 #include "js_platform.h"
 
+#include <stdio.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ucal.h>
@@ -19,6 +21,8 @@
 #include <unicode/unumberformatter.h>
 #include <unicode/upluralrules.h>
 #include <unicode/ustring.h>
+
+#include "config.h"
 
 #define INTL_CACHE_SIZE 16
 #define INTL_KEY_MAX 256
@@ -112,6 +116,15 @@ static duk_ret_t js_intl_locale(duk_context *ctx) {
   uloc_toLanguageTag(id, out, sizeof out, true, &err);
   if (U_FAILURE(err)) duk_push_null(ctx);
   else duk_push_string(ctx, out);
+  return 1;
+}
+
+/* native.intlConfiguredLocale() -> the first of [app] locales (the default locale). */
+static duk_ret_t js_intl_configured_locale(duk_context *ctx) {
+  const char *s = js_runtime_config(ctx)->locales;
+  if (s == NULL) s = "en";
+  while (*s == ' ' || *s == ',') s++;
+  duk_push_lstring(ctx, s, strcspn(s, ", "));
   return 1;
 }
 
@@ -299,7 +312,7 @@ static duk_ret_t js_intl_plural(duk_context *ctx) {
 }
 
 const duk_function_list_entry js_intl_natives[] = {
-    {"intlLocale", js_intl_locale, 1},   {"intlHasLocale", js_intl_has_locale, 1},
+    {"intlLocale", js_intl_locale, 1},   {"intlConfiguredLocale", js_intl_configured_locale, 0},   {"intlHasLocale", js_intl_has_locale, 1},
     {"intlNumber", js_intl_number, 3},   {"intlDate", js_intl_date, 6},
     {"intlTimeZone", js_intl_time_zone, 1}, {"intlDefaultTimeZone", js_intl_default_time_zone, 0},
     {"intlCompare", js_intl_compare, 4}, {"intlPlural", js_intl_plural, 3},

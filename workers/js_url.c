@@ -161,13 +161,17 @@ static const struct {
                {"port", URL_PORT},             {"pathname", URL_PATH_START},  {"search", URL_QUERY},
                {"hash", URL_FRAGMENT}};
 
+static bool can_have_credentials_or_port(const struct url *u) {
+  return u->has_host && u->host.len > 0 && !(u->scheme.len == 4 && memcmp(u->scheme.p, "file", 4) == 0);
+}
+
 /* The setter's own steps before the parser runs with STATE over U (the
  * standard's URL setters); false when the setter does nothing. */
 static bool setter_prepare(struct url *u, enum url_state state) {
   switch (state) {
   case URL_AUTHORITY_HOST:
   case URL_HOSTNAME: return !u->opaque_path;
-  case URL_PORT: return u->has_host && u->host.len > 0 && !(u->scheme.len == 4 && memcmp(u->scheme.p, "file", 4) == 0);
+  case URL_PORT: return can_have_credentials_or_port(u);
   case URL_PATH_START:
     if (u->opaque_path) return false;
     u->nsegs = 0;
@@ -184,32 +188,62 @@ static bool setter_prepare(struct url *u, enum url_state state) {
   }
 }
 
+/* The setters that are no parser state (username, password) and the empty
+ * values the standard's setters handle before parsing.  Returns 1 when it
+ * handled WHICH (U changed: RC says whether it worked), -1 when the URL
+ * stays as it is, 0 when the parser must run. */
+static int setter_direct(struct url *u, const char *which, const char *value, size_t len, int *rc) {
+  bool password = strcmp(which, "password") == 0;
+  if (password || strcmp(which, "username") == 0) {
+    if (!can_have_credentials_or_port(u)) return -1;
+    *rc = url_set_userinfo(u, password, value, len);
+    return 1;
+  }
+  if (len > 0) return 0;
+  if (strcmp(which, "port") == 0) {
+    if (!can_have_credentials_or_port(u)) return -1;
+    u->port = -1;
+    return 1;
+  }
+  bool search = strcmp(which, "search") == 0;
+  if (search || strcmp(which, "hash") == 0) {
+    if (search) u->has_query = false;
+    else u->has_fragment = false;
+    url_strip_opaque_path(u);
+    return 1;
+  }
+  return 0;
+}
+
 /* native.urlSet(record, setter, value) -> the new record, or null when the
- * URL does not change.  url.js handles the empty values (port "", search
- * "", hash "") and strips a leading "?" or "#" itself. */
+ * URL does not change (the setter does nothing, or the parser failed). */
 static duk_ret_t js_url_set(duk_context *ctx) {
   const char *which = duk_require_string(ctx, 1);
-  enum url_state state = URL_NO_OVERRIDE;
-  for (size_t i = 0; i < sizeof setters / sizeof *setters; i++)
-    if (strcmp(setters[i].name, which) == 0) state = setters[i].state;
-  if (state == URL_NO_OVERRIDE) return duk_error(ctx, DUK_ERR_ERROR, "urlSet: unknown setter %s", which);
   size_t len;
   const char *value = get_usv(ctx, 2, &len);
   struct url u;
   url_init(&u);
   int rc = read_record(ctx, 0, &u);
-  if (rc == 0 && setter_prepare(&u, state)) {
-    /* The protocol setter parses value + ":". */
-    char *input = malloc(len + 2);
-    if (input == NULL) {
-      rc = -1;
-    } else {
+  int direct = rc == 0 ? setter_direct(&u, which, value, len, &rc) : -1;
+  if (direct == 1 && rc == 0) return push_record_free(ctx, &u);
+  if (direct == 0) {
+    enum url_state state = URL_NO_OVERRIDE;
+    for (size_t i = 0; i < sizeof setters / sizeof *setters; i++)
+      if (strcmp(setters[i].name, which) == 0) state = setters[i].state;
+    if (state == URL_NO_OVERRIDE) {
+      url_free(&u);
+      return duk_error(ctx, DUK_ERR_ERROR, "urlSet: unknown setter %s", which);
+    }
+    /* search and hash drop one leading "?" or "#"; protocol parses value + ":". */
+    if ((state == URL_QUERY && value[0] == '?') || (state == URL_FRAGMENT && value[0] == '#')) value++, len--;
+    char *input = setter_prepare(&u, state) ? malloc(len + 2) : NULL;
+    if (input) {
       memcpy(input, value, len);
       if (state == URL_SCHEME_START) input[len++] = ':';
       rc = url_parse_override(input, len, &u, state);
       free(input);
+      if (rc == 0) return push_record_free(ctx, &u);
     }
-    if (rc == 0) return push_record_free(ctx, &u);
   }
   url_free(&u);
   duk_push_null(ctx);

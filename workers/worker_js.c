@@ -396,7 +396,8 @@ static duk_ret_t js_require(duk_context *ctx) {
     bool hidden = strcmp(id, "jsfpm/runtime") == 0 || (strncmp(id, "jsfpm/internal/", 15) == 0 && dir[0]);
     if (hidden || js_cache_lookup(rt->cache, id) == NULL)
       return duk_error(ctx, DUK_ERR_ERROR,
-                       "Cannot find module '%s': the standard library has jsfpm/router and jsfpm/db", id);
+                       "Cannot find module '%s': the standard library has jsfpm/router, jsfpm/db, "
+                       "jsfpm/password and jsfpm/cookies", id);
     return require_load(ctx, id);
   }
   if (dir[0] == '\0')

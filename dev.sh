@@ -15,7 +15,7 @@ PACKAGES="build-essential autoconf automake pkg-config libevent-dev libjansson-d
   libsqlite3-dev libinih-dev check duktape-dev libsystemd-dev libssl-dev libargon2-dev
   libcurl4-openssl-dev libicu-dev libuv1-dev liblz4-dev
   nginx-light libfcgi-bin
-  curl sqlite3 python3 procps iproute2 logrotate"
+  curl sqlite3 python3 procps iproute2 logrotate openssl"
 
 deps() {
   local missing=()

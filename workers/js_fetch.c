@@ -40,6 +40,7 @@ struct fetch_transfer {
   char *head;               /* response header lines of the final response, "\r\n" separated */
   size_t head_len, head_cap;
   long long start_ms;
+  bool deadline_bound;      /* its time limit is what was left of the request's */
   char error[CURL_ERROR_SIZE];
 };
 
@@ -237,7 +238,10 @@ static duk_ret_t js_fetch_start(duk_context *ctx) {
   long long limit = cfg->fetch_timeout_ms;
   if (timeout > 0 && timeout < (double)limit) limit = (long long)timeout;
   long long deadline = js_runtime_deadline_ms(ctx);
-  if (deadline > 0 && deadline - now_ms() < limit) limit = deadline - now_ms();
+  if (deadline > 0 && deadline - now_ms() <= limit) {
+    limit = deadline - now_ms();
+    t->deadline_bound = true;
+  }
   if (limit <= 0) return start_failed(ctx, t, "fetch: no time left before the request's deadline%s", "");
 
   CURL *e = t->easy;
@@ -305,6 +309,9 @@ static void push_response_headers(duk_context *ctx, const struct fetch_transfer 
 static void push_error(duk_context *ctx, const struct fetch_transfer *t, CURLcode rc, long long limit_bytes) {
   if (t->too_big || rc == CURLE_FILESIZE_EXCEEDED)
     duk_push_sprintf(ctx, "the response is larger than fetch_max_response_size (%lld bytes)", limit_bytes);
+  else if (rc == CURLE_OPERATION_TIMEDOUT && t->deadline_bound)
+    duk_push_sprintf(ctx, "DeadlineError: a fetch() was still running at the request's time limit (%s)",
+                     t->error[0] ? t->error : curl_easy_strerror(rc));
   else if (rc == CURLE_OPERATION_TIMEDOUT)
     duk_push_sprintf(ctx, "TimeoutError: %s", t->error[0] ? t->error : curl_easy_strerror(rc));
   else

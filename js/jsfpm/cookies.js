@@ -61,6 +61,20 @@ function get(request, name) {
   return c === undefined ? null : c;
 }
 
+var DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function pad2(n) {
+  return (n < 10 ? '0' : '') + n;
+}
+
+/* "Tue, 01 Jan 2030 00:00:00 GMT" (RFC 9110 IMF-fixdate; Duktape's
+ * toUTCString has another form). */
+function httpDate(d) {
+  return DAYS[d.getUTCDay()] + ', ' + pad2(d.getUTCDate()) + ' ' + MONTHS[d.getUTCMonth()] + ' ' + d.getUTCFullYear() +
+    ' ' + pad2(d.getUTCHours()) + ':' + pad2(d.getUTCMinutes()) + ':' + pad2(d.getUTCSeconds()) + ' GMT';
+}
+
 function checkAttribute(what, v) {
   v = String(v);
   if (!ATTRIBUTE_VALUE.test(v)) throw new TypeError('cookie ' + what + ' must not contain ";" or control characters: ' + JSON.stringify(v));
@@ -84,7 +98,7 @@ function serialize(name, value, options) {
   if (options.expires !== undefined) {
     var expires = options.expires instanceof Date ? options.expires : new Date(options.expires);
     if (isNaN(expires.getTime())) throw new TypeError('cookie expires is not a valid date');
-    out += '; Expires=' + expires.toUTCString();
+    out += '; Expires=' + httpDate(expires);
   }
   if (options.domain !== undefined) out += '; Domain=' + checkAttribute('domain', options.domain);
   if (options.path !== undefined) out += '; Path=' + checkAttribute('path', options.path);

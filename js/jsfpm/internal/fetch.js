@@ -42,6 +42,9 @@ function poll(maxMs) {
 }
 
 function transferError(message, url) {
+  /* The request's own time is up: it ends with 504, as JavaScript running
+   * that long would (the handler does not get to run past its deadline). */
+  if (message.indexOf('DeadlineError: ') === 0) native.timedOut(message.slice(15) + ': ' + url);
   if (message.indexOf('TimeoutError: ') === 0) {
     return new DOMException('fetch ' + url + ': ' + message.slice(14), 'TimeoutError');
   }

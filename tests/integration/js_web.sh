@@ -76,10 +76,16 @@ hash=$(jget "$BODY" 'd["hash"]')
 expect_status 200 --data-urlencode 'pw=correct horse' --data-urlencode "hash=$hash" /password/verify
 assert_eq true "$(jget "$BODY" 'd["ok"]')" "verify in another request"
 
+say "the default locale is the first of [app] locales (en-US-style without one)"
+expect_status 200 /locale-default
+assert_eq '1,234.5 en 1/2/2024' "$(jget "$BODY" 'd["number"] + " " + d["locale"] + " " + d["date"]')" "locales = en (the default)"
+
 say "[app] password_* change new hashes, and needsRehash says so for the old ones"
 stop_server
 start_server server.workers=1 app.root="$TOP_SRCDIR/tests/apps/js_platform" app.password_memory=8m \
-  app.password_iterations=3 env.SESSION_SECRET=x
+  app.password_iterations=3 env.SESSION_SECRET=x app.locales="de-DE, en"
+expect_status 200 /locale-default
+assert_eq '1.234,5 de-DE 2.1.2024' "$(jget "$BODY" 'd["number"] + " " + d["locale"] + " " + d["date"]')" "locales = de-DE, en"
 expect_status 200 --data-urlencode 'pw=correct horse' --data-urlencode "hash=$hash" /password/verify
 assert_eq true "$(jget "$BODY" 'd["ok"]')" "an old hash still verifies"
 expect_status 200 '/password?pw=x'

@@ -34,6 +34,12 @@ app.post('/form', function (req) {
   return Response.json(out);
 });
 
+/* Without a locale argument: the first of [app] locales. */
+app.get('/locale-default', function () {
+  return Response.json({ number: (1234.5).toLocaleString(), locale: new Intl.NumberFormat().resolvedOptions().locale,
+                         date: new Date(Date.UTC(2024, 0, 2)).toLocaleDateString(undefined, { timeZone: 'UTC' }) });
+});
+
 app.get('/password', function (req) {
   var pw = req.query.pw, t0 = Date.now(), h = password.hash(pw), ms = Date.now() - t0;
   return Response.json({ hash: h, ms: ms, ok: password.verify(pw, h), wrong: password.verify(pw + 'x', h),

@@ -22,6 +22,13 @@ extern const duk_function_list_entry js_intl_natives[];     /* js_intl.c */
 /* All of the above, NULL-terminated. */
 extern const duk_function_list_entry *const js_platform_natives[];
 
+/* Puts the web platform's globals (URL, crypto, fetch, Blob, Intl ...) on
+ * the current global object, as accessors that load their module on first
+ * read through jsfpm/runtime's platformGlobal, and the built-ins'
+ * locale-sensitive methods (toLocaleString ...) that call its
+ * localeMethod (the thread stash's "runtime" must be set when one runs). */
+void js_platform_put_globals(duk_context *ctx);
+
 /* Pushes a new Uint8Array of LEN bytes and returns its storage. */
 uint8_t *js_push_bytes(duk_context *ctx, size_t len);
 /* The bytes of the buffer at IDX (throws a TypeError for anything else). */

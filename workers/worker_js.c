@@ -543,6 +543,7 @@ static duk_ret_t setup_environment(duk_context *ctx, void *udata) {
   }
   duk_pop(ctx);
   duk_put_prop_literal(ctx, -2, "runtime");
+  js_platform_put_globals(ctx);
 
   char main_path[PATH_MAX];
   snprintf(main_path, sizeof main_path, "%s/%s", rt->root, rt->cfg->app_main);

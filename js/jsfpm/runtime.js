@@ -64,54 +64,37 @@ function platformModule(name) {
   return m;
 }
 
-var PLATFORM_GLOBALS = {
-  web: ['DOMException', 'Event', 'EventTarget', 'AbortController', 'AbortSignal', 'atob', 'btoa',
-        'structuredClone', 'Blob', 'File', 'FormData'],
-  url: ['URL', 'URLSearchParams'],
-  crypto: ['crypto', 'Crypto', 'CryptoKey', 'SubtleCrypto'],
-  fetch: ['fetch'],
-  intl: ['Intl']
-};
-
-function defineGlobal(global, name, value) {
-  Object.defineProperty(global, name, { value: value, writable: true, configurable: true, enumerable: false });
+/* The web platform's globals (URL, crypto, fetch, Blob, Intl ...) are
+ * accessors the worker defines on each global object
+ * (workers/js_platform.c, which lists them): the first read calls
+ * platformGlobal, which loads the module, and the accessor becomes a plain
+ * property.  C functions, not closures: in isolation = request every
+ * request's globals get them, and a JavaScript function costs Duktape a
+ * closure and a prototype object each. */
+function platformGlobal(mod, name) {
+  return platformModule(mod)[name];
 }
 
-function installPlatformGlobals(global) {
-  Object.keys(PLATFORM_GLOBALS).forEach(function (mod) {
-    PLATFORM_GLOBALS[mod].forEach(function (name) {
-      Object.defineProperty(global, name, {
-        configurable: true, enumerable: false,
-        get: function () {
-          var v = platformModule(mod)[name];
-          defineGlobal(global, name, v);
-          return v;
-        },
-        set: function (v) { defineGlobal(global, name, v); }
-      });
-    });
-  });
-  /* The locale-sensitive methods of the built-ins, through Intl (ICU). */
-  defineGlobal(Number.prototype, 'toLocaleString', function toLocaleString(locales, options) {
-    return platformModule('intl').numberToLocaleString(Number(this), locales, options);
-  });
-  [['toLocaleString', 'all'], ['toLocaleDateString', 'date'], ['toLocaleTimeString', 'time']].forEach(function (m) {
-    defineGlobal(Date.prototype, m[0], function (locales, options) {
-      return platformModule('intl').dateToLocale(this, m[1], locales, options);
-    });
-  });
-  defineGlobal(String.prototype, 'localeCompare', function localeCompare(that, locales, options) {
-    return platformModule('intl').localeCompare(String(this), String(that), locales, options);
-  });
+function defineGlobal(target, name, value) {
+  Object.defineProperty(target, name, { value: value, writable: true, configurable: true, enumerable: false });
+}
+
+/* The locale-sensitive methods of the built-ins (Number.prototype.
+ * toLocaleString ...), C functions js_platform.c puts there, call these. */
+function localeMethod(name, self, a, b, c) {
+  var intl = platformModule('intl');
+  switch (name) {
+  case 'number': return intl.numberToLocaleString(Number(self), a, b);      // (locales, options)
+  case 'compare': return intl.localeCompare(String(self), String(a), b, c); // (that, locales, options)
+  default: return intl.dateToLocale(self, name, a, b);                      // (locales, options)
+  }
 }
 
 /* Loads what is still behind an accessor (isolation = worker, before freezing). */
 function resolvePlatformGlobals(global) {
-  Object.keys(PLATFORM_GLOBALS).forEach(function (mod) {
-    PLATFORM_GLOBALS[mod].forEach(function (name) {
-      var d = Object.getOwnPropertyDescriptor(global, name);
-      if (d && d.get) void global[name];
-    });
+  Object.getOwnPropertyNames(global).forEach(function (name) {
+    var d = Object.getOwnPropertyDescriptor(global, name);
+    if (d && d.get) void global[name];
   });
 }
 
@@ -474,10 +457,13 @@ function Request(input, init) {
   this._url = url;
   this._method = init.method !== undefined ? normalizeMethod(init.method) : from !== null ? from.method : 'GET';
   this._headers = new Headers(init.headers !== undefined ? init.headers : from !== null ? from.headers : undefined);
+  /* cache, credentials, mode ... (REQUEST_DEFAULTS on the prototype): own
+   * properties only where they differ (defined, as the prototype may be frozen). */
   for (k in REQUEST_DEFAULTS) {
-    this['_' + k] = init[k] !== undefined ? init[k] : from !== null ? from[k] : REQUEST_DEFAULTS[k];
+    var v = init[k] !== undefined ? init[k] : from !== null ? from[k] : REQUEST_DEFAULTS[k];
+    if (v !== REQUEST_DEFAULTS[k]) Object.defineProperty(this, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
-  if (['follow', 'error', 'manual'].indexOf(this._redirect) < 0) {
+  if (['follow', 'error', 'manual'].indexOf(this.redirect) < 0) {
     throw new TypeError("Failed to construct 'Request': redirect must be 'follow', 'error' or 'manual'");
   }
   this._signal = init.signal !== undefined && init.signal !== null ? init.signal : from !== null ? from.signal : null;
@@ -546,11 +532,9 @@ getter(Request.prototype, 'signal', function () {
 getter(Request.prototype, 'body', function () {
   return bodyBytes(this._source());
 });
-Object.keys(REQUEST_DEFAULTS).forEach(function (k) {
-  getter(Request.prototype, k, function () {
-    return this._raw !== undefined ? REQUEST_DEFAULTS[k] : this['_' + k];
-  });
-});
+for (var requestDefault in REQUEST_DEFAULTS) {
+  Object.defineProperty(Request.prototype, requestDefault, { value: REQUEST_DEFAULTS[requestDefault], enumerable: true });
+}
 Object.defineProperty(Request.prototype, 'params', {
   enumerable: true,
   get: function () { return this._params || (this._params = {}); },
@@ -603,21 +587,35 @@ function Response(body, init) {
   }
   this.status = status;
   this.statusText = init.statusText === undefined ? '' : String(init.statusText);
-  if (!REASON_PHRASE.test(this.statusText)) throw apiError(TypeError, 'Response statusText is not a valid reason phrase');
+  /* A RegExp costs Duktape thousands of instructions: only when there is text to check. */
+  if (this.statusText !== '' && !REASON_PHRASE.test(this.statusText)) {
+    throw apiError(TypeError, 'Response statusText is not a valid reason phrase');
+  }
   var headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
   this.headers = headers;
-  this.type = 'default';
-  this.url = '';
-  this.redirected = false;
-  var b = extractBody(body);
-  if (b.source !== null && NULL_BODY_STATUSES[status] === 1) {
+  var source, type;
+  if (typeof body === 'string') { /* the common case, without extractBody's object */
+    source = body;
+    type = 'text/plain;charset=UTF-8';
+  } else {
+    var b = extractBody(body);
+    source = b.source;
+    type = b.type;
+  }
+  /* An empty body is let through for 204/304 ('' is what many apps pass). */
+  if (NULL_BODY_STATUSES[status] === 1 && source !== null && (source.length > 0 || source.byteLength > 0)) {
     throw apiError(TypeError, 'Response with status ' + status + ' cannot have a body');
   }
-  this._body = b.source === null ? '' : b.source;
-  if (b.type !== null && headers._h['content-type'] === undefined) {
-    headers._add('content-type', 'Content-Type', b.type);
+  this._body = source === null ? '' : source;
+  if (type !== null && headers._h['content-type'] === undefined) {
+    headers._add('content-type', 'Content-Type', type);
   }
 }
+/* type, url and redirected are read through the prototype: each own
+ * property a Response got would cost every response (fetch()'s set them). */
+Object.defineProperty(Response.prototype, 'type', { get: function () { return this._type || 'default'; } });
+Object.defineProperty(Response.prototype, 'url', { get: function () { return this._url || ''; } });
+Object.defineProperty(Response.prototype, 'redirected', { get: function () { return this._redirected === true; } });
 mixBody(Response.prototype);
 Response.prototype._source = function () {
   return this._body === '' ? null : this._body;
@@ -637,9 +635,9 @@ Response.prototype.clone = function () {
   c.status = this.status;
   c.statusText = this.statusText;
   c.headers = new Headers(this.headers);
-  c.type = this.type;
-  c.url = this.url;
-  c.redirected = this.redirected;
+  c._type = this._type;
+  c._url = this._url;
+  c._redirected = this._redirected;
   c._body = this._body;
   return c;
 };
@@ -664,9 +662,7 @@ Response.error = function () {
   r.status = 0;
   r.statusText = '';
   r.headers = new Headers();
-  r.type = 'error';
-  r.url = '';
-  r.redirected = false;
+  r._type = 'error';
   r._body = '';
   return r;
 };
@@ -676,9 +672,9 @@ Response._fromNetwork = function (status, headers, bytes, url, redirected) {
   r.status = status;
   r.statusText = '';
   r.headers = headers;
-  r.type = 'basic';
-  r.url = url;
-  r.redirected = redirected;
+  r._type = 'basic';
+  r._url = url;
+  r._redirected = redirected;
   r._body = bytes.length === 0 ? '' : bytes;
   return r;
 };
@@ -810,9 +806,9 @@ function drain() {
   if (async !== null) async.settle(undefined);
 }
 
-installPlatformGlobals(globalThis);
-
 exports.harden = harden;
+exports.platformGlobal = platformGlobal;
+exports.localeMethod = localeMethod;
 exports.drain = drain;
 exports.Headers = Headers;
 exports.Request = Request;

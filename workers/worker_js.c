@@ -644,6 +644,7 @@ static int run_setup(struct js_runtime *rt, duk_context *ctx, duk_safe_call_func
   deadline_arm(rt, mono_ms() + rt->cfg->request_timeout_ms);
   int rc = duk_safe_call(ctx, fn, NULL, 0, 1);
   deadline_disarm(rt);
+  js_fetch_request_end(); /* a fetch() the modules' top-level code left running */
   if (rc != DUK_EXEC_SUCCESS) js_format_error(ctx, rt->cache, err, errlen, false);
   duk_pop(ctx);
   return rc == DUK_EXEC_SUCCESS ? 0 : -1;

@@ -42,7 +42,8 @@ static const EVP_MD *require_md(duk_context *ctx, duk_idx_t idx) {
   if (strcmp(name, "SHA-256") == 0) return EVP_sha256();
   if (strcmp(name, "SHA-384") == 0) return EVP_sha384();
   if (strcmp(name, "SHA-512") == 0) return EVP_sha512();
-  return (const EVP_MD *)(uintptr_t)duk_error(ctx, DUK_ERR_ERROR, "NotSupportedError: unknown hash %s", name);
+  (void)duk_error(ctx, DUK_ERR_ERROR, "NotSupportedError: unknown hash %s", name);
+  return NULL; /* not reached: duk_error does not return */
 }
 
 /* Byte counts from JavaScript: a whole number within [0, MAX]. */

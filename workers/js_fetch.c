@@ -158,19 +158,20 @@ static int pending(void) {
   return n;
 }
 
-/* Throws a TypeError (fetch's "network error") with MSG; frees T. */
+/* Throws a TypeError (fetch's "network error") with MSG; frees T.  Never returns. */
 static duk_ret_t start_failed(duk_context *ctx, struct fetch_transfer *t, const char *fmt, const char *arg) {
   transfer_free(t);
   return duk_error(ctx, DUK_ERR_TYPE_ERROR, fmt, arg);
 }
 
-/* Checks the URL at stack index 1; sets T->url and the host for messages. */
-static duk_ret_t check_url(duk_context *ctx, struct fetch_transfer *t, const struct jsfpm_config *cfg) {
+/* Checks the URL at stack index 1 against [app] fetch_allow and sets T->url;
+ * throws (freeing T) when it may not be fetched. */
+static void check_url(duk_context *ctx, struct fetch_transfer *t, const struct jsfpm_config *cfg) {
   const char *url = duk_require_string(ctx, 1);
   t->url = curl_url();
-  if (t->url == NULL) return start_failed(ctx, t, "fetch: out of memory%s", "");
+  if (t->url == NULL) start_failed(ctx, t, "fetch: out of memory%s", "");
   if (curl_url_set(t->url, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
-    return start_failed(ctx, t, "fetch: cannot use the URL %s", url);
+    start_failed(ctx, t, "fetch: cannot use the URL %s", url);
   char *scheme = NULL, *host = NULL, *port = NULL;
   curl_url_get(t->url, CURLUPART_SCHEME, &scheme, 0);
   curl_url_get(t->url, CURLUPART_HOST, &host, 0);
@@ -182,16 +183,15 @@ static duk_ret_t check_url(duk_context *ctx, struct fetch_transfer *t, const str
   curl_free(scheme);
   curl_free(host);
   curl_free(port);
-  if (!web) return start_failed(ctx, t, "fetch: only http: and https: URLs can be fetched, not %s", url);
+  if (!web) start_failed(ctx, t, "fetch: only http: and https: URLs can be fetched, not %s", url);
   if (!allowed)
-    return start_failed(ctx, t,
-                        "fetch: host %s is not allowed: add it to fetch_allow in [app] (no host is allowed by default)",
-                        what);
-  return 0;
+    start_failed(ctx, t, "fetch: host %s is not allowed: add it to fetch_allow in [app] (no host is allowed by default)",
+                 what);
 }
 
-/* Sets the request headers from the flat [name, value, ...] array at index 2. */
-static duk_ret_t set_headers(duk_context *ctx, struct fetch_transfer *t) {
+/* Sets the request headers from the flat [name, value, ...] array at index 2;
+ * throws (freeing T) when out of memory. */
+static void set_headers(duk_context *ctx, struct fetch_transfer *t) {
   duk_size_t n = duk_get_length(ctx, 2);
   bool has_accept_encoding = false;
   for (duk_size_t i = 0; i + 1 < n; i += 2) {
@@ -201,17 +201,16 @@ static duk_ret_t set_headers(duk_context *ctx, struct fetch_transfer *t) {
     if (strcasecmp(duk_get_string(ctx, -3), "accept-encoding") == 0) has_accept_encoding = true;
     struct curl_slist *l = curl_slist_append(t->headers, duk_get_string(ctx, -1));
     duk_pop_3(ctx);
-    if (l == NULL) return start_failed(ctx, t, "fetch: out of memory%s", "");
+    if (l == NULL) start_failed(ctx, t, "fetch: out of memory%s", "");
     t->headers = l;
   }
   /* curl would add "Expect: 100-continue" for larger bodies: a round trip for nothing. */
   struct curl_slist *l = curl_slist_append(t->headers, "Expect:");
-  if (l == NULL) return start_failed(ctx, t, "fetch: out of memory%s", "");
+  if (l == NULL) start_failed(ctx, t, "fetch: out of memory%s", "");
   t->headers = l;
   /* The response is decoded, as a browser's is, unless the app asked for an encoding itself. */
   if (!has_accept_encoding) curl_easy_setopt(t->easy, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
-  return 0;
 }
 
 static duk_ret_t js_fetch_start(duk_context *ctx) {

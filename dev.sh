@@ -1,6 +1,7 @@
 #!/bin/bash
 # dev.sh: the two quick-start commands.
-#   ./dev.sh run    install what is needed, build, start the example app
+#   ./dev.sh run [APP]  install what is needed, build, start an app (default
+#                   js/example; js/examples/login is the sign-up/login example)
 #                   (HTTP on 127.0.0.1:8080, FastCGI and SQLite under ./run/)
 #   ./dev.sh test   install what is needed, build, run the whole test suite
 # Extra: ./dev.sh deps | build | sanitize (the suite under ASan+UBSan)
@@ -12,9 +13,10 @@ TOP=$(pwd)
 # tests run for real (nginx, cgi-fcgi, sqlite3, curl, python3, ip for the
 # cluster tests' network namespaces).
 PACKAGES="build-essential autoconf automake pkg-config libevent-dev libjansson-dev
-  libsqlite3-dev libinih-dev check duktape-dev libsystemd-dev libssl-dev libuv1-dev liblz4-dev
+  libsqlite3-dev libinih-dev check duktape-dev libsystemd-dev libssl-dev libargon2-dev
+  libcurl4-openssl-dev libicu-dev libuv1-dev liblz4-dev
   nginx-light libfcgi-bin
-  curl sqlite3 python3 procps iproute2 logrotate"
+  curl sqlite3 python3 procps iproute2 logrotate openssl"
 
 deps() {
   local missing=()
@@ -35,9 +37,17 @@ build() { # build DIR [configure args...]
   (cd "$dir" && { [ -f Makefile ] || "$TOP/configure" "$@"; } && make -j"$(nproc)")
 }
 
-run() {
+run() { # run [APP]
+  local app=${1:-js/example}
+  [ -f "$app/main.js" ] || { echo "dev.sh: $app/main.js not found" >&2; exit 2; }
+  app=$(cd "$app" && pwd)
+  local name
+  name=$(basename "$app")
+  [ "$app" = "$TOP/js/example" ] && name=app # the database the example app always had
   build build
   mkdir -p run
+  # A secret for apps that sign cookies ([env] SESSION_SECRET), made once.
+  [ -s run/session-secret ] || (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '=+/' >run/session-secret)
   # Run by root (a fresh machine, a container), the workers would refuse to
   # run as root; for this local try-out say it is wanted.  A real deployment
   # sets user/group instead (see docs/deploy.md).
@@ -56,22 +66,24 @@ error_log = stderr
 log_level = info
 $allow_root
 [app]
-root = $TOP/js/example
+root = $app
 main = main.js
 dev = yes
 compile_cache = $TOP/run/compile-cache
 [database]
-path = $TOP/run/app.db
+path = $TOP/run/$name.db
+[env]
+SESSION_SECRET = $(cat run/session-secret)
 CONF
-  echo "dev.sh: serving the example app on http://127.0.0.1:8080/ (FastCGI: $TOP/run/jsfpm.sock); Ctrl-C stops"
+  echo "dev.sh: serving $app on http://127.0.0.1:8080/ (FastCGI: $TOP/run/jsfpm.sock); Ctrl-C stops"
   exec build/jsfpm -c run/jsfpm.conf
 }
 
 case "${1:-}" in
   deps) deps ;;
   build) deps; build build ;;
-  run) deps; run ;;
+  run) deps; run "${2:-}" ;;
   test) deps; build build; make -C build -j"$(nproc)" check ;;
   sanitize) deps; build build-asan --enable-sanitizers CFLAGS="-O1 -g"; make -C build-asan -j"$(nproc)" check ;;
-  *) echo "usage: $0 run|test|deps|build|sanitize" >&2; exit 2 ;;
+  *) echo "usage: $0 run [APP]|test|deps|build|sanitize" >&2; exit 2 ;;
 esac

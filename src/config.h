@@ -76,6 +76,13 @@ struct jsfpm_config {
   char *tenant_header;         /* ctx.tenant from this header */
   char *tenant_param;          /* ctx.tenant from this FastCGI param */
   char *locales;               /* comma-separated locales; the first is the default */
+  long password_memory_bytes;  /* argon2id memory per hash (jsfpm/password) */
+  int password_iterations;     /* argon2id time cost */
+  int password_parallelism;    /* argon2id lanes */
+  char *fetch_allow;           /* hosts fetch() may reach, comma separated; NULL = none */
+  int fetch_timeout_ms;        /* one fetch() at most, bounded by the request's deadline */
+  long fetch_max_response_bytes; /* largest response body fetch() reads */
+  char *fetch_ca_file;         /* CA bundle for fetch() instead of the system's; NULL = system */
 
   /* [database] */
   char *db_path;               /* SQLite file */

@@ -1144,6 +1144,9 @@ static void on_status_request(struct evhttp_request *req, void *arg) {
   r.slow_requests = __atomic_load_n(&g->slow_requests, __ATOMIC_RELAXED);
   r.max_active = __atomic_load_n(&g->max_active, __ATOMIC_RELAXED);
   r.max_children_reached = __atomic_load_n(&g->max_children_reached, __ATOMIC_RELAXED);
+  r.fetch_calls = __atomic_load_n(&g->fetch_calls, __ATOMIC_RELAXED);
+  r.fetch_errors = __atomic_load_n(&g->fetch_errors, __ATOMIC_RELAXED);
+  r.fetch_ms = __atomic_load_n(&g->fetch_ms, __ATOMIC_RELAXED);
   int q, backlog;
   if (status_listen_queue(m->lis.fcgi_fd, &q, &backlog) == 0) {
     r.listen_queue = q;

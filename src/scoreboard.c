@@ -144,6 +144,14 @@ void scoreboard_runtime_stats(struct scoreboard *sb, int slot, unsigned long cac
   slot_write_end(s);
 }
 
+void scoreboard_fetch_add(struct scoreboard *sb, unsigned long calls, unsigned long errors,
+                          unsigned long long ms) {
+  if (calls == 0 && errors == 0) return;
+  __atomic_add_fetch(&sb->global.fetch_calls, calls, __ATOMIC_RELAXED);
+  __atomic_add_fetch(&sb->global.fetch_errors, errors, __ATOMIC_RELAXED);
+  __atomic_add_fetch(&sb->global.fetch_ms, ms, __ATOMIC_RELAXED);
+}
+
 void scoreboard_request_end(struct scoreboard *sb, int slot, const char *request_id, int status,
                             long long duration_ms, bool slow) {
   struct sb_slot *s = &sb->slots[slot];

@@ -58,6 +58,9 @@ struct sb_global {
   int max_active;                  /* highest `active` seen */
   unsigned long max_children_reached; /* times a request started with every worker busy */
   int stopping;                    /* the master is stopping the server (written by it only) */
+  unsigned long fetch_calls;       /* outgoing fetch() calls by all workers ever */
+  unsigned long fetch_errors;      /* of those, the ones without an HTTP response */
+  unsigned long long fetch_ms;     /* their total time */
 };
 
 struct scoreboard {
@@ -91,6 +94,10 @@ void scoreboard_request_end(struct scoreboard *sb, int slot, const char *request
                             long long duration_ms, bool slow);
 void scoreboard_runtime_stats(struct scoreboard *sb, int slot, unsigned long cache_hits,
                               unsigned long cache_misses, long long heap_bytes);
+
+/* Worker: adds its outgoing fetch() calls since the last report. */
+void scoreboard_fetch_add(struct scoreboard *sb, unsigned long calls, unsigned long errors,
+                          unsigned long long ms);
 
 long long scoreboard_mono_ms(void);
 long long scoreboard_unix_ms(void);

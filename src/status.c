@@ -90,7 +90,7 @@ static int render_json(const struct status_report *r, struct evbuffer *out) {
   }
   json_t *root = json_pack(
       "{s:s, s:I, s:I, s:i, s:b, s:I, s:o, s:I, s:o, s:o, s:i, s:i, s:i, s:i, s:I, s:I, s:I, s:I, "
-      "s:o, s:o, s:o, s:o}",
+      "s:o, s:o, s:I, s:I, s:I, s:o, s:o}",
       "start_time", start, "start_unix", (json_int_t)(r->start_unix_ms / 1000), "uptime_seconds",
       (json_int_t)((r->now_unix_ms - r->start_unix_ms) / 1000), "generation", (int)r->generation,
       "reloading", r->reloading, "accepted_requests", (json_int_t)r->accepted, "requests_by_class",
@@ -102,7 +102,9 @@ static int render_json(const struct status_report *r, struct evbuffer *out) {
       "recycled_workers", (json_int_t)r->recycled, "terminated_workers", (json_int_t)r->terminated,
       "crashed_children", (json_int_t)r->crashes,
       "compile_cache_hits", json_integer((json_int_t)r->compile_cache_hits), "compile_cache_misses",
-      json_integer((json_int_t)r->compile_cache_misses), "broker", broker, "workers", workers);
+      json_integer((json_int_t)r->compile_cache_misses), "fetch_calls", (json_int_t)r->fetch_calls,
+      "fetch_errors", (json_int_t)r->fetch_errors, "fetch_ms", (json_int_t)r->fetch_ms, "broker", broker,
+      "workers", workers);
   if (root == NULL) return -1;
   char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   json_decref(root);
@@ -140,6 +142,9 @@ static int render_text(const struct status_report *r, struct evbuffer *out) {
   evbuffer_add_printf(out, "%-24s %lu\n", "crashed children:", r->crashes);
   evbuffer_add_printf(out, "%-24s %lu\n", "compile cache hits:", r->compile_cache_hits);
   evbuffer_add_printf(out, "%-24s %lu\n", "compile cache misses:", r->compile_cache_misses);
+  evbuffer_add_printf(out, "%-24s %lu\n", "fetch calls:", r->fetch_calls);
+  evbuffer_add_printf(out, "%-24s %lu\n", "fetch errors:", r->fetch_errors);
+  evbuffer_add_printf(out, "%-24s %llu\n", "fetch time ms:", r->fetch_ms);
   const struct status_broker *b = &r->broker;
   evbuffer_add_printf(out, "%-24s %ld\n", "broker pid:", (long)b->pid);
   text_opt(out, "broker statements:", b->stats_available, b->statements);
@@ -211,6 +216,11 @@ static int render_prometheus(const struct status_report *r, struct evbuffer *out
            "Modules the live workers took from the compile cache (summed).", (long long)r->compile_cache_hits);
   prom_one(out, "compile_cache_misses", "gauge",
            "Modules the live workers compiled on demand (summed).", (long long)r->compile_cache_misses);
+  prom_one(out, "fetch_calls_total", "counter", "Outgoing fetch() calls.", (long long)r->fetch_calls);
+  prom_one(out, "fetch_errors_total", "counter", "Outgoing fetch() calls without an HTTP response.",
+           (long long)r->fetch_errors);
+  prom_head(out, "fetch_seconds_total", "counter", "Time spent in outgoing fetch() calls.");
+  evbuffer_add_printf(out, "jsfpm_fetch_seconds_total %.3f\n", (double)r->fetch_ms / 1000.0);
   const struct status_broker *b = &r->broker;
   prom_one(out, "broker_up", "gauge", "1 when the broker process runs.", b->pid != 0);
   if (b->stats_available) {

@@ -47,6 +47,9 @@ struct status_report {
   unsigned long terminated;   /* workers killed by request_terminate_timeout */
   unsigned long crashes;      /* children that died unexpectedly */
   unsigned long compile_cache_hits, compile_cache_misses; /* summed over the live workers */
+  unsigned long fetch_calls;  /* outgoing fetch() calls, all workers ever */
+  unsigned long fetch_errors; /* of those, without an HTTP response (refused, timed out, aborted...) */
+  unsigned long long fetch_ms; /* their total time */
   int listen_queue;           /* connections waiting for accept(); -1 = unavailable */
   int listen_queue_max;       /* the listen backlog; -1 = unavailable */
   struct status_broker broker;

@@ -574,8 +574,7 @@ void js_cache_stats(const struct js_cache *c, unsigned long *hits, unsigned long
 
 bool js_stdlib_is_library(const char *name) {
   static const char *const library[] = {"jsfpm/internal/library", "jsfpm/internal/core-js",
-                                        "jsfpm/internal/tslib", "jsfpm/internal/lowering",
-                                        "jsfpm/internal/async", NULL};
+                                        "jsfpm/internal/tslib", "jsfpm/internal/lowering", NULL};
   for (int i = 0; library[i]; i++)
     if (strcmp(name, library[i]) == 0) return true;
   return false;

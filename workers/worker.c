@@ -384,6 +384,7 @@ static void worker_handle(struct worker *w, struct conn *c, const struct js_requ
   struct js_runtime_stats rs;
   js_runtime_stats(w->js, &rs);
   scoreboard_runtime_stats(w->sb, w->sb_slot, rs.cache_hits, rs.cache_misses, (long long)rs.heap_bytes);
+  scoreboard_fetch_add(w->sb, rs.fetch.calls, rs.fetch.errors, rs.fetch.time_ms);
   struct worker_log_entry e = {.request_id = res->request_id, .remote_addr = req->remote_addr,
                                .method = req->method, .path = path, .status = res->status,
                                .body_bytes = res->body_len, .duration_ms = duration_ms};

@@ -41,6 +41,8 @@
 #include "db_client.h"
 #include "duktape/duktape.h"
 #include "js_compile.h"
+#include "js_fetch.h"
+#include "js_platform.h"
 #include "js_resolve.h"
 #include "lazy_timer.h"
 #include "log.h"
@@ -225,6 +227,9 @@ static struct js_runtime *get_rt(duk_context *ctx) {
   return funcs.udata;
 }
 
+const struct jsfpm_config *js_runtime_config(duk_context *ctx) { return get_rt(ctx)->cfg; }
+long long js_runtime_deadline_ms(duk_context *ctx) { return get_rt(ctx)->deadline_ms; }
+
 static void on_fatal(void *udata, const char *msg) {
   (void)udata;
   /* Duktape's state is unusable after a fatal error; the master restarts us. */
@@ -391,7 +396,8 @@ static duk_ret_t js_require(duk_context *ctx) {
     bool hidden = strcmp(id, "jsfpm/runtime") == 0 || (strncmp(id, "jsfpm/internal/", 15) == 0 && dir[0]);
     if (hidden || js_cache_lookup(rt->cache, id) == NULL)
       return duk_error(ctx, DUK_ERR_ERROR,
-                       "Cannot find module '%s': the standard library has jsfpm/router and jsfpm/db", id);
+                       "Cannot find module '%s': the standard library has jsfpm/router, jsfpm/db, "
+                       "jsfpm/password and jsfpm/cookies", id);
     return require_load(ctx, id);
   }
   if (dir[0] == '\0')
@@ -489,6 +495,9 @@ static duk_ret_t js_eval_denied(duk_context *ctx) {
 static void sandbox_globals(duk_context *ctx, const struct jsfpm_config *cfg) {
   duk_push_global_object(ctx);
   duk_del_prop_literal(ctx, -1, "Duktape");
+  /* Duktape's Node.js Buffer is a partial one of Node 6 (no Buffer.from,
+   * toString ignores its encoding): code probing for Node would be misled. */
+  duk_del_prop_literal(ctx, -1, "Buffer");
   if (!cfg->allow_eval) {
     duk_push_c_function(ctx, js_eval_denied, DUK_VARARGS);
     duk_dup(ctx, -1);
@@ -534,6 +543,7 @@ static duk_ret_t setup_environment(duk_context *ctx, void *udata) {
   }
   duk_pop(ctx);
   duk_put_prop_literal(ctx, -2, "runtime");
+  js_platform_put_globals(ctx);
 
   char main_path[PATH_MAX];
   snprintf(main_path, sizeof main_path, "%s/%s", rt->root, rt->cfg->app_main);
@@ -610,6 +620,8 @@ static void put_heap_objects(struct js_runtime *rt) {
   duk_push_heap_stash(ctx);
   duk_push_object(ctx);
   duk_put_function_list(ctx, -1, natives);
+  for (const duk_function_list_entry *const *list = js_platform_natives; *list; list++)
+    duk_put_function_list(ctx, -1, *list);
   duk_push_boolean(ctx, js_cache_has_lowered(rt->cache));
   duk_put_prop_literal(ctx, -2, "library");
   duk_freeze(ctx, -1);
@@ -632,6 +644,7 @@ static int run_setup(struct js_runtime *rt, duk_context *ctx, duk_safe_call_func
   deadline_arm(rt, mono_ms() + rt->cfg->request_timeout_ms);
   int rc = duk_safe_call(ctx, fn, NULL, 0, 1);
   deadline_disarm(rt);
+  js_fetch_request_end(); /* a fetch() the modules' top-level code left running */
   if (rc != DUK_EXEC_SUCCESS) js_format_error(ctx, rt->cache, err, errlen, false);
   duk_pop(ctx);
   return rc == DUK_EXEC_SUCCESS ? 0 : -1;
@@ -737,6 +750,7 @@ void js_runtime_free(struct js_runtime *rt) {
 void js_runtime_stats(const struct js_runtime *rt, struct js_runtime_stats *out) {
   js_cache_stats(rt->cache, &out->cache_hits, &out->cache_misses);
   out->heap_bytes = rt->heap_bytes;
+  js_fetch_take_counts(&out->fetch);
 }
 
 /* ---- requests ----------------------------------------------------------- */
@@ -864,7 +878,7 @@ static size_t utf8_sequence(const unsigned char *s, size_t len) {
 /* Pushes bytes from the network as a string: valid UTF-8 as it is, each
  * invalid byte as U+FFFD.  Raw bytes must never reach Duktape unchecked: a
  * string whose first byte is 0x80-0x82 or 0xFF is one of its Symbols. */
-static void push_wire_string(duk_context *ctx, const char *value, size_t len) {
+void js_push_wire_string(duk_context *ctx, const char *value, size_t len) {
   const unsigned char *s = (const unsigned char *)value;
   size_t i = 0;
   while (i < len && s[i] < 0x80) i++; /* the common case: ASCII */
@@ -909,7 +923,7 @@ static unsigned surrogate_at(const unsigned char *s) {
  * (CESU-8), which is not UTF-8: each pair becomes its 4-byte form and a
  * lone surrogate U+FFFD, as Node.js writes them.  A converted copy is
  * pushed (kept until the next request); plain strings cost one memchr. */
-static const uint8_t *push_utf8(duk_context *ctx, duk_size_t *len) {
+const uint8_t *js_push_utf8(duk_context *ctx, duk_size_t *len) {
   const unsigned char *s = (const unsigned char *)duk_get_lstring(ctx, -1, len);
   if (s == NULL || !has_surrogate(s, *len)) return s;
   size_t n = *len, o = 0;
@@ -938,7 +952,7 @@ static const uint8_t *push_utf8(duk_context *ctx, duk_size_t *len) {
 }
 
 static void push_raw(duk_context *ctx, const char *value, size_t len) {
-  if (value) push_wire_string(ctx, value, len);
+  if (value) js_push_wire_string(ctx, value, len);
   else duk_push_null(ctx);
 }
 
@@ -956,7 +970,7 @@ static void push_raw_request(struct js_runtime *rt, duk_context *ctx, const stru
   char *url = NULL;
   int url_len = asprintf(&url, "%s://%s%s", req->scheme, req->host ? req->host : "localhost", req->uri);
   if (url_len < 0) (void)duk_error(ctx, DUK_ERR_ERROR, "out of memory");
-  push_wire_string(ctx, url, (size_t)url_len);
+  js_push_wire_string(ctx, url, (size_t)url_len);
   free(url);
   if (req->path) {
     push_raw(ctx, req->path, strlen(req->path));
@@ -982,8 +996,8 @@ static void push_raw_request(struct js_runtime *rt, duk_context *ctx, const stru
   duk_remove(ctx, -2);
 
   for (size_t i = 0; i < req->nheaders; i++) {
-    push_wire_string(ctx, req->headers[i].name, req->headers[i].name_len);
-    push_wire_string(ctx, req->headers[i].value, req->headers[i].value_len);
+    js_push_wire_string(ctx, req->headers[i].name, req->headers[i].name_len);
+    js_push_wire_string(ctx, req->headers[i].value, req->headers[i].value_len);
   }
   jsfpm_duk_pack(ctx, (duk_idx_t)(2 * req->nheaders));
 
@@ -1092,7 +1106,7 @@ static const char *read_result(struct js_runtime *rt, duk_context *ctx, struct j
 
   duk_get_prop_index(ctx, top, 2); /* stays on the stack until the next request */
   duk_size_t blen = 0;
-  if (duk_is_string(ctx, -1)) res->body = push_utf8(ctx, &blen);
+  if (duk_is_string(ctx, -1)) res->body = js_push_utf8(ctx, &blen);
   else if (duk_is_buffer_data(ctx, -1)) res->body = duk_get_buffer_data(ctx, -1, &blen);
   else return "Response body is neither a string nor bytes";
   if (res->body == NULL) res->body = (const uint8_t *)"";
@@ -1224,6 +1238,7 @@ void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_re
   }
   deadline_disarm(rt);
   worker_db_request_end(rt->db, rt->request_id); /* roll back a transaction left open */
+  js_fetch_request_end(); /* nothing of a request runs after it */
 
   char why[512];
   if (rc == DUK_EXEC_SUCCESS) {

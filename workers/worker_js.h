@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "js_fetch.h"
+
 struct jsfpm_config;
 struct db_client;
 struct js_cache;
@@ -70,6 +72,7 @@ struct js_runtime_stats {
   unsigned long cache_hits;   /* modules loaded from the compile cache */
   unsigned long cache_misses; /* modules compiled on demand (added after start) */
   size_t heap_bytes;          /* bytes the JavaScript heap holds now */
+  struct js_fetch_counts fetch; /* fetch() calls since the last js_runtime_stats */
 };
 void js_runtime_stats(const struct js_runtime *rt, struct js_runtime_stats *out);
 

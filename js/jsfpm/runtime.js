@@ -3,6 +3,9 @@
  * worker calls for each request.  Loaded once per heap; the worker copies
  * Headers, Request, Response and console onto the global object.
  *
+ * It also puts the web platform's globals (URL, crypto, fetch, Blob, Intl
+ * ... from jsfpm/internal/*) on the global object, loaded on first use.
+ *
  * `native` is given to standard-library modules only:
  *   native.log(level, text)   write to the server log with the request id
  *   native.now()              monotonic milliseconds
@@ -16,7 +19,8 @@
 'use strict';
 
 /* Promise's job queue, which fetch's result goes through: none without
- * the library (an ES5 app has no Promise, queueMicrotask or setTimeout). */
+ * the library (an ES5 app has no Promise, queueMicrotask or setTimeout)
+ * until it uses crypto.subtle or fetch (platformModule). */
 var async = native.library ? require('jsfpm/internal/async') : null;
 
 var hasOwn = Object.prototype.hasOwnProperty;
@@ -39,6 +43,68 @@ function checkHeaderPart(what, s) {
   return s;
 }
 
+/* ---- the web platform modules, loaded when first used ------------------------
+ *
+ * Their classes and functions become globals through accessors that load
+ * the module on first use and then turn into plain properties: an app that
+ * never names URL, crypto or fetch never loads their modules (which
+ * matters in isolation = request, where each request has fresh globals).
+ * In isolation = worker, harden() loads them all before freezing. */
+var platform = Object.create(null);
+
+function platformModule(name) {
+  var m = platform[name];
+  if (m === undefined) {
+    m = platform[name] = require('jsfpm/internal/' + name);
+    /* crypto.subtle and fetch give promises, which an ES5 app's handler
+     * may return: the dispatcher must then run the job queue. */
+    if (async === null) async = require('jsfpm/internal/async');
+    if (name === 'fetch') m.setup({ Request: Request, Response: Response, Headers: Headers });
+  }
+  return m;
+}
+
+/* The web platform's globals (URL, crypto, fetch, Blob, Intl ...) are
+ * accessors the worker defines on each global object
+ * (workers/js_platform.c, which lists them): the first read calls
+ * platformGlobal, which loads the module, and the accessor becomes a plain
+ * property.  C functions, not closures: in isolation = request every
+ * request's globals get them, and a JavaScript function costs Duktape a
+ * closure and a prototype object each. */
+function platformGlobal(mod, name) {
+  return platformModule(mod)[name];
+}
+
+function defineGlobal(target, name, value) {
+  Object.defineProperty(target, name, { value: value, writable: true, configurable: true, enumerable: false });
+}
+
+/* The locale-sensitive methods of the built-ins (Number.prototype.
+ * toLocaleString ...), C functions js_platform.c puts there, call these. */
+function localeMethod(name, self, a, b, c) {
+  var intl = platformModule('intl');
+  switch (name) {
+  case 'number': return intl.numberToLocaleString(Number(self), a, b);      // (locales, options)
+  case 'compare': return intl.localeCompare(String(self), String(a), b, c); // (that, locales, options)
+  default: return intl.dateToLocale(self, name, a, b);                      // (locales, options)
+  }
+}
+
+/* Loads what is still behind an accessor (isolation = worker, before freezing). */
+function resolvePlatformGlobals(global) {
+  Object.getOwnPropertyNames(global).forEach(function (name) {
+    var d = Object.getOwnPropertyDescriptor(global, name);
+    if (d && d.get) void global[name];
+  });
+}
+
+function isInstance(mod, name, x) {
+  var m = platform[mod];
+  return m !== undefined && x instanceof m[name];
+}
+
+/* ---- Headers ------------------------------------------------------------------- */
+
 /* Headers: case-insensitive names; several values per name (Set-Cookie).
  * _h maps a lower-case name to its entry, [name as first given, value,
  * value...]; _list holds the same entries in insertion order, so the wire
@@ -50,11 +116,24 @@ function Headers(init) {
   if (init instanceof Headers) {
     init.forEach(function (v, k) { this.append(k, v); }, this);
   } else if (Array.isArray(init)) {
-    for (var i = 0; i < init.length; i++) this.append(init[i][0], init[i][1]);
+    for (var i = 0; i < init.length; i++) this._appendPair(init[i]);
+  } else if (typeof init === 'object' && typeof Symbol === 'function' && Symbol.iterator &&
+             typeof init[Symbol.iterator] === 'function') {
+    var it = init[Symbol.iterator](), step;
+    while (!(step = it.next()).done) this._appendPair(step.value);
   } else if (typeof init === 'object') {
     for (var k in init) if (hasOwn.call(init, k)) this.append(k, init[k]);
+  } else {
+    throw new TypeError("Failed to construct 'Headers': The provided value is not of type '(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'.");
   }
 }
+Headers.prototype._appendPair = function (pair) {
+  var items = Array.isArray(pair) ? pair : pair !== null && typeof pair === 'object' && typeof pair.length === 'number' ? Array.prototype.slice.call(pair) : null;
+  if (items === null || items.length !== 2) {
+    throw new TypeError("Failed to construct 'Headers': Invalid value: each header must be a [name, value] pair");
+  }
+  this.append(items[0], items[1]);
+};
 /* A header name is an HTTP token (RFC 9110): no spaces, colons or controls. */
 var TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -78,6 +157,21 @@ function checkHeaderName(name) {
   return name;
 }
 
+function isHttpSpace(c) {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+/* A value loses leading and trailing HTTP whitespace (the Fetch standard's
+ * normalization); what is left must not hold CR, LF or NUL. */
+function checkHeaderValue(value) {
+  value = String(value);
+  var n = value.length;
+  if (n > 0 && (isHttpSpace(value.charCodeAt(0)) || isHttpSpace(value.charCodeAt(n - 1)))) {
+    value = value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
+  }
+  return checkHeaderPart('value', value);
+}
+
 /* Adds a checked value under KEY (NAME lower-cased). */
 Headers.prototype._add = function (key, name, value) {
   var e = this._h[key];
@@ -90,13 +184,13 @@ Headers.prototype._add = function (key, name, value) {
 };
 Headers.prototype.append = function (name, value) {
   name = checkHeaderName(name);
-  value = checkHeaderPart('value', value);
+  value = checkHeaderValue(value);
   this._add(name.toLowerCase(), name, value);
 };
 /* Replaces every value of NAME, keeping its place. */
 Headers.prototype.set = function (name, value) {
   name = checkHeaderName(name);
-  value = checkHeaderPart('value', value);
+  value = checkHeaderValue(value);
   var key = name.toLowerCase(), e = this._h[key];
   if (e === undefined) {
     this._add(key, name, value);
@@ -121,30 +215,42 @@ Headers.prototype['delete'] = function (name) {
   delete this._h[key];
   this._list.splice(this._list.indexOf(e), 1);
 };
-/* Calls fn(value, name) per name, in sorted order, values joined (the
- * Fetch standard's iteration; Set-Cookie is the exception: one call each). */
-Headers.prototype.forEach = function (fn, thisArg) {
-  var keys = Object.keys(this._h).sort();
+/* The Fetch standard's "sort and combine": [name, value] pairs sorted by
+ * name, values joined with ", " except Set-Cookie (one pair each). */
+Headers.prototype._sorted = function () {
+  var keys = Object.keys(this._h).sort(), out = [];
   for (var i = 0; i < keys.length; i++) {
     var k = keys[i], e = this._h[k];
     if (k === 'set-cookie') {
-      for (var j = 1; j < e.length; j++) fn.call(thisArg, e[j], k, this);
+      for (var j = 1; j < e.length; j++) out.push([k, e[j]]);
     } else {
-      fn.call(thisArg, e.slice(1).join(', '), k, this);
+      out.push([k, e.length === 2 ? e[1] : e.slice(1).join(', ')]);
     }
   }
-};
-Headers.prototype.entries = function () {
-  var out = [];
-  this.forEach(function (v, k) { out.push([k, v]); });
   return out;
 };
-Headers.prototype.keys = function () {
-  return this.entries().map(function (e) { return e[0]; });
+Headers.prototype.forEach = function (fn, thisArg) {
+  var list = this._sorted();
+  for (var i = 0; i < list.length; i++) fn.call(thisArg, list[i][1], list[i][0], this);
 };
-Headers.prototype.values = function () {
-  return this.entries().map(function (e) { return e[1]; });
+/* Iterators, as the standard has them (for...of, Array.from, next()). */
+function PairIterator(list, kind) {
+  this._list = list;
+  this._i = 0;
+  this._kind = kind; // 0 names, 1 values, 2 [name, value]
+}
+PairIterator.prototype.next = function () {
+  if (this._i >= this._list.length) return { value: undefined, done: true };
+  var e = this._list[this._i++];
+  return { value: this._kind === 2 ? e : e[this._kind], done: false };
 };
+Headers.prototype.entries = function () { return new PairIterator(this._sorted(), 2); };
+Headers.prototype.keys = function () { return new PairIterator(this._sorted(), 0); };
+Headers.prototype.values = function () { return new PairIterator(this._sorted(), 1); };
+if (typeof Symbol === 'function' && Symbol.iterator) {
+  PairIterator.prototype[Symbol.iterator] = function () { return this; };
+  Headers.prototype[Symbol.iterator] = Headers.prototype.entries;
+}
 /* Flat [name, value, name, value...] with the names as given, for the wire. */
 Headers.prototype._flat = function () {
   var out = [], list = this._list;
@@ -178,6 +284,7 @@ function parseQuery(qs) {
 }
 
 var textDecoder = new TextDecoder();
+var textEncoder = new TextEncoder();
 
 function httpError(status, message) {
   var e = new Error(message);
@@ -185,6 +292,114 @@ function httpError(status, message) {
   e.expose = true; // the message is safe to show to the client
   return e;
 }
+
+/* ---- bodies --------------------------------------------------------------------
+ *
+ * A body is kept as it was given: a string, a Uint8Array or ArrayBuffer,
+ * or null.  The other kinds the Fetch standard lists (URLSearchParams,
+ * FormData, Blob, typed arrays, DataView) are turned into one of those
+ * with the Content-Type they imply.  Bodies are in memory, so the read
+ * methods return their value directly (no promise; `await` works all the
+ * same) and may be called more than once. */
+
+/* { source, type } for BODY (type null when the kind implies none). */
+function extractBody(body) {
+  if (body === undefined || body === null) return { source: null, type: null };
+  if (typeof body === 'string') return { source: body, type: 'text/plain;charset=UTF-8' };
+  if (body instanceof Uint8Array || body instanceof ArrayBuffer) return { source: body, type: null };
+  if (typeof body === 'object' && typeof body.byteLength === 'number' && body.buffer) {
+    return { source: new Uint8Array(body.buffer, body.byteOffset, body.byteLength), type: null };
+  }
+  if (isInstance('url', 'URLSearchParams', body)) {
+    return { source: body.toString(), type: 'application/x-www-form-urlencoded;charset=UTF-8' };
+  }
+  if (isInstance('web', 'FormData', body)) {
+    var form = platform.web.encodeFormData(body);
+    return { source: form.bytes, type: form.type };
+  }
+  if (isInstance('web', 'Blob', body)) return { source: body._bytes, type: body.type === '' ? null : body.type };
+  if (typeof body === 'object' && typeof body.getReader === 'function') {
+    throw new TypeError('ReadableStream bodies are not supported by jsfpm: pass a string, bytes, Blob, FormData or URLSearchParams');
+  }
+  return { source: String(body), type: 'text/plain;charset=UTF-8' };
+}
+
+function bodyBytes(source) {
+  if (source === null) return null;
+  if (typeof source === 'string') return textEncoder.encode(source);
+  return source instanceof ArrayBuffer ? new Uint8Array(source) : source;
+}
+
+function bodyText(source) {
+  return source === null ? '' : typeof source === 'string' ? source : textDecoder.decode(source);
+}
+
+/* The read methods of Request and Response; each has _source(). */
+var BODY_METHODS = {
+  text: function () {
+    this._used = true;
+    return bodyText(this._source());
+  },
+  bytes: function () {
+    this._used = true;
+    var b = bodyBytes(this._source());
+    return b === null ? new Uint8Array(0) : b;
+  },
+  arrayBuffer: function () {
+    var b = this.bytes();
+    return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b.buffer : platformModule('web').toArrayBuffer(b);
+  },
+  blob: function () {
+    var web = platformModule('web'), type = this.headers.get('content-type');
+    return new web.Blob([this.bytes()], { type: type === null ? '' : type });
+  },
+  json: function () {
+    this._used = true;
+    var source = this._source(), t = '';
+    if (source !== null && typeof source !== 'string') {
+      try {
+        t = new TextDecoder('utf-8', { fatal: true }).decode(source);
+      } catch (e) {
+        throw this._bodyError('is not valid JSON: it is not valid UTF-8', SyntaxError);
+      }
+    } else if (source !== null) {
+      t = source;
+    }
+    try {
+      return JSON.parse(t);
+    } catch (e) {
+      throw this._bodyError('is not valid JSON: ' + e.message, SyntaxError);
+    }
+  },
+  formData: function () {
+    this._used = true;
+    var type = this.headers.get('content-type') || '', web = platformModule('web'), fd = new web.FormData();
+    var mime = type.split(';')[0].trim().toLowerCase(), i;
+    if (mime === 'application/x-www-form-urlencoded') {
+      var list = platformModule('url').formParse(bodyText(this._source()));
+      for (i = 0; i < list.length; i++) fd.append(list[i][0], list[i][1]);
+      return fd;
+    }
+    if (mime === 'multipart/form-data') {
+      var parts = native.multipart(this.bytes(), type);
+      for (i = 0; i < parts.length; i++) {
+        var p = parts[i];
+        if (p[1] === null) fd._list.push([p[0], textDecoder.decode(p[3])]);
+        else fd._list.push([p[0], web.makeFile(p[3], p[1], p[2] === null ? 'application/octet-stream' : p[2])]);
+      }
+      return fd;
+    }
+    throw this._bodyError('is not a form: its Content-Type is ' + (type ? JSON.stringify(type) : 'missing') +
+                          ', not application/x-www-form-urlencoded or multipart/form-data', TypeError);
+  }
+};
+
+function mixBody(proto) {
+  for (var name in BODY_METHODS) proto[name] = BODY_METHODS[name];
+  Object.defineProperty(proto, 'bodyUsed', { get: function () { return this._used === true; }, enumerable: true });
+}
+
+/* ---- Request ------------------------------------------------------------------- */
 
 /* The raw request the worker passes for each request: a dense array, which
  * Duktape fills far faster than an object with named properties.  Request
@@ -198,14 +413,103 @@ function getter(obj, name, fn) {
   Object.defineProperty(obj, name, { get: fn, enumerable: true });
 }
 
-function Request(raw) {
-  this._raw = raw;
+var INCOMING = {}; /* the dispatcher's key: new Request(INCOMING, raw) */
+var METHODS = { DELETE: 1, GET: 1, HEAD: 1, OPTIONS: 1, POST: 1, PUT: 1 };
+var FORBIDDEN_METHODS = { CONNECT: 1, TRACE: 1, TRACK: 1 };
+var REQUEST_DEFAULTS = { cache: 'default', credentials: 'same-origin', destination: '', integrity: '',
+                         keepalive: false, mode: 'cors', redirect: 'follow', referrer: 'about:client',
+                         referrerPolicy: '', duplex: 'half' };
+
+function normalizeMethod(m) {
+  m = String(m);
+  if (!TOKEN.test(m)) throw new TypeError("Failed to construct 'Request': '" + m + "' is not a valid HTTP method.");
+  var upper = m.toUpperCase();
+  if (FORBIDDEN_METHODS[upper] === 1) throw new TypeError("Failed to construct 'Request': '" + m + "' HTTP method is unsupported.");
+  return METHODS[upper] === 1 ? upper : m;
 }
-getter(Request.prototype, 'method', function () { return this._raw[RAW_METHOD]; });
-getter(Request.prototype, 'url', function () { return this._raw[RAW_URL]; });
-getter(Request.prototype, 'path', function () { return this._raw[RAW_PATH]; });
-getter(Request.prototype, 'queryString', function () { return this._raw[RAW_QUERY]; });
-getter(Request.prototype, 'remoteAddress', function () { return this._raw[RAW_REMOTE]; });
+
+/*
+ * new Request(input, init): INPUT is a URL (absolute: there is no document
+ * to resolve against) or a Request; INIT as the Fetch standard has it
+ * (method, headers, body, signal, redirect; cache, credentials, mode,
+ * referrer... are kept and mean nothing on a server).  The requests the
+ * handler receives are made by the dispatcher from the raw request.
+ */
+function Request(input, init) {
+  if (input === INCOMING) {
+    this._raw = init;
+    return;
+  }
+  if (!(this instanceof Request)) throw new TypeError("Failed to construct 'Request': Please use the 'new' operator.");
+  init = init === undefined || init === null ? {} : init;
+  var from = input instanceof Request ? input : null, url, k;
+  if (from !== null) {
+    url = from.url;
+  } else {
+    var URL = platformModule('url').URL;
+    var parsed = URL.parse(String(input));
+    if (parsed === null) throw new TypeError("Failed to construct 'Request': Invalid URL: " + String(input) + ' (it must be absolute)');
+    if (parsed.username !== '' || parsed.password !== '') {
+      throw new TypeError("Failed to construct 'Request': Request cannot be constructed from a URL that includes credentials: " + String(input));
+    }
+    url = parsed.href;
+  }
+  this._url = url;
+  this._method = init.method !== undefined ? normalizeMethod(init.method) : from !== null ? from.method : 'GET';
+  this._headers = new Headers(init.headers !== undefined ? init.headers : from !== null ? from.headers : undefined);
+  /* cache, credentials, mode ... (REQUEST_DEFAULTS on the prototype): own
+   * properties only where they differ (defined, as the prototype may be frozen). */
+  for (k in REQUEST_DEFAULTS) {
+    var v = init[k] !== undefined ? init[k] : from !== null ? from[k] : REQUEST_DEFAULTS[k];
+    if (v !== REQUEST_DEFAULTS[k]) Object.defineProperty(this, k, { value: v, enumerable: true, writable: true, configurable: true });
+  }
+  if (['follow', 'error', 'manual'].indexOf(this.redirect) < 0) {
+    throw new TypeError("Failed to construct 'Request': redirect must be 'follow', 'error' or 'manual'");
+  }
+  this._signal = init.signal !== undefined && init.signal !== null ? init.signal : from !== null ? from.signal : null;
+  var body = init.body !== undefined ? extractBody(init.body) : { source: from !== null ? from._source() : null, type: null };
+  if (body.source !== null && (this._method === 'GET' || this._method === 'HEAD')) {
+    throw new TypeError("Failed to construct 'Request': Request with GET/HEAD method cannot have body.");
+  }
+  if (body.type !== null && !this._headers.has('content-type')) this._headers.set('Content-Type', body.type);
+  this._body = body.source;
+}
+mixBody(Request.prototype);
+Request.prototype._source = function () {
+  return this._raw !== undefined ? this._raw[RAW_BODY] : this._body;
+};
+Request.prototype._bodyBytes = function () {
+  return bodyBytes(this._source());
+};
+Request.prototype._bodyError = function (what, Ctor) {
+  /* The client's body: its fault, a 400 unless the handler catches it. */
+  if (this._raw !== undefined) return httpError(400, 'request body ' + what);
+  return new Ctor('body ' + what);
+};
+getter(Request.prototype, 'method', function () {
+  return this._raw !== undefined ? this._raw[RAW_METHOD] : this._method;
+});
+/* The URL as the WHATWG parser writes it (the raw one if it cannot parse). */
+getter(Request.prototype, 'url', function () {
+  if (this._url === undefined) {
+    var raw = this._raw[RAW_URL], r = native.urlParse(raw);
+    this._url = r === null ? raw : r[0];
+  }
+  return this._url;
+});
+getter(Request.prototype, 'path', function () {
+  if (this._raw !== undefined) return this._raw[RAW_PATH];
+  var p = new (platformModule('url').URL)(this._url).pathname;
+  try { return decodeURIComponent(p); } catch (e) { return p; }
+});
+getter(Request.prototype, 'queryString', function () {
+  if (this._raw !== undefined) return this._raw[RAW_QUERY];
+  var q = platformModule('url').parse(this._url)[7];
+  return q === null ? '' : q;
+});
+getter(Request.prototype, 'remoteAddress', function () {
+  return this._raw !== undefined ? this._raw[RAW_REMOTE] : null;
+});
 getter(Request.prototype, 'headers', function () {
   if (this._headers === undefined) {
     var h = new Headers(), flat = this._raw[RAW_HEADERS];
@@ -217,43 +521,37 @@ getter(Request.prototype, 'headers', function () {
   return this._headers;
 });
 getter(Request.prototype, 'query', function () {
-  if (this._query === undefined) this._query = parseQuery(this._raw[RAW_QUERY]);
+  if (this._query === undefined) this._query = parseQuery(this.queryString);
   return this._query;
 });
+/* The client going away does not abort a request here: this signal never fires. */
+getter(Request.prototype, 'signal', function () {
+  if (this._signal === undefined || this._signal === null) this._signal = new (platformModule('web').AbortController)().signal;
+  return this._signal;
+});
+getter(Request.prototype, 'body', function () {
+  return bodyBytes(this._source());
+});
+for (var requestDefault in REQUEST_DEFAULTS) {
+  Object.defineProperty(Request.prototype, requestDefault, { value: REQUEST_DEFAULTS[requestDefault], enumerable: true });
+}
 Object.defineProperty(Request.prototype, 'params', {
   enumerable: true,
   get: function () { return this._params || (this._params = {}); },
   set: function (v) { this._params = v; }
 });
-Request.prototype.bytes = function () {
-  return this._raw[RAW_BODY] || new Uint8Array(0);
-};
-Request.prototype.text = function () {
-  if (this._text === undefined) {
-    var body = this._raw[RAW_BODY];
-    this._text = body ? textDecoder.decode(body) : '';
+Request.prototype.clone = function () {
+  if (this._raw !== undefined) {
+    var c = new Request(INCOMING, this._raw);
+    if (this._params !== undefined) c._params = this._params;
+    if (this._headers !== undefined) c._headers = new Headers(this._headers);
+    return c;
   }
-  return this._text;
+  return new Request(this);
 };
-/* Bad JSON from the client is the client's error: a 400 unless caught.
- * JSON text is UTF-8 (RFC 8259 8.1), so bytes that are not are bad JSON
- * too, rather than U+FFFD as text() has them.  A fresh decoder each time:
- * Duktape's fatal decoder keeps its half-read state after it throws. */
-Request.prototype.json = function () {
-  var body = this._raw[RAW_BODY], t = '';
-  if (body) {
-    try {
-      t = new TextDecoder('utf-8', { fatal: true }).decode(body);
-    } catch (e) {
-      throw httpError(400, 'request body is not valid JSON: it is not valid UTF-8');
-    }
-  }
-  try {
-    return JSON.parse(t);
-  } catch (e) {
-    throw httpError(400, 'request body is not valid JSON: ' + e.message);
-  }
-};
+if (typeof Symbol === 'function' && Symbol.toStringTag) {
+  Object.defineProperty(Request.prototype, Symbol.toStringTag, { value: 'Request', configurable: true });
+}
 
 /* The per-request context: frozen, so nothing a handler does to it can
  * reach the next request. */
@@ -275,7 +573,11 @@ Context.prototype.toJSON = function () {
            locale: this.locale, deadline: this.deadline, env: this.env };
 };
 
+/* ---- Response ------------------------------------------------------------------ */
+
 var REDIRECT_STATUSES = { 301: 1, 302: 1, 303: 1, 307: 1, 308: 1 };
+var NULL_BODY_STATUSES = { 101: 1, 103: 1, 204: 1, 205: 1, 304: 1 };
+var REASON_PHRASE = /^[\t !-~\x80-\xff]*$/;
 
 function Response(body, init) {
   init = init || {};
@@ -285,26 +587,59 @@ function Response(body, init) {
   }
   this.status = status;
   this.statusText = init.statusText === undefined ? '' : String(init.statusText);
+  /* A RegExp costs Duktape thousands of instructions: only when there is text to check. */
+  if (this.statusText !== '' && !REASON_PHRASE.test(this.statusText)) {
+    throw apiError(TypeError, 'Response statusText is not a valid reason phrase');
+  }
   var headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
   this.headers = headers;
-  if (body === undefined || body === null) {
-    this.body = '';
-  } else if (typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer) {
-    this.body = body;
-  } else if (typeof body === 'object' && typeof body.byteLength === 'number' && body.buffer) {
-    this.body = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  var source, type;
+  if (typeof body === 'string') { /* the common case, without extractBody's object */
+    source = body;
+    type = 'text/plain;charset=UTF-8';
   } else {
-    this.body = String(body);
+    var b = extractBody(body);
+    source = b.source;
+    type = b.type;
   }
-  if (typeof this.body === 'string' && headers._h['content-type'] === undefined) {
-    headers._add('content-type', 'Content-Type', 'text/plain;charset=UTF-8');
+  /* An empty body is let through for 204/304 ('' is what many apps pass). */
+  if (NULL_BODY_STATUSES[status] === 1 && source !== null && (source.length > 0 || source.byteLength > 0)) {
+    throw apiError(TypeError, 'Response with status ' + status + ' cannot have a body');
+  }
+  this._body = source === null ? '' : source;
+  if (type !== null && headers._h['content-type'] === undefined) {
+    headers._add('content-type', 'Content-Type', type);
   }
 }
+/* type, url and redirected are read through the prototype: each own
+ * property a Response got would cost every response (fetch()'s set them). */
+Object.defineProperty(Response.prototype, 'type', { get: function () { return this._type || 'default'; } });
+Object.defineProperty(Response.prototype, 'url', { get: function () { return this._url || ''; } });
+Object.defineProperty(Response.prototype, 'redirected', { get: function () { return this._redirected === true; } });
+mixBody(Response.prototype);
+Response.prototype._source = function () {
+  return this._body === '' ? null : this._body;
+};
+Response.prototype._bodyError = function (what, Ctor) {
+  return new Ctor('response body ' + what);
+};
 Object.defineProperty(Response.prototype, 'ok', {
   get: function () { return this.status >= 200 && this.status < 300; }
 });
-Response.prototype.text = function () {
-  return typeof this.body === 'string' ? this.body : textDecoder.decode(this.body);
+/* The body's bytes (not a ReadableStream: bodies are in memory), or null. */
+Object.defineProperty(Response.prototype, 'body', {
+  get: function () { return bodyBytes(this._source()); }
+});
+Response.prototype.clone = function () {
+  var c = Object.create(Response.prototype);
+  c.status = this.status;
+  c.statusText = this.statusText;
+  c.headers = new Headers(this.headers);
+  c._type = this._type;
+  c._url = this._url;
+  c._redirected = this._redirected;
+  c._body = this._body;
+  return c;
 };
 Response.json = function (value, init) {
   init = init || {};
@@ -321,6 +656,31 @@ Response.redirect = function (url, status) {
   }
   return new Response('', { status: status, headers: { Location: String(url) } });
 };
+/* A network error (what a failed fetch would be in a browser): status 0. */
+Response.error = function () {
+  var r = Object.create(Response.prototype);
+  r.status = 0;
+  r.statusText = '';
+  r.headers = new Headers();
+  r._type = 'error';
+  r._body = '';
+  return r;
+};
+/* fetch()'s responses (jsfpm/internal/fetch). */
+Response._fromNetwork = function (status, headers, bytes, url, redirected) {
+  var r = Object.create(Response.prototype);
+  r.status = status;
+  r.statusText = '';
+  r.headers = headers;
+  r._type = 'basic';
+  r._url = url;
+  r._redirected = redirected;
+  r._body = bytes.length === 0 ? '' : bytes;
+  return r;
+};
+if (typeof Symbol === 'function' && Symbol.toStringTag) {
+  Object.defineProperty(Response.prototype, Symbol.toStringTag, { value: 'Response', configurable: true });
+}
 
 function formatArgs(args) {
   var parts = [];
@@ -362,7 +722,7 @@ function describe(v) {
  * synchronous fetch queued runs before the response too.
  */
 function dispatch(app, raw) {
-  var req = new Request(raw);
+  var req = new Request(INCOMING, raw);
   var res = app.fetch(req, new Context(raw));
   if (async === null) {
     /* no promises to wait for */
@@ -376,7 +736,7 @@ function dispatch(app, raw) {
   if (!(res instanceof Response)) {
     throw apiError(TypeError, 'fetch() must return a Response, but returned ' + describe(res));
   }
-  return [res.status, res.headers._flat(), res.body];
+  return [res.status, res.headers._flat(), res._body];
 }
 
 /*
@@ -413,6 +773,7 @@ function harden(roots) {
    * before the walk: the accessors this creates are functions too, and must
    * not get the same treatment themselves. */
   var global = roots[0];
+  resolvePlatformGlobals(global);
   Object.getOwnPropertyNames(global).forEach(function (name) {
     var d = Object.getOwnPropertyDescriptor(global, name);
     var f = d && d.value;
@@ -446,6 +807,8 @@ function drain() {
 }
 
 exports.harden = harden;
+exports.platformGlobal = platformGlobal;
+exports.localeMethod = localeMethod;
 exports.drain = drain;
 exports.Headers = Headers;
 exports.Request = Request;

@@ -1,7 +1,7 @@
 #!/bin/bash
 # run.sh: builds the libFuzzer harnesses with clang and runs each one.
 #
-#   tests/fuzz/run.sh [TARGET...]        targets: fcgi http frame config js_json dqlite_proto
+#   tests/fuzz/run.sh [TARGET...]        targets: fcgi http frame config js_json dqlite_proto url multipart
 #                                        (default: all)
 #
 # Environment:
@@ -22,7 +22,7 @@ set -euo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 SECONDS_EACH=${FUZZ_SECONDS:-30}
 B=${FUZZ_BUILD:-/tmp/jsfpm-fuzz}
-ALL="fcgi http frame config js_json dqlite_proto"
+ALL="fcgi http frame config js_json dqlite_proto url multipart"
 TARGETS=${*:-$ALL}
 
 if [ -z "${CC:-}" ] || ! "$CC" --version 2>/dev/null | grep -q clang; then
@@ -51,7 +51,7 @@ DUK_SRC=/usr/share/duktape
 CFLAGS_COMMON="-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
 INC="-I$B -I$SRC/src -I$SRC/broker -I$SRC/workers -I$SRC/src/duktape \
   -DJSFPM_DUK_SHIPPED_CONFIG=\"$DUK_SRC/duk_config.h\" -DJSFPM_VERSION=\"fuzz\""
-PKGS="libevent jansson sqlite3 inih"
+PKGS="libevent jansson sqlite3 inih icu-uc"
 PKG_CFLAGS=$(pkg-config --cflags $PKGS)
 PKG_LIBS=$(pkg-config --libs $PKGS)
 
@@ -72,6 +72,8 @@ sources() {
     config) echo "src/config.c src/log.c src/netaddr.c" ;;
     js_json) echo "workers/worker_db.c src/log.c" ;;
     dqlite_proto) echo "broker/dqlite_proto.c" ;;
+    url) echo "src/url.c" ;;
+    multipart) echo "src/multipart.c" ;;
     *) echo "run.sh: unknown target '$1' (known: $ALL)" >&2; return 1 ;;
   esac
 }

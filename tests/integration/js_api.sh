@@ -29,7 +29,11 @@ app.get('/req', function (req, ctx) {
     upper: req.headers.get('X-TEST-HEADER'), lower: req.headers.get('x-test-header'),
     has: req.headers.has('X-Test-Header'), hasNot: req.headers.has('x-absent'),
     absent: req.headers.get('x-absent'), names: names,
-    entries: req.headers.entries().filter(function (e) { return e[0] === 'x-test-header'; }),
+    entries: (function () { // entries() is an iterator
+      var out = [], it = req.headers.entries(), step;
+      while (!(step = it.next()).done) if (step.value[0] === 'x-test-header') out.push(step.value);
+      return out;
+    })(),
     remoteAddress: req.remoteAddress, params: req.params
   });
 });

@@ -76,7 +76,14 @@ module.exports = {
     r.forgedHits = hits;
     r.symbolsOnRequire = Object.getOwnPropertySymbols ? Object.getOwnPropertySymbols(require).length : 0;
     r.requireProps = Object.getOwnPropertyNames(require).join(',');
-    return Response.json(r);
+    /* fetch() is there, but reaches only what [app] fetch_allow lists (nothing here). */
+    return G.fetch('http://127.0.0.1:9/').then(function () {
+      r.fetchRefused = 'fetched';
+      return Response.json(r);
+    }, function (e) {
+      r.fetchRefused = e.message;
+      return Response.json(r);
+    });
   }
 };
 JS
@@ -91,7 +98,9 @@ for mode in worker request; do
   assert_eq undefined "$(jget "$BODY" 'd["globalDuktape"]')" "[$mode] typeof globalThis.Duktape"
   assert_eq undefined "$(jget "$BODY" 'd["process"]')" "[$mode] typeof process"
   assert_eq undefined "$(jget "$BODY" 'd["XMLHttpRequest"]')" "[$mode] typeof XMLHttpRequest"
-  assert_eq undefined "$(jget "$BODY" 'd["globalFetch"]')" "[$mode] typeof globalThis.fetch"
+  assert_eq function "$(jget "$BODY" 'd["globalFetch"]')" "[$mode] typeof globalThis.fetch"
+  assert_contains "$(jget "$BODY" 'd["fetchRefused"]')" "is not allowed: add it to fetch_allow in [app]" \
+    "[$mode] fetch() without fetch_allow"
   assert_eq Error,Error,Error,Error,Error,Error,Error "$(jget "$BODY" 'd["requires"]')" \
     "[$mode] require of fs, child_process, net, http, os, path, duktape"
   assert_eq '[]' "$(jget "$BODY" 'd["sweep"]["found"]')" "[$mode] Duktape/act/fin/compact/gc/Thread/Pointer anywhere reachable"

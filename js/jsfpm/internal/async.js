@@ -508,7 +508,14 @@ function settleRequest(promise) {
       if (promise === undefined || promise[STATE] !== PENDING) break;
       if (sources.length > 0) {
         var limit = timers.length > 0 ? timers[0][0] : deadline;
-        if (pollSources(limit > 0 ? Math.max(0, limit - native.now()) : Infinity)) continue;
+        var busy = pollSources(limit > 0 ? Math.max(0, limit - native.now()) : Infinity);
+        if (jobHead < jobs.length) continue; /* completions queued reactions */
+        if (busy && !(timers.length > 0 && timers[0][0] <= native.now())) {
+          if (deadline > 0 && native.now() >= deadline) {
+            native.timedOut('an operation (fetch) was still pending at the request\'s time limit');
+          }
+          continue;
+        }
       }
       if (timers.length === 0) break;
       runNextTimer(deadline);
@@ -537,8 +544,13 @@ function reset() {
   if (sources.length > 0) sources = [];
 }
 
+/* Registers POLL (once: a second call with the same function does nothing). */
 function addSource(poll) {
-  sources.push(poll);
+  if (sources.indexOf(poll) < 0) sources.push(poll);
+}
+
+function hasSource(poll) {
+  return sources.indexOf(poll) >= 0;
 }
 
 exports.Promise = Promise;
@@ -553,4 +565,5 @@ exports.settle = settleRequest;
 exports.hasWork = function () { return jobs.length > jobHead || timers.length > 0 || sources.length > 0; };
 exports.defer = defer;
 exports.addSource = addSource;
+exports.hasSource = hasSource;
 exports.reset = reset;

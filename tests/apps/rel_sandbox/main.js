@@ -32,7 +32,7 @@ app.get('/probe', function () {
     out['require ' + m] = attempt(function () { return typeof require(m); });
   });
   ['Duktape', 'process', 'print', 'alert', 'load', 'read', 'readFile', 'system', 'os',
-   'XMLHttpRequest', 'fetch', 'WebSocket', 'setInterval', 'setImmediate', 'importScripts', 'native', 'quit',
+   'XMLHttpRequest', 'WebSocket', 'setInterval', 'setImmediate', 'importScripts', 'native', 'quit',
    'exit', 'gc', 'debug', 'Thread', 'Pointer'
   ].forEach(function (name) { out['global ' + name] = absent(G[name]); });
   out['eval'] = attempt(function () { return eval('1 + 1'); });
@@ -71,7 +71,15 @@ app.get('/probe', function () {
     if (bad.length === 0) throw new Error('none of Duktape, native, print, alert, process');
     return bad;
   });
-  return Response.json(out);
+  /* fetch() exists, but reaches only the hosts [app] fetch_allow lists: none here. */
+  return G.fetch('http://127.0.0.1:9/').then(function () {
+    out['fetch without fetch_allow'] = 'ESCAPED: fetched';
+    return Response.json(out);
+  }, function (e) {
+    out['fetch without fetch_allow'] = /is not allowed: add it to fetch_allow/.test(e.message)
+      ? 'blocked: ' + e.message : 'ESCAPED: ' + e.message;
+    return Response.json(out);
+  });
 });
 
 /* Another request's data.  /stash tries every way to leave X-Secret behind

@@ -223,15 +223,45 @@ static uint64_t pc_oid(int fd) {
 
 /* ---- opening and closing ------------------------------------------------ */
 
+/* An O_CREAT open that also says whether this call created the file.  A
+ * stat before the open cannot: the broker's threads open the -wal file at
+ * the same moment, and both would see it missing and log a creation.  So
+ * the creation is tried with O_EXCL, and only on EEXIST is the existing
+ * file opened; a file unlinked in between sends it round again.  A path
+ * neither creatable exclusively nor openable without O_CREAT (a dangling
+ * symlink) gets the caller's own call after a few rounds. */
+static int pc_open_creating(int dirfd, const char *path, int flags, mode_t mode, int *existed) {
+  PC_REAL(int, openat, (int, const char *, int, ...))
+  for (int round = 0; round < 8; round++) {
+    int fd = real_openat(dirfd, path, flags | O_EXCL, mode);
+    if (fd >= 0) {
+      *existed = 0;
+      return fd;
+    }
+    if (errno != EEXIST)
+      return fd;
+    fd = real_openat(dirfd, path, flags & ~O_CREAT, mode);
+    if (fd >= 0 || errno != ENOENT) {
+      *existed = 1;
+      return fd;
+    }
+  }
+  struct stat st;
+  *existed = fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0;
+  return real_openat(dirfd, path, flags, mode);
+}
+
 static int pc_open(int dirfd, const char *path, int flags, mode_t mode) {
   PC_REAL(int, openat, (int, const char *, int, ...))
   char rel[PATH_MAX];
   int tracked = pc_rel(dirfd, path, rel, sizeof rel);
   int existed = 1;
   struct stat st;
-  if (tracked && (flags & O_CREAT))
-    existed = fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0;
-  int fd = real_openat(dirfd, path, flags, mode);
+  int fd = tracked && (flags & O_CREAT) && !(flags & O_EXCL)
+               ? pc_open_creating(dirfd, path, flags, mode, &existed)
+               : real_openat(dirfd, path, flags, mode);
+  if (tracked && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) && fd >= 0)
+    existed = 0;
   if (fd < 0 || !tracked)
     return fd;
   int saved = errno;

@@ -40,6 +40,7 @@ static const char *const fixed_sql[] = {
 #define NFIXED (sizeof fixed_sql / sizeof fixed_sql[0])
 
 static struct broker_db *db;
+static struct broker_db_reader *slow; /* a read thread's connection, for reads past their slice */
 
 static void setup(void) {
   char err[512], path[] = "/tmp/jsfpm-fuzz-frame-XXXXXX";
@@ -64,6 +65,11 @@ static void setup(void) {
   }
   json_decref(req);
   json_decref(e.reply);
+  slow = broker_db_reader_open(db, err, sizeof err);
+  if (slow == NULL) {
+    fprintf(stderr, "%s\n", err);
+    abort();
+  }
   unlink(path); /* the connections keep it open; -wal and -shm stay in /tmp */
 }
 
@@ -89,12 +95,19 @@ static void fix_sql(json_t *v) {
   }
 }
 
-/* Runs one request the way broker.c schedules it: reads on the reader,
- * writes as a one-member group commit on the writer. */
+/* Runs one request the way broker.c schedules it: reads on the reader (a
+ * read past its slice again on a read thread's connection), writes as a
+ * one-member group commit on the writer. */
 static json_t *run(json_t *req) {
   json_t *reply = NULL;
   switch (broker_db_route(db, req, &reply)) {
-  case BROKER_DB_READ: return broker_db_read(db, req);
+  case BROKER_DB_READ: {
+    int moved;
+    reply = broker_db_read(db, req, &moved);
+    if (!moved) return reply;
+    struct broker_db_counts ran = {0};
+    return broker_db_reader_run(slow, req, &ran);
+  }
   case BROKER_DB_WRITE: {
     struct broker_db_entry e = {.req = req};
     broker_db_group(db, &e, 1);

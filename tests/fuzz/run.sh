@@ -68,9 +68,9 @@ sources() {
   case $1 in
     fcgi) echo "src/fcgi.c" ;;
     http) echo "src/http.c" ;;
-    frame) echo "src/frame.c broker/broker_db.c src/log.c" ;;
-    config) echo "src/config.c src/log.c src/netaddr.c" ;;
-    js_json) echo "workers/worker_db.c src/log.c" ;;
+    frame) echo "src/frame.c broker/broker_db.c src/log.c src/safefile.c" ;;
+    config) echo "src/config.c src/log.c src/safefile.c src/netaddr.c" ;;
+    js_json) echo "workers/worker_db.c src/log.c src/safefile.c" ;;
     dqlite_proto) echo "broker/dqlite_proto.c" ;;
     url) echo "src/url.c" ;;
     multipart) echo "src/multipart.c" ;;

@@ -85,16 +85,22 @@ for f in /usr/sbin/jsfpm /etc/jsfpm/jsfpm.conf /etc/nginx/snippets/jsfpm.conf /e
   /usr/share/man/man8/jsfpm.8.gz /usr/share/man/man5/jsfpm.conf.5.gz \
   /usr/lib/systemd/system/jsfpm.service /usr/lib/systemd/system/jsfpm.socket /usr/lib/systemd/system/jsfpm@.service \
   /usr/lib/sysusers.d/jsfpm.conf /usr/lib/tmpfiles.d/jsfpm.conf \
-  /usr/share/licenses/jsfpm/LICENSE /usr/share/licenses/jsfpm/LICENSE.txt \
+  /usr/share/licenses/jsfpm/LICENSE /usr/share/licenses/jsfpm/LICENSE.txt /usr/share/licenses/jsfpm/LICENSE.dqlite \
+  /usr/share/licenses/jsfpm/LICENSE.typescript /usr/share/licenses/jsfpm/LICENSE.core-js \
+  /usr/share/licenses/jsfpm/LICENSE.tslib /usr/share/licenses/jsfpm/LICENSE.regenerate \
   /usr/share/doc/jsfpm/README.md /usr/share/doc/jsfpm/deploy.md; do
   grep -q " $f\$" "$work/files" || fail "$f not in the package"
 done
+rpm2cpio "$rpm_file" | cpio -i --quiet --to-stdout ./usr/share/licenses/jsfpm/LICENSE | cmp -s - "$top/LICENSE" ||
+  fail "/usr/share/licenses/jsfpm/LICENSE is not jsfpm's LICENSE (another package's licence of the same name overwrote it?)"
 grep -qx 'drwxr-x--- jsfpm:jsfpm /var/lib/jsfpm' "$work/files" || fail "/var/lib/jsfpm: $(grep ' /var/lib/jsfpm$' "$work/files")"
 grep -qx 'drwxr-xr-x root:adm /var/log/jsfpm' "$work/files" || fail "/var/log/jsfpm: $(grep ' /var/log/jsfpm$' "$work/files")"
 grep -q ' /run/jsfpm$' "$work/files" || fail "/run/jsfpm not owned"
 grep -q 'Exec.*/usr/sbin/jsfpm' <(rpm2cpio "$rpm_file" | cpio -i --quiet --to-stdout ./usr/lib/systemd/system/jsfpm.service) ||
   fail "jsfpm.service does not run /usr/sbin/jsfpm"
-[ "$(rpm -qp --queryformat '%{LICENSE}' "$rpm_file")" = MIT ] || fail "License is not MIT"
+# jsfpm is MIT; what it embeds or links statically brings its own (the spec).
+license='MIT AND Apache-2.0 AND 0BSD AND LGPL-3.0-only WITH LGPL-3.0-linking-exception'
+[ "$(rpm -qp --queryformat '%{LICENSE}' "$rpm_file")" = "$license" ] || fail "License is not $license"
 rpm -qp --provides "$rpm_file" | grep -qx "bundled(duktape) = $duktape_version" || fail "no bundled(duktape) provide"
 echo "   ok: $(wc -l <"$work/files") entries at Fedora's paths; /var/lib/jsfpm jsfpm:jsfpm 0750, /var/log/jsfpm root:adm 0755"
 

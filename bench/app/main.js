@@ -12,6 +12,8 @@
  *            trip to the broker instead of 8 (jsfpm only, for reference)
  *   /spin?ms=N  keeps its worker busy for N ms of CPU (jsfpm only: the long
  *            request of bench/neighbour.sh)
+ *   /list    a list page: 100 users in id order after a random id, as a
+ *            JSON array; /list?rows=N for N from 1 to 1000 (the rows sweep)
  *
  * GET and POST both work, like the PHP scripts (wrk sends GET).
  */
@@ -54,6 +56,23 @@ function mixed() {
 
 app.all('/mixed', function () {
   return Response.json(HAS_TX ? db.transaction(mixed) : mixed());
+});
+
+var LIST_SQL = 'SELECT id, name, email FROM users WHERE id > ? ORDER BY id LIMIT ?';
+
+/* rows=N of the query string: 1..1000, 100 when absent. */
+function listRows(req) {
+  var q = req.queryString;
+  if (!q) return 100;
+  var n = Number(req.query.rows);
+  return n >= 1 && n <= 1000 && n % 1 === 0 ? n : 0;
+}
+
+app.all('/list', function (req) {
+  var n = listRows(req);
+  if (n === 0) return new Response('rows must be an integer from 1 to 1000\n', { status: 400 });
+  var after = Math.floor(Math.random() * (10000 - n + 1)); /* always n rows */
+  return Response.json(db.query(LIST_SQL, [after, n]));
 });
 
 var HAS_BATCH = typeof db.batch === 'function';

@@ -101,6 +101,7 @@ struct broker_conn {
   struct event *wait_timer;   /* write_wait expiry while WAIT_WRITER */
   int tx_depth;               /* > 0: this connection owns the writer's transaction */
   int tx_killed;              /* its transaction was rolled back (tx_timeout): the next call says so */
+  int warned_old_protocol;    /* its protocol 1 frames are logged once */
 };
 
 struct broker {
@@ -271,13 +272,13 @@ static void conn_flush(struct broker_conn *c) {
     log_error("connection from pid %ld: cannot watch it for writing", (long)c->pid);
 }
 
-/* Appends REPLY (stolen) to C's output and writes it.  Returns 0, or -1
- * after freeing C (out of memory). */
-static int conn_reply(struct broker_conn *c, const json_t *req, json_t *reply) {
+/* Appends REPLY (stolen) to C's output as a frame of protocol VERSION and
+ * writes it.  Returns 0, or -1 after freeing C (out of memory). */
+static int conn_reply_version(struct broker_conn *c, const json_t *req, json_t *reply, int version) {
   struct evbuffer *out = bufferevent_get_output(c->bev);
   if (reply != NULL && !json_is_true(json_object_get(reply, "ok")))
     c->b->errors++;
-  if (broker_reply_encode(out, req, &reply) != 0) {
+  if (broker_reply_encode(out, req, &reply, version) != 0) {
     log_error("connection from pid %ld: cannot build a reply (out of memory); closing it", (long)c->pid);
     conn_free(c);
     return -1;
@@ -285,6 +286,10 @@ static int conn_reply(struct broker_conn *c, const json_t *req, json_t *reply) {
   json_decref(reply);
   conn_flush(c);
   return 0;
+}
+
+static int conn_reply(struct broker_conn *c, const json_t *req, json_t *reply) {
+  return conn_reply_version(c, req, reply, FRAME_VERSION);
 }
 
 /* ---- the writer -------------------------------------------------------- */
@@ -577,6 +582,35 @@ static json_t *stats_reply(struct broker *b, const json_t *id) {
   return r;
 }
 
+/* A frame of protocol 1 from C, answered in protocol 1 and without running
+ * anything.  A ping is the handshake by which a client learns this broker's
+ * protocol ("protocol": FRAME_VERSION; a broker of protocol 1 answers
+ * without it).  Anything else comes from a client of an older jsfpm (an
+ * upgrade under a running broker?): it gets an error it can read. */
+static json_t *conn_handle_old(struct broker_conn *c, const json_t *req) {
+  const json_t *id = json_object_get(req, "id");
+  const char *op = json_string_value(json_object_get(req, "op"));
+  if (op != NULL && strcmp(op, "ping") == 0) {
+    json_t *r = broker_db_ok_reply(id);
+    if (r != NULL && json_object_set_new(r, "protocol", json_integer(FRAME_VERSION)) != 0) {
+      json_decref(r);
+      return NULL;
+    }
+    return r;
+  }
+  if (!c->warned_old_protocol) {
+    c->warned_old_protocol = 1;
+    log_warn("connection from pid %ld speaks protocol version 1, this broker %d (a worker of another jsfpm "
+             "version?): its requests are refused",
+             (long)c->pid, FRAME_VERSION);
+  }
+  return broker_db_error_reply(id, "JSFPM_PROTOCOL",
+                               "the database broker speaks protocol version %d and this worker version 1 "
+                               "(a worker and a broker of different jsfpm versions met, e.g. during an "
+                               "upgrade): restart jsfpm",
+                               FRAME_VERSION);
+}
+
 /* Handles one request of C.  Returns its reply, or NULL when the request
  * was parked (c->pending holds it) - or when out of memory, which the
  * caller tells apart by c->pending. */
@@ -684,7 +718,7 @@ static int conn_process(struct broker_conn *c) {
     }
     json_t *req = NULL;
     char err[256];
-    int r = frame_decode(in, FRAME_DEFAULT_MAX_BYTES, &req, err, sizeof err);
+    int version, r = frame_decode(in, FRAME_DEFAULT_MAX_BYTES, &req, &version, err, sizeof err);
     if (r == 0)
       return 0;
     if (r < 0) {
@@ -693,6 +727,13 @@ static int conn_process(struct broker_conn *c) {
     }
     c->nrequests++;
     c->b->frames++;
+    if (version != FRAME_VERSION) {
+      int rc = conn_reply_version(c, req, conn_handle_old(c, req), version);
+      json_decref(req);
+      if (rc != 0)
+        return -1;
+      continue;
+    }
     json_t *reply = conn_handle(c, req);
     if (reply == NULL && c->pending != NULL) {
       json_decref(req);

@@ -4,10 +4,12 @@
  * Guarantees:
  * - One request object in, one reply object out, carrying the request's id;
  *   every failure becomes an "ok":false reply with a code and a message.
- * - Values cross exactly: int64 <-> JSON integer, double <-> JSON real,
- *   TEXT <-> JSON string (NUL bytes included), BLOB <-> {"$blob": base64},
- *   NULL <-> null.  Anything that cannot cross is an error, never a silent
- *   conversion.
+ * - Values cross exactly.  Parameters: JSON integer -> int64, real ->
+ *   double, string -> TEXT (NUL bytes included), {"$blob": base64} -> BLOB,
+ *   null -> NULL.  Results leave as a row set (rowset.h), typed and
+ *   byte-exact; text that is not UTF-8 and infinite reals (which JSON
+ *   cannot carry, and JavaScript code would meet in JSON) are an error,
+ *   never a silent conversion.
  * - Prepared statements are cached (LRU, per connection) and reset with
  *   their bindings cleared as soon as a request is done, so no statement
  *   holds a read transaction open between requests (that would starve WAL
@@ -51,7 +53,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "frame.h"
 #include "log.h"
+#include "rowset.h"
 
 #define BROKER_STMT_CACHE_SIZE 128
 /* WAL file size kept after a checkpoint (PRAGMA journal_size_limit). */
@@ -118,6 +122,7 @@ struct dbconn {
   int sliced;                 /* the progress handler interrupted the request for that */
   atomic_int abandon;         /* read threads: stop now (request abandoned, broker stopping) */
   struct broker_db_counts n;  /* what ran here */
+  struct rowset_buf rows;     /* the query result being written; kept from query to query */
 };
 
 struct broker_db {
@@ -254,43 +259,7 @@ const char *broker_code_name(int code) {
   return "SQLITE_UNKNOWN";
 }
 
-/* ---- base64 (RFC 4648, standard alphabet, padded) --------------------- */
-
-static const char b64_alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/* Returns a NUL-terminated malloc'd string, or NULL when out of memory. */
-static char *b64_encode(const unsigned char *in, size_t n) {
-  if (n > (SIZE_MAX - 1) / 4 * 3 - 3)
-    return NULL;
-  char *out = malloc((n + 2) / 3 * 4 + 1);
-  if (out == NULL)
-    return NULL;
-  char *o = out;
-  size_t i = 0;
-  for (; i + 3 <= n; i += 3) {
-    uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
-    *o++ = b64_alphabet[v >> 18];
-    *o++ = b64_alphabet[(v >> 12) & 63];
-    *o++ = b64_alphabet[(v >> 6) & 63];
-    *o++ = b64_alphabet[v & 63];
-  }
-  if (n - i == 1) {
-    uint32_t v = (uint32_t)in[i] << 16;
-    *o++ = b64_alphabet[v >> 18];
-    *o++ = b64_alphabet[(v >> 12) & 63];
-    *o++ = '=';
-    *o++ = '=';
-  } else if (n - i == 2) {
-    uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
-    *o++ = b64_alphabet[v >> 18];
-    *o++ = b64_alphabet[(v >> 12) & 63];
-    *o++ = b64_alphabet[(v >> 6) & 63];
-    *o++ = '=';
-  }
-  *o = '\0';
-  return out;
-}
+/* ---- base64 (RFC 4648, standard alphabet, padded): blob parameters ---- */
 
 static int b64_value(unsigned char c) {
   if (c >= 'A' && c <= 'Z')
@@ -735,6 +704,7 @@ static void cache_push_front(struct dbconn *c, struct stmt_entry *e) {
 }
 
 static void conn_close(struct dbconn *c, const char *what) {
+  rowset_buf_free(&c->rows);
   struct stmt_entry *e = c->lru_head;
   while (e) {
     struct stmt_entry *next = e->next;
@@ -980,138 +950,119 @@ static int bind_params(sqlite3_stmt *st, const json_t *id, const char *op, const
   return 0;
 }
 
-/* Column C of the current row as JSON.  Returns NULL with *errreply set
- * (NULL when out of memory) if the value cannot be represented. */
-static json_t *column_json(sqlite3_stmt *st, int c, const json_t *id, size_t row, json_t **errreply) {
-  *errreply = NULL;
-  switch (sqlite3_column_type(st, c)) {
-  case SQLITE_INTEGER:
-    return json_integer((json_int_t)sqlite3_column_int64(st, c));
-  case SQLITE_FLOAT: {
-    double d = sqlite3_column_double(st, c);
-    if (!isfinite(d)) {
-      *errreply = broker_db_error_reply(id, CODE_UNREPRESENTABLE,
-                                        "row %zu, column \"%s\": the real value %s cannot be "
-                                        "represented in JSON",
-                                        row + 1, sqlite3_column_name(st, c), d > 0 ? "Inf" : "-Inf");
-      return NULL;
-    }
-    return json_real(d);
-  }
-  case SQLITE_TEXT: {
-    const char *p = (const char *)sqlite3_column_text(st, c);
-    size_t n = (size_t)sqlite3_column_bytes(st, c);
-    if (p == NULL)
-      return NULL; /* out of memory converting */
-    json_t *s = json_stringn(p, n);
-    if (s == NULL)
-      *errreply = broker_db_error_reply(id, CODE_UNREPRESENTABLE,
-                                        "row %zu, column \"%s\": the text is not valid UTF-8 "
-                                        "(select it as a blob: CAST(x AS BLOB))",
-                                        row + 1, sqlite3_column_name(st, c));
-    return s;
-  }
-  case SQLITE_BLOB: {
-    const unsigned char *p = sqlite3_column_blob(st, c);
-    size_t n = (size_t)sqlite3_column_bytes(st, c);
-    char *enc = b64_encode(p, p ? n : 0);
-    if (enc == NULL)
-      return NULL;
-    json_t *o = json_pack("{s:s}", "$blob", enc);
-    free(enc);
-    return o;
-  }
-  default:
-    return json_null();
-  }
-}
-
-
 /* ---- statements -------------------------------------------------------- */
 
 /* How a statement's result is shaped. */
 enum result_shape {
   SHAPE_AUTO,    /* rows when the statement has result columns, else changes */
-  SHAPE_ROWS,    /* "query": columns + rows */
+  SHAPE_ROWS,    /* "query": a row set */
   SHAPE_CHANGES, /* "execute": changes + lastInsertRowid */
 };
 
-/* Approximate size a value adds to a result, for max_result_size. */
-static size_t value_bytes(sqlite3_stmt *st, int c) {
-  switch (sqlite3_column_type(st, c)) {
-  case SQLITE_TEXT:
-  case SQLITE_BLOB:
-    return (size_t)sqlite3_column_bytes(st, c) + 2;
-  case SQLITE_NULL:
-    return 4;
+/* Adds column COL of the current row (row ROW, 0-based) to B and its size
+ * to *BYTES (approximate, for max_result_size: text and blobs their length
+ * plus 2, NULL 4, numbers 8).  Returns 0, or -1 with *ERRREPLY set (NULL
+ * when out of memory) if the value cannot be represented. */
+static int put_column(struct rowset_buf *b, sqlite3_stmt *st, int col, size_t *bytes, const json_t *id,
+                      size_t row, json_t **errreply) {
+  *errreply = NULL;
+  switch (sqlite3_column_type(st, col)) {
+  case SQLITE_INTEGER:
+    *bytes += 8;
+    return rowset_put_int(b, sqlite3_column_int64(st, col));
+  case SQLITE_FLOAT: {
+    double d = sqlite3_column_double(st, col);
+    *bytes += 8;
+    if (isfinite(d))
+      return rowset_put_real(b, d);
+    *errreply = broker_db_error_reply(id, CODE_UNREPRESENTABLE,
+                                      "row %zu, column \"%s\": the real value %s cannot be "
+                                      "represented in JSON",
+                                      row + 1, sqlite3_column_name(st, col), d > 0 ? "Inf" : "-Inf");
+    return -1;
+  }
+  case SQLITE_TEXT: {
+    const unsigned char *p = sqlite3_column_text(st, col);
+    size_t n = (size_t)sqlite3_column_bytes(st, col);
+    *bytes += n + 2;
+    int rc = p ? rowset_put_text(b, p, n) : -1; /* NULL: out of memory converting */
+    if (rc == -2)
+      *errreply = broker_db_error_reply(id, CODE_UNREPRESENTABLE,
+                                        "row %zu, column \"%s\": the text is not valid UTF-8 "
+                                        "(select it as a blob: CAST(x AS BLOB))",
+                                        row + 1, sqlite3_column_name(st, col));
+    return rc == 0 ? 0 : -1;
+  }
+  case SQLITE_BLOB: {
+    const unsigned char *p = sqlite3_column_blob(st, col);
+    size_t n = (size_t)sqlite3_column_bytes(st, col);
+    *bytes += n + 2;
+    return rowset_put_blob(b, p, n);
+  }
   default:
-    return 8;
+    *bytes += 4;
+    return rowset_put_null(b);
   }
 }
 
-/* Steps ST (already bound) to the end and builds the rows reply. */
+/* Steps ST (already bound) to the end, writing its rows into C's row set,
+ * and builds the reply: {"id", "ok": true, "$rowset": the row set}. */
 static json_t *run_query(struct dbconn *c, sqlite3_stmt *st, const json_t *id) {
-  json_t *r = reply_new(id, 1), *cols = json_array(), *rows = json_array(), *err = NULL;
-  if (r == NULL || cols == NULL || rows == NULL)
-    goto oom;
+  struct rowset_buf *b = &c->rows;
+  json_t *err = NULL;
   /* Columns are named after the first step: a cached statement whose
    * schema changed is re-prepared inside sqlite3_step, and "SELECT *" may
    * then have a different shape. */
   int rc = sqlite3_step(st);
   int ncol = sqlite3_column_count(st);
+  if (rowset_begin(b, (uint32_t)ncol) != 0)
+    return NULL;
   for (int col = 0; col < ncol; col++) {
     const char *name = sqlite3_column_name(st, col);
-    if (name == NULL || json_array_append_new(cols, json_string(name)) != 0)
-      goto oom;
+    int put = name ? rowset_put_name(b, name, strlen(name)) : -1;
+    if (put == -2)
+      return broker_db_error_reply(id, CODE_UNREPRESENTABLE, "the name of column %d is not valid UTF-8",
+                                   col + 1);
+    if (put != 0)
+      return NULL;
   }
+  if (rowset_rows_begin(b) != 0)
+    return NULL;
   size_t nrow = 0, bytes = 0;
   long max_rows = c->db->opt.max_result_rows, max_bytes = c->db->opt.max_result_bytes;
   for (; rc == SQLITE_ROW; rc = sqlite3_step(st), nrow++) {
-    if (max_rows > 0 && nrow >= (size_t)max_rows) {
-      err = broker_db_error_reply(id, CODE_TOO_LARGE,
-                                  "the result has more than max_result_rows (%ld) rows; add a "
-                                  "LIMIT or page through it",
-                                  max_rows);
-      goto fail;
-    }
-    json_t *row = json_array();
-    if (row == NULL || json_array_append_new(rows, row) != 0)
-      goto oom;
+    if (max_rows > 0 && nrow >= (size_t)max_rows)
+      return broker_db_error_reply(id, CODE_TOO_LARGE,
+                                   "the result has more than max_result_rows (%ld) rows; add a "
+                                   "LIMIT or page through it",
+                                   max_rows);
     for (int col = 0; col < ncol; col++) {
-      bytes += value_bytes(st, col);
-      if (max_bytes > 0 && bytes > (size_t)max_bytes) {
-        err = broker_db_error_reply(id, CODE_TOO_LARGE,
-                                    "the result exceeds max_result_size (%ld bytes) at row %zu; "
-                                    "select less or page through it",
-                                    max_bytes, nrow + 1);
-        goto fail;
-      }
-      json_t *v = column_json(st, col, id, nrow, &err);
-      if (v == NULL)
-        goto fail;
-      if (json_array_append_new(row, v) != 0)
-        goto oom;
+      if (put_column(b, st, col, &bytes, id, nrow, &err) != 0)
+        return err;
+      if (max_bytes > 0 && bytes > (size_t)max_bytes)
+        return broker_db_error_reply(id, CODE_TOO_LARGE,
+                                     "the result exceeds max_result_size (%ld bytes) at row %zu; "
+                                     "select less or page through it",
+                                     max_bytes, nrow + 1);
     }
+    /* Whatever the limits say, a reply never outgrows a frame. */
+    if (b->len > FRAME_DEFAULT_MAX_BYTES)
+      return broker_db_error_reply(id, CODE_TOO_LARGE,
+                                   "the result exceeds the frame limit of %u bytes at row %zu; "
+                                   "select less or page through it",
+                                   FRAME_DEFAULT_MAX_BYTES, nrow + 1);
   }
-  if (rc != SQLITE_DONE) {
-    err = stmt_error(c, id, rc);
-    goto fail;
-  }
+  if (rc != SQLITE_DONE)
+    return stmt_error(c, id, rc);
+  rowset_rows_end(b, (uint32_t)nrow);
+  json_t *r = reply_new(id, 1);
   /* json_object_set_new takes the reference even when it fails. */
-  int bad = json_object_set_new(r, "columns", cols);
-  cols = NULL;
-  bad |= json_object_set_new(r, "rows", rows);
-  rows = NULL;
-  if (bad)
-    goto oom;
+  if (r == NULL ||
+      json_object_set_new(r, FRAME_ROWSET_BYTES, json_stringn_nocheck((const char *)b->data, b->len)) != 0) {
+    json_decref(r);
+    return NULL;
+  }
   return r;
-oom:
-  err = NULL;
-fail:
-  json_decref(r);
-  json_decref(cols);
-  json_decref(rows);
-  return err;
 }
 
 static json_t *run_execute(struct dbconn *c, sqlite3_stmt *st, const json_t *id) {

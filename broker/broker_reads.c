@@ -118,12 +118,12 @@ static void list_free(struct job_list *l) {
     job_free(j);
 }
 
-int broker_reply_encode(struct evbuffer *out, const json_t *req, json_t **reply) {
-  if (*reply != NULL && frame_encode(out, *reply) != 0) {
+int broker_reply_encode(struct evbuffer *out, const json_t *req, json_t **reply, int version) {
+  if (*reply != NULL && frame_encode(out, *reply, version) != 0) {
     json_decref(*reply);
     *reply = broker_db_error_reply(json_object_get(req, "id"), "JSFPM_RESULT_TOO_LARGE",
                                    "the reply exceeds the frame limit of %u bytes", FRAME_DEFAULT_MAX_BYTES);
-    if (*reply != NULL && frame_encode(out, *reply) != 0) {
+    if (*reply != NULL && frame_encode(out, *reply, version) != 0) {
       json_decref(*reply);
       *reply = NULL;
     }
@@ -135,7 +135,7 @@ int broker_reply_encode(struct evbuffer *out, const json_t *req, json_t **reply)
 static void job_run(struct read_thread *t, struct read_job *j) {
   json_t *reply = broker_db_reader_run(t->conn, j->req, &j->ran);
   j->frame = evbuffer_new();
-  if (j->frame == NULL || broker_reply_encode(j->frame, j->req, &reply) != 0) {
+  if (j->frame == NULL || broker_reply_encode(j->frame, j->req, &reply, FRAME_VERSION) != 0) {
     if (j->frame)
       evbuffer_free(j->frame);
     j->frame = NULL;

@@ -46,10 +46,11 @@ void broker_reads_cancel(struct broker_reads *p, void *cookie);
 /* Reads handed and not yet collected. */
 unsigned broker_reads_active(const struct broker_reads *p);
 
-/* Appends *REPLY to OUT as one frame.  A reply too large for a frame is
- * replaced (in *REPLY) by a JSFPM_RESULT_TOO_LARGE error for REQ's id, so
- * the client's call fails clearly instead of hanging.  Returns 0, or -1
- * when out of memory.  Thread-safe: it touches only its arguments. */
-int broker_reply_encode(struct evbuffer *out, const json_t *req, json_t **reply);
+/* Appends *REPLY to OUT as one frame of protocol VERSION (that of REQ's
+ * frame).  A reply too large for a frame is replaced (in *REPLY) by a
+ * JSFPM_RESULT_TOO_LARGE error for REQ's id, so the client's call fails
+ * clearly instead of hanging.  Returns 0, or -1 when out of memory.
+ * Thread-safe: it touches only its arguments. */
+int broker_reply_encode(struct evbuffer *out, const json_t *req, json_t **reply, int version);
 
 #endif

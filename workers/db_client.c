@@ -18,6 +18,11 @@
  * - While the broker socket is missing or refusing (master restarting the
  *   broker), connecting is retried every 10-50 ms until the deadline.
  * - SIGPIPE is never raised (MSG_NOSIGNAL).
+ * - Each new connection starts with the handshake (docs/protocol.md): a
+ *   broker of another protocol version is refused with JSFPM_PROTOCOL
+ *   before any statement reaches it.
+ * - A reply's binary sections stay in the receive buffer, where they
+ *   arrived, until the next call: row sets are read in place, not copied.
  */
 #include "autoconfig.h"
 
@@ -56,8 +61,10 @@ struct db_client {
   char *path;
   int fd;               /* -1 while disconnected */
   json_int_t next_id;   /* ids increase for the life of the client */
-  unsigned char *in;    /* bytes read but not yet decoded: in_len of in_cap */
-  size_t in_len, in_cap;
+  unsigned char *in;    /* bytes read: in_len of in_cap, the first in_used of them the last reply */
+  size_t in_len, in_cap, in_used;
+  const unsigned char *sections; /* the last reply's sections (inside in), or NULL */
+  size_t sections_len;
   unsigned char *out;   /* the frame being sent */
   size_t out_cap;
   int tx_depth;         /* the broker's "tx" in the last reply; 0 when disconnected */
@@ -93,7 +100,9 @@ static void client_disconnect(struct db_client *c) {
   c->tx_lost += c->tx_depth;
   c->tx_depth = 0;
   /* Whatever was buffered belongs to the old connection. */
-  c->in_len = 0;
+  c->in_len = c->in_used = 0;
+  c->sections = NULL;
+  c->sections_len = 0;
 }
 
 int db_client_tx_depth(const struct db_client *c) { return c->tx_depth + c->tx_lost; }
@@ -353,82 +362,55 @@ static json_t *fail_timeout(struct db_client *c, char *err, size_t errlen, int t
   return NULL;
 }
 
-json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *err, size_t errlen) {
-  long long started = now_ms();
-  long long deadline = timeout_ms < 0 ? -1 : started + timeout_ms;
-  if (!json_is_object(req)) {
-    set_err(err, errlen, "database request must be a JSON object");
-    return NULL;
-  }
-
-  /* A shallow copy: the caller keeps its object, only "id" differs. */
-  json_int_t id = c->next_id++;
-  json_t *msg = json_copy(req);
-  size_t len = 0, off = 0;
-  int encoded = msg != NULL && json_object_set_new(msg, "id", json_integer(id)) == 0 &&
-                frame_encode_mem(msg, &c->out, &c->out_cap, &len) == 0;
-  json_decref(msg);
-  if (!encoded) {
-    set_err(err, errlen, "database request cannot be encoded (over %u bytes, or out of memory)",
-            FRAME_DEFAULT_MAX_BYTES);
-    return NULL;
-  }
-  const unsigned char *p = c->out;
-  bool reused = c->fd >= 0; /* an idle connection the broker may have closed since */
-send_frame:
-  /* Checked after a stale connection is dropped: that is where a broker
-   * that died under an open transaction is noticed. */
-  if (c->tx_lost > 0)
-    return lost_transaction_call(c, req, err, errlen);
-  if (c->fd < 0 && client_connect(c, deadline, started, err, errlen) != 0)
-    return NULL;
-
-  /* Send the whole frame. */
-  while (off < len) {
-    ssize_t n = send(c->fd, p + off, len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+/* Sends the LEN bytes at P.  Returns 0 when all went out, 1 at the
+ * deadline, -1 with *E (errno; 0 for a connection the peer closed) when
+ * sending failed; *SENT counts the bytes that went out. */
+static int client_send(struct db_client *c, const unsigned char *p, size_t len, long long deadline,
+                       size_t *sent, int *e) {
+  *sent = 0;
+  while (*sent < len) {
+    ssize_t n = send(c->fd, p + *sent, len - *sent, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) {
-      off += (size_t)n;
+      *sent += (size_t)n;
       continue;
     }
-    int e = n < 0 ? errno : 0;
-    if (e == EINTR)
+    *e = n < 0 ? errno : 0;
+    if (*e == EINTR)
       continue;
-    if (off == 0 && reused && (e == EPIPE || e == ECONNRESET)) {
-      /* The broker closed this idle connection (a restart): nothing of the
-       * frame reached it, so it is sent once, on a new connection. */
-      client_disconnect(c);
-      reused = false;
-      goto send_frame;
+    if (*e != EAGAIN && *e != EWOULDBLOCK)
+      return -1;
+    int w = wait_fd(c->fd, POLLOUT, deadline);
+    if (w == 0)
+      return 1;
+    if (w < 0) {
+      *e = errno;
+      return -1;
     }
-    if (e == EAGAIN || e == EWOULDBLOCK) {
-      int w = wait_fd(c->fd, POLLOUT, deadline);
-      if (w > 0)
-        continue;
-      if (w == 0)
-        return fail_timeout(c, err, errlen, timeout_ms);
-      return fail_lost(c, err, errlen, errno);
-    }
-    return fail_lost(c, err, errlen, e);
   }
-  out_shrink(c);
+  return 0;
+}
 
-  /* Read until the reply carrying our id is complete. */
+/* Reads until the reply to request ID (of REQ) is complete, and returns
+ * it; its bytes stay in c->in (c->in_used) with its sections until
+ * client_release_reply.  NULL with ERR set on failure (connection closed). */
+static json_t *client_receive(struct db_client *c, json_int_t id, const json_t *req, long long deadline,
+                              int timeout_ms, char *err, size_t errlen) {
   for (;;) {
-    json_t *reply = NULL;
+    struct frame_in f;
     char ferr[256];
     size_t frame_len;
-    int r = frame_decode_mem(c->in, c->in_len, FRAME_DEFAULT_MAX_BYTES, &reply, &frame_len, ferr,
-                             sizeof ferr);
-    if (r > 0)
-      in_consume(c, frame_len);
+    int r = frame_decode_mem(c->in, c->in_len, FRAME_DEFAULT_MAX_BYTES, &f, &frame_len, ferr, sizeof ferr);
     if (r < 0) {
       client_disconnect(c);
       set_err(err, errlen, "database broker sent a bad frame: %s", ferr);
       return NULL;
     }
     if (r > 0) {
-      json_t *rid = json_object_get(reply, "id");
+      json_t *reply = f.msg, *rid = json_object_get(reply, "id");
       if (json_is_integer(rid) && json_integer_value(rid) == id) {
+        c->in_used = frame_len;
+        c->sections = f.sections;
+        c->sections_len = f.sections_len;
         json_t *tx = json_object_get(reply, "tx");
         int before = c->tx_depth;
         c->tx_depth = json_is_integer(tx) ? (int)json_integer_value(tx) : 0;
@@ -444,6 +426,7 @@ send_frame:
       log_warn("database broker reply for id %" JSON_INTEGER_FORMAT " ignored (waiting for %" JSON_INTEGER_FORMAT ")",
                json_is_integer(rid) ? json_integer_value(rid) : (json_int_t)-1, id);
       json_decref(reply);
+      in_consume(c, frame_len);
       continue;
     }
     if (in_reserve(c, frame_len) != 0) {
@@ -458,4 +441,120 @@ send_frame:
       return fail_timeout(c, err, errlen, timeout_ms);
     return fail_lost(c, err, errlen, errno); /* errno 0: EOF, the broker went away */
   }
+}
+
+/* Drops the last reply's bytes (and so its sections) from c->in. */
+static void client_release_reply(struct db_client *c) {
+  if (c->in_used > 0)
+    in_consume(c, c->in_used);
+  c->in_used = 0;
+  c->sections = NULL;
+  c->sections_len = 0;
+}
+
+/* The handshake on a new connection: a ping in protocol 1, which a broker
+ * of any version reads, whose reply names the broker's protocol.  Returns
+ * 0 when it is FRAME_VERSION.  Otherwise the connection is closed and -1
+ * returned with *REFUSAL (a JSFPM_PROTOCOL error reply for the caller) or,
+ * when the handshake itself failed, NULL and ERR set. */
+static int client_handshake(struct db_client *c, long long deadline, int timeout_ms, json_t **refusal,
+                            char *err, size_t errlen) {
+  *refusal = NULL;
+  json_int_t id = c->next_id++;
+  json_t *ping = json_pack("{s:I, s:s, s:i}", "id", (json_int_t)id, "op", "ping", "protocol", FRAME_VERSION);
+  unsigned char *buf = NULL;
+  size_t cap = 0, len = 0, sent;
+  int e = 0, rc = ping != NULL ? frame_encode_mem(ping, 1, &buf, &cap, &len) : -1;
+  if (rc != 0) {
+    set_err(err, errlen, "database handshake: out of memory");
+  } else if ((rc = client_send(c, buf, len, deadline, &sent, &e)) != 0) {
+    if (rc > 0)
+      fail_timeout(c, err, errlen, timeout_ms);
+    else
+      fail_lost(c, err, errlen, e);
+    rc = -1;
+  }
+  free(buf);
+  json_t *reply = rc == 0 ? client_receive(c, id, ping, deadline, timeout_ms, err, errlen) : NULL;
+  json_decref(ping);
+  if (reply == NULL) {
+    client_disconnect(c);
+    return -1;
+  }
+  client_release_reply(c);
+  json_t *proto = json_object_get(reply, "protocol");
+  json_int_t theirs = json_is_integer(proto) ? json_integer_value(proto) : 1;
+  if (json_is_true(json_object_get(reply, "ok")) && theirs == FRAME_VERSION) {
+    json_decref(reply);
+    return 0;
+  }
+  json_decref(reply);
+  client_disconnect(c);
+  char msg[320];
+  snprintf(msg, sizeof msg,
+           "the database broker speaks protocol version %" JSON_INTEGER_FORMAT " and this worker version %d "
+           "(a worker and a broker of different jsfpm versions met, e.g. during an upgrade): restart jsfpm",
+           theirs, FRAME_VERSION);
+  *refusal = json_pack("{s:b, s:s, s:s}", "ok", 0, "code", "JSFPM_PROTOCOL", "message", msg);
+  if (*refusal == NULL)
+    set_err(err, errlen, "%s", msg);
+  return -1;
+}
+
+json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *err, size_t errlen) {
+  long long started = now_ms();
+  long long deadline = timeout_ms < 0 ? -1 : started + timeout_ms;
+  client_release_reply(c);
+  if (!json_is_object(req)) {
+    set_err(err, errlen, "database request must be a JSON object");
+    return NULL;
+  }
+
+  /* A shallow copy: the caller keeps its object, only "id" differs. */
+  json_int_t id = c->next_id++;
+  json_t *msg = json_copy(req);
+  size_t len = 0;
+  int encoded = msg != NULL && json_object_set_new(msg, "id", json_integer(id)) == 0 &&
+                frame_encode_mem(msg, FRAME_VERSION, &c->out, &c->out_cap, &len) == 0;
+  json_decref(msg);
+  if (!encoded) {
+    set_err(err, errlen, "database request cannot be encoded (over %u bytes, or out of memory)",
+            FRAME_DEFAULT_MAX_BYTES);
+    return NULL;
+  }
+  bool reused = c->fd >= 0; /* an idle connection the broker may have closed since */
+  for (;;) {
+    /* Checked after a stale connection is dropped: that is where a broker
+     * that died under an open transaction is noticed. */
+    if (c->tx_lost > 0)
+      return lost_transaction_call(c, req, err, errlen);
+    if (c->fd < 0) {
+      json_t *refusal;
+      if (client_connect(c, deadline, started, err, errlen) != 0)
+        return NULL;
+      if (client_handshake(c, deadline, timeout_ms, &refusal, err, errlen) != 0)
+        return refusal;
+    }
+    size_t sent;
+    int e = 0, s = client_send(c, c->out, len, deadline, &sent, &e);
+    if (s == 0)
+      break;
+    if (s > 0)
+      return fail_timeout(c, err, errlen, timeout_ms);
+    if (sent == 0 && reused && (e == EPIPE || e == ECONNRESET)) {
+      /* The broker closed this idle connection (a restart): nothing of the
+       * frame reached it, so it is sent once, on a new connection. */
+      client_disconnect(c);
+      reused = false;
+      continue;
+    }
+    return fail_lost(c, err, errlen, e);
+  }
+  out_shrink(c);
+  return client_receive(c, id, req, deadline, timeout_ms, err, errlen);
+}
+
+const unsigned char *db_client_sections(const struct db_client *c, size_t *len) {
+  *len = c->sections_len;
+  return c->sections;
 }

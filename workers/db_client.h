@@ -19,9 +19,17 @@ void db_client_free(struct db_client *c);
  * object (new reference; it may carry "ok":false with a SQLite error), or NULL
  * with ERR set when the broker could not be reached, the connection broke
  * mid-call, or the timeout passed; the connection is then closed so the next
- * call reconnects. */
+ * call reconnects.  A broker of another protocol version (docs/protocol.md)
+ * is refused before the request reaches it: the reply is then a
+ * JSFPM_PROTOCOL error. */
 json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *err,
                        size_t errlen);
+
+/* The binary sections of the reply the last db_client_call returned: the
+ * row sets its query results name by "rowset": K (frame_section,
+ * rowset.h).  Valid until the next call on C; NULL (*LEN 0) when it had
+ * none. */
+const unsigned char *db_client_sections(const struct db_client *c, size_t *len);
 
 /* Depth of the transaction the app has open: the broker's "tx" in the last
  * reply, plus the levels of one that died with a closed connection (the

@@ -1,6 +1,7 @@
 /* worker_db.c: the database as JavaScript sees it (the natives behind
- * jsfpm/db): JS values to protocol JSON and back, one broker round trip per
- * call, SQLite errors thrown as DatabaseError with the code name.
+ * jsfpm/db): JS values to protocol JSON, row sets straight into JS arrays
+ * of objects (no intermediate tree), one broker round trip per call,
+ * SQLite errors thrown as DatabaseError with the code name.
  */
 #include "autoconfig.h"
 
@@ -13,7 +14,9 @@
 #include <string.h>
 
 #include "db_client.h"
+#include "frame.h"
 #include "log.h"
+#include "rowset.h"
 
 #define MAX_SAFE_INT 9007199254740992.0 /* 2^53: beyond it doubles lose integers */
 
@@ -67,35 +70,76 @@ static json_t *param_to_json(duk_context *ctx, duk_idx_t idx, size_t pos, char *
   }
 }
 
-/* Pushes a value from the broker: integers beyond 2^53 become strings so
- * they are never rounded; {"$blob": base64} becomes a Uint8Array. */
-static void push_db_value(duk_context *ctx, json_t *v) {
-  switch (json_typeof(v)) {
-  case JSON_INTEGER: {
-    json_int_t n = json_integer_value(v);
-    if (n >= -(json_int_t)MAX_SAFE_INT && n <= (json_int_t)MAX_SAFE_INT) duk_push_number(ctx, (double)n);
-    else duk_push_sprintf(ctx, "%lld", (long long)n);
+/* Pushes an integer from the broker: beyond 2^53 a string, so it is never
+ * rounded. */
+static void push_db_int(duk_context *ctx, json_int_t n) {
+  if (n >= -(json_int_t)MAX_SAFE_INT && n <= (json_int_t)MAX_SAFE_INT) jsfpm_duk_push_integer(ctx, n);
+  else duk_push_sprintf(ctx, "%lld", (long long)n);
+}
+
+/* Pushes one value of a row set: blobs as Uint8Array. */
+static void push_rowset_value(duk_context *ctx, const struct rowset_value *v) {
+  switch (v->type) {
+  case ROWSET_INT: push_db_int(ctx, v->i); break;
+  case ROWSET_REAL: duk_push_number(ctx, v->d); break;
+  case ROWSET_TEXT: duk_push_lstring(ctx, (const char *)v->bytes, v->len); break;
+  case ROWSET_BLOB: {
+    void *buf = duk_push_fixed_buffer(ctx, v->len);
+    if (v->len > 0) memcpy(buf, v->bytes, v->len);
+    duk_push_buffer_object(ctx, -1, 0, v->len, DUK_BUFOBJ_UINT8ARRAY);
+    duk_remove(ctx, -2);
     break;
   }
-  case JSON_REAL: duk_push_number(ctx, json_real_value(v)); break;
-  case JSON_STRING: duk_push_lstring(ctx, json_string_value(v), json_string_length(v)); break;
-  case JSON_TRUE: duk_push_true(ctx); break;
-  case JSON_FALSE: duk_push_false(ctx); break;
-  case JSON_OBJECT: {
-    json_t *b64 = json_object_get(v, "$blob");
-    if (json_is_string(b64)) {
-      duk_push_lstring(ctx, json_string_value(b64), json_string_length(b64));
-      duk_base64_decode(ctx, -1);
-      duk_size_t n;
-      duk_get_buffer(ctx, -1, &n);
-      duk_push_buffer_object(ctx, -1, 0, n, DUK_BUFOBJ_UINT8ARRAY);
-      duk_remove(ctx, -2);
-      break;
-    }
-  }
-  /* fall through */
   default: duk_push_null(ctx); break;
   }
+}
+
+/* Pushes the row set P (LEN bytes) as an array of row objects, each with
+ * the columns as own properties in column order (defined like JSON.parse
+ * does: a column named __proto__ is a property like the others).  The
+ * column names are interned once, the array and each object are allocated
+ * at their final size.  Returns 0, or -1 with nothing pushed and *WHY set
+ * when the row set is malformed. */
+static int push_rowset(duk_context *ctx, const unsigned char *p, size_t len, const char **why) {
+  struct rowset_reader r;
+  duk_idx_t names = duk_get_top(ctx);
+  if (rowset_open(&r, p, len) != 0) goto bad;
+  duk_require_stack(ctx, (duk_idx_t)r.ncols + 3);
+  for (uint32_t c = 0; c < r.ncols; c++) {
+    const char *name;
+    size_t n;
+    if (rowset_next_name(&r, &name, &n) != 0) goto bad;
+    duk_push_lstring(ctx, name, n);
+  }
+  if (rowset_rows(&r) != 0) goto bad;
+  /* Interned, equal names are the same string: distinct ones need not be
+   * looked for in each row's object before they are added (checked for a
+   * usual number of columns; wider rows take the general path). */
+  int distinct = r.ncols <= 64;
+  for (uint32_t c = 1; c < r.ncols && distinct; c++)
+    for (uint32_t d = 0; d < c && distinct; d++)
+      distinct = duk_get_heapptr(ctx, names + (duk_idx_t)c) != duk_get_heapptr(ctx, names + (duk_idx_t)d);
+  duk_idx_t rows = duk_get_top(ctx);
+  jsfpm_duk_push_array_sized(ctx, r.nrows);
+  for (uint32_t i = 0; i < r.nrows; i++) {
+    jsfpm_duk_push_object_sized(ctx, r.ncols);
+    for (uint32_t c = 0; c < r.ncols; c++) {
+      struct rowset_value v;
+      if (rowset_next_value(&r, &v) != 0) goto bad;
+      push_rowset_value(ctx, &v);
+      if (distinct) jsfpm_duk_def_new_own(ctx, -2, names + (duk_idx_t)c);
+      else jsfpm_duk_def_own(ctx, -2, names + (duk_idx_t)c);
+    }
+    duk_put_prop_index(ctx, rows, (duk_uarridx_t)i);
+  }
+  if (rowset_close(&r) != 0) goto bad;
+  duk_replace(ctx, names);
+  duk_set_top(ctx, names + 1);
+  return 0;
+bad:
+  duk_set_top(ctx, names);
+  *why = r.error;
+  return -1;
 }
 
 static void push_db_error(duk_context *ctx, const char *code, const char *message) {
@@ -128,31 +172,26 @@ static void push_reply_error(duk_context *ctx, json_t *reply) {
   }
 }
 
-/* Pushes a successful statement result: rows as objects when it has
- * columns, else {changes, lastInsertRowid}. */
-static void push_result(duk_context *ctx, json_t *reply) {
-  json_t *columns = json_object_get(reply, "columns");
-  if (json_is_array(columns)) {
-    json_t *rows = json_object_get(reply, "rows");
-    size_t ncols = json_array_size(columns);
-    duk_push_array(ctx);
-    size_t r;
-    json_t *row;
-    json_array_foreach(rows, r, row) {
-      duk_push_object(ctx);
-      for (size_t c = 0; c < ncols; c++) {
-        push_db_value(ctx, json_array_get(row, c));
-        duk_put_prop_string(ctx, -2, json_string_value(json_array_get(columns, c)));
-      }
-      duk_put_prop_index(ctx, -2, (duk_uarridx_t)r);
-    }
-    return;
+/* Pushes a successful statement result (REPLY, with the frame's SECTIONS):
+ * rows as objects when it names a row set, else {changes,
+ * lastInsertRowid}.  Returns 0, or -1 with nothing pushed and *WHY set
+ * when the row set is missing or malformed. */
+static int push_result(duk_context *ctx, json_t *reply, const unsigned char *sections, size_t len,
+                       const char **why) {
+  json_t *k = json_object_get(reply, FRAME_ROWSET_INDEX);
+  if (k != NULL) {
+    const unsigned char *p;
+    size_t n;
+    *why = "no such section";
+    if (!json_is_integer(k) || frame_section(sections, len, json_integer_value(k), &p, &n) != 0) return -1;
+    return push_rowset(ctx, p, n, why);
   }
   duk_push_object(ctx);
-  push_db_value(ctx, json_object_get(reply, "changes"));
+  push_db_int(ctx, json_integer_value(json_object_get(reply, "changes")));
   duk_put_prop_literal(ctx, -2, "changes");
-  push_db_value(ctx, json_object_get(reply, "lastInsertRowid"));
+  push_db_int(ctx, json_integer_value(json_object_get(reply, "lastInsertRowid")));
   duk_put_prop_literal(ctx, -2, "lastInsertRowid");
+  return 0;
 }
 
 /* The array at IDX as a JSON array of parameters.  Returns NULL with WHY
@@ -262,8 +301,11 @@ duk_ret_t worker_db_call(duk_context *ctx, struct db_client *db, int timeout_ms)
     json_decref(reply);
     return duk_throw(ctx);
   }
+  size_t sections_len;
+  const unsigned char *sections = db_client_sections(db, &sections_len);
+  const char *bad = NULL;
   if (strcmp(op, "query") == 0 || strcmp(op, "execute") == 0) {
-    push_result(ctx, reply);
+    if (push_result(ctx, reply, sections, sections_len, &bad) != 0) goto bad_rowset;
   } else if (is_batch) {
     /* Not atomic: a failed statement's slot holds its DatabaseError. */
     json_t *results = json_object_get(reply, "results");
@@ -271,8 +313,8 @@ duk_ret_t worker_db_call(duk_context *ctx, struct db_client *db, int timeout_ms)
     size_t i;
     json_t *r;
     json_array_foreach(results, i, r) {
-      if (json_is_true(json_object_get(r, "ok"))) push_result(ctx, r);
-      else push_reply_error(ctx, r);
+      if (!json_is_true(json_object_get(r, "ok"))) push_reply_error(ctx, r);
+      else if (push_result(ctx, r, sections, sections_len, &bad) != 0) goto bad_rowset;
       duk_put_prop_index(ctx, -2, (duk_uarridx_t)i);
     }
   } else if (strcmp(op, "stats") == 0) {
@@ -285,6 +327,11 @@ duk_ret_t worker_db_call(duk_context *ctx, struct db_client *db, int timeout_ms)
   }
   json_decref(reply);
   return 1;
+bad_rowset:
+  json_decref(reply);
+  snprintf(why, sizeof why, "database broker sent a bad row set: %s", bad);
+  push_db_error(ctx, "JSFPM_BROKER_UNAVAILABLE", why);
+  return duk_throw(ctx);
 }
 
 void worker_db_request_end(struct db_client *db, const char *request_id) {

@@ -46,6 +46,7 @@
 #include "js_resolve.h"
 #include "lazy_timer.h"
 #include "log.h"
+#include "utf8.h"
 #include "worker_db.h"
 
 #define REQUEST_ID_MAX 64
@@ -850,30 +851,6 @@ enum raw_index {
   RAW_METHOD, RAW_URL, RAW_PATH, RAW_QUERY, RAW_REMOTE, RAW_ID, RAW_USER, RAW_TENANT,
   RAW_LOCALE, RAW_DEADLINE, RAW_ENV, RAW_HEADERS, RAW_BODY, RAW_COUNT
 };
-
-/* Length of the valid UTF-8 sequence at S (at most LEN bytes), or 0. */
-static size_t utf8_sequence(const unsigned char *s, size_t len) {
-  unsigned char c = s[0];
-  size_t n;
-  unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) n = 2;
-  else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;       /* no overlong forms */
-    else if (c == 0xED) hi = 0x9F;  /* no surrogates */
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    else if (c == 0xF4) hi = 0x8F;  /* nothing above U+10FFFF */
-  } else {
-    return 0;
-  }
-  if (len < n || s[1] < lo || s[1] > hi) return 0;
-  for (size_t i = 2; i < n; i++)
-    if ((s[i] & 0xC0) != 0x80) return 0;
-  return n;
-}
 
 /* Pushes bytes from the network as a string: valid UTF-8 as it is, each
  * invalid byte as U+FFFD.  Raw bytes must never reach Duktape unchecked: a

@@ -38,3 +38,60 @@ void jsfpm_duk_seed_random(duk_context *ctx, const uint64_t seed[2]) {
 void jsfpm_duk_pack(duk_context *ctx, duk_idx_t count) {
   duk_pack((duk_hthread *)ctx, count);
 }
+
+/* Pushes an empty plain object with room for N properties, allocated once
+ * (what Duktape does for an object literal) instead of regrown every few
+ * properties while a row is filled in. */
+void jsfpm_duk_push_object_sized(duk_context *ctx, duk_uint_t n) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  duk_push_object(thr);
+  duk_hobject_resize_entrypart(thr, duk_known_hobject(thr, -1), (duk_uint32_t)n);
+}
+
+/* Defines own property KEY (the string at KEY_IDX) of the extensible plain
+ * object at OBJ_IDX as the value on top of the stack, which is popped:
+ * writable, enumerable, configurable, as JSON.parse defines them.  Unlike
+ * duk_put_prop it consults no prototype (no inherited setter runs), and a
+ * key defined twice keeps the last value. */
+void jsfpm_duk_def_own(duk_context *ctx, duk_idx_t obj_idx, duk_idx_t key_idx) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  duk_hobject *obj = duk_require_hobject(thr, obj_idx);
+  duk_hstring *key = duk_require_hstring(thr, key_idx);
+  duk_hobject_define_property_internal(thr, obj, key, DUK_PROPDESC_FLAGS_WEC);
+}
+
+/* jsfpm_duk_def_own for a KEY the object does not have yet (the caller
+ * knows: a fresh object, distinct keys), without looking for it first.
+ * The value moves from the stack into the object without refcount work. */
+void jsfpm_duk_def_new_own(duk_context *ctx, duk_idx_t obj_idx, duk_idx_t key_idx) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  duk_hobject *obj = duk_require_hobject(thr, obj_idx);
+  duk_hstring *key = duk_require_hstring(thr, key_idx);
+  duk_int_t e_idx = duk__hobject_alloc_entry_checked(thr, obj, key);
+  DUK_HOBJECT_E_SET_FLAGS(thr->heap, obj, e_idx, DUK_PROPDESC_FLAGS_WEC);
+  duk_tval *top = thr->valstack_top - 1;
+  DUK_TVAL_SET_TVAL(DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, obj, e_idx), top);
+  DUK_TVAL_SET_UNDEFINED(top);
+  thr->valstack_top--;
+}
+
+/* Pushes an array of length N whose elements (holes until set) are
+ * allocated once. */
+void jsfpm_duk_push_array_sized(duk_context *ctx, duk_uint_t n) {
+  duk_push_harray_with_size((duk_hthread *)ctx, (duk_uint32_t)n);
+}
+
+/* Pushes the integer N (|N| <= 2^53) as a fastint when it fits one (48
+ * bits), so that arithmetic and JSON.stringify take their integer paths,
+ * else as a double. */
+void jsfpm_duk_push_integer(duk_context *ctx, duk_int64_t n) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+#if defined(DUK_USE_FASTINT)
+  if (n >= DUK_FASTINT_MIN && n <= DUK_FASTINT_MAX) {
+    duk_push_undefined(thr);
+    DUK_TVAL_SET_FASTINT(thr->valstack_top - 1, n);
+    return;
+  }
+#endif
+  duk_push_number(thr, (duk_double_t)n);
+}

@@ -22,6 +22,7 @@
  * a replacer, Proxy, cycles).  Off in the shipped configuration; a list of
  * rows through Response.json is a quarter cheaper with it (docs/performance.md). */
 #define DUK_USE_JSON_STRINGIFY_FASTPATH
+#define DUK_USE_FASTINT
 
 /* Execution time limit: Duktape calls jsfpm_duk_exec_timeout() from its
  * bytecode interrupt counter; a non-zero return throws a RangeError that the
@@ -41,5 +42,14 @@ extern void jsfpm_duk_seed_random(duk_context *ctx, const uint64_t seed[2]);
 
 /* duk_pack, which Duktape 2.7 does not export (duk_amalgamation.c). */
 extern void jsfpm_duk_pack(duk_context *ctx, duk_idx_t count);
+
+/* Building a query result's rows from the broker's row set: objects and
+ * arrays allocated at their final size, properties defined without a
+ * prototype lookup (duk_amalgamation.c, workers/worker_db.c). */
+extern void jsfpm_duk_push_object_sized(duk_context *ctx, duk_uint_t n);
+extern void jsfpm_duk_def_own(duk_context *ctx, duk_idx_t obj_idx, duk_idx_t key_idx);
+extern void jsfpm_duk_def_new_own(duk_context *ctx, duk_idx_t obj_idx, duk_idx_t key_idx);
+extern void jsfpm_duk_push_array_sized(duk_context *ctx, duk_uint_t n);
+extern void jsfpm_duk_push_integer(duk_context *ctx, duk_int64_t n);
 
 #endif

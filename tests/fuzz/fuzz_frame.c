@@ -1,14 +1,20 @@
-/* fuzz_frame.c: libFuzzer harness for the broker's input side: the frame
- * codec (src/frame.c) and the request/value decoding of broker/broker_db.c
- * (op, sql, params with {"$blob": base64}, integers, reals, text).
+/* fuzz_frame.c: libFuzzer harness for the frame codec (src/frame.c) on
+ * both sides, the row set codec (src/rowset.c), and the request/value
+ * decoding of broker/broker_db.c (op, sql, params with {"$blob": base64},
+ * integers, reals, text).
  *
- * The input is the byte stream a worker would send on the broker socket.
- * Frames are decoded until the stream is used up or out of sync; every
- * decoded request runs against a scratch database (routed, read or group
- * committed as broker.c does), and its reply must encode as a frame again.  The SQL a request
- * carries is replaced by one of a few fixed statements (picked by its
- * length) so the fuzzer explores our decoding, not SQLite's query planner
- * (which has its own fuzzers) or endless recursive queries.
+ * The input is a byte stream as it would arrive on the broker socket (or,
+ * for the worker's decoder, from the broker).  Frames are decoded until
+ * the stream is used up or out of sync, by the broker's decoder and the
+ * worker's, which must agree; the sections of a version 2 frame (which a
+ * request must not carry) are read as row sets by the worker's reader.
+ * Every decoded version 2 request runs against a scratch database (routed,
+ * read or group committed as broker.c does); its reply must encode as a
+ * frame (the same bytes from both encoders), which must decode again with
+ * every row set it names readable to the end.  The SQL a request carries
+ * is replaced by one of a few fixed statements (picked by its length) so
+ * the fuzzer explores our decoding, not SQLite's query planner (which has
+ * its own fuzzers) or endless recursive queries.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,6 +28,7 @@
 #include "broker_db.h"
 #include "frame.h"
 #include "log.h"
+#include "rowset.h"
 
 static const char *const fixed_sql[] = {
     "SELECT ?",
@@ -119,44 +126,98 @@ static json_t *run(json_t *req) {
   abort();
 }
 
+/* Reads the row set P (LEN bytes) to its end or its first error, as the
+ * worker does.  Returns 0 when it is well formed. */
+static int read_rowset(const unsigned char *p, size_t len) {
+  struct rowset_reader r;
+  const char *name;
+  size_t n;
+  struct rowset_value v;
+  if (rowset_open(&r, p, len) != 0) return -1;
+  for (uint32_t c = 0; c < r.ncols; c++)
+    if (rowset_next_name(&r, &name, &n) != 0) return -1;
+  if (rowset_rows(&r) != 0) return -1;
+  for (uint64_t i = 0; i < (uint64_t)r.nrows * r.ncols; i++)
+    if (rowset_next_value(&r, &v) != 0) return -1;
+  return rowset_close(&r);
+}
+
+/* Every section of F read as a row set; with MUST_BE_GOOD, each one the
+ * message names ("rowset": K, at the top or in "results") must be whole. */
+static void read_sections(const struct frame_in *f, int must_be_good) {
+  const unsigned char *p;
+  size_t n;
+  for (json_int_t k = 0; frame_section(f->sections, f->sections_len, k, &p, &n) == 0; k++) {
+    int rc = read_rowset(p, n);
+    if (must_be_good && rc != 0) abort();
+  }
+  if (!must_be_good) return;
+  json_t *res = json_object_get(f->msg, "results"), *x;
+  size_t i;
+  json_t *k = json_object_get(f->msg, FRAME_ROWSET_INDEX);
+  if (k != NULL && (!json_is_integer(k) || frame_section(f->sections, f->sections_len, json_integer_value(k), &p, &n) != 0))
+    abort();
+  json_array_foreach(res, i, x) {
+    k = json_object_get(x, FRAME_ROWSET_INDEX);
+    if (k != NULL && (!json_is_integer(k) || frame_section(f->sections, f->sections_len, json_integer_value(k), &p, &n) != 0))
+      abort();
+  }
+}
+
+/* REPLY must encode, the same from both encoders, and decode again. */
+static void check_reply(json_t *reply, struct evbuffer *out) {
+  if (frame_encode(out, reply, FRAME_VERSION) != 0) abort(); /* every reply must be sendable */
+  unsigned char *mem_out = NULL;
+  size_t mem_cap = 0, mem_out_len = 0, flen;
+  if (frame_encode_mem(reply, FRAME_VERSION, &mem_out, &mem_cap, &mem_out_len) != 0) abort();
+  if (mem_out_len != evbuffer_get_length(out) || memcmp(mem_out, evbuffer_pullup(out, -1), mem_out_len) != 0)
+    abort();
+  struct frame_in f;
+  char err[256];
+  if (frame_decode_mem(mem_out, mem_out_len, FRAME_DEFAULT_MAX_BYTES, &f, &flen, err, sizeof err) != 1 ||
+      flen != mem_out_len || f.version != FRAME_VERSION)
+    abort();
+  read_sections(&f, 1);
+  json_decref(f.msg);
+  free(mem_out);
+  evbuffer_drain(out, evbuffer_get_length(out));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (db == NULL) setup();
   struct evbuffer *in = evbuffer_new(), *out = evbuffer_new();
   if (in == NULL || out == NULL) abort();
   evbuffer_add(in, data, size);
   for (;;) {
-    json_t *msg = NULL, *mem_msg = NULL;
+    json_t *msg = NULL;
+    struct frame_in mem;
     char err[256] = "", mem_err[256] = "";
-    /* The worker's plain-memory decoder must agree with the broker's. */
+    /* The worker's plain-memory decoder must agree with the broker's,
+     * except that only it accepts sections. */
     size_t have = evbuffer_get_length(in), mem_len = 0;
     const unsigned char *bytes = evbuffer_pullup(in, -1);
-    int mem_rc = frame_decode_mem(bytes, have, 1 << 20, &mem_msg, &mem_len, mem_err, sizeof mem_err);
-    int rc = frame_decode(in, 1 << 20, &msg, err, sizeof err);
-    if (mem_rc != rc) abort();
-    if (rc > 0 && (!json_equal(msg, mem_msg) || mem_len != have - evbuffer_get_length(in))) abort();
-    json_decref(mem_msg);
+    int mem_rc = frame_decode_mem(bytes, have, 1 << 20, &mem, &mem_len, mem_err, sizeof mem_err);
+    if (mem_rc > 0) read_sections(&mem, 0);
+    int version = 0, rc = frame_decode(in, 1 << 20, &msg, &version, err, sizeof err);
+    if (mem_rc > 0 && mem.sections_len > 0 ? rc != -1 : mem_rc != rc) abort();
+    if (rc > 0 && (!json_equal(msg, mem.msg) || version != mem.version || mem_len != have - evbuffer_get_length(in)))
+      abort();
+    json_decref(mem.msg);
     if (rc < 0) {
       if (err[0] == '\0') abort(); /* an error must say what was wrong */
       break;
     }
     if (rc == 0) break;
     if (!json_is_object(msg)) abort();
-    fix_sql(msg);
-    json_t *reply = run(msg);
-    if (reply == NULL) abort(); /* only on out of memory */
-    if (!json_is_boolean(json_object_get(reply, "ok"))) abort();
-    if (frame_encode(out, reply) != 0) abort(); /* every reply must be sendable */
-    /* ... and encodes to the same bytes in the worker's codec. */
-    unsigned char *mem_out = NULL;
-    size_t mem_cap = 0, mem_out_len = 0;
-    if (frame_encode_mem(reply, &mem_out, &mem_cap, &mem_out_len) != 0) abort();
-    if (mem_out_len != evbuffer_get_length(out) ||
-        memcmp(mem_out, evbuffer_pullup(out, -1), mem_out_len) != 0)
-      abort();
-    free(mem_out);
-    json_decref(reply);
+    if (version == FRAME_VERSION) { /* broker.c refuses older ones unread */
+      fix_sql(msg);
+      json_t *reply = run(msg);
+      if (reply == NULL) abort(); /* only on out of memory */
+      if (!json_is_boolean(json_object_get(reply, "ok"))) abort();
+      check_reply(reply, out);
+      json_decref(reply);
+    }
     json_decref(msg);
-    evbuffer_drain(out, evbuffer_get_length(out));
   }
   evbuffer_free(in);
   evbuffer_free(out);

@@ -1,7 +1,12 @@
-/* fuzz_js_json.c: libFuzzer harness for the JS value <-> JSON conversion of
- * workers/worker_db.c (the natives behind jsfpm/db), in a real Duktape heap.
+/* fuzz_js_json.c: libFuzzer harness for the conversions of
+ * workers/worker_db.c (the natives behind jsfpm/db), in a real Duktape heap:
+ * JS parameters to protocol JSON, and replies (row sets, protocol 2) back
+ * to JS values.
  *
- * The broker round trip is replaced by db_client_call below.  Input layout:
+ * The broker round trip is replaced by db_client_call below, which answers
+ * as the broker does: the values become a row set (src/rowset.c), the reply
+ * a version 2 frame (src/frame.c), which is decoded again so that the
+ * worker reads the row set where the real client leaves it.  Input layout:
  *   byte 0      flags: bit 0 op (query/execute), bit 1 reply mode, bit 2 the
  *               same as a two-statement db.batch
  *   byte 1      N, the length of the parameter spec
@@ -23,6 +28,8 @@
 
 #include "db_client.h"
 #include "duktape/duktape.h"
+#include "frame.h"
+#include "rowset.h"
 #include "worker_db.h"
 
 int jsfpm_duk_exec_timeout(void *udata) {
@@ -34,27 +41,103 @@ static size_t expect_params; /* parameters the JS side passed */
 static json_t *reply_values; /* reply mode: fuzzed values, or NULL for echo */
 static int op_query;
 static int op_batch;
+/* The last reply as the client holds it: the frame's bytes, its sections. */
+static unsigned char *frame_buf;
+static size_t frame_cap;
+static struct frame_in frame_in;
 
 static json_t *reply_for(json_t *params);
+
+/* Strict base64 (what the worker sends for a Uint8Array) to bytes; NULL
+ * when S is not strict base64. */
+static unsigned char *unbase64(const char *s, size_t n, size_t *len) {
+  if (n % 4) return NULL;
+  unsigned char *out = malloc(n / 4 * 3 + 1);
+  size_t o = 0;
+  for (size_t i = 0; i < n; i += 4) {
+    uint32_t w = 0;
+    int pad = 0;
+    for (int k = 0; k < 4; k++) {
+      char c = s[i + (size_t)k];
+      int v = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26
+            : c >= '0' && c <= '9' ? c - '0' + 52 : c == '+' ? 62 : c == '/' ? 63 : c == '=' && i + 4 == n && k >= 2 ? -2 : -1;
+      if (v == -1 || (pad && v != -2)) {
+        free(out);
+        return NULL;
+      }
+      if (v == -2) pad++, v = 0;
+      w = w << 6 | (uint32_t)v;
+    }
+    out[o++] = (unsigned char)(w >> 16);
+    if (pad < 2) out[o++] = (unsigned char)(w >> 8);
+    if (pad < 1) out[o++] = (unsigned char)w;
+  }
+  *len = o;
+  return out;
+}
+
+/* Adds JSON value V to B as the broker would send it. */
+static void put_value(struct rowset_buf *b, json_t *v) {
+  int rc;
+  switch (json_typeof(v)) {
+  case JSON_INTEGER: rc = rowset_put_int(b, json_integer_value(v)); break;
+  case JSON_REAL: rc = rowset_put_real(b, json_real_value(v)); break;
+  case JSON_STRING:
+    rc = rowset_put_text(b, (const unsigned char *)json_string_value(v), json_string_length(v));
+    break;
+  case JSON_TRUE: rc = rowset_put_int(b, 1); break;
+  case JSON_FALSE: rc = rowset_put_int(b, 0); break;
+  case JSON_OBJECT: {
+    json_t *b64 = json_object_get(v, "$blob");
+    size_t n;
+    unsigned char *bytes = json_is_string(b64) ? unbase64(json_string_value(b64), json_string_length(b64), &n) : NULL;
+    rc = bytes ? rowset_put_blob(b, bytes, n) : rowset_put_null(b);
+    free(bytes);
+    break;
+  }
+  default: rc = rowset_put_null(b); break;
+  }
+  if (rc != 0) abort(); /* JSON strings are UTF-8: nothing the writer refuses */
+}
 
 json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *err, size_t errlen) {
   (void)c;
   (void)timeout_ms;
+  json_t *reply;
   if (!op_batch) {
-    json_t *r = reply_for(json_object_get(req, "params"));
-    if (r == NULL) snprintf(err, errlen, "broker down");
-    return r;
+    reply = reply_for(json_object_get(req, "params"));
+    if (reply == NULL) {
+      snprintf(err, errlen, "broker down");
+      return NULL;
+    }
+  } else {
+    json_t *stmts = json_object_get(req, "statements"), *results = json_array();
+    if (json_array_size(stmts) != 2) abort(); /* a statement was dropped */
+    size_t i;
+    json_t *st;
+    json_array_foreach(stmts, i, st) {
+      json_t *r = reply_for(json_object_get(st, "params"));
+      if (r == NULL) r = json_pack("{s:b, s:s, s:s}", "ok", 0, "code", "SQLITE_ERROR", "message", "x");
+      json_array_append_new(results, r);
+    }
+    reply = json_pack("{s:b, s:o}", "ok", 1, "results", results);
   }
-  json_t *stmts = json_object_get(req, "statements"), *results = json_array();
-  if (json_array_size(stmts) != 2) abort(); /* a statement was dropped */
-  size_t i;
-  json_t *st;
-  json_array_foreach(stmts, i, st) {
-    json_t *r = reply_for(json_object_get(st, "params"));
-    if (r == NULL) r = json_pack("{s:b, s:s, s:s}", "ok", 0, "code", "SQLITE_ERROR", "message", "x");
-    json_array_append_new(results, r);
-  }
-  return json_pack("{s:b, s:o}", "ok", 1, "results", results);
+  /* Through the wire format and back, as the client gets it. */
+  size_t len, flen;
+  char ferr[256];
+  json_decref(frame_in.msg);
+  if (frame_encode_mem(reply, FRAME_VERSION, &frame_buf, &frame_cap, &len) != 0 ||
+      frame_decode_mem(frame_buf, len, FRAME_DEFAULT_MAX_BYTES, &frame_in, &flen, ferr, sizeof ferr) != 1 ||
+      flen != len)
+    abort();
+  json_decref(reply);
+  return json_incref(frame_in.msg);
+}
+
+const unsigned char *db_client_sections(const struct db_client *c, size_t *len) {
+  (void)c;
+  *len = frame_in.sections_len;
+  return frame_in.sections;
 }
 
 /* The broker's reply to one statement with PARAMS: an echo of them as one
@@ -72,46 +155,30 @@ static json_t *reply_for(json_t *params) {
     return json_pack("{s:b, s:O, s:O}", "ok", 1, "changes", json_array_get(values, 0),
                      "lastInsertRowid", json_array_get(values, 1));
   }
-  json_t *cols = json_array(), *row = json_array();
-  size_t i;
+  struct rowset_buf b = {0};
+  size_t i, n = json_array_size(values);
   json_t *v;
-  json_array_foreach(values, i, v) {
-    json_t *name = json_array_get(reply_values ? reply_values : NULL, i);
-    if (json_is_string(name) && reply_values)
-      json_array_append(cols, name); /* fuzzed column names: "__proto__", "", ... */
-    else
-      json_array_append_new(cols, json_sprintf("c%zu", i));
-    json_array_append(row, v);
+  if (rowset_begin(&b, (uint32_t)n) != 0) abort();
+  for (i = 0; i < n; i++) {
+    json_t *name = reply_values ? json_array_get(reply_values, i) : NULL;
+    char c[32];
+    if (json_is_string(name)) { /* fuzzed column names: "__proto__", "", ... */
+      if (rowset_put_name(&b, json_string_value(name), json_string_length(name)) != 0) abort();
+    } else {
+      snprintf(c, sizeof c, "c%zu", i);
+      if (rowset_put_name(&b, c, strlen(c)) != 0) abort();
+    }
   }
-  return json_pack("{s:b, s:o, s:[o]}", "ok", 1, "columns", cols, "rows", row);
+  if (rowset_rows_begin(&b) != 0) abort();
+  json_array_foreach(values, i, v) put_value(&b, v);
+  rowset_rows_end(&b, n > 0 ? 1 : 0); /* one row; none when there are no columns */
+  json_t *r = json_pack("{s:b, s:o}", "ok", 1, FRAME_ROWSET_BYTES, json_stringn_nocheck((const char *)b.data, b.len));
+  rowset_buf_free(&b);
+  return r;
 }
 
 int db_client_tx_depth(const struct db_client *c) {
   (void)c;
-  return 0;
-}
-
-/* True when V holds a {"$blob": s} whose s is not strict base64.  The
- * broker only sends what its own encoder made; worker_db.c trusts that
- * (Duktape would throw mid-conversion), so such replies are not fuzzed. */
-static int has_bad_blob(json_t *v) {
-  size_t i;
-  json_t *x;
-  if (json_is_array(v)) {
-    json_array_foreach(v, i, x) if (has_bad_blob(x)) return 1;
-    return 0;
-  }
-  json_t *b = json_object_get(v, "$blob");
-  if (!json_is_string(b)) return 0;
-  const char *s = json_string_value(b);
-  size_t n = json_string_length(b);
-  if (n % 4) return 1;
-  for (i = 0; i < n; i++) {
-    char c = s[i];
-    int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-             c == '/' || (c == '=' && i >= n - 2 && (i == n - 1 || s[n - 1] == '='));
-    if (!ok) return 1;
-  }
   return 0;
 }
 
@@ -175,6 +242,10 @@ static void check_roundtrip(duk_context *ctx, duk_idx_t sent, size_t pos) {
   if (duk_is_number(ctx, sent) && fabs(duk_get_number(ctx, sent)) > 9007199254740992.0) {
     return; /* sent as a JSON real; comes back rounded the same way */
   }
+  if (duk_is_boolean(ctx, sent)) { /* SQLite has no booleans: 1 and 0 come back */
+    if (!duk_is_number(ctx, -1) || duk_get_number(ctx, -1) != (duk_get_boolean(ctx, sent) ? 1 : 0)) goto differ;
+    return;
+  }
   if (!duk_strict_equals(ctx, sent, -1)) goto differ;
   return;
 differ:
@@ -200,7 +271,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (flags & 2) {
     json_t *v = json_loadb((const char *)spec_end, size - 2 - nspec,
                            JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
-    if (!json_is_array(v) || has_bad_blob(v)) {
+    if (!json_is_array(v)) {
       json_decref(v);
       return 0;
     }

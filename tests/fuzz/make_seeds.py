@@ -59,9 +59,35 @@ def fcgi():
     put("fcgi", "params_only", pairs({"A": "1", "LONG": "z" * 200}))
 
 
-def frame(obj_or_bytes):
+def frame_v1(obj_or_bytes):
     b = obj_or_bytes if isinstance(obj_or_bytes, bytes) else json.dumps(obj_or_bytes).encode()
     return struct.pack(">I", len(b)) + b
+
+
+def frame(obj_or_bytes, sections=()):
+    """A protocol 2 frame: version byte, JSON length, JSON, sections."""
+    j = obj_or_bytes if isinstance(obj_or_bytes, bytes) else json.dumps(obj_or_bytes).encode()
+    p = b"\x02" + struct.pack(">I", len(j)) + j + b"".join(struct.pack(">I", len(x)) + x for x in sections)
+    return struct.pack(">I", len(p)) + p
+
+
+def rowset(names, rows):
+    """A row set (src/rowset.h): values are None, int, float, str or bytes."""
+    out = struct.pack(">I", len(names)) + b"".join(struct.pack(">I", len(n.encode())) + n.encode() for n in names)
+    out += struct.pack(">I", len(rows))
+    for row in rows:
+        for v in row:
+            if v is None:
+                out += b"\x00"
+            elif isinstance(v, int):
+                out += b"\x01" + struct.pack(">q", v)
+            elif isinstance(v, float):
+                out += b"\x02" + struct.pack(">d", v)
+            elif isinstance(v, str):
+                out += b"\x03" + struct.pack(">I", len(v.encode())) + v.encode()
+            else:
+                out += b"\x04" + struct.pack(">I", len(v)) + v
+    return out
 
 
 def frames():
@@ -85,6 +111,17 @@ def frames():
     put("frame", "batch_loose", frame({"id": 11, "op": "batch", "atomic": False, "statements": [
         {"sql": "SELECT :name", "params": [1]}, {"sql": "SELECT ?1", "params": [2.0]}, 5]}))
     put("frame", "bool_obj", frame({"id": 9, "op": "query", "sql": "SELECT ?, ?", "params": [True, {"x": 1}]}))
+    # protocol 1 frames (an old worker): decoded, refused unread by broker.c
+    put("frame", "v1_ping", frame_v1({"id": 12, "op": "ping", "protocol": 2}))
+    put("frame", "v1_query", frame_v1({"id": 13, "op": "query", "sql": "SELECT ?", "params": [1]}))
+    # replies as the worker decodes them: row sets in sections
+    rs = rowset(["id", "name", "data", "x"], [[1, "a\u00e9", b"\x00\xff", None],
+                                             [-9223372036854775808, "", b"", 2.5]])
+    put("frame", "reply_rowset", frame({"id": 14, "ok": True, "rowset": 0}, [rs]))
+    put("frame", "reply_batch", frame({"id": 15, "ok": True, "results": [
+        {"ok": True, "rowset": 0}, {"ok": True, "changes": 1, "lastInsertRowid": 2},
+        {"ok": True, "rowset": 1}]}, [rs, rowset(["n"], [])]))
+    put("frame", "reply_bad_rowset", frame({"id": 16, "ok": True, "rowset": 0}, [rs[:-3]]))
 
 
 def configs():

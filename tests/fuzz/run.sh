@@ -57,20 +57,22 @@ PKG_LIBS=$(pkg-config --libs $PKGS)
 
 # Duktape is big and not ours: build it once, with ASan but without fuzzer
 # coverage (the feedback is then about our conversion code) and without
-# UBSan (it does NULL + 0 arithmetic on purpose).
-if [ ! -f "$B/duk.o" ] || [ "$DUK_SRC/duktape.c" -nt "$B/duk.o" ]; then
+# UBSan (it does NULL + 0 arithmetic on purpose).  It is built as the server
+# builds it: with jsfpm's configuration and hooks (src/duktape/).
+DUK_DEPS="$DUK_SRC/duktape.c $SRC/src/duktape/duk_amalgamation.c $SRC/src/duktape/duk_config.h"
+if [ ! -f "$B/duk.o" ] || [ -n "$(find $DUK_DEPS -newer "$B/duk.o")" ]; then
   cp "$DUK_SRC/duktape.c" "$DUK_SRC/duktape.h" "$B/duktape/"
-  echo "== building Duktape for the fuzzers (once)"
-  "$CC" -g -O1 -fno-omit-frame-pointer -fsanitize=address -w $INC -c "$B/duktape/duktape.c" -o "$B/duk.o"
+  echo "== building Duktape for the fuzzers"
+  "$CC" -g -O1 -fno-omit-frame-pointer -fsanitize=address -w $INC -c "$SRC/src/duktape/duk_amalgamation.c" -o "$B/duk.o"
 fi
 
 sources() {
   case $1 in
     fcgi) echo "src/fcgi.c" ;;
     http) echo "src/http.c" ;;
-    frame) echo "src/frame.c broker/broker_db.c src/log.c src/safefile.c" ;;
+    frame) echo "src/frame.c src/rowset.c src/utf8.c broker/broker_db.c src/log.c src/safefile.c" ;;
     config) echo "src/config.c src/log.c src/safefile.c src/netaddr.c" ;;
-    js_json) echo "workers/worker_db.c src/log.c src/safefile.c" ;;
+    js_json) echo "workers/worker_db.c src/frame.c src/rowset.c src/utf8.c src/log.c src/safefile.c" ;;
     dqlite_proto) echo "broker/dqlite_proto.c" ;;
     url) echo "src/url.c" ;;
     multipart) echo "src/multipart.c" ;;

@@ -5,7 +5,10 @@
  * here, as the master would), the database and an app_root with a
  * migrations directory.  The broker runs in a forked child via broker_main;
  * the test process plays the worker through db_client, or through a raw
- * socket when it needs to misbehave (pipelining by hand, bad frames).
+ * socket when it needs to misbehave (pipelining by hand, bad frames, an old
+ * protocol).  Row sets in replies are read back with the row set reader and
+ * checked in the JSON shape of protocol 1 ("columns", "rows", blobs as
+ * {"$blob": base64}), so the values are checked exactly as before.
  */
 #include "autoconfig.h"
 
@@ -36,6 +39,7 @@
 #include "db_client.h"
 #include "frame.h"
 #include "log.h"
+#include "rowset.h"
 
 #define CALL_TIMEOUT_MS 5000
 
@@ -139,16 +143,98 @@ static char *dump(const json_t *j) {
   return buf;
 }
 
-/* Sends REQ (stolen) through the db_client; fails the test on a transport
- * error. */
-static json_t *callj(json_t *req) {
+static char *base64(const unsigned char *p, size_t n) {
+  static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  char *out = malloc((n + 2) / 3 * 4 + 1), *o = out;
+  ck_assert_ptr_nonnull(out);
+  for (size_t i = 0; i < n; i += 3) {
+    uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
+    *o++ = a[v >> 18];
+    *o++ = a[(v >> 12) & 63];
+    *o++ = i + 1 < n ? a[(v >> 6) & 63] : '=';
+    *o++ = i + 2 < n ? a[v & 63] : '=';
+  }
+  *o = '\0';
+  return out;
+}
+
+/* The row set P (LEN bytes) as protocol 1's "columns" and "rows" members
+ * of R; fails the test if the row set is malformed. */
+static void rowset_to_json(json_t *r, const unsigned char *p, size_t len) {
+  struct rowset_reader rd;
+  json_t *cols = json_array(), *rows = json_array();
+  ck_assert_int_eq(rowset_open(&rd, p, len), 0);
+  for (uint32_t c = 0; c < rd.ncols; c++) {
+    const char *name;
+    size_t n;
+    ck_assert_int_eq(rowset_next_name(&rd, &name, &n), 0);
+    json_array_append_new(cols, json_stringn(name, n));
+  }
+  ck_assert_int_eq(rowset_rows(&rd), 0);
+  for (uint32_t i = 0; i < rd.nrows; i++) {
+    json_t *row = json_array();
+    for (uint32_t c = 0; c < rd.ncols; c++) {
+      struct rowset_value v;
+      ck_assert_msg(rowset_next_value(&rd, &v) == 0, "%s", rd.error);
+      json_t *x = NULL;
+      switch (v.type) {
+      case ROWSET_NULL: x = json_null(); break;
+      case ROWSET_INT: x = json_integer(v.i); break;
+      case ROWSET_REAL: x = json_real(v.d); break;
+      case ROWSET_TEXT: x = json_stringn((const char *)v.bytes, v.len); break;
+      case ROWSET_BLOB: {
+        char *b64 = base64(v.bytes, v.len);
+        x = json_pack("{s:s}", "$blob", b64);
+        free(b64);
+        break;
+      }
+      }
+      ck_assert_ptr_nonnull(x);
+      json_array_append_new(row, x);
+    }
+    json_array_append_new(rows, row);
+  }
+  ck_assert_msg(rowset_close(&rd) == 0, "%s", rd.error);
+  json_object_set_new(r, "columns", cols);
+  json_object_set_new(r, "rows", rows);
+  json_object_del(r, FRAME_ROWSET_INDEX);
+}
+
+/* Expands every row set REPLY names (itself, or its batch results) from
+ * SECTIONS; returns REPLY. */
+static json_t *expand_rowsets(json_t *reply, const unsigned char *sections, size_t len) {
+  json_t *targets[2] = {reply, json_object_get(reply, "results")};
+  for (size_t t = 0; t < 2; t++) {
+    size_t i, n = json_is_array(targets[t]) ? json_array_size(targets[t]) : 1;
+    for (i = 0; i < n; i++) {
+      json_t *r = json_is_array(targets[t]) ? json_array_get(targets[t], i) : targets[t];
+      json_t *k = json_object_get(r, FRAME_ROWSET_INDEX);
+      if (!json_is_integer(k))
+        continue;
+      const unsigned char *p;
+      size_t plen;
+      ck_assert_int_eq(frame_section(sections, len, json_integer_value(k), &p, &plen), 0);
+      rowset_to_json(r, p, plen);
+    }
+    if (targets[1] == NULL)
+      break;
+  }
+  return reply;
+}
+
+/* Sends REQ (stolen) through the db_client C; fails the test on a
+ * transport error.  Row sets come back expanded. */
+static json_t *call_on(struct db_client *c, json_t *req) {
   ck_assert_ptr_nonnull(req);
   char err[256] = "";
-  json_t *r = db_client_call(cl, req, CALL_TIMEOUT_MS, err, sizeof err);
+  json_t *r = db_client_call(c, req, CALL_TIMEOUT_MS, err, sizeof err);
   json_decref(req);
   ck_assert_msg(r != NULL, "db_client_call failed: %s", err);
-  return r;
+  size_t len;
+  const unsigned char *sections = db_client_sections(c, &len);
+  return expand_rowsets(r, sections, len);
 }
+static json_t *callj(json_t *req) { return call_on(cl, req); }
 #define CALL(...) callj(json_pack(__VA_ARGS__))
 
 static json_t *expect_ok(json_t *r) {
@@ -208,20 +294,30 @@ static void raw_send(int fd, const void *p, size_t n) {
 }
 
 /* Reads one frame, failing the test if nothing arrives for 30 s (generous:
- * valgrind is slow). */
-static json_t *raw_recv(int fd, struct evbuffer *in) {
+ * valgrind is slow); *VERSION (if not NULL) is its protocol version.  Row
+ * sets come back expanded. */
+static json_t *raw_recv_version(int fd, struct evbuffer *in, int *version) {
   for (;;) {
-    json_t *m = NULL;
+    struct frame_in f;
+    size_t flen;
     char err[128];
-    int r = frame_decode(in, FRAME_DEFAULT_MAX_BYTES, &m, err, sizeof err);
+    int r = frame_decode_mem(evbuffer_pullup(in, -1), evbuffer_get_length(in), FRAME_DEFAULT_MAX_BYTES, &f, &flen,
+                             err, sizeof err);
     ck_assert_int_ge(r, 0);
-    if (r == 1)
-      return m;
+    if (r == 1) {
+      expand_rowsets(f.msg, f.sections, f.sections_len);
+      evbuffer_drain(in, flen);
+      if (version != NULL)
+        *version = f.version;
+      return f.msg;
+    }
     struct pollfd p = {.fd = fd, .events = POLLIN};
     ck_assert_int_eq(poll(&p, 1, 30000), 1);
     ck_assert_int_gt(evbuffer_read(in, fd, -1), 0);
   }
 }
+
+static json_t *raw_recv(int fd, struct evbuffer *in) { return raw_recv_version(fd, in, NULL); }
 
 /* True if the peer closes FD within 3 s (reading and discarding data). */
 static int raw_sees_eof(int fd) {
@@ -536,7 +632,7 @@ START_TEST(test_pipelining) {
       json_pack("{s:i,s:s,s:s}", "id", 13, "op", "query", "sql", "SELECT count(*) FROM p"),
   };
   for (int i = 0; i < 4; i++) {
-    ck_assert_int_eq(frame_encode(out, reqs[i]), 0);
+    ck_assert_int_eq(frame_encode(out, reqs[i], FRAME_VERSION), 0);
     json_decref(reqs[i]);
   }
   /* everything sent before anything is read */
@@ -553,7 +649,7 @@ START_TEST(test_pipelining) {
   /* a request without an integer id still gets an answer, with id null */
   evbuffer_drain(out, evbuffer_get_length(out));
   json_t *noid = json_pack("{s:s}", "op", "ping");
-  ck_assert_int_eq(frame_encode(out, noid), 0);
+  ck_assert_int_eq(frame_encode(out, noid, FRAME_VERSION), 0);
   json_decref(noid);
   n = evbuffer_get_length(out);
   raw_send(fd, evbuffer_pullup(out, -1), n);
@@ -676,7 +772,7 @@ START_TEST(test_bad_frame) {
   fd = raw_connect();
   struct evbuffer *out = evbuffer_new(), *in = evbuffer_new();
   json_t *ping = json_pack("{s:i,s:s}", "id", 1, "op", "ping");
-  ck_assert_int_eq(frame_encode(out, ping), 0);
+  ck_assert_int_eq(frame_encode(out, ping, FRAME_VERSION), 0);
   json_decref(ping);
   ck_assert_int_eq(evbuffer_add(out, "\0\0\0\x05{bad}", 9), 0);
   size_t n = evbuffer_get_length(out);
@@ -780,7 +876,7 @@ START_TEST(test_backpressure) {
   for (int i = 0; i < 24; i++) {
     json_t *q = json_pack("{s:i,s:s,s:s,s:[i]}", "id", i, "op", "query", "sql", "SELECT zeroblob(?)", "params",
                           1000000 + i);
-    ck_assert_int_eq(frame_encode(out, q), 0);
+    ck_assert_int_eq(frame_encode(out, q, FRAME_VERSION), 0);
     json_decref(q);
   }
   size_t n = evbuffer_get_length(out);
@@ -796,10 +892,10 @@ START_TEST(test_backpressure) {
   evbuffer_free(out);
   evbuffer_free(in);
   close(fd);
-  /* a reply over the frame limit becomes an error for that id (a long
-   * timeout: building 72 MB of JSON is slow under valgrind) */
+  /* a result over the frame limit becomes an error for that id (a long
+   * timeout: 72 MB of blobs are slow to copy under valgrind) */
   json_t *big = json_pack("{s:s,s:s}", "op", "query", "sql",
-                          "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 6) "
+                          "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 8) "
                           "SELECT zeroblob(9000000) FROM c");
   char err[256] = "";
   json_t *r = db_client_call(cl, big, 120000, err, sizeof err);
@@ -954,6 +1050,124 @@ START_TEST(test_peer_uid) {
 }
 END_TEST
 
+/* ---- protocol versions (issue 20) -------------------------------------- */
+
+/* Sends REQ (stolen) on FD as a frame of protocol VERSION. */
+static void raw_send_version(int fd, json_t *req, int version) {
+  struct evbuffer *out = evbuffer_new();
+  ck_assert_int_eq(frame_encode(out, req, version), 0);
+  json_decref(req);
+  raw_send(fd, evbuffer_pullup(out, -1), evbuffer_get_length(out));
+  evbuffer_free(out);
+}
+
+/* A client of protocol 1 (a worker of an older jsfpm) meets this broker:
+ * its handshake ping is answered in protocol 1 with this broker's version,
+ * every other request is refused with JSFPM_PROTOCOL, in protocol 1 and
+ * with its id, and nothing it asked for runs. */
+START_TEST(test_protocol_old_client) {
+  start_broker();
+  exec_sql("CREATE TABLE t (a)");
+  int fd = raw_connect();
+  struct evbuffer *in = evbuffer_new();
+  int version = 0;
+  raw_send_version(fd, json_pack("{s:i,s:s}", "id", 1, "op", "ping"), 1);
+  json_t *r = raw_recv_version(fd, in, &version);
+  ck_assert_int_eq(version, 1);
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), 1);
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "protocol")), FRAME_VERSION);
+  json_decref(expect_ok(r));
+  const char *ops[] = {"execute", "query", "exec", "begin"};
+  for (int i = 0; i < 4; i++) {
+    raw_send_version(fd, json_pack("{s:i,s:s,s:s}", "id", 10 + i, "op", ops[i], "sql", "INSERT INTO t VALUES (1)"),
+                     1);
+    r = raw_recv_version(fd, in, &version);
+    ck_assert_int_eq(version, 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), 10 + i);
+    expect_error(r, "JSFPM_PROTOCOL", "protocol version 2 and this worker version 1");
+  }
+  ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 0);
+  /* the connection stays usable in protocol 2 */
+  raw_send_version(fd, json_pack("{s:i,s:s,s:s}", "id", 20, "op", "query", "sql", "SELECT 42"), FRAME_VERSION);
+  r = raw_recv_version(fd, in, &version);
+  ck_assert_int_eq(version, 2);
+  ck_assert_int_eq(json_integer_value(json_array_get(json_array_get(json_object_get(r, "rows"), 0), 0)), 42);
+  json_decref(r);
+  evbuffer_free(in);
+  close(fd);
+}
+END_TEST
+
+/* This worker's client meets a broker of protocol 1 (stood in for by a
+ * process that answers as one did: a ping with a bare ok, and a frame it
+ * cannot parse by closing the connection): the call fails with
+ * JSFPM_PROTOCOL and the statement never reaches that broker. */
+START_TEST(test_protocol_old_broker) {
+  char old_path[160];
+  snprintf(old_path, sizeof old_path, "%s/old.sock", tmpdir);
+  int lfd = make_listener(old_path), report[2];
+  ck_assert_int_eq(pipe(report), 0);
+  fflush(NULL);
+  pid_t pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    int fd = accept(lfd, NULL, NULL), frames = 0, handshake = 0;
+    struct evbuffer *in = evbuffer_new(), *out = evbuffer_new();
+    for (;;) {
+      json_t *m = NULL;
+      char err[128];
+      int version, r = frame_decode(in, FRAME_DEFAULT_MAX_BYTES, &m, &version, err, sizeof err);
+      if (r < 0 || (r > 0 && version != 1))
+        break; /* a protocol 1 broker closes on what it cannot parse */
+      if (r > 0) {
+        frames++;
+        const char *op = json_string_value(json_object_get(m, "op"));
+        handshake = op && strcmp(op, "ping") == 0 && json_integer_value(json_object_get(m, "protocol")) == 2;
+        json_t *reply = json_pack("{s:O,s:b}", "id", json_object_get(m, "id"), "ok", 1);
+        json_decref(m);
+        frame_encode(out, reply, 1);
+        json_decref(reply);
+        if (evbuffer_write(out, fd) < 0)
+          break;
+        continue;
+      }
+      if (evbuffer_read(in, fd, -1) <= 0)
+        break;
+    }
+    int result = frames * 10 + handshake;
+    if (write(report[1], &result, sizeof result) != sizeof result)
+      _exit(3);
+    _exit(0);
+  }
+  close(report[1]);
+  struct db_client *c = db_client_new(old_path);
+  char err[256] = "";
+  json_t *r = db_client_call(c, json_pack("{s:s,s:s}", "op", "execute", "sql", "DELETE FROM t"), CALL_TIMEOUT_MS,
+                             err, sizeof err);
+  ck_assert_msg(r != NULL, "%s", err);
+  expect_error(r, "JSFPM_PROTOCOL", "protocol version 1 and this worker version 2");
+  db_client_free(c);
+  int result = -1;
+  ck_assert_int_eq(read(report[0], &result, sizeof result), sizeof result);
+  ck_assert_msg(result == 11, "the old broker saw %d frames (handshake %s)", result / 10, result % 10 ? "yes" : "no");
+  ck_assert_int_eq(reap(pid), 0);
+  close(report[0]);
+  close(lfd);
+}
+END_TEST
+
+/* A column name that is not UTF-8 (possible only through a migration or a
+ * database written by other tools) fails the query with a clear error: a
+ * row set carries UTF-8 only. */
+START_TEST(test_column_name_not_utf8) {
+  write_file(mig_dir, "001_bad.sql", "CREATE TABLE bad (\"x\xff\" INTEGER); INSERT INTO bad VALUES (7);\n");
+  start_broker();
+  expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT * FROM bad"), "JSFPM_UNREPRESENTABLE",
+               "the name of column 1 is not valid UTF-8");
+  ck_assert_int_eq(query_int("SELECT count(*) FROM bad"), 1); /* and the broker serves on */
+}
+END_TEST
+
 /* ---- transactions, concurrency, group commit, safety (issue 3) -------- */
 
 /* A raw connection standing for one more worker. */
@@ -977,7 +1191,7 @@ static void raw_close(struct raw *r) {
 static void raw_send_json(struct raw *r, json_t *req) {
   ck_assert_ptr_nonnull(req);
   struct evbuffer *out = evbuffer_new();
-  ck_assert_int_eq(frame_encode(out, req), 0);
+  ck_assert_int_eq(frame_encode(out, req, FRAME_VERSION), 0);
   json_decref(req);
   size_t n = evbuffer_get_length(out);
   raw_send(r->fd, evbuffer_pullup(out, -1), n);
@@ -992,14 +1206,6 @@ static int raw_ready(struct raw *r, int ms) {
   return poll(&p, 1, ms) == 1;
 }
 
-static json_t *call_on(struct db_client *c, json_t *req) {
-  ck_assert_ptr_nonnull(req);
-  char err[256] = "";
-  json_t *r = db_client_call(c, req, CALL_TIMEOUT_MS, err, sizeof err);
-  json_decref(req);
-  ck_assert_msg(r != NULL, "db_client_call failed: %s", err);
-  return r;
-}
 #define CALL_ON(c, ...) call_on(c, json_pack(__VA_ARGS__))
 #define OK_ON(c, ...) expect_ok(CALL_ON(c, __VA_ARGS__))
 
@@ -1625,6 +1831,9 @@ static Suite *broker_suite(void) {
   tcase_add_test(tc, test_timeout);
   tcase_add_test(tc, test_killed_in_flight);
   tcase_add_test(tc, test_peer_uid);
+  tcase_add_test(tc, test_protocol_old_client);
+  tcase_add_test(tc, test_protocol_old_broker);
+  tcase_add_test(tc, test_column_name_not_utf8);
   suite_add_tcase(s, tc);
   TCase *tx = tcase_create("transactions");
   tcase_add_checked_fixture(tx, setup, teardown);

@@ -73,7 +73,7 @@ static json_t *param_to_json(duk_context *ctx, duk_idx_t idx, size_t pos, char *
 /* Pushes an integer from the broker: beyond 2^53 a string, so it is never
  * rounded. */
 static void push_db_int(duk_context *ctx, json_int_t n) {
-  if (n >= -(json_int_t)MAX_SAFE_INT && n <= (json_int_t)MAX_SAFE_INT) jsfpm_duk_push_integer(ctx, n);
+  if (n >= -(json_int_t)MAX_SAFE_INT && n <= (json_int_t)MAX_SAFE_INT) duk_push_number(ctx, (double)n);
   else duk_push_sprintf(ctx, "%lld", (long long)n);
 }
 

@@ -80,18 +80,3 @@ void jsfpm_duk_def_new_own(duk_context *ctx, duk_idx_t obj_idx, duk_idx_t key_id
 void jsfpm_duk_push_array_sized(duk_context *ctx, duk_uint_t n) {
   duk_push_harray_with_size((duk_hthread *)ctx, (duk_uint32_t)n);
 }
-
-/* Pushes the integer N (|N| <= 2^53) as a fastint when it fits one (48
- * bits), so that arithmetic and JSON.stringify take their integer paths,
- * else as a double. */
-void jsfpm_duk_push_integer(duk_context *ctx, duk_int64_t n) {
-  duk_hthread *thr = (duk_hthread *)ctx;
-#if defined(DUK_USE_FASTINT)
-  if (n >= DUK_FASTINT_MIN && n <= DUK_FASTINT_MAX) {
-    duk_push_undefined(thr);
-    DUK_TVAL_SET_FASTINT(thr->valstack_top - 1, n);
-    return;
-  }
-#endif
-  duk_push_number(thr, (duk_double_t)n);
-}

@@ -22,7 +22,6 @@
  * a replacer, Proxy, cycles).  Off in the shipped configuration; a list of
  * rows through Response.json is a quarter cheaper with it (docs/performance.md). */
 #define DUK_USE_JSON_STRINGIFY_FASTPATH
-#define DUK_USE_FASTINT
 
 /* Execution time limit: Duktape calls jsfpm_duk_exec_timeout() from its
  * bytecode interrupt counter; a non-zero return throws a RangeError that the
@@ -50,6 +49,5 @@ extern void jsfpm_duk_push_object_sized(duk_context *ctx, duk_uint_t n);
 extern void jsfpm_duk_def_own(duk_context *ctx, duk_idx_t obj_idx, duk_idx_t key_idx);
 extern void jsfpm_duk_def_new_own(duk_context *ctx, duk_idx_t obj_idx, duk_idx_t key_idx);
 extern void jsfpm_duk_push_array_sized(duk_context *ctx, duk_uint_t n);
-extern void jsfpm_duk_push_integer(duk_context *ctx, duk_int64_t n);
 
 #endif

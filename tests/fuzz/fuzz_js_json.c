@@ -311,7 +311,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fprintf(stderr, "an unbindable parameter (object, NaN, Infinity) was accepted\n");
     abort();
   }
-  if (rc == DUK_EXEC_SUCCESS && op_query && reply_values == NULL && !op_batch) {
+  if (rc == DUK_EXEC_SUCCESS && op_query && reply_values == NULL && !op_batch && expect_params == 0) {
+    if (duk_get_length(ctx, base + 1) != 0) abort(); /* no columns, no rows */
+  } else if (rc == DUK_EXEC_SUCCESS && op_query && reply_values == NULL && !op_batch) {
     duk_get_prop_index(ctx, base + 1, 0); /* the row */
     for (size_t i = 0; i < expect_params; i++) {
       char name[32];

@@ -34,6 +34,7 @@
 #include "autoconfig.h"
 
 #include "broker_db.h"
+#include "broker_json.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -123,6 +124,7 @@ struct dbconn {
   atomic_int abandon;         /* read threads: stop now (request abandoned, broker stopping) */
   struct broker_db_counts n;  /* what ran here */
   struct rowset_buf rows;     /* the query result being written; kept from query to query */
+  struct broker_json json;    /* its writer when it is JSON text (db.queryJSON) */
 };
 
 struct broker_db {
@@ -705,6 +707,7 @@ static void cache_push_front(struct dbconn *c, struct stmt_entry *e) {
 
 static void conn_close(struct dbconn *c, const char *what) {
   rowset_buf_free(&c->rows);
+  broker_json_free(&c->json);
   struct stmt_entry *e = c->lru_head;
   while (e) {
     struct stmt_entry *next = e->next;
@@ -956,25 +959,60 @@ static int bind_params(sqlite3_stmt *st, const json_t *id, const char *op, const
 enum result_shape {
   SHAPE_AUTO,    /* rows when the statement has result columns, else changes */
   SHAPE_ROWS,    /* "query": a row set */
+  SHAPE_JSON,    /* "query" with "format": "json": the rows as JSON text */
   SHAPE_CHANGES, /* "execute": changes + lastInsertRowid */
 };
 
-/* Adds column COL of the current row (row ROW, 0-based) to B and its size
- * to *BYTES (approximate, for max_result_size: text and blobs their length
- * plus 2, NULL 4, numbers 8).  Returns 0, or -1 with *ERRREPLY set (NULL
- * when out of memory) if the value cannot be represented. */
-static int put_column(struct rowset_buf *b, sqlite3_stmt *st, int col, size_t *bytes, const json_t *id,
-                      size_t row, json_t **errreply) {
+/* A query result is written as a row set or, for SHAPE_JSON, as JSON text
+ * (broker_json.h), into C's result buffer, through these. */
+static int out_begin(struct dbconn *c, enum result_shape shape, uint32_t ncols) {
+  return shape == SHAPE_JSON ? broker_json_begin(&c->json, &c->rows, ncols) : rowset_begin(&c->rows, ncols);
+}
+static int out_name(struct dbconn *c, enum result_shape shape, const char *name, size_t len) {
+  return shape == SHAPE_JSON ? broker_json_name(&c->json, name, len) : rowset_put_name(&c->rows, name, len);
+}
+static int out_rows_begin(struct dbconn *c, enum result_shape shape) {
+  return shape == SHAPE_JSON ? 0 : rowset_rows_begin(&c->rows);
+}
+static int out_null(struct dbconn *c, enum result_shape shape) {
+  return shape == SHAPE_JSON ? broker_json_null(&c->json) : rowset_put_null(&c->rows);
+}
+static int out_int(struct dbconn *c, enum result_shape shape, int64_t v) {
+  return shape == SHAPE_JSON ? broker_json_int(&c->json, v) : rowset_put_int(&c->rows, v);
+}
+static int out_real(struct dbconn *c, enum result_shape shape, double v) {
+  return shape == SHAPE_JSON ? broker_json_real(&c->json, v) : rowset_put_real(&c->rows, v);
+}
+static int out_text(struct dbconn *c, enum result_shape shape, const unsigned char *p, size_t len) {
+  return shape == SHAPE_JSON ? broker_json_text(&c->json, p, len) : rowset_put_text(&c->rows, p, len);
+}
+static int out_blob(struct dbconn *c, enum result_shape shape, const unsigned char *p, size_t len) {
+  return shape == SHAPE_JSON ? broker_json_blob(&c->json, p, len) : rowset_put_blob(&c->rows, p, len);
+}
+static int out_end(struct dbconn *c, enum result_shape shape, uint32_t nrows) {
+  if (shape == SHAPE_JSON)
+    return broker_json_end(&c->json);
+  rowset_rows_end(&c->rows, nrows);
+  return 0;
+}
+
+/* Adds column COL of the current row (row ROW, 0-based) to the result and
+ * its size to *BYTES (approximate, for max_result_size: text and blobs
+ * their length plus 2, NULL 4, numbers 8).  Returns 0, or -1 with
+ * *ERRREPLY set (NULL when out of memory) if the value cannot be
+ * represented. */
+static int put_column(struct dbconn *c, enum result_shape shape, sqlite3_stmt *st, int col, size_t *bytes,
+                      const json_t *id, size_t row, json_t **errreply) {
   *errreply = NULL;
   switch (sqlite3_column_type(st, col)) {
   case SQLITE_INTEGER:
     *bytes += 8;
-    return rowset_put_int(b, sqlite3_column_int64(st, col));
+    return out_int(c, shape, sqlite3_column_int64(st, col));
   case SQLITE_FLOAT: {
     double d = sqlite3_column_double(st, col);
     *bytes += 8;
     if (isfinite(d))
-      return rowset_put_real(b, d);
+      return out_real(c, shape, d);
     *errreply = broker_db_error_reply(id, CODE_UNREPRESENTABLE,
                                       "row %zu, column \"%s\": the real value %s cannot be "
                                       "represented in JSON",
@@ -985,7 +1023,7 @@ static int put_column(struct rowset_buf *b, sqlite3_stmt *st, int col, size_t *b
     const unsigned char *p = sqlite3_column_text(st, col);
     size_t n = (size_t)sqlite3_column_bytes(st, col);
     *bytes += n + 2;
-    int rc = p ? rowset_put_text(b, p, n) : -1; /* NULL: out of memory converting */
+    int rc = p ? out_text(c, shape, p, n) : -1; /* NULL: out of memory converting */
     if (rc == -2)
       *errreply = broker_db_error_reply(id, CODE_UNREPRESENTABLE,
                                         "row %zu, column \"%s\": the text is not valid UTF-8 "
@@ -997,17 +1035,18 @@ static int put_column(struct rowset_buf *b, sqlite3_stmt *st, int col, size_t *b
     const unsigned char *p = sqlite3_column_blob(st, col);
     size_t n = (size_t)sqlite3_column_bytes(st, col);
     *bytes += n + 2;
-    return rowset_put_blob(b, p, n);
+    return out_blob(c, shape, p, n);
   }
   default:
     *bytes += 4;
-    return rowset_put_null(b);
+    return out_null(c, shape);
   }
 }
 
-/* Steps ST (already bound) to the end, writing its rows into C's row set,
- * and builds the reply: {"id", "ok": true, "$rowset": the row set}. */
-static json_t *run_query(struct dbconn *c, sqlite3_stmt *st, const json_t *id) {
+/* Steps ST (already bound) to the end, writing its rows into C's result
+ * buffer as a row set (SHAPE_ROWS) or JSON text (SHAPE_JSON), and builds
+ * the reply: {"id", "ok": true, "$rowset" or "$json": the bytes}. */
+static json_t *run_query(struct dbconn *c, sqlite3_stmt *st, const json_t *id, enum result_shape shape) {
   struct rowset_buf *b = &c->rows;
   json_t *err = NULL;
   /* Columns are named after the first step: a cached statement whose
@@ -1015,18 +1054,18 @@ static json_t *run_query(struct dbconn *c, sqlite3_stmt *st, const json_t *id) {
    * then have a different shape. */
   int rc = sqlite3_step(st);
   int ncol = sqlite3_column_count(st);
-  if (rowset_begin(b, (uint32_t)ncol) != 0)
+  if (out_begin(c, shape, (uint32_t)ncol) != 0)
     return NULL;
   for (int col = 0; col < ncol; col++) {
     const char *name = sqlite3_column_name(st, col);
-    int put = name ? rowset_put_name(b, name, strlen(name)) : -1;
+    int put = name ? out_name(c, shape, name, strlen(name)) : -1;
     if (put == -2)
       return broker_db_error_reply(id, CODE_UNREPRESENTABLE, "the name of column %d is not valid UTF-8",
                                    col + 1);
     if (put != 0)
       return NULL;
   }
-  if (rowset_rows_begin(b) != 0)
+  if (out_rows_begin(c, shape) != 0)
     return NULL;
   size_t nrow = 0, bytes = 0;
   long max_rows = c->db->opt.max_result_rows, max_bytes = c->db->opt.max_result_bytes;
@@ -1037,7 +1076,7 @@ static json_t *run_query(struct dbconn *c, sqlite3_stmt *st, const json_t *id) {
                                    "LIMIT or page through it",
                                    max_rows);
     for (int col = 0; col < ncol; col++) {
-      if (put_column(b, st, col, &bytes, id, nrow, &err) != 0)
+      if (put_column(c, shape, st, col, &bytes, id, nrow, &err) != 0)
         return err;
       if (max_bytes > 0 && bytes > (size_t)max_bytes)
         return broker_db_error_reply(id, CODE_TOO_LARGE,
@@ -1054,11 +1093,12 @@ static json_t *run_query(struct dbconn *c, sqlite3_stmt *st, const json_t *id) {
   }
   if (rc != SQLITE_DONE)
     return stmt_error(c, id, rc);
-  rowset_rows_end(b, (uint32_t)nrow);
+  if (out_end(c, shape, (uint32_t)nrow) != 0)
+    return NULL;
   json_t *r = reply_new(id, 1);
   /* json_object_set_new takes the reference even when it fails. */
-  if (r == NULL ||
-      json_object_set_new(r, FRAME_ROWSET_BYTES, json_stringn_nocheck((const char *)b->data, b->len)) != 0) {
+  const char *key = shape == SHAPE_JSON ? FRAME_JSON_BYTES : FRAME_ROWSET_BYTES;
+  if (r == NULL || json_object_set_new(r, key, json_stringn_nocheck((const char *)b->data, b->len)) != 0) {
     json_decref(r);
     return NULL;
   }
@@ -1125,7 +1165,7 @@ static json_t *run_stmt(struct dbconn *c, const json_t *id, const char *op,
     if (shape == SHAPE_AUTO)
       shape = sqlite3_column_count(st) > 0 ? SHAPE_ROWS : SHAPE_CHANGES;
     stmt_clock_start(c);
-    reply = shape == SHAPE_ROWS ? run_query(c, st, id) : run_execute(c, st, id);
+    reply = shape == SHAPE_CHANGES ? run_execute(c, st, id) : run_query(c, st, id, shape);
     stmt_clock_stop(c);
   }
   /* Reset at once: a statement left mid-step keeps a read transaction open,
@@ -1329,8 +1369,12 @@ static json_t *run_request(struct dbconn *c, const json_t *req) {
   const char *op = json_string_value(json_object_get(req, "op"));
   if (op == NULL)
     return bad_request(id, "\"op\" must be a string");
-  if (strcmp(op, "query") == 0)
-    return run_stmt(c, id, op, req, SHAPE_ROWS);
+  if (strcmp(op, "query") == 0) {
+    const json_t *format = json_object_get(req, "format");
+    if (format != NULL && !(json_is_string(format) && strcmp(json_string_value(format), "json") == 0))
+      return bad_request(id, "query: \"format\" must be \"json\" when given");
+    return run_stmt(c, id, op, req, format ? SHAPE_JSON : SHAPE_ROWS);
+  }
   if (strcmp(op, "execute") == 0)
     return run_stmt(c, id, op, req, SHAPE_CHANGES);
   if (strcmp(op, "batch") == 0)

@@ -45,9 +45,9 @@ static size_t get_u32(const unsigned char *p) {
 
 /* ---- encoding ---------------------------------------------------------- */
 
-/* The row sets a message carries, in the order they are written. */
+/* The sections a message carries, in the order they are written. */
 struct sections {
-  const json_t **bytes; /* the "$rowset" strings (owned by the message) */
+  const json_t **bytes; /* the "$rowset" and "$json" strings (owned by the message) */
   size_t n, cap;
   size_t total;         /* their bytes in the frame, lengths included */
 };
@@ -66,30 +66,41 @@ static int sections_add(struct sections *s, const json_t *bytes) {
   return 0;
 }
 
-static int holds_rowset(const json_t *v) {
+/* The member that names section K in place of member KEY ("$rowset" ->
+ * "rowset"), or NULL when KEY is not one whose bytes go to a section. */
+static const char *section_index_key(const char *key) {
+  if (strcmp(key, FRAME_ROWSET_BYTES) == 0)
+    return FRAME_ROWSET_INDEX;
+  if (strcmp(key, FRAME_JSON_BYTES) == 0)
+    return FRAME_JSON_INDEX;
+  return NULL;
+}
+
+static int holds_section(const json_t *v) {
   const char *k;
   json_t *x;
   size_t i;
   if (json_is_object(v)) {
     json_object_foreach((json_t *)v, k, x) {
-      if (strcmp(k, FRAME_ROWSET_BYTES) == 0 || holds_rowset(x))
+      if (section_index_key(k) != NULL || holds_section(x))
         return 1;
     }
   } else if (json_is_array(v)) {
     json_array_foreach(v, i, x) {
-      if (holds_rowset(x))
+      if (holds_section(x))
         return 1;
     }
   }
   return 0;
 }
 
-/* V as it travels: a new reference to V itself when it carries no row set,
- * else a copy of the objects and arrays on the way to each "$rowset"
- * member, which becomes "rowset": K with its bytes added to S.  NULL when
- * out of memory, or when a "$rowset" is not a string. */
-static json_t *detach_rowsets(const json_t *v, struct sections *s) {
-  if (!holds_rowset(v))
+/* V as it travels: a new reference to V itself when it carries no
+ * section, else a copy of the objects and arrays on the way to each
+ * "$rowset" or "$json" member, which becomes "rowset": K or "json": K with
+ * its bytes added to S.  NULL when out of memory, or when such a member is
+ * not a string. */
+static json_t *detach_sections(const json_t *v, struct sections *s) {
+  if (!holds_section(v))
     return json_incref((json_t *)v);
   json_t *copy = json_is_object(v) ? json_object() : json_array();
   const char *k;
@@ -100,17 +111,18 @@ static json_t *detach_rowsets(const json_t *v, struct sections *s) {
   if (json_is_object(v)) {
     json_object_foreach((json_t *)v, k, x) {
       int rc;
-      if (strcmp(k, FRAME_ROWSET_BYTES) == 0)
+      const char *index_key = section_index_key(k);
+      if (index_key != NULL)
         rc = !json_is_string(x) || sections_add(s, x) != 0 ||
-             json_object_set_new(copy, FRAME_ROWSET_INDEX, json_integer((json_int_t)s->n - 1)) != 0;
+             json_object_set_new(copy, index_key, json_integer((json_int_t)s->n - 1)) != 0;
       else
-        rc = json_object_set_new(copy, k, detach_rowsets(x, s)) != 0;
+        rc = json_object_set_new(copy, k, detach_sections(x, s)) != 0;
       if (rc)
         goto fail;
     }
   } else {
     json_array_foreach(v, i, x) {
-      if (json_array_append_new(copy, detach_rowsets(x, s)) != 0)
+      if (json_array_append_new(copy, detach_sections(x, s)) != 0)
         goto fail;
     }
   }
@@ -164,7 +176,7 @@ static int encode(const json_t *msg, int version, const struct frame_sink *sink)
   if (msg == NULL || !json_is_object(msg) || (version != 1 && version != 2))
     return -1;
   struct sections s = {0};
-  json_t *wire = detach_rowsets(msg, &s);
+  json_t *wire = detach_sections(msg, &s);
   int rc = -1;
   /* JSON is written straight into the sink's space behind room for the
    * header; a second pass with the exact size follows only when the first

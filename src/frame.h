@@ -23,11 +23,14 @@ struct evbuffer;
 #define FRAME_VERSION 2                              /* the protocol this build speaks */
 
 /* In a message to encode, a member "$rowset" holds the bytes of a row set
- * (a json_stringn_nocheck string, never dumped as JSON): the encoder moves
- * them into a section and writes "rowset": K, the section's index, in
- * their place.  Row sets travel in version 2 frames only. */
+ * (a json_stringn_nocheck string, never dumped as JSON), and "$json" the
+ * JSON text of a result (db.queryJSON): the encoder moves them into
+ * sections and writes "rowset": K or "json": K, the section's index, in
+ * their place.  Sections travel in version 2 frames only. */
 #define FRAME_ROWSET_BYTES "$rowset"
 #define FRAME_ROWSET_INDEX "rowset"
+#define FRAME_JSON_BYTES "$json"
+#define FRAME_JSON_INDEX "json"
 
 /* Appends MSG as one frame of protocol VERSION (1 or 2) to OUT.  Returns
  * 0, or -1 if MSG cannot be encoded (not an object, JSON encoding failure,

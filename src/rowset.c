@@ -21,8 +21,7 @@ void rowset_buf_free(struct rowset_buf *b) {
   b->len = b->cap = b->count_at = 0;
 }
 
-/* Makes room for N more bytes.  Returns 0, or -1 when out of memory. */
-static int reserve(struct rowset_buf *b, size_t n) {
+int rowset_reserve(struct rowset_buf *b, size_t n) {
   if (b->cap - b->len >= n)
     return 0;
   if (n > SIZE_MAX / 2 - b->len)
@@ -51,7 +50,7 @@ static void put_u64(unsigned char *p, uint64_t v) {
 }
 
 static int put_tagged_bytes(struct rowset_buf *b, enum rowset_type t, const unsigned char *p, size_t len) {
-  if (len > UINT32_MAX || reserve(b, 5 + len) != 0)
+  if (len > UINT32_MAX || rowset_reserve(b, 5 + len) != 0)
     return -1;
   unsigned char *o = b->data + b->len;
   o[0] = (unsigned char)t;
@@ -63,7 +62,7 @@ static int put_tagged_bytes(struct rowset_buf *b, enum rowset_type t, const unsi
 }
 
 static int put_tagged_u64(struct rowset_buf *b, enum rowset_type t, uint64_t v) {
-  if (reserve(b, 9) != 0)
+  if (rowset_reserve(b, 9) != 0)
     return -1;
   b->data[b->len] = (unsigned char)t;
   put_u64(b->data + b->len + 1, v);
@@ -75,7 +74,7 @@ int rowset_begin(struct rowset_buf *b, uint32_t ncols) {
   if (b->cap > ROWSET_KEEP_BYTES)
     rowset_buf_free(b); /* the last result was big: do not keep its memory */
   b->len = 0;
-  if (reserve(b, 4) != 0)
+  if (rowset_reserve(b, 4) != 0)
     return -1;
   put_u32(b->data, ncols);
   b->len = 4;
@@ -85,7 +84,7 @@ int rowset_begin(struct rowset_buf *b, uint32_t ncols) {
 int rowset_put_name(struct rowset_buf *b, const char *name, size_t len) {
   if (!utf8_valid((const unsigned char *)name, len))
     return -2;
-  if (len > UINT32_MAX || reserve(b, 4 + len) != 0)
+  if (len > UINT32_MAX || rowset_reserve(b, 4 + len) != 0)
     return -1;
   put_u32(b->data + b->len, (uint32_t)len);
   memcpy(b->data + b->len + 4, name, len);
@@ -94,7 +93,7 @@ int rowset_put_name(struct rowset_buf *b, const char *name, size_t len) {
 }
 
 int rowset_rows_begin(struct rowset_buf *b) {
-  if (reserve(b, 4) != 0)
+  if (rowset_reserve(b, 4) != 0)
     return -1;
   b->count_at = b->len;
   put_u32(b->data + b->len, 0);
@@ -103,7 +102,7 @@ int rowset_rows_begin(struct rowset_buf *b) {
 }
 
 int rowset_put_null(struct rowset_buf *b) {
-  if (reserve(b, 1) != 0)
+  if (rowset_reserve(b, 1) != 0)
     return -1;
   b->data[b->len++] = ROWSET_NULL;
   return 0;

@@ -32,6 +32,9 @@ struct rowset_buf {
 };
 
 void rowset_buf_free(struct rowset_buf *b);
+/* Makes room for N more bytes after B->len.  Returns 0, or -1 when out of
+ * memory.  (The broker also writes JSON text into a rowset_buf.) */
+int rowset_reserve(struct rowset_buf *b, size_t n);
 /* Starts a row set of NCOLS columns in B (what B held is dropped; its
  * memory is kept, up to ROWSET_KEEP_BYTES). */
 int rowset_begin(struct rowset_buf *b, uint32_t ncols);

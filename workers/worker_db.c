@@ -271,13 +271,14 @@ duk_ret_t worker_db_call(duk_context *ctx, struct db_client *db, int timeout_ms)
   const char *op = duk_require_string(ctx, 0);
   json_t *req;
   int is_batch = strcmp(op, "batch") == 0;
+  int is_json = strcmp(op, "queryJSON") == 0; /* query, the rows as JSON text made by the broker */
   char why[256];
   if (is_batch) {
     int atomic = strcmp(duk_require_string(ctx, 1), "atomic") == 0;
     json_t *stmts = batch_to_json(ctx, 2, why, sizeof why);
     if (stmts == NULL) (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "%s", why);
     req = json_pack("{s:s, s:o, s:b}", "op", op, "statements", stmts, "atomic", atomic);
-  } else if (strcmp(op, "query") == 0 || strcmp(op, "execute") == 0 || strcmp(op, "exec") == 0) {
+  } else if (strcmp(op, "query") == 0 || strcmp(op, "execute") == 0 || strcmp(op, "exec") == 0 || is_json) {
     (void)duk_require_string(ctx, 1);
     json_t *params = params_to_json(ctx, 2, why, sizeof why);
     json_t *sqlv = params ? sql_to_json(ctx, 1, why, sizeof why) : NULL;
@@ -285,7 +286,11 @@ duk_ret_t worker_db_call(duk_context *ctx, struct db_client *db, int timeout_ms)
       json_decref(params);
       (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "%s", why);
     }
-    req = json_pack("{s:s, s:o, s:o}", "op", op, "sql", sqlv, "params", params);
+    req = json_pack("{s:s, s:o, s:o}", "op", is_json ? "query" : op, "sql", sqlv, "params", params);
+    if (req && is_json && json_object_set_new(req, "format", json_string("json")) != 0) {
+      json_decref(req);
+      req = NULL;
+    }
   } else {
     req = json_pack("{s:s}", "op", op); /* begin, commit, rollback, savepoint, release, stats */
   }
@@ -304,7 +309,15 @@ duk_ret_t worker_db_call(duk_context *ctx, struct db_client *db, int timeout_ms)
   size_t sections_len;
   const unsigned char *sections = db_client_sections(db, &sections_len);
   const char *bad = NULL;
-  if (strcmp(op, "query") == 0 || strcmp(op, "execute") == 0) {
+  if (is_json) {
+    const unsigned char *p;
+    size_t n;
+    json_t *k = json_object_get(reply, FRAME_JSON_INDEX);
+    bad = "no such section";
+    if (!json_is_integer(k) || frame_section(sections, sections_len, json_integer_value(k), &p, &n) != 0)
+      goto bad_rowset;
+    duk_push_lstring(ctx, (const char *)p, n);
+  } else if (strcmp(op, "query") == 0 || strcmp(op, "execute") == 0) {
     if (push_result(ctx, reply, sections, sections_len, &bad) != 0) goto bad_rowset;
   } else if (is_batch) {
     /* Not atomic: a failed statement's slot holds its DatabaseError. */

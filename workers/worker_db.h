@@ -12,6 +12,8 @@ struct db_client;
  * SQLITE_CONSTRAINT_UNIQUE), .primary and .errcode.  Returns 1.
  *   query, execute, exec: sql, params -> rows as objects / {changes,
  *     lastInsertRowid} / undefined
+ *   queryJSON: sql, params -> the rows as JSON text, made by the broker
+ *     (what JSON.stringify of query's rows gives)
  *   batch: "atomic" or "", [{sql, params}, ...] -> array of results (a
  *     failed statement's slot holds its DatabaseError when not atomic)
  *   begin, commit, rollback, savepoint, release -> transaction depth now

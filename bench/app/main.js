@@ -14,6 +14,8 @@
  *            request of bench/neighbour.sh)
  *   /list    a list page: 100 users in id order after a random id, as a
  *            JSON array; /list?rows=N for N from 1 to 1000 (the rows sweep)
+ *   /list-json  the same page with db.queryJSON: the broker writes the JSON
+ *            text, no row objects are built (jsfpm only, for reference)
  *
  * GET and POST both work, like the PHP scripts (wrk sends GET).
  */
@@ -68,11 +70,23 @@ function listRows(req) {
   return n >= 1 && n <= 1000 && n % 1 === 0 ? n : 0;
 }
 
+/* [after, n] for a page of n users (always n: ids run from 1 to 10000). */
+function listParams(n) {
+  return [Math.floor(Math.random() * (10000 - n + 1)), n];
+}
+
+var BAD_ROWS = 'rows must be an integer from 1 to 1000\n';
+
 app.all('/list', function (req) {
   var n = listRows(req);
-  if (n === 0) return new Response('rows must be an integer from 1 to 1000\n', { status: 400 });
-  var after = Math.floor(Math.random() * (10000 - n + 1)); /* always n rows */
-  return Response.json(db.query(LIST_SQL, [after, n]));
+  if (n === 0) return new Response(BAD_ROWS, { status: 400 });
+  return Response.json(db.query(LIST_SQL, listParams(n)));
+});
+
+app.all('/list-json', function (req) {
+  var n = listRows(req);
+  if (n === 0) return new Response(BAD_ROWS, { status: 400 });
+  return new Response(db.queryJSON(LIST_SQL, listParams(n)), { headers: { 'Content-Type': 'application/json' } });
 });
 
 var HAS_BATCH = typeof db.batch === 'function';

@@ -3,6 +3,10 @@
  *
  *   db.query(sql, params)    -> array of row objects
  *   db.get(sql, params)      -> first row or null
+ *   db.queryJSON(sql, params) -> the rows as JSON text: JSON.stringify(db.query(...)),
+ *                               made by the broker, for rows that go straight
+ *                               into a response (no objects built, nothing
+ *                               serialized again in JavaScript)
  *   db.execute(sql, params)  -> { changes, lastInsertRowid }
  *   db.exec(sql)             -> runs one or more statements without parameters
  *   db.batch([{sql, params}, ...], {atomic: true})
@@ -30,6 +34,9 @@ function params(p) {
 
 exports.query = function (sql, p) {
   return native.db('query', String(sql), params(p));
+};
+exports.queryJSON = function (sql, p) {
+  return native.db('queryJSON', String(sql), params(p));
 };
 exports.get = function (sql, p) {
   var rows = native.db('query', String(sql), params(p));

@@ -157,6 +157,18 @@ static void read_sections(const struct frame_in *f, int must_be_good) {
   json_t *k = json_object_get(f->msg, FRAME_ROWSET_INDEX);
   if (k != NULL && (!json_is_integer(k) || frame_section(f->sections, f->sections_len, json_integer_value(k), &p, &n) != 0))
     abort();
+  /* a JSON result (db.queryJSON) is one JSON array */
+  k = json_object_get(f->msg, FRAME_JSON_INDEX);
+  if (k != NULL) {
+    if (!json_is_integer(k) || frame_section(f->sections, f->sections_len, json_integer_value(k), &p, &n) != 0) abort();
+    json_error_t jerr;
+    json_t *rows = json_loadb((const char *)p, n, JSON_ALLOW_NUL, &jerr);
+    if (!json_is_array(rows)) {
+      fprintf(stderr, "JSON result does not parse: %s: %.*s\n", jerr.text, (int)n, (const char *)p);
+      abort();
+    }
+    json_decref(rows);
+  }
   json_array_foreach(res, i, x) {
     k = json_object_get(x, FRAME_ROWSET_INDEX);
     if (k != NULL && (!json_is_integer(k) || frame_section(f->sections, f->sections_len, json_integer_value(k), &p, &n) != 0))

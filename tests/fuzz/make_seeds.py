@@ -111,6 +111,8 @@ def frames():
     put("frame", "batch_loose", frame({"id": 11, "op": "batch", "atomic": False, "statements": [
         {"sql": "SELECT :name", "params": [1]}, {"sql": "SELECT ?1", "params": [2.0]}, 5]}))
     put("frame", "bool_obj", frame({"id": 9, "op": "query", "sql": "SELECT ?, ?", "params": [True, {"x": 1}]}))
+    put("frame", "query_json", frame({"id": 17, "op": "query", "format": "json",
+                                      "sql": "SELECT ?, ?, typeof(?)", "params": [2.5, "a\u2028\"", None]}))
     # protocol 1 frames (an old worker): decoded, refused unread by broker.c
     put("frame", "v1_ping", frame_v1({"id": 12, "op": "ping", "protocol": 2}))
     put("frame", "v1_query", frame_v1({"id": 13, "op": "query", "sql": "SELECT ?", "params": [1]}))

@@ -70,7 +70,7 @@ sources() {
   case $1 in
     fcgi) echo "src/fcgi.c" ;;
     http) echo "src/http.c" ;;
-    frame) echo "src/frame.c src/rowset.c src/utf8.c broker/broker_db.c src/log.c src/safefile.c" ;;
+    frame) echo "src/frame.c src/rowset.c src/utf8.c broker/broker_db.c broker/broker_json.c src/log.c src/safefile.c" ;;
     config) echo "src/config.c src/log.c src/safefile.c src/netaddr.c" ;;
     js_json) echo "workers/worker_db.c src/frame.c src/rowset.c src/utf8.c src/log.c src/safefile.c" ;;
     dqlite_proto) echo "broker/dqlite_proto.c" ;;

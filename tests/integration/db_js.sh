@@ -1,18 +1,24 @@
 #!/bin/bash
 # db_js.sh: the database from JavaScript: every type round trip (2^63-1,
 # -2^63, 2^53+1, blobs and text with NUL bytes), TypeError for bad
-# parameters, transaction(fn) rollback on throw, nested savepoints, batch
-# atomicity, and a transaction left open at the end of a request rolled
-# back and logged with the request id.
+# parameters, rows as plain objects (column order, repeated names,
+# __proto__, 3000 rows, max_result_rows), db.queryJSON equal to
+# JSON.stringify(db.query()) byte for byte, transaction(fn) rollback on
+# throw, nested savepoints, batch atomicity, and a transaction left open at
+# the end of a request rolled back and logged with the request id.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/db_lib.sh"
 require_tool curl curl
 
 write_db_app
-start_server app.root="$T/app" app.request_timeout=1s server.workers=2
+start_server app.root="$T/app" app.request_timeout=1s server.workers=2 database.max_result_rows=5000
 
 say "types"
 assert_eq ok "$(db_get /types)" "/types"
+say "rows: plain objects in column order, 3000 of them, max_result_rows"
+assert_eq ok "$(db_get /rows)" "/rows"
+say "db.queryJSON: JSON.stringify(db.query()) made by the broker"
+assert_eq ok "$(db_get /json)" "/json"
 say "transaction(fn): rollback on throw, commit on return"
 assert_eq ok "$(db_get /tx-throw)" "/tx-throw"
 say "nested transactions are savepoints"

@@ -100,6 +100,70 @@ var routes = {
     check(res[0].changes === 1 && res[1].code === 'SQLITE_CONSTRAINT_UNIQUE' && res[2][0].n === 1, 'plain batch');
     return 'ok';
   },
+  '/rows': function () {
+    // A result is an array of plain objects, columns in order as own
+    // properties; a repeated name keeps the last value; "__proto__" is a
+    // column like any other (the prototype stays Object.prototype).
+    var r = db.query('SELECT 1 AS a, 2 AS b, 3 AS a, 4 AS "__proto__", x\'00ff\' AS bin, NULL AS n');
+    check(r.length === 1 && Array.isArray(r), 'one row in an array');
+    check(Object.keys(r[0]).join() === 'a,b,__proto__,bin,n', 'keys in order: ' + Object.keys(r[0]).join());
+    check(r[0].a === 3 && r[0].b === 2 && r[0].n === null, 'a repeated name keeps the last value');
+    check(Object.getPrototypeOf(r[0]) === Object.prototype && r[0].__proto__ === 4, '__proto__ is an own column');
+    check(bytesEqual(r[0].bin, new Uint8Array([0, 255])), 'blob as Uint8Array');
+    check(db.query('SELECT 1 AS x WHERE 0').length === 0, 'no rows');
+    var many = db.query('WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 3000) ' +
+                        'SELECT i, \'row \' || i AS t, i * 0.5 AS h FROM c');
+    check(many.length === 3000, '3000 rows');
+    for (var i = 0; i < many.length; i++) {
+      var w = many[i];
+      check(w.i === i + 1 && w.t === 'row ' + (i + 1) && w.h === (i + 1) / 2, 'row ' + i);
+    }
+    many[5].extra = 1; // rows are ordinary, writable objects
+    check(many[5].extra === 1, 'rows can be changed');
+    var err = null;
+    try { db.query('WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 6000) SELECT i FROM c'); }
+    catch (e) { err = e; }
+    check(err && err.code === 'JSFPM_RESULT_TOO_LARGE' && /max_result_rows \(5000\)/.test(err.message),
+          'max_result_rows: ' + err);
+    return 'ok';
+  },
+  '/json': function () {
+    // db.queryJSON is JSON.stringify(db.query()), written by the broker.
+    var qs = [
+      'SELECT x\'00ff07\' AS b, x\'\' AS eb, 1.0 AS one, -0.0 AS mz, 0.1 AS t, 1e21 AS big, 1e-7 AS small,' +
+      ' 123456789012345680000 AS r, 1.0 / 3 AS third, 2.5e-5 AS q, 9007199254740993 AS i, -9007199254740992 AS j,' +
+      ' 9223372036854775807 AS imax, -9223372036854775808 AS imin, \'a\' || char(8232) || \'b\' || char(1) ||' +
+      ' char(127) || char(9, 10, 13, 8, 12, 31) || char(0) || \'"\\/\' || char(8233) || char(128512) || char(233) AS s,' +
+      ' 5e-324 AS tiny, 1.7976931348623157e308 AS maxd, 2.2250738585072014e-308 AS mind, 100.0 AS hundred,' +
+      ' 1e20 AS e20, 0.000001 AS e6, -1.5e-9 AS neg, NULL AS n, 1 AS "__proto__", \'\' AS empty, 12345678.9 AS m,' +
+      ' 0.30000000000000004 AS p3, 1e16 AS e16, 4.35 AS f, 1e-6 AS em6, 1e-5 AS em5, 123e-20 AS x, -0.5 AS h,' +
+      ' 1 AS "a\u00e9\u2028""k\\"',
+      'SELECT 1 AS x WHERE 0',
+      'SELECT id, k, v FROM items ORDER BY id',
+      // reals of every magnitude: the shortest digits JavaScript would write
+      'WITH RECURSIVE c(i, s) AS (SELECT 1, 12345 UNION ALL ' +
+      'SELECT i + 1, (s * 1103515245 + 12345) % 2147483648 FROM c WHERE i < 3000), ' +
+      'r(x) AS (SELECT (s - 1073741824) / 1234567.891 FROM c) ' +
+      'SELECT x, 1.0 / x AS y, x * 1e150 AS z, x * 1e-150 AS w, x / 3e307 AS v, round(x, 2) AS p, ' +
+      'round(x * 1000) AS q FROM r'
+    ];
+    for (var i = 0; i < qs.length; i++) {
+      var a = JSON.stringify(db.query(qs[i])), b = db.queryJSON(qs[i]);
+      if (a !== b) {
+        for (var k = 0; k < a.length && a[k] === b[k]; k++) {}
+        throw new Error('query ' + i + ' differs at ' + k + ': ' + a.slice(Math.max(0, k - 40), k + 40) + ' / ' + b.slice(Math.max(0, k - 40), k + 40));
+      }
+    }
+    check(JSON.parse(db.queryJSON('SELECT ? AS p', ['x'])).length === 1, 'parameters');
+    var err = null;
+    try { db.queryJSON('SELEC 1'); } catch (e) { err = e; }
+    check(err && err.code === 'SQLITE_ERROR', 'an SQL error is thrown as with db.query');
+    err = null;
+    try { db.queryJSON('WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 6000) SELECT i FROM c'); }
+    catch (e) { err = e; }
+    check(err && err.code === 'JSFPM_RESULT_TOO_LARGE', 'max_result_rows');
+    return 'ok';
+  },
   '/insert': function (req) {
     return String(db.execute('INSERT INTO items (k) VALUES (?)', [req.query.k]).lastInsertRowid);
   },

@@ -309,8 +309,9 @@ START_TEST(test_version1) {
 }
 END_TEST
 
-/* Row sets ("$rowset" byte strings, at any depth) leave the JSON for
- * sections, referenced by index; the message itself is left as it was;
+/* Row sets and JSON results ("$rowset" and "$json" byte strings, at any
+ * depth) leave the JSON for sections, referenced by index in the order
+ * met; the message itself is left as it was;
  * both codecs write the same bytes; requests (the evbuffer decoder) carry
  * no sections. */
 START_TEST(test_sections) {
@@ -323,6 +324,7 @@ START_TEST(test_sections) {
   json_object_set_new(m, FRAME_ROWSET_BYTES, json_stringn_nocheck(one, sizeof one - 1));
   json_object_set_new(json_array_get(res, 0), FRAME_ROWSET_BYTES, json_stringn_nocheck(two, 3));
   json_object_set_new(json_array_get(res, 2), FRAME_ROWSET_BYTES, json_stringn_nocheck("", 0));
+  json_object_set_new(json_array_get(res, 1), FRAME_JSON_BYTES, json_stringn_nocheck("[{\"a\":1}]", 9));
   json_t *before = json_deep_copy(m);
 
   unsigned char *buf = NULL;
@@ -345,7 +347,9 @@ START_TEST(test_sections) {
   ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(fres, 0), FRAME_ROWSET_INDEX)), 1);
   ck_assert_ptr_null(json_object_get(json_array_get(fres, 1), FRAME_ROWSET_INDEX));
   ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(fres, 1), "changes")), 2);
-  ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(fres, 2), FRAME_ROWSET_INDEX)), 2);
+  ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(fres, 1), FRAME_JSON_INDEX)), 2);
+  ck_assert_ptr_null(json_object_get(json_array_get(fres, 1), FRAME_JSON_BYTES));
+  ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(fres, 2), FRAME_ROWSET_INDEX)), 3);
   const unsigned char *p;
   size_t n;
   ck_assert_int_eq(frame_section(f.sections, f.sections_len, 0, &p, &n), 0);
@@ -355,8 +359,11 @@ START_TEST(test_sections) {
   ck_assert_uint_eq(n, 3);
   ck_assert_mem_eq(p, two, 3);
   ck_assert_int_eq(frame_section(f.sections, f.sections_len, 2, &p, &n), 0);
+  ck_assert_uint_eq(n, 9);
+  ck_assert_mem_eq(p, "[{\"a\":1}]", 9);
+  ck_assert_int_eq(frame_section(f.sections, f.sections_len, 3, &p, &n), 0);
   ck_assert_uint_eq(n, 0);
-  ck_assert_int_eq(frame_section(f.sections, f.sections_len, 3, &p, &n), -1);
+  ck_assert_int_eq(frame_section(f.sections, f.sections_len, 4, &p, &n), -1);
   ck_assert_int_eq(frame_section(f.sections, f.sections_len, -1, &p, &n), -1);
   json_decref(f.msg);
 

@@ -5,7 +5,6 @@
 #include "broker_json.h"
 
 #include <float.h>
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,12 @@ static int put(struct rowset_buf *b, const void *p, size_t len) {
   return 0;
 }
 
+/* Bytes a JSON string cannot hold as they are: control characters, '"',
+ * '\\', and 0xE2, which starts U+2028 and U+2029. */
+static const unsigned char special[256] = {
+    [0 ... 0x1F] = 1, ['"'] = 1, ['\\'] = 1, [0xE2] = 1,
+};
+
 /* Appends UTF-8 text P as a JSON string, escaped as Duktape's JSON.stringify
  * does: \" \\ \b \t \n \f \r, other control characters as \u00xx, and
  * U+2028, U+2029 as \u2028, \u2029 (DUK_USE_NONSTD_JSON_ESC_U2028_U2029). */
@@ -33,11 +38,14 @@ static int put_string(struct rowset_buf *b, const unsigned char *p, size_t len) 
   unsigned char *o = b->data + b->len;
   *o++ = '"';
   for (size_t i = 0; i < len; i++) {
+    size_t run = i;
+    while (run < len && !special[p[run]])
+      run++;
+    memcpy(o, p + i, run - i);
+    o += run - i;
+    if ((i = run) == len)
+      break;
     unsigned char c = p[i];
-    if (c >= 0x20 && c != '"' && c != '\\' && c != 0xE2) {
-      *o++ = c;
-      continue;
-    }
     static const char short_esc[32] = {[8] = 'b', [9] = 't', [10] = 'n', [12] = 'f', [13] = 'r'};
     if (c == '"' || c == '\\') {
       *o++ = '\\';
@@ -131,10 +139,21 @@ int broker_json_null(struct broker_json *j) {
 }
 
 int broker_json_int(struct broker_json *j, int64_t v) {
-  char buf[32];
-  int safe = v >= -MAX_SAFE_INT && v <= MAX_SAFE_INT;
-  int n = snprintf(buf, sizeof buf, safe ? "%" PRId64 : "\"%" PRId64 "\"", v);
-  if (before_value(j) != 0 || put(j->out, buf, (size_t)n) != 0)
+  /* Digits from the end of BUF; beyond 2^53 quoted, as db.query gives a
+   * string there. */
+  char buf[24], *p = buf + sizeof buf;
+  int quoted = v < -MAX_SAFE_INT || v > MAX_SAFE_INT;
+  uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+  if (quoted)
+    *--p = '"';
+  do
+    *--p = (char)('0' + u % 10);
+  while ((u /= 10) != 0);
+  if (v < 0)
+    *--p = '-';
+  if (quoted)
+    *--p = '"';
+  if (before_value(j) != 0 || put(j->out, p, (size_t)(buf + sizeof buf - p)) != 0)
     return -1;
   return after_value(j);
 }

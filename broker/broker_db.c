@@ -996,21 +996,31 @@ static int out_end(struct dbconn *c, enum result_shape shape, uint32_t nrows) {
   return 0;
 }
 
+/* Adds the size of a value to *BYTES (approximate, for max_result_size:
+ * text and blobs their length plus 2, NULL 4, numbers 8); true when the
+ * result is then over MAX_BYTES (0: no limit). */
+static int result_over(size_t *bytes, size_t value_bytes, long max_bytes) {
+  *bytes += value_bytes;
+  return max_bytes > 0 && *bytes > (size_t)max_bytes;
+}
+
 /* Adds column COL of the current row (row ROW, 0-based) to the result and
- * its size to *BYTES (approximate, for max_result_size: text and blobs
- * their length plus 2, NULL 4, numbers 8).  Returns 0, or -1 with
- * *ERRREPLY set (NULL when out of memory) if the value cannot be
- * represented. */
+ * its size to *BYTES.  Returns 0; 1 if the result would outgrow MAX_BYTES
+ * (checked before the value is written: a 32 MB blob as JSON text would
+ * take ten times that); or -1 with *ERRREPLY set (NULL when out of memory)
+ * if the value cannot be represented. */
 static int put_column(struct dbconn *c, enum result_shape shape, sqlite3_stmt *st, int col, size_t *bytes,
-                      const json_t *id, size_t row, json_t **errreply) {
+                      long max_bytes, const json_t *id, size_t row, json_t **errreply) {
   *errreply = NULL;
   switch (sqlite3_column_type(st, col)) {
   case SQLITE_INTEGER:
-    *bytes += 8;
+    if (result_over(bytes, 8, max_bytes))
+      return 1;
     return out_int(c, shape, sqlite3_column_int64(st, col));
   case SQLITE_FLOAT: {
     double d = sqlite3_column_double(st, col);
-    *bytes += 8;
+    if (result_over(bytes, 8, max_bytes))
+      return 1;
     if (isfinite(d))
       return out_real(c, shape, d);
     *errreply = broker_db_error_reply(id, CODE_UNREPRESENTABLE,
@@ -1022,7 +1032,8 @@ static int put_column(struct dbconn *c, enum result_shape shape, sqlite3_stmt *s
   case SQLITE_TEXT: {
     const unsigned char *p = sqlite3_column_text(st, col);
     size_t n = (size_t)sqlite3_column_bytes(st, col);
-    *bytes += n + 2;
+    if (result_over(bytes, n + 2, max_bytes))
+      return 1;
     int rc = p ? out_text(c, shape, p, n) : -1; /* NULL: out of memory converting */
     if (rc == -2)
       *errreply = broker_db_error_reply(id, CODE_UNREPRESENTABLE,
@@ -1034,11 +1045,13 @@ static int put_column(struct dbconn *c, enum result_shape shape, sqlite3_stmt *s
   case SQLITE_BLOB: {
     const unsigned char *p = sqlite3_column_blob(st, col);
     size_t n = (size_t)sqlite3_column_bytes(st, col);
-    *bytes += n + 2;
+    if (result_over(bytes, n + 2, max_bytes))
+      return 1;
     return out_blob(c, shape, p, n);
   }
   default:
-    *bytes += 4;
+    if (result_over(bytes, 4, max_bytes))
+      return 1;
     return out_null(c, shape);
   }
 }
@@ -1076,9 +1089,10 @@ static json_t *run_query(struct dbconn *c, sqlite3_stmt *st, const json_t *id, e
                                    "LIMIT or page through it",
                                    max_rows);
     for (int col = 0; col < ncol; col++) {
-      if (put_column(c, shape, st, col, &bytes, id, nrow, &err) != 0)
+      int put = put_column(c, shape, st, col, &bytes, max_bytes, id, nrow, &err);
+      if (put < 0)
         return err;
-      if (max_bytes > 0 && bytes > (size_t)max_bytes)
+      if (put > 0)
         return broker_db_error_reply(id, CODE_TOO_LARGE,
                                      "the result exceeds max_result_size (%ld bytes) at row %zu; "
                                      "select less or page through it",

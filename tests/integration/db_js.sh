@@ -2,20 +2,22 @@
 # db_js.sh: the database from JavaScript: every type round trip (2^63-1,
 # -2^63, 2^53+1, blobs and text with NUL bytes), TypeError for bad
 # parameters, rows as plain objects (column order, repeated names,
-# __proto__, 3000 rows, max_result_rows), db.queryJSON equal to
-# JSON.stringify(db.query()) byte for byte, transaction(fn) rollback on
-# throw, nested savepoints, batch atomicity, and a transaction left open at
-# the end of a request rolled back and logged with the request id.
+# __proto__, 3000 rows, max_result_rows, max_result_size), db.queryJSON
+# equal to JSON.stringify(db.query()) byte for byte, transaction(fn)
+# rollback on throw, nested savepoints, batch atomicity, and a transaction
+# left open at the end of a request rolled back and logged with the
+# request id.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/db_lib.sh"
 require_tool curl curl
 
 write_db_app
-start_server app.root="$T/app" app.request_timeout=1s server.workers=2 database.max_result_rows=5000
+start_server app.root="$T/app" app.request_timeout=1s server.workers=2 database.max_result_rows=5000 \
+  database.max_result_size=1m
 
 say "types"
 assert_eq ok "$(db_get /types)" "/types"
-say "rows: plain objects in column order, 3000 of them, max_result_rows"
+say "rows: plain objects in column order, 3000 of them, max_result_rows and max_result_size"
 assert_eq ok "$(db_get /rows)" "/rows"
 say "db.queryJSON: JSON.stringify(db.query()) made by the broker"
 assert_eq ok "$(db_get /json)" "/json"

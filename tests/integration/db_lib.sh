@@ -125,6 +125,11 @@ var routes = {
     catch (e) { err = e; }
     check(err && err.code === 'JSFPM_RESULT_TOO_LARGE' && /max_result_rows \(5000\)/.test(err.message),
           'max_result_rows: ' + err);
+    err = null;
+    try { db.query('SELECT 1 AS a, zeroblob(2000000) AS b'); } catch (e) { err = e; }
+    check(err && err.code === 'JSFPM_RESULT_TOO_LARGE' && /max_result_size \(1048576 bytes\)/.test(err.message),
+          'max_result_size: ' + err);
+    check(db.query('SELECT zeroblob(1000000) AS b')[0].b.length === 1000000, 'a blob under max_result_size');
     return 'ok';
   },
   '/json': function () {
@@ -162,6 +167,9 @@ var routes = {
     try { db.queryJSON('WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 6000) SELECT i FROM c'); }
     catch (e) { err = e; }
     check(err && err.code === 'JSFPM_RESULT_TOO_LARGE', 'max_result_rows');
+    err = null;
+    try { db.queryJSON('SELECT zeroblob(2000000) AS b'); } catch (e) { err = e; }
+    check(err && err.code === 'JSFPM_RESULT_TOO_LARGE' && /max_result_size/.test(err.message), 'max_result_size: ' + err);
     return 'ok';
   },
   '/insert': function (req) {

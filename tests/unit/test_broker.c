@@ -1538,6 +1538,25 @@ START_TEST(test_safety) {
                    10);
   expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT zeroblob(5000)"), "JSFPM_RESULT_TOO_LARGE",
                "max_result_size (4096 bytes)");
+  /* the limits are the same for a row set at its edge, for the JSON text
+   * of db.queryJSON and for a query inside a batch */
+  r = OK("{s:s,s:s}", "op", "query", "sql",
+         "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 10) SELECT i FROM c");
+  ck_assert_int_eq(json_array_size(json_object_get(r, "rows")), 10);
+  json_decref(r);
+  r = OK("{s:s,s:s}", "op", "query", "sql", "SELECT zeroblob(4000)");
+  ck_assert_int_eq(json_array_size(json_object_get(r, "rows")), 1);
+  json_decref(r);
+  expect_error(CALL("{s:s,s:s,s:s}", "op", "query", "format", "json", "sql",
+                    "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 11) SELECT i FROM c"),
+               "JSFPM_RESULT_TOO_LARGE", "max_result_rows (10)");
+  expect_error(CALL("{s:s,s:s,s:s}", "op", "query", "format", "json", "sql", "SELECT zeroblob(5000)"),
+               "JSFPM_RESULT_TOO_LARGE", "max_result_size (4096 bytes)");
+  r = OK("{s:s,s:[{s:s},{s:s}]}", "op", "batch", "statements", "sql", "SELECT 1", "sql", "SELECT zeroblob(5000)");
+  ck_assert(json_is_true(json_object_get(json_array_get(json_object_get(r, "results"), 0), "ok")));
+  expect_error(json_incref(json_array_get(json_object_get(r, "results"), 1)), "JSFPM_RESULT_TOO_LARGE",
+               "max_result_size (4096 bytes)");
+  json_decref(r);
   /* a runaway query is stopped by the statement time limit, and the
    * broker serves on */
   long long t0 = now_ms();

@@ -1142,8 +1142,9 @@ START_TEST(test_protocol_old_broker) {
   close(report[1]);
   struct db_client *c = db_client_new(old_path);
   char err[256] = "";
-  json_t *r = db_client_call(c, json_pack("{s:s,s:s}", "op", "execute", "sql", "DELETE FROM t"), CALL_TIMEOUT_MS,
-                             err, sizeof err);
+  json_t *req = json_pack("{s:s,s:s}", "op", "execute", "sql", "DELETE FROM t");
+  json_t *r = db_client_call(c, req, CALL_TIMEOUT_MS, err, sizeof err);
+  json_decref(req);
   ck_assert_msg(r != NULL, "%s", err);
   expect_error(r, "JSFPM_PROTOCOL", "protocol version 1 and this worker version 2");
   db_client_free(c);

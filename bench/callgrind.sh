@@ -41,8 +41,9 @@ run() {
 }
 
 total() { callgrind_annotate --auto=no "$1" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }'; }
-# The broker is the process that ran SQLite; the other one not the master a worker.
-role() { callgrind_annotate --auto=no "$1" 2>/dev/null | grep -q sqlite3VdbeExec && echo broker || echo worker; }
+# The broker is the process that entered broker_main (an endpoint without
+# SQL, /hello, runs no SQLite in it); the other one not the master a worker.
+role() { grep -qE '^c?fn=\([0-9]+\) broker_main$' "$1" && echo broker || echo worker; }
 files() { # dir master: "role file" lines
   local f
   for f in "$1"/cg.*; do [ "$f" = "$1/cg.$2" ] || echo "$(role "$f") $f"; done

@@ -12,7 +12,7 @@
 require_tool curl curl
 
 write_db_app
-start_server app.root="$T/app" app.request_timeout=1s server.workers=2 database.max_result_rows=5000 \
+start_server app.root="$T/app" app.request_timeout=3s server.workers=2 database.max_result_rows=5000 \
   database.max_result_size=1m
 
 say "types"

@@ -147,7 +147,7 @@ var routes = {
       'SELECT id, k, v FROM items ORDER BY id',
       // reals of every magnitude: the shortest digits JavaScript would write
       'WITH RECURSIVE c(i, s) AS (SELECT 1, 12345 UNION ALL ' +
-      'SELECT i + 1, (s * 1103515245 + 12345) % 2147483648 FROM c WHERE i < 3000), ' +
+      'SELECT i + 1, (s * 1103515245 + 12345) % 2147483648 FROM c WHERE i < 1000), ' +
       'r(x) AS (SELECT (s - 1073741824) / 1234567.891 FROM c) ' +
       'SELECT x, 1.0 / x AS y, x * 1e150 AS z, x * 1e-150 AS w, x / 3e307 AS v, round(x, 2) AS p, ' +
       'round(x * 1000) AS q FROM r'

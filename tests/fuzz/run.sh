@@ -49,7 +49,7 @@ printf '#ifndef _GNU_SOURCE\n#define _GNU_SOURCE 1\n#endif\n' >"$B/autoconfig.h"
 
 DUK_SRC=/usr/share/duktape
 CFLAGS_COMMON="-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
-INC="-I$B -I$SRC/src -I$SRC/broker -I$SRC/workers -I$SRC/src/duktape \
+INC="-I$B -I$SRC/src -I$SRC/src/master -I$SRC/broker -I$SRC/broker/client -I$SRC/workers -I$SRC/src/duktape \
   -DJSFPM_DUK_SHIPPED_CONFIG=\"$DUK_SRC/duk_config.h\" -DJSFPM_VERSION=\"fuzz\""
 PKGS="libevent jansson sqlite3 inih icu-uc"
 PKG_CFLAGS=$(pkg-config --cflags $PKGS)
@@ -68,8 +68,8 @@ fi
 
 sources() {
   case $1 in
-    fcgi) echo "src/fcgi.c" ;;
-    http) echo "src/http.c" ;;
+    fcgi) echo "workers/fcgi.c" ;;
+    http) echo "workers/http.c" ;;
     frame) echo "src/frame.c src/rowset.c src/utf8.c broker/broker_db.c broker/broker_json.c src/log.c src/safefile.c" ;;
     config) echo "src/config.c src/log.c src/safefile.c src/netaddr.c" ;;
     js_json) echo "workers/worker_db.c src/frame.c src/rowset.c src/utf8.c src/log.c src/safefile.c" ;;

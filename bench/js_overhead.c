@@ -17,15 +17,10 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "clock.h"
 #include "db_client.h"
 #include "log.h"
 #include "worker_js.h"
-
-static double now_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
 
 static long rss_kb(void) {
   FILE *f = fopen("/proc/self/status", "r");
@@ -84,7 +79,7 @@ int main(int argc, char **argv) {
     }
     struct js_response res;
     for (int i = 0; i < 200; i++) js_handle(rt, &req, &res); /* warm up */
-    double t0 = now_us();
+    double t0 = (double)clock_mono_us();
     for (int i = 0; i < n; i++) {
       js_handle(rt, &req, &res);
       if (res.status != 200) {
@@ -92,7 +87,7 @@ int main(int argc, char **argv) {
         return 1;
       }
     }
-    double per = (now_us() - t0) / n;
+    double per = ((double)clock_mono_us() - t0) / n;
     struct js_runtime_stats st;
     js_runtime_stats(rt, &st);
     printf("%-8s %10d %12.2f %12zu %10ld\n", mode == 0 ? "worker" : "request", n, per,

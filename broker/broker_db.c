@@ -51,9 +51,9 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "frame.h"
 #include "log.h"
 #include "rowset.h"
@@ -384,15 +384,6 @@ json_t *broker_db_ok_reply(const json_t *id) { return reply_new(id, 1); }
 
 /* ---- guards: authorizer, time limit ------------------------------------ */
 
-static long long mono_us(void) {
-  struct timespec ts;
-  if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-    return 0;
-  return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static long long mono_ms(void) { return mono_us() / 1000; }
-
 /* PRAGMAs a worker may run.  READ_ONLY ones only without a value: reading
  * user_version is harmless, setting it is not. */
 static const struct {
@@ -488,11 +479,11 @@ static int progress(void *arg) {
   struct dbconn *c = arg;
   if (atomic_load_explicit(&c->abandon, memory_order_relaxed))
     return 1;
-  if (c->slice_end_us != 0 && mono_us() >= c->slice_end_us) {
+  if (c->slice_end_us != 0 && clock_mono_us() >= c->slice_end_us) {
     c->sliced = 1;
     return 1;
   }
-  if (c->deadline_ms == 0 || mono_ms() < c->deadline_ms)
+  if (c->deadline_ms == 0 || clock_mono_ms() < c->deadline_ms)
     return 0;
   c->timed_out = 1;
   return 1;
@@ -503,7 +494,7 @@ static void stmt_clock_start(struct dbconn *c) {
   int limit_ms = c->db->opt.statement_timeout_ms;
   c->timed_out = 0;
   c->denied[0] = '\0'; /* a re-prepare inside step consults the authorizer again */
-  c->deadline_ms = limit_ms > 0 ? mono_ms() + limit_ms : 0;
+  c->deadline_ms = limit_ms > 0 ? clock_mono_ms() + limit_ms : 0;
 }
 
 static void stmt_clock_stop(struct dbconn *c) { c->deadline_ms = 0; }
@@ -1477,7 +1468,7 @@ json_t *broker_db_read(struct broker_db *db, const json_t *req, int *moved) {
   struct dbconn *c = &db->r;
   reader_hold(db);
   c->sliced = 0;
-  c->slice_end_us = mono_us() + BROKER_DB_READ_SLICE_US;
+  c->slice_end_us = clock_mono_us() + BROKER_DB_READ_SLICE_US;
   json_t *reply = run_request(c, req);
   c->slice_end_us = 0;
   *moved = c->sliced;

@@ -29,7 +29,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "scoreboard.h" /* the monotonic clock */
+#include "clock.h"
 
 /* SQLite's primary result code for "busy", in dqlite's FAILURE codes too. */
 #define SQLITE_BUSY_CODE 5
@@ -90,17 +90,12 @@ static void drop_leader(struct cluster_db *db) {
   db->leader = NULL;
 }
 
-static void pause_ms(int ms) {
-  struct timespec ts = {0, (long)ms * 1000000L};
-  nanosleep(&ts, NULL);
-}
-
 /* A connection to the leader with the database open, found through the
  * nodes; while there is none (an election), tried again until DEADLINE --
  * at least once, whatever the deadline.  Returns 0, or -1 (db->why). */
 static int find_leader(struct cluster_db *db, long long deadline) {
   while (db->leader == NULL) {
-    long long left = deadline - scoreboard_mono_ms();
+    long long left = deadline - clock_mono_ms();
     int timeout = left < db->timeout_ms ? (int)left : db->timeout_ms;
     if (timeout < 100) timeout = 100;
     struct dqlite_client *c =
@@ -111,8 +106,8 @@ static int find_leader(struct cluster_db *db, long long deadline) {
     }
     if (c != NULL) snprintf(db->why, sizeof db->why, "%s", dqlite_client_errmsg(c));
     dqlite_client_close(c);
-    if (scoreboard_mono_ms() >= deadline) return -1;
-    pause_ms(CLUSTER_DB_RETRY_PAUSE_MS);
+    if (clock_mono_ms() >= deadline) return -1;
+    clock_sleep_ms(CLUSTER_DB_RETRY_PAUSE_MS);
   }
   return 0;
 }
@@ -235,7 +230,7 @@ static void settle(struct cluster_db_stmt *s, size_t n, const bool *final, enum 
 unsigned cluster_db_group(struct cluster_db *db, struct cluster_db_stmt *s, size_t n) {
   bool *final = calloc(n + 1, sizeof *final);
   if (final == NULL) abort();
-  long long deadline = scoreboard_mono_ms() + db->wait_ms;
+  long long deadline = clock_mono_ms() + db->wait_ms;
   unsigned reruns = 0;
   char why[600] = "", message[800];
   for (;;) {
@@ -254,12 +249,12 @@ unsigned cluster_db_group(struct cluster_db *db, struct cluster_db_stmt *s, size
       break;
     }
     reruns++;
-    if (a == ATTEMPT_RETRY && scoreboard_mono_ms() >= deadline) {
+    if (a == ATTEMPT_RETRY && clock_mono_ms() >= deadline) {
       snprintf(message, sizeof message, "not run: the cluster kept refusing it for write_wait (%s)", why);
       settle(s, n, final, CLUSTER_DB_UNAVAILABLE, message);
       break;
     }
-    if (a == ATTEMPT_RETRY) pause_ms(CLUSTER_DB_RETRY_PAUSE_MS);
+    if (a == ATTEMPT_RETRY) clock_sleep_ms(CLUSTER_DB_RETRY_PAUSE_MS);
   }
   free(final);
   return reruns;

@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "config.h"
 #include "dqlite_client.h"
 #include "log.h"
@@ -221,7 +222,7 @@ static dqlite_node *node_start(const struct jsfpm_config *cfg) {
 
 /* Waits up to TIMEOUT_MS for a signal of SET.  Returns the signal, or 0. */
 static int wait_signal(const sigset_t *set, int timeout_ms) {
-  struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
+  struct timespec ts = clock_timespec(timeout_ms);
   int sig = sigtimedwait(set, NULL, &ts);
   if (sig < 0 && errno != EAGAIN && errno != EINTR) log_error("sigtimedwait: %s", strerror(errno));
   return sig < 0 ? 0 : sig;

@@ -29,8 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "netaddr.h"
-#include "scoreboard.h" /* the monotonic clock */
 
 /* dqlite's default port for an address without one. */
 #define DQLITE_DEFAULT_PORT "8080"
@@ -64,7 +64,7 @@ static int broken(struct dqlite_client *c, const char *fmt, ...) {
  * Returns 0, or BROKEN. */
 static int wait_ready(struct dqlite_client *c, short events, const char *doing) {
   for (;;) {
-    long long left = c->deadline_ms - scoreboard_mono_ms();
+    long long left = c->deadline_ms - clock_mono_ms();
     if (left <= 0) return broken(c, "%s: timed out %s", c->address, doing);
     struct pollfd p = {.fd = c->fd, .events = events};
     int n = poll(&p, 1, left > 60000 ? 60000 : (int)left);
@@ -106,7 +106,7 @@ static int recv_exact(struct dqlite_client *c, unsigned char *p, size_t n) {
 }
 
 /* Starts a call: everything it does must be over by the deadline. */
-static void call_begin(struct dqlite_client *c) { c->deadline_ms = scoreboard_mono_ms() + c->timeout_ms; }
+static void call_begin(struct dqlite_client *c) { c->deadline_ms = clock_mono_ms() + c->timeout_ms; }
 
 /* Sends the request an encoder just wrote to C->out; ENCODED is that
  * encoder's result.  An encoding error (a value dqlite cannot carry) fails
@@ -212,7 +212,7 @@ struct dqlite_client *dqlite_client_connect(const char *address, int timeout_ms,
   }
   c->fd = -1;
   c->timeout_ms = timeout_ms;
-  c->deadline_ms = scoreboard_mono_ms() + timeout_ms;
+  c->deadline_ms = clock_mono_ms() + timeout_ms;
   if (strlen(address) >= sizeof c->address) {
     snprintf(err, errlen, "%.40s...: node address too long", address);
     free(c);
@@ -282,10 +282,10 @@ static struct dqlite_client *ask_leader(struct dqlite_client *c, char *next, siz
 
 struct dqlite_client *dqlite_client_connect_leader(const char *const *addresses, size_t naddresses,
                                                    int timeout_ms, char *err, size_t errlen) {
-  long long deadline = scoreboard_mono_ms() + timeout_ms;
+  long long deadline = clock_mono_ms() + timeout_ms;
   err[0] = '\0';
   for (size_t i = 0; i < naddresses; i++) {
-    int left = (int)(deadline - scoreboard_mono_ms());
+    int left = (int)(deadline - clock_mono_ms());
     if (left <= 0) {
       report(err, errlen, "%s: not tried: timed out", addresses[i]);
       continue;
@@ -304,7 +304,7 @@ struct dqlite_client *dqlite_client_connect_leader(const char *const *addresses,
     if (leader[0] == '\0') continue;
     /* It named another node: that one must say it leads (an election may
      * have moved on meanwhile). */
-    left = (int)(deadline - scoreboard_mono_ms());
+    left = (int)(deadline - clock_mono_ms());
     c = left > 0 ? dqlite_client_connect(leader, left, why, sizeof why) : NULL;
     if (c == NULL) {
       if (left > 0)

@@ -13,26 +13,15 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 
-long long scoreboard_mono_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-long long scoreboard_unix_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "clock.h"
 
 struct scoreboard *scoreboard_create(void) {
   void *p = mmap(NULL, sizeof(struct scoreboard), PROT_READ | PROT_WRITE,
                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) return NULL;
   struct scoreboard *sb = p; /* anonymous mappings are zero-filled: every slot is SB_FREE */
-  sb->global.start_unix_ms = scoreboard_unix_ms();
+  sb->global.start_unix_ms = clock_unix_ms();
   return sb;
 }
 
@@ -69,8 +58,8 @@ int scoreboard_claim(struct scoreboard *sb, unsigned generation, int index) {
     s->state = SB_STARTING;
     s->generation = generation;
     s->index = index;
-    s->started_unix_ms = scoreboard_unix_ms();
-    s->started_mono_ms = scoreboard_mono_ms();
+    s->started_unix_ms = clock_unix_ms();
+    s->started_mono_ms = clock_mono_ms();
     slot_write_end(s);
     return i;
   }
@@ -124,7 +113,7 @@ void scoreboard_request_begin(struct scoreboard *sb, int slot, const char *reque
   struct sb_slot *s = &sb->slots[slot];
   slot_write_begin(s);
   s->state = SB_BUSY;
-  s->request_start_mono_ms = scoreboard_mono_ms();
+  s->request_start_mono_ms = clock_mono_ms();
   snprintf(s->request_id, sizeof s->request_id, "%s", request_id ? request_id : "");
   snprintf(s->request_method, sizeof s->request_method, "%s", method ? method : "");
   snprintf(s->request_path, sizeof s->request_path, "%s", path ? path : "");

@@ -99,7 +99,4 @@ void scoreboard_runtime_stats(struct scoreboard *sb, int slot, unsigned long cac
 void scoreboard_fetch_add(struct scoreboard *sb, unsigned long calls, unsigned long errors,
                           unsigned long long ms);
 
-long long scoreboard_mono_ms(void);
-long long scoreboard_unix_ms(void);
-
 #endif

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "log.h"
-#include "scoreboard.h"
 
 #define ACCEPT_PAUSE_FIRST_MS 10
 /* Short enough that a descriptor freed elsewhere (not through
@@ -33,7 +33,7 @@ struct accept_pause {
 };
 
 static void pause_timer_add(struct accept_pause *p, int ms) {
-  struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+  struct timeval tv = clock_timeval(ms);
   if (evtimer_add(p->timer_ev, &tv) < 0) {
     /* Without the timer the doors must not stay unwatched. */
     log_error("%s: cannot schedule the accept back-off", p->what);
@@ -86,7 +86,7 @@ void accept_pause_free(struct accept_pause *p) {
 bool accept_pause_refused(struct accept_pause *p, const char *door, int err) {
   if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM) return false;
   p->refused++;
-  p->last_refused_ms = scoreboard_mono_ms();
+  p->last_refused_ms = clock_mono_ms();
   if (p->backoff_ms == 0) {
     p->backoff_ms = ACCEPT_PAUSE_FIRST_MS;
     p->since_ms = p->last_refused_ms;

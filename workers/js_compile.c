@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "clock.h"
 #include "config.h"
 #include "js_compiler.h"
 #include "js_disk_cache.h"
@@ -486,15 +487,8 @@ static int walk_from_main(struct js_cache *c, const char *main, char *err, size_
   return rc;
 }
 
-static long long elapsed_ms(const struct timespec *t0) {
-  struct timespec t1;
-  clock_gettime(CLOCK_MONOTONIC, &t1);
-  return (t1.tv_sec - t0->tv_sec) * 1000LL + (t1.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 struct js_cache *js_cache_build(const struct jsfpm_config *cfg, char *err, size_t errlen) {
-  struct timespec t0;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
+  long long start_ms = clock_mono_ms();
   struct js_cache *c = calloc(1, sizeof *c);
   if (c == NULL) {
     snprintf(err, errlen, "out of memory");
@@ -532,7 +526,7 @@ struct js_cache *js_cache_build(const struct jsfpm_config *cfg, char *err, size_
     js_cache_free(c);
     return NULL;
   }
-  log_info("app compiled in %lld ms: %zu modules, %u lowered to ES5 now, %u from compile_cache", elapsed_ms(&t0),
+  log_info("app compiled in %lld ms: %zu modules, %u lowered to ES5 now, %u from compile_cache", clock_mono_ms() - start_ms,
            c->n, c->lowered_now, c->lowered_from_disk);
   c->hits = c->misses = 0;
   return c;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "clock.h"
 #include "log.h"
 
 int lazy_timer_init(struct lazy_timer *t, int signo, void (*handler)(int)) {
@@ -29,7 +30,7 @@ void lazy_timer_free(struct lazy_timer *t) {
 /* Async-signal-safe: timer_settime is. */
 static int lazy_timer_set(struct lazy_timer *t, long long ms) {
   if (ms < 1) ms = 1;
-  struct itimerspec its = {.it_value = {ms / 1000, (ms % 1000) * 1000000}};
+  struct itimerspec its = {.it_value = clock_timespec(ms)};
   return timer_settime(t->id, 0, &its, NULL);
 }
 

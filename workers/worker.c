@@ -37,10 +37,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "accept_pause.h"
+#include "clock.h"
 #include "config.h"
 #include "db_client.h"
 #include "fcgi.h"
@@ -242,12 +242,10 @@ static void conn_free(struct conn *c) {
   accept_pause_descriptor_freed(w->pause);
 }
 
-static struct timeval ms_timeval(int ms) { return (struct timeval){ms / 1000, (ms % 1000) * 1000}; }
-
 /* The client_timeout: how long a connection may send nothing (or take
  * nothing of a reply) before it is closed. */
 static struct timeval conn_timeout(const struct conn *c) {
-  return ms_timeval(c->w->cfg->client_timeout_ms);
+  return clock_timeval(c->w->cfg->client_timeout_ms);
 }
 
 /* Writes what the socket takes of c->out.  While the rest waits for room,
@@ -294,12 +292,12 @@ static void conn_close(struct conn *c) {
     conn_free(c);
     return;
   }
-  struct timeval tv = ms_timeval(HTTP_LINGER_MS);
+  struct timeval tv = clock_timeval(HTTP_LINGER_MS);
   if (shutdown(c->fd, SHUT_WR) < 0 || event_add(c->read_ev, &tv) < 0) {
     conn_free(c);
     return;
   }
-  c->linger_until_ms = scoreboard_mono_ms() + HTTP_LINGER_MS;
+  c->linger_until_ms = clock_mono_ms() + HTTP_LINGER_MS;
   c->busy = false;
 }
 
@@ -368,7 +366,7 @@ static void worker_handle(struct worker *w, struct conn *c, const struct js_requ
    * request_terminate_timeout can name the request it cut off. */
   const char *request_id = js_begin_request(w->js, req);
   scoreboard_request_begin(w->sb, w->sb_slot, request_id, req->method, path, w->cfg->workers);
-  long long start_ms = scoreboard_mono_ms();
+  long long start_ms = clock_mono_ms();
   overrun_route = *route;
   overrun_request_id = request_id;
   atomic_signal_fence(memory_order_seq_cst);
@@ -376,7 +374,7 @@ static void worker_handle(struct worker *w, struct conn *c, const struct js_requ
   watch_idle_conns(w, c);
   js_handle(w->js, req, res);
   overrun_armed = 0;
-  long long duration_ms = scoreboard_mono_ms() - start_ms;
+  long long duration_ms = clock_mono_ms() - start_ms;
   forget_passed_conns(w, duration_ms);
   w->requests++;
   bool slow = worker_log_is_slow(duration_ms);
@@ -555,7 +553,7 @@ static void fcgi_process_input(struct conn *c) {
 
 static void http_accept_pause(struct worker *w) {
   /* Should the timer fail, accepting still resumes after the next answer. */
-  struct timeval tv = ms_timeval(HTTP_ACCEPT_PAUSE_MS);
+  struct timeval tv = clock_timeval(HTTP_ACCEPT_PAUSE_MS);
   if (event_del(w->http_accept_ev) < 0 || event_add(w->http_resume_ev, &tv) < 0)
     log_warn("HTTP door: cannot pause accepting");
 }
@@ -702,7 +700,7 @@ static void conn_linger(struct conn *c, short what) {
     while (n < 0 && errno == EINTR);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) n = 1;
   }
-  if (n <= 0 || scoreboard_mono_ms() >= c->linger_until_ms) conn_free(c);
+  if (n <= 0 || clock_mono_ms() >= c->linger_until_ms) conn_free(c);
 }
 
 static void on_conn_readable(evutil_socket_t fd, short what, void *arg) {
@@ -890,7 +888,7 @@ static void begin_graceful_stop(struct worker *w) {
     next = c->next;
     conn_hand_off_if_idle(c);
   }
-  struct timeval grace = {0, GRACE_MS * 1000};
+  struct timeval grace = clock_timeval(GRACE_MS);
   w->grace_ev = evtimer_new(w->base, on_grace_end, w);
   if (w->grace_ev == NULL || evtimer_add(w->grace_ev, &grace) < 0) on_grace_end(-1, 0, w);
 }

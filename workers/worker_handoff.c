@@ -11,9 +11,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "lazy_timer.h"
 #include "log.h"
-#include "scoreboard.h"
 
 int handoff_queue_open(int fds[2]) {
   return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds);
@@ -95,13 +95,13 @@ static _Atomic long long watch_started_ms; /* the request's start; 0 = none, or 
 #error "the signal handler needs a lock-free long long"
 #endif
 
-/* Async-signal-safe: clock_gettime (scoreboard_mono_ms), timer_settime and
+/* Async-signal-safe: clock_gettime (clock_mono_ms), timer_settime and
  * sendmsg are; the rest is loads and stores. */
 static void on_watch_signal(int sig) {
   (void)sig;
   int saved_errno = errno;
   long long started = atomic_load_explicit(&watch_started_ms, memory_order_relaxed);
-  long long left = started + HANDOFF_AFTER_MS - scoreboard_mono_ms();
+  long long left = started + HANDOFF_AFTER_MS - clock_mono_ms();
   if (started != 0 && left > 0) {
     lazy_timer_again(&watch_timer, left);
   } else {
@@ -130,7 +130,7 @@ void handoff_watch_begin(const int *fds, size_t n) {
   }
   watch_n = n;
   atomic_signal_fence(memory_order_seq_cst);
-  atomic_store_explicit(&watch_started_ms, scoreboard_mono_ms(), memory_order_relaxed);
+  atomic_store_explicit(&watch_started_ms, clock_mono_ms(), memory_order_relaxed);
   atomic_signal_fence(memory_order_seq_cst);
   lazy_timer_arm(&watch_timer, HANDOFF_AFTER_MS, "the hand-off timer");
 }

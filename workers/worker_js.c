@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "config.h"
 #include "db_client.h"
 #include "duktape/duktape.h"
@@ -99,13 +100,6 @@ static js_overrun_fn deadline_overrun; /* set once at start, before any request 
 
 /* ---- clocks and the execution time limit ------------------------------- */
 
-static long long mono_ms(void) {
-  struct timespec ts;
-  /* COARSE is a vDSO read of a few ns; millisecond precision is plenty. */
-  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Called by Duktape every few hundred thousand bytecode instructions (see
  * src/duktape/duk_config.h).  Returning 1 throws a RangeError; Duktape keeps
  * throwing at each check while we keep returning 1, so a script that catches
@@ -114,7 +108,7 @@ int jsfpm_duk_exec_timeout(void *udata);
 int jsfpm_duk_exec_timeout(void *udata) {
   struct js_runtime *rt = udata;
   if (rt == NULL || rt->deadline_ms == 0) return 0;
-  if (mono_ms() < rt->deadline_ms) return 0;
+  if (clock_coarse_ms() < rt->deadline_ms) return 0;
   rt->timed_out = true;
   return 1;
 }
@@ -180,7 +174,7 @@ static void on_deadline_signal(int sig) {
   if (ctx == NULL || deadline == 0) {
     lazy_timer_lapse(&deadline_timer);
   } else {
-    long long left = deadline - mono_ms();
+    long long left = deadline - clock_coarse_ms();
     if (left <= -JS_OVERRUN_GRACE_MS && deadline_overrun != NULL) deadline_overrun();
     if (left <= 0) {
       jsfpm_duk_force_interrupt(ctx);
@@ -212,7 +206,7 @@ static void deadline_arm(struct js_runtime *rt, long long deadline_ms) {
   atomic_store_explicit(&deadline_at_ms, deadline_ms, memory_order_relaxed);
   deadline_heap = rt->ctx;
   atomic_signal_fence(memory_order_seq_cst);
-  if (rt->have_timer) lazy_timer_arm(&deadline_timer, deadline_ms - mono_ms(), "the deadline timer");
+  if (rt->have_timer) lazy_timer_arm(&deadline_timer, deadline_ms - clock_coarse_ms(), "the deadline timer");
 }
 
 /* Ends the time limit.  The timer stays armed (see deadline_timer). */
@@ -431,7 +425,7 @@ static duk_ret_t js_native_log(duk_context *ctx) {
 }
 
 static duk_ret_t js_native_now(duk_context *ctx) {
-  duk_push_number(ctx, (double)mono_ms());
+  duk_push_number(ctx, (double)clock_coarse_ms());
   return 1;
 }
 
@@ -478,7 +472,7 @@ static duk_ret_t js_native_db(duk_context *ctx) {
                      "max_db_calls exceeded: a request may make at most %d database calls", max);
   int timeout = rt->cfg->db_busy_timeout_ms;
   if (rt->deadline_ms) {
-    long long left = rt->deadline_ms - mono_ms();
+    long long left = rt->deadline_ms - clock_coarse_ms();
     if (left < timeout) timeout = left > 0 ? (int)left : 1;
   }
   return worker_db_call(ctx, rt->db, timeout);
@@ -642,7 +636,7 @@ static void put_heap_objects(struct js_runtime *rt) {
 /* Runs FN in CTX with the start-up deadline; formats a failure into ERR. */
 static int run_setup(struct js_runtime *rt, duk_context *ctx, duk_safe_call_function fn, char *err,
                      size_t errlen) {
-  deadline_arm(rt, mono_ms() + rt->cfg->request_timeout_ms);
+  deadline_arm(rt, clock_coarse_ms() + rt->cfg->request_timeout_ms);
   int rc = duk_safe_call(ctx, fn, NULL, 0, 1);
   deadline_disarm(rt);
   js_fetch_request_end(); /* a fetch() the modules' top-level code left running */
@@ -1194,7 +1188,7 @@ void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_re
   rt->request_id_assigned = false;
   res->request_id = rt->request_id;
 
-  long long deadline = mono_ms() + rt->cfg->request_timeout_ms;
+  long long deadline = clock_coarse_ms() + rt->cfg->request_timeout_ms;
   rt->timed_out = false;
   rt->timeout_why[0] = '\0';
   rt->over_limit = false;

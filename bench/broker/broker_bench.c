@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "broker.h"
+#include "clock.h"
 #include "config.h"
 #include "db_client.h"
 #include "log.h"
@@ -40,12 +41,6 @@
 #define MAX_SAMPLES 2000000
 
 static char dir[64], sock_path[128], db_path[128];
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void die(const char *what) {
   fprintf(stderr, "broker_bench: %s: %s\n", what, strerror(errno));
@@ -127,12 +122,12 @@ static void client(int k, enum client_kind kind, double seconds, const char *fil
   if (c == NULL || lat == NULL)
     die("client");
   long n = 0;
-  double end = now_s() + seconds;
-  while (now_s() < end && n < MAX_SAMPLES) {
+  double end = clock_mono_us() / 1e6 + seconds;
+  while (clock_mono_us() / 1e6 < end && n < MAX_SAMPLES) {
     json_t *req = client_request(kind, k, n);
-    double t0 = now_s();
+    double t0 = clock_mono_us() / 1e6;
     json_decref(call(c, req));
-    lat[n++] = now_s() - t0;
+    lat[n++] = clock_mono_us() / 1e6 - t0;
   }
   FILE *f = fopen(file, "w");
   if (f == NULL || fwrite(&n, sizeof n, 1, f) != 1 || fwrite(lat, sizeof *lat, (size_t)n, f) != (size_t)n ||
@@ -224,26 +219,26 @@ static void ceiling(int synchronous, double seconds) {
       sqlite3_prepare_v2(h, "INSERT INTO log (v) VALUES (?)", -1, &wr, NULL) != SQLITE_OK)
     die("prepare");
   long n = 0;
-  double t0 = now_s(), end = t0 + seconds;
-  while (now_s() < end) {
+  double t0 = clock_mono_us() / 1e6, end = t0 + seconds;
+  while (clock_mono_us() / 1e6 < end) {
     sqlite3_bind_int(rd, 1, (int)((n * 7919) % 1000) + 1);
     while (sqlite3_step(rd) == SQLITE_ROW)
       (void)sqlite3_column_text(rd, 0);
     sqlite3_reset(rd);
     n++;
   }
-  report("in-process SQLite read (ceiling)", n, now_s() - t0, NULL, 0);
+  report("in-process SQLite read (ceiling)", n, clock_mono_us() / 1e6 - t0, NULL, 0);
   n = 0;
-  t0 = now_s();
+  t0 = clock_mono_us() / 1e6;
   end = t0 + seconds;
-  while (now_s() < end) {
+  while (clock_mono_us() / 1e6 < end) {
     sqlite3_bind_text(wr, 1, "a value of some thirty bytes...", -1, SQLITE_STATIC);
     if (sqlite3_step(wr) != SQLITE_DONE)
       die("insert");
     sqlite3_reset(wr);
     n++;
   }
-  report("in-process SQLite write (ceiling)", n, now_s() - t0, NULL, 0);
+  report("in-process SQLite write (ceiling)", n, clock_mono_us() / 1e6 - t0, NULL, 0);
   sqlite3_finalize(rd);
   sqlite3_finalize(wr);
   sqlite3_close(h);

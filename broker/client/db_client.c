@@ -38,9 +38,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "frame.h"
 #include "log.h"
 
@@ -146,20 +146,11 @@ static json_t *lost_transaction_call(struct db_client *c, const json_t *req, cha
   return NULL;
 }
 
-static long long now_ms(void) {
-  struct timespec ts;
-  /* CLOCK_MONOTONIC cannot fail on Linux with a valid pointer; keep going
-   * with 0 rather than abort if it ever does. */
-  if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-    return 0;
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Milliseconds left before DEADLINE (-1: no deadline), never negative. */
 static int remaining_ms(long long deadline) {
   if (deadline < 0)
     return -1;
-  long long left = deadline - now_ms();
+  long long left = deadline - clock_mono_ms();
   if (left <= 0)
     return 0;
   return left > 1000000000 ? 1000000000 : (int)left;
@@ -178,15 +169,6 @@ static int wait_fd(int fd, short events, long long deadline) {
     if (errno != EINTR)
       return -1;
   }
-}
-
-static int sleep_ms(int ms) {
-  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-  while (nanosleep(&ts, &ts) != 0) {
-    if (errno != EINTR)
-      return -1;
-  }
-  return 0;
 }
 
 static int connect_errno_is_transient(int e) {
@@ -240,10 +222,10 @@ static int client_connect(struct db_client *c, long long deadline, long long sta
     int left = remaining_ms(deadline);
     if (!connect_errno_is_transient(e) || left == 0) {
       set_err(err, errlen, "database broker unavailable: connect to %s: %s (after %lld ms)", c->path,
-              strerror(e), now_ms() - started);
+              strerror(e), clock_mono_ms() - started);
       return -1;
     }
-    if (sleep_ms(left >= 0 && left < delay ? left : delay) != 0) {
+    if (clock_sleep_ms(left >= 0 && left < delay ? left : delay) != 0) {
       set_err(err, errlen, "database broker unavailable: nanosleep: %s", strerror(errno));
       return -1;
     }
@@ -301,7 +283,7 @@ static int client_bound_read(struct db_client *c, int left) {
       return 0;
     want = left - left / 8; /* the next calls' deadlines fit it too */
   }
-  struct timeval tv = {want / 1000, (want % 1000) * 1000};
+  struct timeval tv = clock_timeval(want);
   if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0)
     return -1;
   c->rcvtimeo_ms = want;
@@ -502,7 +484,7 @@ static int client_handshake(struct db_client *c, long long deadline, int timeout
 }
 
 json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *err, size_t errlen) {
-  long long started = now_ms();
+  long long started = clock_mono_ms();
   long long deadline = timeout_ms < 0 ? -1 : started + timeout_ms;
   client_release_reply(c);
   if (!json_is_object(req)) {

@@ -45,10 +45,10 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "broker.h"
+#include "clock.h"
 #include "config.h"
 #include "db_client.h"
 #include "js_compile.h"
@@ -169,8 +169,6 @@ struct master {
   /* Set by signal callbacks, acted on by the loop. */
   volatile bool got_term, got_quit, got_child, got_usr1, got_hup, got_usr2;
 };
-
-static long long now_ms(void) { return scoreboard_mono_ms(); }
 
 static void prepare_worker_logs(struct master *m, const struct jsfpm_config *cfg);
 
@@ -353,7 +351,7 @@ static unsigned long pick_max_requests(const struct jsfpm_config *cfg) {
   unsigned long limit = (unsigned long)cfg->max_requests;
   if (cfg->max_requests_jitter > 0) {
     unsigned r = 0;
-    if (getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r) r = (unsigned)now_ms();
+    if (getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r) r = (unsigned)clock_mono_ms();
     limit += r % ((unsigned)cfg->max_requests_jitter + 1);
   }
   return limit;
@@ -404,7 +402,7 @@ static struct proc *spawn_worker(struct master *m, struct jsfpm_config *cfg, uns
   struct proc *p = &m->procs[slot];
   *p = (struct proc){.in_use = true, .pid = pid, .generation = gen, .index = index,
                      .replaced_by = -1, .replaces = -1, .max_requests = max_requests,
-                     .started_ms = now_ms(), .note_pipe = pipefd[0], .m = m};
+                     .started_ms = clock_mono_ms(), .note_pipe = pipefd[0], .m = m};
   p->note_ev = event_new(m->base, pipefd[0], EV_READ | EV_PERSIST, on_worker_note, p);
   if (p->note_ev == NULL || event_add(p->note_ev, NULL) < 0)
     log_error("cannot watch worker %d's pipe", index); /* it will serve; we just won't know */
@@ -430,7 +428,7 @@ static int spawn_broker(struct master *m) {
   }
   m->broker.pid = pid;
   m->broker.ready = false;
-  m->broker.started_ms = now_ms();
+  m->broker.started_ms = clock_mono_ms();
   log_info("broker started, pid %ld", (long)pid);
   return 0;
 }
@@ -440,9 +438,9 @@ static int spawn_broker(struct master *m) {
 static int wait_broker_ready(struct master *m) {
   struct db_client *c = db_client_new(m->broker_path);
   json_t *ping = json_pack("{s:s}", "op", "ping");
-  long long deadline = now_ms() + BROKER_START_TIMEOUT_MS;
+  long long deadline = clock_mono_ms() + BROKER_START_TIMEOUT_MS;
   int rc = -1;
-  while (c && ping && now_ms() < deadline) {
+  while (c && ping && clock_mono_ms() < deadline) {
     char err[256];
     json_t *reply = db_client_call(c, ping, 250, err, sizeof err);
     if (reply != NULL) {
@@ -457,8 +455,7 @@ static int wait_broker_ready(struct master *m) {
       m->broker.pid = 0;
       break;
     }
-    struct timespec pause = {0, 20 * 1000 * 1000};
-    nanosleep(&pause, NULL);
+    clock_sleep_ms(20);
   }
   if (rc < 0 && m->broker.pid != 0) log_error("broker did not become ready in time");
   json_decref(ping);
@@ -494,7 +491,7 @@ static bool position_has_worker(const struct master *m, unsigned gen, int index)
 static void retire(struct master *m, struct proc *p, int sig) {
   if (p->retiring) return;
   p->retiring = true;
-  p->kill_at_ms = m->cfg->process_control_timeout_ms > 0 ? now_ms() + m->cfg->process_control_timeout_ms : 0;
+  p->kill_at_ms = m->cfg->process_control_timeout_ms > 0 ? clock_mono_ms() + m->cfg->process_control_timeout_ms : 0;
   if (kill(p->pid, sig) < 0 && errno != ESRCH) log_error("kill %ld: %s", (long)p->pid, strerror(errno));
 }
 
@@ -682,9 +679,9 @@ static void reload_begin(struct master *m) {
   m->next_cfg = fresh;
   m->next_js_cache = cache;
   m->next_gen = ++m->last_gen;
-  m->reload_deadline_ms = now_ms() + RELOAD_TIMEOUT_MS;
+  m->reload_deadline_ms = clock_mono_ms() + RELOAD_TIMEOUT_MS;
   systemd_notifyf("RELOADING=1\nMONOTONIC_USEC=%lld\nSTATUS=reloading: starting generation %u",
-                  now_ms() * 1000, m->next_gen);
+                  clock_mono_ms() * 1000, m->next_gen);
   log_notice("reload: starting generation %u (%d workers)", m->next_gen, fresh->workers);
   for (int i = 0; i < fresh->workers; i++) {
     if (spawn_worker(m, fresh, m->next_gen, i, &m->next_lis, m->next_js_cache) == NULL) {
@@ -738,7 +735,7 @@ static void on_worker_note(evutil_socket_t fd, short what, void *arg) {
   for (ssize_t i = 0; i < n; i++) {
     if (notes[i] == WORKER_NOTE_READY && !p->ready) worker_ready(m, p);
     /* Act now rather than at the next tick: the worker accepts no more. */
-    else if (notes[i] == WORKER_NOTE_MAX_REQUESTS) check_worker(m, p, now_ms(), false);
+    else if (notes[i] == WORKER_NOTE_MAX_REQUESTS) check_worker(m, p, clock_mono_ms(), false);
     else log_warn("worker %d (pid %ld) sent an unknown note 0x%02x", p->index, (long)p->pid, (unsigned char)notes[i]);
   }
 }
@@ -759,7 +756,7 @@ static void note_crash(struct master *m) {
     m->crash_next = 0;
     if (m->crash_ring_len == 0) return;
   }
-  long long now = now_ms();
+  long long now = clock_mono_ms();
   /* The slot we overwrite holds the crash `threshold` crashes ago. */
   long long oldest = m->crash_times_ms[m->crash_next];
   m->crash_times_ms[m->crash_next] = now;
@@ -777,11 +774,11 @@ static void note_crash(struct master *m) {
  * up to BACKOFF_MAX_MS, resets after STABLE_AFTER_MS of life, and never
  * drops below interval/threshold during an emergency. */
 static int next_respawn_delay(struct master *m, int *backoff_ms, long long started_ms, bool crashed) {
-  if (!crashed || now_ms() - started_ms >= STABLE_AFTER_MS) *backoff_ms = 0;
+  if (!crashed || clock_mono_ms() - started_ms >= STABLE_AFTER_MS) *backoff_ms = 0;
   int delay = *backoff_ms;
   *backoff_ms = delay == 0 ? m->cfg->respawn_delay_ms : delay * 2;
   if (*backoff_ms > BACKOFF_MAX_MS) *backoff_ms = BACKOFF_MAX_MS;
-  if (now_ms() < m->emergency_until_ms) {
+  if (clock_mono_ms() < m->emergency_until_ms) {
     int floor_ms = m->cfg->respawn_throttle_interval_ms / (m->cfg->respawn_throttle_threshold > 0 ? m->cfg->respawn_throttle_threshold : 1);
     if (floor_ms < 1000) floor_ms = 1000;
     if (delay < floor_ms) delay = floor_ms;
@@ -791,7 +788,7 @@ static int next_respawn_delay(struct master *m, int *backoff_ms, long long start
 }
 
 static void add_timer_ms(struct event *ev, int delay_ms) {
-  struct timeval tv = {delay_ms / 1000, (delay_ms % 1000) * 1000};
+  struct timeval tv = clock_timeval(delay_ms);
   if (event_add(ev, &tv) < 0) log_error("cannot schedule a timer");
 }
 
@@ -855,7 +852,7 @@ static void log_overrun(struct master *m, const struct proc *p, int slot) {
   log_error("worker %d (pid %ld): request [%s] %s %s still inside one native call %lld ms after it "
             "began, past request_timeout: the worker answered 504 and ended itself; replacing it",
             p->index, (long)p->pid, snap.request_id[0] ? snap.request_id : "-", snap.request_method,
-            snap.request_path, now_ms() - snap.request_start_mono_ms);
+            snap.request_path, clock_mono_ms() - snap.request_start_mono_ms);
 }
 
 static void worker_exited(struct master *m, struct proc *p, int status) {
@@ -878,7 +875,7 @@ static void worker_exited(struct master *m, struct proc *p, int status) {
     /* A replacement that died before it was ready: the old worker serves
      * on, and recycling waits a little before trying again. */
     m->procs[p->replaces].replaced_by = -1;
-    if (p->index < MAX_POSITIONS) m->positions[p->index].not_before_ms = now_ms() + 5000;
+    if (p->index < MAX_POSITIONS) m->positions[p->index].not_before_ms = clock_mono_ms() + 5000;
   }
   unsigned gen = p->generation;
   int index = p->index;
@@ -1027,7 +1024,7 @@ static bool old_generation_running(const struct master *m) {
 }
 
 static void master_tick(struct master *m) {
-  long long now = now_ms();
+  long long now = clock_mono_ms();
   bool check_rss = m->ticks++ % RSS_EVERY_TICKS == 0;
   for (int i = 0; i < SCOREBOARD_SLOTS; i++)
     if (m->procs[i].in_use) check_worker(m, &m->procs[i], now, check_rss);
@@ -1129,7 +1126,7 @@ static void on_status_request(struct evhttp_request *req, void *arg) {
   static struct status_worker workers[SCOREBOARD_SLOTS];
   static struct sb_slot snaps[SCOREBOARD_SLOTS];
   struct status_report r = {.start_unix_ms = m->sb->global.start_unix_ms,
-                            .now_unix_ms = scoreboard_unix_ms(),
+                            .now_unix_ms = clock_unix_ms(),
                             .generation = m->gen,
                             .reloading = m->next_gen != 0,
                             .recycled = m->recycled,
@@ -1152,7 +1149,7 @@ static void on_status_request(struct evhttp_request *req, void *arg) {
     r.listen_queue = q;
     r.listen_queue_max = backlog;
   }
-  long long now = now_ms();
+  long long now = clock_mono_ms();
   for (int i = 0; i < SCOREBOARD_SLOTS; i++) {
     const struct proc *p = &m->procs[i];
     if (!p->in_use) continue;
@@ -1230,9 +1227,8 @@ static int live_children(const struct master *m) { return live_workers(m) + (m->
 /* Blocks until no worker (or, with BROKER_TOO, no child) is left or
  * DEADLINE passes; reaps as it goes. */
 static void wait_children(struct master *m, bool broker_too, long long deadline) {
-  while ((broker_too ? live_children(m) : live_workers(m)) > 0 && (deadline == 0 || now_ms() < deadline)) {
-    struct timespec pause = {0, 10 * 1000 * 1000};
-    nanosleep(&pause, NULL);
+  while ((broker_too ? live_children(m) : live_workers(m)) > 0 && (deadline == 0 || clock_mono_ms() < deadline)) {
+    clock_sleep_ms(10);
     reap_children(m);
   }
 }
@@ -1251,7 +1247,7 @@ static void stop_children(struct master *m, bool graceful) {
     log_notice("graceful stop: letting workers finish their requests");
     signal_workers(m, SIGQUIT);
     int timeout = m->cfg->process_control_timeout_ms;
-    wait_children(m, false, timeout > 0 ? now_ms() + timeout : 0);
+    wait_children(m, false, timeout > 0 ? clock_mono_ms() + timeout : 0);
     /* A worker in the middle of a request only sees signals between
      * requests, so TERM would not hurry it: kill what is left. */
     if (live_workers(m) > 0) {
@@ -1260,18 +1256,18 @@ static void stop_children(struct master *m, bool graceful) {
     }
   }
   signal_workers(m, SIGTERM);
-  wait_children(m, false, now_ms() + STOP_TIMEOUT_MS);
+  wait_children(m, false, clock_mono_ms() + STOP_TIMEOUT_MS);
   if (live_workers(m) > 0) {
     log_warn("workers still alive after the stop timeout: killing them");
     signal_workers(m, SIGKILL);
-    wait_children(m, false, now_ms() + STOP_TIMEOUT_MS);
+    wait_children(m, false, clock_mono_ms() + STOP_TIMEOUT_MS);
   }
   if (m->broker.pid > 0) kill(m->broker.pid, SIGTERM);
-  wait_children(m, true, now_ms() + STOP_TIMEOUT_MS);
+  wait_children(m, true, clock_mono_ms() + STOP_TIMEOUT_MS);
   if (m->broker.pid > 0) {
     log_warn("broker still alive after the stop timeout: killing it");
     kill(m->broker.pid, SIGKILL);
-    wait_children(m, true, now_ms() + STOP_TIMEOUT_MS);
+    wait_children(m, true, clock_mono_ms() + STOP_TIMEOUT_MS);
   }
 }
 
@@ -1366,7 +1362,7 @@ static int master_setup(struct master *m) {
   }
   m->broker.respawn_ev = evtimer_new(m->base, on_broker_respawn, m);
   m->tick_ev = event_new(m->base, -1, EV_PERSIST, on_tick, m);
-  struct timeval tick = {0, TICK_MS * 1000};
+  struct timeval tick = clock_timeval(TICK_MS);
   if (m->broker.respawn_ev == NULL || m->tick_ev == NULL || event_add(m->tick_ev, &tick) < 0) return -1;
   m->watchdog_ms = systemd_watchdog_interval_ms();
   return 0;

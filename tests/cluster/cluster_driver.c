@@ -38,12 +38,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "cluster_db.h"
 #include "cluster_node.h"
 #include "config.h"
 #include "dqlite_client.h"
 #include "log.h"
-#include "scoreboard.h" /* the monotonic clock */
 
 #define DRIVER_DB "test"
 #define DRIVER_TIMEOUT_MS 10000
@@ -223,13 +223,13 @@ static int load_one(struct dqlite_client **c, uint32_t db, int64_t id) {
 static int cmd_load(long count, const char *acks_path) {
   int acks = open(acks_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (acks < 0) return fprintf(stderr, "%s: %s\n", acks_path, strerror(errno)), 1;
-  long long deadline = scoreboard_mono_ms() + 120000, last_ack = scoreboard_mono_ms(), max_gap = 0;
+  long long deadline = clock_mono_ms() + 120000, last_ack = clock_mono_ms(), max_gap = 0;
   long acked = 0, unknown = 0, retried = 0;
   int64_t id = 1;
   uint32_t db = 0;
   struct dqlite_client *c = NULL;
   int status = 0;
-  while (acked < count && scoreboard_mono_ms() < deadline && status == 0) {
+  while (acked < count && clock_mono_ms() < deadline && status == 0) {
     if (c == NULL && (c = leader_db(&db, 1)) == NULL) {
       usleep(20000); /* an election is running */
       continue;
@@ -239,7 +239,7 @@ static int cmd_load(long count, const char *acks_path) {
       char line[32];
       int n = snprintf(line, sizeof line, "%" PRId64 "\n", id);
       if (write(acks, line, (size_t)n) != n) status = 1;
-      long long t = scoreboard_mono_ms();
+      long long t = clock_mono_ms();
       if (t - last_ack > max_gap) max_gap = t - last_ack;
       last_ack = t;
       acked++, id++;
@@ -289,11 +289,11 @@ static int cmd_group_load(long count, size_t group, const char *acks_path) {
   struct cluster_db *db = cluster_db_new(nodes, nnodes, DRIVER_DB, 2000, 5000);
   struct cluster_db_stmt *s = calloc(group + 2, sizeof *s);
   struct dqlite_proto_value *v = calloc(group + 2, sizeof *v);
-  long long deadline = scoreboard_mono_ms() + 120000, last_ack = scoreboard_mono_ms(), max_gap = 0;
+  long long deadline = clock_mono_ms() + 120000, last_ack = clock_mono_ms(), max_gap = 0;
   long acked = 0, unknown = 0, notrun = 0, groups = 0, reruns = 0;
   int64_t next = 1;
   int status = 0;
-  while (acked < count && scoreboard_mono_ms() < deadline && status == 0) {
+  while (acked < count && clock_mono_ms() < deadline && status == 0) {
     for (size_t i = 0; i < group + 2; i++) {
       int good = strchr(group_sql(i, group), '?') != NULL;
       v[i] = (struct dqlite_proto_value){.type = DQLITE_PROTO_INTEGER, .integer = good ? next++ : 0};
@@ -312,7 +312,7 @@ static int cmd_group_load(long count, size_t group, const char *acks_path) {
         } else if (append_id(acks, id) != 0) {
           status = 1;
         }
-        long long t = scoreboard_mono_ms();
+        long long t = clock_mono_ms();
         if (t - last_ack > max_gap) max_gap = t - last_ack;
         last_ack = t;
         acked++;

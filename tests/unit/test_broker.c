@@ -35,6 +35,7 @@
 
 #include "broker.h"
 #include "broker_db.h"
+#include "clock.h"
 #include "config.h"
 #include "db_client.h"
 #include "frame.h"
@@ -52,17 +53,7 @@ static struct db_client *cl;
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static long long now_ms(void) {
-  struct timespec ts;
-  ck_assert_int_eq(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms) {
-  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-  while (nanosleep(&ts, &ts) != 0)
-    ck_assert_int_eq(errno, EINTR);
-}
+static void sleep_ms(int ms) { ck_assert_int_eq(clock_sleep_ms(ms), 0); }
 
 static int make_listener(const char *path) {
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -809,12 +800,6 @@ static long cpu_ticks(pid_t pid) {
   return (long)(utime + stime);
 }
 
-static void sleep_ms_test(int ms) {
-  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-  while (nanosleep(&ts, &ts) != 0)
-    ck_assert_int_eq(errno, EINTR);
-}
-
 /* The scheduler state of PID from /proc/PID/stat: 'R' while it runs or
  * waits for a CPU (polling, even when other processes hold the CPUs), 'S'
  * while it sleeps in the kernel. */
@@ -842,22 +827,22 @@ START_TEST(test_busy_poll) {
   int polling_seen = 0;
   for (int i = 0; i < 10 && !polling_seen; i++) {
     json_decref(OK("{s:s}", "op", "ping"));
-    sleep_ms_test(20); /* well inside the window, well past serving the ping */
+    sleep_ms(20); /* well inside the window, well past serving the ping */
     polling_seen = proc_state(broker_pid) == 'R';
-    sleep_ms_test(130); /* past the window: the next ping finds it asleep */
+    sleep_ms(130); /* past the window: the next ping finds it asleep */
   }
   ck_assert_msg(polling_seen, "the broker was never runnable right after a reply (not polling?)");
-  sleep_ms_test(200);
+  sleep_ms(200);
   int sleeping = 0;
   for (int i = 0; i < 20; i++) {
     sleeping += proc_state(broker_pid) == 'S';
-    sleep_ms_test(10);
+    sleep_ms(10);
   }
   /* Past the window it sleeps: on an idle broker an odd sample may catch
    * a housekeeping timer, never most of them. */
   ck_assert_msg(sleeping >= 15, "broker asleep in only %d of 20 samples 200 ms after its last request", sleeping);
   long t1 = cpu_ticks(broker_pid);
-  sleep_ms_test(500);
+  sleep_ms(500);
   long idle = cpu_ticks(broker_pid) - t1;
   ck_assert_msg(idle <= 3, "broker used %ld ticks in 500 ms without requests (still polling?)", idle);
   json_decref(OK("{s:s}", "op", "ping"));
@@ -918,9 +903,9 @@ START_TEST(test_reconnect) {
   /* a call made while no broker runs waits for the next one */
   ck_assert_int_eq(stop_broker(SIGKILL), 128 + SIGKILL);
   broker_pid = spawn_broker(listen_fd, 300);
-  long long t0 = now_ms();
+  long long t0 = clock_mono_ms();
   ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 1);
-  ck_assert_int_ge(now_ms() - t0, 250);
+  ck_assert_int_ge(clock_mono_ms() - t0, 250);
 }
 END_TEST
 
@@ -938,10 +923,10 @@ START_TEST(test_connect_retry) {
   broker_pid = pid;
   json_t *req = json_pack("{s:s}", "op", "ping");
   char err[256] = "";
-  long long t0 = now_ms();
+  long long t0 = clock_mono_ms();
   json_t *r = db_client_call(late, req, 3000, err, sizeof err);
   ck_assert_msg(r != NULL, "%s", err);
-  ck_assert_int_ge(now_ms() - t0, 150);
+  ck_assert_int_ge(clock_mono_ms() - t0, 150);
   json_decref(expect_ok(r));
   json_decref(req);
   db_client_free(late);
@@ -954,9 +939,9 @@ START_TEST(test_unavailable) {
   struct db_client *c = db_client_new(path2);
   json_t *req = json_pack("{s:s}", "op", "ping");
   char err[256] = "";
-  long long t0 = now_ms();
+  long long t0 = clock_mono_ms();
   ck_assert_ptr_null(db_client_call(c, req, 200, err, sizeof err));
-  long long took = now_ms() - t0;
+  long long took = clock_mono_ms() - t0;
   ck_assert_msg(strstr(err, "database broker unavailable") != NULL, "%s", err);
   ck_assert_int_ge(took, 190);
   ck_assert_int_lt(took, 1000);
@@ -974,9 +959,9 @@ START_TEST(test_timeout) {
   ck_assert_int_eq(kill(broker_pid, SIGSTOP), 0);
   json_t *req = json_pack("{s:s}", "op", "ping");
   char err[256] = "";
-  long long t0 = now_ms();
+  long long t0 = clock_mono_ms();
   ck_assert_ptr_null(db_client_call(cl, req, 200, err, sizeof err));
-  long long took = now_ms() - t0;
+  long long took = clock_mono_ms() - t0;
   json_decref(req);
   ck_assert_msg(strstr(err, "database call timed out after 200 ms") != NULL, "%s", err);
   ck_assert_int_ge(took, 190);
@@ -1003,9 +988,9 @@ START_TEST(test_killed_in_flight) {
   }
   json_t *req = json_pack("{s:s,s:s}", "op", "execute", "sql", "CREATE TABLE never (a)");
   char err[256] = "";
-  long long t0 = now_ms();
+  long long t0 = clock_mono_ms();
   ck_assert_ptr_null(db_client_call(cl, req, CALL_TIMEOUT_MS, err, sizeof err));
-  long long took = now_ms() - t0;
+  long long took = clock_mono_ms() - t0;
   json_decref(req);
   ck_assert_msg(strstr(err, "connection lost during the call") != NULL, "%s", err);
   ck_assert_int_lt(took, 2000);
@@ -1233,9 +1218,9 @@ START_TEST(test_tx_isolation) {
   ck_assert_int_eq(json_integer_value(json_array_get(json_array_get(json_object_get(r, "rows"), 0), 0)), 1);
   ck_assert_int_eq(json_integer_value(json_object_get(r, "tx")), 1);
   json_decref(r);
-  long long t0 = now_ms();
+  long long t0 = clock_mono_ms();
   ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 0);
-  ck_assert_int_lt(now_ms() - t0, 1000); /* the reader is not blocked */
+  ck_assert_int_lt(clock_mono_ms() - t0, 1000); /* the reader is not blocked */
   ck_assert_int_eq(stat_of("open_transactions"), 1);
 
   /* a writer waits (no reply) until A commits, then succeeds */
@@ -1343,9 +1328,9 @@ START_TEST(test_write_wait) {
   exec_sql("CREATE TABLE t (x)");
   struct db_client *a = db_client_new(sock_path);
   op_ok(a, "begin");
-  long long t0 = now_ms();
+  long long t0 = clock_mono_ms();
   expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (1)"), "JSFPM_BUSY", "write_wait (300 ms)");
-  long long waited = now_ms() - t0;
+  long long waited = clock_mono_ms() - t0;
   ck_assert_msg(waited >= 250 && waited < 3000, "waited %lld ms", waited);
   expect_error(CALL("{s:s}", "op", "begin"), "JSFPM_BUSY", "write_wait");
   ck_assert_int_eq(stat_of("busy_errors"), 2);
@@ -1437,11 +1422,11 @@ START_TEST(test_tx_conn_closed) {
   struct raw w = raw_open();
   raw_send_json(&w, json_pack("{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (2)"));
   ck_assert(!raw_ready(&w, 200));
-  long long t0 = now_ms();
+  long long t0 = clock_mono_ms();
   raw_close(&a); /* as if the worker was killed */
   json_t *r = raw_recv(w.fd, w.in);
   ck_assert_msg(json_is_true(json_object_get(r, "ok")), "%s", dump(r));
-  ck_assert_int_lt(now_ms() - t0, 1000);
+  ck_assert_int_lt(clock_mono_ms() - t0, 1000);
   json_decref(r);
   raw_close(&w);
   ck_assert_int_eq(query_int("SELECT sum(x) FROM t"), 2);
@@ -1560,11 +1545,11 @@ START_TEST(test_safety) {
   json_decref(r);
   /* a runaway query is stopped by the statement time limit, and the
    * broker serves on */
-  long long t0 = now_ms();
+  long long t0 = clock_mono_ms();
   expect_error(CALL("{s:s,s:s}", "op", "query", "sql",
                     "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT count(*) FROM c"),
                "JSFPM_STATEMENT_TIMEOUT", "statement_timeout (300 ms)");
-  ck_assert_int_lt(now_ms() - t0, 3000);
+  ck_assert_int_lt(clock_mono_ms() - t0, 3000);
   /* sqlite3_limit: no attached databases at all, bounded SQL */
   char *big = malloc(1000100);
   memset(big, ' ', 1000100);
@@ -1607,10 +1592,10 @@ START_TEST(test_wal_checkpoint) {
   struct stat sb;
   ck_assert_int_eq(stat(wal, &sb), 0);
   ck_assert_int_gt(sb.st_size, 0);
-  long long t0 = now_ms();
-  while (stat(wal, &sb) == 0 && sb.st_size > 0 && now_ms() - t0 < 5000)
+  long long t0 = clock_mono_ms();
+  while (stat(wal, &sb) == 0 && sb.st_size > 0 && clock_mono_ms() - t0 < 5000)
     sleep_ms(50);
-  ck_assert_msg(sb.st_size == 0, "the WAL still holds %lld bytes after %lld ms", (long long)sb.st_size, now_ms() - t0);
+  ck_assert_msg(sb.st_size == 0, "the WAL still holds %lld bytes after %lld ms", (long long)sb.st_size, clock_mono_ms() - t0);
   ck_assert_int_eq(query_int("SELECT count(*) FROM t"), 50);
 }
 END_TEST
@@ -1655,11 +1640,11 @@ START_TEST(test_reader_snapshot) {
   char wal[160];
   snprintf(wal, sizeof wal, "%s-wal", db_path);
   struct stat sb;
-  long long t0 = now_ms();
-  while (stat(wal, &sb) == 0 && sb.st_size > 0 && now_ms() - t0 < 5000)
+  long long t0 = clock_mono_ms();
+  while (stat(wal, &sb) == 0 && sb.st_size > 0 && clock_mono_ms() - t0 < 5000)
     sleep_ms(50);
   ck_assert_msg(sb.st_size == 0, "the WAL still holds %lld bytes %lld ms after a read", (long long)sb.st_size,
-                now_ms() - t0);
+                clock_mono_ms() - t0);
 }
 END_TEST
 
@@ -1741,7 +1726,7 @@ END_TEST
 /* Waits up to MS for the stat NAME to equal WANT; false if it never did
  * (a stat missing counts as never). */
 static int stat_reaches(const char *name, long long want, int ms) {
-  long long t0 = now_ms();
+  long long t0 = clock_mono_ms();
   do {
     json_t *r = OK("{s:s}", "op", "stats");
     json_t *v = json_object_get(r, name);
@@ -1750,7 +1735,7 @@ static int stat_reaches(const char *name, long long want, int ms) {
     if (done)
       return 1;
     sleep_ms(10);
-  } while (now_ms() - t0 < ms);
+  } while (clock_mono_ms() - t0 < ms);
   return 0;
 }
 
@@ -1817,9 +1802,9 @@ START_TEST(test_slow_reads) {
   /* The broker stops without waiting for a read to time out. */
   raw_send_json(&w[2], json_pack("{s:i,s:s,s:s}", "id", 4, "op", "query", "sql", ENDLESS_READ));
   ck_assert(stat_reaches("slow_reads_active", 1, 2500));
-  long long t0 = now_ms();
+  long long t0 = clock_mono_ms();
   ck_assert_int_eq(stop_broker(SIGTERM), 0);
-  ck_assert_int_lt(now_ms() - t0, 2000);
+  ck_assert_int_lt(clock_mono_ms() - t0, 2000);
   for (int i = 0; i < N; i++)
     if (i != 1)
       raw_close(&w[i]);

@@ -53,6 +53,7 @@
 #include "clock.h"
 #include "config.h"
 #include "frame.h"
+#include "list.h"
 #include "log.h"
 
 /* Unsent reply bytes above which a connection's input is left unread. */
@@ -78,7 +79,7 @@ struct broker;
 enum conn_wait {
   WAIT_NONE,
   WAIT_GROUP,  /* an autocommit write in the next group commit */
-  WAIT_WRITER, /* in the FIFO b->wait_head: another connection holds the writer */
+  WAIT_WRITER, /* in the FIFO b->waiters: another connection holds the writer */
   WAIT_READ,   /* a read running on a read thread (broker_reads) */
 };
 
@@ -86,7 +87,7 @@ enum conn_wait {
 struct broker_conn {
   struct broker *b;
   struct bufferevent *bev;
-  struct broker_conn *prev, *next; /* b->conns */
+  struct list link;           /* in b->conns */
   pid_t pid; /* peer, from SO_PEERCRED, for log lines */
   uid_t uid;
   unsigned long long nrequests;
@@ -97,7 +98,7 @@ struct broker_conn {
   json_t *pending;
   int pending_begin;          /* it is op begin (needs the writer to itself) */
   enum conn_wait wait;
-  struct broker_conn *wnext;  /* next in the writer FIFO */
+  struct list wait_link;      /* in b->waiters while WAIT_WRITER */
   struct event *wait_timer;   /* write_wait expiry while WAIT_WRITER */
   int tx_depth;               /* > 0: this connection owns the writer's transaction */
   int tx_killed;              /* its transaction was rolled back (tx_timeout): the next call says so */
@@ -114,13 +115,13 @@ struct broker {
   struct event *accept_retry;
   struct event *signals[3];
   struct event *usr1_ev;      /* SIGUSR1: reopen the log (rotation) */
-  struct broker_conn *conns;
+  struct list conns;          /* struct broker_conn, newest first */
   int stop_signal;
   /* The writer: at most one owner (explicit transaction) at a time; when
    * there is none, queued autocommit writes are committed as a group. */
   struct broker_conn *owner;
   struct event *tx_timer;     /* tx_timeout of the owner's transaction */
-  struct broker_conn *wait_head, *wait_tail;
+  struct list waiters;        /* WAIT_WRITER connections (wait_link), arrival order */
   size_t nwaiting;
   struct broker_conn **group; /* WAIT_GROUP connections, arrival order */
   size_t ngroup, group_cap;
@@ -157,16 +158,9 @@ static void reply_set_tx(json_t *reply, int depth) {
 }
 
 static void waiters_remove(struct broker *b, struct broker_conn *c) {
-  struct broker_conn **pp = &b->wait_head, *prev = NULL;
-  for (; *pp; prev = *pp, pp = &(*pp)->wnext) {
-    if (*pp == c) {
-      *pp = c->wnext;
-      if (b->wait_tail == c)
-        b->wait_tail = prev;
-      c->wnext = NULL;
-      b->nwaiting--;
-      break;
-    }
+  if (list_linked(&c->wait_link)) {
+    list_remove(&c->wait_link);
+    b->nwaiting--;
   }
   if (c->wait_timer)
     evtimer_del(c->wait_timer);
@@ -216,12 +210,7 @@ static void conn_free(struct broker_conn *c) {
   b->nconns--;
   if (c->wait_timer)
     event_free(c->wait_timer);
-  if (c->prev)
-    c->prev->next = c->next;
-  else
-    b->conns = c->next;
-  if (c->next)
-    c->next->prev = c->prev;
+  list_remove(&c->link);
   bufferevent_free(c->bev); /* closes the socket (BEV_OPT_CLOSE_ON_FREE) */
   free(c);
 }
@@ -357,12 +346,7 @@ static json_t *wait_for_writer(struct broker_conn *c, json_t *req, int begin) {
   c->pending = json_incref(req);
   c->pending_begin = begin;
   c->wait = WAIT_WRITER;
-  c->wnext = NULL;
-  if (b->wait_tail)
-    b->wait_tail->wnext = c;
-  else
-    b->wait_head = c;
-  b->wait_tail = c;
+  list_push_back(&b->waiters, &c->wait_link);
   b->nwaiting++;
   struct timeval tv = clock_timeval(ms);
   if (evtimer_add(c->wait_timer, &tv) != 0)
@@ -472,8 +456,8 @@ static void group_run(struct broker *b) {
  * writer: writes join the group; a begin takes the writer once the group
  * before it is committed. */
 static void waiters_admit(struct broker *b) {
-  while (b->wait_head && b->owner == NULL) {
-    struct broker_conn *c = b->wait_head;
+  while (!list_empty(&b->waiters) && b->owner == NULL) {
+    struct broker_conn *c = list_entry(list_first(&b->waiters), struct broker_conn, wait_link);
     if (c->pending_begin && b->ngroup > 0) {
       writer_kick(b);
       return;
@@ -643,7 +627,7 @@ static json_t *conn_handle(struct broker_conn *c, json_t *req) {
     }
     if (is_sp)
       return broker_db_error_reply(id, "JSFPM_NO_TRANSACTION", "savepoint: no transaction is open");
-    if (b->owner == NULL && b->ngroup == 0 && b->wait_head == NULL)
+    if (b->owner == NULL && b->ngroup == 0 && list_empty(&b->waiters))
       return tx_begin(c, id);
     return wait_for_writer(c, req, 1);
   }
@@ -685,7 +669,7 @@ static json_t *conn_handle(struct broker_conn *c, json_t *req) {
   case BROKER_DB_WRITE:
     break;
   }
-  if (b->owner == NULL && b->wait_head == NULL) {
+  if (b->owner == NULL && list_empty(&b->waiters)) {
     (void)group_join(c, req); /* NULL reply: parked, or out of memory (no pending) */
     return NULL;
   }
@@ -816,6 +800,8 @@ static void accept_cb(struct evconnlistener *lis, evutil_socket_t fd, struct soc
     return;
   }
   c->b = b;
+  list_init(&c->link);
+  list_init(&c->wait_link);
   c->pid = cred.pid;
   c->uid = cred.uid;
   c->bev = bufferevent_socket_new(b->base, fd, BEV_OPT_CLOSE_ON_FREE);
@@ -833,10 +819,7 @@ static void accept_cb(struct evconnlistener *lis, evutil_socket_t fd, struct soc
     return;
   }
   b->nconns++;
-  c->next = b->conns;
-  if (b->conns)
-    b->conns->prev = c;
-  b->conns = c;
+  list_push_front(&b->conns, &c->link);
   bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
   /* While a request waits for the writer, the frames behind it stay in
    * the input buffer: stop reading at one maximal frame. */
@@ -884,7 +867,9 @@ static void signal_cb(evutil_socket_t sig, short what, void *arg) {
 /* Best effort at shutdown: hand the kernel the replies already computed,
  * without blocking on a peer that does not read. */
 static void flush_replies(struct broker *b) {
-  for (struct broker_conn *c = b->conns; c; c = c->next) {
+  struct list *l;
+  list_foreach(l, &b->conns) {
+    struct broker_conn *c = list_entry(l, struct broker_conn, link);
     struct evbuffer *out = bufferevent_get_output(c->bev);
     evutil_socket_t fd = bufferevent_getfd(c->bev);
     while (fd >= 0 && evbuffer_get_length(out) > 0) {
@@ -929,6 +914,8 @@ static int broker_run(struct broker *b) {
 int broker_main(const struct jsfpm_config *cfg, int listen_fd) {
   log_set_role("broker");
   struct broker b = {.cfg = cfg};
+  list_init(&b.conns);
+  list_init(&b.waiters);
   int status = 1;
   char err[1024];
 
@@ -1042,8 +1029,8 @@ int broker_main(const struct jsfpm_config *cfg, int listen_fd) {
 
 out:
   flush_replies(&b);
-  while (b.conns)
-    conn_free(b.conns);
+  while (!list_empty(&b.conns))
+    conn_free(list_entry(list_first(&b.conns), struct broker_conn, link));
   if (b.listener)
     evconnlistener_free(b.listener);
   if (b.accept_retry)

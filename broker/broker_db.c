@@ -55,6 +55,7 @@
 
 #include "clock.h"
 #include "frame.h"
+#include "list.h"
 #include "log.h"
 #include "rowset.h"
 
@@ -99,7 +100,7 @@ static const struct {
  * length then bytes.  128 entries make a linear scan cheaper than any
  * statement execution, so no hash table. */
 struct stmt_entry {
-  struct stmt_entry *prev, *next; /* recency list, head = most recent */
+  struct list link;               /* in the connection's lru, most recent first */
   uint64_t hash;
   size_t len;
   sqlite3_stmt *stmt;
@@ -112,7 +113,7 @@ struct stmt_entry {
 struct dbconn {
   struct broker_db *db;       /* for its options (read-only once open) */
   sqlite3 *h;
-  struct stmt_entry *lru_head, *lru_tail;
+  struct list lru;            /* cached statements (struct stmt_entry), most recent first */
   unsigned nstmts;
   int internal;               /* broker's own transaction statements are running */
   char denied[320];           /* why the authorizer last refused, for the reply */
@@ -638,6 +639,8 @@ struct broker_db *broker_db_open(const struct broker_db_options *opt, char *err,
     snprintf(err, errlen, "%s: out of memory", path);
     return NULL;
   }
+  list_init(&db->w.lru);
+  list_init(&db->r.lru);
   db->opt = *opt;
   sqlite3 *h = conn_open(db, &db->w, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err, errlen);
   if (h == NULL)
@@ -674,39 +677,21 @@ fail:
   return NULL;
 }
 
-static void cache_unlink(struct dbconn *c, struct stmt_entry *e) {
-  if (e->prev)
-    e->prev->next = e->next;
-  else
-    c->lru_head = e->next;
-  if (e->next)
-    e->next->prev = e->prev;
-  else
-    c->lru_tail = e->prev;
-  e->prev = e->next = NULL;
-}
-
-static void cache_push_front(struct dbconn *c, struct stmt_entry *e) {
-  e->prev = NULL;
-  e->next = c->lru_head;
-  if (c->lru_head)
-    c->lru_head->prev = e;
-  c->lru_head = e;
-  if (c->lru_tail == NULL)
-    c->lru_tail = e;
+/* Frees E, a cached statement taken out of its list. */
+static void cache_entry_free(struct stmt_entry *e) {
+  sqlite3_finalize(e->stmt);
+  free(e);
 }
 
 static void conn_close(struct dbconn *c, const char *what) {
   rowset_buf_free(&c->rows);
   broker_json_free(&c->json);
-  struct stmt_entry *e = c->lru_head;
-  while (e) {
-    struct stmt_entry *next = e->next;
-    sqlite3_finalize(e->stmt);
-    free(e);
-    e = next;
+  struct list *l, *next;
+  list_foreach_safe(l, next, &c->lru) {
+    list_remove(l);
+    cache_entry_free(list_entry(l, struct stmt_entry, link));
   }
-  c->lru_head = c->lru_tail = NULL;
+  c->nstmts = 0;
   if (c->h == NULL)
     return;
   /* Every statement is finalized above, so close cannot be left pending;
@@ -788,11 +773,13 @@ static int sql_is_vacuum(const char *p, const char *end) {
 static sqlite3_stmt *stmt_get(struct dbconn *c, const json_t *id, const char *op,
                               const char *sql, size_t len, json_t **errreply) {
   uint64_t h = sql_hash(sql, len);
-  for (struct stmt_entry *e = c->lru_head; e; e = e->next) {
+  struct list *l;
+  list_foreach(l, &c->lru) {
+    struct stmt_entry *e = list_entry(l, struct stmt_entry, link);
     if (e->hash == h && e->len == len && memcmp(e->sql, sql, len) == 0) {
-      if (e != c->lru_head) {
-        cache_unlink(c, e);
-        cache_push_front(c, e);
+      if (l != list_first(&c->lru)) {
+        list_remove(l);
+        list_push_front(&c->lru, l);
       }
       c->n.cache_hits++;
       return e->stmt;
@@ -845,12 +832,11 @@ static sqlite3_stmt *stmt_get(struct dbconn *c, const json_t *id, const char *op
   e->len = len;
   e->hash = h;
   e->stmt = st;
-  cache_push_front(c, e);
+  list_push_front(&c->lru, &e->link);
   if (++c->nstmts > BROKER_STMT_CACHE_SIZE) {
-    struct stmt_entry *old = c->lru_tail;
-    cache_unlink(c, old);
-    sqlite3_finalize(old->stmt);
-    free(old);
+    struct list *oldest = list_last(&c->lru);
+    list_remove(oldest);
+    cache_entry_free(list_entry(oldest, struct stmt_entry, link));
     c->nstmts--;
   }
   return st;
@@ -1485,6 +1471,7 @@ struct broker_db_reader *broker_db_reader_open(struct broker_db *db, char *err, 
     snprintf(err, errlen, "%s: out of memory", db->opt.path);
     return NULL;
   }
+  list_init(&r->c.lru);
   if (reader_open(db, &r->c, err, errlen) != 0) {
     broker_db_reader_close(r);
     return NULL;

@@ -32,11 +32,12 @@
 
 #include "broker_db.h"
 #include "frame.h"
+#include "list.h"
 #include "log.h"
 
 /* One handed read. */
 struct read_job {
-  struct read_job *next;
+  struct list link;           /* in p->queued or p->done */
   json_t *req;                /* a reference */
   void *cookie;               /* NULL once cancelled */
   struct evbuffer *frame;     /* out: the encoded reply (NULL: out of memory) */
@@ -52,16 +53,11 @@ struct read_thread {
   struct read_job *job;       /* running now (p->mu) */
 };
 
-/* A FIFO of jobs. */
-struct job_list {
-  struct read_job *head, *tail;
-};
-
 struct broker_reads {
   struct broker_db *db;
   pthread_mutex_t mu;
   pthread_cond_t wake;        /* a job was queued, or stopping */
-  struct job_list queued, done; /* p->mu */
+  struct list queued, done;   /* FIFOs of struct read_job (p->mu) */
   int stopping;               /* p->mu */
   int efd;                    /* eventfd: finished jobs not yet collected */
   unsigned active;            /* handed and not collected (event loop only) */
@@ -69,38 +65,24 @@ struct broker_reads {
   struct read_thread threads[];
 };
 
-static void list_push(struct job_list *l, struct read_job *j) {
-  j->next = NULL;
-  if (l->tail)
-    l->tail->next = j;
-  else
-    l->head = j;
-  l->tail = j;
-}
-
-static struct read_job *list_pop(struct job_list *l) {
-  struct read_job *j = l->head;
-  if (j) {
-    l->head = j->next;
-    if (l->head == NULL)
-      l->tail = NULL;
-  }
-  return j;
+/* Unlinks and returns the oldest job of L, or NULL. */
+static struct read_job *jobs_pop(struct list *l) {
+  struct list *first = list_first(l);
+  if (first == NULL)
+    return NULL;
+  list_remove(first);
+  return list_entry(first, struct read_job, link);
 }
 
 /* Unlinks and returns COOKIE's job, or NULL. */
-static struct read_job *list_take(struct job_list *l, const void *cookie) {
-  struct read_job *prev = NULL;
-  for (struct read_job *j = l->head; j; prev = j, j = j->next) {
-    if (j->cookie != cookie)
-      continue;
-    if (prev)
-      prev->next = j->next;
-    else
-      l->head = j->next;
-    if (l->tail == j)
-      l->tail = prev;
-    return j;
+static struct read_job *jobs_take(struct list *l, const void *cookie) {
+  struct list *link;
+  list_foreach(link, l) {
+    struct read_job *j = list_entry(link, struct read_job, link);
+    if (j->cookie == cookie) {
+      list_remove(link);
+      return j;
+    }
   }
   return NULL;
 }
@@ -112,9 +94,9 @@ static void job_free(struct read_job *j) {
   free(j);
 }
 
-static void list_free(struct job_list *l) {
+static void jobs_free(struct list *l) {
   struct read_job *j;
-  while ((j = list_pop(l)) != NULL)
+  while ((j = jobs_pop(l)) != NULL)
     job_free(j);
 }
 
@@ -161,18 +143,18 @@ static void *thread_main(void *arg) {
   struct broker_reads *p = t->p;
   pthread_mutex_lock(&p->mu);
   for (;;) {
-    while (!p->stopping && p->queued.head == NULL)
+    while (!p->stopping && list_empty(&p->queued))
       pthread_cond_wait(&p->wake, &p->mu);
     if (p->stopping)
       break;
-    struct read_job *j = list_pop(&p->queued);
+    struct read_job *j = jobs_pop(&p->queued);
     t->job = j;
     broker_db_reader_abandon(t->conn, 0);
     pthread_mutex_unlock(&p->mu);
     job_run(t, j);
     pthread_mutex_lock(&p->mu);
     t->job = NULL;
-    list_push(&p->done, j);
+    list_push_back(&p->done, &j->link);
     announce(p);
   }
   pthread_mutex_unlock(&p->mu);
@@ -186,6 +168,8 @@ struct broker_reads *broker_reads_new(struct broker_db *db, unsigned nthreads, c
     return NULL;
   }
   p->db = db;
+  list_init(&p->queued);
+  list_init(&p->done);
   p->nthreads = nthreads;
   p->efd = -1;
   int rc = pthread_mutex_init(&p->mu, NULL);
@@ -248,8 +232,8 @@ void broker_reads_free(struct broker_reads *p) {
     }
     broker_db_reader_close(p->threads[i].conn);
   }
-  list_free(&p->queued);
-  list_free(&p->done);
+  jobs_free(&p->queued);
+  jobs_free(&p->done);
   if (p->efd >= 0 && close(p->efd) != 0)
     log_warn("read threads: closing the eventfd: %s", strerror(errno));
   pthread_cond_destroy(&p->wake);
@@ -268,7 +252,7 @@ int broker_reads_submit(struct broker_reads *p, json_t *req, void *cookie) {
   j->req = json_incref(req);
   j->cookie = cookie;
   pthread_mutex_lock(&p->mu);
-  list_push(&p->queued, j);
+  list_push_back(&p->queued, &j->link);
   pthread_cond_signal(&p->wake);
   pthread_mutex_unlock(&p->mu);
   p->active++;
@@ -283,7 +267,7 @@ void broker_reads_collect(struct broker_reads *p, broker_reads_done_fn *fn, void
     /* One at a time: FN may cancel another cookie's job, which must then
      * still be found in p->done. */
     pthread_mutex_lock(&p->mu);
-    struct read_job *j = list_pop(&p->done);
+    struct read_job *j = jobs_pop(&p->done);
     pthread_mutex_unlock(&p->mu);
     if (j == NULL)
       break;
@@ -302,9 +286,9 @@ void broker_reads_collect(struct broker_reads *p, broker_reads_done_fn *fn, void
 
 void broker_reads_cancel(struct broker_reads *p, void *cookie) {
   pthread_mutex_lock(&p->mu);
-  struct read_job *j = list_take(&p->queued, cookie);
+  struct read_job *j = jobs_take(&p->queued, cookie);
   if (j == NULL)
-    j = list_take(&p->done, cookie);
+    j = jobs_take(&p->done, cookie);
   if (j != NULL) {
     pthread_mutex_unlock(&p->mu);
     broker_db_add_counts(p->db, &j->ran);

@@ -45,6 +45,7 @@
 #include "db_client.h"
 #include "fcgi.h"
 #include "http.h"
+#include "list.h"
 #include "log.h"
 #include "scoreboard.h"
 #include "worker_handoff.h"
@@ -73,7 +74,7 @@ struct worker {
   size_t http_headers_cap;
   long long date_s;              /* the second `date` was formatted for */
   char date[HTTP_DATE_LEN + 1];  /* Date field of HTTP responses */
-  struct conn *conns;            /* open connections, for graceful stop */
+  struct list conns;             /* open connections (struct conn), newest first */
   /* Idle connections the hand-off timer may pass on during the current
    * request (worker_handoff.h). */
   struct conn *watched[HANDOFF_WATCH_MAX];
@@ -108,7 +109,7 @@ struct conn {
   bool busy;                     /* a request has begun and not been answered */
   bool handoff_refused;          /* CONN_FCGI: the hand-off queue refused it: closed like on a server stop */
   long long linger_until_ms;     /* CONN_HTTP, closing: our side is shut; reading until then (0 = not) */
-  struct conn *prev, *next;
+  struct list link;              /* in w->conns */
 };
 
 /* Stops taking new connections (graceful stop, or max_requests reached);
@@ -228,9 +229,7 @@ static const char *door_name(const struct conn *c) { return c->door == CONN_HTTP
 
 static void conn_free(struct conn *c) {
   struct worker *w = c->w;
-  if (c->prev) c->prev->next = c->next;
-  else w->conns = c->next;
-  if (c->next) c->next->prev = c->prev;
+  list_remove(&c->link);
   if (c->read_ev) event_free(c->read_ev);
   if (c->write_ev) event_free(c->write_ev);
   if (c->in) evbuffer_free(c->in);
@@ -333,7 +332,10 @@ static void watch_idle_conns(struct worker *w, const struct conn *serving) {
   int fds[HANDOFF_WATCH_MAX];
   w->nwatched = 0;
   if (w->quitting && !w->handing_off) return;
-  for (struct conn *c = w->conns; c && w->nwatched < HANDOFF_WATCH_MAX; c = c->next) {
+  struct list *l;
+  list_foreach(l, &w->conns) {
+    if (w->nwatched == HANDOFF_WATCH_MAX) break;
+    struct conn *c = list_entry(l, struct conn, link);
     if (c == serving || !conn_handoff_ready(c)) continue;
     fds[w->nwatched] = c->fd;
     w->watched[w->nwatched++] = c;
@@ -798,9 +800,7 @@ static struct conn *conn_new(struct worker *w, int cfd, enum conn_door door) {
   c->w = w;
   c->door = door;
   c->fd = cfd;
-  c->next = w->conns;
-  if (w->conns) w->conns->prev = c;
-  w->conns = c;
+  list_push_front(&w->conns, &c->link);
   if (door == CONN_HTTP) c->http = http_conn_new(&w->http_limits);
   else c->fcgi = fcgi_conn_new(&w->limits);
   c->in = evbuffer_new();
@@ -861,8 +861,9 @@ static void on_http_accept(evutil_socket_t fd, short what, void *arg) {
 static void on_grace_end(evutil_socket_t fd, short what, void *arg) {
   (void)fd, (void)what;
   struct worker *w = arg;
-  for (struct conn *c = w->conns, *next; c; c = next) {
-    next = c->next;
+  struct list *l, *next;
+  list_foreach_safe(l, next, &w->conns) {
+    struct conn *c = list_entry(l, struct conn, link);
     if (w->handing_off && c->door == CONN_FCGI && !c->handoff_refused) continue;
     if (c->linger_until_ms != 0 ||
         (!c->busy && evbuffer_get_length(c->in) == 0 && evbuffer_get_length(c->out) == 0))
@@ -884,10 +885,8 @@ static void begin_graceful_stop(struct worker *w) {
    * unless the whole server is stopping. */
   w->handing_off = !scoreboard_stopping(w->sb);
   stop_accepting(w);
-  for (struct conn *c = w->conns, *next; c; c = next) {
-    next = c->next;
-    conn_hand_off_if_idle(c);
-  }
+  struct list *l, *next;
+  list_foreach_safe(l, next, &w->conns) conn_hand_off_if_idle(list_entry(l, struct conn, link));
   struct timeval grace = clock_timeval(GRACE_MS);
   w->grace_ev = evtimer_new(w->base, on_grace_end, w);
   if (w->grace_ev == NULL || evtimer_add(w->grace_ev, &grace) < 0) on_grace_end(-1, 0, w);
@@ -912,7 +911,7 @@ static void worker_free(struct worker *w) {
   handoff_timer_free();
   accept_pause_free(w->pause);
   w->pause = NULL; /* closing the connections below must not resume accepting */
-  while (w->conns) conn_free(w->conns);
+  while (!list_empty(&w->conns)) conn_free(list_entry(list_first(&w->conns), struct conn, link));
   if (w->http_accept_ev) event_free(w->http_accept_ev);
   if (w->http_resume_ev) event_free(w->http_resume_ev);
   free(w->http_headers);
@@ -971,6 +970,7 @@ int worker_main(const struct worker_args *args) {
                      .sb = args->sb, .sb_slot = args->sb_slot,
                      .max_requests = args->max_requests, .master_fd = args->master_fd,
                      .accepting = true};
+  list_init(&w.conns);
   w.limits = (struct fcgi_limits){.max_params_bytes = (size_t)cfg->max_params_bytes,
                                   .max_body_bytes = (size_t)cfg->max_body_bytes,
                                   .max_conns = cfg->workers, .max_reqs = cfg->workers};
@@ -1041,7 +1041,7 @@ int worker_main(const struct worker_args *args) {
   log_debug("serving");
   while (event_base_loop(w.base, EVLOOP_ONCE) == 0) {
     if (event_base_got_break(w.base)) break;
-    if (w.quitting && w.conns == NULL &&
+    if (w.quitting && list_empty(&w.conns) &&
         (w.grace_ev == NULL || !evtimer_pending(w.grace_ev, NULL)))
       break;
   }

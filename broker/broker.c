@@ -52,6 +52,7 @@
 #include "broker_reads.h"
 #include "clock.h"
 #include "config.h"
+#include "db_proto.h"
 #include "frame.h"
 #include "list.h"
 #include "log.h"
@@ -294,11 +295,11 @@ static json_t *tx_begin(struct broker_conn *c, const json_t *id) {
   return r;
 }
 
-/* commit / rollback / release for the owner C.  ALL: roll back the whole
- * transaction whatever its depth. */
-static json_t *tx_end(struct broker_conn *c, const json_t *id, const char *op, int all) {
+/* OP (commit, release or rollback) for the owner C.  ALL: roll back the
+ * whole transaction whatever its depth. */
+static json_t *tx_end(struct broker_conn *c, const json_t *id, enum db_op op, int all) {
   struct broker *b = c->b;
-  int commit = strcmp(op, "commit") == 0 || strcmp(op, "release") == 0;
+  int commit = op == DB_OP_COMMIT || op == DB_OP_RELEASE;
   char sql[96];
   json_t *r;
   if (c->tx_depth > 1 && !all) {
@@ -321,7 +322,7 @@ static json_t *tx_end(struct broker_conn *c, const json_t *id, const char *op, i
       json_decref(rb);
       if (r != NULL && json_is_true(json_object_get(r, "ok"))) {
         json_decref(r);
-        r = broker_db_error_reply(id, "JSFPM_TRANSACTION", "the transaction could not be ended; rolled back");
+        r = broker_db_error_reply(id, DB_ERR_TRANSACTION, "the transaction could not be ended; rolled back");
       }
     }
     writer_release(b);
@@ -339,7 +340,7 @@ static json_t *wait_for_writer(struct broker_conn *c, json_t *req, int begin) {
   int ms = b->cfg->db_write_wait_ms;
   if (ms <= 0) {
     b->busy_errors++;
-    return broker_db_error_reply(json_object_get(req, "id"), "JSFPM_BUSY",
+    return broker_db_error_reply(json_object_get(req, "id"), DB_ERR_BUSY,
                                  "the database is busy: another worker holds a transaction "
                                  "(write_wait = 0 ms)");
   }
@@ -387,7 +388,7 @@ static void wait_timer_cb(evutil_socket_t fd, short what, void *arg) {
   log_info("connection from pid %ld: a write waited write_wait (%d ms) for another worker's "
            "transaction; failing it",
            (long)c->pid, b->cfg->db_write_wait_ms);
-  json_t *r = broker_db_error_reply(json_object_get(req, "id"), "JSFPM_BUSY",
+  json_t *r = broker_db_error_reply(json_object_get(req, "id"), DB_ERR_BUSY,
                                     "the database is busy: another worker's transaction held the write "
                                     "lock for longer than write_wait (%d ms)",
                                     b->cfg->db_write_wait_ms);
@@ -597,25 +598,25 @@ static json_t *conn_handle(struct broker_conn *c, json_t *req) {
   struct broker *b = c->b;
   const json_t *id = json_object_get(req, "id");
   if (!json_is_integer(id))
-    return broker_db_error_reply(NULL, "JSFPM_BAD_REQUEST", "\"id\" must be an integer");
-  const char *op = json_string_value(json_object_get(req, "op"));
-  if (op == NULL)
-    return broker_db_error_reply(id, "JSFPM_BAD_REQUEST", "\"op\" must be a string");
-  if (strcmp(op, "ping") == 0)
+    return broker_db_error_reply(NULL, DB_ERR_BAD_REQUEST, "\"id\" must be an integer");
+  const char *name = json_string_value(json_object_get(req, "op"));
+  if (name == NULL)
+    return broker_db_error_reply(id, DB_ERR_BAD_REQUEST, "\"op\" must be a string");
+  enum db_op op = db_op_parse(name);
+  if (op == DB_OP_PING)
     return broker_db_ok_reply(id);
-  if (strcmp(op, "stats") == 0)
+  if (op == DB_OP_STATS)
     return stats_reply(b, id);
   if (c->tx_killed) {
     c->tx_killed = 0;
-    json_t *r = broker_db_error_reply(id, "JSFPM_TX_TIMEOUT",
+    json_t *r = broker_db_error_reply(id, DB_ERR_TX_TIMEOUT,
                                       "the transaction was open longer than tx_timeout (%d ms) and was "
                                       "rolled back by the broker",
                                       b->cfg->db_tx_timeout_ms);
     reply_set_tx(r, 0);
     return r;
   }
-  int is_begin = strcmp(op, "begin") == 0, is_sp = strcmp(op, "savepoint") == 0;
-  if (is_begin || is_sp) {
+  if (op == DB_OP_BEGIN || op == DB_OP_SAVEPOINT) {
     if (b->owner == c) {
       char sql[64];
       snprintf(sql, sizeof sql, "SAVEPOINT jsfpm_sp%d", c->tx_depth);
@@ -625,20 +626,20 @@ static json_t *conn_handle(struct broker_conn *c, json_t *req) {
       reply_set_tx(r, c->tx_depth);
       return r;
     }
-    if (is_sp)
-      return broker_db_error_reply(id, "JSFPM_NO_TRANSACTION", "savepoint: no transaction is open");
+    if (op == DB_OP_SAVEPOINT)
+      return broker_db_error_reply(id, DB_ERR_NO_TRANSACTION, "savepoint: no transaction is open");
     if (b->owner == NULL && b->ngroup == 0 && list_empty(&b->waiters))
       return tx_begin(c, id);
     return wait_for_writer(c, req, 1);
   }
-  if (strcmp(op, "commit") == 0 || strcmp(op, "rollback") == 0 || strcmp(op, "release") == 0) {
+  if (db_op_flags(op) & DB_OPF_ENDS_LEVEL) {
     if (b->owner != c) {
-      json_t *r = broker_db_error_reply(id, "JSFPM_NO_TRANSACTION", "%s: no transaction is open", op);
+      json_t *r = broker_db_error_reply(id, DB_ERR_NO_TRANSACTION, "%s: no transaction is open", name);
       reply_set_tx(r, 0);
       return r;
     }
-    if (strcmp(op, "release") == 0 && c->tx_depth < 2) {
-      json_t *r = broker_db_error_reply(id, "JSFPM_NO_TRANSACTION", "release: no savepoint is open");
+    if (op == DB_OP_RELEASE && c->tx_depth < 2) {
+      json_t *r = broker_db_error_reply(id, DB_ERR_NO_TRANSACTION, "release: no savepoint is open");
       reply_set_tx(r, c->tx_depth);
       return r;
     }

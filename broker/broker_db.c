@@ -54,6 +54,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "db_proto.h"
 #include "frame.h"
 #include "list.h"
 #include "log.h"
@@ -67,13 +68,6 @@
 /* Only the external backup reader can make our connections wait; never
  * block the event loop for long on it. */
 #define BROKER_SQLITE_BUSY_MS 1000
-
-#define CODE_BAD_REQUEST "JSFPM_BAD_REQUEST"
-/* A value SQLite holds that JSON cannot carry (infinite real, text that is
- * not UTF-8). */
-#define CODE_UNREPRESENTABLE "JSFPM_UNREPRESENTABLE"
-#define CODE_TOO_LARGE "JSFPM_RESULT_TOO_LARGE"
-#define CODE_STMT_TIMEOUT "JSFPM_STATEMENT_TIMEOUT"
 
 /* sqlite3_limit bounds applied to both connections.  The value limit keeps
  * a base64 blob inside one 64 MiB frame. */
@@ -364,7 +358,7 @@ json_t *broker_db_error_reply(const json_t *id, const char *code, const char *fm
   return r;
 }
 
-#define bad_request(id, ...) broker_db_error_reply(id, CODE_BAD_REQUEST, __VA_ARGS__)
+#define bad_request(id, ...) broker_db_error_reply(id, DB_ERR_BAD_REQUEST, __VA_ARGS__)
 
 /* {"ok":false, "code": extended name, "primary": primary name,
  *  "errcode": extended number, "message": ...} */
@@ -505,7 +499,7 @@ static void stmt_clock_stop(struct dbconn *c) { c->deadline_ms = 0; }
 static json_t *stmt_error(struct dbconn *c, const json_t *id, int rc) {
   if ((rc & 0xff) == SQLITE_INTERRUPT && c->timed_out) {
     c->timed_out = 0;
-    return broker_db_error_reply(id, CODE_STMT_TIMEOUT,
+    return broker_db_error_reply(id, DB_ERR_STATEMENT_TIMEOUT,
                                  "the statement ran longer than statement_timeout (%d ms) and was "
                                  "interrupted",
                                  c->db->opt.statement_timeout_ms);
@@ -1000,7 +994,7 @@ static int put_column(struct dbconn *c, enum result_shape shape, sqlite3_stmt *s
       return 1;
     if (isfinite(d))
       return out_real(c, shape, d);
-    *errreply = broker_db_error_reply(id, CODE_UNREPRESENTABLE,
+    *errreply = broker_db_error_reply(id, DB_ERR_UNREPRESENTABLE,
                                       "row %zu, column \"%s\": the real value %s cannot be "
                                       "represented in JSON",
                                       row + 1, sqlite3_column_name(st, col), d > 0 ? "Inf" : "-Inf");
@@ -1013,7 +1007,7 @@ static int put_column(struct dbconn *c, enum result_shape shape, sqlite3_stmt *s
       return 1;
     int rc = p ? out_text(c, shape, p, n) : -1; /* NULL: out of memory converting */
     if (rc == -2)
-      *errreply = broker_db_error_reply(id, CODE_UNREPRESENTABLE,
+      *errreply = broker_db_error_reply(id, DB_ERR_UNREPRESENTABLE,
                                         "row %zu, column \"%s\": the text is not valid UTF-8 "
                                         "(select it as a blob: CAST(x AS BLOB))",
                                         row + 1, sqlite3_column_name(st, col));
@@ -1050,7 +1044,7 @@ static json_t *run_query(struct dbconn *c, sqlite3_stmt *st, const json_t *id, e
     const char *name = sqlite3_column_name(st, col);
     int put = name ? out_name(c, shape, name, strlen(name)) : -1;
     if (put == -2)
-      return broker_db_error_reply(id, CODE_UNREPRESENTABLE, "the name of column %d is not valid UTF-8",
+      return broker_db_error_reply(id, DB_ERR_UNREPRESENTABLE, "the name of column %d is not valid UTF-8",
                                    col + 1);
     if (put != 0)
       return NULL;
@@ -1061,7 +1055,7 @@ static json_t *run_query(struct dbconn *c, sqlite3_stmt *st, const json_t *id, e
   long max_rows = c->db->opt.max_result_rows, max_bytes = c->db->opt.max_result_bytes;
   for (; rc == SQLITE_ROW; rc = sqlite3_step(st), nrow++) {
     if (max_rows > 0 && nrow >= (size_t)max_rows)
-      return broker_db_error_reply(id, CODE_TOO_LARGE,
+      return broker_db_error_reply(id, DB_ERR_RESULT_TOO_LARGE,
                                    "the result has more than max_result_rows (%ld) rows; add a "
                                    "LIMIT or page through it",
                                    max_rows);
@@ -1070,14 +1064,14 @@ static json_t *run_query(struct dbconn *c, sqlite3_stmt *st, const json_t *id, e
       if (put < 0)
         return err;
       if (put > 0)
-        return broker_db_error_reply(id, CODE_TOO_LARGE,
+        return broker_db_error_reply(id, DB_ERR_RESULT_TOO_LARGE,
                                      "the result exceeds max_result_size (%ld bytes) at row %zu; "
                                      "select less or page through it",
                                      max_bytes, nrow + 1);
     }
     /* Whatever the limits say, a reply never outgrows a frame. */
     if (b->len > FRAME_DEFAULT_MAX_BYTES)
-      return broker_db_error_reply(id, CODE_TOO_LARGE,
+      return broker_db_error_reply(id, DB_ERR_RESULT_TOO_LARGE,
                                    "the result exceeds the frame limit of %u bytes at row %zu; "
                                    "select less or page through it",
                                    FRAME_DEFAULT_MAX_BYTES, nrow + 1);
@@ -1286,9 +1280,9 @@ static json_t *run_batch(struct dbconn *c, const json_t *req, const json_t *id) 
       r = bad_request(NULL, "batch: statement %zu is not an object {sql, params}", i + 1);
     } else {
       const char *sop = json_string_value(json_object_get(s, "op"));
-      enum result_shape shape = sop == NULL                 ? SHAPE_AUTO
-                                : strcmp(sop, "query") == 0 ? SHAPE_ROWS
-                                                            : SHAPE_CHANGES;
+      enum result_shape shape = sop == NULL                       ? SHAPE_AUTO
+                                : db_op_parse(sop) == DB_OP_QUERY ? SHAPE_ROWS
+                                                                  : SHAPE_CHANGES;
       r = run_stmt(c, NULL, "batch", s, shape);
     }
     if (r == NULL)
@@ -1360,17 +1354,18 @@ static json_t *run_request(struct dbconn *c, const json_t *req) {
   const char *op = json_string_value(json_object_get(req, "op"));
   if (op == NULL)
     return bad_request(id, "\"op\" must be a string");
-  if (strcmp(op, "query") == 0) {
+  switch (db_op_parse(op)) {
+  case DB_OP_QUERY: {
     const json_t *format = json_object_get(req, "format");
     if (format != NULL && !(json_is_string(format) && strcmp(json_string_value(format), "json") == 0))
       return bad_request(id, "query: \"format\" must be \"json\" when given");
     return run_stmt(c, id, op, req, format ? SHAPE_JSON : SHAPE_ROWS);
   }
-  if (strcmp(op, "execute") == 0)
+  case DB_OP_EXECUTE:
     return run_stmt(c, id, op, req, SHAPE_CHANGES);
-  if (strcmp(op, "batch") == 0)
+  case DB_OP_BATCH:
     return run_batch(c, req, id);
-  if (strcmp(op, "exec") == 0) {
+  case DB_OP_EXEC: {
     const json_t *params = json_object_get(req, "params");
     if (params != NULL && !json_is_null(params) && !(json_is_array(params) && json_array_size(params) == 0))
       return bad_request(id, "exec: takes no \"params\"; use query or execute with ? placeholders");
@@ -1390,7 +1385,9 @@ static json_t *run_request(struct dbconn *c, const json_t *req) {
     }
     return r;
   }
-  return bad_request(id, "unknown op \"%.64s\"", op);
+  default:
+    return bad_request(id, "unknown op \"%.64s\"", op);
+  }
 }
 
 /* Is the statement object OBJ read-only, judged on the reader?  1 yes,
@@ -1416,7 +1413,9 @@ enum broker_db_route broker_db_route(struct broker_db *db, const json_t *req, js
     *reply = counted(&db->r, bad_request(id, "\"op\" must be a string"));
     return BROKER_DB_DONE;
   }
-  if (strcmp(op, "query") == 0 || strcmp(op, "execute") == 0) {
+  switch (db_op_parse(op)) {
+  case DB_OP_QUERY:
+  case DB_OP_EXECUTE: {
     int r = stmt_is_read(db, id, op, req, reply);
     if (r < 0) {
       counted(&db->r, *reply);
@@ -1424,9 +1423,9 @@ enum broker_db_route broker_db_route(struct broker_db *db, const json_t *req, js
     }
     return r ? BROKER_DB_READ : BROKER_DB_WRITE;
   }
-  if (strcmp(op, "exec") == 0)
+  case DB_OP_EXEC:
     return BROKER_DB_WRITE;
-  if (strcmp(op, "batch") == 0) {
+  case DB_OP_BATCH: {
     /* A batch reads only if every statement prepares on the reader as
      * read-only; any doubt (a statement that depends on a table an earlier
      * one creates) sends it to the writer, which gives the real errors. */
@@ -1446,8 +1445,10 @@ enum broker_db_route broker_db_route(struct broker_db *db, const json_t *req, js
     }
     return BROKER_DB_READ;
   }
-  *reply = counted(&db->r, bad_request(id, "unknown op \"%.64s\"", op));
-  return BROKER_DB_DONE;
+  default:
+    *reply = counted(&db->r, bad_request(id, "unknown op \"%.64s\"", op));
+    return BROKER_DB_DONE;
+  }
 }
 
 json_t *broker_db_read(struct broker_db *db, const json_t *req, int *moved) {

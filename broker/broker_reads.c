@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "broker_db.h"
+#include "db_proto.h"
 #include "frame.h"
 #include "list.h"
 #include "log.h"
@@ -103,7 +104,7 @@ static void jobs_free(struct list *l) {
 int broker_reply_encode(struct evbuffer *out, const json_t *req, json_t **reply, int version) {
   if (*reply != NULL && frame_encode(out, *reply, version) != 0) {
     json_decref(*reply);
-    *reply = broker_db_error_reply(json_object_get(req, "id"), "JSFPM_RESULT_TOO_LARGE",
+    *reply = broker_db_error_reply(json_object_get(req, "id"), DB_ERR_RESULT_TOO_LARGE,
                                    "the reply exceeds the frame limit of %u bytes", FRAME_DEFAULT_MAX_BYTES);
     if (*reply != NULL && frame_encode(out, *reply, version) != 0) {
       json_decref(*reply);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "db_client.h"
+#include "db_proto.h"
 #include "frame.h"
 #include "log.h"
 #include "rowset.h"
@@ -268,17 +269,20 @@ static json_t *batch_to_json(duk_context *ctx, duk_idx_t idx, char *why, size_t 
 }
 
 duk_ret_t worker_db_call(duk_context *ctx, struct db_client *db, int timeout_ms) {
-  const char *op = duk_require_string(ctx, 0);
+  const char *name = duk_require_string(ctx, 0);
+  /* "queryJSON" is the bindings' name for a query whose rows the broker
+   * writes as JSON text ("format": "json"); the other names are the
+   * protocol's operations. */
+  int is_json = strcmp(name, "queryJSON") == 0;
+  enum db_op op = is_json ? DB_OP_QUERY : db_op_parse(name);
   json_t *req;
-  int is_batch = strcmp(op, "batch") == 0;
-  int is_json = strcmp(op, "queryJSON") == 0; /* query, the rows as JSON text made by the broker */
   char why[256];
-  if (is_batch) {
+  if (op == DB_OP_BATCH) {
     int atomic = strcmp(duk_require_string(ctx, 1), "atomic") == 0;
     json_t *stmts = batch_to_json(ctx, 2, why, sizeof why);
     if (stmts == NULL) (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "%s", why);
-    req = json_pack("{s:s, s:o, s:b}", "op", op, "statements", stmts, "atomic", atomic);
-  } else if (strcmp(op, "query") == 0 || strcmp(op, "execute") == 0 || strcmp(op, "exec") == 0 || is_json) {
+    req = json_pack("{s:s, s:o, s:b}", "op", name, "statements", stmts, "atomic", atomic);
+  } else if (db_op_flags(op) & DB_OPF_SQL) {
     (void)duk_require_string(ctx, 1);
     json_t *params = params_to_json(ctx, 2, why, sizeof why);
     json_t *sqlv = params ? sql_to_json(ctx, 1, why, sizeof why) : NULL;
@@ -286,19 +290,19 @@ duk_ret_t worker_db_call(duk_context *ctx, struct db_client *db, int timeout_ms)
       json_decref(params);
       (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "%s", why);
     }
-    req = json_pack("{s:s, s:o, s:o}", "op", is_json ? "query" : op, "sql", sqlv, "params", params);
+    req = json_pack("{s:s, s:o, s:o}", "op", db_op_name(op), "sql", sqlv, "params", params);
     if (req && is_json && json_object_set_new(req, "format", json_string("json")) != 0) {
       json_decref(req);
       req = NULL;
     }
   } else {
-    req = json_pack("{s:s}", "op", op); /* begin, commit, rollback, savepoint, release, stats */
+    req = json_pack("{s:s}", "op", name); /* begin, commit, rollback, savepoint, release, stats */
   }
   char err[256];
   json_t *reply = req ? db_client_call(db, req, timeout_ms, err, sizeof err) : NULL;
   json_decref(req);
   if (reply == NULL) {
-    push_db_error(ctx, "JSFPM_BROKER_UNAVAILABLE", req ? err : "out of memory");
+    push_db_error(ctx, DB_ERR_BROKER_UNAVAILABLE, req ? err : "out of memory");
     return duk_throw(ctx);
   }
   if (!json_is_true(json_object_get(reply, "ok"))) {
@@ -317,9 +321,9 @@ duk_ret_t worker_db_call(duk_context *ctx, struct db_client *db, int timeout_ms)
     if (!json_is_integer(k) || frame_section(sections, sections_len, json_integer_value(k), &p, &n) != 0)
       goto bad_rowset;
     duk_push_lstring(ctx, (const char *)p, n);
-  } else if (strcmp(op, "query") == 0 || strcmp(op, "execute") == 0) {
+  } else if (op == DB_OP_QUERY || op == DB_OP_EXECUTE) {
     if (push_result(ctx, reply, sections, sections_len, &bad) != 0) goto bad_rowset;
-  } else if (is_batch) {
+  } else if (op == DB_OP_BATCH) {
     /* Not atomic: a failed statement's slot holds its DatabaseError. */
     json_t *results = json_object_get(reply, "results");
     duk_push_array(ctx);
@@ -330,7 +334,7 @@ duk_ret_t worker_db_call(duk_context *ctx, struct db_client *db, int timeout_ms)
       else if (push_result(ctx, r, sections, sections_len, &bad) != 0) goto bad_rowset;
       duk_put_prop_index(ctx, -2, (duk_uarridx_t)i);
     }
-  } else if (strcmp(op, "stats") == 0) {
+  } else if (op == DB_OP_STATS) {
     char *s = json_dumps(reply, JSON_COMPACT);
     duk_push_string(ctx, s ? s : "{}");
     free(s);
@@ -343,13 +347,13 @@ duk_ret_t worker_db_call(duk_context *ctx, struct db_client *db, int timeout_ms)
 bad_rowset:
   json_decref(reply);
   snprintf(why, sizeof why, "database broker sent a bad row set: %s", bad);
-  push_db_error(ctx, "JSFPM_BROKER_UNAVAILABLE", why);
+  push_db_error(ctx, DB_ERR_BROKER_UNAVAILABLE, why);
   return duk_throw(ctx);
 }
 
 void worker_db_request_end(struct db_client *db, const char *request_id) {
   if (db == NULL || db_client_tx_depth(db) == 0) return;
-  json_t *req = json_pack("{s:s, s:b}", "op", "rollback", "all", 1);
+  json_t *req = json_pack("{s:s, s:b}", "op", db_op_name(DB_OP_ROLLBACK), "all", 1);
   char err[256] = "";
   json_t *reply = req ? db_client_call(db, req, 5000, err, sizeof err) : NULL;
   json_decref(req);

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "db_proto.h"
 #include "frame.h"
 #include "log.h"
 
@@ -127,17 +128,20 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...) {
   va_end(ap);
 }
 
-/* Whether OP ends one transaction level. */
-static bool ends_level(const char *op) {
-  return op && (strcmp(op, "rollback") == 0 || strcmp(op, "commit") == 0 || strcmp(op, "release") == 0);
+/* The operation REQ names. */
+static enum db_op req_op(const json_t *req) {
+  return db_op_parse(json_string_value(json_object_get(req, "op")));
 }
+
+/* Whether OP ends one transaction level. */
+static bool ends_level(enum db_op op) { return (db_op_flags(op) & DB_OPF_ENDS_LEVEL) != 0; }
 
 /* A call while a lost transaction is still open in the app: ending a level
  * is acknowledged here (a rollback succeeds, the broker already did it; a
  * commit fails), anything else fails.  Returns the reply, or NULL with ERR. */
 static json_t *lost_transaction_call(struct db_client *c, const json_t *req, char *err, size_t errlen) {
-  const char *op = json_string_value(json_object_get(req, "op"));
-  bool rollback = op && strcmp(op, "rollback") == 0;
+  enum db_op op = req_op(req);
+  bool rollback = op == DB_OP_ROLLBACK;
   if (rollback && json_is_true(json_object_get(req, "all"))) c->tx_lost = 0;
   else if (ends_level(op)) c->tx_lost--;
   if (rollback) return json_pack("{s:b, s:i}", "ok", 1, "tx", c->tx_lost);
@@ -399,8 +403,8 @@ static json_t *client_receive(struct db_client *c, json_int_t id, const json_t *
         /* The broker rolled the transaction back (tx_timeout): the levels
          * the app still has open are lost, as with a closed connection. */
         const char *code = json_string_value(json_object_get(reply, "code"));
-        if (code && strcmp(code, "JSFPM_TX_TIMEOUT") == 0 && before > 0)
-          c->tx_lost += before - (ends_level(json_string_value(json_object_get(req, "op"))) ? 1 : 0);
+        if (code && strcmp(code, DB_ERR_TX_TIMEOUT) == 0 && before > 0)
+          c->tx_lost += before - (ends_level(req_op(req)) ? 1 : 0);
         return reply;
       }
       /* Cannot happen while every failure closes the connection; tolerate

@@ -51,6 +51,7 @@
 #include "clock.h"
 #include "config.h"
 #include "db_client.h"
+#include "db_proto.h"
 #include "js_compile.h"
 #include "log.h"
 #include "privileges.h"
@@ -437,7 +438,7 @@ static int spawn_broker(struct master *m) {
  * example a migration failed) or the timeout passes. */
 static int wait_broker_ready(struct master *m) {
   struct db_client *c = db_client_new(m->broker_path);
-  json_t *ping = json_pack("{s:s}", "op", "ping");
+  json_t *ping = json_pack("{s:s}", "op", db_op_name(DB_OP_PING));
   long long deadline = clock_mono_ms() + BROKER_START_TIMEOUT_MS;
   int rc = -1;
   while (c && ping && clock_mono_ms() < deadline) {
@@ -1071,7 +1072,7 @@ static void fill_broker_stats(struct master *m, struct status_broker *b) {
   b->pid = m->broker.pid;
   if (m->broker.pid == 0) return;
   struct db_client *c = db_client_new(m->broker_path);
-  json_t *req = json_pack("{s:s}", "op", "stats");
+  json_t *req = json_pack("{s:s}", "op", db_op_name(DB_OP_STATS));
   char err[256];
   json_t *reply = c && req ? db_client_call(c, req, STATUS_BROKER_TIMEOUT_MS, err, sizeof err) : NULL;
   if (reply && json_is_true(json_object_get(reply, "ok"))) {

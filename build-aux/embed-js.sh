@@ -3,8 +3,9 @@
 # each entry's source as a string in the array ARRAY (default
 # stdlib_modules), so JavaScript jsfpm runs ships inside the binary and
 # cannot go missing or drift from it.  An ENTRY is NAME.js (module NAME, the
-# file DIR/NAME.js) or NAME=FILE (module NAME, the file DIR/FILE); MANIFEST
-# lists more NAME=FILE entries, one per line (# starts a comment).
+# file DIR/NAME.js) or NAME=FILE (module NAME, the file DIR/FILE, or FILE
+# itself when absolute: a generated one); MANIFEST lists more NAME=FILE
+# entries, one per line (# starts a comment).
 set -e
 array=stdlib_modules manifest=
 while [ $# -gt 0 ]; do
@@ -27,10 +28,14 @@ for entry in "$@"; do
     *=*) name=${entry%%=*}; file=${entry#*=} ;;
     *) name=${entry%.js}; file=$entry ;;
   esac
+  case $file in
+    /*) ;;
+    *) file=$dir/$file ;;
+  esac
   printf '  {"%s", ' "$name"
   # Escape backslashes, quotes and "??" (a trigraph in strict C), keep each
   # line as one C string literal (without a CR: tslib.js has CRLF lines).
-  sed -e 's/\r$//' -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/??/?\\?/g' -e 's/^/    "/' -e 's/$/\\n"/' "$dir/$file"
+  sed -e 's/\r$//' -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/??/?\\?/g' -e 's/^/    "/' -e 's/$/\\n"/' "$file"
   echo '  },'
 done
 echo '  {0, 0},'

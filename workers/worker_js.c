@@ -44,6 +44,7 @@
 #include "js_compile.h"
 #include "js_fetch.h"
 #include "js_platform.h"
+#include "js_raw_request.h"
 #include "js_resolve.h"
 #include "lazy_timer.h"
 #include "log.h"
@@ -839,12 +840,6 @@ static const char *match_locale(const struct js_runtime *rt, const struct js_hea
   return best ? best : fallback;
 }
 
-/* The fields of the raw request array, in order (push_raw_request pushes
- * them so); js/jsfpm/runtime.js reads the same indices. */
-enum raw_index {
-  RAW_METHOD, RAW_URL, RAW_PATH, RAW_QUERY, RAW_REMOTE, RAW_ID, RAW_USER, RAW_TENANT,
-  RAW_LOCALE, RAW_DEADLINE, RAW_ENV, RAW_HEADERS, RAW_BODY, RAW_COUNT
-};
 
 /* Pushes bytes from the network as a string: valid UTF-8 as it is, each
  * invalid byte as U+FFFD.  Raw bytes must never reach Duktape unchecked: a
@@ -980,7 +975,7 @@ static void push_raw_request(struct js_runtime *rt, duk_context *ctx, const stru
   } else {
     duk_push_null(ctx);
   }
-  if (duk_get_top(ctx) - base != RAW_COUNT) /* a field added to raw_index but not pushed here */
+  if (duk_get_top(ctx) - base != RAW_COUNT) /* a field added to JS_RAW_FIELDS but not pushed here */
     (void)duk_error(ctx, DUK_ERR_ERROR, "internal: raw request has %d fields, not %d",
                     (int)(duk_get_top(ctx) - base), (int)RAW_COUNT);
   jsfpm_duk_pack(ctx, RAW_COUNT);

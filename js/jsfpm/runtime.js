@@ -404,10 +404,9 @@ function mixBody(proto) {
 /* The raw request the worker passes for each request: a dense array, which
  * Duktape fills far faster than an object with named properties.  Request
  * and ctx read it through getters, so a request pays only for what the
- * handler looks at. */
-var RAW_METHOD = 0, RAW_URL = 1, RAW_PATH = 2, RAW_QUERY = 3, RAW_REMOTE = 4, RAW_ID = 5,
-    RAW_USER = 6, RAW_TENANT = 7, RAW_LOCALE = 8, RAW_DEADLINE = 9, RAW_ENV = 10,
-    RAW_HEADERS = 11, RAW_BODY = 12;
+ * handler looks at.  RAW holds its indices, generated at build time from
+ * the C list of its fields (workers/js_raw_request.h). */
+var RAW = require('jsfpm/internal/raw_request');
 
 function getter(obj, name, fn) {
   Object.defineProperty(obj, name, { get: fn, enumerable: true });
@@ -476,7 +475,7 @@ function Request(input, init) {
 }
 mixBody(Request.prototype);
 Request.prototype._source = function () {
-  return this._raw !== undefined ? this._raw[RAW_BODY] : this._body;
+  return this._raw !== undefined ? this._raw[RAW.BODY] : this._body;
 };
 Request.prototype._bodyBytes = function () {
   return bodyBytes(this._source());
@@ -487,32 +486,32 @@ Request.prototype._bodyError = function (what, Ctor) {
   return new Ctor('body ' + what);
 };
 getter(Request.prototype, 'method', function () {
-  return this._raw !== undefined ? this._raw[RAW_METHOD] : this._method;
+  return this._raw !== undefined ? this._raw[RAW.METHOD] : this._method;
 });
 /* The URL as the WHATWG parser writes it (the raw one if it cannot parse). */
 getter(Request.prototype, 'url', function () {
   if (this._url === undefined) {
-    var raw = this._raw[RAW_URL], r = native.urlParse(raw);
+    var raw = this._raw[RAW.URL], r = native.urlParse(raw);
     this._url = r === null ? raw : r[0];
   }
   return this._url;
 });
 getter(Request.prototype, 'path', function () {
-  if (this._raw !== undefined) return this._raw[RAW_PATH];
+  if (this._raw !== undefined) return this._raw[RAW.PATH];
   var p = new (platformModule('url').URL)(this._url).pathname;
   try { return decodeURIComponent(p); } catch (e) { return p; }
 });
 getter(Request.prototype, 'queryString', function () {
-  if (this._raw !== undefined) return this._raw[RAW_QUERY];
+  if (this._raw !== undefined) return this._raw[RAW.QUERY];
   var q = platformModule('url').parse(this._url)[7];
   return q === null ? '' : q;
 });
 getter(Request.prototype, 'remoteAddress', function () {
-  return this._raw !== undefined ? this._raw[RAW_REMOTE] : null;
+  return this._raw !== undefined ? this._raw[RAW.REMOTE] : null;
 });
 getter(Request.prototype, 'headers', function () {
   if (this._headers === undefined) {
-    var h = new Headers(), flat = this._raw[RAW_HEADERS];
+    var h = new Headers(), flat = this._raw[RAW.HEADERS];
     for (var i = 0; i < flat.length; i += 2) {
       h._add(flat[i], flat[i], flat[i + 1]); // names already lower case, from the front door
     }
@@ -559,13 +558,13 @@ function Context(raw) {
   this._raw = raw;
   Object.freeze(this);
 }
-getter(Context.prototype, 'requestId', function () { return this._raw[RAW_ID]; });
-getter(Context.prototype, 'user', function () { return this._raw[RAW_USER]; });
-getter(Context.prototype, 'tenant', function () { return this._raw[RAW_TENANT]; });
-getter(Context.prototype, 'locale', function () { return this._raw[RAW_LOCALE]; });
-getter(Context.prototype, 'env', function () { return this._raw[RAW_ENV]; });
+getter(Context.prototype, 'requestId', function () { return this._raw[RAW.ID]; });
+getter(Context.prototype, 'user', function () { return this._raw[RAW.USER]; });
+getter(Context.prototype, 'tenant', function () { return this._raw[RAW.TENANT]; });
+getter(Context.prototype, 'locale', function () { return this._raw[RAW.LOCALE]; });
+getter(Context.prototype, 'env', function () { return this._raw[RAW.ENV]; });
 getter(Context.prototype, 'deadline', function () {
-  var left = this._raw[RAW_DEADLINE] - native.now();
+  var left = this._raw[RAW.DEADLINE] - native.now();
   return left > 0 ? Math.floor(left) : 0;
 });
 Context.prototype.toJSON = function () {

@@ -13,13 +13,13 @@ struct db_client;
 struct js_cache;
 
 /* One module of the jsfpm/ standard library, compiled into the binary
- * (src/stdlib_js.c, generated from js/jsfpm/). */
+ * (workers/stdlib_js.c in the build tree, generated from js/jsfpm/). */
 struct stdlib_module {
   const char *name;    /* "jsfpm/router" */
   const char *source;
 };
 extern const struct stdlib_module stdlib_modules[]; /* ends with {0, 0} */
-/* The compiler heap's modules (src/compiler_js.c, from third_party/): same shape. */
+/* The compiler heap's modules (workers/compiler_js.c, from third_party/): same shape. */
 extern const struct stdlib_module compiler_modules[];
 
 struct js_header {

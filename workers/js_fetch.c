@@ -20,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
+#include "clock.h"
 #include "config.h"
 #include "js_platform.h"
 
@@ -48,12 +48,6 @@ static CURLM *multi;
 static struct fetch_transfer *transfers[FETCH_MAX_TRANSFERS];
 static int next_id;
 static struct js_fetch_counts counts;
-
-static long long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---- the allow-list ------------------------------------------------------- */
 
@@ -237,8 +231,8 @@ static duk_ret_t js_fetch_start(duk_context *ctx) {
   long long limit = cfg->fetch_timeout_ms;
   if (timeout > 0 && timeout < (double)limit) limit = (long long)timeout;
   long long deadline = js_runtime_deadline_ms(ctx);
-  if (deadline > 0 && deadline - now_ms() <= limit) {
-    limit = deadline - now_ms();
+  if (deadline > 0 && deadline - clock_mono_ms() <= limit) {
+    limit = deadline - clock_mono_ms();
     t->deadline_bound = true;
   }
   if (limit <= 0) return start_failed(ctx, t, "fetch: no time left before the request's deadline%s", "");
@@ -273,7 +267,7 @@ static duk_ret_t js_fetch_start(duk_context *ctx) {
   }
   if (curl_multi_add_handle(multi, e) != CURLM_OK) return start_failed(ctx, t, "fetch: cannot start the transfer%s", "");
   t->id = ++next_id;
-  t->start_ms = now_ms();
+  t->start_ms = clock_mono_ms();
   transfers[slot] = t;
   counts.calls++;
   duk_push_int(ctx, t->id);
@@ -322,7 +316,7 @@ static void push_done(duk_context *ctx, struct fetch_transfer *t, CURLcode rc, d
   const struct jsfpm_config *cfg = js_runtime_config(ctx);
   long status = 0;
   curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
-  counts.time_ms += (unsigned long long)(now_ms() - t->start_ms);
+  counts.time_ms += (unsigned long long)(clock_mono_ms() - t->start_ms);
   duk_push_array(ctx);
   duk_push_int(ctx, t->id);
   duk_put_prop_index(ctx, -2, 0);
@@ -372,7 +366,7 @@ static duk_ret_t js_fetch_abort(duk_context *ctx) {
   int slot = slot_of(duk_require_int(ctx, 0));
   if (slot >= 0) {
     counts.errors++;
-    counts.time_ms += (unsigned long long)(now_ms() - transfers[slot]->start_ms);
+    counts.time_ms += (unsigned long long)(clock_mono_ms() - transfers[slot]->start_ms);
     transfer_free(transfers[slot]);
     transfers[slot] = NULL;
   }
@@ -388,7 +382,7 @@ void js_fetch_request_end(void) {
   for (int i = 0; i < FETCH_MAX_TRANSFERS; i++) {
     if (transfers[i] == NULL) continue;
     counts.errors++;
-    counts.time_ms += (unsigned long long)(now_ms() - transfers[i]->start_ms);
+    counts.time_ms += (unsigned long long)(clock_mono_ms() - transfers[i]->start_ms);
     transfer_free(transfers[i]);
     transfers[i] = NULL;
   }

@@ -1,5 +1,5 @@
 /* js_url.c: the natives behind URL and URLSearchParams
- * (js/jsfpm/internal/url.js) on the parser in src/url.c.
+ * (js/jsfpm/internal/url.js) on the parser in workers/url.c.
  *
  * A URL record crosses to JavaScript as an array:
  *   [href, scheme, username, password, host|null, port|null,

@@ -1,5 +1,5 @@
 /* fuzz_multipart.c: libFuzzer harness for the multipart/form-data parser
- * (src/multipart.c).
+ * (workers/multipart.c).
  *
  * The first line of the input is a Content-Type value, the rest the body.
  * Every part handed to the callback must lie inside the body; the parse

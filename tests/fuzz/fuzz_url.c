@@ -1,4 +1,4 @@
-/* fuzz_url.c: libFuzzer harness for the WHATWG URL parser (src/url.c).
+/* fuzz_url.c: libFuzzer harness for the WHATWG URL parser (workers/url.c).
  *
  * The input is split at its first NUL into a URL and a base (none when
  * there is no NUL).  Whatever parses must serialize to ASCII, reparse to

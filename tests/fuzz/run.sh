@@ -74,8 +74,8 @@ sources() {
     config) echo "src/config.c src/log.c src/safefile.c src/netaddr.c" ;;
     js_json) echo "workers/worker_db.c src/db_proto.c src/frame.c src/rowset.c src/utf8.c src/log.c src/safefile.c" ;;
     dqlite_proto) echo "broker/dqlite_proto.c" ;;
-    url) echo "src/url.c" ;;
-    multipart) echo "src/multipart.c" ;;
+    url) echo "workers/url.c" ;;
+    multipart) echo "workers/multipart.c" ;;
     *) echo "run.sh: unknown target '$1' (known: $ALL)" >&2; return 1 ;;
   esac
 }

@@ -1,6 +1,6 @@
 /*
  * jsfpm/internal/url: URL and URLSearchParams per the WHATWG URL standard,
- * on the parser in src/url.c (native.urlParse, native.urlSet; see
+ * on the parser in workers/url.c (native.urlParse, native.urlSet; see
  * workers/js_url.c for the record they exchange).  Domains go through
  * ICU's UTS #46 (IDNA); docs/javascript.md says what is left out.
  */

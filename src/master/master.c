@@ -20,15 +20,52 @@
  * serving.  Recycling a single worker follows the same rule: the replacement
  * is started first, the old worker retires once it is ready.
  *
- * Invariants: procs[i] describes the process owning scoreboard slot i, and is
- * in use exactly while that process has not been reaped.  A worker position
- * (0..workers-1) of the serving generation with no live, non-retiring process
- * has its respawn timer pending, unless the master is stopping.
+ * The lifecycle is a state machine: the master's phase (enum master_phase),
+ * each worker's state (enum proc_state) and the broker's (enum
+ * broker_state).  Every transition, and the function that performs it:
+ *
+ *   master phase          event                             function
+ *   STARTING -> SERVING   every first-generation worker ready worker_ready
+ *   SERVING -> RELOADING  HUP with a configuration that loads reload_begin
+ *   RELOADING -> SERVING  the new generation is ready        reload_commit
+ *   RELOADING -> SERVING  a new worker failed, or the timeout reload_abort
+ *   any -> STOPPING       TERM/INT/QUIT, or a start-up failure stop_begin
+ *   STOPPING -> (exit)    the last stop step is done         stop_advance
+ *
+ *   worker state          event                             function
+ *   FREE -> LOADING       forked                            spawn_worker
+ *   LOADING -> SERVING    WORKER_NOTE_READY on its pipe     worker_ready
+ *   LOADING, SERVING -> RETIRING  told to finish (QUIT/TERM) retire
+ *   any -> FREE           reaped                            worker_exited
+ *
+ *   broker state          event                             function
+ *   DOWN -> RUNNING       forked                            spawn_broker
+ *   RUNNING -> RESTARTING TERMed for new [database] settings master_tick
+ *   RUNNING, RESTARTING -> DOWN  reaped                     broker_exited
+ *
+ * While STARTING, the master first waits for the broker to answer a ping
+ * (on_broker_wait, a timer) and then forks the workers; while STOPPING, it
+ * escalates through enum stop_step on a timer (on_stop_timer).  Both waits
+ * run inside the event loop, so the status page answers and signals are
+ * acted on throughout.
+ *
+ * Invariants (master_check, asserted on every turn of the loop):
+ * 1. procs[i] describes the process owning scoreboard slot i; it is not
+ *    FREE exactly while that process has not been reaped.
+ * 2. A reload is in progress (next_gen != 0, next_cfg set) in RELOADING,
+ *    and in no other phase but STOPPING (a stop that cut a reload short).
+ * 3. While STARTING, no worker belongs to another generation than the first.
+ * 4. While SERVING or RELOADING, a worker position (0..workers-1) of the
+ *    serving generation with no LOADING or SERVING process has its respawn
+ *    timer pending.
+ * 5. The broker is DOWN exactly when it has no pid; while SERVING or
+ *    RELOADING a DOWN broker has its respawn timer pending.
  */
 #include "autoconfig.h"
 
 #include "master.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <event2/buffer.h>
@@ -65,6 +102,8 @@
 #include "worker_js.h"
 
 #define BROKER_START_TIMEOUT_MS 60000 /* migrations may take a while */
+#define BROKER_PING_TIMEOUT_MS 250    /* start-up: one ping waits this long for the broker's answer */
+#define BROKER_PING_EVERY_MS 20       /* start-up: pause between pings */
 #define RELOAD_TIMEOUT_MS 60000       /* a new generation must be ready within this */
 #define STOP_TIMEOUT_MS 1500          /* fast stop: TERM, then KILL after this */
 #define BACKOFF_MAX_MS 30000
@@ -76,14 +115,47 @@
 
 struct master;
 
+/* The master's phase (transitions: the table at the top). */
+enum master_phase {
+  MASTER_STARTING,  /* the broker, then the first generation, are starting: failures are fatal */
+  MASTER_SERVING,
+  MASTER_RELOADING, /* a new generation is starting beside the serving one */
+  MASTER_STOPPING,  /* stopping the children step by step (enum stop_step) */
+};
+
+/* The steps of a stop, in order; each waits for its processes to exit, at
+ * most until its deadline on stop_ev.  The broker goes last so in-flight
+ * requests can still reach the database. */
+enum stop_step {
+  STOP_QUIT_WORKERS, /* graceful stop: workers finish their requests (process_control_timeout) */
+  STOP_TERM_WORKERS, /* TERM to the workers (STOP_TIMEOUT_MS) */
+  STOP_KILL_WORKERS, /* KILL to the workers still alive (STOP_TIMEOUT_MS) */
+  STOP_TERM_BROKER,  /* TERM to the broker (STOP_TIMEOUT_MS) */
+  STOP_KILL_BROKER,  /* KILL to the broker still alive (STOP_TIMEOUT_MS) */
+  STOP_DONE,         /* the loop ends */
+};
+
+/* A worker's state, as the master knows it. */
+enum proc_state {
+  PROC_FREE,     /* no process: the slot is unused */
+  PROC_LOADING,  /* forked, loading the app */
+  PROC_SERVING,  /* app loaded, serving */
+  PROC_RETIRING, /* told to stop; never replaced when it exits */
+};
+
+/* The broker's state, as the master knows it. */
+enum broker_state {
+  BROKER_DOWN,       /* no process; its respawn timer may be pending */
+  BROKER_RUNNING,
+  BROKER_RESTARTING, /* TERMed by us for new [database] settings: respawn at once */
+};
+
 /* A worker process; procs[i] goes with scoreboard slot i. */
 struct proc {
-  bool in_use;
+  enum proc_state state;
   pid_t pid;
   unsigned generation;
   int index;                  /* position within its generation */
-  bool ready;                 /* app loaded, serving */
-  bool retiring;              /* told to stop; never replaced when it exits */
   bool terminated;            /* killed by request_terminate_timeout */
   long long kill_at_ms;       /* retiring: SIGKILL at this monotonic time; 0 = never */
   int replaced_by;            /* slot of the replacement being started, or -1 */
@@ -107,9 +179,8 @@ struct position {
 };
 
 struct broker_proc {
+  enum broker_state state;
   pid_t pid;                  /* 0 = not running */
-  bool ready;
-  bool restart_requested;     /* TERMed by us for new [database] settings: respawn at once */
   long long started_ms;
   int backoff_ms;
   struct event *respawn_ev;
@@ -142,7 +213,8 @@ struct master {
 
   unsigned gen;               /* serving generation */
   unsigned last_gen;          /* highest generation number handed out */
-  /* A reload in progress: next_gen != 0. */
+  enum master_phase phase;
+  /* A reload in progress (RELOADING): next_gen != 0. */
   unsigned next_gen;
   struct jsfpm_config *next_cfg;
   struct listeners next_lis;
@@ -150,8 +222,15 @@ struct master {
   long long reload_deadline_ms;
   bool restart_broker_after_reload;
 
-  bool starting;              /* first generation not yet ready: failures are fatal */
-  bool stopping;
+  /* STARTING: the wait for the broker's first answer. */
+  struct event *broker_wait_ev;
+  struct db_client *broker_ping;
+  long long broker_wait_deadline_ms;
+
+  /* STOPPING */
+  enum stop_step stop_step;
+  struct event *stop_ev;      /* the current step's deadline */
+
   int exit_status;
   bool wrote_pid_file;
 
@@ -324,7 +403,7 @@ static void child_after_fork(struct master *m, const struct listeners *keep, int
   }
   /* Nor are the other workers' pipes to the master. */
   for (int i = 0; i < SCOREBOARD_SLOTS; i++)
-    if (m->procs[i].in_use && m->procs[i].note_pipe >= 0) close(m->procs[i].note_pipe);
+    if (m->procs[i].state != PROC_FREE && m->procs[i].note_pipe >= 0) close(m->procs[i].note_pipe);
   if (privileges_drop(&m->priv) < 0) _exit(1);
   /* If the master dies, children must not serve on unsupervised.  Set after
    * the uid change, which clears it; a master that died before this line
@@ -401,7 +480,7 @@ static struct proc *spawn_worker(struct master *m, struct jsfpm_config *cfg, uns
   close(pipefd[1]);
   m->sb->slots[slot].pid = pid;
   struct proc *p = &m->procs[slot];
-  *p = (struct proc){.in_use = true, .pid = pid, .generation = gen, .index = index,
+  *p = (struct proc){.state = PROC_LOADING, .pid = pid, .generation = gen, .index = index,
                      .replaced_by = -1, .replaces = -1, .max_requests = max_requests,
                      .started_ms = clock_mono_ms(), .note_pipe = pipefd[0], .m = m};
   p->note_ev = event_new(m->base, pipefd[0], EV_READ | EV_PERSIST, on_worker_note, p);
@@ -428,41 +507,10 @@ static int spawn_broker(struct master *m) {
     exit(status);
   }
   m->broker.pid = pid;
-  m->broker.ready = false;
+  m->broker.state = BROKER_RUNNING;
   m->broker.started_ms = clock_mono_ms();
   log_info("broker started, pid %ld", (long)pid);
   return 0;
-}
-
-/* Waits for the broker to answer a ping; fails if it exits first (for
- * example a migration failed) or the timeout passes. */
-static int wait_broker_ready(struct master *m) {
-  struct db_client *c = db_client_new(m->broker_path);
-  json_t *ping = json_pack("{s:s}", "op", db_op_name(DB_OP_PING));
-  long long deadline = clock_mono_ms() + BROKER_START_TIMEOUT_MS;
-  int rc = -1;
-  while (c && ping && clock_mono_ms() < deadline) {
-    char err[256];
-    json_t *reply = db_client_call(c, ping, 250, err, sizeof err);
-    if (reply != NULL) {
-      json_decref(reply);
-      rc = 0;
-      break;
-    }
-    int status;
-    pid_t pid = waitpid(m->broker.pid, &status, WNOHANG);
-    if (pid == m->broker.pid) {
-      log_error("broker exited during start-up (status 0x%x); stopping (see the messages above)", status);
-      m->broker.pid = 0;
-      break;
-    }
-    clock_sleep_ms(20);
-  }
-  if (rc < 0 && m->broker.pid != 0) log_error("broker did not become ready in time");
-  json_decref(ping);
-  db_client_free(c);
-  m->broker.ready = rc == 0;
-  return rc;
 }
 
 /* ---- generations ---------------------------------------------------------- */
@@ -474,7 +522,7 @@ static bool generation_ready(const struct master *m, unsigned gen, int workers) 
   int n = 0;
   for (int i = 0; i < SCOREBOARD_SLOTS; i++) {
     const struct proc *p = &m->procs[i];
-    if (!p->in_use || p->generation != gen || !p->ready || p->retiring || p->index >= workers) continue;
+    if (p->state != PROC_SERVING || p->generation != gen || p->index >= workers) continue;
     if (!seen[p->index]) seen[p->index] = true, n++;
   }
   return n >= workers;
@@ -483,22 +531,24 @@ static bool generation_ready(const struct master *m, unsigned gen, int workers) 
 static bool position_has_worker(const struct master *m, unsigned gen, int index) {
   for (int i = 0; i < SCOREBOARD_SLOTS; i++) {
     const struct proc *p = &m->procs[i];
-    if (p->in_use && p->generation == gen && p->index == index && !p->retiring) return true;
+    if ((p->state == PROC_LOADING || p->state == PROC_SERVING) && p->generation == gen && p->index == index)
+      return true;
   }
   return false;
 }
 
 /* Tells P to finish its requests and exit (SIGQUIT), with a deadline. */
 static void retire(struct master *m, struct proc *p, int sig) {
-  if (p->retiring) return;
-  p->retiring = true;
+  if (p->state == PROC_RETIRING) return;
+  p->state = PROC_RETIRING;
   p->kill_at_ms = m->cfg->process_control_timeout_ms > 0 ? clock_mono_ms() + m->cfg->process_control_timeout_ms : 0;
   if (kill(p->pid, sig) < 0 && errno != ESRCH) log_error("kill %ld: %s", (long)p->pid, strerror(errno));
 }
 
 static void notify_ready(struct master *m) {
   int idle = 0;
-  for (int i = 0; i < SCOREBOARD_SLOTS; i++) idle += m->procs[i].in_use && !m->procs[i].retiring;
+  for (int i = 0; i < SCOREBOARD_SLOTS; i++)
+    idle += m->procs[i].state == PROC_LOADING || m->procs[i].state == PROC_SERVING;
   systemd_notifyf("READY=1\nSTATUS=serving: %d workers, generation %u", idle, m->gen);
 }
 
@@ -507,7 +557,7 @@ static void reload_commit(struct master *m) {
              m->next_gen, m->gen);
   for (int i = 0; i < SCOREBOARD_SLOTS; i++) {
     struct proc *p = &m->procs[i];
-    if (p->in_use && p->generation != m->next_gen) retire(m, p, SIGQUIT);
+    if (p->state != PROC_FREE && p->generation != m->next_gen) retire(m, p, SIGQUIT);
   }
   for (int i = 0; i < MAX_POSITIONS; i++) {
     event_del(m->positions[i].respawn_ev);
@@ -530,6 +580,7 @@ static void reload_commit(struct master *m) {
   m->next_js_cache = NULL;
   m->gen = m->next_gen;
   m->next_gen = 0;
+  m->phase = MASTER_SERVING;
   config_free(old);
   free(old);
   if (log_changed) {
@@ -545,7 +596,7 @@ static void reload_abort(struct master *m, const char *why) {
   log_error("reload failed: %s; generation %u keeps serving with the previous configuration", why, m->gen);
   for (int i = 0; i < SCOREBOARD_SLOTS; i++) {
     struct proc *p = &m->procs[i];
-    if (p->in_use && p->generation == m->next_gen) retire(m, p, SIGTERM);
+    if (p->state != PROC_FREE && p->generation == m->next_gen) retire(m, p, SIGTERM);
   }
   struct listeners l = m->next_lis;
   if (l.fcgi_fd == m->lis.fcgi_fd) l.fcgi_fd = -1;
@@ -558,6 +609,7 @@ static void reload_abort(struct master *m, const char *why) {
   js_cache_free(m->next_js_cache);
   m->next_js_cache = NULL;
   m->next_gen = 0;
+  m->phase = MASTER_SERVING;
   m->restart_broker_after_reload = false;
   notify_ready(m);
 }
@@ -605,12 +657,16 @@ static void warn_timeouts(const struct jsfpm_config *cfg) {
 
 /* HUP: read and check the configuration, then start a new generation. */
 static void reload_begin(struct master *m) {
-  if (m->next_gen) {
+  switch (m->phase) {
+  case MASTER_SERVING: break;
+  case MASTER_RELOADING:
     log_warn("reload requested while generation %u is still starting: ignored", m->next_gen);
     return;
-  }
-  if (m->starting) {
+  case MASTER_STARTING:
     log_warn("reload requested before the first generation is ready: ignored");
+    return;
+  case MASTER_STOPPING:
+    log_warn("reload requested while stopping: ignored");
     return;
   }
   log_notice("reload requested: reading %s", m->cfg->file);
@@ -680,6 +736,7 @@ static void reload_begin(struct master *m) {
   m->next_cfg = fresh;
   m->next_js_cache = cache;
   m->next_gen = ++m->last_gen;
+  m->phase = MASTER_RELOADING;
   m->reload_deadline_ms = clock_mono_ms() + RELOAD_TIMEOUT_MS;
   systemd_notifyf("RELOADING=1\nMONOTONIC_USEC=%lld\nSTATUS=reloading: starting generation %u",
                   clock_mono_ms() * 1000, m->next_gen);
@@ -694,7 +751,7 @@ static void reload_begin(struct master *m) {
 
 /* The worker said it has loaded the app and serves. */
 static void worker_ready(struct master *m, struct proc *p) {
-  p->ready = true;
+  p->state = PROC_SERVING;
   if (p->replaces >= 0) {
     struct proc *old = &m->procs[p->replaces];
     log_info("worker %d (pid %ld) replaced by pid %ld (%s)", old->index, (long)old->pid,
@@ -703,13 +760,13 @@ static void worker_ready(struct master *m, struct proc *p) {
     p->replaces = -1;
     retire(m, old, SIGQUIT);
   }
-  if (m->starting && p->generation == m->gen && generation_ready(m, m->gen, m->cfg->workers)) {
-    m->starting = false;
+  if (m->phase == MASTER_STARTING && p->generation == m->gen && generation_ready(m, m->gen, m->cfg->workers)) {
+    m->phase = MASTER_SERVING;
     log_notice("ready: %d workers serving FastCGI on %s%s%s", m->cfg->workers, m->cfg->listen,
                m->cfg->http_listen ? " and HTTP on " : "", m->cfg->http_listen ? m->cfg->http_listen : "");
     notify_ready(m);
   }
-  if (m->next_gen && p->generation == m->next_gen &&
+  if (m->phase == MASTER_RELOADING && p->generation == m->next_gen &&
       generation_ready(m, m->next_gen, m->next_cfg->workers))
     reload_commit(m);
 }
@@ -734,7 +791,7 @@ static void on_worker_note(evutil_socket_t fd, short what, void *arg) {
     return;
   }
   for (ssize_t i = 0; i < n; i++) {
-    if (notes[i] == WORKER_NOTE_READY && !p->ready) worker_ready(m, p);
+    if (notes[i] == WORKER_NOTE_READY && p->state == PROC_LOADING) worker_ready(m, p);
     /* Act now rather than at the next tick: the worker accepts no more. */
     else if (notes[i] == WORKER_NOTE_MAX_REQUESTS) check_worker(m, p, clock_mono_ms(), false);
     else log_warn("worker %d (pid %ld) sent an unknown note 0x%02x", p->index, (long)p->pid, (unsigned char)notes[i]);
@@ -797,7 +854,7 @@ static void on_respawn_timer(evutil_socket_t fd, short what, void *arg) {
   (void)fd, (void)what;
   struct position *pos = arg;
   struct master *m = pos->m;
-  if (m->stopping || pos->index >= m->cfg->workers || position_has_worker(m, m->gen, pos->index)) return;
+  if (m->phase == MASTER_STOPPING || pos->index >= m->cfg->workers || position_has_worker(m, m->gen, pos->index)) return;
   /* fork failed (e.g. EAGAIN): try again later rather than give up */
   if (spawn_worker(m, m->cfg, m->gen, pos->index, &m->lis, m->js_cache) == NULL) add_timer_ms(pos->respawn_ev, 1000);
 }
@@ -805,7 +862,7 @@ static void on_respawn_timer(evutil_socket_t fd, short what, void *arg) {
 static void on_broker_respawn(evutil_socket_t fd, short what, void *arg) {
   (void)fd, (void)what;
   struct master *m = arg;
-  if (m->stopping || m->broker.pid != 0) return;
+  if (m->phase == MASTER_STOPPING || m->broker.pid != 0) return;
   if (spawn_broker(m) < 0) add_timer_ms(m->broker.respawn_ev, 1000);
 }
 
@@ -819,20 +876,20 @@ static void describe_status(int status, char *buf, size_t len) {
 static void broker_exited(struct master *m, int status) {
   char how[96];
   describe_status(status, how, sizeof how);
+  bool restarting = m->broker.state == BROKER_RESTARTING;
   m->broker.pid = 0;
-  m->broker.ready = false;
-  if (m->stopping) {
+  m->broker.state = BROKER_DOWN;
+  if (m->phase == MASTER_STOPPING) {
     log_info("broker %s", how);
     return;
   }
-  if (m->broker.restart_requested) {
-    m->broker.restart_requested = false;
+  if (restarting) {
     log_notice("broker %s; starting it with the new [database] settings", how);
     add_timer_ms(m->broker.respawn_ev, 0);
     return;
   }
   log_warn("broker %s", how);
-  if (m->starting) {
+  if (m->phase == MASTER_STARTING) {
     log_error("broker failed during start-up; stopping (see the messages above)");
     m->exit_status = 1;
     m->got_term = true;
@@ -866,7 +923,7 @@ static void worker_exited(struct master *m, struct proc *p, int status) {
     log_overrun(m, p, slot);
     p->terminated = true; /* like a kill by request_terminate_timeout: no crash */
     m->terminated++;
-  } else if (m->stopping || p->retiring) log_info("worker %d (pid %ld) %s", p->index, (long)p->pid, how);
+  } else if (m->phase == MASTER_STOPPING || p->state == PROC_RETIRING) log_info("worker %d (pid %ld) %s", p->index, (long)p->pid, how);
   else if (p->terminated) log_notice("worker %d (pid %ld) %s after request_terminate_timeout; replacing it", p->index, (long)p->pid, how);
   else log_warn("worker %d (pid %ld, generation %u) %s", p->index, (long)p->pid, p->generation, how);
 
@@ -880,20 +937,20 @@ static void worker_exited(struct master *m, struct proc *p, int status) {
   }
   unsigned gen = p->generation;
   int index = p->index;
-  bool retiring = p->retiring, terminated = p->terminated;
+  bool retiring = p->state == PROC_RETIRING, terminated = p->terminated;
   long long started_ms = p->started_ms;
   proc_clear_note_pipe(p);
-  p->in_use = false;
+  p->state = PROC_FREE;
   p->pid = 0;
   scoreboard_release(m->sb, slot);
 
-  if (m->stopping || retiring) return;
-  if (m->next_gen && gen == m->next_gen) {
+  if (m->phase == MASTER_STOPPING || retiring) return;
+  if (m->phase == MASTER_RELOADING && gen == m->next_gen) {
     reload_abort(m, load_failure ? "a new worker could not load the app" : "a new worker exited");
     return;
   }
   if (gen != m->gen || index >= m->cfg->workers || index >= MAX_POSITIONS) return;
-  if (m->starting && load_failure) {
+  if (m->phase == MASTER_STARTING && load_failure) {
     log_error("worker failed during start-up; stopping (see the messages above)");
     m->exit_status = 1;
     m->got_term = true;
@@ -919,7 +976,7 @@ static void reap_children(struct master *m) {
       continue;
     }
     for (int i = 0; i < SCOREBOARD_SLOTS; i++) {
-      if (m->procs[i].in_use && m->procs[i].pid == pid) {
+      if (m->procs[i].state != PROC_FREE && m->procs[i].pid == pid) {
         worker_exited(m, &m->procs[i], status);
         break;
       }
@@ -958,7 +1015,7 @@ static void check_worker(struct master *m, struct proc *p, long long now, bool c
   const struct jsfpm_config *cfg = m->cfg;
   struct sb_slot snap;
   scoreboard_read_slot(m->sb, (int)(p - m->procs), &snap);
-  if (p->retiring) {
+  if (p->state == PROC_RETIRING) {
     if (p->kill_at_ms && now >= p->kill_at_ms) {
       log_warn("worker %d (pid %ld) still running %d ms after it was told to stop "
                "(process_control_timeout): killing it", p->index, (long)p->pid,
@@ -983,7 +1040,8 @@ static void check_worker(struct master *m, struct proc *p, long long now, bool c
     }
     return;
   }
-  if (!p->ready || p->replaced_by >= 0 || p->generation != m->gen || m->next_gen || m->stopping)
+  if (p->state != PROC_SERVING || p->replaced_by >= 0 || p->generation != m->gen ||
+      m->phase == MASTER_RELOADING || m->phase == MASTER_STOPPING)
     return;
   if (p->index < MAX_POSITIONS && now < m->positions[p->index].not_before_ms) return;
   const char *reason = NULL;
@@ -1001,17 +1059,17 @@ static void systemd_tick(struct master *m, long long now) {
     systemd_notify("WATCHDOG=1");
     m->last_watchdog_ms = now;
   }
-  if (now - m->last_status_ms >= 1000 && !m->starting && !m->stopping) {
+  if (now - m->last_status_ms >= 1000 && (m->phase == MASTER_SERVING || m->phase == MASTER_RELOADING)) {
     int active = 0, idle = 0;
     for (int i = 0; i < SCOREBOARD_SLOTS; i++) {
-      if (!m->procs[i].in_use || m->procs[i].retiring) continue;
+      if (m->procs[i].state != PROC_LOADING && m->procs[i].state != PROC_SERVING) continue;
       int state = __atomic_load_n(&m->sb->slots[i].state, __ATOMIC_RELAXED);
       active += state == SB_BUSY;
       idle += state == SB_IDLE;
     }
     unsigned long accepted = __atomic_load_n(&m->sb->global.accepted, __ATOMIC_RELAXED);
     double rate = m->last_status_ms ? (double)(accepted - m->last_status_accepted) * 1000.0 / (double)(now - m->last_status_ms) : 0.0;
-    systemd_notifyf("STATUS=%s%d active, %d idle workers; %.1f req/s", m->next_gen ? "reloading; " : "",
+    systemd_notifyf("STATUS=%s%d active, %d idle workers; %.1f req/s", m->phase == MASTER_RELOADING ? "reloading; " : "",
                     active, idle, rate);
     m->last_status_ms = now;
     m->last_status_accepted = accepted;
@@ -1020,22 +1078,27 @@ static void systemd_tick(struct master *m, long long now) {
 
 static bool old_generation_running(const struct master *m) {
   for (int i = 0; i < SCOREBOARD_SLOTS; i++)
-    if (m->procs[i].in_use && m->procs[i].generation != m->gen) return true;
+    if (m->procs[i].state != PROC_FREE && m->procs[i].generation != m->gen) return true;
   return false;
 }
 
 static void master_tick(struct master *m) {
   long long now = clock_mono_ms();
+  if (m->phase == MASTER_STOPPING) { /* the stop steps have their own deadlines */
+    systemd_tick(m, now);
+    return;
+  }
   bool check_rss = m->ticks++ % RSS_EVERY_TICKS == 0;
   for (int i = 0; i < SCOREBOARD_SLOTS; i++)
-    if (m->procs[i].in_use) check_worker(m, &m->procs[i], now, check_rss);
-  if (m->next_gen && now >= m->reload_deadline_ms)
+    if (m->procs[i].state != PROC_FREE) check_worker(m, &m->procs[i], now, check_rss);
+  if (m->phase == MASTER_RELOADING && now >= m->reload_deadline_ms)
     reload_abort(m, "the new workers did not become ready in time");
   /* New [database] settings: the broker restarts once no old worker might
    * still be using it; the new workers reconnect. */
-  if (m->restart_broker_after_reload && !m->next_gen && !old_generation_running(m) && m->broker.pid) {
+  if (m->restart_broker_after_reload && m->phase == MASTER_SERVING && !old_generation_running(m) &&
+      m->broker.state == BROKER_RUNNING) {
     m->restart_broker_after_reload = false;
-    m->broker.restart_requested = true;
+    m->broker.state = BROKER_RESTARTING;
     log_notice("reload: [database] settings changed: restarting the broker");
     privileges_prepare_paths(&m->priv, m->cfg, m->broker_path);
     kill(m->broker.pid, SIGTERM);
@@ -1129,7 +1192,7 @@ static void on_status_request(struct evhttp_request *req, void *arg) {
   struct status_report r = {.start_unix_ms = m->sb->global.start_unix_ms,
                             .now_unix_ms = clock_unix_ms(),
                             .generation = m->gen,
-                            .reloading = m->next_gen != 0,
+                            .reloading = m->phase == MASTER_RELOADING,
                             .recycled = m->recycled,
                             .terminated = m->terminated,
                             .crashes = m->crashes,
@@ -1153,12 +1216,12 @@ static void on_status_request(struct evhttp_request *req, void *arg) {
   long long now = clock_mono_ms();
   for (int i = 0; i < SCOREBOARD_SLOTS; i++) {
     const struct proc *p = &m->procs[i];
-    if (!p->in_use) continue;
+    if (p->state == PROC_FREE) continue;
     struct sb_slot *s = &snaps[r.nworkers];
     scoreboard_read_slot(m->sb, i, s);
     struct status_worker *w = &workers[r.nworkers++];
     const char *state = s->state == SB_BUSY ? "busy" : s->state == SB_IDLE ? "idle" : "starting";
-    if (p->retiring && s->state != SB_BUSY) state = "retiring";
+    if (p->state == PROC_RETIRING && s->state != SB_BUSY) state = "retiring";
     *w = (struct status_worker){.pid = p->pid, .state = state, .generation = p->generation,
                                 .index = p->index, .requests = s->requests,
                                 .started_unix_ms = s->started_unix_ms,
@@ -1173,7 +1236,7 @@ static void on_status_request(struct evhttp_request *req, void *arg) {
     r.compile_cache_misses += s->compile_cache_misses;
     r.total++;
     if (s->state == SB_BUSY) r.active++;
-    else if (s->state == SB_IDLE && !p->retiring) r.idle++;
+    else if (s->state == SB_IDLE && p->state != PROC_RETIRING) r.idle++;
   }
   fill_broker_stats(m, &r.broker);
 
@@ -1214,63 +1277,191 @@ static int open_status_listener(struct master *m) {
 
 static void signal_workers(struct master *m, int sig) {
   for (int i = 0; i < SCOREBOARD_SLOTS; i++)
-    if (m->procs[i].in_use) kill(m->procs[i].pid, sig);
+    if (m->procs[i].state != PROC_FREE) kill(m->procs[i].pid, sig);
 }
 
 static int live_workers(const struct master *m) {
   int n = 0;
-  for (int i = 0; i < SCOREBOARD_SLOTS; i++) n += m->procs[i].in_use;
+  for (int i = 0; i < SCOREBOARD_SLOTS; i++) n += m->procs[i].state != PROC_FREE;
   return n;
 }
 
 static int live_children(const struct master *m) { return live_workers(m) + (m->broker.pid > 0); }
 
-/* Blocks until no worker (or, with BROKER_TOO, no child) is left or
- * DEADLINE passes; reaps as it goes. */
-static void wait_children(struct master *m, bool broker_too, long long deadline) {
-  while ((broker_too ? live_children(m) : live_workers(m)) > 0 && (deadline == 0 || clock_mono_ms() < deadline)) {
-    clock_sleep_ms(10);
-    reap_children(m);
+/* Begins step STEP of the stop: signals its processes and arms its deadline. */
+static void stop_enter(struct master *m, enum stop_step step) {
+  m->stop_step = step;
+  event_del(m->stop_ev);
+  int timeout_ms = STOP_TIMEOUT_MS;
+  switch (step) {
+  case STOP_QUIT_WORKERS:
+    signal_workers(m, SIGQUIT);
+    timeout_ms = m->cfg->process_control_timeout_ms; /* 0: no limit */
+    break;
+  case STOP_TERM_WORKERS: signal_workers(m, SIGTERM); break;
+  case STOP_KILL_WORKERS:
+    log_warn("workers still alive after the stop timeout: killing them");
+    signal_workers(m, SIGKILL);
+    break;
+  case STOP_TERM_BROKER:
+    if (m->broker.pid > 0) kill(m->broker.pid, SIGTERM);
+    break;
+  case STOP_KILL_BROKER:
+    log_warn("broker still alive after the stop timeout: killing it");
+    kill(m->broker.pid, SIGKILL);
+    break;
+  case STOP_DONE: return;
+  }
+  if (timeout_ms > 0) add_timer_ms(m->stop_ev, timeout_ms);
+}
+
+/* Whether the processes the current stop step waits for are gone. */
+static bool stop_step_done(const struct master *m) {
+  switch (m->stop_step) {
+  case STOP_QUIT_WORKERS:
+  case STOP_TERM_WORKERS:
+  case STOP_KILL_WORKERS: return live_workers(m) == 0;
+  case STOP_TERM_BROKER:
+  case STOP_KILL_BROKER: return live_children(m) == 0;
+  case STOP_DONE: break;
+  }
+  return true;
+}
+
+/* After children were reaped: moves past every step whose processes are
+ * gone.  Once no worker is left the broker's turn comes. */
+static void stop_advance(struct master *m) {
+  while (m->stop_step != STOP_DONE && stop_step_done(m))
+    stop_enter(m, m->stop_step < STOP_TERM_BROKER ? STOP_TERM_BROKER : STOP_DONE);
+}
+
+/* The current step's deadline passed with its processes still alive. */
+static void on_stop_timer(evutil_socket_t fd, short what, void *arg) {
+  (void)fd, (void)what;
+  struct master *m = arg;
+  switch (m->stop_step) {
+  case STOP_QUIT_WORKERS:
+    /* A worker in the middle of a request only sees signals between
+     * requests, so TERM would not hurry it: kill what is left. */
+    log_warn("workers still busy after process_control_timeout (%d ms): killing them",
+             m->cfg->process_control_timeout_ms);
+    signal_workers(m, SIGKILL);
+    stop_enter(m, STOP_TERM_WORKERS);
+    break;
+  case STOP_TERM_WORKERS: stop_enter(m, STOP_KILL_WORKERS); break;
+  case STOP_KILL_WORKERS: stop_enter(m, STOP_TERM_BROKER); break;
+  case STOP_TERM_BROKER: stop_enter(m, m->broker.pid > 0 ? STOP_KILL_BROKER : STOP_DONE); break;
+  case STOP_KILL_BROKER: stop_enter(m, STOP_DONE); break;
+  case STOP_DONE: break;
   }
 }
 
-/* Fast stop: TERM to everyone, KILL to whoever is left after the timeout.
- * Graceful stop (QUIT): workers finish their current request first, for up
- * to process_control_timeout; the broker goes last so in-flight requests can
- * still reach the database. */
-static void stop_children(struct master *m, bool graceful) {
-  m->stopping = true;
+/* Any phase -> STOPPING.  Fast stop: TERM to everyone, KILL to whoever is
+ * left after STOP_TIMEOUT_MS.  Graceful stop (QUIT): workers finish their
+ * current request first, for up to process_control_timeout.  The loop
+ * runs on meanwhile (stop_advance, on_stop_timer) and ends at STOP_DONE. */
+static void stop_begin(struct master *m, bool graceful) {
+  log_notice("%s stop requested", graceful ? "graceful" : "fast");
+  m->phase = MASTER_STOPPING;
+  event_del(m->broker_wait_ev);
   /* Before any worker is told: a stopping worker closes its idle
    * connections instead of passing them to a successor that never comes. */
   scoreboard_set_stopping(m->sb);
   systemd_notify("STOPPING=1\nSTATUS=stopping");
-  if (graceful) {
-    log_notice("graceful stop: letting workers finish their requests");
-    signal_workers(m, SIGQUIT);
-    int timeout = m->cfg->process_control_timeout_ms;
-    wait_children(m, false, timeout > 0 ? clock_mono_ms() + timeout : 0);
-    /* A worker in the middle of a request only sees signals between
-     * requests, so TERM would not hurry it: kill what is left. */
-    if (live_workers(m) > 0) {
-      log_warn("workers still busy after process_control_timeout (%d ms): killing them", timeout);
-      signal_workers(m, SIGKILL);
-    }
-  }
-  signal_workers(m, SIGTERM);
-  wait_children(m, false, clock_mono_ms() + STOP_TIMEOUT_MS);
-  if (live_workers(m) > 0) {
-    log_warn("workers still alive after the stop timeout: killing them");
-    signal_workers(m, SIGKILL);
-    wait_children(m, false, clock_mono_ms() + STOP_TIMEOUT_MS);
-  }
-  if (m->broker.pid > 0) kill(m->broker.pid, SIGTERM);
-  wait_children(m, true, clock_mono_ms() + STOP_TIMEOUT_MS);
-  if (m->broker.pid > 0) {
-    log_warn("broker still alive after the stop timeout: killing it");
-    kill(m->broker.pid, SIGKILL);
-    wait_children(m, true, clock_mono_ms() + STOP_TIMEOUT_MS);
+  if (graceful) log_notice("graceful stop: letting workers finish their requests");
+  stop_enter(m, graceful ? STOP_QUIT_WORKERS : STOP_TERM_WORKERS);
+}
+
+/* TERM, INT or QUIT (or a failure at start-up, as a TERM).  A fast stop
+ * requested during a graceful one cuts its wait short. */
+static void stop_requested(struct master *m) {
+  bool fast = m->got_term;
+  m->got_term = m->got_quit = false;
+  if (m->phase != MASTER_STOPPING) {
+    stop_begin(m, !fast);
+  } else if (fast && m->stop_step == STOP_QUIT_WORKERS) {
+    log_notice("fast stop requested during the graceful stop");
+    stop_enter(m, STOP_TERM_WORKERS);
   }
 }
+
+/* ---- starting --------------------------------------------------------------------- */
+
+/* Forks the first generation once the broker answers. */
+static void start_first_generation(struct master *m) {
+  for (int i = 0; i < m->cfg->workers; i++) {
+    if (spawn_worker(m, m->cfg, m->gen, i, &m->lis, m->js_cache) == NULL) {
+      m->exit_status = 1;
+      m->got_term = true;
+      return;
+    }
+  }
+}
+
+/* STARTING: pings the broker until it answers (then the workers start),
+ * exits (broker_exited stops the master) or BROKER_START_TIMEOUT_MS pass.
+ * Each ping waits at most BROKER_PING_TIMEOUT_MS, so the loop (the status
+ * page, signals) is never held up longer. */
+static void on_broker_wait(evutil_socket_t fd, short what, void *arg) {
+  (void)fd, (void)what;
+  struct master *m = arg;
+  if (m->phase != MASTER_STARTING || m->broker.state != BROKER_RUNNING) return;
+  json_t *ping = json_pack("{s:s}", "op", db_op_name(DB_OP_PING));
+  char err[256];
+  json_t *reply = ping ? db_client_call(m->broker_ping, ping, BROKER_PING_TIMEOUT_MS, err, sizeof err) : NULL;
+  json_decref(ping);
+  if (reply != NULL) {
+    json_decref(reply);
+    db_client_free(m->broker_ping);
+    m->broker_ping = NULL;
+    start_first_generation(m);
+  } else if (clock_mono_ms() >= m->broker_wait_deadline_ms) {
+    log_error("broker did not become ready in time");
+    m->exit_status = 1;
+    m->got_term = true;
+  } else {
+    add_timer_ms(m->broker_wait_ev, BROKER_PING_EVERY_MS);
+  }
+}
+
+/* STARTING begins: the broker first (it runs the migrations). */
+static void start_broker(struct master *m) {
+  m->broker_ping = db_client_new(m->broker_path);
+  if (m->broker_ping == NULL || spawn_broker(m) < 0) {
+    m->exit_status = 1;
+    m->got_term = true;
+    return;
+  }
+  m->broker_wait_deadline_ms = clock_mono_ms() + BROKER_START_TIMEOUT_MS;
+  add_timer_ms(m->broker_wait_ev, 0);
+}
+
+/* ---- invariants ------------------------------------------------------------------- */
+
+#ifndef NDEBUG
+/* The invariants listed at the top of this file; asserted on every turn of
+ * the loop (compiled out with NDEBUG). */
+static bool master_check(const struct master *m) {
+  int live = 0;
+  for (int i = 0; i < SCOREBOARD_SLOTS; i++) {
+    const struct proc *p = &m->procs[i];
+    if (p->state == PROC_FREE) continue;
+    live++;
+    if (p->pid <= 0 || m->sb->slots[i].pid != p->pid) return false;                     /* 1 */
+    if (m->phase == MASTER_STARTING && p->generation != m->gen) return false;         /* 3 */
+  }
+  if (live > 0 && m->sb == NULL) return false;
+  bool reload = m->next_gen != 0 && m->next_cfg != NULL;
+  if ((m->phase == MASTER_RELOADING) != reload && m->phase != MASTER_STOPPING) return false; /* 2 */
+  if ((m->broker.state == BROKER_DOWN) != (m->broker.pid == 0)) return false;          /* 5 */
+  if (m->phase != MASTER_SERVING && m->phase != MASTER_RELOADING) return true;
+  if (m->broker.state == BROKER_DOWN && !event_pending(m->broker.respawn_ev, EV_TIMEOUT, NULL)) return false;
+  for (int i = 0; i < m->cfg->workers && i < MAX_POSITIONS; i++)                         /* 4 */
+    if (!position_has_worker(m, m->gen, i) && !event_pending(m->positions[i].respawn_ev, EV_TIMEOUT, NULL))
+      return false;
+  return true;
+}
+#endif
 
 /* ---- the master loop ---------------------------------------------------------------- */
 
@@ -1362,9 +1553,13 @@ static int master_setup(struct master *m) {
     if (m->positions[i].respawn_ev == NULL) return -1;
   }
   m->broker.respawn_ev = evtimer_new(m->base, on_broker_respawn, m);
+  m->broker_wait_ev = evtimer_new(m->base, on_broker_wait, m);
+  m->stop_ev = evtimer_new(m->base, on_stop_timer, m);
   m->tick_ev = event_new(m->base, -1, EV_PERSIST, on_tick, m);
   struct timeval tick = clock_timeval(TICK_MS);
-  if (m->broker.respawn_ev == NULL || m->tick_ev == NULL || event_add(m->tick_ev, &tick) < 0) return -1;
+  if (m->broker.respawn_ev == NULL || m->broker_wait_ev == NULL || m->stop_ev == NULL || m->tick_ev == NULL ||
+      event_add(m->tick_ev, &tick) < 0)
+    return -1;
   m->watchdog_ms = systemd_watchdog_interval_ms();
   return 0;
 }
@@ -1390,11 +1585,14 @@ static void master_cleanup(struct master *m) {
   if (m->status_http) evhttp_free(m->status_http); /* closes status_fd */
   else if (m->status_fd >= 0) close(m->status_fd);
   for (int i = 0; i < SCOREBOARD_SLOTS; i++)
-    if (m->procs[i].in_use) proc_clear_note_pipe(&m->procs[i]);
+    if (m->procs[i].state != PROC_FREE) proc_clear_note_pipe(&m->procs[i]);
   for (int i = 0; i < MAX_POSITIONS; i++)
     if (m->positions[i].respawn_ev) event_free(m->positions[i].respawn_ev);
   if (m->broker.respawn_ev) event_free(m->broker.respawn_ev);
+  if (m->broker_wait_ev) event_free(m->broker_wait_ev);
+  if (m->stop_ev) event_free(m->stop_ev);
   if (m->tick_ev) event_free(m->tick_ev);
+  db_client_free(m->broker_ping);
   js_cache_free(m->js_cache);
   js_cache_free(m->next_js_cache);
   scoreboard_destroy(m->sb);
@@ -1415,7 +1613,7 @@ int master_run(struct jsfpm_config *cfg_in) {
   m.lis = m.next_lis = (struct listeners){-1, -1, false};
   m.broker_fd = m.status_fd = -1;
   m.handoff[0] = m.handoff[1] = -1;
-  m.starting = true;
+  m.phase = MASTER_STARTING;
   m.gen = m.last_gen = 1;
   m.pid = getpid();
   /* Own a heap copy: a reload swaps configurations. */
@@ -1454,21 +1652,20 @@ int master_run(struct jsfpm_config *cfg_in) {
       goto out;
     }
   }
-  if (spawn_broker(&m) < 0 || wait_broker_ready(&m) < 0) {
-    m.exit_status = 1;
-    m.got_term = true;
-  } else {
-    for (int i = 0; i < m.cfg->workers && !m.got_term; i++)
-      if (spawn_worker(&m, m.cfg, m.gen, i, &m.lis, m.js_cache) == NULL) m.got_term = true, m.exit_status = 1;
-  }
+  start_broker(&m);
 
-  /* The master loop. */
+  /* The master loop: act on the flags the signals (and failures) set, then
+   * wait for the next event. */
   for (;;) {
     if (m.got_child) {
       m.got_child = false;
       reap_children(&m);
     }
-    if (m.got_term || m.got_quit) break;
+    if (m.got_term || m.got_quit) stop_requested(&m);
+    if (m.phase == MASTER_STOPPING) {
+      stop_advance(&m);
+      if (m.stop_step == STOP_DONE) break;
+    }
     if (m.got_hup) {
       m.got_hup = false;
       reload_begin(&m);
@@ -1481,11 +1678,10 @@ int master_run(struct jsfpm_config *cfg_in) {
       m.got_usr2 = false;
       log_notice("SIGUSR2 ignored: HUP reloads, USR1 reopens the logs");
     }
+    assert(master_check(&m));
     event_base_loop(m.base, EVLOOP_ONCE);
   }
 
-  log_notice("%s stop requested", m.got_quit && !m.got_term ? "graceful" : "fast");
-  stop_children(&m, m.got_quit && !m.got_term);
   rc = m.exit_status;
   log_notice("stopped");
 

@@ -33,6 +33,7 @@
 
 #include "broker.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -344,6 +345,7 @@ static json_t *wait_for_writer(struct broker_conn *c, json_t *req, int begin) {
                                  "the database is busy: another worker holds a transaction "
                                  "(write_wait = 0 ms)");
   }
+  assert(c->pending == NULL && c->wait == WAIT_NONE); /* one request parked at a time */
   c->pending = json_incref(req);
   c->pending_begin = begin;
   c->wait = WAIT_WRITER;
@@ -365,6 +367,7 @@ static int group_join(struct broker_conn *c, json_t *req) {
     b->group = g;
     b->group_cap = cap;
   }
+  assert(c->pending == NULL && c->wait == WAIT_NONE); /* one request parked at a time */
   b->group[b->ngroup++] = c;
   c->pending = json_incref(req);
   c->pending_begin = 0;

@@ -254,12 +254,17 @@ struct parse_state {
   int line;              /* number of the line inih is handling */
 };
 
+/* Out of memory while reading a configuration: the parser's callbacks have
+ * no way to fail for it, so it is reported as every start-up path reports
+ * it (log_oom) and the process aborts. */
+static _Noreturn void config_oom(void) {
+  log_oom("reading the configuration");
+  abort();
+}
+
 static char *xstrdup(const char *s) {
   char *d = strdup(s);
-  if (d == NULL) {
-    fputs("jsfpm: out of memory\n", stderr);
-    abort();
-  }
+  if (d == NULL) config_oom();
   return d;
 }
 
@@ -285,7 +290,7 @@ static char **split_list(const char *list, size_t *n) {
   size_t cap = 2;
   for (const char *p = list; *p; p++) cap += *p == ',';
   char **items = calloc(cap, sizeof *items);
-  if (items == NULL) abort();
+  if (items == NULL) config_oom();
   *n = 0;
   for (const char *p = list;;) {
     const char *comma = strchr(p, ',');
@@ -294,7 +299,7 @@ static char **split_list(const char *list, size_t *n) {
     const char *last = end;
     while (last > p && (last[-1] == ' ' || last[-1] == '\t')) last--;
     items[(*n)++] = strndup(p, (size_t)(last - p));
-    if (items[*n - 1] == NULL) abort();
+    if (items[*n - 1] == NULL) config_oom();
     if (comma == NULL) break;
     p = comma + 1;
   }
@@ -450,7 +455,7 @@ static int add_env(struct jsfpm_config *cfg, const char *name, const char *value
   for (size_t i = 0; i < cfg->nenv; i++)
     if (strcmp(cfg->env[i].name, name) == 0) return -1;
   struct config_env *grown = realloc(cfg->env, (cfg->nenv + 1) * sizeof *grown);
-  if (grown == NULL) abort();
+  if (grown == NULL) config_oom();
   cfg->env = grown;
   cfg->env[cfg->nenv].name = xstrdup(name);
   cfg->env[cfg->nenv].value = xstrdup(value);
@@ -475,7 +480,7 @@ static char *unquote(const char *value, const char **why) {
     return NULL;
   }
   char *out = malloc(n), *o = out;
-  if (out == NULL) abort();
+  if (out == NULL) config_oom();
   for (size_t i = 1; i < n - 1; i++) {
     char c = value[i];
     if (c == '"') {
@@ -528,11 +533,11 @@ static void add_warning(struct parse_state *st, const char *fmt, ...) {
   va_start(ap, fmt);
   int n = vasprintf(&text, fmt, ap);
   va_end(ap);
-  if (n < 0) abort();
-  if (asprintf(&line, "%s:%d: %s", cfg->file, st->line, text) < 0) abort();
+  if (n < 0) config_oom();
+  if (asprintf(&line, "%s:%d: %s", cfg->file, st->line, text) < 0) config_oom();
   free(text);
   char **grown = realloc(cfg->warnings, (cfg->nwarnings + 1) * sizeof *grown);
-  if (grown == NULL) abort();
+  if (grown == NULL) config_oom();
   cfg->warnings = grown;
   cfg->warnings[cfg->nwarnings++] = line;
 }
@@ -750,7 +755,7 @@ char **config_cluster_nodes(const struct jsfpm_config *cfg, size_t *n) {
   size_t npeers = 0;
   char **peers = cfg->cluster_peers ? split_list(cfg->cluster_peers, &npeers) : NULL;
   char **nodes = calloc(npeers + 2, sizeof *nodes);
-  if (nodes == NULL) abort();
+  if (nodes == NULL) config_oom();
   nodes[0] = xstrdup(cfg->cluster_address);
   for (size_t i = 0; i < npeers; i++) nodes[i + 1] = peers[i];
   free(peers); /* its strings moved to NODES */

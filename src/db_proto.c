@@ -3,6 +3,7 @@
 
 #include "db_proto.h"
 
+#include <assert.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -25,9 +26,11 @@ enum db_op db_op_parse(const char *name) {
 }
 
 const char *db_op_name(enum db_op op) {
+  assert(op >= DB_OP_UNKNOWN && op < DB_OP_COUNT);
   return op > DB_OP_UNKNOWN && op < DB_OP_COUNT ? db_op_table[op].name : "";
 }
 
 unsigned db_op_flags(enum db_op op) {
+  assert(op >= DB_OP_UNKNOWN && op < DB_OP_COUNT);
   return op > DB_OP_UNKNOWN && op < DB_OP_COUNT ? db_op_table[op].flags : 0;
 }

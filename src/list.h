@@ -12,6 +12,7 @@
 #ifndef JSFPM_LIST_H
 #define JSFPM_LIST_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -28,8 +29,11 @@ static inline bool list_empty(const struct list *head) { return head->next == he
 /* Whether LINK is in a list (list_init'ed links and removed ones are not). */
 static inline bool list_linked(const struct list *link) { return link->next != link; }
 
-/* Inserts LINK (not in a list) between PREV and NEXT. */
+/* Inserts LINK (not in a list) between PREV and NEXT, which are neighbours:
+ * a link inserted twice leaves its first list pointing at the second,
+ * which the next insertion next to it finds. */
 static inline void list_insert_between(struct list *link, struct list *prev, struct list *next) {
+  assert(prev->next == next && next->prev == prev);
   link->prev = prev;
   link->next = next;
   prev->next = link;
@@ -46,6 +50,7 @@ static inline void list_push_back(struct list *head, struct list *link) {
 
 /* Takes LINK out of its list; it is then unlinked (list_linked false). */
 static inline void list_remove(struct list *link) {
+  assert(link->prev->next == link && link->next->prev == link);
   link->prev->next = link->next;
   link->next->prev = link->prev;
   list_init(link);

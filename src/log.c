@@ -170,3 +170,8 @@ void log_msg(enum log_level level, const char *fmt, ...) {
   log_vmsg(level, fmt, ap);
   va_end(ap);
 }
+
+int log_oom(const char *what) {
+  log_msg(LOG_LVL_ERROR, "out of memory %s", what);
+  return -1;
+}

@@ -42,6 +42,11 @@ size_t log_escape(char *out, size_t cap, const char *text, size_t len, bool *cut
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_vmsg(enum log_level level, const char *fmt, va_list ap);
 
+/* Out of memory in a start-up path (the master's set-up, a worker's or the
+ * broker's start): every one is reported the same way, "out of memory
+ * WHAT", and fails the start-up.  Returns -1 for the caller to return. */
+int log_oom(const char *what);
+
 #define log_error(...) log_msg(LOG_LVL_ERROR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_LVL_WARN, __VA_ARGS__)
 #define log_notice(...) log_msg(LOG_LVL_NOTICE, __VA_ARGS__)

@@ -10,6 +10,8 @@
 
 #include "scoreboard.h"
 
+#include <assert.h>
+
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -78,6 +80,7 @@ void scoreboard_release(struct scoreboard *sb, int slot) {
 }
 
 void scoreboard_read_slot(const struct scoreboard *sb, int slot, struct sb_slot *out) {
+  assert(slot >= 0 && slot < SCOREBOARD_SLOTS);
   const struct sb_slot *s = &sb->slots[slot];
   for (int tries = 0;; tries++) {
     uint32_t before = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
@@ -95,6 +98,7 @@ void scoreboard_read_slot(const struct scoreboard *sb, int slot, struct sb_slot 
 }
 
 void scoreboard_worker_ready(struct scoreboard *sb, int slot) {
+  assert(slot >= 0 && slot < SCOREBOARD_SLOTS);
   struct sb_slot *s = &sb->slots[slot];
   slot_write_begin(s);
   s->state = SB_IDLE;
@@ -110,6 +114,7 @@ static void atomic_max(int *target, int value) {
 
 void scoreboard_request_begin(struct scoreboard *sb, int slot, const char *request_id, const char *method,
                               const char *path, int pool_size) {
+  assert(slot >= 0 && slot < SCOREBOARD_SLOTS);
   struct sb_slot *s = &sb->slots[slot];
   slot_write_begin(s);
   s->state = SB_BUSY;
@@ -125,6 +130,7 @@ void scoreboard_request_begin(struct scoreboard *sb, int slot, const char *reque
 
 void scoreboard_runtime_stats(struct scoreboard *sb, int slot, unsigned long cache_hits,
                               unsigned long cache_misses, long long heap_bytes) {
+  assert(slot >= 0 && slot < SCOREBOARD_SLOTS);
   struct sb_slot *s = &sb->slots[slot];
   slot_write_begin(s);
   s->compile_cache_hits = cache_hits;
@@ -143,6 +149,7 @@ void scoreboard_fetch_add(struct scoreboard *sb, unsigned long calls, unsigned l
 
 void scoreboard_request_end(struct scoreboard *sb, int slot, const char *request_id, int status,
                             long long duration_ms, bool slow) {
+  assert(slot >= 0 && slot < SCOREBOARD_SLOTS);
   struct sb_slot *s = &sb->slots[slot];
   slot_write_begin(s);
   s->state = SB_IDLE;

@@ -996,7 +996,7 @@ int worker_main(const struct worker_args *args) {
   w.base = event_base_new();
   w.db = db_client_new(args->broker_path);
   if (w.base == NULL || w.db == NULL) {
-    log_error("out of memory creating the worker");
+    log_oom("creating the worker");
     goto out;
   }
   if (worker_log_open(cfg) < 0) goto out;

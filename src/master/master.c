@@ -361,6 +361,7 @@ static void on_broker_wait(evutil_socket_t fd, short what, void *arg) {
 /* STARTING begins: the broker first (it runs the migrations). */
 static void start_broker(struct master *m) {
   m->broker_ping = db_client_new(m->broker_path);
+  if (m->broker_ping == NULL) log_oom("starting the broker");
   if (m->broker_ping == NULL || children_spawn_broker(m) < 0) {
     m->exit_status = 1;
     m->got_term = true;
@@ -455,7 +456,7 @@ static int master_setup(struct master *m) {
   }
   if (asprintf(&m->broker_path, "%s/broker.sock", cfg->runtime_dir) < 0) {
     m->broker_path = NULL;
-    return -1;
+    return log_oom("setting up the master");
   }
   m->broker_fd = sock_listen(m->broker_path, 128, 0600, NULL, NULL, err, sizeof err);
   if (m->broker_fd < 0) {
@@ -484,16 +485,19 @@ static int master_setup(struct master *m) {
   for (int i = 0; i < MAX_POSITIONS; i++) {
     m->positions[i] = (struct position){.m = m, .index = i};
     m->positions[i].respawn_ev = evtimer_new(m->base, children_on_respawn_timer, &m->positions[i]);
-    if (m->positions[i].respawn_ev == NULL) return -1;
+    if (m->positions[i].respawn_ev == NULL) return log_oom("setting up the master");
   }
   m->broker.respawn_ev = evtimer_new(m->base, children_on_broker_respawn, m);
   m->broker_wait_ev = evtimer_new(m->base, on_broker_wait, m);
   m->stop_ev = evtimer_new(m->base, on_stop_timer, m);
   m->tick_ev = event_new(m->base, -1, EV_PERSIST, children_on_tick, m);
   struct timeval tick = clock_timeval(TICK_MS);
-  if (m->broker.respawn_ev == NULL || m->broker_wait_ev == NULL || m->stop_ev == NULL || m->tick_ev == NULL ||
-      event_add(m->tick_ev, &tick) < 0)
+  if (m->broker.respawn_ev == NULL || m->broker_wait_ev == NULL || m->stop_ev == NULL || m->tick_ev == NULL)
+    return log_oom("setting up the master");
+  if (event_add(m->tick_ev, &tick) < 0) {
+    log_error("cannot start the maintenance tick");
     return -1;
+  }
   m->watchdog_ms = systemd_watchdog_interval_ms();
   return 0;
 }
@@ -553,6 +557,7 @@ int master_run(struct jsfpm_config *cfg_in) {
   /* Own a heap copy: a reload swaps configurations. */
   m.cfg = malloc(sizeof *m.cfg);
   if (m.cfg == NULL) {
+    log_oom("setting up the master");
     config_free(cfg_in);
     return 1;
   }

@@ -5,6 +5,7 @@
  * transitions are in master.c's table. */
 #include "autoconfig.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
@@ -151,6 +152,7 @@ struct proc *children_spawn_worker(struct master *m, struct jsfpm_config *cfg, u
   close(pipefd[1]);
   m->sb->slots[slot].pid = pid;
   struct proc *p = &m->procs[slot];
+  assert(p->state == PROC_FREE); /* invariant 1: a free scoreboard slot has no process */
   *p = (struct proc){.state = PROC_LOADING, .pid = pid, .generation = gen, .index = index,
                      .replaced_by = -1, .replaces = -1, .max_requests = max_requests,
                      .started_ms = clock_mono_ms(), .note_pipe = pipefd[0], .m = m};
@@ -210,6 +212,7 @@ bool children_position_has_worker(const struct master *m, unsigned gen, int inde
 
 /* Tells P to finish its requests and exit (SIGQUIT), with a deadline. */
 void children_retire(struct master *m, struct proc *p, int sig) {
+  assert(p->state != PROC_FREE);
   if (p->state == PROC_RETIRING) return;
   p->state = PROC_RETIRING;
   p->kill_at_ms = m->cfg->process_control_timeout_ms > 0 ? clock_mono_ms() + m->cfg->process_control_timeout_ms : 0;
@@ -225,6 +228,7 @@ void children_notify_ready(struct master *m) {
 
 /* The worker said it has loaded the app and serves. */
 static void worker_ready(struct master *m, struct proc *p) {
+  assert(p->state == PROC_LOADING);
   p->state = PROC_SERVING;
   if (p->replaces >= 0) {
     struct proc *old = &m->procs[p->replaces];
@@ -384,6 +388,7 @@ static void log_overrun(struct master *m, const struct proc *p, int slot) {
 }
 
 static void worker_exited(struct master *m, struct proc *p, int status) {
+  assert(p->state != PROC_FREE);
   int slot = (int)(p - m->procs);
   char how[96];
   describe_status(status, how, sizeof how);

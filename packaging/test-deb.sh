@@ -98,9 +98,9 @@ debconf_get() { echo "GET $1" | debconf-communicate jsfpm 2>/dev/null; }
   fail "jsfpm/purge_database not registered at installation: '$(debconf_get jsfpm/purge_database)'"
 ok "user jsfpm, /var/lib/jsfpm and /var/log/jsfpm, valid /etc/jsfpm/jsfpm.conf, debconf question registered (false)"
 
-say "installed units (tests/integration/pkg_units.sh)"
+say "installed units (tests/integration/pkg/pkg_units.sh)"
 JSFPM=/usr/sbin/jsfpm TOP_SRCDIR=$top JSFPM_UNIT_DIR=/lib/systemd/system \
-  bash "$top/tests/integration/pkg_units.sh" >"$T/units.log" 2>&1 || fail "units: $(cat "$T/units.log")"
+  bash "$top/tests/integration/pkg/pkg_units.sh" >"$T/units.log" 2>&1 || fail "units: $(cat "$T/units.log")"
 sed -n 's/^ *ok: /   ok: /p' "$T/units.log"
 
 say "start /usr/sbin/jsfpm as the unit does"

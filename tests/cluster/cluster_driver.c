@@ -1,5 +1,5 @@
 /* cluster_driver.c: runs a dqlite node, or talks to a cluster through
- * jsfpm's dqlite client, for the cluster tests (tests/integration/cluster_*.sh).
+ * jsfpm's dqlite client, for the cluster tests (tests/integration/db/cluster_*.sh).
  *
  *   cluster_driver node CONFIG              cluster_node_main with CONFIG's [cluster]
  *   cluster_driver leader NODES             "ID ADDRESS" of the leader

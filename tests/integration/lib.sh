@@ -1,11 +1,11 @@
 # lib.sh: helpers shared by the integration tests (bash).  Source it first:
 #
-#   . "$(dirname "$0")/lib.sh"
+#   . "$(dirname "$0")/../lib.sh"     (from a test in an area folder: http/, db/, js/, ops/, pkg/, rel/)
 #
 # Needs JSFPM (absolute path of the built binary) and TOP_SRCDIR (the source
 # tree); `make check` exports both.  By hand:
 #
-#   JSFPM=$PWD/jsfpm TOP_SRCDIR=/path/to/src bash /path/to/src/tests/integration/http.sh
+#   JSFPM=$PWD/jsfpm TOP_SRCDIR=/path/to/src bash /path/to/src/tests/integration/http/http.sh
 #
 # On exit (success, failure or signal) every process group started with
 # spawn_group/start_server is stopped and the temporary directory $T removed

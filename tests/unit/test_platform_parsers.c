@@ -2,7 +2,7 @@
  * platform APIs, apart from any I/O: the WHATWG URL parser (workers/url.c),
  * the multipart/form-data parser (workers/multipart.c) and fetch's host
  * allow-list (workers/js_fetch.c).  The URL parser's full vector run is
- * tests/integration/js_url.sh; here are its hosts, its state overrides and
+ * tests/integration/js/js_url.sh; here are its hosts, its state overrides and
  * its failures, and the multipart corner cases a client can send.
  */
 #include "autoconfig.h"

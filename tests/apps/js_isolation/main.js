@@ -1,5 +1,5 @@
 /*
- * Test app for tests/integration/js_isolation.sh: one request tries to leave
+ * Test app for tests/integration/js/js_isolation.sh: one request tries to leave
  * state behind through globals, built-ins and ctx; the next one reports what
  * it sees.  Module-level state (counter, moduleStore) persists across
  * requests in isolation = worker by design, and not in isolation = request.

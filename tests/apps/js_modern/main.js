@@ -1,4 +1,4 @@
-// The modern-syntax app of tests/integration/js_modern.sh: every route's
+// The modern-syntax app of tests/integration/js/js_modern.sh: every route's
 // answer was printed by Node.js 20 for the same code (the test holds the
 // expected strings; it does not need Node).
 import Router from 'jsfpm/router';

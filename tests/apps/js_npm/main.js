@@ -1,4 +1,4 @@
-// The npm app of tests/integration/js_npm.sh: /NAME runs the package NAME
+// The npm app of tests/integration/js/js_npm.sh: /NAME runs the package NAME
 // (lib/exercise.js), /uuid4 a random UUID.
 import Router from 'jsfpm/router';
 import { v4, parse } from 'uuid';

@@ -1,4 +1,4 @@
-/* The Web Crypto checks of tests/integration/js_crypto.sh: every published
+/* The Web Crypto checks of tests/integration/js/js_crypto.sh: every published
  * vector in crypto_vectors.json through crypto.subtle, then the API's
  * rules (key formats, usages, errors).  ES5 on purpose: crypto.subtle's
  * promises must work in an app without the runtime library too.

@@ -1,4 +1,4 @@
-/* The app of the web platform tests (tests/integration/js_crypto.sh,
+/* The app of the web platform tests (tests/integration/js/js_crypto.sh,
  * js_url.sh, js_web.sh, js_fetch.sh).  ES5 on purpose, so crypto.subtle's
  * and fetch()'s promises are shown to work without the runtime library;
  * modern.js has the same through async functions. */

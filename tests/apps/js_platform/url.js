@@ -1,4 +1,4 @@
-/* The URL checks of tests/integration/js_url.sh: each case of
+/* The URL checks of tests/integration/js/js_url.sh: each case of
  * urltestdata.json (the web-platform-tests format: input, base, and either
  * failure or the expected getters), then setters and URLSearchParams.
  * Returns { checked, failures: [...] }. */

@@ -1,4 +1,4 @@
-/* The Fetch-API and Web-API checks of tests/integration/js_web.sh: Request,
+/* The Fetch-API and Web-API checks of tests/integration/js/js_web.sh: Request,
  * Response, Headers, Blob, File, FormData, atob/btoa, structuredClone,
  * AbortController, DOMException, Intl.  Returns { checked, failures }. */
 'use strict';

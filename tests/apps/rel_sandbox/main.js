@@ -1,5 +1,5 @@
 /*
- * The sandbox app of tests/integration/rel_sandbox.sh: every endpoint tries
+ * The sandbox app of tests/integration/rel/rel_sandbox.sh: every endpoint tries
  * to get out of the box and reports what happened.  "blocked: ..." means
  * the attempt failed as it must; anything else is an escape.
  */

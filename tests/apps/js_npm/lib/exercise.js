@@ -1,5 +1,5 @@
 // Each package from node_modules, exercised: one line of output per call.
-// tests/integration/js_npm.sh compares the lines with what Node.js 20
+// tests/integration/js/js_npm.sh compares the lines with what Node.js 20
 // printed for this file.
 import Mustache from 'mustache';
 import dayjs from 'dayjs';

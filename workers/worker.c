@@ -5,7 +5,7 @@
  * connections and a busy one leaves them to its siblings) and share one
  * connection machinery (struct conn: read, write, time-outs, back-pressure,
  * graceful close); each has its own codec kept apart from I/O (fcgi.c,
- * http.c).  Requests run to completion one at a time in the single Duktape
+ * http.c) and its own mapping of requests and responses (worker_doors.c).  Requests run to completion one at a time in the single Duktape
  * heap: the loop is not re-entered while JavaScript runs, so nothing here
  * needs locking.
  *
@@ -50,67 +50,10 @@
 #include "scoreboard.h"
 #include "worker_handoff.h"
 #include "worker_js.h"
+#include "worker_internal.h"
 #include "worker_log.h"
 
 #define GRACE_MS 200 /* graceful stop: how long just-accepted connections get to send a request */
-
-struct worker {
-  const struct jsfpm_config *cfg;
-  struct event_base *base;
-  struct js_runtime *js;
-  struct db_client *db;
-  int fcgi_fd;
-  struct event *accept_ev;
-  int handoff_send_fd;           /* the hand-off queue (worker_handoff.h) */
-  struct event *handoff_ev;      /* its receiving end, watched while accepting */
-  struct event *http_accept_ev;  /* NULL without an HTTP door */
-  struct event *http_resume_ev;  /* resumes HTTP accepting HTTP_ACCEPT_PAUSE_MS after an accept */
-  struct event *grace_ev;        /* graceful stop: closes idle connections when it fires */
-  struct event *term_ev, *quit_ev, *usr1_ev;
-  struct accept_pause *pause;    /* accepting paused while out of descriptors */
-  struct fcgi_limits limits;
-  struct http_limits http_limits;
-  struct js_header *http_headers; /* the current HTTP request's headers, as the runtime takes them */
-  size_t http_headers_cap;
-  long long date_s;              /* the second `date` was formatted for */
-  char date[HTTP_DATE_LEN + 1];  /* Date field of HTTP responses */
-  struct list conns;             /* open connections (struct conn), newest first */
-  /* Idle connections the hand-off timer may pass on during the current
-   * request (worker_handoff.h). */
-  struct conn *watched[HANDOFF_WATCH_MAX];
-  size_t nwatched;
-  bool quitting;
-  bool handing_off;              /* quitting for a replacement: idle FastCGI connections go to the queue */
-  bool accepting;                /* listening sockets and the hand-off queue still watched */
-  unsigned long requests;        /* requests served by this worker */
-  unsigned long max_requests;    /* 0 = no limit */
-  int master_fd;                 /* our pipe to the master (WORKER_NOTE_*) */
-  struct scoreboard *sb;
-  int sb_slot;
-};
-
-enum conn_door { CONN_FCGI, CONN_HTTP };
-
-/* One accepted connection, at either door.  Plain events and buffers
- * rather than a bufferevent: we read with read(2) into the input buffer (a
- * bufferevent asks ioctl(FIONREAD) first, one more system call per request)
- * and write replies in the same wake-up. */
-struct conn {
-  struct worker *w;
-  enum conn_door door;
-  int fd;
-  struct event *read_ev;         /* persistent, with the client_timeout; off while replies wait */
-  struct event *write_ev;        /* added only while a reply waits for room */
-  struct evbuffer *in, *out;
-  struct fcgi_conn *fcgi;        /* CONN_FCGI: the codec */
-  struct http_conn *http;        /* CONN_HTTP: the codec */
-  char remote_addr[INET6_ADDRSTRLEN]; /* CONN_HTTP: the client's address, or "" */
-  bool close_after_write;        /* no keep-alive, or a protocol error */
-  bool busy;                     /* a request has begun and not been answered */
-  bool handoff_refused;          /* CONN_FCGI: the hand-off queue refused it: closed like on a server stop */
-  long long linger_until_ms;     /* CONN_HTTP, closing: our side is shut; reading until then (0 = not) */
-  struct list link;              /* in w->conns */
-};
 
 /* Stops taking new connections (graceful stop, or max_requests reached);
  * connections already open are served on. */
@@ -133,7 +76,7 @@ static void doors_watch(void *arg, bool watch) {
     log_error("FastCGI door: cannot %s accepting", watch ? "resume" : "pause");
   if (watch ? event_add(w->handoff_ev, NULL) < 0 : event_del(w->handoff_ev) < 0)
     log_error("hand-off queue: cannot %s watching it", watch ? "resume" : "pause");
-  /* The HTTP door's own short pause (http_accept_pause) may be running:
+  /* The HTTP door's own short pause (door_http_accept_pause) may be running:
    * resuming early only lets this worker take one more connection. */
   if (w->http_accept_ev != NULL &&
       (watch ? event_add(w->http_accept_ev, NULL) : event_del(w->http_accept_ev)) < 0)
@@ -161,14 +104,6 @@ static void notify_master(struct worker *w, char note) {
  * what the door recorded before the request began, with no allocation,
  * formatting or logging; the master logs it, from our exit status and the
  * scoreboard, and starts a replacement. */
-
-/* Where the request in progress is answered. */
-struct reply_route {
-  int fd;                        /* the client's connection; -1 when a reply cannot be written safely */
-  bool fcgi;                     /* FastCGI records (else HTTP/1.1) */
-  uint16_t fcgi_id;              /* FastCGI request id */
-  bool head_only;                /* HTTP HEAD: no body */
-};
 
 /* The request in progress, for on_overrun: set before overrun_armed is
  * raised and left alone while it is. */
@@ -225,7 +160,7 @@ static void on_overrun(void) {
 
 /* ---- connections, both doors --------------------------------------------- */
 
-static const char *door_name(const struct conn *c) { return c->door == CONN_HTTP ? "HTTP" : "FastCGI"; }
+static const char *worker_door_name(const struct conn *c) { return c->door == CONN_HTTP ? "HTTP" : "FastCGI"; }
 
 static void conn_free(struct conn *c) {
   struct worker *w = c->w;
@@ -234,7 +169,7 @@ static void conn_free(struct conn *c) {
   if (c->write_ev) event_free(c->write_ev);
   if (c->in) evbuffer_free(c->in);
   if (c->out) evbuffer_free(c->out);
-  if (c->fd >= 0 && close(c->fd) < 0) log_debug("closing a %s connection: %s", door_name(c), strerror(errno));
+  if (c->fd >= 0 && close(c->fd) < 0) log_debug("closing a %s connection: %s", worker_door_name(c), strerror(errno));
   fcgi_conn_free(c->fcgi);
   http_conn_free(c->http);
   free(c);
@@ -251,13 +186,13 @@ static struct timeval conn_timeout(const struct conn *c) {
  * the connection is not read either: a client that sends requests without
  * taking the replies cannot make us buffer without bound.  Returns 0, or
  * -1 when the connection is broken (and freed). */
-static int conn_flush(struct conn *c) {
+static int worker_conn_flush(struct conn *c) {
   while (evbuffer_get_length(c->out) > 0) {
     int n = evbuffer_write(c->out, c->fd);
     if (n > 0) continue;
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-    log_debug("%s connection: write: %s", door_name(c), n < 0 ? strerror(errno) : "nothing written");
+    log_debug("%s connection: write: %s", worker_door_name(c), n < 0 ? strerror(errno) : "nothing written");
     conn_free(c);
     return -1;
   }
@@ -265,12 +200,12 @@ static int conn_flush(struct conn *c) {
     /* Only what the socket cannot take at once waits for a write event. */
     struct timeval tv = conn_timeout(c);
     if (event_add(c->write_ev, &tv) < 0 || event_del(c->read_ev) < 0) {
-      log_error("cannot watch a %s connection for writing", door_name(c));
+      log_error("cannot watch a %s connection for writing", worker_door_name(c));
       conn_free(c);
       return -1;
     }
   } else if (event_del(c->write_ev) < 0) {
-    log_warn("cannot stop watching a %s connection for writing", door_name(c));
+    log_warn("cannot stop watching a %s connection for writing", worker_door_name(c));
   }
   return 0;
 }
@@ -286,7 +221,7 @@ static int conn_flush(struct conn *c) {
  * its sending side (the client sees the end of the reply) and reads on,
  * discarding, until the client closes or HTTP_LINGER_MS pass; nginx's
  * lingering close does the same. */
-static void conn_close(struct conn *c) {
+static void worker_conn_close(struct conn *c) {
   if (c->door != CONN_HTTP || c->linger_until_ms != 0) {
     conn_free(c);
     return;
@@ -312,7 +247,7 @@ static bool conn_handoff_ready(const struct conn *c) {
 /* Quitting for a replacement: passes C to the hand-off queue if it is an
  * idle FastCGI connection (and frees our side of it).  Returns true when C
  * is gone. */
-static bool conn_hand_off_if_idle(struct conn *c) {
+static bool worker_conn_hand_off_if_idle(struct conn *c) {
   if (!c->w->handing_off || !conn_handoff_ready(c)) return false;
   if (handoff_send(c->w->handoff_send_fd, c->fd) < 0) {
     log_warn("cannot pass a kept-alive connection to another worker (%s): closing it when idle",
@@ -361,7 +296,7 @@ static void forget_passed_conns(struct worker *w, long long duration_ms) {
  * running request.  ROUTE says where the backstop's 504 would go (C, or
  * nowhere); the hand-off timer may pass any other idle connection meanwhile,
  * never C, so no connection gets both. */
-static void worker_handle(struct worker *w, struct conn *c, const struct js_request *req,
+void worker_handle(struct worker *w, struct conn *c, const struct js_request *req,
                           const struct reply_route *route, struct js_response *res) {
   const char *path = req->path ? req->path : req->uri;
   /* The id is assigned before the scoreboard says busy, so a kill by
@@ -399,288 +334,23 @@ static void worker_handle(struct worker *w, struct conn *c, const struct js_requ
   }
 }
 
-/* ---- FastCGI door -------------------------------------------------------- */
-
-/* CGI-style header names from HTTP_* params: HTTP_X_FORWARDED_FOR ->
- * x-forwarded-for.  Written into BUF (at least NAME_LEN bytes). */
-static size_t header_name_from_param(const char *param, size_t len, char *buf) {
-  for (size_t i = 0; i < len; i++) buf[i] = param[i] == '_' ? '-' : (char)tolower((unsigned char)param[i]);
-  buf[len] = '\0';
-  return len;
-}
-
-static void fcgi_append_head(struct evbuffer *head, const struct js_response *res) {
-  evbuffer_add_printf(head, "Status: %d %s\r\n", res->status, js_status_reason(res->status));
-  for (size_t i = 0; i < res->nheaders; i++) {
-    evbuffer_add(head, res->headers[i].name, res->headers[i].name_len);
-    evbuffer_add(head, ": ", 2);
-    evbuffer_add(head, res->headers[i].value, res->headers[i].value_len);
-    evbuffer_add(head, "\r\n", 2);
-  }
-  if (res->request_id) evbuffer_add_printf(head, "X-Request-Id: %s\r\n", res->request_id);
-  evbuffer_add_printf(head, "Content-Length: %zu\r\n\r\n", res->body_len);
-}
-
-static void fcgi_serve(struct conn *c, struct fcgi_request *fr) {
-  struct worker *w = c->w;
-  /* Headers: every HTTP_* param plus the two CGI promotes out of HTTP_. */
-  struct js_header *headers = calloc(fr->nparams + 2, sizeof *headers);
-  size_t names_cap = 1;
-  for (size_t i = 0; i < fr->nparams; i++) names_cap += fr->params[i].name_len + 1;
-  char *names = malloc(names_cap);
-  if (headers == NULL || names == NULL) {
-    log_error("out of memory building a request");
-    free(headers);
-    free(names);
-    c->close_after_write = true;
-    return;
-  }
-  struct js_request req = {.method = "GET", .uri = "/", .path = NULL, .query = "", .scheme = "http",
-                           .remote_addr = "", .body = fr->body, .body_len = fr->body_len};
-  const char *document_uri = NULL, *script_name = NULL, *path_info = NULL;
-  size_t n = 0, names_used = 0;
-  for (size_t i = 0; i < fr->nparams; i++) {
-    const struct fcgi_param *p = &fr->params[i];
-    const char *name = p->name;
-    if (strncmp(name, "HTTP_", 5) == 0 && p->name_len > 5) {
-      char *dst = names + names_used;
-      headers[n].name = dst;
-      headers[n].name_len = header_name_from_param(name + 5, p->name_len - 5, dst);
-      names_used += p->name_len - 5 + 1;
-      headers[n].value = p->value;
-      headers[n].value_len = p->value_len;
-      if (strcmp(dst, "host") == 0) req.host = p->value;
-      n++;
-    } else if (strcmp(name, "CONTENT_TYPE") == 0 && p->value_len > 0) {
-      headers[n++] = (struct js_header){"content-type", 12, p->value, p->value_len};
-    } else if (strcmp(name, "CONTENT_LENGTH") == 0 && p->value_len > 0) {
-      headers[n++] = (struct js_header){"content-length", 14, p->value, p->value_len};
-    } else if (strcmp(name, "REQUEST_METHOD") == 0) req.method = p->value;
-    else if (strcmp(name, "REQUEST_URI") == 0) req.uri = p->value;
-    else if (strcmp(name, "QUERY_STRING") == 0) req.query = p->value;
-    else if (strcmp(name, "DOCUMENT_URI") == 0) document_uri = p->value;
-    else if (strcmp(name, "SCRIPT_NAME") == 0) script_name = p->value;
-    else if (strcmp(name, "PATH_INFO") == 0) path_info = p->value;
-    else if (strcmp(name, "REMOTE_ADDR") == 0) req.remote_addr = p->value;
-    else if (strcmp(name, "REMOTE_USER") == 0 && p->value_len > 0) req.remote_user = p->value;
-    else if (w->cfg->tenant_param && strcmp(name, w->cfg->tenant_param) == 0) req.tenant = p->value;
-    else if (strcmp(name, "HTTPS") == 0 && strcmp(p->value, "on") == 0) req.scheme = "https";
-    else if (strcmp(name, "SERVER_NAME") == 0 && req.host == NULL) req.host = p->value;
-  }
-  req.headers = headers;
-  req.nheaders = n;
-  /* nginx's $document_uri is the (possibly rewritten) path the location
-   * matched: what an app behind a prefix location routes on. */
-  char *joined = NULL;
-  if (document_uri && *document_uri) req.path = document_uri;
-  else if (script_name && path_info && asprintf(&joined, "%s%s", script_name, path_info) >= 0)
-    req.path = joined;
-  else req.path = NULL; /* js derives it from the uri */
-
-  /* A reply still queued (the client reads slowly) would be cut by one
-   * written from the backstop: then it writes none. */
-  struct reply_route route = {.fd = evbuffer_get_length(c->out) == 0 ? c->fd : -1, .fcgi = true,
-                              .fcgi_id = fr->id};
-  struct js_response res;
-  worker_handle(w, c, &req, &route, &res);
-
-  struct evbuffer *out = c->out;
-  struct evbuffer *head = evbuffer_new();
-  if (head == NULL) {
-    c->close_after_write = true;
-  } else {
-    fcgi_append_head(head, &res);
-    /* Header block and body go in as few STDOUT records as fit. */
-    size_t head_len = evbuffer_get_length(head);
-    if (head_len + res.body_len <= FCGI_MAX_CONTENT) {
-      evbuffer_add(head, res.body, res.body_len);
-      fcgi_write_stdout(out, fr->id, evbuffer_pullup(head, -1), evbuffer_get_length(head));
-    } else {
-      fcgi_write_stdout(out, fr->id, evbuffer_pullup(head, -1), head_len);
-      fcgi_write_stdout(out, fr->id, res.body, res.body_len);
-    }
-    evbuffer_free(head);
-  }
-  fcgi_write_end(out, fr->id, 0, FCGI_REQUEST_COMPLETE);
-  if (!fr->keep_conn) c->close_after_write = true;
-  free(joined);
-  free(names);
-  free(headers);
-}
-
-static void fcgi_process_input(struct conn *c) {
-  struct evbuffer *in = c->in, *out = c->out;
-  while (evbuffer_get_length(in) > 0 && !c->close_after_write) {
-    struct evbuffer_iovec vec;
-    if (evbuffer_peek(in, -1, NULL, &vec, 1) < 1) break;
-    struct fcgi_event ev;
-    size_t used = fcgi_conn_feed(c->fcgi, vec.iov_base, vec.iov_len, out, &ev);
-    evbuffer_drain(in, used);
-    switch (ev.type) {
-    case FCGI_EV_REQUEST:
-      c->busy = false;
-      fcgi_serve(c, ev.request);
-      fcgi_request_free(ev.request);
-      break;
-    case FCGI_EV_ERROR:
-      log_warn("FastCGI protocol error, closing the connection: %s", ev.error);
-      c->close_after_write = true;
-      break;
-    case FCGI_EV_ABORT:
-      c->busy = false;
-      fcgi_write_end(out, ev.request_id, 0, FCGI_REQUEST_COMPLETE);
-      break;
-    case FCGI_EV_NONE:
-      c->busy = used > 0 || c->busy;
-      break;
-    case FCGI_EV_GET_VALUES:
-    case FCGI_EV_REPLY:
-      break;
-    }
-  }
-}
-
-/* ---- HTTP door ----------------------------------------------------------- */
-
-/* The HTTP door takes one connection per wake-up like the FastCGI door,
- * and then pauses its accepting until this worker has answered a request,
- * or for HTTP_ACCEPT_PAUSE_MS (a connection that sends nothing must not
- * stop the worker from taking others): so a burst of connections spreads
- * over the idle workers instead of piling up behind one.  The pause is
- * short: at 50 ms, a connection closed without a request (wrk opens one
- * first) left that worker out of a whole burst, and keep-alive clients
- * ended up all on the other worker (/read over HTTP at half speed); 2 ms
- * still lets the other idle workers take their share of a burst. */
-#define HTTP_ACCEPT_PAUSE_MS 2
-
-static void http_accept_pause(struct worker *w) {
-  /* Should the timer fail, accepting still resumes after the next answer. */
-  struct timeval tv = clock_timeval(HTTP_ACCEPT_PAUSE_MS);
-  if (event_del(w->http_accept_ev) < 0 || event_add(w->http_resume_ev, &tv) < 0)
-    log_warn("HTTP door: cannot pause accepting");
-}
-
-static void http_accept_resume(struct worker *w) {
-  if (event_del(w->http_resume_ev) < 0) log_warn("HTTP door: cannot cancel the accept pause");
-  if (w->accepting && !accept_pause_active(w->pause) && event_add(w->http_accept_ev, NULL) < 0)
-    log_error("HTTP door: cannot resume accepting");
-}
-
-static void on_http_resume(evutil_socket_t fd, short what, void *arg) {
-  (void)fd, (void)what;
-  http_accept_resume(arg);
-}
-
-/* The Date field, formatted once a second. */
-static const char *http_date(struct worker *w) {
-  long long now_s = (long long)time(NULL);
-  if (now_s != w->date_s) {
-    http_format_date(now_s, w->date);
-    w->date_s = now_s;
-  }
-  return w->date;
-}
-
-static bool response_has_field(const struct js_response *res, const char *name) {
-  for (size_t i = 0; i < res->nheaders; i++)
-    if (res->headers[i].name_len == strlen(name) && strncasecmp(res->headers[i].name, name, strlen(name)) == 0)
-      return true;
-  return false;
-}
-
-/* Answers one request.  The runtime has already dropped the fields the
- * server owns (Content-Length, Connection, ...): the framing here is ours
- * alone. */
-static void http_serve(struct conn *c, const struct http_request *hr) {
-  struct worker *w = c->w;
-  if (hr->nheaders > w->http_headers_cap) {
-    struct js_header *grown = realloc(w->http_headers, hr->nheaders * sizeof *grown);
-    if (grown == NULL) {
-      log_error("out of memory building a request");
-      http_write_error(c->out, 500, js_status_reason(500), "out of memory", http_date(w));
-      c->close_after_write = true;
-      return;
-    }
-    w->http_headers = grown;
-    w->http_headers_cap = hr->nheaders;
-  }
-  for (size_t i = 0; i < hr->nheaders; i++)
-    w->http_headers[i] = (struct js_header){hr->headers[i].name, hr->headers[i].name_len,
-                                            hr->headers[i].value, hr->headers[i].value_len};
-  struct js_request req = {.method = hr->method, .uri = hr->target, .path = hr->path,
-                           .query = hr->query, .scheme = "http", .host = hr->host,
-                           .remote_addr = c->remote_addr, .headers = w->http_headers,
-                           .nheaders = hr->nheaders, .body = hr->body, .body_len = hr->body_len};
-  /* A reply still queued (a pipelining client reads slowly) would be cut
-   * by one written from the backstop: then it writes none. */
-  struct reply_route route = {.fd = evbuffer_get_length(c->out) == 0 ? c->fd : -1,
-                              .head_only = strcmp(hr->method, "HEAD") == 0};
-  struct js_response res;
-  worker_handle(w, c, &req, &route, &res);
-
-  /* Retiring (graceful stop, max_requests): this reply is the last. */
-  bool close = !hr->keep_alive || !w->accepting;
-  struct evbuffer *out = c->out;
-  http_write_status(out, res.status, js_status_reason(res.status));
-  for (size_t i = 0; i < res.nheaders; i++)
-    http_write_field(out, res.headers[i].name, res.headers[i].name_len, res.headers[i].value,
-                     res.headers[i].value_len);
-  if (res.request_id) http_write_field(out, "X-Request-Id", 12, res.request_id, strlen(res.request_id));
-  struct http_framing framing = {.body_len = res.body_len,
-                                 .date = response_has_field(&res, "date") ? NULL : http_date(w),
-                                 .close = close, .version_minor = hr->version_minor};
-  http_write_framing(out, res.status, &framing);
-  if (strcmp(hr->method, "HEAD") != 0 && http_status_has_body(res.status))
-    evbuffer_add(out, res.body, res.body_len);
-  if (close) c->close_after_write = true;
-  http_accept_resume(w);
-}
-
-/* A request the codec refused: the status and the reason go to the client,
- * which also learns the connection ends here. */
-static void http_refuse(struct conn *c, const struct http_event *ev) {
-  log_info("HTTP door: %d for %s: %s; closing the connection", ev->status,
-           c->remote_addr[0] ? c->remote_addr : "a client", ev->error);
-  http_write_error(c->out, ev->status, js_status_reason(ev->status), ev->error, http_date(c->w));
-  c->close_after_write = true;
-}
-
-/* Replies waiting beyond this many bytes stop the reading of pipelined
- * requests until the client has taken some. */
-#define HTTP_OUT_HIGH_BYTES (64 * 1024)
-
-static void http_process_input(struct conn *c) {
-  struct evbuffer *in = c->in;
-  while (evbuffer_get_length(in) > 0 && !c->close_after_write &&
-         evbuffer_get_length(c->out) < HTTP_OUT_HIGH_BYTES) {
-    struct evbuffer_iovec vec;
-    if (evbuffer_peek(in, -1, NULL, &vec, 1) < 1) break;
-    struct http_event ev;
-    size_t used = http_conn_feed(c->http, vec.iov_base, vec.iov_len, c->out, &ev);
-    evbuffer_drain(in, used);
-    if (ev.type == HTTP_EV_REQUEST) http_serve(c, ev.request);
-    else if (ev.type == HTTP_EV_ERROR) http_refuse(c, &ev);
-    c->busy = !http_conn_idle(c->http);
-  }
-}
-
 /* ---- reading, writing, accepting: both doors ----------------------------- */
 
 static void conn_process_input(struct conn *c) {
   for (;;) {
-    if (c->door == CONN_HTTP) http_process_input(c);
-    else fcgi_process_input(c);
+    if (c->door == CONN_HTTP) door_http_process_input(c);
+    else door_fcgi_process_input(c);
     /* Write the replies now, in this wake-up: no extra loop turn per request. */
-    if (conn_flush(c) < 0) return;
+    if (worker_conn_flush(c) < 0) return;
     /* Input left over means the door stopped at its output limit; the
      * output is gone now, so go on with it. */
     if (c->close_after_write || evbuffer_get_length(c->out) > 0 || evbuffer_get_length(c->in) == 0) break;
   }
   if (c->close_after_write) {
-    if (event_del(c->read_ev) < 0) log_warn("cannot stop reading a %s connection", door_name(c));
-    if (evbuffer_get_length(c->out) == 0) conn_close(c);
+    if (event_del(c->read_ev) < 0) log_warn("cannot stop reading a %s connection", worker_door_name(c));
+    if (evbuffer_get_length(c->out) == 0) worker_conn_close(c);
   } else {
-    conn_hand_off_if_idle(c);
+    worker_conn_hand_off_if_idle(c);
   }
 }
 
@@ -692,7 +362,7 @@ static void conn_process_input(struct conn *c) {
 #define CONN_READ_BYTES (64 * 1024)
 static unsigned char conn_read_buf[CONN_READ_BYTES];
 
-/* A closing HTTP connection (conn_close): what arrives is dropped, and the
+/* A closing HTTP connection (worker_conn_close): what arrives is dropped, and the
  * end of the client's stream, or of HTTP_LINGER_MS, frees it. */
 static void conn_linger(struct conn *c, short what) {
   ssize_t n = 0;
@@ -712,8 +382,8 @@ static void on_conn_readable(evutil_socket_t fd, short what, void *arg) {
     return;
   }
   if (what & EV_TIMEOUT) {
-    if (c->busy) log_info("%s connection closed: a request stalled for client_timeout", door_name(c));
-    else log_debug("%s connection closed: idle for client_timeout", door_name(c));
+    if (c->busy) log_info("%s connection closed: a request stalled for client_timeout", worker_door_name(c));
+    else log_debug("%s connection closed: idle for client_timeout", worker_door_name(c));
     conn_free(c);
     return;
   }
@@ -723,12 +393,12 @@ static void on_conn_readable(evutil_socket_t fd, short what, void *arg) {
   while (n < 0 && errno == EINTR);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
   if (n <= 0) { /* the peer closed (nginx drops idle upstream connections), or an error */
-    if (n < 0) log_debug("%s connection: read: %s", door_name(c), strerror(errno));
+    if (n < 0) log_debug("%s connection: read: %s", worker_door_name(c), strerror(errno));
     conn_free(c);
     return;
   }
   if (evbuffer_add(c->in, conn_read_buf, (size_t)n) < 0) {
-    log_error("out of memory reading a %s connection", door_name(c));
+    log_error("out of memory reading a %s connection", worker_door_name(c));
     conn_free(c);
     return;
   }
@@ -739,17 +409,17 @@ static void on_conn_writable(evutil_socket_t fd, short what, void *arg) {
   (void)fd;
   struct conn *c = arg;
   if (what & EV_TIMEOUT) {
-    log_info("%s connection closed: the client took nothing of a reply for client_timeout", door_name(c));
+    log_info("%s connection closed: the client took nothing of a reply for client_timeout", worker_door_name(c));
     conn_free(c);
     return;
   }
-  if (conn_flush(c) < 0) return;
+  if (worker_conn_flush(c) < 0) return;
   if (evbuffer_get_length(c->out) > 0) return;
   if (c->close_after_write) {
-    conn_close(c);
+    worker_conn_close(c);
     return;
   }
-  if (conn_hand_off_if_idle(c)) return;
+  if (worker_conn_hand_off_if_idle(c)) return;
   if (c->w->quitting && !c->busy && evbuffer_get_length(c->in) == 0) {
     conn_free(c);
     return;
@@ -757,7 +427,7 @@ static void on_conn_writable(evutil_socket_t fd, short what, void *arg) {
   /* All written: read again, and serve what came in meanwhile. */
   struct timeval tv = conn_timeout(c);
   if (event_add(c->read_ev, &tv) < 0) {
-    log_error("cannot watch a %s connection for reading", door_name(c));
+    log_error("cannot watch a %s connection for reading", worker_door_name(c));
     conn_free(c);
     return;
   }
@@ -846,7 +516,7 @@ static void on_http_accept(evutil_socket_t fd, short what, void *arg) {
   char addr[INET6_ADDRSTRLEN];
   int cfd = door_accept(w, fd, CONN_HTTP, addr);
   if (cfd < 0) return;
-  http_accept_pause(w);
+  door_http_accept_pause(w);
   struct conn *c = conn_new(w, cfd, CONN_HTTP);
   if (c) memcpy(c->remote_addr, addr, sizeof addr);
 }
@@ -886,7 +556,7 @@ static void begin_graceful_stop(struct worker *w) {
   w->handing_off = !scoreboard_stopping(w->sb);
   stop_accepting(w);
   struct list *l, *next;
-  list_foreach_safe(l, next, &w->conns) conn_hand_off_if_idle(list_entry(l, struct conn, link));
+  list_foreach_safe(l, next, &w->conns) worker_conn_hand_off_if_idle(list_entry(l, struct conn, link));
   struct timeval grace = clock_timeval(GRACE_MS);
   w->grace_ev = evtimer_new(w->base, on_grace_end, w);
   if (w->grace_ev == NULL || evtimer_add(w->grace_ev, &grace) < 0) on_grace_end(-1, 0, w);
@@ -1023,7 +693,7 @@ int worker_main(const struct worker_args *args) {
   }
   if (args->http_fd >= 0) {
     w.http_accept_ev = event_new(w.base, args->http_fd, EV_READ | EV_PERSIST, on_http_accept, &w);
-    w.http_resume_ev = evtimer_new(w.base, on_http_resume, &w);
+    w.http_resume_ev = evtimer_new(w.base, door_on_http_resume, &w);
     if (w.http_accept_ev == NULL || w.http_resume_ev == NULL || event_add(w.http_accept_ev, NULL) < 0) {
       log_error("cannot serve HTTP on the inherited socket");
       goto out;

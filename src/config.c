@@ -6,6 +6,8 @@
  * never be something the file could not say.  Parsing stops at the first
  * error, which is reported as "FILE:LINE: [section] key: problem".  A key
  * that was renamed is still read under its old name, with a warning.
+ * config_print.c writes a configuration out by the same table (-T,
+ * --list-keys); config_table.h is what the two share.
  */
 #include "autoconfig.h"
 
@@ -20,43 +22,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_table.h"
 #include "log.h"
 #include "netaddr.h"
 
-enum config_type {
-  CT_STRING,   /* free text */
-  CT_PATH,     /* file system path, made absolute against the config file's directory */
-  CT_LISTEN,   /* unix socket path (contains '/') or host:port */
-  CT_INT,      /* decimal integer within [min, max] */
-  CT_BOOL,     /* yes/no, on/off, true/false, 1/0 */
-  CT_MODE,     /* octal permission bits */
-  CT_SIZE,     /* bytes, with optional k/m/g suffix (powers of 1024) */
-  CT_DURATION, /* stored in ms; "500ms", "30s", "2m", "1h"; a bare number means seconds */
-  CT_LOGLEVEL, /* error|warn|notice|info|debug */
-  CT_SYNC,     /* SQLite synchronous: off|normal|full|extra */
-  CT_ISOLATION, /* worker|request */
-  CT_AFFINITY,  /* off|auto */
-  CT_NODES,     /* [min, max] comma-separated numeric private addresses with ports */
-};
-
 /* Types whose field is a char * (NULL while unset). */
-static bool is_string_type(enum config_type t) {
+bool config_is_string_type(enum config_type t) {
   return t == CT_STRING || t == CT_PATH || t == CT_LISTEN || t == CT_NODES;
 }
 
-struct config_key {
-  const char *section;
-  const char *name;
-  enum config_type type;
-  size_t offset;       /* into struct jsfpm_config */
-  long min, max;       /* CT_INT, CT_SIZE, CT_DURATION bounds */
-  const char *def;     /* default, in file syntax; NULL = unset */
-  const char *help;    /* one line, for -T and the docs */
-};
-
 /* The names of an enumerated type's values, NULL-terminated; the Nth is
  * stored as N (the order of the enums in config.h).  NULL for other types. */
-static const char *const *enum_names(enum config_type type) {
+const char *const *config_enum_names(enum config_type type) {
   static const char *const sync[] = {"off", "normal", "full", "extra", NULL};
   static const char *const isolation[] = {"worker", "request", NULL}; /* ISOLATION_* */
   static const char *const affinity[] = {"off", "auto", NULL};        /* AFFINITY_* */
@@ -70,7 +47,7 @@ static const char *const *enum_names(enum config_type type) {
 
 #define OFF(field) offsetof(struct jsfpm_config, field)
 
-static const struct config_key config_keys[] = {
+const struct config_key config_keys[] = {
     {"server", "listen", CT_LISTEN, OFF(listen), 0, 0, "/run/jsfpm/jsfpm.sock",
      "FastCGI socket: a unix socket path, or host:port"},
     {"server", "listen.owner", CT_STRING, OFF(listen_owner), 0, 0, NULL,
@@ -226,19 +203,18 @@ static const struct config_key config_keys[] = {
      "after 15-30x this without one"},
 };
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])
+const size_t config_nkeys = NKEYS;
 
 /* Keys that were renamed: the old name is still read, with a warning
  * (FILE:LINE and the new name), and -T shows it next to the new one. */
-static const struct config_rename {
-  const char *section, *old_name, *name;
-} config_renames[] = {
+static const struct config_rename config_renames[] = {
     {"server", "emergency_restart_threshold", "respawn_throttle_threshold"},
     {"server", "emergency_restart_interval", "respawn_throttle_interval"},
 };
 #define NRENAMES (sizeof config_renames / sizeof config_renames[0])
 
 /* The rename of the key SECTION.NAME (its current name), or NULL. */
-static const struct config_rename *rename_of(const char *section, const char *name) {
+const struct config_rename *config_rename_of(const char *section, const char *name) {
   for (size_t i = 0; i < NRENAMES; i++)
     if (strcmp(config_renames[i].section, section) == 0 && strcmp(config_renames[i].name, name) == 0)
       return &config_renames[i];
@@ -436,7 +412,7 @@ static const char *convert(const struct config_key *k, const char *value,
   case CT_SYNC:
   case CT_ISOLATION:
   case CT_AFFINITY: {
-    const char *const *names = enum_names(k->type);
+    const char *const *names = config_enum_names(k->type);
     size_t i = 0;
     for (; names[i]; i++)
       if (strcmp(value, names[i]) == 0) return *(int *)field = (int)i, NULL;
@@ -563,7 +539,7 @@ static int on_ini_entry_value(struct parse_state *st, const char *section, const
   for (size_t i = 0; i < NKEYS; i++) {
     const struct config_key *k = &config_keys[i];
     if (strcmp(k->section, section) != 0 || strcmp(k->name, key_name) != 0) continue;
-    const struct config_rename *renamed = rename_of(k->section, k->name);
+    const struct config_rename *renamed = config_rename_of(k->section, k->name);
     const char *why = "set twice";
     if (!st->seen[i]) why = convert(k, value, st->cfg, st->base_dir, reason, sizeof reason);
     else if (renamed != NULL) {
@@ -827,7 +803,7 @@ int config_load(struct jsfpm_config *cfg, const char *path, char *err, size_t er
 void config_free(struct jsfpm_config *cfg) {
   for (size_t i = 0; i < NKEYS; i++) {
     enum config_type t = config_keys[i].type;
-    if (is_string_type(t)) {
+    if (config_is_string_type(t)) {
       char **slot = (char **)((char *)cfg + config_keys[i].offset);
       free(*slot);
       *slot = NULL;
@@ -842,113 +818,4 @@ void config_free(struct jsfpm_config *cfg) {
   free(cfg->warnings);
   free(cfg->file);
   memset(cfg, 0, sizeof *cfg);
-}
-
-/* A byte that does not survive inih's line reader inside a value: a
- * control character (a line break, or a blank inih strips) or a comment
- * start.  Quoted values write it as \xHH. */
-static bool byte_needs_escape(unsigned char c) {
-  return c < 0x20 || c == 0x7f || c == ';' || c == '#';
-}
-
-/* Whether inih reads S back unchanged after "key = ": no leading or
- * trailing blank (stripped), no byte_needs_escape, no leading '"' (quoting). */
-static bool value_is_plain(const char *s) {
-  size_t n = strlen(s);
-  if (n > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == '"' || s[n - 1] == ' ' || s[n - 1] == '\t'))
-    return false;
-  for (size_t i = 0; i < n; i++)
-    if (byte_needs_escape((unsigned char)s[i])) return false;
-  return true;
-}
-
-/* Prints S as a config value that loads back as S: plain when it can be,
- * else in double quotes with \\, \" and \xHH escapes (unquote reads them). */
-static void print_string(const char *s, FILE *out) {
-  if (value_is_plain(s)) {
-    fputs(s, out);
-    return;
-  }
-  fputc('"', out);
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '\\' || c == '"') fprintf(out, "\\%c", c);
-    else if (byte_needs_escape(c)) fprintf(out, "\\x%02x", c);
-    else fputc(c, out);
-  }
-  fputc('"', out);
-}
-
-static void print_value(const struct config_key *k, const struct jsfpm_config *cfg, FILE *out) {
-  const void *field = (const char *)cfg + k->offset;
-  switch (k->type) {
-  case CT_STRING:
-  case CT_PATH:
-  case CT_LISTEN:
-  case CT_NODES: {
-    const char *s = *(char *const *)field;
-    print_string(s ? s : "", out);
-    break;
-  }
-  case CT_INT: fprintf(out, "%d", *(const int *)field); break;
-  case CT_BOOL: fputs(*(const int *)field ? "yes" : "no", out); break;
-  case CT_MODE: fprintf(out, "0%03o", *(const int *)field); break;
-  case CT_SIZE: fprintf(out, "%ld", *(const long *)field); break;
-  case CT_DURATION: fprintf(out, "%dms", *(const int *)field); break;
-  case CT_LOGLEVEL: fputs(log_level_name((enum log_level) * (const int *)field), out); break;
-  case CT_SYNC:
-  case CT_ISOLATION:
-  case CT_AFFINITY: fputs(enum_names(k->type)[*(const int *)field], out); break;
-  }
-}
-
-void config_print(const struct jsfpm_config *cfg, FILE *out) {
-  fprintf(out, "; effective configuration from %s\n", cfg->file ? cfg->file : "(defaults)");
-  const char *section = "";
-  for (size_t i = 0; i < NKEYS; i++) {
-    const struct config_key *k = &config_keys[i];
-    if (strcmp(section, k->section) != 0) {
-      section = k->section;
-      fprintf(out, "\n[%s]\n", section);
-    }
-    const char *const *s = (const char *const *)((const char *)cfg + k->offset);
-    bool unset = is_string_type(k->type) && *s == NULL;
-    fprintf(out, "%s%s = ", unset ? ";" : "", k->name);
-    print_value(k, cfg, out);
-    fprintf(out, "%*s; %s", 1, "", k->help);
-    const struct config_rename *renamed = rename_of(k->section, k->name);
-    if (renamed != NULL) fprintf(out, " [old name: %s]", renamed->old_name);
-    fputc('\n', out);
-  }
-  if (cfg->nenv > 0) fputs("\n[env]\n", out);
-  for (size_t i = 0; i < cfg->nenv; i++) {
-    fprintf(out, "%s = ", cfg->env[i].name);
-    print_string(cfg->env[i].value, out);
-    fputc('\n', out);
-  }
-}
-
-bool config_section_equal(const struct jsfpm_config *a, const struct jsfpm_config *b,
-                          const char *section) {
-  /* Compares the printed values, so every key type is covered the way -T
-   * shows it. */
-  bool equal = true;
-  for (size_t i = 0; i < NKEYS && equal; i++) {
-    const struct config_key *k = &config_keys[i];
-    if (strcmp(k->section, section) != 0) continue;
-    char *va = NULL, *vb = NULL;
-    size_t la = 0, lb = 0;
-    FILE *fa = open_memstream(&va, &la), *fb = open_memstream(&vb, &lb);
-    if (fa) print_value(k, a, fa), fclose(fa);
-    if (fb) print_value(k, b, fb), fclose(fb);
-    equal = fa && fb && la == lb && memcmp(va, vb, la) == 0;
-    free(va);
-    free(vb);
-  }
-  return equal;
-}
-
-void config_print_keys(FILE *out) {
-  for (size_t i = 0; i < NKEYS; i++)
-    fprintf(out, "%s.%s\n", config_keys[i].section, config_keys[i].name);
 }

@@ -4,19 +4,21 @@
  * byte by byte: every character the states test is ASCII, and every byte
  * of a non-ASCII character is in each percent-encode set, so walking UTF-8
  * bytes gives the same result as walking code points.  Validation errors
- * that are not failures are not reported.  Domains go through ICU's UTS #46
- * implementation with the options the standard gives (CheckHyphens off,
- * CheckBidi and CheckJoiners on, nontransitional, no DNS length check).
+ * that are not failures are not reported.  Hosts are url_host.c's: domains
+ * go through ICU's UTS #46 implementation with the options the standard
+ * gives (CheckHyphens off, CheckBidi and CheckJoiners on, nontransitional,
+ * no DNS length check).
  */
 #include "autoconfig.h"
 
 #include "url.h"
 
+#include "url_internal.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/uidna.h>
 
 /* ---- strings ------------------------------------------------------------ */
 
@@ -35,24 +37,6 @@ int url_str_append(struct url_str *s, const char *p, size_t n) {
   return 0;
 }
 
-static int str_putc(struct url_str *s, char c) { return url_str_append(s, &c, 1); }
-static int str_puts(struct url_str *s, const char *z) { return url_str_append(s, z, strlen(z)); }
-static void str_clear(struct url_str *s) {
-  s->len = 0;
-  if (s->p) s->p[0] = '\0';
-}
-static int str_set(struct url_str *s, const char *p, size_t n) {
-  str_clear(s);
-  return url_str_append(s, p, n);
-}
-static int str_copy(struct url_str *dst, const struct url_str *src) {
-  return str_set(dst, src->p ? src->p : "", src->len);
-}
-static const char *str_z(const struct url_str *s) { return s->p ? s->p : ""; }
-static bool str_eq(const struct url_str *s, const char *z) {
-  return s->len == strlen(z) && memcmp(str_z(s), z, s->len) == 0;
-}
-
 void url_str_free(struct url_str *s) {
   free(s->p);
   s->p = NULL;
@@ -60,15 +44,6 @@ void url_str_free(struct url_str *s) {
 }
 
 /* ---- character classes and percent-encode sets --------------------------- */
-
-static bool is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-static bool is_digit(int c) { return c >= '0' && c <= '9'; }
-static bool is_hex(int c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
-static int hex_value(int c) { return is_digit(c) ? c - '0' : lower(c) - 'a' + 10; }
-
-enum pct_set { SET_C0, SET_FRAGMENT, SET_QUERY, SET_SPECIAL_QUERY, SET_PATH, SET_USERINFO, SET_FORM };
-
 static bool in_set(unsigned char c, enum pct_set set) {
   if (c < 0x20 || c > 0x7E) return true;
   switch (set) {
@@ -83,7 +58,7 @@ static bool in_set(unsigned char c, enum pct_set set) {
   return true;
 }
 
-static int pct_encode(struct url_str *out, const char *s, size_t n, enum pct_set set) {
+int url_pct_encode(struct url_str *out, const char *s, size_t n, enum pct_set set) {
   static const char hex[] = "0123456789ABCDEF";
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
@@ -101,46 +76,13 @@ static int pct_encode(struct url_str *out, const char *s, size_t n, enum pct_set
 
 int url_form_encode(struct url_str *out, const char *s, size_t len) {
   for (size_t i = 0; i < len; i++) {
-    int rc = s[i] == ' ' ? str_putc(out, '+') : pct_encode(out, s + i, 1, SET_FORM);
+    int rc = s[i] == ' ' ? str_putc(out, '+') : url_pct_encode(out, s + i, 1, SET_FORM);
     if (rc < 0) return -1;
   }
   return 0;
 }
 
-/* Percent-decodes S into OUT (bytes). */
-static int pct_decode(struct url_str *out, const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    char c = s[i];
-    if (c == '%' && i + 2 < n && is_hex(s[i + 1]) && is_hex(s[i + 2])) {
-      c = (char)(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-      i += 2;
-    }
-    if (str_putc(out, c) < 0) return -1;
-  }
-  return 0;
-}
 
-/* Whether S is valid UTF-8 (no surrogates, nothing above U+10FFFF). */
-static bool valid_utf8(const unsigned char *s, size_t n) {
-  for (size_t i = 0; i < n;) {
-    unsigned char c = s[i];
-    size_t k;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    if (c >= 0xC2 && c <= 0xDF) k = 2;
-    else if (c >= 0xE0 && c <= 0xEF) k = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-    else if (c >= 0xF0 && c <= 0xF4) k = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-    else return false;
-    if (i + k > n || s[i + 1] < lo || s[i + 1] > hi) return false;
-    for (size_t j = 2; j < k; j++)
-      if ((s[i + j] & 0xC0) != 0x80) return false;
-    i += k;
-  }
-  return true;
-}
 
 /* ---- schemes --------------------------------------------------------------- */
 
@@ -165,245 +107,6 @@ int url_default_port(const char *scheme, size_t len) {
 static bool is_special(const struct url *u) { return url_scheme_special(str_z(&u->scheme), u->scheme.len); }
 static bool is_file(const struct url *u) { return str_eq(&u->scheme, "file"); }
 static bool has_credentials(const struct url *u) { return u->username.len > 0 || u->password.len > 0; }
-
-/* ---- hosts -------------------------------------------------------------- */
-
-static bool forbidden_host(unsigned char c) { return c == 0 || strchr("\t\n\r #/:<>?@[\\]^|", c) != NULL; }
-static bool forbidden_domain(unsigned char c) { return forbidden_host(c) || c < 0x20 || c == '%' || c == 0x7F; }
-
-/* The IPv4 number parser: 0 and *OUT, or -1. */
-static int ipv4_number(const char *s, size_t n, uint64_t *out) {
-  int radix = 10;
-  if (n == 0) return -1;
-  if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) radix = 16, s += 2, n -= 2;
-  else if (n >= 2 && s[0] == '0') radix = 8, s++, n--;
-  uint64_t v = 0;
-  for (size_t i = 0; i < n; i++) {
-    int c = (unsigned char)s[i];
-    int d = radix == 16 ? (is_hex(c) ? hex_value(c) : -1) : (is_digit(c) ? c - '0' : -1);
-    if (d < 0 || d >= radix) return -1;
-    if (v < (1ULL << 40)) v = v * (uint64_t)radix + (uint64_t)d; /* past 2^40 it fails anyway */
-  }
-  *out = v;
-  return 0;
-}
-
-/* Splits S on '.' into at most MAX parts; returns the count, or MAX + 1. */
-static size_t split_dots(const char *s, size_t n, const char **parts, size_t *lens, size_t max) {
-  size_t k = 0, start = 0;
-  for (size_t i = 0; i <= n; i++) {
-    if (i == n || s[i] == '.') {
-      if (k == max) return max + 1;
-      parts[k] = s + start;
-      lens[k++] = i - start;
-      start = i + 1;
-    }
-  }
-  return k;
-}
-
-static bool ends_in_number(const char *s, size_t n) {
-  bool one_part = memchr(s, '.', n) == NULL;
-  if (n > 0 && s[n - 1] == '.') { /* a trailing empty label is dropped, unless it is the only one */
-    if (one_part) return false;
-    n--;
-  }
-  const char *dot = n ? memrchr(s, '.', n) : NULL;
-  const char *last = dot ? dot + 1 : s;
-  size_t len = (size_t)(s + n - last);
-  bool digits = len > 0;
-  for (size_t i = 0; i < len; i++)
-    if (!is_digit(last[i])) digits = false;
-  uint64_t v;
-  return digits || ipv4_number(last, len, &v) == 0;
-}
-
-static int ipv4_parse(const char *s, size_t n, uint32_t *out) {
-  const char *parts[5];
-  size_t lens[5];
-  size_t k = split_dots(s, n, parts, lens, 5);
-  if (k > 5) return -1;
-  if (lens[k - 1] == 0 && k > 1) k--;
-  if (k > 4) return -1;
-  uint64_t nums[4];
-  for (size_t i = 0; i < k; i++)
-    if (ipv4_number(parts[i], lens[i], &nums[i]) < 0) return -1;
-  for (size_t i = 0; i + 1 < k; i++)
-    if (nums[i] > 255) return -1;
-  if (nums[k - 1] >= (1ULL << (8 * (5 - k)))) return -1;
-  uint64_t v = nums[k - 1];
-  for (size_t i = 0; i + 1 < k; i++) v += nums[i] << (8 * (3 - i));
-  *out = (uint32_t)v;
-  return 0;
-}
-
-static int ipv4_serialize(struct url_str *out, uint32_t a) {
-  char buf[16];
-  snprintf(buf, sizeof buf, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
-  return str_puts(out, buf);
-}
-
-/* The IPv6 parser (input without the brackets). */
-static int ipv6_parse(const char *s, size_t n, uint16_t addr[8]) {
-  memset(addr, 0, 8 * sizeof *addr);
-  int piece = 0, compress = -1;
-  size_t p = 0;
-#define C(i) ((i) < n ? (unsigned char)s[i] : 0)
-  if (C(p) == ':') {
-    if (C(p + 1) != ':') return -1;
-    p += 2;
-    compress = ++piece;
-  }
-  while (p < n) {
-    if (piece == 8) return -1;
-    if (C(p) == ':') {
-      if (compress >= 0) return -1;
-      p++;
-      compress = ++piece;
-      continue;
-    }
-    unsigned value = 0, length = 0;
-    while (length < 4 && p < n && is_hex(C(p))) value = value * 16 + (unsigned)hex_value(C(p)), p++, length++;
-    if (p < n && C(p) == '.') {
-      if (length == 0) return -1;
-      p -= length;
-      if (piece > 6) return -1;
-      int seen = 0;
-      while (p < n) {
-        int v4 = -1;
-        if (seen > 0) {
-          if (C(p) == '.' && seen < 4) p++;
-          else return -1;
-        }
-        if (p >= n || !is_digit(C(p))) return -1;
-        while (p < n && is_digit(C(p))) {
-          int d = C(p) - '0';
-          if (v4 == -1) v4 = d;
-          else if (v4 == 0) return -1;
-          else v4 = v4 * 10 + d;
-          if (v4 > 255) return -1;
-          p++;
-        }
-        addr[piece] = (uint16_t)(addr[piece] * 0x100 + v4);
-        seen++;
-        if (seen == 2 || seen == 4) piece++;
-      }
-      if (seen != 4) return -1;
-      break;
-    } else if (p < n && C(p) == ':') {
-      p++;
-      if (p >= n) return -1;
-    } else if (p < n) {
-      return -1;
-    }
-    addr[piece++] = (uint16_t)value;
-  }
-  if (compress >= 0) {
-    int swaps = piece - compress;
-    piece = 7;
-    while (piece != 0 && swaps > 0) {
-      uint16_t t = addr[piece];
-      addr[piece] = addr[compress + swaps - 1];
-      addr[compress + swaps - 1] = t;
-      piece--, swaps--;
-    }
-  } else if (piece != 8) {
-    return -1;
-  }
-#undef C
-  return 0;
-}
-
-static int ipv6_serialize(struct url_str *out, const uint16_t a[8]) {
-  int best = -1, best_len = 1;
-  for (int i = 0; i < 8;) {
-    int j = i;
-    while (j < 8 && a[j] == 0) j++;
-    if (j - i > best_len) best = i, best_len = j - i;
-    i = j == i ? i + 1 : j;
-  }
-  if (str_putc(out, '[') < 0) return -1;
-  bool ignore0 = false;
-  for (int i = 0; i < 8; i++) {
-    if (ignore0 && a[i] == 0) continue;
-    ignore0 = false;
-    if (best == i) {
-      if (str_puts(out, i == 0 ? "::" : ":") < 0) return -1;
-      ignore0 = true;
-      continue;
-    }
-    char buf[8];
-    snprintf(buf, sizeof buf, i == 7 ? "%x" : "%x:", a[i]);
-    if (str_puts(out, buf) < 0) return -1;
-  }
-  return str_putc(out, ']');
-}
-
-/* Domain to ASCII (beStrict false) into OUT. */
-static int domain_to_ascii(const char *s, size_t n, struct url_str *out) {
-  bool ascii = true, punycode = false;
-  for (size_t i = 0; i < n; i++) {
-    if ((unsigned char)s[i] >= 0x80) ascii = false;
-    if ((i == 0 || s[i - 1] == '.') && n - i >= 4 && lower(s[i]) == 'x' && lower(s[i + 1]) == 'n' &&
-        s[i + 2] == '-' && s[i + 3] == '-')
-      punycode = true;
-  }
-  if (ascii && !punycode) {
-    for (size_t i = 0; i < n; i++)
-      if (str_putc(out, (char)lower((unsigned char)s[i])) < 0) return -1;
-    return n == 0 ? -1 : 0;
-  }
-  if (!valid_utf8((const unsigned char *)s, n) || n > INT32_MAX / 4) return -1;
-  static UIDNA *idna;
-  UErrorCode err = U_ZERO_ERROR;
-  if (idna == NULL) {
-    idna = uidna_openUTS46(UIDNA_CHECK_BIDI | UIDNA_CHECK_CONTEXTJ | UIDNA_NONTRANSITIONAL_TO_ASCII |
-                               UIDNA_NONTRANSITIONAL_TO_UNICODE,
-                           &err);
-    if (U_FAILURE(err)) return -1;
-  }
-  int32_t cap = (int32_t)n * 4 + 64;
-  char *buf = malloc((size_t)cap);
-  if (buf == NULL) return -1;
-  UIDNAInfo info = UIDNA_INFO_INITIALIZER;
-  int32_t len = uidna_nameToASCII_UTF8(idna, s, (int32_t)n, buf, cap, &info, &err);
-  /* Errors the standard's options turn off: CheckHyphens, VerifyDnsLength. */
-  uint32_t ignored = UIDNA_ERROR_EMPTY_LABEL | UIDNA_ERROR_LABEL_TOO_LONG | UIDNA_ERROR_DOMAIN_NAME_TOO_LONG |
-                     UIDNA_ERROR_LEADING_HYPHEN | UIDNA_ERROR_TRAILING_HYPHEN | UIDNA_ERROR_HYPHEN_3_4;
-  int rc = U_FAILURE(err) || (info.errors & ~ignored) != 0 || len <= 0 ? -1 : str_set(out, buf, (size_t)len);
-  free(buf);
-  return rc;
-}
-
-static int opaque_host(const char *s, size_t n, struct url_str *out) {
-  for (size_t i = 0; i < n; i++)
-    if (forbidden_host((unsigned char)s[i])) return -1;
-  return pct_encode(out, s, n, SET_C0);
-}
-
-/* The host parser: S into OUT, serialized. */
-static int host_parse(const char *s, size_t n, bool not_special, struct url_str *out) {
-  str_clear(out);
-  if (n > 0 && s[0] == '[') {
-    uint16_t a[8];
-    if (s[n - 1] != ']' || ipv6_parse(s + 1, n - 2, a) < 0) return -1;
-    return ipv6_serialize(out, a);
-  }
-  if (not_special) return opaque_host(s, n, out);
-  struct url_str domain = {0}, ascii = {0};
-  int rc = pct_decode(&domain, s, n) < 0 || domain_to_ascii(str_z(&domain), domain.len, &ascii) < 0 ? -1 : 0;
-  for (size_t i = 0; rc == 0 && i < ascii.len; i++)
-    if (forbidden_domain((unsigned char)ascii.p[i])) rc = -1;
-  if (rc == 0 && ends_in_number(ascii.p, ascii.len)) {
-    uint32_t a;
-    rc = ipv4_parse(ascii.p, ascii.len, &a) < 0 ? -1 : ipv4_serialize(out, a);
-  } else if (rc == 0) {
-    rc = str_copy(out, &ascii);
-  }
-  url_str_free(&domain);
-  url_str_free(&ascii);
-  return rc;
-}
 
 /* ---- paths ------------------------------------------------------------- */
 
@@ -676,7 +379,7 @@ static int st_authority(struct parser *ps, int c) {
         ps->password_seen = true;
         continue;
       }
-      if (pct_encode(ps->password_seen ? &u->password : &u->username, ps->buf.p + i, 1, SET_USERINFO) < 0)
+      if (url_pct_encode(ps->password_seen ? &u->password : &u->username, ps->buf.p + i, 1, SET_USERINFO) < 0)
         return OOM;
     }
     str_clear(&ps->buf);
@@ -695,7 +398,7 @@ static int st_authority(struct parser *ps, int c) {
 static int set_host(struct parser *ps) {
   struct url *u = ps->u;
   struct url_str host = {0};
-  if (host_parse(str_z(&ps->buf), ps->buf.len, !is_special(u), &host) < 0) {
+  if (url_host_parse(str_z(&ps->buf), ps->buf.len, !is_special(u), &host) < 0) {
     url_str_free(&host);
     return -1;
   }
@@ -853,7 +556,7 @@ static int st_path_start(struct parser *ps, int c) {
 static int st_path(struct parser *ps, int c) {
   struct url *u = ps->u;
   if (!(c == -1 || special_slash(ps, c) || (!ps->override && (c == '?' || c == '#'))))
-    return pct_encode(&ps->buf, (const char *)&ps->in[ps->p], 1, SET_PATH);
+    return url_pct_encode(&ps->buf, (const char *)&ps->in[ps->p], 1, SET_PATH);
   bool slash = special_slash(ps, c);
   if (double_dot(&ps->buf)) {
     path_shorten(u);
@@ -888,7 +591,7 @@ static int st_opaque_path(struct parser *ps, int c) {
     str_clear(&u->fragment);
     ps->state = S_FRAGMENT;
   } else if (c != -1) {
-    return pct_encode(&u->opaque, (const char *)&ps->in[ps->p], 1, SET_C0);
+    return url_pct_encode(&u->opaque, (const char *)&ps->in[ps->p], 1, SET_C0);
   }
   return 0;
 }
@@ -896,7 +599,7 @@ static int st_opaque_path(struct parser *ps, int c) {
 static int st_query(struct parser *ps, int c) {
   struct url *u = ps->u;
   if ((!ps->override && c == '#') || c == -1) {
-    if (pct_encode(&u->query, str_z(&ps->buf), ps->buf.len, is_special(u) ? SET_SPECIAL_QUERY : SET_QUERY) < 0)
+    if (url_pct_encode(&u->query, str_z(&ps->buf), ps->buf.len, is_special(u) ? SET_SPECIAL_QUERY : SET_QUERY) < 0)
       return OOM;
     str_clear(&ps->buf);
     if (c == '#') {
@@ -952,7 +655,7 @@ static int step(struct parser *ps, int c) {
   case S_OPAQUE_PATH: return st_opaque_path(ps, c);
   case S_QUERY: return st_query(ps, c);
   case S_FRAGMENT:
-    if (c != -1 && pct_encode(&ps->u->fragment, (const char *)&ps->in[ps->p], 1, SET_FRAGMENT) < 0) return OOM;
+    if (c != -1 && url_pct_encode(&ps->u->fragment, (const char *)&ps->in[ps->p], 1, SET_FRAGMENT) < 0) return OOM;
     return 0;
   }
   return -1;
@@ -995,7 +698,7 @@ int url_parse_override(const char *input, size_t len, struct url *u, enum url_st
 int url_set_userinfo(struct url *u, bool password, const char *s, size_t n) {
   struct url_str *field = password ? &u->password : &u->username;
   str_clear(field);
-  return pct_encode(field, s, n, SET_USERINFO);
+  return url_pct_encode(field, s, n, SET_USERINFO);
 }
 
 void url_strip_opaque_path(struct url *u) {

@@ -74,7 +74,7 @@ sources() {
     config) echo "src/config.c src/config_print.c src/log.c src/safefile.c src/netaddr.c" ;;
     js_json) echo "workers/worker_db.c src/db_proto.c src/frame.c src/rowset.c src/utf8.c src/log.c src/safefile.c" ;;
     dqlite_proto) echo "broker/dqlite_proto.c" ;;
-    url) echo "workers/url.c" ;;
+    url) echo "workers/url.c workers/url_host.c" ;;
     multipart) echo "workers/multipart.c" ;;
     *) echo "run.sh: unknown target '$1' (known: $ALL)" >&2; return 1 ;;
   esac

@@ -239,6 +239,11 @@ static void stop_enter(struct master *m, enum stop_step step) {
     break;
   case STOP_TERM_BROKER:
     if (m->broker.pid > 0) kill(m->broker.pid, SIGTERM);
+    /* A broker that has not answered yet is running the migrations: it
+     * finishes the one under way, then exits (broker.c).  It gets what is
+     * left of its start-up time for that rather than being killed in it. */
+    if (m->broker_ping != NULL && m->broker_wait_deadline_ms - clock_mono_ms() > timeout_ms)
+      timeout_ms = (int)(m->broker_wait_deadline_ms - clock_mono_ms());
     break;
   case STOP_KILL_BROKER:
     log_warn("broker still alive after the stop timeout: killing it");

@@ -573,7 +573,7 @@ static json_t *stats_reply(struct broker *b, const json_t *id) {
 static json_t *conn_handle_old(struct broker_conn *c, const json_t *req) {
   const json_t *id = json_object_get(req, "id");
   const char *op = json_string_value(json_object_get(req, "op"));
-  if (op != NULL && strcmp(op, "ping") == 0) {
+  if (db_op_parse(op) == DB_OP_PING) {
     json_t *r = broker_db_ok_reply(id);
     if (r != NULL && json_object_set_new(r, "protocol", json_integer(FRAME_VERSION)) != 0) {
       json_decref(r);
@@ -587,7 +587,7 @@ static json_t *conn_handle_old(struct broker_conn *c, const json_t *req) {
              "version?): its requests are refused",
              (long)c->pid, FRAME_VERSION);
   }
-  return broker_db_error_reply(id, "JSFPM_PROTOCOL",
+  return broker_db_error_reply(id, DB_ERR_PROTOCOL,
                                "the database broker speaks protocol version %d and this worker version 1 "
                                "(a worker and a broker of different jsfpm versions met, e.g. during an "
                                "upgrade): restart jsfpm",

@@ -447,7 +447,7 @@ static int client_handshake(struct db_client *c, long long deadline, int timeout
                             char *err, size_t errlen) {
   *refusal = NULL;
   json_int_t id = c->next_id++;
-  json_t *ping = json_pack("{s:I, s:s, s:i}", "id", (json_int_t)id, "op", "ping", "protocol", FRAME_VERSION);
+  json_t *ping = json_pack("{s:I, s:s, s:i}", "id", (json_int_t)id, "op", db_op_name(DB_OP_PING), "protocol", FRAME_VERSION);
   unsigned char *buf = NULL;
   size_t cap = 0, len = 0, sent;
   int e = 0, rc = ping != NULL ? frame_encode_mem(ping, 1, &buf, &cap, &len) : -1;
@@ -481,7 +481,7 @@ static int client_handshake(struct db_client *c, long long deadline, int timeout
            "the database broker speaks protocol version %" JSON_INTEGER_FORMAT " and this worker version %d "
            "(a worker and a broker of different jsfpm versions met, e.g. during an upgrade): restart jsfpm",
            theirs, FRAME_VERSION);
-  *refusal = json_pack("{s:b, s:s, s:s}", "ok", 0, "code", "JSFPM_PROTOCOL", "message", msg);
+  *refusal = json_pack("{s:b, s:s, s:s}", "ok", 0, "code", DB_ERR_PROTOCOL, "message", msg);
   if (*refusal == NULL)
     set_err(err, errlen, "%s", msg);
   return -1;

@@ -1,4 +1,4 @@
-/* fuzz_fcgi.c: libFuzzer harness for the FastCGI parser (src/fcgi.c).
+/* fuzz_fcgi.c: libFuzzer harness for the FastCGI parser (workers/fcgi.c).
  *
  * The input is a byte stream as a peer would send it on one connection.
  * The first byte picks how the stream is chopped into reads (the parser

@@ -1,4 +1,4 @@
-/* fuzz_http.c: libFuzzer harness for the HTTP/1.1 request codec (src/http.c).
+/* fuzz_http.c: libFuzzer harness for the HTTP/1.1 request codec (workers/http.c).
  *
  * The input is a byte stream as a client would send it on one connection.
  * The first byte picks small or large limits (so the limit checks are

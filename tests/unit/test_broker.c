@@ -1,5 +1,5 @@
 /* test_broker.c: the broker (broker/) and the worker's client
- * (workers/db_client.c) talking over a real Unix socket.
+ * (broker/client/db_client.c) talking over a real Unix socket.
  *
  * Each test gets a temporary directory holding the listening socket (created
  * here, as the master would), the database and an app_root with a

@@ -1,4 +1,4 @@
-/* test_fcgi.c: unit tests for the FastCGI codec (src/fcgi.c).
+/* test_fcgi.c: unit tests for the FastCGI codec (workers/fcgi.c).
  *
  * Input records are built here by hand rather than with the fcgi_write_*
  * helpers, so that a bug shared by encoder and decoder cannot hide itself,

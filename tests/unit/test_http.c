@@ -1,5 +1,5 @@
 /* test_http.c: unit tests for the HTTP/1.1 request codec and the response
- * writers (src/http.c).
+ * writers (workers/http.c).
  *
  * Requests are written out byte for byte here, and every valid one is also
  * fed one byte at a time: the parser must give the same request whatever

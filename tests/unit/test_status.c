@@ -1,4 +1,4 @@
-/* test_status.c: unit tests for the status page (src/status.c) and the
+/* test_status.c: unit tests for the status page (src/master/status.c) and the
  * scoreboard (src/scoreboard.c).
  *
  * Checks that the listen queue is read from the kernel for unix and TCP

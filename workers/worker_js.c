@@ -17,6 +17,10 @@
  * byte cap (our allocator; 500 and a fresh heap before the next request),
  * database calls per request, response size.  The response's strings are
  * borrowed from the heap and stay valid until the next js_handle.
+ *
+ * This file holds the runtime, its allocator and requests; the deadline
+ * timer, the module loader and the environments are in the files
+ * worker_js_internal.h lists.
  */
 #include "autoconfig.h"
 
@@ -50,54 +54,7 @@
 #include "log.h"
 #include "utf8.h"
 #include "worker_db.h"
-
-#define REQUEST_ID_MAX 64
-#define ALLOC_HEADER 16 /* keeps max_align_t alignment for Duktape */
-
-struct js_runtime {
-  const struct jsfpm_config *cfg;
-  struct db_client *db;
-  struct js_cache *cache;
-  bool own_cache;
-  duk_context *ctx;           /* the heap's main thread */
-  const char *root;           /* realpath of the app root (the cache's) */
-  size_t root_len;
-  long long deadline_ms;      /* monotonic; 0 = no limit (between requests) */
-  bool timed_out;             /* the exec-timeout check fired, or native.timedOut ran */
-  char timeout_why[256];      /* what native.timedOut said; "" for the exec-timeout check */
-  size_t heap_bytes;          /* bytes Duktape holds through our allocator */
-  bool over_limit;            /* an allocation was refused for memory_limit */
-  bool rebuild;               /* the heap must be rebuilt before the next request */
-  int db_calls;               /* database calls in the current request */
-  char request_id[REQUEST_ID_MAX + 1];
-  bool request_id_assigned;   /* js_begin_request ran for the coming request */
-  uint32_t id_prefix;         /* random per process, so ids differ across workers */
-  unsigned long long id_counter;
-  char **locales;             /* configured locales; [0] is the default */
-  size_t nlocales;
-  struct js_header *headers;  /* response headers of the last request */
-  size_t headers_cap;
-  bool have_timer;            /* this runtime owns the process's deadline timer (deadline_timer) */
-};
-
-#define DEADLINE_REPEAT_MS 5
-
-/*
- * The deadline timer, shared with its signal handler (one runtime per
- * process uses it at a time).  It is armed lazily (lazy_timer.h): a
- * request's deadline is later than any earlier request's.  It fires about
- * once per request_timeout.
- */
-static struct lazy_timer deadline_timer;
-static const struct js_runtime *deadline_timer_owner; /* the runtime that created it */
-/* The heap the timer interrupts and the deadline in force; NULL and 0
- * between requests. */
-static duk_context *volatile deadline_heap;
-static _Atomic long long deadline_at_ms;
-static js_overrun_fn deadline_overrun; /* set once at start, before any request */
-#if ATOMIC_LLONG_LOCK_FREE != 2
-#error "the signal handler needs a lock-free long long"
-#endif
+#include "worker_js_internal.h"
 
 /* ---- clocks and the execution time limit ------------------------------- */
 
@@ -116,7 +73,7 @@ int jsfpm_duk_exec_timeout(void *udata) {
 
 /* ---- the allocator: byte accounting for memory_limit ------------------ */
 
-static void *rt_alloc(void *udata, duk_size_t size) {
+void *jsrt_rt_alloc(void *udata, duk_size_t size) {
   struct js_runtime *rt = udata;
   long limit = rt->cfg->memory_limit_bytes;
   if (limit > 0 && rt->heap_bytes + size > (size_t)limit) {
@@ -130,7 +87,7 @@ static void *rt_alloc(void *udata, duk_size_t size) {
   return p + ALLOC_HEADER;
 }
 
-static void rt_free(void *udata, void *ptr) {
+void jsrt_rt_free(void *udata, void *ptr) {
   struct js_runtime *rt = udata;
   if (ptr == NULL) return;
   unsigned char *p = (unsigned char *)ptr - ALLOC_HEADER;
@@ -138,11 +95,11 @@ static void rt_free(void *udata, void *ptr) {
   free(p);
 }
 
-static void *rt_realloc(void *udata, void *ptr, duk_size_t size) {
+void *jsrt_rt_realloc(void *udata, void *ptr, duk_size_t size) {
   struct js_runtime *rt = udata;
-  if (ptr == NULL) return rt_alloc(udata, size);
+  if (ptr == NULL) return jsrt_rt_alloc(udata, size);
   if (size == 0) {
-    rt_free(udata, ptr);
+    jsrt_rt_free(udata, ptr);
     return NULL;
   }
   unsigned char *p = (unsigned char *)ptr - ALLOC_HEADER;
@@ -159,594 +116,20 @@ static void *rt_realloc(void *udata, void *ptr, duk_size_t size) {
   return q + ALLOC_HEADER;
 }
 
-/* SIGALRM from the deadline timer.  Past the deadline: force the interrupt
- * check, which sees it, and fire again in DEADLINE_REPEAT_MS in case the
- * store raced the executor's own counter update; JS_OVERRUN_GRACE_MS past
- * it, the request is stuck in a native call: the overrun handler ends the
- * process.  Before it (the timer was armed for an earlier request): re-arm
- * for the deadline.  Between requests: let the timer lapse.
- * Async-signal-safe: clock_gettime and timer_settime are, the rest is loads
- * and stores (and the overrun handler, which must be). */
-static void on_deadline_signal(int sig) {
-  (void)sig;
-  int saved_errno = errno;
-  duk_context *ctx = deadline_heap;
-  long long deadline = atomic_load_explicit(&deadline_at_ms, memory_order_relaxed);
-  if (ctx == NULL || deadline == 0) {
-    lazy_timer_lapse(&deadline_timer);
-  } else {
-    long long left = deadline - clock_coarse_ms();
-    if (left <= -JS_OVERRUN_GRACE_MS && deadline_overrun != NULL) deadline_overrun();
-    if (left <= 0) {
-      jsfpm_duk_force_interrupt(ctx);
-      left = DEADLINE_REPEAT_MS;
-    }
-    lazy_timer_again(&deadline_timer, left); /* should it fail, the counter check still runs */
-  }
-  errno = saved_errno;
-}
-
-void js_set_overrun_handler(js_overrun_fn fn) { deadline_overrun = fn; }
-
-static int deadline_timer_init(struct js_runtime *rt) {
-  if (deadline_timer_owner != NULL) { /* a second live runtime: the counter check only */
-    errno = EBUSY;
-    return -1;
-  }
-  if (lazy_timer_init(&deadline_timer, SIGALRM, on_deadline_signal) < 0) return -1;
-  deadline_timer_owner = rt;
-  rt->have_timer = true;
-  return 0;
-}
-
-/* Starts the time limit: the counter-based check, and the timer that
- * backs it up for time spent inside natives.  The deadline is published
- * before the timer is armed, so a signal in between re-arms for it. */
-static void deadline_arm(struct js_runtime *rt, long long deadline_ms) {
-  rt->deadline_ms = deadline_ms;
-  atomic_store_explicit(&deadline_at_ms, deadline_ms, memory_order_relaxed);
-  deadline_heap = rt->ctx;
-  atomic_signal_fence(memory_order_seq_cst);
-  if (rt->have_timer) lazy_timer_arm(&deadline_timer, deadline_ms - clock_coarse_ms(), "the deadline timer");
-}
-
-/* Ends the time limit.  The timer stays armed (see deadline_timer). */
-static void deadline_disarm(struct js_runtime *rt) {
-  deadline_heap = NULL;
-  atomic_store_explicit(&deadline_at_ms, 0, memory_order_relaxed);
-  rt->deadline_ms = 0;
-}
-
-static struct js_runtime *get_rt(duk_context *ctx) {
+struct js_runtime *jsrt_get_rt(duk_context *ctx) {
   duk_memory_functions funcs;
   duk_get_memory_functions(ctx, &funcs);
   return funcs.udata;
 }
 
-const struct jsfpm_config *js_runtime_config(duk_context *ctx) { return get_rt(ctx)->cfg; }
-long long js_runtime_deadline_ms(duk_context *ctx) { return get_rt(ctx)->deadline_ms; }
+const struct jsfpm_config *js_runtime_config(duk_context *ctx) { return jsrt_get_rt(ctx)->cfg; }
+long long js_runtime_deadline_ms(duk_context *ctx) { return jsrt_get_rt(ctx)->deadline_ms; }
 
-static void on_fatal(void *udata, const char *msg) {
+void jsrt_on_fatal(void *udata, const char *msg) {
   (void)udata;
   /* Duktape's state is unusable after a fatal error; the master restarts us. */
   log_error("fatal JavaScript engine error: %s", msg ? msg : "(no message)");
   abort();
-}
-
-/* ---- modules ----------------------------------------------------------- */
-
-static bool inside_root(const struct js_runtime *rt, const char *path) {
-  return strncmp(path, rt->root, rt->root_len) == 0 && path[rt->root_len] == '/';
-}
-
-static duk_ret_t js_require(duk_context *ctx);
-
-/* Pushes this environment's module registry (in its thread's stash). */
-static void push_registry(duk_context *ctx) {
-  duk_push_thread_stash(ctx, ctx);
-  if (!duk_get_prop_literal(ctx, -1, "modules")) {
-    duk_pop(ctx);
-    duk_push_object(ctx);
-    duk_dup(ctx, -1);
-    duk_put_prop_literal(ctx, -3, "modules");
-  }
-  duk_remove(ctx, -2);
-}
-
-/* Gives the require function on top of CTX's stack the set of specifiers
- * CODE imports (import, import()), which its lowered code requires too:
- * those resolve with the "import" condition, as at start. */
-static void put_import_specs(duk_context *ctx, const struct js_module_code *code) {
-  bool any = false;
-  for (size_t i = 0; code->deps && i < code->deps_len; i += strlen(code->deps + i) + 1) {
-    const char *spec = code->deps + i + 1;
-    if (!js_module_imports(code, spec)) continue;
-    if (!any) duk_push_object(ctx);
-    any = true;
-    duk_push_true(ctx);
-    duk_put_prop_string(ctx, -2, spec);
-  }
-  if (any) duk_put_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("imports"));
-}
-
-/* Loads module KEY (cached in this environment, else from the compile
- * cache, else compiled now) and pushes its exports.  Throws on failure. */
-static void load_module(duk_context *ctx, const char *key) {
-  struct js_runtime *rt = get_rt(ctx);
-  push_registry(ctx);
-  if (duk_get_prop_string(ctx, -1, key)) {
-    /* Loaded, or loading right now (a cycle): Node returns the partial exports. */
-    duk_get_prop_literal(ctx, -1, "exports");
-    duk_replace(ctx, -3);
-    duk_pop(ctx);
-    return;
-  }
-  duk_pop(ctx);
-
-  bool stdlib = strncmp(key, "jsfpm/", 6) == 0;
-  const struct js_module_code *code = js_cache_lookup(rt->cache, key);
-  if (code == NULL && !stdlib) {
-    char err[PATH_MAX + 256];
-    code = js_cache_add_file(rt->cache, key, key + rt->root_len + 1, err, sizeof err);
-    if (code == NULL) (void)duk_error(ctx, DUK_ERR_ERROR, "%s", err);
-  }
-  if (code == NULL) (void)duk_error(ctx, DUK_ERR_ERROR, "Cannot find module '%s'", key);
-
-  /* module = {id, filename, exports, loaded}, registered before it runs so
-   * cyclic requires see the partial exports. */
-  duk_push_object(ctx);
-  duk_push_string(ctx, key);
-  duk_put_prop_literal(ctx, -2, "id");
-  duk_push_string(ctx, code->display);
-  duk_put_prop_literal(ctx, -2, "filename");
-  duk_push_object(ctx);
-  duk_put_prop_literal(ctx, -2, "exports");
-  duk_push_false(ctx);
-  duk_put_prop_literal(ctx, -2, "loaded");
-  duk_dup(ctx, -1);
-  duk_put_prop_string(ctx, -3, key);
-  /* stack: registry module */
-
-  if (code->kind == JS_MODULE_JSON) {
-    duk_push_lstring(ctx, code->data, code->len);
-    duk_json_decode(ctx, -1);
-    duk_put_prop_literal(ctx, -2, "exports");
-  } else {
-    /* The bytecode is read in place from the (possibly shared) cache. */
-    duk_push_external_buffer(ctx);
-    duk_config_buffer(ctx, -1, code->data, code->len);
-    duk_load_function(ctx);
-    /* fn.call(module.exports, exports, require, module, __filename, __dirname[, native]) */
-    duk_get_prop_literal(ctx, -2, "exports");
-    duk_dup(ctx, -1);
-    char dir[PATH_MAX] = "";
-    if (!stdlib) {
-      snprintf(dir, sizeof dir, "%s", key);
-      char *slash = strrchr(dir, '/');
-      if (slash) *slash = '\0';
-    }
-    duk_push_c_function(ctx, js_require, 1);
-    duk_push_string(ctx, dir);
-    duk_put_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("dir"));
-    put_import_specs(ctx, code);
-    duk_dup(ctx, -5); /* module */
-    duk_push_string(ctx, code->display);
-    /* __dirname relative to the app root: the app never learns server paths. */
-    duk_push_string(ctx, stdlib || strlen(dir) <= rt->root_len ? "" : dir + rt->root_len + 1);
-    int nargs = 5;
-    if (stdlib) {
-      duk_push_heap_stash(ctx);
-      duk_get_prop_literal(ctx, -1, "native");
-      duk_remove(ctx, -2);
-      nargs = 6;
-    }
-    duk_call_method(ctx, nargs);
-    duk_pop(ctx);
-  }
-  duk_push_true(ctx);
-  duk_put_prop_literal(ctx, -2, "loaded");
-  duk_get_prop_literal(ctx, -1, "exports");
-  /* stack: registry module exports */
-  duk_replace(ctx, -3);
-  duk_pop(ctx);
-}
-
-struct load_request {
-  const char *key;
-};
-
-static duk_ret_t load_module_safe(duk_context *ctx, void *udata) {
-  load_module(ctx, ((const struct load_request *)udata)->key);
-  return 1;
-}
-
-/* A module that fails to load is dropped from the registry (as Node does)
- * so a later require tries again instead of getting half-made exports. */
-static duk_ret_t require_load(duk_context *ctx, const char *key) {
-  struct load_request r = {key};
-  if (duk_safe_call(ctx, load_module_safe, &r, 0, 1) == DUK_EXEC_SUCCESS) return 1;
-  push_registry(ctx);
-  if (duk_get_prop_string(ctx, -1, key)) {
-    duk_get_prop_literal(ctx, -1, "loaded");
-    bool loaded = duk_get_boolean_default(ctx, -1, false);
-    duk_pop_2(ctx);
-    if (!loaded) duk_del_prop_string(ctx, -1, key);
-  } else {
-    duk_pop(ctx);
-  }
-  duk_pop(ctx);
-  return duk_throw(ctx);
-}
-
-static duk_ret_t js_require(duk_context *ctx) {
-  struct js_runtime *rt = get_rt(ctx);
-  const char *id = duk_require_string(ctx, 0);
-  duk_push_current_function(ctx);
-  duk_get_prop_literal(ctx, -1, DUK_HIDDEN_SYMBOL("dir"));
-  const char *dir = duk_get_string_default(ctx, -1, "");
-  bool imported = duk_get_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("imports")) && duk_has_prop_string(ctx, -1, id);
-  duk_pop_3(ctx);
-
-  if (strncmp(id, "jsfpm/", 6) == 0) {
-    /* jsfpm/internal/... is the runtime library's, for the standard library only. */
-    bool hidden = strcmp(id, "jsfpm/runtime") == 0 || (strncmp(id, "jsfpm/internal/", 15) == 0 && dir[0]);
-    if (hidden || js_cache_lookup(rt->cache, id) == NULL)
-      return duk_error(ctx, DUK_ERR_ERROR,
-                       "Cannot find module '%s': the standard library has jsfpm/router, jsfpm/db, "
-                       "jsfpm/password and jsfpm/cookies", id);
-    return require_load(ctx, id);
-  }
-  if (dir[0] == '\0')
-    return duk_error(ctx, DUK_ERR_ERROR, "require('%s'): not allowed from a standard-library module", id);
-  char path[PATH_MAX], err[PATH_MAX + 512];
-  if (js_resolve(rt->root, dir, id, imported ? JS_RESOLVE_IMPORT : JS_RESOLVE_REQUIRE, path, err, sizeof err) < 0)
-    return duk_error(ctx, DUK_ERR_ERROR, "%s", err);
-  return require_load(ctx, path);
-}
-
-/* ---- natives for the standard library ------------------------------- */
-
-static duk_ret_t js_native_log(duk_context *ctx) {
-  struct js_runtime *rt = get_rt(ctx);
-  int lvl = log_level_parse(duk_require_string(ctx, 0));
-  if (lvl < 0) lvl = LOG_LVL_INFO;
-  if (!log_enabled((enum log_level)lvl)) return 0;
-  duk_size_t len;
-  const char *text = duk_safe_to_lstring(ctx, 1, &len);
-  /* The log escapes control characters; a NUL would end the text first. */
-  char escaped[LOG_LINE_MAX];
-  if (memchr(text, '\0', len)) {
-    bool cut = false;
-    escaped[log_escape(escaped, sizeof escaped - 1, text, len, &cut)] = '\0';
-    text = escaped;
-  }
-  if (rt->request_id[0]) log_msg((enum log_level)lvl, "[%s] %s", rt->request_id, text);
-  else log_msg((enum log_level)lvl, "%s", text);
-  return 0;
-}
-
-static duk_ret_t js_native_now(duk_context *ctx) {
-  duk_push_number(ctx, (double)clock_coarse_ms());
-  return 1;
-}
-
-/* native.sleep(ms): blocks the worker (jsfpm/internal/async waits for a
- * timer this way; the request holds the worker anyway).  The deadline
- * timer's signal does not cut it short: it sleeps to an absolute time. */
-static duk_ret_t js_native_sleep(duk_context *ctx) {
-  double ms = duk_require_number(ctx, 0);
-  if (!(ms > 0)) return 0;
-  if (ms > 3600000) ms = 3600000;
-  struct timespec until;
-  clock_gettime(CLOCK_MONOTONIC, &until);
-  long long ns = until.tv_nsec + (long long)(ms * 1e6);
-  until.tv_sec += (time_t)(ns / 1000000000);
-  until.tv_nsec = (long)(ns % 1000000000);
-  int rc;
-  while ((rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL)) == EINTR) {}
-  if (rc != 0) return duk_error(ctx, DUK_ERR_ERROR, "sleep: %s", strerror(rc));
-  return 0;
-}
-
-/* native.deadline(): the current time limit (monotonic ms), 0 for none. */
-static duk_ret_t js_native_deadline(duk_context *ctx) {
-  duk_push_number(ctx, (double)get_rt(ctx)->deadline_ms);
-  return 1;
-}
-
-/* native.timedOut(why): ends the request as if its time limit had passed
- * (504): what is left to run could not finish before it. */
-static duk_ret_t js_native_timed_out(duk_context *ctx) {
-  struct js_runtime *rt = get_rt(ctx);
-  snprintf(rt->timeout_why, sizeof rt->timeout_why, "%s", duk_safe_to_string(ctx, 0));
-  rt->timed_out = true;
-  return duk_error(ctx, DUK_ERR_RANGE_ERROR, "%s", rt->timeout_why);
-}
-
-/* native.db(op, sql, params): one round trip to the broker, bounded by the
- * request's deadline as well as the configured busy timeout. */
-static duk_ret_t js_native_db(duk_context *ctx) {
-  struct js_runtime *rt = get_rt(ctx);
-  int max = rt->cfg->max_db_calls;
-  if (max > 0 && ++rt->db_calls > max)
-    return duk_error(ctx, DUK_ERR_RANGE_ERROR,
-                     "max_db_calls exceeded: a request may make at most %d database calls", max);
-  int timeout = rt->cfg->db_busy_timeout_ms;
-  if (rt->deadline_ms) {
-    long long left = rt->deadline_ms - clock_coarse_ms();
-    if (left < timeout) timeout = left > 0 ? (int)left : 1;
-  }
-  return worker_db_call(ctx, rt->db, timeout);
-}
-
-static duk_ret_t js_eval_denied(duk_context *ctx) {
-  return duk_error(ctx, DUK_ERR_EVAL_ERROR,
-                   "eval() and new Function() are disabled (set allow_eval = yes in [app] to allow them)");
-}
-
-/* ---- environments ------------------------------------------------------- */
-
-/* Removes what apps must not reach: Duktape's internals object, and
- * (unless allowed) every door to runtime code generation. */
-static void sandbox_globals(duk_context *ctx, const struct jsfpm_config *cfg) {
-  duk_push_global_object(ctx);
-  duk_del_prop_literal(ctx, -1, "Duktape");
-  /* Duktape's Node.js Buffer is a partial one of Node 6 (no Buffer.from,
-   * toString ignores its encoding): code probing for Node would be misled. */
-  duk_del_prop_literal(ctx, -1, "Buffer");
-  if (!cfg->allow_eval) {
-    duk_push_c_function(ctx, js_eval_denied, DUK_VARARGS);
-    duk_dup(ctx, -1);
-    duk_put_prop_literal(ctx, -3, "eval");
-    /* (function(){}).constructor reaches Function through its prototype.
-     * The stand-in keeps Function.prototype, so Function.prototype.call
-     * and `f instanceof Function` still work. */
-    duk_get_prop_literal(ctx, -2, "Function");
-    duk_get_prop_literal(ctx, -1, "prototype");
-    duk_dup(ctx, -3);
-    duk_put_prop_literal(ctx, -2, "constructor");
-    duk_push_string(ctx, "prototype");
-    duk_dup(ctx, -2);
-    duk_def_prop(ctx, -5, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE |
-                              DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_CLEAR_CONFIGURABLE);
-    duk_pop_2(ctx);
-    duk_put_prop_literal(ctx, -2, "Function");
-  }
-  duk_pop(ctx);
-}
-
-/* Loads the runtime and the app into the current thread's globals; leaves
- * the app exports and the dispatcher in the thread's stash.  For
- * duk_safe_call. */
-static duk_ret_t setup_environment(duk_context *ctx, void *udata) {
-  (void)udata;
-  struct js_runtime *rt = get_rt(ctx);
-  sandbox_globals(ctx, rt->cfg);
-  /* The runtime library, for apps with lowered code (js_compile.h): once
-   * per heap in worker isolation, into every request's globals in request
-   * isolation. */
-  if (js_cache_has_lowered(rt->cache)) {
-    load_module(ctx, "jsfpm/internal/library");
-    duk_pop(ctx);
-  }
-  duk_push_thread_stash(ctx, ctx);
-  load_module(ctx, "jsfpm/runtime");
-  duk_push_global_object(ctx);
-  static const char *const globals[] = {"Headers", "Request", "Response", "console"};
-  for (int i = 0; i < 4; i++) {
-    duk_get_prop_string(ctx, -2, globals[i]);
-    duk_put_prop_string(ctx, -2, globals[i]);
-  }
-  duk_pop(ctx);
-  duk_put_prop_literal(ctx, -2, "runtime");
-  js_platform_put_globals(ctx);
-
-  char main_path[PATH_MAX];
-  snprintf(main_path, sizeof main_path, "%s/%s", rt->root, rt->cfg->app_main);
-  char resolved[PATH_MAX];
-  if (realpath(main_path, resolved) == NULL)
-    return duk_error(ctx, DUK_ERR_ERROR, "main module %s: %s", rt->cfg->app_main, strerror(errno));
-  if (!inside_root(rt, resolved))
-    return duk_error(ctx, DUK_ERR_ERROR, "main module %s is outside the app folder", rt->cfg->app_main);
-  load_module(ctx, resolved);
-  /* An ES module's app is its default export: `export default { fetch }`. */
-  duk_get_prop_literal(ctx, -1, "__esModule");
-  bool esm = duk_to_boolean(ctx, -1);
-  duk_pop(ctx);
-  if (esm) {
-    duk_get_prop_literal(ctx, -1, "default");
-    duk_remove(ctx, -2);
-  }
-  duk_get_prop_literal(ctx, -1, "fetch");
-  if (!duk_is_function(ctx, -1))
-    return duk_error(ctx, DUK_ERR_TYPE_ERROR,
-                     "%s: the app has no fetch(request, ctx) function (export default { fetch }, or module.exports = a Router or { fetch })",
-                     rt->cfg->app_main);
-  duk_pop(ctx);
-  duk_put_prop_literal(ctx, -2, "app");
-  /* The jobs the modules' top-level code queued run now, at start. */
-  duk_get_prop_literal(ctx, -1, "runtime");
-  duk_get_prop_literal(ctx, -1, "drain");
-  duk_call(ctx, 0);
-  duk_pop_3(ctx);
-  return 0;
-}
-
-/* isolation = worker: freeze the global object, every intrinsic reachable
- * from it, and the loaded jsfpm/ modules.  For duk_safe_call. */
-static duk_ret_t harden_environment(duk_context *ctx, void *udata) {
-  (void)udata;
-  /* Load every public jsfpm/ module now, so one an app requires lazily
-   * (inside a handler) is frozen like the rest; the internal ones the
-   * runtime uses are loaded already. */
-  for (const struct stdlib_module *m = stdlib_modules; m->name; m++) {
-    if (strncmp(m->name, "jsfpm/internal/", 15) == 0) continue;
-    load_module(ctx, m->name);
-    duk_pop(ctx);
-  }
-  duk_push_thread_stash(ctx, ctx);
-  duk_get_prop_literal(ctx, -1, "runtime");
-  duk_get_prop_literal(ctx, -1, "harden");
-  duk_push_array(ctx);
-  duk_push_global_object(ctx);
-  duk_put_prop_index(ctx, -2, 0);
-  duk_uarridx_t n = 1;
-  push_registry(ctx);
-  duk_enum(ctx, -1, 0);
-  while (duk_next(ctx, -1, 1)) {
-    const char *key = duk_get_string(ctx, -2);
-    if (key && strncmp(key, "jsfpm/", 6) == 0) {
-      duk_get_prop_literal(ctx, -1, "exports");
-      duk_put_prop_index(ctx, -6, n++);
-    }
-    duk_pop_2(ctx);
-  }
-  duk_pop_2(ctx);
-  duk_call(ctx, 1);
-  return 0;
-}
-
-static void put_heap_objects(struct js_runtime *rt) {
-  static const duk_function_list_entry natives[] = {
-      {"log", js_native_log, 2},         {"now", js_native_now, 0},
-      {"db", js_native_db, 3},           {"sleep", js_native_sleep, 1},
-      {"deadline", js_native_deadline, 0}, {"timedOut", js_native_timed_out, 1},
-      {NULL, NULL, 0}};
-  duk_context *ctx = rt->ctx;
-  duk_push_heap_stash(ctx);
-  duk_push_object(ctx);
-  duk_put_function_list(ctx, -1, natives);
-  for (const duk_function_list_entry *const *list = js_platform_natives; *list; list++)
-    duk_put_function_list(ctx, -1, *list);
-  duk_push_boolean(ctx, js_cache_has_lowered(rt->cache));
-  duk_put_prop_literal(ctx, -2, "library");
-  duk_freeze(ctx, -1);
-  duk_put_prop_literal(ctx, -2, "native");
-  /* ctx.env: one frozen object shared by every request and environment; the
-   * heap stash, unlike the global stash, is shared by all global environments. */
-  duk_push_object(ctx);
-  for (size_t i = 0; i < rt->cfg->nenv; i++) {
-    duk_push_string(ctx, rt->cfg->env[i].value);
-    duk_put_prop_string(ctx, -2, rt->cfg->env[i].name);
-  }
-  duk_freeze(ctx, -1);
-  duk_put_prop_literal(ctx, -2, "env");
-  duk_pop(ctx);
-}
-
-/* Runs FN in CTX with the start-up deadline; formats a failure into ERR. */
-static int run_setup(struct js_runtime *rt, duk_context *ctx, duk_safe_call_function fn, char *err,
-                     size_t errlen) {
-  deadline_arm(rt, clock_coarse_ms() + rt->cfg->request_timeout_ms);
-  int rc = duk_safe_call(ctx, fn, NULL, 0, 1);
-  deadline_disarm(rt);
-  js_fetch_request_end(); /* a fetch() the modules' top-level code left running */
-  if (rc != DUK_EXEC_SUCCESS) js_format_error(ctx, rt->cache, err, errlen, false);
-  duk_pop(ctx);
-  return rc == DUK_EXEC_SUCCESS ? 0 : -1;
-}
-
-/* Creates the heap; in worker mode loads and hardens the app, in request
- * mode loads it once into a throw-away environment to prove it loads. */
-static int build_heap(struct js_runtime *rt, char *err, size_t errlen) {
-  rt->heap_bytes = 0;
-  rt->over_limit = false;
-  rt->ctx = duk_create_heap(rt_alloc, rt_realloc, rt_free, rt, on_fatal);
-  if (rt->ctx == NULL) {
-    snprintf(err, errlen, "cannot create a JavaScript heap (memory_limit too small?)");
-    return -1;
-  }
-  /* Every heap (each worker's, after the fork, and each rebuilt one) draws
-   * its own Math.random sequence from the kernel, never from time or
-   * addresses, which forked siblings share. */
-  uint64_t seed[2];
-  if (getrandom(seed, sizeof seed, 0) != (ssize_t)sizeof seed) {
-    snprintf(err, errlen, "cannot seed Math.random: getrandom: %s", strerror(errno));
-    return -1;
-  }
-  jsfpm_duk_seed_random(rt->ctx, seed);
-  put_heap_objects(rt);
-  if (rt->cfg->isolation == ISOLATION_WORKER) {
-    if (run_setup(rt, rt->ctx, setup_environment, err, errlen) < 0) return -1;
-    return run_setup(rt, rt->ctx, harden_environment, err, errlen);
-  }
-  duk_push_thread_new_globalenv(rt->ctx);
-  int rc = run_setup(rt, duk_get_context(rt->ctx, -1), setup_environment, err, errlen);
-  duk_pop(rt->ctx);
-  return rc;
-}
-
-static void split_locales(struct js_runtime *rt) {
-  const char *s = rt->cfg->locales ? rt->cfg->locales : "en";
-  for (;;) {
-    while (*s == ' ' || *s == ',') s++;
-    if (*s == '\0') break;
-    const char *end = s;
-    while (*end && *end != ',' && *end != ' ') end++;
-    char **grown = realloc(rt->locales, (rt->nlocales + 1) * sizeof *grown);
-    char *one = strndup(s, (size_t)(end - s));
-    if (grown == NULL || one == NULL) {
-      free(one);
-      if (grown) rt->locales = grown;
-      break;
-    }
-    rt->locales = grown;
-    rt->locales[rt->nlocales++] = one;
-    s = end;
-  }
-}
-
-struct js_runtime *js_runtime_new(const struct jsfpm_config *cfg, struct db_client *db,
-                                  struct js_cache *cache, char *err, size_t errlen) {
-  struct js_runtime *rt = calloc(1, sizeof *rt);
-  if (rt == NULL) {
-    snprintf(err, errlen, "out of memory");
-    return NULL;
-  }
-  rt->cfg = cfg;
-  rt->db = db;
-  if (getrandom(&rt->id_prefix, sizeof rt->id_prefix, 0) != sizeof rt->id_prefix)
-    rt->id_prefix = (uint32_t)getpid() * 2654435761u;
-  split_locales(rt);
-  if (deadline_timer_init(rt) < 0)
-    log_warn("no deadline timer (%s): loops inside natives may outlive request_timeout",
-             strerror(errno));
-  rt->cache = cache;
-  if (cache == NULL) {
-    rt->cache = js_cache_build(cfg, err, errlen);
-    rt->own_cache = true;
-    if (rt->cache == NULL) {
-      js_runtime_free(rt);
-      return NULL;
-    }
-  }
-  rt->root = js_cache_root(rt->cache);
-  rt->root_len = strlen(rt->root);
-  if (build_heap(rt, err, errlen) < 0) {
-    js_runtime_free(rt);
-    return NULL;
-  }
-  return rt;
-}
-
-void js_runtime_free(struct js_runtime *rt) {
-  if (rt == NULL) return;
-  if (rt->ctx) duk_destroy_heap(rt->ctx);
-  if (rt->have_timer) {
-    lazy_timer_free(&deadline_timer);
-    deadline_timer_owner = NULL;
-  }
-  if (rt->own_cache) js_cache_free(rt->cache);
-  for (size_t i = 0; i < rt->nlocales; i++) free(rt->locales[i]);
-  free(rt->locales);
-  free(rt->headers);
-  free(rt);
-}
-
-void js_runtime_stats(const struct js_runtime *rt, struct js_runtime_stats *out) {
-  js_cache_stats(rt->cache, &out->cache_hits, &out->cache_misses);
-  out->heap_bytes = rt->heap_bytes;
-  js_fetch_take_counts(&out->fetch);
 }
 
 /* ---- requests ----------------------------------------------------------- */
@@ -839,7 +222,6 @@ static const char *match_locale(const struct js_runtime *rt, const struct js_hea
   }
   return best ? best : fallback;
 }
-
 
 /* Pushes bytes from the network as a string: valid UTF-8 as it is, each
  * invalid byte as U+FFFD.  Raw bytes must never reach Duktape unchecked: a
@@ -1168,7 +550,7 @@ void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_re
     duk_destroy_heap(rt->ctx);
     rt->ctx = NULL;
     rt->rebuild = false;
-    if (build_heap(rt, err, sizeof err) < 0) {
+    if (jsrt_build_heap(rt, err, sizeof err) < 0) {
       /* The app loaded before; if it cannot now, this process is unfit. */
       log_error("cannot rebuild the JavaScript heap: %s", err);
       exit(1);
@@ -1188,21 +570,21 @@ void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_re
   rt->timeout_why[0] = '\0';
   rt->over_limit = false;
   rt->db_calls = 0;
-  deadline_arm(rt, deadline);
+  jsrt_deadline_arm(rt, deadline);
 
   duk_context *env = ctx;
   int rc = DUK_EXEC_SUCCESS;
   if (rt->cfg->isolation == ISOLATION_REQUEST) {
     duk_push_thread_new_globalenv(ctx);
     env = duk_get_context(ctx, -1);
-    rc = duk_safe_call(env, setup_environment, NULL, 0, 1);
+    rc = duk_safe_call(env, jsrt_setup_environment, NULL, 0, 1);
     if (rc == DUK_EXEC_SUCCESS) duk_pop(env);
   }
   if (rc == DUK_EXEC_SUCCESS) {
     push_raw_request(rt, env, req, deadline);
     rc = duk_safe_call(env, call_dispatch, NULL, 1, 1);
   }
-  deadline_disarm(rt);
+  jsrt_deadline_disarm(rt);
   worker_db_request_end(rt->db, rt->request_id); /* roll back a transaction left open */
   js_fetch_request_end(); /* nothing of a request runs after it */
 

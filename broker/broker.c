@@ -28,6 +28,9 @@
  *   blocking, then the database is closed cleanly and broker_main returns 0.
  * - A client that stops reading cannot make the broker buffer without
  *   bound: reading from it pauses while its unsent replies exceed a limit.
+ *
+ * The writer (transactions, waiting for it, group commits) is
+ * broker_writer.c's; broker_internal.h holds what the two share.
  */
 #include "autoconfig.h"
 
@@ -57,96 +60,18 @@
 #include "frame.h"
 #include "list.h"
 #include "log.h"
-
-/* Unsent reply bytes above which a connection's input is left unread. */
-#define BROKER_OUTPUT_HIGH_BYTES (16u * 1024u * 1024u)
-/* How long a connection being closed may take to read its last replies. */
-#define BROKER_CLOSE_FLUSH_MS 5000
-/* Pause after accept() fails for lack of resources (EMFILE...), so the loop
- * does not spin on a listener that stays readable. */
-#define BROKER_ACCEPT_RETRY_MS 500
-
-/* Idle time after the last commit before the WAL is checkpointed. */
-#define BROKER_CHECKPOINT_IDLE_MS 1000
-/* Event priorities: sockets first, then the writer scheduler, so that one
- * loop iteration collects the writes of every ready connection before they
- * are committed together. */
-#define PRIO_COUNT 3
-#define PRIO_IO 1 /* libevent's default: PRIO_COUNT / 2 */
-#define PRIO_WRITER 2
-
-struct broker;
-
-/* Why a connection's head request is parked. */
-enum conn_wait {
-  WAIT_NONE,
-  WAIT_GROUP,  /* an autocommit write in the next group commit */
-  WAIT_WRITER, /* in the FIFO b->waiters: another connection holds the writer */
-  WAIT_READ,   /* a read running on a read thread (broker_reads) */
-};
-
-/* One worker connection. */
-struct broker_conn {
-  struct broker *b;
-  struct bufferevent *bev;
-  struct list link;           /* in b->conns */
-  pid_t pid; /* peer, from SO_PEERCRED, for log lines */
-  uid_t uid;
-  unsigned long long nrequests;
-  int paused;  /* input left unread until the output drains */
-  int closing; /* after a bad frame: flush replies already made, then close */
-  /* The request that cannot run yet; frames after it stay in the input
-   * buffer, so replies keep request order. */
-  json_t *pending;
-  int pending_begin;          /* it is op begin (needs the writer to itself) */
-  enum conn_wait wait;
-  struct list wait_link;      /* in b->waiters while WAIT_WRITER */
-  struct event *wait_timer;   /* write_wait expiry while WAIT_WRITER */
-  int tx_depth;               /* > 0: this connection owns the writer's transaction */
-  int tx_killed;              /* its transaction was rolled back (tx_timeout): the next call says so */
-  int warned_old_protocol;    /* its protocol 1 frames are logged once */
-};
-
-struct broker {
-  const struct jsfpm_config *cfg;
-  struct event_base *base;
-  struct broker_db *db;
-  struct broker_reads *reads; /* threads for reads longer than a slice */
-  struct event *reads_ev;     /* their replies are ready */
-  struct evconnlistener *listener;
-  struct event *accept_retry;
-  struct event *signals[3];
-  struct event *usr1_ev;      /* SIGUSR1: reopen the log (rotation) */
-  struct list conns;          /* struct broker_conn, newest first */
-  int stop_signal;
-  /* The writer: at most one owner (explicit transaction) at a time; when
-   * there is none, queued autocommit writes are committed as a group. */
-  struct broker_conn *owner;
-  struct event *tx_timer;     /* tx_timeout of the owner's transaction */
-  struct list waiters;        /* WAIT_WRITER connections (wait_link), arrival order */
-  size_t nwaiting;
-  struct broker_conn **group; /* WAIT_GROUP connections, arrival order */
-  size_t ngroup, group_cap;
-  struct event *writer_ev;    /* runs the group and admits waiters (PRIO_WRITER) */
-  struct event *idle_ev;      /* WAL checkpoint when writes pause */
-  unsigned long long group_commits, grouped_writes, transactions, tx_timeouts, busy_errors, nconns;
-  unsigned long long slow_reads; /* reads moved to a read thread */
-  unsigned long long frames; /* requests decoded, for busy polling */
-  unsigned long long errors; /* error replies sent, whatever their cause */
-};
+#include "broker_internal.h"
 
 static const int broker_stop_signals[3] = {SIGTERM, SIGINT, SIGQUIT};
 
-static int conn_process(struct broker_conn *c);
-
 /* Arms the scheduler for the end of this loop iteration. */
-static void writer_kick(struct broker *b) {
+void broker_writer_kick(struct broker *b) {
   struct timeval zero = {0, 0};
   if (!evtimer_pending(b->writer_ev, NULL) && evtimer_add(b->writer_ev, &zero) != 0)
     log_error("cannot schedule the writer");
 }
 
-static void idle_kick(struct broker *b) {
+void broker_idle_kick(struct broker *b) {
   struct timeval tv = clock_timeval(BROKER_CHECKPOINT_IDLE_MS);
   if (evtimer_add(b->idle_ev, &tv) != 0)
     log_error("cannot schedule the WAL checkpoint");
@@ -154,12 +79,12 @@ static void idle_kick(struct broker *b) {
 
 /* "tx": DEPTH on a reply, so the client always knows whether it is inside
  * a transaction (absent means 0). */
-static void reply_set_tx(json_t *reply, int depth) {
+void broker_reply_set_tx(json_t *reply, int depth) {
   if (reply != NULL && json_object_set_new(reply, "tx", json_integer(depth)) != 0)
     log_error("cannot add the transaction depth to a reply");
 }
 
-static void waiters_remove(struct broker *b, struct broker_conn *c) {
+void broker_waiters_remove(struct broker *b, struct broker_conn *c) {
   if (list_linked(&c->wait_link)) {
     list_remove(&c->wait_link);
     b->nwaiting--;
@@ -179,13 +104,13 @@ static void group_remove(struct broker *b, struct broker_conn *c) {
 }
 
 /* Ends the owner's hold on the writer (its transaction is over). */
-static void writer_release(struct broker *b) {
+void broker_writer_release(struct broker *b) {
   if (b->owner)
     b->owner->tx_depth = 0;
   b->owner = NULL;
   evtimer_del(b->tx_timer);
-  writer_kick(b); /* waiters may go */
-  idle_kick(b);
+  broker_writer_kick(b); /* waiters may go */
+  broker_idle_kick(b);
 }
 
 static void conn_free(struct broker_conn *c) {
@@ -200,10 +125,10 @@ static void conn_free(struct broker_conn *c) {
     else
       log_warn("connection from pid %ld closed inside a transaction: rolled back", (long)c->pid);
     json_decref(r);
-    writer_release(b);
+    broker_writer_release(b);
   }
   if (c->wait == WAIT_WRITER)
-    waiters_remove(b, c);
+    broker_waiters_remove(b, c);
   else if (c->wait == WAIT_GROUP)
     group_remove(b, c);
   else if (c->wait == WAIT_READ)
@@ -274,233 +199,8 @@ static int conn_reply_version(struct broker_conn *c, const json_t *req, json_t *
   return 0;
 }
 
-static int conn_reply(struct broker_conn *c, const json_t *req, json_t *reply) {
+int broker_conn_reply(struct broker_conn *c, const json_t *req, json_t *reply) {
   return conn_reply_version(c, req, reply, FRAME_VERSION);
-}
-
-/* ---- the writer -------------------------------------------------------- */
-
-/* BEGIN IMMEDIATE for C, which becomes the owner.  Returns the reply. */
-static json_t *tx_begin(struct broker_conn *c, const json_t *id) {
-  struct broker *b = c->b;
-  json_t *r = broker_db_tx(b->db, id, "BEGIN IMMEDIATE");
-  if (r != NULL && json_is_true(json_object_get(r, "ok"))) {
-    b->owner = c;
-    c->tx_depth = 1;
-    b->transactions++;
-    struct timeval tv = clock_timeval(b->cfg->db_tx_timeout_ms);
-    if (evtimer_add(b->tx_timer, &tv) != 0)
-      log_error("cannot arm the transaction timeout");
-  }
-  reply_set_tx(r, c->tx_depth);
-  return r;
-}
-
-/* OP (commit, release or rollback) for the owner C.  ALL: roll back the
- * whole transaction whatever its depth. */
-static json_t *tx_end(struct broker_conn *c, const json_t *id, enum db_op op, int all) {
-  struct broker *b = c->b;
-  int commit = op == DB_OP_COMMIT || op == DB_OP_RELEASE;
-  char sql[96];
-  json_t *r;
-  if (c->tx_depth > 1 && !all) {
-    int sp = c->tx_depth - 1;
-    if (commit)
-      snprintf(sql, sizeof sql, "RELEASE jsfpm_sp%d", sp);
-    else
-      snprintf(sql, sizeof sql, "ROLLBACK TO jsfpm_sp%d; RELEASE jsfpm_sp%d", sp, sp);
-    r = broker_db_tx(b->db, id, sql);
-    if (r != NULL && json_is_true(json_object_get(r, "ok")))
-      c->tx_depth--;
-  } else {
-    r = broker_db_tx(b->db, id, commit ? "COMMIT" : "ROLLBACK");
-    /* A failed COMMIT (deferred foreign key, I/O error) leaves the
-     * transaction open: roll it back, so the writer is never stuck. */
-    if (broker_db_in_tx(b->db)) {
-      json_t *rb = broker_db_tx(b->db, NULL, "ROLLBACK");
-      if (rb == NULL || !json_is_true(json_object_get(rb, "ok")))
-        log_error("connection from pid %ld: ROLLBACK after a failed COMMIT failed", (long)c->pid);
-      json_decref(rb);
-      if (r != NULL && json_is_true(json_object_get(r, "ok"))) {
-        json_decref(r);
-        r = broker_db_error_reply(id, DB_ERR_TRANSACTION, "the transaction could not be ended; rolled back");
-      }
-    }
-    writer_release(b);
-  }
-  if (b->owner == c && !broker_db_in_tx(b->db))
-    writer_release(b);
-  reply_set_tx(r, c->tx_depth);
-  return r;
-}
-
-/* Parks C's request REQ behind the writer.  Returns NULL (no reply yet),
- * or the busy reply when write_wait is 0. */
-static json_t *wait_for_writer(struct broker_conn *c, json_t *req, int begin) {
-  struct broker *b = c->b;
-  int ms = b->cfg->db_write_wait_ms;
-  if (ms <= 0) {
-    b->busy_errors++;
-    return broker_db_error_reply(json_object_get(req, "id"), DB_ERR_BUSY,
-                                 "the database is busy: another worker holds a transaction "
-                                 "(write_wait = 0 ms)");
-  }
-  assert(c->pending == NULL && c->wait == WAIT_NONE); /* one request parked at a time */
-  c->pending = json_incref(req);
-  c->pending_begin = begin;
-  c->wait = WAIT_WRITER;
-  list_push_back(&b->waiters, &c->wait_link);
-  b->nwaiting++;
-  struct timeval tv = clock_timeval(ms);
-  if (evtimer_add(c->wait_timer, &tv) != 0)
-    log_error("cannot arm write_wait");
-  return NULL;
-}
-
-static int group_join(struct broker_conn *c, json_t *req) {
-  struct broker *b = c->b;
-  if (b->ngroup == b->group_cap) {
-    size_t cap = b->group_cap ? b->group_cap * 2 : 16;
-    struct broker_conn **g = realloc(b->group, cap * sizeof *g);
-    if (g == NULL)
-      return -1;
-    b->group = g;
-    b->group_cap = cap;
-  }
-  assert(c->pending == NULL && c->wait == WAIT_NONE); /* one request parked at a time */
-  b->group[b->ngroup++] = c;
-  c->pending = json_incref(req);
-  c->pending_begin = 0;
-  c->wait = WAIT_GROUP;
-  writer_kick(b);
-  return 0;
-}
-
-static void wait_timer_cb(evutil_socket_t fd, short what, void *arg) {
-  struct broker_conn *c = arg;
-  struct broker *b = c->b;
-  (void)fd;
-  (void)what;
-  if (c->wait != WAIT_WRITER)
-    return;
-  waiters_remove(b, c);
-  c->wait = WAIT_NONE;
-  json_t *req = c->pending;
-  c->pending = NULL;
-  b->busy_errors++;
-  log_info("connection from pid %ld: a write waited write_wait (%d ms) for another worker's "
-           "transaction; failing it",
-           (long)c->pid, b->cfg->db_write_wait_ms);
-  json_t *r = broker_db_error_reply(json_object_get(req, "id"), DB_ERR_BUSY,
-                                    "the database is busy: another worker's transaction held the write "
-                                    "lock for longer than write_wait (%d ms)",
-                                    b->cfg->db_write_wait_ms);
-  int alive = conn_reply(c, req, r) == 0;
-  json_decref(req);
-  if (alive)
-    conn_process(c);
-}
-
-static void tx_timer_cb(evutil_socket_t fd, short what, void *arg) {
-  struct broker *b = arg;
-  (void)fd;
-  (void)what;
-  struct broker_conn *c = b->owner;
-  if (c == NULL)
-    return;
-  json_t *r = broker_db_tx(b->db, NULL, "ROLLBACK");
-  log_warn("connection from pid %ld held a transaction longer than tx_timeout (%d ms): rolled back%s",
-           (long)c->pid, b->cfg->db_tx_timeout_ms,
-           r && json_is_true(json_object_get(r, "ok")) ? "" : " (ROLLBACK failed)");
-  json_decref(r);
-  b->tx_timeouts++;
-  c->tx_killed = 1;
-  writer_release(b);
-}
-
-/* Commits the queued autocommit writes (one transaction, or one each with
- * group_commit = no), replies, then lets the members go on. */
-static void group_run(struct broker *b) {
-  size_t n = b->ngroup;
-  struct broker_conn **members = malloc(n * sizeof *members);
-  struct broker_db_entry *e = calloc(n, sizeof *e);
-  if (members == NULL || e == NULL) {
-    free(members);
-    free(e);
-    log_error("group commit: out of memory; retrying");
-    writer_kick(b);
-    return;
-  }
-  memcpy(members, b->group, n * sizeof *members);
-  b->ngroup = 0;
-  for (size_t i = 0; i < n; i++)
-    e[i].req = members[i]->pending;
-  size_t step = b->cfg->db_group_commit ? n : 1;
-  for (size_t i = 0; i < n; i += step)
-    b->group_commits += broker_db_group(b->db, e + i, step);
-  b->grouped_writes += n;
-  for (size_t i = 0; i < n; i++) {
-    struct broker_conn *c = members[i];
-    json_t *req = c->pending;
-    c->pending = NULL;
-    c->wait = WAIT_NONE;
-    if (conn_reply(c, req, e[i].reply) != 0)
-      members[i] = NULL;
-    json_decref(req);
-  }
-  for (size_t i = 0; i < n; i++)
-    if (members[i])
-      conn_process(members[i]);
-  free(members);
-  free(e);
-  idle_kick(b);
-}
-
-/* Admits waiting connections in arrival order while nobody owns the
- * writer: writes join the group; a begin takes the writer once the group
- * before it is committed. */
-static void waiters_admit(struct broker *b) {
-  while (!list_empty(&b->waiters) && b->owner == NULL) {
-    struct broker_conn *c = list_entry(list_first(&b->waiters), struct broker_conn, wait_link);
-    if (c->pending_begin && b->ngroup > 0) {
-      writer_kick(b);
-      return;
-    }
-    waiters_remove(b, c);
-    c->wait = WAIT_NONE;
-    json_t *req = c->pending;
-    c->pending = NULL;
-    if (c->pending_begin) {
-      if (conn_reply(c, req, tx_begin(c, json_object_get(req, "id"))) == 0)
-        conn_process(c);
-    } else if (group_join(c, req) != 0) {
-      conn_reply(c, req, NULL); /* out of memory: closes C */
-    }
-    json_decref(req);
-  }
-}
-
-static void writer_cb(evutil_socket_t fd, short what, void *arg) {
-  struct broker *b = arg;
-  (void)fd;
-  (void)what;
-  if (b->ngroup > 0 && b->owner == NULL)
-    group_run(b);
-  waiters_admit(b);
-}
-
-static void idle_cb(evutil_socket_t fd, short what, void *arg) {
-  struct broker *b = arg;
-  (void)fd;
-  (void)what;
-  if (b->owner != NULL || b->ngroup > 0)
-    return;
-  /* A TRUNCATE checkpoint waits (SQLite's busy handler, in this thread)
-   * for readers to leave the WAL: not while read threads run. */
-  if (broker_reads_active(b->reads) > 0)
-    idle_kick(b);
-  else
-    broker_db_checkpoint(b->db);
 }
 
 /* ---- slow reads --------------------------------------------------------- */
@@ -534,7 +234,7 @@ static void read_done(void *cookie, struct evbuffer *frame, int error, void *arg
   if (error)
     c->b->errors++;
   conn_flush(c);
-  conn_process(c);
+  broker_conn_process(c);
 }
 
 static void reads_cb(evutil_socket_t fd, short what, void *arg) {
@@ -616,7 +316,7 @@ static json_t *conn_handle(struct broker_conn *c, json_t *req) {
                                       "the transaction was open longer than tx_timeout (%d ms) and was "
                                       "rolled back by the broker",
                                       b->cfg->db_tx_timeout_ms);
-    reply_set_tx(r, 0);
+    broker_reply_set_tx(r, 0);
     return r;
   }
   if (op == DB_OP_BEGIN || op == DB_OP_SAVEPOINT) {
@@ -626,27 +326,27 @@ static json_t *conn_handle(struct broker_conn *c, json_t *req) {
       json_t *r = broker_db_tx(b->db, id, sql);
       if (r != NULL && json_is_true(json_object_get(r, "ok")))
         c->tx_depth++;
-      reply_set_tx(r, c->tx_depth);
+      broker_reply_set_tx(r, c->tx_depth);
       return r;
     }
     if (op == DB_OP_SAVEPOINT)
       return broker_db_error_reply(id, DB_ERR_NO_TRANSACTION, "savepoint: no transaction is open");
     if (b->owner == NULL && b->ngroup == 0 && list_empty(&b->waiters))
-      return tx_begin(c, id);
-    return wait_for_writer(c, req, 1);
+      return broker_tx_begin(c, id);
+    return broker_wait_for_writer(c, req, 1);
   }
   if (db_op_flags(op) & DB_OPF_ENDS_LEVEL) {
     if (b->owner != c) {
       json_t *r = broker_db_error_reply(id, DB_ERR_NO_TRANSACTION, "%s: no transaction is open", name);
-      reply_set_tx(r, 0);
+      broker_reply_set_tx(r, 0);
       return r;
     }
     if (op == DB_OP_RELEASE && c->tx_depth < 2) {
       json_t *r = broker_db_error_reply(id, DB_ERR_NO_TRANSACTION, "release: no savepoint is open");
-      reply_set_tx(r, c->tx_depth);
+      broker_reply_set_tx(r, c->tx_depth);
       return r;
     }
-    return tx_end(c, id, op, json_is_true(json_object_get(req, "all")));
+    return broker_tx_end(c, id, op, json_is_true(json_object_get(req, "all")));
   }
   if (b->owner == c) {
     /* Everything inside the transaction runs on the writer, so the owner
@@ -655,9 +355,9 @@ static json_t *conn_handle(struct broker_conn *c, json_t *req) {
     if (!broker_db_in_tx(b->db)) {
       log_warn("connection from pid %ld: a statement ended its transaction (e.g. ON CONFLICT ROLLBACK)",
                (long)c->pid);
-      writer_release(b);
+      broker_writer_release(b);
     }
-    reply_set_tx(r, c->tx_depth);
+    broker_reply_set_tx(r, c->tx_depth);
     return r;
   }
   json_t *reply = NULL;
@@ -674,16 +374,16 @@ static json_t *conn_handle(struct broker_conn *c, json_t *req) {
     break;
   }
   if (b->owner == NULL && list_empty(&b->waiters)) {
-    (void)group_join(c, req); /* NULL reply: parked, or out of memory (no pending) */
+    (void)broker_group_join(c, req); /* NULL reply: parked, or out of memory (no pending) */
     return NULL;
   }
-  return wait_for_writer(c, req, 0);
+  return broker_wait_for_writer(c, req, 0);
 }
 
 /* Decodes and executes every complete frame buffered on C, appending the
  * replies in order, until a request has to wait for the writer.  Returns
  * 0, or -1 after freeing C. */
-static int conn_process(struct broker_conn *c) {
+int broker_conn_process(struct broker_conn *c) {
   struct evbuffer *in = bufferevent_get_input(c->bev);
   struct evbuffer *out = bufferevent_get_output(c->bev);
   while (c->pending == NULL && !c->closing) {
@@ -723,8 +423,8 @@ static int conn_process(struct broker_conn *c) {
       return 0; /* parked: resumed when the writer is free */
     }
     if (c->tx_depth > 0)
-      reply_set_tx(reply, c->tx_depth); /* every reply inside a transaction says so */
-    int rc = conn_reply(c, req, reply);
+      broker_reply_set_tx(reply, c->tx_depth); /* every reply inside a transaction says so */
+    int rc = broker_conn_reply(c, req, reply);
     json_decref(req);
     if (rc != 0)
       return -1;
@@ -734,7 +434,7 @@ static int conn_process(struct broker_conn *c) {
 
 static void conn_read_cb(struct bufferevent *bev, void *arg) {
   (void)bev;
-  conn_process(arg);
+  broker_conn_process(arg);
 }
 
 static void conn_write_cb(struct bufferevent *bev, void *arg) {
@@ -754,7 +454,7 @@ static void conn_write_cb(struct bufferevent *bev, void *arg) {
     conn_free(c);
     return;
   }
-  conn_process(c);
+  broker_conn_process(c);
 }
 
 static void conn_event_cb(struct bufferevent *bev, short events, void *arg) {
@@ -815,7 +515,7 @@ static void accept_cb(struct evconnlistener *lis, evutil_socket_t fd, struct soc
     free(c);
     return;
   }
-  c->wait_timer = evtimer_new(b->base, wait_timer_cb, c);
+  c->wait_timer = evtimer_new(b->base, broker_wait_timer_cb, c);
   if (c->wait_timer == NULL) {
     log_error("refusing a connection from pid %ld: cannot create its timer", (long)cred.pid);
     bufferevent_free(c->bev);
@@ -1000,9 +700,9 @@ int broker_main(const struct jsfpm_config *cfg, int listen_fd) {
     goto out;
   }
   b.accept_retry = evtimer_new(b.base, accept_retry_cb, &b);
-  b.writer_ev = evtimer_new(b.base, writer_cb, &b);
-  b.tx_timer = evtimer_new(b.base, tx_timer_cb, &b);
-  b.idle_ev = evtimer_new(b.base, idle_cb, &b);
+  b.writer_ev = evtimer_new(b.base, broker_writer_cb, &b);
+  b.tx_timer = evtimer_new(b.base, broker_tx_timer_cb, &b);
+  b.idle_ev = evtimer_new(b.base, broker_idle_cb, &b);
   if (b.accept_retry == NULL || b.writer_ev == NULL || b.tx_timer == NULL || b.idle_ev == NULL ||
       event_priority_set(b.writer_ev, PRIO_WRITER) != 0) {
     log_error("cannot create the broker's timers");

@@ -1,0 +1,130 @@
+/* broker_internal.h: the broker process's state, shared by its files only
+ * (broker.c: the loop, connections, requests, slow reads; broker_writer.c:
+ * the writer: explicit transactions, waiting for the writer, group
+ * commits, checkpoints when writes pause).  broker.h is the public surface.
+ */
+#ifndef JSFPM_BROKER_INTERNAL_H
+#define JSFPM_BROKER_INTERNAL_H
+
+#include "broker.h"
+#include <assert.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <jansson.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include "broker_db.h"
+#include "broker_reads.h"
+#include "clock.h"
+#include "config.h"
+#include "db_proto.h"
+#include "frame.h"
+#include "list.h"
+#include "log.h"
+
+/* Unsent reply bytes above which a connection's input is left unread. */
+#define BROKER_OUTPUT_HIGH_BYTES (16u * 1024u * 1024u)
+/* How long a connection being closed may take to read its last replies. */
+#define BROKER_CLOSE_FLUSH_MS 5000
+/* Pause after accept() fails for lack of resources (EMFILE...), so the loop
+ * does not spin on a listener that stays readable. */
+#define BROKER_ACCEPT_RETRY_MS 500
+
+/* Idle time after the last commit before the WAL is checkpointed. */
+#define BROKER_CHECKPOINT_IDLE_MS 1000
+/* Event priorities: sockets first, then the writer scheduler, so that one
+ * loop iteration collects the writes of every ready connection before they
+ * are committed together. */
+#define PRIO_COUNT 3
+#define PRIO_IO 1 /* libevent's default: PRIO_COUNT / 2 */
+#define PRIO_WRITER 2
+
+struct broker;
+
+/* Why a connection's head request is parked. */
+enum conn_wait {
+  WAIT_NONE,
+  WAIT_GROUP,  /* an autocommit write in the next group commit */
+  WAIT_WRITER, /* in the FIFO b->waiters: another connection holds the writer */
+  WAIT_READ,   /* a read running on a read thread (broker_reads) */
+};
+
+/* One worker connection. */
+struct broker_conn {
+  struct broker *b;
+  struct bufferevent *bev;
+  struct list link;           /* in b->conns */
+  pid_t pid; /* peer, from SO_PEERCRED, for log lines */
+  uid_t uid;
+  unsigned long long nrequests;
+  int paused;  /* input left unread until the output drains */
+  int closing; /* after a bad frame: flush replies already made, then close */
+  /* The request that cannot run yet; frames after it stay in the input
+   * buffer, so replies keep request order. */
+  json_t *pending;
+  int pending_begin;          /* it is op begin (needs the writer to itself) */
+  enum conn_wait wait;
+  struct list wait_link;      /* in b->waiters while WAIT_WRITER */
+  struct event *wait_timer;   /* write_wait expiry while WAIT_WRITER */
+  int tx_depth;               /* > 0: this connection owns the writer's transaction */
+  int tx_killed;              /* its transaction was rolled back (tx_timeout): the next call says so */
+  int warned_old_protocol;    /* its protocol 1 frames are logged once */
+};
+
+struct broker {
+  const struct jsfpm_config *cfg;
+  struct event_base *base;
+  struct broker_db *db;
+  struct broker_reads *reads; /* threads for reads longer than a slice */
+  struct event *reads_ev;     /* their replies are ready */
+  struct evconnlistener *listener;
+  struct event *accept_retry;
+  struct event *signals[3];
+  struct event *usr1_ev;      /* SIGUSR1: reopen the log (rotation) */
+  struct list conns;          /* struct broker_conn, newest first */
+  int stop_signal;
+  /* The writer: at most one owner (explicit transaction) at a time; when
+   * there is none, queued autocommit writes are committed as a group. */
+  struct broker_conn *owner;
+  struct event *tx_timer;     /* tx_timeout of the owner's transaction */
+  struct list waiters;        /* WAIT_WRITER connections (wait_link), arrival order */
+  size_t nwaiting;
+  struct broker_conn **group; /* WAIT_GROUP connections, arrival order */
+  size_t ngroup, group_cap;
+  struct event *writer_ev;    /* runs the group and admits waiters (PRIO_WRITER) */
+  struct event *idle_ev;      /* WAL checkpoint when writes pause */
+  unsigned long long group_commits, grouped_writes, transactions, tx_timeouts, busy_errors, nconns;
+  unsigned long long slow_reads; /* reads moved to a read thread */
+  unsigned long long frames; /* requests decoded, for busy polling */
+  unsigned long long errors; /* error replies sent, whatever their cause */
+};
+
+/* broker.c */
+void broker_writer_kick(struct broker *b);
+void broker_idle_kick(struct broker *b);
+void broker_reply_set_tx(json_t *reply, int depth);
+void broker_waiters_remove(struct broker *b, struct broker_conn *c);
+void broker_writer_release(struct broker *b);
+int broker_conn_reply(struct broker_conn *c, const json_t *req, json_t *reply);
+int broker_conn_process(struct broker_conn *c);
+
+/* broker_writer.c */
+json_t *broker_tx_begin(struct broker_conn *c, const json_t *id);
+json_t *broker_tx_end(struct broker_conn *c, const json_t *id, enum db_op op, int all);
+json_t *broker_wait_for_writer(struct broker_conn *c, json_t *req, int begin);
+int broker_group_join(struct broker_conn *c, json_t *req);
+void broker_wait_timer_cb(evutil_socket_t fd, short what, void *arg);
+void broker_tx_timer_cb(evutil_socket_t fd, short what, void *arg);
+void broker_writer_cb(evutil_socket_t fd, short what, void *arg);
+void broker_idle_cb(evutil_socket_t fd, short what, void *arg);
+
+#endif

@@ -6,7 +6,8 @@
  *                      routing reads and writes, group commits, statistics
  * broker_db_open.c     opening and closing connections, the statement cache
  * broker_db_guard.c    the authorizer and the statement time limit
- * broker_db_values.c   values in and out: parameters, base64 blobs
+ * broker_db_values.c   parameters in: JSON values bound to statements,
+ *                      base64 blobs
  * broker_db_reply.c    replies and SQLite result code names
  * broker_db_migrate.c  migrations at start-up
  */
@@ -15,6 +16,7 @@
 
 #include "broker_db.h"
 #include "broker_json.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -31,6 +33,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
 #include "clock.h"
 #include "db_proto.h"
 #include "frame.h"

@@ -7,6 +7,7 @@
 #define JSFPM_BROKER_INTERNAL_H
 
 #include "broker.h"
+
 #include <assert.h>
 #include <errno.h>
 #include <event2/buffer.h>
@@ -22,6 +23,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
+
 #include "broker_db.h"
 #include "broker_reads.h"
 #include "clock.h"

@@ -12,6 +12,7 @@
 #define JSFPM_WORKER_JS_INTERNAL_H
 
 #include "worker_js.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -26,6 +27,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
 #include "clock.h"
 #include "config.h"
 #include "db_client.h"

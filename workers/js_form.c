@@ -1,5 +1,5 @@
 /* js_form.c: the native behind request.formData() for multipart bodies
- * (js/jsfpm/internal/body.js), on the parser in workers/multipart.c. */
+ * (Request.formData in js/jsfpm/runtime.js), on the parser in workers/multipart.c. */
 #include "autoconfig.h"
 
 #include "js_platform.h"

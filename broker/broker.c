@@ -61,6 +61,7 @@
 #include "list.h"
 #include "log.h"
 #include "broker_internal.h"
+#include "proctitle.h"
 
 static const int broker_stop_signals[3] = {SIGTERM, SIGINT, SIGQUIT};
 
@@ -617,6 +618,7 @@ static int broker_run(struct broker *b) {
 
 int broker_main(const struct jsfpm_config *cfg, int listen_fd) {
   log_set_role("broker");
+  proctitle_set("jsfpm: broker (%s)", cfg->db_path);
   struct broker b = {.cfg = cfg};
   list_init(&b.conns);
   list_init(&b.waiters);

@@ -22,13 +22,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access_format.h"
 #include "config_table.h"
 #include "log.h"
 #include "netaddr.h"
 
 /* Types whose field is a char * (NULL while unset). */
 bool config_is_string_type(enum config_type t) {
-  return t == CT_STRING || t == CT_PATH || t == CT_LISTEN || t == CT_NODES;
+  return t == CT_STRING || t == CT_PATH || t == CT_LISTEN || t == CT_NODES || t == CT_ACCESS_FORMAT;
 }
 
 /* The names of an enumerated type's values, NULL-terminated; the Nth is
@@ -115,7 +116,10 @@ const struct config_key config_keys[] = {
     {"server", "status_allow", CT_STRING, OFF(status_allow), 0, 0, "127.0.0.1,::1",
      "client addresses allowed on status_listen, comma separated, or any"},
     {"server", "access_log", CT_PATH, OFF(access_log), 0, 0, NULL,
-     "per-request log (time, request id, method, path, status, bytes, ms); unset = off"},
+     "per-request log, one line per request in access.format; unset = off"},
+    {"server", "access.format", CT_ACCESS_FORMAT, OFF(access_format), 0, 0, ACCESS_FORMAT_DEFAULT,
+     "access log line: php-fpm's %m %r %q %Q %s %d %C %M %{NAME}e %{Name}o %R %u %t %T %p %l, "
+     "jsfpm's %i (request id) and %b (body bytes)"},
     {"server", "slowlog", CT_PATH, OFF(slowlog), 0, 0, NULL,
      "file for slow request reports; unset = the error log"},
     {"server", "slowlog_timeout", CT_DURATION, OFF(slowlog_timeout_ms), 0, 2000000000, "0",
@@ -321,6 +325,14 @@ static const char *check_nodes(const struct config_key *k, const char *value, ch
 }
 
 /* Converts VALUE for key K into the config; returns NULL or a static reason. */
+/* Checks a CT_ACCESS_FORMAT value by compiling it. */
+static const char *check_access_format(const char *value, char *reason, size_t reason_len) {
+  struct access_format *f = access_format_compile(value, reason, reason_len);
+  if (f == NULL) return reason;
+  access_format_free(f);
+  return NULL;
+}
+
 static const char *convert(const struct config_key *k, const char *value,
                            struct jsfpm_config *cfg, const char *base_dir, char *reason,
                            size_t reason_len) {
@@ -341,8 +353,10 @@ static const char *convert(const struct config_key *k, const char *value,
       return "expected a unix socket path or host:port";
     return NULL;
   }
-  case CT_NODES: {
-    const char *why = check_nodes(k, value, reason, reason_len);
+  case CT_NODES:
+  case CT_ACCESS_FORMAT: {
+    const char *why = k->type == CT_NODES ? check_nodes(k, value, reason, reason_len)
+                                          : check_access_format(value, reason, reason_len);
     if (why != NULL) return why;
     char **slot = field;
     free(*slot);

@@ -56,6 +56,7 @@ struct jsfpm_config {
   char *ping_path;             /* URL path answering "pong" */
   char *status_allow;          /* client addresses allowed, comma separated, or "any" */
   char *access_log;            /* per-request log file; NULL = off */
+  char *access_format;         /* its line (access_format.h) */
   char *slowlog;               /* slow request log file; NULL = the error log */
   int slowlog_timeout_ms;      /* requests at least this long are slow; 0 = off */
 

@@ -54,7 +54,8 @@ static void print_value(const struct config_key *k, const struct jsfpm_config *c
   case CT_STRING:
   case CT_PATH:
   case CT_LISTEN:
-  case CT_NODES: {
+  case CT_NODES:
+  case CT_ACCESS_FORMAT: {
     const char *s = *(char *const *)field;
     print_string(s ? s : "", out);
     break;

@@ -23,6 +23,7 @@ enum config_type {
   CT_ISOLATION, /* worker|request */
   CT_AFFINITY,  /* off|auto */
   CT_NODES,     /* [min, max] comma-separated numeric private addresses with ports */
+  CT_ACCESS_FORMAT, /* an access log line format (access_format.h) */
 };
 
 struct config_key {

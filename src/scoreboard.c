@@ -60,6 +60,7 @@ int scoreboard_claim(struct scoreboard *sb, unsigned generation, int index) {
     s->state = SB_STARTING;
     s->generation = generation;
     s->index = index;
+    s->last_cpu_us = -1; /* no request timed yet */
     s->started_unix_ms = clock_unix_ms();
     s->started_mono_ms = clock_mono_ms();
     slot_write_end(s);
@@ -112,31 +113,46 @@ static void atomic_max(int *target, int value) {
     ;
 }
 
-void scoreboard_request_begin(struct scoreboard *sb, int slot, const char *request_id, const char *method,
-                              const char *path, int pool_size) {
+void scoreboard_request_begin(struct scoreboard *sb, int slot, const struct sb_request_info *req,
+                              int pool_size) {
   assert(slot >= 0 && slot < SCOREBOARD_SLOTS);
   struct sb_slot *s = &sb->slots[slot];
   slot_write_begin(s);
   s->state = SB_BUSY;
   s->request_start_mono_ms = clock_mono_ms();
-  snprintf(s->request_id, sizeof s->request_id, "%s", request_id ? request_id : "");
-  snprintf(s->request_method, sizeof s->request_method, "%s", method ? method : "");
-  snprintf(s->request_path, sizeof s->request_path, "%s", path ? path : "");
+  snprintf(s->request_id, sizeof s->request_id, "%s", req->request_id ? req->request_id : "");
+  snprintf(s->request_method, sizeof s->request_method, "%s", req->method ? req->method : "");
+  snprintf(s->request_path, sizeof s->request_path, "%s", req->path ? req->path : "");
+  snprintf(s->request_query, sizeof s->request_query, "%s", req->query ? req->query : "");
+  s->request_content_length = req->content_length;
   slot_write_end(s);
   int active = __atomic_add_fetch(&sb->global.active, 1, __ATOMIC_RELAXED);
   atomic_max(&sb->global.max_active, active);
   if (active >= pool_size) __atomic_add_fetch(&sb->global.max_children_reached, 1, __ATOMIC_RELAXED);
 }
 
-void scoreboard_runtime_stats(struct scoreboard *sb, int slot, unsigned long cache_hits,
-                              unsigned long cache_misses, long long heap_bytes) {
+void scoreboard_runtime_stats(struct scoreboard *sb, int slot, const struct sb_runtime_stats *st) {
   assert(slot >= 0 && slot < SCOREBOARD_SLOTS);
   struct sb_slot *s = &sb->slots[slot];
   slot_write_begin(s);
-  s->compile_cache_hits = cache_hits;
-  s->compile_cache_misses = cache_misses;
-  s->heap_bytes = heap_bytes;
+  s->compile_cache_hits = st->cache_hits;
+  s->compile_cache_misses = st->cache_misses;
+  s->heap_bytes = st->heap_bytes;
+  s->last_memory_bytes = st->last_memory_bytes;
+  s->last_cpu_us = st->last_cpu_us;
   slot_write_end(s);
+}
+
+void scoreboard_want_request_cpu(struct scoreboard *sb) {
+  __atomic_store_n(&sb->global.want_request_cpu, 1, __ATOMIC_RELAXED);
+}
+
+bool scoreboard_request_cpu_wanted(const struct scoreboard *sb) {
+  return __atomic_load_n(&sb->global.want_request_cpu, __ATOMIC_RELAXED) != 0;
+}
+
+void scoreboard_note_listen_queue(struct scoreboard *sb, int queued) {
+  if (queued > sb->global.max_listen_queue) sb->global.max_listen_queue = queued;
 }
 
 void scoreboard_fetch_add(struct scoreboard *sb, unsigned long calls, unsigned long errors,

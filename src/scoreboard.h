@@ -40,6 +40,8 @@ struct sb_slot {
   long long request_start_mono_ms; /* start of the current request (SB_BUSY only) */
   char request_method[12];         /* current (SB_BUSY) or last request */
   char request_path[160];
+  char request_query[128];         /* its query string, without "?" (cut to fit) */
+  long long request_content_length; /* its body bytes */
   char request_id[65];             /* of the current request (SB_BUSY only) */
   char last_request_id[65];        /* id of the last completed request */
   long long last_duration_ms;      /* of the last completed request */
@@ -47,6 +49,8 @@ struct sb_slot {
   unsigned long compile_cache_hits;   /* the worker's runtime: modules served from the cache */
   unsigned long compile_cache_misses; /* modules compiled on demand */
   long long heap_bytes;               /* JavaScript heap size after the last request */
+  long long last_memory_bytes;        /* JavaScript heap peak during the last completed request */
+  long long last_cpu_us;              /* CPU time of the last completed request; -1 = not measured */
 };
 
 struct sb_global {
@@ -61,6 +65,10 @@ struct sb_global {
   unsigned long fetch_calls;       /* outgoing fetch() calls by all workers ever */
   unsigned long fetch_errors;      /* of those, the ones without an HTTP response */
   unsigned long long fetch_ms;     /* their total time */
+  int max_listen_queue;            /* most connections seen waiting in the FastCGI accept queue
+                                      (the master samples it; written by it only) */
+  int want_request_cpu;            /* workers time each request's CPU (the master sets it at the
+                                      first ?full status request: it costs two system calls) */
 };
 
 struct scoreboard {
@@ -88,12 +96,31 @@ bool scoreboard_stopping(const struct scoreboard *sb);
 /* Worker side; SLOT is the worker's own.  POOL_SIZE is the number of
  * workers in its generation, for the max-children-reached count. */
 void scoreboard_worker_ready(struct scoreboard *sb, int slot);
-void scoreboard_request_begin(struct scoreboard *sb, int slot, const char *request_id, const char *method,
-                              const char *path, int pool_size);
+/* The request a worker begins (strings cut to the slot's fields). */
+struct sb_request_info {
+  const char *request_id, *method, *path, *query;
+  long long content_length;
+};
+void scoreboard_request_begin(struct scoreboard *sb, int slot, const struct sb_request_info *req,
+                              int pool_size);
 void scoreboard_request_end(struct scoreboard *sb, int slot, const char *request_id, int status,
                             long long duration_ms, bool slow);
-void scoreboard_runtime_stats(struct scoreboard *sb, int slot, unsigned long cache_hits,
-                              unsigned long cache_misses, long long heap_bytes);
+/* What the worker's runtime reports after each request. */
+struct sb_runtime_stats {
+  unsigned long cache_hits, cache_misses; /* compile cache, since the worker started */
+  long long heap_bytes;                   /* JavaScript heap now */
+  long long last_memory_bytes;            /* its peak during the request */
+  long long last_cpu_us;                  /* CPU time the request took */
+};
+void scoreboard_runtime_stats(struct scoreboard *sb, int slot, const struct sb_runtime_stats *st);
+
+/* Master: from now on workers time the CPU of each request (last_cpu_us);
+ * until then it costs them nothing.  Workers: whether to. */
+void scoreboard_want_request_cpu(struct scoreboard *sb);
+bool scoreboard_request_cpu_wanted(const struct scoreboard *sb);
+
+/* Master: a sample of the FastCGI socket's accept queue, for max_listen_queue. */
+void scoreboard_note_listen_queue(struct scoreboard *sb, int queued);
 
 /* Worker: adds its outgoing fetch() calls since the last report. */
 void scoreboard_fetch_add(struct scoreboard *sb, unsigned long calls, unsigned long errors,

@@ -114,9 +114,7 @@ static int format_location(const struct js_cache *c, const char *file, size_t n,
   return snprintf(out, len, "%.*s:%d", (int)n, file, line);
 }
 
-/* Copies a stack trace, each "(file:line)" of a lowered module replaced
- * by the original place. */
-static void map_stack(const struct js_cache *c, const char *stack, char *out, size_t len) {
+void js_map_stack(const struct js_cache *c, const char *stack, char *out, size_t len) {
   size_t o = 0;
   const char *p = stack;
   while (*p && o + 1 < len) {
@@ -168,7 +166,7 @@ void js_format_error(duk_context *ctx, const struct js_cache *cache, char *out, 
   char where[600] = "";
   if (file[0] && line > 0) format_location(cache, file, strlen(file), line, where, sizeof where);
   char *mapped = with_stack && cache ? malloc(len) : NULL;
-  if (mapped) map_stack(cache, msg, mapped, len);
+  if (mapped) js_map_stack(cache, msg, mapped, len);
   snprintf(out, len, "%s%s%s", where, where[0] ? ": " : "", mapped ? mapped : msg);
   free(mapped);
   duk_pop(ctx);

@@ -71,6 +71,9 @@ void js_compile_module(duk_context *ctx, const char *display, const char *source
  * (with the stack trace when WITH_STACK); leaves the stack as it was.  With
  * CACHE, places in lowered modules become the original "file:line:col". */
 void js_format_error(duk_context *ctx, const struct js_cache *cache, char *out, size_t len, bool with_stack);
+/* Copies the stack trace STACK into OUT, each "(file:line)" of a module
+ * CACHE lowered replaced by the original "(file:line:col)". */
+void js_map_stack(const struct js_cache *cache, const char *stack, char *out, size_t len);
 
 /* The import mode of SPEC as required by module CODE: was it imported
  * (import, import()) rather than required?  Decides the package.json

@@ -36,6 +36,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -47,6 +49,7 @@
 #include "http.h"
 #include "list.h"
 #include "log.h"
+#include "proctitle.h"
 #include "scoreboard.h"
 #include "worker_handoff.h"
 #include "worker_js.h"
@@ -290,6 +293,78 @@ static void forget_passed_conns(struct worker *w, long long duration_ms) {
   if (n > 0) log_debug("passed %zu idle connections to other workers during a %lld ms request", n, duration_ms);
 }
 
+/* ---- the request's log fields -------------------------------------------- */
+
+/* The request and response %{NAME}e and %{Name}o look in. */
+struct log_lookup {
+  const struct js_request *req;
+  const struct js_response *res; /* NULL while the request runs */
+};
+
+static const char *find_header(const struct js_header *h, size_t n, const char *name, size_t *len) {
+  size_t name_len = strlen(name);
+  for (size_t i = 0; i < n; i++) {
+    if (h[i].name_len == name_len && strncasecmp(h[i].name, name, name_len) == 0) {
+      *len = h[i].value_len;
+      return h[i].value;
+    }
+  }
+  return NULL;
+}
+
+/* %{NAME}e: a FastCGI parameter as nginx sends it; HTTP_* are the request's
+ * headers (at either door).  %{Name}o: a header of the response. */
+static const char *lookup_for_log(const void *arg, char kind, const char *name, size_t *len) {
+  const struct log_lookup *l = arg;
+  if (kind == 'o') return l->res ? find_header(l->res->headers, l->res->nheaders, name, len) : NULL;
+  const struct js_request *req = l->req;
+  if (strncmp(name, "HTTP_", 5) == 0 && strlen(name) < 128) {
+    char header[128];
+    header_name_from_param(name + 5, strlen(name + 5), header);
+    return find_header(req->headers, req->nheaders, header, len);
+  }
+  static const char *const params[] = {"REMOTE_ADDR", "REMOTE_USER", "REQUEST_METHOD", "REQUEST_URI",
+                                       "QUERY_STRING", "REQUEST_SCHEME"};
+  const char *values[] = {req->remote_addr, req->remote_user, req->method, req->uri, req->query, req->scheme};
+  for (size_t i = 0; i < sizeof params / sizeof params[0]; i++) {
+    if (strcmp(name, params[i]) == 0 && values[i] != NULL) {
+      *len = strlen(values[i]);
+      return values[i];
+    }
+  }
+  return NULL;
+}
+
+/* The request in progress, for the slow log's stack (on_slow). */
+static const struct access_fields *slow_fields;
+
+static void on_slow(const char *stack, long long elapsed_ms) {
+  if (slow_fields) worker_log_slow_stack(slow_fields, elapsed_ms, stack);
+}
+
+static long long timeval_us(struct timeval tv) { return (long long)tv.tv_sec * 1000000 + tv.tv_usec; }
+
+/* CPU time of the worker's thread so far, for the status page's last
+ * request CPU (php-fpm's "last request cpu"); -1 when the status page never
+ * asked for it (?full): a CPU clock is a system call, about 0.5 us here, 2 %
+ * of a small request twice. */
+static long long request_cpu_us(const struct worker *w) {
+  struct timespec ts;
+  if (!scoreboard_request_cpu_wanted(w->sb) || clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) < 0) return -1;
+  return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The process title while the worker runs REQ: "jsfpm: worker 0 gen 1 GET
+ * /path?query", the target escaped as in the logs (ps shows the bytes of a
+ * client's %0a or escape sequence otherwise), cut to the length of the
+ * scoreboard's request_path. */
+static void title_request(const struct worker *w, const struct js_request *req) {
+  char target[sizeof ((struct sb_slot *)0)->request_path];
+  bool cut;
+  target[log_escape(target, sizeof target - 1, req->uri, strlen(req->uri), &cut)] = '\0';
+  proctitle_set("%s %s %s", w->title_prefix, req->method, target);
+}
+
 /* Runs one request, which came on connection C, through the app with the
  * scoreboard saying "busy" for exactly that long: request_terminate_timeout
  * counts from here, and an idle keep-alive connection never shows as a
@@ -302,8 +377,22 @@ void worker_handle(struct worker *w, struct conn *c, const struct js_request *re
   /* The id is assigned before the scoreboard says busy, so a kill by
    * request_terminate_timeout can name the request it cut off. */
   const char *request_id = js_begin_request(w->js, req);
-  scoreboard_request_begin(w->sb, w->sb_slot, request_id, req->method, path, w->cfg->workers);
+  struct sb_request_info info = {.request_id = request_id, .method = req->method, .path = path,
+                                 .query = req->query, .content_length = (long long)req->body_len};
+  scoreboard_request_begin(w->sb, w->sb_slot, &info, w->cfg->workers);
+  title_request(w, req);
+  long long cpu_start_us = request_cpu_us(w);
   long long start_ms = clock_mono_ms();
+  struct log_lookup lookup = {.req = req};
+  struct access_fields e = {.request_id = request_id, .remote_addr = req->remote_addr,
+                            .remote_user = req->remote_user, .method = req->method, .path = path,
+                            .query = req->query, .request_bytes = (long long)req->body_len,
+                            .cpu_user_us = -1, .cpu_system_us = -1, .pid = w->pid,
+                            .lookup = lookup_for_log, .lookup_arg = &lookup};
+  bool measure_cpu = (worker_log_needs() & ACCESS_NEEDS_CPU) != 0;
+  struct rusage ru0, ru1;
+  if (measure_cpu && getrusage(RUSAGE_SELF, &ru0) < 0) measure_cpu = false;
+  slow_fields = &e;
   overrun_route = *route;
   overrun_request_id = request_id;
   atomic_signal_fence(memory_order_seq_cst);
@@ -311,6 +400,7 @@ void worker_handle(struct worker *w, struct conn *c, const struct js_request *re
   watch_idle_conns(w, c);
   js_handle(w->js, req, res);
   overrun_armed = 0;
+  slow_fields = NULL;
   long long duration_ms = clock_mono_ms() - start_ms;
   forget_passed_conns(w, duration_ms);
   w->requests++;
@@ -318,12 +408,28 @@ void worker_handle(struct worker *w, struct conn *c, const struct js_request *re
   scoreboard_request_end(w->sb, w->sb_slot, res->request_id, res->status, duration_ms, slow);
   struct js_runtime_stats rs;
   js_runtime_stats(w->js, &rs);
-  scoreboard_runtime_stats(w->sb, w->sb_slot, rs.cache_hits, rs.cache_misses, (long long)rs.heap_bytes);
+  struct sb_runtime_stats st = {.cache_hits = rs.cache_hits, .cache_misses = rs.cache_misses,
+                                .heap_bytes = (long long)rs.heap_bytes,
+                                .last_memory_bytes = (long long)rs.heap_peak_bytes,
+                                .last_cpu_us = -1};
+  long long cpu_end_us = cpu_start_us >= 0 ? request_cpu_us(w) : -1;
+  if (cpu_end_us >= 0) st.last_cpu_us = cpu_end_us - cpu_start_us;
+  scoreboard_runtime_stats(w->sb, w->sb_slot, &st);
   scoreboard_fetch_add(w->sb, rs.fetch.calls, rs.fetch.errors, rs.fetch.time_ms);
-  struct worker_log_entry e = {.request_id = res->request_id, .remote_addr = req->remote_addr,
-                               .method = req->method, .path = path, .status = res->status,
-                               .body_bytes = res->body_len, .duration_ms = duration_ms};
+  if (measure_cpu && getrusage(RUSAGE_SELF, &ru1) == 0) {
+    e.cpu_user_us = timeval_us(ru1.ru_utime) - timeval_us(ru0.ru_utime);
+    e.cpu_system_us = timeval_us(ru1.ru_stime) - timeval_us(ru0.ru_stime);
+  }
+  e.request_id = res->request_id;
+  /* %t: the clock is read only for a format that shows it. */
+  if (worker_log_needs() & ACCESS_NEEDS_START) e.start_unix_ms = clock_unix_ms() - duration_ms;
+  e.status = res->status;
+  e.body_bytes = (long long)res->body_len;
+  e.duration_ms = duration_ms;
+  e.memory_bytes = (long long)rs.heap_peak_bytes;
+  lookup.res = res;
   worker_log_request(&e);
+  proctitle_set("%s idle", w->title_prefix);
   if (w->max_requests > 0 && w->requests == w->max_requests) {
     /* php-fpm semantics: exactly max_requests, then no more.  The master
      * starts our replacement and sends QUIT once it is ready; meanwhile
@@ -648,6 +754,10 @@ int worker_main(const struct worker_args *args) {
                                        .max_body_bytes = (size_t)cfg->max_body_bytes};
   int status = 1;
   char err[1024];
+  w.pid = getpid();
+  snprintf(w.title_prefix, sizeof w.title_prefix, "jsfpm: worker %d gen %u", args->slot,
+           args->sb->slots[args->sb_slot].generation);
+  proctitle_set("%s starting", w.title_prefix);
 
   if (cfg->worker_cpu_affinity == AFFINITY_AUTO)
     pin_to_cpu(args->slot);
@@ -677,6 +787,7 @@ int worker_main(const struct worker_args *args) {
     goto out;
   }
   js_set_overrun_handler(on_overrun); /* from here on: loading the app is not a request */
+  js_set_slow_handler(on_slow, cfg->slowlog_timeout_ms);
 
   w.term_ev = evsignal_new(w.base, SIGTERM, on_signal, &w);
   w.quit_ev = evsignal_new(w.base, SIGQUIT, on_signal, &w);
@@ -707,6 +818,7 @@ int worker_main(const struct worker_args *args) {
   /* Tell the master we are ready; it counts us as serving from now on. */
   scoreboard_worker_ready(w.sb, w.sb_slot);
   notify_master(&w, WORKER_NOTE_READY);
+  proctitle_set("%s idle", w.title_prefix);
 
   log_debug("serving");
   while (event_base_loop(w.base, EVLOOP_ONCE) == 0) {

@@ -29,7 +29,7 @@
 
 /* CGI-style header names from HTTP_* params: HTTP_X_FORWARDED_FOR ->
  * x-forwarded-for.  Written into BUF (at least NAME_LEN bytes). */
-static size_t header_name_from_param(const char *param, size_t len, char *buf) {
+size_t header_name_from_param(const char *param, size_t len, char *buf) {
   for (size_t i = 0; i < len; i++) buf[i] = param[i] == '_' ? '-' : (char)tolower((unsigned char)param[i]);
   buf[len] = '\0';
   return len;

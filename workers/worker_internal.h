@@ -58,6 +58,8 @@ struct worker {
   int master_fd;                 /* our pipe to the master (WORKER_NOTE_*) */
   struct scoreboard *sb;
   int sb_slot;
+  char title_prefix[48];         /* "jsfpm: worker N gen G", the start of the process title */
+  pid_t pid;
 };
 
 enum conn_door { CONN_FCGI, CONN_HTTP };
@@ -95,6 +97,9 @@ struct reply_route {
 /* worker.c */
 /* Runs REQ through the runtime into RES, with the scoreboard, the logs, the
  * overrun backstop (ROUTE: where its 504 would go) and max_requests around it. */
+/* CGI-style header names from HTTP_* params: HTTP_X_FORWARDED_FOR ->
+ * x-forwarded-for, written into BUF (at least LEN + 1 bytes) (worker_doors.c). */
+size_t header_name_from_param(const char *param, size_t len, char *buf);
 void worker_handle(struct worker *w, struct conn *c, const struct js_request *req,
                    const struct reply_route *route, struct js_response *res);
 

@@ -66,7 +66,9 @@ int jsfpm_duk_exec_timeout(void *udata);
 int jsfpm_duk_exec_timeout(void *udata) {
   struct js_runtime *rt = udata;
   if (rt == NULL || rt->deadline_ms == 0) return 0;
-  if (clock_coarse_ms() < rt->deadline_ms) return 0;
+  long long now = clock_coarse_ms();
+  if (rt->slow_at_ms != 0 && now >= rt->slow_at_ms) jsrt_take_slow_stack(rt, now);
+  if (now < rt->deadline_ms) return 0;
   rt->timed_out = true;
   return 1;
 }
@@ -84,6 +86,7 @@ void *jsrt_rt_alloc(void *udata, duk_size_t size) {
   if (p == NULL) return NULL;
   *(size_t *)p = size;
   rt->heap_bytes += size;
+  if (rt->heap_bytes > rt->heap_peak_bytes) rt->heap_peak_bytes = rt->heap_bytes;
   return p + ALLOC_HEADER;
 }
 
@@ -113,6 +116,7 @@ void *jsrt_rt_realloc(void *udata, void *ptr, duk_size_t size) {
   if (q == NULL) return NULL;
   *(size_t *)q = size;
   rt->heap_bytes = rt->heap_bytes - old + size;
+  if (rt->heap_bytes > rt->heap_peak_bytes) rt->heap_peak_bytes = rt->heap_bytes;
   return q + ALLOC_HEADER;
 }
 
@@ -565,12 +569,15 @@ void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_re
   rt->request_id_assigned = false;
   res->request_id = rt->request_id;
 
-  long long deadline = clock_coarse_ms() + rt->cfg->request_timeout_ms;
+  rt->request_start_ms = clock_coarse_ms();
+  rt->heap_peak_bytes = rt->heap_bytes;
+  long long deadline = rt->request_start_ms + rt->cfg->request_timeout_ms;
   rt->timed_out = false;
   rt->timeout_why[0] = '\0';
   rt->over_limit = false;
   rt->db_calls = 0;
-  jsrt_deadline_arm(rt, deadline);
+  long long slow_period = jsrt_slow_period_ms();
+  jsrt_deadline_arm(rt, deadline, slow_period > 0 ? rt->request_start_ms + slow_period : 0);
 
   duk_context *env = ctx;
   int rc = DUK_EXEC_SUCCESS;

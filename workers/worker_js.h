@@ -72,6 +72,7 @@ struct js_runtime_stats {
   unsigned long cache_hits;   /* modules loaded from the compile cache */
   unsigned long cache_misses; /* modules compiled on demand (added after start) */
   size_t heap_bytes;          /* bytes the JavaScript heap holds now */
+  size_t heap_peak_bytes;     /* most it held during the last request */
   struct js_fetch_counts fetch; /* fetch() calls since the last js_runtime_stats */
 };
 void js_runtime_stats(const struct js_runtime *rt, struct js_runtime_stats *out);
@@ -103,6 +104,18 @@ void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_re
  * trusted any more.  Without one, such a request runs on. */
 typedef void (*js_overrun_fn)(void);
 void js_set_overrun_handler(js_overrun_fn fn);
+
+/* Called once for a request that has run SLOWLOG_TIMEOUT_MS, with its
+ * JavaScript stack at that moment ("    at fn (file:line:col)" lines,
+ * innermost first) and how long it has run.  It runs inside the request
+ * (from Duktape's interrupt check, not a signal handler); it must not call
+ * into the heap.  Taken at the first bytecode instruction after the moment:
+ * for a request waiting in a database call, fetch() or one long native
+ * call, when that call returns (the stack then shows the line that made
+ * it).  FN NULL turns it off. */
+typedef void (*js_slow_fn)(const char *stack, long long elapsed_ms);
+void js_set_slow_handler(js_slow_fn fn, long long slowlog_timeout_ms);
+#define JS_SLOW_STACK_MAX 2048 /* bytes of stack handed over, the rest cut */
 
 /* HTTP reason phrase for STATUS ("OK", "Not Found", ...). */
 const char *js_status_reason(int status);

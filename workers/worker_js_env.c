@@ -240,7 +240,7 @@ static void put_heap_objects(struct js_runtime *rt) {
 /* Runs FN in CTX with the start-up deadline; formats a failure into ERR. */
 static int run_setup(struct js_runtime *rt, duk_context *ctx, duk_safe_call_function fn, char *err,
                      size_t errlen) {
-  jsrt_deadline_arm(rt, clock_coarse_ms() + rt->cfg->request_timeout_ms);
+  jsrt_deadline_arm(rt, clock_coarse_ms() + rt->cfg->request_timeout_ms, 0);
   int rc = duk_safe_call(ctx, fn, NULL, 0, 1);
   jsrt_deadline_disarm(rt);
   js_fetch_request_end(); /* a fetch() the modules' top-level code left running */
@@ -346,5 +346,6 @@ void js_runtime_free(struct js_runtime *rt) {
 void js_runtime_stats(const struct js_runtime *rt, struct js_runtime_stats *out) {
   js_cache_stats(rt->cache, &out->cache_hits, &out->cache_misses);
   out->heap_bytes = rt->heap_bytes;
+  out->heap_peak_bytes = rt->heap_peak_bytes;
   js_fetch_take_counts(&out->fetch);
 }

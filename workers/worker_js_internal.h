@@ -54,9 +54,12 @@ struct js_runtime {
   const char *root;           /* realpath of the app root (the cache's) */
   size_t root_len;
   long long deadline_ms;      /* monotonic; 0 = no limit (between requests) */
+  long long request_start_ms; /* monotonic start of the request in js_handle */
+  long long slow_at_ms;       /* monotonic; when to take the slow log's stack; 0 = taken or off */
   bool timed_out;             /* the exec-timeout check fired, or native.timedOut ran */
   char timeout_why[256];      /* what native.timedOut said; "" for the exec-timeout check */
   size_t heap_bytes;          /* bytes Duktape holds through our allocator */
+  size_t heap_peak_bytes;     /* most heap_bytes since the current request began */
   bool over_limit;            /* an allocation was refused for memory_limit */
   bool rebuild;               /* the heap must be rebuilt before the next request */
   int db_calls;               /* database calls in the current request */
@@ -80,7 +83,11 @@ void jsrt_on_fatal(void *udata, const char *msg);
 
 /* worker_js_deadline.c */
 int jsrt_deadline_timer_init(struct js_runtime *rt);
-void jsrt_deadline_arm(struct js_runtime *rt, long long deadline_ms);
+void jsrt_deadline_arm(struct js_runtime *rt, long long deadline_ms, long long slow_ms);
+/* The request crossed slowlog_timeout: hands its stack to the slow handler. */
+void jsrt_take_slow_stack(struct js_runtime *rt, long long now_ms);
+/* The slow handler's slowlog_timeout; 0 = off. */
+long long jsrt_slow_period_ms(void);
 void jsrt_deadline_disarm(struct js_runtime *rt);
 void jsrt_deadline_timer_free(struct js_runtime *rt);
 

@@ -16,6 +16,12 @@ void jsfpm_duk_force_interrupt(duk_context *ctx) {
   if (current != NULL) current->interrupt_counter = 0;
 }
 
+/* The thread executing in CTX's heap now (CTX itself, or the thread of a
+ * request's own global environment), or NULL when none runs. */
+duk_context *jsfpm_duk_current_thread(duk_context *ctx) {
+  return (duk_context *)((duk_hthread *)ctx)->heap->curr_thread;
+}
+
 /* Replaces the state of the heap's Math.random generator (xoroshiro128+)
  * with SEED.  Duktape seeds it from the time in milliseconds mixed with the
  * heap's address: workers forked together build their heaps in the same

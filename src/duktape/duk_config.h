@@ -36,6 +36,9 @@ extern int jsfpm_duk_exec_timeout(void *udata);
  * check at the next instruction. */
 extern void jsfpm_duk_force_interrupt(duk_context *ctx);
 
+/* The thread running in CTX's heap (duk_amalgamation.c). */
+extern duk_context *jsfpm_duk_current_thread(duk_context *ctx);
+
 /* Seeds the heap's Math.random from 16 bytes of SEED (duk_amalgamation.c). */
 extern void jsfpm_duk_seed_random(duk_context *ctx, const uint64_t seed[2]);
 

@@ -12,6 +12,7 @@
 #include "js_compile.h"
 #include "log.h"
 #include "master.h"
+#include "proctitle.h"
 
 #define DEFAULT_CONFIG "/etc/jsfpm/jsfpm.conf"
 
@@ -129,6 +130,10 @@ int main(int argc, char **argv) {
     return 1;
   }
   for (size_t i = 0; i < cfg.nwarnings; i++) log_warn("%s", cfg.warnings[i]);
+  /* From here on argv's memory holds the process title; the children
+   * inherit it and set their own. */
+  if (proctitle_init(argc, argv) < 0) log_warn("out of memory: the process titles stay as they are");
+  proctitle_set("jsfpm: master (%s)", cfg.file);
   int rc = master_run(&cfg);
   log_close();
   return rc;

@@ -27,9 +27,11 @@
 #include "privileges.h"
 #include "scoreboard.h"
 #include "systemd.h"
+#include "status.h"
 #include "worker.h"
 #include "worker_handoff.h"
 #include "worker_js.h"
+#include "worker_log.h"
 
 #define BACKOFF_MAX_MS 30000
 #define STABLE_AFTER_MS 10000         /* a child that lived this long resets its back-off */
@@ -385,6 +387,8 @@ static void log_overrun(struct master *m, const struct proc *p, int slot) {
             "began, past request_timeout: the worker answered 504 and ended itself; replacing it",
             p->index, (long)p->pid, snap.request_id[0] ? snap.request_id : "-", snap.request_method,
             snap.request_path, clock_mono_ms() - snap.request_start_mono_ms);
+  worker_log_cut_off(m->cfg, p->pid, &snap, clock_mono_ms() - snap.request_start_mono_ms, 504,
+                     "still inside one native call past request_timeout: answered 504, the worker ended itself");
 }
 
 static void worker_exited(struct master *m, struct proc *p, int status) {
@@ -512,6 +516,8 @@ static void check_worker(struct master *m, struct proc *p, long long now, bool c
     if (kill(p->pid, SIGKILL) == 0) {
       p->terminated = true;
       m->terminated++;
+      worker_log_cut_off(cfg, p->pid, &snap, now - snap.request_start_mono_ms, 0,
+                         "killed by request_terminate_timeout");
     }
     return;
   }
@@ -566,6 +572,9 @@ static void master_tick(struct master *m) {
   bool check_rss = m->ticks++ % RSS_EVERY_TICKS == 0;
   for (int i = 0; i < SCOREBOARD_SLOTS; i++)
     if (m->procs[i].state != PROC_FREE) check_worker(m, &m->procs[i], now, check_rss);
+  int queued, backlog;
+  if (check_rss && status_listen_queue(m->lis.fcgi_fd, &queued, &backlog) == 0)
+    scoreboard_note_listen_queue(m->sb, queued); /* max_listen_queue, sampled once a second */
   if (m->phase == MASTER_RELOADING && now >= m->reload_deadline_ms)
     reload_abort(m, "the new workers did not become ready in time");
   /* New [database] settings: the broker restarts once no old worker might

@@ -125,7 +125,9 @@ static void on_status_request(struct evhttp_request *req, void *arg) {
   if (status_listen_queue(m->lis.fcgi_fd, &q, &backlog) == 0) {
     r.listen_queue = q;
     r.listen_queue_max = backlog;
+    scoreboard_note_listen_queue(m->sb, q);
   }
+  r.max_listen_queue = g->max_listen_queue;
   long long now = clock_mono_ms();
   for (int i = 0; i < SCOREBOARD_SLOTS; i++) {
     const struct proc *p = &m->procs[i];
@@ -144,7 +146,11 @@ static void on_status_request(struct evhttp_request *req, void *arg) {
                                 .last_request_id = s->last_request_id, .last_status = s->last_status,
                                 .compile_cache_hits = s->compile_cache_hits,
                                 .compile_cache_misses = s->compile_cache_misses,
-                                .heap_bytes = s->heap_bytes};
+                                .heap_bytes = s->heap_bytes,
+                                .request_query = s->request_query,
+                                .content_length = s->request_content_length,
+                                .last_duration_ms = s->last_duration_ms, .last_cpu_us = s->last_cpu_us,
+                                .last_memory_bytes = s->last_memory_bytes};
     r.compile_cache_hits += s->compile_cache_hits;
     r.compile_cache_misses += s->compile_cache_misses;
     r.total++;
@@ -153,9 +159,19 @@ static void on_status_request(struct evhttp_request *req, void *arg) {
   }
   fill_broker_stats(m, &r.broker);
 
-  enum status_format f = status_format_from_query(evhttp_uri_get_query(uri));
-  evhttp_add_header(headers, "Content-Type", status_content_type(f));
-  if (status_render(&r, f, out) < 0) {
+  struct status_query sq;
+  char why[256];
+  if (status_parse_query(evhttp_uri_get_query(uri), &sq, why, sizeof why) < 0) {
+    evhttp_add_header(headers, "Content-Type", "text/plain; charset=utf-8");
+    evbuffer_add_printf(out, "%s\n", why);
+    evhttp_send_reply(req, 400, "Bad Request", out);
+    evbuffer_free(out);
+    return;
+  }
+  r.full = sq.full;
+  if (sq.full) scoreboard_want_request_cpu(m->sb);
+  evhttp_add_header(headers, "Content-Type", status_content_type(sq.format));
+  if (status_render(&r, sq.format, out) < 0) {
     evbuffer_free(out);
     evhttp_send_error(req, 500, "Internal Server Error");
     return;

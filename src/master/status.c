@@ -28,11 +28,24 @@
 
 static const char *const class_names[5] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
 
-enum status_format status_format_from_query(const char *query) {
-  if (query == NULL) return STATUS_TEXT;
-  if (strstr(query, "json")) return STATUS_JSON;
-  if (strstr(query, "prometheus") || strstr(query, "openmetrics")) return STATUS_PROMETHEUS;
-  return STATUS_TEXT;
+int status_parse_query(const char *query, struct status_query *out, char *why, size_t whylen) {
+  *out = (struct status_query){.format = STATUS_TEXT};
+  for (const char *p = query ? query : ""; *p;) {
+    size_t len = strcspn(p, "&");
+    size_t name_len = strcspn(p, "=&");
+    char name[16] = "";
+    if (name_len < sizeof name) memcpy(name, p, name_len), name[name_len] = '\0';
+    if (strcmp(name, "json") == 0) out->format = STATUS_JSON;
+    else if (strcmp(name, "prometheus") == 0 || strcmp(name, "openmetrics") == 0) out->format = STATUS_PROMETHEUS;
+    else if (strcmp(name, "full") == 0) out->full = true;
+    else if (strcmp(name, "html") == 0 || strcmp(name, "xml") == 0) {
+      snprintf(why, whylen, "?%s: jsfpm's status page has no %s form; ask for ?json, ?prometheus or "
+               "plain text (add &full for every process)", name, name);
+      return -1;
+    }
+    p += len + (p[len] == '&');
+  }
+  return 0;
 }
 
 const char *status_content_type(enum status_format f) {
@@ -57,6 +70,32 @@ static json_t *json_or_null(bool available, long long v) {
   return available ? json_integer(v) : json_null();
 }
 
+/* The target of W's current or last request: path, and "?" query if any. */
+static void request_uri(const struct status_worker *w, char *buf, size_t len) {
+  snprintf(buf, len, "%s%s%s", w->request_path, w->request_query && *w->request_query ? "?" : "",
+           w->request_query ? w->request_query : "");
+}
+
+/* php-fpm's "last request cpu": the request's CPU time as a percentage of
+ * its duration (1 ms at least, as a request is timed in milliseconds). */
+static double last_cpu_percent(const struct status_worker *w) {
+  long long wall_us = (w->last_duration_ms > 0 ? w->last_duration_ms : 1) * 1000;
+  return (double)(w->last_cpu_us * 10000 / wall_us) / 100.0; /* two decimals */
+}
+
+/* ?full: php-fpm's per-process fields that the compact list leaves out. */
+static void json_add_full(json_t *o, const struct status_worker *w, long long now_unix_ms) {
+  char uri[320];
+  request_uri(w, uri, sizeof uri);
+  json_object_set_new(o, "start_since", json_integer((json_int_t)((now_unix_ms - w->started_unix_ms) / 1000)));
+  json_object_set_new(o, "request_uri", json_string(uri));
+  json_object_set_new(o, "content_length", json_integer((json_int_t)w->content_length));
+  bool cpu = w->last_cpu_us >= 0; /* measured once ?full was first asked for */
+  json_object_set_new(o, "last_request_cpu", cpu ? json_real(last_cpu_percent(w)) : json_null());
+  json_object_set_new(o, "last_request_cpu_ms", cpu ? json_integer((json_int_t)(w->last_cpu_us / 1000)) : json_null());
+  json_object_set_new(o, "last_request_memory", json_integer((json_int_t)w->last_memory_bytes));
+}
+
 static int render_json(const struct status_report *r, struct evbuffer *out) {
   char start[32];
   iso_time(r->start_unix_ms, start, sizeof start);
@@ -76,8 +115,7 @@ static int render_json(const struct status_report *r, struct evbuffer *out) {
     const struct status_worker *w = &r->workers[i];
     char started[32];
     iso_time(w->started_unix_ms, started, sizeof started);
-    json_array_append_new(
-        workers, json_pack("{s:i, s:s, s:i, s:i, s:I, s:s, s:I, s:o, s:s, s:s, s:I, s:s, s:i, s:I, s:I}", "pid",
+    json_t *row = json_pack("{s:i, s:s, s:i, s:i, s:I, s:s, s:I, s:o, s:s, s:s, s:I, s:s, s:i, s:I, s:I}", "pid",
                            (int)w->pid, "state", w->state, "generation", (int)w->generation, "index",
                            w->index, "requests", (json_int_t)w->requests, "started", started,
                            "started_unix", (json_int_t)(w->started_unix_ms / 1000), "rss_bytes",
@@ -86,17 +124,20 @@ static int render_json(const struct status_report *r, struct evbuffer *out) {
                            "request_duration_ms", (json_int_t)w->request_duration_ms,
                            "last_request_id", w->last_request_id, "last_status", w->last_status,
                            "compile_cache_hits", (json_int_t)w->compile_cache_hits, "heap_bytes",
-                           (json_int_t)w->heap_bytes));
+                           (json_int_t)w->heap_bytes);
+    if (row != NULL && r->full) json_add_full(row, w, r->now_unix_ms);
+    json_array_append_new(workers, row);
   }
   json_t *root = json_pack(
-      "{s:s, s:I, s:I, s:i, s:b, s:I, s:o, s:I, s:o, s:o, s:i, s:i, s:i, s:i, s:I, s:I, s:I, s:I, "
+      "{s:s, s:I, s:I, s:i, s:b, s:I, s:o, s:I, s:o, s:o, s:i, s:i, s:i, s:i, s:i, s:I, s:I, s:I, s:I, "
       "s:o, s:o, s:I, s:I, s:I, s:o, s:o}",
       "start_time", start, "start_unix", (json_int_t)(r->start_unix_ms / 1000), "uptime_seconds",
       (json_int_t)((r->now_unix_ms - r->start_unix_ms) / 1000), "generation", (int)r->generation,
       "reloading", r->reloading, "accepted_requests", (json_int_t)r->accepted, "requests_by_class",
       classes, "slow_requests", (json_int_t)r->slow_requests, "listen_queue",
       r->listen_queue >= 0 ? json_integer(r->listen_queue) : json_null(), "listen_queue_max",
-      r->listen_queue_max >= 0 ? json_integer(r->listen_queue_max) : json_null(), "idle_workers",
+      r->listen_queue_max >= 0 ? json_integer(r->listen_queue_max) : json_null(), "max_listen_queue",
+      r->max_listen_queue, "idle_workers",
       r->idle, "active_workers", r->active, "total_workers", r->total, "max_active_workers",
       r->max_active, "max_children_reached", (json_int_t)r->max_children_reached,
       "recycled_workers", (json_int_t)r->recycled, "terminated_workers", (json_int_t)r->terminated,
@@ -121,6 +162,32 @@ static void text_opt(struct evbuffer *out, const char *label, bool available, lo
   else evbuffer_add_printf(out, "%-24s unavailable\n", label);
 }
 
+/* ?full: one block per process, with php-fpm's full status labels (the
+ * duration in milliseconds, where php-fpm counts microseconds). */
+static void render_text_full(const struct status_report *r, struct evbuffer *out) {
+  for (int i = 0; i < r->nworkers; i++) {
+    const struct status_worker *w = &r->workers[i];
+    char started[32], uri[320];
+    iso_time(w->started_unix_ms, started, sizeof started);
+    request_uri(w, uri, sizeof uri);
+    evbuffer_add_printf(out, "\n************************\n");
+    evbuffer_add_printf(out, "%-24s %ld\n", "pid:", (long)w->pid);
+    evbuffer_add_printf(out, "%-24s %s\n", "state:", w->state);
+    evbuffer_add_printf(out, "%-24s %d (generation %u)\n", "worker:", w->index, w->generation);
+    evbuffer_add_printf(out, "%-24s %s\n", "start time:", started);
+    evbuffer_add_printf(out, "%-24s %lld\n", "start since:", (r->now_unix_ms - w->started_unix_ms) / 1000);
+    evbuffer_add_printf(out, "%-24s %lu\n", "requests:", w->requests);
+    evbuffer_add_printf(out, "%-24s %lld\n", "request duration ms:", w->request_duration_ms);
+    evbuffer_add_printf(out, "%-24s %s\n", "request method:", *w->request_method ? w->request_method : "-");
+    evbuffer_add_printf(out, "%-24s %s\n", "request URI:", *uri ? uri : "-");
+    evbuffer_add_printf(out, "%-24s %lld\n", "content length:", w->content_length);
+    if (w->last_cpu_us >= 0) evbuffer_add_printf(out, "%-24s %.2f\n", "last request cpu:", last_cpu_percent(w));
+    else evbuffer_add_printf(out, "%-24s -\n", "last request cpu:");
+    evbuffer_add_printf(out, "%-24s %lld\n", "last request memory:", w->last_memory_bytes);
+    evbuffer_add_printf(out, "%-24s %lld\n", "rss bytes:", w->rss_bytes);
+  }
+}
+
 static int render_text(const struct status_report *r, struct evbuffer *out) {
   char start[32];
   iso_time(r->start_unix_ms, start, sizeof start);
@@ -132,6 +199,7 @@ static int render_text(const struct status_report *r, struct evbuffer *out) {
   evbuffer_add_printf(out, "%-24s %lu\n", "slow requests:", r->slow_requests);
   text_opt(out, "listen queue:", r->listen_queue >= 0, r->listen_queue);
   text_opt(out, "listen queue max:", r->listen_queue_max >= 0, r->listen_queue_max);
+  evbuffer_add_printf(out, "%-24s %d\n", "max listen queue:", r->max_listen_queue);
   evbuffer_add_printf(out, "%-24s %d\n", "idle workers:", r->idle);
   evbuffer_add_printf(out, "%-24s %d\n", "active workers:", r->active);
   evbuffer_add_printf(out, "%-24s %d\n", "total workers:", r->total);
@@ -153,6 +221,10 @@ static int render_text(const struct status_report *r, struct evbuffer *out) {
   text_opt(out, "broker queue depth:", b->stats_available, b->queue_depth);
   text_opt(out, "broker cache hits:", b->stats_available, b->cache_hits);
   text_opt(out, "broker cache misses:", b->stats_available, b->cache_misses);
+  if (r->full) {
+    render_text_full(r, out);
+    return 0;
+  }
   evbuffer_add_printf(out, "\n%-8s %-9s %4s %9s %-20s %10s %8s %-7s %s\n", "pid", "state", "gen",
                       "requests", "started", "rss_kb", "dur_ms", "method", "path");
   for (int i = 0; i < r->nworkers; i++) {
@@ -180,6 +252,34 @@ static void prom_one(struct evbuffer *out, const char *name, const char *type, c
   evbuffer_add_printf(out, "jsfpm_%s %lld\n", name, v);
 }
 
+/* Per-worker series are labelled by the worker's position (slot), not its
+ * pid, so a recycled or reloaded worker continues its slot's series instead
+ * of starting new ones.  For the moment two processes share a position (a
+ * replacement starting, an old generation finishing), the series follow the
+ * one that serves: not retiring, then not starting, then the newer
+ * generation, then the newer process. */
+static int prom_rank(const struct status_worker *w) {
+  return strcmp(w->state, "retiring") == 0 ? 0 : strcmp(w->state, "starting") == 0 ? 1 : 2;
+}
+
+/* >0 when A serves rather than B, <0 the other way, 0 when they tie. */
+static int prom_compare(const struct status_worker *a, const struct status_worker *b) {
+  if (prom_rank(a) != prom_rank(b)) return prom_rank(a) - prom_rank(b);
+  if (a->generation != b->generation) return a->generation > b->generation ? 1 : -1;
+  if (a->started_unix_ms != b->started_unix_ms) return a->started_unix_ms > b->started_unix_ms ? 1 : -1;
+  return 0;
+}
+
+/* True when row I is the one its position's series follow. */
+static bool prom_slot_owner(const struct status_report *r, int i) {
+  for (int j = 0; j < r->nworkers; j++) {
+    if (j == i || r->workers[j].index != r->workers[i].index) continue;
+    int c = prom_compare(&r->workers[j], &r->workers[i]);
+    if (c > 0 || (c == 0 && j > i)) return false;
+  }
+  return true;
+}
+
 static int render_prometheus(const struct status_report *r, struct evbuffer *out) {
   prom_one(out, "start_time_seconds", "gauge", "Start time of the master since the Unix epoch.",
            r->start_unix_ms / 1000);
@@ -200,6 +300,8 @@ static int render_prometheus(const struct status_report *r, struct evbuffer *out
   if (r->listen_queue_max >= 0)
     prom_one(out, "listen_queue_max", "gauge", "Backlog of the FastCGI listening socket.",
              r->listen_queue_max);
+  prom_one(out, "max_listen_queue", "gauge",
+           "Most connections seen waiting in the FastCGI accept queue since start.", r->max_listen_queue);
   prom_one(out, "idle_workers", "gauge", "Workers waiting for a request.", r->idle);
   prom_one(out, "active_workers", "gauge", "Workers running a request.", r->active);
   prom_one(out, "total_workers", "gauge", "Worker processes.", r->total);
@@ -237,28 +339,31 @@ static int render_prometheus(const struct status_report *r, struct evbuffer *out
   static const struct {
     const char *name, *type, *help;
   } per_worker[] = {
-      {"worker_requests_total", "counter", "Requests completed by this worker."},
+      {"worker_requests_total", "counter", "Requests completed by the worker in this slot (resets when it is replaced)."},
       {"worker_busy", "gauge", "1 while the worker runs a request."},
       {"worker_rss_bytes", "gauge", "Resident memory of the worker."},
       {"worker_request_duration_seconds", "gauge",
        "Current request's duration so far when busy, else the last request's."},
       {"worker_start_time_seconds", "gauge", "Start time of the worker since the Unix epoch."},
       {"worker_heap_bytes", "gauge", "JavaScript heap of the worker after its last request."},
+      {"worker_pid", "gauge", "Process id of the worker in this slot."},
+      {"worker_generation", "gauge", "Reload generation of the worker in this slot."},
   };
   for (size_t k = 0; k < sizeof per_worker / sizeof per_worker[0]; k++) {
     prom_head(out, per_worker[k].name, per_worker[k].type, per_worker[k].help);
     for (int i = 0; i < r->nworkers; i++) {
       const struct status_worker *w = &r->workers[i];
-      if (k == 2 && w->rss_bytes < 0) continue;
-      evbuffer_add_printf(out, "jsfpm_%s{pid=\"%ld\",generation=\"%u\"} ", per_worker[k].name,
-                          (long)w->pid, w->generation);
+      if (!prom_slot_owner(r, i) || (k == 2 && w->rss_bytes < 0)) continue;
+      evbuffer_add_printf(out, "jsfpm_%s{slot=\"%d\"} ", per_worker[k].name, w->index);
       switch (k) {
       case 0: evbuffer_add_printf(out, "%lu\n", w->requests); break;
       case 1: evbuffer_add_printf(out, "%d\n", strcmp(w->state, "busy") == 0); break;
       case 2: evbuffer_add_printf(out, "%lld\n", w->rss_bytes); break;
       case 3: evbuffer_add_printf(out, "%.3f\n", (double)w->request_duration_ms / 1000.0); break;
       case 4: evbuffer_add_printf(out, "%lld\n", w->started_unix_ms / 1000); break;
-      default: evbuffer_add_printf(out, "%lld\n", w->heap_bytes); break;
+      case 5: evbuffer_add_printf(out, "%lld\n", w->heap_bytes); break;
+      case 6: evbuffer_add_printf(out, "%ld\n", (long)w->pid); break;
+      default: evbuffer_add_printf(out, "%u\n", w->generation); break;
       }
     }
   }

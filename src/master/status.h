@@ -24,6 +24,12 @@ struct status_worker {
   unsigned long compile_cache_hits;   /* modules its runtime took from the compile cache */
   unsigned long compile_cache_misses;
   long long heap_bytes;       /* JavaScript heap after its last request */
+  /* ?full (php-fpm's full status) adds: */
+  const char *request_query;  /* of the current or last request, without "?" */
+  long long content_length;   /* its body bytes */
+  long long last_duration_ms; /* the last completed request's */
+  long long last_cpu_us;      /* its CPU time */
+  long long last_memory_bytes; /* its JavaScript heap peak */
 };
 
 struct status_broker {
@@ -52,6 +58,8 @@ struct status_report {
   unsigned long long fetch_ms; /* their total time */
   int listen_queue;           /* connections waiting for accept(); -1 = unavailable */
   int listen_queue_max;       /* the listen backlog; -1 = unavailable */
+  int max_listen_queue;       /* most connections seen waiting since start */
+  bool full;                  /* ?full: per-process detail as php-fpm's full status */
   struct status_broker broker;
   const struct status_worker *workers;
   int nworkers;
@@ -59,8 +67,16 @@ struct status_report {
 
 enum status_format { STATUS_TEXT, STATUS_JSON, STATUS_PROMETHEUS };
 
-/* Picks the format from a query string ("json", "prometheus", else text). */
-enum status_format status_format_from_query(const char *query);
+/* What the status page's query string asks for: words separated by "&"
+ * (a "=value" is ignored), php-fpm's: "json", "prometheus" (or
+ * "openmetrics"), "full"; plain text otherwise.  Returns 0, or -1 with WHY
+ * for a format jsfpm does not render ("html", "xml"), rather than answering
+ * it with another one. */
+struct status_query {
+  enum status_format format;
+  bool full;
+};
+int status_parse_query(const char *query, struct status_query *out, char *why, size_t whylen);
 const char *status_content_type(enum status_format f);
 /* Appends the report to OUT.  Returns 0 or -1 (out of memory). */
 int status_render(const struct status_report *r, enum status_format f, struct evbuffer *out);

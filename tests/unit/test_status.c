@@ -37,15 +37,17 @@ static char *render(const struct status_report *r, enum status_format f) {
 }
 
 static struct status_report sample_report(struct status_worker *w) {
-  w[0] = (struct status_worker){.pid = 101, .state = "busy", .generation = 2, .requests = 7,
+  w[0] = (struct status_worker){.pid = 101, .state = "busy", .generation = 2, .index = 0, .requests = 7,
                                 .started_unix_ms = 1700000000000LL, .rss_bytes = 4096,
                                 .request_method = "GET", .request_path = "/a \"quoted\"",
                                 .request_duration_ms = 1500, .last_request_id = "abc",
-                                .last_status = 200};
-  w[1] = (struct status_worker){.pid = 102, .state = "idle", .generation = 2, .requests = 3,
+                                .last_status = 200, .request_query = "x=1", .content_length = 12,
+                                .last_duration_ms = 40, .last_cpu_us = 10000,
+                                .last_memory_bytes = 2097152};
+  w[1] = (struct status_worker){.pid = 102, .state = "idle", .generation = 2, .index = 1, .requests = 3,
                                 .started_unix_ms = 1700000000000LL, .rss_bytes = -1,
                                 .request_method = "", .request_path = "",
-                                .last_request_id = "", .last_status = 0};
+                                .last_request_id = "", .last_status = 0, .request_query = ""};
   return (struct status_report){.start_unix_ms = 1700000000000LL, .now_unix_ms = 1700000060000LL,
                                 .generation = 2, .accepted = 10, .by_class = {0, 8, 0, 2, 0},
                                 .slow_requests = 1, .idle = 1, .active = 1, .total = 2,
@@ -70,7 +72,34 @@ START_TEST(test_json) {
   ck_assert_str_eq(json_string_value(json_object_get(json_array_get(workers, 0), "request_path")),
                    "/a \"quoted\"");
   ck_assert(json_is_null(json_object_get(json_array_get(workers, 1), "rss_bytes")));
+  ck_assert_ptr_null(json_object_get(json_array_get(workers, 0), "request_uri")); /* ?full only */
   json_decref(j);
+  free(s);
+}
+END_TEST
+
+START_TEST(test_full) {
+  struct status_worker w[2];
+  struct status_report r = sample_report(w);
+  r.full = true;
+  char *s = render(&r, STATUS_JSON);
+  json_t *j = json_loads(s, 0, NULL);
+  ck_assert_ptr_nonnull(j);
+  json_t *w0 = json_array_get(json_object_get(j, "workers"), 0);
+  ck_assert_str_eq(json_string_value(json_object_get(w0, "request_uri")), "/a \"quoted\"?x=1");
+  ck_assert_int_eq(json_integer_value(json_object_get(w0, "content_length")), 12);
+  ck_assert_int_eq(json_integer_value(json_object_get(w0, "start_since")), 60);
+  ck_assert(json_real_value(json_object_get(w0, "last_request_cpu")) == 25.0); /* 10 ms of 40 */
+  ck_assert_int_eq(json_integer_value(json_object_get(w0, "last_request_memory")), 2097152);
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(j, "workers"), 1),
+                                                     "request_uri")), "");
+  json_decref(j);
+  free(s);
+  s = render(&r, STATUS_TEXT);
+  ck_assert_ptr_nonnull(strstr(s, "\n************************\npid:                     101\n"));
+  ck_assert_ptr_nonnull(strstr(s, "request URI:             /a \"quoted\"?x=1\n"));
+  ck_assert_ptr_nonnull(strstr(s, "last request cpu:        25.00\n"));
+  ck_assert_ptr_nonnull(strstr(s, "request URI:             -\n")); /* the idle one, never served */
   free(s);
 }
 END_TEST
@@ -81,11 +110,38 @@ START_TEST(test_prometheus) {
   char *s = render(&r, STATUS_PROMETHEUS);
   ck_assert_ptr_nonnull(strstr(s, "# TYPE jsfpm_accepted_requests_total counter\njsfpm_accepted_requests_total 10\n"));
   ck_assert_ptr_nonnull(strstr(s, "jsfpm_requests_total{class=\"4xx\"} 2\n"));
-  ck_assert_ptr_nonnull(strstr(s, "jsfpm_worker_requests_total{pid=\"101\",generation=\"2\"} 7\n"));
+  ck_assert_ptr_nonnull(strstr(s, "jsfpm_worker_requests_total{slot=\"0\"} 7\n"));
+  ck_assert_ptr_nonnull(strstr(s, "jsfpm_worker_pid{slot=\"1\"} 102\n"));
+  ck_assert_ptr_nonnull(strstr(s, "\njsfpm_max_listen_queue 0\n"));
   ck_assert_ptr_null(strstr(s, "jsfpm_listen_queue ")); /* unavailable: left out */
   ck_assert_ptr_null(strstr(s, "jsfpm_broker_statements_total")); /* broker did not answer */
-  ck_assert_ptr_null(strstr(s, "worker_rss_bytes{pid=\"102\"")); /* unknown RSS left out */
+  ck_assert_ptr_null(strstr(s, "worker_rss_bytes{slot=\"1\"")); /* unknown RSS left out */
   free(s);
+  /* A reload: the old generation's worker 0 retires while the new one
+   * serves; the slot's series follow the new one, never both. */
+  struct status_worker w3[3];
+  memcpy(w3, w, sizeof w);
+  w3[2] = w[0];
+  w3[2].pid = 201;
+  w3[2].generation = 3;
+  w3[2].requests = 1;
+  w3[0].state = "retiring";
+  r.workers = w3;
+  r.nworkers = 3;
+  s = render(&r, STATUS_PROMETHEUS);
+  ck_assert_ptr_nonnull(strstr(s, "jsfpm_worker_pid{slot=\"0\"} 201\n"));
+  ck_assert_ptr_null(strstr(s, "jsfpm_worker_pid{slot=\"0\"} 101\n"));
+  ck_assert_ptr_nonnull(strstr(s, "jsfpm_worker_requests_total{slot=\"0\"} 1\n"));
+  free(s);
+  /* A replacement still starting: the serving one keeps the series. */
+  w3[0].state = "busy";
+  w3[2].state = "starting";
+  s = render(&r, STATUS_PROMETHEUS);
+  ck_assert_ptr_nonnull(strstr(s, "jsfpm_worker_pid{slot=\"0\"} 101\n"));
+  ck_assert_ptr_null(strstr(s, "jsfpm_worker_pid{slot=\"0\"} 201\n"));
+  free(s);
+  r.workers = w;
+  r.nworkers = 2;
   r.listen_queue = 3;
   r.listen_queue_max = 511;
   s = render(&r, STATUS_PROMETHEUS);
@@ -94,12 +150,40 @@ START_TEST(test_prometheus) {
 }
 END_TEST
 
+/* The format QUERY asks for, and whether it asks for full. */
+static enum status_format parse_ok(const char *query, bool *full) {
+  struct status_query q;
+  char why[256];
+  ck_assert_int_eq(status_parse_query(query, &q, why, sizeof why), 0);
+  if (full) *full = q.full;
+  return q.format;
+}
+
 START_TEST(test_format_from_query) {
-  ck_assert_int_eq(status_format_from_query(NULL), STATUS_TEXT);
-  ck_assert_int_eq(status_format_from_query(""), STATUS_TEXT);
-  ck_assert_int_eq(status_format_from_query("json"), STATUS_JSON);
-  ck_assert_int_eq(status_format_from_query("full&json"), STATUS_JSON);
-  ck_assert_int_eq(status_format_from_query("prometheus"), STATUS_PROMETHEUS);
+  bool full = true;
+  ck_assert_int_eq(parse_ok(NULL, &full), STATUS_TEXT);
+  ck_assert(!full);
+  ck_assert_int_eq(parse_ok("", NULL), STATUS_TEXT);
+  ck_assert_int_eq(parse_ok("json", &full), STATUS_JSON);
+  ck_assert(!full);
+  ck_assert_int_eq(parse_ok("full&json", &full), STATUS_JSON);
+  ck_assert(full);
+  ck_assert_int_eq(parse_ok("json&full=1", &full), STATUS_JSON);
+  ck_assert(full);
+  ck_assert_int_eq(parse_ok("full", &full), STATUS_TEXT);
+  ck_assert(full);
+  ck_assert_int_eq(parse_ok("prometheus", NULL), STATUS_PROMETHEUS);
+  ck_assert_int_eq(parse_ok("openmetrics&_=17", NULL), STATUS_PROMETHEUS);
+  ck_assert_int_eq(parse_ok("jsonp", NULL), STATUS_TEXT); /* a word, not a substring */
+  /* php-fpm's other forms are refused by name, not answered as text. */
+  static const char *const refused[] = {"html", "xml", "full&html", "xml&full"};
+  for (size_t i = 0; i < 4; i++) {
+    struct status_query q;
+    char why[256] = "";
+    ck_assert_int_eq(status_parse_query(refused[i], &q, why, sizeof why), -1);
+    ck_assert_ptr_nonnull(strstr(why, "has no"));
+    ck_assert_ptr_nonnull(strstr(why, strstr(refused[i], "html") ? "html" : "xml"));
+  }
 }
 END_TEST
 
@@ -159,8 +243,10 @@ START_TEST(test_scoreboard_counters) {
   ck_assert_int_ne(a, b);
   scoreboard_worker_ready(sb, a);
   scoreboard_worker_ready(sb, b);
-  scoreboard_request_begin(sb, a, "id-a", "GET", "/x", 2);
-  scoreboard_request_begin(sb, b, "id-b", "POST", "/y", 2);
+  struct sb_request_info ra = {.request_id = "id-a", .method = "GET", .path = "/x", .query = "q=1"};
+  struct sb_request_info rb = {.request_id = "id-b", .method = "POST", .path = "/y", .content_length = 5};
+  scoreboard_request_begin(sb, a, &ra, 2);
+  scoreboard_request_begin(sb, b, &rb, 2);
   ck_assert_int_eq(sb->global.active, 2);
   ck_assert_int_eq(sb->global.max_active, 2);
   ck_assert_uint_eq(sb->global.max_children_reached, 1);
@@ -184,6 +270,7 @@ static Suite *status_suite(void) {
   TCase *tc = tcase_create("status");
   tcase_add_test(tc, test_json);
   tcase_add_test(tc, test_prometheus);
+  tcase_add_test(tc, test_full);
   tcase_add_test(tc, test_format_from_query);
   tcase_add_test(tc, test_listen_queue_unix);
   tcase_add_test(tc, test_listen_queue_tcp);

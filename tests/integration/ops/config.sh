@@ -100,10 +100,11 @@ run_server_fg() {
   timeout 10 "$JSFPM" -c "$1" >"$T/fg.out" 2>&1 || RC=$?
   [ "$RC" -ne 124 ] || fail "the server kept running with $(basename "$1")"
 }
-# nothing_left CONF: no process runs with this config; no socket/pid file.
+# nothing_left CONF: no process runs with this config (by its command line,
+# or the title a running master gives itself); no socket/pid file.
 nothing_left() {
   local procs
-  procs=$(pgrep -f -- "-c $1" || true)
+  procs=$(pgrep -f -- "-c $1|jsfpm: master \\($1\\)" || true)
   [ -z "$procs" ] || fail "processes left running: $procs"
   [ ! -e "$T/jsfpm.sock" ] || fail "FastCGI socket left behind"
   [ ! -e "$T/run/broker.sock" ] || fail "broker.sock left behind"

@@ -6,7 +6,8 @@
 #   --help and the README; the processes the table's USR1 row says reopen
 #   their logs (master, broker, workers) are exactly those catching USR1.
 # - Status: the fields of the JSON status (top level, broker, each worker)
-#   are those of docs/operations.md's three field tables.
+#   are those of docs/operations.md's three field tables, and each worker's
+#   with ?full those and the ?full table's.
 # The status page is served on a unix socket given as a relative path, as
 # documented: absolute against the config's directory, mode 0600, removed
 # on stop.
@@ -23,6 +24,7 @@ say "status_listen = ./status.sock: a unix socket next to the config"
 assert_eq 600 "$(stat -c %a "$status_sock")" "mode of $status_sock"
 assert_eq pong "$(curl -sS --max-time 5 --unix-socket "$status_sock" http://localhost/ping)" "ping"
 curl -sS --max-time 5 --unix-socket "$status_sock" 'http://localhost/status?json' >"$T/status.json"
+curl -sS --max-time 5 --unix-socket "$status_sock" 'http://localhost/status?json&full' >"$T/status_full.json"
 
 say "signals: docs against what the master catches"
 # signals_caught PID: the names of the signals PID catches, one a line, sorted.
@@ -76,11 +78,12 @@ for role in master broker worker; do
 done
 
 say "status fields: docs/operations.md's tables against the JSON"
-python3 - "$OPS_MD" "$T/status.json" <<'PY' || fail "status fields differ from the docs"
+python3 - "$OPS_MD" "$T/status.json" "$T/status_full.json" <<'PY' || fail "status fields differ from the docs"
 import json, re, sys
 
 doc = open(sys.argv[1]).read()
 status = json.load(open(sys.argv[2]))
+full = json.load(open(sys.argv[3]))
 section = doc.split('\n## Status and ping\n', 1)[1].split('\n## ', 1)[0]
 
 # Each table, keyed by the first line of the paragraph above it; a row's
@@ -109,6 +112,8 @@ if not workers:
 checks = [('top level', table('Fields (JSON names'), set(status)),
           ('broker', table('`broker` fields'), set(status['broker']))]
 checks += [('worker %d' % w['index'], table('`workers[]` fields'), set(w)) for w in workers]
+checks += [('worker %d with ?full' % w['index'], table('`workers[]` fields') | table('With `?full`'), set(w))
+           for w in full['workers']]
 failed = False
 for what, documented, actual in checks:
     if documented == actual:

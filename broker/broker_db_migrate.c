@@ -3,30 +3,9 @@
 #include "autoconfig.h"
 
 #include "broker_db_internal.h"
+#include "migrations_list.h"
 
 /* ---- migrations -------------------------------------------------------- */
-
-struct migration {
-  long long version;
-  char *file; /* name inside the migrations directory */
-};
-
-static int migration_cmp(const void *a, const void *b) {
-  const struct migration *x = a, *y = b;
-  return x->version < y->version ? -1 : x->version > y->version;
-}
-
-/* Parses "NNN_name.sql"; returns 0 and *version, or -1 if NAME is not a
- * migration file. */
-static int migration_parse_name(const char *name, long long *version) {
-  size_t digits = strspn(name, "0123456789");
-  size_t n = strlen(name);
-  if (digits == 0 || digits > 18 || name[digits] != '_' || n < digits + 5 ||
-      strcmp(name + n - 4, ".sql") != 0)
-    return -1;
-  *version = strtoll(name, NULL, 10);
-  return 0;
-}
 
 /* Reads PATH whole into a NUL-terminated buffer.  Returns NULL with ERR
  * (which does not repeat the path: the caller names the file). */
@@ -160,68 +139,14 @@ out:
 int broker_db_migrate(struct broker_db *db, const char *app_root, char *err, size_t errlen) {
   if (app_root == NULL)
     return 0;
-  char dir[PATH_MAX];
-  if ((size_t)snprintf(dir, sizeof dir, "%s/migrations", app_root) >= sizeof dir) {
-    snprintf(err, errlen, "%s/migrations: path too long", app_root);
+  struct migrations_list mig;
+  if (migrations_list_read(app_root, &mig, err, errlen) < 0)
     return -1;
-  }
-  DIR *d = opendir(dir);
-  if (d == NULL) {
-    if (errno == ENOENT)
-      return 0; /* an app without migrations */
-    snprintf(err, errlen, "cannot open %s: %s", dir, strerror(errno));
-    return -1;
-  }
-  struct migration *list = NULL;
-  size_t n = 0, cap = 0;
+  const char *dir = mig.dir;
+  struct migration *list = mig.items;
+  size_t n = mig.n;
   int result = -1;
   sqlite3 *h = NULL;
-  for (;;) {
-    errno = 0;
-    struct dirent *de = readdir(d);
-    if (de == NULL) {
-      if (errno != 0) {
-        snprintf(err, errlen, "cannot read %s: %s", dir, strerror(errno));
-        goto out;
-      }
-      break;
-    }
-    long long version;
-    if (de->d_name[0] == '.')
-      continue;
-    if (migration_parse_name(de->d_name, &version) != 0) {
-      size_t l = strlen(de->d_name);
-      if (l >= 4 && strcmp(de->d_name + l - 4, ".sql") == 0)
-        log_warn("ignoring %s/%s: migration files are named NNN_name.sql", dir, de->d_name);
-      continue;
-    }
-    if (n == cap) {
-      size_t ncap = cap ? cap * 2 : 16;
-      struct migration *nl = realloc(list, ncap * sizeof *nl);
-      if (nl == NULL) {
-        snprintf(err, errlen, "%s: out of memory", dir);
-        goto out;
-      }
-      list = nl;
-      cap = ncap;
-    }
-    list[n].version = version;
-    list[n].file = strdup(de->d_name);
-    if (list[n].file == NULL) {
-      snprintf(err, errlen, "%s: out of memory", dir);
-      goto out;
-    }
-    n++;
-  }
-  if (n > 1) /* qsort(NULL, 0, ...) is undefined */
-    qsort(list, n, sizeof *list, migration_cmp);
-  for (size_t i = 1; i < n; i++) {
-    if (list[i].version == list[i - 1].version) {
-      snprintf(err, errlen, "migrations %s/%s and %s share version %lld", dir, list[i - 1].file,
-               list[i].file, list[i].version);
-      goto out;
-    }
-  }
   /* The operator's own files run on a connection of their own, without the
    * authorizer, closed when they are done: whatever they leave in a
    * connection (TEMP objects, settings) does not reach the requests. */
@@ -258,10 +183,6 @@ int broker_db_migrate(struct broker_db *db, const char *app_root, char *err, siz
 out:
   if (h != NULL && sqlite3_close(h) != SQLITE_OK)
     log_error("closing the migrations' connection: %s", sqlite3_errmsg(h));
-  for (size_t i = 0; i < n; i++)
-    free(list[i].file);
-  free(list);
-  if (closedir(d) != 0)
-    log_warn("closing %s: %s", dir, strerror(errno));
+  migrations_list_free(&mig);
   return result;
 }

@@ -61,6 +61,9 @@ const struct config_key config_keys[] = {
      "listen(2) backlog of the FastCGI and HTTP sockets"},
     {"server", "http_listen", CT_STRING, OFF(http_listen), 0, 0, NULL,
      "optional plain HTTP listener, host:port; unset = off"},
+    {"server", "http_static_dir", CT_PATH, OFF(http_static_dir), 0, 0, NULL,
+     "development: folder of static files the HTTP door serves before the app (jsfpm dev: DIR/public); "
+     "unset = none"},
     {"server", "workers", CT_INT, OFF(workers), 1, 1024, "2", "number of worker processes"},
     {"server", "worker_cpu_affinity", CT_AFFINITY, OFF(worker_cpu_affinity), 0, 0, "off",
      "auto: worker N runs only on the Nth of the CPUs the server may use (round robin); off: the "
@@ -129,7 +132,10 @@ const struct config_key config_keys[] = {
      "main module, relative to root; it exports fetch(request, ctx)"},
     {"app", "request_timeout", CT_DURATION, OFF(request_timeout_ms), 1, 3600000, "30s",
      "JavaScript execution time limit per request (504 when exceeded)"},
-    {"app", "dev", CT_BOOL, OFF(dev), 0, 0, "no", "yes: stack traces in 500 responses"},
+    {"app", "dev", CT_BOOL, OFF(dev), 0, 0, "no",
+     "yes: the error page (message, file:line:col, source, stack) for load errors and uncaught exceptions"},
+    {"app", "watch", CT_BOOL, OFF(watch), 0, 0, "no",
+     "yes: reload when a file under root changes (inotify; jsfpm dev sets it)"},
     {"app", "isolation", CT_ISOLATION, OFF(isolation), 0, 0, "worker",
      "worker: app loaded once per worker, built-ins frozen; request: fresh globals per request"},
     {"app", "preload", CT_BOOL, OFF(preload), 0, 0, "yes",
@@ -654,10 +660,7 @@ static int precheck_lines(const char *path, char *why, size_t why_len) {
   return found;
 }
 
-/* The line of key NAME in [SECTION] of the file at PATH, else of the
- * section's header, else 0.  For the checks that span several keys, made
- * once inih has read the whole file (it tells no line numbers). */
-static int key_line(const char *path, const char *section, const char *name) {
+int config_key_line(const char *path, const char *section, const char *name) {
   FILE *f = fopen(path, "r");
   if (f == NULL) return 0;
   char line[4096], current[64] = "";
@@ -687,7 +690,7 @@ static int cluster_error(char *err, size_t errlen, const char *path, const char 
                          ...) __attribute__((format(printf, 5, 6)));
 static int cluster_error(char *err, size_t errlen, const char *path, const char *key, const char *fmt,
                          ...) {
-  int used = snprintf(err, errlen, "%s:%d: ", path, key_line(path, "cluster", key));
+  int used = snprintf(err, errlen, "%s:%d: ", path, config_key_line(path, "cluster", key));
   va_list ap;
   va_start(ap, fmt);
   if (used >= 0 && (size_t)used < errlen) vsnprintf(err + used, errlen - (size_t)used, fmt, ap);

@@ -64,7 +64,9 @@ struct jsfpm_config {
   char *app_root;              /* folder of the app */
   char *app_main;              /* main module, relative to app_root */
   int request_timeout_ms;      /* JS execution time limit per request */
-  int dev;                     /* dev = yes: stack traces in 500 bodies */
+  char *http_static_dir;       /* folder the HTTP door serves static files from, or NULL */
+  int dev;                     /* dev = yes: the error page for load errors and uncaught exceptions */
+  int watch;                   /* watch = yes: the master reloads when the app's files change */
   int isolation;               /* ISOLATION_WORKER or ISOLATION_REQUEST */
   int preload;                 /* compile the app in the master before forking */
   char *compile_cache;         /* directory of modules lowered to ES5 (workers/js_disk_cache.h) */
@@ -121,6 +123,11 @@ int config_load(struct jsfpm_config *cfg, const char *path, char *err, size_t er
 void config_free(struct jsfpm_config *cfg);
 /* Prints the effective configuration as INI (for -T). */
 void config_print(const struct jsfpm_config *cfg, FILE *out);
+/* The line of key NAME in [SECTION] of the file at PATH, else of the
+ * section's header, else 0.  For the checks made once inih has read the
+ * whole file (it tells no line numbers). */
+int config_key_line(const char *path, const char *section, const char *name);
+
 /* Prints every known key as "section.key" one per line (docs/man checks). */
 void config_print_keys(FILE *out);
 /* The cluster's node addresses: this node's first, then its peers, as a

@@ -47,8 +47,15 @@ struct js_cache {
   struct js_compiler *compiler; /* the lowering heap, created on first need; NULL once built */
   struct js_disk_cache *disk;   /* [app] compile_cache, or NULL */
   bool building;           /* in js_cache_build: the compiler heap may be created */
+  char *load_error;        /* js_cache_failed: why the app does not load; nothing else is set */
   unsigned lowered_now, lowered_from_disk;
 };
+
+/* js_cache_keep_compiler: the compiler heap kept between builds, or NULL. */
+static bool keep_compiler;
+static struct js_compiler *kept_compiler;
+
+void js_cache_keep_compiler(void) { keep_compiler = true; }
 
 static uint64_t hash_key(const char *s) {
   uint64_t h = 1469598103934665603ull; /* FNV-1a */
@@ -285,6 +292,10 @@ static int lower(struct js_cache *c, const char *display, const char *source, si
              "(only modules imported or required with a literal name are compiled before serving)", display);
     return -1;
   }
+  if (c->compiler == NULL && kept_compiler) {
+    c->compiler = kept_compiler;
+    kept_compiler = NULL;
+  }
   if (c->compiler == NULL) {
     log_info("compiling modern JavaScript to ES5 (TypeScript 4.9), first %s", display);
     if ((c->compiler = js_compiler_new(err, errlen)) == NULL) return -1;
@@ -356,16 +367,27 @@ static int add_script(struct js_cache *c, struct compile_job *job, struct js_mod
   return failed ? -1 : 0;
 }
 
+/* The kind of the app file PATH, by its name. */
+static enum js_module_kind file_kind(const char *path) {
+  static const char *const text[] = {".html", ".txt", ".sql", ".css", ".svg", NULL};
+  const char *dot = strrchr(path, '.');
+  if (dot == NULL || strchr(dot, '/')) return JS_MODULE_SCRIPT;
+  if (strcmp(dot, ".json") == 0) return JS_MODULE_JSON;
+  for (int i = 0; text[i]; i++)
+    if (strcmp(dot, text[i]) == 0) return JS_MODULE_TEXT;
+  return JS_MODULE_SCRIPT;
+}
+
 /* Compiles the app file PATH (DISPLAY relative to the root) into the cache
  * and returns its entry, which lists its dependencies. */
 static const struct js_module_code *add_app_file(struct js_cache *c, const char *path, const char *display,
                                                  char *err, size_t errlen) {
-  size_t len, plen = strlen(path);
+  size_t len;
   char *source = read_whole_file(path, &len, err, errlen);
   if (source == NULL) return NULL;
-  struct compile_job job = {display, source, len, false, plen > 5 && strcmp(path + plen - 5, ".json") == 0};
-  struct js_module_code code = {.kind = job.json ? JS_MODULE_JSON : JS_MODULE_SCRIPT, .key = strdup(path),
-                                .display = strdup(display)};
+  enum js_module_kind kind = file_kind(path);
+  struct compile_job job = {display, source, len, false, kind == JS_MODULE_JSON};
+  struct js_module_code code = {.kind = kind, .key = strdup(path), .display = strdup(display)};
   bool temporary_heap = c->bc_heap == NULL; /* a module added after start */
   int rc;
   if (temporary_heap && (c->bc_heap = duk_create_heap_default()) == NULL) {
@@ -374,6 +396,10 @@ static const struct js_module_code *add_app_file(struct js_cache *c, const char 
   } else if (job.json) {
     rc = add_json(c, &job, source, &code, err, errlen);
     if (rc == 0) source = NULL;
+  } else if (kind == JS_MODULE_TEXT) {
+    code.data = source, code.len = len; /* kept as it is: a string when loaded */
+    source = NULL;
+    rc = 0;
   } else {
     rc = add_script(c, &job, &code, err, errlen);
   }
@@ -515,7 +541,10 @@ struct js_cache *js_cache_build(const struct jsfpm_config *cfg, char *err, size_
   duk_destroy_heap(c->bc_heap);
   c->bc_heap = NULL;
   c->building = false;
-  if (c->compiler) {
+  if (c->compiler && keep_compiler) {
+    kept_compiler = c->compiler;
+    c->compiler = NULL;
+  } else if (c->compiler) {
     js_compiler_free(c->compiler);
     c->compiler = NULL;
     malloc_trim(0); /* the compiler heap's tens of megabytes go back to the system before forking */
@@ -544,8 +573,20 @@ void js_cache_free(struct js_cache *c) {
   js_disk_cache_close(c->disk);
   free(c->entries);
   free(c->root);
+  free(c->load_error);
   free(c);
 }
+
+struct js_cache *js_cache_failed(const char *err) {
+  struct js_cache *c = calloc(1, sizeof *c);
+  if (c && (c->load_error = strdup(err)) == NULL) {
+    free(c);
+    c = NULL;
+  }
+  return c;
+}
+
+const char *js_cache_load_error(const struct js_cache *cache) { return cache ? cache->load_error : NULL; }
 
 const struct js_module_code *js_cache_lookup(struct js_cache *c, const char *key) {
   uint64_t h = hash_key(key);

@@ -23,13 +23,15 @@
 
 struct jsfpm_config;
 
-enum js_module_kind { JS_MODULE_SCRIPT, JS_MODULE_JSON };
+/* TEXT: a text asset (.html, .txt, .sql, .css, .svg): its module.exports
+ * (and default export) is the file's text, so templates live in files. */
+enum js_module_kind { JS_MODULE_SCRIPT, JS_MODULE_JSON, JS_MODULE_TEXT };
 
 struct js_module_code {
   char *key;             /* realpath of an app file, or "jsfpm/name" */
   char *display;         /* file name shown in errors: relative to the app root */
   enum js_module_kind kind;
-  void *data;            /* bytecode (SCRIPT) or JSON text (JSON) */
+  void *data;            /* bytecode (SCRIPT), JSON text (JSON) or the text (TEXT) */
   size_t len;
   char *mappings;        /* lowered modules: the source map (js_sourcemap.h); else NULL */
   char *deps;            /* what it imports and requires (js_compiler.h); may be NULL */
@@ -43,6 +45,16 @@ struct js_cache;
  * on failure. */
 struct js_cache *js_cache_build(const struct jsfpm_config *cfg, char *err, size_t errlen);
 void js_cache_free(struct js_cache *cache);
+
+/* dev = yes: a cache that holds only why the app does not load (ERR), so
+ * that the workers of a failed preload answer with the error page instead
+ * of compiling the app again.  NULL when out of memory. */
+struct js_cache *js_cache_failed(const char *err);
+/* The error of a js_cache_failed cache; NULL for a built one. */
+const char *js_cache_load_error(const struct js_cache *cache);
+/* [app] watch = yes: the compiler heap (seconds to create) is kept between
+ * builds, so a reload after a change lowers only what changed. */
+void js_cache_keep_compiler(void);
 
 /* Finds KEY; counts a hit or a miss. */
 const struct js_module_code *js_cache_lookup(struct js_cache *cache, const char *key);

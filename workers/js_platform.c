@@ -5,7 +5,7 @@
 
 const duk_function_list_entry *const js_platform_natives[] = {
     js_crypto_natives, js_password_natives, js_form_natives, js_url_natives,
-    js_fetch_natives,  js_intl_natives,     NULL};
+    js_fetch_natives,  js_intl_natives,     js_accept_natives, NULL};
 
 /* The globals of the web platform modules (js/jsfpm/internal/NAME.js):
  * each is an accessor until first read. */

@@ -19,6 +19,7 @@ extern const duk_function_list_entry js_form_natives[];     /* js_form.c */
 extern const duk_function_list_entry js_url_natives[];      /* js_url.c */
 extern const duk_function_list_entry js_fetch_natives[];    /* js_fetch.c */
 extern const duk_function_list_entry js_intl_natives[];     /* js_intl.c */
+extern const duk_function_list_entry js_accept_natives[];   /* js_accept.c */
 /* All of the above, NULL-terminated. */
 extern const duk_function_list_entry *const js_platform_natives[];
 

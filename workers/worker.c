@@ -52,6 +52,7 @@
 #include "proctitle.h"
 #include "scoreboard.h"
 #include "worker_handoff.h"
+#include "static_files.h"
 #include "worker_js.h"
 #include "worker_internal.h"
 #include "worker_log.h"
@@ -685,6 +686,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg) {
 
 static void worker_free(struct worker *w) {
   handoff_timer_free();
+  static_files_close(w->static_files);
   accept_pause_free(w->pause);
   w->pause = NULL; /* closing the connections below must not resume accepting */
   while (!list_empty(&w->conns)) conn_free(list_entry(list_first(&w->conns), struct conn, link));
@@ -802,6 +804,7 @@ int worker_main(const struct worker_args *args) {
     log_error("cannot set up the event loop");
     goto out;
   }
+  if (args->http_fd >= 0 && cfg->http_static_dir) w.static_files = static_files_open(cfg->http_static_dir);
   if (args->http_fd >= 0) {
     w.http_accept_ev = event_new(w.base, args->http_fd, EV_READ | EV_PERSIST, on_http_accept, &w);
     w.http_resume_ev = evtimer_new(w.base, door_on_http_resume, &w);

@@ -23,6 +23,7 @@
 #include "http.h"
 #include "log.h"
 #include "worker_internal.h"
+#include "static_files.h"
 #include "worker_js.h"
 
 /* ---- FastCGI door -------------------------------------------------------- */
@@ -219,6 +220,12 @@ static bool response_has_field(const struct js_response *res, const char *name) 
  * alone. */
 static void http_serve(struct conn *c, const struct http_request *hr) {
   struct worker *w = c->w;
+  bool last = !hr->keep_alive || !w->accepting;
+  if (static_files_serve(w->static_files, hr, c->out, http_date(w), last)) {
+    c->close_after_write = last;
+    door_http_accept_resume(w);
+    return;
+  }
   if (hr->nheaders > w->http_headers_cap) {
     struct js_header *grown = realloc(w->http_headers, hr->nheaders * sizeof *grown);
     if (grown == NULL) {

@@ -18,6 +18,7 @@
 #include "worker_handoff.h"
 
 struct js_runtime;
+struct static_files;
 struct js_request;
 struct js_response;
 struct db_client;
@@ -29,6 +30,7 @@ struct worker {
   const struct jsfpm_config *cfg;
   struct event_base *base;
   struct js_runtime *js;
+  struct static_files *static_files; /* [server] http_static_dir, or NULL */
   struct db_client *db;
   int fcgi_fd;
   struct event *accept_ev;

@@ -41,6 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accept.h"
 #include "clock.h"
 #include "config.h"
 #include "db_client.h"
@@ -471,6 +472,25 @@ static const char *read_result(struct js_runtime *rt, duk_context *ctx, struct j
   return NULL;
 }
 
+/* dev = yes: the error page for TEXT ("file:line:col: message\nstack"). */
+static void dev_error_response(struct js_runtime *rt, const struct js_request *req, struct js_response *res,
+                               const char *title, const char *text) {
+  const struct js_header *accept = find_header(req, "accept");
+  bool json = accept && accept_prefers_json(accept->value, accept->value_len);
+  const char *root = rt->root ? rt->root : rt->cfg->app_root;
+  res->status = 500;
+  res->nheaders = 0;
+  res->body = (const uint8_t *)"Internal Server Error: out of memory for the error page\n";
+  res->body_len = strlen((const char *)res->body);
+  if (dev_page_render(&rt->page, title, text, root, rt->request_id, json) < 0) return;
+  rt->page_headers[0] = (struct js_header){"Content-Type", 12, rt->page.content_type, strlen(rt->page.content_type)};
+  rt->page_headers[1] = (struct js_header){"Cache-Control", 13, "no-store", 8};
+  res->headers = rt->page_headers;
+  res->nheaders = 2;
+  res->body = (const uint8_t *)rt->page.body;
+  res->body_len = rt->page.len;
+}
+
 /* After a failed call: the 5xx/4xx response for the error on CTX's stack. */
 static void error_result(struct js_runtime *rt, duk_context *ctx, const struct js_request *req,
                          struct js_response *res) {
@@ -519,8 +539,7 @@ static void error_result(struct js_runtime *rt, duk_context *ctx, const struct j
   js_format_error(ctx, rt->cache, msg, sizeof msg, true);
   log_error("[%s] %s %s: uncaught %s", id, req->method, req->uri, msg);
   if (rt->cfg->dev) {
-    duk_push_sprintf(ctx, "Internal Server Error\n\n%s\n", msg);
-    text_response(ctx, res, 500, duk_get_string(ctx, -1));
+    dev_error_response(rt, req, res, "Uncaught exception", msg);
   } else {
     text_response(ctx, res, 500, "Internal Server Error\n");
   }
@@ -549,6 +568,14 @@ const char *js_begin_request(struct js_runtime *rt, const struct js_request *req
 }
 
 void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_response *res) {
+  if (rt->load_error) {
+    memset(res, 0, sizeof *res);
+    if (!rt->request_id_assigned) js_begin_request(rt, req);
+    rt->request_id_assigned = false;
+    res->request_id = rt->request_id;
+    dev_error_response(rt, req, res, "The app does not load", rt->load_error);
+    return;
+  }
   if (rt->rebuild) {
     char err[1024];
     duk_destroy_heap(rt->ctx);

@@ -67,6 +67,9 @@ struct js_runtime;
 struct js_runtime *js_runtime_new(const struct jsfpm_config *cfg, struct db_client *db,
                                   struct js_cache *cache, char *err, size_t errlen);
 void js_runtime_free(struct js_runtime *rt);
+/* dev = yes: why the app did not load (the runtime then answers every
+ * request with the error page), else NULL. */
+const char *js_runtime_load_error(const struct js_runtime *rt);
 
 struct js_runtime_stats {
   unsigned long cache_hits;   /* modules loaded from the compile cache */

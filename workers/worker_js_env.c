@@ -299,6 +299,21 @@ static void split_locales(struct js_runtime *rt) {
   }
 }
 
+/* The app did not load (ERR says why).  In development the runtime lives
+ * on without it and answers every request with the error page, so the
+ * browser shows the error instead of the code before the change; else the
+ * worker cannot serve. */
+static struct js_runtime *load_failed(struct js_runtime *rt, const char *err) {
+  if (!rt->cfg->dev || (rt->load_error = strdup(err)) == NULL) {
+    js_runtime_free(rt);
+    return NULL;
+  }
+  log_error("cannot load the app: %s; every request gets the error page until it loads (dev = yes)", err);
+  if (rt->ctx) duk_destroy_heap(rt->ctx);
+  rt->ctx = NULL;
+  return rt;
+}
+
 struct js_runtime *js_runtime_new(const struct jsfpm_config *cfg, struct db_client *db,
                                   struct js_cache *cache, char *err, size_t errlen) {
   struct js_runtime *rt = calloc(1, sizeof *rt);
@@ -314,23 +329,20 @@ struct js_runtime *js_runtime_new(const struct jsfpm_config *cfg, struct db_clie
   if (jsrt_deadline_timer_init(rt) < 0)
     log_warn("no deadline timer (%s): loops inside natives may outlive request_timeout",
              strerror(errno));
+  if (js_cache_load_error(cache)) return load_failed(rt, js_cache_load_error(cache));
   rt->cache = cache;
   if (cache == NULL) {
     rt->cache = js_cache_build(cfg, err, errlen);
     rt->own_cache = true;
-    if (rt->cache == NULL) {
-      js_runtime_free(rt);
-      return NULL;
-    }
+    if (rt->cache == NULL) return load_failed(rt, err);
   }
   rt->root = js_cache_root(rt->cache);
   rt->root_len = strlen(rt->root);
-  if (jsrt_build_heap(rt, err, errlen) < 0) {
-    js_runtime_free(rt);
-    return NULL;
-  }
+  if (jsrt_build_heap(rt, err, errlen) < 0) return load_failed(rt, err);
   return rt;
 }
+
+const char *js_runtime_load_error(const struct js_runtime *rt) { return rt->load_error; }
 
 void js_runtime_free(struct js_runtime *rt) {
   if (rt == NULL) return;
@@ -340,11 +352,13 @@ void js_runtime_free(struct js_runtime *rt) {
   for (size_t i = 0; i < rt->nlocales; i++) free(rt->locales[i]);
   free(rt->locales);
   free(rt->headers);
+  free(rt->load_error);
+  dev_page_free(&rt->page);
   free(rt);
 }
 
 void js_runtime_stats(const struct js_runtime *rt, struct js_runtime_stats *out) {
-  js_cache_stats(rt->cache, &out->cache_hits, &out->cache_misses);
+  if (rt->cache) js_cache_stats(rt->cache, &out->cache_hits, &out->cache_misses);
   out->heap_bytes = rt->heap_bytes;
   out->heap_peak_bytes = rt->heap_peak_bytes;
   js_fetch_take_counts(&out->fetch);

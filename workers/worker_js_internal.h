@@ -31,6 +31,7 @@
 #include "clock.h"
 #include "config.h"
 #include "db_client.h"
+#include "dev_page.h"
 #include "duktape/duktape.h"
 #include "js_compile.h"
 #include "js_fetch.h"
@@ -72,6 +73,9 @@ struct js_runtime {
   struct js_header *headers;  /* response headers of the last request */
   size_t headers_cap;
   bool have_timer;            /* this runtime owns the process's deadline timer (deadline_timer) */
+  char *load_error;           /* dev = yes: why the app did not load; every request gets the error page */
+  struct dev_page page;       /* dev = yes: the last error page */
+  struct js_header page_headers[2];
 };
 
 /* worker_js.c */

@@ -84,6 +84,9 @@ void jsrt_load_module(duk_context *ctx, const char *key) {
     duk_push_lstring(ctx, code->data, code->len);
     duk_json_decode(ctx, -1);
     duk_put_prop_literal(ctx, -2, "exports");
+  } else if (code->kind == JS_MODULE_TEXT) {
+    js_push_wire_string(ctx, code->data, code->len);
+    duk_put_prop_literal(ctx, -2, "exports");
   } else {
     /* The bytecode is read in place from the (possibly shared) cache. */
     duk_push_external_buffer(ctx);
@@ -161,12 +164,12 @@ static duk_ret_t js_require(duk_context *ctx) {
   duk_pop_3(ctx);
 
   if (strncmp(id, "jsfpm/", 6) == 0) {
-    /* jsfpm/internal/... is the runtime library's, for the standard library only. */
-    bool hidden = strcmp(id, "jsfpm/runtime") == 0 || (strncmp(id, "jsfpm/internal/", 15) == 0 && dir[0]);
+    /* jsfpm/runtime and jsfpm/internal/... are for the standard library only. */
+    bool hidden = (strcmp(id, "jsfpm/runtime") == 0 || strncmp(id, "jsfpm/internal/", 15) == 0) && dir[0];
     if (hidden || js_cache_lookup(rt->cache, id) == NULL)
       return duk_error(ctx, DUK_ERR_ERROR,
                        "Cannot find module '%s': the standard library has jsfpm/router, jsfpm/db, "
-                       "jsfpm/password and jsfpm/cookies", id);
+                       "jsfpm/password, jsfpm/cookies and jsfpm/test", id);
     return require_load(ctx, id);
   }
   if (dir[0] == '\0')

@@ -3,12 +3,19 @@
  *
  *   var app = new Router();
  *   app.use(function (req, ctx, next) { ...; return next(); });   // middleware
+ *   app.use('/admin', requireLogin);  // middleware for /admin and below
  *   app.get('/notes/:id', function (req, ctx) { req.params.id ... });
+ *   app.post('/notes', parseForm, function (req, ctx) { ... });   // route middleware, then the handler
  *   app.get('/files/*', ...)          // req.params['*'] holds the tail
+ *   app.onError(function (err, req, ctx) { return Response.json(...); });
+ *   app.notFound(function (req, ctx) { ... });
  *   module.exports = app;             // a Router has fetch(request, ctx)
  *
- * Unknown path: 404.  Known path, other method: 405 with an Allow header.
- * HEAD falls back to the GET route.  Routes match in the order added.
+ * Unknown path: 404.  Known path, other method: 405 with an Allow header;
+ * both in JSON when the request's Accept prefers it.  HEAD falls back to
+ * the GET route.  Routes match in the order added.  An argument of a shape
+ * the router does not take is a TypeError when it is registered, never a
+ * handler silently dropped.
  */
 'use strict';
 
@@ -18,10 +25,17 @@ function escapeRe(s) {
   return s.replace(/[.*+?^${}()|[\]\\\/]/g, '\\$&');
 }
 
+function describe(v) {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return 'the string ' + JSON.stringify(v);
+  if (Array.isArray(v)) return 'an array';
+  return /^[aeiou]/.test(typeof v) ? 'an ' + typeof v : 'a ' + typeof v;
+}
+
 /* Compiles '/a/:id/*' into a RegExp and the list of parameter names. */
-function compile(pattern) {
+function compile(pattern, call) {
   if (typeof pattern !== 'string' || pattern.charAt(0) !== '/') {
-    throw new TypeError('route pattern must be a string starting with "/": ' + pattern);
+    throw new TypeError(call + ': the path must be a string starting with "/", not ' + describe(pattern));
   }
   var names = [];
   var re = '';
@@ -51,30 +65,79 @@ function decodeParam(s) {
 function Router() {
   if (!(this instanceof Router)) return new Router();
   this._routes = [];
-  this._middleware = [];
+  this._middleware = [];     // { prefix: '/admin' or null for every path, fn }
+  this._onError = null;
+  this._notFound = null;
   var self = this;
   /* fetch is bound so `module.exports = app` works however it is called. */
   this.fetch = function (req, ctx) { return self.handle(req, ctx); };
 }
 
-Router.prototype.route = function (method, pattern, handler) {
-  if (typeof handler !== 'function') throw new TypeError('route handler must be a function');
-  var c = compile(pattern);
-  this._routes.push({ method: method, re: c.re, literal: c.literal, names: c.names, handler: handler });
+/* FNS must be one or more functions; CALL names the registration in the
+ * error ("app.get('/x', ...)"). */
+function checkFunctions(call, fns, what) {
+  if (fns.length === 0) throw new TypeError(call + ': ' + what + ' is missing');
+  for (var i = 0; i < fns.length; i++) {
+    if (typeof fns[i] !== 'function') {
+      throw new TypeError(call + ': ' + (i === fns.length - 1 ? what : 'middleware ' + (i + 1)) +
+                          ' must be a function, not ' + describe(fns[i]));
+    }
+  }
+}
+
+/* route(method, pattern, ...middleware, handler) */
+Router.prototype.route = function (method, pattern) {
+  var fns = Array.prototype.slice.call(arguments, 2);
+  var call = 'app.' + (method === '*' ? 'all' : method.toLowerCase()) + '(' +
+             (typeof pattern === 'string' ? JSON.stringify(pattern) : 'path') + ', ...middleware, handler)';
+  var c = compile(pattern, call);
+  checkFunctions(call, fns, 'the handler');
+  this._routes.push({ method: method, re: c.re, literal: c.literal, names: c.names,
+                      middleware: fns.slice(0, -1), handler: fns[fns.length - 1] });
   return this;
 };
 
 METHODS.forEach(function (m) {
-  Router.prototype[m.toLowerCase()] = function (pattern, handler) {
-    return this.route(m, pattern, handler);
+  Router.prototype[m.toLowerCase()] = function () {
+    return this.route.apply(this, [m].concat(Array.prototype.slice.call(arguments)));
   };
 });
-Router.prototype.all = function (pattern, handler) { return this.route('*', pattern, handler); };
+Router.prototype.all = function () {
+  return this.route.apply(this, ['*'].concat(Array.prototype.slice.call(arguments)));
+};
 
-/* Middleware: fn(req, ctx, next) returns a Response, usually next()'s. */
-Router.prototype.use = function (fn) {
-  if (typeof fn !== 'function') throw new TypeError('middleware must be a function');
-  this._middleware.push(fn);
+/* Middleware: fn(req, ctx, next) returns a Response, usually next()'s.
+ * use(fn, ...) runs for every request; use('/admin', fn, ...) for /admin
+ * and the paths below it. */
+Router.prototype.use = function (first) {
+  var fns = Array.prototype.slice.call(arguments);
+  var prefix = null;
+  if (typeof first === 'string') {
+    prefix = fns.shift();
+    if (prefix.charAt(0) !== '/') {
+      throw new TypeError('app.use(' + JSON.stringify(prefix) + ', middleware): the path must start with "/"');
+    }
+    if (prefix.length > 1 && prefix.charAt(prefix.length - 1) === '/') prefix = prefix.slice(0, -1);
+    if (prefix === '/') prefix = null;
+  }
+  checkFunctions('app.use(' + (typeof first === 'string' ? JSON.stringify(first) + ', ' : '') + 'middleware)',
+                 fns, 'the middleware');
+  for (var i = 0; i < fns.length; i++) this._middleware.push({ prefix: prefix, fn: fns[i] });
+  return this;
+};
+
+/* fn(err, req, ctx) answers what a handler or middleware threw (or its
+ * promise rejected with). */
+Router.prototype.onError = function (fn) {
+  checkFunctions('app.onError(fn)', Array.prototype.slice.call(arguments), 'fn');
+  this._onError = fn;
+  return this;
+};
+
+/* fn(req, ctx) answers a path no route matches (instead of the 404). */
+Router.prototype.notFound = function (fn) {
+  checkFunctions('app.notFound(fn)', Array.prototype.slice.call(arguments), 'fn');
+  this._notFound = fn;
   return this;
 };
 
@@ -102,43 +165,78 @@ Router.prototype._match = function (req) {
   return { route: null, allowed: allowed };
 };
 
-/* The matched route's handler, or the 404/405 response. */
-function finish(found, req, ctx) {
-  if (found.route) {
-    var names = found.route.names, params = {};
-    for (var j = 0; j < names.length; j++) {
-      var v = found.match[j + 1];
-      params[names[j]] = v === undefined ? '' : decodeParam(v);
-    }
-    req.params = params;
-    return found.route.handler(req, ctx);
+function setParams(found, req) {
+  var names = found.route.names, params = {};
+  for (var j = 0; j < names.length; j++) {
+    var v = found.match[j + 1];
+    params[names[j]] = v === undefined ? '' : decodeParam(v);
   }
-  if (found.allowed.length > 0) {
-    if (found.allowed.indexOf('GET') >= 0 && found.allowed.indexOf('HEAD') < 0) found.allowed.push('HEAD');
-    return new Response('method not allowed\n', {
-      status: 405, headers: { Allow: found.allowed.join(', ') }
-    });
-  }
-  return new Response('not found\n', { status: 404 });
+  req.params = params;
 }
 
-/* The middleware chain, then the route.  A function of its own: a function
- * declared inside handle() would be created on every call, used or not,
- * and a closure is a reference cycle (function, scope, prototype) that only
- * mark-and-sweep frees: 1.4 KB of garbage per request. */
-function runMiddleware(middleware, found, req, ctx) {
-  var i = 0;
+/* The router's own answers: JSON when the request's Accept prefers it. */
+function routerAnswer(req, status, message, headers) {
+  if (native.prefersJson(req.headers.get('accept'))) {
+    return Response.json({ error: message, status: status }, { status: status, headers: headers });
+  }
+  return new Response(message + '\n', { status: status, headers: headers });
+}
+
+/* The matched route's handler, or the 404/405 response. */
+function finish(router, found, req, ctx) {
+  if (found.route) return found.route.handler(req, ctx);
+  if (found.allowed.length > 0) {
+    if (found.allowed.indexOf('GET') >= 0 && found.allowed.indexOf('HEAD') < 0) found.allowed.push('HEAD');
+    return routerAnswer(req, 405, 'method not allowed', { Allow: found.allowed.join(', ') });
+  }
+  if (router._notFound) return router._notFound(req, ctx);
+  return routerAnswer(req, 404, 'not found');
+}
+
+function underPrefix(path, prefix) {
+  return prefix === null || path === prefix ||
+         (path.length > prefix.length && path.charAt(prefix.length) === '/' && path.lastIndexOf(prefix, 0) === 0);
+}
+
+/* The middleware chain, the route's own, then the handler.  A function of
+ * its own: a function declared inside handle() would be created on every
+ * call, used or not, and a closure is a reference cycle (function, scope,
+ * prototype) that only mark-and-sweep frees: 1.4 KB of garbage per request. */
+function runChain(router, found, req, ctx) {
+  var middleware = router._middleware, own = found.route ? found.route.middleware : NO_PARAMS;
+  var i = 0, j = 0;
   function next() {
-    if (i < middleware.length) return middleware[i++](req, ctx, next);
-    return finish(found, req, ctx);
+    while (i < middleware.length) {
+      var m = middleware[i++];
+      if (underPrefix(req.path, m.prefix)) return m.fn(req, ctx, next);
+    }
+    if (j < own.length) return own[j++](req, ctx, next);
+    return finish(router, found, req, ctx);
   }
   return next();
 }
 
+function run(router, req, ctx) {
+  var found = router._match(req);
+  if (found.route) setParams(found, req);
+  if (router._middleware.length === 0 && (!found.route || found.route.middleware.length === 0)) {
+    return finish(router, found, req, ctx);
+  }
+  return runChain(router, found, req, ctx);
+}
+
 Router.prototype.handle = function (req, ctx) {
-  var found = this._match(req);
-  if (this._middleware.length === 0) return finish(found, req, ctx);
-  return runMiddleware(this._middleware, found, req, ctx);
+  if (this._onError === null) return run(this, req, ctx);
+  var onError = this._onError, result;
+  try {
+    result = run(this, req, ctx);
+  } catch (e) {
+    return onError(e, req, ctx);
+  }
+  if (result && typeof result.then === 'function') {
+    return result.then(undefined, function (e) { return onError(e, req, ctx); });
+  }
+  return result;
 };
 
 module.exports = Router;

@@ -721,21 +721,54 @@ function describe(v) {
  * synchronous fetch queued runs before the response too.
  */
 function dispatch(app, raw) {
-  var req = new Request(INCOMING, raw);
-  var res = app.fetch(req, new Context(raw));
-  if (async === null) {
-    /* no promises to wait for */
-  } else if (async.isPromise(res)) {
-    res = async.settle(res);
-  } else if (res !== null && typeof res === 'object' && typeof res.then === 'function') {
-    res = async.settle(async.Promise.resolve(res));
-  } else if (async.hasWork()) {
-    async.settle(undefined);
-  }
+  var res = respond(app, raw);
+  return [res.status, res.headers._flat(), res._body];
+}
+
+/* The value of V, a promise settled (running the job queue) or not one. */
+function settle(v) {
+  if (async === null) return v; /* no promises to wait for */
+  if (async.isPromise(v)) return async.settle(v);
+  if (v !== null && typeof v === 'object' && typeof v.then === 'function') return async.settle(async.Promise.resolve(v));
+  if (async.hasWork()) async.settle(undefined);
+  return v;
+}
+
+function respond(app, raw) {
+  var res = settle(app.fetch(new Request(INCOMING, raw), new Context(raw)));
   if (!(res instanceof Response)) {
     throw apiError(TypeError, 'fetch() must return a Response, but returned ' + describe(res));
   }
-  return [res.status, res.headers._flat(), res._body];
+  return res;
+}
+
+/*
+ * jsfpm/test: APP.fetch called with REQUEST (a Request a test made) as the
+ * worker calls it: an incoming request (path, query, params), a ctx (OPTIONS
+ * user, tenant, locale, env), the promise settled.  Returns the Response.
+ */
+var testRequests = 0;
+function callApp(app, request, options) {
+  options = options || {};
+  var url = platformModule('url').URL.parse(request.url), path = url.pathname, heads = [];
+  try { path = decodeURIComponent(path); } catch (e) { /* kept as it is, as the doors keep it */ }
+  request.headers.forEach(function (value, name) { heads.push(name, value); });
+  var body = request.method === 'GET' || request.method === 'HEAD' ? null : request.bytes();
+  var raw = new Array(RAW.COUNT);
+  raw[RAW.METHOD] = request.method;
+  raw[RAW.URL] = url.href;
+  raw[RAW.PATH] = path;
+  raw[RAW.QUERY] = url.search.slice(1);
+  raw[RAW.REMOTE] = '127.0.0.1';
+  raw[RAW.ID] = 'test-' + (++testRequests);
+  raw[RAW.USER] = options.user === undefined ? null : options.user;
+  raw[RAW.TENANT] = options.tenant === undefined ? null : options.tenant;
+  raw[RAW.LOCALE] = options.locale || 'en';
+  raw[RAW.DEADLINE] = native.now() + 30000;
+  raw[RAW.ENV] = Object.freeze(options.env || {});
+  raw[RAW.HEADERS] = heads;
+  raw[RAW.BODY] = body !== null && body.length > 0 ? body : null;
+  return respond(app, raw);
 }
 
 /*
@@ -814,5 +847,7 @@ exports.Request = Request;
 exports.Response = Response;
 exports.console = console;
 exports.dispatch = dispatch;
+exports.settle = settle;
+exports.callApp = callApp;
 exports.parseQuery = parseQuery;
 exports.httpError = httpError;

@@ -2,27 +2,39 @@
 #include "autoconfig.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "broker_backup.h"
 #include "config.h"
+#include "config_check.h"
+#include "db_client.h"
+#include "dev.h"
+#include "test_cmd.h"
 #include "js_compile.h"
 #include "log.h"
 #include "master.h"
+#include "privileges.h"
 #include "proctitle.h"
+#include "worker_js.h"
 
 #define DEFAULT_CONFIG "/etc/jsfpm/jsfpm.conf"
 
 static void usage(FILE *out) {
   fprintf(out,
           "Usage: jsfpm [-c FILE] [-t | -T] [-F] [-R]\n"
+          "       jsfpm dev [DIR] [--port N]   serve an app folder for development\n"
+          "       jsfpm test [DIR]             run the app's *.test.js files\n"
           "A pre-fork application server for JavaScript with a SQLite broker.\n"
           "\n"
           "  -c, --config FILE   configuration file (default " DEFAULT_CONFIG ")\n"
-          "  -t, --test          check the configuration, compile the app and exit\n"
+          "  -t, --test          check what a start would (configuration, user, addresses,\n"
+          "                      folders, migrations), compile and load the app, and exit\n"
           "  -T, --test-print    check the configuration, print the effective one and exit\n"
           "  -F, --foreground    run in the foreground (always the case; accepted for\n"
           "                      php-fpm compatibility)\n"
@@ -51,8 +63,57 @@ static int cluster_not_served(const char *config_path) {
   return 1;
 }
 
-/* -t: compiles the app as a start would (filling the compile cache), so a
- * syntax error or an unresolvable import shows before a restart. */
+/* Loads the app from CACHE as a worker does: its modules' top-level code
+ * runs, with no database (no broker is started).  Returns 0, or -1 with ERR. */
+static int load_app(const struct jsfpm_config *cfg, struct js_cache *cache, char *err, size_t errlen) {
+  struct db_client *db = db_client_new("/nonexistent/jsfpm -t starts no broker");
+  struct js_runtime *rt = db ? js_runtime_new(cfg, db, cache, err, errlen) : NULL;
+  int rc = rt ? 0 : -1;
+  if (db == NULL) snprintf(err, errlen, "out of memory");
+  if (rt && js_runtime_load_error(rt)) { /* dev = yes keeps the runtime to show the error page */
+    snprintf(err, errlen, "%s", js_runtime_load_error(rt));
+    rc = -1;
+  }
+  js_runtime_free(rt);
+  db_client_free(db);
+  return rc;
+}
+
+/* load_app in a child running as the workers' user, as app code never runs
+ * as root (-t runs as root in the unit's ExecStartPre). */
+static int load_app_as_workers(const struct jsfpm_config *cfg, struct js_cache *cache, char *err, size_t errlen) {
+  struct privileges priv;
+  char why[256];
+  if (privileges_resolve(cfg, &priv, why, sizeof why) < 0) return 0; /* config_check_start said why */
+  int pipefd[2];
+  pid_t pid = pipe(pipefd) == 0 ? fork() : -1;
+  if (pid < 0) {
+    snprintf(err, errlen, "cannot start a process to load the app: %s", strerror(errno));
+    privileges_free(&priv);
+    return -1;
+  }
+  if (pid == 0) {
+    close(pipefd[0]);
+    int rc = privileges_drop(&priv) < 0 ? (snprintf(err, errlen, "cannot drop privileges"), -1)
+                                        : load_app(cfg, cache, err, errlen);
+    if (rc < 0 && write(pipefd[1], err, strlen(err)) < 0) _exit(2);
+    _exit(rc < 0);
+  }
+  close(pipefd[1]);
+  privileges_free(&priv);
+  ssize_t n = read(pipefd[0], err, errlen - 1);
+  close(pipefd[0]);
+  err[n > 0 ? n : 0] = '\0';
+  int status;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
+  if (n <= 0) snprintf(err, errlen, "the process loading the app died (status %d)", status);
+  return -1;
+}
+
+/* -t: compiles the app as a start would (filling the compile cache) and
+ * loads it, so a syntax error, an unresolvable import or a module that
+ * throws while loading shows before a restart. */
 static int test_app(const struct jsfpm_config *cfg, char *err, size_t errlen) {
   log_set_role("test");
   if (log_open("stderr", (enum log_level)cfg->log_level) < 0) {
@@ -60,8 +121,9 @@ static int test_app(const struct jsfpm_config *cfg, char *err, size_t errlen) {
     return -1;
   }
   struct js_cache *cache = js_cache_build(cfg, err, errlen);
+  int rc = cache ? load_app_as_workers(cfg, cache, err, errlen) : -1;
   js_cache_free(cache);
-  return cache ? 0 : -1;
+  return rc;
 }
 
 int main(int argc, char **argv) {
@@ -75,6 +137,14 @@ int main(int argc, char **argv) {
   const char *config_path = DEFAULT_CONFIG;
   int test = 0, print = 0, allow_root = 0;
   const char *backup_dest = NULL;
+  if (argc >= 2 && strcmp(argv[1], "test") == 0) return test_cmd_main(argc - 1, argv + 1);
+  static char dev_config[PATH_MAX];
+  if (argc >= 2 && strcmp(argv[1], "dev") == 0) {
+    int rc = dev_prepare(argc - 1, argv + 1, dev_config);
+    if (rc >= 0) return rc;
+    config_path = dev_config;
+    argc = 1, optind = 1; /* its arguments were dev's */
+  }
   int opt;
   while ((opt = getopt_long(argc, argv, "c:tTFRhv", longopts, NULL)) != -1) {
     switch (opt) {
@@ -114,10 +184,14 @@ int main(int argc, char **argv) {
     return brc;
   }
   if (test) {
+    int problems = print ? 0 : config_check_start(&cfg, stderr);
     int rc = print ? 0 : test_app(&cfg, err, sizeof err);
     if (print) config_print(&cfg, stdout);
-    if (rc == 0) fprintf(stderr, "jsfpm: configuration file %s test is successful\n", config_path);
-    else fprintf(stderr, "jsfpm: cannot load the app: %s\n", err);
+    if (rc != 0) fprintf(stderr, "jsfpm: cannot load the app: %s\n", err);
+    if (rc == 0 && problems == 0) fprintf(stderr, "jsfpm: configuration file %s test is successful\n", config_path);
+    else fprintf(stderr, "jsfpm: configuration file %s test failed: %d problem%s\n", config_path,
+                 problems + (rc != 0), problems + (rc != 0) == 1 ? "" : "s");
+    rc = rc == 0 && problems == 0 ? 0 : 1;
     config_free(&cfg);
     return rc == 0 ? 0 : 1;
   }

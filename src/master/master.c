@@ -87,6 +87,7 @@
 #include "config.h"
 #include "db_client.h"
 #include "db_proto.h"
+#include "dev_watch.h"
 #include "js_compile.h"
 #include "log.h"
 #include "master_internal.h"
@@ -435,6 +436,20 @@ static void reopen_logs(struct master *m) {
     log_warn("cannot tell the broker to reopen the log: %s", strerror(errno));
 }
 
+/* [app] watch = yes: a file of the app changed (dev_watch.h). */
+static void on_app_change(void *arg, const char *path) {
+  struct master *m = arg;
+  if (m->first_change[0] == '\0') snprintf(m->first_change, sizeof m->first_change, "%s", path[0] ? path : ".");
+  if (strncmp(path, "migrations", 10) == 0 && (path[10] == '\0' || path[10] == '/')) m->migrations_changed = true;
+}
+
+static void on_app_changes_settled(void *arg) {
+  struct master *m = arg;
+  log_notice("watch: %s changed; reloading", m->first_change);
+  m->first_change[0] = '\0';
+  m->app_changed = true;
+}
+
 static int master_setup(struct master *m) {
   struct jsfpm_config *cfg = m->cfg;
   char err[1024];
@@ -504,6 +519,12 @@ static int master_setup(struct master *m) {
     return -1;
   }
   m->watchdog_ms = systemd_watchdog_interval_ms();
+  const struct dev_watch_calls watch_calls = {on_app_change, on_app_changes_settled, m};
+  if (cfg->watch && (m->watch = dev_watch_open(m->base, cfg->app_root, &watch_calls, err, sizeof err)) == NULL) {
+    log_error("watch: %s", err);
+    return -1;
+  }
+  if (cfg->watch) js_cache_keep_compiler();
   return 0;
 }
 
@@ -538,6 +559,7 @@ static void master_cleanup(struct master *m) {
   db_client_free(m->broker_ping);
   js_cache_free(m->js_cache);
   js_cache_free(m->next_js_cache);
+  dev_watch_free(m->watch);
   scoreboard_destroy(m->sb);
   privileges_free(&m->priv);
   free(m->crash_times_ms);
@@ -587,14 +609,11 @@ int master_run(struct jsfpm_config *cfg_in) {
 
   log_notice("jsfpm %s starting: config %s, %d workers", JSFPM_VERSION, m.cfg->file, m.cfg->workers);
   reload_warn_timeouts(m.cfg);
-  if (m.cfg->preload) {
-    /* Compiled once here, shared copy-on-write by every worker. */
-    char err[1024];
-    m.js_cache = js_cache_build(m.cfg, err, sizeof err);
-    if (m.js_cache == NULL) {
-      log_error("cannot load the app: %s", err);
-      goto out;
-    }
+  /* Compiled once here, shared copy-on-write by every worker. */
+  char err[1024];
+  if (reload_preload_app(m.cfg, &m.js_cache, err, sizeof err) < 0) {
+    log_error("cannot load the app: %s", err);
+    goto out;
   }
   start_broker(&m);
 
@@ -613,6 +632,12 @@ int master_run(struct jsfpm_config *cfg_in) {
     if (m.got_hup) {
       m.got_hup = false;
       reload_begin(&m);
+    }
+    if (m.app_changed && m.phase == MASTER_SERVING) {
+      m.app_changed = false;
+      reload_begin(&m);
+      if (m.next_gen && m.migrations_changed) m.restart_broker_after_reload = true;
+      m.migrations_changed = false;
     }
     if (m.got_usr1) {
       m.got_usr1 = false;

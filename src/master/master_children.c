@@ -68,6 +68,10 @@ static void child_after_fork(struct master *m, const struct listeners *keep, int
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
+  /* jsfpm dev runs in a terminal, whose Ctrl-C signals the whole foreground
+   * process group: the children leave it, so that only the master hears it
+   * and stops them in order (workers first, the broker last). */
+  if (m->cfg->watch && setpgid(0, 0) < 0) _exit(1);
   if (m->status_fd >= 0) close(m->status_fd);
   /* Listening sockets of the other generation (during a reload) are not ours. */
   const struct listeners *all[2] = {&m->lis, &m->next_lis};
@@ -360,7 +364,7 @@ static void broker_exited(struct master *m, int status) {
     return;
   }
   if (restarting) {
-    log_notice("broker %s; starting it with the new [database] settings", how);
+    log_notice("broker %s; starting it again (new [database] settings or migrations)", how);
     master_add_timer_ms(m->broker.respawn_ev, 0);
     return;
   }
@@ -583,7 +587,7 @@ static void master_tick(struct master *m) {
       m->broker.state == BROKER_RUNNING) {
     m->restart_broker_after_reload = false;
     m->broker.state = BROKER_RESTARTING;
-    log_notice("reload: [database] settings changed: restarting the broker");
+    log_notice("reload: [database] settings or migrations changed: restarting the broker");
     privileges_prepare_paths(&m->priv, m->cfg, m->broker_path);
     kill(m->broker.pid, SIGTERM);
   }

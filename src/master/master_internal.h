@@ -120,6 +120,7 @@ struct master {
   char *broker_path;
   struct evhttp *status_http;
   int status_fd;
+  struct dev_watch *watch;    /* [app] watch = yes: the app folder's watcher, else NULL */
 
   unsigned gen;               /* serving generation */
   unsigned last_gen;          /* highest generation number handed out */
@@ -158,6 +159,9 @@ struct master {
 
   /* Set by signal callbacks, acted on by the loop. */
   volatile bool got_term, got_quit, got_child, got_usr1, got_hup, got_usr2;
+  char first_change[256];     /* the first file the watcher saw change since the last reload ("" none) */
+  bool migrations_changed;    /* ... one in migrations/ among them: the broker restarts too, applying them */
+  bool app_changed;           /* the changes settled: reload once no reload runs */
 };
 
 
@@ -196,6 +200,8 @@ void reload_begin(struct master *m);
 void reload_commit(struct master *m);
 void reload_abort(struct master *m, const char *why);
 void reload_warn_timeouts(const struct jsfpm_config *cfg);
+/* preload = yes: compiles the app (see master_reload.c).  Returns -1 (ERR) when it cannot serve. */
+int reload_preload_app(const struct jsfpm_config *cfg, struct js_cache **cache, char *err, size_t errlen);
 
 /* master_status.c */
 /* Serves the status page on [server] status_listen, if set.  Returns -1 (logged) on failure. */

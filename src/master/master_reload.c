@@ -130,6 +130,18 @@ void reload_warn_timeouts(const struct jsfpm_config *cfg) {
 }
 
 /* HUP: read and check the configuration, then start a new generation. */
+/* preload = yes: compiles the app in the master.  With dev = yes an app
+ * that does not compile is no reason to stop: the workers get a cache that
+ * holds only the error and answer with the error page (worker_js.h). */
+int reload_preload_app(const struct jsfpm_config *cfg, struct js_cache **cache, char *err, size_t errlen) {
+  *cache = NULL;
+  if (!cfg->preload || (*cache = js_cache_build(cfg, err, errlen)) != NULL) return 0;
+  if (!cfg->dev) return -1;
+  log_error("cannot load the app: %s; the workers answer with the error page (dev = yes)", err);
+  *cache = js_cache_failed(err);
+  return 0;
+}
+
 void reload_begin(struct master *m) {
   switch (m->phase) {
   case MASTER_SERVING: break;
@@ -160,7 +172,7 @@ void reload_begin(struct master *m) {
   /* preload = yes: compile the new app here, once; a syntax error fails
    * the reload before anything is forked. */
   struct js_cache *cache = NULL;
-  if (fresh->preload && (cache = js_cache_build(fresh, err, sizeof err)) == NULL) {
+  if (reload_preload_app(fresh, &cache, err, sizeof err) < 0) {
     log_error("reload failed: %s; generation %u keeps serving with the previous app", err, m->gen);
     config_free(fresh);
     free(fresh);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # run.sh: builds the libFuzzer harnesses with clang and runs each one.
 #
-#   tests/fuzz/run.sh [TARGET...]        targets: fcgi http frame config js_json dqlite_proto url multipart
+#   tests/fuzz/run.sh [TARGET...]        targets: fcgi http frame config js_json dqlite_proto url multipart dev
 #                                        (default: all)
 #
 # Environment:
@@ -22,7 +22,7 @@ set -euo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 SECONDS_EACH=${FUZZ_SECONDS:-30}
 B=${FUZZ_BUILD:-/tmp/jsfpm-fuzz}
-ALL="fcgi http frame config js_json dqlite_proto url multipart"
+ALL="fcgi http frame config js_json dqlite_proto url multipart dev"
 TARGETS=${*:-$ALL}
 
 if [ -z "${CC:-}" ] || ! "$CC" --version 2>/dev/null | grep -q clang; then
@@ -76,6 +76,7 @@ sources() {
     dqlite_proto) echo "broker/dqlite_proto.c" ;;
     url) echo "workers/url.c workers/url_host.c" ;;
     multipart) echo "workers/multipart.c" ;;
+    dev) echo "workers/accept.c workers/dev_page.c" ;;
     *) echo "run.sh: unknown target '$1' (known: $ALL)" >&2; return 1 ;;
   esac
 }

@@ -14,7 +14,8 @@ require_nginx() {
 
 # start_nginx_front [KEEPALIVE]: nginx (one worker) on a free port, passing
 # everything to $FCGI_SOCK the way the README recommends: fastcgi_keep_conn
-# on and an upstream with `keepalive KEEPALIVE` (default 16).  Sets
+# on and an upstream with `keepalive KEEPALIVE` (default 16); NGINX_LOCATIONS,
+# when set, replaces that `location /` (the upstream is still "jsfpm").  Sets
 # NGINX_PID, NGINX_PORT, URL and NGX (its directory: logs in $NGX/logs).
 # Stopped on exit.
 start_nginx_front() {
@@ -43,6 +44,12 @@ start_nginx_front() {
 # _nginx_try_start USER_LINE KEEPALIVE: one attempt on a fresh port.
 _nginx_try_start() {
   NGINX_PORT=$(free_port)
+  local locations=${NGINX_LOCATIONS:-"    location / {
+      include $FASTCGI_PARAMS;
+      fastcgi_param SCRIPT_NAME \$fastcgi_script_name;
+      fastcgi_pass jsfpm;
+      fastcgi_keep_conn on;
+    }"}
   cat >"$NGX/nginx.conf" <<CONF
 $1
 daemon off;
@@ -65,12 +72,7 @@ http {
   server {
     listen 127.0.0.1:$NGINX_PORT;
     server_name localhost;
-    location / {
-      include $FASTCGI_PARAMS;
-      fastcgi_param SCRIPT_NAME \$fastcgi_script_name;
-      fastcgi_pass jsfpm;
-      fastcgi_keep_conn on;
-    }
+$locations
   }
 }
 CONF

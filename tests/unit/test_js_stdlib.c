@@ -7,8 +7,9 @@
  * Response).  The modules are the ones compiled into the binary
  * (stdlib_modules), loaded by a require() that has only them: what a test
  * reaches is exactly what ships.  native is a stand-in with just what the
- * runtime calls outside requests (now, log); native.log's lines are kept in
- * the global array `logged` for the tests to look at.
+ * runtime calls outside requests (now, log; and the real prefersJson, for
+ * the router's 404/405); native.log's lines are kept in the global array
+ * `logged` for the tests to look at.
  */
 #include "autoconfig.h"
 
@@ -20,6 +21,7 @@
 
 #include "clock.h"
 #include "duktape/duktape.h"
+#include "js_platform.h"
 #include "worker_js.h"
 
 #define JS_DIR JSFPM_SRCDIR "/tests/unit/js"
@@ -98,6 +100,7 @@ static void set_up_globals(duk_context *ctx) {
   duk_put_prop_literal(ctx, -2, "log");
   duk_push_false(ctx);
   duk_put_prop_literal(ctx, -2, "library");
+  duk_put_function_list(ctx, -1, js_accept_natives); /* the router's 404/405 negotiate: the real one */
   duk_put_global_literal(ctx, "native");
 }
 

@@ -81,7 +81,8 @@ assert_eq "TypeError: Assignment to constant variable." "$BODY" "body"
 
 say "an async handler's error names the original file:line:col (log, dev = yes body)"
 expect_status 500 /throws
-assert_contains "$BODY" "main.js:$THROWS_LINE:3: RangeError: thrown from an async handler" "500 body"
+assert_contains "$BODY" "main.js:$THROWS_LINE:3<" "500 body (the error page's place)"
+assert_contains "$BODY" "RangeError: thrown from an async handler" "500 body (the error page's message)"
 assert_contains "$BODY" "at [anon] (main.js:$THROWS_LINE:3)" "stack in the 500 body"
 wait_log "[$RID] GET /throws"
 assert_contains "$(grep -F "[$RID] GET /throws" "$LOG")" "uncaught main.js:$THROWS_LINE:3: RangeError: thrown from an async handler" "log line"

@@ -45,7 +45,7 @@ EXPECT_handlebars='ANN is 30; BOB is 4 <b> &lt;b&gt;'
 # Lowering the modern packages takes seconds on Duktape: jsfpm -t fills the
 # compile cache first (as the packaged unit's ExecStartPre does), so the
 # start below is quick.
-write_config "$T/t.conf" app.root="$A"
+write_config "$T/t.conf" app.root="$A" app.allow_eval=yes
 "$JSFPM" -t -c "$T/t.conf" 2>"$T/t.err" || fail "jsfpm -t: $(cat "$T/t.err")"
 ok "jsfpm -t compiled the app: $(grep -o '[0-9]* modules, [0-9]* lowered[^,]*' "$T/t.err")"
 
@@ -71,7 +71,8 @@ assert_match "$BODY" '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0
 
 say "an error inside a package names the package's original file:line:col"
 expect_status 500 /bad-uuid
-assert_contains "$BODY" "node_modules/uuid/dist/parse.js:4:9: TypeError: Invalid UUID" "500 body"
+assert_contains "$BODY" "node_modules/uuid/dist/parse.js:4:9<" "500 body (the error page's place)"
+assert_contains "$BODY" "TypeError: Invalid UUID" "500 body (the error page's message)"
 assert_contains "$BODY" "at parse (node_modules/uuid/dist/parse.js:4:9)" "stack in the 500 body"
 wait_log "[$RID] GET /bad-uuid"
 assert_contains "$(grep -F "[$RID] GET /bad-uuid" "$LOG")" "uncaught node_modules/uuid/dist/parse.js:4:9: TypeError: Invalid UUID" "log line"

@@ -46,3 +46,28 @@ assert(seen.length > 0 && seen[0] === 'mw /notes/42', 'middleware ran first: ' +
 
 assertThrows(function () { app.get('notes', function () {}); }, TypeError, /must be a string starting with/,
   'a pattern without a leading slash');
+
+/* Route middleware, path-scoped middleware, onError, notFound, Accept. */
+var api = new Router(), order = [];
+function mark(name) { return function (req, ctx, next) { order.push(name); return next(); }; }
+api.use('/admin', mark('admin'));
+api.get('/admin/x', mark('route'), function () { order.push('handler'); return new Response('x'); });
+api.get('/administrator', function () { return new Response('y'); });
+api.get('/boom', function () { throw new RangeError('boom'); });
+api.onError(function (err) { return new Response('handled ' + err.name, { status: 418 }); });
+api.notFound(function (req) { return new Response('none at ' + req.path, { status: 404 }); });
+assertEqual(serve(api, 'GET', '/admin/x').body, 'x', 'route middleware, then the handler');
+assertEqual(order.join(' '), 'admin route handler', 'the order: app.use(path), route middleware, handler');
+order = [];
+serve(api, 'GET', '/administrator');
+assertEqual(order.length, 0, 'app.use("/admin") does not run for /administrator');
+r = serve(api, 'GET', '/boom');
+assertEqual(r.status, 418, 'onError answers a thrown error');
+assertEqual(r.body, 'handled RangeError', 'onError gets the error');
+assertEqual(serve(api, 'GET', '/nope').body, 'none at /nope', 'notFound');
+r = serve(app, 'GET', '/nothing', '', ['accept', 'application/json']);
+assertEqual(r.body, '{"error":"not found","status":404}', 'the 404 in JSON when Accept prefers it');
+assertThrows(function () { api.get('/x'); }, TypeError, /the handler is missing/, 'a route without a handler');
+assertThrows(function () { api.get('/x', function () {}, {}); }, TypeError, /must be a function, not an object/,
+  'a handler that is not a function');
+assertThrows(function () { api.use('/x'); }, TypeError, /the middleware is missing/, 'use(path) without middleware');

@@ -32,6 +32,7 @@
   X(STATS, "stats", 0)                                                                             \
   X(PING, "ping", 0)
 
+/* clang-format off: an X-macro list is followed by no comma */
 enum db_op {
   DB_OP_UNKNOWN = 0, /* a name the protocol does not have: a bad request */
 #define DB_OP_ENUM(e, name, flags) DB_OP_##e,
@@ -39,6 +40,7 @@ enum db_op {
 #undef DB_OP_ENUM
   DB_OP_COUNT
 };
+/* clang-format on */
 
 /* The operation NAME names; DB_OP_UNKNOWN for NULL or an unknown name. */
 enum db_op db_op_parse(const char *name);

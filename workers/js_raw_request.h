@@ -26,11 +26,13 @@
   X(HEADERS)  /* array: name, value, name, value... (names in lower case) */                       \
   X(BODY)     /* Uint8Array or null */
 
+/* clang-format off: an X-macro list is followed by no comma */
 enum js_raw_index {
 #define JS_RAW_ENUM(name) RAW_##name,
   JS_RAW_FIELDS(JS_RAW_ENUM)
 #undef JS_RAW_ENUM
   RAW_COUNT
 };
+/* clang-format on */
 
 #endif

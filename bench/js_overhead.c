@@ -53,12 +53,18 @@ int main(int argc, char **argv) {
   free(root);
   fclose(f);
 
-  static const struct js_header headers[] = {{"host", 4, "localhost", 9},
-                                             {"accept", 6, "*/*", 3},
-                                             {"user-agent", 10, "bench", 5}};
-  struct js_request req = {.method = "GET", .uri = "/hello", .path = "/hello", .query = "",
-                           .scheme = "http", .host = "localhost", .remote_addr = "127.0.0.1",
-                           .headers = headers, .nheaders = 3, .body = (const uint8_t *)"",
+  static const struct js_header headers[] = {
+      {"host", 4, "localhost", 9}, {"accept", 6, "*/*", 3}, {"user-agent", 10, "bench", 5}};
+  struct js_request req = {.method = "GET",
+                           .uri = "/hello",
+                           .path = "/hello",
+                           .query = "",
+                           .scheme = "http",
+                           .host = "localhost",
+                           .remote_addr = "127.0.0.1",
+                           .headers = headers,
+                           .nheaders = 3,
+                           .body = (const uint8_t *)"",
                            .body_len = 0};
   printf("%-8s %10s %12s %12s %10s\n", "mode", "requests", "us/request", "heap_bytes", "rss_kb");
   const char *only = argc > 3 ? argv[3] : NULL;
@@ -90,8 +96,8 @@ int main(int argc, char **argv) {
     double per = ((double)clock_mono_us() - t0) / n;
     struct js_runtime_stats st;
     js_runtime_stats(rt, &st);
-    printf("%-8s %10d %12.2f %12zu %10ld\n", mode == 0 ? "worker" : "request", n, per,
-           st.heap_bytes, rss_kb());
+    printf("%-8s %10d %12.2f %12zu %10ld\n", mode == 0 ? "worker" : "request", n, per, st.heap_bytes,
+           rss_kb());
     js_runtime_free(rt);
     db_client_free(db);
     config_free(&cfg);

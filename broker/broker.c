@@ -74,8 +74,7 @@ void broker_writer_kick(struct broker *b) {
 
 void broker_idle_kick(struct broker *b) {
   struct timeval tv = clock_timeval(BROKER_CHECKPOINT_IDLE_MS);
-  if (evtimer_add(b->idle_ev, &tv) != 0)
-    log_error("cannot schedule the WAL checkpoint");
+  if (evtimer_add(b->idle_ev, &tv) != 0) log_error("cannot schedule the WAL checkpoint");
 }
 
 /* "tx": DEPTH on a reply, so the client always knows whether it is inside
@@ -90,8 +89,7 @@ void broker_waiters_remove(struct broker *b, struct broker_conn *c) {
     list_remove(&c->wait_link);
     b->nwaiting--;
   }
-  if (c->wait_timer)
-    evtimer_del(c->wait_timer);
+  if (c->wait_timer) evtimer_del(c->wait_timer);
 }
 
 static void group_remove(struct broker *b, struct broker_conn *c) {
@@ -106,8 +104,7 @@ static void group_remove(struct broker *b, struct broker_conn *c) {
 
 /* Ends the owner's hold on the writer (its transaction is over). */
 void broker_writer_release(struct broker *b) {
-  if (b->owner)
-    b->owner->tx_depth = 0;
+  if (b->owner) b->owner->tx_depth = 0;
   b->owner = NULL;
   evtimer_del(b->tx_timer);
   broker_writer_kick(b); /* waiters may go */
@@ -136,8 +133,7 @@ static void conn_free(struct broker_conn *c) {
     broker_reads_cancel(b->reads, c);
   json_decref(c->pending);
   b->nconns--;
-  if (c->wait_timer)
-    event_free(c->wait_timer);
+  if (c->wait_timer) event_free(c->wait_timer);
   list_remove(&c->link);
   bufferevent_free(c->bev); /* closes the socket (BEV_OPT_CLOSE_ON_FREE) */
   free(c);
@@ -172,8 +168,7 @@ static int conn_close_after_flush(struct broker_conn *c) {
  * (conn_write_cb, conn_event_cb). */
 static void conn_flush(struct broker_conn *c) {
   struct evbuffer *out = bufferevent_get_output(c->bev);
-  if (evbuffer_get_length(out) == 0)
-    return;
+  if (evbuffer_get_length(out) == 0) return;
   evbuffer_unfreeze(out, 1); /* a bufferevent freezes its output's start */
   int n = evbuffer_write(out, bufferevent_getfd(c->bev));
   evbuffer_freeze(out, 1);
@@ -188,8 +183,7 @@ static void conn_flush(struct broker_conn *c) {
  * writes it.  Returns 0, or -1 after freeing C (out of memory). */
 static int conn_reply_version(struct broker_conn *c, const json_t *req, json_t *reply, int version) {
   struct evbuffer *out = bufferevent_get_output(c->bev);
-  if (reply != NULL && !json_is_true(json_object_get(reply, "ok")))
-    c->b->errors++;
+  if (reply != NULL && !json_is_true(json_object_get(reply, "ok"))) c->b->errors++;
   if (broker_reply_encode(out, req, &reply, version) != 0) {
     log_error("connection from pid %ld: cannot build a reply (out of memory); closing it", (long)c->pid);
     conn_free(c);
@@ -211,8 +205,7 @@ int broker_conn_reply(struct broker_conn *c, const json_t *req, json_t *reply) {
  * NULL (no reply yet; c->pending unset when out of memory). */
 static json_t *read_move(struct broker_conn *c, json_t *req) {
   struct broker *b = c->b;
-  if (broker_reads_submit(b->reads, req, c) != 0)
-    return NULL;
+  if (broker_reads_submit(b->reads, req, c) != 0) return NULL;
   c->pending = json_incref(req);
   c->wait = WAIT_READ;
   b->slow_reads++;
@@ -232,8 +225,7 @@ static void read_done(void *cookie, struct evbuffer *frame, int error, void *arg
     conn_free(c);
     return;
   }
-  if (error)
-    c->b->errors++;
+  if (error) c->b->errors++;
   conn_flush(c);
   broker_conn_process(c);
 }
@@ -249,8 +241,7 @@ static void reads_cb(evutil_socket_t fd, short what, void *arg) {
 
 static json_t *stats_reply(struct broker *b, const json_t *id) {
   json_t *r = broker_db_ok_reply(id);
-  if (r == NULL)
-    return NULL;
+  if (r == NULL) return NULL;
   broker_db_stats(b->db, r);
   json_object_set_new(r, "errors", json_integer((json_int_t)b->errors));
   json_object_set_new(r, "open_transactions", json_integer(b->owner ? 1 : 0));
@@ -304,13 +295,10 @@ static json_t *conn_handle(struct broker_conn *c, json_t *req) {
   if (!json_is_integer(id))
     return broker_db_error_reply(NULL, DB_ERR_BAD_REQUEST, "\"id\" must be an integer");
   const char *name = json_string_value(json_object_get(req, "op"));
-  if (name == NULL)
-    return broker_db_error_reply(id, DB_ERR_BAD_REQUEST, "\"op\" must be a string");
+  if (name == NULL) return broker_db_error_reply(id, DB_ERR_BAD_REQUEST, "\"op\" must be a string");
   enum db_op op = db_op_parse(name);
-  if (op == DB_OP_PING)
-    return broker_db_ok_reply(id);
-  if (op == DB_OP_STATS)
-    return stats_reply(b, id);
+  if (op == DB_OP_PING) return broker_db_ok_reply(id);
+  if (op == DB_OP_STATS) return stats_reply(b, id);
   if (c->tx_killed) {
     c->tx_killed = 0;
     json_t *r = broker_db_error_reply(id, DB_ERR_TX_TIMEOUT,
@@ -325,15 +313,13 @@ static json_t *conn_handle(struct broker_conn *c, json_t *req) {
       char sql[64];
       snprintf(sql, sizeof sql, "SAVEPOINT jsfpm_sp%d", c->tx_depth);
       json_t *r = broker_db_tx(b->db, id, sql);
-      if (r != NULL && json_is_true(json_object_get(r, "ok")))
-        c->tx_depth++;
+      if (r != NULL && json_is_true(json_object_get(r, "ok"))) c->tx_depth++;
       broker_reply_set_tx(r, c->tx_depth);
       return r;
     }
     if (op == DB_OP_SAVEPOINT)
       return broker_db_error_reply(id, DB_ERR_NO_TRANSACTION, "savepoint: no transaction is open");
-    if (b->owner == NULL && b->ngroup == 0 && list_empty(&b->waiters))
-      return broker_tx_begin(c, id);
+    if (b->owner == NULL && b->ngroup == 0 && list_empty(&b->waiters)) return broker_tx_begin(c, id);
     return broker_wait_for_writer(c, req, 1);
   }
   if (db_op_flags(op) & DB_OPF_ENDS_LEVEL) {
@@ -363,16 +349,14 @@ static json_t *conn_handle(struct broker_conn *c, json_t *req) {
   }
   json_t *reply = NULL;
   switch (broker_db_route(b->db, req, &reply)) {
-  case BROKER_DB_DONE:
-    return reply;
+  case BROKER_DB_DONE: return reply;
   case BROKER_DB_READ: {
     /* The reader sees the last committed state, whoever holds the writer. */
     int moved;
     json_t *r = broker_db_read(b->db, req, &moved);
     return moved ? read_move(c, req) : r;
   }
-  case BROKER_DB_WRITE:
-    break;
+  case BROKER_DB_WRITE: break;
   }
   if (b->owner == NULL && list_empty(&b->waiters)) {
     (void)broker_group_join(c, req); /* NULL reply: parked, or out of memory (no pending) */
@@ -403,8 +387,7 @@ int broker_conn_process(struct broker_conn *c) {
     json_t *req = NULL;
     char err[256];
     int version, r = frame_decode(in, FRAME_DEFAULT_MAX_BYTES, &req, &version, err, sizeof err);
-    if (r == 0)
-      return 0;
+    if (r == 0) return 0;
     if (r < 0) {
       log_warn("connection from pid %ld: bad frame: %s; closing the connection", (long)c->pid, err);
       return conn_close_after_flush(c);
@@ -414,8 +397,7 @@ int broker_conn_process(struct broker_conn *c) {
     if (version != FRAME_VERSION) {
       int rc = conn_reply_version(c, req, conn_handle_old(c, req), version);
       json_decref(req);
-      if (rc != 0)
-        return -1;
+      if (rc != 0) return -1;
       continue;
     }
     json_t *reply = conn_handle(c, req);
@@ -427,8 +409,7 @@ int broker_conn_process(struct broker_conn *c) {
       broker_reply_set_tx(reply, c->tx_depth); /* every reply inside a transaction says so */
     int rc = broker_conn_reply(c, req, reply);
     json_decref(req);
-    if (rc != 0)
-      return -1;
+    if (rc != 0) return -1;
   }
   return 0;
 }
@@ -445,8 +426,7 @@ static void conn_write_cb(struct bufferevent *bev, void *arg) {
     conn_free(c); /* the last replies are out */
     return;
   }
-  if (!c->paused)
-    return;
+  if (!c->paused) return;
   /* Output fully flushed (low watermark 0): run what is already buffered,
    * then read again. */
   c->paused = 0;
@@ -467,13 +447,11 @@ static void conn_event_cb(struct bufferevent *bev, short events, void *arg) {
     log_debug("connection from pid %ld closed after %llu requests", (long)c->pid, c->nrequests);
   else if (events & BEV_EVENT_TIMEOUT)
     log_info("connection from pid %ld: did not read its last replies; closing it", (long)c->pid);
-  if (events & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
-    conn_free(c);
+  if (events & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) conn_free(c);
 }
 
 static void close_fd(int fd) {
-  if (close(fd) != 0)
-    log_warn("close(%d): %s", fd, strerror(errno));
+  if (close(fd) != 0) log_warn("close(%d): %s", fd, strerror(errno));
 }
 
 static void accept_cb(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa, int socklen,
@@ -542,8 +520,7 @@ static void accept_retry_cb(evutil_socket_t fd, short what, void *arg) {
   struct broker *b = arg;
   (void)fd;
   (void)what;
-  if (evconnlistener_enable(b->listener) != 0)
-    log_error("cannot re-enable the listener");
+  if (evconnlistener_enable(b->listener) != 0) log_error("cannot re-enable the listener");
 }
 
 static void accept_error_cb(struct evconnlistener *lis, void *arg) {
@@ -578,8 +555,7 @@ static void flush_replies(struct broker *b) {
     struct evbuffer *out = bufferevent_get_output(c->bev);
     evutil_socket_t fd = bufferevent_getfd(c->bev);
     while (fd >= 0 && evbuffer_get_length(out) > 0) {
-      if (evbuffer_write(out, fd) <= 0)
-        break; /* EAGAIN or the peer is gone: nothing more to do */
+      if (evbuffer_write(out, fd) <= 0) break; /* EAGAIN or the peer is gone: nothing more to do */
     }
   }
 }
@@ -601,12 +577,9 @@ static int broker_run(struct broker *b) {
   for (;;) {
     unsigned long long served = b->frames;
     int r = event_base_loop(b->base, poll_until < 0 ? EVLOOP_ONCE : EVLOOP_NONBLOCK);
-    if (r < 0)
-      return -1;
-    if (r > 0 || event_base_got_break(b->base) || event_base_got_exit(b->base))
-      return 0;
-    if (b->cfg->db_busy_poll_us == 0)
-      continue;
+    if (r < 0) return -1;
+    if (r > 0 || event_base_got_break(b->base) || event_base_got_exit(b->base)) return 0;
+    if (b->cfg->db_busy_poll_us == 0) continue;
     if (b->frames != served) {
       poll_until = clock_mono_us() + b->cfg->db_busy_poll_us; /* busy: poll on */
     } else if (poll_until >= 0) {
@@ -636,15 +609,13 @@ int broker_main(const struct jsfpm_config *cfg, int listen_fd) {
   /* The master may fork us with signals blocked. */
   sigset_t set;
   sigemptyset(&set);
-  for (size_t i = 0; i < 3; i++)
-    sigaddset(&set, broker_stop_signals[i]);
+  for (size_t i = 0; i < 3; i++) sigaddset(&set, broker_stop_signals[i]);
   sigaddset(&set, SIGUSR1);
 
   b.base = event_base_new();
   if (b.base == NULL || event_base_priority_init(b.base, PRIO_COUNT) != 0) {
     log_error("cannot create the event base");
-    if (b.base)
-      event_base_free(b.base);
+    if (b.base) event_base_free(b.base);
     return 1;
   }
   /* Signal events go in before the database is opened, so a stop request
@@ -716,8 +687,8 @@ int broker_main(const struct jsfpm_config *cfg, int listen_fd) {
     log_error("cannot make the broker socket non-blocking: %s", strerror(errno));
     goto out;
   }
-  b.listener = evconnlistener_new(b.base, accept_cb, &b, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
-                                  0, listen_fd);
+  b.listener =
+      evconnlistener_new(b.base, accept_cb, &b, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, listen_fd);
   if (b.listener == NULL) {
     log_error("cannot listen on the broker socket: %s", strerror(errno));
     goto out;
@@ -729,33 +700,23 @@ int broker_main(const struct jsfpm_config *cfg, int listen_fd) {
     log_error("the event loop failed");
     goto out;
   }
-  if (b.stop_signal)
-    log_info("stopping on signal %d", b.stop_signal);
+  if (b.stop_signal) log_info("stopping on signal %d", b.stop_signal);
   status = 0;
 
 out:
   flush_replies(&b);
-  while (!list_empty(&b.conns))
-    conn_free(list_entry(list_first(&b.conns), struct broker_conn, link));
-  if (b.listener)
-    evconnlistener_free(b.listener);
-  if (b.accept_retry)
-    event_free(b.accept_retry);
-  if (b.writer_ev)
-    event_free(b.writer_ev);
-  if (b.tx_timer)
-    event_free(b.tx_timer);
-  if (b.idle_ev)
-    event_free(b.idle_ev);
+  while (!list_empty(&b.conns)) conn_free(list_entry(list_first(&b.conns), struct broker_conn, link));
+  if (b.listener) evconnlistener_free(b.listener);
+  if (b.accept_retry) event_free(b.accept_retry);
+  if (b.writer_ev) event_free(b.writer_ev);
+  if (b.tx_timer) event_free(b.tx_timer);
+  if (b.idle_ev) event_free(b.idle_ev);
   free(b.group);
-  if (b.reads_ev)
-    event_free(b.reads_ev);
+  if (b.reads_ev) event_free(b.reads_ev);
   broker_reads_free(b.reads);
   for (size_t i = 0; i < 3; i++)
-    if (b.signals[i])
-      event_free(b.signals[i]);
-  if (b.usr1_ev)
-    event_free(b.usr1_ev);
+    if (b.signals[i]) event_free(b.signals[i]);
+  if (b.usr1_ev) event_free(b.usr1_ev);
   broker_db_close(b.db);
   event_base_free(b.base);
   return status;

@@ -34,8 +34,7 @@
 static int check_integrity(sqlite3 *h, char *msg, size_t len) {
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &st, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_step(st);
+  if (rc == SQLITE_OK) rc = sqlite3_step(st);
   if (rc != SQLITE_ROW) {
     snprintf(msg, len, "%s: %s", broker_code_name(rc), sqlite3_errmsg(h));
     sqlite3_finalize(st);
@@ -43,8 +42,7 @@ static int check_integrity(sqlite3 *h, char *msg, size_t len) {
   }
   const char *r = (const char *)sqlite3_column_text(st, 0);
   int ok = r != NULL && strcmp(r, "ok") == 0;
-  if (!ok)
-    snprintf(msg, len, "%s", r ? r : "(no answer)");
+  if (!ok) snprintf(msg, len, "%s", r ? r : "(no answer)");
   sqlite3_finalize(st);
   return ok ? 0 : -1;
 }
@@ -84,7 +82,8 @@ int broker_backup_run(const struct jsfpm_config *cfg, const char *dest) {
   sqlite3_busy_timeout(src, 5000);
   rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc != SQLITE_OK) {
-    fprintf(stderr, "jsfpm: --backup: cannot create %s: %s\n", tmp, dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+    fprintf(stderr, "jsfpm: --backup: cannot create %s: %s\n", tmp,
+            dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
     goto out;
   }
   bk = sqlite3_backup_init(dst, "main", src, "main");
@@ -134,12 +133,10 @@ int broker_backup_run(const struct jsfpm_config *cfg, const char *dest) {
   fprintf(stderr, "jsfpm: backup of %s written to %s (%d pages, integrity ok)\n", src_path, dest, pages);
   status = 0;
 out:
-  if (bk)
-    sqlite3_backup_finish(bk);
+  if (bk) sqlite3_backup_finish(bk);
   sqlite3_close(dst);
   sqlite3_close(src);
-  if (status != 0)
-    unlink(tmp);
+  if (status != 0) unlink(tmp);
   umask(old_umask);
   return status;
 }

@@ -100,8 +100,7 @@ static int out_blob(struct dbconn *c, enum result_shape shape, const unsigned ch
   return shape == SHAPE_JSON ? broker_json_blob(&c->json, p, len) : rowset_put_blob(&c->rows, p, len);
 }
 static int out_end(struct dbconn *c, enum result_shape shape, uint32_t nrows) {
-  if (shape == SHAPE_JSON)
-    return broker_json_end(&c->json);
+  if (shape == SHAPE_JSON) return broker_json_end(&c->json);
   rowset_rows_end(&c->rows, nrows);
   return 0;
 }
@@ -124,15 +123,12 @@ static int put_column(struct dbconn *c, enum result_shape shape, sqlite3_stmt *s
   *errreply = NULL;
   switch (sqlite3_column_type(st, col)) {
   case SQLITE_INTEGER:
-    if (result_over(bytes, 8, max_bytes))
-      return 1;
+    if (result_over(bytes, 8, max_bytes)) return 1;
     return out_int(c, shape, sqlite3_column_int64(st, col));
   case SQLITE_FLOAT: {
     double d = sqlite3_column_double(st, col);
-    if (result_over(bytes, 8, max_bytes))
-      return 1;
-    if (isfinite(d))
-      return out_real(c, shape, d);
+    if (result_over(bytes, 8, max_bytes)) return 1;
+    if (isfinite(d)) return out_real(c, shape, d);
     *errreply = broker_db_error_reply(id, DB_ERR_UNREPRESENTABLE,
                                       "row %zu, column \"%s\": the real value %s cannot be "
                                       "represented in JSON",
@@ -142,8 +138,7 @@ static int put_column(struct dbconn *c, enum result_shape shape, sqlite3_stmt *s
   case SQLITE_TEXT: {
     const unsigned char *p = sqlite3_column_text(st, col);
     size_t n = (size_t)sqlite3_column_bytes(st, col);
-    if (result_over(bytes, n + 2, max_bytes))
-      return 1;
+    if (result_over(bytes, n + 2, max_bytes)) return 1;
     int rc = p ? out_text(c, shape, p, n) : -1; /* NULL: out of memory converting */
     if (rc == -2)
       *errreply = broker_db_error_reply(id, DB_ERR_UNREPRESENTABLE,
@@ -155,13 +150,11 @@ static int put_column(struct dbconn *c, enum result_shape shape, sqlite3_stmt *s
   case SQLITE_BLOB: {
     const unsigned char *p = sqlite3_column_blob(st, col);
     size_t n = (size_t)sqlite3_column_bytes(st, col);
-    if (result_over(bytes, n + 2, max_bytes))
-      return 1;
+    if (result_over(bytes, n + 2, max_bytes)) return 1;
     return out_blob(c, shape, p, n);
   }
   default:
-    if (result_over(bytes, 4, max_bytes))
-      return 1;
+    if (result_over(bytes, 4, max_bytes)) return 1;
     return out_null(c, shape);
   }
 }
@@ -177,19 +170,16 @@ static json_t *run_query(struct dbconn *c, sqlite3_stmt *st, const json_t *id, e
    * then have a different shape. */
   int rc = sqlite3_step(st);
   int ncol = sqlite3_column_count(st);
-  if (out_begin(c, shape, (uint32_t)ncol) != 0)
-    return NULL;
+  if (out_begin(c, shape, (uint32_t)ncol) != 0) return NULL;
   for (int col = 0; col < ncol; col++) {
     const char *name = sqlite3_column_name(st, col);
     int put = name ? out_name(c, shape, name, strlen(name)) : -1;
     if (put == -2)
       return broker_db_error_reply(id, DB_ERR_UNREPRESENTABLE, "the name of column %d is not valid UTF-8",
                                    col + 1);
-    if (put != 0)
-      return NULL;
+    if (put != 0) return NULL;
   }
-  if (out_rows_begin(c, shape) != 0)
-    return NULL;
+  if (out_rows_begin(c, shape) != 0) return NULL;
   size_t nrow = 0, bytes = 0;
   long max_rows = c->db->opt.max_result_rows, max_bytes = c->db->opt.max_result_bytes;
   for (; rc == SQLITE_ROW; rc = sqlite3_step(st), nrow++) {
@@ -200,8 +190,7 @@ static json_t *run_query(struct dbconn *c, sqlite3_stmt *st, const json_t *id, e
                                    max_rows);
     for (int col = 0; col < ncol; col++) {
       int put = put_column(c, shape, st, col, &bytes, max_bytes, id, nrow, &err);
-      if (put < 0)
-        return err;
+      if (put < 0) return err;
       if (put > 0)
         return broker_db_error_reply(id, DB_ERR_RESULT_TOO_LARGE,
                                      "the result exceeds max_result_size (%ld bytes) at row %zu; "
@@ -215,10 +204,8 @@ static json_t *run_query(struct dbconn *c, sqlite3_stmt *st, const json_t *id, e
                                    "select less or page through it",
                                    FRAME_DEFAULT_MAX_BYTES, nrow + 1);
   }
-  if (rc != SQLITE_DONE)
-    return bdb_stmt_error(c, id, rc);
-  if (out_end(c, shape, (uint32_t)nrow) != 0)
-    return NULL;
+  if (rc != SQLITE_DONE) return bdb_stmt_error(c, id, rc);
+  if (out_end(c, shape, (uint32_t)nrow) != 0) return NULL;
   json_t *r = bdb_reply_new(id, 1);
   /* json_object_set_new takes the reference even when it fails. */
   const char *key = shape == SHAPE_JSON ? FRAME_JSON_BYTES : FRAME_ROWSET_BYTES;
@@ -235,17 +222,14 @@ static json_t *run_execute(struct dbconn *c, sqlite3_stmt *st, const json_t *id)
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW)
     ; /* rows a statement returns are not wanted here */
-  if (rc != SQLITE_DONE)
-    return bdb_stmt_error(c, id, rc);
+  if (rc != SQLITE_DONE) return bdb_stmt_error(c, id, rc);
   /* sqlite3_changes keeps the count of the last INSERT/UPDATE/DELETE, so a
    * statement that changed nothing (SELECT, DDL) would report a stale
    * count: report 0 for those. */
   sqlite3_int64 changes = 0;
-  if (!sqlite3_stmt_readonly(st) && sqlite3_total_changes64(h) != before)
-    changes = sqlite3_changes64(h);
+  if (!sqlite3_stmt_readonly(st) && sqlite3_total_changes64(h) != before) changes = sqlite3_changes64(h);
   json_t *r = bdb_reply_new(id, 1);
-  if (r == NULL)
-    return NULL;
+  if (r == NULL) return NULL;
   if (json_object_set_new(r, "changes", json_integer(changes)) != 0 ||
       json_object_set_new(r, "lastInsertRowid", json_integer(sqlite3_last_insert_rowid(h))) != 0) {
     json_decref(r);
@@ -255,8 +239,7 @@ static json_t *run_execute(struct dbconn *c, sqlite3_stmt *st, const json_t *id)
 }
 
 /* Checks "sql" of a statement object; returns it or NULL with *reply. */
-static const char *req_sql(const json_t *obj, const json_t *id, const char *op, size_t *len,
-                           json_t **reply) {
+static const char *req_sql(const json_t *obj, const json_t *id, const char *op, size_t *len, json_t **reply) {
   const json_t *sqlv = json_object_get(obj, "sql");
   if (!json_is_string(sqlv)) {
     *reply = bad_request(id, "%s: \"sql\" must be a string", op);
@@ -274,20 +257,17 @@ static const char *req_sql(const json_t *obj, const json_t *id, const char *op, 
 
 /* Runs one statement object ({sql, params}) on C: prepare (cached), bind,
  * step under the time limit, reset at once. */
-static json_t *run_stmt(struct dbconn *c, const json_t *id, const char *op,
-                        const json_t *obj, enum result_shape shape) {
+static json_t *run_stmt(struct dbconn *c, const json_t *id, const char *op, const json_t *obj,
+                        enum result_shape shape) {
   json_t *reply = NULL;
   size_t len;
   const char *sql = req_sql(obj, id, op, &len, &reply);
-  if (sql == NULL)
-    return reply;
+  if (sql == NULL) return reply;
   sqlite3_stmt *st = bdb_stmt_get(c, id, op, sql, len, &reply);
-  if (st == NULL)
-    return reply;
+  if (st == NULL) return reply;
   c->n.statements++;
   if (bdb_bind_params(st, id, op, json_object_get(obj, "params"), &reply) == 0) {
-    if (shape == SHAPE_AUTO)
-      shape = sqlite3_column_count(st) > 0 ? SHAPE_ROWS : SHAPE_CHANGES;
+    if (shape == SHAPE_AUTO) shape = sqlite3_column_count(st) > 0 ? SHAPE_ROWS : SHAPE_CHANGES;
     bdb_stmt_clock_start(c);
     reply = shape == SHAPE_CHANGES ? run_execute(c, st, id) : run_query(c, st, id, shape);
     bdb_stmt_clock_stop(c);
@@ -303,18 +283,18 @@ static json_t *run_exec(struct dbconn *c, const json_t *req, const json_t *id) {
   json_t *reply = NULL;
   size_t len;
   const char *sql = req_sql(req, id, "exec", &len, &reply);
-  if (sql == NULL)
-    return reply;
+  if (sql == NULL) return reply;
   if (len > SQL_LENGTH_LIMIT)
-    return bdb_sqlite_error_reply(id, SQLITE_TOOBIG, "exec: the SQL text is over the limit of 1000000 bytes "
-                                                 "(SQLITE_LIMIT_SQL_LENGTH)");
+    return bdb_sqlite_error_reply(id, SQLITE_TOOBIG,
+                                  "exec: the SQL text is over the limit of 1000000 bytes "
+                                  "(SQLITE_LIMIT_SQL_LENGTH)");
   /* sqlite3_exec runs statement after statement, so VACUUM is checked on
    * each one through the authorizer-free path: refuse it anywhere. */
   for (const char *p = sql; p < sql + len; p++) {
     if ((p == sql || p[-1] == ';' || isspace((unsigned char)p[-1])) && bdb_sql_is_vacuum(p, sql + len))
       return bdb_sqlite_error_reply(id, SQLITE_AUTH,
-                                "VACUUM is not allowed through the broker (VACUUM INTO writes "
-                                "arbitrary files); run it offline");
+                                    "VACUUM is not allowed through the broker (VACUUM INTO writes "
+                                    "arbitrary files); run it offline");
   }
   c->n.statements++;
   c->denied[0] = '\0';
@@ -351,8 +331,7 @@ static int tx_exec(struct dbconn *c, const char *sql, char **msg) {
  * older state than the last commit, and checkpoints can reset the WAL.
  */
 static void reader_hold(struct broker_db *db) {
-  if (!sqlite3_get_autocommit(db->r.h))
-    return;
+  if (!sqlite3_get_autocommit(db->r.h)) return;
   char *msg = NULL;
   if (tx_exec(&db->r, "BEGIN", &msg) != SQLITE_OK) /* reads then run in autocommit */
     log_warn("reader: BEGIN: %s", msg ? msg : sqlite3_errmsg(db->r.h));
@@ -360,10 +339,8 @@ static void reader_hold(struct broker_db *db) {
 }
 
 void bdb_reader_release(struct broker_db *db) {
-  if (sqlite3_get_autocommit(db->r.h))
-    return;
-  if (tx_exec(&db->r, "COMMIT", NULL) == SQLITE_OK)
-    return;
+  if (sqlite3_get_autocommit(db->r.h)) return;
+  if (tx_exec(&db->r, "COMMIT", NULL) == SQLITE_OK) return;
   log_warn("reader: ending its snapshot: %s", sqlite3_errmsg(db->r.h));
   if (tx_exec(&db->r, "ROLLBACK", NULL) != SQLITE_OK)
     log_error("reader: ROLLBACK of its snapshot: %s", sqlite3_errmsg(db->r.h));
@@ -372,15 +349,14 @@ void bdb_reader_release(struct broker_db *db) {
 json_t *broker_db_tx(struct broker_db *db, const json_t *id, const char *sql) {
   /* A new transaction is a new owner: the last insert rowid of another
    * worker's request must not show in its replies or last_insert_rowid(). */
-  if (sqlite3_get_autocommit(db->w.h))
-    sqlite3_set_last_insert_rowid(db->w.h, 0);
+  if (sqlite3_get_autocommit(db->w.h)) sqlite3_set_last_insert_rowid(db->w.h, 0);
   char *msg = NULL;
   int rc = tx_exec(&db->w, sql, &msg);
   bdb_reader_release(db);
-  json_t *r = rc == SQLITE_OK ? bdb_reply_new(id, 1) : bdb_sqlite_error_reply(id, rc, msg ? msg : sqlite3_errmsg(db->w.h));
+  json_t *r = rc == SQLITE_OK ? bdb_reply_new(id, 1)
+                              : bdb_sqlite_error_reply(id, rc, msg ? msg : sqlite3_errmsg(db->w.h));
   sqlite3_free(msg);
-  if (r && rc != SQLITE_OK)
-    db->w.n.errors++;
+  if (r && rc != SQLITE_OK) db->w.n.errors++;
   return r;
 }
 
@@ -392,8 +368,7 @@ int broker_db_in_tx(const struct broker_db *db) { return !sqlite3_get_autocommit
  * each {"ok":true,...} or {"ok":false,"code",...}. */
 static json_t *run_batch(struct dbconn *c, const json_t *req, const json_t *id) {
   const json_t *stmts = json_object_get(req, "statements");
-  if (!json_is_array(stmts))
-    return bad_request(id, "batch: \"statements\" must be an array");
+  if (!json_is_array(stmts)) return bad_request(id, "batch: \"statements\" must be an array");
   int atomic = json_is_true(json_object_get(req, "atomic"));
   int on_writer = c == &c->db->w;
   /* On the reader, a held snapshot (reader_hold) already makes the batch
@@ -409,8 +384,7 @@ static json_t *run_batch(struct dbconn *c, const json_t *req, const json_t *id) 
     }
   }
   json_t *results = json_array(), *fail = NULL;
-  if (results == NULL)
-    goto out;
+  if (results == NULL) goto out;
   size_t i;
   const json_t *s;
   json_array_foreach(stmts, i, s) {
@@ -424,8 +398,7 @@ static json_t *run_batch(struct dbconn *c, const json_t *req, const json_t *id) 
                                                                   : SHAPE_CHANGES;
       r = run_stmt(c, NULL, "batch", s, shape);
     }
-    if (r == NULL)
-      goto out;
+    if (r == NULL) goto out;
     json_object_del(r, "id");
     if (atomic && !json_is_true(json_object_get(r, "ok"))) {
       fail = r;
@@ -434,7 +407,8 @@ static json_t *run_batch(struct dbconn *c, const json_t *req, const json_t *id) 
       if (asprintf(&pm, "batch statement %zu: %s", i + 1, m ? m : "") < 0 ||
           json_object_set_new(fail, "message", json_string(pm)) != 0 ||
           json_object_set_new(fail, "index", json_integer((json_int_t)i)) != 0 ||
-          json_object_set_new(fail, "id", json_is_integer(id) ? json_integer(json_integer_value(id)) : json_null()) != 0) {
+          json_object_set_new(
+              fail, "id", json_is_integer(id) ? json_integer(json_integer_value(id)) : json_null()) != 0) {
         free(pm);
         json_decref(fail);
         fail = NULL;
@@ -443,8 +417,7 @@ static json_t *run_batch(struct dbconn *c, const json_t *req, const json_t *id) 
       free(pm);
       break;
     }
-    if (json_array_append_new(results, r) != 0)
-      goto out;
+    if (json_array_append_new(results, r) != 0) goto out;
   }
   if (atomic) {
     /* Undo on failure; release either way so no savepoint outlives the
@@ -456,8 +429,7 @@ static json_t *run_batch(struct dbconn *c, const json_t *req, const json_t *id) 
     }
     if (own_tx && (on_writer ? !sqlite3_get_autocommit(c->h) : (!fail && !sqlite3_get_autocommit(c->h)))) {
       int rc = tx_exec(c, on_writer ? "RELEASE jsfpm_batch" : "COMMIT", NULL);
-      if (rc != SQLITE_OK)
-        log_error("batch: ending: %s", sqlite3_errmsg(c->h));
+      if (rc != SQLITE_OK) log_error("batch: ending: %s", sqlite3_errmsg(c->h));
     }
     atomic = own_tx = 0;
     if (fail) {
@@ -474,8 +446,7 @@ static json_t *run_batch(struct dbconn *c, const json_t *req, const json_t *id) 
 out: /* out of memory */
   if (own_tx && !sqlite3_get_autocommit(c->h)) {
     tx_exec(c, on_writer ? "ROLLBACK TO jsfpm_batch" : "ROLLBACK", NULL);
-    if (on_writer)
-      tx_exec(c, "RELEASE jsfpm_batch", NULL);
+    if (on_writer) tx_exec(c, "RELEASE jsfpm_batch", NULL);
   }
   json_decref(results);
   return NULL;
@@ -483,16 +454,14 @@ out: /* out of memory */
 
 /* Counts an error reply. */
 static json_t *counted(struct dbconn *c, json_t *reply) {
-  if (reply && !json_is_true(json_object_get(reply, "ok")))
-    c->n.errors++;
+  if (reply && !json_is_true(json_object_get(reply, "ok"))) c->n.errors++;
   return reply;
 }
 
 static json_t *run_request(struct dbconn *c, const json_t *req) {
   const json_t *id = json_object_get(req, "id");
   const char *op = json_string_value(json_object_get(req, "op"));
-  if (op == NULL)
-    return bad_request(id, "\"op\" must be a string");
+  if (op == NULL) return bad_request(id, "\"op\" must be a string");
   switch (db_op_parse(op)) {
   case DB_OP_QUERY: {
     const json_t *format = json_object_get(req, "format");
@@ -500,16 +469,13 @@ static json_t *run_request(struct dbconn *c, const json_t *req) {
       return bad_request(id, "query: \"format\" must be \"json\" when given");
     return run_stmt(c, id, op, req, format ? SHAPE_JSON : SHAPE_ROWS);
   }
-  case DB_OP_EXECUTE:
-    return run_stmt(c, id, op, req, SHAPE_CHANGES);
-  case DB_OP_BATCH:
-    return run_batch(c, req, id);
+  case DB_OP_EXECUTE: return run_stmt(c, id, op, req, SHAPE_CHANGES);
+  case DB_OP_BATCH: return run_batch(c, req, id);
   case DB_OP_EXEC: {
     const json_t *params = json_object_get(req, "params");
     if (params != NULL && !json_is_null(params) && !(json_is_array(params) && json_array_size(params) == 0))
       return bad_request(id, "exec: takes no \"params\"; use query or execute with ? placeholders");
-    if (c != &c->db->w)
-      return bad_request(id, "exec: scripts run on the writer only");
+    if (c != &c->db->w) return bad_request(id, "exec: scripts run on the writer only");
     /* A savepoint makes the script all-or-nothing inside an explicit
      * transaction too (a group commit wraps every entry already). */
     if (tx_exec(c, "SAVEPOINT jsfpm_exec", NULL) != SQLITE_OK)
@@ -524,8 +490,7 @@ static json_t *run_request(struct dbconn *c, const json_t *req) {
     }
     return r;
   }
-  default:
-    return bad_request(id, "unknown op \"%.64s\"", op);
+  default: return bad_request(id, "unknown op \"%.64s\"", op);
   }
 }
 
@@ -536,11 +501,9 @@ static int stmt_is_read(struct broker_db *db, const json_t *id, const char *op, 
                         json_t **reply) {
   size_t len;
   const char *sql = req_sql(obj, id, op, &len, reply);
-  if (sql == NULL)
-    return -1;
+  if (sql == NULL) return -1;
   sqlite3_stmt *st = bdb_stmt_get(&db->r, id, op, sql, len, reply);
-  if (st == NULL)
-    return -1;
+  if (st == NULL) return -1;
   return sqlite3_stmt_readonly(st) != 0;
 }
 
@@ -562,8 +525,7 @@ enum broker_db_route broker_db_route(struct broker_db *db, const json_t *req, js
     }
     return r ? BROKER_DB_READ : BROKER_DB_WRITE;
   }
-  case DB_OP_EXEC:
-    return BROKER_DB_WRITE;
+  case DB_OP_EXEC: return BROKER_DB_WRITE;
   case DB_OP_BATCH: {
     /* A batch reads only if every statement prepares on the reader as
      * read-only; any doubt (a statement that depends on a table an earlier
@@ -579,14 +541,11 @@ enum broker_db_route broker_db_route(struct broker_db *db, const json_t *req, js
       json_t *ignored = NULL;
       int r = json_is_object(s) ? stmt_is_read(db, id, op, s, &ignored) : 0;
       json_decref(ignored);
-      if (r != 1)
-        return BROKER_DB_WRITE;
+      if (r != 1) return BROKER_DB_WRITE;
     }
     return BROKER_DB_READ;
   }
-  default:
-    *reply = counted(&db->r, bad_request(id, "unknown op \"%.64s\"", op));
-    return BROKER_DB_DONE;
+  default: *reply = counted(&db->r, bad_request(id, "unknown op \"%.64s\"", op)); return BROKER_DB_DONE;
   }
 }
 
@@ -633,13 +592,10 @@ json_t *broker_db_reader_run(struct broker_db_reader *r, const json_t *req, stru
   return reply;
 }
 
-void broker_db_reader_abandon(struct broker_db_reader *r, int on) {
-  atomic_store(&r->c.abandon, on);
-}
+void broker_db_reader_abandon(struct broker_db_reader *r, int on) { atomic_store(&r->c.abandon, on); }
 
 void broker_db_reader_close(struct broker_db_reader *r) {
-  if (r == NULL)
-    return;
+  if (r == NULL) return;
   bdb_conn_close(&r->c, "read thread");
   free(r);
 }
@@ -664,12 +620,10 @@ static json_t *group_error(const json_t *req, int rc, const char *what, const ch
 
 unsigned broker_db_group(struct broker_db *db, struct broker_db_entry *e, size_t n) {
   unsigned commits = 0;
-  for (size_t i = 0; i < n; i++)
-    e[i].reply = NULL;
+  for (size_t i = 0; i < n; i++) e[i].reply = NULL;
   /* done[i]: entry i has its final reply; ran[i]: it ran in this round. */
   char *done = calloc(n ? 2 * n : 1, 1);
-  if (done == NULL)
-    return 0; /* every reply NULL: out of memory */
+  if (done == NULL) return 0; /* every reply NULL: out of memory */
   char *ran = done + n;
   sqlite3 *h = db->w.h;
   size_t left = n;
@@ -678,20 +632,18 @@ unsigned broker_db_group(struct broker_db *db, struct broker_db_entry *e, size_t
     int rc = tx_exec(&db->w, "BEGIN IMMEDIATE", &msg);
     if (rc != SQLITE_OK) {
       for (size_t i = 0; i < n; i++)
-        if (!done[i])
-          e[i].reply = group_error(e[i].req, rc, "BEGIN", msg ? msg : sqlite3_errmsg(h));
+        if (!done[i]) e[i].reply = group_error(e[i].req, rc, "BEGIN", msg ? msg : sqlite3_errmsg(h));
       sqlite3_free(msg);
       break;
     }
     memset(ran, 0, n);
     size_t aborted = n;
     for (size_t i = 0; i < n; i++) {
-      if (done[i])
-        continue;
+      if (done[i]) continue;
       ran[i] = 1;
       if (tx_exec(&db->w, "SAVEPOINT jsfpm_group", NULL) != SQLITE_OK) {
         e[i].reply = bdb_sqlite_error_reply(json_object_get(e[i].req, "id"), sqlite3_extended_errcode(h),
-                                        sqlite3_errmsg(h));
+                                            sqlite3_errmsg(h));
         aborted = i;
         break;
       }
@@ -734,8 +686,7 @@ unsigned broker_db_group(struct broker_db *db, struct broker_db_entry *e, size_t
       const char *m = msg ? msg : sqlite3_errmsg(h);
       log_error("group commit of %zu writes failed: %s: %s", left, broker_code_name(rc), m);
       for (size_t i = 0; i < n; i++) {
-        if (!ran[i] || (e[i].reply && !json_is_true(json_object_get(e[i].reply, "ok"))))
-          continue;
+        if (!ran[i] || (e[i].reply && !json_is_true(json_object_get(e[i].reply, "ok")))) continue;
         json_decref(e[i].reply);
         e[i].reply = group_error(e[i].req, rc, "COMMIT failed, the write is not applied", m);
       }
@@ -747,16 +698,14 @@ unsigned broker_db_group(struct broker_db *db, struct broker_db_entry *e, size_t
     }
     break; /* every entry not done ran in this round */
   }
-  for (size_t i = 0; i < n; i++)
-    counted(&db->w, e[i].reply);
+  for (size_t i = 0; i < n; i++) counted(&db->w, e[i].reply);
   free(done);
   bdb_reader_release(db);
   return commits;
 }
 
 void broker_db_checkpoint(struct broker_db *db) {
-  if (!sqlite3_get_autocommit(db->w.h))
-    return;
+  if (!sqlite3_get_autocommit(db->w.h)) return;
   bdb_reader_release(db); /* TRUNCATE waits for no reader to use the WAL */
   int nlog = 0, nckpt = 0;
   int rc = sqlite3_wal_checkpoint_v2(db->w.h, NULL, SQLITE_CHECKPOINT_TRUNCATE, &nlog, &nckpt);

@@ -12,13 +12,13 @@ static const struct {
   const char *name;
   int with_arg; /* an argument (a table name...) is allowed */
 } pragma_allow[] = {
-    {"table_info", 1},      {"table_xinfo", 1},      {"table_list", 1},  {"index_list", 1},
-    {"index_info", 1},      {"index_xinfo", 1},      {"foreign_key_list", 1},
-    {"foreign_key_check", 1}, {"integrity_check", 1}, {"quick_check", 1}, {"collation_list", 0},
-    {"database_list", 0},   {"function_list", 0},    {"pragma_list", 0}, {"compile_options", 0},
-    {"user_version", 0},    {"application_id", 0},   {"data_version", 0}, {"schema_version", 0},
-    {"page_count", 0},      {"page_size", 0},        {"freelist_count", 0}, {"foreign_keys", 0},
-    {"journal_mode", 0},    {"synchronous", 0},      {"encoding", 0},    {"auto_vacuum", 0},
+    {"table_info", 1},      {"table_xinfo", 1},    {"table_list", 1},       {"index_list", 1},
+    {"index_info", 1},      {"index_xinfo", 1},    {"foreign_key_list", 1}, {"foreign_key_check", 1},
+    {"integrity_check", 1}, {"quick_check", 1},    {"collation_list", 0},   {"database_list", 0},
+    {"function_list", 0},   {"pragma_list", 0},    {"compile_options", 0},  {"user_version", 0},
+    {"application_id", 0},  {"data_version", 0},   {"schema_version", 0},   {"page_count", 0},
+    {"page_size", 0},       {"freelist_count", 0}, {"foreign_keys", 0},     {"journal_mode", 0},
+    {"synchronous", 0},     {"encoding", 0},       {"auto_vacuum", 0},
 };
 
 /* TEMP objects live in the connection, not in the database file: on the
@@ -35,20 +35,18 @@ static int deny_temp(struct dbconn *c, const char *name) {
 }
 
 int bdb_authorizer(void *arg, int action, const char *a1, const char *a2, const char *dbname,
-                      const char *trigger) {
+                   const char *trigger) {
   struct dbconn *c = arg;
   (void)trigger;
   switch (action) {
   case SQLITE_ATTACH:
   case SQLITE_DETACH:
-    snprintf(c->denied, sizeof c->denied,
-             "%s is not allowed: the broker serves exactly one database",
+    snprintf(c->denied, sizeof c->denied, "%s is not allowed: the broker serves exactly one database",
              action == SQLITE_ATTACH ? "ATTACH" : "DETACH");
     return SQLITE_DENY;
   case SQLITE_TRANSACTION:
   case SQLITE_SAVEPOINT:
-    if (c->internal)
-      return SQLITE_OK;
+    if (c->internal) return SQLITE_OK;
     snprintf(c->denied, sizeof c->denied,
              "transaction statements (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE) are not allowed "
              "in SQL: use db.transaction() (protocol ops begin/commit/rollback)");
@@ -56,16 +54,14 @@ int bdb_authorizer(void *arg, int action, const char *a1, const char *a2, const 
   case SQLITE_CREATE_TEMP_TABLE:
   case SQLITE_CREATE_TEMP_INDEX:
   case SQLITE_CREATE_TEMP_TRIGGER:
-  case SQLITE_CREATE_TEMP_VIEW:
-    return deny_temp(c, a1);
+  case SQLITE_CREATE_TEMP_VIEW: return deny_temp(c, a1);
   case SQLITE_INSERT:
   case SQLITE_UPDATE:
   case SQLITE_DELETE:
     /* Every TEMP object is a row written into the TEMP schema, also those
      * with no TEMP action code (CREATE TRIGGER temp.x ON a main table,
      * CREATE VIRTUAL TABLE temp.x). */
-    if (dbname && strcasecmp(dbname, "temp") == 0)
-      return deny_temp(c, NULL);
+    if (dbname && strcasecmp(dbname, "temp") == 0) return deny_temp(c, NULL);
     return SQLITE_OK;
   case SQLITE_FUNCTION:
     if (a2 && strcasecmp(a2, "load_extension") == 0) {
@@ -89,8 +85,7 @@ int bdb_authorizer(void *arg, int action, const char *a1, const char *a2, const 
              "table_info, index_list, foreign_key_list, user_version are)",
              a1 ? a1 : "?", a2 ? " with a value" : "");
     return SQLITE_DENY;
-  default:
-    return SQLITE_OK;
+  default: return SQLITE_OK;
   }
 }
 
@@ -99,14 +94,12 @@ int bdb_authorizer(void *arg, int action, const char *a1, const char *a2, const 
  * fail with SQLITE_INTERRUPT; timed_out and sliced tell the causes apart. */
 int bdb_progress(void *arg) {
   struct dbconn *c = arg;
-  if (atomic_load_explicit(&c->abandon, memory_order_relaxed))
-    return 1;
+  if (atomic_load_explicit(&c->abandon, memory_order_relaxed)) return 1;
   if (c->slice_end_us != 0 && clock_mono_us() >= c->slice_end_us) {
     c->sliced = 1;
     return 1;
   }
-  if (c->deadline_ms == 0 || clock_mono_ms() < c->deadline_ms)
-    return 0;
+  if (c->deadline_ms == 0 || clock_mono_ms() < c->deadline_ms) return 0;
   c->timed_out = 1;
   return 1;
 }

@@ -56,7 +56,7 @@
  * length then bytes.  128 entries make a linear scan cheaper than any
  * statement execution, so no hash table. */
 struct stmt_entry {
-  struct list link;               /* in the connection's lru, most recent first */
+  struct list link; /* in the connection's lru, most recent first */
   uint64_t hash;
   size_t len;
   sqlite3_stmt *stmt;
@@ -67,26 +67,26 @@ struct stmt_entry {
  * statement it runs.  Only the thread using the connection touches it,
  * except `abandon`. */
 struct dbconn {
-  struct broker_db *db;       /* for its options (read-only once open) */
+  struct broker_db *db; /* for its options (read-only once open) */
   sqlite3 *h;
-  struct list lru;            /* cached statements (struct stmt_entry), most recent first */
+  struct list lru; /* cached statements (struct stmt_entry), most recent first */
   unsigned nstmts;
-  int internal;               /* broker's own transaction statements are running */
-  char denied[320];           /* why the bdb_authorizer last refused, for the reply */
-  long long deadline_ms;      /* statement time limit (monotonic ms); 0 = none */
-  int timed_out;              /* the bdb_progress handler interrupted the statement */
-  long long slice_end_us;     /* the main reader: past this (monotonic us) the request moves to
+  int internal;              /* broker's own transaction statements are running */
+  char denied[320];          /* why the bdb_authorizer last refused, for the reply */
+  long long deadline_ms;     /* statement time limit (monotonic ms); 0 = none */
+  int timed_out;             /* the bdb_progress handler interrupted the statement */
+  long long slice_end_us;    /* the main reader: past this (monotonic us) the request moves to
                                * a read thread; 0 = never */
-  int sliced;                 /* the bdb_progress handler interrupted the request for that */
-  atomic_int abandon;         /* read threads: stop now (request abandoned, broker stopping) */
-  struct broker_db_counts n;  /* what ran here */
-  struct rowset_buf rows;     /* the query result being written; kept from query to query */
-  struct broker_json json;    /* its writer when it is JSON text (db.queryJSON) */
+  int sliced;                /* the bdb_progress handler interrupted the request for that */
+  atomic_int abandon;        /* read threads: stop now (request abandoned, broker stopping) */
+  struct broker_db_counts n; /* what ran here */
+  struct rowset_buf rows;    /* the query result being written; kept from query to query */
+  struct broker_json json;   /* its writer when it is JSON text (db.queryJSON) */
 };
 
 struct broker_db {
-  struct dbconn w;            /* writer: read-write, only used inside transactions */
-  struct dbconn r;            /* reader: read-only, autocommit reads */
+  struct dbconn w; /* writer: read-write, only used inside transactions */
+  struct dbconn r; /* reader: read-only, autocommit reads */
   struct broker_db_options opt;
   struct broker_db_counts readers; /* what ran on read threads, as reported back */
 };
@@ -104,10 +104,12 @@ json_t *bdb_reply_new(const json_t *id, int ok);
 json_t *bdb_sqlite_error_reply(const json_t *id, int rc, const char *msg);
 
 /* broker_db_values.c */
-int bdb_bind_params(sqlite3_stmt *st, const json_t *id, const char *op, const json_t *params, json_t **errreply);
+int bdb_bind_params(sqlite3_stmt *st, const json_t *id, const char *op, const json_t *params,
+                    json_t **errreply);
 
 /* broker_db_guard.c */
-int bdb_authorizer(void *arg, int action, const char *a1, const char *a2, const char *dbname, const char *trigger);
+int bdb_authorizer(void *arg, int action, const char *a1, const char *a2, const char *dbname,
+                   const char *trigger);
 int bdb_progress(void *arg);
 void bdb_stmt_clock_start(struct dbconn *c);
 void bdb_stmt_clock_stop(struct dbconn *c);
@@ -120,7 +122,8 @@ int bdb_writer_setup(struct broker_db *db, sqlite3 *h, char *err, size_t errlen)
 int bdb_reader_open(struct broker_db *db, struct dbconn *c, char *err, size_t errlen);
 void bdb_conn_close(struct dbconn *c, const char *what);
 int bdb_sql_is_vacuum(const char *p, const char *end);
-sqlite3_stmt *bdb_stmt_get(struct dbconn *c, const json_t *id, const char *op, const char *sql, size_t len, json_t **errreply);
+sqlite3_stmt *bdb_stmt_get(struct dbconn *c, const json_t *id, const char *op, const char *sql, size_t len,
+                           json_t **errreply);
 
 /* A reply refusing a malformed request. */
 #define bad_request(id, ...) broker_db_error_reply(id, DB_ERR_BAD_REQUEST, __VA_ARGS__)

@@ -45,13 +45,11 @@ static char *read_file(const char *path, char *err, size_t errlen) {
     }
     ssize_t r = read(fd, buf + len, cap - 1 - len);
     if (r < 0) {
-      if (errno == EINTR)
-        continue;
+      if (errno == EINTR) continue;
       snprintf(err, errlen, "cannot read it: %s", strerror(errno));
       goto fail;
     }
-    if (r == 0)
-      break;
+    if (r == 0) break;
     len += (size_t)r;
   }
   close(fd);
@@ -72,10 +70,8 @@ fail:
 static int migration_recorded(sqlite3 *h, long long version, char *err, size_t errlen) {
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(h, "SELECT 1 FROM jsfpm_migrations WHERE version = ?", -1, &st, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_bind_int64(st, 1, version);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_step(st);
+  if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 1, version);
+  if (rc == SQLITE_OK) rc = sqlite3_step(st);
   int result = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
   if (result < 0)
     snprintf(err, errlen, "reading jsfpm_migrations: %s: %s", broker_code_name(rc), sqlite3_errmsg(h));
@@ -101,26 +97,21 @@ static int migration_apply(sqlite3 *h, const char *path, const struct migration 
   }
   int rc = -1;
   sqlite3_stmt *st = NULL;
-  if (bdb_exec_simple(h, sql, e, sizeof e) != 0)
-    goto out;
+  if (bdb_exec_simple(h, sql, e, sizeof e) != 0) goto out;
   if (sqlite3_get_autocommit(h)) {
     snprintf(e, sizeof e, "the file ends the transaction itself (remove BEGIN/COMMIT from it)");
     goto out;
   }
-  int src = sqlite3_prepare_v2(h, "INSERT INTO jsfpm_migrations (version, name) VALUES (?, ?)", -1, &st,
-                               NULL);
-  if (src == SQLITE_OK)
-    src = sqlite3_bind_int64(st, 1, m->version);
-  if (src == SQLITE_OK)
-    src = sqlite3_bind_text(st, 2, m->file, -1, SQLITE_STATIC);
-  if (src == SQLITE_OK)
-    src = sqlite3_step(st);
+  int src =
+      sqlite3_prepare_v2(h, "INSERT INTO jsfpm_migrations (version, name) VALUES (?, ?)", -1, &st, NULL);
+  if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 1, m->version);
+  if (src == SQLITE_OK) src = sqlite3_bind_text(st, 2, m->file, -1, SQLITE_STATIC);
+  if (src == SQLITE_OK) src = sqlite3_step(st);
   if (src != SQLITE_DONE) {
     snprintf(e, sizeof e, "%s: %s", broker_code_name(src), sqlite3_errmsg(h));
     goto out;
   }
-  if (bdb_exec_simple(h, "COMMIT", e, sizeof e) != 0)
-    goto out;
+  if (bdb_exec_simple(h, "COMMIT", e, sizeof e) != 0) goto out;
   rc = 0;
 out:
   sqlite3_finalize(st);
@@ -137,11 +128,9 @@ out:
 }
 
 int broker_db_migrate(struct broker_db *db, const char *app_root, char *err, size_t errlen) {
-  if (app_root == NULL)
-    return 0;
+  if (app_root == NULL) return 0;
   struct migrations_list mig;
-  if (migrations_list_read(app_root, &mig, err, errlen) < 0)
-    return -1;
+  if (migrations_list_read(app_root, &mig, err, errlen) < 0) return -1;
   const char *dir = mig.dir;
   struct migration *list = mig.items;
   size_t n = mig.n;
@@ -151,31 +140,27 @@ int broker_db_migrate(struct broker_db *db, const char *app_root, char *err, siz
    * authorizer, closed when they are done: whatever they leave in a
    * connection (TEMP objects, settings) does not reach the requests. */
   h = bdb_conn_open(db, NULL, SQLITE_OPEN_READWRITE, err, errlen);
-  if (h == NULL || bdb_writer_setup(db, h, err, errlen) != 0)
-    goto out;
+  if (h == NULL || bdb_writer_setup(db, h, err, errlen) != 0) goto out;
   char e[512];
   if (bdb_exec_simple(h,
-                  "CREATE TABLE IF NOT EXISTS jsfpm_migrations ("
-                  "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                  "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)",
-                  e, sizeof e) != 0) {
+                      "CREATE TABLE IF NOT EXISTS jsfpm_migrations ("
+                      "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                      "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)",
+                      e, sizeof e) != 0) {
     snprintf(err, errlen, "creating jsfpm_migrations: %s", e);
     goto out;
   }
   int applied = 0;
   for (size_t i = 0; i < n; i++) {
     int done = migration_recorded(h, list[i].version, err, errlen);
-    if (done < 0)
-      goto out;
-    if (done)
-      continue;
+    if (done < 0) goto out;
+    if (done) continue;
     char path[PATH_MAX];
     if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, list[i].file) >= sizeof path) {
       snprintf(err, errlen, "%s/%s: path too long", dir, list[i].file);
       goto out;
     }
-    if (migration_apply(h, path, &list[i], err, errlen) != 0)
-      goto out;
+    if (migration_apply(h, path, &list[i], err, errlen) != 0) goto out;
     log_info("applied migration %s", path);
     applied++;
   }

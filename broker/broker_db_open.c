@@ -102,22 +102,18 @@ int bdb_writer_setup(struct broker_db *db, sqlite3 *h, char *err, size_t errlen)
   char sql[96], e[512];
   snprintf(sql, sizeof sql, "PRAGMA synchronous=%d", db->opt.synchronous);
   int rc = bdb_exec_simple(h, sql, e, sizeof e);
-  if (rc == 0)
-    rc = bdb_exec_simple(h, "PRAGMA foreign_keys=ON", e, sizeof e);
+  if (rc == 0) rc = bdb_exec_simple(h, "PRAGMA foreign_keys=ON", e, sizeof e);
   /* Bounds the WAL file left behind by a checkpoint that reset it. */
   snprintf(sql, sizeof sql, "PRAGMA journal_size_limit=%lld", BROKER_JOURNAL_SIZE_LIMIT);
-  if (rc == 0)
-    rc = bdb_exec_simple(h, sql, e, sizeof e);
-  if (rc != 0)
-    snprintf(err, errlen, "%s: %s", db->opt.path, e);
+  if (rc == 0) rc = bdb_exec_simple(h, sql, e, sizeof e);
+  if (rc != 0) snprintf(err, errlen, "%s: %s", db->opt.path, e);
   return rc;
 }
 
 /* Opens C as a read-only connection under the authorizer.  Returns 0, or
  * -1 with ERR set (C's connection, if any, still to be closed). */
 int bdb_reader_open(struct broker_db *db, struct dbconn *c, char *err, size_t errlen) {
-  if (bdb_conn_open(db, c, SQLITE_OPEN_READONLY, err, errlen) == NULL)
-    return -1;
+  if (bdb_conn_open(db, c, SQLITE_OPEN_READONLY, err, errlen) == NULL) return -1;
   char e[512];
   /* Same answer to "PRAGMA foreign_keys" on every connection. */
   if (bdb_exec_simple(c->h, "PRAGMA foreign_keys=ON", e, sizeof e) != 0) {
@@ -146,14 +142,12 @@ struct broker_db *broker_db_open(const struct broker_db_options *opt, char *err,
   list_init(&db->r.lru);
   db->opt = *opt;
   sqlite3 *h = bdb_conn_open(db, &db->w, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err, errlen);
-  if (h == NULL)
-    goto fail;
+  if (h == NULL) goto fail;
   /* journal_mode answers with the mode it ended up in; anything but "wal"
    * (e.g. an in-memory database) means readers would block the writer. */
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(h, "PRAGMA journal_mode=WAL", -1, &st, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_step(st);
+  if (rc == SQLITE_OK) rc = sqlite3_step(st);
   if (rc != SQLITE_ROW) {
     snprintf(err, errlen, "%s: PRAGMA journal_mode=WAL: %s: %s", path, broker_code_name(rc),
              sqlite3_errmsg(h));
@@ -164,16 +158,14 @@ struct broker_db *broker_db_open(const struct broker_db_options *opt, char *err,
   if (mode == NULL || strcmp(mode, "wal") != 0)
     log_warn("%s: journal mode is %s, not wal", path, mode ? mode : "(unknown)");
   sqlite3_finalize(st);
-  if (bdb_writer_setup(db, h, err, errlen) != 0)
-    goto fail;
+  if (bdb_writer_setup(db, h, err, errlen) != 0) goto fail;
   if (sqlite3_set_authorizer(h, bdb_authorizer, &db->w) != SQLITE_OK) {
     snprintf(err, errlen, "%s: cannot install the authorizer", path);
     goto fail;
   }
   /* The reader opens after the writer made the file WAL: a read-only
    * connection cannot change the journal mode. */
-  if (bdb_reader_open(db, &db->r, err, errlen) != 0)
-    goto fail;
+  if (bdb_reader_open(db, &db->r, err, errlen) != 0) goto fail;
   return db;
 fail:
   broker_db_close(db);
@@ -195,8 +187,7 @@ void bdb_conn_close(struct dbconn *c, const char *what) {
     cache_entry_free(list_entry(l, struct stmt_entry, link));
   }
   c->nstmts = 0;
-  if (c->h == NULL)
-    return;
+  if (c->h == NULL) return;
   /* Every statement is finalized above, so close cannot be left pending;
    * the last connection's clean close also checkpoints and removes the
    * WAL file. */
@@ -207,8 +198,7 @@ void bdb_conn_close(struct dbconn *c, const char *what) {
 }
 
 void broker_db_close(struct broker_db *db) {
-  if (db == NULL)
-    return;
+  if (db == NULL) return;
   if (db->w.h && !sqlite3_get_autocommit(db->w.h)) {
     char e[256];
     db->w.internal = 1;
@@ -216,8 +206,7 @@ void broker_db_close(struct broker_db *db) {
       log_error("rolling back the open transaction at close: %s", e);
     db->w.internal = 0;
   }
-  if (db->r.h)
-    bdb_reader_release(db);
+  if (db->r.h) bdb_reader_release(db);
   bdb_conn_close(&db->r, "reader");
   bdb_conn_close(&db->w, "writer");
   free(db);
@@ -238,12 +227,10 @@ static const char *sql_skip_space(const char *p, const char *end) {
     if (isspace((unsigned char)*p)) {
       p++;
     } else if (end - p >= 2 && p[0] == '-' && p[1] == '-') {
-      while (p < end && *p != '\n')
-        p++;
+      while (p < end && *p != '\n') p++;
     } else if (end - p >= 2 && p[0] == '/' && p[1] == '*') {
       p += 2;
-      while (p < end && !(end - p >= 2 && p[0] == '*' && p[1] == '/'))
-        p++;
+      while (p < end && !(end - p >= 2 && p[0] == '*' && p[1] == '/')) p++;
       p = p < end ? p + 2 : end;
     } else {
       break;
@@ -255,8 +242,7 @@ static const char *sql_skip_space(const char *p, const char *end) {
 /* True when [p, end) holds only whitespace, comments and empty statements
  * (';'), i.e. nothing SQLite would execute. */
 static int sql_tail_is_empty(const char *p, const char *end) {
-  for (p = sql_skip_space(p, end); p < end && *p == ';'; p = sql_skip_space(p + 1, end)) {
-  }
+  for (p = sql_skip_space(p, end); p < end && *p == ';'; p = sql_skip_space(p + 1, end)) {}
   return p >= end;
 }
 
@@ -271,8 +257,8 @@ int bdb_sql_is_vacuum(const char *p, const char *end) {
 /* Returns the cached or freshly prepared statement for SQL, or NULL with
  * *errreply set.  The statement is at the head of the LRU list, so it cannot
  * be evicted while the caller uses it. */
-sqlite3_stmt *bdb_stmt_get(struct dbconn *c, const json_t *id, const char *op,
-                              const char *sql, size_t len, json_t **errreply) {
+sqlite3_stmt *bdb_stmt_get(struct dbconn *c, const json_t *id, const char *op, const char *sql, size_t len,
+                           json_t **errreply) {
   uint64_t h = sql_hash(sql, len);
   struct list *l;
   list_foreach(l, &c->lru) {
@@ -296,8 +282,8 @@ sqlite3_stmt *bdb_stmt_get(struct dbconn *c, const json_t *id, const char *op,
   }
   if (bdb_sql_is_vacuum(sql, sql + len)) {
     *errreply = bdb_sqlite_error_reply(id, SQLITE_AUTH,
-                                   "VACUUM is not allowed through the broker (VACUUM INTO writes "
-                                   "arbitrary files); run it offline");
+                                       "VACUUM is not allowed through the broker (VACUUM INTO writes "
+                                       "arbitrary files); run it offline");
     return NULL;
   }
   sqlite3_stmt *st = NULL;

@@ -8,9 +8,8 @@
 
 const char *broker_code_name(int code) {
   switch (code) {
-#define C(x)                                                                                       \
-  case x:                                                                                          \
-    return #x
+#define C(x)                                                                                                 \
+  case x: return #x
     C(SQLITE_OK);
     C(SQLITE_ERROR);
     C(SQLITE_INTERNAL);
@@ -118,11 +117,9 @@ const char *broker_code_name(int code) {
     C(SQLITE_OK_LOAD_PERMANENTLY);
     C(SQLITE_OK_SYMLINK);
 #undef C
-  default:
-    break;
+  default: break;
   }
-  if ((code & 0xff) != code)
-    return broker_code_name(code & 0xff);
+  if ((code & 0xff) != code) return broker_code_name(code & 0xff);
   return "SQLITE_UNKNOWN";
 }
 
@@ -130,8 +127,7 @@ const char *broker_code_name(int code) {
 
 json_t *bdb_reply_new(const json_t *id, int ok) {
   json_t *r = json_object();
-  if (r == NULL)
-    return NULL;
+  if (r == NULL) return NULL;
   json_t *idv = json_is_integer(id) ? json_integer(json_integer_value(id)) : json_null();
   if (json_object_set_new(r, "id", idv) != 0 || json_object_set_new(r, "ok", json_boolean(ok)) != 0) {
     json_decref(r);
@@ -144,15 +140,12 @@ static json_t *error_reply_v(const json_t *id, const char *code, const char *fmt
   char msg[1024];
   vsnprintf(msg, sizeof msg, fmt, ap);
   json_t *r = bdb_reply_new(id, 0);
-  if (r == NULL)
-    return NULL;
+  if (r == NULL) return NULL;
   /* json_string rejects invalid UTF-8, which a message quoting user input
    * could hold; fall back to a fixed text rather than to no reply. */
   json_t *m = json_string(msg);
-  if (m == NULL)
-    m = json_string("(message is not valid UTF-8)");
-  if (json_object_set_new(r, "code", json_string(code)) != 0 ||
-      json_object_set_new(r, "message", m) != 0) {
+  if (m == NULL) m = json_string("(message is not valid UTF-8)");
+  if (json_object_set_new(r, "code", json_string(code)) != 0 || json_object_set_new(r, "message", m) != 0) {
     json_decref(r);
     return NULL;
   }
@@ -167,13 +160,11 @@ json_t *broker_db_error_reply(const json_t *id, const char *code, const char *fm
   return r;
 }
 
-
 /* {"ok":false, "code": extended name, "primary": primary name,
  *  "errcode": extended number, "message": ...} */
 json_t *bdb_sqlite_error_reply(const json_t *id, int rc, const char *msg) {
   json_t *r = broker_db_error_reply(id, broker_code_name(rc), "%s", msg ? msg : sqlite3_errstr(rc));
-  if (r == NULL)
-    return NULL;
+  if (r == NULL) return NULL;
   if (json_object_set_new(r, "primary", json_string(broker_code_name(rc & 0xff))) != 0 ||
       json_object_set_new(r, "errcode", json_integer(rc)) != 0) {
     json_decref(r);

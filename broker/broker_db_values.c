@@ -7,16 +7,11 @@
 /* ---- base64 (RFC 4648, standard alphabet, padded): blob parameters ---- */
 
 static int b64_value(unsigned char c) {
-  if (c >= 'A' && c <= 'Z')
-    return c - 'A';
-  if (c >= 'a' && c <= 'z')
-    return c - 'a' + 26;
-  if (c >= '0' && c <= '9')
-    return c - '0' + 52;
-  if (c == '+')
-    return 62;
-  if (c == '/')
-    return 63;
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
   return -1;
 }
 
@@ -26,17 +21,13 @@ static int b64_value(unsigned char c) {
 static int b64_decode(const char *s, size_t n, unsigned char **out, size_t *outlen) {
   *out = NULL;
   *outlen = 0;
-  if (n % 4 != 0)
-    return -1;
-  if (n == 0)
-    return 0;
+  if (n % 4 != 0) return -1;
+  if (n == 0) return 0;
   size_t pad = 0;
-  if (s[n - 1] == '=')
-    pad = s[n - 2] == '=' ? 2 : 1;
+  if (s[n - 1] == '=') pad = s[n - 2] == '=' ? 2 : 1;
   size_t len = n / 4 * 3 - pad;
   unsigned char *buf = sqlite3_malloc64(len ? len : 1);
-  if (buf == NULL)
-    return -2;
+  if (buf == NULL) return -2;
   size_t o = 0;
   for (size_t i = 0; i < n; i += 4) {
     int v[4];
@@ -55,10 +46,8 @@ static int b64_decode(const char *s, size_t n, unsigned char **out, size_t *outl
     }
     uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
     buf[o++] = (unsigned char)(w >> 16);
-    if (o < len)
-      buf[o++] = (unsigned char)(w >> 8);
-    if (o < len)
-      buf[o++] = (unsigned char)w;
+    if (o < len) buf[o++] = (unsigned char)(w >> 8);
+    if (o < len) buf[o++] = (unsigned char)w;
   }
   *out = buf;
   *outlen = len;
@@ -71,7 +60,7 @@ static int b64_decode(const char *s, size_t n, unsigned char **out, size_t *outl
  * *errreply set (NULL when out of memory).  Text is bound SQLITE_STATIC:
  * PARAMS outlives the statement's use, and bindings are cleared right after. */
 int bdb_bind_params(sqlite3_stmt *st, const json_t *id, const char *op, const json_t *params,
-                       json_t **errreply) {
+                    json_t **errreply) {
   *errreply = NULL;
   if (params != NULL && !json_is_null(params) && !json_is_array(params)) {
     *errreply = bad_request(id, "%s: \"params\" must be an array", op);
@@ -97,34 +86,22 @@ int bdb_bind_params(sqlite3_stmt *st, const json_t *id, const char *op, const js
     const json_t *v = json_array_get(params, k);
     int i = (int)k + 1, rc;
     switch (json_typeof(v)) {
-    case JSON_NULL:
-      rc = sqlite3_bind_null(st, i);
-      break;
-    case JSON_TRUE:
-      rc = sqlite3_bind_int(st, i, 1);
-      break;
-    case JSON_FALSE:
-      rc = sqlite3_bind_int(st, i, 0);
-      break;
-    case JSON_INTEGER:
-      rc = sqlite3_bind_int64(st, i, (sqlite3_int64)json_integer_value(v));
-      break;
-    case JSON_REAL:
-      rc = sqlite3_bind_double(st, i, json_real_value(v));
-      break;
+    case JSON_NULL: rc = sqlite3_bind_null(st, i); break;
+    case JSON_TRUE: rc = sqlite3_bind_int(st, i, 1); break;
+    case JSON_FALSE: rc = sqlite3_bind_int(st, i, 0); break;
+    case JSON_INTEGER: rc = sqlite3_bind_int64(st, i, (sqlite3_int64)json_integer_value(v)); break;
+    case JSON_REAL: rc = sqlite3_bind_double(st, i, json_real_value(v)); break;
     case JSON_STRING:
-      rc = sqlite3_bind_text64(st, i, json_string_value(v), json_string_length(v), SQLITE_STATIC,
-                               SQLITE_UTF8);
+      rc =
+          sqlite3_bind_text64(st, i, json_string_value(v), json_string_length(v), SQLITE_STATIC, SQLITE_UTF8);
       break;
     case JSON_OBJECT: {
       const json_t *b = json_object_get(v, "$blob");
-      if (json_object_size(v) != 1 || !json_is_string(b))
-        goto unsupported;
+      if (json_object_size(v) != 1 || !json_is_string(b)) goto unsupported;
       unsigned char *data;
       size_t n;
       int drc = b64_decode(json_string_value(b), json_string_length(b), &data, &n);
-      if (drc == -2)
-        return -1;
+      if (drc == -2) return -1;
       if (drc != 0) {
         *errreply = bad_request(id, "%s: parameter %zu: \"$blob\" is not valid base64", op, k + 1);
         return -1;
@@ -138,8 +115,9 @@ int bdb_bind_params(sqlite3_stmt *st, const json_t *id, const char *op, const js
     }
     default:
     unsupported:
-      *errreply = bad_request(id, "%s: parameter %zu: unsupported type (use null, boolean, number, "
-                                  "string or {\"$blob\": base64})",
+      *errreply = bad_request(id,
+                              "%s: parameter %zu: unsupported type (use null, boolean, number, "
+                              "string or {\"$blob\": base64})",
                               op, k + 1);
       return -1;
     }

@@ -64,8 +64,8 @@ enum conn_wait {
 struct broker_conn {
   struct broker *b;
   struct bufferevent *bev;
-  struct list link;           /* in b->conns */
-  pid_t pid; /* peer, from SO_PEERCRED, for log lines */
+  struct list link; /* in b->conns */
+  pid_t pid;        /* peer, from SO_PEERCRED, for log lines */
   uid_t uid;
   unsigned long long nrequests;
   int paused;  /* input left unread until the output drains */
@@ -73,13 +73,13 @@ struct broker_conn {
   /* The request that cannot run yet; frames after it stay in the input
    * buffer, so replies keep request order. */
   json_t *pending;
-  int pending_begin;          /* it is op begin (needs the writer to itself) */
+  int pending_begin; /* it is op begin (needs the writer to itself) */
   enum conn_wait wait;
-  struct list wait_link;      /* in b->waiters while WAIT_WRITER */
-  struct event *wait_timer;   /* write_wait expiry while WAIT_WRITER */
-  int tx_depth;               /* > 0: this connection owns the writer's transaction */
-  int tx_killed;              /* its transaction was rolled back (tx_timeout): the next call says so */
-  int warned_old_protocol;    /* its protocol 1 frames are logged once */
+  struct list wait_link;    /* in b->waiters while WAIT_WRITER */
+  struct event *wait_timer; /* write_wait expiry while WAIT_WRITER */
+  int tx_depth;             /* > 0: this connection owns the writer's transaction */
+  int tx_killed;            /* its transaction was rolled back (tx_timeout): the next call says so */
+  int warned_old_protocol;  /* its protocol 1 frames are logged once */
 };
 
 struct broker {
@@ -91,23 +91,23 @@ struct broker {
   struct evconnlistener *listener;
   struct event *accept_retry;
   struct event *signals[3];
-  struct event *usr1_ev;      /* SIGUSR1: reopen the log (rotation) */
-  struct list conns;          /* struct broker_conn, newest first */
+  struct event *usr1_ev; /* SIGUSR1: reopen the log (rotation) */
+  struct list conns;     /* struct broker_conn, newest first */
   int stop_signal;
   /* The writer: at most one owner (explicit transaction) at a time; when
    * there is none, queued autocommit writes are committed as a group. */
   struct broker_conn *owner;
-  struct event *tx_timer;     /* tx_timeout of the owner's transaction */
-  struct list waiters;        /* WAIT_WRITER connections (wait_link), arrival order */
+  struct event *tx_timer; /* tx_timeout of the owner's transaction */
+  struct list waiters;    /* WAIT_WRITER connections (wait_link), arrival order */
   size_t nwaiting;
   struct broker_conn **group; /* WAIT_GROUP connections, arrival order */
   size_t ngroup, group_cap;
-  struct event *writer_ev;    /* runs the group and admits waiters (PRIO_WRITER) */
-  struct event *idle_ev;      /* WAL checkpoint when writes pause */
+  struct event *writer_ev; /* runs the group and admits waiters (PRIO_WRITER) */
+  struct event *idle_ev;   /* WAL checkpoint when writes pause */
   unsigned long long group_commits, grouped_writes, transactions, tx_timeouts, busy_errors, nconns;
   unsigned long long slow_reads; /* reads moved to a read thread */
-  unsigned long long frames; /* requests decoded, for busy polling */
-  unsigned long long errors; /* error replies sent, whatever their cause */
+  unsigned long long frames;     /* requests decoded, for busy polling */
+  unsigned long long errors;     /* error replies sent, whatever their cause */
 };
 
 /* broker.c */

@@ -15,8 +15,7 @@
 #define MAX_SAFE_INT 9007199254740992LL /* 2^53: db.query turns integers beyond it into strings */
 
 static int put(struct rowset_buf *b, const void *p, size_t len) {
-  if (rowset_reserve(b, len) != 0)
-    return -1;
+  if (rowset_reserve(b, len) != 0) return -1;
   memcpy(b->data + b->len, p, len);
   b->len += len;
   return 0;
@@ -25,7 +24,10 @@ static int put(struct rowset_buf *b, const void *p, size_t len) {
 /* Bytes a JSON string cannot hold as they are: control characters, '"',
  * '\\', and 0xE2, which starts U+2028 and U+2029. */
 static const unsigned char special[256] = {
-    [0 ... 0x1F] = 1, ['"'] = 1, ['\\'] = 1, [0xE2] = 1,
+    [0 ... 0x1F] = 1,
+    ['"'] = 1,
+    ['\\'] = 1,
+    [0xE2] = 1,
 };
 
 /* Appends UTF-8 text P as a JSON string, escaped as Duktape's JSON.stringify
@@ -33,18 +35,15 @@ static const unsigned char special[256] = {
  * U+2028, U+2029 as \u2028, \u2029 (DUK_USE_NONSTD_JSON_ESC_U2028_U2029). */
 static int put_string(struct rowset_buf *b, const unsigned char *p, size_t len) {
   /* At most 6 bytes out per byte in (a control character as \u00xx). */
-  if (len > (SIZE_MAX - 2) / 6 || rowset_reserve(b, 6 * len + 2) != 0)
-    return -1;
+  if (len > (SIZE_MAX - 2) / 6 || rowset_reserve(b, 6 * len + 2) != 0) return -1;
   unsigned char *o = b->data + b->len;
   *o++ = '"';
   for (size_t i = 0; i < len; i++) {
     size_t run = i;
-    while (run < len && !special[p[run]])
-      run++;
+    while (run < len && !special[p[run]]) run++;
     memcpy(o, p + i, run - i);
     o += run - i;
-    if ((i = run) == len)
-      break;
+    if ((i = run) == len) break;
     unsigned char c = p[i];
     static const char short_esc[32] = {[8] = 'b', [9] = 't', [10] = 'n', [12] = 'f', [13] = 'r'};
     if (c == '"' || c == '\\') {
@@ -85,8 +84,7 @@ int broker_json_begin(struct broker_json *j, struct rowset_buf *out, uint32_t nc
   j->rows = 0;
   if (ncols > j->key_cap) {
     size_t *k = realloc(j->key_end, ncols * sizeof *k);
-    if (k == NULL)
-      return -1;
+    if (k == NULL) return -1;
     j->key_end = k;
     j->key_cap = ncols;
   }
@@ -94,13 +92,10 @@ int broker_json_begin(struct broker_json *j, struct rowset_buf *out, uint32_t nc
 }
 
 int broker_json_name(struct broker_json *j, const char *name, size_t len) {
-  if (!utf8_valid((const unsigned char *)name, len))
-    return -2;
-  if (put_string(&j->keys, (const unsigned char *)name, len) != 0 || put(&j->keys, ":", 1) != 0)
-    return -1;
+  if (!utf8_valid((const unsigned char *)name, len)) return -2;
+  if (put_string(&j->keys, (const unsigned char *)name, len) != 0 || put(&j->keys, ":", 1) != 0) return -1;
   j->key_end[j->col++] = j->keys.len;
-  if (j->col == j->ncols)
-    j->col = 0;
+  if (j->col == j->ncols) j->col = 0;
   return 0;
 }
 
@@ -109,8 +104,7 @@ int broker_json_name(struct broker_json *j, const char *name, size_t len) {
 static int before_value(struct broker_json *j) {
   size_t start = j->col ? j->key_end[j->col - 1] : 0;
   size_t key_len = j->key_end[j->col] - start;
-  if (rowset_reserve(j->out, 2 + key_len) != 0)
-    return -1;
+  if (rowset_reserve(j->out, 2 + key_len) != 0) return -1;
   unsigned char *o = j->out->data + j->out->len;
   if (j->col > 0)
     *o++ = ',';
@@ -125,16 +119,14 @@ static int before_value(struct broker_json *j) {
 
 /* After a value: the row's '}' after its last one. */
 static int after_value(struct broker_json *j) {
-  if (++j->col < j->ncols)
-    return 0;
+  if (++j->col < j->ncols) return 0;
   j->col = 0;
   j->rows = 1;
   return put(j->out, "}", 1);
 }
 
 int broker_json_null(struct broker_json *j) {
-  if (before_value(j) != 0 || put(j->out, "null", 4) != 0)
-    return -1;
+  if (before_value(j) != 0 || put(j->out, "null", 4) != 0) return -1;
   return after_value(j);
 }
 
@@ -144,23 +136,17 @@ int broker_json_int(struct broker_json *j, int64_t v) {
   char buf[24], *p = buf + sizeof buf;
   int quoted = v < -MAX_SAFE_INT || v > MAX_SAFE_INT;
   uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-  if (quoted)
-    *--p = '"';
-  do
-    *--p = (char)('0' + u % 10);
+  if (quoted) *--p = '"';
+  do *--p = (char)('0' + u % 10);
   while ((u /= 10) != 0);
-  if (v < 0)
-    *--p = '-';
-  if (quoted)
-    *--p = '"';
-  if (before_value(j) != 0 || put(j->out, p, (size_t)(buf + sizeof buf - p)) != 0)
-    return -1;
+  if (v < 0) *--p = '-';
+  if (quoted) *--p = '"';
+  if (before_value(j) != 0 || put(j->out, p, (size_t)(buf + sizeof buf - p)) != 0) return -1;
   return after_value(j);
 }
 
 size_t broker_json_number(double v, char *buf) {
-  if (v == 0)
-    return (size_t)sprintf(buf, "0"); /* -0 too */
+  if (v == 0) return (size_t)sprintf(buf, "0"); /* -0 too */
   /* The shortest digits that read back as V: every double is 17 digits at
    * most, and a normal one that reads back from 15 has its shortest form
    * among those 15 with the trailing zeros dropped (its binary precision
@@ -172,22 +158,18 @@ size_t broker_json_number(double v, char *buf) {
   int prec = fabs(v) < DBL_MIN ? 1 : 15;
   for (; prec < 17; prec++) {
     snprintf(e, sizeof e, "%.*e", prec - 1, v);
-    if (strtod(e, NULL) == v)
-      break;
+    if (strtod(e, NULL) == v) break;
   }
   snprintf(e, sizeof e, "%.*e", prec - 1, v);
   /* e: [-]d[.ddd]e[+-]xx: the digits and the decimal exponent. */
   const char *p = e;
   char *o = buf;
-  if (*p == '-')
-    *o++ = *p++;
+  if (*p == '-') *o++ = *p++;
   char digits[20];
   int k = 0;
   for (; *p != 'e'; p++)
-    if (*p != '.')
-      digits[k++] = *p;
-  while (k > 1 && digits[k - 1] == '0')
-    k--;
+    if (*p != '.') digits[k++] = *p;
+  while (k > 1 && digits[k - 1] == '0') k--;
   int n = atoi(p + 1) + 1; /* the value is 0.DIGITS x 10^n */
   if (k <= n && n <= 21) { /* an integer: the digits, then zeros */
     memcpy(o, digits, (size_t)k);
@@ -223,16 +205,13 @@ size_t broker_json_number(double v, char *buf) {
 int broker_json_real(struct broker_json *j, double v) {
   char buf[32];
   size_t n = broker_json_number(v, buf);
-  if (before_value(j) != 0 || put(j->out, buf, n) != 0)
-    return -1;
+  if (before_value(j) != 0 || put(j->out, buf, n) != 0) return -1;
   return after_value(j);
 }
 
 int broker_json_text(struct broker_json *j, const unsigned char *p, size_t len) {
-  if (!utf8_valid(p, len))
-    return -2;
-  if (before_value(j) != 0 || put_string(j->out, p, len) != 0)
-    return -1;
+  if (!utf8_valid(p, len)) return -2;
+  if (before_value(j) != 0 || put_string(j->out, p, len) != 0) return -1;
   return after_value(j);
 }
 
@@ -242,8 +221,7 @@ int broker_json_blob(struct broker_json *j, const unsigned char *p, size_t len) 
     return -1;
   char *o = (char *)j->out->data + j->out->len;
   *o++ = '{';
-  for (size_t i = 0; i < len; i++)
-    o += sprintf(o, i ? ",\"%zu\":%u" : "\"%zu\":%u", i, p[i]);
+  for (size_t i = 0; i < len; i++) o += sprintf(o, i ? ",\"%zu\":%u" : "\"%zu\":%u", i, p[i]);
   *o++ = '}';
   j->out->len = (size_t)((unsigned char *)o - j->out->data);
   return after_value(j);

@@ -25,12 +25,12 @@
 #include "rowset.h"
 
 struct broker_json {
-  struct rowset_buf *out;  /* the JSON text */
-  struct rowset_buf keys;  /* each column's key, quoted, with its ':' */
-  size_t *key_end;         /* where column i's key ends in keys */
-  size_t key_cap;          /* entries allocated in key_end */
-  uint32_t ncols, col;     /* columns, and the next value's column */
-  int rows;                /* a row was written (a ',' goes before the next) */
+  struct rowset_buf *out; /* the JSON text */
+  struct rowset_buf keys; /* each column's key, quoted, with its ':' */
+  size_t *key_end;        /* where column i's key ends in keys */
+  size_t key_cap;         /* entries allocated in key_end */
+  uint32_t ncols, col;    /* columns, and the next value's column */
+  int rows;               /* a row was written (a ',' goes before the next) */
 };
 
 void broker_json_free(struct broker_json *j);

@@ -38,30 +38,30 @@
 
 /* One handed read. */
 struct read_job {
-  struct list link;           /* in p->queued or p->done */
-  json_t *req;                /* a reference */
-  void *cookie;               /* NULL once cancelled */
-  struct evbuffer *frame;     /* out: the encoded reply (NULL: out of memory) */
-  int error;                  /* out: the reply is an error */
+  struct list link;            /* in p->queued or p->done */
+  json_t *req;                 /* a reference */
+  void *cookie;                /* NULL once cancelled */
+  struct evbuffer *frame;      /* out: the encoded reply (NULL: out of memory) */
+  int error;                   /* out: the reply is an error */
   struct broker_db_counts ran; /* out: what it ran */
 };
 
 struct read_thread {
   struct broker_reads *p;
   pthread_t tid;
-  int started;                /* tid is a thread to join */
+  int started; /* tid is a thread to join */
   struct broker_db_reader *conn;
-  struct read_job *job;       /* running now (p->mu) */
+  struct read_job *job; /* running now (p->mu) */
 };
 
 struct broker_reads {
   struct broker_db *db;
   pthread_mutex_t mu;
-  pthread_cond_t wake;        /* a job was queued, or stopping */
-  struct list queued, done;   /* FIFOs of struct read_job (p->mu) */
-  int stopping;               /* p->mu */
-  int efd;                    /* eventfd: finished jobs not yet collected */
-  unsigned active;            /* handed and not collected (event loop only) */
+  pthread_cond_t wake;      /* a job was queued, or stopping */
+  struct list queued, done; /* FIFOs of struct read_job (p->mu) */
+  int stopping;             /* p->mu */
+  int efd;                  /* eventfd: finished jobs not yet collected */
+  unsigned active;          /* handed and not collected (event loop only) */
   unsigned nthreads;
   struct read_thread threads[];
 };
@@ -69,8 +69,7 @@ struct broker_reads {
 /* Unlinks and returns the oldest job of L, or NULL. */
 static struct read_job *jobs_pop(struct list *l) {
   struct list *first = list_first(l);
-  if (first == NULL)
-    return NULL;
+  if (first == NULL) return NULL;
   list_remove(first);
   return list_entry(first, struct read_job, link);
 }
@@ -90,15 +89,13 @@ static struct read_job *jobs_take(struct list *l, const void *cookie) {
 
 static void job_free(struct read_job *j) {
   json_decref(j->req);
-  if (j->frame)
-    evbuffer_free(j->frame);
+  if (j->frame) evbuffer_free(j->frame);
   free(j);
 }
 
 static void jobs_free(struct list *l) {
   struct read_job *j;
-  while ((j = jobs_pop(l)) != NULL)
-    job_free(j);
+  while ((j = jobs_pop(l)) != NULL) job_free(j);
 }
 
 int broker_reply_encode(struct evbuffer *out, const json_t *req, json_t **reply, int version) {
@@ -119,8 +116,7 @@ static void job_run(struct read_thread *t, struct read_job *j) {
   json_t *reply = broker_db_reader_run(t->conn, j->req, &j->ran);
   j->frame = evbuffer_new();
   if (j->frame == NULL || broker_reply_encode(j->frame, j->req, &reply, FRAME_VERSION) != 0) {
-    if (j->frame)
-      evbuffer_free(j->frame);
+    if (j->frame) evbuffer_free(j->frame);
     j->frame = NULL;
   }
   j->error = reply != NULL && !json_is_true(json_object_get(reply, "ok"));
@@ -130,11 +126,9 @@ static void job_run(struct read_thread *t, struct read_job *j) {
 static void announce(struct broker_reads *p) {
   uint64_t one = 1;
   while (write(p->efd, &one, sizeof one) < 0) {
-    if (errno == EINTR)
-      continue;
+    if (errno == EINTR) continue;
     /* EAGAIN only at a count of 2^64-2: the loop is reading it anyway. */
-    if (errno != EAGAIN)
-      log_error("read threads: cannot wake the event loop: %s", strerror(errno));
+    if (errno != EAGAIN) log_error("read threads: cannot wake the event loop: %s", strerror(errno));
     break;
   }
 }
@@ -144,10 +138,8 @@ static void *thread_main(void *arg) {
   struct broker_reads *p = t->p;
   pthread_mutex_lock(&p->mu);
   for (;;) {
-    while (!p->stopping && list_empty(&p->queued))
-      pthread_cond_wait(&p->wake, &p->mu);
-    if (p->stopping)
-      break;
+    while (!p->stopping && list_empty(&p->queued)) pthread_cond_wait(&p->wake, &p->mu);
+    if (p->stopping) break;
     struct read_job *j = jobs_pop(&p->queued);
     t->job = j;
     broker_db_reader_abandon(t->conn, 0);
@@ -174,8 +166,7 @@ struct broker_reads *broker_reads_new(struct broker_db *db, unsigned nthreads, c
   p->nthreads = nthreads;
   p->efd = -1;
   int rc = pthread_mutex_init(&p->mu, NULL);
-  if (rc == 0 && (rc = pthread_cond_init(&p->wake, NULL)) != 0)
-    pthread_mutex_destroy(&p->mu);
+  if (rc == 0 && (rc = pthread_cond_init(&p->wake, NULL)) != 0) pthread_mutex_destroy(&p->mu);
   if (rc != 0) {
     snprintf(err, errlen, "read threads: cannot create their lock: %s", strerror(rc));
     free(p);
@@ -189,8 +180,7 @@ struct broker_reads *broker_reads_new(struct broker_db *db, unsigned nthreads, c
   for (unsigned i = 0; i < nthreads; i++) {
     p->threads[i].p = p;
     p->threads[i].conn = broker_db_reader_open(db, err, errlen);
-    if (p->threads[i].conn == NULL)
-      goto fail;
+    if (p->threads[i].conn == NULL) goto fail;
   }
   /* Signals are the event loop's: the threads start with all blocked. */
   sigset_t all, old;
@@ -216,27 +206,23 @@ fail:
 }
 
 void broker_reads_free(struct broker_reads *p) {
-  if (p == NULL)
-    return;
+  if (p == NULL) return;
   pthread_mutex_lock(&p->mu);
   p->stopping = 1;
   for (unsigned i = 0; i < p->nthreads; i++)
-    if (p->threads[i].job)
-      broker_db_reader_abandon(p->threads[i].conn, 1);
+    if (p->threads[i].job) broker_db_reader_abandon(p->threads[i].conn, 1);
   pthread_cond_broadcast(&p->wake);
   pthread_mutex_unlock(&p->mu);
   for (unsigned i = 0; i < p->nthreads; i++) {
     if (p->threads[i].started) {
       int rc = pthread_join(p->threads[i].tid, NULL);
-      if (rc != 0)
-        log_error("read threads: pthread_join: %s", strerror(rc));
+      if (rc != 0) log_error("read threads: pthread_join: %s", strerror(rc));
     }
     broker_db_reader_close(p->threads[i].conn);
   }
   jobs_free(&p->queued);
   jobs_free(&p->done);
-  if (p->efd >= 0 && close(p->efd) != 0)
-    log_warn("read threads: closing the eventfd: %s", strerror(errno));
+  if (p->efd >= 0 && close(p->efd) != 0) log_warn("read threads: closing the eventfd: %s", strerror(errno));
   pthread_cond_destroy(&p->wake);
   pthread_mutex_destroy(&p->mu);
   free(p);
@@ -248,8 +234,7 @@ unsigned broker_reads_active(const struct broker_reads *p) { return p->active; }
 
 int broker_reads_submit(struct broker_reads *p, json_t *req, void *cookie) {
   struct read_job *j = calloc(1, sizeof *j);
-  if (j == NULL)
-    return -1;
+  if (j == NULL) return -1;
   j->req = json_incref(req);
   j->cookie = cookie;
   pthread_mutex_lock(&p->mu);
@@ -270,16 +255,14 @@ void broker_reads_collect(struct broker_reads *p, broker_reads_done_fn *fn, void
     pthread_mutex_lock(&p->mu);
     struct read_job *j = jobs_pop(&p->done);
     pthread_mutex_unlock(&p->mu);
-    if (j == NULL)
-      break;
+    if (j == NULL) break;
     broker_db_add_counts(p->db, &j->ran);
     if (j->cookie != NULL) {
       p->active--;
       struct evbuffer *frame = j->frame;
       j->frame = NULL;
       fn(j->cookie, frame, j->error, arg);
-      if (frame)
-        evbuffer_free(frame);
+      if (frame) evbuffer_free(frame);
     }
     job_free(j);
   }
@@ -288,8 +271,7 @@ void broker_reads_collect(struct broker_reads *p, broker_reads_done_fn *fn, void
 void broker_reads_cancel(struct broker_reads *p, void *cookie) {
   pthread_mutex_lock(&p->mu);
   struct read_job *j = jobs_take(&p->queued, cookie);
-  if (j == NULL)
-    j = jobs_take(&p->done, cookie);
+  if (j == NULL) j = jobs_take(&p->done, cookie);
   if (j != NULL) {
     pthread_mutex_unlock(&p->mu);
     broker_db_add_counts(p->db, &j->ran);

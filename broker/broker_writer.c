@@ -18,8 +18,7 @@ json_t *broker_tx_begin(struct broker_conn *c, const json_t *id) {
     c->tx_depth = 1;
     b->transactions++;
     struct timeval tv = clock_timeval(b->cfg->db_tx_timeout_ms);
-    if (evtimer_add(b->tx_timer, &tv) != 0)
-      log_error("cannot arm the transaction timeout");
+    if (evtimer_add(b->tx_timer, &tv) != 0) log_error("cannot arm the transaction timeout");
   }
   broker_reply_set_tx(r, c->tx_depth);
   return r;
@@ -39,8 +38,7 @@ json_t *broker_tx_end(struct broker_conn *c, const json_t *id, enum db_op op, in
     else
       snprintf(sql, sizeof sql, "ROLLBACK TO jsfpm_sp%d; RELEASE jsfpm_sp%d", sp, sp);
     r = broker_db_tx(b->db, id, sql);
-    if (r != NULL && json_is_true(json_object_get(r, "ok")))
-      c->tx_depth--;
+    if (r != NULL && json_is_true(json_object_get(r, "ok"))) c->tx_depth--;
   } else {
     r = broker_db_tx(b->db, id, commit ? "COMMIT" : "ROLLBACK");
     /* A failed COMMIT (deferred foreign key, I/O error) leaves the
@@ -57,8 +55,7 @@ json_t *broker_tx_end(struct broker_conn *c, const json_t *id, enum db_op op, in
     }
     broker_writer_release(b);
   }
-  if (b->owner == c && !broker_db_in_tx(b->db))
-    broker_writer_release(b);
+  if (b->owner == c && !broker_db_in_tx(b->db)) broker_writer_release(b);
   broker_reply_set_tx(r, c->tx_depth);
   return r;
 }
@@ -81,8 +78,7 @@ json_t *broker_wait_for_writer(struct broker_conn *c, json_t *req, int begin) {
   list_push_back(&b->waiters, &c->wait_link);
   b->nwaiting++;
   struct timeval tv = clock_timeval(ms);
-  if (evtimer_add(c->wait_timer, &tv) != 0)
-    log_error("cannot arm write_wait");
+  if (evtimer_add(c->wait_timer, &tv) != 0) log_error("cannot arm write_wait");
   return NULL;
 }
 
@@ -91,8 +87,7 @@ int broker_group_join(struct broker_conn *c, json_t *req) {
   if (b->ngroup == b->group_cap) {
     size_t cap = b->group_cap ? b->group_cap * 2 : 16;
     struct broker_conn **g = realloc(b->group, cap * sizeof *g);
-    if (g == NULL)
-      return -1;
+    if (g == NULL) return -1;
     b->group = g;
     b->group_cap = cap;
   }
@@ -110,8 +105,7 @@ void broker_wait_timer_cb(evutil_socket_t fd, short what, void *arg) {
   struct broker *b = c->b;
   (void)fd;
   (void)what;
-  if (c->wait != WAIT_WRITER)
-    return;
+  if (c->wait != WAIT_WRITER) return;
   broker_waiters_remove(b, c);
   c->wait = WAIT_NONE;
   json_t *req = c->pending;
@@ -126,8 +120,7 @@ void broker_wait_timer_cb(evutil_socket_t fd, short what, void *arg) {
                                     b->cfg->db_write_wait_ms);
   int alive = broker_conn_reply(c, req, r) == 0;
   json_decref(req);
-  if (alive)
-    broker_conn_process(c);
+  if (alive) broker_conn_process(c);
 }
 
 void broker_tx_timer_cb(evutil_socket_t fd, short what, void *arg) {
@@ -135,8 +128,7 @@ void broker_tx_timer_cb(evutil_socket_t fd, short what, void *arg) {
   (void)fd;
   (void)what;
   struct broker_conn *c = b->owner;
-  if (c == NULL)
-    return;
+  if (c == NULL) return;
   json_t *r = broker_db_tx(b->db, NULL, "ROLLBACK");
   log_warn("connection from pid %ld held a transaction longer than tx_timeout (%d ms): rolled back%s",
            (long)c->pid, b->cfg->db_tx_timeout_ms,
@@ -162,24 +154,20 @@ static void group_run(struct broker *b) {
   }
   memcpy(members, b->group, n * sizeof *members);
   b->ngroup = 0;
-  for (size_t i = 0; i < n; i++)
-    e[i].req = members[i]->pending;
+  for (size_t i = 0; i < n; i++) e[i].req = members[i]->pending;
   size_t step = b->cfg->db_group_commit ? n : 1;
-  for (size_t i = 0; i < n; i += step)
-    b->group_commits += broker_db_group(b->db, e + i, step);
+  for (size_t i = 0; i < n; i += step) b->group_commits += broker_db_group(b->db, e + i, step);
   b->grouped_writes += n;
   for (size_t i = 0; i < n; i++) {
     struct broker_conn *c = members[i];
     json_t *req = c->pending;
     c->pending = NULL;
     c->wait = WAIT_NONE;
-    if (broker_conn_reply(c, req, e[i].reply) != 0)
-      members[i] = NULL;
+    if (broker_conn_reply(c, req, e[i].reply) != 0) members[i] = NULL;
     json_decref(req);
   }
   for (size_t i = 0; i < n; i++)
-    if (members[i])
-      broker_conn_process(members[i]);
+    if (members[i]) broker_conn_process(members[i]);
   free(members);
   free(e);
   broker_idle_kick(b);
@@ -213,8 +201,7 @@ void broker_writer_cb(evutil_socket_t fd, short what, void *arg) {
   struct broker *b = arg;
   (void)fd;
   (void)what;
-  if (b->ngroup > 0 && b->owner == NULL)
-    group_run(b);
+  if (b->ngroup > 0 && b->owner == NULL) group_run(b);
   waiters_admit(b);
 }
 
@@ -222,8 +209,7 @@ void broker_idle_cb(evutil_socket_t fd, short what, void *arg) {
   struct broker *b = arg;
   (void)fd;
   (void)what;
-  if (b->owner != NULL || b->ngroup > 0)
-    return;
+  if (b->owner != NULL || b->ngroup > 0) return;
   /* A TRUNCATE checkpoint waits (SQLite's busy handler, in this thread)
    * for readers to leave the WAL: not while read threads run. */
   if (broker_reads_active(b->reads) > 0)

@@ -41,11 +41,11 @@ struct cluster_db {
   char **nodes;
   size_t nnodes;
   char *name;
-  int timeout_ms;              /* one request */
-  int wait_ms;                 /* a group's wait for a leader and its retries */
+  int timeout_ms;               /* one request */
+  int wait_ms;                  /* a group's wait for a leader and its retries */
   struct dqlite_client *leader; /* NULL until found, and after it is lost */
-  uint32_t db_id;              /* the database, open on the leader */
-  char why[900];               /* why the last search found no leader */
+  uint32_t db_id;               /* the database, open on the leader */
+  char why[900];                /* why the last search found no leader */
 };
 
 /* How one attempt ended. */
@@ -66,8 +66,7 @@ struct cluster_db *cluster_db_new(const char *const *nodes, size_t nnodes, const
                                   int wait_ms) {
   struct cluster_db *db = calloc(1, sizeof *db);
   if (db == NULL || (db->nodes = calloc(nnodes + 1, sizeof *db->nodes)) == NULL) abort();
-  for (size_t i = 0; i < nnodes; i++)
-    db->nodes[i] = xstrdup(nodes[i]);
+  for (size_t i = 0; i < nnodes; i++) db->nodes[i] = xstrdup(nodes[i]);
   db->nnodes = nnodes;
   db->name = xstrdup(name);
   db->timeout_ms = timeout_ms;
@@ -78,8 +77,7 @@ struct cluster_db *cluster_db_new(const char *const *nodes, size_t nnodes, const
 void cluster_db_free(struct cluster_db *db) {
   if (db == NULL) return;
   dqlite_client_close(db->leader);
-  for (size_t i = 0; i < db->nnodes; i++)
-    free(db->nodes[i]);
+  for (size_t i = 0; i < db->nnodes; i++) free(db->nodes[i]);
   free(db->nodes);
   free(db->name);
   free(db);
@@ -98,8 +96,8 @@ static int find_leader(struct cluster_db *db, long long deadline) {
     long long left = deadline - clock_mono_ms();
     int timeout = left < db->timeout_ms ? (int)left : db->timeout_ms;
     if (timeout < 100) timeout = 100;
-    struct dqlite_client *c =
-        dqlite_client_connect_leader((const char *const *)db->nodes, db->nnodes, timeout, db->why, sizeof db->why);
+    struct dqlite_client *c = dqlite_client_connect_leader((const char *const *)db->nodes, db->nnodes,
+                                                           timeout, db->why, sizeof db->why);
     if (c != NULL && dqlite_client_open(c, db->name, &db->db_id) == DQLITE_CLIENT_OK) {
       db->leader = c;
       break;
@@ -124,8 +122,8 @@ static int exec_sql(struct cluster_db *db, const char *sql) {
  * an SQL error: the connection and its transaction stay as they are. */
 static bool abandon(struct cluster_db *db, int rc, char *why, size_t whylen) {
   uint64_t code = dqlite_client_errcode(db->leader);
-  bool leader_gone = rc == DQLITE_CLIENT_BROKEN || code == DQLITE_PROTO_NOT_LEADER ||
-                     code == DQLITE_PROTO_LEADERSHIP_LOST;
+  bool leader_gone =
+      rc == DQLITE_CLIENT_BROKEN || code == DQLITE_PROTO_NOT_LEADER || code == DQLITE_PROTO_LEADERSHIP_LOST;
   bool busy = rc == DQLITE_CLIENT_FAILED && (code & 0xff) == SQLITE_BUSY_CODE;
   if (!leader_gone && !busy) return false;
   snprintf(why, whylen, "%s: %s", dqlite_client_address(db->leader), dqlite_client_errmsg(db->leader));
@@ -134,7 +132,8 @@ static bool abandon(struct cluster_db *db, int rc, char *why, size_t whylen) {
 }
 
 /* Sets STATUS, CODE and MESSAGE on S. */
-static void set_status(struct cluster_db_stmt *s, enum cluster_db_status status, uint64_t code, const char *message) {
+static void set_status(struct cluster_db_stmt *s, enum cluster_db_status status, uint64_t code,
+                       const char *message) {
   s->status = status;
   s->code = code;
   snprintf(s->message, sizeof s->message, "%.*s", (int)sizeof s->message - 1, message); /* cut if long */
@@ -158,8 +157,8 @@ static enum attempt run_stmt(struct cluster_db *db, struct cluster_db_stmt *s, c
   static const struct dqlite_client_rows no_rows = {0};
   int rc = exec_sql(db, "SAVEPOINT jsfpm_group");
   if (rc == DQLITE_CLIENT_OK)
-    rc = dqlite_client_query_sql(db->leader, db->db_id, s->sql, s->params, s->nparams, s->rows ? s->rows : &no_rows,
-                                 s->arg);
+    rc = dqlite_client_query_sql(db->leader, db->db_id, s->sql, s->params, s->nparams,
+                                 s->rows ? s->rows : &no_rows, s->arg);
   if (rc == DQLITE_CLIENT_OK) {
     rc = dqlite_client_query_sql(db->leader, db->db_id, "SELECT changes(), last_insert_rowid()", NULL, 0,
                                  &changes_rows, s);
@@ -169,8 +168,10 @@ static enum attempt run_stmt(struct cluster_db *db, struct cluster_db_stmt *s, c
   }
   if (abandon(db, rc, why, whylen)) return ATTEMPT_RETRY;
   /* The statement failed (or its rows handler stopped it): undo it alone. */
-  if (rc == DQLITE_CLIENT_STOPPED) set_status(s, CLUSTER_DB_ERROR, 0, "stopped by the rows handler");
-  else set_status(s, CLUSTER_DB_ERROR, dqlite_client_errcode(db->leader), dqlite_client_errmsg(db->leader));
+  if (rc == DQLITE_CLIENT_STOPPED)
+    set_status(s, CLUSTER_DB_ERROR, 0, "stopped by the rows handler");
+  else
+    set_status(s, CLUSTER_DB_ERROR, dqlite_client_errcode(db->leader), dqlite_client_errmsg(db->leader));
   rc = exec_sql(db, "ROLLBACK TO jsfpm_group");
   if (rc == DQLITE_CLIENT_FAILED && !abandon(db, rc, why, whylen)) {
     /* No such savepoint: the statement ended the whole transaction. */
@@ -182,7 +183,8 @@ static enum attempt run_stmt(struct cluster_db *db, struct cluster_db_stmt *s, c
 }
 
 /* Sends COMMIT for the statements of S that ran without error. */
-static enum attempt commit(struct cluster_db *db, struct cluster_db_stmt *s, size_t n, char *why, size_t whylen) {
+static enum attempt commit(struct cluster_db *db, struct cluster_db_stmt *s, size_t n, char *why,
+                           size_t whylen) {
   int rc = exec_sql(db, "COMMIT");
   if (rc == DQLITE_CLIENT_OK) return ATTEMPT_DONE;
   uint64_t code = dqlite_client_errcode(db->leader);
@@ -194,20 +196,23 @@ static enum attempt commit(struct cluster_db *db, struct cluster_db_stmt *s, siz
   if (abandon(db, rc, why, whylen)) return ATTEMPT_RETRY; /* refused before Raft: not leader, busy */
   /* The COMMIT itself failed (a deferred constraint, say): nothing stays. */
   for (size_t i = 0; i < n; i++)
-    if (s[i].status == CLUSTER_DB_OK) set_status(&s[i], CLUSTER_DB_ERROR, code, dqlite_client_errmsg(db->leader));
+    if (s[i].status == CLUSTER_DB_OK)
+      set_status(&s[i], CLUSTER_DB_ERROR, code, dqlite_client_errmsg(db->leader));
   if (exec_sql(db, "ROLLBACK") == DQLITE_CLIENT_BROKEN) drop_leader(db);
   return ATTEMPT_DONE;
 }
 
 /* One run of the group: the statements not FINAL yet.  A statement that
  * ends the transaction itself is made FINAL here (ATTEMPT_RESTART). */
-static enum attempt run_once(struct cluster_db *db, struct cluster_db_stmt *s, size_t n, bool *final, char *why,
-                             size_t whylen) {
+static enum attempt run_once(struct cluster_db *db, struct cluster_db_stmt *s, size_t n, bool *final,
+                             char *why, size_t whylen) {
   int rc = exec_sql(db, "BEGIN");
   if (rc != DQLITE_CLIENT_OK) {
     if (abandon(db, rc, why, whylen)) return ATTEMPT_RETRY;
     for (size_t i = 0; i < n; i++)
-      if (!final[i]) set_status(&s[i], CLUSTER_DB_ERROR, dqlite_client_errcode(db->leader), dqlite_client_errmsg(db->leader));
+      if (!final[i])
+        set_status(&s[i], CLUSTER_DB_ERROR, dqlite_client_errcode(db->leader),
+                   dqlite_client_errmsg(db->leader));
     return ATTEMPT_DONE;
   }
   for (size_t i = 0; i < n; i++) {
@@ -244,7 +249,8 @@ unsigned cluster_db_group(struct cluster_db *db, struct cluster_db_stmt *s, size
     enum attempt a = run_once(db, s, n, final, why, sizeof why);
     if (a == ATTEMPT_DONE) break;
     if (a == ATTEMPT_UNKNOWN) {
-      snprintf(message, sizeof message, "the leader was lost during COMMIT: committed or not, unknown (%s)", why);
+      snprintf(message, sizeof message, "the leader was lost during COMMIT: committed or not, unknown (%s)",
+               why);
       settle(s, n, final, CLUSTER_DB_COMMIT_UNKNOWN, message);
       break;
     }

@@ -32,8 +32,8 @@ struct cluster_db;
 /* NODES: the cluster's node addresses (copied).  NAME: the database.
  * TIMEOUT_MS bounds each request to a node; WAIT_MS how long a group waits
  * for a leader and retries ([database] write_wait). */
-struct cluster_db *cluster_db_new(const char *const *nodes, size_t nnodes, const char *name,
-                                  int timeout_ms, int wait_ms);
+struct cluster_db *cluster_db_new(const char *const *nodes, size_t nnodes, const char *name, int timeout_ms,
+                                  int wait_ms);
 void cluster_db_free(struct cluster_db *db);
 
 enum cluster_db_status {

@@ -85,8 +85,7 @@ static unsigned char *msg_grow(struct msg *m, size_t n) {
   }
   if (b->len + n > b->cap) {
     size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + n)
-      cap *= 2;
+    while (cap < b->len + n) cap *= 2;
     unsigned char *bigger = realloc(b->data, cap);
     if (bigger == NULL) {
       m->failed = fail(m->err, m->errlen, "out of memory encoding a dqlite request");
@@ -102,8 +101,7 @@ static unsigned char *msg_grow(struct msg *m, size_t n) {
 }
 
 static void put_le(unsigned char *p, uint64_t v, size_t bytes) {
-  for (size_t i = 0; i < bytes; i++)
-    p[i] = (unsigned char)(v >> (8 * i));
+  for (size_t i = 0; i < bytes; i++) p[i] = (unsigned char)(v >> (8 * i));
 }
 
 static void msg_begin(struct msg *m, struct dqlite_proto_buf *b, uint8_t type, char *err, size_t errlen) {
@@ -173,8 +171,7 @@ static void put_params(struct msg *m, const struct dqlite_proto_value *params, s
   unsigned char *p = msg_grow(m, pad8(count_bytes + n));
   if (p == NULL) return;
   put_le(p, n, count_bytes);
-  for (size_t i = 0; i < n; i++)
-    p[count_bytes + i] = (unsigned char)params[i].type;
+  for (size_t i = 0; i < n; i++) p[count_bytes + i] = (unsigned char)params[i].type;
   for (size_t i = 0; i < n && !m->failed; i++) {
     char what[32];
     snprintf(what, sizeof what, "parameter %zu", i + 1);
@@ -297,8 +294,7 @@ struct cursor {
 
 static uint64_t get_le(const unsigned char *p, size_t bytes) {
   uint64_t v = 0;
-  for (size_t i = 0; i < bytes; i++)
-    v |= (uint64_t)p[i] << (8 * i);
+  for (size_t i = 0; i < bytes; i++) v |= (uint64_t)p[i] << (8 * i);
   return v;
 }
 
@@ -439,12 +435,14 @@ static int decode_query_failure(struct cursor *c, struct dqlite_proto_response_b
   const char *name;
   if (get_u64(c, &n, "column count") < 0) return -1;
   if (n > DQLITE_PROTO_MAX_COLUMNS || n > c->left / WORD_BYTES)
-    return fail(c->err, c->errlen, "dqlite FAILURE response: neither a failure nor a query's rows and a failure");
+    return fail(c->err, c->errlen,
+                "dqlite FAILURE response: neither a failure nor a query's rows and a failure");
   for (uint64_t i = 0; i < n; i++)
     if (get_text(c, &name, NULL, "column name") < 0) return -1;
   while (!failure_exact(*c, out))
     if (n == 0 || skip_row(c, n) < 0)
-      return fail(c->err, c->errlen, "dqlite FAILURE response: neither a failure nor a query's rows and a failure");
+      return fail(c->err, c->errlen,
+                  "dqlite FAILURE response: neither a failure nor a query's rows and a failure");
   return 0;
 }
 

@@ -18,7 +18,8 @@ static int migration_cmp(const void *a, const void *b) {
 static int migration_parse_name(const char *name, long long *version) {
   size_t digits = strspn(name, "0123456789");
   size_t n = strlen(name);
-  if (digits == 0 || digits > 18 || name[digits] != '_' || n < digits + 6 || strcmp(name + n - 4, ".sql") != 0)
+  if (digits == 0 || digits > 18 || name[digits] != '_' || n < digits + 6 ||
+      strcmp(name + n - 4, ".sql") != 0)
     return -1;
   *version = strtoll(name, NULL, 10);
   return 0;

@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#define MIGRATIONS_NAME_RULE                                                                         \
+#define MIGRATIONS_NAME_RULE                                                                                 \
   "migration files are named NNN_name.sql (digits, an underscore, a name, .sql: 001_create_notes.sql)"
 
 struct migration {

@@ -22,9 +22,9 @@
 enum unit { UNIT_NONE, UNIT_MILLI, UNIT_KILO, UNIT_MEGA, UNIT_USER, UNIT_SYSTEM };
 
 struct access_item {
-  char letter;       /* 0 = literal TEXT */
-  enum unit unit;    /* %{milli}d, %{kilo}M, %{user}C ... */
-  char *text;        /* the literal, or the argument of %{ARG}e, o, t, T; NULL if none */
+  char letter;    /* 0 = literal TEXT */
+  enum unit unit; /* %{milli}d, %{kilo}M, %{user}C ... */
+  char *text;     /* the literal, or the argument of %{ARG}e, o, t, T; NULL if none */
 };
 
 struct access_format {
@@ -42,9 +42,9 @@ static int unit_of(char letter, const char *arg) {
     const char *name;
     enum unit unit;
   } units[] = {
-      {'d', "seconds", UNIT_NONE}, {'d', "milli", UNIT_MILLI},     {'d', "milliseconds", UNIT_MILLI},
-      {'M', "bytes", UNIT_NONE},   {'M', "kilo", UNIT_KILO},       {'M', "kilobytes", UNIT_KILO},
-      {'M', "mega", UNIT_MEGA},    {'M', "megabytes", UNIT_MEGA},  {'C', "total", UNIT_NONE},
+      {'d', "seconds", UNIT_NONE}, {'d', "milli", UNIT_MILLI},    {'d', "milliseconds", UNIT_MILLI},
+      {'M', "bytes", UNIT_NONE},   {'M', "kilo", UNIT_KILO},      {'M', "kilobytes", UNIT_KILO},
+      {'M', "mega", UNIT_MEGA},    {'M', "megabytes", UNIT_MEGA}, {'C', "total", UNIT_NONE},
       {'C', "user", UNIT_USER},    {'C', "system", UNIT_SYSTEM},
   };
   for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
@@ -199,7 +199,7 @@ static void put_cpu(struct out *o, const struct access_fields *v, enum unit unit
     put(o, "-", 1);
     return;
   }
-  long long us = unit == UNIT_USER ? v->cpu_user_us
+  long long us = unit == UNIT_USER     ? v->cpu_user_us
                  : unit == UNIT_SYSTEM ? v->cpu_system_us
                                        : v->cpu_user_us + v->cpu_system_us;
   double wall_us = v->duration_ms > 0 ? (double)v->duration_ms * 1000.0 : 1000.0;
@@ -216,21 +216,30 @@ static void render_item(struct out *o, const struct access_item *it, const struc
   switch (it->letter) {
   case 0: put(o, it->text, strlen(it->text)); break;
   case 'b':
-    if (v->body_bytes < 0) put(o, "-", 1);
-    else put_fmt(o, "%lld", v->body_bytes);
+    if (v->body_bytes < 0)
+      put(o, "-", 1);
+    else
+      put_fmt(o, "%lld", v->body_bytes);
     break;
   case 'C': put_cpu(o, v, it->unit); break;
   case 'd':
-    if (it->unit == UNIT_MILLI) put_fmt(o, "%lld", v->duration_ms);
-    else put_fmt(o, "%.3f", (double)v->duration_ms / 1000.0);
+    if (it->unit == UNIT_MILLI)
+      put_fmt(o, "%lld", v->duration_ms);
+    else
+      put_fmt(o, "%.3f", (double)v->duration_ms / 1000.0);
     break;
   case 'e': put_lookup(o, v, 'e', it->text); break;
   case 'i': put_str(o, v->request_id); break;
   case 'l': put_fmt(o, "%lld", v->request_bytes); break;
   case 'm': put_str(o, v->method); break;
   case 'M':
-    if (v->memory_bytes < 0) put(o, "-", 1);
-    else put_fmt(o, "%lld", v->memory_bytes / (it->unit == UNIT_MEGA ? 1048576 : it->unit == UNIT_KILO ? 1024 : 1));
+    if (v->memory_bytes < 0)
+      put(o, "-", 1);
+    else
+      put_fmt(o, "%lld",
+              v->memory_bytes / (it->unit == UNIT_MEGA   ? 1048576
+                                 : it->unit == UNIT_KILO ? 1024
+                                                         : 1));
     break;
   case 'o': put_lookup(o, v, 'o', it->text); break;
   case 'p': put_fmt(o, "%ld", (long)v->pid); break;
@@ -244,8 +253,10 @@ static void render_item(struct out *o, const struct access_item *it, const struc
   case 'r': put_str(o, v->path); break;
   case 'R': put_str(o, v->remote_addr); break;
   case 's':
-    if (v->status <= 0) put(o, "-", 1);
-    else put_fmt(o, "%d", v->status);
+    if (v->status <= 0)
+      put(o, "-", 1);
+    else
+      put_fmt(o, "%d", v->status);
     break;
   case 't': put_time(o, v->start_unix_ms, it->text); break;
   case 'T': put_time(o, now_unix_ms(), it->text); break;

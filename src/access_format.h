@@ -25,16 +25,16 @@ struct access_fields {
   const char *remote_addr;
   const char *remote_user;
   const char *method;
-  const char *path;            /* without the query */
-  const char *query;           /* without "?"; "" or NULL = none */
-  int status;                  /* 0 = no response (the worker was killed): "-" */
-  long long body_bytes;        /* response body; -1 = none: "-" */
-  long long request_bytes;     /* request body (%l) */
+  const char *path;        /* without the query */
+  const char *query;       /* without "?"; "" or NULL = none */
+  int status;              /* 0 = no response (the worker was killed): "-" */
+  long long body_bytes;    /* response body; -1 = none: "-" */
+  long long request_bytes; /* request body (%l) */
   long long duration_ms;
   long long cpu_user_us, cpu_system_us; /* -1 = not measured */
-  long long memory_bytes;      /* JavaScript heap peak during the request; -1 = unknown */
-  long long start_unix_ms;     /* when the request began */
-  pid_t pid;                   /* the worker */
+  long long memory_bytes;               /* JavaScript heap peak during the request; -1 = unknown */
+  long long start_unix_ms;              /* when the request began */
+  pid_t pid;                            /* the worker */
   /* %{NAME}e and %{Name}o: a FastCGI parameter (HTTP_USER_AGENT, REMOTE_ADDR,
    * ...) or a response header; NULL when absent.  LOOKUP may be NULL. */
   const char *(*lookup)(const void *arg, char kind, const char *name, size_t *len);

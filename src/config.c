@@ -72,10 +72,8 @@ const struct config_key config_keys[] = {
      "private directory (mode 0700) for the broker socket; not where nginx's socket is"},
     {"server", "pid_file", CT_PATH, OFF(pid_file), 0, 0, NULL,
      "file the master writes its pid to; unset = none"},
-    {"server", "error_log", CT_PATH, OFF(error_log), 0, 0, "stderr",
-     "error log file, or stderr"},
-    {"server", "log_level", CT_LOGLEVEL, OFF(log_level), 0, 0, "info",
-     "error, warn, notice, info or debug"},
+    {"server", "error_log", CT_PATH, OFF(error_log), 0, 0, "stderr", "error log file, or stderr"},
+    {"server", "log_level", CT_LOGLEVEL, OFF(log_level), 0, 0, "info", "error, warn, notice, info or debug"},
     {"server", "max_body_size", CT_SIZE, OFF(max_body_bytes), 0, LONG_MAX / 2, "8m",
      "largest request body accepted"},
     {"server", "max_params_size", CT_SIZE, OFF(max_params_bytes), 1024, 16L * 1024 * 1024, "64k",
@@ -98,18 +96,17 @@ const struct config_key config_keys[] = {
      "recycle a worker older than this, between requests; 0 = never"},
     {"server", "max_rss", CT_SIZE, OFF(max_rss_bytes), 0, LONG_MAX / 2, "0",
      "recycle a worker whose resident memory exceeds this, between requests; 0 = never"},
-    {"server", "request_terminate_timeout", CT_DURATION, OFF(request_terminate_timeout_ms), 0,
-     2000000000, "60s",
+    {"server", "request_terminate_timeout", CT_DURATION, OFF(request_terminate_timeout_ms), 0, 2000000000,
+     "60s",
      "the master kills (SIGKILL) a worker whose current request runs this long (keep it above "
      "request_timeout); 0 = off"},
-    {"server", "process_control_timeout", CT_DURATION, OFF(process_control_timeout_ms), 0,
-     2000000000, "30s",
+    {"server", "process_control_timeout", CT_DURATION, OFF(process_control_timeout_ms), 0, 2000000000, "30s",
      "graceful stop and reload: how long old workers may finish requests before SIGKILL"},
     /* php-fpm's emergency_restart_* restart the master; these never did. */
-    {"server", "respawn_throttle_threshold", CT_INT, OFF(respawn_throttle_threshold), 0, 100000,
-     "10", "this many child crashes within respawn_throttle_interval slow respawning down; 0 = off"},
-    {"server", "respawn_throttle_interval", CT_DURATION, OFF(respawn_throttle_interval_ms), 1,
-     2000000000, "60s", "window for respawn_throttle_threshold"},
+    {"server", "respawn_throttle_threshold", CT_INT, OFF(respawn_throttle_threshold), 0, 100000, "10",
+     "this many child crashes within respawn_throttle_interval slow respawning down; 0 = off"},
+    {"server", "respawn_throttle_interval", CT_DURATION, OFF(respawn_throttle_interval_ms), 1, 2000000000,
+     "60s", "window for respawn_throttle_threshold"},
     {"server", "status_listen", CT_LISTEN, OFF(status_listen), 0, 0, NULL,
      "where the master itself serves the status and ping pages: host:port, or a unix socket path "
      "(mode 0600); unset = off"},
@@ -187,8 +184,8 @@ const struct config_key config_keys[] = {
      "a single SQL statement running longer than this is interrupted"},
     {"database", "max_result_rows", CT_SIZE, OFF(db_max_result_rows), 1, 1000000000L, "100000",
      "rows one query may return (JSFPM_RESULT_TOO_LARGE beyond)"},
-    {"database", "max_result_size", CT_SIZE, OFF(db_max_result_bytes), 1024, 48L * 1024 * 1024,
-     "16m", "bytes of values one query may return (JSFPM_RESULT_TOO_LARGE beyond)"},
+    {"database", "max_result_size", CT_SIZE, OFF(db_max_result_bytes), 1024, 48L * 1024 * 1024, "16m",
+     "bytes of values one query may return (JSFPM_RESULT_TOO_LARGE beyond)"},
     {"database", "group_commit", CT_BOOL, OFF(db_group_commit), 0, 0, "yes",
      "autocommit writes from several workers that arrive together share one commit (one fsync)"},
     {"database", "busy_poll_us", CT_INT, OFF(db_busy_poll_us), 0, 100000, "50",
@@ -233,11 +230,11 @@ const struct config_rename *config_rename_of(const char *section, const char *na
 
 struct parse_state {
   struct jsfpm_config *cfg;
-  char *base_dir;        /* directory of the config file, for relative paths */
-  char *error;           /* first error, without the file:line prefix */
-  bool seen[NKEYS];      /* duplicate keys are errors */
-  FILE *file;            /* the file being read */
-  int line;              /* number of the line inih is handling */
+  char *base_dir;   /* directory of the config file, for relative paths */
+  char *error;      /* first error, without the file:line prefix */
+  bool seen[NKEYS]; /* duplicate keys are errors */
+  FILE *file;       /* the file being read */
+  int line;         /* number of the line inih is handling */
 };
 
 /* Out of memory while reading a configuration: the parser's callbacks have
@@ -323,8 +320,10 @@ static const char *check_nodes(const struct config_key *k, const char *value, ch
       if (strcmp(items[i], items[j]) == 0) snprintf(reason, reason_len, "%s is listed twice", items[i]);
   }
   if (reason[0] == '\0' && (n < (size_t)k->min || n > (size_t)k->max)) {
-    if (k->max == 1) snprintf(reason, reason_len, "expected one address");
-    else snprintf(reason, reason_len, "expected %ld to %ld addresses", k->min, k->max);
+    if (k->max == 1)
+      snprintf(reason, reason_len, "expected one address");
+    else
+      snprintf(reason, reason_len, "expected %ld to %ld addresses", k->min, k->max);
   }
   config_nodes_free(items);
   return reason[0] ? reason : NULL;
@@ -339,9 +338,8 @@ static const char *check_access_format(const char *value, char *reason, size_t r
   return NULL;
 }
 
-static const char *convert(const struct config_key *k, const char *value,
-                           struct jsfpm_config *cfg, const char *base_dir, char *reason,
-                           size_t reason_len) {
+static const char *convert(const struct config_key *k, const char *value, struct jsfpm_config *cfg,
+                           const char *base_dir, char *reason, size_t reason_len) {
   void *field = (char *)cfg + k->offset;
   char *end;
   long n;
@@ -396,9 +394,12 @@ static const char *convert(const struct config_key *k, const char *value,
   case CT_SIZE: {
     if (parse_long(value, &n, &end) < 0 || n < 0) return "expected a size such as 512k or 8m";
     long mult = 1;
-    if (*end == 'k' || *end == 'K') mult = 1024, end++;
-    else if (*end == 'm' || *end == 'M') mult = 1024L * 1024, end++;
-    else if (*end == 'g' || *end == 'G') mult = 1024L * 1024 * 1024, end++;
+    if (*end == 'k' || *end == 'K')
+      mult = 1024, end++;
+    else if (*end == 'm' || *end == 'M')
+      mult = 1024L * 1024, end++;
+    else if (*end == 'g' || *end == 'G')
+      mult = 1024L * 1024 * 1024, end++;
     if (*end != '\0') return "expected a size such as 512k or 8m";
     if (n > k->max / mult || n * mult < k->min) {
       snprintf(reason, reason_len, "must be between %ld and %ld bytes", k->min, k->max);
@@ -408,14 +409,18 @@ static const char *convert(const struct config_key *k, const char *value,
     return NULL;
   }
   case CT_DURATION: {
-    if (parse_long(value, &n, &end) < 0 || n < 0)
-      return "expected a duration such as 500ms, 30s or 5m";
+    if (parse_long(value, &n, &end) < 0 || n < 0) return "expected a duration such as 500ms, 30s or 5m";
     long mult;
-    if (strcmp(end, "ms") == 0) mult = 1;
-    else if (strcmp(end, "s") == 0 || *end == '\0') mult = 1000;
-    else if (strcmp(end, "m") == 0) mult = 60000;
-    else if (strcmp(end, "h") == 0) mult = 3600000;
-    else return "expected a duration such as 500ms, 30s or 5m";
+    if (strcmp(end, "ms") == 0)
+      mult = 1;
+    else if (strcmp(end, "s") == 0 || *end == '\0')
+      mult = 1000;
+    else if (strcmp(end, "m") == 0)
+      mult = 60000;
+    else if (strcmp(end, "h") == 0)
+      mult = 3600000;
+    else
+      return "expected a duration such as 500ms, 30s or 5m";
     if (n > k->max / mult || n * mult < k->min) {
       snprintf(reason, reason_len, "must be between %ldms and %ldms", k->min, k->max);
       return reason;
@@ -440,7 +445,10 @@ static const char *convert(const struct config_key *k, const char *value,
     size_t used = 0;
     for (size_t j = 0; j < i && used < reason_len; j++)
       used += (size_t)snprintf(reason + used, reason_len - used, "%s%s",
-                               j == 0 ? "expected " : j + 1 < i ? ", " : " or ", names[j]);
+                               j == 0      ? "expected "
+                               : j + 1 < i ? ", "
+                                           : " or ",
+                               names[j]);
     return reason;
   }
   }
@@ -507,9 +515,7 @@ static char *unquote(const char *value, const char **why) {
       i += 2;
       break;
     }
-    default:
-      *why = "unknown escape in a quoted value (known: \\\\ \\\" \\t \\n \\r \\xHH)";
-      goto bad;
+    default: *why = "unknown escape in a quoted value (known: \\\\ \\\" \\t \\n \\r \\xHH)"; goto bad;
     }
   }
   *o = '\0';
@@ -520,8 +526,7 @@ bad:
 }
 
 /* Adds "FILE:LINE: " and the message to the configuration's warnings. */
-static void add_warning(struct parse_state *st, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static void add_warning(struct parse_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void add_warning(struct parse_state *st, const char *fmt, ...) {
   struct jsfpm_config *cfg = st->cfg;
   char *text, *line;
@@ -561,7 +566,8 @@ static int on_ini_entry_value(struct parse_state *st, const char *section, const
     if (strcmp(k->section, section) != 0 || strcmp(k->name, key_name) != 0) continue;
     const struct config_rename *renamed = config_rename_of(k->section, k->name);
     const char *why = "set twice";
-    if (!st->seen[i]) why = convert(k, value, st->cfg, st->base_dir, reason, sizeof reason);
+    if (!st->seen[i])
+      why = convert(k, value, st->cfg, st->base_dir, reason, sizeof reason);
     else if (renamed != NULL) {
       snprintf(reason, sizeof reason, "set twice (%s is the old name of %s)", renamed->old_name,
                renamed->name);
@@ -569,15 +575,16 @@ static int on_ini_entry_value(struct parse_state *st, const char *section, const
     }
     st->seen[i] = true;
     if (why == NULL) return 1;
-    if (asprintf(&st->error, "[%s] %s: bad value '%s': %s", section, name, value, why) < 0)
-      st->error = NULL;
+    if (asprintf(&st->error, "[%s] %s: bad value '%s': %s", section, name, value, why) < 0) st->error = NULL;
     return 0;
   }
   bool known_section = false;
   for (size_t i = 0; i < NKEYS; i++) known_section |= strcmp(config_keys[i].section, section) == 0;
   if (!known_section) {
     if (section[0] == '\0') {
-      if (asprintf(&st->error, "%s: key outside of any section ([server], [app], [database], [cluster], [env])", name) < 0)
+      if (asprintf(&st->error,
+                   "%s: key outside of any section ([server], [app], [database], [cluster], [env])",
+                   name) < 0)
         st->error = NULL;
     } else if (asprintf(&st->error, "[%s]: unknown section", section) < 0) {
       st->error = NULL;
@@ -616,8 +623,7 @@ static char *read_line_counting(char *str, int num, void *stream) {
 static bool known_section(const char *name, size_t len) {
   if (len == 3 && strncmp(name, "env", 3) == 0) return true;
   for (size_t i = 0; i < NKEYS; i++)
-    if (strlen(config_keys[i].section) == len && strncmp(config_keys[i].section, name, len) == 0)
-      return true;
+    if (strlen(config_keys[i].section) == len && strncmp(config_keys[i].section, name, len) == 0) return true;
   return false;
 }
 
@@ -651,7 +657,8 @@ static int precheck_lines(const char *path, char *why, size_t why_len) {
     const char *end = strchr(++p, ']');
     if (end == NULL) continue;
     if (!known_section(p, (size_t)(end - p))) {
-      snprintf(why, why_len, "[%.*s]: unknown section (expected [server], [app], [database], [cluster] or [env])",
+      snprintf(why, why_len,
+               "[%.*s]: unknown section (expected [server], [app], [database], [cluster] or [env])",
                (int)(end - p), p);
       found = lineno;
     }
@@ -686,10 +693,9 @@ int config_key_line(const char *path, const char *section, const char *name) {
 }
 
 /* ERR = "PATH:LINE: " (the line of [cluster] KEY) + the message. */
-static int cluster_error(char *err, size_t errlen, const char *path, const char *key, const char *fmt,
-                         ...) __attribute__((format(printf, 5, 6)));
-static int cluster_error(char *err, size_t errlen, const char *path, const char *key, const char *fmt,
-                         ...) {
+static int cluster_error(char *err, size_t errlen, const char *path, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static int cluster_error(char *err, size_t errlen, const char *path, const char *key, const char *fmt, ...) {
   int used = snprintf(err, errlen, "%s:%d: ", path, config_key_line(path, "cluster", key));
   va_list ap;
   va_start(ap, fmt);
@@ -705,8 +711,7 @@ static int cluster_error(char *err, size_t errlen, const char *path, const char 
  * never runs a would-be cluster node on a database of its own.  (-T's
  * output of a configuration without [cluster], node_id = 0 and no peers,
  * loads back.) */
-static int check_cluster(const struct jsfpm_config *cfg, const char *path, char *err,
-                         size_t errlen) {
+static int check_cluster(const struct jsfpm_config *cfg, const char *path, char *err, size_t errlen) {
   if (cfg->cluster_address == NULL) {
     if (cfg->cluster_node_id == 0 && cfg->cluster_peers == NULL) return 0;
     const char *key = cfg->cluster_node_id != 0 ? "node_id" : "peers";
@@ -776,7 +781,8 @@ int config_load(struct jsfpm_config *cfg, const char *path, char *err, size_t er
 
   struct parse_state st = {.cfg = cfg};
   const char *slash = strrchr(path, '/');
-  if (slash == NULL) st.base_dir = realpath(".", NULL);
+  if (slash == NULL)
+    st.base_dir = realpath(".", NULL);
   else {
     char *dir = strndup(path, (size_t)(slash - path) + (slash == path));
     st.base_dir = dir ? realpath(dir, NULL) : NULL;

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-struct config_env {   /* one key of the [env] section, exposed to JS as ctx.env */
+struct config_env { /* one key of the [env] section, exposed to JS as ctx.env */
   char *name;
   char *value;
 };
@@ -19,73 +19,73 @@ enum config_isolation { ISOLATION_WORKER = 0, ISOLATION_REQUEST = 1 };
 enum config_affinity { AFFINITY_OFF = 0, AFFINITY_AUTO = 1 };
 
 struct jsfpm_config {
-  char *file;                  /* path of the file this was read from */
+  char *file; /* path of the file this was read from */
 
   /* [server] */
-  char *listen;                /* FastCGI: unix path or host:port */
-  char *listen_owner;          /* unix socket owner (user name), NULL = unchanged */
-  char *listen_group;          /* unix socket group, NULL = unchanged */
-  int listen_mode;             /* unix socket permission bits */
-  int listen_backlog;          /* listen(2) backlog */
-  char *http_listen;           /* optional HTTP host:port, NULL = off */
-  int workers;                 /* number of worker processes */
-  int worker_cpu_affinity;     /* AFFINITY_OFF or AFFINITY_AUTO */
-  char *runtime_dir;           /* private directory for the broker socket */
-  char *pid_file;              /* NULL = none */
-  char *error_log;             /* path or "stderr" */
-  int log_level;               /* enum log_level */
-  long max_body_bytes;         /* largest request body accepted */
-  long max_params_bytes;       /* largest FastCGI params stream accepted */
-  int client_timeout_ms;       /* idle or stalled FastCGI/HTTP connection closed after this */
-  int respawn_delay_ms;        /* first back-off step when a child dies */
+  char *listen;            /* FastCGI: unix path or host:port */
+  char *listen_owner;      /* unix socket owner (user name), NULL = unchanged */
+  char *listen_group;      /* unix socket group, NULL = unchanged */
+  int listen_mode;         /* unix socket permission bits */
+  int listen_backlog;      /* listen(2) backlog */
+  char *http_listen;       /* optional HTTP host:port, NULL = off */
+  int workers;             /* number of worker processes */
+  int worker_cpu_affinity; /* AFFINITY_OFF or AFFINITY_AUTO */
+  char *runtime_dir;       /* private directory for the broker socket */
+  char *pid_file;          /* NULL = none */
+  char *error_log;         /* path or "stderr" */
+  int log_level;           /* enum log_level */
+  long max_body_bytes;     /* largest request body accepted */
+  long max_params_bytes;   /* largest FastCGI params stream accepted */
+  int client_timeout_ms;   /* idle or stalled FastCGI/HTTP connection closed after this */
+  int respawn_delay_ms;    /* first back-off step when a child dies */
 
   /* [server] operations (docs/operations.md) */
-  char *user;                  /* run the broker and workers as this user; NULL = as started */
-  char *group;                 /* and this group; NULL = the user's primary group */
-  int allow_root;              /* yes: children may run as root */
-  int max_requests;            /* recycle a worker after this many requests; 0 = never */
-  int max_requests_jitter;     /* plus a random 0..jitter, so workers do not recycle together */
-  int max_age_ms;              /* recycle a worker this old; 0 = never */
-  long max_rss_bytes;          /* recycle a worker whose resident set exceeds this; 0 = never */
+  char *user;                       /* run the broker and workers as this user; NULL = as started */
+  char *group;                      /* and this group; NULL = the user's primary group */
+  int allow_root;                   /* yes: children may run as root */
+  int max_requests;                 /* recycle a worker after this many requests; 0 = never */
+  int max_requests_jitter;          /* plus a random 0..jitter, so workers do not recycle together */
+  int max_age_ms;                   /* recycle a worker this old; 0 = never */
+  long max_rss_bytes;               /* recycle a worker whose resident set exceeds this; 0 = never */
   int request_terminate_timeout_ms; /* the master SIGKILLs a worker busy this long; 0 = off */
   int process_control_timeout_ms;   /* how long children get to finish on QUIT/reload */
   int respawn_throttle_threshold;   /* this many crashes within the interval... */
   int respawn_throttle_interval_ms; /* ...slow respawning down; threshold 0 = off */
-  char *status_listen;         /* host:port or unix path of the master's status/ping listener; NULL = off */
-  char *status_path;           /* URL path of the status page */
-  char *ping_path;             /* URL path answering "pong" */
-  char *status_allow;          /* client addresses allowed, comma separated, or "any" */
-  char *access_log;            /* per-request log file; NULL = off */
-  char *access_format;         /* its line (access_format.h) */
-  char *slowlog;               /* slow request log file; NULL = the error log */
-  int slowlog_timeout_ms;      /* requests at least this long are slow; 0 = off */
+  char *status_listen;    /* host:port or unix path of the master's status/ping listener; NULL = off */
+  char *status_path;      /* URL path of the status page */
+  char *ping_path;        /* URL path answering "pong" */
+  char *status_allow;     /* client addresses allowed, comma separated, or "any" */
+  char *access_log;       /* per-request log file; NULL = off */
+  char *access_format;    /* its line (access_format.h) */
+  char *slowlog;          /* slow request log file; NULL = the error log */
+  int slowlog_timeout_ms; /* requests at least this long are slow; 0 = off */
 
   /* [app] */
-  char *app_root;              /* folder of the app */
-  char *app_main;              /* main module, relative to app_root */
-  int request_timeout_ms;      /* JS execution time limit per request */
-  char *http_static_dir;       /* folder the HTTP door serves static files from, or NULL */
-  int dev;                     /* dev = yes: the error page for load errors and uncaught exceptions */
-  int watch;                   /* watch = yes: the master reloads when the app's files change */
-  int isolation;               /* ISOLATION_WORKER or ISOLATION_REQUEST */
-  int preload;                 /* compile the app in the master before forking */
-  char *compile_cache;         /* directory of modules lowered to ES5 (workers/js_disk_cache.h) */
-  int allow_eval;              /* eval and new Function allowed */
-  long memory_limit_bytes;     /* Duktape heap cap per worker, 0 = none */
-  int max_db_calls;            /* database calls per request, 0 = unlimited */
-  long max_response_bytes;     /* largest response body */
-  char *request_id_header;     /* take ctx.requestId from this header when present */
-  char *user_header;           /* ctx.user from this header instead of REMOTE_USER */
-  char *tenant_header;         /* ctx.tenant from this header */
-  char *tenant_param;          /* ctx.tenant from this FastCGI param */
-  char *locales;               /* comma-separated locales; the first is the default */
-  long password_memory_bytes;  /* argon2id memory per hash (jsfpm/password) */
-  int password_iterations;     /* argon2id time cost */
-  int password_parallelism;    /* argon2id lanes */
-  char *fetch_allow;           /* hosts fetch() may reach, comma separated; NULL = none */
-  int fetch_timeout_ms;        /* one fetch() at most, bounded by the request's deadline */
+  char *app_root;                /* folder of the app */
+  char *app_main;                /* main module, relative to app_root */
+  int request_timeout_ms;        /* JS execution time limit per request */
+  char *http_static_dir;         /* folder the HTTP door serves static files from, or NULL */
+  int dev;                       /* dev = yes: the error page for load errors and uncaught exceptions */
+  int watch;                     /* watch = yes: the master reloads when the app's files change */
+  int isolation;                 /* ISOLATION_WORKER or ISOLATION_REQUEST */
+  int preload;                   /* compile the app in the master before forking */
+  char *compile_cache;           /* directory of modules lowered to ES5 (workers/js_disk_cache.h) */
+  int allow_eval;                /* eval and new Function allowed */
+  long memory_limit_bytes;       /* Duktape heap cap per worker, 0 = none */
+  int max_db_calls;              /* database calls per request, 0 = unlimited */
+  long max_response_bytes;       /* largest response body */
+  char *request_id_header;       /* take ctx.requestId from this header when present */
+  char *user_header;             /* ctx.user from this header instead of REMOTE_USER */
+  char *tenant_header;           /* ctx.tenant from this header */
+  char *tenant_param;            /* ctx.tenant from this FastCGI param */
+  char *locales;                 /* comma-separated locales; the first is the default */
+  long password_memory_bytes;    /* argon2id memory per hash (jsfpm/password) */
+  int password_iterations;       /* argon2id time cost */
+  int password_parallelism;      /* argon2id lanes */
+  char *fetch_allow;             /* hosts fetch() may reach, comma separated; NULL = none */
+  int fetch_timeout_ms;          /* one fetch() at most, bounded by the request's deadline */
   long fetch_max_response_bytes; /* largest response body fetch() reads */
-  char *fetch_ca_file;         /* CA bundle for fetch() instead of the system's; NULL = system */
+  char *fetch_ca_file;           /* CA bundle for fetch() instead of the system's; NULL = system */
 
   /* [database] */
   char *db_path;               /* SQLite file */
@@ -101,16 +101,16 @@ struct jsfpm_config {
   int db_read_threads;         /* broker threads for reads longer than a slice (broker_reads.c) */
 
   /* [cluster] (docs/cluster.md): cluster mode is on when address is set */
-  char *cluster_address;       /* this node's dqlite address, ip:port; NULL = cluster mode off */
-  int cluster_node_id;         /* this node's number in the cluster (1 bootstraps it); 0 = unset */
-  char *cluster_peers;         /* the other nodes' addresses, comma separated; NULL = none */
-  char *cluster_data_dir;      /* this node's Raft log and snapshots */
+  char *cluster_address;          /* this node's dqlite address, ip:port; NULL = cluster mode off */
+  int cluster_node_id;            /* this node's number in the cluster (1 bootstraps it); 0 = unset */
+  char *cluster_peers;            /* the other nodes' addresses, comma separated; NULL = none */
+  char *cluster_data_dir;         /* this node's Raft log and snapshots */
   int cluster_network_latency_ms; /* one-way latency between nodes: Raft's timing follows it */
 
-  struct config_env *env;      /* [env] section, in file order */
+  struct config_env *env; /* [env] section, in file order */
   size_t nenv;
 
-  char **warnings;             /* "FILE:LINE: ..." per renamed key read under its old name */
+  char **warnings; /* "FILE:LINE: ..." per renamed key read under its old name */
   size_t nwarnings;
 };
 
@@ -137,7 +137,6 @@ char **config_cluster_nodes(const struct jsfpm_config *cfg, size_t *n);
 void config_nodes_free(char **nodes);
 /* True when every key of SECTION ("database") has the same value in A and B
  * (a reload restarts the broker only when [database] changed). */
-bool config_section_equal(const struct jsfpm_config *a, const struct jsfpm_config *b,
-                          const char *section);
+bool config_section_equal(const struct jsfpm_config *a, const struct jsfpm_config *b, const char *section);
 
 #endif

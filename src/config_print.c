@@ -16,9 +16,7 @@
 /* A byte that does not survive inih's line reader inside a value: a
  * control character (a line break, or a blank inih strips) or a comment
  * start.  Quoted values write it as \xHH. */
-static bool byte_needs_escape(unsigned char c) {
-  return c < 0x20 || c == 0x7f || c == ';' || c == '#';
-}
+static bool byte_needs_escape(unsigned char c) { return c < 0x20 || c == 0x7f || c == ';' || c == '#'; }
 
 /* Whether inih reads S back unchanged after "key = ": no leading or
  * trailing blank (stripped), no byte_needs_escape, no leading '"' (quoting). */
@@ -41,9 +39,12 @@ static void print_string(const char *s, FILE *out) {
   fputc('"', out);
   for (; *s; s++) {
     unsigned char c = (unsigned char)*s;
-    if (c == '\\' || c == '"') fprintf(out, "\\%c", c);
-    else if (byte_needs_escape(c)) fprintf(out, "\\x%02x", c);
-    else fputc(c, out);
+    if (c == '\\' || c == '"')
+      fprintf(out, "\\%c", c);
+    else if (byte_needs_escape(c))
+      fprintf(out, "\\x%02x", c);
+    else
+      fputc(c, out);
   }
   fputc('"', out);
 }
@@ -98,8 +99,7 @@ void config_print(const struct jsfpm_config *cfg, FILE *out) {
   }
 }
 
-bool config_section_equal(const struct jsfpm_config *a, const struct jsfpm_config *b,
-                          const char *section) {
+bool config_section_equal(const struct jsfpm_config *a, const struct jsfpm_config *b, const char *section) {
   /* Compares the printed values, so every key type is covered the way -T
    * shows it. */
   bool equal = true;

@@ -10,19 +10,19 @@
 #include <stddef.h>
 
 enum config_type {
-  CT_STRING,   /* free text */
-  CT_PATH,     /* file system path, made absolute against the config file's directory */
-  CT_LISTEN,   /* unix socket path (contains '/') or host:port */
-  CT_INT,      /* decimal integer within [min, max] */
-  CT_BOOL,     /* yes/no, on/off, true/false, 1/0 */
-  CT_MODE,     /* octal permission bits */
-  CT_SIZE,     /* bytes, with optional k/m/g suffix (powers of 1024) */
-  CT_DURATION, /* stored in ms; "500ms", "30s", "2m", "1h"; a bare number means seconds */
-  CT_LOGLEVEL, /* error|warn|notice|info|debug */
-  CT_SYNC,     /* SQLite synchronous: off|normal|full|extra */
-  CT_ISOLATION, /* worker|request */
-  CT_AFFINITY,  /* off|auto */
-  CT_NODES,     /* [min, max] comma-separated numeric private addresses with ports */
+  CT_STRING,        /* free text */
+  CT_PATH,          /* file system path, made absolute against the config file's directory */
+  CT_LISTEN,        /* unix socket path (contains '/') or host:port */
+  CT_INT,           /* decimal integer within [min, max] */
+  CT_BOOL,          /* yes/no, on/off, true/false, 1/0 */
+  CT_MODE,          /* octal permission bits */
+  CT_SIZE,          /* bytes, with optional k/m/g suffix (powers of 1024) */
+  CT_DURATION,      /* stored in ms; "500ms", "30s", "2m", "1h"; a bare number means seconds */
+  CT_LOGLEVEL,      /* error|warn|notice|info|debug */
+  CT_SYNC,          /* SQLite synchronous: off|normal|full|extra */
+  CT_ISOLATION,     /* worker|request */
+  CT_AFFINITY,      /* off|auto */
+  CT_NODES,         /* [min, max] comma-separated numeric private addresses with ports */
   CT_ACCESS_FORMAT, /* an access log line format (access_format.h) */
 };
 
@@ -30,10 +30,10 @@ struct config_key {
   const char *section;
   const char *name;
   enum config_type type;
-  size_t offset;       /* into struct jsfpm_config */
-  long min, max;       /* CT_INT, CT_SIZE, CT_DURATION bounds */
-  const char *def;     /* default, in file syntax; NULL = unset */
-  const char *help;    /* one line, for -T and the docs */
+  size_t offset;    /* into struct jsfpm_config */
+  long min, max;    /* CT_INT, CT_SIZE, CT_DURATION bounds */
+  const char *def;  /* default, in file syntax; NULL = unset */
+  const char *help; /* one line, for -T and the docs */
 };
 
 /* Every key, in the order -T prints them; config_nkeys of them. */

@@ -10,10 +10,9 @@
 static const struct {
   const char *name;
   unsigned flags;
-} db_op_table[DB_OP_COUNT] = {
-    [DB_OP_UNKNOWN] = {"", 0},
+} db_op_table[DB_OP_COUNT] = {[DB_OP_UNKNOWN] = {"", 0},
 #define DB_OP_ENTRY(e, name, flags) [DB_OP_##e] = {name, flags},
-    DB_OPS(DB_OP_ENTRY)
+                              DB_OPS(DB_OP_ENTRY)
 #undef DB_OP_ENTRY
 };
 

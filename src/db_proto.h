@@ -13,23 +13,23 @@
 #define JSFPM_DB_PROTO_H
 
 /* What kind of operation it is (flags). */
-#define DB_OPF_SQL 1u         /* runs "sql" with "params" */
-#define DB_OPF_STATEMENTS 2u  /* runs the statement objects in "statements" */
-#define DB_OPF_TX 4u          /* transaction control: opens, nests or ends a level */
-#define DB_OPF_ENDS_LEVEL 8u  /* ends one transaction level */
+#define DB_OPF_SQL 1u        /* runs "sql" with "params" */
+#define DB_OPF_STATEMENTS 2u /* runs the statement objects in "statements" */
+#define DB_OPF_TX 4u         /* transaction control: opens, nests or ends a level */
+#define DB_OPF_ENDS_LEVEL 8u /* ends one transaction level */
 
 /* X(ENUM, "name", flags), in the order of docs/protocol.md's table. */
-#define DB_OPS(X)                                                                                  \
-  X(QUERY, "query", DB_OPF_SQL)                                                                    \
-  X(EXECUTE, "execute", DB_OPF_SQL)                                                                \
-  X(EXEC, "exec", DB_OPF_SQL)                                                                      \
-  X(BATCH, "batch", DB_OPF_STATEMENTS)                                                             \
-  X(BEGIN, "begin", DB_OPF_TX)                                                                     \
-  X(SAVEPOINT, "savepoint", DB_OPF_TX)                                                             \
-  X(COMMIT, "commit", DB_OPF_TX | DB_OPF_ENDS_LEVEL)                                               \
-  X(RELEASE, "release", DB_OPF_TX | DB_OPF_ENDS_LEVEL)                                             \
-  X(ROLLBACK, "rollback", DB_OPF_TX | DB_OPF_ENDS_LEVEL)                                           \
-  X(STATS, "stats", 0)                                                                             \
+#define DB_OPS(X)                                                                                            \
+  X(QUERY, "query", DB_OPF_SQL)                                                                              \
+  X(EXECUTE, "execute", DB_OPF_SQL)                                                                          \
+  X(EXEC, "exec", DB_OPF_SQL)                                                                                \
+  X(BATCH, "batch", DB_OPF_STATEMENTS)                                                                       \
+  X(BEGIN, "begin", DB_OPF_TX)                                                                               \
+  X(SAVEPOINT, "savepoint", DB_OPF_TX)                                                                       \
+  X(COMMIT, "commit", DB_OPF_TX | DB_OPF_ENDS_LEVEL)                                                         \
+  X(RELEASE, "release", DB_OPF_TX | DB_OPF_ENDS_LEVEL)                                                       \
+  X(ROLLBACK, "rollback", DB_OPF_TX | DB_OPF_ENDS_LEVEL)                                                     \
+  X(STATS, "stats", 0)                                                                                       \
   X(PING, "ping", 0)
 
 /* clang-format off: an X-macro list is followed by no comma */
@@ -38,7 +38,7 @@ enum db_op {
 #define DB_OP_ENUM(e, name, flags) DB_OP_##e,
   DB_OPS(DB_OP_ENUM)
 #undef DB_OP_ENUM
-  DB_OP_COUNT
+      DB_OP_COUNT
 };
 /* clang-format on */
 
@@ -51,15 +51,15 @@ unsigned db_op_flags(enum db_op op);
 
 /* Codes ("code") of error replies that do not come from SQLite; SQLite's
  * own are its result code names (broker_code_name). */
-#define DB_ERR_BAD_REQUEST "JSFPM_BAD_REQUEST"           /* malformed request, unknown op, ... */
-#define DB_ERR_TRANSACTION "JSFPM_TRANSACTION"           /* a COMMIT could not end it: rolled back */
-#define DB_ERR_NO_TRANSACTION "JSFPM_NO_TRANSACTION"     /* commit/rollback/... without one */
-#define DB_ERR_BUSY "JSFPM_BUSY"                         /* waited write_wait for another's transaction */
-#define DB_ERR_TX_TIMEOUT "JSFPM_TX_TIMEOUT"             /* open past tx_timeout: rolled back */
+#define DB_ERR_BAD_REQUEST "JSFPM_BAD_REQUEST"             /* malformed request, unknown op, ... */
+#define DB_ERR_TRANSACTION "JSFPM_TRANSACTION"             /* a COMMIT could not end it: rolled back */
+#define DB_ERR_NO_TRANSACTION "JSFPM_NO_TRANSACTION"       /* commit/rollback/... without one */
+#define DB_ERR_BUSY "JSFPM_BUSY"                           /* waited write_wait for another's transaction */
+#define DB_ERR_TX_TIMEOUT "JSFPM_TX_TIMEOUT"               /* open past tx_timeout: rolled back */
 #define DB_ERR_STATEMENT_TIMEOUT "JSFPM_STATEMENT_TIMEOUT" /* ran past statement_timeout */
-#define DB_ERR_UNREPRESENTABLE "JSFPM_UNREPRESENTABLE"   /* a value JSON cannot carry */
-#define DB_ERR_RESULT_TOO_LARGE "JSFPM_RESULT_TOO_LARGE" /* over max_result_rows/size or a frame */
-#define DB_ERR_PROTOCOL "JSFPM_PROTOCOL"                 /* a worker and a broker of other protocol versions */
+#define DB_ERR_UNREPRESENTABLE "JSFPM_UNREPRESENTABLE"     /* a value JSON cannot carry */
+#define DB_ERR_RESULT_TOO_LARGE "JSFPM_RESULT_TOO_LARGE"   /* over max_result_rows/size or a frame */
+#define DB_ERR_PROTOCOL "JSFPM_PROTOCOL" /* a worker and a broker of other protocol versions */
 /* The client's own, never on the wire: the broker could not be reached or
  * did not answer in time (db_client_call failed). */
 #define DB_ERR_BROKER_UNAVAILABLE "JSFPM_BROKER_UNAVAILABLE"

@@ -13,12 +13,10 @@
 int durable_sync(const char *path) {
   /* O_RDONLY opens directories too, and fsync needs no write access. */
   int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0)
-    return -1;
+  if (fd < 0) return -1;
   int rc = fsync(fd);
   int saved = errno;
-  if (close(fd) != 0 && rc == 0)
-    return -1;
+  if (close(fd) != 0 && rc == 0) return -1;
   errno = saved;
   return rc;
 }

@@ -49,15 +49,14 @@ static size_t get_u32(const unsigned char *p) {
 struct sections {
   const json_t **bytes; /* the "$rowset" and "$json" strings (owned by the message) */
   size_t n, cap;
-  size_t total;         /* their bytes in the frame, lengths included */
+  size_t total; /* their bytes in the frame, lengths included */
 };
 
 static int sections_add(struct sections *s, const json_t *bytes) {
   if (s->n == s->cap) {
     size_t cap = s->cap ? 2 * s->cap : 4;
     const json_t **b = realloc(s->bytes, cap * sizeof *b);
-    if (b == NULL)
-      return -1;
+    if (b == NULL) return -1;
     s->bytes = b;
     s->cap = cap;
   }
@@ -69,10 +68,8 @@ static int sections_add(struct sections *s, const json_t *bytes) {
 /* The member that names section K in place of member KEY ("$rowset" ->
  * "rowset"), or NULL when KEY is not one whose bytes go to a section. */
 static const char *section_index_key(const char *key) {
-  if (strcmp(key, FRAME_ROWSET_BYTES) == 0)
-    return FRAME_ROWSET_INDEX;
-  if (strcmp(key, FRAME_JSON_BYTES) == 0)
-    return FRAME_JSON_INDEX;
+  if (strcmp(key, FRAME_ROWSET_BYTES) == 0) return FRAME_ROWSET_INDEX;
+  if (strcmp(key, FRAME_JSON_BYTES) == 0) return FRAME_JSON_INDEX;
   return NULL;
 }
 
@@ -82,13 +79,11 @@ static int holds_section(const json_t *v) {
   size_t i;
   if (json_is_object(v)) {
     json_object_foreach((json_t *)v, k, x) {
-      if (section_index_key(k) != NULL || holds_section(x))
-        return 1;
+      if (section_index_key(k) != NULL || holds_section(x)) return 1;
     }
   } else if (json_is_array(v)) {
     json_array_foreach(v, i, x) {
-      if (holds_section(x))
-        return 1;
+      if (holds_section(x)) return 1;
     }
   }
   return 0;
@@ -100,14 +95,12 @@ static int holds_section(const json_t *v) {
  * its bytes added to S.  NULL when out of memory, or when such a member is
  * not a string. */
 static json_t *detach_sections(const json_t *v, struct sections *s) {
-  if (!holds_section(v))
-    return json_incref((json_t *)v);
+  if (!holds_section(v)) return json_incref((json_t *)v);
   json_t *copy = json_is_object(v) ? json_object() : json_array();
   const char *k;
   json_t *x;
   size_t i;
-  if (copy == NULL)
-    return NULL;
+  if (copy == NULL) return NULL;
   if (json_is_object(v)) {
     json_object_foreach((json_t *)v, k, x) {
       int rc;
@@ -117,13 +110,11 @@ static json_t *detach_sections(const json_t *v, struct sections *s) {
              json_object_set_new(copy, index_key, json_integer((json_int_t)s->n - 1)) != 0;
       else
         rc = json_object_set_new(copy, k, detach_sections(x, s)) != 0;
-      if (rc)
-        goto fail;
+      if (rc) goto fail;
     }
   } else {
     json_array_foreach(v, i, x) {
-      if (json_array_append_new(copy, detach_sections(x, s)) != 0)
-        goto fail;
+      if (json_array_append_new(copy, detach_sections(x, s)) != 0) goto fail;
     }
   }
   return copy;
@@ -141,13 +132,10 @@ static size_t write_frame(const json_t *msg, int version, const struct sections 
   size_t before = FRAME_HEADER_LEN + (version == 2 ? FRAME_V2_PREFIX : 0);
   size_t room = cap > before + s->total ? cap - before - s->total : 0;
   size_t n = json_dumpb(msg, room ? (char *)space + before : NULL, room, FRAME_DUMP_FLAGS);
-  if (n == 0 || n > FRAME_DEFAULT_MAX_BYTES)
-    return 0;
+  if (n == 0 || n > FRAME_DEFAULT_MAX_BYTES) return 0;
   size_t payload = before - FRAME_HEADER_LEN + n + s->total;
-  if (payload > FRAME_DEFAULT_MAX_BYTES)
-    return 0;
-  if (FRAME_HEADER_LEN + payload > cap)
-    return FRAME_HEADER_LEN + payload;
+  if (payload > FRAME_DEFAULT_MAX_BYTES) return 0;
+  if (FRAME_HEADER_LEN + payload > cap) return FRAME_HEADER_LEN + payload;
   put_u32(space, payload);
   if (version == 2) {
     space[FRAME_HEADER_LEN] = FRAME_V2_TAG;
@@ -173,8 +161,7 @@ struct frame_sink {
 };
 
 static int encode(const json_t *msg, int version, const struct frame_sink *sink) {
-  if (msg == NULL || !json_is_object(msg) || (version != 1 && version != 2))
-    return -1;
+  if (msg == NULL || !json_is_object(msg) || (version != 1 && version != 2)) return -1;
   struct sections s = {0};
   json_t *wire = detach_sections(msg, &s);
   int rc = -1;
@@ -185,8 +172,7 @@ static int encode(const json_t *msg, int version, const struct frame_sink *sink)
   for (int pass = 0; pass < 2 && wire != NULL && (version == 2 || s.n == 0); pass++) {
     size_t cap, n;
     unsigned char *space = sink->space(sink->arg, want, &cap);
-    if (space == NULL || (n = write_frame(wire, version, &s, space, cap)) == 0)
-      break;
+    if (space == NULL || (n = write_frame(wire, version, &s, space, cap)) == 0) break;
     if (n <= cap) {
       rc = sink->done(sink->arg, n);
       break;
@@ -207,8 +193,7 @@ struct evbuffer_sink {
 
 static unsigned char *evbuffer_space(void *arg, size_t want, size_t *cap) {
   struct evbuffer_sink *e = arg;
-  if (evbuffer_reserve_space(e->out, (ev_ssize_t)want, &e->v, 1) != 1 || e->v.iov_len < want)
-    return NULL;
+  if (evbuffer_reserve_space(e->out, (ev_ssize_t)want, &e->v, 1) != 1 || e->v.iov_len < want) return NULL;
   *cap = e->v.iov_len;
   return e->v.iov_base;
 }
@@ -220,8 +205,7 @@ static int evbuffer_done(void *arg, size_t len) {
 }
 
 int frame_encode(struct evbuffer *out, const json_t *msg, int version) {
-  if (out == NULL)
-    return -1;
+  if (out == NULL) return -1;
   struct evbuffer_sink e = {.out = out};
   struct frame_sink sink = {evbuffer_space, evbuffer_done, &e};
   return encode(msg, version, &sink);
@@ -236,8 +220,7 @@ static unsigned char *mem_space(void *arg, size_t want, size_t *cap) {
   struct mem_sink *m = arg;
   if (*m->cap < want) {
     unsigned char *bigger = realloc(*m->buf, want);
-    if (bigger == NULL)
-      return NULL;
+    if (bigger == NULL) return NULL;
     *m->buf = bigger;
     *m->cap = want;
   }
@@ -304,11 +287,9 @@ static int decode_payload(const unsigned char *p, size_t len, struct frame_in *f
   }
   size_t json_len = get_u32(p + 1);
   size_t rest = len - FRAME_V2_PREFIX - json_len;
-  if (sections_whole(p + FRAME_V2_PREFIX + json_len, rest, err, errlen) != 0)
-    return -1;
+  if (sections_whole(p + FRAME_V2_PREFIX + json_len, rest, err, errlen) != 0) return -1;
   f->msg = decode_json(p + FRAME_V2_PREFIX, json_len, err, errlen);
-  if (f->msg == NULL)
-    return -1;
+  if (f->msg == NULL) return -1;
   f->sections = rest ? p + FRAME_V2_PREFIX + json_len : NULL;
   f->sections_len = rest;
   return 1;
@@ -318,16 +299,14 @@ int frame_decode_mem(const unsigned char *p, size_t have, size_t max_bytes, stru
                      size_t *frame_len, char *err, size_t errlen) {
   memset(f, 0, sizeof *f);
   *frame_len = 0;
-  if (have < FRAME_HEADER_LEN)
-    return 0;
+  if (have < FRAME_HEADER_LEN) return 0;
   size_t len = get_u32(p);
   if (len > max_bytes) {
     snprintf(err, errlen, "frame of %zu bytes exceeds the limit of %zu bytes", len, max_bytes);
     return -1;
   }
   *frame_len = FRAME_HEADER_LEN + len;
-  if (have - FRAME_HEADER_LEN < len)
-    return 0;
+  if (have - FRAME_HEADER_LEN < len) return 0;
   return decode_payload(p + FRAME_HEADER_LEN, len, f, err, errlen);
 }
 
@@ -337,17 +316,14 @@ int frame_decode(struct evbuffer *in, size_t max_bytes, json_t **msg, int *versi
   unsigned char hdr[FRAME_HEADER_LEN];
   size_t have = evbuffer_get_length(in), frame_len;
   struct frame_in f;
-  if (have < FRAME_HEADER_LEN)
-    return 0;
+  if (have < FRAME_HEADER_LEN) return 0;
   if (evbuffer_copyout(in, hdr, FRAME_HEADER_LEN) != FRAME_HEADER_LEN) {
     snprintf(err, errlen, "cannot read frame header");
     return -1;
   }
   /* The header alone: the limit is checked before waiting for the payload. */
-  if (frame_decode_mem(hdr, FRAME_HEADER_LEN, max_bytes, &f, &frame_len, err, errlen) < 0)
-    return -1;
-  if (have < frame_len)
-    return 0;
+  if (frame_decode_mem(hdr, FRAME_HEADER_LEN, max_bytes, &f, &frame_len, err, errlen) < 0) return -1;
+  if (have < frame_len) return 0;
   unsigned char *p = evbuffer_pullup(in, (ev_ssize_t)frame_len);
   if (p == NULL) {
     snprintf(err, errlen, "out of memory reading a %zu-byte frame", frame_len - FRAME_HEADER_LEN);
@@ -376,8 +352,7 @@ int frame_section(const unsigned char *sections, size_t len, json_int_t k, const
   size_t off = 0;
   for (json_int_t i = 0; k >= 0 && off < len && len - off >= 4; i++) {
     size_t sl = get_u32(sections + off);
-    if (len - off - 4 < sl)
-      return -1;
+    if (len - off - 4 < sl) return -1;
     if (i == k) {
       *p = sections + off + 4;
       *n = sl;

@@ -20,7 +20,7 @@ struct evbuffer;
 
 #define FRAME_HEADER_LEN 4
 #define FRAME_DEFAULT_MAX_BYTES (64u * 1024u * 1024u) /* largest payload accepted */
-#define FRAME_VERSION 2                              /* the protocol this build speaks */
+#define FRAME_VERSION 2                               /* the protocol this build speaks */
 
 /* In a message to encode, a member "$rowset" holds the bytes of a row set
  * (a json_stringn_nocheck string, never dumped as JSON), and "$json" the
@@ -65,8 +65,7 @@ int frame_decode_mem(const unsigned char *p, size_t have, size_t max_bytes, stru
  * (nothing is removed), -1 on a bad frame as frame_decode_mem, or one with
  * sections (requests carry none).  The limit is checked as soon as the
  * header is in, so a peer cannot make us buffer an oversized frame. */
-int frame_decode(struct evbuffer *in, size_t max_bytes, json_t **msg, int *version, char *err,
-                 size_t errlen);
+int frame_decode(struct evbuffer *in, size_t max_bytes, json_t **msg, int *version, char *err, size_t errlen);
 
 /* Section K (0-based) of SECTIONS (LEN bytes, from frame_decode_mem):
  * returns 0 with *P and *N, or -1 when there is no such section. */

@@ -60,19 +60,17 @@ static inline void list_remove(struct list *link) {
 static inline struct list *list_first(const struct list *head) {
   return list_empty(head) ? NULL : head->next;
 }
-static inline struct list *list_last(const struct list *head) {
-  return list_empty(head) ? NULL : head->prev;
-}
+static inline struct list *list_last(const struct list *head) { return list_empty(head) ? NULL : head->prev; }
 
 /* The element of type TYPE whose member MEMBER is the link LINK. */
-#define list_entry(link, type, member) ((type *)(void *)((char *)(link) - offsetof(type, member)))
+#define list_entry(link, type, member) ((type *)(void *)((char *)(link)-offsetof(type, member)))
 
 /* Walks the links of HEAD in order; LINK must not be removed meanwhile. */
 #define list_foreach(link, head) for ((link) = (head)->next; (link) != (head); (link) = (link)->next)
 
 /* Walks the links of HEAD in order; the current LINK may be removed (or
  * its element freed).  NEXT is scratch. */
-#define list_foreach_safe(link, next, head)                                                        \
+#define list_foreach_safe(link, next, head)                                                                  \
   for ((link) = (head)->next, (next) = (link)->next; (link) != (head); (link) = (next), (next) = (link)->next)
 
 #endif

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 static int log_fd = STDERR_FILENO;
-static char *log_path;             /* NULL when logging to stderr */
+static char *log_path; /* NULL when logging to stderr */
 static enum log_level log_threshold = LOG_LVL_INFO;
 static const char *log_role = "master";
 
@@ -35,9 +35,7 @@ int log_level_parse(const char *name) {
   return -1;
 }
 
-const char *log_level_name(enum log_level level) {
-  return level <= LOG_LVL_DEBUG ? level_names[level] : "?";
-}
+const char *log_level_name(enum log_level level) { return level <= LOG_LVL_DEBUG ? level_names[level] : "?"; }
 
 int log_enabled(enum log_level level) { return level <= log_threshold; }
 
@@ -146,8 +144,8 @@ void log_vmsg(enum log_level level, const char *fmt, va_list ap) {
   gettimeofday(&tv, NULL);
   localtime_r(&tv.tv_sec, &tm);
   size_t n = strftime(line, sizeof line, "%Y-%m-%d %H:%M:%S", &tm);
-  n += (size_t)snprintf(line + n, sizeof line - n, ".%03ld [%s] %s[%ld]: ",
-                        (long)(tv.tv_usec / 1000), level_names[level], log_role, (long)getpid());
+  n += (size_t)snprintf(line + n, sizeof line - n, ".%03ld [%s] %s[%ld]: ", (long)(tv.tv_usec / 1000),
+                        level_names[level], log_role, (long)getpid());
   int m = vsnprintf(msg, sizeof msg, fmt, ap);
   bool cut = m >= (int)sizeof msg;
   /* Room is kept for "..." and the newline. */

@@ -27,8 +27,8 @@ enum rowset_type { ROWSET_NULL = 0, ROWSET_INT = 1, ROWSET_REAL = 2, ROWSET_TEXT
  * Zero-initialized is empty; rowset_buf_free releases it. */
 struct rowset_buf {
   unsigned char *data;
-  size_t len, cap;  /* bytes written, bytes allocated */
-  size_t count_at;  /* where the row count goes (rowset_rows_begin) */
+  size_t len, cap; /* bytes written, bytes allocated */
+  size_t count_at; /* where the row count goes (rowset_rows_begin) */
 };
 
 void rowset_buf_free(struct rowset_buf *b);

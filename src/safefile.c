@@ -31,7 +31,8 @@ static bool acceptable(const struct stat *st, mode_t type, char *why, size_t why
   if ((st->st_mode & S_IFMT) != type) {
     if (S_ISLNK(st->st_mode))
       snprintf(why, whylen, "it is a symbolic link (its directory's owner could point it at any file)");
-    else snprintf(why, whylen, "it is %s, not %s", type_name(st->st_mode), type_name(type));
+    else
+      snprintf(why, whylen, "it is %s, not %s", type_name(st->st_mode), type_name(type));
     return false;
   }
   /* A second name for a file elsewhere (made where hard links to others'
@@ -57,7 +58,8 @@ int safefile_open(const char *path, int flags, mode_t mode, char *why, size_t wh
       snprintf(why, whylen, "it is a symbolic link (its directory's owner could point it at any file)");
     else if (saved == ENXIO)
       snprintf(why, whylen, "it is a FIFO with no reader, or a socket, not a regular file");
-    else snprintf(why, whylen, "%s", strerror(saved));
+    else
+      snprintf(why, whylen, "%s", strerror(saved));
     errno = saved;
     return -1;
   }
@@ -91,10 +93,14 @@ int safefile_chown(const char *path, mode_t type, uid_t uid, gid_t gid, char *wh
   }
   struct stat st;
   int rc = -1;
-  if (fstat(fd, &st) < 0) snprintf(why, whylen, "fstat: %s", strerror(errno));
-  else if (!acceptable(&st, type, why, whylen)) errno = EPERM;
-  else if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0) snprintf(why, whylen, "%s", strerror(errno));
-  else rc = 0;
+  if (fstat(fd, &st) < 0)
+    snprintf(why, whylen, "fstat: %s", strerror(errno));
+  else if (!acceptable(&st, type, why, whylen))
+    errno = EPERM;
+  else if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0)
+    snprintf(why, whylen, "%s", strerror(errno));
+  else
+    rc = 0;
   int saved = errno;
   close(fd);
   errno = saved;

@@ -19,8 +19,7 @@
 #include "clock.h"
 
 struct scoreboard *scoreboard_create(void) {
-  void *p = mmap(NULL, sizeof(struct scoreboard), PROT_READ | PROT_WRITE,
-                 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  void *p = mmap(NULL, sizeof(struct scoreboard), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) return NULL;
   struct scoreboard *sb = p; /* anonymous mappings are zero-filled: every slot is SB_FREE */
   sb->global.start_unix_ms = clock_unix_ms();

@@ -20,17 +20,17 @@
 #define SCOREBOARD_SLOTS 2176
 
 enum sb_state {
-  SB_FREE = 0,   /* no process */
-  SB_STARTING,   /* forked, loading the app */
-  SB_IDLE,       /* waiting for a request (idle keep-alive connections included) */
-  SB_BUSY,       /* running a request */
+  SB_FREE = 0, /* no process */
+  SB_STARTING, /* forked, loading the app */
+  SB_IDLE,     /* waiting for a request (idle keep-alive connections included) */
+  SB_BUSY,     /* running a request */
 };
 
 enum sb_status_class { SB_1XX, SB_2XX, SB_3XX, SB_4XX, SB_5XX, SB_NCLASSES };
 
 struct sb_slot {
-  uint32_t seq;                    /* odd while the owner writes; see scoreboard_read_slot */
-  int state;                       /* enum sb_state */
+  uint32_t seq; /* odd while the owner writes; see scoreboard_read_slot */
+  int state;    /* enum sb_state */
   pid_t pid;
   unsigned generation;             /* reload generation the worker belongs to */
   int index;                       /* worker number within its generation */
@@ -40,11 +40,11 @@ struct sb_slot {
   long long request_start_mono_ms; /* start of the current request (SB_BUSY only) */
   char request_method[12];         /* current (SB_BUSY) or last request */
   char request_path[160];
-  char request_query[128];         /* its query string, without "?" (cut to fit) */
+  char request_query[128];          /* its query string, without "?" (cut to fit) */
   long long request_content_length; /* its body bytes */
-  char request_id[65];             /* of the current request (SB_BUSY only) */
-  char last_request_id[65];        /* id of the last completed request */
-  long long last_duration_ms;      /* of the last completed request */
+  char request_id[65];              /* of the current request (SB_BUSY only) */
+  char last_request_id[65];         /* id of the last completed request */
+  long long last_duration_ms;       /* of the last completed request */
   int last_status;
   unsigned long compile_cache_hits;   /* the worker's runtime: modules served from the cache */
   unsigned long compile_cache_misses; /* modules compiled on demand */
@@ -54,20 +54,20 @@ struct sb_slot {
 };
 
 struct sb_global {
-  long long start_unix_ms;         /* master start, wall clock */
-  unsigned long accepted;          /* requests completed by all workers ever */
+  long long start_unix_ms; /* master start, wall clock */
+  unsigned long accepted;  /* requests completed by all workers ever */
   unsigned long by_class[SB_NCLASSES];
-  unsigned long slow_requests;     /* at least slowlog_timeout */
-  int active;                      /* workers running a request now */
-  int max_active;                  /* highest `active` seen */
+  unsigned long slow_requests;        /* at least slowlog_timeout */
+  int active;                         /* workers running a request now */
+  int max_active;                     /* highest `active` seen */
   unsigned long max_children_reached; /* times a request started with every worker busy */
-  int stopping;                    /* the master is stopping the server (written by it only) */
-  unsigned long fetch_calls;       /* outgoing fetch() calls by all workers ever */
-  unsigned long fetch_errors;      /* of those, the ones without an HTTP response */
-  unsigned long long fetch_ms;     /* their total time */
-  int max_listen_queue;            /* most connections seen waiting in the FastCGI accept queue
+  int stopping;                       /* the master is stopping the server (written by it only) */
+  unsigned long fetch_calls;          /* outgoing fetch() calls by all workers ever */
+  unsigned long fetch_errors;         /* of those, the ones without an HTTP response */
+  unsigned long long fetch_ms;        /* their total time */
+  int max_listen_queue;               /* most connections seen waiting in the FastCGI accept queue
                                       (the master samples it; written by it only) */
-  int want_request_cpu;            /* workers time each request's CPU (the master sets it at the
+  int want_request_cpu;               /* workers time each request's CPU (the master sets it at the
                                       first ?full status request: it costs two system calls) */
 };
 

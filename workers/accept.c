@@ -29,9 +29,12 @@ static double accept_q(const char *accept, size_t len, const char *type) {
       while (v < item_end && *v == ' ') v++;
       if (item_end - v > 2 && (v[0] == 'q' || v[0] == 'Q') && v[1] == '=') q = strtod(v + 2, NULL);
     }
-    if (n == strlen(type) && strncasecmp(p, type, n) == 0) exact = q;
-    else if (n == major + 2 && strncasecmp(p, type, major + 1) == 0 && p[major + 1] == '*') partial = q;
-    else if (n == 3 && memcmp(p, "*/*", 3) == 0) any = q;
+    if (n == strlen(type) && strncasecmp(p, type, n) == 0)
+      exact = q;
+    else if (n == major + 2 && strncasecmp(p, type, major + 1) == 0 && p[major + 1] == '*')
+      partial = q;
+    else if (n == 3 && memcmp(p, "*/*", 3) == 0)
+      any = q;
     p = comma ? comma + 1 : end;
   }
   return exact >= 0 ? exact : partial >= 0 ? partial : any >= 0 ? any : 0;

@@ -20,16 +20,16 @@
 #define ACCEPT_PAUSE_CALM_MS 1000
 
 struct accept_pause {
-  const char *what;              /* the doors, for log lines */
+  const char *what; /* the doors, for log lines */
   accept_pause_watch_fn watch;
   void *arg;
-  struct event *timer_ev;        /* unwatched: ends the back-off; watched: the calm check */
-  bool unwatched;                /* the doors are not watched now */
-  int backoff_ms;                /* the current back-off; 0 = no episode */
-  long long since_ms;            /* monotonic start of the episode */
-  long long last_refused_ms;     /* monotonic time of its last refusal */
-  unsigned long refused;         /* attempts refused in this episode */
-  int first_err;                 /* errno that began the episode */
+  struct event *timer_ev;    /* unwatched: ends the back-off; watched: the calm check */
+  bool unwatched;            /* the doors are not watched now */
+  int backoff_ms;            /* the current back-off; 0 = no episode */
+  long long since_ms;        /* monotonic start of the episode */
+  long long last_refused_ms; /* monotonic time of its last refusal */
+  unsigned long refused;     /* attempts refused in this episode */
+  int first_err;             /* errno that began the episode */
 };
 
 static void pause_timer_add(struct accept_pause *p, int ms) {
@@ -64,8 +64,8 @@ static void on_pause_timer(evutil_socket_t fd, short what, void *arg) {
   p->refused = 0;
 }
 
-struct accept_pause *accept_pause_new(struct event_base *base, const char *what,
-                                      accept_pause_watch_fn watch, void *arg) {
+struct accept_pause *accept_pause_new(struct event_base *base, const char *what, accept_pause_watch_fn watch,
+                                      void *arg) {
   struct accept_pause *p = calloc(1, sizeof *p);
   if (p == NULL) return NULL;
   *p = (struct accept_pause){.what = what, .watch = watch, .arg = arg};
@@ -92,7 +92,8 @@ bool accept_pause_refused(struct accept_pause *p, const char *door, int err) {
     p->since_ms = p->last_refused_ms;
     p->first_err = err;
     log_warn("%s: %s; pausing the %s until a descriptor frees (retrying from every %d ms up to "
-             "every %d ms)", door, strerror(err), p->what, ACCEPT_PAUSE_FIRST_MS, ACCEPT_PAUSE_MAX_MS);
+             "every %d ms)",
+             door, strerror(err), p->what, ACCEPT_PAUSE_FIRST_MS, ACCEPT_PAUSE_MAX_MS);
   } else {
     /* Refused again after resuming: wait longer next time. */
     p->backoff_ms = p->backoff_ms * 2 > ACCEPT_PAUSE_MAX_MS ? ACCEPT_PAUSE_MAX_MS : p->backoff_ms * 2;

@@ -23,8 +23,8 @@ typedef void (*accept_pause_watch_fn)(void *arg, bool watch);
 
 /* WHAT names all the doors in log lines ("FastCGI and HTTP doors"); it
  * must outlive the pause.  Returns NULL when out of memory. */
-struct accept_pause *accept_pause_new(struct event_base *base, const char *what,
-                                      accept_pause_watch_fn watch, void *arg);
+struct accept_pause *accept_pause_new(struct event_base *base, const char *what, accept_pause_watch_fn watch,
+                                      void *arg);
 void accept_pause_free(struct accept_pause *p);
 
 /* accept() on DOOR (or receiving a descriptor from it; named in the log

@@ -12,8 +12,8 @@
 
 #include "accept.h"
 
-#define CONTEXT_LINES 4             /* source lines shown before and after the error's */
-#define MAX_SOURCE_BYTES (4 << 20)  /* bigger files are not shown */
+#define CONTEXT_LINES 4            /* source lines shown before and after the error's */
+#define MAX_SOURCE_BYTES (4 << 20) /* bigger files are not shown */
 
 /* ---- parsing ------------------------------------------------------------- */
 
@@ -108,7 +108,8 @@ static void render_html(FILE *out, const char *title, const struct dev_error *e,
   fputs("</title>\n<style>body{font:15px system-ui,sans-serif;margin:2em;color:#222}"
         "h1{color:#b00020;font-size:1.3em}pre{background:#f6f6f6;padding:1em;overflow:auto}"
         ".here{background:#ffd7d7;font-weight:bold}.where{font-family:monospace}</style></head>\n"
-        "<body>\n<h1>", out);
+        "<body>\n<h1>",
+        out);
   put_html(out, title, strlen(title));
   fputs("</h1>\n<p class=\"message\">", out);
   put_html(out, e->message, e->message_len);
@@ -138,7 +139,8 @@ static void render_html(FILE *out, const char *title, const struct dev_error *e,
   fputs("<p><small>request ", out);
   put_html(out, request_id, strlen(request_id));
   fputs(" &middot; shown because [app] dev = yes (jsfpm dev); production answers a bare 500</small></p>\n"
-        "</body></html>\n", out);
+        "</body></html>\n",
+        out);
 }
 
 static char *render_json(const char *title, const struct dev_error *e, const struct source_line *lines,
@@ -147,10 +149,10 @@ static char *render_json(const char *title, const struct dev_error *e, const str
   for (int i = 0; source && i < nlines; i++)
     json_array_append_new(source, json_pack("{s:i, s:o?}", "line", lines[i].number, "text",
                                             json_string(lines[i].text))); /* null when not UTF-8 */
-  json_t *err = json_pack("{s:s, s:o?, s:o?, s:i, s:i, s:o?, s:o?}", "title", title, "message",
-                          json_stringn(e->message, e->message_len), "file",
-                          e->file[0] ? json_string(e->file) : NULL, "line", e->line, "column", e->column,
-                          "source", source, "stack", json_string(e->stack));
+  json_t *err =
+      json_pack("{s:s, s:o?, s:o?, s:i, s:i, s:o?, s:o?}", "title", title, "message",
+                json_stringn(e->message, e->message_len), "file", e->file[0] ? json_string(e->file) : NULL,
+                "line", e->line, "column", e->column, "source", source, "stack", json_string(e->stack));
   json_t *doc = err ? json_pack("{s:o, s:s}", "error", err, "requestId", request_id) : NULL;
   char *text = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
   json_decref(doc);

@@ -16,11 +16,11 @@
 /* Where an error happened, parsed from the text js_format_error makes:
  * "file:line[:col]: message\n<stack>" (the location is optional). */
 struct dev_error {
-  char file[512];   /* relative to the app root; "" when unknown */
-  int line, column; /* 1-based; 0 when unknown */
+  char file[512];      /* relative to the app root; "" when unknown */
+  int line, column;    /* 1-based; 0 when unknown */
   const char *message; /* the first line after the location (points into the text) */
   size_t message_len;
-  const char *stack;   /* the lines after it, or "" */
+  const char *stack; /* the lines after it, or "" */
 };
 
 void dev_error_parse(const char *text, struct dev_error *out);

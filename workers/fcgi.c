@@ -76,17 +76,13 @@ static const char fcgi_err_oom[] = "out of memory";
 /* Ensures room for EXTRA more bytes.  Doubling keeps the total copying of a
  * body assembled from many records linear in its size. */
 static int fcgi_buf_reserve(struct fcgi_buf *b, size_t extra) {
-  if (extra <= b->cap - b->len)
-    return 0;
-  if (extra > SIZE_MAX - b->len)
-    return -1;
+  if (extra <= b->cap - b->len) return 0;
+  if (extra > SIZE_MAX - b->len) return -1;
   size_t need = b->len + extra;
   size_t cap = b->cap ? b->cap : 256;
-  while (cap < need)
-    cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+  while (cap < need) cap = cap > SIZE_MAX / 2 ? need : cap * 2;
   uint8_t *p = realloc(b->data, cap);
-  if (!p)
-    return -1;
+  if (!p) return -1;
   b->data = p;
   b->cap = cap;
   return 0;
@@ -102,16 +98,14 @@ static void fcgi_buf_release(struct fcgi_buf *b) {
 
 /* Reads one length (1 byte, or 4 bytes with the top bit set) at *pos. */
 static int fcgi_read_len(const uint8_t *data, size_t len, size_t *pos, size_t *out) {
-  if (*pos >= len)
-    return -1;
+  if (*pos >= len) return -1;
   uint8_t b0 = data[*pos];
   if (!(b0 & 0x80)) {
     *out = b0;
     *pos += 1;
     return 0;
   }
-  if (len - *pos < 4)
-    return -1;
+  if (len - *pos < 4) return -1;
   const uint8_t *p = data + *pos;
   *out = ((size_t)(p[0] & 0x7f) << 24) | ((size_t)p[1] << 16) | ((size_t)p[2] << 8) | p[3];
   *pos += 4;
@@ -128,10 +122,8 @@ static int fcgi_pairs_walk(const uint8_t *data, size_t len, struct fcgi_param *p
   size_t pos = 0, n = 0, bytes = 0;
   while (pos < len) {
     size_t nlen, vlen;
-    if (fcgi_read_len(data, len, &pos, &nlen) < 0 || fcgi_read_len(data, len, &pos, &vlen) < 0)
-      return -1;
-    if (nlen > len - pos || vlen > len - pos - nlen)
-      return -1;
+    if (fcgi_read_len(data, len, &pos, &nlen) < 0 || fcgi_read_len(data, len, &pos, &vlen) < 0) return -1;
+    if (nlen > len - pos || vlen > len - pos - nlen) return -1;
     if (params) {
       struct fcgi_param *p = &params[n];
       p->name = str;
@@ -163,23 +155,18 @@ static int fcgi_params_decode_impl(const uint8_t *data, size_t len, struct fcgi_
   size_t n, strbytes;
   *params = NULL;
   *nparams = 0;
-  if (fcgi_pairs_walk(data, len, NULL, NULL, &n, &strbytes) < 0)
-    return -1;
-  if (n == 0)
-    return 0;
-  if (n > (SIZE_MAX - strbytes) / sizeof(struct fcgi_param))
-    return -2;
+  if (fcgi_pairs_walk(data, len, NULL, NULL, &n, &strbytes) < 0) return -1;
+  if (n == 0) return 0;
+  if (n > (SIZE_MAX - strbytes) / sizeof(struct fcgi_param)) return -2;
   struct fcgi_param *p = malloc(n * sizeof(*p) + strbytes);
-  if (!p)
-    return -2;
+  if (!p) return -2;
   fcgi_pairs_walk(data, len, p, (char *)(p + n), &n, &strbytes);
   *params = p;
   *nparams = n;
   return 0;
 }
 
-int fcgi_params_decode(const uint8_t *data, size_t len, struct fcgi_param **params,
-                       size_t *nparams) {
+int fcgi_params_decode(const uint8_t *data, size_t len, struct fcgi_param **params, size_t *nparams) {
   return fcgi_params_decode_impl(data, len, params, nparams) == 0 ? 0 : -1;
 }
 
@@ -195,8 +182,8 @@ static size_t fcgi_encode_len(uint8_t *p, size_t len) {
   return 4;
 }
 
-void fcgi_params_encode(struct evbuffer *out, const char *name, size_t name_len,
-                        const char *value, size_t value_len) {
+void fcgi_params_encode(struct evbuffer *out, const char *name, size_t name_len, const char *value,
+                        size_t value_len) {
   uint8_t lens[8];
   size_t n = fcgi_encode_len(lens, name_len);
   n += fcgi_encode_len(lens + n, value_len);
@@ -210,8 +197,7 @@ const char *fcgi_request_param(const struct fcgi_request *req, const char *name,
   for (size_t i = 0; i < req->nparams; i++) {
     const struct fcgi_param *p = &req->params[i];
     if (p->name_len == nlen && memcmp(p->name, name, nlen) == 0) {
-      if (len)
-        *len = p->value_len;
+      if (len) *len = p->value_len;
       return p->value;
     }
   }
@@ -225,8 +211,8 @@ const char *fcgi_request_param(const struct fcgi_request *req, const char *name,
 static size_t fcgi_record_header(uint8_t h[FCGI_HEADER_LEN], uint8_t type, uint16_t id, size_t len) {
   size_t pad = (8 - (len & 7)) & 7;
   const uint8_t header[FCGI_HEADER_LEN] = {
-      FCGI_VERSION_1, type, (uint8_t)(id >> 8), (uint8_t)id, (uint8_t)(len >> 8), (uint8_t)len,
-      (uint8_t)pad,   0,
+      FCGI_VERSION_1,      type,         (uint8_t)(id >> 8), (uint8_t)id,
+      (uint8_t)(len >> 8), (uint8_t)len, (uint8_t)pad,       0,
   };
   memcpy(h, header, FCGI_HEADER_LEN);
   return pad;
@@ -234,8 +220,14 @@ static size_t fcgi_record_header(uint8_t h[FCGI_HEADER_LEN], uint8_t type, uint1
 
 /* The content of an END_REQUEST record. */
 static void fcgi_end_request_body(uint8_t b[8], uint32_t app_status, uint8_t protocol_status) {
-  const uint8_t body[8] = {(uint8_t)(app_status >> 24), (uint8_t)(app_status >> 16),
-                           (uint8_t)(app_status >> 8), (uint8_t)app_status, protocol_status, 0, 0, 0};
+  const uint8_t body[8] = {(uint8_t)(app_status >> 24),
+                           (uint8_t)(app_status >> 16),
+                           (uint8_t)(app_status >> 8),
+                           (uint8_t)app_status,
+                           protocol_status,
+                           0,
+                           0,
+                           0};
   memcpy(b, body, 8);
 }
 
@@ -246,19 +238,15 @@ static void fcgi_put_record(struct evbuffer *out, uint8_t type, uint16_t id, con
   size_t pad = fcgi_record_header(h, type, id, len);
   /* One expansion up front so the record lands whole or, if memory runs out,
    * not at all: a torn record would desynchronize the peer. */
-  if (evbuffer_expand(out, sizeof(h) + len + pad) < 0)
-    return;
+  if (evbuffer_expand(out, sizeof(h) + len + pad) < 0) return;
   evbuffer_add(out, h, sizeof(h));
-  if (len)
-    evbuffer_add(out, content, len);
-  if (pad)
-    evbuffer_add(out, zeros, pad);
+  if (len) evbuffer_add(out, content, len);
+  if (pad) evbuffer_add(out, zeros, pad);
 }
 
 /* Content longer than one record is split; that is only meaningful for the
  * stream types, which are the only ones that get that large. */
-void fcgi_write_record(struct evbuffer *out, uint8_t type, uint16_t id, const void *content,
-                       size_t len) {
+void fcgi_write_record(struct evbuffer *out, uint8_t type, uint16_t id, const void *content, size_t len) {
   const uint8_t *p = content;
   do {
     size_t n = len < FCGI_MAX_CONTENT ? len : FCGI_MAX_CONTENT;
@@ -269,13 +257,11 @@ void fcgi_write_record(struct evbuffer *out, uint8_t type, uint16_t id, const vo
 }
 
 void fcgi_write_stdout(struct evbuffer *out, uint16_t id, const void *data, size_t len) {
-  if (len)
-    fcgi_write_record(out, FCGI_STDOUT, id, data, len);
+  if (len) fcgi_write_record(out, FCGI_STDOUT, id, data, len);
 }
 
 void fcgi_write_stderr(struct evbuffer *out, uint16_t id, const void *data, size_t len) {
-  if (len)
-    fcgi_write_record(out, FCGI_STDERR, id, data, len);
+  if (len) fcgi_write_record(out, FCGI_STDERR, id, data, len);
 }
 
 static void fcgi_put_end_request(struct evbuffer *out, uint16_t id, uint32_t app_status,
@@ -285,8 +271,7 @@ static void fcgi_put_end_request(struct evbuffer *out, uint16_t id, uint32_t app
   fcgi_put_record(out, FCGI_END_REQUEST, id, b, sizeof(b));
 }
 
-void fcgi_write_end(struct evbuffer *out, uint16_t id, uint32_t app_status,
-                    uint8_t protocol_status) {
+void fcgi_write_end(struct evbuffer *out, uint16_t id, uint32_t app_status, uint8_t protocol_status) {
   fcgi_put_record(out, FCGI_STDOUT, id, NULL, 0);
   fcgi_put_end_request(out, id, app_status, protocol_status);
 }
@@ -315,16 +300,14 @@ size_t fcgi_encode_reply(uint8_t *out, size_t cap, uint16_t id, const void *data
 
 struct fcgi_conn *fcgi_conn_new(const struct fcgi_limits *limits) {
   struct fcgi_conn *c = calloc(1, sizeof(*c));
-  if (!c)
-    return NULL;
+  if (!c) return NULL;
   c->limits = *limits;
   c->phase = FCGI_PH_HEADER;
   return c;
 }
 
 void fcgi_request_free(struct fcgi_request *req) {
-  if (!req)
-    return;
+  if (!req) return;
   free(req->params);
   free(req->body);
   free(req);
@@ -339,8 +322,7 @@ static void fcgi_drop_request(struct fcgi_conn *c) {
 }
 
 void fcgi_conn_free(struct fcgi_conn *c) {
-  if (!c)
-    return;
+  if (!c) return;
   fcgi_drop_request(c);
   fcgi_buf_release(&c->params);
   fcgi_buf_release(&c->mgmt);
@@ -360,16 +342,13 @@ static int fcgi_is_rejected(const struct fcgi_conn *c, uint16_t id) {
   return c->has_rejected && c->rejected_id == id;
 }
 
-static int fcgi_is_open(const struct fcgi_conn *c, uint16_t id) {
-  return c->req && c->req->id == id;
-}
+static int fcgi_is_open(const struct fcgi_conn *c, uint16_t id) { return c->req && c->req->id == id; }
 
 /* Validates the header just completed and decides where its content goes.
  * Returns NULL or the reason to drop the connection. */
 static const char *fcgi_header_done(struct fcgi_conn *c) {
   const uint8_t *h = c->hdr;
-  if (h[0] != FCGI_VERSION_1)
-    return "unsupported FastCGI protocol version";
+  if (h[0] != FCGI_VERSION_1) return "unsupported FastCGI protocol version";
   c->type = h[1];
   c->id = (uint16_t)(h[2] << 8 | h[3]);
   c->content_len = c->content_left = (size_t)h[4] << 8 | h[5];
@@ -381,10 +360,8 @@ static const char *fcgi_header_done(struct fcgi_conn *c) {
   case FCGI_STDOUT:
   case FCGI_STDERR:
   case FCGI_GET_VALUES_RESULT:
-  case FCGI_UNKNOWN_TYPE:
-    return "web server sent a record type reserved for applications";
-  default:
-    break;
+  case FCGI_UNKNOWN_TYPE: return "web server sent a record type reserved for applications";
+  default: break;
   }
 
   if (c->id == 0) {
@@ -392,8 +369,7 @@ static const char *fcgi_header_done(struct fcgi_conn *c) {
      * UNKNOWN_TYPE once the record has been skipped. */
     if (c->type == FCGI_GET_VALUES) {
       c->mgmt.len = 0;
-      if (fcgi_buf_reserve(&c->mgmt, c->content_len) < 0)
-        return fcgi_err_oom;
+      if (fcgi_buf_reserve(&c->mgmt, c->content_len) < 0) return fcgi_err_oom;
       c->sink = c->mgmt.data;
     }
     return NULL;
@@ -405,45 +381,31 @@ static const char *fcgi_header_done(struct fcgi_conn *c) {
       return "BEGIN_REQUEST record with a content length other than 8";
     c->sink = c->begin_body;
     return NULL;
-  case FCGI_ABORT_REQUEST:
-    return NULL;
+  case FCGI_ABORT_REQUEST: return NULL;
   case FCGI_PARAMS:
-    if (fcgi_is_rejected(c, c->id))
-      return NULL;
-    if (!fcgi_is_open(c, c->id))
-      return "PARAMS record for a request that is not open";
-    if (c->params_done)
-      return "PARAMS record after the end of the PARAMS stream";
-    if (c->content_len > c->limits.max_params_bytes - c->params.len)
-      return "params too large";
-    if (fcgi_buf_reserve(&c->params, c->content_len) < 0)
-      return fcgi_err_oom;
+    if (fcgi_is_rejected(c, c->id)) return NULL;
+    if (!fcgi_is_open(c, c->id)) return "PARAMS record for a request that is not open";
+    if (c->params_done) return "PARAMS record after the end of the PARAMS stream";
+    if (c->content_len > c->limits.max_params_bytes - c->params.len) return "params too large";
+    if (fcgi_buf_reserve(&c->params, c->content_len) < 0) return fcgi_err_oom;
     /* An empty record may come before any storage exists (data NULL), and
      * NULL + 0 is undefined behaviour: nothing to store then. */
     c->sink = c->content_len ? c->params.data + c->params.len : NULL;
     return NULL;
   case FCGI_STDIN:
-    if (fcgi_is_rejected(c, c->id))
-      return NULL;
-    if (!fcgi_is_open(c, c->id))
-      return "STDIN record for a request that is not open";
-    if (!c->params_done)
-      return "STDIN record before the end of the PARAMS stream";
-    if (c->content_len > c->limits.max_body_bytes - c->body.len)
-      return "request body too large";
+    if (fcgi_is_rejected(c, c->id)) return NULL;
+    if (!fcgi_is_open(c, c->id)) return "STDIN record for a request that is not open";
+    if (!c->params_done) return "STDIN record before the end of the PARAMS stream";
+    if (c->content_len > c->limits.max_body_bytes - c->body.len) return "request body too large";
     /* +1 keeps room for the NUL that terminates the body. */
-    if (fcgi_buf_reserve(&c->body, c->content_len + 1) < 0)
-      return fcgi_err_oom;
+    if (fcgi_buf_reserve(&c->body, c->content_len + 1) < 0) return fcgi_err_oom;
     c->sink = c->body.data + c->body.len;
     return NULL;
   case FCGI_DATA:
-    if (fcgi_is_rejected(c, c->id))
-      return NULL;
+    if (fcgi_is_rejected(c, c->id)) return NULL;
     return "DATA record for a responder request";
-  case FCGI_GET_VALUES:
-    return "GET_VALUES record with a nonzero request id";
-  default:
-    return "unknown record type for a request";
+  case FCGI_GET_VALUES: return "GET_VALUES record with a nonzero request id";
+  default: return "unknown record type for a request";
   }
 }
 
@@ -461,10 +423,8 @@ static const char *fcgi_get_values(struct fcgi_conn *c, struct evbuffer *out) {
   size_t nasked;
   int r = fcgi_params_decode_impl(c->mgmt.data, c->content_len, &asked, &nasked);
   fcgi_buf_release(&c->mgmt);
-  if (r == -1)
-    return "malformed GET_VALUES record";
-  if (r == -2)
-    return fcgi_err_oom;
+  if (r == -1) return "malformed GET_VALUES record";
+  if (r == -2) return fcgi_err_oom;
 
   unsigned answered = 0;
   struct evbuffer *content = evbuffer_new();
@@ -498,11 +458,9 @@ static const char *fcgi_get_values(struct fcgi_conn *c, struct evbuffer *out) {
 /* A strict decimal parse, for presizing the body from CONTENT_LENGTH. */
 static int fcgi_parse_size(const char *s, size_t len, size_t *out) {
   size_t v = 0;
-  if (len == 0)
-    return -1;
+  if (len == 0) return -1;
   for (size_t i = 0; i < len; i++) {
-    if (s[i] < '0' || s[i] > '9' || v > (SIZE_MAX - 9) / 10)
-      return -1;
+    if (s[i] < '0' || s[i] > '9' || v > (SIZE_MAX - 9) / 10) return -1;
     v = v * 10 + (size_t)(s[i] - '0');
   }
   *out = v;
@@ -513,10 +471,8 @@ static const char *fcgi_params_end(struct fcgi_conn *c) {
   struct fcgi_request *req = c->req;
   int r = fcgi_params_decode_impl(c->params.data, c->params.len, &req->params, &req->nparams);
   c->params.len = 0;
-  if (r == -1)
-    return "malformed PARAMS stream";
-  if (r == -2)
-    return fcgi_err_oom;
+  if (r == -1) return "malformed PARAMS stream";
+  if (r == -2) return fcgi_err_oom;
   c->params_done = 1;
 
   /* Reserving the announced body size saves the doubling reallocations;
@@ -529,21 +485,18 @@ static const char *fcgi_params_end(struct fcgi_conn *c) {
   return NULL;
 }
 
-static const char *fcgi_begin_request(struct fcgi_conn *c, struct evbuffer *out,
-                                      struct fcgi_event *ev) {
+static const char *fcgi_begin_request(struct fcgi_conn *c, struct evbuffer *out, struct fcgi_event *ev) {
   const uint8_t *b = c->begin_body;
   uint16_t role = (uint16_t)(b[0] << 8 | b[1]);
 
   if (c->req) {
-    if (c->req->id == c->id)
-      return "BEGIN_REQUEST for a request that is already open";
+    if (c->req->id == c->id) return "BEGIN_REQUEST for a request that is already open";
     fcgi_put_end_request(out, c->id, 0, FCGI_CANT_MPX_CONN);
   } else if (role != FCGI_RESPONDER) {
     fcgi_put_end_request(out, c->id, 0, FCGI_UNKNOWN_ROLE);
   } else {
     struct fcgi_request *req = calloc(1, sizeof(*req));
-    if (!req)
-      return fcgi_err_oom;
+    if (!req) return fcgi_err_oom;
     req->id = c->id;
     req->role = role;
     req->keep_conn = (b[2] & FCGI_KEEP_CONN) != 0;
@@ -551,8 +504,7 @@ static const char *fcgi_begin_request(struct fcgi_conn *c, struct evbuffer *out,
     c->params_done = 0;
     c->params.len = 0;
     c->body.len = 0;
-    if (fcgi_is_rejected(c, c->id))
-      c->has_rejected = 0;
+    if (fcgi_is_rejected(c, c->id)) c->has_rejected = 0;
     return NULL;
   }
   c->has_rejected = 1;
@@ -563,13 +515,11 @@ static const char *fcgi_begin_request(struct fcgi_conn *c, struct evbuffer *out,
 
 /* Applies the record whose content and padding have been consumed.  Sets
  * ev->type when the record produces an event; returns NULL or an error. */
-static const char *fcgi_record_done(struct fcgi_conn *c, struct evbuffer *out,
-                                    struct fcgi_event *ev) {
+static const char *fcgi_record_done(struct fcgi_conn *c, struct evbuffer *out, struct fcgi_event *ev) {
   if (c->id == 0) {
     if (c->type == FCGI_GET_VALUES) {
       const char *err = fcgi_get_values(c, out);
-      if (!err)
-        ev->type = FCGI_EV_GET_VALUES;
+      if (!err) ev->type = FCGI_EV_GET_VALUES;
       return err;
     }
     uint8_t body[8] = {c->type};
@@ -579,8 +529,7 @@ static const char *fcgi_record_done(struct fcgi_conn *c, struct evbuffer *out,
   }
 
   switch (c->type) {
-  case FCGI_BEGIN_REQUEST:
-    return fcgi_begin_request(c, out, ev);
+  case FCGI_BEGIN_REQUEST: return fcgi_begin_request(c, out, ev);
 
   case FCGI_ABORT_REQUEST:
     /* An abort for a request we already handed out is still reported: the
@@ -594,22 +543,18 @@ static const char *fcgi_record_done(struct fcgi_conn *c, struct evbuffer *out,
     return NULL;
 
   case FCGI_PARAMS:
-    if (!fcgi_is_open(c, c->id))
-      return NULL;
-    if (c->content_len == 0)
-      return fcgi_params_end(c);
+    if (!fcgi_is_open(c, c->id)) return NULL;
+    if (c->content_len == 0) return fcgi_params_end(c);
     c->params.len += c->content_len;
     return NULL;
 
   case FCGI_STDIN:
-    if (!fcgi_is_open(c, c->id))
-      return NULL;
+    if (!fcgi_is_open(c, c->id)) return NULL;
     if (c->content_len > 0) {
       c->body.len += c->content_len;
       return NULL;
     }
-    if (fcgi_buf_reserve(&c->body, 1) < 0)
-      return fcgi_err_oom;
+    if (fcgi_buf_reserve(&c->body, 1) < 0) return fcgi_err_oom;
     c->body.data[c->body.len] = '\0';
     c->req->body = c->body.data;
     c->req->body_len = c->body.len;
@@ -627,8 +572,8 @@ static const char *fcgi_record_done(struct fcgi_conn *c, struct evbuffer *out,
   }
 }
 
-size_t fcgi_conn_feed(struct fcgi_conn *c, const uint8_t *data, size_t len,
-                      struct evbuffer *out, struct fcgi_event *ev) {
+size_t fcgi_conn_feed(struct fcgi_conn *c, const uint8_t *data, size_t len, struct evbuffer *out,
+                      struct fcgi_event *ev) {
   size_t pos = 0;
   const char *err;
 
@@ -644,14 +589,11 @@ size_t fcgi_conn_feed(struct fcgi_conn *c, const uint8_t *data, size_t len,
     switch (c->phase) {
     case FCGI_PH_HEADER: {
       size_t n = FCGI_HEADER_LEN - c->hdr_len;
-      if (n > len - pos)
-        n = len - pos;
-      if (n)
-        memcpy(c->hdr + c->hdr_len, data + pos, n);
+      if (n > len - pos) n = len - pos;
+      if (n) memcpy(c->hdr + c->hdr_len, data + pos, n);
       c->hdr_len += n;
       pos += n;
-      if (c->hdr_len < FCGI_HEADER_LEN)
-        return pos;
+      if (c->hdr_len < FCGI_HEADER_LEN) return pos;
       c->hdr_len = 0;
       if ((err = fcgi_header_done(c)) != NULL) {
         fcgi_die(c, ev, err);
@@ -663,12 +605,10 @@ size_t fcgi_conn_feed(struct fcgi_conn *c, const uint8_t *data, size_t len,
 
     case FCGI_PH_CONTENT: {
       size_t n = c->content_left < len - pos ? c->content_left : len - pos;
-      if (c->sink && n)
-        memcpy(c->sink + (c->content_len - c->content_left), data + pos, n);
+      if (c->sink && n) memcpy(c->sink + (c->content_len - c->content_left), data + pos, n);
       c->content_left -= n;
       pos += n;
-      if (c->content_left > 0)
-        return pos;
+      if (c->content_left > 0) return pos;
       c->phase = FCGI_PH_PADDING;
       break;
     }
@@ -677,8 +617,7 @@ size_t fcgi_conn_feed(struct fcgi_conn *c, const uint8_t *data, size_t len,
       size_t n = c->padding_left < len - pos ? c->padding_left : len - pos;
       c->padding_left -= n;
       pos += n;
-      if (c->padding_left > 0)
-        return pos;
+      if (c->padding_left > 0) return pos;
       c->phase = FCGI_PH_HEADER;
       if ((err = fcgi_record_done(c, out, ev)) != NULL) {
         fcgi_die(c, ev, err);

@@ -54,12 +54,12 @@ struct fcgi_param {
 
 /* A request assembled from BEGIN_REQUEST, PARAMS and STDIN records. */
 struct fcgi_request {
-  uint16_t id;          /* FastCGI request id */
-  uint16_t role;        /* FCGI_RESPONDER ... */
-  int keep_conn;        /* FCGI_KEEP_CONN flag: keep the connection after END_REQUEST */
+  uint16_t id;               /* FastCGI request id */
+  uint16_t role;             /* FCGI_RESPONDER ... */
+  int keep_conn;             /* FCGI_KEEP_CONN flag: keep the connection after END_REQUEST */
   struct fcgi_param *params; /* decoded params, in arrival order */
   size_t nparams;
-  uint8_t *body;        /* STDIN bytes, NUL-terminated (terminator not counted) */
+  uint8_t *body; /* STDIN bytes, NUL-terminated (terminator not counted) */
   size_t body_len;
 };
 
@@ -67,13 +67,13 @@ struct fcgi_request {
 const char *fcgi_request_param(const struct fcgi_request *req, const char *name, size_t *len);
 
 enum fcgi_event_type {
-  FCGI_EV_NONE = 0,      /* need more bytes */
-  FCGI_EV_REQUEST,       /* ev->request is complete; caller must reply then fcgi_request_free */
-  FCGI_EV_GET_VALUES,    /* ev->reply holds a GET_VALUES_RESULT record to send */
-  FCGI_EV_REPLY,         /* ev->reply holds records to send (e.g. END_REQUEST UNKNOWN_ROLE,
+  FCGI_EV_NONE = 0,   /* need more bytes */
+  FCGI_EV_REQUEST,    /* ev->request is complete; caller must reply then fcgi_request_free */
+  FCGI_EV_GET_VALUES, /* ev->reply holds a GET_VALUES_RESULT record to send */
+  FCGI_EV_REPLY,      /* ev->reply holds records to send (e.g. END_REQUEST UNKNOWN_ROLE,
                             UNKNOWN_TYPE, CANT_MPX_CONN) */
-  FCGI_EV_ABORT,         /* ev->request_id was aborted by the peer before it completed */
-  FCGI_EV_ERROR,         /* protocol violation: ev->error says what; close the connection */
+  FCGI_EV_ABORT,      /* ev->request_id was aborted by the peer before it completed */
+  FCGI_EV_ERROR,      /* protocol violation: ev->error says what; close the connection */
 };
 
 struct fcgi_event {
@@ -103,8 +103,8 @@ void fcgi_conn_free(struct fcgi_conn *c);
  * Only one request at a time is processed per connection (FCGI_MPXS_CONNS=0):
  * a BEGIN_REQUEST for a second id while one is open is answered with
  * END_REQUEST/FCGI_CANT_MPX_CONN in OUT. */
-size_t fcgi_conn_feed(struct fcgi_conn *c, const uint8_t *data, size_t len,
-                      struct evbuffer *out, struct fcgi_event *ev);
+size_t fcgi_conn_feed(struct fcgi_conn *c, const uint8_t *data, size_t len, struct evbuffer *out,
+                      struct fcgi_event *ev);
 
 void fcgi_request_free(struct fcgi_request *req);
 
@@ -114,8 +114,7 @@ void fcgi_write_stdout(struct evbuffer *out, uint16_t id, const void *data, size
 /* Same for FCGI_STDERR. */
 void fcgi_write_stderr(struct evbuffer *out, uint16_t id, const void *data, size_t len);
 /* Appends the empty STDOUT record that closes the stream, then END_REQUEST. */
-void fcgi_write_end(struct evbuffer *out, uint16_t id, uint32_t app_status,
-                    uint8_t protocol_status);
+void fcgi_write_end(struct evbuffer *out, uint16_t id, uint32_t app_status, uint8_t protocol_status);
 
 /* Writes into OUT (CAP bytes) what fcgi_write_stdout and fcgi_write_end
  * (application status 0, FCGI_REQUEST_COMPLETE) would append for LEN
@@ -126,13 +125,11 @@ size_t fcgi_encode_reply(uint8_t *out, size_t cap, uint16_t id, const void *data
 /* Decodes a name-value pair stream (FastCGI 1.0 section 3.4) into an array.
  * Returns 0 and sets *params and *nparams, or -1 on a malformed stream (or
  * out of memory).  The array and its strings are one allocation: free(*params). */
-int fcgi_params_decode(const uint8_t *data, size_t len, struct fcgi_param **params,
-                       size_t *nparams);
+int fcgi_params_decode(const uint8_t *data, size_t len, struct fcgi_param **params, size_t *nparams);
 /* Appends one encoded name-value pair (used for GET_VALUES_RESULT and by test clients). */
-void fcgi_params_encode(struct evbuffer *out, const char *name, size_t name_len,
-                        const char *value, size_t value_len);
+void fcgi_params_encode(struct evbuffer *out, const char *name, size_t name_len, const char *value,
+                        size_t value_len);
 /* Appends one record header + content + padding. */
-void fcgi_write_record(struct evbuffer *out, uint8_t type, uint16_t id, const void *content,
-                       size_t len);
+void fcgi_write_record(struct evbuffer *out, uint8_t type, uint16_t id, const void *content, size_t len);
 
 #endif

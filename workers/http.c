@@ -42,8 +42,8 @@ enum http_state {
   HTTP_ST_DEAD,
 };
 
-#define HTTP_CHUNK_LINE_MAX 1024         /* a chunk-size line, extensions included */
-#define HTTP_KEEP_BYTES (16 * 1024)      /* a bigger buffer is freed after its request */
+#define HTTP_CHUNK_LINE_MAX 1024    /* a chunk-size line, extensions included */
+#define HTTP_KEEP_BYTES (16 * 1024) /* a bigger buffer is freed after its request */
 
 struct http_buf {
   char *data;
@@ -57,11 +57,11 @@ struct http_conn {
   int error_status;
   const char *error;
 
-  struct http_buf head;    /* the head as received, then split in place */
-  size_t scanned;          /* bytes of head already searched for line ends */
-  size_t line_start;       /* where the current line of head begins */
-  size_t request_start;    /* where the request line begins (empty lines before it are skipped) */
-  struct http_buf line;    /* a chunk-size line, or the trailer section */
+  struct http_buf head; /* the head as received, then split in place */
+  size_t scanned;       /* bytes of head already searched for line ends */
+  size_t line_start;    /* where the current line of head begins */
+  size_t request_start; /* where the request line begins (empty lines before it are skipped) */
+  struct http_buf line; /* a chunk-size line, or the trailer section */
   size_t line_scanned;
   struct http_buf body;
   struct http_buf scratch; /* the decoded path; an absolute-form target and its authority */
@@ -258,7 +258,7 @@ static const char *parse_transfer_encoding(const struct http_header *h, struct h
     const char *e = p;
     while (elem < e && is_ows((unsigned char)*elem)) elem++;
     while (e > elem && is_ows((unsigned char)e[-1])) e--;
-    if (p < end) p++; /* the comma */
+    if (p < end) p++;        /* the comma */
     if (e == elem) continue; /* empty list elements are allowed and ignored */
     codings++;
     if ((size_t)(e - elem) == 7 && strncasecmp(elem, "chunked", 7) == 0) {
@@ -286,8 +286,10 @@ static void parse_connection(const struct http_header *h, struct http_head_info 
     const char *tok = p;
     while (p < end && *p != ',' && !is_ows((unsigned char)*p)) p++;
     size_t n = (size_t)(p - tok);
-    if (n == 5 && strncasecmp(tok, "close", 5) == 0) info->conn_close = true;
-    else if (n == 10 && strncasecmp(tok, "keep-alive", 10) == 0) info->conn_keep_alive = true;
+    if (n == 5 && strncasecmp(tok, "close", 5) == 0)
+      info->conn_close = true;
+    else if (n == 10 && strncasecmp(tok, "keep-alive", 10) == 0)
+      info->conn_keep_alive = true;
   }
 }
 
@@ -334,8 +336,7 @@ static const char *add_header(struct http_conn *c, const struct http_header *h) 
 
 /* Parses the header section, the lines of head after the request line
  * starting at FROM.  Sets *STATUS with an error. */
-static const char *parse_fields(struct http_conn *c, size_t from, struct http_head_info *info,
-                                int *status) {
+static const char *parse_fields(struct http_conn *c, size_t from, struct http_head_info *info, int *status) {
   *status = 400;
   char *p = c->head.data + from, *end = c->head.data + c->head.len - 2; /* the final empty line */
   while (p < end) {
@@ -347,15 +348,21 @@ static const char *parse_fields(struct http_conn *c, size_t from, struct http_he
       *status = 500;
       return bad;
     }
-    if (strcmp(h.name, "content-length") == 0) bad = parse_content_length(c, &h, info);
-    else if (strcmp(h.name, "transfer-encoding") == 0) bad = parse_transfer_encoding(&h, info, status);
+    if (strcmp(h.name, "content-length") == 0)
+      bad = parse_content_length(c, &h, info);
+    else if (strcmp(h.name, "transfer-encoding") == 0)
+      bad = parse_transfer_encoding(&h, info, status);
     else if (strcmp(h.name, "host") == 0) {
-      if (info->has_host) bad = "two Host fields";
-      else if (!is_authority(h.value, h.value_len)) bad = "a Host that is not host[:port]";
+      if (info->has_host)
+        bad = "two Host fields";
+      else if (!is_authority(h.value, h.value_len))
+        bad = "a Host that is not host[:port]";
       info->has_host = true;
       info->host_at = c->nheaders - 1;
-    } else if (strcmp(h.name, "connection") == 0) parse_connection(&h, info);
-    else if (strcmp(h.name, "expect") == 0 && h.value_len == 12 && strncasecmp(h.value, "100-continue", 12) == 0)
+    } else if (strcmp(h.name, "connection") == 0)
+      parse_connection(&h, info);
+    else if (strcmp(h.name, "expect") == 0 && h.value_len == 12 &&
+             strncasecmp(h.value, "100-continue", 12) == 0)
       c->expect_continue = true;
     if (bad) return bad;
     p = eol + 2;
@@ -378,7 +385,8 @@ static const char *decode_path(struct http_conn *c, const char *path, size_t len
   size_t o = 0;
   for (size_t i = 0; i < len; i++) {
     int hi, lo;
-    if (path[i] == '%' && i + 2 < len && (hi = hex_value((unsigned char)path[i + 1])) >= 0 && (lo = hex_value((unsigned char)path[i + 2])) >= 0) {
+    if (path[i] == '%' && i + 2 < len && (hi = hex_value((unsigned char)path[i + 1])) >= 0 &&
+        (lo = hex_value((unsigned char)path[i + 2])) >= 0) {
       out[o] = (char)(hi * 16 + lo);
       if (out[o] == '\0') return "the path holds an escaped NUL byte (%00)";
       o++;
@@ -406,15 +414,15 @@ static const char *scratch_add(struct http_conn *c, const char *s, size_t len) {
  * for OPTIONS), or absolute-form "http://authority/path?query", reduced to
  * origin-form with its authority kept as *AUTHORITY.  TARGET is
  * NUL-terminated, LEN bytes. */
-static const char *parse_target(struct http_conn *c, const char *target, size_t len,
-                                const char **authority) {
+static const char *parse_target(struct http_conn *c, const char *target, size_t len, const char **authority) {
   *authority = NULL;
   for (size_t i = 0; i < len; i++) {
     unsigned char ch = (unsigned char)target[i];
     if (ch <= 0x20 || ch == 0x7f) return "a control byte in the request target";
     if (ch == '#') return "a fragment (#) in the request target";
   }
-  if (buf_reserve(&c->scratch, 3 * len + 8) < 0) /* authority, target, decoded path */ return "out of memory";
+  if (buf_reserve(&c->scratch, 3 * len + 8) < 0) /* authority, target, decoded path */
+    return "out of memory";
   if (len == 1 && target[0] == '*') {
     if (strcmp(c->req.method, "OPTIONS") != 0) return "the target * with a method other than OPTIONS";
     c->req.target = c->req.path = target;
@@ -426,7 +434,8 @@ static const char *parse_target(struct http_conn *c, const char *target, size_t 
     while (rest < end && *rest != '/' && *rest != '?') rest++;
     if (rest == a) return "an absolute-form target with an empty host";
     if (memchr(a, '@', (size_t)(rest - a))) return "userinfo (user@) in the request target";
-    if (!is_authority(a, (size_t)(rest - a))) return "an absolute-form target whose authority is not host[:port]";
+    if (!is_authority(a, (size_t)(rest - a)))
+      return "an absolute-form target whose authority is not host[:port]";
     *authority = scratch_add(c, a, (size_t)(rest - a));
     /* An empty path is "/" (RFC 9112 3.2.1). */
     char *t = c->scratch.data + c->scratch.len;
@@ -485,8 +494,7 @@ static const char *begin_body(struct http_conn *c, const struct http_head_info *
   *status = 400;
   if (info->has_transfer_encoding && c->req.version_minor == 0)
     return "Transfer-Encoding in an HTTP/1.0 request";
-  if (info->has_transfer_encoding && info->has_length)
-    return "both Content-Length and Transfer-Encoding";
+  if (info->has_transfer_encoding && info->has_length) return "both Content-Length and Transfer-Encoding";
   if (info->chunked) {
     c->state = HTTP_ST_CHUNK_SIZE;
     return NULL;
@@ -566,8 +574,10 @@ static size_t feed_head(struct http_conn *c, const uint8_t *data, size_t len, bo
     c->line_start = at + 1;
   }
   if (c->head.len == c->limits.max_head_bytes) {
-    if (c->line_start == c->request_start) conn_fail(c, 414, "a request line longer than max_params_size");
-    else conn_fail(c, 431, "a request head larger than max_params_size");
+    if (c->line_start == c->request_start)
+      conn_fail(c, 414, "a request line longer than max_params_size");
+    else
+      conn_fail(c, 431, "a request head larger than max_params_size");
     return 0;
   }
   return take;
@@ -577,8 +587,7 @@ static size_t feed_head(struct http_conn *c, const uint8_t *data, size_t len, bo
 
 /* Collects one CRLF-terminated line into c->line, up to LIMIT bytes.
  * Returns the bytes consumed; *DONE once the line is whole. */
-static size_t feed_line(struct http_conn *c, const uint8_t *data, size_t len, size_t limit,
-                        bool *done) {
+static size_t feed_line(struct http_conn *c, const uint8_t *data, size_t len, size_t limit, bool *done) {
   const uint8_t *nl = memchr(data, '\n', len);
   size_t n = nl ? (size_t)(nl - data) + 1 : len;
   if (c->line.len + n > limit) {
@@ -608,8 +617,10 @@ static void parse_chunk_size(struct http_conn *c) {
   const char *digits = p;
   int d;
   while (p < end && (d = hex_value((unsigned char)*p)) >= 0) {
-    if (size > (c->limits.max_body_bytes >> 4) + 1) too_big = true;
-    else size = size * 16 + (size_t)d;
+    if (size > (c->limits.max_body_bytes >> 4) + 1)
+      too_big = true;
+    else
+      size = size * 16 + (size_t)d;
     p++;
   }
   if (p == digits) return conn_fail(c, 400, "a chunk size that is not a hexadecimal number");
@@ -673,8 +684,7 @@ static size_t feed_body(struct http_conn *c, const uint8_t *data, size_t len, bo
     n = feed_line(c, data, len, c->limits.max_head_bytes, &line_done);
     if (line_done && trailer_line(c)) *finished = true;
     return n;
-  default:
-    return 0;
+  default: return 0;
   }
 }
 
@@ -790,8 +800,8 @@ static void add_pieces(struct evbuffer *out, const struct http_piece *pieces, si
 }
 
 void http_write_status(struct evbuffer *out, int status, const char *reason) {
-  char code[5] = {(char)('0' + status / 100 % 10), (char)('0' + status / 10 % 10),
-                  (char)('0' + status % 10), ' ', 0};
+  char code[5] = {(char)('0' + status / 100 % 10), (char)('0' + status / 10 % 10), (char)('0' + status % 10),
+                  ' ', 0};
   struct http_piece p[] = {{"HTTP/1.1 ", 9}, {code, 4}, {reason, strlen(reason)}, {"\r\n", 2}};
   add_pieces(out, p, 4);
 }
@@ -813,9 +823,12 @@ void http_write_framing(struct evbuffer *out, int status, const struct http_fram
     p[np++] = (struct http_piece){"\r\n", 2};
   }
   if (http_status_has_body(status)) p[np++] = (struct http_piece){length, (size_t)n};
-  if (f->close) p[np++] = (struct http_piece){"Connection: close\r\n\r\n", 21};
-  else if (f->version_minor == 0) p[np++] = (struct http_piece){"Connection: keep-alive\r\n\r\n", 26};
-  else p[np++] = (struct http_piece){"\r\n", 2};
+  if (f->close)
+    p[np++] = (struct http_piece){"Connection: close\r\n\r\n", 21};
+  else if (f->version_minor == 0)
+    p[np++] = (struct http_piece){"Connection: keep-alive\r\n\r\n", 26};
+  else
+    p[np++] = (struct http_piece){"\r\n", 2};
   add_pieces(out, p, np);
 }
 

@@ -41,13 +41,13 @@ struct http_header {
 /* A request.  Everything points into the connection's buffers and is valid
  * until the next http_conn_feed. */
 struct http_request {
-  const char *method;  /* a method this server serves (http_conn_feed refuses the others) */
-  const char *target;  /* origin-form "/path?query" (an absolute-form target reduced to it), or "*" */
-  const char *path;    /* the path of the target, percent-decoded (holds no NUL byte) */
-  const char *query;   /* what follows '?' in the target (not decoded), or "" */
-  const char *host;    /* the authority of an absolute-form target, else the Host field; NULL if none */
-  int version_minor;   /* 0 (HTTP/1.0) or 1 (HTTP/1.1) */
-  bool keep_alive;     /* the client lets another request follow on this connection */
+  const char *method; /* a method this server serves (http_conn_feed refuses the others) */
+  const char *target; /* origin-form "/path?query" (an absolute-form target reduced to it), or "*" */
+  const char *path;   /* the path of the target, percent-decoded (holds no NUL byte) */
+  const char *query;  /* what follows '?' in the target (not decoded), or "" */
+  const char *host;   /* the authority of an absolute-form target, else the Host field; NULL if none */
+  int version_minor;  /* 0 (HTTP/1.0) or 1 (HTTP/1.1) */
+  bool keep_alive;    /* the client lets another request follow on this connection */
   const struct http_header *headers; /* in arrival order; an absolute-form target's authority
                                         replaces the Host field's value */
   size_t nheaders;
@@ -64,8 +64,8 @@ enum http_event_type {
 struct http_event {
   enum http_event_type type;
   const struct http_request *request; /* HTTP_EV_REQUEST */
-  int status;        /* HTTP_EV_ERROR: 400, 413, 414, 431, 501, 505 (500: out of memory) */
-  const char *error; /* HTTP_EV_ERROR: static text saying what was wrong */
+  int status;                         /* HTTP_EV_ERROR: 400, 413, 414, 431, 501, 505 (500: out of memory) */
+  const char *error;                  /* HTTP_EV_ERROR: static text saying what was wrong */
 };
 
 struct http_conn;
@@ -102,10 +102,10 @@ void http_write_field(struct evbuffer *out, const char *name, size_t name_len, c
 
 /* The fields the server owns, and the end of the head. */
 struct http_framing {
-  size_t body_len;    /* sent as Content-Length (not for 204 and 304) */
-  const char *date;   /* IMF-fixdate for a Date field, or NULL for none */
-  bool close;         /* Connection: close; else keep-alive */
-  int version_minor;  /* of the request: an HTTP/1.0 client staying is told "keep-alive" */
+  size_t body_len;   /* sent as Content-Length (not for 204 and 304) */
+  const char *date;  /* IMF-fixdate for a Date field, or NULL for none */
+  bool close;        /* Connection: close; else keep-alive */
+  int version_minor; /* of the request: an HTTP/1.0 client staying is told "keep-alive" */
 };
 void http_write_framing(struct evbuffer *out, int status, const struct http_framing *f);
 

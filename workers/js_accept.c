@@ -13,4 +13,5 @@ static duk_ret_t js_native_prefers_json(duk_context *ctx) {
   return 1;
 }
 
-const duk_function_list_entry js_accept_natives[] = {{"prefersJson", js_native_prefers_json, 1}, {NULL, NULL, 0}};
+const duk_function_list_entry js_accept_natives[] = {{"prefersJson", js_native_prefers_json, 1},
+                                                     {NULL, NULL, 0}};

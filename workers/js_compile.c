@@ -38,16 +38,16 @@ struct cache_entry {
 };
 
 struct js_cache {
-  char *root;              /* realpath of the app root */
+  char *root; /* realpath of the app root */
   size_t root_len;
   struct cache_entry *entries;
   size_t n, cap;
-  unsigned long hits, misses; /* per process: each worker counts its own */
-  duk_context *bc_heap;    /* compiles to bytecode while building; NULL once built */
+  unsigned long hits, misses;   /* per process: each worker counts its own */
+  duk_context *bc_heap;         /* compiles to bytecode while building; NULL once built */
   struct js_compiler *compiler; /* the lowering heap, created on first need; NULL once built */
   struct js_disk_cache *disk;   /* [app] compile_cache, or NULL */
-  bool building;           /* in js_cache_build: the compiler heap may be created */
-  char *load_error;        /* js_cache_failed: why the app does not load; nothing else is set */
+  bool building;                /* in js_cache_build: the compiler heap may be created */
+  char *load_error;             /* js_cache_failed: why the app does not load; nothing else is set */
   unsigned lowered_now, lowered_from_disk;
 };
 
@@ -63,13 +63,11 @@ static uint64_t hash_key(const char *s) {
   return h;
 }
 
-void js_compile_module(duk_context *ctx, const char *display, const char *source, size_t len,
-                       bool stdlib) {
+void js_compile_module(duk_context *ctx, const char *display, const char *source, size_t len, bool stdlib) {
   /* The wrapper's head shares line 1 with the module, so line numbers in
    * errors are the file's own. */
-  duk_push_string(ctx, stdlib
-                           ? "function (exports, require, module, __filename, __dirname, native) {"
-                           : "function (exports, require, module, __filename, __dirname) {");
+  duk_push_string(ctx, stdlib ? "function (exports, require, module, __filename, __dirname, native) {"
+                              : "function (exports, require, module, __filename, __dirname) {");
   duk_push_lstring(ctx, source, len);
   duk_push_string(ctx, "\n}");
   duk_concat(ctx, 3);
@@ -113,7 +111,8 @@ static const struct js_module_code *find_lowered(const struct js_cache *c, const
 
 /* Writes "file:line" for line LINE of FILE, or "file:line:col" of the
  * original source when FILE was lowered. */
-static int format_location(const struct js_cache *c, const char *file, size_t n, int line, char *out, size_t len) {
+static int format_location(const struct js_cache *c, const char *file, size_t n, int line, char *out,
+                           size_t len) {
   const struct js_module_code *code = find_lowered(c, file, n);
   int orig_line, orig_col;
   if (code && js_sourcemap_lookup(code->mappings, line, &orig_line, &orig_col))
@@ -279,8 +278,8 @@ static const struct js_module_code *add_stdlib(struct js_cache *c, const struct 
 /* Lowers SOURCE into LOW: from the disk cache, else with the compiler heap
  * (only while building the cache: afterwards a module must be in the disk
  * cache, since a worker never creates the compiler heap for a request). */
-static int lower(struct js_cache *c, const char *display, const char *source, size_t len, struct js_lowered *low,
-                 char *err, size_t errlen) {
+static int lower(struct js_cache *c, const char *display, const char *source, size_t len,
+                 struct js_lowered *low, char *err, size_t errlen) {
   char key[JS_DISK_CACHE_KEY_LEN + 1];
   js_disk_cache_key(source, len, key);
   if (js_disk_cache_get(c->disk, key, low)) {
@@ -288,8 +287,10 @@ static int lower(struct js_cache *c, const char *display, const char *source, si
     return 0;
   }
   if (!c->building) {
-    snprintf(err, errlen, "%s needs compiling to ES5 but was not reached from the main module at start "
-             "(only modules imported or required with a literal name are compiled before serving)", display);
+    snprintf(err, errlen,
+             "%s needs compiling to ES5 but was not reached from the main module at start "
+             "(only modules imported or required with a literal name are compiled before serving)",
+             display);
     return -1;
   }
   if (c->compiler == NULL && kept_compiler) {
@@ -485,7 +486,8 @@ static int push_dependencies(struct js_cache *c, const struct js_module_code *co
 
 static int walk_from_main(struct js_cache *c, const char *main, char *err, size_t errlen) {
   char path[PATH_MAX], resolved[PATH_MAX];
-  if (snprintf(path, sizeof path, "%s/%s", c->root, main) >= (int)sizeof path || realpath(path, resolved) == NULL) {
+  if (snprintf(path, sizeof path, "%s/%s", c->root, main) >= (int)sizeof path ||
+      realpath(path, resolved) == NULL) {
     snprintf(err, errlen, "main module %s: %s", main, strerror(errno ? errno : ENAMETOOLONG));
     return -1;
   }
@@ -553,8 +555,8 @@ struct js_cache *js_cache_build(const struct jsfpm_config *cfg, char *err, size_
     js_cache_free(c);
     return NULL;
   }
-  log_info("app compiled in %lld ms: %zu modules, %u lowered to ES5 now, %u from compile_cache", clock_mono_ms() - start_ms,
-           c->n, c->lowered_now, c->lowered_from_disk);
+  log_info("app compiled in %lld ms: %zu modules, %u lowered to ES5 now, %u from compile_cache",
+           clock_mono_ms() - start_ms, c->n, c->lowered_now, c->lowered_from_disk);
   c->hits = c->misses = 0;
   return c;
 }

@@ -28,13 +28,13 @@ struct jsfpm_config;
 enum js_module_kind { JS_MODULE_SCRIPT, JS_MODULE_JSON, JS_MODULE_TEXT };
 
 struct js_module_code {
-  char *key;             /* realpath of an app file, or "jsfpm/name" */
-  char *display;         /* file name shown in errors: relative to the app root */
+  char *key;     /* realpath of an app file, or "jsfpm/name" */
+  char *display; /* file name shown in errors: relative to the app root */
   enum js_module_kind kind;
-  void *data;            /* bytecode (SCRIPT), JSON text (JSON) or the text (TEXT) */
+  void *data; /* bytecode (SCRIPT), JSON text (JSON) or the text (TEXT) */
   size_t len;
-  char *mappings;        /* lowered modules: the source map (js_sourcemap.h); else NULL */
-  char *deps;            /* what it imports and requires (js_compiler.h); may be NULL */
+  char *mappings; /* lowered modules: the source map (js_sourcemap.h); else NULL */
+  char *deps;     /* what it imports and requires (js_compiler.h); may be NULL */
   size_t deps_len;
 };
 
@@ -61,8 +61,8 @@ const struct js_module_code *js_cache_lookup(struct js_cache *cache, const char 
 /* Compiles the file at PATH (a module not reached at start: a require of a
  * computed name) into the cache; one that needs lowering must be in the
  * disk cache.  Returns the entry, or NULL with ERR. */
-const struct js_module_code *js_cache_add_file(struct js_cache *cache, const char *path,
-                                               const char *display, char *err, size_t errlen);
+const struct js_module_code *js_cache_add_file(struct js_cache *cache, const char *path, const char *display,
+                                               char *err, size_t errlen);
 void js_cache_stats(const struct js_cache *cache, unsigned long *hits, unsigned long *misses);
 /* Whether any of the app's modules was lowered.  The runtime library for
  * modern code (jsfpm/internal/library: polyfills, Promise, the helpers of
@@ -76,8 +76,7 @@ const char *js_cache_root(const struct js_cache *cache);
 
 /* Compiles SOURCE as a CommonJS module function (the standard library's
  * wrapper has a sixth parameter, `native`); pushes it; throws on error. */
-void js_compile_module(duk_context *ctx, const char *display, const char *source, size_t len,
-                       bool stdlib);
+void js_compile_module(duk_context *ctx, const char *display, const char *source, size_t len, bool stdlib);
 
 /* Formats the error value at the top of CTX's stack as "file:line: message"
  * (with the stack trace when WITH_STACK); leaves the stack as it was.  With

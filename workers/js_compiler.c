@@ -16,9 +16,9 @@ const char js_compiler_id[] = JSFPM_COMPILER_ID;
 
 /* TypeScript is 11 MB: embedded by the assembler, not as a C string.  The
  * trailing NUL makes it a C string all the same. */
-#define JS_EMBED(sym, file)                                                                        \
-  __asm__(".section .rodata\n.global " #sym "\n.hidden " #sym "\n.balign 16\n" #sym ":\n"           \
-          ".incbin \"" JSFPM_SRCDIR "/" file "\"\n.byte 0\n.global " #sym "_end\n.hidden " #sym   \
+#define JS_EMBED(sym, file)                                                                                  \
+  __asm__(".section .rodata\n.global " #sym "\n.hidden " #sym "\n.balign 16\n" #sym ":\n"                    \
+          ".incbin \"" JSFPM_SRCDIR "/" file "\"\n.byte 0\n.global " #sym "_end\n.hidden " #sym              \
           "_end\n" #sym "_end:\n.previous\n")
 JS_EMBED(js_typescript_source, "third_party/typescript/typescript.js");
 JS_EMBED(js_driver_source, "js/compiler/driver.js");

@@ -27,12 +27,12 @@ enum js_dep_kind {
 
 /* One module as lowered: ES5 code with its source map, and its dependencies. */
 struct js_lowered {
-  char *code;         /* ES5 + CommonJS; NULL when the source runs as it is */
+  char *code; /* ES5 + CommonJS; NULL when the source runs as it is */
   size_t code_len;
-  char *mappings;     /* the source map's "mappings" (VLQ); NULL with code */
-  char *deps;         /* see enum js_dep_kind; NULL when none */
+  char *mappings; /* the source map's "mappings" (VLQ); NULL with code */
+  char *deps;     /* see enum js_dep_kind; NULL when none */
   size_t deps_len;
-  bool esm;           /* the source was an ES module (exports.__esModule) */
+  bool esm; /* the source was an ES module (exports.__esModule) */
 };
 
 void js_lowered_free(struct js_lowered *l);

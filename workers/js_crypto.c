@@ -29,7 +29,8 @@ uint8_t *js_push_bytes(duk_context *ctx, size_t len) {
 
 const uint8_t *js_require_bytes(duk_context *ctx, duk_idx_t idx, size_t *len) {
   duk_size_t n = 0;
-  if (!duk_is_buffer_data(ctx, idx)) (void)duk_type_error(ctx, "expected bytes (a Uint8Array or ArrayBuffer)");
+  if (!duk_is_buffer_data(ctx, idx))
+    (void)duk_type_error(ctx, "expected bytes (a Uint8Array or ArrayBuffer)");
   const uint8_t *p = duk_get_buffer_data(ctx, idx, &n);
   *len = n;
   return p ? p : (const uint8_t *)"";
@@ -59,7 +60,8 @@ static size_t require_count(duk_context *ctx, duk_idx_t idx, double max) {
 static duk_ret_t js_random_fill(duk_context *ctx) {
   duk_size_t len = 0;
   void *p = duk_require_buffer_data(ctx, 0, &len);
-  if (len > 0 && RAND_bytes(p, (int)len) != 1) return duk_error(ctx, DUK_ERR_ERROR, "OperationError: no random bytes");
+  if (len > 0 && RAND_bytes(p, (int)len) != 1)
+    return duk_error(ctx, DUK_ERR_ERROR, "OperationError: no random bytes");
   return 0;
 }
 
@@ -179,7 +181,8 @@ static duk_ret_t js_aes_gcm(duk_context *ctx) {
   const uint8_t *in = js_require_bytes(ctx, 3, &len);
   const uint8_t *aad = js_require_bytes(ctx, 4, &aad_len);
   size_t tag_len = require_count(ctx, 5, 16);
-  if (gcm_cipher(key_len) == NULL) return duk_error(ctx, DUK_ERR_ERROR, "OperationError: AES key of %zu bytes", key_len);
+  if (gcm_cipher(key_len) == NULL)
+    return duk_error(ctx, DUK_ERR_ERROR, "OperationError: AES key of %zu bytes", key_len);
   if (iv_len == 0 || len > (size_t)INT32_MAX - 16 || aad_len > INT32_MAX)
     return duk_error(ctx, DUK_ERR_ERROR, "OperationError: bad AES-GCM input sizes");
   if (encrypt) {
@@ -193,12 +196,17 @@ static duk_ret_t js_aes_gcm(duk_context *ctx) {
   memcpy(tag, in + len - tag_len, tag_len);
   uint8_t *out = js_push_bytes(ctx, len - tag_len);
   if (!gcm_run(false, key, key_len, iv, iv_len, aad, aad_len, in, len - tag_len, out, tag, tag_len))
-    return duk_error(ctx, DUK_ERR_ERROR, "OperationError: the data could not be decrypted (wrong key, iv, "
-                                         "additional data or tag)");
+    return duk_error(ctx, DUK_ERR_ERROR,
+                     "OperationError: the data could not be decrypted (wrong key, iv, "
+                     "additional data or tag)");
   return 1;
 }
 
-const duk_function_list_entry js_crypto_natives[] = {
-    {"randomFill", js_random_fill, 1}, {"digest", js_digest, 2},     {"hmac", js_hmac, 3},
-    {"equal", js_equal, 2},            {"pbkdf2", js_pbkdf2, 5},     {"hkdf", js_hkdf, 5},
-    {"aesGcm", js_aes_gcm, 6},         {NULL, NULL, 0}};
+const duk_function_list_entry js_crypto_natives[] = {{"randomFill", js_random_fill, 1},
+                                                     {"digest", js_digest, 2},
+                                                     {"hmac", js_hmac, 3},
+                                                     {"equal", js_equal, 2},
+                                                     {"pbkdf2", js_pbkdf2, 5},
+                                                     {"hkdf", js_hkdf, 5},
+                                                     {"aesGcm", js_aes_gcm, 6},
+                                                     {NULL, NULL, 0}};

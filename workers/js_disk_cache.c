@@ -31,7 +31,7 @@
 struct js_disk_cache {
   int dir_fd;
   char *dir;
-  bool writable;   /* false after a write failed for lack of space or permission */
+  bool writable; /* false after a write failed for lack of space or permission */
 };
 
 /* Reasons already logged by this process: each is said once, not per module. */
@@ -57,20 +57,25 @@ void js_disk_cache_key(const char *source, size_t len, char key[JS_DISK_CACHE_KE
 struct js_disk_cache *js_disk_cache_open(const char *dir) {
   if (dir == NULL || dir[0] == '\0') return NULL;
   if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-    if (!logged_unusable) log_warn("compile_cache %s: %s; modules are compiled in memory at every start", dir, strerror(errno));
+    if (!logged_unusable)
+      log_warn("compile_cache %s: %s; modules are compiled in memory at every start", dir, strerror(errno));
     logged_unusable = true;
     return NULL;
   }
   int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   struct stat st;
   const char *why = NULL;
-  if (fd < 0 || fstat(fd, &st) < 0) why = strerror(errno);
-  else if (st.st_uid != geteuid() && st.st_uid != 0) why = "owned by another user";
-  else if (st.st_mode & (S_IWGRP | S_IWOTH)) why = "writable by other users";
+  if (fd < 0 || fstat(fd, &st) < 0)
+    why = strerror(errno);
+  else if (st.st_uid != geteuid() && st.st_uid != 0)
+    why = "owned by another user";
+  else if (st.st_mode & (S_IWGRP | S_IWOTH))
+    why = "writable by other users";
   struct js_disk_cache *dc = why ? NULL : calloc(1, sizeof *dc);
   if (dc == NULL || (dc->dir = strdup(dir)) == NULL) {
     if (!logged_unusable)
-      log_warn("compile_cache %s: %s; modules are compiled in memory at every start", dir, why ? why : "out of memory");
+      log_warn("compile_cache %s: %s; modules are compiled in memory at every start", dir,
+               why ? why : "out of memory");
     logged_unusable = true;
     if (fd >= 0) close(fd);
     free(dc);
@@ -192,11 +197,14 @@ static int write_all(int fd, const void *p, size_t n) {
 static void write_failed(struct js_disk_cache *dc, const char *key, int err) {
   if (err == ENOSPC || err == EDQUOT) {
     dc->writable = false;
-    if (!logged_full) log_warn("compile_cache %s is full (%s): new modules are compiled in memory", dc->dir, strerror(err));
+    if (!logged_full)
+      log_warn("compile_cache %s is full (%s): new modules are compiled in memory", dc->dir, strerror(err));
     logged_full = true;
   } else if (err == EACCES || err == EPERM || err == EROFS) {
     dc->writable = false;
-    if (!logged_unwritable) log_warn("compile_cache %s is not writable (%s): new modules are compiled in memory", dc->dir, strerror(err));
+    if (!logged_unwritable)
+      log_warn("compile_cache %s is not writable (%s): new modules are compiled in memory", dc->dir,
+               strerror(err));
     logged_unwritable = true;
   } else {
     log_warn("compile_cache %s/%s: cannot write: %s", dc->dir, key, strerror(err));

@@ -33,14 +33,14 @@ struct fetch_transfer {
   int id;
   struct curl_slist *headers;
   char *request_body;
-  unsigned char *body;      /* response body read so far */
+  unsigned char *body; /* response body read so far */
   size_t body_len, body_cap;
   size_t body_max;
   bool too_big;
-  char *head;               /* response header lines of the final response, "\r\n" separated */
+  char *head; /* response header lines of the final response, "\r\n" separated */
   size_t head_len, head_cap;
   long long start_ms;
-  bool deadline_bound;      /* its time limit is what was left of the request's */
+  bool deadline_bound; /* its time limit is what was left of the request's */
   char error[CURL_ERROR_SIZE];
 };
 
@@ -67,7 +67,7 @@ static bool entry_allows(const char *entry, size_t len, const char *host, long p
   if (colon && strtol(colon + 1, NULL, 10) != port) return false;
   size_t n = strlen(host);
   if (host_len > 2 && entry[0] == '*' && entry[1] == '.') { /* "*.example.com": subdomains only */
-    size_t suffix = host_len - 1;                            /* ".example.com" */
+    size_t suffix = host_len - 1;                           /* ".example.com" */
     return n > suffix && strncasecmp(host + n - suffix, entry + 1, suffix) == 0;
   }
   return n == host_len && strncasecmp(host, entry, n) == 0;
@@ -179,8 +179,10 @@ static void check_url(duk_context *ctx, struct fetch_transfer *t, const struct j
   curl_free(port);
   if (!web) start_failed(ctx, t, "fetch: only http: and https: URLs can be fetched, not %s", url);
   if (!allowed)
-    start_failed(ctx, t, "fetch: host %s is not allowed: add it to fetch_allow in [app] (no host is allowed by default)",
-                 what);
+    start_failed(
+        ctx, t,
+        "fetch: host %s is not allowed: add it to fetch_allow in [app] (no host is allowed by default)",
+        what);
 }
 
 /* Sets the request headers from the flat [name, value, ...] array at index 2;
@@ -221,9 +223,11 @@ static duk_ret_t js_fetch_start(duk_context *ctx) {
   int slot = -1;
   for (int i = 0; i < FETCH_MAX_TRANSFERS && slot < 0; i++)
     if (transfers[i] == NULL) slot = i;
-  if (slot < 0) return duk_error(ctx, DUK_ERR_RANGE_ERROR, "fetch: more than %d requests in flight", FETCH_MAX_TRANSFERS);
+  if (slot < 0)
+    return duk_error(ctx, DUK_ERR_RANGE_ERROR, "fetch: more than %d requests in flight", FETCH_MAX_TRANSFERS);
   struct fetch_transfer *t = calloc(1, sizeof *t);
-  if (t == NULL || (t->easy = curl_easy_init()) == NULL) return start_failed(ctx, t, "fetch: out of memory%s", "");
+  if (t == NULL || (t->easy = curl_easy_init()) == NULL)
+    return start_failed(ctx, t, "fetch: out of memory%s", "");
   check_url(ctx, t, cfg);
   set_headers(ctx, t);
 
@@ -253,8 +257,10 @@ static duk_ret_t js_fetch_start(duk_context *ctx) {
   curl_easy_setopt(e, CURLOPT_PRIVATE, t);
   if (cfg->fetch_ca_file) curl_easy_setopt(e, CURLOPT_CAINFO, cfg->fetch_ca_file);
   t->body_max = (size_t)cfg->fetch_max_response_bytes;
-  if (strcmp(method, "HEAD") == 0) curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-  else if (strcmp(method, "GET") != 0) curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+  if (strcmp(method, "HEAD") == 0)
+    curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+  else if (strcmp(method, "GET") != 0)
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
   if (!duk_is_null_or_undefined(ctx, 3)) {
     size_t len;
     const uint8_t *body = js_require_bytes(ctx, 3, &len);
@@ -265,7 +271,8 @@ static duk_ret_t js_fetch_start(duk_context *ctx) {
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
     if (strcmp(method, "POST") != 0) curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
   }
-  if (curl_multi_add_handle(multi, e) != CURLM_OK) return start_failed(ctx, t, "fetch: cannot start the transfer%s", "");
+  if (curl_multi_add_handle(multi, e) != CURLM_OK)
+    return start_failed(ctx, t, "fetch: cannot start the transfer%s", "");
   t->id = ++next_id;
   t->start_ms = clock_mono_ms();
   transfers[slot] = t;
@@ -394,7 +401,7 @@ void js_fetch_take_counts(struct js_fetch_counts *out) {
 }
 
 const duk_function_list_entry js_fetch_natives[] = {{"fetchStart", js_fetch_start, 5},
-                                                     {"fetchPoll", js_fetch_poll, 1},
-                                                     {"fetchAbort", js_fetch_abort, 1},
-                                                     {"fetchPending", js_fetch_pending, 0},
-                                                     {NULL, NULL, 0}};
+                                                    {"fetchPoll", js_fetch_poll, 1},
+                                                    {"fetchAbort", js_fetch_abort, 1},
+                                                    {"fetchPending", js_fetch_pending, 0},
+                                                    {NULL, NULL, 0}};

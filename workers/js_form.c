@@ -20,14 +20,20 @@ static int put_part(void *udata, const struct multipart_part *p) {
   duk_push_array(ctx);
   js_push_wire_string(ctx, p->name, p->name_len);
   duk_put_prop_index(ctx, -2, 0);
-  if (p->filename) js_push_wire_string(ctx, p->filename, p->filename_len);
-  else duk_push_null(ctx);
+  if (p->filename)
+    js_push_wire_string(ctx, p->filename, p->filename_len);
+  else
+    duk_push_null(ctx);
   duk_put_prop_index(ctx, -2, 1);
-  if (p->content_type) js_push_wire_string(ctx, p->content_type, p->content_type_len);
-  else duk_push_null(ctx);
+  if (p->content_type)
+    js_push_wire_string(ctx, p->content_type, p->content_type_len);
+  else
+    duk_push_null(ctx);
   duk_put_prop_index(ctx, -2, 2);
-  if (p->data_len) memcpy(js_push_bytes(ctx, p->data_len), p->data, p->data_len);
-  else js_push_bytes(ctx, 0);
+  if (p->data_len)
+    memcpy(js_push_bytes(ctx, p->data_len), p->data, p->data_len);
+  else
+    js_push_bytes(ctx, 0);
   duk_put_prop_index(ctx, -2, 3);
   duk_put_prop_index(ctx, -2, ps->n++);
   return 0;

@@ -33,8 +33,8 @@ enum intl_kind { INTL_NUMBER, INTL_DATE, INTL_COLLATOR, INTL_PLURAL };
 struct intl_entry {
   enum intl_kind kind;
   char key[INTL_KEY_MAX]; /* locale, options: what built it */
-  void *fmt;               /* UNumberFormatter, UDateFormat, UCollator, UPluralRules */
-  unsigned long used;      /* the cache's clock at the last use */
+  void *fmt;              /* UNumberFormatter, UDateFormat, UCollator, UPluralRules */
+  unsigned long used;     /* the cache's clock at the last use */
 };
 
 static struct intl_entry intl_cache[INTL_CACHE_SIZE];
@@ -114,8 +114,10 @@ static duk_ret_t js_intl_locale(duk_context *ctx) {
     return 1;
   }
   uloc_toLanguageTag(id, out, sizeof out, true, &err);
-  if (U_FAILURE(err)) duk_push_null(ctx);
-  else duk_push_string(ctx, out);
+  if (U_FAILURE(err))
+    duk_push_null(ctx);
+  else
+    duk_push_string(ctx, out);
   return 1;
 }
 
@@ -247,8 +249,10 @@ static duk_ret_t js_intl_default_time_zone(duk_context *ctx) {
   UChar zone[128];
   UErrorCode err = U_ZERO_ERROR;
   int32_t n = ucal_getDefaultTimeZone(zone, 128, &err);
-  if (U_FAILURE(err)) duk_push_string(ctx, "UTC");
-  else push_uchars(ctx, zone, n);
+  if (U_FAILURE(err))
+    duk_push_string(ctx, "UTC");
+  else
+    push_uchars(ctx, zone, n);
   return 1;
 }
 
@@ -266,8 +270,10 @@ static duk_ret_t js_intl_compare(duk_context *ctx) {
     c = ucol_open(locale, &err);
     if (U_FAILURE(err)) return icu_error(ctx, "Intl.Collator", err);
     UColAttributeValue strength = UCOL_TERTIARY;
-    if (strcmp(sensitivity, "base") == 0) strength = UCOL_PRIMARY;
-    else if (strcmp(sensitivity, "accent") == 0) strength = UCOL_SECONDARY;
+    if (strcmp(sensitivity, "base") == 0)
+      strength = UCOL_PRIMARY;
+    else if (strcmp(sensitivity, "accent") == 0)
+      strength = UCOL_SECONDARY;
     else if (strcmp(sensitivity, "case") == 0) {
       strength = UCOL_PRIMARY;
       ucol_setAttribute(c, UCOL_CASE_LEVEL, UCOL_ON, &err);
@@ -299,8 +305,8 @@ static duk_ret_t js_intl_plural(duk_context *ctx) {
   UPluralRules *p = intl_lookup(INTL_PLURAL, key, &slot);
   UErrorCode err = U_ZERO_ERROR;
   if (p == NULL) {
-    p = uplrules_openForType(locale, strcmp(type, "ordinal") == 0 ? UPLURAL_TYPE_ORDINAL : UPLURAL_TYPE_CARDINAL,
-                             &err);
+    p = uplrules_openForType(
+        locale, strcmp(type, "ordinal") == 0 ? UPLURAL_TYPE_ORDINAL : UPLURAL_TYPE_CARDINAL, &err);
     if (U_FAILURE(err)) return icu_error(ctx, "Intl.PluralRules", err);
     intl_keep(slot, INTL_PLURAL, key, p);
   }
@@ -311,9 +317,13 @@ static duk_ret_t js_intl_plural(duk_context *ctx) {
   return 1;
 }
 
-const duk_function_list_entry js_intl_natives[] = {
-    {"intlLocale", js_intl_locale, 1},   {"intlConfiguredLocale", js_intl_configured_locale, 0},   {"intlHasLocale", js_intl_has_locale, 1},
-    {"intlNumber", js_intl_number, 3},   {"intlDate", js_intl_date, 6},
-    {"intlTimeZone", js_intl_time_zone, 1}, {"intlDefaultTimeZone", js_intl_default_time_zone, 0},
-    {"intlCompare", js_intl_compare, 4}, {"intlPlural", js_intl_plural, 3},
-    {NULL, NULL, 0}};
+const duk_function_list_entry js_intl_natives[] = {{"intlLocale", js_intl_locale, 1},
+                                                   {"intlConfiguredLocale", js_intl_configured_locale, 0},
+                                                   {"intlHasLocale", js_intl_has_locale, 1},
+                                                   {"intlNumber", js_intl_number, 3},
+                                                   {"intlDate", js_intl_date, 6},
+                                                   {"intlTimeZone", js_intl_time_zone, 1},
+                                                   {"intlDefaultTimeZone", js_intl_default_time_zone, 0},
+                                                   {"intlCompare", js_intl_compare, 4},
+                                                   {"intlPlural", js_intl_plural, 3},
+                                                   {NULL, NULL, 0}};

@@ -48,11 +48,14 @@ static duk_ret_t js_password_hash(duk_context *ctx) {
   size_t pw_len;
   const uint8_t *pw = js_require_bytes(ctx, 0, &pw_len);
   uint8_t salt[PASSWORD_SALT_BYTES];
-  if (RAND_bytes(salt, sizeof salt) != 1) return duk_error(ctx, DUK_ERR_ERROR, "password.hash: no random bytes");
-  uint32_t t = (uint32_t)cfg->password_iterations, m = memory_kib(cfg), p = (uint32_t)cfg->password_parallelism;
+  if (RAND_bytes(salt, sizeof salt) != 1)
+    return duk_error(ctx, DUK_ERR_ERROR, "password.hash: no random bytes");
+  uint32_t t = (uint32_t)cfg->password_iterations, m = memory_kib(cfg),
+           p = (uint32_t)cfg->password_parallelism;
   size_t enc_len = argon2_encodedlen(t, m, p, sizeof salt, PASSWORD_HASH_BYTES, Argon2_id);
   char *encoded = duk_push_fixed_buffer(ctx, enc_len);
-  int rc = argon2id_hash_encoded(t, m, p, pw, pw_len, salt, sizeof salt, PASSWORD_HASH_BYTES, encoded, enc_len);
+  int rc =
+      argon2id_hash_encoded(t, m, p, pw, pw_len, salt, sizeof salt, PASSWORD_HASH_BYTES, encoded, enc_len);
   if (rc != ARGON2_OK) return duk_error(ctx, DUK_ERR_ERROR, "password.hash: %s", argon2_error_message(rc));
   duk_push_string(ctx, encoded);
   return 1;
@@ -87,7 +90,8 @@ static duk_ret_t js_password_verify(duk_context *ctx) {
     return 1;
   }
   if (phc_memory_kib(encoded) > limit)
-    return duk_error(ctx, DUK_ERR_RANGE_ERROR, "password.verify: the hash asks for %lu KiB of memory, more than %lu",
+    return duk_error(ctx, DUK_ERR_RANGE_ERROR,
+                     "password.verify: the hash asks for %lu KiB of memory, more than %lu",
                      phc_memory_kib(encoded), limit);
   int rc = argon2_verify(encoded, pw, pw_len, (argon2_type)type);
   duk_push_boolean(ctx, rc == ARGON2_OK);
@@ -95,6 +99,6 @@ static duk_ret_t js_password_verify(duk_context *ctx) {
 }
 
 const duk_function_list_entry js_password_natives[] = {{"passwordParams", js_password_params, 0},
-                                                        {"passwordHash", js_password_hash, 1},
-                                                        {"passwordVerify", js_password_verify, 2},
-                                                        {NULL, NULL, 0}};
+                                                       {"passwordHash", js_password_hash, 1},
+                                                       {"passwordVerify", js_password_verify, 2},
+                                                       {NULL, NULL, 0}};

@@ -4,7 +4,7 @@
 #include "js_platform.h"
 
 const duk_function_list_entry *const js_platform_natives[] = {
-    js_crypto_natives, js_password_natives, js_form_natives, js_url_natives,
+    js_crypto_natives, js_password_natives, js_form_natives,   js_url_natives,
     js_fetch_natives,  js_intl_natives,     js_accept_natives, NULL};
 
 /* The globals of the web platform modules (js/jsfpm/internal/NAME.js):
@@ -13,11 +13,25 @@ static const struct {
   const char *module;
   const char *name;
 } platform_globals[] = {
-    {"web", "DOMException"},   {"web", "Event"},           {"web", "EventTarget"},   {"web", "AbortController"},
-    {"web", "AbortSignal"},    {"web", "atob"},            {"web", "btoa"},          {"web", "structuredClone"},
-    {"web", "Blob"},           {"web", "File"},            {"web", "FormData"},      {"url", "URL"},
-    {"url", "URLSearchParams"}, {"crypto", "crypto"},      {"crypto", "Crypto"},     {"crypto", "CryptoKey"},
-    {"crypto", "SubtleCrypto"}, {"fetch", "fetch"},        {"intl", "Intl"},
+    {"web", "DOMException"},
+    {"web", "Event"},
+    {"web", "EventTarget"},
+    {"web", "AbortController"},
+    {"web", "AbortSignal"},
+    {"web", "atob"},
+    {"web", "btoa"},
+    {"web", "structuredClone"},
+    {"web", "Blob"},
+    {"web", "File"},
+    {"web", "FormData"},
+    {"url", "URL"},
+    {"url", "URLSearchParams"},
+    {"crypto", "crypto"},
+    {"crypto", "Crypto"},
+    {"crypto", "CryptoKey"},
+    {"crypto", "SubtleCrypto"},
+    {"fetch", "fetch"},
+    {"intl", "Intl"},
 };
 
 /* Replaces the accessor of global NAME with the value on top of the stack (kept there). */
@@ -25,8 +39,9 @@ static void define_global_value(duk_context *ctx, const char *name) {
   duk_push_global_object(ctx);
   duk_push_string(ctx, name);
   duk_dup(ctx, -3);
-  duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE | DUK_DEFPROP_SET_CONFIGURABLE |
-                            DUK_DEFPROP_CLEAR_ENUMERABLE);
+  duk_def_prop(ctx, -3,
+               DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE | DUK_DEFPROP_SET_CONFIGURABLE |
+                   DUK_DEFPROP_CLEAR_ENUMERABLE);
   duk_pop(ctx);
 }
 
@@ -57,8 +72,8 @@ static duk_ret_t platform_global_set(duk_context *ctx) {
 static const struct {
   const char *constructor, *name, *kind;
 } locale_methods[] = {
-    {"Number", "toLocaleString", "number"},   {"Date", "toLocaleString", "all"},
-    {"Date", "toLocaleDateString", "date"},   {"Date", "toLocaleTimeString", "time"},
+    {"Number", "toLocaleString", "number"}, {"Date", "toLocaleString", "all"},
+    {"Date", "toLocaleDateString", "date"}, {"Date", "toLocaleTimeString", "time"},
     {"String", "localeCompare", "compare"},
 };
 
@@ -83,8 +98,9 @@ void js_platform_put_globals(duk_context *ctx) {
     duk_push_string(ctx, locale_methods[i].name);
     duk_push_c_function(ctx, locale_method, 3);
     duk_set_magic(ctx, -1, (duk_int_t)i);
-    duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE | DUK_DEFPROP_SET_CONFIGURABLE |
-                              DUK_DEFPROP_CLEAR_ENUMERABLE);
+    duk_def_prop(ctx, -3,
+                 DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE | DUK_DEFPROP_SET_CONFIGURABLE |
+                     DUK_DEFPROP_CLEAR_ENUMERABLE);
     duk_pop_2(ctx);
   }
   duk_push_global_object(ctx);
@@ -94,8 +110,9 @@ void js_platform_put_globals(duk_context *ctx) {
     duk_set_magic(ctx, -1, (duk_int_t)i);
     duk_push_c_function(ctx, platform_global_set, 1);
     duk_set_magic(ctx, -1, (duk_int_t)i);
-    duk_def_prop(ctx, -4, DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_HAVE_SETTER | DUK_DEFPROP_SET_CONFIGURABLE |
-                              DUK_DEFPROP_CLEAR_ENUMERABLE);
+    duk_def_prop(ctx, -4,
+                 DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_HAVE_SETTER | DUK_DEFPROP_SET_CONFIGURABLE |
+                     DUK_DEFPROP_CLEAR_ENUMERABLE);
   }
   duk_pop(ctx);
 }

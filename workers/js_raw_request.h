@@ -11,19 +11,19 @@
 #ifndef JSFPM_JS_RAW_REQUEST_H
 #define JSFPM_JS_RAW_REQUEST_H
 
-#define JS_RAW_FIELDS(X)                                                                           \
-  X(METHOD)   /* string */                                                                         \
-  X(URL)      /* string: scheme://host/uri */                                                      \
-  X(PATH)     /* string: the path the app routes on */                                             \
-  X(QUERY)    /* string: the query string without "?" */                                          \
-  X(REMOTE)   /* string: the client's address */                                                   \
-  X(ID)       /* string: the request id */                                                         \
-  X(USER)     /* string or null: ctx.user */                                                       \
-  X(TENANT)   /* string or null: ctx.tenant */                                                     \
-  X(LOCALE)   /* string: ctx.locale */                                                             \
-  X(DEADLINE) /* number: the time limit, monotonic ms */                                           \
-  X(ENV)      /* object: ctx.env, frozen */                                                        \
-  X(HEADERS)  /* array: name, value, name, value... (names in lower case) */                       \
+#define JS_RAW_FIELDS(X)                                                                                     \
+  X(METHOD)   /* string */                                                                                   \
+  X(URL)      /* string: scheme://host/uri */                                                                \
+  X(PATH)     /* string: the path the app routes on */                                                       \
+  X(QUERY)    /* string: the query string without "?" */                                                     \
+  X(REMOTE)   /* string: the client's address */                                                             \
+  X(ID)       /* string: the request id */                                                                   \
+  X(USER)     /* string or null: ctx.user */                                                                 \
+  X(TENANT)   /* string or null: ctx.tenant */                                                               \
+  X(LOCALE)   /* string: ctx.locale */                                                                       \
+  X(DEADLINE) /* number: the time limit, monotonic ms */                                                     \
+  X(ENV)      /* object: ctx.env, frozen */                                                                  \
+  X(HEADERS)  /* array: name, value, name, value... (names in lower case) */                                 \
   X(BODY)     /* Uint8Array or null */
 
 /* clang-format off: an X-macro list is followed by no comma */
@@ -31,7 +31,7 @@ enum js_raw_index {
 #define JS_RAW_ENUM(name) RAW_##name,
   JS_RAW_FIELDS(JS_RAW_ENUM)
 #undef JS_RAW_ENUM
-  RAW_COUNT
+      RAW_COUNT
 };
 /* clang-format on */
 

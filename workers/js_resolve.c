@@ -18,19 +18,56 @@
 struct resolver {
   const char *root;
   size_t root_len;
-  const char *spec;        /* what was asked for, for messages */
+  const char *spec; /* what was asked for, for messages */
   enum js_resolve_mode mode;
   char *err;
   size_t errlen;
 };
 
 /* Node.js's built-in modules: asked for by name, they are not in node_modules. */
-static const char *const node_builtins[] = {
-    "assert", "async_hooks", "buffer", "child_process", "cluster", "console", "constants", "crypto",
-    "dgram", "diagnostics_channel", "dns", "domain", "events", "fs", "http", "http2", "https",
-    "inspector", "module", "net", "os", "path", "perf_hooks", "process", "punycode", "querystring",
-    "readline", "repl", "stream", "string_decoder", "sys", "timers", "tls", "trace_events", "tty",
-    "url", "util", "v8", "vm", "wasi", "worker_threads", "zlib", NULL};
+static const char *const node_builtins[] = {"assert",
+                                            "async_hooks",
+                                            "buffer",
+                                            "child_process",
+                                            "cluster",
+                                            "console",
+                                            "constants",
+                                            "crypto",
+                                            "dgram",
+                                            "diagnostics_channel",
+                                            "dns",
+                                            "domain",
+                                            "events",
+                                            "fs",
+                                            "http",
+                                            "http2",
+                                            "https",
+                                            "inspector",
+                                            "module",
+                                            "net",
+                                            "os",
+                                            "path",
+                                            "perf_hooks",
+                                            "process",
+                                            "punycode",
+                                            "querystring",
+                                            "readline",
+                                            "repl",
+                                            "stream",
+                                            "string_decoder",
+                                            "sys",
+                                            "timers",
+                                            "tls",
+                                            "trace_events",
+                                            "tty",
+                                            "url",
+                                            "util",
+                                            "v8",
+                                            "vm",
+                                            "wasi",
+                                            "worker_threads",
+                                            "zlib",
+                                            NULL};
 
 void js_normalize_path(char *path) {
   char *out = path;
@@ -137,7 +174,8 @@ static const char *json_field(json_t *pj, const char *key) {
 static int load_as_directory(struct resolver *r, const char *dir, bool prefer_module, char *out) {
   json_t *pj;
   if (read_package_json(r, dir, &pj) < 0) return -1;
-  const char *main = prefer_module && json_field(pj, "module") ? json_field(pj, "module") : json_field(pj, "main");
+  const char *main =
+      prefer_module && json_field(pj, "module") ? json_field(pj, "module") : json_field(pj, "main");
   int rc = 0;
   char path[PATH_MAX];
   if (main && join(path, dir, main) == 0 && inside_root(r, path)) {
@@ -166,7 +204,8 @@ static bool condition_active(const struct resolver *r, const char *key) {
 /* Resolves one target (string, array of fallbacks, or conditions object)
  * into OUT, a "./" path with STAR put in for each "*".  Returns true when
  * a target applies. */
-static bool resolve_target(const struct resolver *r, json_t *target, const char *star, char *out, size_t outlen) {
+static bool resolve_target(const struct resolver *r, json_t *target, const char *star, char *out,
+                           size_t outlen) {
   if (json_is_string(target)) {
     const char *t = json_string_value(target);
     if (strncmp(t, "./", 2) != 0) return false; /* Node refuses bare and absolute targets */
@@ -194,14 +233,16 @@ static bool resolve_target(const struct resolver *r, json_t *target, const char 
     const char *key;
     json_t *v;
     /* In the order written: the first condition that applies wins. */
-    json_object_foreach(target, key, v) if (condition_active(r, key)) return resolve_target(r, v, star, out, outlen);
+    json_object_foreach(target, key, v) if (condition_active(r, key)) return resolve_target(r, v, star, out,
+                                                                                            outlen);
   }
   return false; /* null: deliberately not exported */
 }
 
 /* The entry of MAP (exports or imports, as an object of subpaths) for
  * SUBPATH: an exact key, else the "*" pattern with the longest prefix.  */
-static bool match_subpath(const struct resolver *r, json_t *map, const char *subpath, char *out, size_t outlen) {
+static bool match_subpath(const struct resolver *r, json_t *map, const char *subpath, char *out,
+                          size_t outlen) {
   json_t *exact = json_object_get(map, subpath);
   if (exact && !strchr(subpath, '*')) return resolve_target(r, exact, NULL, out, outlen);
   const char *key, *best = NULL;
@@ -234,8 +275,8 @@ static bool exports_are_subpaths(json_t *exports) {
 
 /* The file a package's map (what = "exports" or "imports") gives for
  * SUBPATH, in package folder PKG_DIR named NAME. */
-static int load_mapped(struct resolver *r, const char *pkg_dir, const char *name, const char *what, json_t *map,
-                       const char *subpath, char *out) {
+static int load_mapped(struct resolver *r, const char *pkg_dir, const char *name, const char *what,
+                       json_t *map, const char *subpath, char *out) {
   char target[PATH_MAX], path[PATH_MAX];
   bool found;
   if (strcmp(what, "exports") == 0 && !exports_are_subpaths(map))
@@ -243,20 +284,24 @@ static int load_mapped(struct resolver *r, const char *pkg_dir, const char *name
   else
     found = json_is_object(map) && match_subpath(r, map, subpath, target, sizeof target);
   if (!found)
-    return fail(r, "Cannot find module '%s': package '%s' has no \"%s\" entry for '%s' (conditions: %s, default) in %s/package.json",
-                r->spec, name, what, subpath, r->mode == JS_RESOLVE_IMPORT ? "import" : "require", shown(r, pkg_dir));
+    return fail(r,
+                "Cannot find module '%s': package '%s' has no \"%s\" entry for '%s' (conditions: %s, "
+                "default) in %s/package.json",
+                r->spec, name, what, subpath, r->mode == JS_RESOLVE_IMPORT ? "import" : "require",
+                shown(r, pkg_dir));
   if (join(path, pkg_dir, target) < 0 || !inside_root(r, path))
     return fail(r, "Cannot load module '%s': package '%s' maps '%s' to %s, which is outside the app folder",
                 r->spec, name, subpath, target);
   int rc = try_file(r, path, out);
   if (rc == 0)
-    return fail(r, "Cannot load module '%s': package '%s' maps '%s' to %s, which does not exist (%s)", r->spec,
-                name, subpath, target, shown(r, path));
+    return fail(r, "Cannot load module '%s': package '%s' maps '%s' to %s, which does not exist (%s)",
+                r->spec, name, subpath, target, shown(r, path));
   return rc < 0 ? -1 : 0;
 }
 
 /* node_modules/NAME found at PKG_DIR: SUBPATH is "." or "./rest". */
-static int load_package(struct resolver *r, const char *pkg_dir, const char *name, const char *subpath, char *out) {
+static int load_package(struct resolver *r, const char *pkg_dir, const char *name, const char *subpath,
+                        char *out) {
   char real[PATH_MAX];
   if (realpath(pkg_dir, real) == NULL || !inside_root(r, real))
     return fail(r, "require('%s'): %s is a link that leaves the app folder", r->spec, shown(r, pkg_dir));
@@ -337,7 +382,8 @@ static int load_package_import(struct resolver *r, const char *from_dir, char *o
     if (strlen(dir) <= r->root_len) break;
     *strrchr(dir, '/') = '\0';
   }
-  return fail(r, "Cannot find module '%s': no package.json with \"imports\" above %s", r->spec, shown(r, from_dir));
+  return fail(r, "Cannot find module '%s': no package.json with \"imports\" above %s", r->spec,
+              shown(r, from_dir));
 }
 
 /* ---- package.json "browser": false ------------------------------------ */
@@ -390,7 +436,8 @@ static int resolve(struct resolver *r, const char *from_dir, char *out) {
   const char *spec = r->spec;
   if (spec[0] == '\0') return fail(r, "require(''): empty module name");
   if (spec[0] == '/')
-    return fail(r, "require('%s'): absolute paths are not allowed; use ./ or ../ inside the app folder", spec);
+    return fail(r, "require('%s'): absolute paths are not allowed; use ./ or ../ inside the app folder",
+                spec);
   bool relative = strcmp(spec, ".") == 0 || strcmp(spec, "..") == 0 || strncmp(spec, "./", 2) == 0 ||
                   strncmp(spec, "../", 3) == 0;
   if (relative) {

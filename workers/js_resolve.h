@@ -35,8 +35,8 @@ enum js_resolve_mode {
 /* Resolves SPEC for a module in FROM_DIR (a real path inside ROOT, itself a
  * real path).  Writes the real path of the file to OUT (PATH_MAX bytes).
  * Returns 0, or -1 with ERR saying what was looked for and where. */
-int js_resolve(const char *root, const char *from_dir, const char *spec, enum js_resolve_mode mode,
-               char *out, char *err, size_t errlen);
+int js_resolve(const char *root, const char *from_dir, const char *spec, enum js_resolve_mode mode, char *out,
+               char *err, size_t errlen);
 
 /* Collapses "." and ".." segments of absolute PATH in place. */
 void js_normalize_path(char *path);

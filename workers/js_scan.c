@@ -9,8 +9,8 @@ enum token { TOK_NONE, TOK_IDENT, TOK_KEYWORD, TOK_VALUE, TOK_PUNCT };
 
 struct scanner {
   const char *p, *end;
-  enum token prev;      /* the token before the current one */
-  char prev_punct;      /* its character when prev == TOK_PUNCT */
+  enum token prev; /* the token before the current one */
+  char prev_punct; /* its character when prev == TOK_PUNCT */
 };
 
 static bool ident_char(unsigned char c) {
@@ -20,8 +20,9 @@ static bool ident_char(unsigned char c) {
 
 /* Keywords after which a '/' starts a regular expression, not a division. */
 static bool keyword_before_expression(const char *s, size_t n) {
-  static const char *const words[] = {"return", "typeof", "instanceof", "in", "of", "new", "delete", "void",
-                                      "throw", "case", "do", "else", "yield", "await", NULL};
+  static const char *const words[] = {"return", "typeof", "instanceof", "in",    "of",
+                                      "new",    "delete", "void",       "throw", "case",
+                                      "do",     "else",   "yield",      "await", NULL};
   for (int i = 0; words[i]; i++)
     if (strlen(words[i]) == n && memcmp(words[i], s, n) == 0) return true;
   return false;
@@ -43,10 +44,14 @@ static void skip_quoted(struct scanner *s, char quote) {
 static void skip_regex(struct scanner *s) {
   bool in_class = false;
   for (s->p++; s->p < s->end && *s->p != '\n'; s->p++) {
-    if (*s->p == '\\') s->p++;
-    else if (*s->p == '[') in_class = true;
-    else if (*s->p == ']') in_class = false;
-    else if (*s->p == '/' && !in_class) break;
+    if (*s->p == '\\')
+      s->p++;
+    else if (*s->p == '[')
+      in_class = true;
+    else if (*s->p == ']')
+      in_class = false;
+    else if (*s->p == '/' && !in_class)
+      break;
   }
   if (s->p < s->end) s->p++;
   while (s->p < s->end && ident_char((unsigned char)*s->p)) s->p++; /* flags */

@@ -16,9 +16,21 @@
 
 #include "url.h"
 
-enum rec_index { REC_HREF, REC_SCHEME, REC_USER, REC_PASS, REC_HOST, REC_PORT, REC_PATH, REC_QUERY, REC_FRAGMENT };
+enum rec_index {
+  REC_HREF,
+  REC_SCHEME,
+  REC_USER,
+  REC_PASS,
+  REC_HOST,
+  REC_PORT,
+  REC_PATH,
+  REC_QUERY,
+  REC_FRAGMENT
+};
 
-static void push_str(duk_context *ctx, const struct url_str *s) { duk_push_lstring(ctx, s->p ? s->p : "", s->len); }
+static void push_str(duk_context *ctx, const struct url_str *s) {
+  duk_push_lstring(ctx, s->p ? s->p : "", s->len);
+}
 
 /* Pushes U as a record; OOM throws. */
 static void push_record(duk_context *ctx, const struct url *u) {
@@ -35,11 +47,15 @@ static void push_record(duk_context *ctx, const struct url *u) {
   duk_put_prop_index(ctx, -2, REC_USER);
   push_str(ctx, &u->password);
   duk_put_prop_index(ctx, -2, REC_PASS);
-  if (u->has_host) push_str(ctx, &u->host);
-  else duk_push_null(ctx);
+  if (u->has_host)
+    push_str(ctx, &u->host);
+  else
+    duk_push_null(ctx);
   duk_put_prop_index(ctx, -2, REC_HOST);
-  if (u->port >= 0) duk_push_int(ctx, u->port);
-  else duk_push_null(ctx);
+  if (u->port >= 0)
+    duk_push_int(ctx, u->port);
+  else
+    duk_push_null(ctx);
   duk_put_prop_index(ctx, -2, REC_PORT);
   if (u->opaque_path) {
     push_str(ctx, &u->opaque);
@@ -51,11 +67,15 @@ static void push_record(duk_context *ctx, const struct url *u) {
     }
   }
   duk_put_prop_index(ctx, -2, REC_PATH);
-  if (u->has_query) push_str(ctx, &u->query);
-  else duk_push_null(ctx);
+  if (u->has_query)
+    push_str(ctx, &u->query);
+  else
+    duk_push_null(ctx);
   duk_put_prop_index(ctx, -2, REC_QUERY);
-  if (u->has_fragment) push_str(ctx, &u->fragment);
-  else duk_push_null(ctx);
+  if (u->has_fragment)
+    push_str(ctx, &u->fragment);
+  else
+    duk_push_null(ctx);
   duk_put_prop_index(ctx, -2, REC_FRAGMENT);
 }
 
@@ -83,8 +103,10 @@ static int read_str(duk_context *ctx, duk_idx_t idx, int i, struct url_str *s, b
 }
 
 static int read_record(duk_context *ctx, duk_idx_t idx, struct url *u) {
-  int rc = read_str(ctx, idx, REC_SCHEME, &u->scheme, NULL) | read_str(ctx, idx, REC_USER, &u->username, NULL) |
-           read_str(ctx, idx, REC_PASS, &u->password, NULL) | read_str(ctx, idx, REC_HOST, &u->host, &u->has_host) |
+  int rc = read_str(ctx, idx, REC_SCHEME, &u->scheme, NULL) |
+           read_str(ctx, idx, REC_USER, &u->username, NULL) |
+           read_str(ctx, idx, REC_PASS, &u->password, NULL) |
+           read_str(ctx, idx, REC_HOST, &u->host, &u->has_host) |
            read_str(ctx, idx, REC_QUERY, &u->query, &u->has_query) |
            read_str(ctx, idx, REC_FRAGMENT, &u->fragment, &u->has_fragment);
   duk_get_prop_index(ctx, idx, REC_PORT);
@@ -157,8 +179,9 @@ static duk_ret_t js_url_parse(duk_context *ctx) {
 static const struct {
   const char *name;
   enum url_state state;
-} setters[] = {{"protocol", URL_SCHEME_START}, {"host", URL_AUTHORITY_HOST}, {"hostname", URL_HOSTNAME},
-               {"port", URL_PORT},             {"pathname", URL_PATH_START},  {"search", URL_QUERY},
+} setters[] = {{"protocol", URL_SCHEME_START}, {"host", URL_AUTHORITY_HOST},
+               {"hostname", URL_HOSTNAME},     {"port", URL_PORT},
+               {"pathname", URL_PATH_START},   {"search", URL_QUERY},
                {"hash", URL_FRAGMENT}};
 
 static bool can_have_credentials_or_port(const struct url *u) {
@@ -207,8 +230,10 @@ static int setter_direct(struct url *u, const char *which, const char *value, si
   }
   bool search = strcmp(which, "search") == 0;
   if (search || strcmp(which, "hash") == 0) {
-    if (search) u->has_query = false;
-    else u->has_fragment = false;
+    if (search)
+      u->has_query = false;
+    else
+      u->has_fragment = false;
     url_strip_opaque_path(u);
     return 1;
   }
@@ -264,5 +289,7 @@ static duk_ret_t js_form_encode(duk_context *ctx) {
   return 1;
 }
 
-const duk_function_list_entry js_url_natives[] = {
-    {"urlParse", js_url_parse, 2}, {"urlSet", js_url_set, 3}, {"formEncode", js_form_encode, 1}, {NULL, NULL, 0}};
+const duk_function_list_entry js_url_natives[] = {{"urlParse", js_url_parse, 2},
+                                                  {"urlSet", js_url_set, 3},
+                                                  {"formEncode", js_form_encode, 1},
+                                                  {NULL, NULL, 0}};

@@ -18,7 +18,8 @@ static bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 /* A boundary's characters (RFC 2046 bcharsnospace, plus space inside). */
 static bool bchar(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c && strchr("'()+_,-./:=? ", c));
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c && strchr("'()+_,-./:=? ", c));
 }
 
 /* Finds parameter NAME (case-insensitive) in a header value's "; k=v"
@@ -29,8 +30,10 @@ static int header_param(const char *s, size_t len, const char *name, const char 
   while (i < len) {
     /* to the next ';' outside quotes */
     while (i < len && (s[i] != ';' || quoted_skip)) {
-      if (s[i] == '"') quoted_skip = !quoted_skip;
-      else if (s[i] == '\\' && quoted_skip && i + 1 < len) i++;
+      if (s[i] == '"')
+        quoted_skip = !quoted_skip;
+      else if (s[i] == '\\' && quoted_skip && i + 1 < len)
+        i++;
       i++;
     }
     if (i >= len) return -1;
@@ -117,7 +120,8 @@ static int read_headers(struct cursor *c, struct multipart_part *p) {
     size_t value_len = line_len - v;
     while (value_len > 0 && is_space(value[value_len - 1])) value_len--;
     if (name_len == 19 && strncasecmp(s + line, "Content-Disposition", 19) == 0) {
-      if (value_len < 9 || strncasecmp(value, "form-data", 9) != 0 || (value_len > 9 && value[9] != ';' && !is_space(value[9])))
+      if (value_len < 9 || strncasecmp(value, "form-data", 9) != 0 ||
+          (value_len > 9 && value[9] != ';' && !is_space(value[9])))
         return fail(c, "a part's Content-Disposition is not form-data");
       if (header_param(value, value_len, "name", &p->name, &p->name_len) < 0)
         return fail(c, "a part's Content-Disposition has no name");

@@ -12,11 +12,11 @@
 /* One part; every pointer points into the body and is valid during the
  * callback. */
 struct multipart_part {
-  const char *name;           /* Content-Disposition's name (its quotes removed) */
+  const char *name; /* Content-Disposition's name (its quotes removed) */
   size_t name_len;
-  const char *filename;       /* its filename, or NULL when the part is not a file */
+  const char *filename; /* its filename, or NULL when the part is not a file */
   size_t filename_len;
-  const char *content_type;   /* the part's Content-Type, or NULL */
+  const char *content_type; /* the part's Content-Type, or NULL */
   size_t content_type_len;
   const uint8_t *data;
   size_t data_len;
@@ -25,7 +25,7 @@ struct multipart_part {
 /* Returns 0 to go on, anything else to stop with that value. */
 typedef int (*multipart_part_fn)(void *udata, const struct multipart_part *part);
 
-#define MULTIPART_BOUNDARY_MAX 70 /* RFC 2046 */
+#define MULTIPART_BOUNDARY_MAX 70  /* RFC 2046 */
 #define MULTIPART_HEADERS_MAX 8192 /* bytes of one part's header block */
 
 /* Finds the boundary parameter of a Content-Type value (quoted or not) and

@@ -24,8 +24,10 @@ struct static_files {
 struct static_files *static_files_open(const char *dir) {
   int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
-    if (errno == ENOENT) log_debug("http_static_dir %s does not exist: no static files", dir);
-    else log_warn("http_static_dir %s: %s; no static files", dir, strerror(errno));
+    if (errno == ENOENT)
+      log_debug("http_static_dir %s does not exist: no static files", dir);
+    else
+      log_warn("http_static_dir %s: %s; no static files", dir, strerror(errno));
     return NULL;
   }
   struct static_files *s = malloc(sizeof *s);
@@ -47,18 +49,30 @@ static const char *content_type(const char *path) {
   static const struct {
     const char *ext, *type;
   } types[] = {
-      {"html", "text/html; charset=utf-8"}, {"htm", "text/html; charset=utf-8"},
-      {"css", "text/css; charset=utf-8"},   {"js", "text/javascript; charset=utf-8"},
-      {"mjs", "text/javascript; charset=utf-8"}, {"json", "application/json"},
-      {"map", "application/json"},          {"txt", "text/plain; charset=utf-8"},
-      {"xml", "application/xml"},           {"svg", "image/svg+xml"},
-      {"png", "image/png"},                 {"jpg", "image/jpeg"},
-      {"jpeg", "image/jpeg"},               {"gif", "image/gif"},
-      {"webp", "image/webp"},               {"avif", "image/avif"},
-      {"ico", "image/x-icon"},              {"woff", "font/woff"},
-      {"woff2", "font/woff2"},              {"wasm", "application/wasm"},
-      {"pdf", "application/pdf"},           {"mp4", "video/mp4"},
-      {"webm", "video/webm"},               {"mp3", "audio/mpeg"},
+      {"html", "text/html; charset=utf-8"},
+      {"htm", "text/html; charset=utf-8"},
+      {"css", "text/css; charset=utf-8"},
+      {"js", "text/javascript; charset=utf-8"},
+      {"mjs", "text/javascript; charset=utf-8"},
+      {"json", "application/json"},
+      {"map", "application/json"},
+      {"txt", "text/plain; charset=utf-8"},
+      {"xml", "application/xml"},
+      {"svg", "image/svg+xml"},
+      {"png", "image/png"},
+      {"jpg", "image/jpeg"},
+      {"jpeg", "image/jpeg"},
+      {"gif", "image/gif"},
+      {"webp", "image/webp"},
+      {"avif", "image/avif"},
+      {"ico", "image/x-icon"},
+      {"woff", "font/woff"},
+      {"woff2", "font/woff2"},
+      {"wasm", "application/wasm"},
+      {"pdf", "application/pdf"},
+      {"mp4", "video/mp4"},
+      {"webm", "video/webm"},
+      {"mp3", "audio/mpeg"},
   };
   const char *dot = strrchr(path, '.');
   if (dot && strchr(dot, '/') == NULL)
@@ -167,14 +181,17 @@ struct head {
   size_t len;
 };
 
-static void write_head(struct evbuffer *out, const struct head *h, const char *date, bool close_after, int version_minor) {
+static void write_head(struct evbuffer *out, const struct head *h, const char *date, bool close_after,
+                       int version_minor) {
   http_write_status(out, h->status, h->reason);
-  if (h->content_range) http_write_field(out, "Content-Range", 13, h->content_range, strlen(h->content_range));
+  if (h->content_range)
+    http_write_field(out, "Content-Range", 13, h->content_range, strlen(h->content_range));
   if (h->type) http_write_field(out, "Content-Type", 12, h->type, strlen(h->type));
   if (h->etag) http_write_field(out, "ETag", 4, h->etag, strlen(h->etag));
   http_write_field(out, "Accept-Ranges", 13, "bytes", 5);
   http_write_field(out, "Cache-Control", 13, "no-cache", 8); /* development: always revalidate */
-  struct http_framing f = {.body_len = h->len, .date = date, .close = close_after, .version_minor = version_minor};
+  struct http_framing f = {
+      .body_len = h->len, .date = date, .close = close_after, .version_minor = version_minor};
   http_write_framing(out, h->status, &f);
 }
 

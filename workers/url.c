@@ -82,8 +82,6 @@ int url_form_encode(struct url_str *out, const char *s, size_t len) {
   return 0;
 }
 
-
-
 /* ---- schemes --------------------------------------------------------------- */
 
 static const struct {
@@ -147,7 +145,9 @@ static bool double_dot(const struct url_str *b) {
   const char *p = str_z(b);
   switch (b->len) {
   case 2: return strcmp(p, "..") == 0;
-  case 4: return (p[0] == '.' && strncasecmp(p + 1, "%2e", 3) == 0) || (strncasecmp(p, "%2e", 3) == 0 && p[3] == '.');
+  case 4:
+    return (p[0] == '.' && strncasecmp(p + 1, "%2e", 3) == 0) ||
+           (strncasecmp(p, "%2e", 3) == 0 && p[3] == '.');
   case 6: return strncasecmp(p, "%2e%2e", 6) == 0;
   default: return false;
   }
@@ -232,13 +232,13 @@ enum state {
   S_OPAQUE_PATH,
 };
 
-#define OOM (-2) /* internal: out of memory, reported as failure */
+#define OOM (-2)    /* internal: out of memory, reported as failure */
 #define RETURN_OK 1 /* internal: the state override says stop, with success */
 
 struct parser {
   const char *in;
   size_t n;
-  size_t p;          /* pointer; may go one below 0 through "decrease by one" (wraps, then ++) */
+  size_t p; /* pointer; may go one below 0 through "decrease by one" (wraps, then ++) */
   const struct url *base;
   struct url *u;
   enum url_state override;
@@ -250,7 +250,9 @@ struct parser {
 static int cur(const struct parser *ps) { return ps->p < ps->n ? (unsigned char)ps->in[ps->p] : -1; }
 static const char *rest(const struct parser *ps) { return ps->in + ps->p + 1; }
 static size_t rest_len(const struct parser *ps) { return ps->p < ps->n ? ps->n - ps->p - 1 : 0; }
-static bool special_slash(const struct parser *ps, int c) { return c == '/' || (is_special(ps->u) && c == '\\'); }
+static bool special_slash(const struct parser *ps, int c) {
+  return c == '/' || (is_special(ps->u) && c == '\\');
+}
 static bool end_of_authority(const struct parser *ps, int c) {
   return c == -1 || c == '?' || c == '#' || special_slash(ps, c);
 }
@@ -329,7 +331,8 @@ static int st_relative(struct parser *ps, int c) {
     ps->state = S_RELATIVE_SLASH;
     return 0;
   }
-  if (copy_authority(u, ps->base) < 0 || copy_path(u, ps->base) < 0 || copy_query(u, ps->base) < 0) return OOM;
+  if (copy_authority(u, ps->base) < 0 || copy_path(u, ps->base) < 0 || copy_query(u, ps->base) < 0)
+    return OOM;
   if (c == '?') {
     u->has_query = true;
     str_clear(&u->query);
@@ -478,8 +481,10 @@ static int st_file(struct parser *ps, int c) {
     } else if (c != -1) {
       u->has_query = false;
       str_clear(&u->query);
-      if (!starts_with_drive(ps->in + ps->p, ps->n - ps->p)) path_shorten(u);
-      else path_clear(u);
+      if (!starts_with_drive(ps->in + ps->p, ps->n - ps->p))
+        path_shorten(u);
+      else
+        path_clear(u);
       ps->state = S_PATH;
       ps->p--;
     }
@@ -599,7 +604,8 @@ static int st_opaque_path(struct parser *ps, int c) {
 static int st_query(struct parser *ps, int c) {
   struct url *u = ps->u;
   if ((!ps->override && c == '#') || c == -1) {
-    if (url_pct_encode(&u->query, str_z(&ps->buf), ps->buf.len, is_special(u) ? SET_SPECIAL_QUERY : SET_QUERY) < 0)
+    if (url_pct_encode(&u->query, str_z(&ps->buf), ps->buf.len,
+                       is_special(u) ? SET_SPECIAL_QUERY : SET_QUERY) < 0)
       return OOM;
     str_clear(&ps->buf);
     if (c == '#') {
@@ -623,7 +629,8 @@ static int step(struct parser *ps, int c) {
       ps->state = S_SPECIAL_AUTHORITY_IGNORE_SLASHES;
       ps->p++;
     } else {
-      ps->state = ps->state == S_SPECIAL_RELATIVE_OR_AUTHORITY ? S_RELATIVE : S_SPECIAL_AUTHORITY_IGNORE_SLASHES;
+      ps->state =
+          ps->state == S_SPECIAL_RELATIVE_OR_AUTHORITY ? S_RELATIVE : S_SPECIAL_AUTHORITY_IGNORE_SLASHES;
       ps->p--;
     }
     return 0;
@@ -655,7 +662,8 @@ static int step(struct parser *ps, int c) {
   case S_OPAQUE_PATH: return st_opaque_path(ps, c);
   case S_QUERY: return st_query(ps, c);
   case S_FRAGMENT:
-    if (c != -1 && url_pct_encode(&ps->u->fragment, (const char *)&ps->in[ps->p], 1, SET_FRAGMENT) < 0) return OOM;
+    if (c != -1 && url_pct_encode(&ps->u->fragment, (const char *)&ps->in[ps->p], 1, SET_FRAGMENT) < 0)
+      return OOM;
     return 0;
   }
   return -1;
@@ -664,15 +672,20 @@ static int step(struct parser *ps, int c) {
 static bool c0_or_space(unsigned char c) { return c <= 0x20; }
 
 /* Runs the state machine over INPUT; the caller trimmed it (or not). */
-static int run(const char *input, size_t len, const struct url *base, struct url *u, enum url_state override) {
+static int run(const char *input, size_t len, const struct url *base, struct url *u,
+               enum url_state override) {
   /* Tabs and newlines are removed wherever they are. */
   char *in = malloc(len + 1);
   if (in == NULL) return -1;
   size_t n = 0;
   for (size_t i = 0; i < len; i++)
     if (input[i] != '\t' && input[i] != '\n' && input[i] != '\r') in[n++] = input[i];
-  struct parser ps = {.in = in, .n = n, .base = base, .u = u, .override = override,
-                      .state = override ? (enum state)override : S_SCHEME_START};
+  struct parser ps = {.in = in,
+                      .n = n,
+                      .base = base,
+                      .u = u,
+                      .override = override,
+                      .state = override ? (enum state) override : S_SCHEME_START};
   int rc = 0;
   for (ps.p = 0;; ps.p++) {
     rc = step(&ps, cur(&ps));

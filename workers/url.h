@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 struct url_str {
-  char *p;        /* NUL-terminated once anything was appended; NULL while empty */
+  char *p; /* NUL-terminated once anything was appended; NULL while empty */
   size_t len, cap;
 };
 
@@ -20,12 +20,12 @@ struct url {
   struct url_str scheme;
   struct url_str username;
   struct url_str password;
-  bool has_host;             /* host is null when false */
-  struct url_str host;       /* serialized: "example.com", "1.2.3.4", "[::1]", "" */
-  int port;                  /* -1: null */
-  bool opaque_path;          /* the path is the string `opaque` rather than the list `segs` */
+  bool has_host;       /* host is null when false */
+  struct url_str host; /* serialized: "example.com", "1.2.3.4", "[::1]", "" */
+  int port;            /* -1: null */
+  bool opaque_path;    /* the path is the string `opaque` rather than the list `segs` */
   struct url_str opaque;
-  struct url_str *segs;      /* the path's segments */
+  struct url_str *segs; /* the path's segments */
   size_t nsegs, segs_cap;
   bool has_query;
   struct url_str query;
@@ -37,7 +37,7 @@ struct url {
 enum url_state {
   URL_NO_OVERRIDE = 0,
   URL_SCHEME_START,
-  URL_AUTHORITY_HOST,  /* host setter: the host state */
+  URL_AUTHORITY_HOST, /* host setter: the host state */
   URL_HOSTNAME,
   URL_PORT,
   URL_PATH_START,

@@ -23,10 +23,14 @@ static bool valid_utf8(const unsigned char *s, size_t n) {
       i++;
       continue;
     }
-    if (c >= 0xC2 && c <= 0xDF) k = 2;
-    else if (c >= 0xE0 && c <= 0xEF) k = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-    else if (c >= 0xF0 && c <= 0xF4) k = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-    else return false;
+    if (c >= 0xC2 && c <= 0xDF)
+      k = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+      k = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4)
+      k = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    else
+      return false;
     if (i + k > n || s[i + 1] < lo || s[i + 1] > hi) return false;
     for (size_t j = 2; j < k; j++)
       if ((s[i + j] & 0xC0) != 0x80) return false;
@@ -48,16 +52,19 @@ static int pct_decode(struct url_str *out, const char *s, size_t n) {
   return 0;
 }
 
-
 static bool forbidden_host(unsigned char c) { return c == 0 || strchr("\t\n\r #/:<>?@[\\]^|", c) != NULL; }
-static bool forbidden_domain(unsigned char c) { return forbidden_host(c) || c < 0x20 || c == '%' || c == 0x7F; }
+static bool forbidden_domain(unsigned char c) {
+  return forbidden_host(c) || c < 0x20 || c == '%' || c == 0x7F;
+}
 
 /* The IPv4 number parser: 0 and *OUT, or -1. */
 static int ipv4_number(const char *s, size_t n, uint64_t *out) {
   int radix = 10;
   if (n == 0) return -1;
-  if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) radix = 16, s += 2, n -= 2;
-  else if (n >= 2 && s[0] == '0') radix = 8, s++, n--;
+  if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+    radix = 16, s += 2, n -= 2;
+  else if (n >= 2 && s[0] == '0')
+    radix = 8, s++, n--;
   uint64_t v = 0;
   for (size_t i = 0; i < n; i++) {
     int c = (unsigned char)s[i];
@@ -153,15 +160,20 @@ static int ipv6_parse(const char *s, size_t n, uint16_t addr[8]) {
       while (p < n) {
         int v4 = -1;
         if (seen > 0) {
-          if (C(p) == '.' && seen < 4) p++;
-          else return -1;
+          if (C(p) == '.' && seen < 4)
+            p++;
+          else
+            return -1;
         }
         if (p >= n || !is_digit(C(p))) return -1;
         while (p < n && is_digit(C(p))) {
           int d = C(p) - '0';
-          if (v4 == -1) v4 = d;
-          else if (v4 == 0) return -1;
-          else v4 = v4 * 10 + d;
+          if (v4 == -1)
+            v4 = d;
+          else if (v4 == 0)
+            return -1;
+          else
+            v4 = v4 * 10 + d;
           if (v4 > 255) return -1;
           p++;
         }
@@ -285,4 +297,3 @@ int url_host_parse(const char *s, size_t n, bool not_special, struct url_str *ou
   url_str_free(&ascii);
   return rc;
 }
-

@@ -29,7 +29,6 @@ static inline bool str_eq(const struct url_str *s, const char *z) {
   return s->len == strlen(z) && memcmp(str_z(s), z, s->len) == 0;
 }
 
-
 /* Character classes: every character the standard tests is ASCII. */
 static inline bool is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static inline bool is_digit(int c) { return c >= '0' && c <= '9'; }
@@ -38,7 +37,6 @@ static inline int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 static inline int hex_value(int c) { return is_digit(c) ? c - '0' : lower(c) - 'a' + 10; }
 
 enum pct_set { SET_C0, SET_FRAGMENT, SET_QUERY, SET_SPECIAL_QUERY, SET_PATH, SET_USERINFO, SET_FORM };
-
 
 /* Appends N bytes of S to OUT, percent-encoding the bytes in SET. */
 int url_pct_encode(struct url_str *out, const char *s, size_t n, enum pct_set set);

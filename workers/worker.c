@@ -91,8 +91,7 @@ static void doors_watch(void *arg, bool watch) {
  * signal, it reaches a master running as another user (root). */
 static void notify_master(struct worker *w, char note) {
   ssize_t n;
-  do
-    n = write(w->master_fd, &note, 1);
+  do n = write(w->master_fd, &note, 1);
   while (n < 0 && errno == EINTR);
   if (n != 1) log_warn("cannot notify the master: %s", n < 0 ? strerror(errno) : "nothing written");
 }
@@ -127,8 +126,7 @@ static void put_decimal(char *buf, size_t cap, size_t *at, size_t v) {
   char digits[24];
   size_t i = sizeof digits;
   digits[--i] = '\0';
-  do
-    digits[--i] = (char)('0' + v % 10);
+  do digits[--i] = (char)('0' + v % 10);
   while ((v /= 10) > 0);
   put_text(buf, cap, at, digits + i);
 }
@@ -139,7 +137,8 @@ static void on_overrun(void) {
   if (overrun_armed && r->fd >= 0) {
     char head[512];
     size_t n = 0;
-    put_text(head, sizeof head, &n, r->fcgi ? "Status: 504 Gateway Timeout\r\n" : "HTTP/1.1 504 Gateway Timeout\r\n");
+    put_text(head, sizeof head, &n,
+             r->fcgi ? "Status: 504 Gateway Timeout\r\n" : "HTTP/1.1 504 Gateway Timeout\r\n");
     put_text(head, sizeof head, &n, "Content-Type: text/plain;charset=UTF-8\r\nX-Request-Id: ");
     put_text(head, sizeof head, &n, overrun_request_id);
     put_text(head, sizeof head, &n, "\r\nContent-Length: ");
@@ -153,8 +152,7 @@ static void on_overrun(void) {
       out = records;
     }
     ssize_t written;
-    do
-      written = write(r->fd, out, n);
+    do written = write(r->fd, out, n);
     while (written < 0 && errno == EINTR);
     /* Our end is closed before the exit: the reply arrives with a FIN. */
     shutdown(r->fd, SHUT_WR);
@@ -164,7 +162,9 @@ static void on_overrun(void) {
 
 /* ---- connections, both doors --------------------------------------------- */
 
-static const char *worker_door_name(const struct conn *c) { return c->door == CONN_HTTP ? "HTTP" : "FastCGI"; }
+static const char *worker_door_name(const struct conn *c) {
+  return c->door == CONN_HTTP ? "HTTP" : "FastCGI";
+}
 
 static void conn_free(struct conn *c) {
   struct worker *w = c->w;
@@ -173,7 +173,8 @@ static void conn_free(struct conn *c) {
   if (c->write_ev) event_free(c->write_ev);
   if (c->in) evbuffer_free(c->in);
   if (c->out) evbuffer_free(c->out);
-  if (c->fd >= 0 && close(c->fd) < 0) log_debug("closing a %s connection: %s", worker_door_name(c), strerror(errno));
+  if (c->fd >= 0 && close(c->fd) < 0)
+    log_debug("closing a %s connection: %s", worker_door_name(c), strerror(errno));
   fcgi_conn_free(c->fcgi);
   http_conn_free(c->http);
   free(c);
@@ -291,7 +292,8 @@ static void forget_passed_conns(struct worker *w, long long duration_ms) {
   for (size_t i = 0; i < w->nwatched; i++)
     if (passed[i]) conn_free(w->watched[i]);
   w->nwatched = 0;
-  if (n > 0) log_debug("passed %zu idle connections to other workers during a %lld ms request", n, duration_ms);
+  if (n > 0)
+    log_debug("passed %zu idle connections to other workers during a %lld ms request", n, duration_ms);
 }
 
 /* ---- the request's log fields -------------------------------------------- */
@@ -324,8 +326,8 @@ static const char *lookup_for_log(const void *arg, char kind, const char *name, 
     header_name_from_param(name + 5, strlen(name + 5), header);
     return find_header(req->headers, req->nheaders, header, len);
   }
-  static const char *const params[] = {"REMOTE_ADDR", "REMOTE_USER", "REQUEST_METHOD", "REQUEST_URI",
-                                       "QUERY_STRING", "REQUEST_SCHEME"};
+  static const char *const params[] = {"REMOTE_ADDR", "REMOTE_USER",  "REQUEST_METHOD",
+                                       "REQUEST_URI", "QUERY_STRING", "REQUEST_SCHEME"};
   const char *values[] = {req->remote_addr, req->remote_user, req->method, req->uri, req->query, req->scheme};
   for (size_t i = 0; i < sizeof params / sizeof params[0]; i++) {
     if (strcmp(name, params[i]) == 0 && values[i] != NULL) {
@@ -360,7 +362,7 @@ static long long request_cpu_us(const struct worker *w) {
  * client's %0a or escape sequence otherwise), cut to the length of the
  * scoreboard's request_path. */
 static void title_request(const struct worker *w, const struct js_request *req) {
-  char target[sizeof ((struct sb_slot *)0)->request_path];
+  char target[sizeof((struct sb_slot *)0)->request_path];
   bool cut;
   target[log_escape(target, sizeof target - 1, req->uri, strlen(req->uri), &cut)] = '\0';
   proctitle_set("%s %s %s", w->title_prefix, req->method, target);
@@ -373,23 +375,33 @@ static void title_request(const struct worker *w, const struct js_request *req) 
  * nowhere); the hand-off timer may pass any other idle connection meanwhile,
  * never C, so no connection gets both. */
 void worker_handle(struct worker *w, struct conn *c, const struct js_request *req,
-                          const struct reply_route *route, struct js_response *res) {
+                   const struct reply_route *route, struct js_response *res) {
   const char *path = req->path ? req->path : req->uri;
   /* The id is assigned before the scoreboard says busy, so a kill by
    * request_terminate_timeout can name the request it cut off. */
   const char *request_id = js_begin_request(w->js, req);
-  struct sb_request_info info = {.request_id = request_id, .method = req->method, .path = path,
-                                 .query = req->query, .content_length = (long long)req->body_len};
+  struct sb_request_info info = {.request_id = request_id,
+                                 .method = req->method,
+                                 .path = path,
+                                 .query = req->query,
+                                 .content_length = (long long)req->body_len};
   scoreboard_request_begin(w->sb, w->sb_slot, &info, w->cfg->workers);
   title_request(w, req);
   long long cpu_start_us = request_cpu_us(w);
   long long start_ms = clock_mono_ms();
   struct log_lookup lookup = {.req = req};
-  struct access_fields e = {.request_id = request_id, .remote_addr = req->remote_addr,
-                            .remote_user = req->remote_user, .method = req->method, .path = path,
-                            .query = req->query, .request_bytes = (long long)req->body_len,
-                            .cpu_user_us = -1, .cpu_system_us = -1, .pid = w->pid,
-                            .lookup = lookup_for_log, .lookup_arg = &lookup};
+  struct access_fields e = {.request_id = request_id,
+                            .remote_addr = req->remote_addr,
+                            .remote_user = req->remote_user,
+                            .method = req->method,
+                            .path = path,
+                            .query = req->query,
+                            .request_bytes = (long long)req->body_len,
+                            .cpu_user_us = -1,
+                            .cpu_system_us = -1,
+                            .pid = w->pid,
+                            .lookup = lookup_for_log,
+                            .lookup_arg = &lookup};
   bool measure_cpu = (worker_log_needs() & ACCESS_NEEDS_CPU) != 0;
   struct rusage ru0, ru1;
   if (measure_cpu && getrusage(RUSAGE_SELF, &ru0) < 0) measure_cpu = false;
@@ -409,7 +421,8 @@ void worker_handle(struct worker *w, struct conn *c, const struct js_request *re
   scoreboard_request_end(w->sb, w->sb_slot, res->request_id, res->status, duration_ms, slow);
   struct js_runtime_stats rs;
   js_runtime_stats(w->js, &rs);
-  struct sb_runtime_stats st = {.cache_hits = rs.cache_hits, .cache_misses = rs.cache_misses,
+  struct sb_runtime_stats st = {.cache_hits = rs.cache_hits,
+                                .cache_misses = rs.cache_misses,
                                 .heap_bytes = (long long)rs.heap_bytes,
                                 .last_memory_bytes = (long long)rs.heap_peak_bytes,
                                 .last_cpu_us = -1};
@@ -445,8 +458,10 @@ void worker_handle(struct worker *w, struct conn *c, const struct js_request *re
 
 static void conn_process_input(struct conn *c) {
   for (;;) {
-    if (c->door == CONN_HTTP) door_http_process_input(c);
-    else door_fcgi_process_input(c);
+    if (c->door == CONN_HTTP)
+      door_http_process_input(c);
+    else
+      door_fcgi_process_input(c);
     /* Write the replies now, in this wake-up: no extra loop turn per request. */
     if (worker_conn_flush(c) < 0) return;
     /* Input left over means the door stopped at its output limit; the
@@ -474,8 +489,7 @@ static unsigned char conn_read_buf[CONN_READ_BYTES];
 static void conn_linger(struct conn *c, short what) {
   ssize_t n = 0;
   if (!(what & EV_TIMEOUT)) {
-    do
-      n = read(c->fd, conn_read_buf, sizeof conn_read_buf);
+    do n = read(c->fd, conn_read_buf, sizeof conn_read_buf);
     while (n < 0 && errno == EINTR);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) n = 1;
   }
@@ -489,14 +503,15 @@ static void on_conn_readable(evutil_socket_t fd, short what, void *arg) {
     return;
   }
   if (what & EV_TIMEOUT) {
-    if (c->busy) log_info("%s connection closed: a request stalled for client_timeout", worker_door_name(c));
-    else log_debug("%s connection closed: idle for client_timeout", worker_door_name(c));
+    if (c->busy)
+      log_info("%s connection closed: a request stalled for client_timeout", worker_door_name(c));
+    else
+      log_debug("%s connection closed: idle for client_timeout", worker_door_name(c));
     conn_free(c);
     return;
   }
   ssize_t n;
-  do
-    n = read(fd, conn_read_buf, sizeof conn_read_buf);
+  do n = read(fd, conn_read_buf, sizeof conn_read_buf);
   while (n < 0 && errno == EINTR);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
   if (n <= 0) { /* the peer closed (nginx drops idle upstream connections), or an error */
@@ -516,7 +531,8 @@ static void on_conn_writable(evutil_socket_t fd, short what, void *arg) {
   (void)fd;
   struct conn *c = arg;
   if (what & EV_TIMEOUT) {
-    log_info("%s connection closed: the client took nothing of a reply for client_timeout", worker_door_name(c));
+    log_info("%s connection closed: the client took nothing of a reply for client_timeout",
+             worker_door_name(c));
     conn_free(c);
     return;
   }
@@ -547,8 +563,8 @@ static void on_conn_writable(evutil_socket_t fd, short what, void *arg) {
 static int door_accept(struct worker *w, int fd, enum conn_door door, char *addr) {
   struct sockaddr_storage ss;
   socklen_t ss_len = sizeof ss;
-  int cfd = accept4(fd, addr ? (struct sockaddr *)&ss : NULL, addr ? &ss_len : NULL,
-                    SOCK_NONBLOCK | SOCK_CLOEXEC);
+  int cfd =
+      accept4(fd, addr ? (struct sockaddr *)&ss : NULL, addr ? &ss_len : NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (cfd < 0) {
     /* EAGAIN: a sibling took it.  EMFILE and friends: pause (accept_pause.h). */
     const char *what = door == CONN_HTTP ? "HTTP door: accept" : "FastCGI door: accept";
@@ -578,8 +594,10 @@ static struct conn *conn_new(struct worker *w, int cfd, enum conn_door door) {
   c->door = door;
   c->fd = cfd;
   list_push_front(&w->conns, &c->link);
-  if (door == CONN_HTTP) c->http = http_conn_new(&w->http_limits);
-  else c->fcgi = fcgi_conn_new(&w->limits);
+  if (door == CONN_HTTP)
+    c->http = http_conn_new(&w->http_limits);
+  else
+    c->fcgi = fcgi_conn_new(&w->limits);
   c->in = evbuffer_new();
   c->out = evbuffer_new();
   c->read_ev = event_new(w->base, cfd, EV_READ | EV_PERSIST, on_conn_readable, c);
@@ -645,7 +663,8 @@ static void on_grace_end(evutil_socket_t fd, short what, void *arg) {
     if (c->linger_until_ms != 0 ||
         (!c->busy && evbuffer_get_length(c->in) == 0 && evbuffer_get_length(c->out) == 0))
       conn_free(c);
-    else if (c->door == CONN_FCGI) c->close_after_write = true;
+    else if (c->door == CONN_FCGI)
+      c->close_after_write = true;
   }
 }
 
@@ -724,12 +743,10 @@ static void pin_to_cpu(int slot) {
     return;
   }
   int n = CPU_COUNT(&allowed);
-  if (n < 2)
-    return; /* nowhere else to go */
+  if (n < 2) return; /* nowhere else to go */
   int want = slot % n, cpu = -1;
   for (int i = 0, seen = 0; i < CPU_SETSIZE && cpu < 0; i++)
-    if (CPU_ISSET(i, &allowed) && seen++ == want)
-      cpu = i;
+    if (CPU_ISSET(i, &allowed) && seen++ == want) cpu = i;
   cpu_set_t one;
   CPU_ZERO(&one);
   CPU_SET(cpu, &one);
@@ -744,14 +761,19 @@ int worker_main(const struct worker_args *args) {
   snprintf(role, sizeof role, "worker %d", args->slot);
   log_set_role(role);
   const struct jsfpm_config *cfg = args->cfg;
-  struct worker w = {.cfg = cfg, .fcgi_fd = args->fcgi_fd, .handoff_send_fd = args->handoff_send_fd,
-                     .sb = args->sb, .sb_slot = args->sb_slot,
-                     .max_requests = args->max_requests, .master_fd = args->master_fd,
+  struct worker w = {.cfg = cfg,
+                     .fcgi_fd = args->fcgi_fd,
+                     .handoff_send_fd = args->handoff_send_fd,
+                     .sb = args->sb,
+                     .sb_slot = args->sb_slot,
+                     .max_requests = args->max_requests,
+                     .master_fd = args->master_fd,
                      .accepting = true};
   list_init(&w.conns);
   w.limits = (struct fcgi_limits){.max_params_bytes = (size_t)cfg->max_params_bytes,
                                   .max_body_bytes = (size_t)cfg->max_body_bytes,
-                                  .max_conns = cfg->workers, .max_reqs = cfg->workers};
+                                  .max_conns = cfg->workers,
+                                  .max_reqs = cfg->workers};
   w.http_limits = (struct http_limits){.max_head_bytes = (size_t)cfg->max_params_bytes,
                                        .max_body_bytes = (size_t)cfg->max_body_bytes};
   int status = 1;
@@ -761,8 +783,7 @@ int worker_main(const struct worker_args *args) {
            args->sb->slots[args->sb_slot].generation);
   proctitle_set("%s starting", w.title_prefix);
 
-  if (cfg->worker_cpu_affinity == AFFINITY_AUTO)
-    pin_to_cpu(args->slot);
+  if (cfg->worker_cpu_affinity == AFFINITY_AUTO) pin_to_cpu(args->slot);
   /* Blocks of 16 KiB and up (big response bodies, JSON texts, long query
    * results) are mapped for themselves and unmapped when freed.  Left on
    * the heap, each one freed between the JavaScript heap's long-lived
@@ -826,8 +847,7 @@ int worker_main(const struct worker_args *args) {
   log_debug("serving");
   while (event_base_loop(w.base, EVLOOP_ONCE) == 0) {
     if (event_base_got_break(w.base)) break;
-    if (w.quitting && list_empty(&w.conns) &&
-        (w.grace_ev == NULL || !evtimer_pending(w.grace_ev, NULL)))
+    if (w.quitting && list_empty(&w.conns) && (w.grace_ev == NULL || !evtimer_pending(w.grace_ev, NULL)))
       break;
   }
   status = WORKER_EXIT_OK;

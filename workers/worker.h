@@ -9,17 +9,17 @@ struct js_cache;
 
 struct worker_args {
   const struct jsfpm_config *cfg;
-  int fcgi_fd;          /* listening FastCGI socket */
-  int http_fd;          /* listening HTTP socket, or -1 */
-  int handoff_send_fd;  /* the hand-off queue's ends (worker_handoff.h) */
+  int fcgi_fd;         /* listening FastCGI socket */
+  int http_fd;         /* listening HTTP socket, or -1 */
+  int handoff_send_fd; /* the hand-off queue's ends (worker_handoff.h) */
   int handoff_receive_fd;
-  const char *broker_path; /* unix socket of the broker */
-  int master_fd;        /* write end of a pipe to the master, for WORKER_NOTE_* bytes */
-  int slot;             /* worker number, 0..workers-1 */
-  struct scoreboard *sb; /* shared with the master */
-  int sb_slot;          /* this worker's scoreboard slot */
+  const char *broker_path;    /* unix socket of the broker */
+  int master_fd;              /* write end of a pipe to the master, for WORKER_NOTE_* bytes */
+  int slot;                   /* worker number, 0..workers-1 */
+  struct scoreboard *sb;      /* shared with the master */
+  int sb_slot;                /* this worker's scoreboard slot */
   unsigned long max_requests; /* stop accepting after this many requests; 0 = no limit */
-  struct js_cache *js_cache; /* compiled app built by the master (preload = yes), or NULL */
+  struct js_cache *js_cache;  /* compiled app built by the master (preload = yes), or NULL */
 };
 
 /* Bytes a worker writes to its pipe to the master. */
@@ -29,7 +29,8 @@ struct worker_args {
 /* Exit statuses the master understands. */
 #define WORKER_EXIT_OK 0
 #define WORKER_EXIT_APP_LOAD 78 /* the app failed to load (syntax error, missing main): EX_CONFIG */
-#define WORKER_EXIT_OVERRUN 70  /* a request stuck in a native call past its deadline: answered 504, ended (EX_SOFTWARE) */
+#define WORKER_EXIT_OVERRUN                                                                                  \
+  70 /* a request stuck in a native call past its deadline: answered 504, ended (EX_SOFTWARE) */
 
 int worker_main(const struct worker_args *args);
 

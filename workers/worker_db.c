@@ -74,8 +74,10 @@ static json_t *param_to_json(duk_context *ctx, duk_idx_t idx, size_t pos, char *
 /* Pushes an integer from the broker: beyond 2^53 a string, so it is never
  * rounded. */
 static void push_db_int(duk_context *ctx, json_int_t n) {
-  if (n >= -(json_int_t)MAX_SAFE_INT && n <= (json_int_t)MAX_SAFE_INT) duk_push_number(ctx, (double)n);
-  else duk_push_sprintf(ctx, "%lld", (long long)n);
+  if (n >= -(json_int_t)MAX_SAFE_INT && n <= (json_int_t)MAX_SAFE_INT)
+    duk_push_number(ctx, (double)n);
+  else
+    duk_push_sprintf(ctx, "%lld", (long long)n);
 }
 
 /* Pushes one value of a row set: blobs as Uint8Array. */
@@ -128,8 +130,10 @@ static int push_rowset(duk_context *ctx, const unsigned char *p, size_t len, con
       struct rowset_value v;
       if (rowset_next_value(&r, &v) != 0) goto bad;
       push_rowset_value(ctx, &v);
-      if (distinct) jsfpm_duk_def_new_own(ctx, -2, names + (duk_idx_t)c);
-      else jsfpm_duk_def_own(ctx, -2, names + (duk_idx_t)c);
+      if (distinct)
+        jsfpm_duk_def_new_own(ctx, -2, names + (duk_idx_t)c);
+      else
+        jsfpm_duk_def_own(ctx, -2, names + (duk_idx_t)c);
     }
     duk_put_prop_index(ctx, rows, (duk_uarridx_t)i);
   }
@@ -243,8 +247,7 @@ static json_t *batch_to_json(duk_context *ctx, duk_idx_t idx, char *why, size_t 
     duk_get_prop_index(ctx, idx, (duk_uarridx_t)i);
     json_t *sqlv = NULL, *params = NULL;
     if (!duk_is_object(ctx, -1) || !duk_get_prop_literal(ctx, -1, "sql") || !duk_is_string(ctx, -1))
-      snprintf(why, whylen, "db.batch: statement %lu must be an object {sql, params}",
-               (unsigned long)i + 1);
+      snprintf(why, whylen, "db.batch: statement %lu must be an object {sql, params}", (unsigned long)i + 1);
     else
       sqlv = sql_to_json(ctx, -1, why, whylen);
     duk_pop(ctx);
@@ -330,8 +333,10 @@ duk_ret_t worker_db_call(duk_context *ctx, struct db_client *db, int timeout_ms)
     size_t i;
     json_t *r;
     json_array_foreach(results, i, r) {
-      if (!json_is_true(json_object_get(r, "ok"))) push_reply_error(ctx, r);
-      else if (push_result(ctx, r, sections, sections_len, &bad) != 0) goto bad_rowset;
+      if (!json_is_true(json_object_get(r, "ok")))
+        push_reply_error(ctx, r);
+      else if (push_result(ctx, r, sections, sections_len, &bad) != 0)
+        goto bad_rowset;
       duk_put_prop_index(ctx, -2, (duk_uarridx_t)i);
     }
   } else if (op == DB_OP_STATS) {

@@ -62,8 +62,14 @@ static void fcgi_serve(struct conn *c, struct fcgi_request *fr) {
     c->close_after_write = true;
     return;
   }
-  struct js_request req = {.method = "GET", .uri = "/", .path = NULL, .query = "", .scheme = "http",
-                           .remote_addr = "", .body = fr->body, .body_len = fr->body_len};
+  struct js_request req = {.method = "GET",
+                           .uri = "/",
+                           .path = NULL,
+                           .query = "",
+                           .scheme = "http",
+                           .remote_addr = "",
+                           .body = fr->body,
+                           .body_len = fr->body_len};
   const char *document_uri = NULL, *script_name = NULL, *path_info = NULL;
   size_t n = 0, names_used = 0;
   for (size_t i = 0; i < fr->nparams; i++) {
@@ -82,32 +88,45 @@ static void fcgi_serve(struct conn *c, struct fcgi_request *fr) {
       headers[n++] = (struct js_header){"content-type", 12, p->value, p->value_len};
     } else if (strcmp(name, "CONTENT_LENGTH") == 0 && p->value_len > 0) {
       headers[n++] = (struct js_header){"content-length", 14, p->value, p->value_len};
-    } else if (strcmp(name, "REQUEST_METHOD") == 0) req.method = p->value;
-    else if (strcmp(name, "REQUEST_URI") == 0) req.uri = p->value;
-    else if (strcmp(name, "QUERY_STRING") == 0) req.query = p->value;
-    else if (strcmp(name, "DOCUMENT_URI") == 0) document_uri = p->value;
-    else if (strcmp(name, "SCRIPT_NAME") == 0) script_name = p->value;
-    else if (strcmp(name, "PATH_INFO") == 0) path_info = p->value;
-    else if (strcmp(name, "REMOTE_ADDR") == 0) req.remote_addr = p->value;
-    else if (strcmp(name, "REMOTE_USER") == 0 && p->value_len > 0) req.remote_user = p->value;
-    else if (w->cfg->tenant_param && strcmp(name, w->cfg->tenant_param) == 0) req.tenant = p->value;
-    else if (strcmp(name, "HTTPS") == 0 && strcmp(p->value, "on") == 0) req.scheme = "https";
-    else if (strcmp(name, "SERVER_NAME") == 0 && req.host == NULL) req.host = p->value;
+    } else if (strcmp(name, "REQUEST_METHOD") == 0)
+      req.method = p->value;
+    else if (strcmp(name, "REQUEST_URI") == 0)
+      req.uri = p->value;
+    else if (strcmp(name, "QUERY_STRING") == 0)
+      req.query = p->value;
+    else if (strcmp(name, "DOCUMENT_URI") == 0)
+      document_uri = p->value;
+    else if (strcmp(name, "SCRIPT_NAME") == 0)
+      script_name = p->value;
+    else if (strcmp(name, "PATH_INFO") == 0)
+      path_info = p->value;
+    else if (strcmp(name, "REMOTE_ADDR") == 0)
+      req.remote_addr = p->value;
+    else if (strcmp(name, "REMOTE_USER") == 0 && p->value_len > 0)
+      req.remote_user = p->value;
+    else if (w->cfg->tenant_param && strcmp(name, w->cfg->tenant_param) == 0)
+      req.tenant = p->value;
+    else if (strcmp(name, "HTTPS") == 0 && strcmp(p->value, "on") == 0)
+      req.scheme = "https";
+    else if (strcmp(name, "SERVER_NAME") == 0 && req.host == NULL)
+      req.host = p->value;
   }
   req.headers = headers;
   req.nheaders = n;
   /* nginx's $document_uri is the (possibly rewritten) path the location
    * matched: what an app behind a prefix location routes on. */
   char *joined = NULL;
-  if (document_uri && *document_uri) req.path = document_uri;
+  if (document_uri && *document_uri)
+    req.path = document_uri;
   else if (script_name && path_info && asprintf(&joined, "%s%s", script_name, path_info) >= 0)
     req.path = joined;
-  else req.path = NULL; /* js derives it from the uri */
+  else
+    req.path = NULL; /* js derives it from the uri */
 
   /* A reply still queued (the client reads slowly) would be cut by one
    * written from the backstop: then it writes none. */
-  struct reply_route route = {.fd = evbuffer_get_length(c->out) == 0 ? c->fd : -1, .fcgi = true,
-                              .fcgi_id = fr->id};
+  struct reply_route route = {
+      .fd = evbuffer_get_length(c->out) == 0 ? c->fd : -1, .fcgi = true, .fcgi_id = fr->id};
   struct js_response res;
   worker_handle(w, c, &req, &route, &res);
 
@@ -157,12 +176,9 @@ void door_fcgi_process_input(struct conn *c) {
       c->busy = false;
       fcgi_write_end(out, ev.request_id, 0, FCGI_REQUEST_COMPLETE);
       break;
-    case FCGI_EV_NONE:
-      c->busy = used > 0 || c->busy;
-      break;
+    case FCGI_EV_NONE: c->busy = used > 0 || c->busy; break;
     case FCGI_EV_GET_VALUES:
-    case FCGI_EV_REPLY:
-      break;
+    case FCGI_EV_REPLY: break;
     }
   }
 }
@@ -210,7 +226,8 @@ static const char *http_date(struct worker *w) {
 
 static bool response_has_field(const struct js_response *res, const char *name) {
   for (size_t i = 0; i < res->nheaders; i++)
-    if (res->headers[i].name_len == strlen(name) && strncasecmp(res->headers[i].name, name, strlen(name)) == 0)
+    if (res->headers[i].name_len == strlen(name) &&
+        strncasecmp(res->headers[i].name, name, strlen(name)) == 0)
       return true;
   return false;
 }
@@ -240,10 +257,17 @@ static void http_serve(struct conn *c, const struct http_request *hr) {
   for (size_t i = 0; i < hr->nheaders; i++)
     w->http_headers[i] = (struct js_header){hr->headers[i].name, hr->headers[i].name_len,
                                             hr->headers[i].value, hr->headers[i].value_len};
-  struct js_request req = {.method = hr->method, .uri = hr->target, .path = hr->path,
-                           .query = hr->query, .scheme = "http", .host = hr->host,
-                           .remote_addr = c->remote_addr, .headers = w->http_headers,
-                           .nheaders = hr->nheaders, .body = hr->body, .body_len = hr->body_len};
+  struct js_request req = {.method = hr->method,
+                           .uri = hr->target,
+                           .path = hr->path,
+                           .query = hr->query,
+                           .scheme = "http",
+                           .host = hr->host,
+                           .remote_addr = c->remote_addr,
+                           .headers = w->http_headers,
+                           .nheaders = hr->nheaders,
+                           .body = hr->body,
+                           .body_len = hr->body_len};
   /* A reply still queued (a pipelining client reads slowly) would be cut
    * by one written from the backstop: then it writes none. */
   struct reply_route route = {.fd = evbuffer_get_length(c->out) == 0 ? c->fd : -1,
@@ -261,7 +285,8 @@ static void http_serve(struct conn *c, const struct http_request *hr) {
   if (res.request_id) http_write_field(out, "X-Request-Id", 12, res.request_id, strlen(res.request_id));
   struct http_framing framing = {.body_len = res.body_len,
                                  .date = response_has_field(&res, "date") ? NULL : http_date(w),
-                                 .close = close, .version_minor = hr->version_minor};
+                                 .close = close,
+                                 .version_minor = hr->version_minor};
   http_write_framing(out, res.status, &framing);
   if (strcmp(hr->method, "HEAD") != 0 && http_status_has_body(res.status))
     evbuffer_add(out, res.body, res.body_len);
@@ -291,9 +316,10 @@ void door_http_process_input(struct conn *c) {
     struct http_event ev;
     size_t used = http_conn_feed(c->http, vec.iov_base, vec.iov_len, c->out, &ev);
     evbuffer_drain(in, used);
-    if (ev.type == HTTP_EV_REQUEST) http_serve(c, ev.request);
-    else if (ev.type == HTTP_EV_ERROR) http_refuse(c, &ev);
+    if (ev.type == HTTP_EV_REQUEST)
+      http_serve(c, ev.request);
+    else if (ev.type == HTTP_EV_ERROR)
+      http_refuse(c, &ev);
     c->busy = !http_conn_idle(c->http);
   }
 }
-

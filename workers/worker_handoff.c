@@ -30,16 +30,15 @@ int handoff_send(int queue_fd, int conn_fd) {
   struct iovec iov = {.iov_base = &byte, .iov_len = 1};
   union handoff_cmsg control;
   memset(&control, 0, sizeof control);
-  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-                       .msg_controllen = sizeof control.buf};
+  struct msghdr msg = {
+      .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf};
   struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
   cmsg->cmsg_level = SOL_SOCKET;
   cmsg->cmsg_type = SCM_RIGHTS;
   cmsg->cmsg_len = CMSG_LEN(sizeof(int));
   memcpy(CMSG_DATA(cmsg), &conn_fd, sizeof(int));
   ssize_t n;
-  do
-    n = sendmsg(queue_fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+  do n = sendmsg(queue_fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
   return n == 1 ? 0 : -1;
 }
@@ -54,11 +53,10 @@ int handoff_receive(int queue_fd) {
   char byte;
   struct iovec iov = {.iov_base = &byte, .iov_len = 1};
   union handoff_cmsg control;
-  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-                       .msg_controllen = sizeof control.buf};
+  struct msghdr msg = {
+      .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf};
   ssize_t n;
-  do
-    n = recvmsg(queue_fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+  do n = recvmsg(queue_fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
   while (n < 0 && errno == EINTR);
   if (n < 0) return -1;
   struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
@@ -73,7 +71,6 @@ int handoff_receive(int queue_fd) {
   memcpy(&fd, CMSG_DATA(cmsg), sizeof fd);
   return fd;
 }
-
 
 /* ---- long requests -------------------------------------------------------
  *

@@ -34,33 +34,33 @@ struct worker {
   struct db_client *db;
   int fcgi_fd;
   struct event *accept_ev;
-  int handoff_send_fd;           /* the hand-off queue (worker_handoff.h) */
-  struct event *handoff_ev;      /* its receiving end, watched while accepting */
-  struct event *http_accept_ev;  /* NULL without an HTTP door */
-  struct event *http_resume_ev;  /* resumes HTTP accepting HTTP_ACCEPT_PAUSE_MS after an accept */
-  struct event *grace_ev;        /* graceful stop: closes idle connections when it fires */
+  int handoff_send_fd;          /* the hand-off queue (worker_handoff.h) */
+  struct event *handoff_ev;     /* its receiving end, watched while accepting */
+  struct event *http_accept_ev; /* NULL without an HTTP door */
+  struct event *http_resume_ev; /* resumes HTTP accepting HTTP_ACCEPT_PAUSE_MS after an accept */
+  struct event *grace_ev;       /* graceful stop: closes idle connections when it fires */
   struct event *term_ev, *quit_ev, *usr1_ev;
-  struct accept_pause *pause;    /* accepting paused while out of descriptors */
+  struct accept_pause *pause; /* accepting paused while out of descriptors */
   struct fcgi_limits limits;
   struct http_limits http_limits;
   struct js_header *http_headers; /* the current HTTP request's headers, as the runtime takes them */
   size_t http_headers_cap;
-  long long date_s;              /* the second `date` was formatted for */
-  char date[HTTP_DATE_LEN + 1];  /* Date field of HTTP responses */
-  struct list conns;             /* open connections (struct conn), newest first */
+  long long date_s;             /* the second `date` was formatted for */
+  char date[HTTP_DATE_LEN + 1]; /* Date field of HTTP responses */
+  struct list conns;            /* open connections (struct conn), newest first */
   /* Idle connections the hand-off timer may pass on during the current
    * request (worker_handoff.h). */
   struct conn *watched[HANDOFF_WATCH_MAX];
   size_t nwatched;
   bool quitting;
-  bool handing_off;              /* quitting for a replacement: idle FastCGI connections go to the queue */
-  bool accepting;                /* listening sockets and the hand-off queue still watched */
-  unsigned long requests;        /* requests served by this worker */
-  unsigned long max_requests;    /* 0 = no limit */
-  int master_fd;                 /* our pipe to the master (WORKER_NOTE_*) */
+  bool handing_off;           /* quitting for a replacement: idle FastCGI connections go to the queue */
+  bool accepting;             /* listening sockets and the hand-off queue still watched */
+  unsigned long requests;     /* requests served by this worker */
+  unsigned long max_requests; /* 0 = no limit */
+  int master_fd;              /* our pipe to the master (WORKER_NOTE_*) */
   struct scoreboard *sb;
   int sb_slot;
-  char title_prefix[48];         /* "jsfpm: worker N gen G", the start of the process title */
+  char title_prefix[48]; /* "jsfpm: worker N gen G", the start of the process title */
   pid_t pid;
 };
 
@@ -74,27 +74,26 @@ struct conn {
   struct worker *w;
   enum conn_door door;
   int fd;
-  struct event *read_ev;         /* persistent, with the client_timeout; off while replies wait */
-  struct event *write_ev;        /* added only while a reply waits for room */
+  struct event *read_ev;  /* persistent, with the client_timeout; off while replies wait */
+  struct event *write_ev; /* added only while a reply waits for room */
   struct evbuffer *in, *out;
-  struct fcgi_conn *fcgi;        /* CONN_FCGI: the codec */
-  struct http_conn *http;        /* CONN_HTTP: the codec */
+  struct fcgi_conn *fcgi;             /* CONN_FCGI: the codec */
+  struct http_conn *http;             /* CONN_HTTP: the codec */
   char remote_addr[INET6_ADDRSTRLEN]; /* CONN_HTTP: the client's address, or "" */
-  bool close_after_write;        /* no keep-alive, or a protocol error */
-  bool busy;                     /* a request has begun and not been answered */
-  bool handoff_refused;          /* CONN_FCGI: the hand-off queue refused it: closed like on a server stop */
-  long long linger_until_ms;     /* CONN_HTTP, closing: our side is shut; reading until then (0 = not) */
-  struct list link;              /* in w->conns */
+  bool close_after_write;             /* no keep-alive, or a protocol error */
+  bool busy;                          /* a request has begun and not been answered */
+  bool handoff_refused;      /* CONN_FCGI: the hand-off queue refused it: closed like on a server stop */
+  long long linger_until_ms; /* CONN_HTTP, closing: our side is shut; reading until then (0 = not) */
+  struct list link;          /* in w->conns */
 };
 
 /* Where the request in progress is answered. */
 struct reply_route {
-  int fd;                        /* the client's connection; -1 when a reply cannot be written safely */
-  bool fcgi;                     /* FastCGI records (else HTTP/1.1) */
-  uint16_t fcgi_id;              /* FastCGI request id */
-  bool head_only;                /* HTTP HEAD: no body */
+  int fd;           /* the client's connection; -1 when a reply cannot be written safely */
+  bool fcgi;        /* FastCGI records (else HTTP/1.1) */
+  uint16_t fcgi_id; /* FastCGI request id */
+  bool head_only;   /* HTTP HEAD: no body */
 };
-
 
 /* worker.c */
 /* Runs REQ through the runtime into RES, with the scoreboard, the logs, the

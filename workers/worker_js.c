@@ -214,7 +214,8 @@ static const char *match_locale(const struct js_runtime *rt, const struct js_hea
       for (size_t i = 0; i < rt->nlocales; i++) {
         const char *loc = rt->locales[i];
         size_t n = pass == 0 ? tag_len : strcspn(loc, "-_");
-        size_t t = pass == 0 ? tag_len : (size_t)(strcspn(tag, "-_,;") < tag_len ? strcspn(tag, "-_,;") : tag_len);
+        size_t t =
+            pass == 0 ? tag_len : (size_t)(strcspn(tag, "-_,;") < tag_len ? strcspn(tag, "-_,;") : tag_len);
         if (pass == 1 && n != t) continue;
         if (strlen(loc) >= n && strncasecmp(loc, tag, n) == 0 && (pass == 1 || strlen(loc) == tag_len)) {
           best = loc;
@@ -305,8 +306,10 @@ const uint8_t *js_push_utf8(duk_context *ctx, duk_size_t *len) {
 }
 
 static void push_raw(duk_context *ctx, const char *value, size_t len) {
-  if (value) js_push_wire_string(ctx, value, len);
-  else duk_push_null(ctx);
+  if (value)
+    js_push_wire_string(ctx, value, len);
+  else
+    duk_push_null(ctx);
 }
 
 /* Pushes the raw request: a dense array (far cheaper to fill than named
@@ -336,11 +339,15 @@ static void push_raw_request(struct js_runtime *rt, duk_context *ctx, const stru
   push_raw(ctx, rt->request_id, strlen(rt->request_id));
 
   const struct js_header *h = find_header(req, cfg->user_header);
-  if (cfg->user_header) push_raw(ctx, h ? h->value : NULL, h ? h->value_len : 0);
-  else push_raw(ctx, req->remote_user, req->remote_user ? strlen(req->remote_user) : 0);
+  if (cfg->user_header)
+    push_raw(ctx, h ? h->value : NULL, h ? h->value_len : 0);
+  else
+    push_raw(ctx, req->remote_user, req->remote_user ? strlen(req->remote_user) : 0);
   h = find_header(req, cfg->tenant_header);
-  if (h) push_raw(ctx, h->value, h->value_len);
-  else push_raw(ctx, req->tenant, req->tenant ? strlen(req->tenant) : 0);
+  if (h)
+    push_raw(ctx, h->value, h->value_len);
+  else
+    push_raw(ctx, req->tenant, req->tenant ? strlen(req->tenant) : 0);
   const char *locale = match_locale(rt, find_header(req, "accept-language"));
   push_raw(ctx, locale, strlen(locale));
   duk_push_number(ctx, (double)deadline);
@@ -401,9 +408,9 @@ static bool is_token(const char *s, size_t len) {
  * body's (a keep-alive client reads the rest as the next response or
  * waits forever), "chunked" on a body that is not.  So they are dropped. */
 static bool server_owned_field(const char *name, size_t len) {
-  static const char *const owned[] = {"content-length", "transfer-encoding", "connection",
-                                      "keep-alive", "proxy-connection", "upgrade", "te",
-                                      "status", "x-request-id"};
+  static const char *const owned[] = {"content-length",   "transfer-encoding", "connection", "keep-alive",
+                                      "proxy-connection", "upgrade",           "te",         "status",
+                                      "x-request-id"};
   for (size_t i = 0; i < sizeof owned / sizeof *owned; i++)
     if (strlen(owned[i]) == len && strncasecmp(owned[i], name, len) == 0) return true;
   return false;
@@ -411,8 +418,8 @@ static bool server_owned_field(const char *name, size_t len) {
 
 /* Reads [status, flatHeaders, body] at the top of CTX's stack into RES.
  * Returns NULL, or what is wrong with it (in WHY). */
-static const char *read_result(struct js_runtime *rt, duk_context *ctx, struct js_response *res,
-                               char *why, size_t whylen) {
+static const char *read_result(struct js_runtime *rt, duk_context *ctx, struct js_response *res, char *why,
+                               size_t whylen) {
   duk_idx_t top = duk_get_top_index(ctx);
   duk_get_prop_index(ctx, top, 0);
   double status = duk_get_number_default(ctx, -1, 0);
@@ -445,13 +452,16 @@ static const char *read_result(struct js_runtime *rt, duk_context *ctx, struct j
     duk_pop_2(ctx);
     if (h->name == NULL || h->value == NULL || nl == 0) return "a response header is not a string";
     if (!is_token(h->name, nl) || has_ctl(h->value, vl)) {
-      snprintf(why, whylen, "response header %.*s: a name must be an HTTP token and a value must not contain CR, LF or NUL",
-               (int)(nl > 64 ? 64 : nl), h->name);
+      snprintf(
+          why, whylen,
+          "response header %.*s: a name must be an HTTP token and a value must not contain CR, LF or NUL",
+          (int)(nl > 64 ? 64 : nl), h->name);
       return why;
     }
     if (server_owned_field(h->name, nl))
       log_warn("[%s] response header %s dropped: the server sets it itself", rt->request_id, h->name);
-    else kept++;
+    else
+      kept++;
   }
   duk_pop(ctx);
   res->headers = rt->headers;
@@ -459,14 +469,17 @@ static const char *read_result(struct js_runtime *rt, duk_context *ctx, struct j
 
   duk_get_prop_index(ctx, top, 2); /* stays on the stack until the next request */
   duk_size_t blen = 0;
-  if (duk_is_string(ctx, -1)) res->body = js_push_utf8(ctx, &blen);
-  else if (duk_is_buffer_data(ctx, -1)) res->body = duk_get_buffer_data(ctx, -1, &blen);
-  else return "Response body is neither a string nor bytes";
+  if (duk_is_string(ctx, -1))
+    res->body = js_push_utf8(ctx, &blen);
+  else if (duk_is_buffer_data(ctx, -1))
+    res->body = duk_get_buffer_data(ctx, -1, &blen);
+  else
+    return "Response body is neither a string nor bytes";
   if (res->body == NULL) res->body = (const uint8_t *)"";
   res->body_len = blen;
   if ((long)blen > rt->cfg->max_response_bytes) {
-    snprintf(why, whylen, "response body of %zu bytes exceeds max_response_size (%ld bytes)",
-             (size_t)blen, rt->cfg->max_response_bytes);
+    snprintf(why, whylen, "response body of %zu bytes exceeds max_response_size (%ld bytes)", (size_t)blen,
+             rt->cfg->max_response_bytes);
     return why;
   }
   return NULL;
@@ -483,7 +496,8 @@ static void dev_error_response(struct js_runtime *rt, const struct js_request *r
   res->body = (const uint8_t *)"Internal Server Error: out of memory for the error page\n";
   res->body_len = strlen((const char *)res->body);
   if (dev_page_render(&rt->page, title, text, root, rt->request_id, json) < 0) return;
-  rt->page_headers[0] = (struct js_header){"Content-Type", 12, rt->page.content_type, strlen(rt->page.content_type)};
+  rt->page_headers[0] =
+      (struct js_header){"Content-Type", 12, rt->page.content_type, strlen(rt->page.content_type)};
   rt->page_headers[1] = (struct js_header){"Cache-Control", 13, "no-store", 8};
   res->headers = rt->page_headers;
   res->nheaders = 2;
@@ -503,8 +517,8 @@ static void error_result(struct js_runtime *rt, duk_context *ctx, const struct j
   }
   if (rt->over_limit) {
     /* Duktape gave up after collecting garbage: the heap is at the cap. */
-    log_error("[%s] %s %s: memory limit of %ld bytes reached; the heap will be rebuilt", id,
-              req->method, req->uri, rt->cfg->memory_limit_bytes);
+    log_error("[%s] %s %s: memory limit of %ld bytes reached; the heap will be rebuilt", id, req->method,
+              req->uri, rt->cfg->memory_limit_bytes);
     rt->rebuild = true;
     text_response(ctx, res, 500, "Internal Server Error: memory limit\n");
     return;
@@ -620,7 +634,7 @@ void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_re
   }
   jsrt_deadline_disarm(rt);
   worker_db_request_end(rt->db, rt->request_id); /* roll back a transaction left open */
-  js_fetch_request_end(); /* nothing of a request runs after it */
+  js_fetch_request_end();                        /* nothing of a request runs after it */
 
   char why[512];
   if (rc == DUK_EXEC_SUCCESS) {

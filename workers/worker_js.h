@@ -15,7 +15,7 @@ struct js_cache;
 /* One module of the jsfpm/ standard library, compiled into the binary
  * (workers/stdlib_js.c in the build tree, generated from js/jsfpm/). */
 struct stdlib_module {
-  const char *name;    /* "jsfpm/router" */
+  const char *name; /* "jsfpm/router" */
   const char *source;
 };
 extern const struct stdlib_module stdlib_modules[]; /* ends with {0, 0} */
@@ -23,7 +23,7 @@ extern const struct stdlib_module stdlib_modules[]; /* ends with {0, 0} */
 extern const struct stdlib_module compiler_modules[];
 
 struct js_header {
-  const char *name;    /* lower case for requests; as given for responses */
+  const char *name; /* lower case for requests; as given for responses */
   size_t name_len;
   const char *value;
   size_t value_len;
@@ -33,14 +33,14 @@ struct js_header {
  * borrowed from the door's buffers for the duration of js_handle. */
 struct js_request {
   const char *method;
-  const char *uri;          /* as received: path + "?" + query */
-  const char *path;         /* path the app routes on */
-  const char *query;        /* query string without "?", may be "" */
-  const char *scheme;       /* "http" or "https" */
-  const char *host;         /* Host header or server name, may be NULL */
+  const char *uri;    /* as received: path + "?" + query */
+  const char *path;   /* path the app routes on */
+  const char *query;  /* query string without "?", may be "" */
+  const char *scheme; /* "http" or "https" */
+  const char *host;   /* Host header or server name, may be NULL */
   const char *remote_addr;
-  const char *remote_user;  /* REMOTE_USER, may be NULL */
-  const char *tenant;       /* the FastCGI param named by [app] tenant_param, or NULL */
+  const char *remote_user; /* REMOTE_USER, may be NULL */
+  const char *tenant;      /* the FastCGI param named by [app] tenant_param, or NULL */
   const struct js_header *headers;
   size_t nheaders;
   const uint8_t *body;
@@ -72,10 +72,10 @@ void js_runtime_free(struct js_runtime *rt);
 const char *js_runtime_load_error(const struct js_runtime *rt);
 
 struct js_runtime_stats {
-  unsigned long cache_hits;   /* modules loaded from the compile cache */
-  unsigned long cache_misses; /* modules compiled on demand (added after start) */
-  size_t heap_bytes;          /* bytes the JavaScript heap holds now */
-  size_t heap_peak_bytes;     /* most it held during the last request */
+  unsigned long cache_hits;     /* modules loaded from the compile cache */
+  unsigned long cache_misses;   /* modules compiled on demand (added after start) */
+  size_t heap_bytes;            /* bytes the JavaScript heap holds now */
+  size_t heap_peak_bytes;       /* most it held during the last request */
   struct js_fetch_counts fetch; /* fetch() calls since the last js_runtime_stats */
 };
 void js_runtime_stats(const struct js_runtime *rt, struct js_runtime_stats *out);

@@ -23,8 +23,10 @@ static duk_ret_t js_native_log(duk_context *ctx) {
     escaped[log_escape(escaped, sizeof escaped - 1, text, len, &cut)] = '\0';
     text = escaped;
   }
-  if (rt->request_id[0]) log_msg((enum log_level)lvl, "[%s] %s", rt->request_id, text);
-  else log_msg((enum log_level)lvl, "%s", text);
+  if (rt->request_id[0])
+    log_msg((enum log_level)lvl, "[%s] %s", rt->request_id, text);
+  else
+    log_msg((enum log_level)lvl, "%s", text);
   return 0;
 }
 
@@ -110,8 +112,9 @@ static void sandbox_globals(duk_context *ctx, const struct jsfpm_config *cfg) {
     duk_put_prop_literal(ctx, -2, "constructor");
     duk_push_string(ctx, "prototype");
     duk_dup(ctx, -2);
-    duk_def_prop(ctx, -5, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE |
-                              DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_CLEAR_CONFIGURABLE);
+    duk_def_prop(ctx, -5,
+                 DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE | DUK_DEFPROP_CLEAR_ENUMERABLE |
+                     DUK_DEFPROP_CLEAR_CONFIGURABLE);
     duk_pop_2(ctx);
     duk_put_prop_literal(ctx, -2, "Function");
   }
@@ -163,7 +166,8 @@ duk_ret_t jsrt_setup_environment(duk_context *ctx, void *udata) {
   duk_get_prop_literal(ctx, -1, "fetch");
   if (!duk_is_function(ctx, -1))
     return duk_error(ctx, DUK_ERR_TYPE_ERROR,
-                     "%s: the app has no fetch(request, ctx) function (export default { fetch }, or module.exports = a Router or { fetch })",
+                     "%s: the app has no fetch(request, ctx) function (export default { fetch }, or "
+                     "module.exports = a Router or { fetch })",
                      rt->cfg->app_main);
   duk_pop(ctx);
   duk_put_prop_literal(ctx, -2, "app");
@@ -210,11 +214,13 @@ static duk_ret_t harden_environment(duk_context *ctx, void *udata) {
 }
 
 static void put_heap_objects(struct js_runtime *rt) {
-  static const duk_function_list_entry natives[] = {
-      {"log", js_native_log, 2},         {"now", js_native_now, 0},
-      {"db", js_native_db, 3},           {"sleep", js_native_sleep, 1},
-      {"deadline", js_native_deadline, 0}, {"timedOut", js_native_timed_out, 1},
-      {NULL, NULL, 0}};
+  static const duk_function_list_entry natives[] = {{"log", js_native_log, 2},
+                                                    {"now", js_native_now, 0},
+                                                    {"db", js_native_db, 3},
+                                                    {"sleep", js_native_sleep, 1},
+                                                    {"deadline", js_native_deadline, 0},
+                                                    {"timedOut", js_native_timed_out, 1},
+                                                    {NULL, NULL, 0}};
   duk_context *ctx = rt->ctx;
   duk_push_heap_stash(ctx);
   duk_push_object(ctx);
@@ -327,8 +333,7 @@ struct js_runtime *js_runtime_new(const struct jsfpm_config *cfg, struct db_clie
     rt->id_prefix = (uint32_t)getpid() * 2654435761u;
   split_locales(rt);
   if (jsrt_deadline_timer_init(rt) < 0)
-    log_warn("no deadline timer (%s): loops inside natives may outlive request_timeout",
-             strerror(errno));
+    log_warn("no deadline timer (%s): loops inside natives may outlive request_timeout", strerror(errno));
   if (js_cache_load_error(cache)) return load_failed(rt, js_cache_load_error(cache));
   rt->cache = cache;
   if (cache == NULL) {

@@ -51,8 +51,8 @@ struct js_runtime {
   struct db_client *db;
   struct js_cache *cache;
   bool own_cache;
-  duk_context *ctx;           /* the heap's main thread */
-  const char *root;           /* realpath of the app root (the cache's) */
+  duk_context *ctx; /* the heap's main thread */
+  const char *root; /* realpath of the app root (the cache's) */
   size_t root_len;
   long long deadline_ms;      /* monotonic; 0 = no limit (between requests) */
   long long request_start_ms; /* monotonic start of the request in js_handle */
@@ -65,16 +65,16 @@ struct js_runtime {
   bool rebuild;               /* the heap must be rebuilt before the next request */
   int db_calls;               /* database calls in the current request */
   char request_id[REQUEST_ID_MAX + 1];
-  bool request_id_assigned;   /* js_begin_request ran for the coming request */
-  uint32_t id_prefix;         /* random per process, so ids differ across workers */
+  bool request_id_assigned; /* js_begin_request ran for the coming request */
+  uint32_t id_prefix;       /* random per process, so ids differ across workers */
   unsigned long long id_counter;
-  char **locales;             /* configured locales; [0] is the default */
+  char **locales; /* configured locales; [0] is the default */
   size_t nlocales;
-  struct js_header *headers;  /* response headers of the last request */
+  struct js_header *headers; /* response headers of the last request */
   size_t headers_cap;
-  bool have_timer;            /* this runtime owns the process's deadline timer (deadline_timer) */
-  char *load_error;           /* dev = yes: why the app did not load; every request gets the error page */
-  struct dev_page page;       /* dev = yes: the last error page */
+  bool have_timer;      /* this runtime owns the process's deadline timer (deadline_timer) */
+  char *load_error;     /* dev = yes: why the app did not load; every request gets the error page */
+  struct dev_page page; /* dev = yes: the last error page */
   struct js_header page_headers[2];
 };
 

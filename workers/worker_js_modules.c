@@ -160,7 +160,8 @@ static duk_ret_t js_require(duk_context *ctx) {
   duk_push_current_function(ctx);
   duk_get_prop_literal(ctx, -1, DUK_HIDDEN_SYMBOL("dir"));
   const char *dir = duk_get_string_default(ctx, -1, "");
-  bool imported = duk_get_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("imports")) && duk_has_prop_string(ctx, -1, id);
+  bool imported =
+      duk_get_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("imports")) && duk_has_prop_string(ctx, -1, id);
   duk_pop_3(ctx);
 
   if (strncmp(id, "jsfpm/", 6) == 0) {
@@ -169,13 +170,15 @@ static duk_ret_t js_require(duk_context *ctx) {
     if (hidden || js_cache_lookup(rt->cache, id) == NULL)
       return duk_error(ctx, DUK_ERR_ERROR,
                        "Cannot find module '%s': the standard library has jsfpm/router, jsfpm/db, "
-                       "jsfpm/password, jsfpm/cookies and jsfpm/test", id);
+                       "jsfpm/password, jsfpm/cookies and jsfpm/test",
+                       id);
     return require_load(ctx, id);
   }
   if (dir[0] == '\0')
     return duk_error(ctx, DUK_ERR_ERROR, "require('%s'): not allowed from a standard-library module", id);
   char path[PATH_MAX], err[PATH_MAX + 512];
-  if (js_resolve(rt->root, dir, id, imported ? JS_RESOLVE_IMPORT : JS_RESOLVE_REQUIRE, path, err, sizeof err) < 0)
+  if (js_resolve(rt->root, dir, id, imported ? JS_RESOLVE_IMPORT : JS_RESOLVE_REQUIRE, path, err,
+                 sizeof err) < 0)
     return duk_error(ctx, DUK_ERR_ERROR, "%s", err);
   return require_load(ctx, path);
 }

@@ -172,18 +172,25 @@ void worker_log_slow_stack(const struct access_fields *e, long long elapsed_ms, 
   char what[SLOW_REPORT_MAX], req[700], lines[SLOW_REPORT_MAX - 1024];
   describe_request(e, req, sizeof req);
   escape_stack_lines(stack, lines, sizeof lines);
-  snprintf(what, sizeof what, "slow request %s: running for %lld ms (slowlog_timeout %d ms), JavaScript stack:%s",
-           req, elapsed_ms, log_cfg ? log_cfg->slowlog_timeout_ms : 0, lines);
+  snprintf(what, sizeof what,
+           "slow request %s: running for %lld ms (slowlog_timeout %d ms), JavaScript stack:%s", req,
+           elapsed_ms, log_cfg ? log_cfg->slowlog_timeout_ms : 0, lines);
   write_slow(slow_fd, what);
 }
 
 void worker_log_cut_off(const struct jsfpm_config *cfg, pid_t pid, const struct sb_slot *snap,
                         long long ran_ms, int status, const char *why) {
   struct access_fields e = {.request_id = snap->request_id[0] ? snap->request_id : NULL,
-                            .method = snap->request_method, .path = snap->request_path,
-                            .status = status, .body_bytes = -1, .duration_ms = ran_ms,
-                            .cpu_user_us = -1, .cpu_system_us = -1, .memory_bytes = -1,
-                            .start_unix_ms = clock_unix_ms() - ran_ms, .pid = pid};
+                            .method = snap->request_method,
+                            .path = snap->request_path,
+                            .status = status,
+                            .body_bytes = -1,
+                            .duration_ms = ran_ms,
+                            .cpu_user_us = -1,
+                            .cpu_system_us = -1,
+                            .memory_bytes = -1,
+                            .start_unix_ms = clock_unix_ms() - ran_ms,
+                            .pid = pid};
   if (cfg->access_log) {
     struct access_format *f = compile_format(cfg);
     int fd = f ? open_one(cfg->access_log, "access_log") : -1;

@@ -64,12 +64,10 @@ static int listener(void) {
 static pid_t start_broker(struct jsfpm_config *cfg, int lfd) {
   fflush(NULL);
   pid_t pid = fork();
-  if (pid < 0)
-    die("fork");
+  if (pid < 0) die("fork");
   if (pid == 0) {
     /* A bench that fails (a client's call failed) must not leave it behind. */
-    if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0)
-      die("prctl");
+    if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) die("prctl");
     exit(broker_main(cfg, lfd));
   }
   return pid;
@@ -77,8 +75,7 @@ static pid_t start_broker(struct jsfpm_config *cfg, int lfd) {
 
 static void stop_broker(pid_t pid) {
   int st;
-  if (kill(pid, SIGTERM) != 0 || waitpid(pid, &st, 0) != pid)
-    die("stopping the broker");
+  if (kill(pid, SIGTERM) != 0 || waitpid(pid, &st, 0) != pid) die("stopping the broker");
 }
 
 static json_t *call(struct db_client *c, json_t *req) {
@@ -86,7 +83,8 @@ static json_t *call(struct db_client *c, json_t *req) {
   json_t *r = db_client_call(c, req, 30000, err, sizeof err);
   json_decref(req);
   if (r == NULL || !json_is_true(json_object_get(r, "ok"))) {
-    fprintf(stderr, "broker_bench: call failed: %s\n", r ? json_string_value(json_object_get(r, "message")) : err);
+    fprintf(stderr, "broker_bench: call failed: %s\n",
+            r ? json_string_value(json_object_get(r, "message")) : err);
     exit(1);
   }
   return r;
@@ -119,8 +117,7 @@ static json_t *client_request(enum client_kind kind, int k, long n) {
 static void client(int k, enum client_kind kind, double seconds, const char *file) {
   struct db_client *c = db_client_new(sock_path);
   double *lat = malloc(MAX_SAMPLES * sizeof *lat);
-  if (c == NULL || lat == NULL)
-    die("client");
+  if (c == NULL || lat == NULL) die("client");
   long n = 0;
   double end = clock_mono_us() / 1e6 + seconds;
   while (clock_mono_us() / 1e6 < end && n < MAX_SAMPLES) {
@@ -152,14 +149,14 @@ static void collect(const char *name, int first, int last, double seconds) {
   int clients = last - first;
   double *all = malloc((size_t)clients * MAX_SAMPLES * sizeof *all);
   long total = 0;
-  if (all == NULL)
-    die("malloc");
+  if (all == NULL) die("malloc");
   for (int k = first; k < last; k++) {
     char file[160];
     snprintf(file, sizeof file, "%s/lat.%d", dir, k);
     FILE *f = fopen(file, "r");
     long n;
-    if (f == NULL || fread(&n, sizeof n, 1, f) != 1 || fread(all + total, sizeof *all, (size_t)n, f) != (size_t)n)
+    if (f == NULL || fread(&n, sizeof n, 1, f) != 1 ||
+        fread(all + total, sizeof *all, (size_t)n, f) != (size_t)n)
       die(file);
     fclose(f);
     unlink(file);
@@ -176,8 +173,7 @@ static void phase(const char *name, int clients, enum client_kind kind, double s
   for (int k = 0; k < clients + slow; k++) {
     fflush(NULL);
     pids[k] = fork();
-    if (pids[k] < 0)
-      die("fork");
+    if (pids[k] < 0) die("fork");
     if (pids[k] == 0) {
       char file[160];
       snprintf(file, sizeof file, "%s/lat.%d", dir, k);
@@ -193,8 +189,7 @@ static void phase(const char *name, int clients, enum client_kind kind, double s
     }
   }
   collect(name, 0, clients, seconds);
-  if (slow > 0)
-    collect("  the slow reads meanwhile", clients, clients + slow, seconds);
+  if (slow > 0) collect("  the slow reads meanwhile", clients, clients + slow, seconds);
 }
 
 static void sql_ok(sqlite3 *h, const char *sql) {
@@ -208,8 +203,7 @@ static void sql_ok(sqlite3 *h, const char *sql) {
 /* The same statements on SQLite directly, one thread, prepared once. */
 static void ceiling(int synchronous, double seconds) {
   sqlite3 *h;
-  if (sqlite3_open(db_path, &h) != SQLITE_OK)
-    die("sqlite3_open");
+  if (sqlite3_open(db_path, &h) != SQLITE_OK) die("sqlite3_open");
   char sql[64];
   snprintf(sql, sizeof sql, "PRAGMA synchronous=%d", synchronous);
   sql_ok(h, "PRAGMA journal_mode=WAL");
@@ -222,8 +216,7 @@ static void ceiling(int synchronous, double seconds) {
   double t0 = clock_mono_us() / 1e6, end = t0 + seconds;
   while (clock_mono_us() / 1e6 < end) {
     sqlite3_bind_int(rd, 1, (int)((n * 7919) % 1000) + 1);
-    while (sqlite3_step(rd) == SQLITE_ROW)
-      (void)sqlite3_column_text(rd, 0);
+    while (sqlite3_step(rd) == SQLITE_ROW) (void)sqlite3_column_text(rd, 0);
     sqlite3_reset(rd);
     n++;
   }
@@ -233,8 +226,7 @@ static void ceiling(int synchronous, double seconds) {
   end = t0 + seconds;
   while (clock_mono_us() / 1e6 < end) {
     sqlite3_bind_text(wr, 1, "a value of some thirty bytes...", -1, SQLITE_STATIC);
-    if (sqlite3_step(wr) != SQLITE_DONE)
-      die("insert");
+    if (sqlite3_step(wr) != SQLITE_DONE) die("insert");
     sqlite3_reset(wr);
     n++;
   }
@@ -265,8 +257,7 @@ int main(int argc, char **argv) {
   }
   const char *base = getenv("BENCH_DIR");
   snprintf(dir, sizeof dir, "%s/broker-bench-XXXXXX", base ? base : "/var/tmp");
-  if (mkdtemp(dir) == NULL)
-    die("mkdtemp");
+  if (mkdtemp(dir) == NULL) die("mkdtemp");
   snprintf(sock_path, sizeof sock_path, "%s/broker.sock", dir);
   snprintf(db_path, sizeof db_path, "%s/bench.db", dir);
   log_open("stderr", LOG_LVL_WARN);
@@ -289,11 +280,12 @@ int main(int argc, char **argv) {
          clients, seconds, synchronous, dir, sqlite3_libversion(), sysconf(_SC_NPROCESSORS_ONLN));
   pid_t b = start_broker(&cfg, lfd);
   struct db_client *c = db_client_new(sock_path);
-  json_decref(call(c, json_pack("{s:s,s:s}", "op", "exec", "sql",
-                                "CREATE TABLE kv (id INTEGER PRIMARY KEY, v TEXT);"
-                                "CREATE TABLE log (id INTEGER PRIMARY KEY, v TEXT);"
-                                "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 1000)"
-                                " INSERT INTO kv SELECT i, 'value ' || i FROM c;")));
+  json_decref(
+      call(c, json_pack("{s:s,s:s}", "op", "exec", "sql",
+                        "CREATE TABLE kv (id INTEGER PRIMARY KEY, v TEXT);"
+                        "CREATE TABLE log (id INTEGER PRIMARY KEY, v TEXT);"
+                        "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 1000)"
+                        " INSERT INTO kv SELECT i, 'value ' || i FROM c;")));
   phase("broker read", clients, CLIENT_READ, seconds, 0);
   if (slow > 0) {
     char name[64];
@@ -302,7 +294,8 @@ int main(int argc, char **argv) {
   }
   phase("broker write, group commit", clients, CLIENT_WRITE, seconds, 0);
   json_t *st = call(c, json_pack("{s:s}", "op", "stats"));
-  printf("%-34s %lld commits for %lld writes\n", "", (long long)json_integer_value(json_object_get(st, "group_commits")),
+  printf("%-34s %lld commits for %lld writes\n", "",
+         (long long)json_integer_value(json_object_get(st, "group_commits")),
          (long long)json_integer_value(json_object_get(st, "grouped_writes")));
   json_decref(st);
   db_client_free(c);

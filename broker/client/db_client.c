@@ -60,24 +60,23 @@
 
 struct db_client {
   char *path;
-  int fd;               /* -1 while disconnected */
-  json_int_t next_id;   /* ids increase for the life of the client */
-  unsigned char *in;    /* bytes read: in_len of in_cap, the first in_used of them the last reply */
+  int fd;             /* -1 while disconnected */
+  json_int_t next_id; /* ids increase for the life of the client */
+  unsigned char *in;  /* bytes read: in_len of in_cap, the first in_used of them the last reply */
   size_t in_len, in_cap, in_used;
   const unsigned char *sections; /* the last reply's sections (inside in), or NULL */
   size_t sections_len;
-  unsigned char *out;   /* the frame being sent */
+  unsigned char *out; /* the frame being sent */
   size_t out_cap;
-  int tx_depth;         /* the broker's "tx" in the last reply; 0 when disconnected */
-  int tx_lost;          /* levels of a transaction that died with the connection and the
+  int tx_depth;    /* the broker's "tx" in the last reply; 0 when disconnected */
+  int tx_lost;     /* levels of a transaction that died with the connection and the
                            app has not ended yet; statements are refused meanwhile */
-  int rcvtimeo_ms;      /* the socket's SO_RCVTIMEO; 0 = none (blocks until data) */
+  int rcvtimeo_ms; /* the socket's SO_RCVTIMEO; 0 = none (blocks until data) */
 };
 
 struct db_client *db_client_new(const char *socket_path) {
   struct db_client *c = calloc(1, sizeof *c);
-  if (c == NULL)
-    return NULL;
+  if (c == NULL) return NULL;
   c->fd = -1;
   c->next_id = 1;
   c->path = strdup(socket_path);
@@ -91,8 +90,7 @@ struct db_client *db_client_new(const char *socket_path) {
 }
 
 static void client_disconnect(struct db_client *c) {
-  if (c->fd >= 0 && close(c->fd) != 0)
-    log_warn("closing the broker connection: %s", strerror(errno));
+  if (c->fd >= 0 && close(c->fd) != 0) log_warn("closing the broker connection: %s", strerror(errno));
   c->fd = -1;
   /* The broker rolls back what a closed connection held.  Until the app
    * ends those levels (rollback or commit), its statements must fail: on a
@@ -109,8 +107,7 @@ static void client_disconnect(struct db_client *c) {
 int db_client_tx_depth(const struct db_client *c) { return c->tx_depth + c->tx_lost; }
 
 void db_client_free(struct db_client *c) {
-  if (c == NULL)
-    return;
+  if (c == NULL) return;
   client_disconnect(c);
   free(c->in);
   free(c->out);
@@ -120,8 +117,7 @@ void db_client_free(struct db_client *c) {
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void set_err(char *err, size_t errlen, const char *fmt, ...) {
-  if (err == NULL || errlen == 0)
-    return;
+  if (err == NULL || errlen == 0) return;
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(err, errlen, fmt, ap);
@@ -142,21 +138,22 @@ static bool ends_level(enum db_op op) { return (db_op_flags(op) & DB_OPF_ENDS_LE
 static json_t *lost_transaction_call(struct db_client *c, const json_t *req, char *err, size_t errlen) {
   enum db_op op = req_op(req);
   bool rollback = op == DB_OP_ROLLBACK;
-  if (rollback && json_is_true(json_object_get(req, "all"))) c->tx_lost = 0;
-  else if (ends_level(op)) c->tx_lost--;
+  if (rollback && json_is_true(json_object_get(req, "all")))
+    c->tx_lost = 0;
+  else if (ends_level(op))
+    c->tx_lost--;
   if (rollback) return json_pack("{s:b, s:i}", "ok", 1, "tx", c->tx_lost);
-  set_err(err, errlen, "the transaction was rolled back by the database broker (broker restart, "
+  set_err(err, errlen,
+          "the transaction was rolled back by the database broker (broker restart, "
           "or open longer than tx_timeout); nothing of it was committed");
   return NULL;
 }
 
 /* Milliseconds left before DEADLINE (-1: no deadline), never negative. */
 static int remaining_ms(long long deadline) {
-  if (deadline < 0)
-    return -1;
+  if (deadline < 0) return -1;
   long long left = deadline - clock_mono_ms();
-  if (left <= 0)
-    return 0;
+  if (left <= 0) return 0;
   return left > 1000000000 ? 1000000000 : (int)left;
 }
 
@@ -166,12 +163,9 @@ static int wait_fd(int fd, short events, long long deadline) {
   for (;;) {
     struct pollfd p = {.fd = fd, .events = events};
     int r = poll(&p, 1, remaining_ms(deadline));
-    if (r > 0)
-      return 1;
-    if (r == 0)
-      return 0;
-    if (errno != EINTR)
-      return -1;
+    if (r > 0) return 1;
+    if (r == 0) return 0;
+    if (errno != EINTR) return -1;
   }
 }
 
@@ -214,15 +208,13 @@ static int client_connect(struct db_client *c, long long deadline, long long sta
     /* Connected: blocking from now on, so a reply is waited for by the
      * read itself (sends pass MSG_DONTWAIT). */
     int flags = e == 0 ? fcntl(fd, F_GETFL) : 0;
-    if (e == 0 && (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0))
-      e = errno;
+    if (e == 0 && (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0)) e = errno;
     if (e == 0) {
       c->fd = fd;
       c->rcvtimeo_ms = 0;
       return 0;
     }
-    if (close(fd) != 0)
-      log_warn("closing a failed broker socket: %s", strerror(errno));
+    if (close(fd) != 0) log_warn("closing a failed broker socket: %s", strerror(errno));
     int left = remaining_ms(deadline);
     if (!connect_errno_is_transient(e) || left == 0) {
       set_err(err, errlen, "database broker unavailable: connect to %s: %s (after %lld ms)", c->path,
@@ -241,18 +233,15 @@ static int client_connect(struct db_client *c, long long deadline, long long sta
  * socket's SO_RCVTIMEO.  Returns read(2)'s result. */
 static ssize_t client_read(struct db_client *c) {
   ssize_t n = read(c->fd, c->in + c->in_len, c->in_cap - c->in_len);
-  if (n > 0)
-    c->in_len += (size_t)n;
+  if (n > 0) c->in_len += (size_t)n;
   return n;
 }
 
 /* Makes c->in hold at least WANT bytes.  Returns 0, or -1 (out of memory). */
 static int in_reserve(struct db_client *c, size_t want) {
-  if (want <= c->in_cap)
-    return 0;
+  if (want <= c->in_cap) return 0;
   unsigned char *bigger = realloc(c->in, want);
-  if (bigger == NULL)
-    return -1;
+  if (bigger == NULL) return -1;
   c->in = bigger;
   c->in_cap = want;
   return 0;
@@ -279,17 +268,14 @@ static void in_consume(struct db_client *c, size_t used) {
 static int client_bound_read(struct db_client *c, int left) {
   int want;
   if (left < 0) {
-    if (c->rcvtimeo_ms == 0)
-      return 0;
+    if (c->rcvtimeo_ms == 0) return 0;
     want = 0;
   } else {
-    if (c->rcvtimeo_ms > 0 && c->rcvtimeo_ms <= left && c->rcvtimeo_ms >= left / 2)
-      return 0;
+    if (c->rcvtimeo_ms > 0 && c->rcvtimeo_ms <= left && c->rcvtimeo_ms >= left / 2) return 0;
     want = left - left / 8; /* the next calls' deadlines fit it too */
   }
   struct timeval tv = clock_timeval(want);
-  if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0)
-    return -1;
+  if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) return -1;
   c->rcvtimeo_ms = want;
   return 0;
 }
@@ -299,24 +285,20 @@ static int client_bound_read(struct db_client *c, int left) {
 static int client_wait_read(struct db_client *c, long long deadline) {
   for (;;) {
     int left = remaining_ms(deadline);
-    if (left == 0)
-      return 0;
+    if (left == 0) return 0;
     if (left > 0 && left < DB_CLIENT_RCVTIMEO_MIN_MS) {
       int w = wait_fd(c->fd, POLLIN, deadline);
-      if (w <= 0)
-        return w;
+      if (w <= 0) return w;
     } else if (client_bound_read(c, left) != 0) {
       return -1;
     }
     ssize_t n = client_read(c);
-    if (n > 0)
-      return 1;
+    if (n > 0) return 1;
     if (n == 0) {
       errno = 0;
       return -1;
     }
-    if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
-      return -1;
+    if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) return -1;
     /* EAGAIN: SO_RCVTIMEO ran out (or a spurious wake-up); the loop checks
      * the deadline itself. */
   }
@@ -324,8 +306,7 @@ static int client_wait_read(struct db_client *c, long long deadline) {
 
 /* A send buffer that grew for a big request goes back to the usual size. */
 static void out_shrink(struct db_client *c) {
-  if (c->out_cap <= DB_CLIENT_OUT_KEEP_BYTES)
-    return;
+  if (c->out_cap <= DB_CLIENT_OUT_KEEP_BYTES) return;
   free(c->out);
   c->out = NULL;
   c->out_cap = 0;
@@ -361,13 +342,10 @@ static int client_send(struct db_client *c, const unsigned char *p, size_t len, 
       continue;
     }
     *e = n < 0 ? errno : 0;
-    if (*e == EINTR)
-      continue;
-    if (*e != EAGAIN && *e != EWOULDBLOCK)
-      return -1;
+    if (*e == EINTR) continue;
+    if (*e != EAGAIN && *e != EWOULDBLOCK) return -1;
     int w = wait_fd(c->fd, POLLOUT, deadline);
-    if (w == 0)
-      return 1;
+    if (w == 0) return 1;
     if (w < 0) {
       *e = errno;
       return -1;
@@ -409,7 +387,8 @@ static json_t *client_receive(struct db_client *c, json_int_t id, const json_t *
       }
       /* Cannot happen while every failure closes the connection; tolerate
        * it rather than hand the caller someone else's answer. */
-      log_warn("database broker reply for id %" JSON_INTEGER_FORMAT " ignored (waiting for %" JSON_INTEGER_FORMAT ")",
+      log_warn("database broker reply for id %" JSON_INTEGER_FORMAT
+               " ignored (waiting for %" JSON_INTEGER_FORMAT ")",
                json_is_integer(rid) ? json_integer_value(rid) : (json_int_t)-1, id);
       json_decref(reply);
       in_consume(c, frame_len);
@@ -421,18 +400,15 @@ static json_t *client_receive(struct db_client *c, json_int_t id, const json_t *
       return NULL;
     }
     int w = client_wait_read(c, deadline);
-    if (w > 0)
-      continue;
-    if (w == 0)
-      return fail_timeout(c, err, errlen, timeout_ms);
+    if (w > 0) continue;
+    if (w == 0) return fail_timeout(c, err, errlen, timeout_ms);
     return fail_lost(c, err, errlen, errno); /* errno 0: EOF, the broker went away */
   }
 }
 
 /* Drops the last reply's bytes (and so its sections) from c->in. */
 static void client_release_reply(struct db_client *c) {
-  if (c->in_used > 0)
-    in_consume(c, c->in_used);
+  if (c->in_used > 0) in_consume(c, c->in_used);
   c->in_used = 0;
   c->sections = NULL;
   c->sections_len = 0;
@@ -447,7 +423,8 @@ static int client_handshake(struct db_client *c, long long deadline, int timeout
                             char *err, size_t errlen) {
   *refusal = NULL;
   json_int_t id = c->next_id++;
-  json_t *ping = json_pack("{s:I, s:s, s:i}", "id", (json_int_t)id, "op", db_op_name(DB_OP_PING), "protocol", FRAME_VERSION);
+  json_t *ping = json_pack("{s:I, s:s, s:i}", "id", (json_int_t)id, "op", db_op_name(DB_OP_PING), "protocol",
+                           FRAME_VERSION);
   unsigned char *buf = NULL;
   size_t cap = 0, len = 0, sent;
   int e = 0, rc = ping != NULL ? frame_encode_mem(ping, 1, &buf, &cap, &len) : -1;
@@ -482,8 +459,7 @@ static int client_handshake(struct db_client *c, long long deadline, int timeout
            "(a worker and a broker of different jsfpm versions met, e.g. during an upgrade): restart jsfpm",
            theirs, FRAME_VERSION);
   *refusal = json_pack("{s:b, s:s, s:s}", "ok", 0, "code", DB_ERR_PROTOCOL, "message", msg);
-  if (*refusal == NULL)
-    set_err(err, errlen, "%s", msg);
+  if (*refusal == NULL) set_err(err, errlen, "%s", msg);
   return -1;
 }
 
@@ -512,21 +488,16 @@ json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *e
   for (;;) {
     /* Checked after a stale connection is dropped: that is where a broker
      * that died under an open transaction is noticed. */
-    if (c->tx_lost > 0)
-      return lost_transaction_call(c, req, err, errlen);
+    if (c->tx_lost > 0) return lost_transaction_call(c, req, err, errlen);
     if (c->fd < 0) {
       json_t *refusal;
-      if (client_connect(c, deadline, started, err, errlen) != 0)
-        return NULL;
-      if (client_handshake(c, deadline, timeout_ms, &refusal, err, errlen) != 0)
-        return refusal;
+      if (client_connect(c, deadline, started, err, errlen) != 0) return NULL;
+      if (client_handshake(c, deadline, timeout_ms, &refusal, err, errlen) != 0) return refusal;
     }
     size_t sent;
     int e = 0, s = client_send(c, c->out, len, deadline, &sent, &e);
-    if (s == 0)
-      break;
-    if (s > 0)
-      return fail_timeout(c, err, errlen, timeout_ms);
+    if (s == 0) break;
+    if (s > 0) return fail_timeout(c, err, errlen, timeout_ms);
     if (sent == 0 && reused && (e == EPIPE || e == ECONNRESET)) {
       /* The broker closed this idle connection (a restart): nothing of the
        * frame reached it, so it is sent once, on a new connection. */

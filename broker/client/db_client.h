@@ -22,8 +22,7 @@ void db_client_free(struct db_client *c);
  * call reconnects.  A broker of another protocol version (docs/protocol.md)
  * is refused before the request reaches it: the reply is then a
  * JSFPM_PROTOCOL error. */
-json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *err,
-                       size_t errlen);
+json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *err, size_t errlen);
 
 /* The binary sections of the reply the last db_client_call returned: the
  * row sets its query results name by "rowset": K (frame_section,

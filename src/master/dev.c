@@ -22,7 +22,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-
 #define DEV_DEFAULT_PORT 8080
 #define DEV_STATE ".jsfpm"
 #define DEV_LONGEST_SOCKET "/" DEV_STATE "/run/broker.sock"
@@ -161,10 +160,11 @@ static int dev_find_app(const char *dir, char *root) {
             main_path, strerror(errno));
     return -1;
   }
-  if (strlen(root) + strlen(DEV_LONGEST_SOCKET) >= sizeof ((struct sockaddr_un *)0)->sun_path) {
-    fprintf(stderr, "jsfpm dev: %s: too deep for the sockets under " DEV_STATE "/ (Unix socket paths are "
+  if (strlen(root) + strlen(DEV_LONGEST_SOCKET) >= sizeof((struct sockaddr_un *)0)->sun_path) {
+    fprintf(stderr,
+            "jsfpm dev: %s: too deep for the sockets under " DEV_STATE "/ (Unix socket paths are "
             "limited to %zu bytes); move the app to a shorter path\n",
-            root, sizeof ((struct sockaddr_un *)0)->sun_path - 1);
+            root, sizeof((struct sockaddr_un *)0)->sun_path - 1);
     return -1;
   }
   return 0;

@@ -88,7 +88,8 @@ static void add_tree(struct dev_watch *w, const char *rel) {
   while ((e = readdir(d)) != NULL) {
     if (ignored_name(e->d_name)) continue;
     char child[PATH_MAX];
-    if (snprintf(child, sizeof child, "%s%s%s", rel, rel[0] ? "/" : "", e->d_name) >= (int)sizeof child) continue;
+    if (snprintf(child, sizeof child, "%s%s%s", rel, rel[0] ? "/" : "", e->d_name) >= (int)sizeof child)
+      continue;
     struct stat st;
     char child_path[PATH_MAX];
     if (snprintf(child_path, sizeof child_path, "%s/%s", w->root, child) >= (int)sizeof child_path) continue;
@@ -164,8 +165,8 @@ static void on_readable(evutil_socket_t fd, short what, void *arg) {
   }
 }
 
-struct dev_watch *dev_watch_open(struct event_base *base, const char *root, const struct dev_watch_calls *calls,
-                                 char *err, size_t errlen) {
+struct dev_watch *dev_watch_open(struct event_base *base, const char *root,
+                                 const struct dev_watch_calls *calls, char *err, size_t errlen) {
   struct dev_watch *w = calloc(1, sizeof *w);
   if (w == NULL || (w->root = strdup(root)) == NULL) {
     snprintf(err, errlen, "out of memory");

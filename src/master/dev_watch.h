@@ -26,8 +26,8 @@ struct dev_watch_calls {
 };
 
 /* Starts watching ROOT on BASE.  Returns NULL with ERR on failure. */
-struct dev_watch *dev_watch_open(struct event_base *base, const char *root, const struct dev_watch_calls *calls,
-                                 char *err, size_t errlen);
+struct dev_watch *dev_watch_open(struct event_base *base, const char *root,
+                                 const struct dev_watch_calls *calls, char *err, size_t errlen);
 void dev_watch_free(struct dev_watch *w);
 
 #endif

@@ -26,29 +26,28 @@
 #define DEFAULT_CONFIG "/etc/jsfpm/jsfpm.conf"
 
 static void usage(FILE *out) {
-  fprintf(out,
-          "Usage: jsfpm [-c FILE] [-t | -T] [-F] [-R]\n"
-          "       jsfpm dev [DIR] [--port N]   serve an app folder for development\n"
-          "       jsfpm test [DIR]             run the app's *.test.js files\n"
-          "A pre-fork application server for JavaScript with a SQLite broker.\n"
-          "\n"
-          "  -c, --config FILE   configuration file (default " DEFAULT_CONFIG ")\n"
-          "  -t, --test          check what a start would (configuration, user, addresses,\n"
-          "                      folders, migrations), compile and load the app, and exit\n"
-          "  -T, --test-print    check the configuration, print the effective one and exit\n"
-          "  -F, --foreground    run in the foreground (always the case; accepted for\n"
-          "                      php-fpm compatibility)\n"
-          "  -R, --allow-to-run-as-root\n"
-          "                      let the broker and workers run as root (as allow_root = yes)\n"
-          "      --list-keys     print every configuration key (section.key) and exit\n"
-          "      --backup DEST   copy the database to the new file DEST (online, safe while serving)\n"
-          "  -h, --help          show this help\n"
-          "  -v, --version       show the version\n"
-          "\n"
-          "Signals to the master: TERM/INT fast stop, QUIT graceful stop (requests finish),\n"
-          "HUP graceful reload of the configuration and the app, USR1 reopen the logs;\n"
-          "USR2 is ignored (logged): HUP reloads.\n"
-          "See docs/operations.md.\n");
+  fprintf(out, "Usage: jsfpm [-c FILE] [-t | -T] [-F] [-R]\n"
+               "       jsfpm dev [DIR] [--port N]   serve an app folder for development\n"
+               "       jsfpm test [DIR]             run the app's *.test.js files\n"
+               "A pre-fork application server for JavaScript with a SQLite broker.\n"
+               "\n"
+               "  -c, --config FILE   configuration file (default " DEFAULT_CONFIG ")\n"
+               "  -t, --test          check what a start would (configuration, user, addresses,\n"
+               "                      folders, migrations), compile and load the app, and exit\n"
+               "  -T, --test-print    check the configuration, print the effective one and exit\n"
+               "  -F, --foreground    run in the foreground (always the case; accepted for\n"
+               "                      php-fpm compatibility)\n"
+               "  -R, --allow-to-run-as-root\n"
+               "                      let the broker and workers run as root (as allow_root = yes)\n"
+               "      --list-keys     print every configuration key (section.key) and exit\n"
+               "      --backup DEST   copy the database to the new file DEST (online, safe while serving)\n"
+               "  -h, --help          show this help\n"
+               "  -v, --version       show the version\n"
+               "\n"
+               "Signals to the master: TERM/INT fast stop, QUIT graceful stop (requests finish),\n"
+               "HUP graceful reload of the configuration and the app, USR1 reopen the logs;\n"
+               "USR2 is ignored (logged): HUP reloads.\n"
+               "See docs/operations.md.\n");
 }
 
 /* [cluster] is parsed and checked, but neither the master (which would
@@ -81,7 +80,8 @@ static int load_app(const struct jsfpm_config *cfg, struct js_cache *cache, char
 
 /* load_app in a child running as the workers' user, as app code never runs
  * as root (-t runs as root in the unit's ExecStartPre). */
-static int load_app_as_workers(const struct jsfpm_config *cfg, struct js_cache *cache, char *err, size_t errlen) {
+static int load_app_as_workers(const struct jsfpm_config *cfg, struct js_cache *cache, char *err,
+                               size_t errlen) {
   struct privileges priv;
   char why[256];
   if (privileges_resolve(cfg, &priv, why, sizeof why) < 0) return 0; /* config_check_start said why */
@@ -132,8 +132,7 @@ int main(int argc, char **argv) {
       {"test-print", no_argument, NULL, 'T'},   {"foreground", no_argument, NULL, 'F'},
       {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'v'},
       {"list-keys", no_argument, NULL, 'K'},    {"allow-to-run-as-root", no_argument, NULL, 'R'},
-      {"backup", required_argument, NULL, 'B'},
-      {NULL, 0, NULL, 0}};
+      {"backup", required_argument, NULL, 'B'}, {NULL, 0, NULL, 0}};
   const char *config_path = DEFAULT_CONFIG;
   int test = 0, print = 0, allow_root = 0;
   const char *backup_dest = NULL;
@@ -188,9 +187,11 @@ int main(int argc, char **argv) {
     int rc = print ? 0 : test_app(&cfg, err, sizeof err);
     if (print) config_print(&cfg, stdout);
     if (rc != 0) fprintf(stderr, "jsfpm: cannot load the app: %s\n", err);
-    if (rc == 0 && problems == 0) fprintf(stderr, "jsfpm: configuration file %s test is successful\n", config_path);
-    else fprintf(stderr, "jsfpm: configuration file %s test failed: %d problem%s\n", config_path,
-                 problems + (rc != 0), problems + (rc != 0) == 1 ? "" : "s");
+    if (rc == 0 && problems == 0)
+      fprintf(stderr, "jsfpm: configuration file %s test is successful\n", config_path);
+    else
+      fprintf(stderr, "jsfpm: configuration file %s test failed: %d problem%s\n", config_path,
+              problems + (rc != 0), problems + (rc != 0) == 1 ? "" : "s");
     rc = rc == 0 && problems == 0 ? 0 : 1;
     config_free(&cfg);
     return rc == 0 ? 0 : 1;

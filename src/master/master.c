@@ -388,17 +388,18 @@ static bool master_check(const struct master *m) {
     const struct proc *p = &m->procs[i];
     if (p->state == PROC_FREE) continue;
     live++;
-    if (p->pid <= 0 || m->sb->slots[i].pid != p->pid) return false;                     /* 1 */
-    if (m->phase == MASTER_STARTING && p->generation != m->gen) return false;         /* 3 */
+    if (p->pid <= 0 || m->sb->slots[i].pid != p->pid) return false;           /* 1 */
+    if (m->phase == MASTER_STARTING && p->generation != m->gen) return false; /* 3 */
   }
   if (live > 0 && m->sb == NULL) return false;
   bool reload = m->next_gen != 0 && m->next_cfg != NULL;
   if ((m->phase == MASTER_RELOADING) != reload && m->phase != MASTER_STOPPING) return false; /* 2 */
-  if ((m->broker.state == BROKER_DOWN) != (m->broker.pid == 0)) return false;          /* 5 */
+  if ((m->broker.state == BROKER_DOWN) != (m->broker.pid == 0)) return false;                /* 5 */
   if (m->phase != MASTER_SERVING && m->phase != MASTER_RELOADING) return true;
   if (m->broker.state == BROKER_DOWN && !event_pending(m->broker.respawn_ev, EV_TIMEOUT, NULL)) return false;
-  for (int i = 0; i < m->cfg->workers && i < MAX_POSITIONS; i++)                         /* 4 */
-    if (!children_position_has_worker(m, m->gen, i) && !event_pending(m->positions[i].respawn_ev, EV_TIMEOUT, NULL))
+  for (int i = 0; i < m->cfg->workers && i < MAX_POSITIONS; i++) /* 4 */
+    if (!children_position_has_worker(m, m->gen, i) &&
+        !event_pending(m->positions[i].respawn_ev, EV_TIMEOUT, NULL))
       return false;
   return true;
 }
@@ -439,8 +440,10 @@ static void reopen_logs(struct master *m) {
 /* [app] watch = yes: a file of the app changed (dev_watch.h). */
 static void on_app_change(void *arg, const char *path) {
   struct master *m = arg;
-  if (m->first_change[0] == '\0') snprintf(m->first_change, sizeof m->first_change, "%s", path[0] ? path : ".");
-  if (strncmp(path, "migrations", 10) == 0 && (path[10] == '\0' || path[10] == '/')) m->migrations_changed = true;
+  if (m->first_change[0] == '\0')
+    snprintf(m->first_change, sizeof m->first_change, "%s", path[0] ? path : ".");
+  if (strncmp(path, "migrations", 10) == 0 && (path[10] == '\0' || path[10] == '/'))
+    m->migrations_changed = true;
 }
 
 static void on_app_changes_settled(void *arg) {
@@ -520,7 +523,8 @@ static int master_setup(struct master *m) {
   }
   m->watchdog_ms = systemd_watchdog_interval_ms();
   const struct dev_watch_calls watch_calls = {on_app_change, on_app_changes_settled, m};
-  if (cfg->watch && (m->watch = dev_watch_open(m->base, cfg->app_root, &watch_calls, err, sizeof err)) == NULL) {
+  if (cfg->watch &&
+      (m->watch = dev_watch_open(m->base, cfg->app_root, &watch_calls, err, sizeof err)) == NULL) {
     log_error("watch: %s", err);
     return -1;
   }
@@ -530,8 +534,10 @@ static int master_setup(struct master *m) {
 
 static void master_cleanup(struct master *m) {
   if (m->wrote_pid_file) unlink(m->cfg->pid_file);
-  if (!m->socket_activated) master_listeners_close(&m->lis, m->cfg);
-  else if (m->lis.http_fd >= 0) close(m->lis.http_fd);
+  if (!m->socket_activated)
+    master_listeners_close(&m->lis, m->cfg);
+  else if (m->lis.http_fd >= 0)
+    close(m->lis.http_fd);
   if (m->next_cfg) {
     master_listeners_close(&m->next_lis, m->next_cfg);
     config_free(m->next_cfg);
@@ -546,8 +552,10 @@ static void master_cleanup(struct master *m) {
   free(m->broker_path);
   /* Only a socket this master bound (sock_listen refuses one in use). */
   if (m->status_fd >= 0 && sock_spec_is_unix(m->cfg->status_listen)) unlink(m->cfg->status_listen);
-  if (m->status_http) evhttp_free(m->status_http); /* closes status_fd */
-  else if (m->status_fd >= 0) close(m->status_fd);
+  if (m->status_http)
+    evhttp_free(m->status_http); /* closes status_fd */
+  else if (m->status_fd >= 0)
+    close(m->status_fd);
   for (int i = 0; i < SCOREBOARD_SLOTS; i++)
     if (m->procs[i].state != PROC_FREE) children_clear_note_pipe(&m->procs[i]);
   for (int i = 0; i < MAX_POSITIONS; i++)

@@ -34,8 +34,8 @@
 #include "worker_log.h"
 
 #define BACKOFF_MAX_MS 30000
-#define STABLE_AFTER_MS 10000         /* a child that lived this long resets its back-off */
-#define RSS_EVERY_TICKS 10            /* max_rss is checked once a second */
+#define STABLE_AFTER_MS 10000 /* a child that lived this long resets its back-off */
+#define RSS_EVERY_TICKS 10    /* max_rss is checked once a second */
 
 /* ---- spawning ------------------------------------------------------------ */
 
@@ -118,7 +118,7 @@ static unsigned long pick_max_requests(const struct jsfpm_config *cfg) {
 /* Forks a worker for position INDEX of generation GEN.  Returns its proc,
  * or NULL (logged). */
 struct proc *children_spawn_worker(struct master *m, struct jsfpm_config *cfg, unsigned gen, int index,
-                                 const struct listeners *lis, struct js_cache *js_cache) {
+                                   const struct listeners *lis, struct js_cache *js_cache) {
   int slot = scoreboard_claim(m->sb, gen, index);
   if (slot < 0) {
     log_error("scoreboard full: cannot start worker %d", index);
@@ -145,12 +145,18 @@ struct proc *children_spawn_worker(struct master *m, struct jsfpm_config *cfg, u
     /* SIGKILL: a worker in the middle of JavaScript handles no signal
      * until its request ends, which may be never. */
     child_after_fork(m, lis, SIGKILL);
-    struct worker_args args = {.cfg = cfg, .fcgi_fd = lis->fcgi_fd, .http_fd = lis->http_fd,
+    struct worker_args args = {.cfg = cfg,
+                               .fcgi_fd = lis->fcgi_fd,
+                               .http_fd = lis->http_fd,
                                .handoff_send_fd = m->handoff[HANDOFF_SEND],
                                .handoff_receive_fd = m->handoff[HANDOFF_RECEIVE],
-                               .broker_path = m->broker_path, .master_fd = pipefd[1],
-                               .slot = index, .sb = m->sb, .sb_slot = slot,
-                               .max_requests = max_requests, .js_cache = js_cache};
+                               .broker_path = m->broker_path,
+                               .master_fd = pipefd[1],
+                               .slot = index,
+                               .sb = m->sb,
+                               .sb_slot = slot,
+                               .max_requests = max_requests,
+                               .js_cache = js_cache};
     int status = worker_main(&args);
     log_close();
     exit(status);
@@ -159,9 +165,16 @@ struct proc *children_spawn_worker(struct master *m, struct jsfpm_config *cfg, u
   m->sb->slots[slot].pid = pid;
   struct proc *p = &m->procs[slot];
   assert(p->state == PROC_FREE); /* invariant 1: a free scoreboard slot has no process */
-  *p = (struct proc){.state = PROC_LOADING, .pid = pid, .generation = gen, .index = index,
-                     .replaced_by = -1, .replaces = -1, .max_requests = max_requests,
-                     .started_ms = clock_mono_ms(), .note_pipe = pipefd[0], .m = m};
+  *p = (struct proc){.state = PROC_LOADING,
+                     .pid = pid,
+                     .generation = gen,
+                     .index = index,
+                     .replaced_by = -1,
+                     .replaces = -1,
+                     .max_requests = max_requests,
+                     .started_ms = clock_mono_ms(),
+                     .note_pipe = pipefd[0],
+                     .m = m};
   p->note_ev = event_new(m->base, pipefd[0], EV_READ | EV_PERSIST, on_worker_note, p);
   if (p->note_ev == NULL || event_add(p->note_ev, NULL) < 0)
     log_error("cannot watch worker %d's pipe", index); /* it will serve; we just won't know */
@@ -221,7 +234,8 @@ void children_retire(struct master *m, struct proc *p, int sig) {
   assert(p->state != PROC_FREE);
   if (p->state == PROC_RETIRING) return;
   p->state = PROC_RETIRING;
-  p->kill_at_ms = m->cfg->process_control_timeout_ms > 0 ? clock_mono_ms() + m->cfg->process_control_timeout_ms : 0;
+  p->kill_at_ms =
+      m->cfg->process_control_timeout_ms > 0 ? clock_mono_ms() + m->cfg->process_control_timeout_ms : 0;
   if (kill(p->pid, sig) < 0 && errno != ESRCH) log_error("kill %ld: %s", (long)p->pid, strerror(errno));
 }
 
@@ -238,13 +252,14 @@ static void worker_ready(struct master *m, struct proc *p) {
   p->state = PROC_SERVING;
   if (p->replaces >= 0) {
     struct proc *old = &m->procs[p->replaces];
-    log_info("worker %d (pid %ld) replaced by pid %ld (%s)", old->index, (long)old->pid,
-             (long)p->pid, old->recycle_reason ? old->recycle_reason : "recycled");
+    log_info("worker %d (pid %ld) replaced by pid %ld (%s)", old->index, (long)old->pid, (long)p->pid,
+             old->recycle_reason ? old->recycle_reason : "recycled");
     old->replaced_by = -1;
     p->replaces = -1;
     children_retire(m, old, SIGQUIT);
   }
-  if (m->phase == MASTER_STARTING && p->generation == m->gen && generation_ready(m, m->gen, m->cfg->workers)) {
+  if (m->phase == MASTER_STARTING && p->generation == m->gen &&
+      generation_ready(m, m->gen, m->cfg->workers)) {
     m->phase = MASTER_SERVING;
     log_notice("ready: %d workers serving FastCGI on %s%s%s", m->cfg->workers, m->cfg->listen,
                m->cfg->http_listen ? " and HTTP on " : "", m->cfg->http_listen ? m->cfg->http_listen : "");
@@ -266,8 +281,7 @@ static void on_worker_note(evutil_socket_t fd, short what, void *arg) {
   struct master *m = p->m;
   char notes[16];
   ssize_t n;
-  do
-    n = read(fd, notes, sizeof notes);
+  do n = read(fd, notes, sizeof notes);
   while (n < 0 && errno == EINTR);
   if (n <= 0) {
     if (n < 0) log_warn("worker %d (pid %ld): reading its pipe: %s", p->index, (long)p->pid, strerror(errno));
@@ -277,8 +291,11 @@ static void on_worker_note(evutil_socket_t fd, short what, void *arg) {
   for (ssize_t i = 0; i < n; i++) {
     if (notes[i] == WORKER_NOTE_READY && p->state == PROC_LOADING) worker_ready(m, p);
     /* Act now rather than at the next tick: the worker accepts no more. */
-    else if (notes[i] == WORKER_NOTE_MAX_REQUESTS) check_worker(m, p, clock_mono_ms(), false);
-    else log_warn("worker %d (pid %ld) sent an unknown note 0x%02x", p->index, (long)p->pid, (unsigned char)notes[i]);
+    else if (notes[i] == WORKER_NOTE_MAX_REQUESTS)
+      check_worker(m, p, clock_mono_ms(), false);
+    else
+      log_warn("worker %d (pid %ld) sent an unknown note 0x%02x", p->index, (long)p->pid,
+               (unsigned char)notes[i]);
   }
 }
 
@@ -321,7 +338,8 @@ static int next_respawn_delay(struct master *m, int *backoff_ms, long long start
   *backoff_ms = delay == 0 ? m->cfg->respawn_delay_ms : delay * 2;
   if (*backoff_ms > BACKOFF_MAX_MS) *backoff_ms = BACKOFF_MAX_MS;
   if (clock_mono_ms() < m->emergency_until_ms) {
-    int floor_ms = m->cfg->respawn_throttle_interval_ms / (m->cfg->respawn_throttle_threshold > 0 ? m->cfg->respawn_throttle_threshold : 1);
+    int floor_ms = m->cfg->respawn_throttle_interval_ms /
+                   (m->cfg->respawn_throttle_threshold > 0 ? m->cfg->respawn_throttle_threshold : 1);
     if (floor_ms < 1000) floor_ms = 1000;
     if (delay < floor_ms) delay = floor_ms;
   }
@@ -329,14 +347,16 @@ static int next_respawn_delay(struct master *m, int *backoff_ms, long long start
   return delay;
 }
 
-
 void children_on_respawn_timer(evutil_socket_t fd, short what, void *arg) {
   (void)fd, (void)what;
   struct position *pos = arg;
   struct master *m = pos->m;
-  if (m->phase == MASTER_STOPPING || pos->index >= m->cfg->workers || children_position_has_worker(m, m->gen, pos->index)) return;
+  if (m->phase == MASTER_STOPPING || pos->index >= m->cfg->workers ||
+      children_position_has_worker(m, m->gen, pos->index))
+    return;
   /* fork failed (e.g. EAGAIN): try again later rather than give up */
-  if (children_spawn_worker(m, m->cfg, m->gen, pos->index, &m->lis, m->js_cache) == NULL) master_add_timer_ms(pos->respawn_ev, 1000);
+  if (children_spawn_worker(m, m->cfg, m->gen, pos->index, &m->lis, m->js_cache) == NULL)
+    master_add_timer_ms(pos->respawn_ev, 1000);
 }
 
 void children_on_broker_respawn(evutil_socket_t fd, short what, void *arg) {
@@ -347,10 +367,12 @@ void children_on_broker_respawn(evutil_socket_t fd, short what, void *arg) {
 }
 
 static void describe_status(int status, char *buf, size_t len) {
-  if (WIFEXITED(status)) snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
+  if (WIFEXITED(status))
+    snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
   else if (WIFSIGNALED(status))
     snprintf(buf, len, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
-  else snprintf(buf, len, "stopped (status 0x%x)", status);
+  else
+    snprintf(buf, len, "stopped (status 0x%x)", status);
 }
 
 static void broker_exited(struct master *m, int status) {
@@ -378,7 +400,7 @@ static void broker_exited(struct master *m, int status) {
   bool crashed = !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   if (crashed) note_crash(m);
   master_add_timer_ms(m->broker.respawn_ev,
-               next_respawn_delay(m, &m->broker.backoff_ms, m->broker.started_ms, crashed));
+                      next_respawn_delay(m, &m->broker.backoff_ms, m->broker.started_ms, crashed));
 }
 
 /* P ended itself (WORKER_EXIT_OVERRUN) with a request stuck in one native
@@ -391,8 +413,9 @@ static void log_overrun(struct master *m, const struct proc *p, int slot) {
             "began, past request_timeout: the worker answered 504 and ended itself; replacing it",
             p->index, (long)p->pid, snap.request_id[0] ? snap.request_id : "-", snap.request_method,
             snap.request_path, clock_mono_ms() - snap.request_start_mono_ms);
-  worker_log_cut_off(m->cfg, p->pid, &snap, clock_mono_ms() - snap.request_start_mono_ms, 504,
-                     "still inside one native call past request_timeout: answered 504, the worker ended itself");
+  worker_log_cut_off(
+      m->cfg, p->pid, &snap, clock_mono_ms() - snap.request_start_mono_ms, 504,
+      "still inside one native call past request_timeout: answered 504, the worker ended itself");
 }
 
 static void worker_exited(struct master *m, struct proc *p, int status) {
@@ -406,12 +429,17 @@ static void worker_exited(struct master *m, struct proc *p, int status) {
     log_overrun(m, p, slot);
     p->terminated = true; /* like a kill by request_terminate_timeout: no crash */
     m->terminated++;
-  } else if (m->phase == MASTER_STOPPING || p->state == PROC_RETIRING) log_info("worker %d (pid %ld) %s", p->index, (long)p->pid, how);
-  else if (p->terminated) log_notice("worker %d (pid %ld) %s after request_terminate_timeout; replacing it", p->index, (long)p->pid, how);
-  else log_warn("worker %d (pid %ld, generation %u) %s", p->index, (long)p->pid, p->generation, how);
+  } else if (m->phase == MASTER_STOPPING || p->state == PROC_RETIRING)
+    log_info("worker %d (pid %ld) %s", p->index, (long)p->pid, how);
+  else if (p->terminated)
+    log_notice("worker %d (pid %ld) %s after request_terminate_timeout; replacing it", p->index, (long)p->pid,
+               how);
+  else
+    log_warn("worker %d (pid %ld, generation %u) %s", p->index, (long)p->pid, p->generation, how);
 
   /* Unlink it from a replacement pair. */
-  if (p->replaced_by >= 0 && m->procs[p->replaced_by].replaces == slot) m->procs[p->replaced_by].replaces = -1;
+  if (p->replaced_by >= 0 && m->procs[p->replaced_by].replaces == slot)
+    m->procs[p->replaced_by].replaces = -1;
   if (p->replaces >= 0 && m->procs[p->replaces].replaced_by == slot) {
     /* A replacement that died before it was ready: the old worker serves
      * on, and recycling waits a little before trying again. */
@@ -501,8 +529,8 @@ static void check_worker(struct master *m, struct proc *p, long long now, bool c
   if (p->state == PROC_RETIRING) {
     if (p->kill_at_ms && now >= p->kill_at_ms) {
       log_warn("worker %d (pid %ld) still running %d ms after it was told to stop "
-               "(process_control_timeout): killing it", p->index, (long)p->pid,
-               cfg->process_control_timeout_ms);
+               "(process_control_timeout): killing it",
+               p->index, (long)p->pid, cfg->process_control_timeout_ms);
       kill(p->pid, SIGKILL);
       p->kill_at_ms = 0;
     }
@@ -513,8 +541,8 @@ static void check_worker(struct master *m, struct proc *p, long long now, bool c
   if (cfg->request_terminate_timeout_ms > 0 && snap.state == SB_BUSY && !p->terminated &&
       now - snap.request_start_mono_ms >= cfg->request_terminate_timeout_ms) {
     log_error("worker %d (pid %ld): request #%lu %s %s running for %lld ms exceeded "
-              "request_terminate_timeout (%d ms); killing the worker [%s]", p->index, (long)p->pid,
-              snap.requests + 1, snap.request_method, snap.request_path,
+              "request_terminate_timeout (%d ms); killing the worker [%s]",
+              p->index, (long)p->pid, snap.requests + 1, snap.request_method, snap.request_path,
               now - snap.request_start_mono_ms, cfg->request_terminate_timeout_ms,
               snap.request_id[0] ? snap.request_id : "-");
     if (kill(p->pid, SIGKILL) == 0) {
@@ -530,8 +558,10 @@ static void check_worker(struct master *m, struct proc *p, long long now, bool c
     return;
   if (p->index < MAX_POSITIONS && now < m->positions[p->index].not_before_ms) return;
   const char *reason = NULL;
-  if (p->max_requests > 0 && snap.requests >= p->max_requests) reason = "max_requests";
-  else if (cfg->max_age_ms > 0 && now - p->started_ms >= cfg->max_age_ms) reason = "max_age";
+  if (p->max_requests > 0 && snap.requests >= p->max_requests)
+    reason = "max_requests";
+  else if (cfg->max_age_ms > 0 && now - p->started_ms >= cfg->max_age_ms)
+    reason = "max_age";
   else if (cfg->max_rss_bytes > 0 && check_rss) {
     long long rss = children_rss_bytes(p->pid);
     if (rss > cfg->max_rss_bytes) reason = "max_rss";
@@ -553,9 +583,11 @@ static void systemd_tick(struct master *m, long long now) {
       idle += state == SB_IDLE;
     }
     unsigned long accepted = __atomic_load_n(&m->sb->global.accepted, __ATOMIC_RELAXED);
-    double rate = m->last_status_ms ? (double)(accepted - m->last_status_accepted) * 1000.0 / (double)(now - m->last_status_ms) : 0.0;
-    systemd_notifyf("STATUS=%s%d active, %d idle workers; %.1f req/s", m->phase == MASTER_RELOADING ? "reloading; " : "",
-                    active, idle, rate);
+    double rate = m->last_status_ms ? (double)(accepted - m->last_status_accepted) * 1000.0 /
+                                          (double)(now - m->last_status_ms)
+                                    : 0.0;
+    systemd_notifyf("STATUS=%s%d active, %d idle workers; %.1f req/s",
+                    m->phase == MASTER_RELOADING ? "reloading; " : "", active, idle, rate);
     m->last_status_ms = now;
     m->last_status_accepted = accepted;
   }
@@ -613,4 +645,3 @@ int children_live_workers(const struct master *m) {
 }
 
 int children_live(const struct master *m) { return children_live_workers(m) + (m->broker.pid > 0); }
-

@@ -19,7 +19,7 @@
 #include "privileges.h"
 #include "scoreboard.h"
 
-#define MAX_POSITIONS 1024            /* [server] workers upper bound */
+#define MAX_POSITIONS 1024 /* [server] workers upper bound */
 
 struct jsfpm_config;
 struct js_cache;
@@ -27,7 +27,7 @@ struct db_client;
 
 /* The master's phase (transitions: the table at the top of master.c). */
 enum master_phase {
-  MASTER_STARTING,  /* the broker, then the first generation, are starting: failures are fatal */
+  MASTER_STARTING, /* the broker, then the first generation, are starting: failures are fatal */
   MASTER_SERVING,
   MASTER_RELOADING, /* a new generation is starting beside the serving one */
   MASTER_STOPPING,  /* stopping the children step by step (enum stop_step) */
@@ -55,7 +55,7 @@ enum proc_state {
 
 /* The broker's state, as the master knows it. */
 enum broker_state {
-  BROKER_DOWN,       /* no process; its respawn timer may be pending */
+  BROKER_DOWN, /* no process; its respawn timer may be pending */
   BROKER_RUNNING,
   BROKER_RESTARTING, /* TERMed by us for new [database] settings: respawn at once */
 };
@@ -82,15 +82,15 @@ struct proc {
 struct position {
   struct master *m;
   int index;
-  int backoff_ms;             /* next respawn delay after a crash */
-  long long last_start_ms;    /* when a process for it last started */
-  long long not_before_ms;    /* no recycling replacement before this (failed replacements back off) */
+  int backoff_ms;          /* next respawn delay after a crash */
+  long long last_start_ms; /* when a process for it last started */
+  long long not_before_ms; /* no recycling replacement before this (failed replacements back off) */
   struct event *respawn_ev;
 };
 
 struct broker_proc {
   enum broker_state state;
-  pid_t pid;                  /* 0 = not running */
+  pid_t pid; /* 0 = not running */
   long long started_ms;
   int backoff_ms;
   struct event *respawn_ev;
@@ -99,31 +99,31 @@ struct broker_proc {
 /* The sockets one generation of workers serves. */
 struct listeners {
   int fcgi_fd;
-  int http_fd;                /* -1 = no HTTP door */
-  bool fcgi_unix_owned;       /* we created the unix socket file: unlink it when done */
+  int http_fd;          /* -1 = no HTTP door */
+  bool fcgi_unix_owned; /* we created the unix socket file: unlink it when done */
 };
 
 struct master {
-  struct jsfpm_config *cfg;   /* of the serving generation */
+  struct jsfpm_config *cfg; /* of the serving generation */
   struct event_base *base;
-  pid_t pid;                  /* the master's: children check they still have it */
+  pid_t pid; /* the master's: children check they still have it */
   struct privileges priv;
   struct scoreboard *sb;
   struct proc procs[SCOREBOARD_SLOTS];
   struct position positions[MAX_POSITIONS];
   struct broker_proc broker;
-  struct listeners lis;       /* serving generation's */
-  struct js_cache *js_cache;  /* serving generation's compiled app (preload = yes), or NULL */
-  bool socket_activated;      /* the FastCGI socket came from systemd */
+  struct listeners lis;      /* serving generation's */
+  struct js_cache *js_cache; /* serving generation's compiled app (preload = yes), or NULL */
+  bool socket_activated;     /* the FastCGI socket came from systemd */
   int broker_fd;
-  int handoff[2];             /* the workers' hand-off queue (worker_handoff.h); kept for every generation */
+  int handoff[2]; /* the workers' hand-off queue (worker_handoff.h); kept for every generation */
   char *broker_path;
   struct evhttp *status_http;
   int status_fd;
-  struct dev_watch *watch;    /* [app] watch = yes: the app folder's watcher, else NULL */
+  struct dev_watch *watch; /* [app] watch = yes: the app folder's watcher, else NULL */
 
-  unsigned gen;               /* serving generation */
-  unsigned last_gen;          /* highest generation number handed out */
+  unsigned gen;      /* serving generation */
+  unsigned last_gen; /* highest generation number handed out */
   enum master_phase phase;
   /* A reload in progress (RELOADING): next_gen != 0. */
   unsigned next_gen;
@@ -140,13 +140,13 @@ struct master {
 
   /* STOPPING */
   enum stop_step stop_step;
-  struct event *stop_ev;      /* the current step's deadline */
+  struct event *stop_ev; /* the current step's deadline */
 
   int exit_status;
   bool wrote_pid_file;
 
   /* Crash accounting for respawn_throttle_threshold. */
-  long long *crash_times_ms;  /* ring of the last `threshold` crash times */
+  long long *crash_times_ms; /* ring of the last `threshold` crash times */
   int crash_ring_len, crash_next;
   long long emergency_until_ms;
   unsigned long crashes, recycled, terminated;
@@ -159,11 +159,10 @@ struct master {
 
   /* Set by signal callbacks, acted on by the loop. */
   volatile bool got_term, got_quit, got_child, got_usr1, got_hup, got_usr2;
-  char first_change[256];     /* the first file the watcher saw change since the last reload ("" none) */
-  bool migrations_changed;    /* ... one in migrations/ among them: the broker restarts too, applying them */
-  bool app_changed;           /* the changes settled: reload once no reload runs */
+  char first_change[256];  /* the first file the watcher saw change since the last reload ("" none) */
+  bool migrations_changed; /* ... one in migrations/ among them: the broker restarts too, applying them */
+  bool app_changed;        /* the changes settled: reload once no reload runs */
 };
-
 
 /* master.c */
 void master_add_timer_ms(struct event *ev, int delay_ms);

@@ -24,11 +24,11 @@
 #include "systemd.h"
 #include "worker_js.h"
 
-#define RELOAD_TIMEOUT_MS 60000       /* a new generation must be ready within this */
+#define RELOAD_TIMEOUT_MS 60000 /* a new generation must be ready within this */
 
 void reload_commit(struct master *m) {
-  log_notice("reload: generation %u is ready; generation %u finishes its requests and exits",
-             m->next_gen, m->gen);
+  log_notice("reload: generation %u is ready; generation %u finishes its requests and exits", m->next_gen,
+             m->gen);
   for (int i = 0; i < SCOREBOARD_SLOTS; i++) {
     struct proc *p = &m->procs[i];
     if (p->state != PROC_FREE && p->generation != m->next_gen) children_retire(m, p, SIGQUIT);
@@ -43,7 +43,8 @@ void reload_commit(struct master *m) {
                      old->log_level != m->next_cfg->log_level;
   /* Old workers keep their own copies of the old sockets until they exit:
    * the master's copies can go now.  Sockets that did not change are shared. */
-  if (m->next_lis.fcgi_fd != m->lis.fcgi_fd) master_listeners_close(&(struct listeners){m->lis.fcgi_fd, -1, m->lis.fcgi_unix_owned}, old);
+  if (m->next_lis.fcgi_fd != m->lis.fcgi_fd)
+    master_listeners_close(&(struct listeners){m->lis.fcgi_fd, -1, m->lis.fcgi_unix_owned}, old);
   if (m->next_lis.http_fd != m->lis.http_fd && m->lis.http_fd >= 0) close(m->lis.http_fd);
   m->lis = m->next_lis;
   m->next_lis = (struct listeners){-1, -1, false};
@@ -60,7 +61,8 @@ void reload_commit(struct master *m) {
   if (log_changed) {
     if (log_open(m->cfg->error_log, (enum log_level)m->cfg->log_level) < 0)
       log_error("reload: logging on to the previous log");
-    else privileges_give(&m->priv, m->cfg->error_log);
+    else
+      privileges_give(&m->priv, m->cfg->error_log);
   }
   log_notice("reload complete: generation %u serving with %d workers", m->gen, m->cfg->workers);
   children_notify_ready(m);
@@ -148,20 +150,15 @@ void reload_begin(struct master *m) {
   case MASTER_RELOADING:
     log_warn("reload requested while generation %u is still starting: ignored", m->next_gen);
     return;
-  case MASTER_STARTING:
-    log_warn("reload requested before the first generation is ready: ignored");
-    return;
-  case MASTER_STOPPING:
-    log_warn("reload requested while stopping: ignored");
-    return;
+  case MASTER_STARTING: log_warn("reload requested before the first generation is ready: ignored"); return;
+  case MASTER_STOPPING: log_warn("reload requested while stopping: ignored"); return;
   }
   log_notice("reload requested: reading %s", m->cfg->file);
   struct jsfpm_config *fresh = calloc(1, sizeof *fresh);
   char err[1024];
   if (fresh == NULL || config_load(fresh, m->cfg->file, err, sizeof err) < 0) {
     if (fresh == NULL) snprintf(err, sizeof err, "out of memory");
-    log_error("reload failed: %s; generation %u keeps serving with the previous configuration", err,
-              m->gen);
+    log_error("reload failed: %s; generation %u keeps serving with the previous configuration", err, m->gen);
     if (fresh) config_free(fresh);
     free(fresh);
     return;
@@ -183,16 +180,16 @@ void reload_begin(struct master *m) {
   /* Same addresses: the same sockets.  Changed ones are bound now, while
    * the old ones keep serving. */
   struct listeners next = m->lis;
-  bool fcgi_changed = str_differs(m->cfg->listen, fresh->listen) ||
-                      m->cfg->listen_backlog != fresh->listen_backlog;
+  bool fcgi_changed =
+      str_differs(m->cfg->listen, fresh->listen) || m->cfg->listen_backlog != fresh->listen_backlog;
   if (m->socket_activated && fcgi_changed) {
     log_warn("reload: [server] listen is ignored: the FastCGI socket comes from systemd");
     fcgi_changed = false;
   }
   if (fcgi_changed) {
     char e[512];
-    next.fcgi_fd = sock_listen(fresh->listen, fresh->listen_backlog, fresh->listen_mode,
-                               fresh->listen_owner, fresh->listen_group, e, sizeof e);
+    next.fcgi_fd = sock_listen(fresh->listen, fresh->listen_backlog, fresh->listen_mode, fresh->listen_owner,
+                               fresh->listen_group, e, sizeof e);
     next.fcgi_unix_owned = sock_spec_is_unix(fresh->listen);
     if (next.fcgi_fd < 0) {
       log_error("reload failed: listen: %s; generation %u keeps serving", e, m->gen);
@@ -209,7 +206,8 @@ void reload_begin(struct master *m) {
       next.http_fd = sock_listen(fresh->http_listen, fresh->listen_backlog, 0600, NULL, NULL, e, sizeof e);
       if (next.http_fd < 0) {
         log_error("reload failed: http_listen: %s; generation %u keeps serving", e, m->gen);
-        if (fcgi_changed) master_listeners_close(&(struct listeners){next.fcgi_fd, -1, next.fcgi_unix_owned}, fresh);
+        if (fcgi_changed)
+          master_listeners_close(&(struct listeners){next.fcgi_fd, -1, next.fcgi_unix_owned}, fresh);
         js_cache_free(cache);
         config_free(fresh);
         free(fresh);
@@ -234,4 +232,3 @@ void reload_begin(struct master *m) {
     }
   }
 }
-

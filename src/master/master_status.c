@@ -22,7 +22,7 @@
 #include "sock.h"
 #include "status.h"
 
-#define STATUS_BROKER_TIMEOUT_MS 250  /* the status page does not wait longer for broker stats */
+#define STATUS_BROKER_TIMEOUT_MS 250 /* the status page does not wait longer for broker stats */
 
 /* ---- the status page ------------------------------------------------------------- */
 
@@ -137,25 +137,34 @@ static void on_status_request(struct evhttp_request *req, void *arg) {
     struct status_worker *w = &workers[r.nworkers++];
     const char *state = s->state == SB_BUSY ? "busy" : s->state == SB_IDLE ? "idle" : "starting";
     if (p->state == PROC_RETIRING && s->state != SB_BUSY) state = "retiring";
-    *w = (struct status_worker){.pid = p->pid, .state = state, .generation = p->generation,
-                                .index = p->index, .requests = s->requests,
+    *w = (struct status_worker){.pid = p->pid,
+                                .state = state,
+                                .generation = p->generation,
+                                .index = p->index,
+                                .requests = s->requests,
                                 .started_unix_ms = s->started_unix_ms,
                                 .rss_bytes = children_rss_bytes(p->pid),
-                                .request_method = s->request_method, .request_path = s->request_path,
-                                .request_duration_ms = s->state == SB_BUSY ? now - s->request_start_mono_ms : s->last_duration_ms,
-                                .last_request_id = s->last_request_id, .last_status = s->last_status,
+                                .request_method = s->request_method,
+                                .request_path = s->request_path,
+                                .request_duration_ms = s->state == SB_BUSY ? now - s->request_start_mono_ms
+                                                                           : s->last_duration_ms,
+                                .last_request_id = s->last_request_id,
+                                .last_status = s->last_status,
                                 .compile_cache_hits = s->compile_cache_hits,
                                 .compile_cache_misses = s->compile_cache_misses,
                                 .heap_bytes = s->heap_bytes,
                                 .request_query = s->request_query,
                                 .content_length = s->request_content_length,
-                                .last_duration_ms = s->last_duration_ms, .last_cpu_us = s->last_cpu_us,
+                                .last_duration_ms = s->last_duration_ms,
+                                .last_cpu_us = s->last_cpu_us,
                                 .last_memory_bytes = s->last_memory_bytes};
     r.compile_cache_hits += s->compile_cache_hits;
     r.compile_cache_misses += s->compile_cache_misses;
     r.total++;
-    if (s->state == SB_BUSY) r.active++;
-    else if (s->state == SB_IDLE && p->state != PROC_RETIRING) r.idle++;
+    if (s->state == SB_BUSY)
+      r.active++;
+    else if (s->state == SB_IDLE && p->state != PROC_RETIRING)
+      r.idle++;
   }
   fill_broker_stats(m, &r.broker);
 
@@ -201,4 +210,3 @@ int status_page_open(struct master *m) {
   evhttp_set_gencb(m->status_http, on_status_request, m);
   return 0;
 }
-

@@ -23,8 +23,7 @@ static bool env_allows_root(void) {
   return v != NULL && strcmp(v, "1") == 0;
 }
 
-int privileges_resolve(const struct jsfpm_config *cfg, struct privileges *out, char *err,
-                       size_t errlen) {
+int privileges_resolve(const struct jsfpm_config *cfg, struct privileges *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
   bool root = geteuid() == 0;
   bool allow_root = cfg->allow_root || env_allows_root();
@@ -140,10 +139,11 @@ int privileges_prepare_paths(const struct privileges *p, const struct jsfpm_conf
       rc = -1;
     } else {
       struct stat st;
-      if (stat(dir, &st) == 0 && st.st_uid != p->uid &&
-          !((st.st_mode & S_IWGRP) && st.st_gid == p->gid) && !(st.st_mode & S_IWOTH))
+      if (stat(dir, &st) == 0 && st.st_uid != p->uid && !((st.st_mode & S_IWGRP) && st.st_gid == p->gid) &&
+          !(st.st_mode & S_IWOTH))
         log_warn("database directory %s is not writable by user %s: the broker may fail to "
-                 "create the -wal file (chown it to %s)", dir, p->user_name, p->user_name);
+                 "create the -wal file (chown it to %s)",
+                 dir, p->user_name, p->user_name);
     }
     free(copy);
     static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};

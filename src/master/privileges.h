@@ -13,17 +13,16 @@
 struct jsfpm_config;
 
 struct privileges {
-  bool drop;          /* children switch to uid/gid */
+  bool drop; /* children switch to uid/gid */
   uid_t uid;
   gid_t gid;
-  char *user_name;    /* for initgroups and logs; NULL when !drop */
+  char *user_name; /* for initgroups and logs; NULL when !drop */
 };
 
 /* Decides from CFG and the current credentials.  Refuses (returns -1 with
  * ERR) root children unless allow_root = yes or the environment says
  * JSFPM_ALLOW_ROOT=1; an unknown user or group is an error too. */
-int privileges_resolve(const struct jsfpm_config *cfg, struct privileges *out, char *err,
-                       size_t errlen);
+int privileges_resolve(const struct jsfpm_config *cfg, struct privileges *out, char *err, size_t errlen);
 void privileges_free(struct privileges *p);
 
 /* Master, before forking: hands the runtime directory, the broker socket,

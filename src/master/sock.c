@@ -33,12 +33,11 @@ static int unix_path_in_use(const struct sockaddr_un *sun) {
   return in_use;
 }
 
-static int listen_unix(const char *path, int backlog, int mode, const char *owner,
-                       const char *group, char *err, size_t errlen) {
+static int listen_unix(const char *path, int backlog, int mode, const char *owner, const char *group,
+                       char *err, size_t errlen) {
   struct sockaddr_un sun = {.sun_family = AF_UNIX};
   if (strlen(path) >= sizeof sun.sun_path) {
-    snprintf(err, errlen, "%s: unix socket path longer than %zu bytes", path,
-             sizeof sun.sun_path - 1);
+    snprintf(err, errlen, "%s: unix socket path longer than %zu bytes", path, sizeof sun.sun_path - 1);
     return -1;
   }
   strcpy(sun.sun_path, path);
@@ -133,8 +132,8 @@ static int listen_tcp(const char *spec, int backlog, char *err, size_t errlen) {
   memcpy(host, spec, hlen);
   host[hlen] = '\0';
 
-  struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                           .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+  struct addrinfo hints = {
+      .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
   struct addrinfo *res;
   int gai = getaddrinfo(hlen > 0 && strcmp(host, "*") != 0 ? host : NULL, colon + 1, &hints, &res);
   if (gai != 0) {
@@ -169,8 +168,8 @@ static int listen_tcp(const char *spec, int backlog, char *err, size_t errlen) {
   return fd;
 }
 
-int sock_listen(const char *spec, int backlog, int mode, const char *owner, const char *group,
-                char *err, size_t errlen) {
+int sock_listen(const char *spec, int backlog, int mode, const char *owner, const char *group, char *err,
+                size_t errlen) {
   if (sock_spec_is_unix(spec)) return listen_unix(spec, backlog, mode, owner, group, err, errlen);
   return listen_tcp(spec, backlog, err, errlen);
 }

@@ -12,7 +12,7 @@ int sock_spec_is_unix(const char *spec);
  * replaced, a live one is an error; MODE is applied with chmod and
  * OWNER/GROUP (names, may be NULL) with chown.  Returns the fd, or -1 with
  * ERR saying what failed and where. */
-int sock_listen(const char *spec, int backlog, int mode, const char *owner, const char *group,
-                char *err, size_t errlen);
+int sock_listen(const char *spec, int backlog, int mode, const char *owner, const char *group, char *err,
+                size_t errlen);
 
 #endif

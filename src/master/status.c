@@ -35,12 +35,17 @@ int status_parse_query(const char *query, struct status_query *out, char *why, s
     size_t name_len = strcspn(p, "=&");
     char name[16] = "";
     if (name_len < sizeof name) memcpy(name, p, name_len), name[name_len] = '\0';
-    if (strcmp(name, "json") == 0) out->format = STATUS_JSON;
-    else if (strcmp(name, "prometheus") == 0 || strcmp(name, "openmetrics") == 0) out->format = STATUS_PROMETHEUS;
-    else if (strcmp(name, "full") == 0) out->full = true;
+    if (strcmp(name, "json") == 0)
+      out->format = STATUS_JSON;
+    else if (strcmp(name, "prometheus") == 0 || strcmp(name, "openmetrics") == 0)
+      out->format = STATUS_PROMETHEUS;
+    else if (strcmp(name, "full") == 0)
+      out->full = true;
     else if (strcmp(name, "html") == 0 || strcmp(name, "xml") == 0) {
-      snprintf(why, whylen, "?%s: jsfpm's status page has no %s form; ask for ?json, ?prometheus or "
-               "plain text (add &full for every process)", name, name);
+      snprintf(why, whylen,
+               "?%s: jsfpm's status page has no %s form; ask for ?json, ?prometheus or "
+               "plain text (add &full for every process)",
+               name, name);
       return -1;
     }
     p += len + (p[len] == '&');
@@ -66,9 +71,7 @@ static void iso_time(long long unix_ms, char *buf, size_t len) {
 
 /* ---- JSON ---------------------------------------------------------- */
 
-static json_t *json_or_null(bool available, long long v) {
-  return available ? json_integer(v) : json_null();
-}
+static json_t *json_or_null(bool available, long long v) { return available ? json_integer(v) : json_null(); }
 
 /* The target of W's current or last request: path, and "?" query if any. */
 static void request_uri(const struct status_worker *w, char *buf, size_t len) {
@@ -87,12 +90,14 @@ static double last_cpu_percent(const struct status_worker *w) {
 static void json_add_full(json_t *o, const struct status_worker *w, long long now_unix_ms) {
   char uri[320];
   request_uri(w, uri, sizeof uri);
-  json_object_set_new(o, "start_since", json_integer((json_int_t)((now_unix_ms - w->started_unix_ms) / 1000)));
+  json_object_set_new(o, "start_since",
+                      json_integer((json_int_t)((now_unix_ms - w->started_unix_ms) / 1000)));
   json_object_set_new(o, "request_uri", json_string(uri));
   json_object_set_new(o, "content_length", json_integer((json_int_t)w->content_length));
   bool cpu = w->last_cpu_us >= 0; /* measured once ?full was first asked for */
   json_object_set_new(o, "last_request_cpu", cpu ? json_real(last_cpu_percent(w)) : json_null());
-  json_object_set_new(o, "last_request_cpu_ms", cpu ? json_integer((json_int_t)(w->last_cpu_us / 1000)) : json_null());
+  json_object_set_new(o, "last_request_cpu_ms",
+                      cpu ? json_integer((json_int_t)(w->last_cpu_us / 1000)) : json_null());
   json_object_set_new(o, "last_request_memory", json_integer((json_int_t)w->last_memory_bytes));
 }
 
@@ -100,7 +105,8 @@ static int render_json(const struct status_report *r, struct evbuffer *out) {
   char start[32];
   iso_time(r->start_unix_ms, start, sizeof start);
   json_t *classes = json_object();
-  for (int i = 0; i < 5; i++) json_object_set_new(classes, class_names[i], json_integer((json_int_t)r->by_class[i]));
+  for (int i = 0; i < 5; i++)
+    json_object_set_new(classes, class_names[i], json_integer((json_int_t)r->by_class[i]));
   const struct status_broker *b = &r->broker;
   json_t *broker = json_pack(
       "{s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "pid", b->pid ? json_integer(b->pid) : json_null(),
@@ -115,16 +121,15 @@ static int render_json(const struct status_report *r, struct evbuffer *out) {
     const struct status_worker *w = &r->workers[i];
     char started[32];
     iso_time(w->started_unix_ms, started, sizeof started);
-    json_t *row = json_pack("{s:i, s:s, s:i, s:i, s:I, s:s, s:I, s:o, s:s, s:s, s:I, s:s, s:i, s:I, s:I}", "pid",
-                           (int)w->pid, "state", w->state, "generation", (int)w->generation, "index",
-                           w->index, "requests", (json_int_t)w->requests, "started", started,
-                           "started_unix", (json_int_t)(w->started_unix_ms / 1000), "rss_bytes",
-                           w->rss_bytes >= 0 ? json_integer(w->rss_bytes) : json_null(),
-                           "request_method", w->request_method, "request_path", w->request_path,
-                           "request_duration_ms", (json_int_t)w->request_duration_ms,
-                           "last_request_id", w->last_request_id, "last_status", w->last_status,
-                           "compile_cache_hits", (json_int_t)w->compile_cache_hits, "heap_bytes",
-                           (json_int_t)w->heap_bytes);
+    json_t *row = json_pack("{s:i, s:s, s:i, s:i, s:I, s:s, s:I, s:o, s:s, s:s, s:I, s:s, s:i, s:I, s:I}",
+                            "pid", (int)w->pid, "state", w->state, "generation", (int)w->generation, "index",
+                            w->index, "requests", (json_int_t)w->requests, "started", started, "started_unix",
+                            (json_int_t)(w->started_unix_ms / 1000), "rss_bytes",
+                            w->rss_bytes >= 0 ? json_integer(w->rss_bytes) : json_null(), "request_method",
+                            w->request_method, "request_path", w->request_path, "request_duration_ms",
+                            (json_int_t)w->request_duration_ms, "last_request_id", w->last_request_id,
+                            "last_status", w->last_status, "compile_cache_hits",
+                            (json_int_t)w->compile_cache_hits, "heap_bytes", (json_int_t)w->heap_bytes);
     if (row != NULL && r->full) json_add_full(row, w, r->now_unix_ms);
     json_array_append_new(workers, row);
   }
@@ -132,17 +137,16 @@ static int render_json(const struct status_report *r, struct evbuffer *out) {
       "{s:s, s:I, s:I, s:i, s:b, s:I, s:o, s:I, s:o, s:o, s:i, s:i, s:i, s:i, s:i, s:I, s:I, s:I, s:I, "
       "s:o, s:o, s:I, s:I, s:I, s:o, s:o}",
       "start_time", start, "start_unix", (json_int_t)(r->start_unix_ms / 1000), "uptime_seconds",
-      (json_int_t)((r->now_unix_ms - r->start_unix_ms) / 1000), "generation", (int)r->generation,
-      "reloading", r->reloading, "accepted_requests", (json_int_t)r->accepted, "requests_by_class",
-      classes, "slow_requests", (json_int_t)r->slow_requests, "listen_queue",
+      (json_int_t)((r->now_unix_ms - r->start_unix_ms) / 1000), "generation", (int)r->generation, "reloading",
+      r->reloading, "accepted_requests", (json_int_t)r->accepted, "requests_by_class", classes,
+      "slow_requests", (json_int_t)r->slow_requests, "listen_queue",
       r->listen_queue >= 0 ? json_integer(r->listen_queue) : json_null(), "listen_queue_max",
       r->listen_queue_max >= 0 ? json_integer(r->listen_queue_max) : json_null(), "max_listen_queue",
-      r->max_listen_queue, "idle_workers",
-      r->idle, "active_workers", r->active, "total_workers", r->total, "max_active_workers",
-      r->max_active, "max_children_reached", (json_int_t)r->max_children_reached,
+      r->max_listen_queue, "idle_workers", r->idle, "active_workers", r->active, "total_workers", r->total,
+      "max_active_workers", r->max_active, "max_children_reached", (json_int_t)r->max_children_reached,
       "recycled_workers", (json_int_t)r->recycled, "terminated_workers", (json_int_t)r->terminated,
-      "crashed_children", (json_int_t)r->crashes,
-      "compile_cache_hits", json_integer((json_int_t)r->compile_cache_hits), "compile_cache_misses",
+      "crashed_children", (json_int_t)r->crashes, "compile_cache_hits",
+      json_integer((json_int_t)r->compile_cache_hits), "compile_cache_misses",
       json_integer((json_int_t)r->compile_cache_misses), "fetch_calls", (json_int_t)r->fetch_calls,
       "fetch_errors", (json_int_t)r->fetch_errors, "fetch_ms", (json_int_t)r->fetch_ms, "broker", broker,
       "workers", workers);
@@ -158,8 +162,10 @@ static int render_json(const struct status_report *r, struct evbuffer *out) {
 /* ---- plain text ---------------------------------------------------- */
 
 static void text_opt(struct evbuffer *out, const char *label, bool available, long long v) {
-  if (available) evbuffer_add_printf(out, "%-24s %lld\n", label, v);
-  else evbuffer_add_printf(out, "%-24s unavailable\n", label);
+  if (available)
+    evbuffer_add_printf(out, "%-24s %lld\n", label, v);
+  else
+    evbuffer_add_printf(out, "%-24s unavailable\n", label);
 }
 
 /* ?full: one block per process, with php-fpm's full status labels (the
@@ -181,8 +187,10 @@ static void render_text_full(const struct status_report *r, struct evbuffer *out
     evbuffer_add_printf(out, "%-24s %s\n", "request method:", *w->request_method ? w->request_method : "-");
     evbuffer_add_printf(out, "%-24s %s\n", "request URI:", *uri ? uri : "-");
     evbuffer_add_printf(out, "%-24s %lld\n", "content length:", w->content_length);
-    if (w->last_cpu_us >= 0) evbuffer_add_printf(out, "%-24s %.2f\n", "last request cpu:", last_cpu_percent(w));
-    else evbuffer_add_printf(out, "%-24s -\n", "last request cpu:");
+    if (w->last_cpu_us >= 0)
+      evbuffer_add_printf(out, "%-24s %.2f\n", "last request cpu:", last_cpu_percent(w));
+    else
+      evbuffer_add_printf(out, "%-24s -\n", "last request cpu:");
     evbuffer_add_printf(out, "%-24s %lld\n", "last request memory:", w->last_memory_bytes);
     evbuffer_add_printf(out, "%-24s %lld\n", "rss bytes:", w->rss_bytes);
   }
@@ -195,7 +203,8 @@ static int render_text(const struct status_report *r, struct evbuffer *out) {
   evbuffer_add_printf(out, "%-24s %lld\n", "uptime seconds:", (r->now_unix_ms - r->start_unix_ms) / 1000);
   evbuffer_add_printf(out, "%-24s %u%s\n", "generation:", r->generation, r->reloading ? " (reloading)" : "");
   evbuffer_add_printf(out, "%-24s %lu\n", "accepted requests:", r->accepted);
-  for (int i = 0; i < 5; i++) evbuffer_add_printf(out, "requests %s:%*s %lu\n", class_names[i], 11, "", r->by_class[i]);
+  for (int i = 0; i < 5; i++)
+    evbuffer_add_printf(out, "requests %s:%*s %lu\n", class_names[i], 11, "", r->by_class[i]);
   evbuffer_add_printf(out, "%-24s %lu\n", "slow requests:", r->slow_requests);
   text_opt(out, "listen queue:", r->listen_queue >= 0, r->listen_queue);
   text_opt(out, "listen queue max:", r->listen_queue_max >= 0, r->listen_queue_max);
@@ -225,16 +234,15 @@ static int render_text(const struct status_report *r, struct evbuffer *out) {
     render_text_full(r, out);
     return 0;
   }
-  evbuffer_add_printf(out, "\n%-8s %-9s %4s %9s %-20s %10s %8s %-7s %s\n", "pid", "state", "gen",
-                      "requests", "started", "rss_kb", "dur_ms", "method", "path");
+  evbuffer_add_printf(out, "\n%-8s %-9s %4s %9s %-20s %10s %8s %-7s %s\n", "pid", "state", "gen", "requests",
+                      "started", "rss_kb", "dur_ms", "method", "path");
   for (int i = 0; i < r->nworkers; i++) {
     const struct status_worker *w = &r->workers[i];
     char started[32];
     iso_time(w->started_unix_ms, started, sizeof started);
-    evbuffer_add_printf(out, "%-8ld %-9s %4u %9lu %-20s %10lld %8lld %-7s %s\n", (long)w->pid,
-                        w->state, w->generation, w->requests, started,
-                        w->rss_bytes >= 0 ? w->rss_bytes / 1024 : -1, w->request_duration_ms,
-                        *w->request_method ? w->request_method : "-",
+    evbuffer_add_printf(out, "%-8ld %-9s %4u %9lu %-20s %10lld %8lld %-7s %s\n", (long)w->pid, w->state,
+                        w->generation, w->requests, started, w->rss_bytes >= 0 ? w->rss_bytes / 1024 : -1,
+                        w->request_duration_ms, *w->request_method ? w->request_method : "-",
                         *w->request_path ? w->request_path : "-");
   }
   return 0;
@@ -306,18 +314,19 @@ static int render_prometheus(const struct status_report *r, struct evbuffer *out
   prom_one(out, "active_workers", "gauge", "Workers running a request.", r->active);
   prom_one(out, "total_workers", "gauge", "Worker processes.", r->total);
   prom_one(out, "max_active_workers", "gauge", "Most workers busy at once since start.", r->max_active);
-  prom_one(out, "max_children_reached_total", "counter",
-           "Requests that started while every worker was busy.", (long long)r->max_children_reached);
+  prom_one(out, "max_children_reached_total", "counter", "Requests that started while every worker was busy.",
+           (long long)r->max_children_reached);
   prom_one(out, "recycled_workers_total", "counter",
            "Workers replaced because of max_requests, max_age or max_rss.", (long long)r->recycled);
-  prom_one(out, "terminated_workers_total", "counter",
-           "Workers killed by request_terminate_timeout.", (long long)r->terminated);
+  prom_one(out, "terminated_workers_total", "counter", "Workers killed by request_terminate_timeout.",
+           (long long)r->terminated);
   prom_one(out, "crashed_children_total", "counter", "Children that died unexpectedly.",
            (long long)r->crashes);
   prom_one(out, "compile_cache_hits", "gauge",
-           "Modules the live workers took from the compile cache (summed).", (long long)r->compile_cache_hits);
-  prom_one(out, "compile_cache_misses", "gauge",
-           "Modules the live workers compiled on demand (summed).", (long long)r->compile_cache_misses);
+           "Modules the live workers took from the compile cache (summed).",
+           (long long)r->compile_cache_hits);
+  prom_one(out, "compile_cache_misses", "gauge", "Modules the live workers compiled on demand (summed).",
+           (long long)r->compile_cache_misses);
   prom_one(out, "fetch_calls_total", "counter", "Outgoing fetch() calls.", (long long)r->fetch_calls);
   prom_one(out, "fetch_errors_total", "counter", "Outgoing fetch() calls without an HTTP response.",
            (long long)r->fetch_errors);
@@ -333,13 +342,14 @@ static int render_prometheus(const struct status_report *r, struct evbuffer *out
     prom_one(out, "broker_queue_depth", "gauge", "Requests waiting in the broker.", b->queue_depth);
     prom_one(out, "broker_statement_cache_hits_total", "counter", "Prepared-statement cache hits.",
              b->cache_hits);
-    prom_one(out, "broker_statement_cache_misses_total", "counter",
-             "Prepared-statement cache misses.", b->cache_misses);
+    prom_one(out, "broker_statement_cache_misses_total", "counter", "Prepared-statement cache misses.",
+             b->cache_misses);
   }
   static const struct {
     const char *name, *type, *help;
   } per_worker[] = {
-      {"worker_requests_total", "counter", "Requests completed by the worker in this slot (resets when it is replaced)."},
+      {"worker_requests_total", "counter",
+       "Requests completed by the worker in this slot (resets when it is replaced)."},
       {"worker_busy", "gauge", "1 while the worker runs a request."},
       {"worker_rss_bytes", "gauge", "Resident memory of the worker."},
       {"worker_request_duration_seconds", "gauge",

@@ -10,7 +10,7 @@ struct evbuffer;
 
 struct status_worker {
   pid_t pid;
-  const char *state;          /* "starting", "idle", "busy" or "retiring" */
+  const char *state; /* "starting", "idle", "busy" or "retiring" */
   unsigned generation;
   int index;
   unsigned long requests;
@@ -21,45 +21,45 @@ struct status_worker {
   long long request_duration_ms; /* current request's so far when busy, else the last one's */
   const char *last_request_id;
   int last_status;
-  unsigned long compile_cache_hits;   /* modules its runtime took from the compile cache */
+  unsigned long compile_cache_hits; /* modules its runtime took from the compile cache */
   unsigned long compile_cache_misses;
-  long long heap_bytes;       /* JavaScript heap after its last request */
+  long long heap_bytes; /* JavaScript heap after its last request */
   /* ?full (php-fpm's full status) adds: */
-  const char *request_query;  /* of the current or last request, without "?" */
-  long long content_length;   /* its body bytes */
-  long long last_duration_ms; /* the last completed request's */
-  long long last_cpu_us;      /* its CPU time */
+  const char *request_query;   /* of the current or last request, without "?" */
+  long long content_length;    /* its body bytes */
+  long long last_duration_ms;  /* the last completed request's */
+  long long last_cpu_us;       /* its CPU time */
   long long last_memory_bytes; /* its JavaScript heap peak */
 };
 
 struct status_broker {
-  pid_t pid;                  /* 0 = not running */
-  bool stats_available;       /* the broker answered op "stats" */
+  pid_t pid;            /* 0 = not running */
+  bool stats_available; /* the broker answered op "stats" */
   long long statements, errors, open_transactions, queue_depth, cache_hits, cache_misses;
 };
 
 struct status_report {
   long long start_unix_ms;
   long long now_unix_ms;
-  unsigned generation;        /* reload generation serving now */
+  unsigned generation; /* reload generation serving now */
   bool reloading;
   unsigned long accepted;
-  unsigned long by_class[5];  /* 1xx..5xx */
+  unsigned long by_class[5]; /* 1xx..5xx */
   unsigned long slow_requests;
   int idle, active, total;
   int max_active;
   unsigned long max_children_reached;
-  unsigned long recycled;     /* workers replaced by max_requests/max_age/max_rss */
-  unsigned long terminated;   /* workers killed by request_terminate_timeout */
-  unsigned long crashes;      /* children that died unexpectedly */
+  unsigned long recycled;   /* workers replaced by max_requests/max_age/max_rss */
+  unsigned long terminated; /* workers killed by request_terminate_timeout */
+  unsigned long crashes;    /* children that died unexpectedly */
   unsigned long compile_cache_hits, compile_cache_misses; /* summed over the live workers */
-  unsigned long fetch_calls;  /* outgoing fetch() calls, all workers ever */
-  unsigned long fetch_errors; /* of those, without an HTTP response (refused, timed out, aborted...) */
+  unsigned long fetch_calls;                              /* outgoing fetch() calls, all workers ever */
+  unsigned long fetch_errors;  /* of those, without an HTTP response (refused, timed out, aborted...) */
   unsigned long long fetch_ms; /* their total time */
-  int listen_queue;           /* connections waiting for accept(); -1 = unavailable */
-  int listen_queue_max;       /* the listen backlog; -1 = unavailable */
-  int max_listen_queue;       /* most connections seen waiting since start */
-  bool full;                  /* ?full: per-process detail as php-fpm's full status */
+  int listen_queue;            /* connections waiting for accept(); -1 = unavailable */
+  int listen_queue_max;        /* the listen backlog; -1 = unavailable */
+  int max_listen_queue;        /* most connections seen waiting since start */
+  bool full;                   /* ?full: per-process detail as php-fpm's full status */
   struct status_broker broker;
   const struct status_worker *workers;
   int nworkers;

@@ -42,7 +42,8 @@ struct file_list {
 
 static bool is_test_file(const char *name) {
   size_t n = strlen(name);
-  return (n > 8 && strcmp(name + n - 8, ".test.js") == 0) || (n > 9 && strcmp(name + n - 9, ".test.mjs") == 0);
+  return (n > 8 && strcmp(name + n - 8, ".test.js") == 0) ||
+         (n > 9 && strcmp(name + n - 9, ".test.mjs") == 0);
 }
 
 /* Adds the test files under ROOT/REL to LIST (not below node_modules or hidden folders). */
@@ -55,7 +56,8 @@ static void find_tests(const char *root, const char *rel, struct file_list *list
   while ((e = readdir(d)) != NULL) {
     if (e->d_name[0] == '.' || strcmp(e->d_name, "node_modules") == 0) continue;
     char child[PATH_MAX], child_path[PATH_MAX + 256];
-    if (snprintf(child, sizeof child, "%s%s%s", rel, rel[0] ? "/" : "", e->d_name) >= (int)sizeof child) continue;
+    if (snprintf(child, sizeof child, "%s%s%s", rel, rel[0] ? "/" : "", e->d_name) >= (int)sizeof child)
+      continue;
     snprintf(child_path, sizeof child_path, "%s/%s", root, child);
     struct stat st;
     if (lstat(child_path, &st) < 0) continue;
@@ -74,7 +76,9 @@ static void find_tests(const char *root, const char *rel, struct file_list *list
   closedir(d);
 }
 
-static int compare_paths(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int compare_paths(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 static long long mono_ms(void) {
   struct timespec t;
@@ -86,7 +90,8 @@ static long long mono_ms(void) {
 static int prepare(const char *root, const char *tmp, const char *rel, int index, struct jsfpm_config *cfg) {
   char path[PATH_MAX + 64];
   snprintf(path, sizeof path, "%s/.jsfpm", root);
-  if (mkdir(path, 0700) < 0 && errno != EEXIST) return fprintf(stderr, "jsfpm test: %s: %s\n", path, strerror(errno)), -1;
+  if (mkdir(path, 0700) < 0 && errno != EEXIST)
+    return fprintf(stderr, "jsfpm test: %s: %s\n", path, strerror(errno)), -1;
   snprintf(path, sizeof path, "%s/.jsfpm/test-main.js", root);
   FILE *f = fopen(path, "we");
   if (f == NULL) return fprintf(stderr, "jsfpm test: %s: %s\n", path, strerror(errno)), -1;
@@ -186,7 +191,8 @@ static void report(const char *rel, const struct js_response *res, int *passed, 
 }
 
 /* Runs the tests of REL; adds to the counts. */
-static void run_file(const char *root, const char *tmp, const char *rel, int index, int *passed, int *failed) {
+static void run_file(const char *root, const char *tmp, const char *rel, int index, int *passed,
+                     int *failed) {
   struct jsfpm_config cfg;
   memset(&cfg, 0, sizeof cfg);
   char sock_path[PATH_MAX];
@@ -198,13 +204,21 @@ static void run_file(const char *root, const char *tmp, const char *rel, int ind
   if (prepare(root, tmp, rel, index, &cfg) < 0 || (broker = start_broker(&cfg, sock_path)) < 0) {
     printf("FAIL %s\n     cannot start it (see above)\n", rel);
     (*failed)++;
-  } else if ((db = db_client_new(sock_path)) == NULL || (rt = js_runtime_new(&cfg, db, NULL, err, sizeof err)) == NULL ||
-             js_runtime_load_error(rt)) {
-    printf("FAIL %s\n     does not load: %s\n", rel, rt ? js_runtime_load_error(rt) : db ? err : "out of memory");
+  } else if ((db = db_client_new(sock_path)) == NULL ||
+             (rt = js_runtime_new(&cfg, db, NULL, err, sizeof err)) == NULL || js_runtime_load_error(rt)) {
+    printf("FAIL %s\n     does not load: %s\n", rel,
+           rt   ? js_runtime_load_error(rt)
+           : db ? err
+                : "out of memory");
     (*failed)++;
   } else {
-    static const struct js_request run = {.method = "GET", .uri = "/", .path = "/", .query = "", .scheme = "http",
-                                          .host = "localhost", .remote_addr = "127.0.0.1"};
+    static const struct js_request run = {.method = "GET",
+                                          .uri = "/",
+                                          .path = "/",
+                                          .query = "",
+                                          .scheme = "http",
+                                          .host = "localhost",
+                                          .remote_addr = "127.0.0.1"};
     struct js_response res;
     js_handle(rt, &run, &res);
     report(rel, &res, passed, failed);

@@ -99,8 +99,7 @@ static void print_value(const struct dqlite_proto_value *v) {
   case DQLITE_PROTO_NULL: printf("n"); break;
   case DQLITE_PROTO_BLOB:
     printf("x:");
-    for (size_t i = 0; i < v->len; i++)
-      printf("%02x", (unsigned char)v->bytes[i]);
+    for (size_t i = 0; i < v->len; i++) printf("%02x", (unsigned char)v->bytes[i]);
     break;
   }
 }
@@ -192,8 +191,7 @@ static int cmd_leader(int members) {
     struct dqlite_client_member *m;
     size_t n;
     if (dqlite_client_cluster(c, &m, &n) != DQLITE_CLIENT_OK) return failed(c, "cluster");
-    for (size_t i = 0; i < n; i++)
-      printf("%" PRIu64 " %s %s\n", m[i].id, m[i].address, roles[m[i].role]);
+    for (size_t i = 0; i < n; i++) printf("%" PRIu64 " %s %s\n", m[i].id, m[i].address, roles[m[i].role]);
     free(m);
   }
   dqlite_client_close(c);
@@ -330,8 +328,8 @@ static int cmd_group_load(long count, size_t group, const char *acks_path) {
       }
     }
   }
-  printf("acked=%ld unknown=%ld notrun=%ld groups=%ld reruns=%ld max_gap_ms=%lld\n", acked, unknown, notrun, groups,
-         reruns, max_gap);
+  printf("acked=%ld unknown=%ld notrun=%ld groups=%ld reruns=%ld max_gap_ms=%lld\n", acked, unknown, notrun,
+         groups, reruns, max_gap);
   cluster_db_free(db);
   free(s);
   free(v);

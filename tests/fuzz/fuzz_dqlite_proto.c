@@ -53,12 +53,10 @@ static void read_rows(struct dqlite_proto_rows *r, const unsigned char *body, si
   if (dqlite_proto_rows_names(r, names, err, sizeof err) != 0) {
     if (err[0] == '\0') abort();
   } else {
-    for (unsigned i = 0; i < r->ncolumns; i++)
-      check_inside(names[i], strlen(names[i]) + 1, body, len);
+    for (unsigned i = 0; i < r->ncolumns; i++) check_inside(names[i], strlen(names[i]) + 1, body, len);
     int got;
     while ((got = dqlite_proto_rows_next(r, values, err, sizeof err)) == 1)
-      for (unsigned i = 0; i < r->ncolumns; i++)
-        check_value(&values[i], body, len);
+      for (unsigned i = 0; i < r->ncolumns; i++) check_value(&values[i], body, len);
     if (got < 0 && err[0] == '\0') abort();
     if (got == 0 && dqlite_proto_rows_next(r, values, err, sizeof err) != 0) abort(); /* stays ended */
   }

@@ -70,8 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       case FCGI_EV_NONE:
         if (used != n) abort(); /* "need more bytes" must consume everything */
         break;
-      default:
-        break;
+      default: break;
       }
       evbuffer_drain(out, evbuffer_get_length(out));
       if (dead) break;

@@ -55,8 +55,11 @@ static void setup(void) {
   if (fd < 0) abort();
   close(fd);
   log_open("/dev/null", LOG_LVL_ERROR);
-  struct broker_db_options opt = {.path = path, .synchronous = 0, .statement_timeout_ms = 1000,
-                                  .max_result_rows = 1000, .max_result_bytes = 1 << 20};
+  struct broker_db_options opt = {.path = path,
+                                  .synchronous = 0,
+                                  .statement_timeout_ms = 1000,
+                                  .max_result_rows = 1000,
+                                  .max_result_bytes = 1 << 20};
   db = broker_db_open(&opt, err, sizeof err);
   if (db == NULL) {
     fprintf(stderr, "%s\n", err);
@@ -155,12 +158,15 @@ static void read_sections(const struct frame_in *f, int must_be_good) {
   json_t *res = json_object_get(f->msg, "results"), *x;
   size_t i;
   json_t *k = json_object_get(f->msg, FRAME_ROWSET_INDEX);
-  if (k != NULL && (!json_is_integer(k) || frame_section(f->sections, f->sections_len, json_integer_value(k), &p, &n) != 0))
+  if (k != NULL && (!json_is_integer(k) ||
+                    frame_section(f->sections, f->sections_len, json_integer_value(k), &p, &n) != 0))
     abort();
   /* a JSON result (db.queryJSON) is one JSON array */
   k = json_object_get(f->msg, FRAME_JSON_INDEX);
   if (k != NULL) {
-    if (!json_is_integer(k) || frame_section(f->sections, f->sections_len, json_integer_value(k), &p, &n) != 0) abort();
+    if (!json_is_integer(k) ||
+        frame_section(f->sections, f->sections_len, json_integer_value(k), &p, &n) != 0)
+      abort();
     json_error_t jerr;
     json_t *rows = json_loadb((const char *)p, n, JSON_ALLOW_NUL, &jerr);
     if (!json_is_array(rows)) {
@@ -171,7 +177,8 @@ static void read_sections(const struct frame_in *f, int must_be_good) {
   }
   json_array_foreach(res, i, x) {
     k = json_object_get(x, FRAME_ROWSET_INDEX);
-    if (k != NULL && (!json_is_integer(k) || frame_section(f->sections, f->sections_len, json_integer_value(k), &p, &n) != 0))
+    if (k != NULL && (!json_is_integer(k) ||
+                      frame_section(f->sections, f->sections_len, json_integer_value(k), &p, &n) != 0))
       abort();
   }
 }
@@ -212,7 +219,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (mem_rc > 0) read_sections(&mem, 0);
     int version = 0, rc = frame_decode(in, 1 << 20, &msg, &version, err, sizeof err);
     if (mem_rc > 0 && mem.sections_len > 0 ? rc != -1 : mem_rc != rc) abort();
-    if (rc > 0 && (!json_equal(msg, mem.msg) || version != mem.version || mem_len != have - evbuffer_get_length(in)))
+    if (rc > 0 &&
+        (!json_equal(msg, mem.msg) || version != mem.version || mem_len != have - evbuffer_get_length(in)))
       abort();
     json_decref(mem.msg);
     if (rc < 0) {

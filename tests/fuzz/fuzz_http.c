@@ -83,8 +83,10 @@ static void check_request(const struct http_request *r, struct transcript *t, st
   for (size_t i = 0; i < r->nheaders; i++)
     http_write_field(out, r->headers[i].name, r->headers[i].name_len, r->headers[i].value,
                      r->headers[i].value_len);
-  struct http_framing f = {.body_len = r->body_len, .date = "Sun, 06 Nov 1994 08:49:37 GMT",
-                           .close = !r->keep_alive, .version_minor = r->version_minor};
+  struct http_framing f = {.body_len = r->body_len,
+                           .date = "Sun, 06 Nov 1994 08:49:37 GMT",
+                           .close = !r->keep_alive,
+                           .version_minor = r->version_minor};
   http_write_framing(out, 200, &f);
   evbuffer_add(out, r->body, r->body_len);
 }

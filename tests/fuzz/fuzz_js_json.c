@@ -59,8 +59,13 @@ static unsigned char *unbase64(const char *s, size_t n, size_t *len) {
     int pad = 0;
     for (int k = 0; k < 4; k++) {
       char c = s[i + (size_t)k];
-      int v = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26
-            : c >= '0' && c <= '9' ? c - '0' + 52 : c == '+' ? 62 : c == '/' ? 63 : c == '=' && i + 4 == n && k >= 2 ? -2 : -1;
+      int v = c >= 'A' && c <= 'Z'               ? c - 'A'
+              : c >= 'a' && c <= 'z'             ? c - 'a' + 26
+              : c >= '0' && c <= '9'             ? c - '0' + 52
+              : c == '+'                         ? 62
+              : c == '/'                         ? 63
+              : c == '=' && i + 4 == n && k >= 2 ? -2
+                                                 : -1;
       if (v == -1 || (pad && v != -2)) {
         free(out);
         return NULL;
@@ -90,7 +95,8 @@ static void put_value(struct rowset_buf *b, json_t *v) {
   case JSON_OBJECT: {
     json_t *b64 = json_object_get(v, "$blob");
     size_t n;
-    unsigned char *bytes = json_is_string(b64) ? unbase64(json_string_value(b64), json_string_length(b64), &n) : NULL;
+    unsigned char *bytes =
+        json_is_string(b64) ? unbase64(json_string_value(b64), json_string_length(b64), &n) : NULL;
     rc = bytes ? rowset_put_blob(b, bytes, n) : rowset_put_null(b);
     free(bytes);
     break;
@@ -145,15 +151,14 @@ const unsigned char *db_client_sections(const struct db_client *c, size_t *len) 
 static json_t *reply_for(json_t *params) {
   if (!json_is_array(params)) abort();
   if (json_array_size(params) != expect_params) {
-    fprintf(stderr, "%zu parameters given, %zu sent to the broker\n", expect_params,
-            json_array_size(params));
+    fprintf(stderr, "%zu parameters given, %zu sent to the broker\n", expect_params, json_array_size(params));
     abort(); /* a parameter was dropped: the others would bind to the wrong ? */
   }
   json_t *values = reply_values ? reply_values : params;
   if (!op_query) {
     if (json_array_size(values) < 2) return NULL;
-    return json_pack("{s:b, s:O, s:O}", "ok", 1, "changes", json_array_get(values, 0),
-                     "lastInsertRowid", json_array_get(values, 1));
+    return json_pack("{s:b, s:O, s:O}", "ok", 1, "changes", json_array_get(values, 0), "lastInsertRowid",
+                     json_array_get(values, 1));
   }
   struct rowset_buf b = {0};
   size_t i, n = json_array_size(values);
@@ -172,7 +177,8 @@ static json_t *reply_for(json_t *params) {
   if (rowset_rows_begin(&b) != 0) abort();
   json_array_foreach(values, i, v) put_value(&b, v);
   rowset_rows_end(&b, n > 0 ? 1 : 0); /* one row; none when there are no columns */
-  json_t *r = json_pack("{s:b, s:o}", "ok", 1, FRAME_ROWSET_BYTES, json_stringn_nocheck((const char *)b.data, b.len));
+  json_t *r =
+      json_pack("{s:b, s:o}", "ok", 1, FRAME_ROWSET_BYTES, json_stringn_nocheck((const char *)b.data, b.len));
   rowset_buf_free(&b);
   return r;
 }
@@ -243,14 +249,14 @@ static void check_roundtrip(duk_context *ctx, duk_idx_t sent, size_t pos) {
     return; /* sent as a JSON real; comes back rounded the same way */
   }
   if (duk_is_boolean(ctx, sent)) { /* SQLite has no booleans: 1 and 0 come back */
-    if (!duk_is_number(ctx, -1) || duk_get_number(ctx, -1) != (duk_get_boolean(ctx, sent) ? 1 : 0)) goto differ;
+    if (!duk_is_number(ctx, -1) || duk_get_number(ctx, -1) != (duk_get_boolean(ctx, sent) ? 1 : 0))
+      goto differ;
     return;
   }
   if (!duk_strict_equals(ctx, sent, -1)) goto differ;
   return;
 differ:
-  fprintf(stderr, "parameter %zu changed on the way: sent %s, ", pos + 1,
-          duk_safe_to_string(ctx, sent));
+  fprintf(stderr, "parameter %zu changed on the way: sent %s, ", pos + 1, duk_safe_to_string(ctx, sent));
   fprintf(stderr, "got %s\n", duk_safe_to_string(ctx, -1));
   abort();
 }
@@ -269,8 +275,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   op_batch = (flags & 4) != 0;
   reply_values = NULL;
   if (flags & 2) {
-    json_t *v = json_loadb((const char *)spec_end, size - 2 - nspec,
-                           JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    json_t *v = json_loadb((const char *)spec_end, size - 2 - nspec, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
     if (!json_is_array(v)) {
       json_decref(v);
       return 0;

@@ -16,7 +16,8 @@ static char *href(const struct url *u) {
   char *s = url_serialize(u, false, &len);
   if (s == NULL) abort();
   for (size_t i = 0; i < len; i++)
-    if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e) abort(); /* ASCII; spaces only in opaque paths */
+    if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+      abort(); /* ASCII; spaces only in opaque paths */
   return s;
 }
 
@@ -44,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (url_parse(in, in_len, have_base ? &base : NULL, &u) == 0) {
     check_reparse(&u);
     static const enum url_state states[] = {URL_SCHEME_START, URL_AUTHORITY_HOST, URL_HOSTNAME, URL_PORT,
-                                            URL_PATH_START, URL_QUERY, URL_FRAGMENT};
+                                            URL_PATH_START,   URL_QUERY,          URL_FRAGMENT};
     for (size_t i = 0; i < sizeof states / sizeof *states; i++) {
       struct url c;
       if (url_copy(&c, &u) != 0) abort();

@@ -56,16 +56,16 @@ struct pc_rec_head {
 };
 
 enum pc_rec_type {
-  PC_OPEN = 1,     /* data: path relative to the root ("" = the root) */
-  PC_WRITE,        /* data: the bytes written at arg */
-  PC_TRUNCATE,     /* the file's size became arg */
-  PC_SYNC,         /* fsync/fdatasync of oid (a file or a directory) returned 0 */
-  PC_UNLINK,       /* data: path */
-  PC_RENAME,       /* data: from NUL to */
-  PC_LINK,         /* data: existing NUL new */
-  PC_MKDIR,        /* data: path */
-  PC_SYNCALL,      /* sync() or syncfs(): everything is durable */
-  PC_UNSUPPORTED,  /* data: what happened; the replay refuses the log */
+  PC_OPEN = 1,    /* data: path relative to the root ("" = the root) */
+  PC_WRITE,       /* data: the bytes written at arg */
+  PC_TRUNCATE,    /* the file's size became arg */
+  PC_SYNC,        /* fsync/fdatasync of oid (a file or a directory) returned 0 */
+  PC_UNLINK,      /* data: path */
+  PC_RENAME,      /* data: from NUL to */
+  PC_LINK,        /* data: existing NUL new */
+  PC_MKDIR,       /* data: path */
+  PC_SYNCALL,     /* sync() or syncfs(): everything is durable */
+  PC_UNSUPPORTED, /* data: what happened; the replay refuses the log */
 };
 
 #define PC_OPEN_CREATED 1u   /* the open created the file */
@@ -87,10 +87,9 @@ static atomic_uint pc_oid_seq;
 
 /* The next definition of NAME after this library (libc, or a sanitizer's
  * interceptor in front of it). */
-#define PC_REAL(ret, name, params)                                                                 \
-  static ret(*real_##name) params;                                                                 \
-  if (real_##name == NULL)                                                                         \
-    real_##name = (ret(*) params)pc_next(#name);
+#define PC_REAL(ret, name, params)                                                                           \
+  static ret(*real_##name) params;                                                                           \
+  if (real_##name == NULL) real_##name = (ret(*) params)pc_next(#name);
 
 static void *pc_next(const char *name) {
   void *p = dlsym(RTLD_NEXT, name);
@@ -106,8 +105,8 @@ static void *pc_next(const char *name) {
 
 static void pc_die(const char *what) {
   char msg[256];
-  int n = snprintf(msg, sizeof msg, "powercut_shim (pid %ld): %s: %s\n", (long)getpid(), what,
-                   strerror(errno));
+  int n =
+      snprintf(msg, sizeof msg, "powercut_shim (pid %ld): %s: %s\n", (long)getpid(), what, strerror(errno));
   PC_REAL(ssize_t, write, (int, const void *, size_t))
   if (n > 0 && real_write(2, msg, (size_t)n) < 0) {
     /* stderr is gone too */
@@ -124,8 +123,7 @@ static void pc_append(uint32_t type, uint32_t flags, uint64_t oid, uint64_t arg,
   /* One writev to an O_APPEND file: the record lands whole, never
    * interleaved with another process's. */
   ssize_t n = real_writev(pc_log_fd, iov, 3);
-  if (n != (ssize_t)h.len)
-    pc_die("cannot append to POWERCUT_LOG");
+  if (n != (ssize_t)h.len) pc_die("cannot append to POWERCUT_LOG");
   errno = saved;
 }
 
@@ -135,21 +133,16 @@ static void pc_unsupported(const char *what, const char *path) {
 
 __attribute__((constructor)) static void pc_init(void) {
   const char *log_path = getenv("POWERCUT_LOG"), *root = getenv("POWERCUT_ROOT");
-  if (log_path == NULL || root == NULL)
-    return;
-  if (realpath(root, pc_root) == NULL)
-    pc_die("POWERCUT_ROOT");
+  if (log_path == NULL || root == NULL) return;
+  if (realpath(root, pc_root) == NULL) pc_die("POWERCUT_ROOT");
   pc_root_len = strlen(pc_root);
   PC_REAL(int, openat, (int, const char *, int, ...))
   int fd = real_openat(AT_FDCWD, log_path, O_WRONLY | O_APPEND | O_CLOEXEC);
-  if (fd < 0)
-    pc_die("POWERCUT_LOG");
+  if (fd < 0) pc_die("POWERCUT_LOG");
   int high = fcntl(fd, F_DUPFD_CLOEXEC, PC_LOG_FD_MIN);
-  if (high < 0)
-    pc_die("moving the log descriptor");
+  if (high < 0) pc_die("moving the log descriptor");
   PC_REAL(int, close, (int))
-  if (real_close(fd) != 0)
-    pc_die("close");
+  if (real_close(fd) != 0) pc_die("close");
   pc_log_fd = high;
 }
 
@@ -159,42 +152,35 @@ __attribute__((constructor)) static void pc_init(void) {
 static int pc_abspath(int dirfd, const char *path, char *out, size_t outlen) {
   char joined[PATH_MAX * 2];
   if (path[0] == '/') {
-    if (snprintf(joined, sizeof joined, "%s", path) >= (int)sizeof joined)
-      return -1;
+    if (snprintf(joined, sizeof joined, "%s", path) >= (int)sizeof joined) return -1;
   } else {
     char base[PATH_MAX];
     if (dirfd == AT_FDCWD) {
-      if (getcwd(base, sizeof base) == NULL)
-        return -1;
+      if (getcwd(base, sizeof base) == NULL) return -1;
     } else {
       char link[64];
       snprintf(link, sizeof link, "/proc/self/fd/%d", dirfd);
       ssize_t n = readlink(link, base, sizeof base - 1);
-      if (n < 0)
-        return -1;
+      if (n < 0) return -1;
       base[n] = '\0';
     }
-    if (snprintf(joined, sizeof joined, "%s/%s", base, path) >= (int)sizeof joined)
-      return -1;
+    if (snprintf(joined, sizeof joined, "%s/%s", base, path) >= (int)sizeof joined) return -1;
   }
   size_t o = 0;
   for (char *save = NULL, *part = strtok_r(joined, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
-    if (strcmp(part, ".") == 0)
-      continue;
+    if (strcmp(part, ".") == 0) continue;
     if (strcmp(part, "..") == 0) {
       while (o > 0 && out[--o] != '/')
         ;
       continue;
     }
     size_t l = strlen(part);
-    if (o + 1 + l + 1 > outlen)
-      return -1;
+    if (o + 1 + l + 1 > outlen) return -1;
     out[o++] = '/';
     memcpy(out + o, part, l);
     o += l;
   }
-  if (o == 0)
-    out[o++] = '/';
+  if (o == 0) out[o++] = '/';
   out[o] = '\0';
   return 0;
 }
@@ -203,23 +189,18 @@ static int pc_abspath(int dirfd, const char *path, char *out, size_t outlen) {
  * Returns 1 when it is tracked: under the root, and not a -shm file. */
 static int pc_rel(int dirfd, const char *path, char *rel, size_t rellen) {
   char abs[PATH_MAX];
-  if (pc_log_fd < 0 || path == NULL || pc_abspath(dirfd, path, abs, sizeof abs) != 0)
-    return 0;
+  if (pc_log_fd < 0 || path == NULL || pc_abspath(dirfd, path, abs, sizeof abs) != 0) return 0;
   if (strncmp(abs, pc_root, pc_root_len) != 0 || (abs[pc_root_len] != '/' && abs[pc_root_len] != '\0'))
     return 0;
   const char *r = abs + pc_root_len + (abs[pc_root_len] == '/');
   size_t l = strlen(r);
-  if (l >= 4 && strcmp(r + l - 4, "-shm") == 0)
-    return 0;
-  if (l + 1 > rellen)
-    return 0;
+  if (l >= 4 && strcmp(r + l - 4, "-shm") == 0) return 0;
+  if (l + 1 > rellen) return 0;
   memcpy(rel, r, l + 1);
   return 1;
 }
 
-static uint64_t pc_oid(int fd) {
-  return pc_log_fd >= 0 && fd >= 0 && fd < PC_MAX_FDS ? pc_fd_oid[fd] : 0;
-}
+static uint64_t pc_oid(int fd) { return pc_log_fd >= 0 && fd >= 0 && fd < PC_MAX_FDS ? pc_fd_oid[fd] : 0; }
 
 /* ---- opening and closing ------------------------------------------------ */
 
@@ -238,8 +219,7 @@ static int pc_open_creating(int dirfd, const char *path, int flags, mode_t mode,
       *existed = 0;
       return fd;
     }
-    if (errno != EEXIST)
-      return fd;
+    if (errno != EEXIST) return fd;
     fd = real_openat(dirfd, path, flags & ~O_CREAT, mode);
     if (fd >= 0 || errno != ENOENT) {
       *existed = 1;
@@ -260,10 +240,8 @@ static int pc_open(int dirfd, const char *path, int flags, mode_t mode) {
   int fd = tracked && (flags & O_CREAT) && !(flags & O_EXCL)
                ? pc_open_creating(dirfd, path, flags, mode, &existed)
                : real_openat(dirfd, path, flags, mode);
-  if (tracked && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) && fd >= 0)
-    existed = 0;
-  if (fd < 0 || !tracked)
-    return fd;
+  if (tracked && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) && fd >= 0) existed = 0;
+  if (fd < 0 || !tracked) return fd;
   int saved = errno;
   if ((flags & O_TMPFILE) == O_TMPFILE) {
     pc_unsupported("O_TMPFILE", rel);
@@ -314,27 +292,26 @@ int __openat64_2(int dirfd, const char *path, int flags);
 int __open_2(const char *path, int flags) { return pc_open(AT_FDCWD, path, flags, 0); }
 int __openat_2(int dirfd, const char *path, int flags) { return pc_open(dirfd, path, flags, 0); }
 
-int creat(const char *path, mode_t mode) { return pc_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode); }
+int creat(const char *path, mode_t mode) {
+  return pc_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
 
 int close(int fd) {
   PC_REAL(int, close, (int))
   if (pc_log_fd >= 0 && fd == pc_log_fd)
     return 0; /* a program closing every descriptor must not end the log */
-  if (fd >= 0 && fd < PC_MAX_FDS)
-    pc_fd_oid[fd] = 0;
+  if (fd >= 0 && fd < PC_MAX_FDS) pc_fd_oid[fd] = 0;
   return real_close(fd);
 }
 
 static void pc_dup_to(int oldfd, int newfd) {
-  if (newfd >= 0 && newfd < PC_MAX_FDS)
-    pc_fd_oid[newfd] = pc_oid(oldfd);
+  if (newfd >= 0 && newfd < PC_MAX_FDS) pc_fd_oid[newfd] = pc_oid(oldfd);
 }
 
 int dup(int fd) {
   PC_REAL(int, dup, (int))
   int r = real_dup(fd);
-  if (r >= 0)
-    pc_dup_to(fd, r);
+  if (r >= 0) pc_dup_to(fd, r);
   return r;
 }
 
@@ -345,8 +322,7 @@ int dup2(int oldfd, int newfd) {
     pc_die("dup2 onto the log descriptor");
   }
   int r = real_dup2(oldfd, newfd);
-  if (r >= 0)
-    pc_dup_to(oldfd, r);
+  if (r >= 0) pc_dup_to(oldfd, r);
   return r;
 }
 
@@ -357,8 +333,7 @@ int dup3(int oldfd, int newfd, int flags) {
     pc_die("dup3 onto the log descriptor");
   }
   int r = real_dup3(oldfd, newfd, flags);
-  if (r >= 0)
-    pc_dup_to(oldfd, r);
+  if (r >= 0) pc_dup_to(oldfd, r);
   return r;
 }
 
@@ -366,15 +341,13 @@ int dup3(int oldfd, int newfd, int flags) {
 
 static void pc_wrote(int fd, const void *buf, size_t n, off_t off) {
   uint64_t oid = pc_oid(fd);
-  if (oid != 0 && n > 0)
-    pc_append(PC_WRITE, 0, oid, (uint64_t)off, buf, n, NULL, 0);
+  if (oid != 0 && n > 0) pc_append(PC_WRITE, 0, oid, (uint64_t)off, buf, n, NULL, 0);
 }
 
 /* For write/writev: the offset the N bytes just written started at. */
 static off_t pc_start_of_last_write(int fd, size_t n) {
   off_t end = lseek(fd, 0, SEEK_CUR);
-  if (end < 0)
-    pc_die("lseek on a tracked file");
+  if (end < 0) pc_die("lseek on a tracked file");
   return end - (off_t)n;
 }
 
@@ -392,8 +365,7 @@ ssize_t write(int fd, const void *buf, size_t n) {
 ssize_t pwrite(int fd, const void *buf, size_t n, off_t off) {
   PC_REAL(ssize_t, pwrite, (int, const void *, size_t, off_t))
   ssize_t r = real_pwrite(fd, buf, n, off);
-  if (r > 0)
-    pc_wrote(fd, buf, (size_t)r, off);
+  if (r > 0) pc_wrote(fd, buf, (size_t)r, off);
   return r;
 }
 
@@ -422,22 +394,19 @@ ssize_t writev(int fd, const struct iovec *iov, int cnt) {
 ssize_t pwritev(int fd, const struct iovec *iov, int cnt, off_t off) {
   PC_REAL(ssize_t, pwritev, (int, const struct iovec *, int, off_t))
   ssize_t r = real_pwritev(fd, iov, cnt, off);
-  if (r > 0)
-    pc_wrote_iov(fd, iov, cnt, (size_t)r, off);
+  if (r > 0) pc_wrote_iov(fd, iov, cnt, (size_t)r, off);
   return r;
 }
 
 static void pc_truncated(int fd, off_t size) {
   uint64_t oid = pc_oid(fd);
-  if (oid != 0)
-    pc_append(PC_TRUNCATE, 0, oid, (uint64_t)size, NULL, 0, NULL, 0);
+  if (oid != 0) pc_append(PC_TRUNCATE, 0, oid, (uint64_t)size, NULL, 0, NULL, 0);
 }
 
 int ftruncate(int fd, off_t size) {
   PC_REAL(int, ftruncate, (int, off_t))
   int r = real_ftruncate(fd, size);
-  if (r == 0)
-    pc_truncated(fd, size);
+  if (r == 0) pc_truncated(fd, size);
   return r;
 }
 
@@ -445,20 +414,16 @@ int truncate(const char *path, off_t size) {
   PC_REAL(int, truncate, (const char *, off_t))
   int r = real_truncate(path, size);
   char rel[PATH_MAX];
-  if (r == 0 && pc_rel(AT_FDCWD, path, rel, sizeof rel))
-    pc_unsupported("truncate by name", rel);
+  if (r == 0 && pc_rel(AT_FDCWD, path, rel, sizeof rel)) pc_unsupported("truncate by name", rel);
   return r;
 }
 
 /* Space reservation changes no byte, only (without KEEP_SIZE) the size. */
 static void pc_allocated(int fd, off_t size_before) {
   struct stat st;
-  if (pc_oid(fd) == 0)
-    return;
-  if (fstat(fd, &st) != 0)
-    pc_die("fstat after fallocate");
-  if (st.st_size != size_before)
-    pc_truncated(fd, st.st_size);
+  if (pc_oid(fd) == 0) return;
+  if (fstat(fd, &st) != 0) pc_die("fstat after fallocate");
+  if (st.st_size != size_before) pc_truncated(fd, st.st_size);
 }
 
 static off_t pc_size(int fd) {
@@ -472,8 +437,7 @@ int fallocate(int fd, int mode, off_t off, off_t len) {
   int r = real_fallocate(fd, mode, off, len);
   if (r == 0 && pc_oid(fd) != 0) {
     int saved = errno;
-    if (mode & ~FALLOC_FL_KEEP_SIZE)
-      pc_unsupported("fallocate with a mode that changes data", "");
+    if (mode & ~FALLOC_FL_KEEP_SIZE) pc_unsupported("fallocate with a mode that changes data", "");
     pc_allocated(fd, before);
     errno = saved;
   }
@@ -484,8 +448,7 @@ int posix_fallocate(int fd, off_t off, off_t len) {
   PC_REAL(int, posix_fallocate, (int, off_t, off_t))
   off_t before = pc_size(fd);
   int r = real_posix_fallocate(fd, off, len);
-  if (r == 0)
-    pc_allocated(fd, before);
+  if (r == 0) pc_allocated(fd, before);
   return r;
 }
 
@@ -504,38 +467,33 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off) {
 
 static void pc_synced(int fd) {
   uint64_t oid = pc_oid(fd);
-  if (oid != 0)
-    pc_append(PC_SYNC, 0, oid, 0, NULL, 0, NULL, 0);
+  if (oid != 0) pc_append(PC_SYNC, 0, oid, 0, NULL, 0, NULL, 0);
 }
 
 int fsync(int fd) {
   PC_REAL(int, fsync, (int))
   int r = real_fsync(fd);
-  if (r == 0)
-    pc_synced(fd);
+  if (r == 0) pc_synced(fd);
   return r;
 }
 
 int fdatasync(int fd) {
   PC_REAL(int, fdatasync, (int))
   int r = real_fdatasync(fd);
-  if (r == 0)
-    pc_synced(fd); /* the data and the size: what a reader needs back */
+  if (r == 0) pc_synced(fd); /* the data and the size: what a reader needs back */
   return r;
 }
 
 void sync(void) {
   PC_REAL(void, sync, (void))
   real_sync();
-  if (pc_log_fd >= 0)
-    pc_append(PC_SYNCALL, 0, 0, 0, NULL, 0, NULL, 0);
+  if (pc_log_fd >= 0) pc_append(PC_SYNCALL, 0, 0, 0, NULL, 0, NULL, 0);
 }
 
 int syncfs(int fd) {
   PC_REAL(int, syncfs, (int))
   int r = real_syncfs(fd);
-  if (r == 0 && pc_log_fd >= 0)
-    pc_append(PC_SYNCALL, 0, 0, 0, NULL, 0, NULL, 0);
+  if (r == 0 && pc_log_fd >= 0) pc_append(PC_SYNCALL, 0, 0, 0, NULL, 0, NULL, 0);
   return r;
 }
 
@@ -571,8 +529,7 @@ static void pc_two_names(uint32_t type, int olddirfd, const char *oldpath, int n
                          unsigned flags) {
   char a[PATH_MAX], b[PATH_MAX];
   int ta = pc_rel(olddirfd, oldpath, a, sizeof a), tb = pc_rel(newdirfd, newpath, b, sizeof b);
-  if (!ta && !tb)
-    return;
+  if (!ta && !tb) return;
   int saved = errno;
   if (ta != tb)
     pc_unsupported("rename or link across the root's boundary", ta ? a : b);
@@ -586,8 +543,7 @@ static void pc_two_names(uint32_t type, int olddirfd, const char *oldpath, int n
 int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned flags) {
   PC_REAL(int, renameat2, (int, const char *, int, const char *, unsigned))
   int r = real_renameat2(olddirfd, oldpath, newdirfd, newpath, flags);
-  if (r == 0)
-    pc_two_names(PC_RENAME, olddirfd, oldpath, newdirfd, newpath, flags);
+  if (r == 0) pc_two_names(PC_RENAME, olddirfd, oldpath, newdirfd, newpath, flags);
   return r;
 }
 
@@ -596,7 +552,9 @@ int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpat
   return renameat2(olddirfd, oldpath, newdirfd, newpath, 0);
 }
 
-int rename(const char *oldpath, const char *newpath) { return renameat2(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0); }
+int rename(const char *oldpath, const char *newpath) {
+  return renameat2(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
+}
 
 int link(const char *oldpath, const char *newpath) { return linkat(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0); }
 
@@ -612,8 +570,7 @@ static int pc_mkdir_common(int dirfd, const char *path, mode_t mode) {
   PC_REAL(int, mkdirat, (int, const char *, mode_t))
   int r = real_mkdirat(dirfd, path, mode);
   char rel[PATH_MAX];
-  if (r == 0 && pc_rel(dirfd, path, rel, sizeof rel))
-    pc_append(PC_MKDIR, 0, 0, 0, rel, strlen(rel), NULL, 0);
+  if (r == 0 && pc_rel(dirfd, path, rel, sizeof rel)) pc_append(PC_MKDIR, 0, 0, 0, rel, strlen(rel), NULL, 0);
   return r;
 }
 

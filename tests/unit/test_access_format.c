@@ -21,12 +21,22 @@ static const char *lookup(const void *arg, char kind, const char *name, size_t *
 }
 
 static struct access_fields fields(void) {
-  return (struct access_fields){.request_id = "5e1f00aa00000012", .remote_addr = "127.0.0.1",
-                                .remote_user = NULL, .method = "GET", .path = "/report",
-                                .query = "month=11", .status = 200, .body_bytes = 6,
-                                .request_bytes = 17, .duration_ms = 1500, .cpu_user_us = 600000,
-                                .cpu_system_us = 150000, .memory_bytes = 3 * 1048576,
-                                .start_unix_ms = 1764556800123LL, .pid = 4242, .lookup = lookup};
+  return (struct access_fields){.request_id = "5e1f00aa00000012",
+                                .remote_addr = "127.0.0.1",
+                                .remote_user = NULL,
+                                .method = "GET",
+                                .path = "/report",
+                                .query = "month=11",
+                                .status = 200,
+                                .body_bytes = 6,
+                                .request_bytes = 17,
+                                .duration_ms = 1500,
+                                .cpu_user_us = 600000,
+                                .cpu_system_us = 150000,
+                                .memory_bytes = 3 * 1048576,
+                                .start_unix_ms = 1764556800123LL,
+                                .pid = 4242,
+                                .lookup = lookup};
 }
 
 static void render(const char *format, const struct access_fields *v, char *out, size_t cap) {
@@ -55,8 +65,10 @@ START_TEST(test_placeholders) {
   struct access_fields v = fields();
   char line[512];
   render("%m %r%Q%q %s %d %{milli}d %{kilo}M %{mega}M %M %i %b %l %R %u %p %%", &v, line, sizeof line);
-  ck_assert_str_eq(line, "GET /report?month=11 200 1.500 1500 3072 3 3145728 5e1f00aa00000012 6 17 127.0.0.1 - 4242 %");
-  render("%C %{user}C %{system}C|%{HTTP_USER_AGENT}e|%{HTTP_REFERER}e|%{Content-Type}o", &v, line, sizeof line);
+  ck_assert_str_eq(
+      line, "GET /report?month=11 200 1.500 1500 3072 3 3145728 5e1f00aa00000012 6 17 127.0.0.1 - 4242 %");
+  render("%C %{user}C %{system}C|%{HTTP_USER_AGENT}e|%{HTTP_REFERER}e|%{Content-Type}o", &v, line,
+         sizeof line);
   ck_assert_str_eq(line, "50.00 40.00 10.00|curl/7.88|-|text/plain");
   render("%{%Y}t", &v, line, sizeof line);
   ck_assert_str_eq(line, "2025");

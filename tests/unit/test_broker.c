@@ -56,7 +56,7 @@ START_TEST(test_basic) {
   json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO early VALUES (2)"));
   tb_exec_sql("DROP TABLE early");
   tb_exec_sql("CREATE TABLE notes (id INTEGER PRIMARY KEY, title TEXT UNIQUE, body TEXT);"
-           "CREATE INDEX notes_body ON notes(body);");
+              "CREATE INDEX notes_body ON notes(body);");
   json_t *r = OK("{s:s,s:s,s:[s,s]}", "op", "execute", "sql", "INSERT INTO notes (title, body) VALUES (?, ?)",
                  "params", "first", "hello");
   ck_assert_int_eq(json_integer_value(json_object_get(r, "changes")), 1);
@@ -74,10 +74,12 @@ START_TEST(test_basic) {
   ck_assert_int_eq(json_integer_value(json_object_get(r, "changes")), 0);
   json_decref(r);
 
-  r = OK("{s:s,s:s,s:[i]}", "op", "query", "sql", "SELECT id, title AS t FROM notes WHERE id >= ? ORDER BY id",
-         "params", 1);
-  json_t *want = json_pack("{s:[s,s],s:[[i,s],[i,s]]}", "columns", "id", "t", "rows", 1, "first", 2, "second");
-  ck_assert_msg(json_equal(json_object_get(r, "columns"), json_object_get(want, "columns")), "%s", tb_dump(r));
+  r = OK("{s:s,s:s,s:[i]}", "op", "query", "sql",
+         "SELECT id, title AS t FROM notes WHERE id >= ? ORDER BY id", "params", 1);
+  json_t *want =
+      json_pack("{s:[s,s],s:[[i,s],[i,s]]}", "columns", "id", "t", "rows", 1, "first", 2, "second");
+  ck_assert_msg(json_equal(json_object_get(r, "columns"), json_object_get(want, "columns")), "%s",
+                tb_dump(r));
   ck_assert_msg(json_equal(json_object_get(r, "rows"), json_object_get(want, "rows")), "%s", tb_dump(r));
   json_decref(want);
   json_decref(r);
@@ -102,7 +104,8 @@ END_TEST
 /* Sends V as a parameter of "SELECT ?1, typeof(?1)" and checks the value
  * comes back equal with SQLite type TYPE.  Steals V. */
 static void round_trip(json_t *v, const char *type, json_t *expect) {
-  json_t *r = tb_expect_ok(CALL("{s:s,s:s,s:[O]}", "op", "query", "sql", "SELECT ?1, typeof(?1)", "params", v));
+  json_t *r =
+      tb_expect_ok(CALL("{s:s,s:s,s:[O]}", "op", "query", "sql", "SELECT ?1, typeof(?1)", "params", v));
   json_t *row = json_array_get(json_object_get(r, "rows"), 0);
   json_t *got = json_array_get(row, 0);
   ck_assert_msg(json_equal(got, expect ? expect : v), "sent %s, got %s", tb_dump(v), tb_dump(r));
@@ -144,7 +147,9 @@ START_TEST(test_types) {
   ck_assert_int_eq(tb_query_int("SELECT count(*) FROM v WHERE k = 1 AND x = 9223372036854775807"), 1);
   ck_assert_int_eq(tb_query_int("SELECT count(*) FROM v WHERE k = 2 AND x = -9223372036854775807 - 1"), 1);
   ck_assert_int_eq(tb_query_int("SELECT typeof(x) = 'real' AND x = 1.0 FROM v WHERE k = 3"), 1);
-  ck_assert_int_eq(tb_query_int("SELECT length(CAST(x AS BLOB)) = 3 AND CAST(x AS BLOB) = x'780079' FROM v WHERE k = 4"), 1);
+  ck_assert_int_eq(
+      tb_query_int("SELECT length(CAST(x AS BLOB)) = 3 AND CAST(x AS BLOB) = x'780079' FROM v WHERE k = 4"),
+      1);
   ck_assert_int_eq(tb_query_int("SELECT x = x'000100ff' FROM v WHERE k = 5"), 1);
   r = OK("{s:s,s:s}", "op", "query", "sql", "SELECT x FROM v ORDER BY k");
   json_t *want = json_pack("[[I],[I],[f],[s%],[{s:s}]]", (json_int_t)INT64_MAX, (json_int_t)INT64_MIN, 1.0,
@@ -159,66 +164,73 @@ END_TEST
 START_TEST(test_errors) {
   tb_start_broker();
   tb_exec_sql("CREATE TABLE notes (id INTEGER PRIMARY KEY, title TEXT UNIQUE NOT NULL);"
-           "CREATE TABLE tags (note INTEGER NOT NULL REFERENCES notes(id));"
-           "INSERT INTO notes (id, title) VALUES (1, 'a');");
-  json_t *r = CALL("{s:s,s:s,s:[s]}", "op", "execute", "sql", "INSERT INTO notes (title) VALUES (?)", "params", "a");
+              "CREATE TABLE tags (note INTEGER NOT NULL REFERENCES notes(id));"
+              "INSERT INTO notes (id, title) VALUES (1, 'a');");
+  json_t *r =
+      CALL("{s:s,s:s,s:[s]}", "op", "execute", "sql", "INSERT INTO notes (title) VALUES (?)", "params", "a");
   ck_assert_str_eq(json_string_value(json_object_get(r, "primary")), "SQLITE_CONSTRAINT");
   ck_assert_int_eq(json_integer_value(json_object_get(r, "errcode")), 2067);
   ck_assert(json_is_integer(json_object_get(r, "id")));
   tb_expect_error(r, "SQLITE_CONSTRAINT_UNIQUE", "UNIQUE constraint failed: notes.title");
   tb_expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO notes (id, title) VALUES (1, 'b')"),
-               "SQLITE_CONSTRAINT_PRIMARYKEY", "notes.id");
+                  "SQLITE_CONSTRAINT_PRIMARYKEY", "notes.id");
   tb_expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO notes (id) VALUES (5)"),
-               "SQLITE_CONSTRAINT_NOTNULL", "notes.title");
+                  "SQLITE_CONSTRAINT_NOTNULL", "notes.title");
   tb_expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO tags VALUES (42)"),
-               "SQLITE_CONSTRAINT_FOREIGNKEY", "FOREIGN KEY");
+                  "SQLITE_CONSTRAINT_FOREIGNKEY", "FOREIGN KEY");
   r = CALL("{s:s,s:s}", "op", "query", "sql", "SELEC 1");
   ck_assert_int_eq(json_integer_value(json_object_get(r, "errcode")), 1);
   tb_expect_error(r, "SQLITE_ERROR", "syntax error");
-  tb_expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT * FROM nope"), "SQLITE_ERROR", "no such table");
+  tb_expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT * FROM nope"), "SQLITE_ERROR",
+                  "no such table");
   tb_expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT 1; SELECT 2"), "JSFPM_BAD_REQUEST",
-               "more than one statement");
+                  "more than one statement");
   tb_expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "DELETE FROM notes; DROP TABLE notes"),
-               "JSFPM_BAD_REQUEST", "more than one statement");
+                  "JSFPM_BAD_REQUEST", "more than one statement");
   ck_assert_int_eq(tb_query_int("SELECT count(*) FROM notes"), 1); /* nothing ran */
-  tb_expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "  -- nothing\n"), "JSFPM_BAD_REQUEST", "no statement");
+  tb_expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "  -- nothing\n"), "JSFPM_BAD_REQUEST",
+                  "no statement");
   tb_expect_error(CALL("{s:s,s:s,s:[i,i]}", "op", "query", "sql", "SELECT ?", "params", 1, 2), "SQLITE_RANGE",
-               "takes 1 parameter but 2 were given");
-  tb_expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT ?, ?"), "SQLITE_RANGE", "takes 2 parameters");
-  tb_expect_error(CALL("{s:s,s:s,s:[i]}", "op", "query", "sql", "SELECT :name", "params", 1), "JSFPM_BAD_REQUEST",
-               "named parameter :name");
+                  "takes 1 parameter but 2 were given");
+  tb_expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT ?, ?"), "SQLITE_RANGE",
+                  "takes 2 parameters");
+  tb_expect_error(CALL("{s:s,s:s,s:[i]}", "op", "query", "sql", "SELECT :name", "params", 1),
+                  "JSFPM_BAD_REQUEST", "named parameter :name");
   tb_expect_error(CALL("{s:s,s:s,s:[[]]}", "op", "query", "sql", "SELECT ?", "params"), "JSFPM_BAD_REQUEST",
-               "parameter 1: unsupported type");
+                  "parameter 1: unsupported type");
   tb_expect_error(CALL("{s:s,s:s,s:[i,{s:i}]}", "op", "query", "sql", "SELECT ?, ?", "params", 1, "a", 1),
-               "JSFPM_BAD_REQUEST", "parameter 2: unsupported type");
-  tb_expect_error(CALL("{s:s,s:s,s:[{s:s,s:i}]}", "op", "query", "sql", "SELECT ?", "params", "$blob", "AA==", "x", 1),
-               "JSFPM_BAD_REQUEST", "parameter 1: unsupported type");
+                  "JSFPM_BAD_REQUEST", "parameter 2: unsupported type");
+  tb_expect_error(
+      CALL("{s:s,s:s,s:[{s:s,s:i}]}", "op", "query", "sql", "SELECT ?", "params", "$blob", "AA==", "x", 1),
+      "JSFPM_BAD_REQUEST", "parameter 1: unsupported type");
   const char *bad_b64[] = {"A", "AAA", "A===", "AA=A", "AA*=", "AAAA ", "=AAA"};
   for (size_t i = 0; i < sizeof bad_b64 / sizeof *bad_b64; i++)
-    tb_expect_error(CALL("{s:s,s:s,s:[{s:s}]}", "op", "query", "sql", "SELECT ?", "params", "$blob", bad_b64[i]),
-                 "JSFPM_BAD_REQUEST", "not valid base64");
+    tb_expect_error(
+        CALL("{s:s,s:s,s:[{s:s}]}", "op", "query", "sql", "SELECT ?", "params", "$blob", bad_b64[i]),
+        "JSFPM_BAD_REQUEST", "not valid base64");
   tb_expect_error(CALL("{s:s,s:s,s:i}", "op", "query", "sql", "SELECT ?", "params", 1), "JSFPM_BAD_REQUEST",
-               "\"params\" must be an array");
+                  "\"params\" must be an array");
   tb_expect_error(CALL("{s:s}", "op", "frobnicate"), "JSFPM_BAD_REQUEST", "unknown op");
   tb_expect_error(CALL("{s:i}", "op", 1), "JSFPM_BAD_REQUEST", "\"op\"");
   tb_expect_error(CALL("{s:s}", "op", "query"), "JSFPM_BAD_REQUEST", "\"sql\" must be a string");
   tb_expect_error(CALL("{s:s,s:s%}", "op", "query", "sql", "SELECT 1\0; DROP TABLE notes", (size_t)27),
-               "JSFPM_BAD_REQUEST", "NUL");
+                  "JSFPM_BAD_REQUEST", "NUL");
   tb_expect_error(CALL("{s:s,s:s,s:[i]}", "op", "exec", "sql", "SELECT ?", "params", 1), "JSFPM_BAD_REQUEST",
-               "takes no");
+                  "takes no");
   tb_expect_error(CALL("{s:s,s:s}", "op", "exec", "sql", "CREATE TABLE x1 (a); CREATE TABLE x1 (a)"),
-               "SQLITE_ERROR", "already exists");
+                  "SQLITE_ERROR", "already exists");
   /* values JSON cannot carry are errors, not silent conversions */
-  tb_expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT 1e999 AS big"), "JSFPM_UNREPRESENTABLE", "\"big\"");
-  tb_expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT CAST(x'ff' AS TEXT)"), "JSFPM_UNREPRESENTABLE",
-               "UTF-8");
+  tb_expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT 1e999 AS big"), "JSFPM_UNREPRESENTABLE",
+                  "\"big\"");
+  tb_expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT CAST(x'ff' AS TEXT)"),
+                  "JSFPM_UNREPRESENTABLE", "UTF-8");
   /* the defensive/extension settings hold */
-  tb_expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT load_extension('/nonexistent')"), "SQLITE_AUTH",
-               "load_extension() is not allowed");
+  tb_expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT load_extension('/nonexistent')"),
+                  "SQLITE_AUTH", "load_extension() is not allowed");
   /* transactions are ops, never SQL: a statement cannot leave one open */
   tb_expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "BEGIN"), "SQLITE_AUTH", "db.transaction()");
   tb_expect_error(CALL("{s:s,s:s}", "op", "exec", "sql", "BEGIN; INSERT INTO notes (title) VALUES ('t')"),
-               "SQLITE_AUTH", "db.transaction()");
+                  "SQLITE_AUTH", "db.transaction()");
   tb_expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "SAVEPOINT x"), "SQLITE_AUTH", "not allowed");
   ck_assert_int_eq(tb_query_int("SELECT count(*) FROM notes"), 1);
   /* the broker still serves after all that */
@@ -285,9 +297,11 @@ START_TEST(test_pipelining) {
   int fd = tb_raw_connect();
   struct evbuffer *out = evbuffer_new(), *in = evbuffer_new();
   json_t *reqs[4] = {
-      json_pack("{s:i,s:s,s:s,s:[i]}", "id", 10, "op", "execute", "sql", "INSERT INTO p VALUES (?)", "params", 1),
+      json_pack("{s:i,s:s,s:s,s:[i]}", "id", 10, "op", "execute", "sql", "INSERT INTO p VALUES (?)", "params",
+                1),
       json_pack("{s:i,s:s,s:s}", "id", 11, "op", "query", "sql", "SELEC"),
-      json_pack("{s:i,s:s,s:s,s:[i]}", "id", 12, "op", "execute", "sql", "INSERT INTO p VALUES (?)", "params", 2),
+      json_pack("{s:i,s:s,s:s,s:[i]}", "id", 12, "op", "execute", "sql", "INSERT INTO p VALUES (?)", "params",
+                2),
       json_pack("{s:i,s:s,s:s}", "id", 13, "op", "query", "sql", "SELECT count(*) FROM p"),
   };
   for (int i = 0; i < 4; i++) {
@@ -302,7 +316,8 @@ START_TEST(test_pipelining) {
     ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), 10 + i);
     ck_assert_msg(json_is_true(json_object_get(r, "ok")) == (i != 1), "%s", tb_dump(r));
     if (i == 3)
-      ck_assert_int_eq(json_integer_value(json_array_get(json_array_get(json_object_get(r, "rows"), 0), 0)), 2);
+      ck_assert_int_eq(json_integer_value(json_array_get(json_array_get(json_object_get(r, "rows"), 0), 0)),
+                       2);
     json_decref(r);
   }
   /* a request without an integer id still gets an answer, with id null */
@@ -327,7 +342,8 @@ START_TEST(test_migrations) {
   tb_write_file(mig_dir, "010_index.sql", "CREATE INDEX notes_body ON notes(body);");
   tb_write_file(mig_dir, ".gitkeep", ""); /* hidden files are not migrations */
   tb_start_broker();
-  json_t *r = OK("{s:s,s:s}", "op", "query", "sql", "SELECT version, name FROM jsfpm_migrations ORDER BY version");
+  json_t *r =
+      OK("{s:s,s:s}", "op", "query", "sql", "SELECT version, name FROM jsfpm_migrations ORDER BY version");
   json_t *want = json_pack("[[i,s],[i,s],[i,s]]", 1, "001_notes.sql", 2, "002_seed.sql", 10, "010_index.sql");
   ck_assert_msg(json_equal(json_object_get(r, "rows"), want), "%s", tb_dump(r));
   json_decref(want);
@@ -520,7 +536,8 @@ START_TEST(test_busy_poll) {
   }
   /* Past the window it sleeps: on an idle broker an odd sample may catch
    * a housekeeping timer, never most of them. */
-  ck_assert_msg(sleeping >= 15, "broker asleep in only %d of 20 samples 200 ms after its last request", sleeping);
+  ck_assert_msg(sleeping >= 15, "broker asleep in only %d of 20 samples 200 ms after its last request",
+                sleeping);
   long t1 = cpu_ticks(broker_pid);
   tb_sleep_ms(500);
   long idle = cpu_ticks(broker_pid) - t1;
@@ -539,8 +556,8 @@ START_TEST(test_backpressure) {
   int fd = tb_raw_connect();
   struct evbuffer *out = evbuffer_new(), *in = evbuffer_new();
   for (int i = 0; i < 24; i++) {
-    json_t *q = json_pack("{s:i,s:s,s:s,s:[i]}", "id", i, "op", "query", "sql", "SELECT zeroblob(?)", "params",
-                          1000000 + i);
+    json_t *q = json_pack("{s:i,s:s,s:s,s:[i]}", "id", i, "op", "query", "sql", "SELECT zeroblob(?)",
+                          "params", 1000000 + i);
     ck_assert_int_eq(frame_encode(out, q, FRAME_VERSION), 0);
     json_decref(q);
   }
@@ -684,8 +701,7 @@ START_TEST(test_killed_in_flight) {
 END_TEST
 
 START_TEST(test_peer_uid) {
-  if (geteuid() != 0)
-    return; /* needs root to connect as another uid */
+  if (geteuid() != 0) return; /* needs root to connect as another uid */
   tb_start_broker();
   /* let uid 65534 reach the socket, so only SO_PEERCRED can refuse it */
   ck_assert_int_eq(chmod(tmpdir, 0711), 0);
@@ -694,19 +710,16 @@ START_TEST(test_peer_uid) {
   pid_t pid = fork();
   ck_assert_int_ge(pid, 0);
   if (pid == 0) {
-    if (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0)
-      _exit(2);
+    if (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0) _exit(2);
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     strcpy(sa.sun_path, sock_path);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
-      _exit(3);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) _exit(3);
     if (send(fd, "\0\0\0\x15{\"id\":1,\"op\":\"ping\"}", 25, MSG_NOSIGNAL) != 25)
       _exit(0); /* already closed: refused */
     char b[64];
     struct pollfd p = {.fd = fd, .events = POLLIN};
-    if (poll(&p, 1, 3000) != 1)
-      _exit(4);
+    if (poll(&p, 1, 3000) != 1) _exit(4);
     ssize_t n = read(fd, b, sizeof b);
     _exit(n <= 0 ? 0 : 5); /* EOF (or reset) without a reply */
   }
@@ -744,8 +757,8 @@ START_TEST(test_protocol_old_client) {
   json_decref(tb_expect_ok(r));
   const char *ops[] = {"execute", "query", "exec", "begin"};
   for (int i = 0; i < 4; i++) {
-    raw_send_version(fd, json_pack("{s:i,s:s,s:s}", "id", 10 + i, "op", ops[i], "sql", "INSERT INTO t VALUES (1)"),
-                     1);
+    raw_send_version(
+        fd, json_pack("{s:i,s:s,s:s}", "id", 10 + i, "op", ops[i], "sql", "INSERT INTO t VALUES (1)"), 1);
     r = tb_raw_recv_version(fd, in, &version);
     ck_assert_int_eq(version, 1);
     ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), 10 + i);
@@ -753,7 +766,8 @@ START_TEST(test_protocol_old_client) {
   }
   ck_assert_int_eq(tb_query_int("SELECT count(*) FROM t"), 0);
   /* the connection stays usable in protocol 2 */
-  raw_send_version(fd, json_pack("{s:i,s:s,s:s}", "id", 20, "op", "query", "sql", "SELECT 42"), FRAME_VERSION);
+  raw_send_version(fd, json_pack("{s:i,s:s,s:s}", "id", 20, "op", "query", "sql", "SELECT 42"),
+                   FRAME_VERSION);
   r = tb_raw_recv_version(fd, in, &version);
   ck_assert_int_eq(version, 2);
   ck_assert_int_eq(json_integer_value(json_array_get(json_array_get(json_object_get(r, "rows"), 0), 0)), 42);
@@ -782,8 +796,7 @@ START_TEST(test_protocol_old_broker) {
       json_t *m = NULL;
       char err[128];
       int version, r = frame_decode(in, FRAME_DEFAULT_MAX_BYTES, &m, &version, err, sizeof err);
-      if (r < 0 || (r > 0 && version != 1))
-        break; /* a protocol 1 broker closes on what it cannot parse */
+      if (r < 0 || (r > 0 && version != 1)) break; /* a protocol 1 broker closes on what it cannot parse */
       if (r > 0) {
         frames++;
         const char *op = json_string_value(json_object_get(m, "op"));
@@ -792,16 +805,13 @@ START_TEST(test_protocol_old_broker) {
         json_decref(m);
         frame_encode(out, reply, 1);
         json_decref(reply);
-        if (evbuffer_write(out, fd) < 0)
-          break;
+        if (evbuffer_write(out, fd) < 0) break;
         continue;
       }
-      if (evbuffer_read(in, fd, -1) <= 0)
-        break;
+      if (evbuffer_read(in, fd, -1) <= 0) break;
     }
     int result = frames * 10 + handshake;
-    if (write(report[1], &result, sizeof result) != sizeof result)
-      _exit(3);
+    if (write(report[1], &result, sizeof result) != sizeof result) _exit(3);
     _exit(0);
   }
   close(report[1]);
@@ -815,7 +825,8 @@ START_TEST(test_protocol_old_broker) {
   db_client_free(c);
   int result = -1;
   ck_assert_int_eq(read(report[0], &result, sizeof result), sizeof result);
-  ck_assert_msg(result == 11, "the old broker saw %d frames (handshake %s)", result / 10, result % 10 ? "yes" : "no");
+  ck_assert_msg(result == 11, "the old broker saw %d frames (handshake %s)", result / 10,
+                result % 10 ? "yes" : "no");
   ck_assert_int_eq(tb_reap(pid), 0);
   close(report[0]);
   close(lfd);
@@ -826,10 +837,11 @@ END_TEST
  * database written by other tools) fails the query with a clear error: a
  * row set carries UTF-8 only. */
 START_TEST(test_column_name_not_utf8) {
-  tb_write_file(mig_dir, "001_bad.sql", "CREATE TABLE bad (\"x\xff\" INTEGER); INSERT INTO bad VALUES (7);\n");
+  tb_write_file(mig_dir, "001_bad.sql",
+                "CREATE TABLE bad (\"x\xff\" INTEGER); INSERT INTO bad VALUES (7);\n");
   tb_start_broker();
   tb_expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT * FROM bad"), "JSFPM_UNREPRESENTABLE",
-               "the name of column 1 is not valid UTF-8");
+                  "the name of column 1 is not valid UTF-8");
   ck_assert_int_eq(tb_query_int("SELECT count(*) FROM bad"), 1); /* and the broker serves on */
 }
 END_TEST

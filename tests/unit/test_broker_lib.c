@@ -43,8 +43,7 @@ pid_t tb_fork_blocked(void) {
   fflush(NULL); /* no stdio buffer may be written twice */
   pid_t pid = fork();
   ck_assert_int_ge(pid, 0);
-  if (pid > 0)
-    ck_assert_int_eq(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+  if (pid > 0) ck_assert_int_eq(sigprocmask(SIG_SETMASK, &old, NULL), 0);
   return pid;
 }
 
@@ -52,8 +51,7 @@ pid_t tb_fork_blocked(void) {
 pid_t tb_spawn_broker(int lfd, int delay_ms) {
   pid_t pid = tb_fork_blocked();
   if (pid == 0) {
-    if (delay_ms > 0)
-      tb_sleep_ms(delay_ms);
+    if (delay_ms > 0) tb_sleep_ms(delay_ms);
     exit(broker_main(&cfg, lfd)); /* exit, not _exit: sanitizers check for leaks */
   }
   return pid;
@@ -101,7 +99,8 @@ char *tb_base64(const unsigned char *p, size_t n) {
   char *out = malloc((n + 2) / 3 * 4 + 1), *o = out;
   ck_assert_ptr_nonnull(out);
   for (size_t i = 0; i < n; i += 3) {
-    uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
+    uint32_t v =
+        (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
     *o++ = a[v >> 18];
     *o++ = a[(v >> 12) & 63];
     *o++ = i + 1 < n ? a[(v >> 6) & 63] : '=';
@@ -162,15 +161,13 @@ static json_t *expand_rowsets(json_t *reply, const unsigned char *sections, size
     for (i = 0; i < n; i++) {
       json_t *r = json_is_array(targets[t]) ? json_array_get(targets[t], i) : targets[t];
       json_t *k = json_object_get(r, FRAME_ROWSET_INDEX);
-      if (!json_is_integer(k))
-        continue;
+      if (!json_is_integer(k)) continue;
       const unsigned char *p;
       size_t plen;
       ck_assert_int_eq(frame_section(sections, len, json_integer_value(k), &p, &plen), 0);
       rowset_to_json(r, p, plen);
     }
-    if (targets[1] == NULL)
-      break;
+    if (targets[1] == NULL) break;
   }
   return reply;
 }
@@ -236,8 +233,7 @@ int tb_raw_connect(void) {
 void tb_raw_send(int fd, const void *p, size_t n) {
   while (n > 0) {
     ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-    if (w < 0 && errno == EINTR)
-      continue;
+    if (w < 0 && errno == EINTR) continue;
     ck_assert_int_gt(w, 0);
     p = (const char *)p + w;
     n -= (size_t)w;
@@ -252,14 +248,13 @@ json_t *tb_raw_recv_version(int fd, struct evbuffer *in, int *version) {
     struct frame_in f;
     size_t flen;
     char err[128];
-    int r = frame_decode_mem(evbuffer_pullup(in, -1), evbuffer_get_length(in), FRAME_DEFAULT_MAX_BYTES, &f, &flen,
-                             err, sizeof err);
+    int r = frame_decode_mem(evbuffer_pullup(in, -1), evbuffer_get_length(in), FRAME_DEFAULT_MAX_BYTES, &f,
+                             &flen, err, sizeof err);
     ck_assert_int_ge(r, 0);
     if (r == 1) {
       expand_rowsets(f.msg, f.sections, f.sections_len);
       evbuffer_drain(in, flen);
-      if (version != NULL)
-        *version = f.version;
+      if (version != NULL) *version = f.version;
       return f.msg;
     }
     struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -275,13 +270,10 @@ int tb_raw_sees_eof(int fd) {
   char buf[256];
   for (;;) {
     struct pollfd p = {.fd = fd, .events = POLLIN};
-    if (poll(&p, 1, 3000) != 1)
-      return 0;
+    if (poll(&p, 1, 3000) != 1) return 0;
     ssize_t n = read(fd, buf, sizeof buf);
-    if (n == 0 || (n < 0 && errno == ECONNRESET))
-      return 1;
-    if (n < 0)
-      return 0;
+    if (n == 0 || (n < 0 && errno == ECONNRESET)) return 1;
+    if (n < 0) return 0;
   }
 }
 
@@ -329,8 +321,7 @@ void tb_teardown(void) {
     int st = tb_stop_broker(SIGTERM);
     ck_assert_msg(st == 0, "broker exit status %d", st);
   }
-  if (listen_fd >= 0)
-    close(listen_fd);
+  if (listen_fd >= 0) close(listen_fd);
   listen_fd = -1;
   nftw(tmpdir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
 }

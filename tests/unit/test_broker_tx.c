@@ -39,8 +39,7 @@ static void raw_send_json(struct raw *r, json_t *req) {
 
 /* True if a reply arrives on R within MS. */
 static int raw_ready(struct raw *r, int ms) {
-  if (evbuffer_get_length(r->in) > 0)
-    return 1;
+  if (evbuffer_get_length(r->in) > 0) return 1;
   struct pollfd p = {.fd = r->fd, .events = POLLIN};
   return poll(&p, 1, ms) == 1;
 }
@@ -111,19 +110,21 @@ START_TEST(test_tx_nested) {
   op_ok(cl, "savepoint");
   ck_assert_int_eq(db_client_tx_depth(cl), 3);
   json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (3)"));
-  op_ok(cl, "release"); /* keeps 3 */
+  op_ok(cl, "release");  /* keeps 3 */
   op_ok(cl, "rollback"); /* undoes 2 and 3 */
   ck_assert_int_eq(db_client_tx_depth(cl), 1);
   op_ok(cl, "begin");
   json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (4)"));
   op_ok(cl, "commit"); /* releases the savepoint */
   /* a failing script inside a transaction leaves nothing of itself */
-  tb_expect_error(CALL("{s:s,s:s}", "op", "exec", "sql", "INSERT INTO t VALUES (6); INSERT INTO nope VALUES (1)"),
-               "SQLITE_ERROR", "no such table");
+  tb_expect_error(
+      CALL("{s:s,s:s}", "op", "exec", "sql", "INSERT INTO t VALUES (6); INSERT INTO nope VALUES (1)"),
+      "SQLITE_ERROR", "no such table");
   op_ok(cl, "commit");
   ck_assert_int_eq(db_client_tx_depth(cl), 0);
   json_t *r = OK("{s:s,s:s}", "op", "query", "sql", "SELECT group_concat(x) FROM t");
-  ck_assert_str_eq(json_string_value(json_array_get(json_array_get(json_object_get(r, "rows"), 0), 0)), "1,4");
+  ck_assert_str_eq(json_string_value(json_array_get(json_array_get(json_object_get(r, "rows"), 0), 0)),
+                   "1,4");
   json_decref(r);
   /* rollback "all" ends every level at once */
   op_ok(cl, "begin");
@@ -140,9 +141,10 @@ START_TEST(test_batch) {
   tb_start_broker();
   tb_exec_sql("CREATE TABLE u (k TEXT UNIQUE)");
   /* atomic: the failing second statement undoes the first */
-  json_t *r = CALL("{s:s,s:b,s:[{s:s,s:[s]},{s:s,s:[s]},{s:s,s:[s]}]}", "op", "batch", "atomic", 1, "statements",
-                   "sql", "INSERT INTO u VALUES (?)", "params", "a", "sql", "INSERT INTO u VALUES (?)", "params", "a",
-                   "sql", "INSERT INTO u VALUES (?)", "params", "b");
+  json_t *r =
+      CALL("{s:s,s:b,s:[{s:s,s:[s]},{s:s,s:[s]},{s:s,s:[s]}]}", "op", "batch", "atomic", 1, "statements",
+           "sql", "INSERT INTO u VALUES (?)", "params", "a", "sql", "INSERT INTO u VALUES (?)", "params", "a",
+           "sql", "INSERT INTO u VALUES (?)", "params", "b");
   ck_assert_int_eq(json_integer_value(json_object_get(r, "index")), 1);
   tb_expect_error(r, "SQLITE_CONSTRAINT_UNIQUE", "batch statement 2");
   ck_assert_int_eq(tb_query_int("SELECT count(*) FROM u"), 0);
@@ -153,17 +155,23 @@ START_TEST(test_batch) {
   json_t *res = json_object_get(r, "results");
   ck_assert_int_eq(json_array_size(res), 3);
   ck_assert(json_is_true(json_object_get(json_array_get(res, 0), "ok")));
-  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(res, 1), "code")), "SQLITE_CONSTRAINT_UNIQUE");
-  ck_assert_int_eq(json_integer_value(json_array_get(json_array_get(json_object_get(json_array_get(res, 2), "rows"), 0), 0)), 1);
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(res, 1), "code")),
+                   "SQLITE_CONSTRAINT_UNIQUE");
+  ck_assert_int_eq(json_integer_value(
+                       json_array_get(json_array_get(json_object_get(json_array_get(res, 2), "rows"), 0), 0)),
+                   1);
   json_decref(r);
   /* a read-only batch runs on the reader, even while another worker's
    * transaction holds the writer */
   struct db_client *a = db_client_new(sock_path);
   op_ok(a, "begin");
   json_decref(OK_ON(a, "{s:s,s:s}", "op", "execute", "sql", "INSERT INTO u VALUES ('z')"));
-  r = OK("{s:s,s:b,s:[{s:s},{s:s}]}", "op", "batch", "atomic", 1, "statements", "sql", "SELECT count(*) FROM u", "sql",
-         "SELECT 2");
-  ck_assert_int_eq(json_integer_value(json_array_get(json_array_get(json_object_get(json_array_get(json_object_get(r, "results"), 0), "rows"), 0), 0)), 1);
+  r = OK("{s:s,s:b,s:[{s:s},{s:s}]}", "op", "batch", "atomic", 1, "statements", "sql",
+         "SELECT count(*) FROM u", "sql", "SELECT 2");
+  ck_assert_int_eq(
+      json_integer_value(json_array_get(
+          json_array_get(json_object_get(json_array_get(json_object_get(r, "results"), 0), "rows"), 0), 0)),
+      1);
   json_decref(r);
   /* the owner's atomic batch is a savepoint inside its transaction */
   r = CALL_ON(a, "{s:s,s:b,s:[{s:s},{s:s}]}", "op", "batch", "atomic", 1, "statements", "sql",
@@ -182,7 +190,8 @@ START_TEST(test_write_wait) {
   struct db_client *a = db_client_new(sock_path);
   op_ok(a, "begin");
   long long t0 = clock_mono_ms();
-  tb_expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (1)"), "JSFPM_BUSY", "write_wait (300 ms)");
+  tb_expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (1)"), "JSFPM_BUSY",
+                  "write_wait (300 ms)");
   long long waited = clock_mono_ms() - t0;
   ck_assert_msg(waited >= 250 && waited < 3000, "waited %lld ms", waited);
   tb_expect_error(CALL("{s:s}", "op", "begin"), "JSFPM_BUSY", "write_wait");
@@ -297,8 +306,8 @@ START_TEST(test_group_commit) {
   const char *keys[N] = {"a", "b", "a", "c", "d", "e"}; /* the second "a" must fail alone */
   for (int i = 0; i < N; i++) {
     w[i] = raw_open();
-    raw_send_json(&w[i], json_pack("{s:i,s:s,s:s,s:[s]}", "id", 1, "op", "execute", "sql", "INSERT INTO u VALUES (?)",
-                                   "params", keys[i]));
+    raw_send_json(&w[i], json_pack("{s:i,s:s,s:s,s:[s]}", "id", 1, "op", "execute", "sql",
+                                   "INSERT INTO u VALUES (?)", "params", keys[i]));
   }
   tb_sleep_ms(200);
   ck_assert_int_eq(stat_of("queue_depth"), N);
@@ -329,7 +338,8 @@ START_TEST(test_group_commit_off) {
   struct raw w[3];
   for (int i = 0; i < 3; i++) {
     w[i] = raw_open();
-    raw_send_json(&w[i], json_pack("{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO u VALUES (1)"));
+    raw_send_json(&w[i],
+                  json_pack("{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO u VALUES (1)"));
   }
   tb_sleep_ms(200);
   long long before = stat_of("group_commits");
@@ -355,11 +365,13 @@ START_TEST(test_safety) {
   ck_assert_int_ne(access(sql + 8, F_OK) == 0, 1); /* nothing created */
   tb_expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "DETACH main"), "SQLITE_AUTH", "DETACH");
   tb_expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "PRAGMA writable_schema = ON"), "SQLITE_AUTH",
-               "PRAGMA writable_schema");
-  tb_expect_error(CALL("{s:s,s:s}", "op", "exec", "sql", "PRAGMA writable_schema = 1"), "SQLITE_AUTH", "writable_schema");
-  tb_expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "PRAGMA user_version = 7"), "SQLITE_AUTH", "with a value");
-  tb_expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT load_extension('/lib/x.so')"), "SQLITE_AUTH",
-               "load_extension");
+                  "PRAGMA writable_schema");
+  tb_expect_error(CALL("{s:s,s:s}", "op", "exec", "sql", "PRAGMA writable_schema = 1"), "SQLITE_AUTH",
+                  "writable_schema");
+  tb_expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "PRAGMA user_version = 7"), "SQLITE_AUTH",
+                  "with a value");
+  tb_expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT load_extension('/lib/x.so')"),
+                  "SQLITE_AUTH", "load_extension");
   tb_expect_error(CALL("{s:s,s:s}", "op", "exec", "sql", "VACUUM INTO '/tmp/x.db'"), "SQLITE_AUTH", "VACUUM");
   tb_expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", " /* c */ vacuum"), "SQLITE_AUTH", "VACUUM");
   /* read-only PRAGMAs are fine */
@@ -369,14 +381,16 @@ START_TEST(test_safety) {
   json_decref(r);
   ck_assert_int_eq(tb_query_int("PRAGMA user_version"), 0);
   /* result limits */
-  tb_expect_error(CALL("{s:s,s:s}", "op", "query", "sql",
-                    "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 11) SELECT i FROM c"),
-               "JSFPM_RESULT_TOO_LARGE", "max_result_rows (10)");
-  ck_assert_int_eq(tb_query_int("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 10) "
-                             "SELECT count(*) FROM c"),
-                   10);
+  tb_expect_error(
+      CALL("{s:s,s:s}", "op", "query", "sql",
+           "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 11) SELECT i FROM c"),
+      "JSFPM_RESULT_TOO_LARGE", "max_result_rows (10)");
+  ck_assert_int_eq(
+      tb_query_int("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 10) "
+                   "SELECT count(*) FROM c"),
+      10);
   tb_expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT zeroblob(5000)"), "JSFPM_RESULT_TOO_LARGE",
-               "max_result_size (4096 bytes)");
+                  "max_result_size (4096 bytes)");
   /* the limits are the same for a row set at its edge, for the JSON text
    * of db.queryJSON and for a query inside a batch */
   r = OK("{s:s,s:s}", "op", "query", "sql",
@@ -386,22 +400,25 @@ START_TEST(test_safety) {
   r = OK("{s:s,s:s}", "op", "query", "sql", "SELECT zeroblob(4000)");
   ck_assert_int_eq(json_array_size(json_object_get(r, "rows")), 1);
   json_decref(r);
-  tb_expect_error(CALL("{s:s,s:s,s:s}", "op", "query", "format", "json", "sql",
-                    "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 11) SELECT i FROM c"),
-               "JSFPM_RESULT_TOO_LARGE", "max_result_rows (10)");
+  tb_expect_error(
+      CALL("{s:s,s:s,s:s}", "op", "query", "format", "json", "sql",
+           "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 11) SELECT i FROM c"),
+      "JSFPM_RESULT_TOO_LARGE", "max_result_rows (10)");
   tb_expect_error(CALL("{s:s,s:s,s:s}", "op", "query", "format", "json", "sql", "SELECT zeroblob(5000)"),
-               "JSFPM_RESULT_TOO_LARGE", "max_result_size (4096 bytes)");
-  r = OK("{s:s,s:[{s:s},{s:s}]}", "op", "batch", "statements", "sql", "SELECT 1", "sql", "SELECT zeroblob(5000)");
+                  "JSFPM_RESULT_TOO_LARGE", "max_result_size (4096 bytes)");
+  r = OK("{s:s,s:[{s:s},{s:s}]}", "op", "batch", "statements", "sql", "SELECT 1", "sql",
+         "SELECT zeroblob(5000)");
   ck_assert(json_is_true(json_object_get(json_array_get(json_object_get(r, "results"), 0), "ok")));
   tb_expect_error(json_incref(json_array_get(json_object_get(r, "results"), 1)), "JSFPM_RESULT_TOO_LARGE",
-               "max_result_size (4096 bytes)");
+                  "max_result_size (4096 bytes)");
   json_decref(r);
   /* a runaway query is stopped by the statement time limit, and the
    * broker serves on */
   long long t0 = clock_mono_ms();
-  tb_expect_error(CALL("{s:s,s:s}", "op", "query", "sql",
-                    "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT count(*) FROM c"),
-               "JSFPM_STATEMENT_TIMEOUT", "statement_timeout (300 ms)");
+  tb_expect_error(
+      CALL("{s:s,s:s}", "op", "query", "sql",
+           "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT count(*) FROM c"),
+      "JSFPM_STATEMENT_TIMEOUT", "statement_timeout (300 ms)");
   ck_assert_int_lt(clock_mono_ms() - t0, 3000);
   /* sqlite3_limit: no attached databases at all, bounded SQL */
   char *big = malloc(1000100);
@@ -422,7 +439,7 @@ START_TEST(test_stats) {
   ck_assert_int_eq(tb_query_int("SELECT count(*) FROM t"), 1);
   ck_assert_int_eq(tb_query_int("SELECT count(*) FROM t"), 1);
   json_t *r = OK("{s:s}", "op", "stats");
-  const char *names[] = {"statements", "errors", "open_transactions", "queue_depth",
+  const char *names[] = {"statements", "errors",       "open_transactions", "queue_depth",
                          "cache_hits", "cache_misses", "group_commits"};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
     ck_assert_msg(json_is_integer(json_object_get(r, names[i])), "no %s in %s", names[i], tb_dump(r));
@@ -446,9 +463,9 @@ START_TEST(test_wal_checkpoint) {
   ck_assert_int_eq(stat(wal, &sb), 0);
   ck_assert_int_gt(sb.st_size, 0);
   long long t0 = clock_mono_ms();
-  while (stat(wal, &sb) == 0 && sb.st_size > 0 && clock_mono_ms() - t0 < 5000)
-    tb_sleep_ms(50);
-  ck_assert_msg(sb.st_size == 0, "the WAL still holds %lld bytes after %lld ms", (long long)sb.st_size, clock_mono_ms() - t0);
+  while (stat(wal, &sb) == 0 && sb.st_size > 0 && clock_mono_ms() - t0 < 5000) tb_sleep_ms(50);
+  ck_assert_msg(sb.st_size == 0, "the WAL still holds %lld bytes after %lld ms", (long long)sb.st_size,
+                clock_mono_ms() - t0);
   ck_assert_int_eq(tb_query_int("SELECT count(*) FROM t"), 50);
 }
 END_TEST
@@ -483,7 +500,8 @@ START_TEST(test_reader_snapshot) {
   /* Two clients' autocommit writes, each read right after. */
   struct db_client *c2 = db_client_new(sock_path);
   for (int i = 0; i < 20; i++) {
-    json_decref(OK_ON(c2, "{s:s,s:s,s:[i]}", "op", "execute", "sql", "INSERT INTO t VALUES (?)", "params", i));
+    json_decref(
+        OK_ON(c2, "{s:s,s:s,s:[i]}", "op", "execute", "sql", "INSERT INTO t VALUES (?)", "params", i));
     ck_assert_int_eq(tb_query_int("SELECT count(*) FROM t"), 4 + i);
   }
   db_client_free(c2);
@@ -494,8 +512,7 @@ START_TEST(test_reader_snapshot) {
   snprintf(wal, sizeof wal, "%s-wal", db_path);
   struct stat sb;
   long long t0 = clock_mono_ms();
-  while (stat(wal, &sb) == 0 && sb.st_size > 0 && clock_mono_ms() - t0 < 5000)
-    tb_sleep_ms(50);
+  while (stat(wal, &sb) == 0 && sb.st_size > 0 && clock_mono_ms() - t0 < 5000) tb_sleep_ms(50);
   ck_assert_msg(sb.st_size == 0, "the WAL still holds %lld bytes %lld ms after a read", (long long)sb.st_size,
                 clock_mono_ms() - t0);
 }
@@ -506,7 +523,8 @@ END_TEST
  * refused every later request's writes until the broker restarted; a TEMP
  * table stayed visible to later requests on the same connection. */
 static const char *const temp_objects[] = {
-    "CREATE TEMP TRIGGER tamper AFTER INSERT ON w BEGIN UPDATE w SET token = 'tampered' WHERE id = new.id; END",
+    "CREATE TEMP TRIGGER tamper AFTER INSERT ON w BEGIN UPDATE w SET token = 'tampered' WHERE id = new.id; "
+    "END",
     "CREATE TRIGGER temp.refuse BEFORE INSERT ON w BEGIN SELECT RAISE(ABORT, 'no writes'); END",
     "CREATE TEMP TABLE scratch (a)",
     "CREATE TEMPORARY TABLE scratch AS SELECT 1 AS a",
@@ -527,26 +545,28 @@ static long long writer_temp_objects(void) {
 START_TEST(test_temp_objects) {
   /* A migration may use TEMP objects (the operator's file): they end with
    * it, on a connection of its own. */
-  tb_write_file(mig_dir, "001_w.sql",
-             "CREATE TABLE w (id INTEGER PRIMARY KEY, token TEXT);\n"
-             "CREATE TEMP TABLE seed AS SELECT 'seeded' AS token;\n"
-             "INSERT INTO w (token) SELECT token FROM seed;\n"
-             "CREATE TEMP TRIGGER mig_tamper AFTER INSERT ON w BEGIN UPDATE w SET token = 'tampered'; END;\n");
+  tb_write_file(
+      mig_dir, "001_w.sql",
+      "CREATE TABLE w (id INTEGER PRIMARY KEY, token TEXT);\n"
+      "CREATE TEMP TABLE seed AS SELECT 'seeded' AS token;\n"
+      "INSERT INTO w (token) SELECT token FROM seed;\n"
+      "CREATE TEMP TRIGGER mig_tamper AFTER INSERT ON w BEGIN UPDATE w SET token = 'tampered'; END;\n");
   tb_start_broker();
   ck_assert_int_eq(writer_temp_objects(), 0);
   struct db_client *other = db_client_new(sock_path);
   for (size_t i = 0; i < sizeof temp_objects / sizeof temp_objects[0]; i++) {
     tb_expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", temp_objects[i]), "SQLITE_AUTH", "TEMP");
     tb_expect_error(CALL("{s:s,s:s}", "op", "exec", "sql", temp_objects[i]), "SQLITE_AUTH", "TEMP");
-    tb_expect_error(CALL("{s:s,s:b,s:[{s:s}]}", "op", "batch", "atomic", 1, "statements", "sql", temp_objects[i]),
-                 "SQLITE_AUTH", "TEMP");
+    tb_expect_error(
+        CALL("{s:s,s:b,s:[{s:s}]}", "op", "batch", "atomic", 1, "statements", "sql", temp_objects[i]),
+        "SQLITE_AUTH", "TEMP");
     /* inside a transaction too (the owner's statements run on the writer) */
     op_ok(cl, "begin");
     tb_expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", temp_objects[i]), "SQLITE_AUTH", "TEMP");
     op_ok(cl, "commit");
     /* another worker's write afterwards is stored as sent */
-    json_t *r = OK_ON(other, "{s:s,s:s,s:[i]}", "op", "execute", "sql", "INSERT INTO w (token) VALUES ('t' || ?)",
-                      "params", (int)i);
+    json_t *r = OK_ON(other, "{s:s,s:s,s:[i]}", "op", "execute", "sql",
+                      "INSERT INTO w (token) VALUES ('t' || ?)", "params", (int)i);
     char sql[96];
     snprintf(sql, sizeof sql, "SELECT token = 't%zu' FROM w WHERE id = %lld", i,
              (long long)json_integer_value(json_object_get(r, "lastInsertRowid")));
@@ -557,7 +577,8 @@ START_TEST(test_temp_objects) {
    * connection */
   ck_assert_int_eq(writer_temp_objects(), 0);
   ck_assert_int_eq(tb_query_int("SELECT count(*) FROM sqlite_temp_schema"), 0);
-  tb_expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT * FROM scratch"), "SQLITE_ERROR", "no such table");
+  tb_expect_error(CALL("{s:s,s:s}", "op", "query", "sql", "SELECT * FROM scratch"), "SQLITE_ERROR",
+                  "no such table");
   ck_assert_int_eq(tb_query_int("SELECT count(*) FROM w WHERE token = 'seeded'"), 1);
   ck_assert_int_eq(tb_query_int("SELECT count(*) FROM w WHERE token = 'tampered'"), 0);
   /* The last insert rowid is per connection too: another worker's insert
@@ -585,8 +606,7 @@ static int stat_reaches(const char *name, long long want, int ms) {
     json_t *v = json_object_get(r, name);
     int done = json_is_integer(v) && json_integer_value(v) == want;
     json_decref(r);
-    if (done)
-      return 1;
+    if (done) return 1;
     tb_sleep_ms(10);
   } while (clock_mono_ms() - t0 < ms);
   return 0;
@@ -595,7 +615,9 @@ static int stat_reaches(const char *name, long long want, int ms) {
 /* Runs until statement_timeout stops it. */
 #define ENDLESS_READ "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT count(*) FROM c"
 /* Runs well past the event loop's slice, well within statement_timeout. */
-#define LONG_CTE "(WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 200000) SELECT count(*) FROM c)"
+#define LONG_CTE                                                                                             \
+  "(WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 200000) SELECT count(*) FROM "  \
+  "c)"
 
 /* Issue 12, item 7: one slow statement stalled every database call (a
  * SELECT count(*) waited 8.5 s behind 4 recursive CTEs, and failed).  Slow
@@ -618,7 +640,8 @@ START_TEST(test_slow_reads) {
   ck_assert_int_eq(tb_query_int("SELECT count(*) FROM t"), 0);
   for (int i = 0; i < N; i++)
     ck_assert_msg(!raw_ready(&w[i], 0), "slow read %d was answered before an unrelated read", i);
-  ck_assert_msg(stat_reaches("slow_reads_active", N, 2500), "the slow reads did not all move to read threads");
+  ck_assert_msg(stat_reaches("slow_reads_active", N, 2500),
+                "the slow reads did not all move to read threads");
   /* all four are running now */
   ck_assert_int_eq(tb_query_int("SELECT count(*) FROM t"), 0);
   json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (1)"));
@@ -641,8 +664,12 @@ START_TEST(test_slow_reads) {
   r = OK("{s:s,s:b,s:[{s:s},{s:s}]}", "op", "batch", "atomic", 1, "statements", "sql",
          "SELECT count(*) FROM t", "sql", "SELECT " LONG_CTE);
   json_t *res = json_object_get(r, "results");
-  ck_assert_int_eq(json_integer_value(json_array_get(json_array_get(json_object_get(json_array_get(res, 0), "rows"), 0), 0)), 1);
-  ck_assert_int_eq(json_integer_value(json_array_get(json_array_get(json_object_get(json_array_get(res, 1), "rows"), 0), 0)), 200000);
+  ck_assert_int_eq(json_integer_value(
+                       json_array_get(json_array_get(json_object_get(json_array_get(res, 0), "rows"), 0), 0)),
+                   1);
+  ck_assert_int_eq(json_integer_value(
+                       json_array_get(json_array_get(json_object_get(json_array_get(res, 1), "rows"), 0), 0)),
+                   200000);
   json_decref(r);
   ck_assert_int_eq(stat_of("slow_reads"), N + 2);
 
@@ -659,8 +686,7 @@ START_TEST(test_slow_reads) {
   ck_assert_int_eq(tb_stop_broker(SIGTERM), 0);
   ck_assert_int_lt(clock_mono_ms() - t0, 2000);
   for (int i = 0; i < N; i++)
-    if (i != 1)
-      raw_close(&w[i]);
+    if (i != 1) raw_close(&w[i]);
 }
 END_TEST
 

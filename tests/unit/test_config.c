@@ -91,8 +91,8 @@ static void expect_error(const char *text, int line, ...) {
   char prefix[1100];
   ck_assert_int_eq(load_text(text), -1);
   snprintf(prefix, sizeof prefix, "%s:%d: ", in_tmp("jsfpm.conf"), line);
-  ck_assert_msg(strncmp(errbuf, prefix, strlen(prefix)) == 0,
-                "error '%s' does not start with '%s'", errbuf, prefix);
+  ck_assert_msg(strncmp(errbuf, prefix, strlen(prefix)) == 0, "error '%s' does not start with '%s'", errbuf,
+                prefix);
   va_list ap;
   va_start(ap, line);
   for (const char *w = va_arg(ap, const char *); w != NULL; w = va_arg(ap, const char *))
@@ -117,34 +117,33 @@ static void expect_bad1(const char *section, const char *key, const char *value)
 /* ---- whole files --------------------------------------------------------- */
 
 START_TEST(test_valid_file) {
-  const char *text =
-      "; a complete configuration\n"
-      "[server]\n"
-      "listen = /srv/jsfpm/fcgi.sock\n"
-      "listen.owner = www-data\n"
-      "listen.group = www-data\n"
-      "listen.mode = 0640\n"
-      "listen.backlog = 128\n"
-      "http_listen = 127.0.0.1:8081\n"
-      "workers = 7\n"
-      "runtime_dir = /srv/jsfpm/run\n"
-      "pid_file = /srv/jsfpm/jsfpm.pid\n"
-      "error_log = /var/log/jsfpm/error.log\n"
-      "log_level = debug\n"
-      "max_body_size = 1m\n"
-      "max_params_size = 128k\n"
-      "respawn_delay = 250ms\n"
-      "\n"
-      "[app]\n"
-      "root = /srv/app\n"
-      "main = server.js\n"
-      "request_timeout = 5s\n"
-      "dev = yes\n"
-      "\n"
-      "[database]\n"
-      "path = /srv/data/app.db\n"
-      "synchronous = normal\n"
-      "busy_timeout = 2s\n";
+  const char *text = "; a complete configuration\n"
+                     "[server]\n"
+                     "listen = /srv/jsfpm/fcgi.sock\n"
+                     "listen.owner = www-data\n"
+                     "listen.group = www-data\n"
+                     "listen.mode = 0640\n"
+                     "listen.backlog = 128\n"
+                     "http_listen = 127.0.0.1:8081\n"
+                     "workers = 7\n"
+                     "runtime_dir = /srv/jsfpm/run\n"
+                     "pid_file = /srv/jsfpm/jsfpm.pid\n"
+                     "error_log = /var/log/jsfpm/error.log\n"
+                     "log_level = debug\n"
+                     "max_body_size = 1m\n"
+                     "max_params_size = 128k\n"
+                     "respawn_delay = 250ms\n"
+                     "\n"
+                     "[app]\n"
+                     "root = /srv/app\n"
+                     "main = server.js\n"
+                     "request_timeout = 5s\n"
+                     "dev = yes\n"
+                     "\n"
+                     "[database]\n"
+                     "path = /srv/data/app.db\n"
+                     "synchronous = normal\n"
+                     "busy_timeout = 2s\n";
   ck_assert_msg(load_text(text) == 0, "rejected: %s", errbuf);
   ck_assert_str_eq(cfg.file, in_tmp("jsfpm.conf"));
   ck_assert_str_eq(cfg.listen, "/srv/jsfpm/fcgi.sock");
@@ -213,8 +212,8 @@ START_TEST(test_defaults_comments_and_empty_sections) {
 END_TEST
 
 START_TEST(test_partial_file_keeps_other_defaults) {
-  ck_assert_msg(load_text("[server]\nworkers = 5\n[database]\nsynchronous = off\n") == 0,
-                "rejected: %s", errbuf);
+  ck_assert_msg(load_text("[server]\nworkers = 5\n[database]\nsynchronous = off\n") == 0, "rejected: %s",
+                errbuf);
   ck_assert_int_eq(cfg.workers, 5);
   ck_assert_int_eq(cfg.db_synchronous, 0);
   ck_assert_int_eq(cfg.listen_backlog, 511);
@@ -341,11 +340,9 @@ START_TEST(test_first_error_reported) {
 END_TEST
 
 START_TEST(test_duplicate_key) {
-  expect_error("[server]\nworkers = 2\nlisten = 127.0.0.1:9000\nworkers = 3\n", 4, "workers",
-               "twice", NULL);
+  expect_error("[server]\nworkers = 2\nlisten = 127.0.0.1:9000\nworkers = 3\n", 4, "workers", "twice", NULL);
   /* Same key in a second [server] block is still a duplicate. */
-  expect_error("[server]\nworkers = 2\n[app]\nmain = a.js\n[server]\nworkers = 2\n", 6, "workers",
-               NULL);
+  expect_error("[server]\nworkers = 2\n[app]\nmain = a.js\n[server]\nworkers = 2\n", 6, "workers", NULL);
   expect_error("[env]\nA = 1\nB = 2\nA = 3\n", 4, "A", NULL);
 }
 END_TEST
@@ -372,17 +369,14 @@ END_TEST
  * its own line number, not as a syntax error on the next one. */
 START_TEST(test_long_line) {
   char text[1024];
-  snprintf(text, sizeof text, "[server]\nworkers = 2\n[env]\nLONG = %0*d\n[app]\nmain = main.js\n",
-           300, 7);
+  snprintf(text, sizeof text, "[server]\nworkers = 2\n[env]\nLONG = %0*d\n[app]\nmain = main.js\n", 300, 7);
   expect_error(text, 4, "longer than", NULL);
   snprintf(text, sizeof text, "[env]\nOK = %0*d\n", 197 - 5, 7); /* exactly at the limit */
   ck_assert_msg(load_text(text) == 0, "a 197-character line was rejected: %s", errbuf);
 }
 END_TEST
 
-START_TEST(test_key_outside_section) {
-  expect_error("workers = 2\n", 1, "workers", NULL);
-}
+START_TEST(test_key_outside_section) { expect_error("workers = 2\n", 1, "workers", NULL); }
 END_TEST
 
 START_TEST(test_syntax_error) {
@@ -432,14 +426,20 @@ END_TEST
 /* ---- sizes and durations ---------------------------------------------------- */
 
 START_TEST(test_sizes) {
-  static const struct { const char *text; long bytes; } ok[] = {
-      {"8m", 8L * 1024 * 1024}, {"8M", 8L * 1024 * 1024}, {"512k", 512L * 1024},
-      {"512K", 512L * 1024},    {"1g", 1024L * 1024 * 1024}, {"12345", 12345},
-      {"0", 0}};
+  static const struct {
+    const char *text;
+    long bytes;
+  } ok[] = {{"8m", 8L * 1024 * 1024},
+            {"8M", 8L * 1024 * 1024},
+            {"512k", 512L * 1024},
+            {"512K", 512L * 1024},
+            {"1g", 1024L * 1024 * 1024},
+            {"12345", 12345},
+            {"0", 0}};
   for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
     expect_ok1("server", "max_body_size", ok[i].text);
-    ck_assert_msg(cfg.max_body_bytes == ok[i].bytes, "max_body_size = %s gave %ld, not %ld",
-                  ok[i].text, cfg.max_body_bytes, ok[i].bytes);
+    ck_assert_msg(cfg.max_body_bytes == ok[i].bytes, "max_body_size = %s gave %ld, not %ld", ok[i].text,
+                  cfg.max_body_bytes, ok[i].bytes);
   }
   expect_ok1("server", "max_params_size", "1k"); /* the minimum, 1024 */
   ck_assert_int_eq(cfg.max_params_bytes, 1024);
@@ -448,20 +448,22 @@ START_TEST(test_sizes) {
 
   static const char *const bad[] = {"8x", "8mb", "-1", "m", "1.5m", "k8", " "};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) expect_bad1("server", "max_body_size", bad[i]);
-  expect_bad1("server", "max_params_size", "1023");  /* below the minimum */
-  expect_bad1("server", "max_params_size", "17m");   /* above the maximum */
+  expect_bad1("server", "max_params_size", "1023");               /* below the minimum */
+  expect_bad1("server", "max_params_size", "17m");                /* above the maximum */
   expect_bad1("server", "max_body_size", "99999999999999999999"); /* overflows long */
   expect_bad1("server", "max_body_size", "9999999999999g");       /* overflows when multiplied */
 }
 END_TEST
 
 START_TEST(test_durations) {
-  static const struct { const char *text; int ms; } ok[] = {
-      {"500ms", 500}, {"30s", 30000}, {"7", 7000}, {"2m", 120000}, {"1h", 3600000}, {"1ms", 1}};
+  static const struct {
+    const char *text;
+    int ms;
+  } ok[] = {{"500ms", 500}, {"30s", 30000}, {"7", 7000}, {"2m", 120000}, {"1h", 3600000}, {"1ms", 1}};
   for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
     expect_ok1("app", "request_timeout", ok[i].text);
-    ck_assert_msg(cfg.request_timeout_ms == ok[i].ms, "request_timeout = %s gave %d ms, not %d",
-                  ok[i].text, cfg.request_timeout_ms, ok[i].ms);
+    ck_assert_msg(cfg.request_timeout_ms == ok[i].ms, "request_timeout = %s gave %d ms, not %d", ok[i].text,
+                  cfg.request_timeout_ms, ok[i].ms);
   }
   expect_ok1("server", "respawn_delay", "0"); /* minimum 0 here */
   ck_assert_int_eq(cfg.respawn_delay_ms, 0);
@@ -470,8 +472,8 @@ START_TEST(test_durations) {
 
   static const char *const bad[] = {"soon", "5 s", "5sec", "-1s", "1.5s", "ms", "5d"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) expect_bad1("app", "request_timeout", bad[i]);
-  expect_bad1("app", "request_timeout", "0");       /* below the minimum (1 ms) */
-  expect_bad1("app", "request_timeout", "2h");      /* above the maximum (1 h) */
+  expect_bad1("app", "request_timeout", "0");  /* below the minimum (1 ms) */
+  expect_bad1("app", "request_timeout", "2h"); /* above the maximum (1 h) */
   expect_bad1("app", "request_timeout", "3600001ms");
   expect_bad1("server", "respawn_delay", "61s");
   expect_bad1("app", "request_timeout", "99999999999999999999h");
@@ -488,8 +490,8 @@ START_TEST(test_int_ranges) {
   expect_ok1("server", "listen.backlog", "65535");
   ck_assert_int_eq(cfg.listen_backlog, 65535);
 
-  static const char *const bad_workers[] = {"0", "-1", "1025", "4294967298", "99999999999999999999",
-                                            "3.5", "2x", "0x10", ""};
+  static const char *const bad_workers[] = {"0",  "-1",   "1025", "4294967298", "99999999999999999999", "3.5",
+                                            "2x", "0x10", ""};
   for (size_t i = 0; i < sizeof bad_workers / sizeof bad_workers[0]; i++) {
     char text[128];
     snprintf(text, sizeof text, "[server]\nworkers = %s\n", bad_workers[i]);
@@ -510,9 +512,14 @@ START_TEST(test_bools_and_enums) {
     expect_ok1("app", "dev", no[i]);
     ck_assert_msg(cfg.dev == 0, "dev = %s is not false", no[i]);
   }
-  static const struct { const char *name; int level; } levels[] = {
-      {"error", LOG_LVL_ERROR}, {"warn", LOG_LVL_WARN}, {"notice", LOG_LVL_NOTICE},
-      {"info", LOG_LVL_INFO},   {"debug", LOG_LVL_DEBUG}};
+  static const struct {
+    const char *name;
+    int level;
+  } levels[] = {{"error", LOG_LVL_ERROR},
+                {"warn", LOG_LVL_WARN},
+                {"notice", LOG_LVL_NOTICE},
+                {"info", LOG_LVL_INFO},
+                {"debug", LOG_LVL_DEBUG}};
   for (size_t i = 0; i < 5; i++) {
     expect_ok1("server", "log_level", levels[i].name);
     ck_assert_int_eq(cfg.log_level, levels[i].level);
@@ -636,8 +643,8 @@ START_TEST(test_print_keys) {
   ck_assert_ptr_nonnull(f);
   config_print_keys(f);
   ck_assert_int_eq(fclose(f), 0);
-  static const char *const keys[] = {"server.listen\n", "server.listen.mode\n", "server.workers\n",
-                                     "server.runtime_dir\n", "app.root\n", "app.request_timeout\n",
+  static const char *const keys[] = {"server.listen\n",      "server.listen.mode\n", "server.workers\n",
+                                     "server.runtime_dir\n", "app.root\n",           "app.request_timeout\n",
                                      "database.path\n"};
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
     ck_assert_msg(strstr(buf, keys[i]) != NULL, "--list-keys lacks %s", keys[i]);
@@ -656,12 +663,16 @@ START_TEST(test_renamed_keys) {
   ck_assert_int_eq(cfg.respawn_throttle_interval_ms, 5000);
   ck_assert_uint_eq(cfg.nwarnings, 2);
   char want[1200];
-  snprintf(want, sizeof want, "%s:4: [server] emergency_restart_threshold: deprecated name, read as "
-           "respawn_throttle_threshold", in_tmp("jsfpm.conf"));
+  snprintf(want, sizeof want,
+           "%s:4: [server] emergency_restart_threshold: deprecated name, read as "
+           "respawn_throttle_threshold",
+           in_tmp("jsfpm.conf"));
   ck_assert_msg(strncmp(cfg.warnings[0], want, strlen(want)) == 0, "warning '%s', want '%s...'",
                 cfg.warnings[0], want);
-  snprintf(want, sizeof want, "%s:6: [server] emergency_restart_interval: deprecated name, read as "
-           "respawn_throttle_interval", in_tmp("jsfpm.conf"));
+  snprintf(want, sizeof want,
+           "%s:6: [server] emergency_restart_interval: deprecated name, read as "
+           "respawn_throttle_interval",
+           in_tmp("jsfpm.conf"));
   ck_assert_msg(strncmp(cfg.warnings[1], want, strlen(want)) == 0, "warning '%s', want '%s...'",
                 cfg.warnings[1], want);
 
@@ -680,8 +691,7 @@ START_TEST(test_renamed_keys) {
   ck_assert_int_eq(load_text("[server]\nemergency_restart_threshold = 7\n"), 0);
   char *buf = printed_config();
   ck_assert_msg(strstr(buf, "\nrespawn_throttle_threshold = 7 ;") != NULL, "-T: %s", buf);
-  ck_assert_msg(strstr(buf, "[old name: emergency_restart_threshold]\n") != NULL,
-                "-T: %s", buf);
+  ck_assert_msg(strstr(buf, "[old name: emergency_restart_threshold]\n") != NULL, "-T: %s", buf);
   ck_assert_msg(strstr(buf, "\nemergency_restart_threshold") == NULL, "-T prints the old name: %s", buf);
   free(buf);
 }
@@ -728,12 +738,12 @@ START_TEST(test_cluster_addresses_refused) {
   expect_error("[cluster]\naddress = 10.0.0.1:70000\n", 2, "port '70000'", NULL);
   expect_error("[cluster]\naddress = fd00::1:9001\n", 2, "[address]:port", NULL);
   expect_error("[cluster]\naddress = 10.0.0.1:9001,10.0.0.2:9001\n", 2, "expected one address", NULL);
-  expect_error("[cluster]\naddress = 10.0.0.1:9001\nnode_id = 2\npeers = 10.0.0.2:9001,,10.0.0.3:9001\n",
-               4, "peers", "empty entry", NULL);
-  expect_error("[cluster]\naddress = 10.0.0.1:9001\nnode_id = 2\npeers = 10.0.0.2:9001, 10.0.0.2:9001\n",
-               4, "listed twice", NULL);
-  expect_error("[cluster]\naddress = 10.0.0.1:9001\nnode_id = 2\npeers = 10.0.0.2:9001, 1.1.1.1:9001\n",
-               4, "1.1.1.1:9001 is not a private address", NULL);
+  expect_error("[cluster]\naddress = 10.0.0.1:9001\nnode_id = 2\npeers = 10.0.0.2:9001,,10.0.0.3:9001\n", 4,
+               "peers", "empty entry", NULL);
+  expect_error("[cluster]\naddress = 10.0.0.1:9001\nnode_id = 2\npeers = 10.0.0.2:9001, 10.0.0.2:9001\n", 4,
+               "listed twice", NULL);
+  expect_error("[cluster]\naddress = 10.0.0.1:9001\nnode_id = 2\npeers = 10.0.0.2:9001, 1.1.1.1:9001\n", 4,
+               "1.1.1.1:9001 is not a private address", NULL);
   expect_bad1("cluster", "node_id", "-1");
   expect_bad1("cluster", "network_latency", "0ms");
 }
@@ -768,8 +778,7 @@ START_TEST(test_cluster_valid) {
   ck_assert_ptr_null(nodes[4]);
   config_nodes_free(nodes);
   /* Node 1 may run alone: it bootstraps the cluster. */
-  ck_assert_msg(load_text("[cluster]\naddress = 127.0.0.1:9001\nnode_id = 1\n") == 0, "rejected: %s",
-                errbuf);
+  ck_assert_msg(load_text("[cluster]\naddress = 127.0.0.1:9001\nnode_id = 1\n") == 0, "rejected: %s", errbuf);
   nodes = config_cluster_nodes(&cfg, &n);
   ck_assert_uint_eq(n, 1);
   config_nodes_free(nodes);

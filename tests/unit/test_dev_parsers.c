@@ -19,7 +19,7 @@ START_TEST(test_accept) {
   ck_assert(!prefers(""));
   ck_assert(prefers("application/json"));
   ck_assert(!prefers("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")); /* a browser */
-  ck_assert(!prefers("*/*"));                                    /* curl: a tie is HTML */
+  ck_assert(!prefers("*/*")); /* curl: a tie is HTML */
   ck_assert(prefers("text/html;q=0.5, application/json"));
   ck_assert(!prefers("application/json;q=0.2, text/html"));
   ck_assert(prefers("application/*"));
@@ -61,11 +61,13 @@ END_TEST
 START_TEST(test_page_escapes) {
   struct dev_page page = {0};
   ck_assert_int_eq(dev_page_render(&page, "Uncaught exception", "x.js:1:1: Error: <script>alert(1)</script>",
-                                   "/nonexistent", "id1", false), 0);
+                                   "/nonexistent", "id1", false),
+                   0);
   ck_assert_ptr_null(strstr(page.body, "<script>"));
   ck_assert_ptr_nonnull(strstr(page.body, "&lt;script&gt;"));
-  ck_assert_int_eq(dev_page_render(&page, "Uncaught exception", "x.js:1:1: Error: \"quoted\"", "/nonexistent", "id2",
-                                   true), 0);
+  ck_assert_int_eq(dev_page_render(&page, "Uncaught exception", "x.js:1:1: Error: \"quoted\"", "/nonexistent",
+                                   "id2", true),
+                   0);
   ck_assert_ptr_nonnull(strstr(page.body, "\"message\": \"Error: \\\"quoted\\\"\""));
   ck_assert_str_eq(page.content_type, "application/json");
   dev_page_free(&page);

@@ -25,8 +25,7 @@ struct bytes {
 };
 
 static void b_le(struct bytes *b, uint64_t v, size_t width) {
-  for (size_t i = 0; i < width; i++)
-    b->p[b->n++] = (unsigned char)(v >> (8 * i));
+  for (size_t i = 0; i < width; i++) b->p[b->n++] = (unsigned char)(v >> (8 * i));
 }
 static void b_u64(struct bytes *b, uint64_t v) { b_le(b, v, 8); }
 static void b_raw(struct bytes *b, const void *p, size_t n) {
@@ -34,8 +33,7 @@ static void b_raw(struct bytes *b, const void *p, size_t n) {
   b->n += n;
 }
 static void b_pad(struct bytes *b) {
-  while (b->n % 8)
-    b->p[b->n++] = 0;
+  while (b->n % 8) b->p[b->n++] = 0;
 }
 static void b_text(struct bytes *b, const char *s) {
   b_raw(b, s, strlen(s) + 1);
@@ -159,8 +157,7 @@ START_TEST(test_params_long_form) {
   /* Past 255 parameters the count takes 4 bytes and the schema is 1. */
   enum { N = 300 };
   struct dqlite_proto_value *p = calloc(N, sizeof *p);
-  for (int i = 0; i < N; i++)
-    p[i] = (struct dqlite_proto_value){.type = DQLITE_PROTO_INTEGER, .integer = i};
+  for (int i = 0; i < N; i++) p[i] = (struct dqlite_proto_value){.type = DQLITE_PROTO_INTEGER, .integer = i};
   struct dqlite_proto_buf out = {0};
   char err[256];
   ck_assert_int_eq(dqlite_proto_run_stmt(&out, 0, 1, 2, p, N, err, sizeof err), 0);
@@ -389,8 +386,7 @@ static int read_all_rows(const struct bytes *b, char *err, size_t errlen) {
   if (r.u.rows.ncolumns > 8) return -3;
   if (dqlite_proto_rows_names(&r.u.rows, names, err, errlen) != 0) return -1;
   int got;
-  while ((got = dqlite_proto_rows_next(&r.u.rows, v, err, errlen)) == 1)
-    continue;
+  while ((got = dqlite_proto_rows_next(&r.u.rows, v, err, errlen)) == 1) continue;
   return got;
 }
 

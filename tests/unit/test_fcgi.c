@@ -19,14 +19,12 @@
 static void b_add(struct bytes *b, const void *p, size_t n) {
   if (b->len + n > b->cap) {
     size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + n)
-      cap *= 2;
+    while (cap < b->len + n) cap *= 2;
     b->d = realloc(b->d, cap);
     ck_assert_ptr_nonnull(b->d);
     b->cap = cap;
   }
-  if (n)
-    memcpy(b->d + b->len, p, n);
+  if (n) memcpy(b->d + b->len, p, n);
   b->len += n;
 }
 
@@ -38,8 +36,7 @@ void tf_b_free(struct bytes *b) {
 /* Padding bytes are 0xAA, not zero, to prove the parser ignores them. */
 static void rec_ver(struct bytes *b, uint8_t version, uint8_t type, uint16_t id, const void *content,
                     size_t len, uint8_t pad) {
-  uint8_t h[8] = {version,       type, (uint8_t)(id >> 8), (uint8_t)id, (uint8_t)(len >> 8),
-                  (uint8_t)len, pad,  0};
+  uint8_t h[8] = {version, type, (uint8_t)(id >> 8), (uint8_t)id, (uint8_t)(len >> 8), (uint8_t)len, pad, 0};
   uint8_t padding[255];
   ck_assert_uint_le(len, 65535);
   memset(padding, 0xAA, sizeof(padding));
@@ -48,8 +45,7 @@ static void rec_ver(struct bytes *b, uint8_t version, uint8_t type, uint16_t id,
   b_add(b, padding, pad);
 }
 
-void tf_rec(struct bytes *b, uint8_t type, uint16_t id, const void *content, size_t len,
-                uint8_t pad) {
+void tf_rec(struct bytes *b, uint8_t type, uint16_t id, const void *content, size_t len, uint8_t pad) {
   rec_ver(b, 1, type, id, content, len, pad);
 }
 
@@ -82,8 +78,8 @@ void tf_begin(struct bytes *b, uint16_t id, uint16_t role, uint8_t flags, uint8_
 /* Emits STREAM (PARAMS or STDIN) as records of at most CHUNK bytes, then the
  * empty record that ends it.  PAD < 0 pads to a multiple of 8; otherwise
  * record i gets (PAD + i * 37) % 256 bytes of padding. */
-void tf_stream(struct bytes *b, uint8_t type, uint16_t id, const uint8_t *data, size_t len,
-                   size_t chunk, int pad) {
+void tf_stream(struct bytes *b, uint8_t type, uint16_t id, const uint8_t *data, size_t len, size_t chunk,
+               int pad) {
   size_t off = 0;
   unsigned i = 0;
   do {
@@ -93,8 +89,7 @@ void tf_stream(struct bytes *b, uint8_t type, uint16_t id, const uint8_t *data, 
     off += n;
     i++;
   } while (off < len);
-  if (len > 0)
-    tf_rec(b, type, id, NULL, 0, pad < 0 ? 0 : (uint8_t)((pad + i * 37) % 256));
+  if (len > 0) tf_rec(b, type, id, NULL, 0, pad < 0 ? 0 : (uint8_t)((pad + i * 37) % 256));
 }
 
 /* A typical nginx request: GET with a small body. */
@@ -109,8 +104,7 @@ void tf_std_params(struct bytes *p, size_t body_len) {
   tf_pair(p, "HTTP_HOST", "localhost");
 }
 
-void tf_request(struct bytes *b, uint16_t id, const uint8_t *body, size_t body_len,
-                    size_t chunk, int pad) {
+void tf_request(struct bytes *b, uint16_t id, const uint8_t *body, size_t body_len, size_t chunk, int pad) {
   struct bytes p = {0};
   tf_std_params(&p, body_len);
   tf_begin(b, id, FCGI_RESPONDER, FCGI_KEEP_CONN, pad < 0 ? 0 : (uint8_t)pad);
@@ -124,8 +118,7 @@ void tf_request(struct bytes *b, uint16_t id, const uint8_t *body, size_t body_l
 /* Feeds DATA in pieces of CHUNK bytes (as a socket would deliver them),
  * re-feeding the rest of a piece after each event, until the input is gone
  * or an error occurs.  Checks the byte accounting on the way. */
-static void run_feed(struct fcgi_conn *c, const uint8_t *data, size_t len, size_t chunk,
-                     struct run *r) {
+static void run_feed(struct fcgi_conn *c, const uint8_t *data, size_t len, size_t chunk, struct run *r) {
   memset(r, 0, sizeof(*r));
   r->out = evbuffer_new();
   ck_assert_ptr_nonnull(r->out);
@@ -156,13 +149,11 @@ static void run_feed(struct fcgi_conn *c, const uint8_t *data, size_t len, size_
 
 void tf_run_free(struct run *r) {
   for (int i = 0; i < r->nev; i++)
-    if (r->ev[i].type == FCGI_EV_REQUEST)
-      fcgi_request_free(r->ev[i].request);
+    if (r->ev[i].type == FCGI_EV_REQUEST) fcgi_request_free(r->ev[i].request);
   evbuffer_free(r->out);
 }
 
-void tf_run_all(const uint8_t *data, size_t len, size_t chunk, struct run *r,
-                    const struct fcgi_limits *lim) {
+void tf_run_all(const uint8_t *data, size_t len, size_t chunk, struct run *r, const struct fcgi_limits *lim) {
   struct fcgi_conn *c = fcgi_conn_new(lim ? lim : &default_limits);
   ck_assert_ptr_nonnull(c);
   run_feed(c, data, len, chunk, r);
@@ -196,8 +187,7 @@ static void assert_same_request(const struct fcgi_request *a, const struct fcgi_
 /* Parses one record off the front of OUT into the caller's buffer. */
 int tf_take_record(struct evbuffer *out, struct out_rec *r) {
   uint8_t h[8];
-  if (evbuffer_get_length(out) < 8)
-    return -1;
+  if (evbuffer_get_length(out) < 8) return -1;
   evbuffer_copyout(out, h, 8);
   r->version = h[0];
   r->type = h[1];
@@ -226,8 +216,7 @@ void tf_assert_error(const struct run *r, const char *msg) {
   const struct fcgi_event *ev = &r->ev[r->nev - 1];
   ck_assert_int_eq(ev->type, FCGI_EV_ERROR);
   ck_assert_ptr_nonnull(ev->error);
-  if (msg)
-    ck_assert_str_eq(ev->error, msg);
+  if (msg) ck_assert_str_eq(ev->error, msg);
 }
 
 uint8_t *tf_pattern(size_t n) {
@@ -610,21 +599,11 @@ START_TEST(test_protocol_errors) {
   for (int kase = 0; kase < 11; kase++) {
     struct bytes b = {0};
     switch (kase) {
-    case 0: /* records only an application sends */
-      tf_rec(&b, FCGI_STDOUT, 1, "x", 1, 7);
-      break;
-    case 1:
-      tf_rec(&b, FCGI_END_REQUEST, 1, "\0\0\0\0\0\0\0\0", 8, 0);
-      break;
-    case 2:
-      tf_rec(&b, FCGI_GET_VALUES_RESULT, 0, NULL, 0, 0);
-      break;
-    case 3: /* unknown type on a request id */
-      tf_rec(&b, 42, 1, NULL, 0, 0);
-      break;
-    case 4: /* PARAMS without BEGIN_REQUEST */
-      tf_rec(&b, FCGI_PARAMS, 1, p.d, p.len, 0);
-      break;
+    case 0: /* records only an application sends */ tf_rec(&b, FCGI_STDOUT, 1, "x", 1, 7); break;
+    case 1: tf_rec(&b, FCGI_END_REQUEST, 1, "\0\0\0\0\0\0\0\0", 8, 0); break;
+    case 2: tf_rec(&b, FCGI_GET_VALUES_RESULT, 0, NULL, 0, 0); break;
+    case 3: /* unknown type on a request id */ tf_rec(&b, 42, 1, NULL, 0, 0); break;
+    case 4: /* PARAMS without BEGIN_REQUEST */ tf_rec(&b, FCGI_PARAMS, 1, p.d, p.len, 0); break;
     case 5: /* STDIN for a different id than the open one */
       tf_begin(&b, 1, FCGI_RESPONDER, FCGI_KEEP_CONN, 0);
       tf_rec(&b, FCGI_PARAMS, 1, NULL, 0, 0);
@@ -632,7 +611,10 @@ START_TEST(test_protocol_errors) {
       break;
     case 6: /* malformed params: a pair claims more bytes than exist */
       tf_begin(&b, 1, FCGI_RESPONDER, FCGI_KEEP_CONN, 0);
-      tf_rec(&b, FCGI_PARAMS, 1, "\x05\x01" "AB", 4, 4);
+      tf_rec(&b, FCGI_PARAMS, 1,
+             "\x05\x01"
+             "AB",
+             4, 4);
       tf_rec(&b, FCGI_PARAMS, 1, NULL, 0, 0);
       break;
     case 7: /* STDIN before the PARAMS stream ended */

@@ -45,7 +45,8 @@ void tf_rec(struct bytes *b, uint8_t type, uint16_t id, const void *content, siz
 void tf_pair_n(struct bytes *b, const char *name, size_t nlen, const char *value, size_t vlen);
 void tf_pair(struct bytes *b, const char *name, const char *value);
 void tf_begin(struct bytes *b, uint16_t id, uint16_t role, uint8_t flags, uint8_t pad);
-void tf_stream(struct bytes *b, uint8_t type, uint16_t id, const uint8_t *data, size_t len, size_t chunk, int pad);
+void tf_stream(struct bytes *b, uint8_t type, uint16_t id, const uint8_t *data, size_t len, size_t chunk,
+               int pad);
 void tf_std_params(struct bytes *p, size_t body_len);
 void tf_request(struct bytes *b, uint16_t id, const uint8_t *body, size_t body_len, size_t chunk, int pad);
 void tf_run_free(struct run *r);

@@ -178,7 +178,10 @@ END_TEST
 
 START_TEST(test_get_values_malformed) {
   struct bytes b = {0};
-  tf_rec(&b, FCGI_GET_VALUES, 0, "\x10\x00" "AB", 4, 0);
+  tf_rec(&b, FCGI_GET_VALUES, 0,
+         "\x10\x00"
+         "AB",
+         4, 0);
   struct run r;
   tf_run_all(b.d, b.len, b.len, &r, NULL);
   ck_assert_int_eq(r.nev, 1);
@@ -205,8 +208,7 @@ START_TEST(test_unknown_management_type) {
   ck_assert_uint_eq(o.id, 0);
   ck_assert_uint_eq(o.len, 8);
   ck_assert_uint_eq(o.content[0], 99);
-  for (int i = 1; i < 8; i++)
-    ck_assert_uint_eq(o.content[i], 0);
+  for (int i = 1; i < 8; i++) ck_assert_uint_eq(o.content[i], 0);
   ck_assert_int_eq(tf_take_record(r.out, &o), 0);
   ck_assert_uint_eq(o.type, FCGI_UNKNOWN_TYPE);
   ck_assert_uint_eq(o.content[0], FCGI_BEGIN_REQUEST);
@@ -246,15 +248,26 @@ START_TEST(test_params_decode_malformed) {
     const char *data;
     size_t len;
   } bad[] = {
-      {"\x01", 1},                              /* value length missing */
-      {"\x80\x00\x00", 3},                      /* truncated 4-byte name length */
-      {"\x01\x80\x00", 3},                      /* truncated 4-byte value length */
-      {"\x02\x00" "A", 3},                      /* name runs past the end */
-      {"\x01\x02" "AB", 4},                     /* value runs past the end */
-      {"\xff\xff\xff\xff\x00" "AB", 7},         /* 2^31-1 name length */
-      {"\x01\xff\xff\xff\xff" "AB", 7},         /* 2^31-1 value length */
-      {"\xff\xff\xff\xff\xff\xff\xff\xff", 8},  /* both huge: sum must not wrap */
-      {"\x01\x01" "AB" "\x05", 5},              /* trailing garbage */
+      {"\x01", 1},         /* value length missing */
+      {"\x80\x00\x00", 3}, /* truncated 4-byte name length */
+      {"\x01\x80\x00", 3}, /* truncated 4-byte value length */
+      {"\x02\x00"
+       "A",
+       3}, /* name runs past the end */
+      {"\x01\x02"
+       "AB",
+       4}, /* value runs past the end */
+      {"\xff\xff\xff\xff\x00"
+       "AB",
+       7}, /* 2^31-1 name length */
+      {"\x01\xff\xff\xff\xff"
+       "AB",
+       7},                                     /* 2^31-1 value length */
+      {"\xff\xff\xff\xff\xff\xff\xff\xff", 8}, /* both huge: sum must not wrap */
+      {"\x01\x01"
+       "AB"
+       "\x05",
+       5}, /* trailing garbage */
   };
   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
     struct fcgi_param *pp = (struct fcgi_param *)1;
@@ -296,8 +309,7 @@ START_TEST(test_write_stdout_150000) {
   struct evbuffer *out = evbuffer_new();
   fcgi_write_stdout(out, 1, data, n);
   size_t expect_total = 0, sizes[] = {65535, 65535, n - 2 * 65535};
-  for (int i = 0; i < 3; i++)
-    expect_total += 8 + sizes[i] + ((8 - sizes[i] % 8) % 8);
+  for (int i = 0; i < 3; i++) expect_total += 8 + sizes[i] + ((8 - sizes[i] % 8) % 8);
   ck_assert_uint_eq(evbuffer_get_length(out), expect_total);
   static struct out_rec o;
   size_t off = 0;
@@ -309,8 +321,7 @@ START_TEST(test_write_stdout_150000) {
     ck_assert_uint_eq(o.len, sizes[i]);
     ck_assert_uint_eq((o.len + o.pad) % 8, 0);
     ck_assert_uint_lt(o.pad, 8);
-    for (unsigned k = 0; k < o.pad; k++)
-      ck_assert_uint_eq(o.content[o.len + k], 0);
+    for (unsigned k = 0; k < o.pad; k++) ck_assert_uint_eq(o.content[o.len + k], 0);
     ck_assert(memcmp(o.content, data + off, o.len) == 0);
     off += o.len;
   }
@@ -344,9 +355,18 @@ START_TEST(test_write_end_bytes) {
   struct evbuffer *out = evbuffer_new();
   fcgi_write_end(out, 0x0102, 0xA1B2C3D4u, FCGI_REQUEST_COMPLETE);
   static const uint8_t expect[] = {
-      1, FCGI_STDOUT,      1, 2, 0, 0, 0, 0, /* empty STDOUT ends the stream */
-      1, FCGI_END_REQUEST, 1, 2, 0, 8, 0, 0, /* END_REQUEST header */
-      0xA1, 0xB2, 0xC3, 0xD4, 0, 0, 0, 0,    /* appStatus, protocolStatus, reserved */
+      1,    FCGI_STDOUT,
+      1,    2,
+      0,    0,
+      0,    0, /* empty STDOUT ends the stream */
+      1,    FCGI_END_REQUEST,
+      1,    2,
+      0,    8,
+      0,    0, /* END_REQUEST header */
+      0xA1, 0xB2,
+      0xC3, 0xD4,
+      0,    0,
+      0,    0, /* appStatus, protocolStatus, reserved */
   };
   ck_assert_uint_eq(evbuffer_get_length(out), sizeof(expect));
   ck_assert(memcmp(evbuffer_pullup(out, -1), expect, sizeof(expect)) == 0);

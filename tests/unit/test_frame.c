@@ -393,9 +393,9 @@ START_TEST(test_bad_version2) {
   } bad[] = {
       {"\2", 1, "too short"},
       {"\2\0\0\0", 4, "too short"},
-      {"\2\0\0\0\3{}", 7, "too short"},                  /* JSON length past the end */
-      {"\2\0\0\0\2{}\0\0\0\5abcd", 15, "runs past"},    /* section length past the end */
-      {"\2\0\0\0\2{}\0\0", 9, "runs past"},              /* half a section length */
+      {"\2\0\0\0\3{}", 7, "too short"},              /* JSON length past the end */
+      {"\2\0\0\0\2{}\0\0\0\5abcd", 15, "runs past"}, /* section length past the end */
+      {"\2\0\0\0\2{}\0\0", 9, "runs past"},          /* half a section length */
       {"\2\0\0\0\2[]", 7, "not a JSON object"},
       {"\2\0\0\0\3{}x", 8, "invalid JSON"},
   };
@@ -407,8 +407,9 @@ START_TEST(test_bad_version2) {
     struct frame_in f;
     size_t flen;
     char err[128] = "";
-    ck_assert_msg(frame_decode_mem(frame, 4 + bad[i].len, FRAME_DEFAULT_MAX_BYTES, &f, &flen, err, sizeof err) == -1,
-                  "payload %zu decoded", i);
+    ck_assert_msg(
+        frame_decode_mem(frame, 4 + bad[i].len, FRAME_DEFAULT_MAX_BYTES, &f, &flen, err, sizeof err) == -1,
+        "payload %zu decoded", i);
     ck_assert_msg(strstr(err, bad[i].why) != NULL, "payload %zu: %s", i, err);
     ck_assert_ptr_null(f.msg);
   }

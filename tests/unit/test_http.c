@@ -192,7 +192,8 @@ START_TEST(test_path_decoding) {
   const struct http_request *r = parse_one(&f, "GET /a%2Fb%zz%4/%c3%A4+x%? HTTP/1.1\r\nHost: x\r\n\r\n");
   ck_assert_str_eq(r->path, "/a/b%zz%4/\xc3\xa4+x%");
   ck_assert_str_eq(r->query, "");
-  r = parse_one(&f, "GET /\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n"); /* obs bytes pass; the worker makes them U+FFFD */
+  r = parse_one(
+      &f, "GET /\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n"); /* obs bytes pass; the worker makes them U+FFFD */
   ck_assert_str_eq(r->path, "/\xff\xfe");
   fed_close(&f);
 }
@@ -319,7 +320,8 @@ START_TEST(test_head_limits) {
   ck_assert_int_eq(f.ev.type, HTTP_EV_REQUEST);
   fed_close(&f);
   char over[80];
-  snprintf(over, sizeof over, "%s%.*s\r\n\r\n", start, (int)pad + 1, "pppppppppppppppppppppppppppppppppppppp");
+  snprintf(over, sizeof over, "%s%.*s\r\n\r\n", start, (int)pad + 1,
+           "pppppppppppppppppppppppppppppppppppppp");
   fed_open(&f, &small);
   feed(&f, over, strlen(over), false);
   ck_assert_int_eq(f.ev.type, HTTP_EV_ERROR);
@@ -339,7 +341,8 @@ START_TEST(test_head_limits) {
   const char *ok4 = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nabcd";
   feed(&f, ok4, strlen(ok4), false);
   ck_assert_int_eq(f.ev.type, HTTP_EV_REQUEST);
-  const char *ok4c = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n2\r\ncd\r\n0\r\n\r\n";
+  const char *ok4c =
+      "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n2\r\ncd\r\n0\r\n\r\n";
   feed(&f, ok4c, strlen(ok4c), false);
   ck_assert_int_eq(f.ev.type, HTTP_EV_REQUEST);
   const char *bad5c = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n3\r\n";

@@ -32,7 +32,8 @@ static char *href_of(const char *input, const char *base) {
 
 static void check_href(const char *input, const char *base, const char *want) {
   char *got = href_of(input, base);
-  ck_assert_msg(strcmp(got, want) == 0, "%s (base %s): got %s, want %s", input, base ? base : "none", got, want);
+  ck_assert_msg(strcmp(got, want) == 0, "%s (base %s): got %s, want %s", input, base ? base : "none", got,
+                want);
   free(got);
 }
 
@@ -138,8 +139,10 @@ static int collect(void *udata, const struct multipart_part *p) {
   struct collected *c = udata;
   if (c->n == 8) return 7;
   snprintf(c->names[c->n], 32, "%.*s", (int)p->name_len, p->name);
-  snprintf(c->files[c->n], 32, "%.*s", p->filename ? (int)p->filename_len : 4, p->filename ? p->filename : "NULL");
-  snprintf(c->types[c->n], 32, "%.*s", p->content_type ? (int)p->content_type_len : 4, p->content_type ? p->content_type : "NULL");
+  snprintf(c->files[c->n], 32, "%.*s", p->filename ? (int)p->filename_len : 4,
+           p->filename ? p->filename : "NULL");
+  snprintf(c->types[c->n], 32, "%.*s", p->content_type ? (int)p->content_type_len : 4,
+           p->content_type ? p->content_type : "NULL");
   memcpy(c->data[c->n], p->data, p->data_len < 64 ? p->data_len : 64);
   c->data_len[c->n] = p->data_len;
   c->n++;
@@ -152,15 +155,14 @@ static int parse(const char *body, size_t len, struct collected *c, char *err) {
 }
 
 START_TEST(test_multipart_parts) {
-  static const char body[] =
-      "preamble\r\n--XyZ\r\n"
-      "Content-Disposition: form-data; name=\"title\"\r\n\r\n"
-      "Hello\r\n--XyZ \t\r\n"
-      "content-disposition: form-data; name=\"doc\"; filename=\"a;b.txt\"\r\n"
-      "Content-Type: text/plain\r\n\r\n"
-      "line\r\n--Xy\r\nZ\0bin\r\n--XyZ\r\n"
-      "Content-Disposition: form-data; name=empty\r\n\r\n"
-      "\r\n--XyZ--\r\nepilogue";
+  static const char body[] = "preamble\r\n--XyZ\r\n"
+                             "Content-Disposition: form-data; name=\"title\"\r\n\r\n"
+                             "Hello\r\n--XyZ \t\r\n"
+                             "content-disposition: form-data; name=\"doc\"; filename=\"a;b.txt\"\r\n"
+                             "Content-Type: text/plain\r\n\r\n"
+                             "line\r\n--Xy\r\nZ\0bin\r\n--XyZ\r\n"
+                             "Content-Disposition: form-data; name=empty\r\n\r\n"
+                             "\r\n--XyZ--\r\nepilogue";
   struct collected c;
   char err[256];
   ck_assert_int_eq(parse(body, sizeof body - 1, &c, err), 0);
@@ -180,15 +182,15 @@ END_TEST
 
 START_TEST(test_multipart_malformed) {
   static const char *const bad[] = {
-      "",                                                                          /* nothing */
-      "--XyZ\r\n\r\nno disposition\r\n--XyZ--",                                    /* no Content-Disposition */
-      "--XyZ\r\nContent-Disposition: attachment; name=a\r\n\r\nx\r\n--XyZ--",      /* not form-data */
-      "--XyZ\r\nContent-Disposition: form-data\r\n\r\nx\r\n--XyZ--",               /* no name */
-      "--XyZ\r\nContent-Disposition: form-data; name=\"a\r\n\r\nx\r\n--XyZ--",     /* unterminated quote */
-      "--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\nno end",             /* no closing boundary */
-      "--XyZ\r\nContent-Disposition: form-data; name=a",                           /* headers never end */
-      "--XyZ\r\nBroken header line\r\n\r\nx\r\n--XyZ--",                           /* no colon */
-      "--XyZx\r\n",                                                                /* boundary line not ending */
+      "",                                                                      /* nothing */
+      "--XyZ\r\n\r\nno disposition\r\n--XyZ--",                                /* no Content-Disposition */
+      "--XyZ\r\nContent-Disposition: attachment; name=a\r\n\r\nx\r\n--XyZ--",  /* not form-data */
+      "--XyZ\r\nContent-Disposition: form-data\r\n\r\nx\r\n--XyZ--",           /* no name */
+      "--XyZ\r\nContent-Disposition: form-data; name=\"a\r\n\r\nx\r\n--XyZ--", /* unterminated quote */
+      "--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\nno end",         /* no closing boundary */
+      "--XyZ\r\nContent-Disposition: form-data; name=a",                       /* headers never end */
+      "--XyZ\r\nBroken header line\r\n\r\nx\r\n--XyZ--",                       /* no colon */
+      "--XyZx\r\n",                                                            /* boundary line not ending */
   };
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     struct collected c;

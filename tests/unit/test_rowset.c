@@ -146,8 +146,12 @@ END_TEST
 /* A row set carries UTF-8 text only: invalid text or names are refused and
  * nothing is written for them. */
 START_TEST(test_utf8_only) {
-  static const char *bad[] = {"\xff", "\xc3", "\xed\xa0\x80" /* a surrogate */, "\xc0\x80" /* overlong NUL */,
-                              "abcdefgh\x80", "\xf4\x90\x80\x80" /* above U+10FFFF */};
+  static const char *bad[] = {"\xff",
+                              "\xc3",
+                              "\xed\xa0\x80" /* a surrogate */,
+                              "\xc0\x80" /* overlong NUL */,
+                              "abcdefgh\x80",
+                              "\xf4\x90\x80\x80" /* above U+10FFFF */};
   struct rowset_buf b = {0};
   ck_assert_int_eq(rowset_begin(&b, 1), 0);
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {

@@ -37,22 +37,49 @@ static char *render(const struct status_report *r, enum status_format f) {
 }
 
 static struct status_report sample_report(struct status_worker *w) {
-  w[0] = (struct status_worker){.pid = 101, .state = "busy", .generation = 2, .index = 0, .requests = 7,
-                                .started_unix_ms = 1700000000000LL, .rss_bytes = 4096,
-                                .request_method = "GET", .request_path = "/a \"quoted\"",
-                                .request_duration_ms = 1500, .last_request_id = "abc",
-                                .last_status = 200, .request_query = "x=1", .content_length = 12,
-                                .last_duration_ms = 40, .last_cpu_us = 10000,
+  w[0] = (struct status_worker){.pid = 101,
+                                .state = "busy",
+                                .generation = 2,
+                                .index = 0,
+                                .requests = 7,
+                                .started_unix_ms = 1700000000000LL,
+                                .rss_bytes = 4096,
+                                .request_method = "GET",
+                                .request_path = "/a \"quoted\"",
+                                .request_duration_ms = 1500,
+                                .last_request_id = "abc",
+                                .last_status = 200,
+                                .request_query = "x=1",
+                                .content_length = 12,
+                                .last_duration_ms = 40,
+                                .last_cpu_us = 10000,
                                 .last_memory_bytes = 2097152};
-  w[1] = (struct status_worker){.pid = 102, .state = "idle", .generation = 2, .index = 1, .requests = 3,
-                                .started_unix_ms = 1700000000000LL, .rss_bytes = -1,
-                                .request_method = "", .request_path = "",
-                                .last_request_id = "", .last_status = 0, .request_query = ""};
-  return (struct status_report){.start_unix_ms = 1700000000000LL, .now_unix_ms = 1700000060000LL,
-                                .generation = 2, .accepted = 10, .by_class = {0, 8, 0, 2, 0},
-                                .slow_requests = 1, .idle = 1, .active = 1, .total = 2,
-                                .max_active = 2, .listen_queue = -1, .listen_queue_max = -1,
-                                .workers = w, .nworkers = 2};
+  w[1] = (struct status_worker){.pid = 102,
+                                .state = "idle",
+                                .generation = 2,
+                                .index = 1,
+                                .requests = 3,
+                                .started_unix_ms = 1700000000000LL,
+                                .rss_bytes = -1,
+                                .request_method = "",
+                                .request_path = "",
+                                .last_request_id = "",
+                                .last_status = 0,
+                                .request_query = ""};
+  return (struct status_report){.start_unix_ms = 1700000000000LL,
+                                .now_unix_ms = 1700000060000LL,
+                                .generation = 2,
+                                .accepted = 10,
+                                .by_class = {0, 8, 0, 2, 0},
+                                .slow_requests = 1,
+                                .idle = 1,
+                                .active = 1,
+                                .total = 2,
+                                .max_active = 2,
+                                .listen_queue = -1,
+                                .listen_queue_max = -1,
+                                .workers = w,
+                                .nworkers = 2};
 }
 
 START_TEST(test_json) {
@@ -91,8 +118,9 @@ START_TEST(test_full) {
   ck_assert_int_eq(json_integer_value(json_object_get(w0, "start_since")), 60);
   ck_assert(json_real_value(json_object_get(w0, "last_request_cpu")) == 25.0); /* 10 ms of 40 */
   ck_assert_int_eq(json_integer_value(json_object_get(w0, "last_request_memory")), 2097152);
-  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(j, "workers"), 1),
-                                                     "request_uri")), "");
+  ck_assert_str_eq(
+      json_string_value(json_object_get(json_array_get(json_object_get(j, "workers"), 1), "request_uri")),
+      "");
   json_decref(j);
   free(s);
   s = render(&r, STATUS_TEXT);
@@ -108,14 +136,15 @@ START_TEST(test_prometheus) {
   struct status_worker w[2];
   struct status_report r = sample_report(w);
   char *s = render(&r, STATUS_PROMETHEUS);
-  ck_assert_ptr_nonnull(strstr(s, "# TYPE jsfpm_accepted_requests_total counter\njsfpm_accepted_requests_total 10\n"));
+  ck_assert_ptr_nonnull(
+      strstr(s, "# TYPE jsfpm_accepted_requests_total counter\njsfpm_accepted_requests_total 10\n"));
   ck_assert_ptr_nonnull(strstr(s, "jsfpm_requests_total{class=\"4xx\"} 2\n"));
   ck_assert_ptr_nonnull(strstr(s, "jsfpm_worker_requests_total{slot=\"0\"} 7\n"));
   ck_assert_ptr_nonnull(strstr(s, "jsfpm_worker_pid{slot=\"1\"} 102\n"));
   ck_assert_ptr_nonnull(strstr(s, "\njsfpm_max_listen_queue 0\n"));
-  ck_assert_ptr_null(strstr(s, "jsfpm_listen_queue ")); /* unavailable: left out */
+  ck_assert_ptr_null(strstr(s, "jsfpm_listen_queue "));           /* unavailable: left out */
   ck_assert_ptr_null(strstr(s, "jsfpm_broker_statements_total")); /* broker did not answer */
-  ck_assert_ptr_null(strstr(s, "worker_rss_bytes{slot=\"1\"")); /* unknown RSS left out */
+  ck_assert_ptr_null(strstr(s, "worker_rss_bytes{slot=\"1\""));   /* unknown RSS left out */
   free(s);
   /* A reload: the old generation's worker 0 retires while the new one
    * serves; the slot's series follow the new one, never both. */

@@ -70,7 +70,7 @@ sources() {
   case $1 in
     fcgi) echo "workers/fcgi.c" ;;
     http) echo "workers/http.c" ;;
-    frame) echo "src/frame.c src/rowset.c src/utf8.c broker/broker_db.c broker/broker_db_guard.c broker/broker_db_migrate.c broker/broker_db_open.c broker/broker_db_reply.c broker/broker_db_values.c broker/broker_json.c src/db_proto.c src/log.c src/safefile.c" ;;
+    frame) echo "src/frame.c src/rowset.c src/utf8.c broker/broker_db.c broker/broker_db_guard.c broker/broker_db_migrate.c broker/broker_db_open.c broker/broker_db_reply.c broker/broker_db_values.c broker/broker_json.c broker/migrations_list.c src/db_proto.c src/log.c src/safefile.c" ;;
     config) echo "src/config.c src/config_print.c src/access_format.c src/log.c src/safefile.c src/netaddr.c" ;;
     js_json) echo "workers/worker_db.c src/db_proto.c src/frame.c src/rowset.c src/utf8.c src/log.c src/safefile.c" ;;
     dqlite_proto) echo "broker/dqlite_proto.c" ;;

@@ -15,7 +15,7 @@ command -v valgrind >/dev/null || { echo "valgrind.sh: valgrind not installed (a
 status=0
 for t in "$@"; do
   log=$t.valgrind.log
-  if CK_FORK=no CK_DEFAULT_TIMEOUT=600 valgrind -q --child-silent-after-fork=yes --leak-check=full --show-leak-kinds=definite,indirect,possible \
+  if CK_FORK=no CK_DEFAULT_TIMEOUT=600 JSFPM_TEST_TIME_SCALE=5 valgrind -q --child-silent-after-fork=yes --leak-check=full --show-leak-kinds=definite,indirect,possible \
     --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
     --log-file="$log" "$t" >"$t.valgrind.out" 2>&1; then
     echo "valgrind: $t: clean ($(grep -Eo '[0-9]+%: Checks: [0-9]+' "$t.valgrind.out" | tail -n 1))"

@@ -50,6 +50,10 @@ extern struct db_client *cl;
 
 /* test_broker_lib.c */
 void tb_sleep_ms(int ms);
+/* How many times longer than usual a test's waits on the broker may be:
+ * JSFPM_TEST_TIME_SCALE (tests/valgrind.sh sets it: the forked broker runs
+ * under valgrind too, tens of times slower), 1 when unset. */
+int tb_time_scale(void);
 int tb_make_listener(const char *path);
 pid_t tb_fork_blocked(void);
 pid_t tb_spawn_broker(int lfd, int delay_ms);

@@ -6,6 +6,8 @@
 
 #include "test_broker.h"
 
+#include <stdlib.h>
+
 char tmpdir[64];
 char sock_path[128], db_path[128], app_root[128], mig_dir[160];
 struct jsfpm_config cfg;
@@ -16,6 +18,12 @@ struct db_client *cl;
 /* ---- helpers ----------------------------------------------------------- */
 
 void tb_sleep_ms(int ms) { ck_assert_int_eq(clock_sleep_ms(ms), 0); }
+
+int tb_time_scale(void) {
+  const char *v = getenv("JSFPM_TEST_TIME_SCALE");
+  int scale = v ? atoi(v) : 1;
+  return scale >= 1 && scale <= 100 ? scale : 1;
+}
 
 int tb_make_listener(const char *path) {
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);

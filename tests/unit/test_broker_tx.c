@@ -625,7 +625,8 @@ static int stat_reaches(const char *name, long long want, int ms) {
  * another worker's reads and write are answered, and the slow ones are
  * still running when they are. */
 START_TEST(test_slow_reads) {
-  cfg.db_statement_timeout_ms = 3000;
+  const int timeout_ms = 3000 * tb_time_scale();
+  cfg.db_statement_timeout_ms = timeout_ms;
   tb_start_broker();
   tb_exec_sql("CREATE TABLE t (x)");
   enum { N = 4 };
@@ -640,7 +641,7 @@ START_TEST(test_slow_reads) {
   ck_assert_int_eq(tb_query_int("SELECT count(*) FROM t"), 0);
   for (int i = 0; i < N; i++)
     ck_assert_msg(!raw_ready(&w[i], 0), "slow read %d was answered before an unrelated read", i);
-  ck_assert_msg(stat_reaches("slow_reads_active", N, 2500),
+  ck_assert_msg(stat_reaches("slow_reads_active", N, timeout_ms - 500),
                 "the slow reads did not all move to read threads");
   /* all four are running now */
   ck_assert_int_eq(tb_query_int("SELECT count(*) FROM t"), 0);
@@ -650,8 +651,10 @@ START_TEST(test_slow_reads) {
     ck_assert_msg(!raw_ready(&w[i], 0), "slow read %d was answered before the quick calls", i);
   ck_assert_int_eq(stat_of("slow_reads_active"), N);
 
+  char expected[64];
+  snprintf(expected, sizeof expected, "statement_timeout (%d ms)", timeout_ms);
   for (int i = 0; i < N; i++)
-    tb_expect_error(tb_raw_recv(w[i].fd, w[i].in), "JSFPM_STATEMENT_TIMEOUT", "statement_timeout (3000 ms)");
+    tb_expect_error(tb_raw_recv(w[i].fd, w[i].in), "JSFPM_STATEMENT_TIMEOUT", expected);
   json_t *r = tb_raw_recv(w[0].fd, w[0].in);
   ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), 2);
   ck_assert_int_eq(json_integer_value(json_array_get(json_array_get(json_object_get(r, "rows"), 0), 0)), 42);
@@ -676,15 +679,16 @@ START_TEST(test_slow_reads) {
   /* A worker that goes away mid-read frees its thread at once (the read
    * is interrupted, not run to its timeout). */
   raw_send_json(&w[1], json_pack("{s:i,s:s,s:s}", "id", 3, "op", "query", "sql", ENDLESS_READ));
-  ck_assert(stat_reaches("slow_reads_active", 1, 2500));
+  ck_assert(stat_reaches("slow_reads_active", 1, 2500 * tb_time_scale()));
   raw_close(&w[1]);
-  ck_assert_msg(stat_reaches("slow_reads_active", 0, 2000), "a cancelled read kept its thread");
+  ck_assert_msg(stat_reaches("slow_reads_active", 0, 2000 * tb_time_scale()),
+                "a cancelled read kept its thread");
   /* The broker stops without waiting for a read to time out. */
   raw_send_json(&w[2], json_pack("{s:i,s:s,s:s}", "id", 4, "op", "query", "sql", ENDLESS_READ));
-  ck_assert(stat_reaches("slow_reads_active", 1, 2500));
+  ck_assert(stat_reaches("slow_reads_active", 1, 2500 * tb_time_scale()));
   long long t0 = clock_mono_ms();
   ck_assert_int_eq(tb_stop_broker(SIGTERM), 0);
-  ck_assert_int_lt(clock_mono_ms() - t0, 2000);
+  ck_assert_int_lt(clock_mono_ms() - t0, 2000 * tb_time_scale());
   for (int i = 0; i < N; i++)
     if (i != 1) raw_close(&w[i]);
 }

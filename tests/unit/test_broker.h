@@ -34,7 +34,7 @@
 #include "log.h"
 #include "rowset.h"
 
-#define CALL_TIMEOUT_MS 5000
+#define CALL_TIMEOUT_MS (5000 * tb_time_scale())
 /* A request built by json_pack, through the test's client; OK expects ok. */
 #define CALL(...) tb_callj(json_pack(__VA_ARGS__))
 #define OK(...) tb_expect_ok(CALL(__VA_ARGS__))

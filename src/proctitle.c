@@ -30,10 +30,17 @@ static size_t title_dirty; /* bytes from the start that may be non-NUL */
 
 /* END is where a block of strings ends; returns where it ends once the
  * strings of LIST (N of them, or up to a NULL when N < 0) that follow it
- * directly in memory are added. */
+ * directly in memory are added.  The pointers need not be in memory order:
+ * getopt_long (jsfpm dev's) permutes argv's, not the strings. */
 static char *block_end(char *end, char **list, int n) {
-  for (int i = 0; (n < 0 ? list[i] != NULL : i < n); i++)
-    if (list[i] == end) end += strlen(list[i]) + 1;
+  for (int grown = 1; grown;) {
+    grown = 0;
+    for (int i = 0; (n < 0 ? list[i] != NULL : i < n); i++)
+      if (list[i] == end) {
+        end += strlen(list[i]) + 1;
+        grown = 1;
+      }
+  }
   return end;
 }
 

@@ -138,11 +138,14 @@ int main(int argc, char **argv) {
   const char *backup_dest = NULL;
   if (argc >= 2 && strcmp(argv[1], "test") == 0) return test_cmd_main(argc - 1, argv + 1);
   static char dev_config[PATH_MAX];
+  int argc_title = argc;
   if (argc >= 2 && strcmp(argv[1], "dev") == 0) {
     int rc = dev_prepare(argc - 1, argv + 1, dev_config);
     if (rc >= 0) return rc;
     config_path = dev_config;
-    argc = 1, optind = 1; /* its arguments were dev's */
+    /* its arguments were dev's; all of them stay the title's space */
+    argc_title = argc;
+    argc = 1, optind = 1;
   }
   int opt;
   while ((opt = getopt_long(argc, argv, "c:tTFRhv", longopts, NULL)) != -1) {
@@ -207,7 +210,7 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < cfg.nwarnings; i++) log_warn("%s", cfg.warnings[i]);
   /* From here on argv's memory holds the process title; the children
    * inherit it and set their own. */
-  if (proctitle_init(argc, argv) < 0) log_warn("out of memory: the process titles stay as they are");
+  if (proctitle_init(argc_title, argv) < 0) log_warn("out of memory: the process titles stay as they are");
   proctitle_set("jsfpm: master (%s)", cfg.file);
   int rc = master_run(&cfg);
   log_close();

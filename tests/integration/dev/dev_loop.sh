@@ -37,6 +37,10 @@ for f in jsfpm.conf app.db run compile-cache; do
   [ -e "$APP/.jsfpm/$f" ] || fail "no $APP/.jsfpm/$f"
 done
 ok "state lives under DIR/.jsfpm/"
+# The title covers all of `jsfpm dev DIR --port N` (getopt permutes the
+# pointers of argv, not its strings), so no argument shows after it.
+assert_eq "jsfpm: master ($APP/.jsfpm/jsfpm.conf)" "$(tr '\0' ' ' </proc/"$DEV_PID"/cmdline | sed 's/ *$//')" "master's title"
+ok "the master's process title"
 
 say "a saved change is served within 2 s, without a signal"
 echo "exports.text = 'v2';" >"$APP/lib/greeting.js"
@@ -105,8 +109,10 @@ wait_until "[ \"\$(curl -s --max-time 2 $URL/)\" = '2 items' ]" 30 || fail "the 
 ok "the new table is there"
 
 say "Ctrl-C (SIGINT to the whole group) stops everything cleanly"
+CHILDREN=$(pgrep -P "$DEV_PID" | tr '\n' ' ')
+[ -n "$CHILDREN" ] || fail "no children of the master found"
 kill -INT -- "-$DEV_PID"
-wait_until "! group_alive $DEV_PID && ! pgrep -f -- '--port $PORT' >/dev/null" 10 || fail "processes left after Ctrl-C"
+wait_until "! group_alive $DEV_PID && ! ps -p '${CHILDREN% }' >/dev/null" 10 || fail "processes left after Ctrl-C"
 set +e
 wait "$DEV_PID"
 RC=$?

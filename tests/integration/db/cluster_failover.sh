@@ -68,6 +68,7 @@ assert_eq "3000" "$(drv 1 query "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELE
   "rows of a many-part result"
 
 say "SIGKILL of the leader under a write load: no acknowledged row lost"
+cluster_wait_voters 3
 spawn_group "$T/load.out" ip netns exec "$(ns_name 1)" "$DRIVER" load "$NODES" 600 "$T/acks"
 load_pid=$SPAWNED_PID
 wait_until "[ \$(wc -l < '$T/acks' 2>/dev/null || echo 0) -ge 200 ]" 60 ||

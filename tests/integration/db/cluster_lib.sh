@@ -7,7 +7,7 @@
 #                         namespace, the hub; nothing outside them changes
 #   cluster_start_node I  starts node I (the test driver's node command) in
 #                         namespace I; sets NODE_PID[I]
-#   cluster_wait_voters N waits until the leader lists N voters
+#   cluster_wait_voters N waits until the leader lists N voters, steadily
 #   in_ns I CMD...        runs CMD in namespace I
 #   drv I ARGS...         the test driver in namespace I, NODES preset
 #   link_down I / link_up I   cuts / restores host I's wire at the hub
@@ -95,9 +95,28 @@ cluster_start_node() {
 # cluster_voters: how many voters the leader lists (0 without a leader).
 cluster_voters() { drv 1 members 2>/dev/null | grep -c ' voter$' || true; }
 
+# cluster_wait_voters N [TIMEOUT]: waits until the leader has listed N
+# voters for CLUSTER_STABLE_MS on end.  Seeing them once is not enough: the
+# leader's role management (dqlite roles.c, one round a second) demotes to
+# spare a node that one of its polls found offline, and a round that polled
+# a killed node before it came back can land after the node is listed as a
+# voter again.  Killing the leader in that window leaves one voter of two:
+# no quorum.
+CLUSTER_STABLE_MS=3000
+cluster_voters_stable() {
+  if [ "$(cluster_voters)" = "$1" ]; then
+    [ -n "$VOTERS_SINCE_MS" ] || VOTERS_SINCE_MS=$(now_ms)
+    [ $(($(now_ms) - VOTERS_SINCE_MS)) -ge "$CLUSTER_STABLE_MS" ]
+  else
+    VOTERS_SINCE_MS=
+    return 1
+  fi
+}
+
 cluster_wait_voters() {
-  wait_until "[ \"\$(cluster_voters)\" = $1 ]" "${2:-30}" ||
-    fail "the cluster did not reach $1 voters: $(drv 1 members 2>&1)
+  VOTERS_SINCE_MS=
+  wait_until "cluster_voters_stable $1" "${2:-30}" ||
+    fail "the cluster did not keep $1 voters for $CLUSTER_STABLE_MS ms: $(drv 1 members 2>&1)
 $(tail -n 5 "$T"/node*.log)"
   ok "$1 voters: $(drv 1 members | tr '\n' ';')"
 }

@@ -59,18 +59,18 @@ echo "this is not javascript" >"$T/app/main.js"
 kill -HUP "$SERVER_PID"
 # preload = yes (the default): the master compiles the app and refuses it
 # before forking anything.
-wait_log "reload failed: main.js:1:6: SyntaxError"
+wait_log "reload failed: main.js:1:6: SyntaxError" 60
 assert_eq "v2 /x" "$(curl -sS "$HTTP_URL/x")" "still the old code"
-wait_until '[ "$(worker_pids | tr "\n" " ")" = "$before" ]' 5 || fail "failed generation's workers linger"
+wait_until '[ "$(worker_pids | tr "\n" " ")" = "$before" ]' 30 || fail "failed generation's workers linger"
 ok "the failed generation is gone, the old workers serve on"
 
 say "without preload, a new worker that cannot load fails the reload"
 sed -i "s/^\[app\]$/[app]\npreload = no/" "$CONFIG"
 kill -HUP "$SERVER_PID"
 # Each new worker creates the compiler heap to report the syntax error.
-wait_log "reload failed: a new worker could not load the app" 30
+wait_log "reload failed: a new worker could not load the app" 120
 assert_eq "v2 /x" "$(curl -sS "$HTTP_URL/x")" "still the old code"
-wait_until '[ "$(worker_pids | tr "\n" " ")" = "$before" ]' 5 || fail "failed generation's workers linger"
+wait_until '[ "$(worker_pids | tr "\n" " ")" = "$before" ]' 30 || fail "failed generation's workers linger"
 ok "the failed generation is gone, the old workers serve on"
 
 say "a reload can move the HTTP door"

@@ -64,6 +64,12 @@ const struct config_key config_keys[] = {
     {"server", "http_static_dir", CT_PATH, OFF(http_static_dir), 0, 0, NULL,
      "development: folder of static files the HTTP door serves before the app (jsfpm dev: DIR/public); "
      "unset = none"},
+    {"server", "http_accel_prefix", CT_STRING, OFF(http_accel_prefix), 0, 0, "/protected/",
+     "development: X-Accel-Redirect URIs under this prefix are files of http_accel_dir (nginx's internal "
+     "location of the same name)"},
+    {"server", "http_accel_dir", CT_PATH, OFF(http_accel_dir), 0, 0, NULL,
+     "development: folder the HTTP door sends X-Accel-Redirect files from, as nginx would (jsfpm dev: "
+     "DIR/protected); unset = the header passes through"},
     {"server", "workers", CT_INT, OFF(workers), 1, 1024, "2", "number of worker processes"},
     {"server", "worker_cpu_affinity", CT_AFFINITY, OFF(worker_cpu_affinity), 0, 0, "off",
      "auto: worker N runs only on the Nth of the CPUs the server may use (round robin); off: the "

@@ -65,6 +65,8 @@ struct jsfpm_config {
   char *app_main;                /* main module, relative to app_root */
   int request_timeout_ms;        /* JS execution time limit per request */
   char *http_static_dir;         /* folder the HTTP door serves static files from, or NULL */
+  char *http_accel_prefix;       /* X-Accel-Redirect URIs the HTTP door serves from http_accel_dir */
+  char *http_accel_dir;          /* folder of those files, or NULL: X-Accel-Redirect passes through */
   int dev;                       /* dev = yes: the error page for load errors and uncaught exceptions */
   int watch;                     /* watch = yes: the master reloads when the app's files change */
   int isolation;                 /* ISOLATION_WORKER or ISOLATION_REQUEST */

@@ -377,25 +377,32 @@ static bool method_served(const char *m, size_t n) {
   return false;
 }
 
-/* Copies LEN bytes of PATH percent-decoded to the end of scratch (room was
- * reserved).  Invalid escapes stay as they are; an escaped NUL is refused,
- * since the path travels on as a C string. */
-static const char *decode_path(struct http_conn *c, const char *path, size_t len) {
-  char *out = c->scratch.data + c->scratch.len;
+int http_percent_decode(const char *in, size_t len, char *out, size_t *out_len) {
   size_t o = 0;
   for (size_t i = 0; i < len; i++) {
     int hi, lo;
-    if (path[i] == '%' && i + 2 < len && (hi = hex_value((unsigned char)path[i + 1])) >= 0 &&
-        (lo = hex_value((unsigned char)path[i + 2])) >= 0) {
+    if (in[i] == '%' && i + 2 < len && (hi = hex_value((unsigned char)in[i + 1])) >= 0 &&
+        (lo = hex_value((unsigned char)in[i + 2])) >= 0) {
       out[o] = (char)(hi * 16 + lo);
-      if (out[o] == '\0') return "the path holds an escaped NUL byte (%00)";
+      if (out[o] == '\0') return -1;
       o++;
       i += 2;
     } else {
-      out[o++] = path[i];
+      out[o++] = in[i];
     }
   }
   out[o] = '\0';
+  *out_len = o;
+  return 0;
+}
+
+/* Copies LEN bytes of PATH percent-decoded to the end of scratch (room was
+ * reserved).  An escaped NUL is refused, since the path travels on as a C
+ * string. */
+static const char *decode_path(struct http_conn *c, const char *path, size_t len) {
+  char *out = c->scratch.data + c->scratch.len;
+  size_t o;
+  if (http_percent_decode(path, len, out, &o) < 0) return "the path holds an escaped NUL byte (%00)";
   c->req.path = out;
   c->scratch.len += o + 1;
   return NULL;

@@ -93,6 +93,11 @@ bool http_conn_idle(const struct http_conn *c);
 /* Formats T as an IMF-fixdate (RFC 9110 5.6.7) into OUT, NUL-terminated. */
 void http_format_date(long long t, char out[HTTP_DATE_LEN + 1]);
 
+/* Percent-decodes LEN bytes of IN into OUT (room for LEN + 1 bytes), NUL-
+ * terminated, with *OUT_LEN its length.  Invalid escapes stay as they are.
+ * Returns -1 for an escaped NUL (OUT then holds no usable string). */
+int http_percent_decode(const char *in, size_t len, char *out, size_t *out_len);
+
 /* Appends "HTTP/1.1 STATUS REASON". */
 void http_write_status(struct evbuffer *out, int status, const char *reason);
 /* Appends one field line.  The caller has checked NAME is a token and

@@ -181,9 +181,11 @@ struct head {
   size_t len;
 };
 
-static void write_head(struct evbuffer *out, const struct head *h, const char *date, bool close_after,
-                       int version_minor) {
+/* FIELDS (or NULL): more field lines, already written, to put in. */
+static void write_head(struct evbuffer *out, const struct head *h, struct evbuffer *fields, const char *date,
+                       bool close_after, int version_minor) {
   http_write_status(out, h->status, h->reason);
+  if (fields) evbuffer_add_buffer(out, fields);
   if (h->content_range)
     http_write_field(out, "Content-Range", 13, h->content_range, strlen(h->content_range));
   if (h->type) http_write_field(out, "Content-Type", 12, h->type, strlen(h->type));
@@ -195,41 +197,92 @@ static void write_head(struct evbuffer *out, const struct head *h, const char *d
   http_write_framing(out, h->status, &f);
 }
 
-int static_files_serve(struct static_files *s, const struct http_request *hr, struct evbuffer *out,
-                       const char *date, bool close_after) {
+/* A short plain-text answer: a refusal (403) or a file that is not there (404). */
+static int write_refusal(struct evbuffer *out, int status, const char *why, const struct http_request *hr,
+                         const char *date, bool close_after) {
+  size_t len = strlen(why);
+  struct head h = {status, status == 403 ? "Forbidden" : "Not Found", NULL, "text/plain; charset=utf-8", NULL,
+                   len};
+  write_head(out, &h, NULL, date, close_after, hr->version_minor);
+  if (strcmp(hr->method, "HEAD") != 0) evbuffer_add(out, why, len);
+  return status;
+}
+
+/* Answers HR with the open regular file FD (ST its status; this takes FD):
+ * 200, or 206/416 for a Range, 304 for a matching If-None-Match.  TYPE is
+ * its Content-Type; FIELDS (or NULL) more field lines. */
+static int answer_file(int fd, const struct stat *st, const char *type, struct evbuffer *fields,
+                       const struct http_request *hr, struct evbuffer *out, const char *date,
+                       bool close_after) {
   bool head = strcmp(hr->method, "HEAD") == 0;
-  if (s == NULL || (!head && strcmp(hr->method, "GET") != 0) || hr->path[0] != '/') return 0;
-  if (has_dotdot(hr->path)) {
-    static const char why[] = "Forbidden: a path with '..' is refused\n";
-    struct head h = {403, "Forbidden", NULL, "text/plain; charset=utf-8", NULL, sizeof why - 1};
-    write_head(out, &h, date, close_after, hr->version_minor);
-    if (!head) evbuffer_add(out, why, sizeof why - 1);
-    return 403;
-  }
-  struct stat st;
-  char shown[4096];
-  int fd = open_for_path(s, hr->path, &st, shown, sizeof shown);
-  if (fd < 0) return 0;
   char etag[64], range_field[96];
-  snprintf(etag, sizeof etag, "\"%jx-%jx\"", (uintmax_t)st.st_size,
-           (uintmax_t)st.st_mtim.tv_sec * 1000000000u + (uintmax_t)st.st_mtim.tv_nsec);
-  struct head h = {200, "OK", NULL, content_type(shown), etag, (size_t)st.st_size};
-  off_t first = 0, last = st.st_size - 1;
-  int range = parse_range(find_header(hr, "range"), st.st_size, &first, &last);
+  snprintf(etag, sizeof etag, "\"%jx-%jx\"", (uintmax_t)st->st_size,
+           (uintmax_t)st->st_mtim.tv_sec * 1000000000u + (uintmax_t)st->st_mtim.tv_nsec);
+  struct head h = {200, "OK", NULL, type, etag, (size_t)st->st_size};
+  off_t first = 0, last = st->st_size - 1;
+  int range = parse_range(find_header(hr, "range"), st->st_size, &first, &last);
   if (etag_matches(find_header(hr, "if-none-match"), etag)) {
     h = (struct head){304, "Not Modified", NULL, NULL, etag, 0};
   } else if (range < 0) {
-    snprintf(range_field, sizeof range_field, "bytes */%jd", (intmax_t)st.st_size);
+    snprintf(range_field, sizeof range_field, "bytes */%jd", (intmax_t)st->st_size);
     h = (struct head){416, "Range Not Satisfiable", range_field, NULL, NULL, 0};
   } else if (range > 0) {
     snprintf(range_field, sizeof range_field, "bytes %jd-%jd/%jd", (intmax_t)first, (intmax_t)last,
-             (intmax_t)st.st_size);
+             (intmax_t)st->st_size);
     h.status = 206, h.reason = "Partial Content", h.content_range = range_field;
     h.len = (size_t)(last - first + 1);
   }
-  write_head(out, &h, date, close_after, hr->version_minor);
+  write_head(out, &h, fields, date, close_after, hr->version_minor);
   bool body = !head && http_status_has_body(h.status) && h.len > 0;
   /* Once added, the buffer owns FD and closes it when sent. */
   if (!body || evbuffer_add_file(out, fd, first, (ev_off_t)h.len) < 0) close(fd);
   return h.status;
+}
+
+int static_files_serve(struct static_files *s, const struct http_request *hr, struct evbuffer *out,
+                       const char *date, bool close_after) {
+  bool head = strcmp(hr->method, "HEAD") == 0;
+  if (s == NULL || (!head && strcmp(hr->method, "GET") != 0) || hr->path[0] != '/') return 0;
+  if (has_dotdot(hr->path))
+    return write_refusal(out, 403, "Forbidden: a path with '..' is refused\n", hr, date, close_after);
+  struct stat st;
+  char shown[4096];
+  int fd = open_for_path(s, hr->path, &st, shown, sizeof shown);
+  if (fd < 0) return 0;
+  return answer_file(fd, &st, content_type(shown), NULL, hr, out, date, close_after);
+}
+
+int static_files_accel(struct static_files *s, const char *prefix, const char *uri, size_t uri_len,
+                       const char *type, struct evbuffer *fields, const struct http_request *hr,
+                       struct evbuffer *out, const char *date, bool close_after) {
+  /* As nginx: the URI is percent-decoded; what follows '?' is its query. */
+  const char *q = memchr(uri, '?', uri_len);
+  if (q) uri_len = (size_t)(q - uri);
+  char path[4096], why[4200];
+  size_t path_len, prefix_len = strlen(prefix);
+  if (uri_len >= sizeof path || http_percent_decode(uri, uri_len, path, &path_len) < 0 ||
+      strlen(path) != path_len)
+    return write_refusal(out, 404, "Not Found: X-Accel-Redirect names no file\n", hr, date, close_after);
+  if (path_len <= prefix_len || strncmp(path, prefix, prefix_len) != 0) {
+    snprintf(why, sizeof why, "Not Found: X-Accel-Redirect %s is not under http_accel_prefix %s\n", path,
+             prefix);
+    return write_refusal(out, 404, why, hr, date, close_after);
+  }
+  if (has_dotdot(path))
+    return write_refusal(out, 403, "Forbidden: an X-Accel-Redirect path with '..' is refused\n", hr, date,
+                         close_after);
+  const char *rel = path + prefix_len;
+  while (*rel == '/') rel++;
+  struct stat st;
+  int fd = *rel ? open_beneath(s, rel) : -1;
+  if (fd < 0 && (errno == EXDEV || errno == ELOOP)) {
+    snprintf(why, sizeof why, "Forbidden: X-Accel-Redirect %s leads out of http_accel_dir\n", path);
+    return write_refusal(out, 403, why, hr, date, close_after);
+  }
+  if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    if (fd >= 0) close(fd);
+    snprintf(why, sizeof why, "Not Found: X-Accel-Redirect %s: no such file in http_accel_dir\n", path);
+    return write_refusal(out, 404, why, hr, date, close_after);
+  }
+  return answer_file(fd, &st, type ? type : content_type(rel), fields, hr, out, date, close_after);
 }

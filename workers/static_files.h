@@ -30,4 +30,17 @@ void static_files_close(struct static_files *s);
 int static_files_serve(struct static_files *s, const struct http_request *hr, struct evbuffer *out,
                        const char *date, bool close_after);
 
+/* The HTTP door's stand-in for nginx's internal location ([server]
+ * http_accel_prefix and http_accel_dir): answers HR with the file the
+ * app's X-Accel-Redirect URI (URI_LEN bytes, percent-encoded, any "?..."
+ * ignored) names under PREFIX, from S's folder, as nginx would: its type
+ * is TYPE (the app's Content-Type) or guessed from the name, FIELDS (or
+ * NULL) holds the app's field lines nginx keeps, and ranges, ETag and HEAD
+ * work.  A URI outside PREFIX or naming no file is a 404, one with a ".."
+ * segment or leading out of the folder (a symbolic link) a 403, each with
+ * a plain-text reason.  Returns the status written to OUT. */
+int static_files_accel(struct static_files *s, const char *prefix, const char *uri, size_t uri_len,
+                       const char *type, struct evbuffer *fields, const struct http_request *hr,
+                       struct evbuffer *out, const char *date, bool close_after);
+
 #endif

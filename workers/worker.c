@@ -706,6 +706,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg) {
 static void worker_free(struct worker *w) {
   handoff_timer_free();
   static_files_close(w->static_files);
+  static_files_close(w->accel_files);
   accept_pause_free(w->pause);
   w->pause = NULL; /* closing the connections below must not resume accepting */
   while (!list_empty(&w->conns)) conn_free(list_entry(list_first(&w->conns), struct conn, link));
@@ -826,6 +827,7 @@ int worker_main(const struct worker_args *args) {
     goto out;
   }
   if (args->http_fd >= 0 && cfg->http_static_dir) w.static_files = static_files_open(cfg->http_static_dir);
+  if (args->http_fd >= 0 && cfg->http_accel_dir) w.accel_files = static_files_open(cfg->http_accel_dir);
   if (args->http_fd >= 0) {
     w.http_accept_ev = event_new(w.base, args->http_fd, EV_READ | EV_PERSIST, on_http_accept, &w);
     w.http_resume_ev = evtimer_new(w.base, door_on_http_resume, &w);

@@ -224,12 +224,48 @@ static const char *http_date(struct worker *w) {
   return w->date;
 }
 
-static bool response_has_field(const struct js_response *res, const char *name) {
+static const struct js_header *response_field(const struct js_response *res, const char *name) {
   for (size_t i = 0; i < res->nheaders; i++)
     if (res->headers[i].name_len == strlen(name) &&
         strncasecmp(res->headers[i].name, name, strlen(name)) == 0)
-      return true;
-  return false;
+      return &res->headers[i];
+  return NULL;
+}
+
+/* A response with X-Accel-Redirect, on a door with http_accel_dir: the
+ * file goes out as nginx's internal location would send it, with the
+ * fields nginx keeps from the app's response.  Returns false for any
+ * other response. */
+static bool http_serve_accel(struct conn *c, const struct http_request *hr, const struct js_response *res,
+                             bool close) {
+  static const char *const kept[] = {"content-disposition", "cache-control", "expires", "set-cookie"};
+  struct worker *w = c->w;
+  const struct js_header *accel = response_field(res, "x-accel-redirect");
+  if (w->accel_files == NULL || accel == NULL) return false;
+  struct evbuffer *fields = evbuffer_new();
+  const struct js_header *type_field = response_field(res, "content-type");
+  char *type = type_field ? strndup(type_field->value, type_field->value_len) : NULL;
+  if (fields == NULL || (type_field && type == NULL)) {
+    log_error("out of memory answering X-Accel-Redirect");
+    http_write_error(c->out, 500, js_status_reason(500), "out of memory", http_date(w));
+    c->close_after_write = true;
+  } else {
+    for (size_t i = 0; i < res->nheaders; i++)
+      for (size_t k = 0; k < sizeof kept / sizeof kept[0]; k++)
+        if (res->headers[i].name_len == strlen(kept[k]) &&
+            strncasecmp(res->headers[i].name, kept[k], res->headers[i].name_len) == 0)
+          http_write_field(fields, res->headers[i].name, res->headers[i].name_len, res->headers[i].value,
+                           res->headers[i].value_len);
+    if (res->request_id)
+      http_write_field(fields, "X-Request-Id", 12, res->request_id, strlen(res->request_id));
+    static_files_accel(w->accel_files, w->cfg->http_accel_prefix, accel->value, accel->value_len, type,
+                       fields, hr, c->out, http_date(w), close);
+    if (close) c->close_after_write = true;
+  }
+  if (fields) evbuffer_free(fields);
+  free(type);
+  door_http_accept_resume(w);
+  return true;
 }
 
 /* Answers one request.  The runtime has already dropped the fields the
@@ -277,6 +313,7 @@ static void http_serve(struct conn *c, const struct http_request *hr) {
 
   /* Retiring (graceful stop, max_requests): this reply is the last. */
   bool close = !hr->keep_alive || !w->accepting;
+  if (http_serve_accel(c, hr, &res, close)) return;
   struct evbuffer *out = c->out;
   http_write_status(out, res.status, js_status_reason(res.status));
   for (size_t i = 0; i < res.nheaders; i++)
@@ -284,7 +321,7 @@ static void http_serve(struct conn *c, const struct http_request *hr) {
                      res.headers[i].value_len);
   if (res.request_id) http_write_field(out, "X-Request-Id", 12, res.request_id, strlen(res.request_id));
   struct http_framing framing = {.body_len = res.body_len,
-                                 .date = response_has_field(&res, "date") ? NULL : http_date(w),
+                                 .date = response_field(&res, "date") ? NULL : http_date(w),
                                  .close = close,
                                  .version_minor = hr->version_minor};
   http_write_framing(out, res.status, &framing);

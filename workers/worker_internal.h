@@ -31,6 +31,7 @@ struct worker {
   struct event_base *base;
   struct js_runtime *js;
   struct static_files *static_files; /* [server] http_static_dir, or NULL */
+  struct static_files *accel_files;  /* [server] http_accel_dir (X-Accel-Redirect), or NULL */
   struct db_client *db;
   int fcgi_fd;
   struct event *accept_ev;

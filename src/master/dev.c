@@ -120,6 +120,7 @@ static int dev_write_config(const char *root, int port, char *path) {
           "listen = %s/" DEV_STATE "/fcgi.sock\n"
           "http_listen = 127.0.0.1:%d\n"
           "http_static_dir = %s/public\n"
+          "http_accel_dir = %s/protected\n"
           "workers = 2\n"
           "runtime_dir = %s/" DEV_STATE "/run\n"
           "error_log = stderr\n"
@@ -134,7 +135,7 @@ static int dev_write_config(const char *root, int port, char *path) {
           "path = %s/" DEV_STATE "/app.db\n"
           "[env]\n"
           "SESSION_SECRET = %s\n",
-          root, port, root, root,
+          root, port, root, root, root,
           /* Run by root (a container), the children would refuse to run as
            * root; on one's own machine that is what is wanted. */
           geteuid() == 0 ? "allow_root = yes\n" : "", root, root, root, secret);

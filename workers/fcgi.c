@@ -20,7 +20,7 @@
  *    `body` holds STDIN bytes with one spare byte kept for the terminating
  *    NUL, and its storage moves into the request when it is handed out.
  *  - rejected_id (valid if has_rejected) is the last id we refused with
- *    END_REQUEST.  Peers pipeline BEGIN_REQUEST with the rest of the request,
+ *    END_REQUEST or FCGI_EV_TOO_LARGE.  Peers pipeline BEGIN_REQUEST with the rest of the request,
  *    so its stream records still arrive and are dropped rather than treated
  *    as a protocol error.
  *  - error != NULL means the connection is dead; nothing changes after that.
@@ -67,6 +67,7 @@ struct fcgi_conn {
 
   int has_rejected;
   uint16_t rejected_id;
+  int body_too_large; /* the STDIN record being read takes the body over max_body_bytes */
 };
 
 static const char fcgi_err_oom[] = "out of memory";
@@ -396,7 +397,13 @@ static const char *fcgi_header_done(struct fcgi_conn *c) {
     if (fcgi_is_rejected(c, c->id)) return NULL;
     if (!fcgi_is_open(c, c->id)) return "STDIN record for a request that is not open";
     if (!c->params_done) return "STDIN record before the end of the PARAMS stream";
-    if (c->content_len > c->limits.max_body_bytes - c->body.len) return "request body too large";
+    if (c->content_len > c->limits.max_body_bytes - c->body.len) {
+      /* Not a protocol error: the request is refused (413) once this
+       * record is read, and the rest of its body is dropped. */
+      c->body_too_large = 1;
+      c->sink = NULL;
+      return NULL;
+    }
     /* +1 keeps room for the NUL that terminates the body. */
     if (fcgi_buf_reserve(&c->body, c->content_len + 1) < 0) return fcgi_err_oom;
     c->sink = c->body.data + c->body.len;
@@ -467,7 +474,19 @@ static int fcgi_parse_size(const char *s, size_t len, size_t *out) {
   return 0;
 }
 
-static const char *fcgi_params_end(struct fcgi_conn *c) {
+/* The open request's body is over max_body_bytes, announced or counted as
+ * it arrives: the request is dropped and its id refused (the rest of its
+ * records are discarded), and the caller answers 413. */
+static const char *fcgi_refuse_too_large(struct fcgi_conn *c, struct fcgi_event *ev) {
+  fcgi_drop_request(c);
+  c->body_too_large = 0;
+  c->has_rejected = 1;
+  c->rejected_id = c->id;
+  ev->type = FCGI_EV_TOO_LARGE;
+  return NULL;
+}
+
+static const char *fcgi_params_end(struct fcgi_conn *c, struct fcgi_event *ev) {
   struct fcgi_request *req = c->req;
   int r = fcgi_params_decode_impl(c->params.data, c->params.len, &req->params, &req->nparams);
   c->params.len = 0;
@@ -479,9 +498,9 @@ static const char *fcgi_params_end(struct fcgi_conn *c) {
    * the limit bounds what a lying peer can make us allocate. */
   size_t len, clen;
   const char *v = fcgi_request_param(req, "CONTENT_LENGTH", &len);
-  if (v && fcgi_parse_size(v, len, &clen) == 0 && clen > 0 && clen <= c->limits.max_body_bytes &&
-      fcgi_buf_reserve(&c->body, clen + 1) < 0)
-    return fcgi_err_oom;
+  if (v == NULL || fcgi_parse_size(v, len, &clen) < 0 || clen == 0) return NULL;
+  if (clen > c->limits.max_body_bytes) return fcgi_refuse_too_large(c, ev);
+  if (fcgi_buf_reserve(&c->body, clen + 1) < 0) return fcgi_err_oom;
   return NULL;
 }
 
@@ -544,12 +563,13 @@ static const char *fcgi_record_done(struct fcgi_conn *c, struct evbuffer *out, s
 
   case FCGI_PARAMS:
     if (!fcgi_is_open(c, c->id)) return NULL;
-    if (c->content_len == 0) return fcgi_params_end(c);
+    if (c->content_len == 0) return fcgi_params_end(c, ev);
     c->params.len += c->content_len;
     return NULL;
 
   case FCGI_STDIN:
     if (!fcgi_is_open(c, c->id)) return NULL;
+    if (c->body_too_large) return fcgi_refuse_too_large(c, ev);
     if (c->content_len > 0) {
       c->body.len += c->content_len;
       return NULL;

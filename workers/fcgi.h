@@ -73,13 +73,15 @@ enum fcgi_event_type {
   FCGI_EV_REPLY,      /* ev->reply holds records to send (e.g. END_REQUEST UNKNOWN_ROLE,
                             UNKNOWN_TYPE, CANT_MPX_CONN) */
   FCGI_EV_ABORT,      /* ev->request_id was aborted by the peer before it completed */
+  FCGI_EV_TOO_LARGE,  /* ev->request_id's body is over max_body_bytes (its CONTENT_LENGTH, or
+                            the STDIN read so far): the request is dropped; answer 413 */
   FCGI_EV_ERROR,      /* protocol violation: ev->error says what; close the connection */
 };
 
 struct fcgi_event {
   enum fcgi_event_type type;
   struct fcgi_request *request; /* FCGI_EV_REQUEST: ownership passes to the caller */
-  uint16_t request_id;          /* FCGI_EV_ABORT */
+  uint16_t request_id;          /* FCGI_EV_ABORT, FCGI_EV_TOO_LARGE */
   const char *error;            /* FCGI_EV_ERROR: static message */
 };
 

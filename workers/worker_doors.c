@@ -154,6 +154,20 @@ static void fcgi_serve(struct conn *c, struct fcgi_request *fr) {
   free(headers);
 }
 
+/* A request whose body is over max_body_size, refused before it has all
+ * arrived (fcgi.h FCGI_EV_TOO_LARGE): nginx passes the 413 on. */
+static void fcgi_refuse_too_large(struct conn *c, uint16_t id) {
+  static const char why[] = "Payload Too Large: a body larger than max_body_size\n";
+  char reply[192];
+  int n = snprintf(reply, sizeof reply,
+                   "Status: 413 Payload Too Large\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                   "Content-Length: %zu\r\n\r\n%s",
+                   sizeof why - 1, why);
+  log_info("FastCGI door: 413 for request %u: a body larger than max_body_size", (unsigned)id);
+  fcgi_write_stdout(c->out, id, reply, (size_t)n);
+  fcgi_write_end(c->out, id, 0, FCGI_REQUEST_COMPLETE);
+}
+
 void door_fcgi_process_input(struct conn *c) {
   struct evbuffer *in = c->in, *out = c->out;
   while (evbuffer_get_length(in) > 0 && !c->close_after_write) {
@@ -175,6 +189,10 @@ void door_fcgi_process_input(struct conn *c) {
     case FCGI_EV_ABORT:
       c->busy = false;
       fcgi_write_end(out, ev.request_id, 0, FCGI_REQUEST_COMPLETE);
+      break;
+    case FCGI_EV_TOO_LARGE:
+      c->busy = false;
+      fcgi_refuse_too_large(c, ev.request_id);
       break;
     case FCGI_EV_NONE: c->busy = used > 0 || c->busy; break;
     case FCGI_EV_GET_VALUES:

@@ -515,11 +515,15 @@ END_TEST
 
 /* ---- limits ------------------------------------------------------------- */
 
+/* A body over the limit is refused with FCGI_EV_TOO_LARGE (a 413, not a
+ * protocol error): at once when CONTENT_LENGTH announces it, before any
+ * STDIN; the rest of its records are dropped, and the connection serves
+ * the next request. */
 START_TEST(test_body_at_and_over_limit) {
   struct fcgi_limits lim = default_limits;
   lim.max_body_bytes = 1000;
   uint8_t *body = tf_pattern(1001);
-  struct bytes ok = {0}, big = {0};
+  struct bytes ok = {0}, big = {0}, head = {0}, p = {0};
   tf_request(&ok, 1, body, 1000, 300, -1);
   tf_request(&big, 1, body, 1001, 300, -1);
   struct run r;
@@ -527,13 +531,56 @@ START_TEST(test_body_at_and_over_limit) {
   ck_assert_int_eq(r.nev, 1);
   ck_assert_int_eq(r.ev[0].type, FCGI_EV_REQUEST);
   tf_run_free(&r);
+  b_add(&big, ok.d, ok.len);
   tf_run_all(big.d, big.len, big.len, &r, &lim);
+  ck_assert_int_eq(r.nev, 2);
+  ck_assert_int_eq(r.ev[0].type, FCGI_EV_TOO_LARGE);
+  ck_assert_uint_eq(r.ev[0].request_id, 1);
+  ck_assert_int_eq(r.ev[1].type, FCGI_EV_REQUEST);
+  ck_assert_uint_eq(r.ev[1].request->body_len, 1000);
+  tf_run_free(&r);
+  /* Announced: refused with the PARAMS stream, no STDIN sent yet. */
+  tf_std_params(&p, 5000);
+  tf_begin(&head, 1, FCGI_RESPONDER, FCGI_KEEP_CONN, 0);
+  tf_stream(&head, FCGI_PARAMS, 1, p.d, p.len, 65535, -1);
+  tf_run_all(head.d, head.len, 1, &r, &lim);
   ck_assert_int_eq(r.nev, 1);
-  tf_assert_error(&r, "request body too large");
+  ck_assert_int_eq(r.ev[0].type, FCGI_EV_TOO_LARGE);
   tf_run_free(&r);
   free(body);
   tf_b_free(&ok);
   tf_b_free(&big);
+  tf_b_free(&head);
+  tf_b_free(&p);
+}
+END_TEST
+
+/* Not announced (no CONTENT_LENGTH, as for a chunked upload): refused by
+ * the record that takes the running total over the limit, before the end
+ * of the stream. */
+START_TEST(test_body_over_limit_running_total) {
+  struct fcgi_limits lim = default_limits;
+  lim.max_body_bytes = 1000;
+  uint8_t *body = tf_pattern(2000);
+  struct bytes b = {0}, p = {0};
+  tf_pair(&p, "REQUEST_METHOD", "PUT");
+  tf_begin(&b, 3, FCGI_RESPONDER, FCGI_KEEP_CONN, 0);
+  tf_stream(&b, FCGI_PARAMS, 3, p.d, p.len, 65535, -1);
+  size_t before_over = b.len + 2 * (FCGI_HEADER_LEN + 400);
+  tf_stream(&b, FCGI_STDIN, 3, body, 2000, 400, -1);
+  struct run r;
+  /* Only up to the third STDIN record (running total 1200). */
+  tf_run_all(b.d, before_over + FCGI_HEADER_LEN + 400, 7, &r, &lim);
+  ck_assert_int_eq(r.nev, 1);
+  ck_assert_int_eq(r.ev[0].type, FCGI_EV_TOO_LARGE);
+  ck_assert_uint_eq(r.ev[0].request_id, 3);
+  tf_run_free(&r);
+  tf_run_all(b.d, b.len, 7, &r, &lim); /* the rest is dropped */
+  ck_assert_int_eq(r.nev, 1);
+  tf_run_free(&r);
+  free(body);
+  tf_b_free(&b);
+  tf_b_free(&p);
 }
 END_TEST
 
@@ -708,6 +755,7 @@ static Suite *fcgi_suite(void) {
 
   tc = tcase_create("errors");
   tcase_add_test(tc, test_body_at_and_over_limit);
+  tcase_add_test(tc, test_body_over_limit_running_total);
   tcase_add_test(tc, test_params_over_limit);
   tcase_add_test(tc, test_version_2);
   tcase_add_test(tc, test_begin_bad_content_length);

@@ -65,6 +65,68 @@ static duk_ret_t js_random_fill(duk_context *ctx) {
   return 0;
 }
 
+/* ---- incremental hashing (jsfpm/hash) ----
+ * A hash in progress is an object holding its EVP_MD_CTX behind a hidden
+ * pointer; its finalizer frees the state of a hash dropped unfinished. */
+
+static EVP_MD_CTX *hash_state(duk_context *ctx, duk_idx_t idx) {
+  duk_get_prop_literal(ctx, idx, DUK_HIDDEN_SYMBOL("md"));
+  EVP_MD_CTX *md = duk_get_pointer(ctx, -1);
+  duk_pop(ctx);
+  return md;
+}
+
+static duk_ret_t js_hash_finalize(duk_context *ctx) {
+  EVP_MD_CTX_free(hash_state(ctx, 0));
+  return 0;
+}
+
+/* native.hashNew(hash) -> a hash in progress */
+static duk_ret_t js_hash_new(duk_context *ctx) {
+  const EVP_MD *type = require_md(ctx, 0);
+  duk_push_object(ctx);
+  duk_push_c_function(ctx, js_hash_finalize, 1);
+  duk_set_finalizer(ctx, -2);
+  EVP_MD_CTX *md = EVP_MD_CTX_new();
+  if (md == NULL || EVP_DigestInit_ex(md, type, NULL) != 1) {
+    EVP_MD_CTX_free(md);
+    return duk_error(ctx, DUK_ERR_ERROR, "OperationError: cannot start a hash");
+  }
+  duk_push_pointer(ctx, md);
+  duk_put_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("md"));
+  return 1;
+}
+
+static EVP_MD_CTX *require_hash(duk_context *ctx, duk_idx_t idx) {
+  EVP_MD_CTX *md = duk_is_object(ctx, idx) ? hash_state(ctx, idx) : NULL;
+  if (md == NULL) (void)duk_type_error(ctx, "the hash has been finished already (digest() was called)");
+  return md;
+}
+
+/* native.hashUpdate(state, data) */
+static duk_ret_t js_hash_update(duk_context *ctx) {
+  EVP_MD_CTX *md = require_hash(ctx, 0);
+  size_t len;
+  const uint8_t *data = js_require_bytes(ctx, 1, &len);
+  if (EVP_DigestUpdate(md, data, len) != 1)
+    return duk_error(ctx, DUK_ERR_ERROR, "OperationError: hash failed");
+  return 0;
+}
+
+/* native.hashFinal(state) -> bytes; the state is freed. */
+static duk_ret_t js_hash_final(duk_context *ctx) {
+  EVP_MD_CTX *md = require_hash(ctx, 0);
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int out_len = 0;
+  int ok = EVP_DigestFinal_ex(md, out, &out_len);
+  EVP_MD_CTX_free(md);
+  duk_push_pointer(ctx, NULL);
+  duk_put_prop_literal(ctx, 0, DUK_HIDDEN_SYMBOL("md"));
+  if (ok != 1) return duk_error(ctx, DUK_ERR_ERROR, "OperationError: hash failed");
+  memcpy(js_push_bytes(ctx, out_len), out, out_len);
+  return 1;
+}
+
 /* native.digest(hash, data) -> bytes */
 static duk_ret_t js_digest(duk_context *ctx) {
   const EVP_MD *md = require_md(ctx, 0);
@@ -204,6 +266,9 @@ static duk_ret_t js_aes_gcm(duk_context *ctx) {
 
 const duk_function_list_entry js_crypto_natives[] = {{"randomFill", js_random_fill, 1},
                                                      {"digest", js_digest, 2},
+                                                     {"hashNew", js_hash_new, 1},
+                                                     {"hashUpdate", js_hash_update, 2},
+                                                     {"hashFinal", js_hash_final, 1},
                                                      {"hmac", js_hmac, 3},
                                                      {"equal", js_equal, 2},
                                                      {"pbkdf2", js_pbkdf2, 5},

@@ -361,12 +361,21 @@ static void push_raw_request(struct js_runtime *rt, duk_context *ctx, const stru
   }
   jsfpm_duk_pack(ctx, (duk_idx_t)(2 * req->nheaders));
 
-  if (req->body_len > 0) { /* most requests have none: no buffer then */
-    void *body = duk_push_fixed_buffer(ctx, req->body_len);
-    memcpy(body, req->body, req->body_len);
-    duk_push_buffer_object(ctx, -1, 0, req->body_len, DUK_BUFOBJ_UINT8ARRAY);
-    duk_remove(ctx, -2);
-  } else {
+  if (req->body_len > 0) {
+    /* The bytes stay here: JavaScript reads them (all, or in pieces through
+     * request.body) with native.requestBody and this request's token, so
+     * a large upload is never copied into the heap whole unless the app
+     * asks for it whole. */
+    rt->body = req->body;
+    rt->body_len = req->body_len;
+    duk_push_object(ctx);
+    duk_push_number(ctx, (double)req->body_len);
+    duk_put_prop_literal(ctx, -2, "length");
+    duk_push_heap_stash(ctx);
+    duk_dup(ctx, -2);
+    duk_put_prop_literal(ctx, -2, "bodyToken");
+    duk_pop(ctx);
+  } else { /* most requests have none */
     duk_push_null(ctx);
   }
   if (duk_get_top(ctx) - base != RAW_COUNT) /* a field added to JS_RAW_FIELDS but not pushed here */
@@ -635,6 +644,7 @@ void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_re
   jsrt_deadline_disarm(rt);
   worker_db_request_end(rt->db, rt->request_id); /* roll back a transaction left open */
   js_fetch_request_end();                        /* nothing of a request runs after it */
+  jsrt_body_request_end(rt, env);
 
   char why[512];
   if (rc == DUK_EXEC_SUCCESS) {

@@ -35,6 +35,34 @@ static duk_ret_t js_native_now(duk_context *ctx) {
   return 1;
 }
 
+/* native.requestBody(token, offset, length) -> the bytes [offset, offset +
+ * length) of the current request's body, a fresh Uint8Array.  TOKEN is
+ * the object the raw request carried as its body: one from an earlier
+ * request no longer matches the stash's. */
+static duk_ret_t js_native_request_body(duk_context *ctx) {
+  struct js_runtime *rt = jsrt_get_rt(ctx);
+  duk_push_heap_stash(ctx);
+  duk_get_prop_literal(ctx, -1, "bodyToken");
+  if (rt->body == NULL || !duk_is_object(ctx, 0) || !duk_strict_equals(ctx, 0, -1))
+    return duk_type_error(ctx, "the request body can only be read during its request");
+  double offset = duk_require_number(ctx, 1), length = duk_require_number(ctx, 2);
+  if (!(offset >= 0 && length >= 0 && offset + length <= (double)rt->body_len) ||
+      offset != (double)(size_t)offset || length != (double)(size_t)length)
+    return duk_range_error(ctx, "requestBody: [%g, %g) is not within the body's %zu bytes", offset,
+                           offset + length, rt->body_len);
+  memcpy(js_push_bytes(ctx, (size_t)length), rt->body + (size_t)offset, (size_t)length);
+  return 1;
+}
+
+void jsrt_body_request_end(struct js_runtime *rt, duk_context *ctx) {
+  if (rt->body == NULL) return;
+  rt->body = NULL;
+  rt->body_len = 0;
+  duk_push_heap_stash(ctx);
+  duk_del_prop_literal(ctx, -1, "bodyToken");
+  duk_pop(ctx);
+}
+
 /* native.sleep(ms): blocks the worker (jsfpm/internal/async waits for a
  * timer this way; the request holds the worker anyway).  The deadline
  * timer's signal does not cut it short: it sleeps to an absolute time. */
@@ -220,6 +248,7 @@ static void put_heap_objects(struct js_runtime *rt) {
                                                     {"sleep", js_native_sleep, 1},
                                                     {"deadline", js_native_deadline, 0},
                                                     {"timedOut", js_native_timed_out, 1},
+                                                    {"requestBody", js_native_request_body, 3},
                                                     {NULL, NULL, 0}};
   duk_context *ctx = rt->ctx;
   duk_push_heap_stash(ctx);

@@ -64,6 +64,8 @@ struct js_runtime {
   bool over_limit;            /* an allocation was refused for memory_limit */
   bool rebuild;               /* the heap must be rebuilt before the next request */
   int db_calls;               /* database calls in the current request */
+  const uint8_t *body; /* the current request's body (native.requestBody reads it); NULL between requests */
+  size_t body_len;
   char request_id[REQUEST_ID_MAX + 1];
   bool request_id_assigned; /* js_begin_request ran for the coming request */
   uint32_t id_prefix;       /* random per process, so ids differ across workers */
@@ -94,6 +96,10 @@ void jsrt_take_slow_stack(struct js_runtime *rt, long long now_ms);
 long long jsrt_slow_period_ms(void);
 void jsrt_deadline_disarm(struct js_runtime *rt);
 void jsrt_deadline_timer_free(struct js_runtime *rt);
+
+/* worker_js_env.c: the request's body goes out of reach (a Request kept
+ * past its request cannot read the next one's). */
+void jsrt_body_request_end(struct js_runtime *rt, duk_context *ctx);
 
 /* worker_js_modules.c */
 bool jsrt_inside_root(const struct js_runtime *rt, const char *path);

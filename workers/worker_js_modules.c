@@ -170,7 +170,7 @@ static duk_ret_t js_require(duk_context *ctx) {
     if (hidden || js_cache_lookup(rt->cache, id) == NULL)
       return duk_error(ctx, DUK_ERR_ERROR,
                        "Cannot find module '%s': the standard library has jsfpm/router, jsfpm/db, "
-                       "jsfpm/password, jsfpm/cookies and jsfpm/test",
+                       "jsfpm/password, jsfpm/cookies, jsfpm/hash and jsfpm/test",
                        id);
     return require_load(ctx, id);
   }

@@ -396,7 +396,7 @@ var BODY_METHODS = {
 
 function mixBody(proto) {
   for (var name in BODY_METHODS) proto[name] = BODY_METHODS[name];
-  Object.defineProperty(proto, 'bodyUsed', { get: function () { return this._used === true; }, enumerable: true });
+  Object.defineProperty(proto, 'bodyUsed', { get: function () { return this._used === true || (this._stream ? this._stream._disturbed : false); }, enumerable: true });
 }
 
 /* ---- Request ------------------------------------------------------------------- */
@@ -475,8 +475,24 @@ function Request(input, init) {
 }
 mixBody(Request.prototype);
 Request.prototype._source = function () {
-  return this._raw !== undefined ? this._raw[RAW.BODY] : this._body;
+  if (this._stream && this._stream._disturbed) throw new TypeError('Request body has already been read through request.body');
+  if (this._raw === undefined) return this._body;
+  var b = this._raw[RAW.BODY];
+  return isBodyToken(b) ? native.requestBody(b, 0, b.length) : b;
 };
+/* The worker keeps an incoming body: the raw request holds a token ({ length })
+ * that native.requestBody reads it with, during the request only. */
+function isBodyToken(b) {
+  return b !== null && typeof b === 'object' && typeof b.byteLength !== 'number';
+}
+/* request.body: a ReadableStream of Uint8Array pieces (64 KiB), or null. */
+function requestStream(req) {
+  var b = req._raw !== undefined ? req._raw[RAW.BODY] : bodyBytes(req._body);
+  if (b === null) return null;
+  var web = platformModule('web');
+  if (isBodyToken(b)) return web.bodyStream(function (offset, n) { return native.requestBody(b, offset, n); }, b.length);
+  return web.bodyStream(function (offset, n) { return b.subarray(offset, offset + n); }, b.length);
+}
 Request.prototype._bodyBytes = function () {
   return bodyBytes(this._source());
 };
@@ -529,7 +545,8 @@ getter(Request.prototype, 'signal', function () {
   return this._signal;
 });
 getter(Request.prototype, 'body', function () {
-  return bodyBytes(this._source());
+  if (this._stream === undefined) this._stream = requestStream(this);
+  return this._stream;
 });
 for (var requestDefault in REQUEST_DEFAULTS) {
   Object.defineProperty(Request.prototype, requestDefault, { value: REQUEST_DEFAULTS[requestDefault], enumerable: true });

@@ -16,11 +16,14 @@
  *            JSON array; /list?rows=N for N from 1 to 1000 (the rows sweep)
  *   /list-json  the same page with db.queryJSON: the broker writes the JSON
  *            text, no row objects are built (jsfpm only, for reference)
+ *   /upload  a POSTed body (bench/run sends 1 MiB) read in pieces from
+ *            request.body and hashed (SHA-256); answers the hex digest
  *
  * GET and POST both work, like the PHP scripts (wrk sends GET).
  */
 var Router = require('jsfpm/router');
 var db = require('jsfpm/db');
+var createHash = require('jsfpm/hash').createHash;
 
 var app = new Router();
 var PAYLOAD = new Array(65).join('x'); /* 64 bytes, like write.php */
@@ -81,6 +84,17 @@ app.all('/list', function (req) {
   var n = listRows(req);
   if (n === 0) return new Response(BAD_ROWS, { status: 400 });
   return Response.json(db.query(LIST_SQL, listParams(n)));
+});
+
+/* As php's hash_update over php://input: the upload read in pieces. */
+app.post('/upload', function (req) {
+  var sha256 = createHash('sha256'), reader = req.body.getReader();
+  function piece(r) {
+    if (r.done) return new Response(sha256.digest('hex') + '\n', { headers: { 'Content-Type': 'text/plain' } });
+    sha256.update(r.value);
+    return reader.read().then(piece);
+  }
+  return reader.read().then(piece);
 });
 
 app.all('/list-json', function (req) {

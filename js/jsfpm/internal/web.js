@@ -616,10 +616,18 @@ function ReadableStream(source) {
   }
   var stream = this;
   var started = typeof this._source.start === 'function' ? this._source.start(controller) : undefined;
+  if (!isThenable(started)) {
+    this._started = true;
+    return;
+  }
   async.Promise.resolve(started).then(function () {
     stream._started = true;
     streamPullIfNeeded(stream);
   }, function (e) { streamError(stream, e); });
+}
+
+function isThenable(x) {
+  return x !== null && (typeof x === 'object' || typeof x === 'function') && typeof x.then === 'function';
 }
 
 var SECRET = {};
@@ -668,7 +676,10 @@ function streamError(s, e) {
 }
 
 /* Pulls from the source while a read waits and the queue is empty; one
- * pull at a time (the standard's ReadableStreamDefaultControllerCallPullIfNeeded). */
+ * pull at a time (the standard's ReadableStreamDefaultControllerCallPullIfNeeded).
+ * A pull that returns no promise (a request body's) is done at once: no
+ * promise reactions or closures per piece, whose reference cycles would
+ * keep each piece in the heap until Duktape's next mark-and-sweep. */
 function streamPullIfNeeded(s) {
   if (!s._started || s._state !== 'readable' || s._closeRequested) return;
   if (s._reads.length === 0 && s._queue.length > 0) return;
@@ -686,6 +697,14 @@ function streamPullIfNeeded(s) {
     streamError(s, e);
     return;
   }
+  if (!isThenable(pulled)) {
+    s._pulling = false;
+    if (s._pullAgain) {
+      s._pullAgain = false;
+      streamPullIfNeeded(s);
+    }
+    return;
+  }
   async.Promise.resolve(pulled).then(function () {
     s._pulling = false;
     if (s._pullAgain || s._reads.length > 0) {
@@ -700,6 +719,9 @@ function streamPullIfNeeded(s) {
 
 function streamRead(s) {
   s._disturbed = true;
+  /* A source that enqueues at once fills the queue here, and the read is
+   * answered with no pending promise. */
+  if (s._queue.length === 0) streamPullIfNeeded(s);
   if (s._queue.length > 0) {
     var chunk = s._queue.shift();
     if (s._closeRequested && s._queue.length === 0) streamClose(s);

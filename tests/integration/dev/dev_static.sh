@@ -2,15 +2,21 @@
 # jsfpm dev serves DIR/public/ on its HTTP door before the app: types,
 # index.html, ETag and If-None-Match (304), single ranges (206, 416), other
 # paths to the app; traversal refused (".." in any spelling: 403) and no
-# symbolic link leads out of the folder.
+# symbolic link leads out of the folder.  A response with X-Accel-Redirect
+# (Response.sendFile) gets the file from DIR/protected/, as nginx's internal
+# location would send it.
 . "$(dirname "$0")/../lib.sh"
 require_tool curl curl
 
 APP=$T/app
-mkdir -p "$APP/public/css" "$APP/public/docs"
+mkdir -p "$APP/public/css" "$APP/public/docs" "$APP/protected"
 cat >"$APP/main.js" <<'JS'
-module.exports = { fetch: function (req) { return new Response('app ' + req.method + ' ' + req.path + '\n'); } };
+module.exports = { fetch: function (req) {
+  if (req.path === '/download') return Response.sendFile('/protected/report.txt', { filename: 'report.txt' });
+  return new Response('app ' + req.method + ' ' + req.path + '\n');
+} };
 JS
+echo 'the report' >"$APP/protected/report.txt"
 echo '<h1>home</h1>' >"$APP/public/index.html"
 printf 'body { margin: 0 }\n' >"$APP/public/css/site.css"
 printf '0123456789' >"$APP/public/digits.txt"
@@ -36,6 +42,11 @@ assert_match "$(cat "$T/h")" "^Content-Type: application/octet-stream" "type of 
 assert_eq "app GET /notes/1" "$(curl -sS --max-time 10 "$URL/notes/1")" "a path with no file"
 assert_eq "app POST /css/site.css" "$(curl -sS --max-time 10 -X POST "$URL/css/site.css")" "POST goes to the app"
 assert_eq "app GET /docs" "$(curl -sS --max-time 10 "$URL/docs")" "a folder without index.html"
+
+assert_eq "the report" "$(curl -sS --max-time 10 -D "$T/h" "$URL/download")" "a file from DIR/protected/"
+assert_match "$(cat "$T/h")" '^Content-Disposition: attachment; filename="report.txt"' "sent as a download"
+assert_eq "app GET /protected/report.txt" "$(curl -sS --max-time 10 "$URL/protected/report.txt")" \
+  "DIR/protected/ is not served to clients directly"
 
 say "ETag and If-None-Match"
 ETAG=$(curl -sS --max-time 10 -D - -o /dev/null "$URL/digits.txt" | tr -d '\r' | sed -n 's/^ETag: //Ip')

@@ -24,7 +24,7 @@
   X(DEADLINE) /* number: the time limit, monotonic ms */                                                     \
   X(ENV)      /* object: ctx.env, frozen */                                                                  \
   X(HEADERS)  /* array: name, value, name, value... (names in lower case) */                                 \
-  X(BODY)     /* Uint8Array or null */
+  X(BODY)     /* null, a Uint8Array (jsfpm/test), or the worker's token { length } for native.requestBody */
 
 /* clang-format off: an X-macro list is followed by no comma */
 enum js_raw_index {

@@ -16,6 +16,7 @@ function summary(result) {
 app.get('/crypto', function () { return require('./crypto.js').run().then(summary); });
 app.get('/url', function () { return summary(require('./url.js').run()); });
 app.get('/web', function () { return summary(require('./web.js').run()); });
+app.get('/streams', function () { return require('./streams.js').run().then(summary); });
 
 /* request.url is a full URL that new URL() takes. */
 app.get('/request-url', function (req) {

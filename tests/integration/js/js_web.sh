@@ -3,7 +3,8 @@
 # 4, 5, 2, 7, 8): Request(url, init), Response body kinds, Headers
 # iterators and getSetCookie, clone(), Blob, File, FormData, atob/btoa,
 # structuredClone, AbortController, Intl and toLocaleString, no Buffer
-# (tests/apps/js_platform/web.js); request.formData() for urlencoded and
+# (tests/apps/js_platform/web.js); ReadableStream and jsfpm/hash
+# (streams.js); request.formData() for urlencoded and
 # multipart bodies (files as File; a malformed body is a 400; the body
 # limit is max_body_size); jsfpm/cookies (every attribute, signed
 # cookies, a tampered one refused); jsfpm/password (argon2id, verify,
@@ -16,6 +17,11 @@ one_worker
 
 say "Fetch API classes, Blob/File/FormData, atob/btoa, structuredClone, AbortController, Intl (web.js)"
 expect_status 200 /web
+assert_eq '[]' "$(jget "$BODY" 'd["failures"]')" "failures"
+ok "$(jget "$BODY" 'd["checked"]') checks passed"
+
+say "ReadableStream and jsfpm/hash (streams.js)"
+expect_status 200 /streams
 assert_eq '[]' "$(jget "$BODY" 'd["failures"]')" "failures"
 ok "$(jget "$BODY" 'd["checked"]') checks passed"
 

@@ -272,15 +272,20 @@ static void fcgi_put_end_request(struct evbuffer *out, uint16_t id, uint32_t app
   fcgi_put_record(out, FCGI_END_REQUEST, id, b, sizeof(b));
 }
 
+void fcgi_encode_end(uint8_t out[FCGI_END_LEN], uint16_t id, uint32_t app_status, uint8_t protocol_status) {
+  fcgi_record_header(out, FCGI_STDOUT, id, 0); /* the end of the stream */
+  fcgi_record_header(out + FCGI_HEADER_LEN, FCGI_END_REQUEST, id, 8);
+  fcgi_end_request_body(out + 2 * FCGI_HEADER_LEN, app_status, protocol_status);
+}
+
 void fcgi_write_end(struct evbuffer *out, uint16_t id, uint32_t app_status, uint8_t protocol_status) {
-  fcgi_put_record(out, FCGI_STDOUT, id, NULL, 0);
-  fcgi_put_end_request(out, id, app_status, protocol_status);
+  uint8_t end[FCGI_END_LEN];
+  fcgi_encode_end(end, id, app_status, protocol_status);
+  evbuffer_add(out, end, sizeof end);
 }
 
 size_t fcgi_encode_reply(uint8_t *out, size_t cap, uint16_t id, const void *data, size_t len) {
-  uint8_t end[8];
-  fcgi_end_request_body(end, 0, FCGI_REQUEST_COMPLETE);
-  size_t need = FCGI_HEADER_LEN + len + ((8 - (len & 7)) & 7) + FCGI_HEADER_LEN + FCGI_HEADER_LEN + 8;
+  size_t need = FCGI_HEADER_LEN + len + ((8 - (len & 7)) & 7) + FCGI_END_LEN;
   if (len == 0 || len > FCGI_MAX_CONTENT || need > cap) return 0;
   size_t n = 0;
   size_t pad = fcgi_record_header(out, FCGI_STDOUT, id, len);
@@ -289,12 +294,35 @@ size_t fcgi_encode_reply(uint8_t *out, size_t cap, uint16_t id, const void *data
   n += len;
   memset(out + n, 0, pad);
   n += pad;
-  fcgi_record_header(out + n, FCGI_STDOUT, id, 0); /* the end of the stream */
-  n += FCGI_HEADER_LEN;
-  fcgi_record_header(out + n, FCGI_END_REQUEST, id, sizeof end);
-  n += FCGI_HEADER_LEN;
-  memcpy(out + n, end, sizeof end);
-  return n + sizeof end;
+  fcgi_encode_end(out + n, id, 0, FCGI_REQUEST_COMPLETE);
+  return n + FCGI_END_LEN;
+}
+
+size_t fcgi_iov_stdout(struct fcgi_iov *f, uint16_t id, const void *head, size_t head_len, const void *body,
+                       size_t body_len) {
+  static const uint8_t zeros[8];
+  const uint8_t *h = head, *b = body;
+  size_t framed = 0;
+  f->n = 0;
+  for (int r = 0; r < FCGI_IOV_RECORDS && head_len + body_len > 0; r++) {
+    size_t len = head_len + body_len < FCGI_IOV_RECORD_CONTENT ? head_len + body_len : FCGI_IOV_RECORD_CONTENT;
+    size_t pad = fcgi_record_header(f->headers[r], FCGI_STDOUT, id, len);
+    f->iov[f->n++] = (struct iovec){f->headers[r], FCGI_HEADER_LEN};
+    size_t from_head = head_len < len ? head_len : len;
+    if (from_head > 0) {
+      f->iov[f->n++] = (struct iovec){(void *)h, from_head};
+      h += from_head;
+      head_len -= from_head;
+    }
+    if (len > from_head) {
+      f->iov[f->n++] = (struct iovec){(void *)b, len - from_head};
+      b += len - from_head;
+      body_len -= len - from_head;
+    }
+    if (pad > 0) f->iov[f->n++] = (struct iovec){(void *)zeros, pad};
+    framed += len;
+  }
+  return framed;
 }
 
 /* ---- connection --------------------------------------------------------- */

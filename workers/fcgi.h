@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 struct evbuffer;
 
@@ -117,6 +118,29 @@ void fcgi_write_stdout(struct evbuffer *out, uint16_t id, const void *data, size
 void fcgi_write_stderr(struct evbuffer *out, uint16_t id, const void *data, size_t len);
 /* Appends the empty STDOUT record that closes the stream, then END_REQUEST. */
 void fcgi_write_end(struct evbuffer *out, uint16_t id, uint32_t app_status, uint8_t protocol_status);
+
+/* The bytes fcgi_write_end appends: the empty STDOUT record and END_REQUEST. */
+#define FCGI_END_LEN (3 * FCGI_HEADER_LEN)
+void fcgi_encode_end(uint8_t out[FCGI_END_LEN], uint16_t id, uint32_t app_status, uint8_t protocol_status);
+
+/* STDOUT records as iovecs over the caller's own bytes, for a writev that
+ * copies nothing: a big body goes from the JavaScript heap to the socket.
+ * Records carry FCGI_IOV_RECORD_CONTENT bytes (the largest multiple of 8
+ * a record holds, so only the last one needs padding); one batch frames
+ * up to FCGI_IOV_RECORDS of them. */
+#define FCGI_IOV_RECORD_CONTENT 65528
+#define FCGI_IOV_RECORDS 32
+struct fcgi_iov {
+  uint8_t headers[FCGI_IOV_RECORDS][FCGI_HEADER_LEN];
+  struct iovec iov[FCGI_IOV_RECORDS * 4]; /* header, head part, body part, padding */
+  int n;
+};
+/* Frames the first bytes of HEAD followed by BODY (HEAD_LEN + BODY_LEN > 0)
+ * into F as STDOUT records of request ID; returns how many bytes of the
+ * two it framed (all of them when they fit one batch).  F's iovecs point
+ * into HEAD, BODY and F itself. */
+size_t fcgi_iov_stdout(struct fcgi_iov *f, uint16_t id, const void *head, size_t head_len, const void *body,
+                       size_t body_len);
 
 /* Writes into OUT (CAP bytes) what fcgi_write_stdout and fcgi_write_end
  * (application status 0, FCGI_REQUEST_COMPLETE) would append for LEN

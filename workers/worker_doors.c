@@ -48,6 +48,26 @@ static void fcgi_append_head(struct evbuffer *head, const struct js_response *re
   evbuffer_add_printf(head, "Content-Length: %zu\r\n\r\n", res->body_len);
 }
 
+/* Sends HEAD and then BODY as STDOUT records of request ID, framed
+ * around the caller's bytes (the body is the JavaScript heap's string or
+ * buffer), in as few records and writes as they fit. */
+static void fcgi_send_stdout(struct conn *c, uint16_t id, const void *head, size_t head_len, const void *body,
+                             size_t body_len) {
+  struct fcgi_iov f;
+  const uint8_t *h = head, *b = body;
+  while (head_len + body_len > 0) {
+    size_t n = fcgi_iov_stdout(&f, id, h, head_len, b, body_len);
+    worker_conn_send(c, f.iov, f.n);
+    size_t from_head = n < head_len ? n : head_len;
+    h += from_head;
+    head_len -= from_head;
+    if (n > from_head) {
+      b += n - from_head;
+      body_len -= n - from_head;
+    }
+  }
+}
+
 static void fcgi_serve(struct conn *c, struct fcgi_request *fr) {
   struct worker *w = c->w;
   /* Headers: every HTTP_* param plus the two CGI promotes out of HTTP_. */
@@ -130,24 +150,17 @@ static void fcgi_serve(struct conn *c, struct fcgi_request *fr) {
   struct js_response res;
   worker_handle(w, c, &req, &route, &res);
 
-  struct evbuffer *out = c->out;
   struct evbuffer *head = evbuffer_new();
   if (head == NULL) {
     c->close_after_write = true;
   } else {
     fcgi_append_head(head, &res);
-    /* Header block and body go in as few STDOUT records as fit. */
-    size_t head_len = evbuffer_get_length(head);
-    if (head_len + res.body_len <= FCGI_MAX_CONTENT) {
-      evbuffer_add(head, res.body, res.body_len);
-      fcgi_write_stdout(out, fr->id, evbuffer_pullup(head, -1), evbuffer_get_length(head));
-    } else {
-      fcgi_write_stdout(out, fr->id, evbuffer_pullup(head, -1), head_len);
-      fcgi_write_stdout(out, fr->id, res.body, res.body_len);
-    }
+    fcgi_send_stdout(c, fr->id, evbuffer_pullup(head, -1), evbuffer_get_length(head), res.body, res.body_len);
     evbuffer_free(head);
   }
-  fcgi_write_end(out, fr->id, 0, FCGI_REQUEST_COMPLETE);
+  uint8_t end[FCGI_END_LEN];
+  fcgi_encode_end(end, fr->id, 0, FCGI_REQUEST_COMPLETE);
+  worker_conn_send(c, &(struct iovec){end, sizeof end}, 1);
   if (!fr->keep_conn) c->close_after_write = true;
   free(joined);
   free(names);
@@ -344,7 +357,7 @@ static void http_serve(struct conn *c, const struct http_request *hr) {
                                  .version_minor = hr->version_minor};
   http_write_framing(out, res.status, &framing);
   if (strcmp(hr->method, "HEAD") != 0 && http_status_has_body(res.status))
-    evbuffer_add(out, res.body, res.body_len);
+    worker_conn_send(c, &(struct iovec){(void *)res.body, res.body_len}, 1);
   if (close) c->close_after_write = true;
   door_http_accept_resume(w);
 }

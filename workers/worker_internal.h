@@ -34,6 +34,7 @@ struct worker {
   struct static_files *accel_files;  /* [server] http_accel_dir (X-Accel-Redirect), or NULL */
   struct db_client *db;
   int fcgi_fd;
+  bool fcgi_unix; /* the FastCGI door is a unix socket (not TCP) */
   struct event *accept_ev;
   int handoff_send_fd;          /* the hand-off queue (worker_handoff.h) */
   struct event *handoff_ev;     /* its receiving end, watched while accepting */
@@ -104,6 +105,15 @@ struct reply_route {
 size_t header_name_from_param(const char *param, size_t len, char *buf);
 void worker_handle(struct worker *w, struct conn *c, const struct js_request *req,
                    const struct reply_route *route, struct js_response *res);
+
+/* Sends what C's output buffer holds and then the N (<= CONN_SEND_IOV_MAX)
+ * pieces of IOV: in one writev straight from the caller's memory while
+ * little is queued, so a big body is not copied on its way out.  What the
+ * socket does not take at once is copied into the buffer and written as
+ * room appears (worker_conn_flush, which also finds a broken connection).
+ * Out of memory, the connection is closed after what was queued. */
+#define CONN_SEND_IOV_MAX (FCGI_IOV_RECORDS * 4 + 1)
+void worker_conn_send(struct conn *c, const struct iovec *iov, int n);
 
 /* worker_doors.c */
 /* Decodes C's input and serves the requests in it, at its door. */

@@ -18,6 +18,8 @@
  *            text, no row objects are built (jsfpm only, for reference)
  *   /upload  a POSTed body (bench/run sends 1 MiB) read in pieces from
  *            request.body and hashed (SHA-256); answers the hex digest
+ *   /big     a 256 KiB text body, a string built once at module load;
+ *            /big?kb=N for N in 4, 64, 256, 1024, 8192 (the size sweep)
  *
  * GET and POST both work, like the PHP scripts (wrk sends GET).
  */
@@ -101,6 +103,18 @@ app.all('/list-json', function (req) {
   var n = listRows(req);
   if (n === 0) return new Response(BAD_ROWS, { status: 400 });
   return new Response(db.queryJSON(LIST_SQL, listParams(n)), { headers: { 'Content-Type': 'application/json' } });
+});
+
+/* The size sweep's bodies, built once at module load like an app's
+ * cached page or export: what is measured is sending them. */
+var BIG_KB = [4, 64, 256, 1024, 8192];
+var BIG = {};
+for (var k = 0; k < BIG_KB.length; k++) BIG[BIG_KB[k]] = new Array(BIG_KB[k] * 1024 + 1).join('x');
+
+app.all('/big', function (req) {
+  var body = BIG[req.queryString ? req.query.kb : 256];
+  if (body === undefined) return new Response('kb must be one of ' + BIG_KB.join(', ') + '\n', { status: 400 });
+  return new Response(body, { headers: { 'Content-Type': 'text/plain' } });
 });
 
 var HAS_BATCH = typeof db.batch === 'function';

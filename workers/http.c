@@ -829,7 +829,12 @@ void http_write_framing(struct evbuffer *out, int status, const struct http_fram
     p[np++] = (struct http_piece){f->date, strlen(f->date)};
     p[np++] = (struct http_piece){"\r\n", 2};
   }
-  if (http_status_has_body(status)) p[np++] = (struct http_piece){length, (size_t)n};
+  if (!http_status_has_body(status))
+    ;
+  else if (!f->streamed)
+    p[np++] = (struct http_piece){length, (size_t)n};
+  else if (f->version_minor > 0)
+    p[np++] = (struct http_piece){"Transfer-Encoding: chunked\r\n", 28};
   if (f->close)
     p[np++] = (struct http_piece){"Connection: close\r\n\r\n", 21};
   else if (f->version_minor == 0)

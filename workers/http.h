@@ -108,6 +108,7 @@ void http_write_field(struct evbuffer *out, const char *name, size_t name_len, c
 /* The fields the server owns, and the end of the head. */
 struct http_framing {
   size_t body_len;   /* sent as Content-Length (not for 204 and 304) */
+  bool streamed;     /* instead: chunked (HTTP/1.1) or until the close (HTTP/1.0) */
   const char *date;  /* IMF-fixdate for a Date field, or NULL for none */
   bool close;        /* Connection: close; else keep-alive */
   int version_minor; /* of the request: an HTTP/1.0 client staying is told "keep-alive" */

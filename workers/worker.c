@@ -24,6 +24,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <limits.h>
 #include <errno.h>
 #include <malloc.h>
 #include <event2/buffer.h>
@@ -37,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -251,6 +253,37 @@ void worker_conn_send(struct conn *c, const struct iovec *iov, int n) {
   }
 }
 
+int worker_conn_send_wait(struct conn *c, const struct iovec *iov, int n, long long deadline_ms,
+                          const char **why) {
+  worker_conn_send(c, iov, n);
+  long long progress_ms = clock_coarse_ms();
+  while (evbuffer_get_length(c->out) > 0) {
+    int written = evbuffer_write(c->out, c->fd);
+    if (written > 0) {
+      progress_ms = clock_coarse_ms();
+      continue;
+    }
+    if (written < 0 && errno == EINTR) continue;
+    if (written == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+      *why = written == 0 ? "the connection took nothing" : strerror(errno);
+      return -1;
+    }
+    long long now = clock_coarse_ms(), idle_end = progress_ms + c->w->cfg->client_timeout_ms;
+    long long wait_ms = (deadline_ms < idle_end ? deadline_ms : idle_end) - now;
+    if (wait_ms <= 0) {
+      *why = deadline_ms <= idle_end ? "the request's time limit passed with the client not reading"
+                                     : "the client took nothing for client_timeout";
+      return -1;
+    }
+    struct pollfd p = {.fd = c->fd, .events = POLLOUT};
+    if (poll(&p, 1, wait_ms > INT_MAX ? INT_MAX : (int)wait_ms) < 0 && errno != EINTR) {
+      *why = strerror(errno);
+      return -1;
+    }
+  }
+  return c->close_after_write ? (*why = "out of memory", -1) : 0;
+}
+
 /* How long the HTTP door reads on after its last reply to a connection it
  * closes, at most. */
 #define HTTP_LINGER_MS 1000
@@ -449,6 +482,7 @@ void worker_handle(struct worker *w, struct conn *c, const struct js_request *re
   watch_idle_conns(w, c);
   js_handle(w->js, req, res);
   overrun_armed = 0;
+  if (res->streamed) door_stream(c, route, res);
   slow_fields = NULL;
   long long duration_ms = clock_mono_ms() - start_ms;
   forget_passed_conns(w, duration_ms);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <time.h>
 
 #include "accept_pause.h"
@@ -45,7 +46,11 @@ static void fcgi_append_head(struct evbuffer *head, const struct js_response *re
     evbuffer_add(head, "\r\n", 2);
   }
   if (res->request_id) evbuffer_add_printf(head, "X-Request-Id: %s\r\n", res->request_id);
-  evbuffer_add_printf(head, "Content-Length: %zu\r\n\r\n", res->body_len);
+  /* A streamed body's end is the end of the STDOUT stream. */
+  if (res->streamed)
+    evbuffer_add(head, "\r\n", 2);
+  else
+    evbuffer_add_printf(head, "Content-Length: %zu\r\n\r\n", res->body_len);
 }
 
 /* Sends HEAD and then BODY as STDOUT records of request ID, framed
@@ -149,6 +154,13 @@ static void fcgi_serve(struct conn *c, struct fcgi_request *fr) {
       .fd = evbuffer_get_length(c->out) == 0 ? c->fd : -1, .fcgi = true, .fcgi_id = fr->id};
   struct js_response res;
   worker_handle(w, c, &req, &route, &res);
+  if (res.streamed) { /* door_stream wrote it all (or turned it into a 500) */
+    if (!fr->keep_conn) c->close_after_write = true;
+    free(joined);
+    free(names);
+    free(headers);
+    return;
+  }
 
   struct evbuffer *head = evbuffer_new();
   if (head == NULL) {
@@ -299,6 +311,117 @@ static bool http_serve_accel(struct conn *c, const struct http_request *hr, cons
   return true;
 }
 
+/* Appends the head of RES to C's output.  A streamed body is chunked for
+ * HTTP/1.1 and delimited by the end of the connection for HTTP/1.0 (CLOSE
+ * is then true). */
+static void http_append_head(struct conn *c, const struct js_response *res, bool close, int version_minor) {
+  struct evbuffer *out = c->out;
+  http_write_status(out, res->status, js_status_reason(res->status));
+  for (size_t i = 0; i < res->nheaders; i++)
+    http_write_field(out, res->headers[i].name, res->headers[i].name_len, res->headers[i].value,
+                     res->headers[i].value_len);
+  if (res->request_id) http_write_field(out, "X-Request-Id", 12, res->request_id, strlen(res->request_id));
+  struct http_framing framing = {.body_len = res->body_len,
+                                 .streamed = res->streamed,
+                                 .date = response_field(res, "date") ? NULL : http_date(c->w),
+                                 .close = close,
+                                 .version_minor = version_minor};
+  http_write_framing(out, res->status, &framing);
+}
+
+/* ---- streamed responses, both doors -------------------------------------- */
+
+/* The head of a streamed response on C's output; returns whether the
+ * connection closes after it (HTTP). */
+static bool stream_head(struct conn *c, const struct reply_route *route, const struct js_response *res) {
+  if (route->fcgi) {
+    struct evbuffer *head = evbuffer_new();
+    if (head == NULL) return true;
+    fcgi_append_head(head, res);
+    fcgi_write_stdout(c->out, route->fcgi_id, evbuffer_pullup(head, -1), evbuffer_get_length(head));
+    evbuffer_free(head);
+    return false;
+  }
+  bool close = !route->keep_alive || !c->w->accepting || route->version_minor == 0;
+  http_append_head(c, res, close, route->version_minor);
+  return close;
+}
+
+/* Sends one piece of a streamed body and waits until the client took it:
+ * a FastCGI record stream, or an HTTP/1.1 chunk. */
+static int stream_piece(struct conn *c, const struct reply_route *route, const struct js_response *res,
+                        const uint8_t *data, size_t len, const char **why) {
+  if (route->fcgi) {
+    struct fcgi_iov f;
+    size_t sent = 0;
+    while (sent < len) {
+      size_t n = fcgi_iov_stdout(&f, route->fcgi_id, NULL, 0, data + sent, len - sent);
+      if (worker_conn_send_wait(c, f.iov, f.n, res->deadline_ms, why) < 0) return -1;
+      sent += n;
+    }
+    return 0;
+  }
+  char size[24];
+  int n = snprintf(size, sizeof size, "%zx\r\n", len);
+  struct iovec chunk[3] = {{size, (size_t)n}, {(void *)data, len}, {"\r\n", 2}};
+  bool chunked = route->version_minor > 0;
+  return worker_conn_send_wait(c, chunked ? chunk : chunk + 1, chunked ? 3 : 1, res->deadline_ms, why);
+}
+
+/* A streamed response whose first piece failed: nothing has been sent,
+ * so the client gets a 500 like for any failed request. */
+static void stream_failed_early(struct js_response *res) {
+  static const struct js_header text = {"Content-Type", 12, "text/plain;charset=UTF-8", 24};
+  static const char body[] = "Internal Server Error\n";
+  res->streamed = false;
+  res->status = 500;
+  res->headers = &text;
+  res->nheaders = 1;
+  res->body = (const uint8_t *)body;
+  res->body_len = sizeof body - 1;
+}
+
+void door_stream(struct conn *c, const struct reply_route *route, struct js_response *res) {
+  struct js_runtime *js = c->w->js;
+  const uint8_t *data;
+  size_t len;
+  /* The head waits for the first piece: if that fails, a 500 can still go. */
+  int r = route->head_only ? 0 : js_stream_next(js, &data, &len);
+  if (r < 0) {
+    js_stream_end(js, false);
+    stream_failed_early(res);
+    return;
+  }
+  bool close = stream_head(c, route, res);
+  size_t sent = 0;
+  const char *why = NULL;
+  while (r > 0 && stream_piece(c, route, res, data, len, &why) == 0) {
+    sent += len;
+    r = js_stream_next(js, &data, &len);
+  }
+  res->body_len = sent;
+  if (r < 0 || why != NULL) /* the app's failure is logged already, with its cause */
+    log_info("[%s] streamed response aborted after %zu bytes: %s", res->request_id, sent,
+             why != NULL ? why : "the app's stream failed");
+  js_stream_end(js, why != NULL);
+  if (r == 0 && why == NULL) {
+    /* The end: FastCGI's end of the request, HTTP/1.1's last chunk. */
+    static const struct iovec last_chunk = {"0\r\n\r\n", 5};
+    uint8_t end[FCGI_END_LEN];
+    fcgi_encode_end(end, route->fcgi_id, 0, FCGI_REQUEST_COMPLETE);
+    struct iovec fcgi_end = {end, sizeof end};
+    if (route->fcgi || (!route->head_only && route->version_minor > 0))
+      worker_conn_send(c, route->fcgi ? &fcgi_end : &last_chunk, 1);
+    if (close) c->close_after_write = true;
+    return;
+  }
+  /* Aborted: the client must not take a cut body for a whole one.  The
+   * connection closes without the end: nginx then cuts its own response
+   * to the client short, an HTTP client sees no last chunk. */
+  evbuffer_drain(c->out, evbuffer_get_length(c->out));
+  c->close_after_write = true;
+}
+
 /* Answers one request.  The runtime has already dropped the fields the
  * server owns (Content-Length, Connection, ...): the framing here is ours
  * alone. */
@@ -338,24 +461,20 @@ static void http_serve(struct conn *c, const struct http_request *hr) {
   /* A reply still queued (a pipelining client reads slowly) would be cut
    * by one written from the backstop: then it writes none. */
   struct reply_route route = {.fd = evbuffer_get_length(c->out) == 0 ? c->fd : -1,
-                              .head_only = strcmp(hr->method, "HEAD") == 0};
+                              .head_only = strcmp(hr->method, "HEAD") == 0,
+                              .keep_alive = hr->keep_alive,
+                              .version_minor = hr->version_minor};
   struct js_response res;
   worker_handle(w, c, &req, &route, &res);
 
+  if (res.streamed) { /* door_stream wrote it all (or turned it into a 500) */
+    door_http_accept_resume(w);
+    return;
+  }
   /* Retiring (graceful stop, max_requests): this reply is the last. */
   bool close = !hr->keep_alive || !w->accepting;
   if (http_serve_accel(c, hr, &res, close)) return;
-  struct evbuffer *out = c->out;
-  http_write_status(out, res.status, js_status_reason(res.status));
-  for (size_t i = 0; i < res.nheaders; i++)
-    http_write_field(out, res.headers[i].name, res.headers[i].name_len, res.headers[i].value,
-                     res.headers[i].value_len);
-  if (res.request_id) http_write_field(out, "X-Request-Id", 12, res.request_id, strlen(res.request_id));
-  struct http_framing framing = {.body_len = res.body_len,
-                                 .date = response_field(&res, "date") ? NULL : http_date(w),
-                                 .close = close,
-                                 .version_minor = hr->version_minor};
-  http_write_framing(out, res.status, &framing);
+  http_append_head(c, &res, close, hr->version_minor);
   if (strcmp(hr->method, "HEAD") != 0 && http_status_has_body(res.status))
     worker_conn_send(c, &(struct iovec){(void *)res.body, res.body_len}, 1);
   if (close) c->close_after_write = true;

@@ -95,6 +95,8 @@ struct reply_route {
   bool fcgi;        /* FastCGI records (else HTTP/1.1) */
   uint16_t fcgi_id; /* FastCGI request id */
   bool head_only;   /* HTTP HEAD: no body */
+  bool keep_alive;  /* HTTP: the client lets another request follow */
+  int version_minor; /* HTTP: of the request */
 };
 
 /* worker.c */
@@ -115,7 +117,18 @@ void worker_handle(struct worker *w, struct conn *c, const struct js_request *re
 #define CONN_SEND_IOV_MAX (FCGI_IOV_RECORDS * 4 + 1)
 void worker_conn_send(struct conn *c, const struct iovec *iov, int n);
 
+/* Sends like worker_conn_send and then waits until the socket has taken
+ * all of C's output: the back-pressure of a streamed response.  Returns 0,
+ * or -1 with *WHY set when the connection broke, DEADLINE_MS (monotonic,
+ * coarse clock) passed or the client took nothing for client_timeout. */
+int worker_conn_send_wait(struct conn *c, const struct iovec *iov, int n, long long deadline_ms,
+                          const char **why);
+
 /* worker_doors.c */
+/* Writes the streamed response RES (res->streamed) on C as the app
+ * produces it, and sets res->body_len to the bytes sent; or, when its
+ * first piece fails, turns RES into a plain 500 for the door to send. */
+void door_stream(struct conn *c, const struct reply_route *route, struct js_response *res);
 /* Decodes C's input and serves the requests in it, at its door. */
 void door_fcgi_process_input(struct conn *c);
 void door_http_process_input(struct conn *c);

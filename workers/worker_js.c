@@ -478,6 +478,14 @@ static const char *read_result(struct js_runtime *rt, duk_context *ctx, struct j
 
   duk_get_prop_index(ctx, top, 2); /* stays on the stack until the next request */
   duk_size_t blen = 0;
+  if (duk_is_function(ctx, -1)) { /* the runtime's pull function of a streamed body */
+    res->streamed = true;
+    res->body = (const uint8_t *)"";
+    res->body_len = 0;
+    rt->stream_env = ctx;
+    rt->stream_fn = duk_get_top_index(ctx);
+    return NULL;
+  }
   if (duk_is_string(ctx, -1))
     res->body = js_push_utf8(ctx, &blen);
   else if (duk_is_buffer_data(ctx, -1))
@@ -580,6 +588,13 @@ static duk_ret_t call_dispatch(duk_context *ctx, void *udata) {
   return 1;
 }
 
+/* The end of a request's JavaScript: nothing of it runs after this. */
+static void request_end(struct js_runtime *rt, duk_context *env) {
+  worker_db_request_end(rt->db, rt->request_id); /* roll back a transaction left open */
+  js_fetch_request_end();
+  jsrt_body_request_end(rt, env);
+}
+
 const char *js_begin_request(struct js_runtime *rt, const struct js_request *req) {
   const struct js_header *idh = find_header(req, rt->cfg->request_id_header);
   if (idh && valid_request_id(idh->value, idh->value_len))
@@ -642,13 +657,17 @@ void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_re
     rc = duk_safe_call(env, call_dispatch, NULL, 1, 1);
   }
   jsrt_deadline_disarm(rt);
-  worker_db_request_end(rt->db, rt->request_id); /* roll back a transaction left open */
-  js_fetch_request_end();                        /* nothing of a request runs after it */
-  jsrt_body_request_end(rt, env);
 
   char why[512];
   if (rc == DUK_EXEC_SUCCESS) {
     const char *bad = read_result(rt, env, res, why, sizeof why);
+    if (bad == NULL && res->streamed) { /* the request goes on in js_stream_next */
+      rt->stream_deadline_ms = deadline;
+      res->deadline_ms = deadline;
+      rt->stream_req = req;
+      return;
+    }
+    request_end(rt, env);
     if (bad == NULL) return;
     log_error("[%s] %s %s: bad response: %s", rt->request_id, req->method, req->uri, bad);
     char body[600];
@@ -656,5 +675,77 @@ void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_re
     text_response(env, res, 500, body);
     return;
   }
+  request_end(rt, env);
   error_result(rt, env, req, res);
+}
+
+static duk_ret_t call_stream_pull(duk_context *ctx, void *udata) {
+  bool cancel = *(bool *)udata;
+  /* stack: pull */
+  duk_push_boolean(ctx, cancel);
+  duk_call(ctx, 1);
+  return 1;
+}
+
+/* Calls the pull function of the streamed response under the deadline:
+ * with CANCEL false for the next piece (left on the stack), true to stop
+ * the app's source.  Returns Duktape's result code. */
+static int stream_call(struct js_runtime *rt, bool cancel) {
+  duk_context *env = rt->stream_env;
+  duk_set_top(env, rt->stream_fn + 1); /* the previous piece goes */
+  rt->timed_out = false;
+  rt->over_limit = false;
+  jsrt_deadline_arm(rt, rt->stream_deadline_ms, 0);
+  duk_dup(env, rt->stream_fn);
+  int rc = duk_safe_call(env, call_stream_pull, &cancel, 1, 1);
+  jsrt_deadline_disarm(rt);
+  return rc;
+}
+
+/* After a failed pull: logs why, with the request's id (the client got
+ * the head already: no error response can follow). */
+static void stream_failed(struct js_runtime *rt, const char *what) {
+  duk_context *env = rt->stream_env;
+  const struct js_request *req = rt->stream_req;
+  if (rt->timed_out) {
+    log_error("[%s] %s %s: %s: execution time limit of %d ms exceeded", rt->request_id, req->method, req->uri,
+              what, rt->cfg->request_timeout_ms);
+  } else if (rt->over_limit) {
+    log_error("[%s] %s %s: %s: memory limit of %ld bytes reached; the heap will be rebuilt", rt->request_id,
+              req->method, req->uri, what, rt->cfg->memory_limit_bytes);
+    rt->rebuild = true;
+  } else {
+    char msg[8192];
+    js_format_error(env, rt->cache, msg, sizeof msg, true);
+    log_error("[%s] %s %s: %s: uncaught %s", rt->request_id, req->method, req->uri, what, msg);
+  }
+}
+
+int js_stream_next(struct js_runtime *rt, const uint8_t **data, size_t *len) {
+  duk_context *env = rt->stream_env;
+  duk_size_t n = 0;
+  while (n == 0) { /* an empty piece would end a chunked body: none goes out */
+    if (stream_call(rt, false) != DUK_EXEC_SUCCESS) {
+      stream_failed(rt, "streamed response aborted");
+      return -1;
+    }
+    if (duk_is_null_or_undefined(env, -1)) return 0;
+    if (duk_is_string(env, -1)) {
+      *data = js_push_utf8(env, &n);
+    } else if (duk_is_buffer_data(env, -1)) {
+      *data = duk_get_buffer_data(env, -1, &n);
+    } else { /* the runtime's pull function gives nothing else */
+      log_error("[%s] streamed response aborted: a piece is neither a string nor bytes", rt->request_id);
+      return -1;
+    }
+  }
+  *len = n;
+  return 1;
+}
+
+void js_stream_end(struct js_runtime *rt, bool cancel) {
+  if (cancel && stream_call(rt, true) != DUK_EXEC_SUCCESS) stream_failed(rt, "cancelling a streamed response");
+  request_end(rt, rt->stream_env);
+  rt->stream_env = NULL;
+  rt->stream_req = NULL;
 }

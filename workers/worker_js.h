@@ -3,6 +3,7 @@
 #ifndef JSFPM_WORKER_JS_H
 #define JSFPM_WORKER_JS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,6 +58,8 @@ struct js_response {
   const uint8_t *body;
   size_t body_len;
   const char *request_id;
+  bool streamed; /* the body comes in pieces from js_stream_next (body_len 0) */
+  long long deadline_ms; /* streamed: the request's deadline (monotonic, coarse clock) */
 };
 
 struct js_runtime;
@@ -90,6 +93,16 @@ const char *js_begin_request(struct js_runtime *rt, const struct js_request *req
  * request stuck past its deadline inside one native call ends the process
  * through the overrun handler (js_set_overrun_handler). */
 void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_response *res);
+
+/* A streamed response (res->streamed): the next piece of its body, produced
+ * by the app under the request's deadline.  Returns 1 with *DATA and *LEN
+ * set (valid until the next call; never empty), 0 at the end of the body,
+ * or -1 when the app threw, the deadline passed or the memory limit was hit
+ * (logged with the request id).  Call js_stream_end after the last call, or
+ * to give up early: CANCEL (the client is gone) tells the app's source to
+ * stop, as a ReadableStream's cancel or a generator's return. */
+int js_stream_next(struct js_runtime *rt, const uint8_t **data, size_t *len);
+void js_stream_end(struct js_runtime *rt, bool cancel);
 
 /* The body of the 504 a request that exceeded request_timeout gets. */
 #define JS_TIMEOUT_BODY "Gateway Timeout: the request exceeded its time limit\n"

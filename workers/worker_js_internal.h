@@ -78,6 +78,12 @@ struct js_runtime {
   char *load_error;     /* dev = yes: why the app did not load; every request gets the error page */
   struct dev_page page; /* dev = yes: the last error page */
   struct js_header page_headers[2];
+  /* A streamed response (js_stream_next): the thread its pull function is
+   * on, at index stream_fn; the request's deadline and the request. */
+  duk_context *stream_env;
+  duk_idx_t stream_fn;
+  long long stream_deadline_ms;
+  const struct js_request *stream_req;
 };
 
 /* worker_js.c */

@@ -609,10 +609,16 @@ function Response(body, init) {
   }
   var headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
   this.headers = headers;
-  var source, type;
+  var source, type, pull = null;
   if (typeof body === 'string') { /* the common case, without extractBody's object */
     source = body;
     type = 'text/plain;charset=UTF-8';
+  } else if (typeof body === 'object' && body !== null && (pull = streamPull(body)) !== null) {
+    source = null;
+    type = null;
+    if (NULL_BODY_STATUSES[status] === 1) {
+      throw apiError(TypeError, 'Response with status ' + status + ' cannot have a body');
+    }
   } else {
     var b = extractBody(body);
     source = b.source;
@@ -623,6 +629,7 @@ function Response(body, init) {
     throw apiError(TypeError, 'Response with status ' + status + ' cannot have a body');
   }
   this._body = source === null ? '' : source;
+  if (pull !== null) this._stream = pull;
   if (type !== null && headers._h['content-type'] === undefined) {
     headers._add('content-type', 'Content-Type', type);
   }
@@ -634,6 +641,18 @@ Object.defineProperty(Response.prototype, 'url', { get: function () { return thi
 Object.defineProperty(Response.prototype, 'redirected', { get: function () { return this._redirected === true; } });
 mixBody(Response.prototype);
 Response.prototype._source = function () {
+  if (this._stream !== undefined) { /* read whole (jsfpm/test, a proxy reading its own response) */
+    var pull = this._stream, parts = [], total = 0, piece;
+    this._stream = undefined;
+    while ((piece = pull(false)) !== null) {
+      piece = typeof piece === 'string' ? textEncoder.encode(piece) : piece;
+      parts.push(piece);
+      total += piece.byteLength;
+    }
+    var all = new Uint8Array(total);
+    for (var i = 0, at = 0; i < parts.length; at += parts[i].byteLength, i++) all.set(parts[i], at);
+    this._body = total === 0 ? '' : all;
+  }
   return this._body === '' ? null : this._body;
 };
 Response.prototype._bodyError = function (what, Ctor) {
@@ -647,6 +666,7 @@ Object.defineProperty(Response.prototype, 'body', {
   get: function () { return bodyBytes(this._source()); }
 });
 Response.prototype.clone = function () {
+  if (this._stream !== undefined) throw new TypeError('a streamed Response cannot be cloned');
   var c = Object.create(Response.prototype);
   c.status = this.status;
   c.statusText = this.statusText;
@@ -657,6 +677,80 @@ Response.prototype.clone = function () {
   c._body = this._body;
   return c;
 };
+/* ---- streamed bodies ---------------------------------------------------------- */
+
+/* The iterator of BODY when it is a stream of pieces: an async iterable
+ * (an async generator) or an iterable other than an array, typed array,
+ * URLSearchParams or FormData (a generator, an iterator object); else null. */
+function streamIterator(body) {
+  if (typeof Symbol !== 'function' || Array.isArray(body) || body instanceof ArrayBuffer ||
+      (typeof body.byteLength === 'number' && body.buffer) || isInstance('url', 'URLSearchParams', body) ||
+      isInstance('web', 'FormData', body)) {
+    return null;
+  }
+  if (Symbol.asyncIterator && typeof body[Symbol.asyncIterator] === 'function') return body[Symbol.asyncIterator]();
+  if (Symbol.iterator && typeof body[Symbol.iterator] === 'function') return body[Symbol.iterator]();
+  return null;
+}
+
+/* A piece of a streamed body as the worker takes it: a non-empty string or
+ * Uint8Array, or null for an empty one (an empty chunk would end a chunked
+ * body). */
+function streamPiece(v) {
+  if (typeof v === 'string') return v.length > 0 ? v : null;
+  if (v instanceof Uint8Array) return v.byteLength > 0 ? v : null;
+  if (v instanceof ArrayBuffer) return v.byteLength > 0 ? new Uint8Array(v) : null;
+  if (v !== null && typeof v === 'object' && typeof v.byteLength === 'number' && v.buffer) {
+    return v.byteLength > 0 ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : null;
+  }
+  throw new TypeError('a streamed response body must give strings or Uint8Arrays, but gave ' + describe(v));
+}
+
+/*
+ * The pull function of a streamed body, or null when BODY is not one: a
+ * ReadableStream (anything with getReader()) or an iterator (above).  The
+ * worker calls it (worker_js.c, js_stream_next) for each piece, under the
+ * request's deadline: it returns a non-empty string or Uint8Array, or null
+ * at the end; promises (an async generator's, a reader's) are settled
+ * first.  Called with true when the client has gone or the stream is given
+ * up, it stops the source: ReadableStream's cancel, a generator's return
+ * (its finally blocks run).
+ */
+function streamPull(body) {
+  var next, stop;
+  if (typeof body.getReader === 'function') {
+    var reader = body.getReader();
+    next = function () { return reader.read(); };
+    stop = function () { return reader.cancel(); };
+  } else {
+    var it = streamIterator(body);
+    if (it === null) return null;
+    next = function () { return it.next(); };
+    stop = function () { return typeof it['return'] === 'function' ? it['return']() : undefined; };
+  }
+  var done = false;
+  return function (cancel) {
+    if (done) return null;
+    if (cancel) {
+      done = true;
+      settle(stop());
+      return null;
+    }
+    for (;;) {
+      var r = settle(next());
+      if (r === null || typeof r !== 'object') {
+        throw new TypeError('a streamed response body\'s next() gave ' + describe(r) + ', not a result object');
+      }
+      if (r.done) {
+        done = true;
+        return null;
+      }
+      var piece = streamPiece(r.value);
+      if (piece !== null) return piece;
+    }
+  };
+}
+
 Response.json = function (value, init) {
   init = init || {};
   var headers = new Headers(init.headers);
@@ -777,7 +871,7 @@ function describe(v) {
  */
 function dispatch(app, raw) {
   var res = respond(app, raw);
-  return [res.status, res.headers._flat(), res._body];
+  return [res.status, res.headers._flat(), res._stream !== undefined ? res._stream : res._body];
 }
 
 /* The value of V, a promise settled (running the job queue) or not one. */

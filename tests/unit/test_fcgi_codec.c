@@ -407,6 +407,65 @@ START_TEST(test_encode_reply_matches_writers) {
 }
 END_TEST
 
+/* fcgi_iov_stdout frames a head and a body as STDOUT records around the
+ * caller's bytes: concatenated over its batches, every record is well
+ * formed (version, type, id, at most FCGI_IOV_RECORD_CONTENT bytes, padded
+ * to 8), their contents are the head then the body, and only the batch's
+ * bytes are claimed, at most FCGI_IOV_RECORDS records' worth. */
+START_TEST(test_iov_stdout_frames_head_and_body) {
+  static const size_t body_lens[] = {0, 1, 65528 - 5, 65528, 200000, (size_t)FCGI_IOV_RECORDS * 65528 + 3};
+  const char head[] = "Status: 200 OK\r\n\r\n";
+  size_t head_len = sizeof head - 1;
+  for (size_t t = 0; t < sizeof body_lens / sizeof body_lens[0]; t++) {
+    size_t body_len = body_lens[t];
+    uint8_t *body = tf_pattern(body_len + 1);
+    struct evbuffer *wire = evbuffer_new();
+    struct fcgi_iov f;
+    size_t done = 0, batches = 0;
+    while (done < head_len + body_len) {
+      size_t h = done < head_len ? done : head_len;
+      size_t n = fcgi_iov_stdout(&f, 0x0304, head + h, head_len - h, body + (done - h), body_len - (done - h));
+      ck_assert_uint_gt(n, 0);
+      ck_assert_uint_le(n, (size_t)FCGI_IOV_RECORDS * FCGI_IOV_RECORD_CONTENT);
+      size_t framed = 0;
+      for (int i = 0; i < f.n; i++) {
+        evbuffer_add(wire, f.iov[i].iov_base, f.iov[i].iov_len);
+        framed += f.iov[i].iov_len;
+      }
+      ck_assert_uint_ge(framed, n);
+      done += n;
+      batches++;
+    }
+    ck_assert_uint_eq(batches, body_len > (size_t)FCGI_IOV_RECORDS * 65528 ? 2 : 1);
+    /* Parse the records back. */
+    size_t len = evbuffer_get_length(wire), at = 0, content = 0;
+    const uint8_t *w = evbuffer_pullup(wire, -1);
+    uint8_t *joined = malloc(head_len + body_len + 1);
+    while (at < len) {
+      ck_assert_uint_le(at + 8, len);
+      ck_assert_uint_eq(w[0 + at], FCGI_VERSION_1);
+      ck_assert_uint_eq(w[1 + at], FCGI_STDOUT);
+      ck_assert_uint_eq((w[2 + at] << 8) | w[3 + at], 0x0304);
+      size_t clen = (size_t)w[4 + at] << 8 | w[5 + at], pad = w[6 + at];
+      ck_assert_uint_le(clen, FCGI_IOV_RECORD_CONTENT);
+      ck_assert_uint_gt(clen, 0);
+      ck_assert_uint_eq((clen + pad) % 8, 0);
+      ck_assert_uint_lt(pad, 8);
+      memcpy(joined + content, w + at + 8, clen);
+      content += clen;
+      at += 8 + clen + pad;
+    }
+    ck_assert_uint_eq(at, len);
+    ck_assert_uint_eq(content, head_len + body_len);
+    ck_assert(memcmp(joined, head, head_len) == 0);
+    ck_assert(body_len == 0 || memcmp(joined + head_len, body, body_len) == 0);
+    free(joined);
+    free(body);
+    evbuffer_free(wire);
+  }
+}
+END_TEST
+
 /* The server's own reply, fed to a parser, must survive the round trip when
  * its records are rewritten as requests: checks the writer framing against
  * the reader framing. */
@@ -457,6 +516,7 @@ void tf_add_codec_tcases(Suite *s) {
   tcase_add_test(tc, test_write_end_bytes);
   tcase_add_test(tc, test_write_record_exact);
   tcase_add_test(tc, test_encode_reply_matches_writers);
+  tcase_add_test(tc, test_iov_stdout_frames_head_and_body);
   tcase_add_test(tc, test_writer_framing_parses);
   suite_add_tcase(s, tc);
 }

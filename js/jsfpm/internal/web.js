@@ -782,6 +782,29 @@ getter(ReadableStream.prototype, 'locked', function () { return this._reader !==
 function streamValues() { return this.values(); }
 toStringTag(ReadableStream, 'ReadableStream');
 
+/* ReadableStream.from(iterable): a stream of the values of an iterable or
+ * an async iterable (a generator's, say); cancelling it returns the
+ * iterator. */
+ReadableStream.from = function (iterable) {
+  var it = null;
+  if (iterable !== null && iterable !== undefined && typeof Symbol === 'function') {
+    if (Symbol.asyncIterator && typeof iterable[Symbol.asyncIterator] === 'function') it = iterable[Symbol.asyncIterator]();
+    else if (Symbol.iterator && typeof iterable[Symbol.iterator] === 'function') it = iterable[Symbol.iterator]();
+  }
+  if (it === null) throw new TypeError('ReadableStream.from: the argument is not iterable');
+  return new ReadableStream({
+    pull: function (controller) {
+      return async.Promise.resolve(it.next()).then(function (r) {
+        if (r.done) controller.close();
+        else controller.enqueue(r.value);
+      });
+    },
+    cancel: function (reason) {
+      if (typeof it['return'] === 'function') return it['return'](reason);
+    }
+  });
+};
+
 function ReadableStreamDefaultReader(stream) {
   if (!(stream instanceof ReadableStream)) throw new TypeError('ReadableStreamDefaultReader needs a ReadableStream');
   if (stream._reader !== null) throw new TypeError('ReadableStream is locked to a reader already');

@@ -4,6 +4,7 @@
 # connections).  Unlike requests/s this does not depend on how busy the
 # machine is, so it shows what a change to the request path saves even on a
 # loaded box.  Needs strace.  Default binary: the one bench/run builds.
+# ENDPOINTS="big list" measures others of bench/app.
 set -u
 BIN=${1:-${BENCH_DIR:-/tmp/jsfpm-bench}/build/jsfpm}
 N=${2:-2000}
@@ -16,7 +17,7 @@ command -v strace >/dev/null || { echo "missing strace: apt-get install strace";
 bench_start_single "$BIN" || exit 2
 WK=$WORKERS BR=$BROKER
 echo "system calls per request (strace -c; wrk -t1 -c4 -d3s through nginx, 1 worker)"
-for ep in hello read write mixed; do
+for ep in ${ENDPOINTS:-hello read write mixed}; do
   curl -fs -o /dev/null "http://127.0.0.1:$PORT/proj/$ep" || { echo "no answer on /$ep"; exit 2; }
   strace -c -p "$WK" -o "$W/worker-$ep.txt" 2>/dev/null & S1=$!
   strace -c -p "$BR" -o "$W/broker-$ep.txt" 2>/dev/null & S2=$!

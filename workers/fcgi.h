@@ -132,7 +132,8 @@ void fcgi_encode_end(uint8_t out[FCGI_END_LEN], uint16_t id, uint32_t app_status
 #define FCGI_IOV_RECORDS 32
 struct fcgi_iov {
   uint8_t headers[FCGI_IOV_RECORDS][FCGI_HEADER_LEN];
-  struct iovec iov[FCGI_IOV_RECORDS * 4]; /* header, head part, body part, padding */
+  struct iovec iov[FCGI_IOV_RECORDS * 4 + 1]; /* header, head part, body part, padding; room
+                                                for one more piece after the last record */
   int n;
 };
 /* Frames the first bytes of HEAD followed by BODY (HEAD_LEN + BODY_LEN > 0)

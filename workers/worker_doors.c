@@ -55,14 +55,14 @@ static void fcgi_append_head(struct evbuffer *head, const struct js_response *re
 
 /* Sends HEAD and then BODY as STDOUT records of request ID, framed
  * around the caller's bytes (the body is the JavaScript heap's string or
- * buffer), in as few records and writes as they fit. */
-static void fcgi_send_stdout(struct conn *c, uint16_t id, const void *head, size_t head_len, const void *body,
-                             size_t body_len) {
+ * buffer), and then END (FCGI_END_LEN bytes), in as few records and
+ * writes as they fit: one writev for a body of up to 2 MiB. */
+static void fcgi_send_reply(struct conn *c, uint16_t id, const void *head, size_t head_len, const void *body,
+                            size_t body_len, const uint8_t *end) {
   struct fcgi_iov f;
   const uint8_t *h = head, *b = body;
-  while (head_len + body_len > 0) {
+  for (;;) {
     size_t n = fcgi_iov_stdout(&f, id, h, head_len, b, body_len);
-    worker_conn_send(c, f.iov, f.n);
     size_t from_head = n < head_len ? n : head_len;
     h += from_head;
     head_len -= from_head;
@@ -70,6 +70,10 @@ static void fcgi_send_stdout(struct conn *c, uint16_t id, const void *head, size
       b += n - from_head;
       body_len -= n - from_head;
     }
+    bool last = head_len + body_len == 0;
+    if (last) f.iov[f.n++] = (struct iovec){(void *)end, FCGI_END_LEN};
+    worker_conn_send(c, f.iov, f.n);
+    if (last) return;
   }
 }
 
@@ -154,25 +158,18 @@ static void fcgi_serve(struct conn *c, struct fcgi_request *fr) {
       .fd = evbuffer_get_length(c->out) == 0 ? c->fd : -1, .fcgi = true, .fcgi_id = fr->id};
   struct js_response res;
   worker_handle(w, c, &req, &route, &res);
-  if (res.streamed) { /* door_stream wrote it all (or turned it into a 500) */
-    if (!fr->keep_conn) c->close_after_write = true;
-    free(joined);
-    free(names);
-    free(headers);
-    return;
-  }
-
-  struct evbuffer *head = evbuffer_new();
+  /* A streamed response went out in door_stream (one whose first piece
+   * failed came back as a plain 500). */
+  struct evbuffer *head = res.streamed ? NULL : evbuffer_new();
   if (head == NULL) {
-    c->close_after_write = true;
+    if (!res.streamed) c->close_after_write = true;
   } else {
+    uint8_t end[FCGI_END_LEN];
+    fcgi_encode_end(end, fr->id, 0, FCGI_REQUEST_COMPLETE);
     fcgi_append_head(head, &res);
-    fcgi_send_stdout(c, fr->id, evbuffer_pullup(head, -1), evbuffer_get_length(head), res.body, res.body_len);
+    fcgi_send_reply(c, fr->id, evbuffer_pullup(head, -1), evbuffer_get_length(head), res.body, res.body_len, end);
     evbuffer_free(head);
   }
-  uint8_t end[FCGI_END_LEN];
-  fcgi_encode_end(end, fr->id, 0, FCGI_REQUEST_COMPLETE);
-  worker_conn_send(c, &(struct iovec){end, sizeof end}, 1);
   if (!fr->keep_conn) c->close_after_write = true;
   free(joined);
   free(names);
@@ -403,7 +400,7 @@ void door_stream(struct conn *c, const struct reply_route *route, struct js_resp
   if (r < 0 || why != NULL) /* the app's failure is logged already, with its cause */
     log_info("[%s] streamed response aborted after %zu bytes: %s", res->request_id, sent,
              why != NULL ? why : "the app's stream failed");
-  js_stream_end(js, why != NULL);
+  js_stream_end(js, why != NULL || route->head_only); /* HEAD: the source never ran, but may hold something */
   if (r == 0 && why == NULL) {
     /* The end: FastCGI's end of the request, HTTP/1.1's last chunk. */
     static const struct iovec last_chunk = {"0\r\n\r\n", 5};

@@ -114,7 +114,7 @@ void worker_handle(struct worker *w, struct conn *c, const struct js_request *re
  * socket does not take at once is copied into the buffer and written as
  * room appears (worker_conn_flush, which also finds a broken connection).
  * Out of memory, the connection is closed after what was queued. */
-#define CONN_SEND_IOV_MAX (FCGI_IOV_RECORDS * 4 + 1)
+#define CONN_SEND_IOV_MAX (FCGI_IOV_RECORDS * 4 + 1) /* a struct fcgi_iov's */
 void worker_conn_send(struct conn *c, const struct iovec *iov, int n);
 
 /* Sends like worker_conn_send and then waits until the socket has taken

@@ -305,7 +305,8 @@ size_t fcgi_iov_stdout(struct fcgi_iov *f, uint16_t id, const void *head, size_t
   size_t framed = 0;
   f->n = 0;
   for (int r = 0; r < FCGI_IOV_RECORDS && head_len + body_len > 0; r++) {
-    size_t len = head_len + body_len < FCGI_IOV_RECORD_CONTENT ? head_len + body_len : FCGI_IOV_RECORD_CONTENT;
+    size_t len =
+        head_len + body_len < FCGI_IOV_RECORD_CONTENT ? head_len + body_len : FCGI_IOV_RECORD_CONTENT;
     size_t pad = fcgi_record_header(f->headers[r], FCGI_STDOUT, id, len);
     f->iov[f->n++] = (struct iovec){f->headers[r], FCGI_HEADER_LEN};
     size_t from_head = head_len < len ? head_len : len;

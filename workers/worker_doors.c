@@ -167,7 +167,8 @@ static void fcgi_serve(struct conn *c, struct fcgi_request *fr) {
     uint8_t end[FCGI_END_LEN];
     fcgi_encode_end(end, fr->id, 0, FCGI_REQUEST_COMPLETE);
     fcgi_append_head(head, &res);
-    fcgi_send_reply(c, fr->id, evbuffer_pullup(head, -1), evbuffer_get_length(head), res.body, res.body_len, end);
+    fcgi_send_reply(c, fr->id, evbuffer_pullup(head, -1), evbuffer_get_length(head), res.body, res.body_len,
+                    end);
     evbuffer_free(head);
   }
   if (!fr->keep_conn) c->close_after_write = true;

@@ -91,11 +91,11 @@ struct conn {
 
 /* Where the request in progress is answered. */
 struct reply_route {
-  int fd;           /* the client's connection; -1 when a reply cannot be written safely */
-  bool fcgi;        /* FastCGI records (else HTTP/1.1) */
-  uint16_t fcgi_id; /* FastCGI request id */
-  bool head_only;   /* HTTP HEAD: no body */
-  bool keep_alive;  /* HTTP: the client lets another request follow */
+  int fd;            /* the client's connection; -1 when a reply cannot be written safely */
+  bool fcgi;         /* FastCGI records (else HTTP/1.1) */
+  uint16_t fcgi_id;  /* FastCGI request id */
+  bool head_only;    /* HTTP HEAD: no body */
+  bool keep_alive;   /* HTTP: the client lets another request follow */
   int version_minor; /* HTTP: of the request */
 };
 

@@ -58,7 +58,7 @@ struct js_response {
   const uint8_t *body;
   size_t body_len;
   const char *request_id;
-  bool streamed; /* the body comes in pieces from js_stream_next; body_len is 0, then
+  bool streamed;         /* the body comes in pieces from js_stream_next; body_len is 0, then
                     the bytes the door sent */
   long long deadline_ms; /* streamed: the request's deadline (monotonic, coarse clock) */
 };

@@ -424,7 +424,8 @@ START_TEST(test_iov_stdout_frames_head_and_body) {
     size_t done = 0, batches = 0;
     while (done < head_len + body_len) {
       size_t h = done < head_len ? done : head_len;
-      size_t n = fcgi_iov_stdout(&f, 0x0304, head + h, head_len - h, body + (done - h), body_len - (done - h));
+      size_t n =
+          fcgi_iov_stdout(&f, 0x0304, head + h, head_len - h, body + (done - h), body_len - (done - h));
       ck_assert_uint_gt(n, 0);
       ck_assert_uint_le(n, (size_t)FCGI_IOV_RECORDS * FCGI_IOV_RECORD_CONTENT);
       size_t framed = 0;

@@ -744,7 +744,8 @@ int js_stream_next(struct js_runtime *rt, const uint8_t **data, size_t *len) {
 }
 
 void js_stream_end(struct js_runtime *rt, bool cancel) {
-  if (cancel && stream_call(rt, true) != DUK_EXEC_SUCCESS)
+  /* Past the deadline no JavaScript of the request runs, not even this. */
+  if (cancel && clock_coarse_ms() < rt->stream_deadline_ms && stream_call(rt, true) != DUK_EXEC_SUCCESS)
     stream_failed(rt, "cancelling a streamed response");
   request_end(rt, rt->stream_env);
   rt->stream_env = NULL;

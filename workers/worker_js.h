@@ -101,7 +101,8 @@ void js_handle(struct js_runtime *rt, const struct js_request *req, struct js_re
  * or -1 when the app threw, the deadline passed or the memory limit was hit
  * (logged with the request id).  Call js_stream_end after the last call, or
  * to give up early: CANCEL (the client is gone) tells the app's source to
- * stop, as a ReadableStream's cancel or a generator's return. */
+ * stop, as a ReadableStream's cancel or a generator's return (not past the
+ * deadline: no JavaScript of the request runs then). */
 int js_stream_next(struct js_runtime *rt, const uint8_t **data, size_t *len);
 void js_stream_end(struct js_runtime *rt, bool cancel);
 

@@ -69,13 +69,15 @@ export default {
         }));
       }
       case '/readable-from': return new Response(ReadableStream.from(lines(n)));
-      case '/readable-error':
+      case '/readable-error': {
+        let pulls = 0;
         return new Response(new ReadableStream({
           pull(controller) {
-            controller.enqueue('a\n');
-            controller.error(new Error('the source broke'));
+            if (pulls++ === 0) controller.enqueue('a\n');
+            else controller.error(new Error('the source broke'));
           },
         }));
+      }
       default: return new Response('hello\n');
     }
   },

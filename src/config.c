@@ -36,12 +36,14 @@ bool config_is_string_type(enum config_type t) {
  * stored as N (the order of the enums in config.h).  NULL for other types. */
 const char *const *config_enum_names(enum config_type type) {
   static const char *const sync[] = {"off", "normal", "full", "extra", NULL};
-  static const char *const isolation[] = {"worker", "request", NULL}; /* ISOLATION_* */
-  static const char *const affinity[] = {"off", "auto", NULL};        /* AFFINITY_* */
+  static const char *const isolation[] = {"worker", "request", NULL};      /* ISOLATION_* */
+  static const char *const affinity[] = {"off", "auto", NULL};             /* AFFINITY_* */
+  static const char *const pm[] = {"static", "dynamic", "ondemand", NULL}; /* PM_* */
   switch (type) {
   case CT_SYNC: return sync;
   case CT_ISOLATION: return isolation;
   case CT_AFFINITY: return affinity;
+  case CT_PM: return pm;
   default: return NULL;
   }
 }
@@ -70,7 +72,20 @@ const struct config_key config_keys[] = {
     {"server", "http_accel_dir", CT_PATH, OFF(http_accel_dir), 0, 0, NULL,
      "development: folder the HTTP door sends X-Accel-Redirect files from, as nginx would (jsfpm dev: "
      "DIR/protected); unset = the header passes through"},
-    {"server", "workers", CT_INT, OFF(workers), 1, 1024, "2", "number of worker processes"},
+    {"server", "workers", CT_INT, OFF(workers), 1, 1024, "2",
+     "number of worker processes; with pm = dynamic or ondemand the most there may be (php-fpm's "
+     "pm.max_children)"},
+    {"server", "pm", CT_PM, OFF(pm), 0, 0, "static",
+     "process manager: static (workers always run), dynamic (idle workers kept between the spare "
+     "bounds), ondemand (workers started by waiting connections, stopped when idle)"},
+    {"server", "pm.start_servers", CT_INT, OFF(pm_start_servers), 0, 1024, "1",
+     "pm = dynamic: workers started with each generation"},
+    {"server", "pm.min_spare_servers", CT_INT, OFF(pm_min_spare), 0, 1024, "1",
+     "pm = dynamic: start workers while fewer than this are idle"},
+    {"server", "pm.max_spare_servers", CT_INT, OFF(pm_max_spare), 1, 1024, "2",
+     "pm = dynamic: stop an idle worker while more than this are idle"},
+    {"server", "pm.process_idle_timeout", CT_DURATION, OFF(pm_idle_timeout_ms), 1, 86400000, "10s",
+     "pm = ondemand: a worker idle this long (and holding no connection) stops"},
     {"server", "worker_cpu_affinity", CT_AFFINITY, OFF(worker_cpu_affinity), 0, 0, "off",
      "auto: worker N runs only on the Nth of the CPUs the server may use (round robin); off: the "
      "kernel places workers"},
@@ -442,7 +457,8 @@ static const char *convert(const struct config_key *k, const char *value, struct
   }
   case CT_SYNC:
   case CT_ISOLATION:
-  case CT_AFFINITY: {
+  case CT_AFFINITY:
+  case CT_PM: {
     const char *const *names = config_enum_names(k->type);
     size_t i = 0;
     for (; names[i]; i++)
@@ -710,6 +726,23 @@ static int cluster_error(char *err, size_t errlen, const char *path, const char 
   return -1;
 }
 
+/* pm = dynamic's bounds, php-fpm's rule: pm.min_spare_servers <=
+ * pm.start_servers <= pm.max_spare_servers, and pm.start_servers <=
+ * workers.  Checked whatever pm says, so that switching to dynamic later
+ * meets no surprise (the defaults pass with any workers). */
+static int check_pm(const struct jsfpm_config *cfg, const char *path, char *err, size_t errlen) {
+  const char *key = NULL, *why = NULL;
+  if (cfg->pm_min_spare > cfg->pm_max_spare)
+    key = "pm.min_spare_servers", why = "is above pm.max_spare_servers";
+  else if (cfg->pm_start_servers < cfg->pm_min_spare || cfg->pm_start_servers > cfg->pm_max_spare)
+    key = "pm.start_servers", why = "must lie between pm.min_spare_servers and pm.max_spare_servers";
+  else if (cfg->pm_start_servers > cfg->workers)
+    key = "pm.start_servers", why = "is above workers (the most workers there may be)";
+  if (key == NULL) return 0;
+  snprintf(err, errlen, "%s:%d: [server] %s: %s", path, config_key_line(path, "server", key), key, why);
+  return -1;
+}
+
 /* What a [cluster] section needs as a whole: address turns cluster mode
  * on, and then node_id must be set, and peers but on node 1 (it
  * bootstraps; the others join through their peers).  A node_id or peers
@@ -826,8 +859,11 @@ int config_load(struct jsfpm_config *cfg, const char *path, char *err, size_t er
     free(st.error);
     return -1;
   }
+  if (check_pm(cfg, path, err, errlen) < 0) return -1;
   return check_cluster(cfg, path, err, errlen);
 }
+
+const char *config_pm_name(const struct jsfpm_config *cfg) { return config_enum_names(CT_PM)[cfg->pm]; }
 
 void config_free(struct jsfpm_config *cfg) {
   for (size_t i = 0; i < NKEYS; i++) {

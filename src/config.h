@@ -17,18 +17,24 @@ struct config_env { /* one key of the [env] section, exposed to JS as ctx.env */
 
 enum config_isolation { ISOLATION_WORKER = 0, ISOLATION_REQUEST = 1 };
 enum config_affinity { AFFINITY_OFF = 0, AFFINITY_AUTO = 1 };
+enum config_pm { PM_STATIC = 0, PM_DYNAMIC = 1, PM_ONDEMAND = 2 };
 
 struct jsfpm_config {
   char *file; /* path of the file this was read from */
 
   /* [server] */
-  char *listen;            /* FastCGI: unix path or host:port */
-  char *listen_owner;      /* unix socket owner (user name), NULL = unchanged */
-  char *listen_group;      /* unix socket group, NULL = unchanged */
-  int listen_mode;         /* unix socket permission bits */
-  int listen_backlog;      /* listen(2) backlog */
-  char *http_listen;       /* optional HTTP host:port, NULL = off */
-  int workers;             /* number of worker processes */
+  char *listen;           /* FastCGI: unix path or host:port */
+  char *listen_owner;     /* unix socket owner (user name), NULL = unchanged */
+  char *listen_group;     /* unix socket group, NULL = unchanged */
+  int listen_mode;        /* unix socket permission bits */
+  int listen_backlog;     /* listen(2) backlog */
+  char *http_listen;      /* optional HTTP host:port, NULL = off */
+  int workers;            /* number of worker processes (pm = static), or the most (php-fpm's max_children) */
+  int pm;                 /* PM_STATIC, PM_DYNAMIC or PM_ONDEMAND (src/master/pm.h) */
+  int pm_start_servers;   /* dynamic: workers started with each generation */
+  int pm_min_spare;       /* dynamic: fewer idle workers than this: start more */
+  int pm_max_spare;       /* dynamic: more idle workers than this: stop one */
+  int pm_idle_timeout_ms; /* ondemand: a worker idle this long stops */
   int worker_cpu_affinity; /* AFFINITY_OFF or AFFINITY_AUTO */
   char *runtime_dir;       /* private directory for the broker socket */
   char *pid_file;          /* NULL = none */
@@ -123,6 +129,8 @@ struct jsfpm_config {
  * caller to report where it reports errors. */
 int config_load(struct jsfpm_config *cfg, const char *path, char *err, size_t errlen);
 void config_free(struct jsfpm_config *cfg);
+/* "static", "dynamic" or "ondemand": CFG's pm as the file says it. */
+const char *config_pm_name(const struct jsfpm_config *cfg);
 /* Prints the effective configuration as INI (for -T). */
 void config_print(const struct jsfpm_config *cfg, FILE *out);
 /* The line of key NAME in [SECTION] of the file at PATH, else of the

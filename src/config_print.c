@@ -69,7 +69,8 @@ static void print_value(const struct config_key *k, const struct jsfpm_config *c
   case CT_LOGLEVEL: fputs(log_level_name((enum log_level) * (const int *)field), out); break;
   case CT_SYNC:
   case CT_ISOLATION:
-  case CT_AFFINITY: fputs(config_enum_names(k->type)[*(const int *)field], out); break;
+  case CT_AFFINITY:
+  case CT_PM: fputs(config_enum_names(k->type)[*(const int *)field], out); break;
   }
 }
 

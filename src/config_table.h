@@ -22,6 +22,7 @@ enum config_type {
   CT_SYNC,          /* SQLite synchronous: off|normal|full|extra */
   CT_ISOLATION,     /* worker|request */
   CT_AFFINITY,      /* off|auto */
+  CT_PM,            /* static|dynamic|ondemand */
   CT_NODES,         /* [min, max] comma-separated numeric private addresses with ports */
   CT_ACCESS_FORMAT, /* an access log line format (access_format.h) */
 };

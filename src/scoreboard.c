@@ -3,7 +3,8 @@
  * Writers: a slot's fields are written by its worker between
  * slot_write_begin and slot_write_end, except `state` at claim/release and
  * `pid`, which only the master writes, while the slot has no running owner or
- * before the owner first writes.  Global counters use atomic read-modify-write
+ * before the owner first writes, and `connections`, an atomic counter of
+ * its own (scoreboard_connections).  Global counters use atomic read-modify-write
  * because every worker updates them.
  */
 #include "autoconfig.h"
@@ -140,6 +141,12 @@ void scoreboard_runtime_stats(struct scoreboard *sb, int slot, const struct sb_r
   s->last_memory_bytes = st->last_memory_bytes;
   s->last_cpu_us = st->last_cpu_us;
   slot_write_end(s);
+}
+
+/* One int only its owner writes: an atomic add, no sequence lock. */
+void scoreboard_connections(struct scoreboard *sb, int slot, int delta) {
+  assert(slot >= 0 && slot < SCOREBOARD_SLOTS);
+  __atomic_add_fetch(&sb->slots[slot].connections, delta, __ATOMIC_RELAXED);
 }
 
 void scoreboard_want_request_cpu(struct scoreboard *sb) {

@@ -51,6 +51,7 @@ struct sb_slot {
   long long heap_bytes;               /* JavaScript heap size after the last request */
   long long last_memory_bytes;        /* JavaScript heap peak during the last completed request */
   long long last_cpu_us;              /* CPU time of the last completed request; -1 = not measured */
+  int connections;                    /* connections it has open, kept-alive ones included (pm) */
 };
 
 struct sb_global {
@@ -121,6 +122,9 @@ bool scoreboard_request_cpu_wanted(const struct scoreboard *sb);
 
 /* Master: a sample of the FastCGI socket's accept queue, for max_listen_queue. */
 void scoreboard_note_listen_queue(struct scoreboard *sb, int queued);
+
+/* Worker: it opened (DELTA 1) or closed (-1) a connection. */
+void scoreboard_connections(struct scoreboard *sb, int slot, int delta);
 
 /* Worker: adds its outgoing fetch() calls since the last report. */
 void scoreboard_fetch_add(struct scoreboard *sb, unsigned long calls, unsigned long errors,

@@ -181,6 +181,7 @@ static void conn_free(struct conn *c) {
   fcgi_conn_free(c->fcgi);
   http_conn_free(c->http);
   free(c);
+  scoreboard_connections(w->sb, w->sb_slot, -1);
   accept_pause_descriptor_freed(w->pause);
 }
 
@@ -664,6 +665,7 @@ static struct conn *conn_new(struct worker *w, int cfd, enum conn_door door) {
   c->door = door;
   c->fd = cfd;
   list_push_front(&w->conns, &c->link);
+  scoreboard_connections(w->sb, w->sb_slot, 1);
   if (door == CONN_HTTP)
     c->http = http_conn_new(&w->http_limits);
   else

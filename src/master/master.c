@@ -10,7 +10,8 @@
  *
  * and in a 100 ms maintenance tick (master_tick) that reads the scoreboard:
  * request_terminate_timeout, recycling (max_requests, max_age, max_rss),
- * reload and retirement deadlines, systemd status and watchdog.
+ * reload and retirement deadlines, the process manager (pm = dynamic |
+ * ondemand: master_pm.c), systemd status and watchdog.
  *
  * Workers belong to a generation.  A reload (HUP) starts a complete new
  * generation with the new configuration on the SAME listening sockets (they
@@ -26,16 +27,20 @@
  *
  *   master phase          event                              function
  *   STARTING -> SERVING   every first-generation worker ready worker_ready (c)
+ *   STARTING -> SERVING   the broker answers, pm = ondemand   start_first_generation
  *   SERVING -> RELOADING  HUP with a configuration that loads reload_begin (r)
- *   RELOADING -> SERVING  the new generation is ready         reload_commit (r)
+ *   RELOADING -> SERVING  the new generation is ready (at once reload_commit (r)
+ *                         for pm = ondemand)
  *   RELOADING -> SERVING  a new worker failed, or the timeout reload_abort (r)
  *   any -> STOPPING       TERM/INT/QUIT, or a start-up failure stop_begin
  *   STOPPING -> (exit)    the last stop step is done          stop_advance
  *
  *   worker state          event                              function
  *   FREE -> LOADING       forked                             children_spawn_worker (c)
+ *                         (pm = dynamic | ondemand: by load)  pm_manage (p)
  *   LOADING -> SERVING    WORKER_NOTE_READY on its pipe      worker_ready (c)
  *   LOADING, SERVING -> RETIRING  told to finish (QUIT/TERM) children_retire (c)
+ *                         (pm: idle too long, or too many)    pm_manage (p)
  *   any -> FREE           reaped                             worker_exited (c)
  *
  *   broker state          event                              function
@@ -43,7 +48,8 @@
  *   RUNNING -> RESTARTING TERMed for new [database] settings master_tick (c)
  *   RUNNING, RESTARTING -> DOWN  reaped                      broker_exited (c)
  *
- * (c) is in master_children.c, (r) in master_reload.c, the rest here;
+ * (c) is in master_children.c, (r) in master_reload.c, (p) in master_pm.c,
+ * the rest here;
  * master_status.c serves the status page and master_internal.h holds the
  * state these files share.
  *
@@ -59,11 +65,15 @@
  * 2. A reload is in progress (next_gen != 0, next_cfg set) in RELOADING,
  *    and in no other phase but STOPPING (a stop that cut a reload short).
  * 3. While STARTING, no worker belongs to another generation than the first.
- * 4. While SERVING or RELOADING, a worker position (0..workers-1) of the
- *    serving generation with no LOADING or SERVING process has its respawn
- *    timer pending.
+ * 4. While SERVING or RELOADING with pm = static, a worker position
+ *    (0..workers-1) of the serving generation with no LOADING or SERVING
+ *    process has its respawn timer pending.  (With pm = dynamic or
+ *    ondemand, pm_manage starts workers as the load asks.)
  * 5. The broker is DOWN exactly when it has no pid; while SERVING or
  *    RELOADING a DOWN broker has its respawn timer pending.
+ * 6. The master watches the doors for pm = ondemand (pm_watching) only
+ *    while SERVING with pm = ondemand and no worker of the serving
+ *    generation LOADING or SERVING.
  */
 #include "autoconfig.h"
 
@@ -91,6 +101,7 @@
 #include "js_compile.h"
 #include "log.h"
 #include "master_internal.h"
+#include "pm.h"
 #include "privileges.h"
 #include "safefile.h"
 #include "scoreboard.h"
@@ -304,6 +315,7 @@ static void stop_begin(struct master *m, bool graceful) {
   log_notice("%s stop requested", graceful ? "graceful" : "fast");
   m->phase = MASTER_STOPPING;
   event_del(m->broker_wait_ev);
+  pm_watch_stop(m);
   /* Before any worker is told: a stopping worker closes its idle
    * connections instead of passing them to a successor that never comes. */
   scoreboard_set_stopping(m->sb);
@@ -327,15 +339,18 @@ static void stop_requested(struct master *m) {
 
 /* ---- starting --------------------------------------------------------------------- */
 
-/* Forks the first generation once the broker answers. */
+/* Forks the first generation once the broker answers: pm_initial_workers
+ * of them; none (pm = ondemand) is ready at once. */
 static void start_first_generation(struct master *m) {
-  for (int i = 0; i < m->cfg->workers; i++) {
+  int initial = pm_initial_workers(m->cfg);
+  for (int i = 0; i < initial; i++) {
     if (children_spawn_worker(m, m->cfg, m->gen, i, &m->lis, m->js_cache) == NULL) {
       m->exit_status = 1;
       m->got_term = true;
       return;
     }
   }
+  if (initial == 0) children_first_generation_ready(m);
 }
 
 /* STARTING: pings the broker until it answers (then the workers start),
@@ -395,9 +410,14 @@ static bool master_check(const struct master *m) {
   bool reload = m->next_gen != 0 && m->next_cfg != NULL;
   if ((m->phase == MASTER_RELOADING) != reload && m->phase != MASTER_STOPPING) return false; /* 2 */
   if ((m->broker.state == BROKER_DOWN) != (m->broker.pid == 0)) return false;                /* 5 */
+  if (m->pm_watching) {                                                                      /* 6 */
+    if (m->phase != MASTER_SERVING || m->cfg->pm != PM_ONDEMAND) return false;
+    for (int i = 0; i < m->cfg->workers && i < MAX_POSITIONS; i++)
+      if (children_position_has_worker(m, m->gen, i)) return false;
+  }
   if (m->phase != MASTER_SERVING && m->phase != MASTER_RELOADING) return true;
   if (m->broker.state == BROKER_DOWN && !event_pending(m->broker.respawn_ev, EV_TIMEOUT, NULL)) return false;
-  for (int i = 0; i < m->cfg->workers && i < MAX_POSITIONS; i++) /* 4 */
+  for (int i = 0; i < m->cfg->workers && i < MAX_POSITIONS && m->cfg->pm == PM_STATIC; i++) /* 4 */
     if (!children_position_has_worker(m, m->gen, i) &&
         !event_pending(m->positions[i].respawn_ev, EV_TIMEOUT, NULL))
       return false;
@@ -564,6 +584,7 @@ static void master_cleanup(struct master *m) {
   if (m->broker_wait_ev) event_free(m->broker_wait_ev);
   if (m->stop_ev) event_free(m->stop_ev);
   if (m->tick_ev) event_free(m->tick_ev);
+  pm_watch_stop(m);
   db_client_free(m->broker_ping);
   js_cache_free(m->js_cache);
   js_cache_free(m->next_js_cache);

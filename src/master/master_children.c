@@ -24,6 +24,7 @@
 #include "config.h"
 #include "log.h"
 #include "master_internal.h"
+#include "pm.h"
 #include "privileges.h"
 #include "scoreboard.h"
 #include "systemd.h"
@@ -207,7 +208,8 @@ int children_spawn_broker(struct master *m) {
 
 /* ---- generations ---------------------------------------------------------- */
 
-/* True when every position 0..WORKERS-1 of GEN has a ready, non-retiring worker. */
+/* True when every position 0..WORKERS-1 of GEN has a ready, non-retiring
+ * worker (WORKERS: pm_initial_workers, none for pm = ondemand). */
 static bool generation_ready(const struct master *m, unsigned gen, int workers) {
   static bool seen[MAX_POSITIONS];
   memset(seen, 0, sizeof seen);
@@ -259,15 +261,21 @@ static void worker_ready(struct master *m, struct proc *p) {
     children_retire(m, old, SIGQUIT);
   }
   if (m->phase == MASTER_STARTING && p->generation == m->gen &&
-      generation_ready(m, m->gen, m->cfg->workers)) {
-    m->phase = MASTER_SERVING;
-    log_notice("ready: %d workers serving FastCGI on %s%s%s", m->cfg->workers, m->cfg->listen,
-               m->cfg->http_listen ? " and HTTP on " : "", m->cfg->http_listen ? m->cfg->http_listen : "");
-    children_notify_ready(m);
-  }
+      generation_ready(m, m->gen, pm_initial_workers(m->cfg)))
+    children_first_generation_ready(m);
   if (m->phase == MASTER_RELOADING && p->generation == m->next_gen &&
-      generation_ready(m, m->next_gen, m->next_cfg->workers))
+      generation_ready(m, m->next_gen, pm_initial_workers(m->next_cfg)))
     reload_commit(m);
+}
+
+void children_first_generation_ready(struct master *m) {
+  assert(m->phase == MASTER_STARTING);
+  m->phase = MASTER_SERVING;
+  log_notice("ready: %d workers (pm = %s) serving FastCGI on %s%s%s", pm_initial_workers(m->cfg),
+             config_pm_name(m->cfg), m->cfg->listen, m->cfg->http_listen ? " and HTTP on " : "",
+             m->cfg->http_listen ? m->cfg->http_listen : "");
+  children_notify_ready(m);
+  pm_manage(m);
 }
 
 static void check_worker(struct master *m, struct proc *p, long long now, bool check_rss);
@@ -470,6 +478,11 @@ static void worker_exited(struct master *m, struct proc *p, int status) {
   bool crashed = !clean && !terminated;
   if (crashed) note_crash(m);
   if (children_position_has_worker(m, gen, index)) return; /* its replacement takes over */
+  if (m->cfg->pm != PM_STATIC && m->phase != MASTER_STARTING) {
+    /* pm_manage starts workers as they are needed, after the back-off. */
+    m->pm_not_before_ms = clock_mono_ms() + next_respawn_delay(m, &m->pm_backoff_ms, started_ms, crashed);
+    return;
+  }
   struct position *pos = &m->positions[index];
   master_add_timer_ms(pos->respawn_ev, next_respawn_delay(m, &pos->backoff_ms, started_ms, crashed));
 }
@@ -613,6 +626,7 @@ static void master_tick(struct master *m) {
     scoreboard_note_listen_queue(m->sb, queued); /* max_listen_queue, sampled once a second */
   if (m->phase == MASTER_RELOADING && now >= m->reload_deadline_ms)
     reload_abort(m, "the new workers did not become ready in time");
+  pm_manage(m);
   /* New [database] settings: the broker restarts once no old worker might
    * still be using it; the new workers reconnect. */
   if (m->restart_broker_after_reload && m->phase == MASTER_SERVING && !old_generation_running(m) &&

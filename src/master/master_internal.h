@@ -8,6 +8,8 @@
  *                    respawns, recycling, the maintenance tick
  * master_reload.c    a reload (HUP): a new generation beside the serving one
  * master_status.c    the status page
+ * master_pm.c        pm = dynamic | ondemand: starting and stopping workers
+ *                    by the load (decisions in pm.c)
  */
 #ifndef JSFPM_MASTER_INTERNAL_H
 #define JSFPM_MASTER_INTERNAL_H
@@ -20,6 +22,7 @@
 #include "scoreboard.h"
 
 #define MAX_POSITIONS 1024 /* [server] workers upper bound */
+#define PM_WATCHED 3       /* pm = ondemand with no worker: the FastCGI, HTTP and hand-off fds */
 
 struct jsfpm_config;
 struct js_cache;
@@ -151,6 +154,12 @@ struct master {
   long long emergency_until_ms;
   unsigned long crashes, recycled, terminated;
 
+  /* pm = dynamic | ondemand (master_pm.c) */
+  struct event *pm_watch[PM_WATCHED]; /* the fds watched while pm_watching */
+  bool pm_watching;
+  int pm_backoff_ms;          /* the next start's delay after a crash (as a position's backoff_ms) */
+  long long pm_not_before_ms; /* no worker starts before this (a crash's back-off) */
+
   struct event *tick_ev;
   unsigned long ticks;
   long long watchdog_ms, last_watchdog_ms;
@@ -188,6 +197,8 @@ bool children_position_has_worker(const struct master *m, unsigned gen, int inde
 void children_retire(struct master *m, struct proc *p, int sig);
 /* Tells systemd the master serves (READY=1 and a status line). */
 void children_notify_ready(struct master *m);
+/* STARTING -> SERVING: the first generation is ready. */
+void children_first_generation_ready(struct master *m);
 /* SIG to every worker. */
 void children_signal(struct master *m, int sig);
 int children_live_workers(const struct master *m);
@@ -201,6 +212,14 @@ void reload_abort(struct master *m, const char *why);
 void reload_warn_timeouts(const struct jsfpm_config *cfg);
 /* preload = yes: compiles the app (see master_reload.c).  Returns -1 (ERR) when it cannot serve. */
 int reload_preload_app(const struct jsfpm_config *cfg, struct js_cache **cache, char *err, size_t errlen);
+
+/* master_pm.c */
+/* SERVING with pm = dynamic or ondemand: applies pm.c's decision to the
+ * serving generation (each tick, and when a generation begins to serve);
+ * otherwise stops watching the doors. */
+void pm_manage(struct master *m);
+/* Stops watching the doors (before their sockets close, or a stop). */
+void pm_watch_stop(struct master *m);
 
 /* master_status.c */
 /* Serves the status page on [server] status_listen, if set.  Returns -1 (logged) on failure. */

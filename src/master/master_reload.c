@@ -19,6 +19,7 @@
 #include "js_compile.h"
 #include "log.h"
 #include "master_internal.h"
+#include "pm.h"
 #include "privileges.h"
 #include "sock.h"
 #include "systemd.h"
@@ -64,8 +65,10 @@ void reload_commit(struct master *m) {
     else
       privileges_give(&m->priv, m->cfg->error_log);
   }
-  log_notice("reload complete: generation %u serving with %d workers", m->gen, m->cfg->workers);
+  log_notice("reload complete: generation %u serving with %d workers (pm = %s)", m->gen,
+             pm_initial_workers(m->cfg), config_pm_name(m->cfg));
   children_notify_ready(m);
+  pm_manage(m);
 }
 
 void reload_abort(struct master *m, const char *why) {
@@ -88,6 +91,7 @@ void reload_abort(struct master *m, const char *why) {
   m->phase = MASTER_SERVING;
   m->restart_broker_after_reload = false;
   children_notify_ready(m);
+  pm_manage(m);
 }
 
 static bool str_differs(const char *a, const char *b) {
@@ -220,15 +224,19 @@ void reload_begin(struct master *m) {
   m->next_cfg = fresh;
   m->next_js_cache = cache;
   m->next_gen = ++m->last_gen;
+  pm_watch_stop(m); /* the serving generation's doors may close at the commit */
   m->phase = MASTER_RELOADING;
   m->reload_deadline_ms = clock_mono_ms() + RELOAD_TIMEOUT_MS;
   systemd_notifyf("RELOADING=1\nMONOTONIC_USEC=%lld\nSTATUS=reloading: starting generation %u",
                   clock_mono_ms() * 1000, m->next_gen);
-  log_notice("reload: starting generation %u (%d workers)", m->next_gen, fresh->workers);
-  for (int i = 0; i < fresh->workers; i++) {
+  int initial = pm_initial_workers(fresh);
+  log_notice("reload: starting generation %u (%d workers, pm = %s)", m->next_gen, initial,
+             config_pm_name(fresh));
+  for (int i = 0; i < initial; i++) {
     if (children_spawn_worker(m, fresh, m->next_gen, i, &m->next_lis, m->next_js_cache) == NULL) {
       reload_abort(m, "cannot start a new worker");
       return;
     }
   }
+  if (initial == 0) reload_commit(m); /* pm = ondemand: no worker to wait for */
 }

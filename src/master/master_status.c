@@ -106,6 +106,7 @@ static void on_status_request(struct evhttp_request *req, void *arg) {
                             .now_unix_ms = clock_unix_ms(),
                             .generation = m->gen,
                             .reloading = m->phase == MASTER_RELOADING,
+                            .process_manager = config_pm_name(m->cfg),
                             .recycled = m->recycled,
                             .terminated = m->terminated,
                             .crashes = m->crashes,

@@ -134,12 +134,13 @@ static int render_json(const struct status_report *r, struct evbuffer *out) {
     json_array_append_new(workers, row);
   }
   json_t *root = json_pack(
-      "{s:s, s:I, s:I, s:i, s:b, s:I, s:o, s:I, s:o, s:o, s:i, s:i, s:i, s:i, s:i, s:I, s:I, s:I, s:I, "
-      "s:o, s:o, s:I, s:I, s:I, s:o, s:o}",
+      "{s:s, s:I, s:I, s:i, s:b, s:s, s:I, s:o, s:I, s:o, s:o, s:i, s:i, s:i, s:i, s:i, s:I, s:I, s:I, "
+      "s:I, s:o, s:o, s:I, s:I, s:I, s:o, s:o}",
       "start_time", start, "start_unix", (json_int_t)(r->start_unix_ms / 1000), "uptime_seconds",
       (json_int_t)((r->now_unix_ms - r->start_unix_ms) / 1000), "generation", (int)r->generation, "reloading",
-      r->reloading, "accepted_requests", (json_int_t)r->accepted, "requests_by_class", classes,
-      "slow_requests", (json_int_t)r->slow_requests, "listen_queue",
+      r->reloading, "process_manager", r->process_manager ? r->process_manager : "static",
+      "accepted_requests", (json_int_t)r->accepted, "requests_by_class", classes, "slow_requests",
+      (json_int_t)r->slow_requests, "listen_queue",
       r->listen_queue >= 0 ? json_integer(r->listen_queue) : json_null(), "listen_queue_max",
       r->listen_queue_max >= 0 ? json_integer(r->listen_queue_max) : json_null(), "max_listen_queue",
       r->max_listen_queue, "idle_workers", r->idle, "active_workers", r->active, "total_workers", r->total,
@@ -202,6 +203,8 @@ static int render_text(const struct status_report *r, struct evbuffer *out) {
   evbuffer_add_printf(out, "%-24s %s\n", "start time:", start);
   evbuffer_add_printf(out, "%-24s %lld\n", "uptime seconds:", (r->now_unix_ms - r->start_unix_ms) / 1000);
   evbuffer_add_printf(out, "%-24s %u%s\n", "generation:", r->generation, r->reloading ? " (reloading)" : "");
+  evbuffer_add_printf(out, "%-24s %s\n",
+                      "process manager:", r->process_manager ? r->process_manager : "static");
   evbuffer_add_printf(out, "%-24s %lu\n", "accepted requests:", r->accepted);
   for (int i = 0; i < 5; i++)
     evbuffer_add_printf(out, "requests %s:%*s %lu\n", class_names[i], 11, "", r->by_class[i]);

@@ -43,6 +43,7 @@ struct status_report {
   long long now_unix_ms;
   unsigned generation; /* reload generation serving now */
   bool reloading;
+  const char *process_manager; /* pm: "static", "dynamic" or "ondemand"; NULL = static */
   unsigned long accepted;
   unsigned long by_class[5]; /* 1xx..5xx */
   unsigned long slow_requests;

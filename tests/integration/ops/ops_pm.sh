@@ -21,6 +21,14 @@ ok "first request answered in $(( $(now_ms) - t0 )) ms"
 assert_eq 1 "$(nworkers)" "workers after one request"
 wait_log "pm: starting worker 0 (a connection waits)"
 
+say "ondemand: a worker that crashed is started again for the next connection"
+crashed=$(worker_pids)
+kill -KILL "$crashed"
+wait_until '[ "$(nworkers)" = 0 ]' 10 || fail "the killed worker $crashed is still there"
+assert_eq "v1 /after-crash" "$(curl -sS --max-time 10 "$HTTP_URL/after-crash")" "a request after the crash"
+[ "$(worker_pids)" != "$crashed" ] || fail "the killed worker's pid serves on"
+assert_eq 1 "$(status_field crashed_children)" "status crashed_children"
+
 say "ondemand: waiting connections start more workers, up to workers"
 for i in 1 2 3 4; do curl -sS -o "$T/busy$i" --max-time 20 "$HTTP_URL/busy/2000" & eval "busy$i=\$!"; done
 wait_until '[ "$(status_field active_workers)" = 3 ]' 10 || fail "not 3 busy workers: $(status_field active_workers)"

@@ -54,7 +54,7 @@ c.request('GET', '/kept')
 r = c.getresponse()
 r.read()
 open(sys.argv[2], 'w').close()
-time.sleep(3)           # idle on the open connection, past pm.process_idle_timeout
+time.sleep(4)           # idle on the open connection, past pm.process_idle_timeout (and the 2 s below)
 c.close()
 PY
 wait_until "[ -f '$T/kept' ]" 10 || fail "the kept-alive request failed"
@@ -81,9 +81,9 @@ say "dynamic: start_servers, then between the spare bounds"
 start_ops_server server.workers=4 server.pm=dynamic server.pm.start_servers=2 server.pm.min_spare_servers=1 \
   server.pm.max_spare_servers=2 app.request_timeout=30s
 assert_eq 2 "$(nworkers)" "workers after start (pm.start_servers)"
-curl -sS -o /dev/null --max-time 20 "$HTTP_URL/busy/3000" & b1=$!
+curl -sS -o /dev/null --max-time 20 "$HTTP_URL/busy/4000" & b1=$!
 wait_until '[ "$(status_field active_workers)" = 1 ]' 8 || fail "the first busy request never showed"
-curl -sS -o /dev/null --max-time 20 "$HTTP_URL/busy/3000" & b2=$!
+curl -sS -o /dev/null --max-time 20 "$HTTP_URL/busy/4000" & b2=$!
 # Both busy, no idle one: fewer than pm.min_spare_servers idle.
 wait_until '[ "$(status_field idle_workers)" -ge 1 ] && [ "$(status_field active_workers)" = 2 ]' 10 ||
   fail "no spare worker started: $(status_field idle_workers) idle"

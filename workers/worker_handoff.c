@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,6 +18,13 @@
 
 int handoff_queue_open(int fds[2]) {
   return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds);
+}
+
+/* FIONREAD on a SOCK_SEQPACKET socket counts the bytes of every message
+ * queued, and each message is one byte (handoff_send). */
+int handoff_queue_length(int queue_fd) {
+  int bytes;
+  return ioctl(queue_fd, FIONREAD, &bytes) < 0 ? -1 : bytes;
 }
 
 /* Room for one descriptor, aligned as the kernel wants it. */

@@ -41,6 +41,10 @@ enum { HANDOFF_SEND = 0, HANDOFF_RECEIVE = 1 };
  * Returns 0, or -1 with errno set. */
 int handoff_queue_open(int fds[2]);
 
+/* Master (pm): how many connections wait in the queue, read on its
+ * [HANDOFF_RECEIVE] end; -1 with errno set if the kernel cannot tell. */
+int handoff_queue_length(int queue_fd);
+
 /* Passes CONN_FD into the queue (the caller then closes its own copy).
  * Never blocks.  Returns 0, or -1 with errno set (EAGAIN: the queue is
  * full).  Async-signal-safe. */

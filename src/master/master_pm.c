@@ -89,13 +89,15 @@ static void pm_look(struct master *m, long long now, struct pm_view *v, struct p
         v->longest_idle_ms = now - since, *longest = p;
     }
   }
-  /* Connections waiting at either door; read only while no worker is idle. */
-  int queued, backlog;
-  if (v->idle == 0 && status_listen_queue(m->lis.fcgi_fd, &queued, &backlog) == 0) {
-    v->queued = queued;
-    if (m->lis.http_fd >= 0 && status_listen_queue(m->lis.http_fd, &queued, &backlog) == 0)
-      v->queued += queued;
-  }
+  /* Connections waiting at either door, and in the hand-off queue (where
+   * a worker busy past HANDOFF_AFTER_MS puts the FastCGI connections it
+   * holds beside its request); read only while no worker is idle. */
+  if (v->idle > 0) return;
+  int queued, backlog, handed_off = handoff_queue_length(m->handoff[HANDOFF_RECEIVE]);
+  v->handed_off = handed_off > 0 ? handed_off : 0;
+  if (status_listen_queue(m->lis.fcgi_fd, &queued, &backlog) < 0) return;
+  v->queued = queued;
+  if (m->lis.http_fd >= 0 && status_listen_queue(m->lis.http_fd, &queued, &backlog) == 0) v->queued += queued;
 }
 
 void pm_manage(struct master *m) {

@@ -10,7 +10,10 @@
  * listen queue drives spawns), and workers already starting count as the
  * idle ones they will be, so a slow app load is not answered with a second
  * round of forks.  Where the kernel does not show the queue, every worker
- * busy counts as one connection waiting.
+ * busy counts as one connection waiting; so does a hand-off queue that
+ * holds connections while no worker is idle or starting (nginx may have
+ * written a request into them, or not: one worker at a time, not one
+ * each).
  */
 #include "autoconfig.h"
 
@@ -37,7 +40,9 @@ void pm_decide(const struct jsfpm_config *cfg, const struct pm_view *v, struct p
   } else {
     out->stop_idle = v->idle > 0 && v->longest_idle_ms >= cfg->pm_idle_timeout_ms;
   }
-  int queued = v->queued >= 0 ? v->queued : v->busy > 0 && v->idle == 0 && v->starting == 0;
+  bool none_free = v->idle == 0 && v->starting == 0;
+  int queued = v->queued > 0 ? v->queued : 0;
+  if (none_free && ((v->queued < 0 && v->busy > 0) || v->handed_off > 0)) queued++;
   if (queued > 0 && v->idle == 0 && queued - v->starting > want) want = queued - v->starting;
   if (want > room) want = room;
   out->spawn = want > 0 ? want : 0;

@@ -14,6 +14,8 @@ struct jsfpm_config;
 struct pm_view {
   int starting, idle, busy;  /* idle: serving and without a request */
   int queued;                /* connections waiting for accept() at the doors; -1 = unknown */
+  int handed_off;            /* connections in the hand-off queue (worker_handoff.h): kept-alive
+                                ones, or ones a worker took just before its request went long */
   long long longest_idle_ms; /* how long the longest-idle worker holding no connection has been
                                 idle; 0 = none such (only such a worker is stopped) */
 };

@@ -63,6 +63,14 @@ START_TEST(test_ondemand) {
   ck_assert_int_eq(decide(&c, (struct pm_view){.busy = 2, .queued = -1}).spawn, 1);
   ck_assert_int_eq(decide(&c, (struct pm_view){.busy = 2, .starting = 1, .queued = -1}).spawn, 0);
   ck_assert_int_eq(decide(&c, (struct pm_view){.busy = 4, .queued = -1}).spawn, 0);
+  /* Connections in the hand-off queue: one more worker at a time while
+   * none is idle or starting, also with no worker at all. */
+  ck_assert_int_eq(decide(&c, (struct pm_view){.busy = 1, .handed_off = 5}).spawn, 1);
+  ck_assert_int_eq(decide(&c, (struct pm_view){.handed_off = 2}).spawn, 1);
+  ck_assert_int_eq(decide(&c, (struct pm_view){.busy = 1, .queued = 2, .handed_off = 1}).spawn, 3);
+  ck_assert_int_eq(decide(&c, (struct pm_view){.busy = 1, .starting = 1, .handed_off = 3}).spawn, 0);
+  ck_assert_int_eq(decide(&c, (struct pm_view){.busy = 1, .idle = 1, .handed_off = 3}).spawn, 0);
+  ck_assert_int_eq(decide(&c, (struct pm_view){.busy = 4, .handed_off = 3}).spawn, 0);
 }
 END_TEST
 

@@ -30,7 +30,9 @@ assert_eq "v1 /after-crash" "$(curl -sS --max-time 10 "$HTTP_URL/after-crash")" 
 assert_eq 1 "$(status_field crashed_children)" "status crashed_children"
 
 say "ondemand: waiting connections start more workers, up to workers"
-for i in 1 2 3 4; do curl -sS -o "$T/busy$i" --max-time 20 "$HTTP_URL/busy/2000" & eval "busy$i=\$!"; done
+# At the FastCGI door, nginx's: a connection a worker took just before its
+# request went long waits in the hand-off queue, which the master counts.
+for i in 1 2 3 4; do fcgi --uri /busy/2000 >"$T/busy$i" & eval "busy$i=\$!"; done
 wait_until '[ "$(status_field active_workers)" = 3 ]' 10 || fail "not 3 busy workers: $(status_field active_workers)"
 ok "3 workers busy"
 [ "$(nworkers)" -le 3 ] || fail "more than 3 workers: $(nworkers)"
@@ -70,6 +72,53 @@ ok "its worker stayed 2 s past pm.process_idle_timeout"
 wait "$kept"
 wait_until '[ "$(nworkers)" = 0 ]' 10 || fail "the worker did not stop once the connection closed"
 ok "stopped once the connection closed"
+
+say "ondemand: a kept-alive FastCGI connection handed off during a long request starts a worker"
+# As nginx does: request k1 on kept-alive connection K (worker 0 starts for
+# it), then a long request on another connection; worker 0, busy with it,
+# passes the idle K to the hand-off queue, and the master starts a worker
+# for it, which serves k2 on K while the long request still runs.
+python3 - "$TOP_SRCDIR/tests/integration" "$FCGI_SOCK" "$T/k" <<'PY' & kconn=$!
+import argparse, os, sys, time
+sys.dont_write_bytecode = True
+sys.path.insert(0, sys.argv[1])
+import fcgi_client as fc
+flag = sys.argv[3]
+def request(conn, uri):
+    a = argparse.Namespace(unix=sys.argv[2], tcp=None, timeout=20, split_bytes=False, uri=uri,
+                           method='GET', body=None, body_file=None, header=[], param=[])
+    conn = conn or fc.Conn(a)
+    conn.send(fc.request_bytes(a, b''))
+    body = b''
+    while True:
+        rtype, _, content = conn.read_record()
+        if rtype == fc.FCGI_STDOUT:
+            body += content
+        elif rtype == fc.FCGI_END_REQUEST:
+            return conn, body
+conn, body = request(None, '/k1')
+open(flag + '1', 'wb').write(body)
+while not os.path.exists(flag + 'go'):
+    time.sleep(0.02)
+conn, body = request(conn, '/k2')
+open(flag + '2', 'wb').write(body)
+conn.sock.close()
+PY
+wait_until "[ -f '$T/k1' ]" 10 || fail "request k1 failed"
+assert_contains "$(cat "$T/k1")" "v1 /k1" "k1 on the kept-alive connection"
+k_pid=$(worker_pids)
+fcgi --uri /busy/4000 >"$T/long" & long=$!
+wait_until '[ "$(status_field active_workers)" = 1 ]' 10 || fail "the long request never showed"
+wait_until '[ "$(nworkers)" = 2 ] || ! kill -0 '"$long" 10
+kill -0 "$long" 2>/dev/null || fail "no worker started for the handed-off connection while the long request ran"
+ok "a second worker started while worker $k_pid ran the long request"
+touch "$T/kgo"
+wait_until "[ -f '$T/k2' ]" 10 || fail "request k2 failed"
+kill -0 "$long" 2>/dev/null || fail "k2 was answered only after the long request"
+assert_contains "$(cat "$T/k2")" "v1 /k2" "k2 on the handed-off connection, answered while the long request runs"
+wait "$kconn" "$long" || fail "a request failed"
+assert_contains "$(cat "$T/long")" "v1 busy done" "the long request"
+wait_until '[ "$(nworkers)" = 0 ]' 10 || fail "workers still running: $(nworkers)"
 
 say "ondemand: a reload with no worker to wait for"
 kill -HUP "$SERVER_PID"

@@ -27,7 +27,8 @@
  *
  *   master phase          event                              function
  *   STARTING -> SERVING   every first-generation worker ready worker_ready (c)
- *   STARTING -> SERVING   the broker answers, pm = ondemand   start_first_generation
+ *   STARTING -> SERVING   the broker answers and no worker is start_first_generation
+ *                         to wait for (pm = ondemand)
  *   SERVING -> RELOADING  HUP with a configuration that loads reload_begin (r)
  *   RELOADING -> SERVING  the new generation is ready (at once reload_commit (r)
  *                         for pm = ondemand)

@@ -104,7 +104,7 @@ static void group_remove(struct broker *b, struct broker_conn *c) {
 
 /* Ends the owner's hold on the writer (its transaction is over). */
 void broker_writer_release(struct broker *b) {
-  if (b->owner) b->owner->tx_depth = 0;
+  if (b->owner) b->owner->tx_depth = b->owner->tx_chained = 0;
   b->owner = NULL;
   evtimer_del(b->tx_timer);
   broker_writer_kick(b); /* waiters may go */
@@ -116,7 +116,7 @@ static void conn_free(struct broker_conn *c) {
   if (b->owner == c) {
     /* A worker that crashed or was killed mid-transaction: nothing it did
      * may survive, and nobody else may wait for it. */
-    json_t *r = broker_db_tx(b->db, NULL, "ROLLBACK");
+    json_t *r = broker_tx_undo(c);
     if (r == NULL || !json_is_true(json_object_get(r, "ok")))
       log_error("connection from pid %ld closed inside a transaction; ROLLBACK failed: %s", (long)c->pid,
                 r ? json_string_value(json_object_get(r, "message")) : "out of memory");
@@ -131,6 +131,8 @@ static void conn_free(struct broker_conn *c) {
     group_remove(b, c);
   else if (c->wait == WAIT_READ)
     broker_reads_cancel(b->reads, c);
+  else if (c->wait == WAIT_COMMIT)
+    broker_chain_remove(b, c);
   json_decref(c->pending);
   b->nconns--;
   if (c->wait_timer) event_free(c->wait_timer);
@@ -245,10 +247,12 @@ static json_t *stats_reply(struct broker *b, const json_t *id) {
   broker_db_stats(b->db, r);
   json_object_set_new(r, "errors", json_integer((json_int_t)b->errors));
   json_object_set_new(r, "open_transactions", json_integer(b->owner ? 1 : 0));
-  json_object_set_new(r, "queue_depth", json_integer((json_int_t)(b->nwaiting + b->ngroup)));
+  json_object_set_new(r, "queue_depth", json_integer((json_int_t)(b->nwaiting + b->ngroup + b->nchain)));
   json_object_set_new(r, "group_commits", json_integer((json_int_t)b->group_commits));
   json_object_set_new(r, "grouped_writes", json_integer((json_int_t)b->grouped_writes));
   json_object_set_new(r, "transactions", json_integer((json_int_t)b->transactions));
+  json_object_set_new(r, "chain_commits", json_integer((json_int_t)b->chain_commits));
+  json_object_set_new(r, "chained_transactions", json_integer((json_int_t)b->chained_transactions));
   json_object_set_new(r, "tx_timeouts", json_integer((json_int_t)b->tx_timeouts));
   json_object_set_new(r, "busy_errors", json_integer((json_int_t)b->busy_errors));
   json_object_set_new(r, "connections", json_integer((json_int_t)b->nconns));
@@ -319,7 +323,8 @@ static json_t *conn_handle(struct broker_conn *c, json_t *req) {
     }
     if (op == DB_OP_SAVEPOINT)
       return broker_db_error_reply(id, DB_ERR_NO_TRANSACTION, "savepoint: no transaction is open");
-    if (b->owner == NULL && b->ngroup == 0 && list_empty(&b->waiters)) return broker_tx_begin(c, id);
+    if (b->owner == NULL && b->ngroup == 0 && b->nchain == 0 && list_empty(&b->waiters))
+      return broker_tx_begin(c, id);
     return broker_wait_for_writer(c, req, 1);
   }
   if (db_op_flags(op) & DB_OPF_ENDS_LEVEL) {
@@ -333,7 +338,7 @@ static json_t *conn_handle(struct broker_conn *c, json_t *req) {
       broker_reply_set_tx(r, c->tx_depth);
       return r;
     }
-    return broker_tx_end(c, id, op, json_is_true(json_object_get(req, "all")));
+    return broker_tx_end(c, req, op, json_is_true(json_object_get(req, "all")));
   }
   if (b->owner == c) {
     /* Everything inside the transaction runs on the writer, so the owner
@@ -358,7 +363,7 @@ static json_t *conn_handle(struct broker_conn *c, json_t *req) {
   }
   case BROKER_DB_WRITE: break;
   }
-  if (b->owner == NULL && list_empty(&b->waiters)) {
+  if (b->owner == NULL && b->nchain == 0 && list_empty(&b->waiters)) {
     (void)broker_group_join(c, req); /* NULL reply: parked, or out of memory (no pending) */
     return NULL;
   }
@@ -704,6 +709,7 @@ int broker_main(const struct jsfpm_config *cfg, int listen_fd) {
   status = 0;
 
 out:
+  if (b.db != NULL) broker_writer_stop(&b);
   flush_replies(&b);
   while (!list_empty(&b.conns)) conn_free(list_entry(list_first(&b.conns), struct broker_conn, link));
   if (b.listener) evconnlistener_free(b.listener);

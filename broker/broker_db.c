@@ -364,7 +364,8 @@ int broker_db_in_tx(const struct broker_db *db) { return !sqlite3_get_autocommit
 
 int broker_db_fk_pending(const struct broker_db *db) {
   int now = 0, highwater = 0;
-  return sqlite3_db_status(db->w.h, SQLITE_DBSTATUS_DEFERRED_FKS, &now, &highwater, 0) != SQLITE_OK || now != 0;
+  return sqlite3_db_status(db->w.h, SQLITE_DBSTATUS_DEFERRED_FKS, &now, &highwater, 0) != SQLITE_OK ||
+         now != 0;
 }
 
 json_t *broker_db_chain_begin(struct broker_db *db, const json_t *id) {

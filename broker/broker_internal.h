@@ -116,9 +116,9 @@ struct broker {
   struct event *idle_ev;   /* WAL checkpoint when writes pause */
   unsigned long long group_commits, grouped_writes, transactions, tx_timeouts, busy_errors, nconns;
   unsigned long long chain_commits, chained_transactions; /* COMMITs of chains of 2 or more, their members */
-  unsigned long long slow_reads; /* reads moved to a read thread */
-  unsigned long long frames;     /* requests decoded, for busy polling */
-  unsigned long long errors;     /* error replies sent, whatever their cause */
+  unsigned long long slow_reads;                          /* reads moved to a read thread */
+  unsigned long long frames;                              /* requests decoded, for busy polling */
+  unsigned long long errors;                              /* error replies sent, whatever their cause */
 };
 
 /* broker.c */

@@ -48,7 +48,8 @@ static json_t *tx_finish(struct broker *b, const json_t *id, int commit) {
   json_t *r = broker_db_tx(b->db, id, commit ? "COMMIT" : "ROLLBACK");
   if (broker_db_in_tx(b->db)) {
     json_t *rb = broker_db_tx(b->db, NULL, "ROLLBACK");
-    if (rb == NULL || !json_is_true(json_object_get(rb, "ok"))) log_error("ROLLBACK after a failed COMMIT failed");
+    if (rb == NULL || !json_is_true(json_object_get(rb, "ok")))
+      log_error("ROLLBACK after a failed COMMIT failed");
     json_decref(rb);
     if (r != NULL && json_is_true(json_object_get(r, "ok"))) {
       json_decref(r);

@@ -695,6 +695,171 @@ START_TEST(test_slow_reads) {
 END_TEST
 
 /* Adds the transactions' test case to S. */
+/* ---- commit chains (issue 20: /mixed) ---------------------------------- */
+
+/* Sends REQ (stolen) on R and returns the reply. */
+static json_t *raw_call(struct raw *r, json_t *req) {
+  raw_send_json(r, req);
+  return tb_raw_recv(r->fd, r->in);
+}
+
+#define RAW_OK(r, ...) tb_expect_ok(raw_call(r, json_pack(__VA_ARGS__)))
+#define RAW_OP(r, op) json_decref(RAW_OK(r, "{s:i,s:s}", "id", 1, "op", op))
+
+static long long int_of(const json_t *r, const char *name) {
+  json_t *v = json_object_get(r, name);
+  ck_assert_msg(json_is_integer(v), "no integer %s in %s", name, tb_dump(r));
+  return json_integer_value(v);
+}
+
+/* A inserts X in a transaction and commits it while B's begin waits for
+ * the writer: B's begin is answered at once, A's commit not. */
+static void chain_start(struct raw *a, struct raw *b, int x) {
+  RAW_OP(a, "begin");
+  json_decref(RAW_OK(a, "{s:i,s:s,s:s,s:[i]}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (?)",
+                     "params", x));
+  raw_send_json(b, json_pack("{s:i,s:s}", "id", 1, "op", "begin"));
+  ck_assert(stat_reaches("queue_depth", 1, 5000 * tb_time_scale()));
+  raw_send_json(a, json_pack("{s:i,s:s}", "id", 7, "op", "commit"));
+  json_t *r = tb_expect_ok(tb_raw_recv(b->fd, b->in));
+  ck_assert_int_eq(int_of(r, "tx"), 1);
+  json_decref(r);
+}
+
+/* A's commit reply, once it comes: ok, outside any transaction. */
+static void chain_expect_ok(struct raw *a) {
+  json_t *r = tb_expect_ok(tb_raw_recv(a->fd, a->in));
+  ck_assert_int_eq(int_of(r, "id"), 7);
+  ck_assert_int_eq(int_of(r, "tx"), 0);
+  json_decref(r);
+}
+
+START_TEST(test_tx_chain) {
+  tb_start_broker();
+  tb_exec_sql("CREATE TABLE t (x)");
+  struct raw a = raw_open(), b = raw_open();
+  chain_start(&a, &b, 1);
+  /* A's commit waits for B's transaction, which sees A's row; nobody else
+   * does before the shared COMMIT */
+  ck_assert(!raw_ready(&a, 100));
+  ck_assert_int_eq(tb_query_int("SELECT count(*) FROM t"), 0);
+  json_t *r = RAW_OK(&b, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "UPDATE t SET x = x WHERE 0");
+  ck_assert_int_eq(int_of(r, "lastInsertRowid"), 0); /* not A's */
+  json_decref(r);
+  r = RAW_OK(&b, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t SELECT x + 10 FROM t");
+  ck_assert_int_eq(int_of(r, "changes"), 1);
+  json_decref(r);
+  /* a writer coming now waits for the chain's COMMIT */
+  struct raw w = raw_open();
+  raw_send_json(&w,
+                json_pack("{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (100)"));
+  long long before = stat_of("group_commits");
+  r = RAW_OK(&b, "{s:i,s:s}", "id", 1, "op", "commit");
+  ck_assert_int_eq(int_of(r, "tx"), 0);
+  json_decref(r);
+  chain_expect_ok(&a);
+  json_decref(tb_expect_ok(tb_raw_recv(w.fd, w.in)));
+  ck_assert_int_eq(tb_query_int("SELECT sum(x) FROM t"), 1 + 11 + 100);
+  ck_assert_int_eq(stat_of("chain_commits"), 1);
+  ck_assert_int_eq(stat_of("chained_transactions"), 2);
+  ck_assert_int_eq(stat_of("group_commits") - before, 1); /* the writer's, after the chain */
+  ck_assert_int_eq(stat_of("open_transactions"), 0);
+  raw_close(&a);
+  raw_close(&b);
+  raw_close(&w);
+}
+END_TEST
+
+/* What a transaction of a chain undoes is its own part only; a statement
+ * that ends the shared transaction fails the commits waiting in it, which
+ * were never acknowledged, and keeps nothing of them. */
+START_TEST(test_tx_chain_failures) {
+  cfg.db_tx_timeout_ms = 300 * tb_time_scale();
+  tb_start_broker();
+  tb_exec_sql("CREATE TABLE t (x UNIQUE);"
+              "CREATE TABLE p (id INTEGER PRIMARY KEY);"
+              "CREATE TABLE c (p REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED)");
+  struct raw a = raw_open(), b = raw_open();
+
+  /* B rolls back */
+  chain_start(&a, &b, 1);
+  json_decref(RAW_OK(&b, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (2)"));
+  json_t *r = RAW_OK(&b, "{s:i,s:s,s:b}", "id", 1, "op", "rollback", "all", 1);
+  ck_assert_int_eq(int_of(r, "tx"), 0);
+  json_decref(r);
+  chain_expect_ok(&a);
+  ck_assert_int_eq(tb_query_int("SELECT sum(x) FROM t"), 1);
+
+  /* B's commit fails on a deferred foreign key: B's changes go, A's stay */
+  chain_start(&a, &b, 3);
+  json_decref(RAW_OK(&b, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (4)"));
+  json_decref(RAW_OK(&b, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO c VALUES (99)"));
+  r = raw_call(&b, json_pack("{s:i,s:s}", "id", 1, "op", "commit"));
+  ck_assert_int_eq(int_of(r, "tx"), 0);
+  tb_expect_error(r, "SQLITE_CONSTRAINT_FOREIGNKEY", "FOREIGN KEY constraint failed");
+  chain_expect_ok(&a);
+  ck_assert_int_eq(tb_query_int("SELECT sum(x) FROM t"), 1 + 3);
+  ck_assert_int_eq(tb_query_int("SELECT count(*) FROM c"), 0);
+
+  /* B holds its transaction past tx_timeout: rolled back alone */
+  chain_start(&a, &b, 5);
+  json_decref(RAW_OK(&b, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (6)"));
+  chain_expect_ok(&a); /* once B's transaction is rolled back */
+  tb_expect_error(raw_call(&b, json_pack("{s:i,s:s}", "id", 1, "op", "commit")), "JSFPM_TX_TIMEOUT",
+                  "tx_timeout");
+  ck_assert_int_eq(tb_query_int("SELECT sum(x) FROM t"), 1 + 3 + 5);
+
+  /* B's worker dies inside its transaction */
+  chain_start(&a, &b, 7);
+  json_decref(RAW_OK(&b, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (8)"));
+  raw_close(&b);
+  chain_expect_ok(&a);
+  ck_assert_int_eq(tb_query_int("SELECT sum(x) FROM t"), 1 + 3 + 5 + 7);
+
+  /* B's statement ends the shared transaction (ON CONFLICT ROLLBACK): it
+   * gets its own error, and A's commit, never acknowledged, fails */
+  b = raw_open();
+  chain_start(&a, &b, 9);
+  r = raw_call(&b, json_pack("{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql",
+                             "INSERT OR ROLLBACK INTO t VALUES (1)"));
+  ck_assert_int_eq(int_of(r, "tx"), 0);
+  tb_expect_error(r, "SQLITE_CONSTRAINT_UNIQUE", "UNIQUE");
+  r = tb_raw_recv(a.fd, a.in);
+  ck_assert_int_eq(int_of(r, "id"), 7);
+  ck_assert_int_eq(int_of(r, "tx"), 0);
+  tb_expect_error(r, "JSFPM_TRANSACTION", "rolled back before it was durable");
+  ck_assert_int_eq(tb_query_int("SELECT sum(x) FROM t"), 1 + 3 + 5 + 7);
+  /* both go on normally */
+  RAW_OP(&a, "begin");
+  RAW_OP(&a, "commit");
+  json_decref(RAW_OK(&b, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (10)"));
+  ck_assert_int_eq(tb_query_int("SELECT sum(x) FROM t"), 1 + 3 + 5 + 7 + 10);
+  /* (every chain above committed A alone: B's part was gone) */
+  ck_assert_int_eq(stat_of("chain_commits"), 0);
+  ck_assert_int_eq(stat_of("open_transactions"), 0);
+  raw_close(&a);
+  raw_close(&b);
+}
+END_TEST
+
+/* group_commit = no: every transaction has its own COMMIT */
+START_TEST(test_tx_chain_off) {
+  cfg.db_group_commit = 0;
+  tb_start_broker();
+  tb_exec_sql("CREATE TABLE t (x)");
+  struct raw a = raw_open(), b = raw_open();
+  RAW_OP(&a, "begin");
+  raw_send_json(&b, json_pack("{s:i,s:s}", "id", 1, "op", "begin"));
+  ck_assert(stat_reaches("queue_depth", 1, 5000 * tb_time_scale()));
+  RAW_OP(&a, "commit"); /* answered before B's begin */
+  json_decref(tb_expect_ok(tb_raw_recv(b.fd, b.in)));
+  RAW_OP(&b, "commit");
+  ck_assert_int_eq(stat_of("chain_commits"), 0);
+  raw_close(&a);
+  raw_close(&b);
+}
+END_TEST
+
 void tb_add_tx_tcase(Suite *s) {
   TCase *tx = tcase_create("transactions");
   tcase_add_checked_fixture(tx, tb_setup, tb_teardown);
@@ -714,5 +879,8 @@ void tb_add_tx_tcase(Suite *s) {
   tcase_add_test(tx, test_reader_snapshot);
   tcase_add_test(tx, test_temp_objects);
   tcase_add_test(tx, test_slow_reads);
+  tcase_add_test(tx, test_tx_chain);
+  tcase_add_test(tx, test_tx_chain_failures);
+  tcase_add_test(tx, test_tx_chain_off);
   suite_add_tcase(s, tx);
 }

@@ -77,7 +77,7 @@ struct broker_conn {
   /* The request that cannot run yet; frames after it stay in the input
    * buffer, so replies keep request order. */
   json_t *pending;
-  int pending_begin; /* it is op begin (needs the writer to itself) */
+  int pending_begin; /* it begins a transaction (op begin, or "begin": true) */
   enum conn_wait wait;
   struct list wait_link;    /* in b->waiters while WAIT_WRITER */
   struct event *wait_timer; /* write_wait expiry while WAIT_WRITER */
@@ -129,6 +129,10 @@ void broker_waiters_remove(struct broker *b, struct broker_conn *c);
 void broker_writer_release(struct broker *b);
 int broker_conn_reply(struct broker_conn *c, const json_t *req, json_t *reply);
 int broker_conn_process(struct broker_conn *c);
+/* The reply to C's request REQ once its begin was answered BEGIN_REPLY
+ * (stolen): that reply for a begin or a failed begin; for a statement
+ * with "begin": true, whose begin succeeded, the statement's. */
+json_t *broker_begun(struct broker_conn *c, const json_t *req, json_t *begin_reply);
 
 /* broker_writer.c */
 json_t *broker_tx_begin(struct broker_conn *c, const json_t *id);

@@ -317,8 +317,8 @@ static void waiters_admit(struct broker *b) {
     json_t *req = c->pending;
     c->pending = NULL;
     if (c->pending_begin) {
-      if (broker_conn_reply(c, req, broker_tx_begin(c, json_object_get(req, "id"))) == 0)
-        broker_conn_process(c);
+      json_t *r = broker_begun(c, req, broker_tx_begin(c, json_object_get(req, "id")));
+      if (broker_conn_reply(c, req, r) == 0) broker_conn_process(c);
     } else if (broker_group_join(c, req) != 0) {
       broker_conn_reply(c, req, NULL); /* out of memory: closes C */
     }

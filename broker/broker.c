@@ -104,7 +104,7 @@ static void group_remove(struct broker *b, struct broker_conn *c) {
 
 /* Ends the owner's hold on the writer (its transaction is over). */
 void broker_writer_release(struct broker *b) {
-  if (b->owner) b->owner->tx_depth = 0;
+  if (b->owner) b->owner->tx_depth = b->owner->tx_chained = 0;
   b->owner = NULL;
   evtimer_del(b->tx_timer);
   broker_writer_kick(b); /* waiters may go */
@@ -116,7 +116,7 @@ static void conn_free(struct broker_conn *c) {
   if (b->owner == c) {
     /* A worker that crashed or was killed mid-transaction: nothing it did
      * may survive, and nobody else may wait for it. */
-    json_t *r = broker_db_tx(b->db, NULL, "ROLLBACK");
+    json_t *r = broker_tx_undo(c);
     if (r == NULL || !json_is_true(json_object_get(r, "ok")))
       log_error("connection from pid %ld closed inside a transaction; ROLLBACK failed: %s", (long)c->pid,
                 r ? json_string_value(json_object_get(r, "message")) : "out of memory");
@@ -131,6 +131,8 @@ static void conn_free(struct broker_conn *c) {
     group_remove(b, c);
   else if (c->wait == WAIT_READ)
     broker_reads_cancel(b->reads, c);
+  else if (c->wait == WAIT_COMMIT)
+    broker_chain_remove(b, c);
   json_decref(c->pending);
   b->nconns--;
   if (c->wait_timer) event_free(c->wait_timer);
@@ -245,10 +247,12 @@ static json_t *stats_reply(struct broker *b, const json_t *id) {
   broker_db_stats(b->db, r);
   json_object_set_new(r, "errors", json_integer((json_int_t)b->errors));
   json_object_set_new(r, "open_transactions", json_integer(b->owner ? 1 : 0));
-  json_object_set_new(r, "queue_depth", json_integer((json_int_t)(b->nwaiting + b->ngroup)));
+  json_object_set_new(r, "queue_depth", json_integer((json_int_t)(b->nwaiting + b->ngroup + b->nchain)));
   json_object_set_new(r, "group_commits", json_integer((json_int_t)b->group_commits));
   json_object_set_new(r, "grouped_writes", json_integer((json_int_t)b->grouped_writes));
   json_object_set_new(r, "transactions", json_integer((json_int_t)b->transactions));
+  json_object_set_new(r, "chain_commits", json_integer((json_int_t)b->chain_commits));
+  json_object_set_new(r, "chained_transactions", json_integer((json_int_t)b->chained_transactions));
   json_object_set_new(r, "tx_timeouts", json_integer((json_int_t)b->tx_timeouts));
   json_object_set_new(r, "busy_errors", json_integer((json_int_t)b->busy_errors));
   json_object_set_new(r, "connections", json_integer((json_int_t)b->nconns));
@@ -259,7 +263,7 @@ static json_t *stats_reply(struct broker *b, const json_t *id) {
 
 /* A frame of protocol 1 from C, answered in protocol 1 and without running
  * anything.  A ping is the handshake by which a client learns this broker's
- * protocol ("protocol": FRAME_VERSION; a broker of protocol 1 answers
+ * protocol ("protocol": DB_PROTOCOL_VERSION; a broker of protocol 1 answers
  * without it).  Anything else comes from a client of an older jsfpm (an
  * upgrade under a running broker?): it gets an error it can read. */
 static json_t *conn_handle_old(struct broker_conn *c, const json_t *req) {
@@ -267,7 +271,7 @@ static json_t *conn_handle_old(struct broker_conn *c, const json_t *req) {
   const char *op = json_string_value(json_object_get(req, "op"));
   if (db_op_parse(op) == DB_OP_PING) {
     json_t *r = broker_db_ok_reply(id);
-    if (r != NULL && json_object_set_new(r, "protocol", json_integer(FRAME_VERSION)) != 0) {
+    if (r != NULL && json_object_set_new(r, "protocol", json_integer(DB_PROTOCOL_VERSION)) != 0) {
       json_decref(r);
       return NULL;
     }
@@ -277,13 +281,59 @@ static json_t *conn_handle_old(struct broker_conn *c, const json_t *req) {
     c->warned_old_protocol = 1;
     log_warn("connection from pid %ld speaks protocol version 1, this broker %d (a worker of another jsfpm "
              "version?): its requests are refused",
-             (long)c->pid, FRAME_VERSION);
+             (long)c->pid, DB_PROTOCOL_VERSION);
   }
   return broker_db_error_reply(id, DB_ERR_PROTOCOL,
                                "the database broker speaks protocol version %d and this worker version 1 "
                                "(a worker and a broker of different jsfpm versions met, e.g. during an "
                                "upgrade): restart jsfpm",
-                               FRAME_VERSION);
+                               DB_PROTOCOL_VERSION);
+}
+
+/* Runs the statement request REQ of C, which owns the writer.  Returns
+ * the reply. */
+static json_t *conn_run_owned(struct broker_conn *c, const json_t *req) {
+  struct broker *b = c->b;
+  /* Everything inside the transaction runs on the writer, so the owner
+   * reads its own uncommitted writes. */
+  json_t *r = broker_db_write(b->db, req);
+  if (!broker_db_in_tx(b->db)) {
+    log_warn("connection from pid %ld: a statement ended its transaction (e.g. ON CONFLICT ROLLBACK)",
+             (long)c->pid);
+    broker_writer_release(b);
+  }
+  broker_reply_set_tx(r, c->tx_depth);
+  return r;
+}
+
+json_t *broker_begun(struct broker_conn *c, const json_t *req, json_t *begin_reply) {
+  enum db_op op = db_op_parse(json_string_value(json_object_get(req, "op")));
+  if (begin_reply == NULL || op == DB_OP_BEGIN || op == DB_OP_SAVEPOINT ||
+      !json_is_true(json_object_get(begin_reply, "ok")))
+    return begin_reply;
+  json_decref(begin_reply);
+  return conn_run_owned(c, req);
+}
+
+/* Begin (OP begin or savepoint) for C's request REQ.  Returns the reply,
+ * or NULL when REQ waits for the writer (c->pending; unset when out of
+ * memory). */
+static json_t *conn_begin(struct broker_conn *c, json_t *req, enum db_op op) {
+  struct broker *b = c->b;
+  const json_t *id = json_object_get(req, "id");
+  if (b->owner == c) {
+    char sql[64];
+    snprintf(sql, sizeof sql, "SAVEPOINT jsfpm_sp%d", c->tx_depth);
+    json_t *r = broker_db_tx(b->db, id, sql);
+    if (r != NULL && json_is_true(json_object_get(r, "ok"))) c->tx_depth++;
+    broker_reply_set_tx(r, c->tx_depth);
+    return r;
+  }
+  if (op == DB_OP_SAVEPOINT)
+    return broker_db_error_reply(id, DB_ERR_NO_TRANSACTION, "savepoint: no transaction is open");
+  if (b->owner == NULL && b->ngroup == 0 && b->nchain == 0 && list_empty(&b->waiters))
+    return broker_tx_begin(c, id);
+  return broker_wait_for_writer(c, req, 1);
 }
 
 /* Handles one request of C.  Returns its reply, or NULL when the request
@@ -308,19 +358,13 @@ static json_t *conn_handle(struct broker_conn *c, json_t *req) {
     broker_reply_set_tx(r, 0);
     return r;
   }
-  if (op == DB_OP_BEGIN || op == DB_OP_SAVEPOINT) {
-    if (b->owner == c) {
-      char sql[64];
-      snprintf(sql, sizeof sql, "SAVEPOINT jsfpm_sp%d", c->tx_depth);
-      json_t *r = broker_db_tx(b->db, id, sql);
-      if (r != NULL && json_is_true(json_object_get(r, "ok"))) c->tx_depth++;
-      broker_reply_set_tx(r, c->tx_depth);
-      return r;
-    }
-    if (op == DB_OP_SAVEPOINT)
-      return broker_db_error_reply(id, DB_ERR_NO_TRANSACTION, "savepoint: no transaction is open");
-    if (b->owner == NULL && b->ngroup == 0 && list_empty(&b->waiters)) return broker_tx_begin(c, id);
-    return broker_wait_for_writer(c, req, 1);
+  if (op == DB_OP_BEGIN || op == DB_OP_SAVEPOINT) return conn_begin(c, req, op);
+  const json_t *begin = json_object_get(req, "begin");
+  if (begin != NULL && !json_is_false(begin)) {
+    if (!json_is_true(begin) || !(db_op_flags(op) & (DB_OPF_SQL | DB_OPF_STATEMENTS)))
+      return broker_db_error_reply(id, DB_ERR_BAD_REQUEST,
+                                   "\"begin\" must be true or false, on query, execute, exec or batch");
+    return broker_begun(c, req, conn_begin(c, req, DB_OP_BEGIN));
   }
   if (db_op_flags(op) & DB_OPF_ENDS_LEVEL) {
     if (b->owner != c) {
@@ -333,20 +377,9 @@ static json_t *conn_handle(struct broker_conn *c, json_t *req) {
       broker_reply_set_tx(r, c->tx_depth);
       return r;
     }
-    return broker_tx_end(c, id, op, json_is_true(json_object_get(req, "all")));
+    return broker_tx_end(c, req, op, json_is_true(json_object_get(req, "all")));
   }
-  if (b->owner == c) {
-    /* Everything inside the transaction runs on the writer, so the owner
-     * reads its own uncommitted writes. */
-    json_t *r = broker_db_write(b->db, req);
-    if (!broker_db_in_tx(b->db)) {
-      log_warn("connection from pid %ld: a statement ended its transaction (e.g. ON CONFLICT ROLLBACK)",
-               (long)c->pid);
-      broker_writer_release(b);
-    }
-    broker_reply_set_tx(r, c->tx_depth);
-    return r;
-  }
+  if (b->owner == c) return conn_run_owned(c, req);
   json_t *reply = NULL;
   switch (broker_db_route(b->db, req, &reply)) {
   case BROKER_DB_DONE: return reply;
@@ -358,7 +391,7 @@ static json_t *conn_handle(struct broker_conn *c, json_t *req) {
   }
   case BROKER_DB_WRITE: break;
   }
-  if (b->owner == NULL && list_empty(&b->waiters)) {
+  if (b->owner == NULL && b->nchain == 0 && list_empty(&b->waiters)) {
     (void)broker_group_join(c, req); /* NULL reply: parked, or out of memory (no pending) */
     return NULL;
   }
@@ -704,6 +737,7 @@ int broker_main(const struct jsfpm_config *cfg, int listen_fd) {
   status = 0;
 
 out:
+  if (b.db != NULL) broker_writer_stop(&b);
   flush_replies(&b);
   while (!list_empty(&b.conns)) conn_free(list_entry(list_first(&b.conns), struct broker_conn, link));
   if (b.listener) evconnlistener_free(b.listener);

@@ -362,6 +362,30 @@ json_t *broker_db_tx(struct broker_db *db, const json_t *id, const char *sql) {
 
 int broker_db_in_tx(const struct broker_db *db) { return !sqlite3_get_autocommit(db->w.h); }
 
+int broker_db_fk_pending(const struct broker_db *db) {
+  int now = 0, highwater = 0;
+  return sqlite3_db_status(db->w.h, SQLITE_DBSTATUS_DEFERRED_FKS, &now, &highwater, 0) != SQLITE_OK ||
+         now != 0;
+}
+
+json_t *broker_db_chain_begin(struct broker_db *db, const json_t *id) {
+  sqlite3_set_last_insert_rowid(db->w.h, 0);
+  return broker_db_tx(db, id, "SAVEPOINT jsfpm_chain");
+}
+
+json_t *broker_db_chain_end(struct broker_db *db, const json_t *id, int commit) {
+  static const char undo[] = "ROLLBACK TO jsfpm_chain; RELEASE jsfpm_chain";
+  if (commit && broker_db_fk_pending(db)) {
+    json_t *rb = broker_db_tx(db, NULL, undo);
+    if (rb == NULL || !json_is_true(json_object_get(rb, "ok")))
+      log_error("undoing a transaction whose commit failed (deferred foreign keys) failed");
+    json_decref(rb);
+    db->w.n.errors++;
+    return bdb_sqlite_error_reply(id, SQLITE_CONSTRAINT_FOREIGNKEY, "FOREIGN KEY constraint failed");
+  }
+  return broker_db_tx(db, id, commit ? "RELEASE jsfpm_chain" : undo);
+}
+
 /* Runs a "batch" request on C.  Atomic: all statements or none (inside a
  * savepoint on the writer, a read transaction on the reader); the reply is
  * the first error, with "index".  Not atomic: one result per statement,

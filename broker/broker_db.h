@@ -110,6 +110,21 @@ json_t *broker_db_tx(struct broker_db *db, const json_t *id, const char *sql);
 /* True while the writer is inside a transaction. */
 int broker_db_in_tx(const struct broker_db *db);
 
+/* A transaction that joins the writer's transaction still open for the
+ * transactions committed before it (broker_writer.c: a commit chain) runs
+ * as SAVEPOINT jsfpm_chain.  broker_db_chain_begin starts it (without the
+ * last insert rowid of the transactions before it); broker_db_chain_end
+ * ends it: COMMIT (RELEASE, which keeps its changes in the open
+ * transaction) or not (everything it did is undone, nothing of the
+ * others).  A RELEASE inside a transaction does not check deferred foreign
+ * keys as a COMMIT does, so broker_db_chain_end does, and fails the commit
+ * (and undoes the level) as a COMMIT would. */
+json_t *broker_db_chain_begin(struct broker_db *db, const json_t *id);
+json_t *broker_db_chain_end(struct broker_db *db, const json_t *id, int commit);
+/* True while the writer's transaction has unresolved deferred foreign
+ * keys (its COMMIT would fail). */
+int broker_db_fk_pending(const struct broker_db *db);
+
 /* WAL checkpoint (TRUNCATE) when nothing is open; logs failures. */
 void broker_db_checkpoint(struct broker_db *db);
 

@@ -49,6 +49,9 @@
 #define PRIO_COUNT 3
 #define PRIO_IO 1 /* libevent's default: PRIO_COUNT / 2 */
 #define PRIO_WRITER 2
+/* Most transactions in one commit chain (broker_writer.c): each waits for
+ * the ones after it, so the chain is kept short. */
+#define BROKER_TX_CHAIN_MAX 8
 
 struct broker;
 
@@ -58,6 +61,7 @@ enum conn_wait {
   WAIT_GROUP,  /* an autocommit write in the next group commit */
   WAIT_WRITER, /* in the FIFO b->waiters: another connection holds the writer */
   WAIT_READ,   /* a read running on a read thread (broker_reads) */
+  WAIT_COMMIT, /* its transaction's commit, in the chain's shared COMMIT (b->chain) */
 };
 
 /* One worker connection. */
@@ -73,11 +77,12 @@ struct broker_conn {
   /* The request that cannot run yet; frames after it stay in the input
    * buffer, so replies keep request order. */
   json_t *pending;
-  int pending_begin; /* it is op begin (needs the writer to itself) */
+  int pending_begin; /* it begins a transaction (op begin, or "begin": true) */
   enum conn_wait wait;
   struct list wait_link;    /* in b->waiters while WAIT_WRITER */
   struct event *wait_timer; /* write_wait expiry while WAIT_WRITER */
   int tx_depth;             /* > 0: this connection owns the writer's transaction */
+  int tx_chained;           /* its transaction is SAVEPOINT jsfpm_chain in a commit chain */
   int tx_killed;            /* its transaction was rolled back (tx_timeout): the next call says so */
   int warned_old_protocol;  /* its protocol 1 frames are logged once */
 };
@@ -102,12 +107,18 @@ struct broker {
   size_t nwaiting;
   struct broker_conn **group; /* WAIT_GROUP connections, arrival order */
   size_t ngroup, group_cap;
+  /* The commit chain: transactions whose commit is done inside the
+   * writer's transaction, still open for the transactions that were
+   * waiting for the writer; one COMMIT (one fsync) acknowledges them all. */
+  struct broker_conn *chain[BROKER_TX_CHAIN_MAX]; /* WAIT_COMMIT, commit order */
+  size_t nchain;
   struct event *writer_ev; /* runs the group and admits waiters (PRIO_WRITER) */
   struct event *idle_ev;   /* WAL checkpoint when writes pause */
   unsigned long long group_commits, grouped_writes, transactions, tx_timeouts, busy_errors, nconns;
-  unsigned long long slow_reads; /* reads moved to a read thread */
-  unsigned long long frames;     /* requests decoded, for busy polling */
-  unsigned long long errors;     /* error replies sent, whatever their cause */
+  unsigned long long chain_commits, chained_transactions; /* COMMITs of chains of 2 or more, their members */
+  unsigned long long slow_reads;                          /* reads moved to a read thread */
+  unsigned long long frames;                              /* requests decoded, for busy polling */
+  unsigned long long errors;                              /* error replies sent, whatever their cause */
 };
 
 /* broker.c */
@@ -118,10 +129,24 @@ void broker_waiters_remove(struct broker *b, struct broker_conn *c);
 void broker_writer_release(struct broker *b);
 int broker_conn_reply(struct broker_conn *c, const json_t *req, json_t *reply);
 int broker_conn_process(struct broker_conn *c);
+/* The reply to C's request REQ once its begin was answered BEGIN_REPLY
+ * (stolen): that reply for a begin or a failed begin; for a statement
+ * with "begin": true, whose begin succeeded, the statement's. */
+json_t *broker_begun(struct broker_conn *c, const json_t *req, json_t *begin_reply);
 
 /* broker_writer.c */
 json_t *broker_tx_begin(struct broker_conn *c, const json_t *id);
-json_t *broker_tx_end(struct broker_conn *c, const json_t *id, enum db_op op, int all);
+json_t *broker_tx_end(struct broker_conn *c, json_t *req, enum db_op op, int all);
+/* Undoes the owner C's whole transaction (its own savepoint only, in a
+ * commit chain); returns the reply (NULL: out of memory).  The caller
+ * releases the writer. */
+json_t *broker_tx_undo(struct broker_conn *c);
+/* C, closed while its commit waits in the chain, leaves it (the commit
+ * stands). */
+void broker_chain_remove(struct broker *b, struct broker_conn *c);
+/* At stop: the owner's part of a commit chain is undone and the chain's
+ * transactions committed, their replies queued. */
+void broker_writer_stop(struct broker *b);
 json_t *broker_wait_for_writer(struct broker_conn *c, json_t *req, int begin);
 int broker_group_join(struct broker_conn *c, json_t *req);
 void broker_wait_timer_cb(evutil_socket_t fd, short what, void *arg);

@@ -2,20 +2,36 @@
  * owns it at a time (an explicit transaction, bounded by tx_timeout); the
  * others wait for it (write_wait); while nobody owns it, queued autocommit
  * writes are committed together as one group (group commit); when writes
- * pause, the WAL is checkpointed. */
+ * pause, the WAL is checkpointed.
+ *
+ * Commit chains: the commit of an explicit transaction costs an fsync,
+ * and while it runs every other connection's transaction waits.  So when a
+ * transaction commits while another connection's begin waits for the
+ * writer, its COMMIT is put off: its changes stay in the writer's open
+ * transaction, its reply waits, and the waiting transaction runs inside
+ * that transaction as SAVEPOINT jsfpm_chain; and so on while begins wait
+ * (at most BROKER_TX_CHAIN_MAX transactions).  One COMMIT then makes them
+ * all durable, and they are all acknowledged after it.  Nobody outside the
+ * chain sees its changes before that COMMIT; the transactions of a chain
+ * ran one after the other on one connection, so they are serializable as
+ * before.  What a transaction of the chain undoes (rollback, tx_timeout,
+ * its worker gone) is its own savepoint only. */
 #include "autoconfig.h"
 
 #include "broker_internal.h"
 
 /* ---- the writer -------------------------------------------------------- */
 
-/* BEGIN IMMEDIATE for C, which becomes the owner.  Returns the reply. */
+/* BEGIN IMMEDIATE for C, which becomes the owner (inside an open commit
+ * chain: SAVEPOINT jsfpm_chain).  Returns the reply. */
 json_t *broker_tx_begin(struct broker_conn *c, const json_t *id) {
   struct broker *b = c->b;
-  json_t *r = broker_db_tx(b->db, id, "BEGIN IMMEDIATE");
+  int chained = b->nchain > 0;
+  json_t *r = chained ? broker_db_chain_begin(b->db, id) : broker_db_tx(b->db, id, "BEGIN IMMEDIATE");
   if (r != NULL && json_is_true(json_object_get(r, "ok"))) {
     b->owner = c;
     c->tx_depth = 1;
+    c->tx_chained = chained;
     b->transactions++;
     struct timeval tv = clock_timeval(b->cfg->db_tx_timeout_ms);
     if (evtimer_add(b->tx_timer, &tv) != 0) log_error("cannot arm the transaction timeout");
@@ -24,10 +40,133 @@ json_t *broker_tx_begin(struct broker_conn *c, const json_t *id) {
   return r;
 }
 
-/* OP (commit, release or rollback) for the owner C.  ALL: roll back the
- * whole transaction whatever its depth. */
-json_t *broker_tx_end(struct broker_conn *c, const json_t *id, enum db_op op, int all) {
+/* COMMIT (COMMIT true) or ROLLBACK of the writer's transaction.  A failed
+ * COMMIT (deferred foreign key, I/O error) leaves the transaction open:
+ * it is rolled back, so the writer is never stuck.  Returns the reply to
+ * ID. */
+static json_t *tx_finish(struct broker *b, const json_t *id, int commit) {
+  json_t *r = broker_db_tx(b->db, id, commit ? "COMMIT" : "ROLLBACK");
+  if (broker_db_in_tx(b->db)) {
+    json_t *rb = broker_db_tx(b->db, NULL, "ROLLBACK");
+    if (rb == NULL || !json_is_true(json_object_get(rb, "ok")))
+      log_error("ROLLBACK after a failed COMMIT failed");
+    json_decref(rb);
+    if (r != NULL && json_is_true(json_object_get(r, "ok"))) {
+      json_decref(r);
+      r = broker_db_error_reply(id, DB_ERR_TRANSACTION, "the transaction could not be ended; rolled back");
+    }
+  }
+  return r;
+}
+
+json_t *broker_tx_undo(struct broker_conn *c) {
   struct broker *b = c->b;
+  return c->tx_chained ? broker_db_chain_end(b->db, NULL, 0) : broker_db_tx(b->db, NULL, "ROLLBACK");
+}
+
+/* True if a commit now may leave its changes in the open transaction for
+ * the next transaction: a begin is first in line for the writer, the
+ * chain has room, and the COMMIT would not fail on deferred foreign keys
+ * (which the next transactions cannot resolve). */
+static int chain_may_grow(struct broker *b) {
+  if (!b->cfg->db_group_commit || b->nchain >= BROKER_TX_CHAIN_MAX || list_empty(&b->waiters)) return 0;
+  struct broker_conn *next = list_entry(list_first(&b->waiters), struct broker_conn, wait_link);
+  return next->pending_begin && !broker_db_fk_pending(b->db);
+}
+
+/* Commits the owner C's transaction (whose request is REQ) into the chain:
+ * C's request waits for the chain's COMMIT.  Returns NULL (parked), or the
+ * error of a chained commit that failed (its changes undone). */
+static json_t *chain_join(struct broker_conn *c, json_t *req) {
+  struct broker *b = c->b;
+  if (c->tx_chained) {
+    json_t *r = broker_db_chain_end(b->db, json_object_get(req, "id"), 1);
+    if (r == NULL || !json_is_true(json_object_get(r, "ok"))) {
+      broker_writer_release(b);
+      return r;
+    }
+    json_decref(r);
+  }
+  assert(c->pending == NULL && c->wait == WAIT_NONE && b->nchain < BROKER_TX_CHAIN_MAX);
+  b->chain[b->nchain++] = c;
+  c->pending = json_incref(req);
+  c->wait = WAIT_COMMIT;
+  broker_writer_release(b);
+  return NULL;
+}
+
+void broker_chain_remove(struct broker *b, struct broker_conn *c) {
+  for (size_t i = 0; i < b->nchain; i++) {
+    if (b->chain[i] == c) {
+      memmove(&b->chain[i], &b->chain[i + 1], (b->nchain - i - 1) * sizeof b->chain[0]);
+      b->nchain--;
+      return;
+    }
+  }
+}
+
+/* Sends every transaction of the chain, which is over, R (a copy with its
+ * request's id; R NULL: out of memory, which closes them); then, if GO_ON,
+ * they run what they sent after. */
+static void chain_reply(struct broker *b, const json_t *r, int go_on) {
+  struct broker_conn *members[BROKER_TX_CHAIN_MAX];
+  size_t n = b->nchain;
+  memcpy(members, b->chain, n * sizeof *members);
+  b->nchain = 0;
+  if (n > 1 && r != NULL && json_is_true(json_object_get(r, "ok"))) {
+    b->chain_commits++;
+    b->chained_transactions += n;
+  }
+  for (size_t i = 0; i < n; i++) {
+    struct broker_conn *c = members[i];
+    json_t *req = c->pending;
+    c->pending = NULL;
+    c->wait = WAIT_NONE;
+    json_t *reply = r ? json_deep_copy(r) : NULL;
+    if (reply != NULL && json_object_set(reply, "id", json_object_get(req, "id")) != 0) {
+      json_decref(reply);
+      reply = NULL;
+    }
+    broker_reply_set_tx(reply, 0);
+    if (broker_conn_reply(c, req, reply) != 0) members[i] = NULL;
+    json_decref(req);
+  }
+  for (size_t i = 0; go_on && i < n; i++)
+    if (members[i]) broker_conn_process(members[i]);
+  broker_idle_kick(b);
+}
+
+/* Ends the chain: its COMMIT, or, if its transaction is gone already (a
+ * statement of the last transaction ended it, e.g. ON CONFLICT ROLLBACK,
+ * or an I/O error did), the error that says so. */
+static void chain_end(struct broker *b, int go_on) {
+  json_t *r;
+  if (broker_db_in_tx(b->db))
+    r = tx_finish(b, NULL, 1);
+  else
+    r = broker_db_error_reply(NULL, DB_ERR_TRANSACTION,
+                              "the transaction was rolled back before it was durable: its commit was "
+                              "shared with another connection's transaction (commit chain), whose "
+                              "statement ended the shared transaction");
+  chain_reply(b, r, go_on);
+  json_decref(r);
+}
+
+void broker_writer_stop(struct broker *b) {
+  if (b->nchain == 0) return;
+  if (b->owner != NULL) {
+    json_decref(broker_tx_undo(b->owner));
+    broker_writer_release(b);
+  }
+  chain_end(b, 0);
+}
+
+/* OP (commit, release or rollback) for the owner C, whose request is REQ.
+ * ALL: roll back the whole transaction whatever its depth.  Returns the
+ * reply, or NULL when the commit waits for its chain (c->pending). */
+json_t *broker_tx_end(struct broker_conn *c, json_t *req, enum db_op op, int all) {
+  struct broker *b = c->b;
+  const json_t *id = json_object_get(req, "id");
   int commit = op == DB_OP_COMMIT || op == DB_OP_RELEASE;
   char sql[96];
   json_t *r;
@@ -39,20 +178,10 @@ json_t *broker_tx_end(struct broker_conn *c, const json_t *id, enum db_op op, in
       snprintf(sql, sizeof sql, "ROLLBACK TO jsfpm_sp%d; RELEASE jsfpm_sp%d", sp, sp);
     r = broker_db_tx(b->db, id, sql);
     if (r != NULL && json_is_true(json_object_get(r, "ok"))) c->tx_depth--;
+  } else if (commit && (c->tx_chained || chain_may_grow(b))) {
+    r = chain_join(c, req);
   } else {
-    r = broker_db_tx(b->db, id, commit ? "COMMIT" : "ROLLBACK");
-    /* A failed COMMIT (deferred foreign key, I/O error) leaves the
-     * transaction open: roll it back, so the writer is never stuck. */
-    if (broker_db_in_tx(b->db)) {
-      json_t *rb = broker_db_tx(b->db, NULL, "ROLLBACK");
-      if (rb == NULL || !json_is_true(json_object_get(rb, "ok")))
-        log_error("connection from pid %ld: ROLLBACK after a failed COMMIT failed", (long)c->pid);
-      json_decref(rb);
-      if (r != NULL && json_is_true(json_object_get(r, "ok"))) {
-        json_decref(r);
-        r = broker_db_error_reply(id, DB_ERR_TRANSACTION, "the transaction could not be ended; rolled back");
-      }
-    }
+    r = c->tx_chained ? broker_db_chain_end(b->db, id, 0) : tx_finish(b, id, commit);
     broker_writer_release(b);
   }
   if (b->owner == c && !broker_db_in_tx(b->db)) broker_writer_release(b);
@@ -129,7 +258,7 @@ void broker_tx_timer_cb(evutil_socket_t fd, short what, void *arg) {
   (void)what;
   struct broker_conn *c = b->owner;
   if (c == NULL) return;
-  json_t *r = broker_db_tx(b->db, NULL, "ROLLBACK");
+  json_t *r = broker_tx_undo(c);
   log_warn("connection from pid %ld held a transaction longer than tx_timeout (%d ms): rolled back%s",
            (long)c->pid, b->cfg->db_tx_timeout_ms,
            r && json_is_true(json_object_get(r, "ok")) ? "" : " (ROLLBACK failed)");
@@ -188,8 +317,8 @@ static void waiters_admit(struct broker *b) {
     json_t *req = c->pending;
     c->pending = NULL;
     if (c->pending_begin) {
-      if (broker_conn_reply(c, req, broker_tx_begin(c, json_object_get(req, "id"))) == 0)
-        broker_conn_process(c);
+      json_t *r = broker_begun(c, req, broker_tx_begin(c, json_object_get(req, "id")));
+      if (broker_conn_reply(c, req, r) == 0) broker_conn_process(c);
     } else if (broker_group_join(c, req) != 0) {
       broker_conn_reply(c, req, NULL); /* out of memory: closes C */
     }
@@ -201,6 +330,7 @@ void broker_writer_cb(evutil_socket_t fd, short what, void *arg) {
   struct broker *b = arg;
   (void)fd;
   (void)what;
+  if (b->owner == NULL && b->nchain > 0 && (!broker_db_in_tx(b->db) || !chain_may_grow(b))) chain_end(b, 1);
   if (b->ngroup > 0 && b->owner == NULL) group_run(b);
   waiters_admit(b);
 }
@@ -209,7 +339,7 @@ void broker_idle_cb(evutil_socket_t fd, short what, void *arg) {
   struct broker *b = arg;
   (void)fd;
   (void)what;
-  if (b->owner != NULL || b->ngroup > 0) return;
+  if (b->owner != NULL || b->ngroup > 0 || b->nchain > 0) return;
   /* A TRUNCATE checkpoint waits (SQLite's busy handler, in this thread)
    * for readers to leave the WAL: not while read threads run. */
   if (broker_reads_active(b->reads) > 0)

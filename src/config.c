@@ -208,7 +208,8 @@ const struct config_key config_keys[] = {
     {"database", "max_result_size", CT_SIZE, OFF(db_max_result_bytes), 1024, 48L * 1024 * 1024, "16m",
      "bytes of values one query may return (JSFPM_RESULT_TOO_LARGE beyond)"},
     {"database", "group_commit", CT_BOOL, OFF(db_group_commit), 0, 0, "yes",
-     "autocommit writes from several workers that arrive together share one commit (one fsync)"},
+     "autocommit writes from several workers that arrive together share one commit (one fsync), and so do "
+     "transactions that waited for one another (commit chains)"},
     {"database", "busy_poll_us", CT_INT, OFF(db_busy_poll_us), 0, 100000, "50",
      "microseconds the broker keeps polling for the next request after serving one, yielding the CPU "
      "to anything runnable, before it sleeps (0: sleep at once)"},

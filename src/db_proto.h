@@ -12,6 +12,11 @@
 #ifndef JSFPM_DB_PROTO_H
 #define JSFPM_DB_PROTO_H
 
+/* The protocol version the handshake announces (docs/protocol.md): the
+ * frame layout's (FRAME_VERSION, frame.h) plus what requests may say.
+ * 3: statements may carry "begin": true. */
+#define DB_PROTOCOL_VERSION 3
+
 /* What kind of operation it is (flags). */
 #define DB_OPF_SQL 1u        /* runs "sql" with "params" */
 #define DB_OPF_STATEMENTS 2u /* runs the statement objects in "statements" */

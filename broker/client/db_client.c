@@ -68,10 +68,12 @@ struct db_client {
   size_t sections_len;
   unsigned char *out; /* the frame being sent */
   size_t out_cap;
-  int tx_depth;    /* the broker's "tx" in the last reply; 0 when disconnected */
-  int tx_lost;     /* levels of a transaction that died with the connection and the
+  int tx_depth;      /* the broker's "tx" in the last reply; 0 when disconnected */
+  int tx_lost;       /* levels of a transaction that died with the connection and the
                            app has not ended yet; statements are refused meanwhile */
-  int rcvtimeo_ms; /* the socket's SO_RCVTIMEO; 0 = none (blocks until data) */
+  int begin_pending; /* the app began a transaction and has run no statement in it yet:
+                        the begin goes with that statement ("begin": true) */
+  int rcvtimeo_ms;   /* the socket's SO_RCVTIMEO; 0 = none (blocks until data) */
 };
 
 struct db_client *db_client_new(const char *socket_path) {
@@ -104,7 +106,7 @@ static void client_disconnect(struct db_client *c) {
   c->sections_len = 0;
 }
 
-int db_client_tx_depth(const struct db_client *c) { return c->tx_depth + c->tx_lost; }
+int db_client_tx_depth(const struct db_client *c) { return c->tx_depth + c->tx_lost + c->begin_pending; }
 
 void db_client_free(struct db_client *c) {
   if (c == NULL) return;
@@ -416,7 +418,7 @@ static void client_release_reply(struct db_client *c) {
 
 /* The handshake on a new connection: a ping in protocol 1, which a broker
  * of any version reads, whose reply names the broker's protocol.  Returns
- * 0 when it is FRAME_VERSION.  Otherwise the connection is closed and -1
+ * 0 when it is DB_PROTOCOL_VERSION.  Otherwise the connection is closed and -1
  * returned with *REFUSAL (a JSFPM_PROTOCOL error reply for the caller) or,
  * when the handshake itself failed, NULL and ERR set. */
 static int client_handshake(struct db_client *c, long long deadline, int timeout_ms, json_t **refusal,
@@ -424,7 +426,7 @@ static int client_handshake(struct db_client *c, long long deadline, int timeout
   *refusal = NULL;
   json_int_t id = c->next_id++;
   json_t *ping = json_pack("{s:I, s:s, s:i}", "id", (json_int_t)id, "op", db_op_name(DB_OP_PING), "protocol",
-                           FRAME_VERSION);
+                           DB_PROTOCOL_VERSION);
   unsigned char *buf = NULL;
   size_t cap = 0, len = 0, sent;
   int e = 0, rc = ping != NULL ? frame_encode_mem(ping, 1, &buf, &cap, &len) : -1;
@@ -447,7 +449,7 @@ static int client_handshake(struct db_client *c, long long deadline, int timeout
   client_release_reply(c);
   json_t *proto = json_object_get(reply, "protocol");
   json_int_t theirs = json_is_integer(proto) ? json_integer_value(proto) : 1;
-  if (json_is_true(json_object_get(reply, "ok")) && theirs == FRAME_VERSION) {
+  if (json_is_true(json_object_get(reply, "ok")) && theirs == DB_PROTOCOL_VERSION) {
     json_decref(reply);
     return 0;
   }
@@ -457,13 +459,15 @@ static int client_handshake(struct db_client *c, long long deadline, int timeout
   snprintf(msg, sizeof msg,
            "the database broker speaks protocol version %" JSON_INTEGER_FORMAT " and this worker version %d "
            "(a worker and a broker of different jsfpm versions met, e.g. during an upgrade): restart jsfpm",
-           theirs, FRAME_VERSION);
+           theirs, DB_PROTOCOL_VERSION);
   *refusal = json_pack("{s:b, s:s, s:s}", "ok", 0, "code", DB_ERR_PROTOCOL, "message", msg);
   if (*refusal == NULL) set_err(err, errlen, "%s", msg);
   return -1;
 }
 
-json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *err, size_t errlen) {
+/* db_client_call's round trip: REQ, with "begin": true when BEGIN. */
+static json_t *client_call(struct db_client *c, json_t *req, bool begin, int timeout_ms, char *err,
+                           size_t errlen) {
   long long started = clock_mono_ms();
   long long deadline = timeout_ms < 0 ? -1 : started + timeout_ms;
   client_release_reply(c);
@@ -477,6 +481,7 @@ json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *e
   json_t *msg = json_copy(req);
   size_t len = 0;
   int encoded = msg != NULL && json_object_set_new(msg, "id", json_integer(id)) == 0 &&
+                (!begin || json_object_set_new(msg, "begin", json_true()) == 0) &&
                 frame_encode_mem(msg, FRAME_VERSION, &c->out, &c->out_cap, &len) == 0;
   json_decref(msg);
   if (!encoded) {
@@ -509,6 +514,67 @@ json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *e
   }
   out_shrink(c);
   return client_receive(c, id, req, deadline, timeout_ms, err, errlen);
+}
+
+/* A success reply made here, at transaction depth DEPTH. */
+static json_t *local_ok(int depth) { return json_pack("{s:b, s:i}", "ok", 1, "tx", depth); }
+
+/* Sends the app's pending begin on its own (before an operation it cannot
+ * go with).  Returns NULL when it succeeded, else the call's result: its
+ * error reply, or NULL with ERR set and *FAILED. */
+static json_t *begin_now(struct db_client *c, int timeout_ms, char *err, size_t errlen, bool *failed) {
+  c->begin_pending = 0;
+  json_t *req = json_pack("{s:s}", "op", db_op_name(DB_OP_BEGIN));
+  json_t *r = req ? client_call(c, req, false, timeout_ms, err, errlen) : NULL;
+  json_decref(req);
+  *failed = r == NULL || !json_is_true(json_object_get(r, "ok"));
+  if (!*failed) {
+    json_decref(r);
+    return NULL;
+  }
+  if (req == NULL) set_err(err, errlen, "database request: out of memory");
+  c->tx_lost++; /* the app's level never began: what it runs in it must fail */
+  return r;
+}
+
+/*
+ * A transaction's begin is sent with its first statement (docs/protocol.md,
+ * "begin": true), which saves a round trip per transaction, and the
+ * broker holds the writer for one round trip less.  Until then the begin
+ * is pending here: a commit or rollback of a transaction that ran nothing
+ * is answered here; an operation other than a statement sends it first.
+ * If the begin (or the statement that went with it) fails and leaves no
+ * transaction open, the app's level is lost (tx_lost) like one the broker
+ * rolled back: the app's next statements in it fail instead of running
+ * outside any transaction.
+ */
+json_t *db_client_call(struct db_client *c, json_t *req, int timeout_ms, char *err, size_t errlen) {
+  enum db_op op = req_op(req);
+  unsigned flags = db_op_flags(op);
+  if (op == DB_OP_BEGIN && c->tx_depth == 0 && c->tx_lost == 0 && !c->begin_pending) {
+    client_release_reply(c);
+    c->begin_pending = 1;
+    return local_ok(1);
+  }
+  bool begin = false;
+  if (c->begin_pending) {
+    if (op == DB_OP_COMMIT || op == DB_OP_ROLLBACK) {
+      client_release_reply(c);
+      c->begin_pending = 0;
+      return local_ok(0);
+    }
+    if (flags & (DB_OPF_SQL | DB_OPF_STATEMENTS)) {
+      begin = true;
+      c->begin_pending = 0;
+    } else if (flags & DB_OPF_TX) {
+      bool failed;
+      json_t *r = begin_now(c, timeout_ms, err, errlen, &failed);
+      if (failed) return r;
+    }
+  }
+  json_t *r = client_call(c, req, begin, timeout_ms, err, errlen);
+  if (begin && c->tx_depth == 0) c->tx_lost++; /* see above */
+  return r;
 }
 
 const unsigned char *db_client_sections(const struct db_client *c, size_t *len) {

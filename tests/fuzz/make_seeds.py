@@ -113,8 +113,11 @@ def frames():
     put("frame", "bool_obj", frame({"id": 9, "op": "query", "sql": "SELECT ?, ?", "params": [True, {"x": 1}]}))
     put("frame", "query_json", frame({"id": 17, "op": "query", "format": "json",
                                       "sql": "SELECT ?, ?, typeof(?)", "params": [2.5, "a\u2028\"", None]}))
+    # protocol 3: a statement that begins its transaction
+    put("frame", "begin_stmt", frame({"id": 18, "op": "execute", "begin": True,
+                                      "sql": "INSERT INTO t (a, b) VALUES (?, ?)", "params": [2, "b"]}))
     # protocol 1 frames (an old worker): decoded, refused unread by broker.c
-    put("frame", "v1_ping", frame_v1({"id": 12, "op": "ping", "protocol": 2}))
+    put("frame", "v1_ping", frame_v1({"id": 12, "op": "ping", "protocol": 3}))
     put("frame", "v1_query", frame_v1({"id": 13, "op": "query", "sql": "SELECT ?", "params": [1]}))
     # replies as the worker decodes them: row sets in sections
     rs = rowset(["id", "name", "data", "x"], [[1, "a\u00e9", b"\x00\xff", None],

@@ -753,7 +753,7 @@ START_TEST(test_protocol_old_client) {
   json_t *r = tb_raw_recv_version(fd, in, &version);
   ck_assert_int_eq(version, 1);
   ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), 1);
-  ck_assert_int_eq(json_integer_value(json_object_get(r, "protocol")), FRAME_VERSION);
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "protocol")), DB_PROTOCOL_VERSION);
   json_decref(tb_expect_ok(r));
   const char *ops[] = {"execute", "query", "exec", "begin"};
   for (int i = 0; i < 4; i++) {
@@ -762,7 +762,7 @@ START_TEST(test_protocol_old_client) {
     r = tb_raw_recv_version(fd, in, &version);
     ck_assert_int_eq(version, 1);
     ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), 10 + i);
-    tb_expect_error(r, "JSFPM_PROTOCOL", "protocol version 2 and this worker version 1");
+    tb_expect_error(r, "JSFPM_PROTOCOL", "protocol version 3 and this worker version 1");
   }
   ck_assert_int_eq(tb_query_int("SELECT count(*) FROM t"), 0);
   /* the connection stays usable in protocol 2 */
@@ -779,9 +779,12 @@ END_TEST
 
 /* This worker's client meets a broker of protocol 1 (stood in for by a
  * process that answers as one did: a ping with a bare ok, and a frame it
- * cannot parse by closing the connection): the call fails with
- * JSFPM_PROTOCOL and the statement never reaches that broker. */
+ * cannot parse by closing the connection), or of protocol 2 (the same
+ * frames, but it would ignore "begin": true and run the statement outside
+ * a transaction): the call fails with JSFPM_PROTOCOL and the statement
+ * never reaches that broker.  Loop index 0: protocol 1; 1: protocol 2. */
 START_TEST(test_protocol_old_broker) {
+  const int theirs = 1 + _i;
   char old_path[160];
   snprintf(old_path, sizeof old_path, "%s/old.sock", tmpdir);
   int lfd = tb_make_listener(old_path), report[2];
@@ -800,8 +803,10 @@ START_TEST(test_protocol_old_broker) {
       if (r > 0) {
         frames++;
         const char *op = json_string_value(json_object_get(m, "op"));
-        handshake = op && strcmp(op, "ping") == 0 && json_integer_value(json_object_get(m, "protocol")) == 2;
+        handshake = op && strcmp(op, "ping") == 0 &&
+                    json_integer_value(json_object_get(m, "protocol")) == DB_PROTOCOL_VERSION;
         json_t *reply = json_pack("{s:O,s:b}", "id", json_object_get(m, "id"), "ok", 1);
+        if (theirs > 1) json_object_set_new(reply, "protocol", json_integer(theirs));
         json_decref(m);
         frame_encode(out, reply, 1);
         json_decref(reply);
@@ -825,7 +830,9 @@ START_TEST(test_protocol_old_broker) {
   json_t *r = db_client_call(c, req, CALL_TIMEOUT_MS, err, sizeof err);
   json_decref(req);
   ck_assert_msg(r != NULL, "%s", err);
-  tb_expect_error(r, "JSFPM_PROTOCOL", "protocol version 1 and this worker version 2");
+  char want[64];
+  snprintf(want, sizeof want, "protocol version %d and this worker version %d", theirs, DB_PROTOCOL_VERSION);
+  tb_expect_error(r, "JSFPM_PROTOCOL", want);
   db_client_free(c);
   int result = -1;
   ck_assert_int_eq(read(report[0], &result, sizeof result), sizeof result);
@@ -876,7 +883,7 @@ static Suite *broker_suite(void) {
   tcase_add_test(tc, test_killed_in_flight);
   tcase_add_test(tc, test_peer_uid);
   tcase_add_test(tc, test_protocol_old_client);
-  tcase_add_test(tc, test_protocol_old_broker);
+  tcase_add_loop_test(tc, test_protocol_old_broker, 0, 2);
   tcase_add_test(tc, test_column_name_not_utf8);
   suite_add_tcase(s, tc);
   tb_add_tx_tcase(s);

@@ -30,6 +30,7 @@
 #include "clock.h"
 #include "config.h"
 #include "db_client.h"
+#include "db_proto.h"
 #include "frame.h"
 #include "log.h"
 #include "rowset.h"

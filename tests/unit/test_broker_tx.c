@@ -49,6 +49,13 @@ static int raw_ready(struct raw *r, int ms) {
 
 static void op_ok(struct db_client *c, const char *op) { json_decref(OK_ON(c, "{s:s}", "op", op)); }
 
+/* Begins a transaction on C that holds the writer: the client sends a
+ * begin with the transaction's first statement. */
+static void begin_held(struct db_client *c) {
+  op_ok(c, "begin");
+  json_decref(OK_ON(c, "{s:s,s:s}", "op", "execute", "sql", "SELECT 1"));
+}
+
 static long long stat_of(const char *name) {
   json_t *r = OK("{s:s}", "op", "stats");
   json_t *v = json_object_get(r, name);
@@ -188,13 +195,25 @@ START_TEST(test_write_wait) {
   tb_start_broker();
   tb_exec_sql("CREATE TABLE t (x)");
   struct db_client *a = db_client_new(sock_path);
-  op_ok(a, "begin");
+  begin_held(a);
   long long t0 = clock_mono_ms();
   tb_expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (1)"), "JSFPM_BUSY",
                   "write_wait (300 ms)");
   long long waited = clock_mono_ms() - t0;
   ck_assert_msg(waited >= 250 && waited < 3000, "waited %lld ms", waited);
-  tb_expect_error(CALL("{s:s}", "op", "begin"), "JSFPM_BUSY", "write_wait");
+  /* a begin waits with the transaction's first statement, which does not
+   * run; the app's level stays open, and what it runs in it fails */
+  op_ok(cl, "begin");
+  tb_expect_error(CALL("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (2)"), "JSFPM_BUSY",
+                  "write_wait");
+  ck_assert_int_eq(db_client_tx_depth(cl), 1);
+  char err[256] = "";
+  json_t *more = json_pack("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (3)");
+  json_t *r = db_client_call(cl, more, CALL_TIMEOUT_MS, err, sizeof err);
+  json_decref(more);
+  ck_assert_msg(r == NULL && strstr(err, "nothing of it was committed"), "%s", r ? tb_dump(r) : err);
+  op_ok(cl, "rollback");
+  ck_assert_int_eq(db_client_tx_depth(cl), 0);
   ck_assert_int_eq(stat_of("busy_errors"), 2);
   op_ok(a, "rollback");
   json_decref(OK("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (1)"));
@@ -300,7 +319,7 @@ START_TEST(test_group_commit) {
   tb_exec_sql("CREATE TABLE u (k TEXT UNIQUE)");
   /* hold the writer so the writes below queue up, then let them go together */
   struct db_client *a = db_client_new(sock_path);
-  op_ok(a, "begin");
+  begin_held(a);
   enum { N = 6 };
   struct raw w[N];
   const char *keys[N] = {"a", "b", "a", "c", "d", "e"}; /* the second "a" must fail alone */
@@ -334,7 +353,7 @@ START_TEST(test_group_commit_off) {
   tb_start_broker();
   tb_exec_sql("CREATE TABLE u (k)");
   struct db_client *a = db_client_new(sock_path);
-  op_ok(a, "begin");
+  begin_held(a);
   struct raw w[3];
   for (int i = 0; i < 3; i++) {
     w[i] = raw_open();
@@ -695,6 +714,286 @@ START_TEST(test_slow_reads) {
 END_TEST
 
 /* Adds the transactions' test case to S. */
+/* ---- commit chains (issue 20: /mixed) ---------------------------------- */
+
+/* Sends REQ (stolen) on R and returns the reply. */
+static json_t *raw_call(struct raw *r, json_t *req) {
+  raw_send_json(r, req);
+  return tb_raw_recv(r->fd, r->in);
+}
+
+#define RAW_OK(r, ...) tb_expect_ok(raw_call(r, json_pack(__VA_ARGS__)))
+#define RAW_OP(r, op) json_decref(RAW_OK(r, "{s:i,s:s}", "id", 1, "op", op))
+
+static long long int_of(const json_t *r, const char *name) {
+  json_t *v = json_object_get(r, name);
+  ck_assert_msg(json_is_integer(v), "no integer %s in %s", name, tb_dump(r));
+  return json_integer_value(v);
+}
+
+/* A inserts X in a transaction and commits it while B's begin waits for
+ * the writer: B's begin is answered at once, A's commit not. */
+static void chain_start(struct raw *a, struct raw *b, int x) {
+  RAW_OP(a, "begin");
+  json_decref(RAW_OK(a, "{s:i,s:s,s:s,s:[i]}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (?)",
+                     "params", x));
+  raw_send_json(b, json_pack("{s:i,s:s}", "id", 1, "op", "begin"));
+  ck_assert(stat_reaches("queue_depth", 1, 5000 * tb_time_scale()));
+  raw_send_json(a, json_pack("{s:i,s:s}", "id", 7, "op", "commit"));
+  json_t *r = tb_expect_ok(tb_raw_recv(b->fd, b->in));
+  ck_assert_int_eq(int_of(r, "tx"), 1);
+  json_decref(r);
+}
+
+/* A's commit reply, once it comes: ok, outside any transaction. */
+static void chain_expect_ok(struct raw *a) {
+  json_t *r = tb_expect_ok(tb_raw_recv(a->fd, a->in));
+  ck_assert_int_eq(int_of(r, "id"), 7);
+  ck_assert_int_eq(int_of(r, "tx"), 0);
+  json_decref(r);
+}
+
+START_TEST(test_tx_chain) {
+  tb_start_broker();
+  tb_exec_sql("CREATE TABLE t (x)");
+  struct raw a = raw_open(), b = raw_open();
+  chain_start(&a, &b, 1);
+  /* A's commit waits for B's transaction, which sees A's row; nobody else
+   * does before the shared COMMIT */
+  ck_assert(!raw_ready(&a, 100));
+  ck_assert_int_eq(tb_query_int("SELECT count(*) FROM t"), 0);
+  json_t *r = RAW_OK(&b, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "UPDATE t SET x = x WHERE 0");
+  ck_assert_int_eq(int_of(r, "lastInsertRowid"), 0); /* not A's */
+  json_decref(r);
+  r = RAW_OK(&b, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t SELECT x + 10 FROM t");
+  ck_assert_int_eq(int_of(r, "changes"), 1);
+  json_decref(r);
+  /* a writer coming now waits for the chain's COMMIT */
+  struct raw w = raw_open();
+  raw_send_json(&w,
+                json_pack("{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (100)"));
+  long long before = stat_of("group_commits");
+  r = RAW_OK(&b, "{s:i,s:s}", "id", 1, "op", "commit");
+  ck_assert_int_eq(int_of(r, "tx"), 0);
+  json_decref(r);
+  chain_expect_ok(&a);
+  json_decref(tb_expect_ok(tb_raw_recv(w.fd, w.in)));
+  ck_assert_int_eq(tb_query_int("SELECT sum(x) FROM t"), 1 + 11 + 100);
+  ck_assert_int_eq(stat_of("chain_commits"), 1);
+  ck_assert_int_eq(stat_of("chained_transactions"), 2);
+  ck_assert_int_eq(stat_of("group_commits") - before, 1); /* the writer's, after the chain */
+  ck_assert_int_eq(stat_of("open_transactions"), 0);
+  raw_close(&a);
+  raw_close(&b);
+  raw_close(&w);
+}
+END_TEST
+
+/* What a transaction of a chain undoes is its own part only; a statement
+ * that ends the shared transaction fails the commits waiting in it, which
+ * were never acknowledged, and keeps nothing of them. */
+START_TEST(test_tx_chain_failures) {
+  cfg.db_tx_timeout_ms = 300 * tb_time_scale();
+  tb_start_broker();
+  tb_exec_sql("CREATE TABLE t (x UNIQUE);"
+              "CREATE TABLE p (id INTEGER PRIMARY KEY);"
+              "CREATE TABLE c (p REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED)");
+  struct raw a = raw_open(), b = raw_open();
+
+  /* B rolls back */
+  chain_start(&a, &b, 1);
+  json_decref(RAW_OK(&b, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (2)"));
+  json_t *r = RAW_OK(&b, "{s:i,s:s,s:b}", "id", 1, "op", "rollback", "all", 1);
+  ck_assert_int_eq(int_of(r, "tx"), 0);
+  json_decref(r);
+  chain_expect_ok(&a);
+  ck_assert_int_eq(tb_query_int("SELECT sum(x) FROM t"), 1);
+
+  /* B's commit fails on a deferred foreign key: B's changes go, A's stay */
+  chain_start(&a, &b, 3);
+  json_decref(RAW_OK(&b, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (4)"));
+  json_decref(RAW_OK(&b, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO c VALUES (99)"));
+  r = raw_call(&b, json_pack("{s:i,s:s}", "id", 1, "op", "commit"));
+  ck_assert_int_eq(int_of(r, "tx"), 0);
+  tb_expect_error(r, "SQLITE_CONSTRAINT_FOREIGNKEY", "FOREIGN KEY constraint failed");
+  chain_expect_ok(&a);
+  ck_assert_int_eq(tb_query_int("SELECT sum(x) FROM t"), 1 + 3);
+  ck_assert_int_eq(tb_query_int("SELECT count(*) FROM c"), 0);
+
+  /* B holds its transaction past tx_timeout: rolled back alone */
+  chain_start(&a, &b, 5);
+  json_decref(RAW_OK(&b, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (6)"));
+  chain_expect_ok(&a); /* once B's transaction is rolled back */
+  tb_expect_error(raw_call(&b, json_pack("{s:i,s:s}", "id", 1, "op", "commit")), "JSFPM_TX_TIMEOUT",
+                  "tx_timeout");
+  ck_assert_int_eq(tb_query_int("SELECT sum(x) FROM t"), 1 + 3 + 5);
+
+  /* B's worker dies inside its transaction */
+  chain_start(&a, &b, 7);
+  json_decref(RAW_OK(&b, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (8)"));
+  raw_close(&b);
+  chain_expect_ok(&a);
+  ck_assert_int_eq(tb_query_int("SELECT sum(x) FROM t"), 1 + 3 + 5 + 7);
+
+  /* B's statement ends the shared transaction (ON CONFLICT ROLLBACK): it
+   * gets its own error, and A's commit, never acknowledged, fails */
+  b = raw_open();
+  chain_start(&a, &b, 9);
+  r = raw_call(&b, json_pack("{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql",
+                             "INSERT OR ROLLBACK INTO t VALUES (1)"));
+  ck_assert_int_eq(int_of(r, "tx"), 0);
+  tb_expect_error(r, "SQLITE_CONSTRAINT_UNIQUE", "UNIQUE");
+  r = tb_raw_recv(a.fd, a.in);
+  ck_assert_int_eq(int_of(r, "id"), 7);
+  ck_assert_int_eq(int_of(r, "tx"), 0);
+  tb_expect_error(r, "JSFPM_TRANSACTION", "rolled back before it was durable");
+  ck_assert_int_eq(tb_query_int("SELECT sum(x) FROM t"), 1 + 3 + 5 + 7);
+  /* both go on normally */
+  RAW_OP(&a, "begin");
+  RAW_OP(&a, "commit");
+  json_decref(RAW_OK(&b, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (10)"));
+  ck_assert_int_eq(tb_query_int("SELECT sum(x) FROM t"), 1 + 3 + 5 + 7 + 10);
+  /* (every chain above committed A alone: B's part was gone) */
+  ck_assert_int_eq(stat_of("chain_commits"), 0);
+  ck_assert_int_eq(stat_of("open_transactions"), 0);
+  raw_close(&a);
+  raw_close(&b);
+}
+END_TEST
+
+/* group_commit = no: every transaction has its own COMMIT */
+START_TEST(test_tx_chain_off) {
+  cfg.db_group_commit = 0;
+  tb_start_broker();
+  tb_exec_sql("CREATE TABLE t (x)");
+  struct raw a = raw_open(), b = raw_open();
+  RAW_OP(&a, "begin");
+  raw_send_json(&b, json_pack("{s:i,s:s}", "id", 1, "op", "begin"));
+  ck_assert(stat_reaches("queue_depth", 1, 5000 * tb_time_scale()));
+  RAW_OP(&a, "commit"); /* answered before B's begin */
+  json_decref(tb_expect_ok(tb_raw_recv(b.fd, b.in)));
+  RAW_OP(&b, "commit");
+  ck_assert_int_eq(stat_of("chain_commits"), 0);
+  raw_close(&a);
+  raw_close(&b);
+}
+END_TEST
+
+/* ---- a begin sent with the first statement (protocol 3) ---------------- */
+
+/* The broker's side: "begin": true begins, then runs the statement in the
+ * new transaction, in one request; a begin that fails runs nothing; a
+ * statement that fails leaves the transaction open for its rollback. */
+START_TEST(test_begin_with_statement) {
+  cfg.db_write_wait_ms = 300;
+  tb_start_broker();
+  tb_exec_sql("CREATE TABLE t (x UNIQUE)");
+  struct raw a = raw_open(), b = raw_open();
+  json_t *r = RAW_OK(&a, "{s:i,s:s,s:s,s:b}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (1)",
+                     "begin", 1);
+  ck_assert_int_eq(int_of(r, "tx"), 1);
+  ck_assert_int_eq(int_of(r, "changes"), 1);
+  json_decref(r);
+  ck_assert_int_eq(tb_query_int("SELECT count(*) FROM t"), 0); /* not committed */
+  ck_assert_int_eq(stat_of("open_transactions"), 1);
+  /* B's waits for A's transaction, then fails on write_wait: its
+   * statement does not run, and it holds no transaction */
+  r = raw_call(&b, json_pack("{s:i,s:s,s:s,s:b}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (2)",
+                             "begin", 1));
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "tx")), 0);
+  tb_expect_error(r, "JSFPM_BUSY", "write_wait");
+  /* a failing statement in the middle of A's transaction reports its own
+   * error; the transaction stays open, and its rollback undoes it all */
+  r = raw_call(&a, json_pack("{s:i,s:s,s:s}", "id", 2, "op", "execute", "sql", "INSERT INTO t VALUES (1)"));
+  ck_assert_int_eq(int_of(r, "tx"), 1);
+  tb_expect_error(r, "SQLITE_CONSTRAINT_UNIQUE", "UNIQUE");
+  RAW_OP(&a, "rollback");
+  ck_assert_int_eq(tb_query_int("SELECT count(*) FROM t"), 0);
+  /* a begin that waited runs its statement once it has the writer */
+  RAW_OP(&a, "begin");
+  raw_send_json(&b, json_pack("{s:i,s:s,s:s,s:b}", "id", 1, "op", "query", "sql", "SELECT count(*) FROM t",
+                              "begin", 1));
+  ck_assert(stat_reaches("queue_depth", 1, 5000 * tb_time_scale()));
+  json_decref(RAW_OK(&a, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (5)"));
+  /* (A's commit then waits for B's transaction: a commit chain) */
+  raw_send_json(&a, json_pack("{s:i,s:s}", "id", 7, "op", "commit"));
+  r = tb_expect_ok(tb_raw_recv(b.fd, b.in));
+  ck_assert_int_eq(int_of(r, "tx"), 1);
+  ck_assert_int_eq(json_integer_value(json_array_get(json_array_get(json_object_get(r, "rows"), 0), 0)), 1);
+  json_decref(r);
+  RAW_OP(&b, "commit");
+  chain_expect_ok(&a);
+  /* "begin" goes with statements only, and is a boolean */
+  tb_expect_error(raw_call(&a, json_pack("{s:i,s:s,s:b}", "id", 1, "op", "commit", "begin", 1)),
+                  "JSFPM_BAD_REQUEST", "\"begin\" must be true or false");
+  tb_expect_error(
+      raw_call(&a, json_pack("{s:i,s:s,s:s,s:i}", "id", 1, "op", "execute", "sql", "SELECT 1", "begin", 1)),
+      "JSFPM_BAD_REQUEST", "\"begin\" must be true or false");
+  json_decref(RAW_OK(&a, "{s:i,s:s,s:s,s:b}", "id", 1, "op", "execute", "sql", "SELECT 1", "begin", 0));
+  ck_assert_int_eq(stat_of("open_transactions"), 0);
+  ck_assert_int_eq(stat_of("transactions"), 3);
+  raw_close(&a);
+  raw_close(&b);
+}
+END_TEST
+
+/* The client's side: db_client sends a transaction's begin with its first
+ * statement; an empty transaction never reaches the broker; a first
+ * statement that ends its transaction (or whose begin failed) leaves the
+ * app's level lost, so the rest of it never runs outside a transaction. */
+START_TEST(test_begin_deferred) {
+  tb_start_broker();
+  tb_exec_sql("CREATE TABLE t (x UNIQUE)");
+  struct db_client *a = db_client_new(sock_path);
+  json_decref(OK_ON(a, "{s:s}", "op", "ping"));
+  op_ok(a, "begin");
+  ck_assert_int_eq(db_client_tx_depth(a), 1);
+  ck_assert_int_eq(stat_of("transactions"), 0); /* not sent yet */
+  op_ok(a, "commit");
+  ck_assert_int_eq(db_client_tx_depth(a), 0);
+  op_ok(a, "begin");
+  op_ok(a, "rollback");
+  ck_assert_int_eq(stat_of("transactions"), 0);
+
+  op_ok(a, "begin");
+  json_t *r = OK_ON(a, "{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (1)");
+  ck_assert_int_eq(int_of(r, "tx"), 1);
+  json_decref(r);
+  ck_assert_int_eq(stat_of("transactions"), 1);
+  ck_assert_int_eq(stat_of("open_transactions"), 1);
+  op_ok(a, "begin"); /* nested: a savepoint, sent at once */
+  ck_assert_int_eq(db_client_tx_depth(a), 2);
+  op_ok(a, "rollback");
+  op_ok(a, "commit");
+  ck_assert_int_eq(tb_query_int("SELECT count(*) FROM t"), 1);
+
+  /* a savepoint op right after the begin sends the begin first */
+  op_ok(a, "begin");
+  op_ok(a, "savepoint");
+  ck_assert_int_eq(db_client_tx_depth(a), 2);
+  op_ok(a, "rollback");
+  op_ok(a, "rollback");
+  ck_assert_int_eq(stat_of("open_transactions"), 0);
+
+  /* a first statement that ends the transaction it began */
+  op_ok(a, "begin");
+  tb_expect_error(CALL_ON(a, "{s:s,s:s}", "op", "execute", "sql", "INSERT OR ROLLBACK INTO t VALUES (1)"),
+                  "SQLITE_CONSTRAINT_UNIQUE", "UNIQUE");
+  ck_assert_int_eq(db_client_tx_depth(a), 1);
+  char err[256] = "";
+  json_t *req = json_pack("{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (2)");
+  r = db_client_call(a, req, CALL_TIMEOUT_MS, err, sizeof err);
+  json_decref(req);
+  ck_assert_msg(r == NULL && strstr(err, "nothing of it was committed"), "%s", r ? tb_dump(r) : err);
+  op_ok(a, "rollback");
+  ck_assert_int_eq(db_client_tx_depth(a), 0);
+  ck_assert_int_eq(tb_query_int("SELECT count(*) FROM t"), 1);
+  json_decref(OK_ON(a, "{s:s,s:s}", "op", "execute", "sql", "INSERT INTO t VALUES (3)"));
+  ck_assert_int_eq(tb_query_int("SELECT count(*) FROM t"), 2);
+  db_client_free(a);
+}
+END_TEST
+
 void tb_add_tx_tcase(Suite *s) {
   TCase *tx = tcase_create("transactions");
   tcase_add_checked_fixture(tx, tb_setup, tb_teardown);
@@ -714,5 +1013,10 @@ void tb_add_tx_tcase(Suite *s) {
   tcase_add_test(tx, test_reader_snapshot);
   tcase_add_test(tx, test_temp_objects);
   tcase_add_test(tx, test_slow_reads);
+  tcase_add_test(tx, test_tx_chain);
+  tcase_add_test(tx, test_tx_chain_failures);
+  tcase_add_test(tx, test_tx_chain_off);
+  tcase_add_test(tx, test_begin_with_statement);
+  tcase_add_test(tx, test_begin_deferred);
   suite_add_tcase(s, tx);
 }

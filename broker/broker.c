@@ -200,6 +200,19 @@ int broker_conn_reply(struct broker_conn *c, const json_t *req, json_t *reply) {
   return conn_reply_version(c, req, reply, FRAME_VERSION);
 }
 
+void broker_conn_park(struct broker_conn *c, json_t *req, enum conn_wait wait) {
+  assert(c->pending == NULL && c->wait == WAIT_NONE);
+  c->pending = json_incref(req);
+  c->wait = wait;
+}
+
+json_t *broker_conn_unpark(struct broker_conn *c) {
+  json_t *req = c->pending;
+  c->pending = NULL;
+  c->wait = WAIT_NONE;
+  return req;
+}
+
 /* ---- slow reads --------------------------------------------------------- */
 
 /* Parks C on REQ, a read that ran past its slice, while a read thread runs
@@ -208,8 +221,7 @@ int broker_conn_reply(struct broker_conn *c, const json_t *req, json_t *reply) {
 static json_t *read_move(struct broker_conn *c, json_t *req) {
   struct broker *b = c->b;
   if (broker_reads_submit(b->reads, req, c) != 0) return NULL;
-  c->pending = json_incref(req);
-  c->wait = WAIT_READ;
+  broker_conn_park(c, req, WAIT_READ);
   b->slow_reads++;
   return NULL;
 }
@@ -219,9 +231,7 @@ static json_t *read_move(struct broker_conn *c, json_t *req) {
 static void read_done(void *cookie, struct evbuffer *frame, int error, void *arg) {
   struct broker_conn *c = cookie;
   (void)arg;
-  json_decref(c->pending);
-  c->pending = NULL;
-  c->wait = WAIT_NONE;
+  json_decref(broker_conn_unpark(c));
   if (frame == NULL || evbuffer_add_buffer(bufferevent_get_output(c->bev), frame) != 0) {
     log_error("connection from pid %ld: cannot build a reply (out of memory); closing it", (long)c->pid);
     conn_free(c);

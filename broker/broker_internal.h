@@ -128,6 +128,10 @@ void broker_reply_set_tx(json_t *reply, int depth);
 void broker_waiters_remove(struct broker *b, struct broker_conn *c);
 void broker_writer_release(struct broker *b);
 int broker_conn_reply(struct broker_conn *c, const json_t *req, json_t *reply);
+/* Parks REQ (a new reference) as C's head request until WAIT ends; one at
+ * a time.  broker_conn_unpark hands it back (the caller's reference). */
+void broker_conn_park(struct broker_conn *c, json_t *req, enum conn_wait wait);
+json_t *broker_conn_unpark(struct broker_conn *c);
 int broker_conn_process(struct broker_conn *c);
 /* The reply to C's request REQ once its begin was answered BEGIN_REPLY
  * (stolen): that reply for a begin or a failed begin; for a statement

@@ -87,10 +87,9 @@ static json_t *chain_join(struct broker_conn *c, json_t *req) {
     }
     json_decref(r);
   }
-  assert(c->pending == NULL && c->wait == WAIT_NONE && b->nchain < BROKER_TX_CHAIN_MAX);
+  assert(b->nchain < BROKER_TX_CHAIN_MAX);
   b->chain[b->nchain++] = c;
-  c->pending = json_incref(req);
-  c->wait = WAIT_COMMIT;
+  broker_conn_park(c, req, WAIT_COMMIT);
   broker_writer_release(b);
   return NULL;
 }
@@ -119,9 +118,7 @@ static void chain_reply(struct broker *b, const json_t *r, int go_on) {
   }
   for (size_t i = 0; i < n; i++) {
     struct broker_conn *c = members[i];
-    json_t *req = c->pending;
-    c->pending = NULL;
-    c->wait = WAIT_NONE;
+    json_t *req = broker_conn_unpark(c);
     json_t *reply = r ? json_deep_copy(r) : NULL;
     if (reply != NULL && json_object_set(reply, "id", json_object_get(req, "id")) != 0) {
       json_decref(reply);
@@ -200,10 +197,8 @@ json_t *broker_wait_for_writer(struct broker_conn *c, json_t *req, int begin) {
                                  "the database is busy: another worker holds a transaction "
                                  "(write_wait = 0 ms)");
   }
-  assert(c->pending == NULL && c->wait == WAIT_NONE); /* one request parked at a time */
-  c->pending = json_incref(req);
+  broker_conn_park(c, req, WAIT_WRITER);
   c->pending_begin = begin;
-  c->wait = WAIT_WRITER;
   list_push_back(&b->waiters, &c->wait_link);
   b->nwaiting++;
   struct timeval tv = clock_timeval(ms);
@@ -220,11 +215,9 @@ int broker_group_join(struct broker_conn *c, json_t *req) {
     b->group = g;
     b->group_cap = cap;
   }
-  assert(c->pending == NULL && c->wait == WAIT_NONE); /* one request parked at a time */
   b->group[b->ngroup++] = c;
-  c->pending = json_incref(req);
+  broker_conn_park(c, req, WAIT_GROUP);
   c->pending_begin = 0;
-  c->wait = WAIT_GROUP;
   broker_writer_kick(b);
   return 0;
 }
@@ -236,9 +229,7 @@ void broker_wait_timer_cb(evutil_socket_t fd, short what, void *arg) {
   (void)what;
   if (c->wait != WAIT_WRITER) return;
   broker_waiters_remove(b, c);
-  c->wait = WAIT_NONE;
-  json_t *req = c->pending;
-  c->pending = NULL;
+  json_t *req = broker_conn_unpark(c);
   b->busy_errors++;
   log_info("connection from pid %ld: a write waited write_wait (%d ms) for another worker's "
            "transaction; failing it",
@@ -289,9 +280,7 @@ static void group_run(struct broker *b) {
   b->grouped_writes += n;
   for (size_t i = 0; i < n; i++) {
     struct broker_conn *c = members[i];
-    json_t *req = c->pending;
-    c->pending = NULL;
-    c->wait = WAIT_NONE;
+    json_t *req = broker_conn_unpark(c);
     if (broker_conn_reply(c, req, e[i].reply) != 0) members[i] = NULL;
     json_decref(req);
   }
@@ -313,9 +302,7 @@ static void waiters_admit(struct broker *b) {
       return;
     }
     broker_waiters_remove(b, c);
-    c->wait = WAIT_NONE;
-    json_t *req = c->pending;
-    c->pending = NULL;
+    json_t *req = broker_conn_unpark(c);
     if (c->pending_begin) {
       json_t *r = broker_begun(c, req, broker_tx_begin(c, json_object_get(req, "id")));
       if (broker_conn_reply(c, req, r) == 0) broker_conn_process(c);

@@ -6,6 +6,7 @@
 'use strict';
 
 var vectors = require('./crypto_vectors.json');
+var checks = require('./check.js').checks;
 
 function bytes(hex) {
   var out = new Uint8Array(hex.length / 2);
@@ -20,31 +21,17 @@ function hex(buf) {
 }
 
 function run() {
-  var subtle = crypto.subtle, tasks = [], failures = [], checked = 0;
+  var subtle = crypto.subtle, tasks = [], check = checks(), expect = check.expect, throws = check.throws;
 
-  function expect(what, got, want) {
-    checked++;
-    if (got !== want) failures.push(what + ': got ' + JSON.stringify(got) + ', want ' + JSON.stringify(want));
-  }
   /* A task whose promise must reject with a DOMException (or error) named NAME. */
   function expectReject(what, name, fn) {
     tasks.push(function () {
       return fn().then(function () {
-        checked++;
-        failures.push(what + ': resolved, want a rejection with ' + name);
+        check.fail(what + ': resolved, want a rejection with ' + name);
       }, function (e) {
         expect(what, e && e.name, name);
       });
     });
-  }
-  function expectThrow(what, name, fn) {
-    try {
-      fn();
-      checked++;
-      failures.push(what + ': did not throw, want ' + name);
-    } catch (e) {
-      expect(what, e && e.name, name);
-    }
   }
 
   vectors.digest.forEach(function (t) {
@@ -175,8 +162,8 @@ function run() {
       return subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(4), iterations: 0 }, k, 256);
     });
   });
-  expectThrow('getRandomValues of 65537 bytes', 'QuotaExceededError', function () { crypto.getRandomValues(new Uint8Array(65537)); });
-  expectThrow('getRandomValues of a Float32Array', 'TypeMismatchError', function () { crypto.getRandomValues(new Float32Array(4)); });
+  throws('getRandomValues of 65537 bytes', 'QuotaExceededError', function () { crypto.getRandomValues(new Uint8Array(65537)); });
+  throws('getRandomValues of a Float32Array', 'TypeMismatchError', function () { crypto.getRandomValues(new Float32Array(4)); });
   var r = crypto.getRandomValues(new Uint32Array(8)), zero = 0;
   for (var i = 0; i < r.length; i++) if (r[i] === 0) zero++;
   expect('getRandomValues fills the array', zero < 2, true);
@@ -186,7 +173,7 @@ function run() {
 
   var p = subtle.digest('SHA-1', new Uint8Array(0));
   tasks.forEach(function (task) { p = p.then(task); });
-  return p.then(function () { return { checked: checked, failures: failures }; });
+  return p.then(check.result);
 }
 
 exports.run = run;

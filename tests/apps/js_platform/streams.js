@@ -6,24 +6,12 @@
 'use strict';
 
 var createHash = require('jsfpm/hash').createHash;
+var checks = require('./check.js').checks;
 /* An ES5 app has no Promise global: the runtime's, from a promise it gives. */
 var Promise = new ReadableStream().getReader().read().constructor;
 
 function run() {
-  var failures = [], checked = 0;
-  function expect(what, got, want) {
-    checked++;
-    if (got !== want) failures.push(what + ': got ' + JSON.stringify(got) + ', want ' + JSON.stringify(want));
-  }
-  function throws(what, name, fn) {
-    var e = null;
-    try {
-      fn();
-    } catch (x) {
-      e = x;
-    }
-    expect(what + ' throws ' + name, e === null ? 'nothing' : e.name, name);
-  }
+  var check = checks(), expect = check.expect, throws = check.throws;
   /* Every chunk of READER, as a promise of an array. */
   function readAll(reader, out) {
     out = out || [];
@@ -126,9 +114,9 @@ function run() {
     throws('text() after the stream', 'TypeError', function () { req.text(); });
   });
 
-  return steps.then(function () { return { checked: checked, failures: failures }; }, function (e) {
-    failures.push('unexpected rejection: ' + (e && e.stack || e));
-    return { checked: checked, failures: failures };
+  return steps.then(check.result, function (e) {
+    check.fail('unexpected rejection: ' + (e && e.stack || e));
+    return check.result();
   });
 }
 

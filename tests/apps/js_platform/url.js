@@ -5,14 +5,11 @@
 'use strict';
 
 var cases = require('./urltestdata.json');
+var checks = require('./check.js').checks;
 var FIELDS = ['href', 'origin', 'protocol', 'username', 'password', 'host', 'hostname', 'port', 'pathname', 'search', 'hash'];
 
 function run() {
-  var failures = [], checked = 0;
-  function expect(what, got, want) {
-    checked++;
-    if (got !== want) failures.push(what + ': got ' + JSON.stringify(got) + ', want ' + JSON.stringify(want));
-  }
+  var check = checks(), expect = check.expect;
 
   cases.forEach(function (c) {
     if (typeof c === 'string') return;
@@ -28,8 +25,7 @@ function run() {
       return;
     }
     if (err !== null) {
-      checked++;
-      failures.push(what + ': threw ' + err.message);
+      check.fail(what + ': threw ' + err.message);
       return;
     }
     FIELDS.forEach(function (f) { expect(what + ' ' + f, u[f], c[f]); });
@@ -115,7 +111,7 @@ function run() {
   expect('toJSON', JSON.stringify({ u: new URL('http://a/b') }), '{"u":"http://a/b"}');
   expect('URL.parse of garbage', URL.parse('nope'), null);
   expect('URL.parse', URL.parse('b', 'http://a/').href, 'http://a/b');
-  return { checked: checked, failures: failures };
+  return check.result();
 }
 
 exports.run = run;

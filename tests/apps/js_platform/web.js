@@ -3,21 +3,10 @@
  * AbortController, DOMException, Intl.  Returns { checked, failures }. */
 'use strict';
 
+var checks = require('./check.js').checks;
+
 function run() {
-  var failures = [], checked = 0;
-  function expect(what, got, want) {
-    checked++;
-    if (got !== want) failures.push(what + ': got ' + JSON.stringify(got) + ', want ' + JSON.stringify(want));
-  }
-  function throws(what, name, fn) {
-    var e = null;
-    try {
-      fn();
-    } catch (x) {
-      e = x;
-    }
-    expect(what + ' throws ' + name, e === null ? 'nothing' : e.name, name);
-  }
+  var check = checks(), expect = check.expect, throws = check.throws;
   function drain(it) {
     var out = [], step;
     while (!(step = it.next()).done) out.push(step.value);
@@ -207,7 +196,7 @@ function run() {
   expect('Collator base', new Intl.Collator('en', { sensitivity: 'base' }).compare('a', 'Á'), 0);
   expect('PluralRules', new Intl.PluralRules('en-US').select(1) + new Intl.PluralRules('en-US', { type: 'ordinal' }).select(2), 'onetwo');
   expect('getCanonicalLocales', Intl.getCanonicalLocales('EN-us').join(), 'en-US');
-  return { checked: checked, failures: failures };
+  return check.result();
 }
 
 exports.run = run;

@@ -145,17 +145,23 @@ rc=0
 status=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "$HTTP_URL/throw?n=0") || rc=$?
 assert_eq "0 500" "$rc $status" "a throw before the first piece: a 500"
 
-say "a client that stops reading: the stream ends at the deadline, the worker serves on"
-worker=$(worker_pids)
-"$PYTHON" - "$HTTP_ADDR" <<'PY' &
+# stalled_client HOST:PORT PATH: a client that asks for PATH and then reads
+# nothing for 10 s, in the background ($reader; killed on exit).
+stalled_client() {
+  "$PYTHON" - "$1" "$2" <<'PY' &
 import socket, sys, time
 host, port = sys.argv[1].rsplit(':', 1)
 s = socket.create_connection((host, int(port)))
-s.sendall(b'GET /endless HTTP/1.1\r\nHost: t\r\n\r\n')
+s.sendall(b'GET ' + sys.argv[2].encode() + b' HTTP/1.1\r\nHost: t\r\n\r\n')
 time.sleep(10)  # reads nothing
 PY
-reader=$!
-on_exit "kill $reader 2>/dev/null"
+  reader=$!
+  on_exit "kill $reader 2>/dev/null"
+}
+
+say "a client that stops reading: the stream ends at the deadline, the worker serves on"
+worker=$(worker_pids)
+stalled_client "$HTTP_ADDR" /endless
 wait_until "tr '\\0' ' ' </proc/$worker/cmdline | grep -q 'GET /endless'" 10 || fail "the worker never ran /endless"
 t0=$(now_ms)
 assert_eq "hello" "$(curl -sS --max-time 15 "$HTTP_URL/")" "a second client, served once the stream gave up"
@@ -175,15 +181,7 @@ kill "$reader" 2>/dev/null || true
 say "through nginx (X-Accel-Buffering: no), a client that stops reading: the same"
 aborted_at_deadline() { grep -cE "streamed response aborted after [0-9]+ bytes: (the request's time limit passed|the app's stream failed)" "$LOG" || true; }
 before=$(aborted_at_deadline)
-"$PYTHON" - "127.0.0.1:$NGINX_PORT" <<'PY' &
-import socket, sys, time
-host, port = sys.argv[1].rsplit(':', 1)
-s = socket.create_connection((host, int(port)))
-s.sendall(b'GET /endless?nobuf=1 HTTP/1.1\r\nHost: t\r\n\r\n')
-time.sleep(10)  # reads nothing
-PY
-reader=$!
-on_exit "kill $reader 2>/dev/null"
+stalled_client "127.0.0.1:$NGINX_PORT" "/endless?nobuf=1"
 wait_until "tr '\\0' ' ' </proc/$worker/cmdline | grep -q 'GET /endless?nobuf=1'" 10 || fail "the worker never ran /endless?nobuf=1"
 assert_eq "hello" "$(curl -sS --max-time 15 "$URL/")" "a second client through nginx, served once the stream gave up"
 [ "$(aborted_at_deadline)" -gt "$before" ] || fail "the stream through nginx did not end at the request's deadline"

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "broker_backup.h"
+#include "cluster_status.h"
 #include "config.h"
 #include "config_check.h"
 #include "db_client.h"
@@ -27,6 +28,7 @@
 
 static void usage(FILE *out) {
   fprintf(out, "Usage: jsfpm [-c FILE] [-t | -T] [-F] [-R]\n"
+               "       jsfpm [-c FILE] --cluster-status | --backup DEST\n"
                "       jsfpm dev [DIR] [--port N]   serve an app folder for development\n"
                "       jsfpm test [DIR]             run the app's *.test.js files\n"
                "A pre-fork application server for JavaScript with a SQLite broker.\n"
@@ -41,6 +43,9 @@ static void usage(FILE *out) {
                "                      let the broker and workers run as root (as allow_root = yes)\n"
                "      --list-keys     print every configuration key (section.key) and exit\n"
                "      --backup DEST   copy the database to the new file DEST (online, safe while serving)\n"
+               "      --cluster-status\n"
+               "                      print the cluster as this host's node sees it (leader, members and\n"
+               "                      their roles); exit status 1 when it knows no leader\n"
                "  -h, --help          show this help\n"
                "  -v, --version       show the version\n"
                "\n"
@@ -50,14 +55,13 @@ static void usage(FILE *out) {
                "See docs/operations.md.\n");
 }
 
-/* [cluster] is parsed and checked, but neither the master (which would
- * supervise the node process) nor the broker (which would execute on the
- * cluster) use it yet: serving from a local database instead would split
- * the app's data without a word.  Returns the exit status. */
-static int cluster_not_served(const char *config_path) {
+/* --backup copies the local SQLite file; on a cluster the database lives in
+ * the nodes, and a copy of a stale local file would look like a backup.
+ * Returns the exit status. */
+static int cluster_no_backup(const char *config_path) {
   fprintf(stderr,
-          "jsfpm: %s: [cluster] address is set, but this version does not serve from a dqlite "
-          "cluster yet (its nodes run only in the tests; see docs/cluster.md)\n",
+          "jsfpm: %s: [cluster] address is set: --backup copies a local database and cannot back up a "
+          "dqlite cluster yet (see docs/cluster.md)\n",
           config_path);
   return 1;
 }
@@ -127,14 +131,19 @@ static int test_app(const struct jsfpm_config *cfg, char *err, size_t errlen) {
 }
 
 int main(int argc, char **argv) {
-  static const struct option longopts[] = {
-      {"config", required_argument, NULL, 'c'}, {"test", no_argument, NULL, 't'},
-      {"test-print", no_argument, NULL, 'T'},   {"foreground", no_argument, NULL, 'F'},
-      {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'v'},
-      {"list-keys", no_argument, NULL, 'K'},    {"allow-to-run-as-root", no_argument, NULL, 'R'},
-      {"backup", required_argument, NULL, 'B'}, {NULL, 0, NULL, 0}};
+  static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
+                                           {"test", no_argument, NULL, 't'},
+                                           {"test-print", no_argument, NULL, 'T'},
+                                           {"foreground", no_argument, NULL, 'F'},
+                                           {"help", no_argument, NULL, 'h'},
+                                           {"version", no_argument, NULL, 'v'},
+                                           {"list-keys", no_argument, NULL, 'K'},
+                                           {"allow-to-run-as-root", no_argument, NULL, 'R'},
+                                           {"backup", required_argument, NULL, 'B'},
+                                           {"cluster-status", no_argument, NULL, 'S'},
+                                           {NULL, 0, NULL, 0}};
   const char *config_path = DEFAULT_CONFIG;
-  int test = 0, print = 0, allow_root = 0;
+  int test = 0, print = 0, allow_root = 0, cluster_status = 0;
   const char *backup_dest = NULL;
   if (argc >= 2 && strcmp(argv[1], "test") == 0) return test_cmd_main(argc - 1, argv + 1);
   static char dev_config[PATH_MAX];
@@ -159,6 +168,7 @@ int main(int argc, char **argv) {
     case 'v': printf("jsfpm %s\n", JSFPM_VERSION); return 0;
     case 'K': config_print_keys(stdout); return 0;
     case 'B': backup_dest = optarg; break;
+    case 'S': cluster_status = 1; break;
     default: usage(stderr); return 2;
     }
   }
@@ -178,12 +188,17 @@ int main(int argc, char **argv) {
   if (allow_root) cfg.allow_root = 1;
   /* Warnings go where errors would: stderr for the one-shot modes, the
    * error log once the server runs. */
-  if (test || backup_dest)
+  if (test || backup_dest || cluster_status)
     for (size_t i = 0; i < cfg.nwarnings; i++) fprintf(stderr, "jsfpm: warning: %s\n", cfg.warnings[i]);
   if (backup_dest) {
-    int brc = cfg.cluster_address ? cluster_not_served(config_path) : broker_backup_run(&cfg, backup_dest);
+    int brc = cfg.cluster_address ? cluster_no_backup(config_path) : broker_backup_run(&cfg, backup_dest);
     config_free(&cfg);
     return brc;
+  }
+  if (cluster_status) {
+    int crc = cluster_status_main(&cfg);
+    config_free(&cfg);
+    return crc;
   }
   if (test) {
     int problems = print ? 0 : config_check_start(&cfg, stderr);
@@ -198,10 +213,6 @@ int main(int argc, char **argv) {
     rc = rc == 0 && problems == 0 ? 0 : 1;
     config_free(&cfg);
     return rc == 0 ? 0 : 1;
-  }
-  if (cfg.cluster_address) {
-    config_free(&cfg);
-    return cluster_not_served(config_path);
   }
   if (log_open(cfg.error_log, (enum log_level)cfg.log_level) < 0) { /* it said why */
     config_free(&cfg);

@@ -49,6 +49,11 @@
  *   RUNNING -> RESTARTING TERMed for new [database] settings master_tick (c)
  *   RUNNING, RESTARTING -> DOWN  reaped                      broker_exited (c)
  *
+ *   cluster node          event                              function
+ *   (none) -> running     STARTING, before the broker        start_broker
+ *   running -> (none)     reaped (a crash: respawn timer)    node_exited (c)
+ *   (none) -> running     its respawn timer                  children_on_node_respawn (c)
+ *
  * (c) is in master_children.c, (r) in master_reload.c, (p) in master_pm.c,
  * the rest here;
  * master_status.c serves the status page and master_internal.h holds the
@@ -75,6 +80,8 @@
  * 6. The master watches the doors for pm = ondemand (pm_watching) only
  *    while SERVING with pm = ondemand and no worker of the serving
  *    generation LOADING or SERVING.
+ * 7. Cluster mode: while SERVING or RELOADING, the cluster node runs or
+ *    its respawn timer is pending.  Without cluster mode it never runs.
  */
 #include "autoconfig.h"
 
@@ -115,7 +122,10 @@
 #define BROKER_PING_TIMEOUT_MS 250    /* start-up: one ping waits this long for the broker's answer */
 #define BROKER_PING_EVERY_MS 20       /* start-up: pause between pings */
 #define STOP_TIMEOUT_MS 1500          /* fast stop: TERM, then KILL after this */
-#define TICK_MS 100                   /* maintenance tick */
+/* The cluster node's hand-over (dqlite_node_handover): finding the leader
+ * and moving leadership takes a few round trips, an election at worst. */
+#define NODE_STOP_TIMEOUT_MS 10000
+#define TICK_MS 100 /* maintenance tick */
 
 static void on_signal(evutil_socket_t sig, short what, void *arg) {
   (void)what;
@@ -262,6 +272,15 @@ static void stop_enter(struct master *m, enum stop_step step) {
     log_warn("broker still alive after the stop timeout: killing it");
     kill(m->broker.pid, SIGKILL);
     break;
+  case STOP_TERM_NODE:
+    if (m->node.pid > 0 && kill(m->node.pid, SIGTERM) < 0) log_error("kill: %s", strerror(errno));
+    timeout_ms = NODE_STOP_TIMEOUT_MS;
+    break;
+  case STOP_KILL_NODE:
+    log_warn("cluster node still alive %d ms after SIGTERM (its hand-over did not finish): killing it",
+             NODE_STOP_TIMEOUT_MS);
+    kill(m->node.pid, SIGKILL);
+    break;
   case STOP_DONE: return;
   }
   if (timeout_ms > 0) master_add_timer_ms(m->stop_ev, timeout_ms);
@@ -275,16 +294,25 @@ static bool stop_step_done(const struct master *m) {
   case STOP_KILL_WORKERS: return children_live_workers(m) == 0;
   case STOP_TERM_BROKER:
   case STOP_KILL_BROKER: return children_live(m) == 0;
+  case STOP_TERM_NODE:
+  case STOP_KILL_NODE: return m->node.pid == 0;
   case STOP_DONE: break;
   }
   return true;
 }
 
+/* The step after STEP once its processes are gone: the broker's turn comes
+ * when no worker is left, the cluster node's when the broker is gone too. */
+static enum stop_step stop_next(enum stop_step step) {
+  if (step < STOP_TERM_BROKER) return STOP_TERM_BROKER;
+  if (step < STOP_TERM_NODE) return STOP_TERM_NODE;
+  return STOP_DONE;
+}
+
 /* After children were reaped: moves past every step whose processes are
- * gone.  Once no worker is left the broker's turn comes. */
+ * gone. */
 static void stop_advance(struct master *m) {
-  while (m->stop_step != STOP_DONE && stop_step_done(m))
-    stop_enter(m, m->stop_step < STOP_TERM_BROKER ? STOP_TERM_BROKER : STOP_DONE);
+  while (m->stop_step != STOP_DONE && stop_step_done(m)) stop_enter(m, stop_next(m->stop_step));
 }
 
 /* The current step's deadline passed with its processes still alive. */
@@ -302,8 +330,10 @@ static void on_stop_timer(evutil_socket_t fd, short what, void *arg) {
     break;
   case STOP_TERM_WORKERS: stop_enter(m, STOP_KILL_WORKERS); break;
   case STOP_KILL_WORKERS: stop_enter(m, STOP_TERM_BROKER); break;
-  case STOP_TERM_BROKER: stop_enter(m, m->broker.pid > 0 ? STOP_KILL_BROKER : STOP_DONE); break;
-  case STOP_KILL_BROKER: stop_enter(m, STOP_DONE); break;
+  case STOP_TERM_BROKER: stop_enter(m, m->broker.pid > 0 ? STOP_KILL_BROKER : STOP_TERM_NODE); break;
+  case STOP_KILL_BROKER: stop_enter(m, STOP_TERM_NODE); break;
+  case STOP_TERM_NODE: stop_enter(m, m->node.pid > 0 ? STOP_KILL_NODE : STOP_DONE); break;
+  case STOP_KILL_NODE: stop_enter(m, STOP_DONE); break;
   case STOP_DONE: break;
   }
 }
@@ -380,11 +410,15 @@ static void on_broker_wait(evutil_socket_t fd, short what, void *arg) {
   }
 }
 
-/* STARTING begins: the broker first (it runs the migrations). */
+/* STARTING begins: in cluster mode the node first (the broker reaches the
+ * cluster through it; it does not wait for the node, whose joining can
+ * take a while, but for a leader when it needs one), then the broker (it
+ * runs the migrations). */
 static void start_broker(struct master *m) {
   m->broker_ping = db_client_new(m->broker_path);
   if (m->broker_ping == NULL) log_oom("starting the broker");
-  if (m->broker_ping == NULL || children_spawn_broker(m) < 0) {
+  if (m->broker_ping == NULL || (m->cfg->cluster_address && children_spawn_node(m) < 0) ||
+      children_spawn_broker(m) < 0) {
     m->exit_status = 1;
     m->got_term = true;
     return;
@@ -416,8 +450,11 @@ static bool master_check(const struct master *m) {
     for (int i = 0; i < m->cfg->workers && i < MAX_POSITIONS; i++)
       if (children_position_has_worker(m, m->gen, i)) return false;
   }
+  if (m->node.pid != 0 && m->cfg->cluster_address == NULL) return false; /* 7 */
   if (m->phase != MASTER_SERVING && m->phase != MASTER_RELOADING) return true;
   if (m->broker.state == BROKER_DOWN && !event_pending(m->broker.respawn_ev, EV_TIMEOUT, NULL)) return false;
+  if (m->cfg->cluster_address && m->node.pid == 0 && !event_pending(m->node.respawn_ev, EV_TIMEOUT, NULL))
+    return false;                                                                           /* 7 */
   for (int i = 0; i < m->cfg->workers && i < MAX_POSITIONS && m->cfg->pm == PM_STATIC; i++) /* 4 */
     if (!children_position_has_worker(m, m->gen, i) &&
         !event_pending(m->positions[i].respawn_ev, EV_TIMEOUT, NULL))
@@ -456,6 +493,8 @@ static void reopen_logs(struct master *m) {
   children_signal(m, SIGUSR1);
   if (m->broker.pid > 0 && kill(m->broker.pid, SIGUSR1) < 0)
     log_warn("cannot tell the broker to reopen the log: %s", strerror(errno));
+  if (m->node.pid > 0 && kill(m->node.pid, SIGUSR1) < 0)
+    log_warn("cannot tell the cluster node to reopen the log: %s", strerror(errno));
 }
 
 /* [app] watch = yes: a file of the app changed (dev_watch.h). */
@@ -524,19 +563,22 @@ static int master_setup(struct master *m) {
   if (privileges_prepare_paths(&m->priv, cfg, m->broker_path) < 0) return -1;
   master_prepare_worker_logs(m, cfg);
   if (m->priv.drop)
-    log_notice("broker and workers run as user %s (uid %lu, gid %lu)", m->priv.user_name,
-               (unsigned long)m->priv.uid, (unsigned long)m->priv.gid);
+    log_notice("%sbroker and workers run as user %s (uid %lu, gid %lu)",
+               cfg->cluster_address ? "cluster node, " : "", m->priv.user_name, (unsigned long)m->priv.uid,
+               (unsigned long)m->priv.gid);
   for (int i = 0; i < MAX_POSITIONS; i++) {
     m->positions[i] = (struct position){.m = m, .index = i};
     m->positions[i].respawn_ev = evtimer_new(m->base, children_on_respawn_timer, &m->positions[i]);
     if (m->positions[i].respawn_ev == NULL) return log_oom("setting up the master");
   }
   m->broker.respawn_ev = evtimer_new(m->base, children_on_broker_respawn, m);
+  m->node.respawn_ev = evtimer_new(m->base, children_on_node_respawn, m);
   m->broker_wait_ev = evtimer_new(m->base, on_broker_wait, m);
   m->stop_ev = evtimer_new(m->base, on_stop_timer, m);
   m->tick_ev = event_new(m->base, -1, EV_PERSIST, children_on_tick, m);
   struct timeval tick = clock_timeval(TICK_MS);
-  if (m->broker.respawn_ev == NULL || m->broker_wait_ev == NULL || m->stop_ev == NULL || m->tick_ev == NULL)
+  if (m->broker.respawn_ev == NULL || m->node.respawn_ev == NULL || m->broker_wait_ev == NULL ||
+      m->stop_ev == NULL || m->tick_ev == NULL)
     return log_oom("setting up the master");
   if (event_add(m->tick_ev, &tick) < 0) {
     log_error("cannot start the maintenance tick");
@@ -582,6 +624,7 @@ static void master_cleanup(struct master *m) {
   for (int i = 0; i < MAX_POSITIONS; i++)
     if (m->positions[i].respawn_ev) event_free(m->positions[i].respawn_ev);
   if (m->broker.respawn_ev) event_free(m->broker.respawn_ev);
+  if (m->node.respawn_ev) event_free(m->node.respawn_ev);
   if (m->broker_wait_ev) event_free(m->broker_wait_ev);
   if (m->stop_ev) event_free(m->stop_ev);
   if (m->tick_ev) event_free(m->tick_ev);

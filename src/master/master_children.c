@@ -21,11 +21,13 @@
 
 #include "broker.h"
 #include "clock.h"
+#include "cluster_node.h"
 #include "config.h"
 #include "log.h"
 #include "master_internal.h"
 #include "pm.h"
 #include "privileges.h"
+#include "proctitle.h"
 #include "scoreboard.h"
 #include "systemd.h"
 #include "status.h"
@@ -206,6 +208,37 @@ int children_spawn_broker(struct master *m) {
   return 0;
 }
 
+int children_spawn_node(struct master *m) {
+  pid_t pid = fork_blocked();
+  if (pid < 0) {
+    log_error("fork: %s", strerror(errno));
+    return -1;
+  }
+  if (pid == 0) {
+    close(m->handoff[HANDOFF_SEND]);
+    close(m->handoff[HANDOFF_RECEIVE]);
+    close(m->broker_fd);
+    /* SIGTERM when the master dies: the node hands its leadership over
+     * rather than leave the others an election timeout. */
+    child_after_fork(m, NULL, SIGTERM);
+    proctitle_set("jsfpm: cluster node %d (%s)", m->cfg->cluster_node_id, m->cfg->cluster_address);
+#ifdef HAVE_CLUSTER
+    int status = cluster_node_main(m->cfg);
+#else
+    int status = 1; /* unreachable: config_load refuses [cluster] address in such a build */
+#endif
+    log_close();
+    exit(status);
+  }
+  if (m->node.started_unix_ms != 0) m->node.restarts++;
+  m->node.pid = pid;
+  m->node.started_ms = clock_mono_ms();
+  m->node.started_unix_ms = clock_unix_ms();
+  log_info("cluster node %d started, pid %ld (%s, data in %s)", m->cfg->cluster_node_id, (long)pid,
+           m->cfg->cluster_address, m->cfg->cluster_data_dir);
+  return 0;
+}
+
 /* ---- generations ---------------------------------------------------------- */
 
 /* True when every position 0..WORKERS-1 of GEN has a ready, non-retiring
@@ -374,6 +407,13 @@ void children_on_broker_respawn(evutil_socket_t fd, short what, void *arg) {
   if (children_spawn_broker(m) < 0) master_add_timer_ms(m->broker.respawn_ev, 1000);
 }
 
+void children_on_node_respawn(evutil_socket_t fd, short what, void *arg) {
+  (void)fd, (void)what;
+  struct master *m = arg;
+  if (m->phase == MASTER_STOPPING || m->node.pid != 0) return;
+  if (children_spawn_node(m) < 0) master_add_timer_ms(m->node.respawn_ev, 1000);
+}
+
 static void describe_status(int status, char *buf, size_t len) {
   if (WIFEXITED(status))
     snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
@@ -409,6 +449,34 @@ static void broker_exited(struct master *m, int status) {
   if (crashed) note_crash(m);
   master_add_timer_ms(m->broker.respawn_ev,
                       next_respawn_delay(m, &m->broker.backoff_ms, m->broker.started_ms, crashed));
+}
+
+/* The cluster node exited.  Stopping: its turn in the stop (master.c).
+ * Starting: as for the broker, the start fails (a port taken, a data_dir
+ * it cannot use, a node 1 that would bootstrap a second cluster are
+ * configuration errors an operator must see).  Otherwise it is started
+ * again after the back-off children share: an assertion in dqlite that
+ * kills it at once every time must not make the master spin. */
+static void node_exited(struct master *m, int status) {
+  char how[96];
+  describe_status(status, how, sizeof how);
+  long long lived_ms = clock_mono_ms() - m->node.started_ms;
+  m->node.pid = 0;
+  if (m->phase == MASTER_STOPPING) {
+    log_info("cluster node %d %s", m->cfg->cluster_node_id, how);
+    return;
+  }
+  log_warn("cluster node %d %s after %lld ms", m->cfg->cluster_node_id, how, lived_ms);
+  if (m->phase == MASTER_STARTING) {
+    log_error("cluster node failed during start-up; stopping (see the messages above)");
+    m->exit_status = 1;
+    m->got_term = true;
+    return;
+  }
+  note_crash(m);
+  int delay_ms = next_respawn_delay(m, &m->node.backoff_ms, m->node.started_ms, true);
+  log_notice("cluster node %d: starting it again in %d ms", m->cfg->cluster_node_id, delay_ms);
+  master_add_timer_ms(m->node.respawn_ev, delay_ms);
 }
 
 /* P ended itself (WORKER_EXIT_OVERRUN) with a request stuck in one native
@@ -497,6 +565,10 @@ void children_reap(struct master *m) {
     }
     if (pid == m->broker.pid) {
       broker_exited(m, status);
+      continue;
+    }
+    if (pid == m->node.pid) {
+      node_exited(m, status);
       continue;
     }
     for (int i = 0; i < SCOREBOARD_SLOTS; i++) {

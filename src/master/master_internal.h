@@ -37,15 +37,19 @@ enum master_phase {
 };
 
 /* The steps of a stop, in order; each waits for its processes to exit, at
- * most until its deadline on stop_ev.  The broker goes last so in-flight
- * requests can still reach the database. */
+ * most until its deadline on stop_ev.  The broker goes after the workers so
+ * in-flight requests can still reach the database, and the cluster node
+ * after the broker so the broker's last transactions still commit; the node
+ * then hands its leadership over before it exits. */
 enum stop_step {
   STOP_QUIT_WORKERS, /* graceful stop: workers finish their requests (process_control_timeout) */
   STOP_TERM_WORKERS, /* TERM to the workers (STOP_TIMEOUT_MS) */
   STOP_KILL_WORKERS, /* KILL to the workers still alive (STOP_TIMEOUT_MS) */
   STOP_TERM_BROKER,  /* TERM to the broker (STOP_TIMEOUT_MS) */
   STOP_KILL_BROKER,  /* KILL to the broker still alive (STOP_TIMEOUT_MS) */
-  STOP_DONE,         /* the loop ends */
+  STOP_TERM_NODE, /* cluster mode: TERM to the node, which hands its leadership over (NODE_STOP_TIMEOUT_MS) */
+  STOP_KILL_NODE, /* KILL to the node still alive (STOP_TIMEOUT_MS) */
+  STOP_DONE,      /* the loop ends */
 };
 
 /* A worker's state, as the master knows it. */
@@ -99,6 +103,18 @@ struct broker_proc {
   struct event *respawn_ev;
 };
 
+/* Cluster mode ([cluster] address): this host's dqlite node process
+ * (cluster_node_main), started before the broker, which reaches the
+ * cluster through it; restarted with back-off when it dies. */
+struct node_proc {
+  pid_t pid; /* 0 = not running */
+  long long started_ms;
+  long long started_unix_ms; /* the last start; 0 = never started */
+  unsigned long restarts;    /* starts after the first */
+  int backoff_ms;
+  struct event *respawn_ev;
+};
+
 /* The sockets one generation of workers serves. */
 struct listeners {
   int fcgi_fd;
@@ -115,6 +131,7 @@ struct master {
   struct proc procs[SCOREBOARD_SLOTS];
   struct position positions[MAX_POSITIONS];
   struct broker_proc broker;
+  struct node_proc node;     /* cluster mode only */
   struct listeners lis;      /* serving generation's */
   struct js_cache *js_cache; /* serving generation's compiled app (preload = yes), or NULL */
   bool socket_activated;     /* the FastCGI socket came from systemd */
@@ -185,11 +202,14 @@ void master_prepare_worker_logs(struct master *m, const struct jsfpm_config *cfg
 struct proc *children_spawn_worker(struct master *m, struct jsfpm_config *cfg, unsigned gen, int index,
                                    const struct listeners *lis, struct js_cache *js_cache);
 int children_spawn_broker(struct master *m);
+/* Cluster mode: forks this host's dqlite node process.  Returns 0 or -1 (logged). */
+int children_spawn_node(struct master *m);
 void children_clear_note_pipe(struct proc *p);
 /* Reaps every child that exited and acts on it (respawn, reload abort...). */
 void children_reap(struct master *m);
 void children_on_respawn_timer(evutil_socket_t fd, short what, void *arg);
 void children_on_broker_respawn(evutil_socket_t fd, short what, void *arg);
+void children_on_node_respawn(evutil_socket_t fd, short what, void *arg);
 void children_on_tick(evutil_socket_t fd, short what, void *arg);
 /* Whether position INDEX of generation GEN has a LOADING or SERVING worker. */
 bool children_position_has_worker(const struct master *m, unsigned gen, int index);
@@ -202,7 +222,7 @@ void children_first_generation_ready(struct master *m);
 /* SIG to every worker. */
 void children_signal(struct master *m, int sig);
 int children_live_workers(const struct master *m);
-int children_live(const struct master *m); /* workers and the broker */
+int children_live(const struct master *m); /* workers and the broker (not the cluster node) */
 long long children_rss_bytes(pid_t pid);   /* -1 if unknown */
 
 /* master_reload.c */

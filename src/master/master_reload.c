@@ -98,8 +98,34 @@ static bool str_differs(const char *a, const char *b) {
   return (a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0);
 }
 
-/* Settings the running master cannot apply: warn and keep the old value. */
-static void keep_restart_only(const struct jsfpm_config *old, struct jsfpm_config *fresh) {
+static char *copy_or_null(const char *s) { return s ? strdup(s) : NULL; }
+
+/* [cluster] is restart-only as a whole: a node that changed its id, its
+ * address or its data is another node (ids and addresses are never
+ * reused), and turning cluster mode on or off moves the app's data.  The
+ * node process keeps running untouched; the new values wait for a
+ * restart.  Returns 0, or -1 when out of memory. */
+static int keep_cluster(const struct jsfpm_config *old, struct jsfpm_config *fresh) {
+  if (config_section_equal(old, fresh, "cluster")) return 0;
+  log_warn("reload: [cluster] changed; it takes effect only after a restart (the cluster node runs on "
+           "with the previous settings)");
+  free(fresh->cluster_address);
+  free(fresh->cluster_peers);
+  free(fresh->cluster_data_dir);
+  fresh->cluster_address = copy_or_null(old->cluster_address);
+  fresh->cluster_peers = copy_or_null(old->cluster_peers);
+  fresh->cluster_data_dir = copy_or_null(old->cluster_data_dir);
+  fresh->cluster_node_id = old->cluster_node_id;
+  fresh->cluster_network_latency_ms = old->cluster_network_latency_ms;
+  bool copied = (fresh->cluster_address != NULL) == (old->cluster_address != NULL) &&
+                (fresh->cluster_peers != NULL) == (old->cluster_peers != NULL) &&
+                (fresh->cluster_data_dir != NULL) == (old->cluster_data_dir != NULL);
+  return copied ? 0 : log_oom("keeping the [cluster] settings");
+}
+
+/* Settings the running master cannot apply: warn and keep the old value.
+ * Returns 0, or -1 when out of memory. */
+static int keep_restart_only(const struct jsfpm_config *old, struct jsfpm_config *fresh) {
   static const struct {
     const char *name;
     size_t offset;
@@ -116,12 +142,13 @@ static void keep_restart_only(const struct jsfpm_config *old, struct jsfpm_confi
     if (!str_differs(*o, *n)) continue;
     log_warn("reload: [server] %s changed; it takes effect only after a restart", keys[i].name);
     free(*n);
-    *n = *o ? strdup(*o) : NULL;
+    *n = copy_or_null(*o);
   }
   if (old->allow_root != fresh->allow_root) {
     log_warn("reload: [server] allow_root changed; it takes effect only after a restart");
     fresh->allow_root = old->allow_root;
   }
+  return keep_cluster(old, fresh);
 }
 
 /* request_terminate_timeout is the last resort behind request_timeout:
@@ -168,7 +195,12 @@ void reload_begin(struct master *m) {
     return;
   }
   for (size_t i = 0; i < fresh->nwarnings; i++) log_warn("reload: %s", fresh->warnings[i]);
-  keep_restart_only(m->cfg, fresh);
+  if (keep_restart_only(m->cfg, fresh) < 0) {
+    log_error("reload failed: out of memory; generation %u keeps serving", m->gen);
+    config_free(fresh);
+    free(fresh);
+    return;
+  }
   reload_warn_timeouts(fresh);
   /* preload = yes: compile the new app here, once; a syntax error fails
    * the reload before anything is forked. */

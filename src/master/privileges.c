@@ -105,6 +105,31 @@ int privileges_give_fd(const struct privileges *p, int fd, const char *path) {
   return -1;
 }
 
+/* Cluster mode: the node's data directory, DIR, for the children's user.
+ * Created (mode 0700, as the node would) and handed over when missing; an
+ * existing one is only checked: the node, running as the user, must own
+ * it (it holds the Raft log and snapshots, the whole database). */
+static int prepare_cluster_dir(const struct privileges *p, const char *dir) {
+  if (mkdir(dir, 0700) == 0) {
+    if (give(p, dir, S_IFDIR, true) < 0) return -1;
+    if (durable_sync_parent(dir) != 0) {
+      log_error("cluster data_dir %s: cannot make it durable (fsync): %s", dir, strerror(errno));
+      return -1;
+    }
+    return 0;
+  }
+  if (errno != EEXIST) {
+    log_error("cluster data_dir %s: cannot create: %s", dir, strerror(errno));
+    return -1;
+  }
+  struct stat st;
+  if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid != p->uid)
+    log_warn("cluster data_dir %s belongs to uid %lu, not to user %s, who runs the cluster node: "
+             "chown -R %s it",
+             dir, (unsigned long)st.st_uid, p->user_name, p->user_name);
+  return 0;
+}
+
 int privileges_prepare_paths(const struct privileges *p, const struct jsfpm_config *cfg,
                              const char *broker_path) {
   if (!p->drop) return 0;
@@ -153,6 +178,7 @@ int privileges_prepare_paths(const struct privileges *p, const struct jsfpm_conf
       give(p, path, S_IFREG, false); /* refused ones are logged; the broker opens them as the user */
     }
   }
+  if (cfg->cluster_address) rc |= prepare_cluster_dir(p, cfg->cluster_data_dir);
   return rc;
 }
 

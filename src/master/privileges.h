@@ -1,4 +1,4 @@
-/* privileges.h: who the broker and the workers run as.
+/* privileges.h: who the broker, the workers and the cluster node run as.
  *
  * The master keeps the privileges it was started with (it must be able to
  * bind new listen addresses on reload, like nginx's master); every child it
@@ -27,7 +27,8 @@ void privileges_free(struct privileges *p);
 
 /* Master, before forking: hands the runtime directory, the broker socket,
  * the error log and the database (file, -wal, -shm, -journal; its directory
- * when it had to be created) to the children's user, never through a link
+ * when it had to be created), in cluster mode the node's data_dir (when it
+ * had to be created) to the children's user, never through a link
  * (safefile.h).  Returns -1 (logged) when the runtime directory, the socket
  * or the created directory cannot be handed over; a log or database file
  * that is not a plain regular file is refused (logged) and left alone. */

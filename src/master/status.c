@@ -101,6 +101,32 @@ static void json_add_full(json_t *o, const struct status_worker *w, long long no
   json_object_set_new(o, "last_request_memory", json_integer((json_int_t)w->last_memory_bytes));
 }
 
+/* The cluster section: null when cluster mode is off. */
+static json_t *json_cluster(const struct status_cluster *c) {
+  if (c == NULL) return json_null();
+  json_t *o = json_pack("{s:i, s:s}", "node_id", c->node_id, "address", c->address);
+  if (o == NULL) return NULL;
+  if (c->supervised) {
+    char started[32];
+    iso_time(c->node_started_unix_ms, started, sizeof started);
+    json_object_set_new(o, "node_pid", c->node_pid ? json_integer(c->node_pid) : json_null());
+    json_object_set_new(o, "node_restarts", json_integer((json_int_t)c->node_restarts));
+    json_object_set_new(o, "node_started", c->node_started_unix_ms ? json_string(started) : json_null());
+  }
+  json_object_set_new(o, "answered", json_boolean(c->answered));
+  json_object_set_new(o, "error", c->answered ? json_null() : json_string(c->error));
+  json_t *leader = c->answered && c->leader_id
+                       ? json_pack("{s:I, s:s}", "id", (json_int_t)c->leader_id, "address", c->leader_address)
+                       : json_null();
+  json_object_set_new(o, "leader", leader);
+  json_t *members = c->answered ? json_array() : json_null();
+  for (size_t i = 0; c->answered && i < c->nmembers; i++)
+    json_array_append_new(members, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)c->members[i].id, "address",
+                                             c->members[i].address, "role", c->members[i].role));
+  json_object_set_new(o, "members", members);
+  return o;
+}
+
 static int render_json(const struct status_report *r, struct evbuffer *out) {
   char start[32];
   iso_time(r->start_unix_ms, start, sizeof start);
@@ -116,6 +142,7 @@ static int render_json(const struct status_report *r, struct evbuffer *out) {
       json_or_null(b->stats_available, b->queue_depth), "cache_hits",
       json_or_null(b->stats_available, b->cache_hits), "cache_misses",
       json_or_null(b->stats_available, b->cache_misses));
+  json_t *cluster = json_cluster(r->cluster);
   json_t *workers = json_array();
   for (int i = 0; i < r->nworkers; i++) {
     const struct status_worker *w = &r->workers[i];
@@ -135,7 +162,7 @@ static int render_json(const struct status_report *r, struct evbuffer *out) {
   }
   json_t *root = json_pack(
       "{s:s, s:I, s:I, s:i, s:b, s:s, s:I, s:o, s:I, s:o, s:o, s:i, s:i, s:i, s:i, s:i, s:I, s:I, s:I, "
-      "s:I, s:o, s:o, s:I, s:I, s:I, s:o, s:o}",
+      "s:I, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o}",
       "start_time", start, "start_unix", (json_int_t)(r->start_unix_ms / 1000), "uptime_seconds",
       (json_int_t)((r->now_unix_ms - r->start_unix_ms) / 1000), "generation", (int)r->generation, "reloading",
       r->reloading, "process_manager", r->process_manager ? r->process_manager : "static",
@@ -150,7 +177,7 @@ static int render_json(const struct status_report *r, struct evbuffer *out) {
       json_integer((json_int_t)r->compile_cache_hits), "compile_cache_misses",
       json_integer((json_int_t)r->compile_cache_misses), "fetch_calls", (json_int_t)r->fetch_calls,
       "fetch_errors", (json_int_t)r->fetch_errors, "fetch_ms", (json_int_t)r->fetch_ms, "broker", broker,
-      "workers", workers);
+      "cluster", cluster, "workers", workers);
   if (root == NULL) return -1;
   char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   json_decref(root);
@@ -197,6 +224,38 @@ static void render_text_full(const struct status_report *r, struct evbuffer *out
   }
 }
 
+/* How many members have ROLE. */
+static size_t cluster_count_role(const struct status_cluster *c, const char *role) {
+  size_t n = 0;
+  for (size_t i = 0; i < c->nmembers; i++) n += strcmp(c->members[i].role, role) == 0;
+  return n;
+}
+
+void status_render_cluster_text(const struct status_cluster *c, struct evbuffer *out) {
+  evbuffer_add_printf(out, "%-24s %d at %s\n", "cluster node:", c->node_id, c->address);
+  if (c->supervised) {
+    char started[32] = "-";
+    if (c->node_started_unix_ms) iso_time(c->node_started_unix_ms, started, sizeof started);
+    evbuffer_add_printf(out, "%-24s %ld\n", "cluster node pid:", (long)c->node_pid);
+    evbuffer_add_printf(out, "%-24s %lu\n", "cluster node restarts:", c->node_restarts);
+    evbuffer_add_printf(out, "%-24s %s\n", "cluster node started:", started);
+  }
+  if (!c->answered) {
+    evbuffer_add_printf(out, "%-24s unavailable: %s\n", "cluster leader:", c->error);
+    return;
+  }
+  if (c->leader_id)
+    evbuffer_add_printf(out, "%-24s %llu at %s\n", "cluster leader:", c->leader_id, c->leader_address);
+  else
+    evbuffer_add_printf(out, "%-24s none known\n", "cluster leader:");
+  evbuffer_add_printf(out, "%-24s %zu (%zu voters, %zu stand-bys, %zu spares)\n",
+                      "cluster members:", c->nmembers, cluster_count_role(c, "voter"),
+                      cluster_count_role(c, "standby"), cluster_count_role(c, "spare"));
+  for (size_t i = 0; i < c->nmembers; i++)
+    evbuffer_add_printf(out, "%-24s %llu at %s %s\n", "cluster member:", c->members[i].id,
+                        c->members[i].address, c->members[i].role);
+}
+
 static int render_text(const struct status_report *r, struct evbuffer *out) {
   char start[32];
   iso_time(r->start_unix_ms, start, sizeof start);
@@ -233,6 +292,7 @@ static int render_text(const struct status_report *r, struct evbuffer *out) {
   text_opt(out, "broker queue depth:", b->stats_available, b->queue_depth);
   text_opt(out, "broker cache hits:", b->stats_available, b->cache_hits);
   text_opt(out, "broker cache misses:", b->stats_available, b->cache_misses);
+  if (r->cluster) status_render_cluster_text(r->cluster, out);
   if (r->full) {
     render_text_full(r, out);
     return 0;
@@ -289,6 +349,30 @@ static bool prom_slot_owner(const struct status_report *r, int i) {
     if (c > 0 || (c == 0 && j > i)) return false;
   }
   return true;
+}
+
+/* Left out entirely when cluster mode is off; what the node did not
+ * answer is left out rather than reported as 0. */
+static void render_prometheus_cluster(const struct status_cluster *c, struct evbuffer *out) {
+  prom_one(out, "cluster_node_id", "gauge", "This host's cluster node id.", c->node_id);
+  prom_one(out, "cluster_node_up", "gauge", "1 when the cluster node process runs.", c->node_pid != 0);
+  prom_one(out, "cluster_node_restarts_total", "counter", "Times the master started the cluster node again.",
+           (long long)c->node_restarts);
+  if (c->node_started_unix_ms)
+    prom_one(out, "cluster_node_start_time_seconds", "gauge",
+             "Last start of the cluster node process since the Unix epoch.", c->node_started_unix_ms / 1000);
+  prom_one(out, "cluster_node_answered", "gauge", "1 when the cluster node answered the status page.",
+           c->answered);
+  if (!c->answered) return;
+  prom_one(out, "cluster_leader_id", "gauge", "Node id of the leader as this node knows it (0: none known).",
+           (long long)c->leader_id);
+  prom_one(out, "cluster_is_leader", "gauge", "1 when this node leads the cluster.",
+           c->leader_id != 0 && c->leader_id == (unsigned long long)c->node_id);
+  prom_head(out, "cluster_members", "gauge", "Cluster members by role, as this node knows them.");
+  static const char *const roles[] = {"voter", "standby", "spare"};
+  for (size_t i = 0; i < 3; i++)
+    evbuffer_add_printf(out, "jsfpm_cluster_members{role=\"%s\"} %zu\n", roles[i],
+                        cluster_count_role(c, roles[i]));
 }
 
 static int render_prometheus(const struct status_report *r, struct evbuffer *out) {
@@ -348,6 +432,7 @@ static int render_prometheus(const struct status_report *r, struct evbuffer *out
     prom_one(out, "broker_statement_cache_misses_total", "counter", "Prepared-statement cache misses.",
              b->cache_misses);
   }
+  if (r->cluster) render_prometheus_cluster(r->cluster, out);
   static const struct {
     const char *name, *type, *help;
   } per_worker[] = {

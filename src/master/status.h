@@ -38,6 +38,32 @@ struct status_broker {
   long long statements, errors, open_transactions, queue_depth, cache_hits, cache_misses;
 };
 
+/* Cluster mode: this node as the master supervises it, and the cluster as
+ * the node sees it (src/master/cluster_status.c asks it). */
+struct status_cluster_member {
+  unsigned long long id;
+  char address[128];
+  const char *role; /* "voter", "standby" or "spare" */
+};
+
+struct status_cluster {
+  int node_id;
+  const char *address; /* this node's */
+  /* The master's view of the node process; false for jsfpm --cluster-status,
+   * which has none (the three fields are then left out). */
+  bool supervised;
+  pid_t node_pid; /* 0 = not running */
+  unsigned long node_restarts;
+  long long node_started_unix_ms; /* the last start; 0 = never */
+  /* What the node answered: false with ERROR when it did not. */
+  bool answered;
+  char error[256];
+  unsigned long long leader_id; /* 0 = the node knows no leader (an election, no quorum, not a voter) */
+  char leader_address[128];
+  struct status_cluster_member *members; /* malloc'd; cluster_status_free */
+  size_t nmembers;
+};
+
 struct status_report {
   long long start_unix_ms;
   long long now_unix_ms;
@@ -62,6 +88,7 @@ struct status_report {
   int max_listen_queue;        /* most connections seen waiting since start */
   bool full;                   /* ?full: per-process detail as php-fpm's full status */
   struct status_broker broker;
+  const struct status_cluster *cluster; /* NULL: cluster mode is off */
   const struct status_worker *workers;
   int nworkers;
 };
@@ -81,6 +108,10 @@ int status_parse_query(const char *query, struct status_query *out, char *why, s
 const char *status_content_type(enum status_format f);
 /* Appends the report to OUT.  Returns 0 or -1 (out of memory). */
 int status_render(const struct status_report *r, enum status_format f, struct evbuffer *out);
+
+/* The cluster section of the plain text page, which jsfpm --cluster-status
+ * prints too. */
+void status_render_cluster_text(const struct status_cluster *c, struct evbuffer *out);
 
 /* Connections waiting in the accept queue of the listening socket FD, and
  * its backlog: sock_diag (UNIX_DIAG_RQLEN) for unix sockets, TCP_INFO for

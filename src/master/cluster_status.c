@@ -104,7 +104,8 @@ int cluster_status_main(const struct jsfpm_config *cfg) {
   const char *text = (const char *)evbuffer_pullup(out, -1);
   int rc = text && fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0 ? 0 : 1;
   if (rc != 0) fprintf(stderr, "jsfpm: cannot write the cluster status\n");
-  if (!c.answered) fprintf(stderr, "jsfpm: the cluster node at %s did not answer: is jsfpm running?\n", c.address);
+  if (!c.answered)
+    fprintf(stderr, "jsfpm: the cluster node at %s did not answer: is jsfpm running?\n", c.address);
   evbuffer_free(out);
   cluster_status_free(&c);
   return rc == 0 && c.answered && c.leader_id != 0 ? 0 : 1;

@@ -250,7 +250,7 @@ write_config() {
   done
   {
     echo "; written by tests/integration/lib.sh for $TEST_NAME"
-    for s in server app database env; do
+    for s in server app database cluster env; do
       echo "[$s]"
       for k in "${order[@]}"; do
         [ "${k%%.*}" = "$s" ] || continue

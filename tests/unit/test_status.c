@@ -179,6 +179,122 @@ START_TEST(test_prometheus) {
 }
 END_TEST
 
+/* Cluster mode: the section in the three formats.  Off (no cluster), it is
+ * null in JSON and absent from text and Prometheus; a node that did not
+ * answer shows why, with no leader and no member counts invented. */
+static struct status_cluster sample_cluster(struct status_cluster_member *m) {
+  m[0] = (struct status_cluster_member){.id = 1, .address = "10.0.0.1:9001", .role = "voter"};
+  m[1] = (struct status_cluster_member){.id = 2, .address = "10.0.0.2:9001", .role = "voter"};
+  m[2] = (struct status_cluster_member){.id = 4, .address = "10.0.0.4:9001", .role = "spare"};
+  return (struct status_cluster){.node_id = 2,
+                                 .address = "10.0.0.2:9001",
+                                 .supervised = true,
+                                 .node_pid = 321,
+                                 .node_restarts = 2,
+                                 .node_started_unix_ms = 1700000030000LL,
+                                 .answered = true,
+                                 .leader_id = 1,
+                                 .leader_address = "10.0.0.1:9001",
+                                 .members = m,
+                                 .nmembers = 3};
+}
+
+START_TEST(test_cluster) {
+  struct status_worker w[2];
+  struct status_report r = sample_report(w);
+  char *s = render(&r, STATUS_JSON);
+  json_t *j = json_loads(s, 0, NULL);
+  ck_assert_ptr_nonnull(j);
+  ck_assert(json_is_null(json_object_get(j, "cluster")));
+  json_decref(j);
+  free(s);
+  s = render(&r, STATUS_TEXT);
+  ck_assert_ptr_null(strstr(s, "cluster"));
+  free(s);
+  s = render(&r, STATUS_PROMETHEUS);
+  ck_assert_ptr_null(strstr(s, "cluster"));
+  free(s);
+
+  struct status_cluster_member m[3];
+  struct status_cluster c = sample_cluster(m);
+  r.cluster = &c;
+  s = render(&r, STATUS_TEXT);
+  ck_assert_ptr_nonnull(strstr(s, "cluster node:            2 at 10.0.0.2:9001\n"
+                                  "cluster node pid:        321\n"
+                                  "cluster node restarts:   2\n"
+                                  "cluster node started:    2023-11-14T22:13:50Z\n"
+                                  "cluster leader:          1 at 10.0.0.1:9001\n"
+                                  "cluster members:         3 (2 voters, 0 stand-bys, 1 spares)\n"
+                                  "cluster member:          1 at 10.0.0.1:9001 voter\n"
+                                  "cluster member:          2 at 10.0.0.2:9001 voter\n"
+                                  "cluster member:          4 at 10.0.0.4:9001 spare\n"));
+  free(s);
+  s = render(&r, STATUS_JSON);
+  j = json_loads(s, 0, NULL);
+  ck_assert_ptr_nonnull(j);
+  json_t *jc = json_object_get(j, "cluster");
+  ck_assert_int_eq(json_integer_value(json_object_get(jc, "node_pid")), 321);
+  ck_assert_int_eq(json_integer_value(json_object_get(jc, "node_restarts")), 2);
+  ck_assert_str_eq(json_string_value(json_object_get(jc, "node_started")), "2023-11-14T22:13:50Z");
+  ck_assert(json_is_null(json_object_get(jc, "error")));
+  ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(jc, "leader"), "id")), 1);
+  ck_assert_int_eq(json_array_size(json_object_get(jc, "members")), 3);
+  ck_assert_str_eq(
+      json_string_value(json_object_get(json_array_get(json_object_get(jc, "members"), 2), "role")), "spare");
+  json_decref(j);
+  free(s);
+  s = render(&r, STATUS_PROMETHEUS);
+  ck_assert_ptr_nonnull(strstr(s, "\njsfpm_cluster_node_up 1\n"));
+  ck_assert_ptr_nonnull(strstr(s, "\njsfpm_cluster_node_restarts_total 2\n"));
+  ck_assert_ptr_nonnull(strstr(s, "\njsfpm_cluster_leader_id 1\n"));
+  ck_assert_ptr_nonnull(strstr(s, "\njsfpm_cluster_is_leader 0\n"));
+  ck_assert_ptr_nonnull(strstr(s, "jsfpm_cluster_members{role=\"voter\"} 2\n"
+                                  "jsfpm_cluster_members{role=\"standby\"} 0\n"
+                                  "jsfpm_cluster_members{role=\"spare\"} 1\n"));
+  free(s);
+
+  /* The node is down: its process is not running and it did not answer. */
+  c = (struct status_cluster){
+      .node_id = 2, .address = "10.0.0.2:9001", .supervised = true, .node_restarts = 3};
+  snprintf(c.error, sizeof c.error, "connect: Connection refused");
+  s = render(&r, STATUS_TEXT);
+  ck_assert_ptr_nonnull(strstr(s, "cluster node pid:        0\n"));
+  ck_assert_ptr_nonnull(strstr(s, "cluster node started:    -\n"));
+  ck_assert_ptr_nonnull(strstr(s, "cluster leader:          unavailable: connect: Connection refused\n"));
+  ck_assert_ptr_null(strstr(s, "cluster members:"));
+  free(s);
+  s = render(&r, STATUS_JSON);
+  j = json_loads(s, 0, NULL);
+  jc = json_object_get(j, "cluster");
+  ck_assert(json_is_null(json_object_get(jc, "node_pid")));
+  ck_assert(json_is_null(json_object_get(jc, "leader")));
+  ck_assert(json_is_null(json_object_get(jc, "members")));
+  ck_assert_str_eq(json_string_value(json_object_get(jc, "error")), "connect: Connection refused");
+  json_decref(j);
+  free(s);
+  s = render(&r, STATUS_PROMETHEUS);
+  ck_assert_ptr_nonnull(strstr(s, "\njsfpm_cluster_node_up 0\n"));
+  ck_assert_ptr_nonnull(strstr(s, "\njsfpm_cluster_node_answered 0\n"));
+  ck_assert_ptr_null(strstr(s, "jsfpm_cluster_leader_id"));
+  ck_assert_ptr_null(strstr(s, "jsfpm_cluster_node_start_time_seconds"));
+  free(s);
+
+  /* --cluster-status's view: no process figures, a node that knows no leader. */
+  c = sample_cluster(m);
+  c.supervised = false;
+  c.leader_id = 0;
+  struct evbuffer *b = evbuffer_new();
+  status_render_cluster_text(&c, b);
+  size_t n = evbuffer_get_length(b);
+  s = calloc(1, n + 1);
+  evbuffer_remove(b, s, n);
+  evbuffer_free(b);
+  ck_assert_ptr_null(strstr(s, "pid"));
+  ck_assert_ptr_nonnull(strstr(s, "cluster leader:          none known\n"));
+  free(s);
+}
+END_TEST
+
 /* The format QUERY asks for, and whether it asks for full. */
 static enum status_format parse_ok(const char *query, bool *full) {
   struct status_query q;
@@ -300,6 +416,7 @@ static Suite *status_suite(void) {
   tcase_add_test(tc, test_json);
   tcase_add_test(tc, test_prometheus);
   tcase_add_test(tc, test_full);
+  tcase_add_test(tc, test_cluster);
   tcase_add_test(tc, test_format_from_query);
   tcase_add_test(tc, test_listen_queue_unix);
   tcase_add_test(tc, test_listen_queue_tcp);

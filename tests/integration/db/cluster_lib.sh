@@ -7,6 +7,15 @@
 #                         namespace, the hub; nothing outside them changes
 #   cluster_start_node I  starts node I (the test driver's node command) in
 #                         namespace I; sets NODE_PID[I]
+#   cluster_start_master I [section.key=value ...]
+#                         starts the real jsfpm on host I instead, with
+#                         $T/hostI.conf (write_config's, its paths in
+#                         $T/hostI, its [cluster] node I's, the status page
+#                         on 127.0.0.1:$CLUSTER_STATUS_PORT inside the
+#                         host); sets MASTER_PID[I]; its log is $T/hostI.log
+#   cluster_master_config I [section.key=value ...]
+#                         only writes that configuration
+#   cluster_wait_ready I  waits until jsfpm on host I logs "ready:"
 #   cluster_wait_voters N waits until the leader lists N voters, steadily
 #   in_ns I CMD...        runs CMD in namespace I
 #   drv I ARGS...         the test driver in namespace I, NODES preset
@@ -26,7 +35,9 @@ CLUSTER_N=0
 CLUSTER_NS_PREFIX=jsfpm-ct$$
 HUB=$CLUSTER_NS_PREFIX-hub
 NODES=
-declare -a NODE_PID=()
+declare -a NODE_PID=() MASTER_PID=()
+# Inside a host's own namespace nothing else listens: a fixed port is free.
+CLUSTER_STATUS_PORT=9080
 
 ns_name() { echo "$CLUSTER_NS_PREFIX-$1"; }
 node_address() { echo "10.77.0.$1:$CLUSTER_PORT"; }
@@ -39,6 +50,9 @@ cluster_teardown() {
   local i
   for i in "${!NODE_PID[@]}"; do
     [ -n "${NODE_PID[$i]}" ] && pid_alive "${NODE_PID[$i]}" && stop_group "${NODE_PID[$i]}" KILL 2
+  done
+  for i in "${!MASTER_PID[@]}"; do
+    [ -n "${MASTER_PID[$i]}" ] && group_alive "${MASTER_PID[$i]}" && stop_group "${MASTER_PID[$i]}" KILL 2
   done
   for i in $(seq 1 "$CLUSTER_N") hub; do
     ip netns del "$(ns_name "$i")" 2>/dev/null || true
@@ -67,10 +81,7 @@ cluster_setup() {
     NODES=$NODES${NODES:+,}$(node_address "$i")
   done
   for i in $(seq 1 "$n"); do
-    peers=
-    for j in $(seq 1 "$n"); do
-      [ "$j" = "$i" ] || peers=$peers${peers:+,}$(node_address "$j")
-    done
+    peers=$(cluster_peers "$i")
     cat >"$T/node$i.conf" <<EOF
 [server]
 error_log = $T/node$i.log
@@ -85,6 +96,43 @@ data_dir = $T/data$i
 EOF
   done
   ok "$n hosts (network namespaces) on a bridge: $NODES"
+}
+
+# cluster_peers I: the addresses of every node but I, comma separated.
+cluster_peers() {
+  local j peers=
+  for j in $(seq 1 "$CLUSTER_N"); do
+    [ "$j" = "$1" ] || peers=$peers${peers:+,}$(node_address "$j")
+  done
+  echo "$peers"
+}
+
+cluster_master_config() {
+  local i=$1
+  shift
+  mkdir -p "$T/host$i"
+  write_config "$T/host$i.conf" server.listen="$T/host$i/jsfpm.sock" server.http_listen= \
+    server.runtime_dir="$T/host$i/run" server.pid_file="$T/host$i/jsfpm.pid" \
+    server.error_log="$T/host$i.log" server.status_listen="127.0.0.1:$CLUSTER_STATUS_PORT" \
+    app.compile_cache="$T/host$i/cache" database.path="$T/host$i/app.db" database.write_wait=5s \
+    cluster.address="$(node_address "$i")" cluster.node_id="$i" cluster.peers="$(cluster_peers "$i")" \
+    cluster.data_dir="$T/data$i" "$@"
+}
+
+cluster_start_master() {
+  local i=$1
+  shift
+  cluster_master_config "$i" "$@"
+  : >"$T/host$i.log"
+  spawn_group "$T/host$i.out" ip netns exec "$(ns_name "$i")" "$JSFPM" -c "$T/host$i.conf"
+  MASTER_PID[$i]=$SPAWNED_PID
+}
+
+cluster_wait_ready() {
+  wait_until "grep -q 'ready:' '$T/host$1.log' || ! pid_alive ${MASTER_PID[$1]}" 30 &&
+    grep -q 'ready:' "$T/host$1.log" ||
+    fail "jsfpm on host $1 did not become ready: $(cat "$T/host$1.out"; tail -n 20 "$T/host$1.log")"
+  ok "jsfpm on host $1 ready (master pid ${MASTER_PID[$1]})"
 }
 
 cluster_start_node() {
@@ -103,19 +151,22 @@ cluster_voters() { drv 1 members 2>/dev/null | grep -c ' voter$' || true; }
 # voter again.  Killing the leader in that window leaves one voter of two:
 # no quorum.
 CLUSTER_STABLE_MS=3000
-cluster_voters_stable() {
-  if [ "$(cluster_voters)" = "$1" ]; then
-    [ -n "$VOTERS_SINCE_MS" ] || VOTERS_SINCE_MS=$(now_ms)
-    [ $(($(now_ms) - VOTERS_SINCE_MS)) -ge "$CLUSTER_STABLE_MS" ]
+# cluster_holds CMD...: for wait_until (after HOLDS_SINCE_MS=): true once
+# CMD has succeeded on every call for CLUSTER_STABLE_MS on end.
+cluster_holds() {
+  if "$@"; then
+    [ -n "$HOLDS_SINCE_MS" ] || HOLDS_SINCE_MS=$(now_ms)
+    [ $(($(now_ms) - HOLDS_SINCE_MS)) -ge "$CLUSTER_STABLE_MS" ]
   else
-    VOTERS_SINCE_MS=
+    HOLDS_SINCE_MS=
     return 1
   fi
 }
+cluster_has_voters() { [ "$(cluster_voters)" = "$1" ]; }
 
 cluster_wait_voters() {
-  VOTERS_SINCE_MS=
-  wait_until "cluster_voters_stable $1" "${2:-30}" ||
+  HOLDS_SINCE_MS=
+  wait_until "cluster_holds cluster_has_voters $1" "${2:-30}" ||
     fail "the cluster did not keep $1 voters for $CLUSTER_STABLE_MS ms: $(drv 1 members 2>&1)
 $(tail -n 5 "$T"/node*.log)"
   ok "$1 voters: $(drv 1 members | tr '\n' ';')"

@@ -1,9 +1,10 @@
 /* cluster_node.h: the dqlite node process of cluster mode (docs/cluster.md).
  *
  * One per host, in a process of its own, so that an assertion inside the
- * dqlite library kills only that process.  The caller (for now the test
- * driver tests/cluster/cluster_driver.c) calls cluster_node_main in the
- * child and exits with its status.
+ * dqlite library kills only that process.  The master
+ * (src/master/master_children.c), or the tests' driver
+ * tests/cluster/cluster_driver.c, calls cluster_node_main in a child of
+ * its own and exits with its status.
  */
 #ifndef JSFPM_CLUSTER_NODE_H
 #define JSFPM_CLUSTER_NODE_H

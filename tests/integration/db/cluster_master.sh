@@ -1,7 +1,9 @@
 #!/bin/bash
 # cluster_master.sh: the real jsfpm on three hosts (network namespaces)
 # with [cluster] configurations: each master starts its host's dqlite node
-# process (titled "jsfpm: cluster node I (ADDRESS)") and the three form a
+# process (titled "jsfpm: cluster node I (ADDRESS)"; on host 3 as the
+# service user, nobody, in a data_dir the master made for it; root's hosts 1
+# and 2 run their children as root) and the three form a
 # cluster (`jsfpm --cluster-status` on each: 3 voters, the same leader; the
 # status page's cluster section in text, JSON and Prometheus).  A reload
 # keeps the node running, also when [cluster] changed (restart-only).
@@ -45,7 +47,16 @@ assert_contains "$out" "$(line "cluster leader:" "unavailable:")"
 assert_contains "$out" "did not answer: is jsfpm running?"
 
 say "three masters start their nodes, which form a cluster"
-for i in 1 2 3; do cluster_start_master "$i"; done
+# Host 3 runs its children as nobody: the master makes the node's data_dir
+# (missing) for that user; the node runs as that user too.
+as_user=()
+if id nobody >/dev/null 2>&1; then
+  chmod 755 "$T" # mktemp made it 0700: nobody must reach its directories
+  as_user=(server.user=nobody database.path="$T/host3/db/app.db")
+fi
+cluster_start_master 1
+cluster_start_master 2
+cluster_start_master 3 "${as_user[@]+"${as_user[@]}"}"
 for i in 1 2 3; do cluster_wait_ready "$i"; done
 for i in 1 2 3; do
   pid=$(node_pid "$i")
@@ -54,6 +65,10 @@ for i in 1 2 3; do
     "node process title on host $i"
   assert_eq "${MASTER_PID[$i]}" "$(ps -o ppid= -p "$pid" | tr -d ' ')" "the node is host $i's master's child"
 done
+if [ ${#as_user[@]} -gt 0 ]; then
+  assert_eq "nobody" "$(ps -o user= -p "$(node_pid 3)")" "user of host 3's node process"
+  assert_eq "nobody 700" "$(stat -c '%U %a' "$T/data3")" "owner and mode of host 3's data_dir"
+fi
 wait_until all_agree 60 || fail "the three nodes do not agree on 3 voters and a leader:
 $(for i in 1 2 3; do cstatus "$i" 2>&1; done)
 $(tail -n 5 "$T"/host*.log)"

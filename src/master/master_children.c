@@ -186,7 +186,11 @@ struct proc *children_spawn_worker(struct master *m, struct jsfpm_config *cfg, u
   return p;
 }
 
-int children_spawn_broker(struct master *m) {
+/* Forks a child that runs BODY(M) as the children's user and exits with
+ * its status: the broker and the cluster node, which serve no door and
+ * stop as on a fast stop (SIGTERM) when the master dies (the node hands its
+ * leadership over then).  Returns its pid, or -1 (logged). */
+static pid_t spawn_service(struct master *m, int (*body)(struct master *m)) {
   pid_t pid = fork_blocked();
   if (pid < 0) {
     log_error("fork: %s", strerror(errno));
@@ -195,12 +199,19 @@ int children_spawn_broker(struct master *m) {
   if (pid == 0) {
     close(m->handoff[HANDOFF_SEND]);
     close(m->handoff[HANDOFF_RECEIVE]);
-    /* The broker's loop never runs app code: it stops as on a fast stop. */
     child_after_fork(m, NULL, SIGTERM);
-    int status = broker_main(m->cfg, m->broker_fd);
+    int status = body(m);
     log_close();
     exit(status);
   }
+  return pid;
+}
+
+static int broker_body(struct master *m) { return broker_main(m->cfg, m->broker_fd); }
+
+int children_spawn_broker(struct master *m) {
+  pid_t pid = spawn_service(m, broker_body);
+  if (pid < 0) return -1;
   m->broker.pid = pid;
   m->broker.state = BROKER_RUNNING;
   m->broker.started_ms = clock_mono_ms();
@@ -208,28 +219,19 @@ int children_spawn_broker(struct master *m) {
   return 0;
 }
 
-int children_spawn_node(struct master *m) {
-  pid_t pid = fork_blocked();
-  if (pid < 0) {
-    log_error("fork: %s", strerror(errno));
-    return -1;
-  }
-  if (pid == 0) {
-    close(m->handoff[HANDOFF_SEND]);
-    close(m->handoff[HANDOFF_RECEIVE]);
-    close(m->broker_fd);
-    /* SIGTERM when the master dies: the node hands its leadership over
-     * rather than leave the others an election timeout. */
-    child_after_fork(m, NULL, SIGTERM);
-    proctitle_set("jsfpm: cluster node %d (%s)", m->cfg->cluster_node_id, m->cfg->cluster_address);
+static int node_body(struct master *m) {
+  close(m->broker_fd);
+  proctitle_set("jsfpm: cluster node %d (%s)", m->cfg->cluster_node_id, m->cfg->cluster_address);
 #ifdef HAVE_CLUSTER
-    int status = cluster_node_main(m->cfg);
+  return cluster_node_main(m->cfg);
 #else
-    int status = 1; /* unreachable: config_load refuses [cluster] address in such a build */
+  return 1; /* unreachable: config_load refuses [cluster] address in such a build */
 #endif
-    log_close();
-    exit(status);
-  }
+}
+
+int children_spawn_node(struct master *m) {
+  pid_t pid = spawn_service(m, node_body);
+  if (pid < 0) return -1;
   if (m->node.started_unix_ms != 0) m->node.restarts++;
   m->node.pid = pid;
   m->node.started_ms = clock_mono_ms();

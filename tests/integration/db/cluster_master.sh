@@ -114,14 +114,29 @@ wait_until "grep -q 'cluster node $victim killed by signal 9' '$T/host$victim.lo
 wait_until "[ -n \"\$(node_pid $victim)\" ] && [ \"\$(node_pid $victim)\" != $pid ]" 10 ||
   fail "host $victim's master did not start the node again: $(tail "$T/host$victim.log")"
 ok "host $victim: $(grep -o "cluster node $victim killed by signal 9.*" "$T/host$victim.log" | tail -n 1); new pid $(node_pid "$victim")"
+say "killed again at once: restarted after the back-off (respawn_delay, 100 ms)"
+pid=$(node_pid "$victim")
+kill -KILL "$pid"
+wait_until "grep -q 'cluster node $victim: starting it again in 100 ms' '$T/host$victim.log'" 10 ||
+  fail "no back-off for the second crash: $(grep 'cluster node' "$T/host$victim.log" | tail -n 5)"
+wait_until "[ \"\$(node_pid $victim)\" != $pid ]" 10 || fail "host $victim's master did not start the node again"
+ok "second crash: restarted after 100 ms"
 # Held for a while: the leader's role management can demote a node that
 # came back from a poll taken while it was down (docs/cluster.md, "Roles");
 # with one voter short the leader's stop below would leave no quorum.
 HOLDS_SINCE_MS=
 wait_until "cluster_holds all_agree" 60 || fail "the restarted node did not rejoin:
 $(for i in 1 2 3; do cstatus "$i" 2>&1; done)"
-assert_contains "$(status_page "$victim")" "$(line "cluster node restarts:" 1)"
-ok "node $victim rejoined as a voter; the status page counts 1 restart"
+assert_contains "$(status_page "$victim")" "$(line "cluster node restarts:" 2)"
+ok "node $victim rejoined as a voter; the status page counts 2 restarts"
+
+say "a node that does not answer (stopped): the status page answers anyway, saying so"
+pid=$(node_pid "$victim")
+kill -STOP "$pid"
+page=$(status_page "$victim") || { kill -CONT "$pid"; fail "no status page while the node is stopped"; }
+kill -CONT "$pid"
+assert_contains "$page" "$(line "cluster leader:" "unavailable:")"
+ok "$(echo "$page" | grep '^cluster leader:')"
 
 say "SIGTERM of the leader's master: workers, broker, then the node, which hands over"
 old=$(leader_of 1)

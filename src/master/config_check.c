@@ -111,6 +111,30 @@ static int check_database(const struct jsfpm_config *cfg, FILE *out) {
   return 0;
 }
 
+/* Cluster mode: the node's data_dir must be a real folder (the node
+ * refuses a symbolic link), or be missing from a folder the master can
+ * create it in. */
+static int check_cluster_dir(const struct jsfpm_config *cfg, FILE *out) {
+  if (cfg->cluster_address == NULL) return 0;
+  const char *dir = cfg->cluster_data_dir;
+  struct stat st;
+  if (lstat(dir, &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return 0;
+    report(cfg, out, "cluster", "data_dir", "%s: %s", dir,
+           S_ISLNK(st.st_mode) ? "a symbolic link, which the node refuses: name the real folder"
+                               : "not a folder");
+    return 1;
+  }
+  if (errno != ENOENT) {
+    report(cfg, out, "cluster", "data_dir", "%s: %s", dir, strerror(errno));
+    return 1;
+  }
+  char copy[PATH_MAX];
+  snprintf(copy, sizeof copy, "%s", dir);
+  return check_dir(cfg, out, "cluster", "data_dir", dirname(copy), W_OK | X_OK,
+                   "cannot create the node's data folder there");
+}
+
 static int check_migrations(const struct jsfpm_config *cfg, FILE *out) {
   struct migrations_list list;
   char err[1024];
@@ -128,7 +152,7 @@ int config_check_start(const struct jsfpm_config *cfg, FILE *out) {
   problems += check_listen(cfg, out, "http_listen", cfg->http_listen);
   problems += check_listen(cfg, out, "status_listen", cfg->status_listen);
   int root_bad = check_dir(cfg, out, "app", "root", cfg->app_root, R_OK | X_OK, "cannot read it");
-  problems += root_bad + check_database(cfg, out);
+  problems += root_bad + check_database(cfg, out) + check_cluster_dir(cfg, out);
   if (!root_bad) problems += check_migrations(cfg, out);
   return problems;
 }

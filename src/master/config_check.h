@@ -10,7 +10,8 @@ struct jsfpm_config;
 
 /* Checks the user and group, the listen addresses (they parse and are
  * bindable), the app root and the database folder (they exist with usable
- * permissions) and the migrations' names.  Prints each problem to OUT as
+ * permissions), in cluster mode the node's data_dir (a real folder, or
+ * missing from one the master can create it in) and the migrations' names.  Prints each problem to OUT as
  * "FILE:LINE: [section] key: problem" (or the migration file's path) and
  * each note (an address in use now: fine for this server's own, which a
  * reload keeps) as "FILE:LINE: note: ...".  Returns the number of problems. */

@@ -4,7 +4,8 @@
 # top-level code runs: a router registration error fails), migrations are
 # well named, the user exists, listen addresses are bindable (in use is only
 # a note: a reload keeps the running server's), the app root and the
-# database folder exist.
+# database folder exist, in cluster mode the node's data_dir is a real
+# folder or can be created.
 . "$(dirname "$0")/../lib.sh"
 
 APP=$T/app
@@ -76,3 +77,20 @@ RC=0
 ERR=$("$JSFPM" -t -c "$T/t.conf" 2>&1) || RC=$?
 assert_eq 1 "$RC" "exit status"
 assert_contains "$ERR" "$T/t.conf:$(line_of root): [app] root: $T/no-app: No such file or directory"
+
+say "cluster mode: the node's data_dir is a real folder, or can be created"
+cluster=(cluster.address=127.0.0.1:9001 cluster.node_id=1)
+check_t "${cluster[@]}" cluster.data_dir="$T/cluster"
+if [[ $ERR == *"built without cluster mode"* ]]; then
+  ok "skipped: this jsfpm was built without cluster mode"
+else
+  assert_eq 0 "$RC" "exit status with a data_dir to create (stderr: $ERR)"
+  mkdir "$T/real"
+  ln -s "$T/real" "$T/link"
+  check_t "${cluster[@]}" cluster.data_dir="$T/link"
+  assert_eq 1 "$RC" "exit status"
+  assert_contains "$ERR" "$T/t.conf:$(line_of data_dir): [cluster] data_dir: $T/link: a symbolic link, which the node refuses: name the real folder"
+  check_t "${cluster[@]}" cluster.data_dir="$T/no-such-dir/cluster"
+  assert_eq 1 "$RC" "exit status"
+  assert_contains "$ERR" "[cluster] data_dir: $T/no-such-dir: No such file or directory"
+fi

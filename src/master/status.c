@@ -101,6 +101,21 @@ static void json_add_full(json_t *o, const struct status_worker *w, long long no
   json_object_set_new(o, "last_request_memory", json_integer((json_int_t)w->last_memory_bytes));
 }
 
+/* How many members have ROLE. */
+static size_t cluster_count_role(const struct status_cluster *c, const char *role) {
+  size_t n = 0;
+  for (size_t i = 0; i < c->nmembers; i++) n += strcmp(c->members[i].role, role) == 0;
+  return n;
+}
+
+/* This node's role among the members it knows; NULL when they do not list
+ * it (it has not joined yet). */
+static const char *cluster_own_role(const struct status_cluster *c) {
+  for (size_t i = 0; i < c->nmembers; i++)
+    if (c->members[i].id == (unsigned long long)c->node_id) return c->members[i].role;
+  return NULL;
+}
+
 /* The cluster section: null when cluster mode is off. */
 static json_t *json_cluster(const struct status_cluster *c) {
   if (c == NULL) return json_null();
@@ -119,6 +134,8 @@ static json_t *json_cluster(const struct status_cluster *c) {
                        ? json_pack("{s:I, s:s}", "id", (json_int_t)c->leader_id, "address", c->leader_address)
                        : json_null();
   json_object_set_new(o, "leader", leader);
+  const char *role = c->answered ? cluster_own_role(c) : NULL;
+  json_object_set_new(o, "role", role ? json_string(role) : json_null());
   json_t *members = c->answered ? json_array() : json_null();
   for (size_t i = 0; c->answered && i < c->nmembers; i++)
     json_array_append_new(members, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)c->members[i].id, "address",
@@ -224,13 +241,6 @@ static void render_text_full(const struct status_report *r, struct evbuffer *out
   }
 }
 
-/* How many members have ROLE. */
-static size_t cluster_count_role(const struct status_cluster *c, const char *role) {
-  size_t n = 0;
-  for (size_t i = 0; i < c->nmembers; i++) n += strcmp(c->members[i].role, role) == 0;
-  return n;
-}
-
 void status_render_cluster_text(const struct status_cluster *c, struct evbuffer *out) {
   evbuffer_add_printf(out, "%-24s %d at %s\n", "cluster node:", c->node_id, c->address);
   if (c->supervised) {
@@ -248,6 +258,8 @@ void status_render_cluster_text(const struct status_cluster *c, struct evbuffer 
     evbuffer_add_printf(out, "%-24s %llu at %s\n", "cluster leader:", c->leader_id, c->leader_address);
   else
     evbuffer_add_printf(out, "%-24s none known\n", "cluster leader:");
+  const char *role = cluster_own_role(c);
+  evbuffer_add_printf(out, "%-24s %s\n", "cluster node role:", role ? role : "not a member yet");
   evbuffer_add_printf(out, "%-24s %zu (%zu voters, %zu stand-bys, %zu spares)\n",
                       "cluster members:", c->nmembers, cluster_count_role(c, "voter"),
                       cluster_count_role(c, "standby"), cluster_count_role(c, "spare"));
@@ -368,8 +380,14 @@ static void render_prometheus_cluster(const struct status_cluster *c, struct evb
            (long long)c->leader_id);
   prom_one(out, "cluster_is_leader", "gauge", "1 when this node leads the cluster.",
            c->leader_id != 0 && c->leader_id == (unsigned long long)c->node_id);
-  prom_head(out, "cluster_members", "gauge", "Cluster members by role, as this node knows them.");
   static const char *const roles[] = {"voter", "standby", "spare"};
+  const char *own = cluster_own_role(c);
+  prom_head(out, "cluster_node_role", "gauge",
+            "1 for this node's role in the cluster (all 0: not a member yet).");
+  for (size_t i = 0; i < 3; i++)
+    evbuffer_add_printf(out, "jsfpm_cluster_node_role{role=\"%s\"} %d\n", roles[i],
+                        own != NULL && strcmp(own, roles[i]) == 0);
+  prom_head(out, "cluster_members", "gauge", "Cluster members by role, as this node knows them.");
   for (size_t i = 0; i < 3; i++)
     evbuffer_add_printf(out, "jsfpm_cluster_members{role=\"%s\"} %zu\n", roles[i],
                         cluster_count_role(c, roles[i]));

@@ -224,6 +224,7 @@ START_TEST(test_cluster) {
                                   "cluster node restarts:   2\n"
                                   "cluster node started:    2023-11-14T22:13:50Z\n"
                                   "cluster leader:          1 at 10.0.0.1:9001\n"
+                                  "cluster node role:       voter\n"
                                   "cluster members:         3 (2 voters, 0 stand-bys, 1 spares)\n"
                                   "cluster member:          1 at 10.0.0.1:9001 voter\n"
                                   "cluster member:          2 at 10.0.0.2:9001 voter\n"
@@ -238,6 +239,7 @@ START_TEST(test_cluster) {
   ck_assert_str_eq(json_string_value(json_object_get(jc, "node_started")), "2023-11-14T22:13:50Z");
   ck_assert(json_is_null(json_object_get(jc, "error")));
   ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(jc, "leader"), "id")), 1);
+  ck_assert_str_eq(json_string_value(json_object_get(jc, "role")), "voter");
   ck_assert_int_eq(json_array_size(json_object_get(jc, "members")), 3);
   ck_assert_str_eq(
       json_string_value(json_object_get(json_array_get(json_object_get(jc, "members"), 2), "role")), "spare");
@@ -248,6 +250,9 @@ START_TEST(test_cluster) {
   ck_assert_ptr_nonnull(strstr(s, "\njsfpm_cluster_node_restarts_total 2\n"));
   ck_assert_ptr_nonnull(strstr(s, "\njsfpm_cluster_leader_id 1\n"));
   ck_assert_ptr_nonnull(strstr(s, "\njsfpm_cluster_is_leader 0\n"));
+  ck_assert_ptr_nonnull(strstr(s, "jsfpm_cluster_node_role{role=\"voter\"} 1\n"
+                                  "jsfpm_cluster_node_role{role=\"standby\"} 0\n"
+                                  "jsfpm_cluster_node_role{role=\"spare\"} 0\n"));
   ck_assert_ptr_nonnull(strstr(s, "jsfpm_cluster_members{role=\"voter\"} 2\n"
                                   "jsfpm_cluster_members{role=\"standby\"} 0\n"
                                   "jsfpm_cluster_members{role=\"spare\"} 1\n"));
@@ -269,6 +274,7 @@ START_TEST(test_cluster) {
   ck_assert(json_is_null(json_object_get(jc, "node_pid")));
   ck_assert(json_is_null(json_object_get(jc, "leader")));
   ck_assert(json_is_null(json_object_get(jc, "members")));
+  ck_assert(json_is_null(json_object_get(jc, "role")));
   ck_assert_str_eq(json_string_value(json_object_get(jc, "error")), "connect: Connection refused");
   json_decref(j);
   free(s);
@@ -283,6 +289,7 @@ START_TEST(test_cluster) {
   c = sample_cluster(m);
   c.supervised = false;
   c.leader_id = 0;
+  c.node_id = 5; /* not listed yet */
   struct evbuffer *b = evbuffer_new();
   status_render_cluster_text(&c, b);
   size_t n = evbuffer_get_length(b);
@@ -290,7 +297,8 @@ START_TEST(test_cluster) {
   evbuffer_remove(b, s, n);
   evbuffer_free(b);
   ck_assert_ptr_null(strstr(s, "pid"));
-  ck_assert_ptr_nonnull(strstr(s, "cluster leader:          none known\n"));
+  ck_assert_ptr_nonnull(strstr(s, "cluster leader:          none known\n"
+                                  "cluster node role:       not a member yet\n"));
   free(s);
 }
 END_TEST

@@ -82,6 +82,7 @@ assert_contains "$page" "$(line "cluster node:" "2 at 10.77.0.2:$CLUSTER_PORT")"
 assert_contains "$page" "$(line "cluster node pid:" "$(node_pid 2)")"
 assert_contains "$page" "$(line "cluster node restarts:" 0)"
 assert_contains "$page" "$(line "cluster members:" "3 (3 voters, 0 stand-bys, 0 spares)")"
+assert_contains "$page" "$(line "cluster node role:" voter)"
 leader=$(leader_of 2)
 assert_contains "$page" "$(line "cluster leader:" "$leader at 10.77.0.$leader:$CLUSTER_PORT")"
 json=$(status_page 2 json)
@@ -92,6 +93,7 @@ print(c["node_id"], c["node_pid"], len(c["members"]), c["members"][0]["role"], c
 prom=$(status_page 2 prometheus)
 assert_contains "$prom" 'jsfpm_cluster_members{role="voter"} 3'
 assert_contains "$prom" "jsfpm_cluster_node_up 1"
+assert_contains "$prom" 'jsfpm_cluster_node_role{role="voter"} 1'
 assert_contains "$prom" "jsfpm_cluster_leader_id $(leader_of 2)"
 
 say "a reload keeps the node; a changed [cluster] waits for a restart"

@@ -50,7 +50,7 @@
  *   RUNNING, RESTARTING -> DOWN  reaped                      broker_exited (c)
  *
  *   cluster node          event                              function
- *   (none) -> running     STARTING, before the broker        start_broker
+ *   (none) -> running     STARTING, before the broker        start_children
  *   running -> (none)     reaped (a crash: respawn timer)    node_exited (c)
  *   (none) -> running     its respawn timer                  children_on_node_respawn (c)
  *
@@ -59,8 +59,9 @@
  * master_status.c serves the status page and master_internal.h holds the
  * state these files share.
  *
- * While STARTING, the master first waits for the broker to answer a ping
- * (on_broker_wait, a timer) and then forks the workers; while STOPPING, it
+ * While STARTING, the master first waits (cluster mode) for the node to
+ * answer (on_node_wait, a timer) before it forks the broker, then for the
+ * broker to answer a ping (on_broker_wait) and then forks the workers; while STOPPING, it
  * escalates through enum stop_step on a timer (on_stop_timer).  Both waits
  * run inside the event loop, so the status page answers and signals are
  * acted on throughout.
@@ -102,6 +103,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "cluster_status.h"
 #include "config.h"
 #include "db_client.h"
 #include "db_proto.h"
@@ -121,7 +123,12 @@
 #define BROKER_START_TIMEOUT_MS 60000 /* migrations may take a while */
 #define BROKER_PING_TIMEOUT_MS 250    /* start-up: one ping waits this long for the broker's answer */
 #define BROKER_PING_EVERY_MS 20       /* start-up: pause between pings */
-#define STOP_TIMEOUT_MS 1500          /* fast stop: TERM, then KILL after this */
+/* Start-up, cluster mode: a node that lost its peers asks each of them
+ * first (seconds), and one with a large Raft log loads it. */
+#define NODE_START_TIMEOUT_MS 60000
+#define NODE_PING_TIMEOUT_MS 250 /* start-up: one question waits this long for the node's answer */
+#define NODE_PING_EVERY_MS 50    /* start-up: pause between questions */
+#define STOP_TIMEOUT_MS 1500     /* fast stop: TERM, then KILL after this */
 /* The cluster node's hand-over (dqlite_node_handover): finding the leader
  * and moving leadership takes a few round trips, an election at worst. */
 #define NODE_STOP_TIMEOUT_MS 10000
@@ -345,6 +352,7 @@ static void on_stop_timer(evutil_socket_t fd, short what, void *arg) {
 static void stop_begin(struct master *m, bool graceful) {
   log_notice("%s stop requested", graceful ? "graceful" : "fast");
   m->phase = MASTER_STOPPING;
+  event_del(m->node_wait_ev);
   event_del(m->broker_wait_ev);
   pm_watch_stop(m);
   /* Before any worker is told: a stopping worker closes its idle
@@ -410,21 +418,59 @@ static void on_broker_wait(evutil_socket_t fd, short what, void *arg) {
   }
 }
 
-/* STARTING begins: in cluster mode the node first (the broker reaches the
- * cluster through it; it does not wait for the node, whose joining can
- * take a while, but for a leader when it needs one), then the broker (it
- * runs the migrations). */
+/* The broker first (it runs the migrations), then, once it answers, the
+ * workers. */
 static void start_broker(struct master *m) {
   m->broker_ping = db_client_new(m->broker_path);
   if (m->broker_ping == NULL) log_oom("starting the broker");
-  if (m->broker_ping == NULL || (m->cfg->cluster_address && children_spawn_node(m) < 0) ||
-      children_spawn_broker(m) < 0) {
+  if (m->broker_ping == NULL || children_spawn_broker(m) < 0) {
     m->exit_status = 1;
     m->got_term = true;
     return;
   }
   m->broker_wait_deadline_ms = clock_mono_ms() + BROKER_START_TIMEOUT_MS;
   master_add_timer_ms(m->broker_wait_ev, 0);
+}
+
+/* STARTING, cluster mode: asks the node until it answers (then the broker
+ * starts), exits (node_exited stops the master: a port taken, a data_dir
+ * it cannot use, a node 1 that would bootstrap a second cluster) or
+ * NODE_START_TIMEOUT_MS pass.  It need not be a member yet: joining can
+ * take as long as the other nodes take to start. */
+static void on_node_wait(evutil_socket_t fd, short what, void *arg) {
+  (void)fd, (void)what;
+  struct master *m = arg;
+  if (m->phase != MASTER_STARTING || m->node.pid == 0) return;
+  struct status_cluster c = {.node_id = m->cfg->cluster_node_id, .address = m->cfg->cluster_address};
+  cluster_status_ask(&c, NODE_PING_TIMEOUT_MS);
+  cluster_status_free(&c);
+  if (c.answered) {
+    log_info("cluster node %d answers on %s; starting the broker", c.node_id, c.address);
+    start_broker(m);
+  } else if (clock_mono_ms() >= m->node_wait_deadline_ms) {
+    log_error("cluster node did not answer on %s in time (%d ms): %s", c.address, NODE_START_TIMEOUT_MS,
+              c.error);
+    m->exit_status = 1;
+    m->got_term = true;
+  } else {
+    master_add_timer_ms(m->node_wait_ev, NODE_PING_EVERY_MS);
+  }
+}
+
+/* STARTING begins: in cluster mode with the node, which the broker reaches
+ * the cluster through; the broker starts once the node answers. */
+static void start_children(struct master *m) {
+  if (m->cfg->cluster_address == NULL) {
+    start_broker(m);
+    return;
+  }
+  if (children_spawn_node(m) < 0) {
+    m->exit_status = 1;
+    m->got_term = true;
+    return;
+  }
+  m->node_wait_deadline_ms = clock_mono_ms() + NODE_START_TIMEOUT_MS;
+  master_add_timer_ms(m->node_wait_ev, 0);
 }
 
 /* ---- invariants ------------------------------------------------------------------- */
@@ -574,11 +620,12 @@ static int master_setup(struct master *m) {
   m->broker.respawn_ev = evtimer_new(m->base, children_on_broker_respawn, m);
   m->node.respawn_ev = evtimer_new(m->base, children_on_node_respawn, m);
   m->broker_wait_ev = evtimer_new(m->base, on_broker_wait, m);
+  m->node_wait_ev = evtimer_new(m->base, on_node_wait, m);
   m->stop_ev = evtimer_new(m->base, on_stop_timer, m);
   m->tick_ev = event_new(m->base, -1, EV_PERSIST, children_on_tick, m);
   struct timeval tick = clock_timeval(TICK_MS);
   if (m->broker.respawn_ev == NULL || m->node.respawn_ev == NULL || m->broker_wait_ev == NULL ||
-      m->stop_ev == NULL || m->tick_ev == NULL)
+      m->node_wait_ev == NULL || m->stop_ev == NULL || m->tick_ev == NULL)
     return log_oom("setting up the master");
   if (event_add(m->tick_ev, &tick) < 0) {
     log_error("cannot start the maintenance tick");
@@ -626,6 +673,7 @@ static void master_cleanup(struct master *m) {
   if (m->broker.respawn_ev) event_free(m->broker.respawn_ev);
   if (m->node.respawn_ev) event_free(m->node.respawn_ev);
   if (m->broker_wait_ev) event_free(m->broker_wait_ev);
+  if (m->node_wait_ev) event_free(m->node_wait_ev);
   if (m->stop_ev) event_free(m->stop_ev);
   if (m->tick_ev) event_free(m->tick_ev);
   pm_watch_stop(m);
@@ -688,7 +736,7 @@ int master_run(struct jsfpm_config *cfg_in) {
     log_error("cannot load the app: %s", err);
     goto out;
   }
-  start_broker(&m);
+  start_children(&m);
 
   /* The master loop: act on the flags the signals (and failures) set, then
    * wait for the next event. */

@@ -153,6 +153,10 @@ struct master {
   long long reload_deadline_ms;
   bool restart_broker_after_reload;
 
+  /* STARTING, cluster mode: the wait for the node's first answer, before
+   * the broker starts. */
+  struct event *node_wait_ev;
+  long long node_wait_deadline_ms;
   /* STARTING: the wait for the broker's first answer. */
   struct event *broker_wait_ev;
   struct db_client *broker_ping;

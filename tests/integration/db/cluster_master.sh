@@ -8,7 +8,8 @@
 # status page's cluster section in text, JSON and Prometheus).  A reload
 # keeps the node running, also when [cluster] changed (restart-only).
 # SIGKILL of a node process is logged, the master starts it again and it
-# rejoins.  SIGTERM of the leader's master stops its workers, its broker,
+# rejoins.  A node that cannot start fails the start before the broker runs.
+# SIGTERM of the leader's master stops its workers, its broker,
 # then its node, which hands leadership over: another node leads and every
 # process of that host exits.
 . "$(dirname "$0")/../lib.sh"
@@ -45,6 +46,18 @@ cluster_master_config 1
 out=$(in_ns 1 "$JSFPM" -c "$T/host1.conf" --cluster-status 2>&1) && fail "exit status 0 without a node: $out"
 assert_contains "$out" "$(line "cluster leader:" "unavailable:")"
 assert_contains "$out" "did not answer: is jsfpm running?"
+
+say "a node that cannot start fails the start, before the broker"
+cluster_start_master 1 cluster.address="10.77.0.9:$CLUSTER_PORT" cluster.data_dir="$T/data-bad"
+wait_until "! pid_alive ${MASTER_PID[1]}" 30 || fail "the master runs on without its node: $(tail "$T/host1.log")"
+rc=0
+wait "${MASTER_PID[1]}" || rc=$?
+assert_eq 1 "$rc" "the master's exit status"
+grep -q 'cluster node failed during start-up; stopping' "$T/host1.log" ||
+  fail "no start-up failure logged: $(cat "$T/host1.log")"
+grep -q 'cannot listen there' "$T/host1.log" || fail "the node's reason is not logged: $(cat "$T/host1.log")"
+! grep -q 'broker started' "$T/host1.log" || fail "the broker started before the node answered"
+ok "$(grep -o 'cluster node 1 at 10.77.0.9.*' "$T/host1.log" | head -n 1)"
 
 say "three masters start their nodes, which form a cluster"
 # Host 3 runs its children as nobody: the master makes the node's data_dir

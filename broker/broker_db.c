@@ -65,155 +65,66 @@
 
 /* ---- statements -------------------------------------------------------- */
 
-/* How a statement's result is shaped. */
-enum result_shape {
-  SHAPE_AUTO,    /* rows when the statement has result columns, else changes */
-  SHAPE_ROWS,    /* "query": a row set */
-  SHAPE_JSON,    /* "query" with "format": "json": the rows as JSON text */
-  SHAPE_CHANGES, /* "execute": changes + lastInsertRowid */
-};
-
-/* A query result is written as a row set or, for SHAPE_JSON, as JSON text
- * (broker_json.h), into C's result buffer, through these. */
-static int out_begin(struct dbconn *c, enum result_shape shape, uint32_t ncols) {
-  return shape == SHAPE_JSON ? broker_json_begin(&c->json, &c->rows, ncols) : rowset_begin(&c->rows, ncols);
-}
-static int out_name(struct dbconn *c, enum result_shape shape, const char *name, size_t len) {
-  return shape == SHAPE_JSON ? broker_json_name(&c->json, name, len) : rowset_put_name(&c->rows, name, len);
-}
-static int out_rows_begin(struct dbconn *c, enum result_shape shape) {
-  return shape == SHAPE_JSON ? 0 : rowset_rows_begin(&c->rows);
-}
-static int out_null(struct dbconn *c, enum result_shape shape) {
-  return shape == SHAPE_JSON ? broker_json_null(&c->json) : rowset_put_null(&c->rows);
-}
-static int out_int(struct dbconn *c, enum result_shape shape, int64_t v) {
-  return shape == SHAPE_JSON ? broker_json_int(&c->json, v) : rowset_put_int(&c->rows, v);
-}
-static int out_real(struct dbconn *c, enum result_shape shape, double v) {
-  return shape == SHAPE_JSON ? broker_json_real(&c->json, v) : rowset_put_real(&c->rows, v);
-}
-static int out_text(struct dbconn *c, enum result_shape shape, const unsigned char *p, size_t len) {
-  return shape == SHAPE_JSON ? broker_json_text(&c->json, p, len) : rowset_put_text(&c->rows, p, len);
-}
-static int out_blob(struct dbconn *c, enum result_shape shape, const unsigned char *p, size_t len) {
-  return shape == SHAPE_JSON ? broker_json_blob(&c->json, p, len) : rowset_put_blob(&c->rows, p, len);
-}
-static int out_end(struct dbconn *c, enum result_shape shape, uint32_t nrows) {
-  if (shape == SHAPE_JSON) return broker_json_end(&c->json);
-  rowset_rows_end(&c->rows, nrows);
-  return 0;
-}
-
-/* Adds the size of a value to *BYTES (approximate, for max_result_size:
- * text and blobs their length plus 2, NULL 4, numbers 8); true when the
- * result is then over MAX_BYTES (0: no limit). */
-static int result_over(size_t *bytes, size_t value_bytes, long max_bytes) {
-  *bytes += value_bytes;
-  return max_bytes > 0 && *bytes > (size_t)max_bytes;
-}
-
-/* Adds column COL of the current row (row ROW, 0-based) to the result and
- * its size to *BYTES.  Returns 0; 1 if the result would outgrow MAX_BYTES
- * (checked before the value is written: a 32 MB blob as JSON text would
- * take ten times that); or -1 with *ERRREPLY set (NULL when out of memory)
- * if the value cannot be represented. */
-static int put_column(struct dbconn *c, enum result_shape shape, sqlite3_stmt *st, int col, size_t *bytes,
-                      long max_bytes, const json_t *id, size_t row, json_t **errreply) {
-  *errreply = NULL;
+/* Adds column COL of ST's current row to C's result.  Returns 0, or -1
+ * with *ERRREPLY set (NULL when out of memory). */
+static int put_column(struct dbconn *c, sqlite3_stmt *st, int col, const json_t *id, json_t **errreply) {
+  struct rowset_value v = {.type = ROWSET_NULL};
   switch (sqlite3_column_type(st, col)) {
   case SQLITE_INTEGER:
-    if (result_over(bytes, 8, max_bytes)) return 1;
-    return out_int(c, shape, sqlite3_column_int64(st, col));
-  case SQLITE_FLOAT: {
-    double d = sqlite3_column_double(st, col);
-    if (result_over(bytes, 8, max_bytes)) return 1;
-    if (isfinite(d)) return out_real(c, shape, d);
-    *errreply = broker_db_error_reply(id, DB_ERR_UNREPRESENTABLE,
-                                      "row %zu, column \"%s\": the real value %s cannot be "
-                                      "represented in JSON",
-                                      row + 1, sqlite3_column_name(st, col), d > 0 ? "Inf" : "-Inf");
-    return -1;
+    v.type = ROWSET_INT;
+    v.i = sqlite3_column_int64(st, col);
+    break;
+  case SQLITE_FLOAT:
+    v.type = ROWSET_REAL;
+    v.d = sqlite3_column_double(st, col);
+    break;
+  case SQLITE_TEXT:
+    v.type = ROWSET_TEXT;
+    v.bytes = sqlite3_column_text(st, col);
+    v.len = (size_t)sqlite3_column_bytes(st, col);
+    break;
+  case SQLITE_BLOB:
+    v.type = ROWSET_BLOB;
+    v.bytes = sqlite3_column_blob(st, col);
+    v.len = (size_t)sqlite3_column_bytes(st, col);
+    break;
+  default: break;
   }
-  case SQLITE_TEXT: {
-    const unsigned char *p = sqlite3_column_text(st, col);
-    size_t n = (size_t)sqlite3_column_bytes(st, col);
-    if (result_over(bytes, n + 2, max_bytes)) return 1;
-    int rc = p ? out_text(c, shape, p, n) : -1; /* NULL: out of memory converting */
-    if (rc == -2)
-      *errreply = broker_db_error_reply(id, DB_ERR_UNREPRESENTABLE,
-                                        "row %zu, column \"%s\": the text is not valid UTF-8 "
-                                        "(select it as a blob: CAST(x AS BLOB))",
-                                        row + 1, sqlite3_column_name(st, col));
-    return rc == 0 ? 0 : -1;
-  }
-  case SQLITE_BLOB: {
-    const unsigned char *p = sqlite3_column_blob(st, col);
-    size_t n = (size_t)sqlite3_column_bytes(st, col);
-    if (result_over(bytes, n + 2, max_bytes)) return 1;
-    return out_blob(c, shape, p, n);
-  }
-  default:
-    if (result_over(bytes, 4, max_bytes)) return 1;
-    return out_null(c, shape);
-  }
+  return broker_result_put(&c->res, &v, sqlite3_column_name(st, col), id, errreply);
 }
 
 /* Steps ST (already bound) to the end, writing its rows into C's result
- * buffer as a row set (SHAPE_ROWS) or JSON text (SHAPE_JSON), and builds
- * the reply: {"id", "ok": true, "$rowset" or "$json": the bytes}. */
-static json_t *run_query(struct dbconn *c, sqlite3_stmt *st, const json_t *id, enum result_shape shape) {
-  struct rowset_buf *b = &c->rows;
+ * as a row set (BROKER_SHAPE_ROWS) or JSON text (BROKER_SHAPE_JSON), and
+ * builds the reply: {"id", "ok": true, "$rowset" or "$json": the bytes}. */
+static json_t *run_query(struct dbconn *c, sqlite3_stmt *st, const json_t *id,
+                         enum broker_result_shape shape) {
+  struct broker_result *res = &c->res;
   json_t *err = NULL;
   /* Columns are named after the first step: a cached statement whose
    * schema changed is re-prepared inside sqlite3_step, and "SELECT *" may
    * then have a different shape. */
   int rc = sqlite3_step(st);
   int ncol = sqlite3_column_count(st);
-  if (out_begin(c, shape, (uint32_t)ncol) != 0) return NULL;
+  res->max_rows = c->db->opt.max_result_rows;
+  res->max_bytes = c->db->opt.max_result_bytes;
+  if (broker_result_begin(res, shape, (uint32_t)ncol) != 0) return NULL;
   for (int col = 0; col < ncol; col++) {
     const char *name = sqlite3_column_name(st, col);
-    int put = name ? out_name(c, shape, name, strlen(name)) : -1;
+    int put = name ? broker_result_name(res, name, strlen(name)) : -1;
     if (put == -2)
       return broker_db_error_reply(id, DB_ERR_UNREPRESENTABLE, "the name of column %d is not valid UTF-8",
                                    col + 1);
     if (put != 0) return NULL;
   }
-  if (out_rows_begin(c, shape) != 0) return NULL;
-  size_t nrow = 0, bytes = 0;
-  long max_rows = c->db->opt.max_result_rows, max_bytes = c->db->opt.max_result_bytes;
-  for (; rc == SQLITE_ROW; rc = sqlite3_step(st), nrow++) {
-    if (max_rows > 0 && nrow >= (size_t)max_rows)
-      return broker_db_error_reply(id, DB_ERR_RESULT_TOO_LARGE,
-                                   "the result has more than max_result_rows (%ld) rows; add a "
-                                   "LIMIT or page through it",
-                                   max_rows);
-    for (int col = 0; col < ncol; col++) {
-      int put = put_column(c, shape, st, col, &bytes, max_bytes, id, nrow, &err);
-      if (put < 0) return err;
-      if (put > 0)
-        return broker_db_error_reply(id, DB_ERR_RESULT_TOO_LARGE,
-                                     "the result exceeds max_result_size (%ld bytes) at row %zu; "
-                                     "select less or page through it",
-                                     max_bytes, nrow + 1);
-    }
-    /* Whatever the limits say, a reply never outgrows a frame. */
-    if (b->len > FRAME_DEFAULT_MAX_BYTES)
-      return broker_db_error_reply(id, DB_ERR_RESULT_TOO_LARGE,
-                                   "the result exceeds the frame limit of %u bytes at row %zu; "
-                                   "select less or page through it",
-                                   FRAME_DEFAULT_MAX_BYTES, nrow + 1);
+  if (broker_result_rows_begin(res) != 0) return NULL;
+  for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+    if ((err = broker_result_row_begin(res, id)) != NULL) return err;
+    for (int col = 0; col < ncol; col++)
+      if (put_column(c, st, col, id, &err) != 0) return err;
+    if ((err = broker_result_row_end(res, id)) != NULL) return err;
   }
   if (rc != SQLITE_DONE) return bdb_stmt_error(c, id, rc);
-  if (out_end(c, shape, (uint32_t)nrow) != 0) return NULL;
-  json_t *r = bdb_reply_new(id, 1);
-  /* json_object_set_new takes the reference even when it fails. */
-  const char *key = shape == SHAPE_JSON ? FRAME_JSON_BYTES : FRAME_ROWSET_BYTES;
-  if (r == NULL || json_object_set_new(r, key, json_stringn_nocheck((const char *)b->data, b->len)) != 0) {
-    json_decref(r);
-    return NULL;
-  }
-  return r;
+  return broker_result_reply(res, id);
 }
 
 static json_t *run_execute(struct dbconn *c, sqlite3_stmt *st, const json_t *id) {
@@ -228,14 +139,7 @@ static json_t *run_execute(struct dbconn *c, sqlite3_stmt *st, const json_t *id)
    * count: report 0 for those. */
   sqlite3_int64 changes = 0;
   if (!sqlite3_stmt_readonly(st) && sqlite3_total_changes64(h) != before) changes = sqlite3_changes64(h);
-  json_t *r = bdb_reply_new(id, 1);
-  if (r == NULL) return NULL;
-  if (json_object_set_new(r, "changes", json_integer(changes)) != 0 ||
-      json_object_set_new(r, "lastInsertRowid", json_integer(sqlite3_last_insert_rowid(h))) != 0) {
-    json_decref(r);
-    return NULL;
-  }
-  return r;
+  return broker_changes_reply(id, changes, sqlite3_last_insert_rowid(h));
 }
 
 /* Checks "sql" of a statement object; returns it or NULL with *reply. */
@@ -258,7 +162,7 @@ static const char *req_sql(const json_t *obj, const json_t *id, const char *op, 
 /* Runs one statement object ({sql, params}) on C: prepare (cached), bind,
  * step under the time limit, reset at once. */
 static json_t *run_stmt(struct dbconn *c, const json_t *id, const char *op, const json_t *obj,
-                        enum result_shape shape) {
+                        enum broker_result_shape shape) {
   json_t *reply = NULL;
   size_t len;
   const char *sql = req_sql(obj, id, op, &len, &reply);
@@ -267,9 +171,10 @@ static json_t *run_stmt(struct dbconn *c, const json_t *id, const char *op, cons
   if (st == NULL) return reply;
   c->n.statements++;
   if (bdb_bind_params(st, id, op, json_object_get(obj, "params"), &reply) == 0) {
-    if (shape == SHAPE_AUTO) shape = sqlite3_column_count(st) > 0 ? SHAPE_ROWS : SHAPE_CHANGES;
+    if (shape == BROKER_SHAPE_AUTO)
+      shape = sqlite3_column_count(st) > 0 ? BROKER_SHAPE_ROWS : BROKER_SHAPE_CHANGES;
     bdb_stmt_clock_start(c);
-    reply = shape == SHAPE_CHANGES ? run_execute(c, st, id) : run_query(c, st, id, shape);
+    reply = shape == BROKER_SHAPE_CHANGES ? run_execute(c, st, id) : run_query(c, st, id, shape);
     bdb_stmt_clock_stop(c);
   }
   /* Reset at once: a statement left mid-step keeps a read transaction open,
@@ -417,9 +322,9 @@ static json_t *run_batch(struct dbconn *c, const json_t *req, const json_t *id) 
       r = bad_request(NULL, "batch: statement %zu is not an object {sql, params}", i + 1);
     } else {
       const char *sop = json_string_value(json_object_get(s, "op"));
-      enum result_shape shape = sop == NULL                       ? SHAPE_AUTO
-                                : db_op_parse(sop) == DB_OP_QUERY ? SHAPE_ROWS
-                                                                  : SHAPE_CHANGES;
+      enum broker_result_shape shape = sop == NULL                       ? BROKER_SHAPE_AUTO
+                                       : db_op_parse(sop) == DB_OP_QUERY ? BROKER_SHAPE_ROWS
+                                                                         : BROKER_SHAPE_CHANGES;
       r = run_stmt(c, NULL, "batch", s, shape);
     }
     if (r == NULL) goto out;
@@ -491,9 +396,9 @@ static json_t *run_request(struct dbconn *c, const json_t *req) {
     const json_t *format = json_object_get(req, "format");
     if (format != NULL && !(json_is_string(format) && strcmp(json_string_value(format), "json") == 0))
       return bad_request(id, "query: \"format\" must be \"json\" when given");
-    return run_stmt(c, id, op, req, format ? SHAPE_JSON : SHAPE_ROWS);
+    return run_stmt(c, id, op, req, format ? BROKER_SHAPE_JSON : BROKER_SHAPE_ROWS);
   }
-  case DB_OP_EXECUTE: return run_stmt(c, id, op, req, SHAPE_CHANGES);
+  case DB_OP_EXECUTE: return run_stmt(c, id, op, req, BROKER_SHAPE_CHANGES);
   case DB_OP_BATCH: return run_batch(c, req, id);
   case DB_OP_EXEC: {
     const json_t *params = json_object_get(req, "params");

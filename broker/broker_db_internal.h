@@ -16,6 +16,7 @@
 
 #include "broker_db.h"
 #include "broker_json.h"
+#include "broker_result.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -80,8 +81,7 @@ struct dbconn {
   int sliced;                /* the bdb_progress handler interrupted the request for that */
   atomic_int abandon;        /* read threads: stop now (request abandoned, broker stopping) */
   struct broker_db_counts n; /* what ran here */
-  struct rowset_buf rows;    /* the query result being written; kept from query to query */
-  struct broker_json json;   /* its writer when it is JSON text (db.queryJSON) */
+  struct broker_result res;  /* the query result being written; kept from query to query */
 };
 
 struct broker_db {

@@ -179,8 +179,7 @@ static void cache_entry_free(struct stmt_entry *e) {
 }
 
 void bdb_conn_close(struct dbconn *c, const char *what) {
-  rowset_buf_free(&c->rows);
-  broker_json_free(&c->json);
+  broker_result_free(&c->res);
   struct list *l, *next;
   list_foreach_safe(l, next, &c->lru) {
     list_remove(l);

@@ -330,20 +330,7 @@ static json_t *run_batch(struct dbconn *c, const json_t *req, const json_t *id) 
     if (r == NULL) goto out;
     json_object_del(r, "id");
     if (atomic && !json_is_true(json_object_get(r, "ok"))) {
-      fail = r;
-      const char *m = json_string_value(json_object_get(r, "message"));
-      char *pm = NULL;
-      if (asprintf(&pm, "batch statement %zu: %s", i + 1, m ? m : "") < 0 ||
-          json_object_set_new(fail, "message", json_string(pm)) != 0 ||
-          json_object_set_new(fail, "index", json_integer((json_int_t)i)) != 0 ||
-          json_object_set_new(
-              fail, "id", json_is_integer(id) ? json_integer(json_integer_value(id)) : json_null()) != 0) {
-        free(pm);
-        json_decref(fail);
-        fail = NULL;
-        goto out;
-      }
-      free(pm);
+      if ((fail = broker_batch_failure(r, i, id)) == NULL) goto out;
       break;
     }
     if (json_array_append_new(results, r) != 0) goto out;

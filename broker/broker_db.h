@@ -140,6 +140,10 @@ json_t *broker_db_error_reply(const json_t *id, const char *code, const char *fm
 /* A success reply {"id", "ok":true}; NULL when out of memory. */
 json_t *broker_db_ok_reply(const json_t *id);
 
+/* True if a worker may run PRAGMA NAME (WITH_ARG: with a value or an
+ * argument): the read-only ones (broker_db_guard.c). */
+int broker_pragma_allowed(const char *name, int with_arg);
+
 /* Name of a SQLite (extended) result code, e.g. "SQLITE_CONSTRAINT_UNIQUE";
  * unknown extended codes fall back to their primary code's name. */
 const char *broker_code_name(int extended_code);

@@ -21,6 +21,12 @@ static const struct {
     {"synchronous", 0},     {"encoding", 0},       {"auto_vacuum", 0},
 };
 
+int broker_pragma_allowed(const char *name, int with_arg) {
+  for (size_t i = 0; i < sizeof pragma_allow / sizeof pragma_allow[0]; i++)
+    if (strcasecmp(name, pragma_allow[i].name) == 0 && (!with_arg || pragma_allow[i].with_arg)) return 1;
+  return 0;
+}
+
 /* TEMP objects live in the connection, not in the database file: on the
  * broker's shared connections one request's TEMP trigger would rewrite or
  * refuse every later request's writes, and its TEMP table would be seen by
@@ -76,10 +82,7 @@ int bdb_authorizer(void *arg, int action, const char *a1, const char *a2, const 
     }
     return SQLITE_OK;
   case SQLITE_PRAGMA:
-    for (size_t i = 0; a1 && i < sizeof pragma_allow / sizeof pragma_allow[0]; i++) {
-      if (strcasecmp(a1, pragma_allow[i].name) == 0 && (a2 == NULL || pragma_allow[i].with_arg))
-        return SQLITE_OK;
-    }
+    if (a1 && broker_pragma_allowed(a1, a2 != NULL)) return SQLITE_OK;
     snprintf(c->denied, sizeof c->denied,
              "PRAGMA %.60s%s is not allowed through the broker (only read-only PRAGMAs such as "
              "table_info, index_list, foreign_key_list, user_version are)",

@@ -10,6 +10,7 @@
  *                      base64 blobs
  * broker_db_reply.c    replies and SQLite result code names
  * broker_db_migrate.c  migrations at start-up
+ * Cluster mode's broker_cluster.c shares its replies and values too.
  */
 #ifndef JSFPM_BROKER_DB_INTERNAL_H
 #define JSFPM_BROKER_DB_INTERNAL_H
@@ -106,6 +107,15 @@ json_t *bdb_sqlite_error_reply(const json_t *id, int rc, const char *msg);
 /* broker_db_values.c */
 int bdb_bind_params(sqlite3_stmt *st, const json_t *id, const char *op, const json_t *params,
                     json_t **errreply);
+
+/* Decodes base64 S (N bytes, padded, standard alphabet): 0 with *OUT
+ * (sqlite3_free it; NULL when empty) and *OUTLEN, -1 on bad input, -2 out
+ * of memory. */
+int bdb_b64_decode(const char *s, size_t n, unsigned char **out, size_t *outlen);
+
+/* broker_db_migrate.c: reads PATH whole, NUL-terminated (a NUL inside is
+ * an error).  NULL with ERR, which does not repeat the path. */
+char *bdb_read_file(const char *path, char *err, size_t errlen);
 
 /* broker_db_guard.c */
 int bdb_authorizer(void *arg, int action, const char *a1, const char *a2, const char *dbname,

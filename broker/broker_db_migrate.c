@@ -9,7 +9,7 @@
 
 /* Reads PATH whole into a NUL-terminated buffer.  Returns NULL with ERR
  * (which does not repeat the path: the caller names the file). */
-static char *read_file(const char *path, char *err, size_t errlen) {
+char *bdb_read_file(const char *path, char *err, size_t errlen) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     snprintf(err, errlen, "cannot open it: %s", strerror(errno));
@@ -83,7 +83,7 @@ static int migration_recorded(sqlite3 *h, long long version, char *err, size_t e
 static int migration_apply(sqlite3 *h, const char *path, const struct migration *m, char *err,
                            size_t errlen) {
   char e[768];
-  char *sql = read_file(path, e, sizeof e);
+  char *sql = bdb_read_file(path, e, sizeof e);
   if (sql == NULL) {
     snprintf(err, errlen, "migration %s failed: %s", path, e);
     return -1;

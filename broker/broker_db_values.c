@@ -18,7 +18,7 @@ static int b64_value(unsigned char c) {
 /* Strict decoder: length a multiple of 4, '=' only as final padding, no
  * whitespace.  Returns 0 with *out (sqlite3_malloc64'd, NULL when empty) and
  * *outlen, -1 on bad input, -2 when out of memory. */
-static int b64_decode(const char *s, size_t n, unsigned char **out, size_t *outlen) {
+int bdb_b64_decode(const char *s, size_t n, unsigned char **out, size_t *outlen) {
   *out = NULL;
   *outlen = 0;
   if (n % 4 != 0) return -1;
@@ -100,7 +100,7 @@ int bdb_bind_params(sqlite3_stmt *st, const json_t *id, const char *op, const js
       if (json_object_size(v) != 1 || !json_is_string(b)) goto unsupported;
       unsigned char *data;
       size_t n;
-      int drc = b64_decode(json_string_value(b), json_string_length(b), &data, &n);
+      int drc = bdb_b64_decode(json_string_value(b), json_string_length(b), &data, &n);
       if (drc == -2) return -1;
       if (drc != 0) {
         *errreply = bad_request(id, "%s: parameter %zu: \"$blob\" is not valid base64", op, k + 1);

@@ -4,6 +4,8 @@
 #include "broker_result.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "broker_db.h"
 #include "db_proto.h"
@@ -124,5 +126,21 @@ json_t *broker_changes_reply(const json_t *id, int64_t changes, int64_t last_ins
     json_decref(r);
     return NULL;
   }
+  return r;
+}
+
+json_t *broker_batch_failure(json_t *r, size_t index, const json_t *id) {
+  const char *m = json_string_value(json_object_get(r, "message"));
+  char *pm = NULL;
+  if (asprintf(&pm, "batch statement %zu: %s", index + 1, m ? m : "") < 0 ||
+      json_object_set_new(r, "message", json_string(pm)) != 0 ||
+      json_object_set_new(r, "index", json_integer((json_int_t)index)) != 0 ||
+      json_object_set_new(r, "id", json_is_integer(id) ? json_integer(json_integer_value(id)) : json_null()) !=
+          0) {
+    free(pm);
+    json_decref(r);
+    return NULL;
+  }
+  free(pm);
   return r;
 }

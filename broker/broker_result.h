@@ -64,4 +64,9 @@ json_t *broker_result_reply(struct broker_result *r, const json_t *id);
  * "lastInsertRowid"}; NULL when out of memory. */
 json_t *broker_changes_reply(const json_t *id, int64_t changes, int64_t last_insert_rowid);
 
+/* An atomic batch's failure: R (the failing statement's error reply,
+ * stolen) with "message" prefixed "batch statement N: ", "index" and the
+ * request's ID.  NULL when out of memory. */
+json_t *broker_batch_failure(json_t *r, size_t index, const json_t *id);
+
 #endif

@@ -46,6 +46,8 @@ struct cluster_db {
   struct dqlite_client *leader; /* NULL until found, and after it is lost */
   uint32_t db_id;               /* the database, open on the leader */
   char why[900];                /* why the last search found no leader */
+  bool in_tx;                   /* an explicit transaction is open (cluster_db_begin) */
+  bool tx_lost;                 /* ... and was lost with the leader's connection */
 };
 
 /* How one attempt ended. */
@@ -84,6 +86,7 @@ void cluster_db_free(struct cluster_db *db) {
 }
 
 static void drop_leader(struct cluster_db *db) {
+  if (db->in_tx) db->tx_lost = true; /* dqlite rolls it back */
   dqlite_client_close(db->leader);
   db->leader = NULL;
 }
@@ -139,6 +142,13 @@ static void set_status(struct cluster_db_stmt *s, enum cluster_db_status status,
   snprintf(s->message, sizeof s->message, "%.*s", (int)sizeof s->message - 1, message); /* cut if long */
 }
 
+/* S before a run: not run yet. */
+static void reset(struct cluster_db_stmt *s) {
+  set_status(s, CLUSTER_DB_UNAVAILABLE, 0, "");
+  s->changes = s->last_insert_id = 0;
+  s->undone = 0;
+}
+
 /* The two numbers of SELECT changes(), last_insert_rowid(). */
 static int take_changes(void *arg, unsigned n, const struct dqlite_proto_value *v) {
   struct cluster_db_stmt *s = arg;
@@ -149,37 +159,55 @@ static int take_changes(void *arg, unsigned n, const struct dqlite_proto_value *
   return 0;
 }
 
-/* Runs statement S inside the attempt's transaction, in its own savepoint.
- * Returns ATTEMPT_DONE when S has its (tentative) status, else how the
- * attempt must end. */
-static enum attempt run_stmt(struct cluster_db *db, struct cluster_db_stmt *s, char *why, size_t whylen) {
+/* Runs the N statements of unit S (one statement, or a request's several
+ * that stand or fall together) inside the attempt's transaction, in one
+ * savepoint.  Returns ATTEMPT_DONE when they have their (tentative)
+ * statuses, else how the attempt must end. */
+static enum attempt run_unit(struct cluster_db *db, struct cluster_db_stmt *s, size_t n, char *why,
+                             size_t whylen) {
   static const struct dqlite_client_rows changes_rows = {.row = take_changes};
   static const struct dqlite_client_rows no_rows = {0};
   int rc = exec_sql(db, "SAVEPOINT jsfpm_group");
-  if (rc == DQLITE_CLIENT_OK)
-    rc = dqlite_client_query_sql(db->leader, db->db_id, s->sql, s->params, s->nparams,
-                                 s->rows ? s->rows : &no_rows, s->arg);
-  if (rc == DQLITE_CLIENT_OK) {
+  size_t k = 0;
+  for (; rc == DQLITE_CLIENT_OK && k < n; k++) {
+    rc = dqlite_client_query_sql(db->leader, db->db_id, s[k].sql, s[k].params, s[k].nparams,
+                                 s[k].rows ? s[k].rows : &no_rows, s[k].arg);
+    if (rc != DQLITE_CLIENT_OK) break;
     rc = dqlite_client_query_sql(db->leader, db->db_id, "SELECT changes(), last_insert_rowid()", NULL, 0,
-                                 &changes_rows, s);
-    if (rc == DQLITE_CLIENT_OK) rc = exec_sql(db, "RELEASE jsfpm_group");
-    if (rc == DQLITE_CLIENT_OK) set_status(s, CLUSTER_DB_OK, 0, "");
-    return rc == DQLITE_CLIENT_OK || !abandon(db, rc, why, whylen) ? ATTEMPT_DONE : ATTEMPT_RETRY;
-  }
-  if (abandon(db, rc, why, whylen)) return ATTEMPT_RETRY;
-  /* The statement failed (or its rows handler stopped it): undo it alone. */
-  if (rc == DQLITE_CLIENT_STOPPED)
-    set_status(s, CLUSTER_DB_ERROR, 0, "stopped by the rows handler");
-  else
-    set_status(s, CLUSTER_DB_ERROR, dqlite_client_errcode(db->leader), dqlite_client_errmsg(db->leader));
-  rc = exec_sql(db, "ROLLBACK TO jsfpm_group");
-  if (rc == DQLITE_CLIENT_FAILED && !abandon(db, rc, why, whylen)) {
-    /* No such savepoint: the statement ended the whole transaction. */
-    if (exec_sql(db, "ROLLBACK") == DQLITE_CLIENT_BROKEN) drop_leader(db);
-    return ATTEMPT_RESTART;
+                                 &changes_rows, &s[k]);
+    if (rc == DQLITE_CLIENT_OK) set_status(&s[k], CLUSTER_DB_OK, 0, "");
   }
   if (rc == DQLITE_CLIENT_OK) rc = exec_sql(db, "RELEASE jsfpm_group");
-  return rc == DQLITE_CLIENT_OK || !abandon(db, rc, why, whylen) ? ATTEMPT_DONE : ATTEMPT_RETRY;
+  if (rc == DQLITE_CLIENT_OK) return ATTEMPT_DONE;
+  if (abandon(db, rc, why, whylen)) return ATTEMPT_RETRY;
+  /* A statement failed (or its rows handler stopped it): undo its unit
+   * alone. */
+  size_t culprit = k < n ? k : n - 1;
+  if (rc == DQLITE_CLIENT_STOPPED)
+    set_status(&s[culprit], CLUSTER_DB_ERROR, 0, "stopped by the rows handler");
+  else
+    set_status(&s[culprit], CLUSTER_DB_ERROR, dqlite_client_errcode(db->leader), dqlite_client_errmsg(db->leader));
+  for (size_t j = 0; j < n; j++) {
+    if (j == culprit) continue;
+    set_status(&s[j], CLUSTER_DB_ERROR, 0, j < culprit ? "undone: a later statement of its unit failed"
+                                                       : "not run: an earlier statement of its unit failed");
+    s[j].undone = 1;
+  }
+  rc = exec_sql(db, "ROLLBACK TO jsfpm_group");
+  if (rc == DQLITE_CLIENT_OK) rc = exec_sql(db, "RELEASE jsfpm_group");
+  if (rc == DQLITE_CLIENT_OK) return ATTEMPT_DONE;
+  if (abandon(db, rc, why, whylen)) return ATTEMPT_RETRY;
+  /* No such savepoint: the statement ended the whole transaction. */
+  if (exec_sql(db, "ROLLBACK") == DQLITE_CLIENT_BROKEN) drop_leader(db);
+  return ATTEMPT_RESTART;
+}
+
+/* How many statements from S (of N) form one unit: the first and those
+ * joined to it. */
+static size_t unit_len(const struct cluster_db_stmt *s, size_t n) {
+  size_t m = 1;
+  while (m < n && s[m].joined) m++;
+  return m;
 }
 
 /* Sends COMMIT for the statements of S that ran without error. */
@@ -215,10 +243,11 @@ static enum attempt run_once(struct cluster_db *db, struct cluster_db_stmt *s, s
                    dqlite_client_errmsg(db->leader));
     return ATTEMPT_DONE;
   }
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0, m; i < n; i += m) {
+    m = unit_len(s + i, n - i);
     if (final[i]) continue;
-    enum attempt a = run_stmt(db, &s[i], why, whylen);
-    final[i] = a == ATTEMPT_RESTART;
+    enum attempt a = run_unit(db, s + i, m, why, whylen);
+    for (size_t j = i; j < i + m; j++) final[j] = a == ATTEMPT_RESTART;
     if (a != ATTEMPT_DONE) return a;
   }
   return commit(db, s, n, why, whylen);
@@ -240,7 +269,7 @@ unsigned cluster_db_group(struct cluster_db *db, struct cluster_db_stmt *s, size
   char why[600] = "", message[800];
   for (;;) {
     for (size_t i = 0; i < n; i++)
-      if (!final[i]) set_status(&s[i], CLUSTER_DB_UNAVAILABLE, 0, ""), s[i].changes = s[i].last_insert_id = 0;
+      if (!final[i]) reset(&s[i]);
     if (find_leader(db, deadline) != 0) {
       snprintf(message, sizeof message, "no cluster leader within write_wait: %.700s", db->why);
       settle(s, n, final, CLUSTER_DB_UNAVAILABLE, message);
@@ -264,4 +293,110 @@ unsigned cluster_db_group(struct cluster_db *db, struct cluster_db_stmt *s, size
   }
   free(final);
   return reruns;
+}
+
+/* ---- explicit transactions ----------------------------------------------- */
+
+void cluster_db_begin(struct cluster_db *db, struct cluster_db_stmt *s) {
+  long long deadline = clock_mono_ms() + db->wait_ms;
+  char why[600] = "";
+  reset(s);
+  db->in_tx = db->tx_lost = false;
+  for (;;) {
+    if (find_leader(db, deadline) != 0) {
+      snprintf(s->message, sizeof s->message, "no cluster leader within write_wait: %.150s", db->why);
+      return;
+    }
+    int rc = exec_sql(db, "BEGIN IMMEDIATE");
+    if (rc == DQLITE_CLIENT_OK) {
+      db->in_tx = true;
+      set_status(s, CLUSTER_DB_OK, 0, "");
+      return;
+    }
+    if (!abandon(db, rc, why, sizeof why)) {
+      set_status(s, CLUSTER_DB_ERROR, dqlite_client_errcode(db->leader), dqlite_client_errmsg(db->leader));
+      return;
+    }
+    if (clock_mono_ms() >= deadline) {
+      snprintf(s->message, sizeof s->message, "the cluster kept refusing BEGIN for write_wait (%.150s)", why);
+      return;
+    }
+    clock_sleep_ms(CLUSTER_DB_RETRY_PAUSE_MS);
+  }
+}
+
+/* Inside a transaction that was lost: every statement says so. */
+static bool tx_gone(struct cluster_db *db, struct cluster_db_stmt *s, size_t n) {
+  if (db->in_tx && !db->tx_lost && db->leader != NULL) return false;
+  for (size_t i = 0; i < n; i++) {
+    reset(&s[i]);
+    set_status(&s[i], CLUSTER_DB_UNAVAILABLE, 0,
+               db->in_tx ? "the transaction was lost with the connection to the cluster's leader (a leader "
+                           "change or a partition): it is rolled back"
+                         : "no transaction is open on the cluster");
+  }
+  return true;
+}
+
+void cluster_db_run(struct cluster_db *db, struct cluster_db_stmt *s, size_t n) {
+  char why[600] = "";
+  for (size_t i = 0, m; i < n; i += m) {
+    if (tx_gone(db, s + i, n - i)) return;
+    m = unit_len(s + i, n - i);
+    for (size_t j = i; j < i + m; j++) reset(&s[j]);
+    enum attempt a = run_unit(db, s + i, m, why, sizeof why);
+    if (a == ATTEMPT_RETRY) {
+      db->tx_lost = true; /* the transaction went with the connection */
+      tx_gone(db, s + i, n - i);
+      return;
+    }
+    /* A statement that ended the transaction itself keeps its error; what
+     * comes after finds the transaction gone. */
+    if (a == ATTEMPT_RESTART) db->tx_lost = true;
+  }
+}
+
+void cluster_db_control(struct cluster_db *db, struct cluster_db_stmt *s) {
+  if (tx_gone(db, s, 1)) return;
+  char why[600] = "";
+  reset(s);
+  int rc = exec_sql(db, s->sql);
+  if (rc == DQLITE_CLIENT_OK) {
+    set_status(s, CLUSTER_DB_OK, 0, "");
+  } else if (abandon(db, rc, why, sizeof why)) {
+    db->tx_lost = true;
+    tx_gone(db, s, 1);
+  } else {
+    set_status(s, CLUSTER_DB_ERROR, dqlite_client_errcode(db->leader), dqlite_client_errmsg(db->leader));
+  }
+}
+
+void cluster_db_end(struct cluster_db *db, struct cluster_db_stmt *s, int commit_it) {
+  if (tx_gone(db, s, 1)) {
+    if (!commit_it) set_status(s, CLUSTER_DB_OK, 0, ""); /* rolled back already */
+    db->in_tx = db->tx_lost = false;
+    return;
+  }
+  reset(s);
+  char why[600] = "";
+  if (!commit_it) {
+    if (exec_sql(db, "ROLLBACK") == DQLITE_CLIENT_BROKEN) drop_leader(db); /* rolled back with it */
+    set_status(s, CLUSTER_DB_OK, 0, "");
+  } else {
+    set_status(s, CLUSTER_DB_OK, 0, ""); /* commit() turns it into the COMMIT's error */
+    switch (commit(db, s, 1, why, sizeof why)) {
+    case ATTEMPT_DONE: break;
+    case ATTEMPT_UNKNOWN:
+      set_status(s, CLUSTER_DB_COMMIT_UNKNOWN, 0, "");
+      snprintf(s->message, sizeof s->message,
+               "the leader was lost during COMMIT: committed or not, unknown (%.150s)", why);
+      break;
+    default:
+      set_status(s, CLUSTER_DB_UNAVAILABLE, 0, "");
+      snprintf(s->message, sizeof s->message,
+               "the COMMIT was refused before it was replicated: rolled back (%.150s)", why);
+      break;
+    }
+  }
+  db->in_tx = db->tx_lost = false;
 }

@@ -53,17 +53,40 @@ struct cluster_db_stmt {
    * it are void.  Rows count only if the status ends OK. */
   const struct dqlite_client_rows *rows;
   void *arg;
+  /* Runs in the savepoint of the statement before it: the two stand or
+   * fall together (a script, an atomic batch: a unit). */
+  int joined;
   /* out */
   enum cluster_db_status status;
   uint64_t code;     /* CLUSTER_DB_ERROR: the SQLite extended code */
   char message[256]; /* not OK: what happened */
   int64_t changes;   /* OK: sqlite3_changes() after the statement */
   int64_t last_insert_id;
+  /* CLUSTER_DB_ERROR because another statement of its unit failed (it was
+   * undone, or not run): that one has the error. */
+  int undone;
 };
 
 /* Runs the N statements of S as one transaction (see above) and sets each
  * one's status.  Returns how many times the group was run again (after a
  * leader change or a refusal). */
 unsigned cluster_db_group(struct cluster_db *db, struct cluster_db_stmt *s, size_t n);
+
+/* An explicit transaction, on the leader's connection (no group may run
+ * while it is open).  cluster_db_begin: BEGIN IMMEDIATE, waiting for a
+ * leader and retried while the node refuses it (busy, not the leader) up
+ * to WAIT_MS; S->status OK, ERROR or UNAVAILABLE.  Inside it,
+ * cluster_db_run runs N statements (units, each in its savepoint, as in a
+ * group) and cluster_db_control one transaction-control statement (S->sql:
+ * SAVEPOINT x, RELEASE x, ROLLBACK TO x).  When the connection to the
+ * leader is lost the transaction is gone (dqlite rolls it back): every
+ * later statement is UNAVAILABLE, saying so, until cluster_db_end.
+ * cluster_db_end: COMMIT (COMMIT_IT) -- OK, ERROR (rolled back),
+ * UNAVAILABLE (lost or refused before it was replicated: rolled back),
+ * COMMIT_UNKNOWN -- or ROLLBACK (always OK: the transaction is gone). */
+void cluster_db_begin(struct cluster_db *db, struct cluster_db_stmt *s);
+void cluster_db_run(struct cluster_db *db, struct cluster_db_stmt *s, size_t n);
+void cluster_db_control(struct cluster_db *db, struct cluster_db_stmt *s);
+void cluster_db_end(struct cluster_db *db, struct cluster_db_stmt *s, int commit_it);
 
 #endif

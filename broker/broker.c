@@ -133,6 +133,8 @@ static void conn_free(struct broker_conn *c) {
     broker_reads_cancel(b->reads, c);
   else if (c->wait == WAIT_COMMIT)
     broker_chain_remove(b, c);
+  else if (c->wait == WAIT_CLUSTER)
+    broker_cluster_cancel(b->cluster, c);
   json_decref(c->pending);
   b->nconns--;
   if (c->wait_timer) event_free(c->wait_timer);
@@ -249,12 +251,24 @@ static void reads_cb(evutil_socket_t fd, short what, void *arg) {
   broker_reads_collect(b->reads, read_done, b);
 }
 
+static void cluster_done(void *cookie, json_t *reply, void *arg) {
+  (void)arg;
+  broker_cluster_replied(cookie, reply);
+}
+
+static void cluster_cb(evutil_socket_t fd, short what, void *arg) {
+  struct broker *b = arg;
+  (void)fd;
+  (void)what;
+  broker_cluster_collect(b->cluster, cluster_done, b);
+}
+
 /* ---- requests ---------------------------------------------------------- */
 
 static json_t *stats_reply(struct broker *b, const json_t *id) {
   json_t *r = broker_db_ok_reply(id);
   if (r == NULL) return NULL;
-  broker_db_stats(b->db, r);
+  if (b->db) broker_db_stats(b->db, r);
   json_object_set_new(r, "errors", json_integer((json_int_t)b->errors));
   json_object_set_new(r, "open_transactions", json_integer(b->owner ? 1 : 0));
   json_object_set_new(r, "queue_depth", json_integer((json_int_t)(b->nwaiting + b->ngroup + b->nchain)));
@@ -267,7 +281,10 @@ static json_t *stats_reply(struct broker *b, const json_t *id) {
   json_object_set_new(r, "busy_errors", json_integer((json_int_t)b->busy_errors));
   json_object_set_new(r, "connections", json_integer((json_int_t)b->nconns));
   json_object_set_new(r, "slow_reads", json_integer((json_int_t)b->slow_reads));
-  json_object_set_new(r, "slow_reads_active", json_integer((json_int_t)broker_reads_active(b->reads)));
+  if (b->reads)
+    json_object_set_new(r, "slow_reads_active", json_integer((json_int_t)broker_reads_active(b->reads)));
+  if (b->cluster)
+    json_object_set_new(r, "cluster_jobs_active", json_integer((json_int_t)broker_cluster_active(b->cluster)));
   return r;
 }
 
@@ -302,8 +319,9 @@ static json_t *conn_handle_old(struct broker_conn *c, const json_t *req) {
 
 /* Runs the statement request REQ of C, which owns the writer.  Returns
  * the reply. */
-static json_t *conn_run_owned(struct broker_conn *c, const json_t *req) {
+static json_t *conn_run_owned(struct broker_conn *c, json_t *req) {
   struct broker *b = c->b;
+  if (b->cluster) return broker_cluster_send(c, req, BROKER_CLUSTER_TX, NULL, AFTER_REPLY);
   /* Everything inside the transaction runs on the writer, so the owner
    * reads its own uncommitted writes. */
   json_t *r = broker_db_write(b->db, req);
@@ -316,7 +334,7 @@ static json_t *conn_run_owned(struct broker_conn *c, const json_t *req) {
   return r;
 }
 
-json_t *broker_begun(struct broker_conn *c, const json_t *req, json_t *begin_reply) {
+json_t *broker_begun(struct broker_conn *c, json_t *req, json_t *begin_reply) {
   enum db_op op = db_op_parse(json_string_value(json_object_get(req, "op")));
   if (begin_reply == NULL || op == DB_OP_BEGIN || op == DB_OP_SAVEPOINT ||
       !json_is_true(json_object_get(begin_reply, "ok")))
@@ -334,6 +352,7 @@ static json_t *conn_begin(struct broker_conn *c, json_t *req, enum db_op op) {
   if (b->owner == c) {
     char sql[64];
     snprintf(sql, sizeof sql, "SAVEPOINT jsfpm_sp%d", c->tx_depth);
+    if (b->cluster) return broker_cluster_send(c, req, BROKER_CLUSTER_CONTROL, sql, AFTER_SAVEPOINT);
     json_t *r = broker_db_tx(b->db, id, sql);
     if (r != NULL && json_is_true(json_object_get(r, "ok"))) c->tx_depth++;
     broker_reply_set_tx(r, c->tx_depth);
@@ -342,7 +361,7 @@ static json_t *conn_begin(struct broker_conn *c, json_t *req, enum db_op op) {
   if (op == DB_OP_SAVEPOINT)
     return broker_db_error_reply(id, DB_ERR_NO_TRANSACTION, "savepoint: no transaction is open");
   if (b->owner == NULL && b->ngroup == 0 && b->nchain == 0 && list_empty(&b->waiters))
-    return broker_tx_begin(c, id);
+    return b->cluster ? broker_cluster_begin(c, req) : broker_tx_begin(c, id);
   return broker_wait_for_writer(c, req, 1);
 }
 
@@ -390,6 +409,16 @@ static json_t *conn_handle(struct broker_conn *c, json_t *req) {
     return broker_tx_end(c, req, op, json_is_true(json_object_get(req, "all")));
   }
   if (b->owner == c) return conn_run_owned(c, req);
+  if (b->cluster) {
+    /* Without the schema the broker cannot tell a read from a write: every
+     * autocommit request waits while another connection holds a
+     * transaction (docs/cluster.md). */
+    if (!(db_op_flags(op) & (DB_OPF_SQL | DB_OPF_STATEMENTS)))
+      return broker_db_error_reply(id, DB_ERR_BAD_REQUEST, "unknown op \"%.64s\"", name);
+    if (b->owner == NULL && list_empty(&b->waiters))
+      return broker_cluster_send(c, req, BROKER_CLUSTER_AUTO, NULL, AFTER_REPLY);
+    return broker_wait_for_writer(c, req, 0);
+  }
   json_t *reply = NULL;
   switch (broker_db_route(b->db, req, &reply)) {
   case BROKER_DB_DONE: return reply;
@@ -632,14 +661,91 @@ static int broker_run(struct broker *b) {
   }
 }
 
+/* One host: opens the database, applies the migrations, starts the read
+ * threads.  Returns how many migrations were applied, or -1 (logged). */
+static int db_open(struct broker *b) {
+  const struct jsfpm_config *cfg = b->cfg;
+  char err[1024];
+  if (cfg->db_path == NULL) {
+    log_error("no database path configured");
+    return -1;
+  }
+  /* The database is the app's data: what we create (the database, its WAL
+   * and shared-memory files, backups) is for our user only.  SQLite gives
+   * the WAL and -shm files the database file's mode. */
+  umask(077);
+  struct broker_db_options opt = {
+      .path = cfg->db_path,
+      .synchronous = cfg->db_synchronous,
+      .statement_timeout_ms = cfg->db_statement_timeout_ms,
+      .max_result_rows = cfg->db_max_result_rows,
+      .max_result_bytes = cfg->db_max_result_bytes,
+  };
+  b->db = broker_db_open(&opt, err, sizeof err);
+  if (b->db == NULL) {
+    log_error("%s", err);
+    return -1;
+  }
+  int applied = broker_db_migrate(b->db, cfg->app_root, err, sizeof err);
+  if (applied < 0) {
+    log_error("%s", err);
+    return -1;
+  }
+  b->reads = broker_reads_new(b->db, (unsigned)cfg->db_read_threads, err, sizeof err);
+  if (b->reads == NULL) {
+    log_error("%s", err);
+    return -1;
+  }
+  b->reads_ev = event_new(b->base, broker_reads_fd(b->reads), EV_READ | EV_PERSIST, reads_cb, b);
+  if (b->reads_ev == NULL || event_add(b->reads_ev, NULL) != 0) {
+    log_error("cannot watch the read threads");
+    return -1;
+  }
+  return applied;
+}
+
+/* Cluster mode: no local database; the migrations are applied on the
+ * cluster and the threads that run requests there are started.  Returns
+ * how many migrations were applied, or -1 (logged). */
+static int cluster_open(struct broker *b) {
+  const struct jsfpm_config *cfg = b->cfg;
+  char err[1024];
+  size_t nnodes;
+  char **nodes = config_cluster_nodes(cfg, &nnodes);
+  /* A request to a node may wait write_wait for the leader's write lock
+   * (the node's busy timeout): bound it a little beyond that. */
+  struct broker_cluster_options opt = {
+      .nodes = (const char *const *)nodes,
+      .nnodes = nnodes,
+      .timeout_ms = cfg->db_write_wait_ms + BROKER_CLUSTER_REQUEST_SLACK_MS,
+      .wait_ms = cfg->db_write_wait_ms,
+      .max_result_rows = cfg->db_max_result_rows,
+      .max_result_bytes = cfg->db_max_result_bytes,
+      .app_root = cfg->app_root,
+      .migrate_wait_ms = BROKER_CLUSTER_MIGRATE_WAIT_MS,
+  };
+  int applied;
+  b->cluster = broker_cluster_new(&opt, &applied, err, sizeof err);
+  config_nodes_free(nodes);
+  if (b->cluster == NULL) {
+    log_error("%s", err);
+    return -1;
+  }
+  b->cluster_ev = event_new(b->base, broker_cluster_fd(b->cluster), EV_READ | EV_PERSIST, cluster_cb, b);
+  if (b->cluster_ev == NULL || event_add(b->cluster_ev, NULL) != 0) {
+    log_error("cannot watch the cluster threads");
+    return -1;
+  }
+  return applied;
+}
+
 int broker_main(const struct jsfpm_config *cfg, int listen_fd) {
   log_set_role("broker");
-  proctitle_set("jsfpm: broker (%s)", cfg->db_path);
+  proctitle_set("jsfpm: broker (%s)", cfg->cluster_address ? "cluster" : cfg->db_path);
   struct broker b = {.cfg = cfg};
   list_init(&b.conns);
   list_init(&b.waiters);
   int status = 1;
-  char err[1024];
 
   /* A worker that disconnects while its reply is written must not kill us. */
   struct sigaction sa;
@@ -680,41 +786,8 @@ int broker_main(const struct jsfpm_config *cfg, int listen_fd) {
     log_error("sigprocmask: %s", strerror(errno));
     goto out;
   }
-  if (cfg->db_path == NULL) {
-    log_error("no database path configured");
-    goto out;
-  }
-  /* The database is the app's data: what we create (the database, its WAL
-   * and shared-memory files, backups) is for our user only.  SQLite gives
-   * the WAL and -shm files the database file's mode. */
-  umask(077);
-  struct broker_db_options opt = {
-      .path = cfg->db_path,
-      .synchronous = cfg->db_synchronous,
-      .statement_timeout_ms = cfg->db_statement_timeout_ms,
-      .max_result_rows = cfg->db_max_result_rows,
-      .max_result_bytes = cfg->db_max_result_bytes,
-  };
-  b.db = broker_db_open(&opt, err, sizeof err);
-  if (b.db == NULL) {
-    log_error("%s", err);
-    goto out;
-  }
-  int applied = broker_db_migrate(b.db, cfg->app_root, err, sizeof err);
-  if (applied < 0) {
-    log_error("%s", err);
-    goto out;
-  }
-  b.reads = broker_reads_new(b.db, (unsigned)cfg->db_read_threads, err, sizeof err);
-  if (b.reads == NULL) {
-    log_error("%s", err);
-    goto out;
-  }
-  b.reads_ev = event_new(b.base, broker_reads_fd(b.reads), EV_READ | EV_PERSIST, reads_cb, &b);
-  if (b.reads_ev == NULL || event_add(b.reads_ev, NULL) != 0) {
-    log_error("cannot watch the read threads");
-    goto out;
-  }
+  int applied = cfg->cluster_address ? cluster_open(&b) : db_open(&b);
+  if (applied < 0) goto out;
   b.accept_retry = evtimer_new(b.base, accept_retry_cb, &b);
   b.writer_ev = evtimer_new(b.base, broker_writer_cb, &b);
   b.tx_timer = evtimer_new(b.base, broker_tx_timer_cb, &b);
@@ -737,7 +810,8 @@ int broker_main(const struct jsfpm_config *cfg, int listen_fd) {
     goto out;
   }
   evconnlistener_set_error_cb(b.listener, accept_error_cb);
-  log_info("serving %s (%d migration%s applied)", cfg->db_path, applied, applied == 1 ? "" : "s");
+  log_info("serving %s (%d migration%s applied)", cfg->cluster_address ? "the dqlite cluster" : cfg->db_path,
+           applied, applied == 1 ? "" : "s");
 
   if (broker_run(&b) < 0) {
     log_error("the event loop failed");
@@ -758,6 +832,8 @@ out:
   free(b.group);
   if (b.reads_ev) event_free(b.reads_ev);
   broker_reads_free(b.reads);
+  if (b.cluster_ev) event_free(b.cluster_ev);
+  broker_cluster_free(b.cluster);
   for (size_t i = 0; i < 3; i++)
     if (b.signals[i]) event_free(b.signals[i]);
   if (b.usr1_ev) event_free(b.usr1_ev);

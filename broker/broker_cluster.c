@@ -491,24 +491,36 @@ static json_t *stmt_status_reply(const json_t *id, const struct cluster_db_stmt 
   return broker_cluster_status_reply(id, s->status, s->code, s->message);
 }
 
+/* Marks a begin's or a savepoint's reply: "tx" 1 if that level was opened
+ * (the event loop reads it, then sets the real depth). */
+static json_t *mark_opened(json_t *reply, int opened) {
+  if (reply != NULL && json_object_set_new(reply, "tx", json_integer(opened)) != 0) {
+    json_decref(reply);
+    return NULL;
+  }
+  return reply;
+}
+
 /* Runs one job of the transaction thread. */
 static void run_tx_job(struct lane *lane, struct cluster_job *j) {
   const json_t *id = json_object_get(j->req, "id");
   struct cluster_db_stmt s = {.sql = j->sql};
+  int statement = db_op_flags(db_op_parse(json_string_value(json_object_get(j->req, "op")))) &
+                  (DB_OPF_SQL | DB_OPF_STATEMENTS);
   switch (j->kind) {
   case BROKER_CLUSTER_BEGIN:
-    cluster_db_begin(lane->db, &s);
-    if (s.status == CLUSTER_DB_OK && (db_op_flags(db_op_parse(json_string_value(json_object_get(j->req, "op")))) &
-                                      (DB_OPF_SQL | DB_OPF_STATEMENTS)))
-      j->reply = run_in_tx(lane, j->req); /* "begin": true on a statement */
+  case BROKER_CLUSTER_CONTROL:
+    if (j->kind == BROKER_CLUSTER_BEGIN)
+      cluster_db_begin(lane->db, &s);
     else
-      j->reply = stmt_status_reply(id, &s);
+      cluster_db_control(lane->db, &s);
+    /* "begin": true on a statement: the statement's reply once begun */
+    if (s.status == CLUSTER_DB_OK && statement)
+      j->reply = mark_opened(run_in_tx(lane, j->req), 1);
+    else
+      j->reply = mark_opened(stmt_status_reply(id, &s), s.status == CLUSTER_DB_OK);
     break;
   case BROKER_CLUSTER_TX: j->reply = run_in_tx(lane, j->req); break;
-  case BROKER_CLUSTER_CONTROL:
-    cluster_db_control(lane->db, &s);
-    j->reply = stmt_status_reply(id, &s);
-    break;
   case BROKER_CLUSTER_COMMIT:
   case BROKER_CLUSTER_ROLLBACK:
     cluster_db_end(lane->db, &s, j->kind == BROKER_CLUSTER_COMMIT);

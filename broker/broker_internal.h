@@ -24,6 +24,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "broker_cluster.h"
 #include "broker_db.h"
 #include "broker_reads.h"
 #include "clock.h"
@@ -40,6 +41,13 @@
 /* Pause after accept() fails for lack of resources (EMFILE...), so the loop
  * does not spin on a listener that stays readable. */
 #define BROKER_ACCEPT_RETRY_MS 500
+
+/* Cluster mode: a request to a node may take write_wait (the leader's
+ * busy timeout) and this much more before it counts as lost. */
+#define BROKER_CLUSTER_REQUEST_SLACK_MS 1000
+/* Cluster mode: how long the start waits for the cluster to apply the
+ * migrations (nodes starting, an election). */
+#define BROKER_CLUSTER_MIGRATE_WAIT_MS 60000
 
 /* Idle time after the last commit before the WAL is checkpointed. */
 #define BROKER_CHECKPOINT_IDLE_MS 1000
@@ -62,6 +70,17 @@ enum conn_wait {
   WAIT_WRITER, /* in the FIFO b->waiters: another connection holds the writer */
   WAIT_READ,   /* a read running on a read thread (broker_reads) */
   WAIT_COMMIT, /* its transaction's commit, in the chain's shared COMMIT (b->chain) */
+  WAIT_CLUSTER, /* cluster mode: its request runs on a cluster thread (b->cluster) */
+};
+
+/* Cluster mode: what the reply to a connection's request on the cluster
+ * changes in its transaction. */
+enum cluster_after {
+  AFTER_REPLY,     /* nothing */
+  AFTER_BEGIN,     /* the transaction began, or did not (the owner is released) */
+  AFTER_SAVEPOINT, /* one level more, if the savepoint was made */
+  AFTER_RELEASE,   /* one level less, if it was released or rolled back */
+  AFTER_END,       /* the transaction is over (committed, rolled back, or failed) */
 };
 
 /* One worker connection. */
@@ -85,13 +104,16 @@ struct broker_conn {
   int tx_chained;           /* its transaction is SAVEPOINT jsfpm_chain in a commit chain */
   int tx_killed;            /* its transaction was rolled back (tx_timeout): the next call says so */
   int warned_old_protocol;  /* its protocol 1 frames are logged once */
+  enum cluster_after after; /* WAIT_CLUSTER: what its reply changes */
 };
 
 struct broker {
   const struct jsfpm_config *cfg;
   struct event_base *base;
-  struct broker_db *db;
-  struct broker_reads *reads; /* threads for reads longer than a slice */
+  struct broker_db *db;            /* one host: the SQLite database (NULL in cluster mode) */
+  struct broker_cluster *cluster;  /* cluster mode: the threads that run requests on the cluster */
+  struct event *cluster_ev;        /* their replies are ready */
+  struct broker_reads *reads; /* threads for reads longer than a slice (one host) */
   struct event *reads_ev;     /* their replies are ready */
   struct evconnlistener *listener;
   struct event *accept_retry;
@@ -136,7 +158,7 @@ int broker_conn_process(struct broker_conn *c);
 /* The reply to C's request REQ once its begin was answered BEGIN_REPLY
  * (stolen): that reply for a begin or a failed begin; for a statement
  * with "begin": true, whose begin succeeded, the statement's. */
-json_t *broker_begun(struct broker_conn *c, const json_t *req, json_t *begin_reply);
+json_t *broker_begun(struct broker_conn *c, json_t *req, json_t *begin_reply);
 
 /* broker_writer.c */
 json_t *broker_tx_begin(struct broker_conn *c, const json_t *id);
@@ -157,5 +179,15 @@ void broker_wait_timer_cb(evutil_socket_t fd, short what, void *arg);
 void broker_tx_timer_cb(evutil_socket_t fd, short what, void *arg);
 void broker_writer_cb(evutil_socket_t fd, short what, void *arg);
 void broker_idle_cb(evutil_socket_t fd, short what, void *arg);
+/* Cluster mode: hands C's request REQ to the cluster (KIND, SQL: see
+ * broker_cluster_submit); C waits for the reply.  Returns NULL (parked;
+ * c->pending unset when out of memory). */
+json_t *broker_cluster_send(struct broker_conn *c, json_t *req, enum broker_cluster_kind kind, const char *sql,
+                            enum cluster_after after);
+/* Cluster mode: C takes the writer and its BEGIN (and the statement of a
+ * request with "begin": true) goes to the cluster.  NULL (parked). */
+json_t *broker_cluster_begin(struct broker_conn *c, json_t *req);
+/* Cluster mode: the reply to C's request on the cluster (stolen). */
+void broker_cluster_replied(struct broker_conn *c, json_t *reply);
 
 #endif

@@ -61,6 +61,10 @@ static json_t *tx_finish(struct broker *b, const json_t *id, int commit) {
 
 json_t *broker_tx_undo(struct broker_conn *c) {
   struct broker *b = c->b;
+  if (b->cluster) { /* queued behind the transaction's last statement */
+    if (broker_cluster_submit(b->cluster, BROKER_CLUSTER_ROLLBACK, NULL, NULL, NULL) != 0) return NULL;
+    return broker_db_ok_reply(NULL);
+  }
   return c->tx_chained ? broker_db_chain_end(b->db, NULL, 0) : broker_db_tx(b->db, NULL, "ROLLBACK");
 }
 
@@ -167,6 +171,17 @@ json_t *broker_tx_end(struct broker_conn *c, json_t *req, enum db_op op, int all
   int commit = op == DB_OP_COMMIT || op == DB_OP_RELEASE;
   char sql[96];
   json_t *r;
+  if (b->cluster) {
+    if (c->tx_depth > 1 && !all) {
+      int sp = c->tx_depth - 1;
+      if (commit)
+        snprintf(sql, sizeof sql, "RELEASE jsfpm_sp%d", sp);
+      else
+        snprintf(sql, sizeof sql, "ROLLBACK TO jsfpm_sp%d; RELEASE jsfpm_sp%d", sp, sp);
+      return broker_cluster_send(c, req, BROKER_CLUSTER_CONTROL, sql, AFTER_RELEASE);
+    }
+    return broker_cluster_send(c, req, commit ? BROKER_CLUSTER_COMMIT : BROKER_CLUSTER_ROLLBACK, NULL, AFTER_END);
+  }
   if (c->tx_depth > 1 && !all) {
     int sp = c->tx_depth - 1;
     if (commit)
@@ -303,7 +318,13 @@ static void waiters_admit(struct broker *b) {
     }
     broker_waiters_remove(b, c);
     json_t *req = broker_conn_unpark(c);
-    if (c->pending_begin) {
+    if (b->cluster) {
+      if (c->pending_begin)
+        broker_cluster_begin(c, req);
+      else
+        broker_cluster_send(c, req, BROKER_CLUSTER_AUTO, NULL, AFTER_REPLY);
+      if (c->pending == NULL) broker_conn_reply(c, req, NULL); /* out of memory: closes C */
+    } else if (c->pending_begin) {
       json_t *r = broker_begun(c, req, broker_tx_begin(c, json_object_get(req, "id")));
       if (broker_conn_reply(c, req, r) == 0) broker_conn_process(c);
     } else if (broker_group_join(c, req) != 0) {
@@ -326,11 +347,59 @@ void broker_idle_cb(evutil_socket_t fd, short what, void *arg) {
   struct broker *b = arg;
   (void)fd;
   (void)what;
-  if (b->owner != NULL || b->ngroup > 0 || b->nchain > 0) return;
+  if (b->db == NULL || b->owner != NULL || b->ngroup > 0 || b->nchain > 0) return; /* cluster: no WAL here */
   /* A TRUNCATE checkpoint waits (SQLite's busy handler, in this thread)
    * for readers to leave the WAL: not while read threads run. */
   if (broker_reads_active(b->reads) > 0)
     broker_idle_kick(b);
   else
     broker_db_checkpoint(b->db);
+}
+
+/* ---- cluster mode ------------------------------------------------------- */
+
+json_t *broker_cluster_send(struct broker_conn *c, json_t *req, enum broker_cluster_kind kind, const char *sql,
+                            enum cluster_after after) {
+  if (broker_cluster_submit(c->b->cluster, kind, req, sql, c) != 0) return NULL;
+  broker_conn_park(c, req, WAIT_CLUSTER);
+  c->after = after;
+  return NULL;
+}
+
+json_t *broker_cluster_begin(struct broker_conn *c, json_t *req) {
+  struct broker *b = c->b;
+  b->owner = c;
+  c->tx_depth = 1;
+  c->tx_chained = 0;
+  b->transactions++;
+  struct timeval tv = clock_timeval(b->cfg->db_tx_timeout_ms);
+  if (evtimer_add(b->tx_timer, &tv) != 0) log_error("cannot arm the transaction timeout");
+  return broker_cluster_send(c, req, BROKER_CLUSTER_BEGIN, NULL, AFTER_BEGIN);
+}
+
+void broker_cluster_replied(struct broker_conn *c, json_t *reply) {
+  struct broker *b = c->b;
+  json_t *req = broker_conn_unpark(c);
+  int ok = reply != NULL && json_is_true(json_object_get(reply, "ok"));
+  /* A begin's or savepoint's reply says whether that level opened. */
+  int opened = json_integer_value(json_object_get(reply, "tx")) == 1;
+  if (b->owner == c) { /* not released meanwhile (tx_timeout) */
+    switch (c->after) {
+    case AFTER_REPLY: break;
+    case AFTER_BEGIN:
+      if (!opened) broker_writer_release(b);
+      break;
+    case AFTER_SAVEPOINT:
+      if (opened) c->tx_depth++;
+      break;
+    case AFTER_RELEASE:
+      if (ok) c->tx_depth--;
+      break;
+    case AFTER_END: broker_writer_release(b); break;
+    }
+  }
+  if (c->after != AFTER_REPLY || b->owner == c) broker_reply_set_tx(reply, b->owner == c ? c->tx_depth : 0);
+  int alive = broker_conn_reply(c, req, reply) == 0;
+  json_decref(req);
+  if (alive) broker_conn_process(c);
 }

@@ -174,3 +174,38 @@ $(tail -n 5 "$T"/node*.log)"
 
 # leader_id: the leader's node id.
 leader_id() { drv 1 leader | cut -d' ' -f1; }
+
+# ---------------------------------------------------------------- jsfpm hosts
+
+# cluster_start_host I [section.key=value ...]: host I of the cluster: its
+# dqlite node and jsfpm (the real binary) serving $T/app from the cluster,
+# its HTTP door on 127.0.0.1:8080 inside the namespace (host_get I PATH).
+# Files under $T/hI; the config is $T/hI/jsfpm.conf, with node I's
+# [cluster] section.  Sets JSFPM_PID[I].  While the master does not start
+# the node itself, this starts it first through the test driver; once it
+# does, only the jsfpm half stays.
+declare -a JSFPM_PID=()
+cluster_start_host() {
+  local i=$1 d=$T/h$1
+  shift
+  mkdir -p "$d"
+  cluster_start_node "$i"
+  write_config "$d/jsfpm.conf" server.listen="$d/jsfpm.sock" server.http_listen=127.0.0.1:8080 \
+    server.runtime_dir="$d/run" server.pid_file="$d/jsfpm.pid" server.error_log="$d/error.log" \
+    app.compile_cache="$d/cache" database.path="$d/unused.db" app.root="$T/app" "$@"
+  sed -n '/^\[cluster\]/,$p' "$T/node$i.conf" >>"$d/jsfpm.conf"
+  : >"$d/error.log"
+  spawn_group "$d/out" ip netns exec "$(ns_name "$i")" "$JSFPM" -c "$d/jsfpm.conf"
+  JSFPM_PID[$i]=$SPAWNED_PID
+}
+
+# cluster_wait_host I: waits until host I's jsfpm is ready (it applies the
+# migrations on the cluster first).
+cluster_wait_host() {
+  wait_until "grep -q 'ready:' '$T/h$1/error.log' || ! pid_alive ${JSFPM_PID[$1]}" 60 &&
+    grep -q 'ready:' "$T/h$1/error.log" ||
+    fail "jsfpm on host $1 did not become ready: $(tail -n 20 "$T/h$1/error.log" "$T/h$1/out")"
+}
+
+# host_get I PATH: GET PATH from host I's jsfpm (the body; curl's status).
+host_get() { in_ns "$1" curl -sS --max-time 30 "http://127.0.0.1:8080$2"; }

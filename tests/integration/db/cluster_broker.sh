@@ -1,0 +1,156 @@
+#!/bin/bash
+# cluster_broker.sh: jsfpm itself on three hosts (network namespaces), its
+# broker executing every request on the dqlite cluster (cluster mode,
+# docs/cluster.md): the app's migrations are applied once; a write on
+# host 1 is read on host 3; typed values cross exactly; a transaction
+# rolls a savepoint back; a constraint error keeps its SQLite code; what
+# dqlite cannot do safely is refused; SIGKILL of the leader's node during
+# a write load loses no acknowledged write and writes are served again; a
+# host cut off from the others answers writes JSFPM_NO_QUORUM instead of
+# hanging.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/cluster_lib.sh"
+require_tool curl curl
+
+mkdir -p "$T/app/migrations"
+cat >"$T/app/migrations/001_items.sql" <<'SQL'
+-- two statements: applied as one transaction, once for the cluster
+CREATE TABLE items (id INTEGER PRIMARY KEY, k TEXT UNIQUE, v);
+CREATE TABLE applied (host TEXT);
+SQL
+cat >"$T/app/migrations/002_mark.sql" <<'SQL'
+INSERT INTO applied (host) VALUES ('migration 2');
+SQL
+cat >"$T/app/main.js" <<'JS'
+var db = require('jsfpm/db');
+
+function check(cond, what) { if (!cond) throw new Error('check failed: ' + what); }
+function code(f) { try { f(); } catch (e) { return e.code + ': ' + e.message; } return 'no error'; }
+
+var routes = {
+  '/put': function (req) {
+    return String(db.execute('INSERT INTO items (k, v) VALUES (?, ?)', [req.query.k, req.query.v]).lastInsertRowid);
+  },
+  '/get': function (req) {
+    var r = db.get('SELECT v FROM items WHERE k = ?', [req.query.k]);
+    return r ? String(r.v) : 'none';
+  },
+  '/count': function () { return String(db.get('SELECT count(*) AS n FROM items').n); },
+  '/applied': function () { return String(db.get('SELECT count(*) AS n FROM applied').n); },
+  '/types-write': function () {
+    db.execute('INSERT INTO items (k, v) VALUES (?, CAST(? AS INTEGER))', ['big', '9223372036854775807']);
+    db.execute('INSERT INTO items (k, v) VALUES (?, CAST(? AS INTEGER))', ['p53', '9007199254740993']);
+    db.execute('INSERT INTO items (k, v) VALUES (?, ?)', ['blob', new Uint8Array([0, 1, 0, 255, 0])]);
+    db.execute('INSERT INTO items (k, v) VALUES (?, ?)', ['null', null]);
+    db.execute('INSERT INTO items (k, v) VALUES (?, ?)', ['float', 0.1]);
+    db.execute('INSERT INTO items (k, v) VALUES (?, ?)', ['text', 'h\u00e9llo']);
+    return 'ok';
+  },
+  '/types-read': function () {
+    function v(k) { return db.get('SELECT v, typeof(v) AS t FROM items WHERE k = ?', [k]); }
+    check(v('big').v === '9223372036854775807' && v('big').t === 'integer', '2^63-1: ' + v('big').v);
+    check(v('p53').v === '9007199254740993', '2^53+1: ' + v('p53').v);
+    var b = v('blob').v;
+    check(b instanceof Uint8Array && b.length === 5 && b[0] === 0 && b[1] === 1 && b[3] === 255, 'blob');
+    check(v('null').v === null && v('null').t === 'null', 'null');
+    check(v('float').v === 0.1 && v('float').t === 'real', 'float');
+    check(v('text').v === 'h\u00e9llo', 'text');
+    check(db.queryJSON('SELECT v FROM items WHERE k = ?', ['big']) === '[{"v":"9223372036854775807"}]', 'queryJSON');
+    var r = db.batch([{ sql: 'SELECT v FROM items WHERE k = ?', params: ['float'] },
+                      { sql: 'SELECT count(*) AS n FROM items WHERE k = ?', params: ['none'] }]);
+    check(r[0][0].v === 0.1 && r[1][0].n === 0, 'batch of reads: ' + JSON.stringify(r));
+    return 'ok';
+  },
+  '/tx': function () {
+    var id = db.transaction(function () {
+      var r = db.execute('INSERT INTO items (k, v) VALUES (?, ?)', ['tx-outer', 1]);
+      try {
+        db.transaction(function () {
+          db.execute('INSERT INTO items (k, v) VALUES (?, ?)', ['tx-inner', 2]);
+          throw new Error('undo the inner part');
+        });
+      } catch (e) { check(/undo the inner/.test(e.message), 'the inner exception'); }
+      check(db.get('SELECT count(*) AS n FROM items WHERE k = ?', ['tx-inner']).n === 0, 'inner undone');
+      db.transaction(function () { db.execute('INSERT INTO items (k, v) VALUES (?, ?)', ['tx-kept', 3]); });
+      return r.lastInsertRowid;
+    });
+    check(typeof id === 'number' && id > 0, 'the transaction returns its value');
+    var err = code(function () {
+      db.transaction(function () {
+        db.execute('INSERT INTO items (k, v) VALUES (?, ?)', ['tx-rolled', 4]);
+        throw new Error('roll back');
+      });
+    });
+    check(/roll back/.test(err), 'the exception comes out: ' + err);
+    return 'ok';
+  },
+  '/errors': function () {
+    var out = [];
+    out.push(code(function () { db.execute('INSERT INTO items (k, v) VALUES (?, ?)', ['tx-outer', 0]); }));
+    out.push(code(function () { db.exec('CREATE TABLE d (at DATETIME)'); }));
+    out.push(code(function () { db.query('PRAGMA journal_mode = delete'); }));
+    out.push(code(function () { db.exec('INSERT INTO items (k) VALUES (\'s1\'); INSERT INTO items (k) VALUES (\'tx-outer\')'); }));
+    out.push(String(db.get('SELECT count(*) AS n FROM items WHERE k = ?', ['s1']).n));
+    out.push(code(function () { db.query('WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 6000) SELECT i FROM c'); }));
+    return out.join('\n');
+  },
+  '/load': function (req) {
+    try {
+      db.execute('INSERT INTO items (k, v) VALUES (?, 1)', [req.query.k]);
+      return 'acked';
+    } catch (e) { return e.code; }
+  }
+};
+
+module.exports = {
+  fetch: function (req) {
+    var f = routes[req.path];
+    if (!f) return new Response('not found', { status: 404 });
+    try {
+      return new Response(String(f(req)));
+    } catch (e) {
+      return new Response('error: ' + (e.code ? e.code + ': ' : '') + e.message, { status: 500 });
+    }
+  }
+};
+JS
+
+cluster_setup 3
+say "jsfpm on three hosts, each with its node; the migrations are applied once"
+for i in 1 2 3; do cluster_start_host "$i" database.write_wait=3s database.max_result_rows=5000; done
+cluster_wait_voters 3
+for i in 1 2 3; do cluster_wait_host "$i"; done
+ok "three hosts serve"
+assert_eq 1 "$(host_get 2 /applied)" "rows of migration 2 (applied by one host only)"
+applied=0
+for n in $(grep -h 'serving the dqlite cluster' "$T"/h*/error.log | sed 's/.*(\([0-9]*\) migration.*/\1/'); do
+  applied=$((applied + n))
+done
+assert_eq 2 "$applied" "migrations applied, all hosts together"
+for i in 1 2 3; do
+  [ ! -e "$T/h$i/unused.db" ] || fail "host $i's broker created a local database file"
+done
+ok "no host has a local database file"
+
+say "a write on host 1 is read on host 3"
+host_get 1 '/put?k=a&v=hello' >/dev/null
+assert_eq hello "$(host_get 3 '/get?k=a')" "the value on host 3"
+
+say "typed values cross exactly"
+assert_eq ok "$(host_get 1 /types-write)" "written on host 1"
+assert_eq ok "$(host_get 3 /types-read)" "read on host 3"
+
+say "a transaction with a savepoint rolled back"
+assert_eq ok "$(host_get 2 /tx)" "transaction"
+assert_eq "none 1 3 none" "$(echo $(host_get 3 '/get?k=tx-inner') $(host_get 3 '/get?k=tx-outer') \
+  $(host_get 3 '/get?k=tx-kept') $(host_get 3 '/get?k=tx-rolled'))" "rows after it"
+
+say "errors: SQLite's codes, and what the cluster refuses"
+out=$(host_get 2 /errors)
+echo "$out" | sed 's/^/   /'
+assert_contains "$(echo "$out" | sed -n 1p)" "SQLITE_CONSTRAINT_UNIQUE: UNIQUE constraint failed: items.k"
+assert_contains "$(echo "$out" | sed -n 2p)" "SQLITE_AUTH: columns declared BOOLEAN, DATETIME"
+assert_contains "$(echo "$out" | sed -n 3p)" "SQLITE_AUTH: this PRAGMA is not allowed"
+assert_contains "$(echo "$out" | sed -n 4p)" "SQLITE_CONSTRAINT_UNIQUE"
+assert_eq 0 "$(echo "$out" | sed -n 5p)" "rows of the failed script (all or nothing)"
+assert_contains "$(echo "$out" | sed -n 6p)" "JSFPM_RESULT_TOO_LARGE: the result has more than max_result_rows (5000)"

@@ -94,6 +94,9 @@ var routes = {
     out.push(code(function () { db.query('WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 6000) SELECT i FROM c'); }));
     return out.join('\n');
   },
+  '/keys': function (req) {
+    return db.query('SELECT k FROM items WHERE k LIKE ? ORDER BY k', [req.query.p + '%']).map(function (r) { return r.k; }).join('\n');
+  },
   '/load': function (req) {
     try {
       db.execute('INSERT INTO items (k, v) VALUES (?, 1)', [req.query.k]);
@@ -154,3 +157,56 @@ assert_contains "$(echo "$out" | sed -n 3p)" "SQLITE_AUTH: this PRAGMA is not al
 assert_contains "$(echo "$out" | sed -n 4p)" "SQLITE_CONSTRAINT_UNIQUE"
 assert_eq 0 "$(echo "$out" | sed -n 5p)" "rows of the failed script (all or nothing)"
 assert_contains "$(echo "$out" | sed -n 6p)" "JSFPM_RESULT_TOO_LARGE: the result has more than max_result_rows (5000)"
+
+say "SIGKILL of the leader's node during a write load: no acknowledged write lost"
+# load_run HOST PREFIX N: N sequential writes through HOST's jsfpm, each
+# line "key outcome" (acked, or the error code) in $T/PREFIX.out.
+load_run() {
+  local n
+  for n in $(seq 1 "$3"); do
+    echo "$2$n $(host_get "$1" "/load?k=$2$n" 2>&1 | tr -d '\n')" >>"$T/$2.out"
+  done
+}
+old=$(leader_id)
+: >"$T/kill.out"
+load_run "$old" kill 300 &
+load_pid=$!
+wait_until "[ \$(grep -c ' acked$' '$T/kill.out') -ge 60 ]" 60 || fail "the load made no progress: $(tail -n 3 "$T/kill.out")"
+kill -KILL "${NODE_PID[$old]}"
+wait "${NODE_PID[$old]}" 2>/dev/null || true
+ok "killed node $old (the leader; its host's jsfpm takes the load) after $(grep -c ' acked$' "$T/kill.out") acknowledged writes"
+wait "$load_pid" || fail "the load failed"
+assert_eq 300 "$(wc -l <"$T/kill.out")" "writes answered"
+echo "   outcomes: $(cut -d' ' -f2 "$T/kill.out" | sort | uniq -c | tr -s ' ' | paste -sd,)"
+tail -n 1 "$T/kill.out" | grep -q ' acked$' || fail "writes were not served again: $(tail -n 3 "$T/kill.out")"
+unexpected=$(cut -d' ' -f2 "$T/kill.out" | grep -v -x -e acked -e JSFPM_COMMIT_UNKNOWN -e JSFPM_NO_QUORUM | sort -u)
+[ -z "$unexpected" ] || fail "unexpected outcomes: $unexpected"
+new=$(leader_id)
+host_get "$new" '/keys?p=kill' | sort >"$T/present"
+grep ' acked$' "$T/kill.out" | cut -d' ' -f1 | sort >"$T/acked"
+assert_eq 0 "$(comm -23 "$T/acked" "$T/present" | wc -l)" "acknowledged writes missing"
+grep ' JSFPM_NO_QUORUM$' "$T/kill.out" | cut -d' ' -f1 | sort >"$T/notrun"
+assert_eq 0 "$(comm -12 "$T/notrun" "$T/present" | wc -l)" "writes answered JSFPM_NO_QUORUM (not run) that are present"
+ok "$(wc -l <"$T/present") rows for $(wc -l <"$T/acked") acknowledged writes"
+
+say "a host cut off from the others answers writes JSFPM_NO_QUORUM, and serves again once back"
+cluster_start_node "$old"
+cluster_wait_voters 3
+# A follower's host: its broker's connection goes to the leader, across the
+# cut.  (On the leader's own host a write in flight at the cut reaches its
+# COMMIT locally and ends JSFPM_COMMIT_UNKNOWN; the next ones see no leader.)
+cut=1
+while [ "$cut" = "$(leader_id)" ]; do cut=$((cut + 1)); done
+other=$((cut % 3 + 1))
+link_down "$cut"
+t0=$(now_ms)
+out=$(host_get "$cut" '/load?k=cut')
+ms=$(( $(now_ms) - t0 ))
+assert_eq JSFPM_NO_QUORUM "$out" "a write on the cut-off host $cut"
+ok "answered in $ms ms (write_wait 3 s)"
+assert_eq none "$(host_get "$other" '/get?k=cut')" "the write, on the majority side"
+assert_eq acked "$(host_get "$other" '/load?k=majority')" "a write on the majority side"
+link_up "$cut"
+wait_until "[ \"\$(host_get $cut '/load?k=back\$RANDOM')\" = acked ]" 30 || fail "host $cut did not serve writes again"
+assert_eq 1 "$(host_get "$cut" '/get?k=majority')" "the majority's write, read on host $cut"
+ok "host $cut serves writes again"

@@ -284,7 +284,8 @@ static json_t *stats_reply(struct broker *b, const json_t *id) {
   if (b->reads)
     json_object_set_new(r, "slow_reads_active", json_integer((json_int_t)broker_reads_active(b->reads)));
   if (b->cluster)
-    json_object_set_new(r, "cluster_jobs_active", json_integer((json_int_t)broker_cluster_active(b->cluster)));
+    json_object_set_new(r, "cluster_jobs_active",
+                        json_integer((json_int_t)broker_cluster_active(b->cluster)));
   return r;
 }
 

@@ -69,13 +69,13 @@ struct broker_cluster {
 
 /* ---- replies ---------------------------------------------------------------- */
 
-json_t *broker_cluster_status_reply(const json_t *id, int status, unsigned long long code, const char *message) {
+json_t *broker_cluster_status_reply(const json_t *id, int status, unsigned long long code,
+                                    const char *message) {
   switch ((enum cluster_db_status)status) {
   case CLUSTER_DB_OK: return broker_db_ok_reply(id);
   case CLUSTER_DB_UNAVAILABLE:
     return broker_db_error_reply(id, DB_ERR_NO_QUORUM, "the database cluster is unavailable: %s", message);
-  case CLUSTER_DB_COMMIT_UNKNOWN:
-    return broker_db_error_reply(id, DB_ERR_COMMIT_UNKNOWN, "%s", message);
+  case CLUSTER_DB_COMMIT_UNKNOWN: return broker_db_error_reply(id, DB_ERR_COMMIT_UNKNOWN, "%s", message);
   case CLUSTER_DB_ERROR: break;
   }
   if (code == 0) /* not from SQLite: the client's or the broker's */
@@ -93,9 +93,9 @@ struct stmt_out {
   struct broker_result res;
   uint32_t ncols;
   int columns_seen;
-  char **names;        /* the columns' names, for error messages */
-  json_t *error;       /* the rows handler's error (a limit, an unrepresentable value) */
-  char *sql;           /* a script's piece (malloc'd), or NULL */
+  char **names;  /* the columns' names, for error messages */
+  json_t *error; /* the rows handler's error (a limit, an unrepresentable value) */
+  char *sql;     /* a script's piece (malloc'd), or NULL */
   struct dqlite_proto_value *params;
   unsigned char **blobs; /* decoded blobs (sqlite3_free) */
   size_t nblobs;
@@ -142,8 +142,8 @@ static int rows_columns(void *arg, unsigned ncols, const char *const *names) {
   for (unsigned i = 0; i < ncols; i++) {
     int put = broker_result_name(&o->res, names[i], strlen(names[i]));
     if (put == -2)
-      o->error = broker_db_error_reply(o->id, DB_ERR_UNREPRESENTABLE, "the name of column %u is not valid UTF-8",
-                                       i + 1);
+      o->error = broker_db_error_reply(o->id, DB_ERR_UNREPRESENTABLE,
+                                       "the name of column %u is not valid UTF-8", i + 1);
     if (put != 0 || (o->names[i] = strdup(names[i])) == NULL) return 1;
   }
   return broker_result_rows_begin(&o->res) != 0;
@@ -164,7 +164,9 @@ static int rows_row(void *arg, unsigned ncols, const struct dqlite_proto_value *
     case DQLITE_PROTO_ISO8601:
       rv.type = ROWSET_TEXT, rv.bytes = (const unsigned char *)v[i].bytes, rv.len = v[i].len;
       break;
-    case DQLITE_PROTO_BLOB: rv.type = ROWSET_BLOB, rv.bytes = (const unsigned char *)v[i].bytes, rv.len = v[i].len; break;
+    case DQLITE_PROTO_BLOB:
+      rv.type = ROWSET_BLOB, rv.bytes = (const unsigned char *)v[i].bytes, rv.len = v[i].len;
+      break;
     case DQLITE_PROTO_NULL: break;
     }
     if (broker_result_put(&o->res, &rv, o->names[i], o->id, &o->error) != 0) return 1;
@@ -247,8 +249,8 @@ static json_t *params_convert(struct stmt_out *o, struct cluster_db_stmt *s, con
 /* Adds one statement (SQL, LEN bytes) to PL.  Returns NULL, or the error
  * reply that refuses the request. */
 static json_t *plan_add(struct plan *pl, struct broker_cluster *p, const char *sql, size_t len,
-                        enum broker_result_shape shape, const json_t *id, const char *op, const json_t *params,
-                        int joined) {
+                        enum broker_result_shape shape, const json_t *id, const char *op,
+                        const json_t *params, int joined) {
   const char *why = cluster_sql_refusal(sql, len);
   if (why != NULL) return bdb_sqlite_error_reply(id, 23 /* SQLITE_AUTH */, why);
   if (pl->n == pl->cap) {
@@ -366,7 +368,8 @@ static void plan_request(struct plan *pl, struct broker_cluster *p, const json_t
                                        : db_op_parse(sop) == DB_OP_QUERY ? BROKER_SHAPE_ROWS
                                                                          : BROKER_SHAPE_CHANGES;
       if ((sql = obj_sql(st, r->id, "batch", &len, &reply)) == NULL) break;
-      reply = plan_add(pl, p, sql, len, shape, NULL, "batch", json_object_get(st, "params"), r->atomic && i > 0);
+      reply =
+          plan_add(pl, p, sql, len, shape, NULL, "batch", json_object_get(st, "params"), r->atomic && i > 0);
       if (reply != NULL || pl->outs[pl->n - 1].sql == NULL) break;
     }
     break;
@@ -673,8 +676,8 @@ static int found_row(void *arg, unsigned n, const struct dqlite_proto_value *v) 
  * one transaction that checks jsfpm_migrations first, so two hosts
  * starting at once apply it once.  Returns 1 applied, 0 already there, -1
  * with ERR; UNAVAILABLE sets *RETRY. */
-static int migrate_one(struct cluster_db *db, const struct migration *m, const char *text, int *retry, char *err,
-                       size_t errlen) {
+static int migrate_one(struct cluster_db *db, const struct migration *m, const char *text, int *retry,
+                       char *err, size_t errlen) {
   static const struct dqlite_client_rows found_rows = {.row = found_row};
   struct cluster_db_stmt s = {0};
   struct plan pl = {0};
@@ -750,7 +753,8 @@ out:
 /* Applies the app's migrations not yet on the cluster, in order; waits
  * for the cluster (an election, nodes starting) up to MIGRATE_WAIT_MS.
  * Returns how many were applied, or -1 with ERR. */
-static int migrate(struct cluster_db *db, const struct broker_cluster_options *opt, char *err, size_t errlen) {
+static int migrate(struct cluster_db *db, const struct broker_cluster_options *opt, char *err,
+                   size_t errlen) {
   struct migrations_list list;
   if (migrations_list_read(opt->app_root, &list, err, errlen) != 0) return -1;
   int applied = 0;
@@ -810,7 +814,8 @@ struct broker_cluster *broker_cluster_new(const struct broker_cluster_options *o
     snprintf(err, errlen, "cluster: eventfd: %s", strerror(errno));
     goto fail;
   }
-  if (lane_start(p, &p->group, opt, err, errlen) != 0 || lane_start(p, &p->tx, opt, err, errlen) != 0) goto fail;
+  if (lane_start(p, &p->group, opt, err, errlen) != 0 || lane_start(p, &p->tx, opt, err, errlen) != 0)
+    goto fail;
   return p;
 fail:
   broker_cluster_free(p);
@@ -840,8 +845,8 @@ int broker_cluster_fd(const struct broker_cluster *p) { return p->efd; }
 
 unsigned broker_cluster_active(const struct broker_cluster *p) { return p->active; }
 
-int broker_cluster_submit(struct broker_cluster *p, enum broker_cluster_kind kind, json_t *req, const char *sql,
-                          void *cookie) {
+int broker_cluster_submit(struct broker_cluster *p, enum broker_cluster_kind kind, json_t *req,
+                          const char *sql, void *cookie) {
   struct cluster_job *j = calloc(1, sizeof *j);
   if (j == NULL) return -1;
   j->kind = kind;

@@ -64,8 +64,8 @@ int broker_cluster_fd(const struct broker_cluster *p);
 /* Queues a job: REQ (a reference is taken; NULL for an internal ROLLBACK),
  * SQL (BROKER_CLUSTER_CONTROL only), COOKIE (NULL: no reply wanted).
  * Returns 0, or -1 when out of memory. */
-int broker_cluster_submit(struct broker_cluster *p, enum broker_cluster_kind kind, json_t *req, const char *sql,
-                          void *cookie);
+int broker_cluster_submit(struct broker_cluster *p, enum broker_cluster_kind kind, json_t *req,
+                          const char *sql, void *cookie);
 
 /* Calls FN(COOKIE, REQ, REPLY (stolen; NULL when out of memory), ARG) for
  * every finished job that has a cookie, oldest first. */
@@ -80,6 +80,7 @@ unsigned broker_cluster_active(const struct broker_cluster *p);
  * (CLUSTER_DB_ERROR: the SQLite code, as on one host), JSFPM_NO_QUORUM
  * (not run: no leader within write_wait) or JSFPM_COMMIT_UNKNOWN.  STATUS
  * is an enum cluster_db_status.  NULL when out of memory. */
-json_t *broker_cluster_status_reply(const json_t *id, int status, unsigned long long code, const char *message);
+json_t *broker_cluster_status_reply(const json_t *id, int status, unsigned long long code,
+                                    const char *message);
 
 #endif

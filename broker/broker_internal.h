@@ -66,10 +66,10 @@ struct broker;
 /* Why a connection's head request is parked. */
 enum conn_wait {
   WAIT_NONE,
-  WAIT_GROUP,  /* an autocommit write in the next group commit */
-  WAIT_WRITER, /* in the FIFO b->waiters: another connection holds the writer */
-  WAIT_READ,   /* a read running on a read thread (broker_reads) */
-  WAIT_COMMIT, /* its transaction's commit, in the chain's shared COMMIT (b->chain) */
+  WAIT_GROUP,   /* an autocommit write in the next group commit */
+  WAIT_WRITER,  /* in the FIFO b->waiters: another connection holds the writer */
+  WAIT_READ,    /* a read running on a read thread (broker_reads) */
+  WAIT_COMMIT,  /* its transaction's commit, in the chain's shared COMMIT (b->chain) */
   WAIT_CLUSTER, /* cluster mode: its request runs on a cluster thread (b->cluster) */
 };
 
@@ -110,11 +110,11 @@ struct broker_conn {
 struct broker {
   const struct jsfpm_config *cfg;
   struct event_base *base;
-  struct broker_db *db;            /* one host: the SQLite database (NULL in cluster mode) */
-  struct broker_cluster *cluster;  /* cluster mode: the threads that run requests on the cluster */
-  struct event *cluster_ev;        /* their replies are ready */
-  struct broker_reads *reads; /* threads for reads longer than a slice (one host) */
-  struct event *reads_ev;     /* their replies are ready */
+  struct broker_db *db;           /* one host: the SQLite database (NULL in cluster mode) */
+  struct broker_cluster *cluster; /* cluster mode: the threads that run requests on the cluster */
+  struct event *cluster_ev;       /* their replies are ready */
+  struct broker_reads *reads;     /* threads for reads longer than a slice (one host) */
+  struct event *reads_ev;         /* their replies are ready */
   struct evconnlistener *listener;
   struct event *accept_retry;
   struct event *signals[3];
@@ -182,8 +182,8 @@ void broker_idle_cb(evutil_socket_t fd, short what, void *arg);
 /* Cluster mode: hands C's request REQ to the cluster (KIND, SQL: see
  * broker_cluster_submit); C waits for the reply.  Returns NULL (parked;
  * c->pending unset when out of memory). */
-json_t *broker_cluster_send(struct broker_conn *c, json_t *req, enum broker_cluster_kind kind, const char *sql,
-                            enum cluster_after after);
+json_t *broker_cluster_send(struct broker_conn *c, json_t *req, enum broker_cluster_kind kind,
+                            const char *sql, enum cluster_after after);
 /* Cluster mode: C takes the writer and its BEGIN (and the statement of a
  * request with "begin": true) goes to the cluster.  NULL (parked). */
 json_t *broker_cluster_begin(struct broker_conn *c, json_t *req);

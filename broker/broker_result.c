@@ -19,7 +19,8 @@ void broker_result_free(struct broker_result *r) {
 int broker_result_begin(struct broker_result *r, enum broker_result_shape shape, uint32_t ncols) {
   r->shape = shape;
   r->nrows = r->bytes = 0;
-  return shape == BROKER_SHAPE_JSON ? broker_json_begin(&r->json, &r->rows, ncols) : rowset_begin(&r->rows, ncols);
+  return shape == BROKER_SHAPE_JSON ? broker_json_begin(&r->json, &r->rows, ncols)
+                                    : rowset_begin(&r->rows, ncols);
 }
 
 int broker_result_name(struct broker_result *r, const char *name, size_t len) {
@@ -65,7 +66,9 @@ static int put_value(struct broker_result *r, const struct rowset_value *v) {
 int broker_result_put(struct broker_result *r, const struct rowset_value *v, const char *name,
                       const json_t *id, json_t **errreply) {
   *errreply = NULL;
-  size_t size = v->type == ROWSET_TEXT || v->type == ROWSET_BLOB ? v->len + 2 : v->type == ROWSET_NULL ? 4 : 8;
+  size_t size = v->type == ROWSET_TEXT || v->type == ROWSET_BLOB ? v->len + 2
+                : v->type == ROWSET_NULL                         ? 4
+                                                                 : 8;
   if (result_over(r, size)) {
     *errreply = broker_db_error_reply(id, DB_ERR_RESULT_TOO_LARGE,
                                       "the result exceeds max_result_size (%ld bytes) at row %zu; "
@@ -135,8 +138,8 @@ json_t *broker_batch_failure(json_t *r, size_t index, const json_t *id) {
   if (asprintf(&pm, "batch statement %zu: %s", index + 1, m ? m : "") < 0 ||
       json_object_set_new(r, "message", json_string(pm)) != 0 ||
       json_object_set_new(r, "index", json_integer((json_int_t)index)) != 0 ||
-      json_object_set_new(r, "id", json_is_integer(id) ? json_integer(json_integer_value(id)) : json_null()) !=
-          0) {
+      json_object_set_new(r, "id",
+                          json_is_integer(id) ? json_integer(json_integer_value(id)) : json_null()) != 0) {
     free(pm);
     json_decref(r);
     return NULL;

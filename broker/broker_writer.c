@@ -180,7 +180,8 @@ json_t *broker_tx_end(struct broker_conn *c, json_t *req, enum db_op op, int all
         snprintf(sql, sizeof sql, "ROLLBACK TO jsfpm_sp%d; RELEASE jsfpm_sp%d", sp, sp);
       return broker_cluster_send(c, req, BROKER_CLUSTER_CONTROL, sql, AFTER_RELEASE);
     }
-    return broker_cluster_send(c, req, commit ? BROKER_CLUSTER_COMMIT : BROKER_CLUSTER_ROLLBACK, NULL, AFTER_END);
+    return broker_cluster_send(c, req, commit ? BROKER_CLUSTER_COMMIT : BROKER_CLUSTER_ROLLBACK, NULL,
+                               AFTER_END);
   }
   if (c->tx_depth > 1 && !all) {
     int sp = c->tx_depth - 1;
@@ -358,8 +359,8 @@ void broker_idle_cb(evutil_socket_t fd, short what, void *arg) {
 
 /* ---- cluster mode ------------------------------------------------------- */
 
-json_t *broker_cluster_send(struct broker_conn *c, json_t *req, enum broker_cluster_kind kind, const char *sql,
-                            enum cluster_after after) {
+json_t *broker_cluster_send(struct broker_conn *c, json_t *req, enum broker_cluster_kind kind,
+                            const char *sql, enum cluster_after after) {
   if (broker_cluster_submit(c->b->cluster, kind, req, sql, c) != 0) return NULL;
   broker_conn_park(c, req, WAIT_CLUSTER);
   c->after = after;

@@ -186,11 +186,13 @@ static enum attempt run_unit(struct cluster_db *db, struct cluster_db_stmt *s, s
   if (rc == DQLITE_CLIENT_STOPPED)
     set_status(&s[culprit], CLUSTER_DB_ERROR, 0, "stopped by the rows handler");
   else
-    set_status(&s[culprit], CLUSTER_DB_ERROR, dqlite_client_errcode(db->leader), dqlite_client_errmsg(db->leader));
+    set_status(&s[culprit], CLUSTER_DB_ERROR, dqlite_client_errcode(db->leader),
+               dqlite_client_errmsg(db->leader));
   for (size_t j = 0; j < n; j++) {
     if (j == culprit) continue;
-    set_status(&s[j], CLUSTER_DB_ERROR, 0, j < culprit ? "undone: a later statement of its unit failed"
-                                                       : "not run: an earlier statement of its unit failed");
+    set_status(&s[j], CLUSTER_DB_ERROR, 0,
+               j < culprit ? "undone: a later statement of its unit failed"
+                           : "not run: an earlier statement of its unit failed");
     s[j].undone = 1;
   }
   rc = exec_sql(db, "ROLLBACK TO jsfpm_group");

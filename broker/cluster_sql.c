@@ -86,8 +86,8 @@ static struct tok lex_next(struct lexer *l) {
   if (l->p >= l->end) return t;
   char c = *l->p;
   if (isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80) {
-    while (l->p < l->end && (isalnum((unsigned char)*l->p) || *l->p == '_' || *l->p == '$' ||
-                             (unsigned char)*l->p >= 0x80))
+    while (l->p < l->end &&
+           (isalnum((unsigned char)*l->p) || *l->p == '_' || *l->p == '$' || (unsigned char)*l->p >= 0x80))
       l->p++;
     t.kind = TOK_WORD;
   } else if (c == '\'' || c == '"' || c == '`' || c == '[') {

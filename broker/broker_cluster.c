@@ -594,13 +594,13 @@ static void *lane_main(void *arg) {
 
 static int lane_start(struct broker_cluster *p, struct lane *lane, const struct broker_cluster_options *opt,
                       char *err, size_t errlen) {
-  lane->p = p;
   list_init(&lane->queued);
   int rc = pthread_cond_init(&lane->wake, NULL);
   if (rc != 0) {
     snprintf(err, errlen, "cluster: pthread_cond_init: %s", strerror(rc));
     return -1;
   }
+  lane->p = p; /* from here on lane_stop undoes it */
   lane->db = cluster_db_new(opt->nodes, opt->nnodes, BROKER_CLUSTER_DB_NAME, opt->timeout_ms, opt->wait_ms);
   /* Signals are the event loop's: the thread starts with all blocked. */
   sigset_t all, old;

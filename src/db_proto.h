@@ -64,9 +64,9 @@ unsigned db_op_flags(enum db_op op);
 #define DB_ERR_STATEMENT_TIMEOUT "JSFPM_STATEMENT_TIMEOUT" /* ran past statement_timeout */
 #define DB_ERR_UNREPRESENTABLE "JSFPM_UNREPRESENTABLE"     /* a value JSON cannot carry */
 #define DB_ERR_RESULT_TOO_LARGE "JSFPM_RESULT_TOO_LARGE"   /* over max_result_rows/size or a frame */
-#define DB_ERR_NO_QUORUM "JSFPM_NO_QUORUM"             /* cluster: no leader within write_wait; not run */
-#define DB_ERR_COMMIT_UNKNOWN "JSFPM_COMMIT_UNKNOWN"     /* cluster: COMMIT's outcome lost with the leader */
-#define DB_ERR_PROTOCOL "JSFPM_PROTOCOL" /* a worker and a broker of other protocol versions */
+#define DB_ERR_NO_QUORUM "JSFPM_NO_QUORUM"                 /* cluster: no leader within write_wait; not run */
+#define DB_ERR_COMMIT_UNKNOWN "JSFPM_COMMIT_UNKNOWN" /* cluster: COMMIT's outcome lost with the leader */
+#define DB_ERR_PROTOCOL "JSFPM_PROTOCOL"             /* a worker and a broker of other protocol versions */
 /* The client's own, never on the wire: the broker could not be reached or
  * did not answer in time (db_client_call failed). */
 #define DB_ERR_BROKER_UNAVAILABLE "JSFPM_BROKER_UNAVAILABLE"

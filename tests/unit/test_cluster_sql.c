@@ -147,7 +147,9 @@ static json_t *status_reply(int status, unsigned long long code, const char *mes
   return r;
 }
 
-static const char *str(const json_t *r, const char *key) { return json_string_value(json_object_get(r, key)); }
+static const char *str(const json_t *r, const char *key) {
+  return json_string_value(json_object_get(r, key));
+}
 
 START_TEST(test_status_replies) {
   json_t *r = status_reply(CLUSTER_DB_OK, 0, "");

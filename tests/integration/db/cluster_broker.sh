@@ -210,3 +210,10 @@ link_up "$cut"
 wait_until "[ \"\$(host_get $cut '/load?k=back\$RANDOM')\" = acked ]" 30 || fail "host $cut did not serve writes again"
 assert_eq 1 "$(host_get "$cut" '/get?k=majority')" "the majority's write, read on host $cut"
 ok "host $cut serves writes again"
+
+say "a graceful stop: the broker stops its cluster threads cleanly"
+stop_group "${JSFPM_PID[2]}" TERM 20 1
+! grep -h -i -e 'Sanitizer' -e 'runtime error' "$T/h2/out" "$T/h2/error.log" ||
+  fail "host 2's jsfpm reported a sanitizer error"
+grep -q 'broker.*stopping on signal 15' "$T/h2/error.log" || fail "host 2's broker did not log its stop: $(tail -n 5 "$T/h2/error.log")"
+ok "host 2 stopped; no sanitizer report"

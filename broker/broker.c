@@ -713,8 +713,9 @@ static int cluster_open(struct broker *b) {
   char err[1024];
   size_t nnodes;
   char **nodes = config_cluster_nodes(cfg, &nnodes);
-  /* A request to a node may wait write_wait for the leader's write lock
-   * (the node's busy timeout): bound it a little beyond that. */
+  /* A statement may wait write_wait for the leader's write lock (the
+   * node's busy timeout): a request to a node counts as lost a little
+   * beyond that. */
   struct broker_cluster_options opt = {
       .nodes = (const char *const *)nodes,
       .nnodes = nnodes,

@@ -76,6 +76,11 @@ json_t *broker_cluster_status_reply(const json_t *id, int status, unsigned long 
   case CLUSTER_DB_UNAVAILABLE:
     return broker_db_error_reply(id, DB_ERR_NO_QUORUM, "the database cluster is unavailable: %s", message);
   case CLUSTER_DB_COMMIT_UNKNOWN: return broker_db_error_reply(id, DB_ERR_COMMIT_UNKNOWN, "%s", message);
+  case CLUSTER_DB_BUSY:
+    return broker_db_error_reply(id, DB_ERR_BUSY,
+                                 "the database is busy: another host's transaction held the cluster's write "
+                                 "lock for longer than write_wait: %s",
+                                 message);
   case CLUSTER_DB_ERROR: break;
   }
   if (code == 0) /* not from SQLite: the client's or the broker's */
@@ -194,16 +199,21 @@ static void plan_free(struct plan *pl) {
   free(pl->reqs);
 }
 
-/* Converts PARAMS (array, null or absent) for statement O.  Returns NULL,
- * or the error reply. */
-static json_t *params_convert(struct stmt_out *o, struct cluster_db_stmt *s, const json_t *id, const char *op,
-                              const json_t *params) {
+static int fail_with(json_t **reply, json_t *r) {
+  *reply = r;
+  return -1;
+}
+
+/* Converts PARAMS (array, null or absent) for statement O.  Returns 0, or
+ * -1 with *REPLY the error reply (NULL when out of memory). */
+static int params_convert(struct stmt_out *o, struct cluster_db_stmt *s, const json_t *id, const char *op,
+                          const json_t *params, json_t **reply) {
   if (params != NULL && !json_is_null(params) && !json_is_array(params))
-    return bad_request(id, "%s: \"params\" must be an array", op);
+    return fail_with(reply, bad_request(id, "%s: \"params\" must be an array", op));
   size_t n = json_is_array(params) ? json_array_size(params) : 0;
   o->params = calloc(n ? n : 1, sizeof *o->params);
   o->blobs = calloc(n ? n : 1, sizeof *o->blobs);
-  if (o->params == NULL || o->blobs == NULL) return NULL;
+  if (o->params == NULL || o->blobs == NULL) return -1;
   for (size_t k = 0; k < n; k++) {
     const json_t *v = json_array_get(params, k);
     struct dqlite_proto_value *d = &o->params[k];
@@ -215,10 +225,11 @@ static json_t *params_convert(struct stmt_out *o, struct cluster_db_stmt *s, con
     case JSON_REAL: d->type = DQLITE_PROTO_FLOAT, d->real = json_real_value(v); break;
     case JSON_STRING:
       if (memchr(json_string_value(v), '\0', json_string_length(v)) != NULL)
-        return bad_request(id,
-                           "%s: parameter %zu: text with a NUL byte cannot be sent to the cluster "
-                           "(dqlite's wire protocol ends text at NUL); send it as a blob",
-                           op, k + 1);
+        return fail_with(reply,
+                         bad_request(id,
+                                     "%s: parameter %zu: text with a NUL byte cannot be sent to the cluster "
+                                     "(dqlite's wire protocol ends text at NUL); send it as a blob",
+                                     op, k + 1));
       d->type = DQLITE_PROTO_TEXT, d->bytes = json_string_value(v), d->len = json_string_length(v);
       break;
     case JSON_OBJECT: {
@@ -227,30 +238,50 @@ static json_t *params_convert(struct stmt_out *o, struct cluster_db_stmt *s, con
       unsigned char *data;
       size_t len;
       int drc = bdb_b64_decode(json_string_value(b), json_string_length(b), &data, &len);
-      if (drc == -2) return NULL;
-      if (drc != 0) return bad_request(id, "%s: parameter %zu: \"$blob\" is not valid base64", op, k + 1);
+      if (drc == -2) return -1;
+      if (drc != 0)
+        return fail_with(reply,
+                         bad_request(id, "%s: parameter %zu: \"$blob\" is not valid base64", op, k + 1));
       if (data) o->blobs[o->nblobs++] = data;
       d->type = DQLITE_PROTO_BLOB, d->bytes = (const char *)data, d->len = len;
       break;
     }
     default:
     unsupported:
-      return bad_request(id,
-                         "%s: parameter %zu: unsupported type (use null, boolean, number, string or "
-                         "{\"$blob\": base64})",
-                         op, k + 1);
+      return fail_with(
+          reply, bad_request(id,
+                             "%s: parameter %zu: unsupported type (use null, boolean, number, string or "
+                             "{\"$blob\": base64})",
+                             op, k + 1));
     }
   }
   s->params = o->params;
   s->nparams = n;
-  return NULL;
+  return 0;
+}
+
+static int count_one(void *arg, const char *stmt, size_t len) {
+  (void)stmt, (void)len;
+  ++*(int *)arg;
+  return 0;
 }
 
 /* Adds one statement (SQL, LEN bytes) to PL.  Returns NULL, or the error
- * reply that refuses the request. */
+ * reply that refuses the request; out of memory sets PL->oom. */
 static json_t *plan_add(struct plan *pl, struct broker_cluster *p, const char *sql, size_t len,
                         enum broker_result_shape shape, const json_t *id, const char *op,
                         const json_t *params, int joined) {
+  /* One statement per call, as on one host (and dqlite must never see a
+   * tail: see cluster_db.c, masked_refusal); exec scripts come split. */
+  int count = 0;
+  json_t *reply = NULL;
+  if (cluster_sql_split(sql, len, count_one, &count) != 0) goto oom;
+  if (count == 0) return bad_request(id, "%s: the SQL holds no statement", op);
+  if (count > 1)
+    return bad_request(id,
+                       "%s: the SQL holds more than one statement; send one statement per call, or use op "
+                       "\"exec\" for a script without parameters",
+                       op);
   const char *why = cluster_sql_refusal(sql, len);
   if (why != NULL) return bdb_sqlite_error_reply(id, 23 /* SQLITE_AUTH */, why);
   if (pl->n == pl->cap) {
@@ -259,7 +290,7 @@ static json_t *plan_add(struct plan *pl, struct broker_cluster *p, const char *s
     if (s != NULL) pl->stmts = s;
     struct stmt_out *o = realloc(pl->outs, cap * sizeof *o);
     if (o != NULL) pl->outs = o;
-    if (s == NULL || o == NULL) return NULL;
+    if (s == NULL || o == NULL) goto oom;
     pl->cap = cap;
   }
   struct cluster_db_stmt *s = &pl->stmts[pl->n];
@@ -272,11 +303,14 @@ static json_t *plan_add(struct plan *pl, struct broker_cluster *p, const char *s
   o->id = id;
   o->res.max_rows = p->max_result_rows;
   o->res.max_bytes = p->max_result_bytes;
-  if ((o->sql = strndup(sql, len)) == NULL) return NULL;
+  if ((o->sql = strndup(sql, len)) == NULL) goto oom;
   s->sql = o->sql;
   s->rows = &rows_handler;
   s->joined = joined;
-  return params_convert(o, s, id, op, params);
+  if (params_convert(o, s, id, op, params, &reply) == 0 || reply != NULL) return reply;
+oom:
+  pl->oom = 1;
+  return NULL;
 }
 
 struct split_ctx {
@@ -290,7 +324,7 @@ struct split_ctx {
 static int split_one(void *arg, const char *stmt, size_t len) {
   struct split_ctx *x = arg;
   x->reply = plan_add(x->pl, x->p, stmt, len, BROKER_SHAPE_CHANGES, x->id, "exec", NULL, x->count++ > 0);
-  return x->reply != NULL || x->pl->n == 0 || x->pl->outs[x->pl->n - 1].sql == NULL ? 1 : 0;
+  return x->reply != NULL || x->pl->oom;
 }
 
 /* Checks "sql" of OBJ; returns it or NULL with *REPLY. */
@@ -333,8 +367,8 @@ static void plan_request(struct plan *pl, struct broker_cluster *p, const json_t
     enum broker_result_shape shape = r->op == DB_OP_EXECUTE ? BROKER_SHAPE_CHANGES
                                      : format               ? BROKER_SHAPE_JSON
                                                             : BROKER_SHAPE_ROWS;
-    if ((sql = obj_sql(req, r->id, op, &len, &reply)) != NULL)
-      reply = plan_add(pl, p, sql, len, shape, r->id, op, json_object_get(req, "params"), 0);
+    if ((sql = obj_sql(req, r->id, op, &len, &reply)) == NULL) break;
+    reply = plan_add(pl, p, sql, len, shape, r->id, op, json_object_get(req, "params"), 0);
     break;
   }
   case DB_OP_EXEC: {
@@ -370,13 +404,12 @@ static void plan_request(struct plan *pl, struct broker_cluster *p, const json_t
       if ((sql = obj_sql(st, r->id, "batch", &len, &reply)) == NULL) break;
       reply =
           plan_add(pl, p, sql, len, shape, NULL, "batch", json_object_get(st, "params"), r->atomic && i > 0);
-      if (reply != NULL || pl->outs[pl->n - 1].sql == NULL) break;
+      if (reply != NULL || pl->oom) break;
     }
     break;
   }
   default: reply = bad_request(r->id, "unknown op \"%.64s\"", op ? op : "");
   }
-  if (reply == NULL && pl->n > r->first && pl->outs[pl->n - 1].params == NULL) pl->oom = 1;
   if (reply != NULL || pl->oom) {
     /* Refused: none of its statements runs. */
     for (size_t i = r->first; i < pl->n; i++) out_free(&pl->outs[i]);
@@ -429,7 +462,8 @@ static json_t *request_reply(struct plan *pl, struct req_plan *r) {
   struct cluster_db_stmt *s = pl->stmts;
   /* The whole request shares the fate of its group's COMMIT. */
   for (size_t i = r->first; i < r->first + r->n; i++)
-    if (s[i].status == CLUSTER_DB_UNAVAILABLE || s[i].status == CLUSTER_DB_COMMIT_UNKNOWN)
+    if (s[i].status == CLUSTER_DB_UNAVAILABLE || s[i].status == CLUSTER_DB_COMMIT_UNKNOWN ||
+        s[i].status == CLUSTER_DB_BUSY)
       return broker_cluster_status_reply(r->id, s[i].status, 0, s[i].message);
   if (r->op == DB_OP_QUERY || r->op == DB_OP_EXECUTE) return stmt_reply(pl, r->first, r->id);
   if (r->op == DB_OP_EXEC) {
@@ -685,7 +719,7 @@ static int migrate_one(struct cluster_db *db, const struct migration *m, const c
   *retry = 0;
   cluster_db_begin(db, &s);
   if (s.status != CLUSTER_DB_OK) {
-    *retry = s.status == CLUSTER_DB_UNAVAILABLE;
+    *retry = s.status == CLUSTER_DB_UNAVAILABLE || s.status == CLUSTER_DB_BUSY;
     snprintf(err, errlen, "BEGIN: %s", s.message);
     return -1;
   }

@@ -171,26 +171,18 @@ json_t *broker_tx_end(struct broker_conn *c, json_t *req, enum db_op op, int all
   int commit = op == DB_OP_COMMIT || op == DB_OP_RELEASE;
   char sql[96];
   json_t *r;
-  if (b->cluster) {
-    if (c->tx_depth > 1 && !all) {
-      int sp = c->tx_depth - 1;
-      if (commit)
-        snprintf(sql, sizeof sql, "RELEASE jsfpm_sp%d", sp);
-      else
-        snprintf(sql, sizeof sql, "ROLLBACK TO jsfpm_sp%d; RELEASE jsfpm_sp%d", sp, sp);
-      return broker_cluster_send(c, req, BROKER_CLUSTER_CONTROL, sql, AFTER_RELEASE);
-    }
-    return broker_cluster_send(c, req, commit ? BROKER_CLUSTER_COMMIT : BROKER_CLUSTER_ROLLBACK, NULL,
-                               AFTER_END);
-  }
   if (c->tx_depth > 1 && !all) {
     int sp = c->tx_depth - 1;
     if (commit)
       snprintf(sql, sizeof sql, "RELEASE jsfpm_sp%d", sp);
     else
       snprintf(sql, sizeof sql, "ROLLBACK TO jsfpm_sp%d; RELEASE jsfpm_sp%d", sp, sp);
+    if (b->cluster) return broker_cluster_send(c, req, BROKER_CLUSTER_CONTROL, sql, AFTER_RELEASE);
     r = broker_db_tx(b->db, id, sql);
     if (r != NULL && json_is_true(json_object_get(r, "ok"))) c->tx_depth--;
+  } else if (b->cluster) { /* no commit chains: each COMMIT is its own Raft entry */
+    return broker_cluster_send(c, req, commit ? BROKER_CLUSTER_COMMIT : BROKER_CLUSTER_ROLLBACK, NULL,
+                               AFTER_END);
   } else if (commit && (c->tx_chained || chain_may_grow(b))) {
     r = chain_join(c, req);
   } else {

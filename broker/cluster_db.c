@@ -48,6 +48,7 @@ struct cluster_db {
   char why[900];                /* why the last search found no leader */
   bool in_tx;                   /* an explicit transaction is open (cluster_db_begin) */
   bool tx_lost;                 /* ... and was lost with the leader's connection */
+  bool busy;                    /* the last refusal (abandon) was "busy" */
 };
 
 /* How one attempt ended. */
@@ -102,6 +103,10 @@ static int find_leader(struct cluster_db *db, long long deadline) {
     struct dqlite_client *c = dqlite_client_connect_leader((const char *const *)db->nodes, db->nnodes,
                                                            timeout, db->why, sizeof db->why);
     if (c != NULL && dqlite_client_open(c, db->name, &db->db_id) == DQLITE_CLIENT_OK) {
+      /* The search was bounded by the deadline; each request on the
+       * connection gets the full timeout (a statement may wait for the
+       * write lock that long). */
+      dqlite_client_set_timeout(c, db->timeout_ms);
       db->leader = c;
       break;
     }
@@ -117,6 +122,22 @@ static int exec_sql(struct cluster_db *db, const char *sql) {
   return dqlite_client_exec_sql(db->leader, db->db_id, sql, NULL, 0, NULL);
 }
 
+/* dqlite 1.18.6 answers a QUERY_SQL whose statement was prepared and then
+ * refused by the leader's queue -- busy past the node's busy timeout, not
+ * the leader, leadership lost -- with SQLITE_ERROR "nonempty statement
+ * tail" instead of the cause (gateway.c, handle_query_sql_done_cb, takes
+ * the empty tail sqlite3_prepare_v2 leaves for a non-empty one).  jsfpm
+ * sends one statement at a time, so this answer means one of those
+ * refusals: the statement did not run. */
+static bool masked_refusal(const struct cluster_db *db, int rc) {
+  return rc == DQLITE_CLIENT_FAILED && dqlite_client_errcode(db->leader) == 1 /* SQLITE_ERROR */ &&
+         strcmp(dqlite_client_errmsg(db->leader), "nonempty statement tail") == 0;
+}
+
+static bool code_leader_gone(uint64_t code) {
+  return code == DQLITE_PROTO_NOT_LEADER || code == DQLITE_PROTO_LEADERSHIP_LOST;
+}
+
 /* After request RC failed inside an attempt: true when the group may run
  * again -- the connection is gone (which rolls the transaction back on the
  * node), the node does not lead (any more), or it was busy (the
@@ -125,12 +146,24 @@ static int exec_sql(struct cluster_db *db, const char *sql) {
  * an SQL error: the connection and its transaction stay as they are. */
 static bool abandon(struct cluster_db *db, int rc, char *why, size_t whylen) {
   uint64_t code = dqlite_client_errcode(db->leader);
-  bool leader_gone =
-      rc == DQLITE_CLIENT_BROKEN || code == DQLITE_PROTO_NOT_LEADER || code == DQLITE_PROTO_LEADERSHIP_LOST;
-  bool busy = rc == DQLITE_CLIENT_FAILED && (code & 0xff) == SQLITE_BUSY_CODE;
+  bool leader_gone = rc == DQLITE_CLIENT_BROKEN || code_leader_gone(code);
+  bool masked = masked_refusal(db, rc);
+  bool busy = rc == DQLITE_CLIENT_FAILED && ((code & 0xff) == SQLITE_BUSY_CODE || masked);
   if (!leader_gone && !busy) return false;
-  snprintf(why, whylen, "%s: %s", dqlite_client_address(db->leader), dqlite_client_errmsg(db->leader));
-  if (leader_gone || exec_sql(db, "ROLLBACK") == DQLITE_CLIENT_BROKEN) drop_leader(db);
+  /* A masked refusal counts as busy: had the leader gone, the next
+   * attempt's BEGIN says so plainly. */
+  db->busy = busy;
+  snprintf(why, whylen, "%s: %s", dqlite_client_address(db->leader),
+           masked ? "refused: busy or not the leader (dqlite said \"nonempty statement tail\")"
+                  : dqlite_client_errmsg(db->leader));
+  if (leader_gone) {
+    drop_leader(db);
+    return true;
+  }
+  rc = exec_sql(db, "ROLLBACK");
+  if (rc == DQLITE_CLIENT_BROKEN ||
+      (rc == DQLITE_CLIENT_FAILED && code_leader_gone(dqlite_client_errcode(db->leader))))
+    drop_leader(db);
   return true;
 }
 
@@ -259,7 +292,8 @@ static enum attempt run_once(struct cluster_db *db, struct cluster_db_stmt *s, s
 static void settle(struct cluster_db_stmt *s, size_t n, const bool *final, enum cluster_db_status status,
                    const char *message) {
   for (size_t i = 0; i < n; i++)
-    if (!final[i] && (s[i].status != CLUSTER_DB_ERROR || status == CLUSTER_DB_UNAVAILABLE))
+    if (!final[i] &&
+        (s[i].status != CLUSTER_DB_ERROR || status == CLUSTER_DB_UNAVAILABLE || status == CLUSTER_DB_BUSY))
       set_status(&s[i], status, 0, message);
 }
 
@@ -288,7 +322,7 @@ unsigned cluster_db_group(struct cluster_db *db, struct cluster_db_stmt *s, size
     reruns++;
     if (a == ATTEMPT_RETRY && clock_mono_ms() >= deadline) {
       snprintf(message, sizeof message, "not run: the cluster kept refusing it for write_wait (%s)", why);
-      settle(s, n, final, CLUSTER_DB_UNAVAILABLE, message);
+      settle(s, n, final, db->busy ? CLUSTER_DB_BUSY : CLUSTER_DB_UNAVAILABLE, message);
       break;
     }
     if (a == ATTEMPT_RETRY) clock_sleep_ms(CLUSTER_DB_RETRY_PAUSE_MS);
@@ -320,6 +354,7 @@ void cluster_db_begin(struct cluster_db *db, struct cluster_db_stmt *s) {
       return;
     }
     if (clock_mono_ms() >= deadline) {
+      if (db->busy) s->status = CLUSTER_DB_BUSY;
       snprintf(s->message, sizeof s->message, "the cluster kept refusing BEGIN for write_wait (%.150s)", why);
       return;
     }

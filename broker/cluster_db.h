@@ -41,6 +41,8 @@ enum cluster_db_status {
   CLUSTER_DB_ERROR,          /* the statement (or the COMMIT) failed: code and message; nothing of it stays */
   CLUSTER_DB_UNAVAILABLE,    /* not run: no leader within WAIT_MS, or it kept refusing */
   CLUSTER_DB_COMMIT_UNKNOWN, /* the COMMIT's answer was lost: committed or not, unknown */
+  CLUSTER_DB_BUSY,           /* not run: the leader's write lock stayed taken (another host's
+                              * transaction) for WAIT_MS */
 };
 
 /* One statement of a group. */

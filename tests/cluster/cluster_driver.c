@@ -317,7 +317,7 @@ static int cmd_group_load(long count, size_t group, const char *acks_path) {
       } else if (s[i].status == CLUSTER_DB_COMMIT_UNKNOWN) {
         unknown += good;
         if (good && append_id(unknown_fd, id) != 0) status = 1;
-      } else if (s[i].status == CLUSTER_DB_UNAVAILABLE) {
+      } else if (s[i].status == CLUSTER_DB_UNAVAILABLE || s[i].status == CLUSTER_DB_BUSY) {
         if (notrun == 0) fprintf(stderr, "first not run: %s\n", s[i].message);
         notrun += good;
         if (good && append_id(notrun_fd, id) != 0) status = 1;

@@ -175,6 +175,11 @@ START_TEST(test_status_replies) {
   ck_assert_str_eq(str(r, "message"), "the leader was lost during COMMIT");
   json_decref(r);
 
+  r = status_reply(CLUSTER_DB_BUSY, 0, "node busy");
+  ck_assert_str_eq(str(r, "code"), "JSFPM_BUSY");
+  ck_assert_ptr_nonnull(strstr(str(r, "message"), "another host's transaction"));
+  json_decref(r);
+
   /* an error the node did not give (code 0: the client refused a value) */
   r = status_reply(CLUSTER_DB_ERROR, 0, "text with a NUL byte");
   ck_assert_str_eq(str(r, "code"), "JSFPM_BAD_REQUEST");

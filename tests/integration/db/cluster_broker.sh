@@ -9,6 +9,7 @@
 # host cut off from the others answers writes JSFPM_NO_QUORUM instead of
 # hanging.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/db_lib.sh"
 . "$(dirname "$0")/cluster_lib.sh"
 require_tool curl curl
 
@@ -94,6 +95,16 @@ var routes = {
     out.push(code(function () { db.query('WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 6000) SELECT i FROM c'); }));
     return out.join('\n');
   },
+  '/hold': function (req) {
+    // Holds the cluster's write lock for ms milliseconds.
+    db.transaction(function () {
+      db.execute('INSERT INTO items (k, v) VALUES (?, 1)', [req.query.k]);
+      var end = Date.now() + Number(req.query.ms);
+      while (Date.now() < end) {}
+    });
+    return 'committed';
+  },
+  '/open': function () { return String(db.stats().open_transactions); },
   '/keys': function (req) {
     return db.query('SELECT k FROM items WHERE k LIKE ? ORDER BY k', [req.query.p + '%']).map(function (r) { return r.k; }).join('\n');
   },
@@ -101,26 +112,15 @@ var routes = {
     try {
       db.execute('INSERT INTO items (k, v) VALUES (?, 1)', [req.query.k]);
       return 'acked';
-    } catch (e) { return e.code; }
-  }
-};
-
-module.exports = {
-  fetch: function (req) {
-    var f = routes[req.path];
-    if (!f) return new Response('not found', { status: 404 });
-    try {
-      return new Response(String(f(req)));
-    } catch (e) {
-      return new Response('error: ' + (e.code ? e.code + ': ' : '') + e.message, { status: 500 });
-    }
+    } catch (e) { return e.code + (req.query.why ? ': ' + e.message : ''); }
   }
 };
 JS
+db_app_serve >>"$T/app/main.js"
 
 cluster_setup 3
 say "jsfpm on three hosts, each with its node; the migrations are applied once"
-for i in 1 2 3; do cluster_start_host "$i" database.write_wait=3s database.max_result_rows=5000; done
+for i in 1 2 3; do cluster_start_host "$i" database.write_wait=3s database.tx_timeout=20s database.max_result_rows=5000; done
 cluster_wait_voters 3
 for i in 1 2 3; do cluster_wait_host "$i"; done
 ok "three hosts serve"
@@ -158,6 +158,18 @@ assert_contains "$(echo "$out" | sed -n 4p)" "SQLITE_CONSTRAINT_UNIQUE"
 assert_eq 0 "$(echo "$out" | sed -n 5p)" "rows of the failed script (all or nothing)"
 assert_contains "$(echo "$out" | sed -n 6p)" "JSFPM_RESULT_TOO_LARGE: the result has more than max_result_rows (5000)"
 
+say "another host's transaction holds the cluster's write lock longer than write_wait: JSFPM_BUSY"
+host_get 1 '/hold?k=held&ms=6000' >"$T/hold.out" 2>&1 &
+hold_pid=$!
+wait_until "[ \"\$(host_get 1 /open)\" = 1 ]" 10 || fail "the holding transaction did not start"
+t0=$(now_ms)
+out=$(host_get 2 '/load?k=blocked&why=1')
+assert_match "$out" "^JSFPM_BUSY: .*another host's transaction held the cluster's write lock" "a write on host 2 meanwhile"
+ok "answered in $(( $(now_ms) - t0 )) ms (write_wait 3 s)"
+wait "$hold_pid" || fail "the holding request failed"
+assert_eq committed "$(cat "$T/hold.out")" "the holding transaction"
+assert_eq "1 none" "$(echo $(host_get 3 '/get?k=held') $(host_get 3 '/get?k=blocked'))" "rows after it"
+
 say "SIGKILL of the leader's node during a write load: no acknowledged write lost"
 # load_run HOST PREFIX N: N sequential writes through HOST's jsfpm, each
 # line "key outcome" (acked, or the error code) in $T/PREFIX.out.
@@ -172,8 +184,7 @@ old=$(leader_id)
 load_run "$old" kill 300 &
 load_pid=$!
 wait_until "[ \$(grep -c ' acked$' '$T/kill.out') -ge 60 ]" 60 || fail "the load made no progress: $(tail -n 3 "$T/kill.out")"
-kill -KILL "${NODE_PID[$old]}"
-wait "${NODE_PID[$old]}" 2>/dev/null || true
+host_node_kill "$old"
 ok "killed node $old (the leader; its host's jsfpm takes the load) after $(grep -c ' acked$' "$T/kill.out") acknowledged writes"
 wait "$load_pid" || fail "the load failed"
 assert_eq 300 "$(wc -l <"$T/kill.out")" "writes answered"
@@ -189,28 +200,29 @@ grep ' JSFPM_NO_QUORUM$' "$T/kill.out" | cut -d' ' -f1 | sort >"$T/notrun"
 assert_eq 0 "$(comm -12 "$T/notrun" "$T/present" | wc -l)" "writes answered JSFPM_NO_QUORUM (not run) that are present"
 ok "$(wc -l <"$T/present") rows for $(wc -l <"$T/acked") acknowledged writes"
 
-say "a host cut off from the others answers writes JSFPM_NO_QUORUM, and serves again once back"
-cluster_start_node "$old"
+say "a host cut off from the others answers writes JSFPM_NO_QUORUM, and all serve again once it is back"
+host_node_start "$old"
 cluster_wait_voters 3
 # A follower's host: its broker's connection goes to the leader, across the
 # cut.  (On the leader's own host a write in flight at the cut reaches its
 # COMMIT locally and ends JSFPM_COMMIT_UNKNOWN; the next ones see no leader.)
+# The majority side is not checked during the cut: there the leader stops
+# answering SQL (dqlite's own client too) about when its role management
+# demotes the cut voter, until the link is back (docs/cluster.md, "Known
+# dqlite issues").
 cut=1
 while [ "$cut" = "$(leader_id)" ]; do cut=$((cut + 1)); done
-other=$((cut % 3 + 1))
 link_down "$cut"
 t0=$(now_ms)
-out=$(host_get "$cut" '/load?k=cut')
-ms=$(( $(now_ms) - t0 ))
-assert_eq JSFPM_NO_QUORUM "$out" "a write on the cut-off host $cut"
-ok "answered in $ms ms (write_wait 3 s)"
-assert_eq none "$(host_get "$other" '/get?k=cut')" "the write, on the majority side"
-assert_eq acked "$(host_get "$other" '/load?k=majority')" "a write on the majority side"
+assert_eq JSFPM_NO_QUORUM "$(host_get "$cut" '/load?k=cut')" "a write on the cut-off host $cut"
+ok "answered in $(( $(now_ms) - t0 )) ms (write_wait 3 s)"
 link_up "$cut"
-wait_until "[ \"\$(host_get $cut '/load?k=back\$RANDOM')\" = acked ]" 30 || fail "host $cut did not serve writes again"
-assert_eq 1 "$(host_get "$cut" '/get?k=majority')" "the majority's write, read on host $cut"
-ok "host $cut serves writes again"
-
+t0=$(now_ms)
+for i in 1 2 3; do
+  wait_until "[ \"\$(host_get $i '/load?k=back$i')\" = acked ]" 30 || fail "host $i did not serve writes again"
+done
+ok "the three hosts serve writes again, $(( $(now_ms) - t0 )) ms after the link is back"
+assert_eq none "$(host_get 2 '/get?k=cut')" "the cut-off host's refused write"
 say "a graceful stop: the broker stops its cluster threads cleanly"
 stop_group "${JSFPM_PID[2]}" TERM 20 1
 ! grep -h -i -e 'Sanitizer' -e 'runtime error' "$T/h2/out" "$T/h2/error.log" ||

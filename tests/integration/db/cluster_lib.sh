@@ -181,19 +181,33 @@ leader_id() { drv 1 leader | cut -d' ' -f1; }
 # dqlite node and jsfpm (the real binary) serving $T/app from the cluster,
 # its HTTP door on 127.0.0.1:8080 inside the namespace (host_get I PATH).
 # Files under $T/hI; the config is $T/hI/jsfpm.conf, with node I's
-# [cluster] section.  Sets JSFPM_PID[I].  While the master does not start
-# the node itself, this starts it first through the test driver; once it
-# does, only the jsfpm half stays.
+# [cluster] section.  Sets JSFPM_PID[I].
+#
+# The node: until the master starts it itself, host_node_start runs it
+# through the test driver with the host's own configuration (its error log
+# apart: $T/nodeI.log), as the master will; host_node_kill and
+# host_node_start are then all a test does to a host's node.  Once the
+# master starts and restarts it, these three functions are what changes.
 declare -a JSFPM_PID=()
+host_node_start() {
+  sed "s|^error_log = .*|error_log = $T/node$1.log|" "$T/h$1/jsfpm.conf" >"$T/h$1/node.conf"
+  NODE_CONF[$1]=$T/h$1/node.conf
+  cluster_start_node "$1"
+}
+# host_node_kill I: SIGKILL of host I's node process.
+host_node_kill() {
+  kill -KILL "${NODE_PID[$1]}"
+  wait "${NODE_PID[$1]}" 2>/dev/null || true
+}
 cluster_start_host() {
   local i=$1 d=$T/h$1
   shift
   mkdir -p "$d"
-  cluster_start_node "$i"
   write_config "$d/jsfpm.conf" server.listen="$d/jsfpm.sock" server.http_listen=127.0.0.1:8080 \
     server.runtime_dir="$d/run" server.pid_file="$d/jsfpm.pid" server.error_log="$d/error.log" \
     app.compile_cache="$d/cache" database.path="$d/unused.db" app.root="$T/app" "$@"
   sed -n '/^\[cluster\]/,$p' "$T/node$i.conf" >>"$d/jsfpm.conf"
+  host_node_start "$i"
   : >"$d/error.log"
   spawn_group "$d/out" ip netns exec "$(ns_name "$i")" "$JSFPM" -c "$d/jsfpm.conf"
   JSFPM_PID[$i]=$SPAWNED_PID

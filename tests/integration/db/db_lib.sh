@@ -189,6 +189,15 @@ var routes = {
   },
   '/stats': function () { return JSON.stringify(db.stats()); }
 };
+JS
+  db_app_serve >>"$T/app/main.js"
+}
+
+# db_app_serve: the end of a test app's main.js: serves its `routes`
+# (path -> function returning the body; a thrown error is a 500 whose
+# body starts "error: CODE: ").
+db_app_serve() {
+  cat <<'JS'
 
 module.exports = {
   fetch: function (req) {

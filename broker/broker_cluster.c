@@ -100,6 +100,7 @@ struct stmt_out {
   int columns_seen;
   char **names;  /* the columns' names, for error messages */
   json_t *error; /* the rows handler's error (a limit, an unrepresentable value) */
+  int oom;       /* the rows handler ran out of memory */
   char *sql;     /* a script's piece (malloc'd), or NULL */
   struct dqlite_proto_value *params;
   unsigned char **blobs; /* decoded blobs (sqlite3_free) */
@@ -137,27 +138,34 @@ static int rows_columns(void *arg, unsigned ncols, const char *const *names) {
   names_free(o);
   json_decref(o->error);
   o->error = NULL;
+  o->oom = 0;
   o->columns_seen = 1;
   if (o->shape == BROKER_SHAPE_CHANGES) return 0;
   if (o->shape == BROKER_SHAPE_AUTO && ncols == 0) return 0;
   enum broker_result_shape shape = o->shape == BROKER_SHAPE_JSON ? BROKER_SHAPE_JSON : BROKER_SHAPE_ROWS;
+  o->oom = 1; /* until the names are in */
   o->names = calloc(ncols ? ncols : 1, sizeof *o->names);
   if (o->names == NULL || broker_result_begin(&o->res, shape, ncols) != 0) return 1;
   o->ncols = ncols;
   for (unsigned i = 0; i < ncols; i++) {
     int put = broker_result_name(&o->res, names[i], strlen(names[i]));
-    if (put == -2)
+    if (put == -2) {
       o->error = broker_db_error_reply(o->id, DB_ERR_UNREPRESENTABLE,
                                        "the name of column %u is not valid UTF-8", i + 1);
+      o->oom = o->error == NULL;
+      return 1;
+    }
     if (put != 0 || (o->names[i] = strdup(names[i])) == NULL) return 1;
   }
-  return broker_result_rows_begin(&o->res) != 0;
+  o->oom = broker_result_rows_begin(&o->res) != 0;
+  return o->oom;
 }
 
 static int rows_row(void *arg, unsigned ncols, const struct dqlite_proto_value *v) {
   struct stmt_out *o = arg;
   if (o->ncols == 0 || ncols != o->ncols) return 0; /* changes only */
   if ((o->error = broker_result_row_begin(&o->res, o->id)) != NULL) return 1;
+  o->oom = 1; /* until the row is in */
   for (unsigned i = 0; i < ncols; i++) {
     struct rowset_value rv = {.type = ROWSET_NULL};
     switch (v[i].type) {
@@ -174,8 +182,12 @@ static int rows_row(void *arg, unsigned ncols, const struct dqlite_proto_value *
       break;
     case DQLITE_PROTO_NULL: break;
     }
-    if (broker_result_put(&o->res, &rv, o->names[i], o->id, &o->error) != 0) return 1;
+    if (broker_result_put(&o->res, &rv, o->names[i], o->id, &o->error) != 0) {
+      o->oom = o->error == NULL;
+      return 1;
+    }
   }
+  o->oom = 0;
   return (o->error = broker_result_row_end(&o->res, o->id)) != NULL;
 }
 
@@ -425,6 +437,7 @@ static json_t *stmt_reply(struct plan *pl, size_t i, const json_t *id) {
   struct cluster_db_stmt *s = &pl->stmts[i];
   struct stmt_out *o = &pl->outs[i];
   if (s->status != CLUSTER_DB_OK) {
+    if (o->oom) return NULL; /* the connection is closed: out of memory */
     if (o->error) {
       json_t *e = o->error;
       o->error = NULL;

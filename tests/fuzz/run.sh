@@ -1,7 +1,7 @@
 #!/bin/bash
 # run.sh: builds the libFuzzer harnesses with clang and runs each one.
 #
-#   tests/fuzz/run.sh [TARGET...]        targets: fcgi http frame config js_json dqlite_proto url multipart dev
+#   tests/fuzz/run.sh [TARGET...]        targets: fcgi http frame config js_json dqlite_proto cluster_sql url multipart dev
 #                                        (default: all)
 #
 # Environment:
@@ -22,7 +22,7 @@ set -euo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 SECONDS_EACH=${FUZZ_SECONDS:-30}
 B=${FUZZ_BUILD:-/tmp/jsfpm-fuzz}
-ALL="fcgi http frame config js_json dqlite_proto url multipart dev"
+ALL="fcgi http frame config js_json dqlite_proto cluster_sql url multipart dev"
 TARGETS=${*:-$ALL}
 
 if [ -z "${CC:-}" ] || ! "$CC" --version 2>/dev/null | grep -q clang; then
@@ -66,14 +66,18 @@ if [ ! -f "$B/duk.o" ] || [ -n "$(find $DUK_DEPS -newer "$B/duk.o")" ]; then
   "$CC" -g -O1 -fno-omit-frame-pointer -fsanitize=address -w $INC -c "$SRC/src/duktape/duk_amalgamation.c" -o "$B/duk.o"
 fi
 
+# The broker's SQLite side, which the frame and cluster_sql harnesses link.
+BROKER_DB_SOURCES="src/frame.c src/rowset.c src/utf8.c broker/broker_db.c broker/broker_db_guard.c broker/broker_db_migrate.c broker/broker_db_open.c broker/broker_db_reply.c broker/broker_db_values.c broker/broker_json.c broker/broker_result.c broker/migrations_list.c src/db_proto.c src/log.c src/safefile.c"
+
 sources() {
   case $1 in
     fcgi) echo "workers/fcgi.c" ;;
     http) echo "workers/http.c" ;;
-    frame) echo "src/frame.c src/rowset.c src/utf8.c broker/broker_db.c broker/broker_db_guard.c broker/broker_db_migrate.c broker/broker_db_open.c broker/broker_db_reply.c broker/broker_db_values.c broker/broker_json.c broker/migrations_list.c src/db_proto.c src/log.c src/safefile.c" ;;
+    frame) echo "$BROKER_DB_SOURCES" ;;
     config) echo "src/config.c src/config_print.c src/access_format.c src/log.c src/safefile.c src/netaddr.c" ;;
     js_json) echo "workers/worker_db.c src/db_proto.c src/frame.c src/rowset.c src/utf8.c src/log.c src/safefile.c" ;;
     dqlite_proto) echo "broker/dqlite_proto.c" ;;
+    cluster_sql) echo "broker/cluster_sql.c $BROKER_DB_SOURCES" ;;
     url) echo "workers/url.c workers/url_host.c" ;;
     multipart) echo "workers/multipart.c" ;;
     dev) echo "workers/accept.c workers/dev_page.c" ;;

@@ -122,16 +122,16 @@ cluster_setup 3
 say "jsfpm on three hosts, each with its node; the migrations are applied once"
 for i in 1 2 3; do cluster_start_host "$i" database.write_wait=3s database.tx_timeout=20s database.max_result_rows=5000; done
 cluster_wait_voters 3
-for i in 1 2 3; do cluster_wait_host "$i"; done
+for i in 1 2 3; do cluster_wait_ready "$i"; done
 ok "three hosts serve"
 assert_eq 1 "$(host_get 2 /applied)" "rows of migration 2 (applied by one host only)"
 applied=0
-for n in $(grep -h 'serving the dqlite cluster' "$T"/h*/error.log | sed 's/.*(\([0-9]*\) migration.*/\1/'); do
+for n in $(grep -h 'serving the dqlite cluster' "$T"/host[123].log | sed 's/.*(\([0-9]*\) migration.*/\1/'); do
   applied=$((applied + n))
 done
 assert_eq 2 "$applied" "migrations applied, all hosts together"
 for i in 1 2 3; do
-  [ ! -e "$T/h$i/unused.db" ] || fail "host $i's broker created a local database file"
+  [ ! -e "$T/host$i/app.db" ] || fail "host $i's broker created a local database file"
 done
 ok "no host has a local database file"
 
@@ -201,7 +201,6 @@ assert_eq 0 "$(comm -12 "$T/notrun" "$T/present" | wc -l)" "writes answered JSFP
 ok "$(wc -l <"$T/present") rows for $(wc -l <"$T/acked") acknowledged writes"
 
 say "a host cut off from the others answers writes JSFPM_NO_QUORUM, and all serve again once it is back"
-host_node_start "$old"
 cluster_wait_voters 3
 # A follower's host: its broker's connection goes to the leader, across the
 # cut.  (On the leader's own host a write in flight at the cut reaches its
@@ -224,8 +223,8 @@ done
 ok "the three hosts serve writes again, $(( $(now_ms) - t0 )) ms after the link is back"
 assert_eq none "$(host_get 2 '/get?k=cut')" "the cut-off host's refused write"
 say "a graceful stop: the broker stops its cluster threads cleanly"
-stop_group "${JSFPM_PID[2]}" TERM 20 1
-! grep -h -i -e 'Sanitizer' -e 'runtime error' "$T/h2/out" "$T/h2/error.log" ||
+stop_group "${MASTER_PID[2]}" TERM 20 1
+! grep -h -i -e 'Sanitizer' -e 'runtime error' "$T/host2.out" "$T/host2.log" ||
   fail "host 2's jsfpm reported a sanitizer error"
-grep -q 'broker.*stopping on signal 15' "$T/h2/error.log" || fail "host 2's broker did not log its stop: $(tail -n 5 "$T/h2/error.log")"
+grep -q 'broker.*stopping on signal 15' "$T/host2.log" || fail "host 2's broker did not log its stop: $(tail -n 5 "$T/host2.log")"
 ok "host 2 stopped; no sanitizer report"

@@ -16,6 +16,10 @@
 #   cluster_master_config I [section.key=value ...]
 #                         only writes that configuration
 #   cluster_wait_ready I  waits until jsfpm on host I logs "ready:"
+#   cluster_start_host I [section.key=value ...]
+#                         cluster_start_master with the HTTP door on
+#                         127.0.0.1:8080 and $T/app; host_get I PATH
+#   node_pid I / host_node_kill I   host I's node process: its pid / SIGKILL
 #   cluster_wait_voters N waits until the leader lists N voters, steadily
 #   in_ns I CMD...        runs CMD in namespace I
 #   drv I ARGS...         the test driver in namespace I, NODES preset
@@ -177,49 +181,21 @@ leader_id() { drv 1 leader | cut -d' ' -f1; }
 
 # ---------------------------------------------------------------- jsfpm hosts
 
-# cluster_start_host I [section.key=value ...]: host I of the cluster: its
-# dqlite node and jsfpm (the real binary) serving $T/app from the cluster,
-# its HTTP door on 127.0.0.1:8080 inside the namespace (host_get I PATH).
-# Files under $T/hI; the config is $T/hI/jsfpm.conf, with node I's
-# [cluster] section.  Sets JSFPM_PID[I].
-#
-# The node: until the master starts it itself, host_node_start runs it
-# through the test driver with the host's own configuration (its error log
-# apart: $T/nodeI.log), as the master will; host_node_kill and
-# host_node_start are then all a test does to a host's node.  Once the
-# master starts and restarts it, these three functions are what changes.
-declare -a JSFPM_PID=()
-host_node_start() {
-  sed "s|^error_log = .*|error_log = $T/node$1.log|" "$T/h$1/jsfpm.conf" >"$T/h$1/node.conf"
-  NODE_CONF[$1]=$T/h$1/node.conf
-  cluster_start_node "$1"
-}
-# host_node_kill I: SIGKILL of host I's node process.
-host_node_kill() {
-  kill -KILL "${NODE_PID[$1]}"
-  wait "${NODE_PID[$1]}" 2>/dev/null || true
-}
+# cluster_start_host I [section.key=value ...]: the real jsfpm on host I
+# (cluster_start_master: its master runs the host's node) serving $T/app
+# from the cluster, its HTTP door on 127.0.0.1:8080 inside the namespace.
 cluster_start_host() {
-  local i=$1 d=$T/h$1
+  local i=$1
   shift
-  mkdir -p "$d"
-  write_config "$d/jsfpm.conf" server.listen="$d/jsfpm.sock" server.http_listen=127.0.0.1:8080 \
-    server.runtime_dir="$d/run" server.pid_file="$d/jsfpm.pid" server.error_log="$d/error.log" \
-    app.compile_cache="$d/cache" database.path="$d/unused.db" app.root="$T/app" "$@"
-  sed -n '/^\[cluster\]/,$p' "$T/node$i.conf" >>"$d/jsfpm.conf"
-  host_node_start "$i"
-  : >"$d/error.log"
-  spawn_group "$d/out" ip netns exec "$(ns_name "$i")" "$JSFPM" -c "$d/jsfpm.conf"
-  JSFPM_PID[$i]=$SPAWNED_PID
+  cluster_start_master "$i" server.http_listen=127.0.0.1:8080 app.root="$T/app" "$@"
 }
 
-# cluster_wait_host I: waits until host I's jsfpm is ready (it applies the
-# migrations on the cluster first).
-cluster_wait_host() {
-  wait_until "grep -q 'ready:' '$T/h$1/error.log' || ! pid_alive ${JSFPM_PID[$1]}" 60 &&
-    grep -q 'ready:' "$T/h$1/error.log" ||
-    fail "jsfpm on host $1 did not become ready: $(tail -n 20 "$T/h$1/error.log" "$T/h$1/out")"
-}
-
-# host_get I PATH: GET PATH from host I's jsfpm (the body; curl's status).
+# host_get I PATH: GET PATH from host I's jsfpm (the body).
 host_get() { in_ns "$1" curl -sS --max-time 30 "http://127.0.0.1:8080$2"; }
+
+# node_pid I: the pid of host I's node process, from its master's log.
+node_pid() { sed -n "s/.*cluster node $1 started, pid \([0-9][0-9]*\).*/\1/p" "$T/host$1.log" | tail -n 1; }
+
+# host_node_kill I: SIGKILL of host I's node process (its master starts it
+# again).
+host_node_kill() { kill -KILL "$(node_pid "$1")"; }

@@ -27,8 +27,6 @@ leader_of() { cstatus "$1" 2>/dev/null | sed -n 's/^cluster leader: *\([0-9][0-9
 voters_of() { cstatus "$1" 2>/dev/null | grep -c '^cluster member: .* voter$' || true; }
 # line LABEL VALUE: a line of the plain text page (and of --cluster-status).
 line() { printf '%-24s %s' "$1" "$2"; }
-# node_pid I: the pid of host I's node process, from its master's log.
-node_pid() { sed -n "s/.*cluster node $1 started, pid \([0-9][0-9]*\).*/\1/p" "$T/host$1.log" | tail -n 1; }
 # all_agree: each host's node lists 3 voters and names the same leader.
 all_agree() {
   local i l first=

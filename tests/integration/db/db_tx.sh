@@ -13,9 +13,12 @@ start_server app.root="$T/app" server.workers=3 app.request_timeout=30s database
 db_get '/insert?k=seed' >/dev/null
 
 say "a reader is not blocked while another worker holds a write transaction"
-curl -sS --max-time 20 "$HTTP_URL/hold?ms=2000&k=held" >"$T/hold.out" 2>&1 &
+# The hold lasts 4 s and the wait for it to start up to 20 s: on a loaded
+# machine (CI under a sanitizer) a worker can take seconds to take the
+# request, and a shorter hold could end between two polls of /stats.
+curl -sS --max-time 30 "$HTTP_URL/hold?ms=4000&k=held" >"$T/hold.out" 2>&1 &
 holder=$!
-wait_until "db_get /stats | grep -q '\"open_transactions\":1'" 5 || fail "the transaction did not start"
+wait_until "db_get /stats | grep -q '\"open_transactions\":1'" 20 || fail "the transaction did not start"
 t0=$(now_ms)
 assert_eq 1 "$(db_get /count)" "rows seen by a reader during the transaction (last committed state)"
 read_ms=$(( $(now_ms) - t0 ))
@@ -34,7 +37,7 @@ assert_eq 3 "$(db_get /count)" "rows after both"
 
 say "a worker killed mid-transaction: rolled back at once, the others continue"
 curl -sS --max-time 30 "$HTTP_URL/hold?ms=20000&k=doomed" >/dev/null 2>&1 &
-wait_until "db_get /stats | grep -q '\"open_transactions\":1'" 5 || fail "the transaction did not start"
+wait_until "db_get /stats | grep -q '\"open_transactions\":1'" 20 || fail "the transaction did not start"
 # the holder spins in JavaScript: the one worker in state R
 victim=
 for i in $(seq 1 50); do

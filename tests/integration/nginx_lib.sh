@@ -15,9 +15,12 @@ require_nginx() {
 # start_nginx_front [KEEPALIVE]: nginx (one worker) on a free port, passing
 # everything to $FCGI_SOCK the way the README recommends: fastcgi_keep_conn
 # on and an upstream with `keepalive KEEPALIVE` (default 16); NGINX_LOCATIONS,
-# when set, replaces that `location /` (the upstream is still "jsfpm").  Sets
-# NGINX_PID, NGINX_PORT, URL and NGX (its directory: logs in $NGX/logs).
-# Stopped on exit.
+# when set, replaces that `location /` (the upstream is still "jsfpm");
+# NGINX_SERVERS, when set, replaces the upstream's `server unix:$FCGI_SOCK;`
+# (several hosts); NGINX_EXEC, when set, is the command nginx and its
+# readiness check run under (`ip netns exec NS`: nginx in a namespace).
+# Sets NGINX_PID, NGINX_PORT, URL and NGX (its directory: logs in
+# $NGX/logs).  Stopped on exit.
 start_nginx_front() {
   local attempt started=no
   # Everything inside $T; as root, keep the workers as root (they must
@@ -66,7 +69,7 @@ http {
   scgi_temp_path $NGX/tmp/scgi;
   uwsgi_temp_path $NGX/tmp/uwsgi;
   upstream jsfpm {
-    server unix:$FCGI_SOCK;
+    ${NGINX_SERVERS:-server unix:$FCGI_SOCK;}
     keepalive $2;
   }
   server {
@@ -78,9 +81,9 @@ $locations
 CONF
   "$NGINX" -t -q -e "$NGX/logs/error.log" -p "$NGX" -c "$NGX/nginx.conf" ||
     { cat "$NGX/logs/error.log" >&2; fail "nginx -t rejected the generated config"; }
-  spawn_group "$NGX/nginx.out" "$NGINX" -e "$NGX/logs/error.log" -p "$NGX" -c "$NGX/nginx.conf"
+  spawn_group "$NGX/nginx.out" ${NGINX_EXEC:-} "$NGINX" -e "$NGX/logs/error.log" -p "$NGX" -c "$NGX/nginx.conf"
   NGINX_PID=$SPAWNED_PID
-  wait_until "curl -s -o /dev/null http://127.0.0.1:$NGINX_PORT/ || ! pid_alive $NGINX_PID" 10 &&
+  wait_until "${NGINX_EXEC:-} curl -s -o /dev/null http://127.0.0.1:$NGINX_PORT/ || ! pid_alive $NGINX_PID" 10 &&
     pid_alive "$NGINX_PID"
 }
 

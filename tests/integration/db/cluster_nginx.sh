@@ -1,0 +1,96 @@
+#!/bin/bash
+# cluster_nginx.sh: the example app, unchanged, on three hosts (network
+# namespaces) in cluster mode, behind one nginx upstream over the three
+# hosts' FastCGI ports, under a write load that records every acknowledged
+# write (tests/integration/db/cluster_load.py).  Faults: SIGKILL of the
+# leader's node process, then SIGKILL of a whole host's jsfpm (every
+# process of it at once, as a crash would) and its restart.  After each:
+# writes are served again through nginx; at the end every acknowledged
+# write is present with its id and body, none twice, and the cluster's
+# database passes integrity_check.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../nginx_lib.sh"
+. "$(dirname "$0")/cluster_lib.sh"
+require_nginx
+
+FCGI_PORT=9000
+cluster_setup 3
+# nginx runs in the hub, the namespace of the bridge, with an address on it.
+ip -n "$HUB" link set lo up
+ip -n "$HUB" addr add 10.77.0.254/24 dev br0
+
+say "the example app on three hosts"
+for i in 1 2 3; do
+  cluster_start_master "$i" server.listen="10.77.0.$i:$FCGI_PORT" server.workers=2 \
+    database.write_wait=5s
+done
+cluster_wait_voters 3
+for i in 1 2 3; do cluster_wait_ready "$i"; done
+
+NGINX_EXEC="ip netns exec $HUB"
+NGINX_SERVERS=$(for i in 1 2 3; do printf 'server 10.77.0.%s:%s; ' "$i" "$FCGI_PORT"; done)
+start_nginx_front 16
+hub_curl() { ip netns exec "$HUB" curl -sS --max-time 30 "$@"; }
+assert_contains "$(hub_curl "$URL/")" '"app":"jsfpm example notes"'
+for i in 1 2 3; do
+  assert_contains "$(hub_curl -X POST -H 'Content-Type: application/json' -d '{"body":"first'"$i"'"}' "$URL/notes")" '"id":'
+done
+ok "nginx serves the app from the three hosts"
+
+say "a write load through nginx"
+: >"$T/acked"
+ip netns exec "$HUB" "$PYTHON" "$TOP_SRCDIR/tests/integration/db/cluster_load.py" \
+  "127.0.0.1:$NGINX_PORT" 4 "$T/stop" "$T/acked" >"$T/load.out" 2>&1 &
+load_pid=$!
+acked() { wc -l <"$T/acked"; }
+
+# served_again WHAT: waits for 20 writes acknowledged after now and checks
+# that the first came within RESUME_LIMIT_MS: the issue asks for writes
+# served again within 5 s of a fault.  A sanitizer build gets 10 s (its
+# nodes and brokers run several times slower on a loaded 2-CPU machine).
+RESUME_LIMIT_MS=5000
+! ldd "$JSFPM" 2>/dev/null | grep -q libasan || RESUME_LIMIT_MS=10000
+served_again() {
+  local t0 n0 first
+  t0=$(now_ms)
+  n0=$(acked)
+  wait_until "[ \$(acked) -ge $((n0 + 20)) ]" 30 ||
+    fail "writes were not served again after $1: $(cat "$T/load.out"; tail -n 3 "$T/acked")"
+  first=$(($(sed -n "$((n0 + 1))p" "$T/acked" | cut -d' ' -f3) - t0))
+  [ "$first" -le "$RESUME_LIMIT_MS" ] || fail "the first write after $1 was acknowledged after $first ms"
+  ok "writes served again after $1: the first acknowledged $first ms after it"
+}
+wait_until "[ \$(acked) -ge 50 ]" 30 || fail "the load made no progress: $(cat "$T/load.out")"
+ok "$(acked) writes acknowledged before the faults"
+
+say "fault 1: SIGKILL of the leader's node process"
+leader=$(leader_id)
+host_node_kill "$leader"
+served_again "node $leader was killed"
+cluster_wait_voters 3 60
+
+say "fault 2: SIGKILL of the whole jsfpm of the leader's host, then its restart"
+leader=$(leader_id)
+stop_group "${MASTER_PID[$leader]}" KILL 2
+served_again "host $leader's jsfpm was killed"
+cluster_start_master "$leader" server.listen="10.77.0.$leader:$FCGI_PORT" server.workers=2 \
+  database.write_wait=5s
+cluster_wait_ready "$leader"
+cluster_wait_voters 3 60
+served_again "host $leader was back"
+
+touch "$T/stop"
+wait "$load_pid" || fail "the load failed: $(cat "$T/load.out")"
+ok "load: $(cat "$T/load.out")"
+
+say "every acknowledged write present once, the database intact"
+# The test driver prints text values as t:TEXT.
+drv 1 query "SELECT body || ' ' || id FROM notes WHERE body LIKE 't%'" | sed 's/^t://' | sort >"$T/present"
+cut -d' ' -f1,2 "$T/acked" | sort >"$T/acked.sorted"
+missing=$(comm -23 "$T/acked.sorted" "$T/present" | wc -l)
+assert_eq 0 "$missing" "acknowledged writes missing (or with another id)"
+dups=$(drv 1 query "SELECT body FROM notes GROUP BY body HAVING count(*) > 1" | wc -l)
+assert_eq 0 "$dups" "bodies written twice"
+ok "$(wc -l <"$T/acked.sorted") acknowledged, $(wc -l <"$T/present") rows of the load"
+assert_eq t:ok "$(drv 1 query "PRAGMA integrity_check")" "integrity_check"
+echo "   nginx's errors during the faults: $(nginx_errors | sed 's/.*\] [0-9#]*: //; s/,.*//' | sort | uniq -c | tr -s ' ' | paste -sd';')"

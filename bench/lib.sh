@@ -3,10 +3,20 @@
 # its own copy of the bench database.  Sourced; needs TOP, PEERS, W and PORT
 # set.
 
+# bench_fcgi_buffers: the FastCGI buffer directives of the packaged nginx
+# snippet (etc/nginx/jsfpm.conf), one per line, for the http block of every
+# bench's nginx: each upstream, jsfpm or a peer, is relayed the way
+# production relays jsfpm.  Fails when the snippet has none.
+bench_fcgi_buffers() {
+  grep -E '^fastcgi_(buffer_size|buffers|busy_buffers_size|max_temp_file_size)[[:space:]]' \
+    "$TOP/etc/nginx/jsfpm.conf"
+}
+
 # bench_nginx_conf NAME...: writes $W/nginx.conf, one upstream per NAME
 # (unix:$W/NAME.sock, keepalive 16) served under /NAME/.
 bench_nginx_conf() {
-  local x
+  local x buffers
+  buffers=$(bench_fcgi_buffers) || { echo "no fastcgi buffer directives in etc/nginx/jsfpm.conf" >&2; exit 2; }
   {
     echo "worker_processes 1;"
     echo "daemon off;"
@@ -15,6 +25,7 @@ bench_nginx_conf() {
     echo "events { worker_connections 4096; }"
     echo "http {"
     echo "  access_log off;"
+    echo "$buffers" | sed 's/^/  /'
     for x in "$@"; do echo "  upstream $x { server unix:$W/$x.sock; keepalive 16; }"; done
     echo "  server {"
     echo "    listen 127.0.0.1:$PORT;"

@@ -5,18 +5,19 @@
 
 # bench_fcgi_buffers: the FastCGI buffer directives of the packaged nginx
 # snippet (etc/nginx/jsfpm.conf), one per line, for the http block of every
-# bench's nginx: each upstream, jsfpm or a peer, is relayed the way
-# production relays jsfpm.  Fails when the snippet has none.
+# bench's nginx (bench/run's too): each upstream, jsfpm or a peer, is
+# relayed the way production relays jsfpm.  Fails when the snippet has none.
 bench_fcgi_buffers() {
   grep -E '^fastcgi_(buffer_size|buffers|busy_buffers_size|max_temp_file_size)[[:space:]]' \
-    "$TOP/etc/nginx/jsfpm.conf"
+    "$TOP/etc/nginx/jsfpm.conf" ||
+    { echo "bench: no fastcgi_buffer* directives in $TOP/etc/nginx/jsfpm.conf" >&2; return 1; }
 }
 
 # bench_nginx_conf NAME...: writes $W/nginx.conf, one upstream per NAME
 # (unix:$W/NAME.sock, keepalive 16) served under /NAME/.
 bench_nginx_conf() {
   local x buffers
-  buffers=$(bench_fcgi_buffers) || { echo "no fastcgi buffer directives in etc/nginx/jsfpm.conf" >&2; exit 2; }
+  buffers=$(bench_fcgi_buffers) || exit 2
   {
     echo "worker_processes 1;"
     echo "daemon off;"

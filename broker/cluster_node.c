@@ -191,6 +191,30 @@ static bool is_voter(const struct jsfpm_config *cfg, char **nodes, size_t nnodes
   return voter;
 }
 
+/* dqlite's connect function (dqlite_node_set_connect_func): a TCP
+ * connection to a peer, given up after request_timeout_ms.  dqlite's own
+ * makes a blocking connect() with no timeout, from libuv's thread pool
+ * (role management's polls, Raft's connections); to a peer cut off by a
+ * partition each such call held a pool thread for minutes (SYN retries),
+ * and with the pool's threads all held the leader's disk writes and
+ * commits waited behind them: the majority side stopped answering SQL
+ * (docs/cluster.md, "A voter cut off by a partition").  Returns 0 with a
+ * blocking socket in *FD, as dqlite's (it writes its handshake with plain
+ * write()s), or 1. */
+static int node_connect(void *arg, const char *address, int *fd) {
+  const struct jsfpm_config *cfg = arg;
+  char err[256];
+  int s = dqlite_client_dial(address, request_timeout_ms(cfg), err, sizeof err);
+  if (s < 0) return 1;
+  int flags = fcntl(s, F_GETFL);
+  if (flags < 0 || fcntl(s, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    close(s);
+    return 1;
+  }
+  *fd = s;
+  return 0;
+}
+
 /* Creates and starts the node.  Returns it, or NULL (logged). */
 static dqlite_node *node_start(const struct jsfpm_config *cfg) {
   dqlite_node *node = NULL;
@@ -205,6 +229,8 @@ static dqlite_node *node_start(const struct jsfpm_config *cfg) {
    * write_wait instead of failing "database is locked" at once. */
   if (rc == 0)
     step = "set_busy_timeout", rc = dqlite_node_set_busy_timeout(node, (unsigned)cfg->db_write_wait_ms);
+  if (rc == 0)
+    step = "set_connect_func", rc = dqlite_node_set_connect_func(node, node_connect, (void *)cfg);
   if (rc == 0) step = "enable_role_management", rc = dqlite_node_enable_role_management(node);
   if (rc == 0) step = "set_target_voters", rc = dqlite_node_set_target_voters(node, CLUSTER_VOTERS);
   if (rc == 0) step = "set_target_standbys", rc = dqlite_node_set_target_standbys(node, CLUSTER_STANDBYS);

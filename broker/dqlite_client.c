@@ -181,27 +181,58 @@ static int call(struct dqlite_client *c, int encoded, const char *why, enum dqli
   return rc != 0 ? rc : read_response(c, expected, out);
 }
 
-static int open_socket(struct dqlite_client *c) {
+/* Waits until FD's connect (in progress) ends or DEADLINE_MS passes.
+ * Returns 0 or an errno value (ETIMEDOUT at the deadline). */
+static int connect_wait(int fd, long long deadline_ms) {
+  for (;;) {
+    long long left = deadline_ms - clock_mono_ms();
+    if (left <= 0) return ETIMEDOUT;
+    struct pollfd p = {.fd = fd, .events = POLLOUT};
+    int n = poll(&p, 1, left > 60000 ? 60000 : (int)left);
+    if (n < 0 && errno != EINTR) return errno;
+    if (n > 0) {
+      int soerr = 0;
+      socklen_t len = sizeof soerr;
+      return getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0 ? errno : soerr;
+    }
+  }
+}
+
+int dqlite_client_dial(const char *address, int timeout_ms, char *err, size_t errlen) {
+  long long deadline_ms = clock_mono_ms() + timeout_ms;
   struct sockaddr_storage sa;
   socklen_t salen;
   char why[128];
-  if (netaddr_parse(c->address, DQLITE_DEFAULT_PORT, &sa, &salen, why, sizeof why) != 0)
-    return broken(c, "%s: %s", c->address, why);
-  c->fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (c->fd < 0) return broken(c, "socket: %s", strerror(errno));
-  int rc = connect(c->fd, (struct sockaddr *)&sa, salen);
-  if (rc != 0 && errno != EINPROGRESS) return broken(c, "%s: connect: %s", c->address, strerror(errno));
-  if (rc != 0) {
-    if (wait_ready(c, POLLOUT, "connecting") != 0) return DQLITE_CLIENT_BROKEN;
-    int soerr = 0;
-    socklen_t len = sizeof soerr;
-    if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0) soerr = errno;
-    if (soerr != 0) return broken(c, "%s: connect: %s", c->address, strerror(soerr));
+  if (netaddr_parse(address, DQLITE_DEFAULT_PORT, &sa, &salen, why, sizeof why) != 0) {
+    snprintf(err, errlen, "%s: %s", address, why);
+    return -1;
   }
+  int fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    snprintf(err, errlen, "socket: %s", strerror(errno));
+    return -1;
+  }
+  int rc = connect(fd, (struct sockaddr *)&sa, salen) == 0 ? 0 : errno;
+  if (rc == EINPROGRESS) rc = connect_wait(fd, deadline_ms);
+  const char *doing = "connect";
   int one = 1;
-  if (setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
-    return broken(c, "%s: setsockopt(TCP_NODELAY): %s", c->address, strerror(errno));
-  return 0;
+  if (rc == 0 && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
+    rc = errno, doing = "setsockopt(TCP_NODELAY)";
+  if (rc != 0) {
+    if (rc == ETIMEDOUT)
+      snprintf(err, errlen, "%s: timed out connecting", address);
+    else
+      snprintf(err, errlen, "%s: %s: %s", address, doing, strerror(rc));
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+static int open_socket(struct dqlite_client *c) {
+  char why[sizeof c->errmsg];
+  c->fd = dqlite_client_dial(c->address, c->timeout_ms, why, sizeof why);
+  return c->fd < 0 ? broken(c, "%s", why) : 0;
 }
 
 struct dqlite_client *dqlite_client_connect(const char *address, int timeout_ms, char *err, size_t errlen) {

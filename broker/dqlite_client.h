@@ -38,6 +38,9 @@ struct dqlite_client;
  * port 8080, as dqlite) and sends the protocol version.  Returns NULL with
  * ERR set on failure. */
 struct dqlite_client *dqlite_client_connect(const char *address, int timeout_ms, char *err, size_t errlen);
+/* Only the TCP connection to ADDRESS (as above), given up after TIMEOUT_MS:
+ * a non-blocking socket with TCP_NODELAY, or -1 with ERR set. */
+int dqlite_client_dial(const char *address, int timeout_ms, char *err, size_t errlen);
 /* A connection to the cluster's leader, found through any of ADDRESSES:
  * each is asked who leads (LEADER) until one names a leader that, asked in
  * turn, names itself.  TIMEOUT_MS bounds the whole search.  NULL with ERR

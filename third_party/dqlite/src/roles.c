@@ -357,6 +357,7 @@ static void adjustClusterCb(struct polling *polling)
 		return;
 	}
 	d = polling->node;
+	d->roles_polling = false;
 	RolesComputeChanges(d->config.voters, d->config.standbys,
 			    polling->cluster, polling->n_cluster, d->config.id,
 			    queueChange, d);
@@ -429,8 +430,9 @@ static void pollClusterAfterWorkCb(uv_work_t *work, int status)
 }
 
 /* Poll every node in the cluster to learn whether it's online, and if so, its
- * weight and failure domain. */
-static void pollCluster(struct dqlite_node *d, void (*cb)(struct polling *))
+ * weight and failure domain. Returns 0 once the polls are queued, or -1 after
+ * calling cb(NULL) (out of memory). */
+static int pollCluster(struct dqlite_node *d, void (*cb)(struct polling *))
 {
 	struct all_node_info *cluster;
 	const struct raft_server *server;
@@ -489,7 +491,7 @@ static void pollCluster(struct dqlite_node *d, void (*cb)(struct polling *))
 		/* uv_queue_work can't fail unless a NULL callback is passed. */
 		dqlite_assert(rv == 0);
 	}
-	return;
+	return 0;
 
 err_after_alloc_polling:
 	raft_free(polling_objs);
@@ -502,6 +504,7 @@ err_after_alloc_cluster:
 	raft_free(cluster);
 err:
 	cb(NULL);
+	return -1;
 }
 
 /* Runs on the thread pool to open a connection to the leader, promote another
@@ -670,8 +673,17 @@ void RolesAdjust(struct dqlite_node *d)
 	if (!queue_empty(&d->roles_changes)) {
 		return;
 	}
+	/* jsfpm: nor while the last round's polls are still running. A poll of
+	 * an unreachable node holds a libuv pool thread until its connect
+	 * gives up; a round started every tick regardless piled those up
+	 * until no thread was left for Raft's disk writes. */
+	if (d->roles_polling) {
+		return;
+	}
 	dqlite_assert(d->running);
-	pollCluster(d, adjustClusterCb);
+	if (pollCluster(d, adjustClusterCb) == 0) {
+		d->roles_polling = true;
+	}
 }
 
 void RolesHandover(struct dqlite_node *d, void (*cb)(struct dqlite_node *, int))

@@ -151,6 +151,7 @@ int dqlite__init(struct dqlite_node *d,
 	queue_init(&d->queue);
 	queue_init(&d->conns);
 	queue_init(&d->roles_changes);
+	d->roles_polling = false;
 	d->raft_state = RAFT_UNAVAILABLE;
 	d->running = false;
 	d->listener = NULL;

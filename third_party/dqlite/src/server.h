@@ -37,6 +37,8 @@ struct dqlite_node {
 	queue queue; /* Incoming connections */
 	queue conns; /* Active connections */
 	queue roles_changes;
+	/* jsfpm: a round of role management's polls is in flight. */
+	bool roles_polling;
 	bool running;                 /* Loop is running */
 	struct raft raft;             /* Raft instance */
 	struct uv_stream_s *listener; /* Listening socket */

@@ -238,7 +238,7 @@ while [ "$cut" = "$old" ]; do cut=$((cut + 1)); done
 : >"$T/fcut.out"
 link_down "$cut"
 t0=$(now_ms)
-load_until "$old" fcut $((t0 + 7000)) &
+load_until "$old" fcut $((t0 + 6000)) &
 load_pid=$!
 assert_eq JSFPM_NO_QUORUM "$(host_get "$cut" '/load?k=cut')" "a write on the cut-off host $cut"
 ok "answered in $(( $(now_ms) - t0 )) ms (write_wait 3 s)"
@@ -261,7 +261,7 @@ while [ "$maj" = "$cut" ]; do maj=$((maj + 1)); done
 : >"$T/lcut.out"
 link_down "$cut"
 t0=$(now_ms)
-load_until "$maj" lcut $((t0 + 7000)) &
+load_until "$maj" lcut $((t0 + 6000)) &
 load_pid=$!
 # A write in flight on the old leader may reach its COMMIT before the
 # leader steps down (JSFPM_COMMIT_UNKNOWN); the next ones find no leader.

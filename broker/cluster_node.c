@@ -11,7 +11,8 @@
  *   3. dqlite_node_start: the node serves clients and Raft on its address,
  *      from its own thread.  Role management is on: the leader keeps 3
  *      voters and up to 3 stand-bys among the nodes that answer, promoting
- *      and demoting them (dqlite's roles.c).
+ *      and demoting them (dqlite's roles.c).  dqlite reaches its peers
+ *      through node_connect, which gives up on an unreachable one.
  *   4. Until the node finds itself among the members, every second it asks
  *      the leader (found through any node) for the member list and, if it
  *      is missing, to add it (as a spare; the leader promotes it).  A node

@@ -229,10 +229,44 @@ int dqlite_client_dial(const char *address, int timeout_ms, char *err, size_t er
   return fd;
 }
 
+/* How long this client's connection to a node may go without a word from
+ * the node's TCP stack before it counts as lost.  A node's kernel
+ * acknowledges a request at once, and keepalive probes while the client
+ * waits for an answer, however long the statement then takes (the write
+ * lock, up to write_wait; a COMMIT being replicated), so only an
+ * unreachable node -- a partition, a host gone -- lets it run out.  Without
+ * this, a request to a leader cut off from the others was found lost only
+ * when the whole request timeout (write_wait + 1 s) had passed, while the
+ * others had elected a new leader after 1.5-3 s: a majority host's writes
+ * waited ~4 s.  A second covers several retransmissions on a private
+ * network. */
+#define DQLITE_CLIENT_SILENCE_MS 1000
+
+/* Unacknowledged data (TCP_USER_TIMEOUT) and, while waiting for an answer,
+ * keepalive probes every second (whose failure TCP_USER_TIMEOUT then
+ * times) end the connection after DQLITE_CLIENT_SILENCE_MS of silence.
+ * Returns 0 or the errno, with DOING set. */
+static int watch_liveness(int fd, const char **doing) {
+  unsigned int silence_ms = DQLITE_CLIENT_SILENCE_MS;
+  int one = 1, idle_s = 1;
+  if (setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &silence_ms, sizeof silence_ms) != 0)
+    return *doing = "setsockopt(TCP_USER_TIMEOUT)", errno;
+  if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one) != 0)
+    return *doing = "setsockopt(SO_KEEPALIVE)", errno;
+  if (setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle_s, sizeof idle_s) != 0)
+    return *doing = "setsockopt(TCP_KEEPIDLE)", errno;
+  if (setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &idle_s, sizeof idle_s) != 0)
+    return *doing = "setsockopt(TCP_KEEPINTVL)", errno;
+  return 0;
+}
+
 static int open_socket(struct dqlite_client *c) {
   char why[sizeof c->errmsg];
   c->fd = dqlite_client_dial(c->address, c->timeout_ms, why, sizeof why);
-  return c->fd < 0 ? broken(c, "%s", why) : 0;
+  if (c->fd < 0) return broken(c, "%s", why);
+  const char *doing = "";
+  int rc = watch_liveness(c->fd, &doing);
+  return rc == 0 ? 0 : broken(c, "%s: %s: %s", c->address, doing, strerror(rc));
 }
 
 struct dqlite_client *dqlite_client_connect(const char *address, int timeout_ms, char *err, size_t errlen) {
@@ -311,6 +345,13 @@ static struct dqlite_client *ask_leader(struct dqlite_client *c, char *next, siz
   return NULL;
 }
 
+/* How long the search gives one node to connect and say who leads, of the
+ * LEFT_MS it has: a reachable node does both in milliseconds (LEADER is
+ * answered from memory), and an unreachable one -- often the old leader,
+ * still named by the others until they have elected a new one -- must not
+ * take the time left for the others. */
+static int ask_ms(int left_ms) { return left_ms < DQLITE_CLIENT_SILENCE_MS ? left_ms : DQLITE_CLIENT_SILENCE_MS; }
+
 struct dqlite_client *dqlite_client_connect_leader(const char *const *addresses, size_t naddresses,
                                                    int timeout_ms, char *err, size_t errlen) {
   long long deadline = clock_mono_ms() + timeout_ms;
@@ -322,7 +363,7 @@ struct dqlite_client *dqlite_client_connect_leader(const char *const *addresses,
       continue;
     }
     char why[256], leader[128];
-    struct dqlite_client *c = dqlite_client_connect(addresses[i], left, why, sizeof why);
+    struct dqlite_client *c = dqlite_client_connect(addresses[i], ask_ms(left), why, sizeof why);
     if (c == NULL) {
       report(err, errlen, "%s", why);
       continue;
@@ -336,7 +377,7 @@ struct dqlite_client *dqlite_client_connect_leader(const char *const *addresses,
     /* It named another node: that one must say it leads (an election may
      * have moved on meanwhile). */
     left = (int)(deadline - clock_mono_ms());
-    c = left > 0 ? dqlite_client_connect(leader, left, why, sizeof why) : NULL;
+    c = left > 0 ? dqlite_client_connect(leader, ask_ms(left), why, sizeof why) : NULL;
     if (c == NULL) {
       if (left > 0)
         report(err, errlen, "%s", why);

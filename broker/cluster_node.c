@@ -230,8 +230,7 @@ static dqlite_node *node_start(const struct jsfpm_config *cfg) {
    * write_wait instead of failing "database is locked" at once. */
   if (rc == 0)
     step = "set_busy_timeout", rc = dqlite_node_set_busy_timeout(node, (unsigned)cfg->db_write_wait_ms);
-  if (rc == 0)
-    step = "set_connect_func", rc = dqlite_node_set_connect_func(node, node_connect, (void *)cfg);
+  if (rc == 0) step = "set_connect_func", rc = dqlite_node_set_connect_func(node, node_connect, (void *)cfg);
   if (rc == 0) step = "enable_role_management", rc = dqlite_node_enable_role_management(node);
   if (rc == 0) step = "set_target_voters", rc = dqlite_node_set_target_voters(node, CLUSTER_VOTERS);
   if (rc == 0) step = "set_target_standbys", rc = dqlite_node_set_target_standbys(node, CLUSTER_STANDBYS);

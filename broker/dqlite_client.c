@@ -350,7 +350,9 @@ static struct dqlite_client *ask_leader(struct dqlite_client *c, char *next, siz
  * answered from memory), and an unreachable one -- often the old leader,
  * still named by the others until they have elected a new one -- must not
  * take the time left for the others. */
-static int ask_ms(int left_ms) { return left_ms < DQLITE_CLIENT_SILENCE_MS ? left_ms : DQLITE_CLIENT_SILENCE_MS; }
+static int ask_ms(int left_ms) {
+  return left_ms < DQLITE_CLIENT_SILENCE_MS ? left_ms : DQLITE_CLIENT_SILENCE_MS;
+}
 
 struct dqlite_client *dqlite_client_connect_leader(const char *const *addresses, size_t naddresses,
                                                    int timeout_ms, char *err, size_t errlen) {

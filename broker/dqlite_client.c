@@ -39,6 +39,7 @@ struct dqlite_client {
   int fd; /* -1 once broken */
   char address[128];
   int timeout_ms;
+  size_t max_body_bytes;       /* of the answer being read */
   long long deadline_ms;       /* of the call in progress (CLOCK_MONOTONIC) */
   struct dqlite_proto_buf out; /* the request being sent */
   unsigned char *in;           /* the body of the message being read */
@@ -131,7 +132,7 @@ static int read_header(struct dqlite_client *c, struct dqlite_proto_header *h) {
   unsigned char hdr[DQLITE_PROTO_HEADER_BYTES];
   char err[256];
   if (recv_exact(c, hdr, sizeof hdr) != 0) return DQLITE_CLIENT_BROKEN;
-  if (dqlite_proto_header_decode(hdr, DQLITE_PROTO_MAX_BODY_BYTES, h, err, sizeof err) != 0)
+  if (dqlite_proto_header_decode(hdr, c->max_body_bytes, h, err, sizeof err) != 0)
     return broken(c, "%s: %s", c->address, err);
   return 0;
 }
@@ -277,6 +278,7 @@ struct dqlite_client *dqlite_client_connect(const char *address, int timeout_ms,
   }
   c->fd = -1;
   c->timeout_ms = timeout_ms;
+  c->max_body_bytes = DQLITE_PROTO_MAX_BODY_BYTES;
   c->deadline_ms = clock_mono_ms() + timeout_ms;
   if (strlen(address) >= sizeof c->address) {
     snprintf(err, errlen, "%.40s...: node address too long", address);
@@ -584,4 +586,26 @@ int dqlite_client_cluster(struct dqlite_client *c, struct dqlite_client_member *
   *members = m;
   *count = n;
   return 0;
+}
+
+int dqlite_client_remove(struct dqlite_client *c, uint64_t id) {
+  char why[256];
+  struct dqlite_proto_response_body r;
+  return call(c, dqlite_proto_remove(&c->out, id, why, sizeof why), why, DQLITE_PROTO_RESP_EMPTY, &r);
+}
+
+int dqlite_client_dump(struct dqlite_client *c, const char *name, dqlite_client_file_fn *file, void *arg) {
+  char why[256];
+  struct dqlite_proto_response_body r;
+  c->max_body_bytes = DQLITE_PROTO_MAX_DUMP_BYTES; /* for this answer only */
+  int rc = call(c, dqlite_proto_dump(&c->out, name, why, sizeof why), why, DQLITE_PROTO_RESP_FILES, &r);
+  c->max_body_bytes = DQLITE_PROTO_MAX_BODY_BYTES;
+  if (rc != 0) return rc;
+  const char *fname;
+  const unsigned char *data;
+  size_t len;
+  int got;
+  while ((got = dqlite_proto_files_next(&r.u.files, &fname, &data, &len, why, sizeof why)) == 1)
+    if (file(arg, fname, data, len) != 0) return DQLITE_CLIENT_STOPPED;
+  return got < 0 ? broken(c, "%s: %s", c->address, why) : DQLITE_CLIENT_OK;
 }

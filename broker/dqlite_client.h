@@ -116,5 +116,16 @@ struct dqlite_client_member {
 int dqlite_client_cluster(struct dqlite_client *c, struct dqlite_client_member **members, size_t *count);
 /* Adds node ID at ADDRESS to the cluster as a spare (asked of the leader). */
 int dqlite_client_add(struct dqlite_client *c, uint64_t id, const char *address);
+/* Removes node ID from the cluster (asked of the leader; it answers once
+ * the new configuration is committed). */
+int dqlite_client_remove(struct dqlite_client *c, uint64_t id);
+/* Receives one file of a dump: its NAME and bytes (valid during the call).
+ * Non-zero stops (DQLITE_CLIENT_STOPPED; the connection stays usable). */
+typedef int dqlite_client_file_fn(void *arg, const char *name, const unsigned char *data, size_t len);
+/* Database NAME's files as of one snapshot on the node C is connected to
+ * (dqlite 1.18.6 sends the main file with the WAL folded in, and an empty
+ * WAL), each handed to FILE.  The whole dump is one message, held in
+ * memory, up to DQLITE_PROTO_MAX_DUMP_BYTES. */
+int dqlite_client_dump(struct dqlite_client *c, const char *name, dqlite_client_file_fn *file, void *arg);
 
 #endif

@@ -29,6 +29,8 @@
 #define CLUSTER_FORMAT_ROLES 1
 /* Bytes of one member in a SERVERS body at least: id, "" address, role. */
 #define SERVER_MIN_BYTES (3 * WORD_BYTES)
+/* Bytes of one file in a FILES body at least: "" name, length 0. */
+#define FILE_MIN_BYTES (2 * WORD_BYTES)
 
 /* ROWS state */
 enum { ROWS_AT_NAMES, ROWS_AT_ROW, ROWS_AT_END };
@@ -50,6 +52,7 @@ static const char *response_name(unsigned type, char *buf, size_t buflen) {
       [DQLITE_PROTO_RESP_SERVERS] = "SERVERS", [DQLITE_PROTO_RESP_DB] = "DB",
       [DQLITE_PROTO_RESP_STMT] = "STMT",       [DQLITE_PROTO_RESP_RESULT] = "RESULT",
       [DQLITE_PROTO_RESP_ROWS] = "ROWS",       [DQLITE_PROTO_RESP_EMPTY] = "EMPTY",
+      [DQLITE_PROTO_RESP_FILES] = "FILES",
   };
   if (type < sizeof names / sizeof names[0] && names[type] != NULL) return names[type];
   snprintf(buf, buflen, "unknown message type %u", type);
@@ -281,6 +284,20 @@ int dqlite_proto_cluster(struct dqlite_proto_buf *b, char *err, size_t errlen) {
   return msg_end(&m);
 }
 
+int dqlite_proto_remove(struct dqlite_proto_buf *b, uint64_t node_id, char *err, size_t errlen) {
+  struct msg m;
+  msg_begin(&m, b, DQLITE_PROTO_REQ_REMOVE, err, errlen);
+  put_u64(&m, node_id);
+  return msg_end(&m);
+}
+
+int dqlite_proto_dump(struct dqlite_proto_buf *b, const char *name, char *err, size_t errlen) {
+  struct msg m;
+  msg_begin(&m, b, DQLITE_PROTO_REQ_DUMP, err, errlen);
+  put_text(&m, name, strlen(name), "database name");
+  return msg_end(&m);
+}
+
 /* ---- decoding ----------------------------------------------------------- */
 
 /* Unread bytes of a body. */
@@ -359,7 +376,7 @@ int dqlite_proto_header_decode(const unsigned char *p, size_t max_body_bytes, st
   return 0;
 }
 
-/* The fields of every fixed-size response; ROWS and SERVERS only their
+/* The fields of every fixed-size response; ROWS, SERVERS and FILES only their
  * count (their entries are read by the iterators). */
 static int decode_fields(struct cursor *c, struct dqlite_proto_response_body *out) {
   uint64_t n;
@@ -385,6 +402,14 @@ static int decode_fields(struct cursor *c, struct dqlite_proto_response_body *ou
       return fail(c->err, c->errlen, "dqlite SERVERS response: %llu members cannot fit in %zu bytes",
                   (unsigned long long)n, c->left);
     out->u.servers = (struct dqlite_proto_servers){.count = n, .p = c->p, .left = c->left};
+    c->left = 0;
+    return 0;
+  case DQLITE_PROTO_RESP_FILES:
+    if (get_u64(c, &n, "count") < 0) return -1;
+    if (n > c->left / FILE_MIN_BYTES)
+      return fail(c->err, c->errlen, "dqlite FILES response: %llu files cannot fit in %zu bytes",
+                  (unsigned long long)n, c->left);
+    out->u.files = (struct dqlite_proto_files){.count = n, .p = c->p, .left = c->left};
     c->left = 0;
     return 0;
   case DQLITE_PROTO_RESP_ROWS:
@@ -559,5 +584,31 @@ int dqlite_proto_servers_next(struct dqlite_proto_servers *s, uint64_t *id, cons
   s->count--;
   s->p = c.p;
   s->left = c.left;
+  return 1;
+}
+
+int dqlite_proto_files_next(struct dqlite_proto_files *f, const char **name, const unsigned char **data,
+                            size_t *len, char *err, size_t errlen) {
+  struct cursor c = {.p = f->p, .left = f->left, .what = "FILES", .err = err, .errlen = errlen};
+  if (f->count == 0) {
+    if (c.left != 0)
+      return fail(err, errlen, "dqlite FILES response has %zu unexpected bytes at its end", c.left);
+    return 0;
+  }
+  uint64_t n;
+  if (get_text(&c, name, NULL, "file name") < 0 || get_u64(&c, &n, "file length") < 0) return -1;
+  /* dqlite sends whole pages, no padding: a length that is not a multiple
+   * of 8 would leave the next field misaligned. */
+  if (n % WORD_BYTES != 0)
+    return fail(err, errlen, "dqlite FILES response: %s has a length of %llu bytes, not a multiple of 8",
+                *name, (unsigned long long)n);
+  if (n > c.left) return short_body(&c, "file data");
+  *data = c.p;
+  *len = (size_t)n;
+  c.p += n;
+  c.left -= (size_t)n;
+  f->count--;
+  f->p = c.p;
+  f->left = c.left;
   return 1;
 }

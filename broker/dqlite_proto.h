@@ -38,6 +38,9 @@
 /* Largest response body accepted: a row bigger than this (one value of
  * 64 MiB, the broker's own frame limit) is refused instead of buffered. */
 #define DQLITE_PROTO_MAX_BODY_BYTES (64u * 1024u * 1024u + 4096u)
+/* Largest FILES body accepted (a DUMP: the whole database in one message;
+ * the node holds it in memory too).  The header can say up to 32 GiB. */
+#define DQLITE_PROTO_MAX_DUMP_BYTES ((size_t)4 << 30)
 /* Most parameters one statement may have (SQLite's own hard ceiling). */
 #define DQLITE_PROTO_MAX_PARAMS 32766u
 /* Most columns one row may have (SQLite's own hard ceiling). */
@@ -55,6 +58,8 @@ enum dqlite_proto_request {
   DQLITE_PROTO_REQ_QUERY_SQL = 9,  /* run one statement for rows; ROWS... */
   DQLITE_PROTO_REQ_INTERRUPT = 10, /* stop a query's rows; EMPTY */
   DQLITE_PROTO_REQ_ADD = 12,       /* add a node to the cluster (as spare); EMPTY */
+  DQLITE_PROTO_REQ_REMOVE = 14,    /* remove a node from the cluster; EMPTY */
+  DQLITE_PROTO_REQ_DUMP = 15,      /* a database's files as of one snapshot; FILES */
   DQLITE_PROTO_REQ_CLUSTER = 16,   /* the cluster's members; SERVERS */
 };
 
@@ -68,6 +73,7 @@ enum dqlite_proto_response {
   DQLITE_PROTO_RESP_RESULT = 6,  /* last insert rowid and rows changed */
   DQLITE_PROTO_RESP_ROWS = 7,    /* column names and rows, then "done" or "more" */
   DQLITE_PROTO_RESP_EMPTY = 8,   /* done, nothing to report */
+  DQLITE_PROTO_RESP_FILES = 9,   /* files: name, length and bytes each */
 };
 
 /* Value types: SQLite's five, and three dqlite adds for columns declared
@@ -139,6 +145,11 @@ int dqlite_proto_add(struct dqlite_proto_buf *b, uint64_t node_id, const char *a
                      size_t errlen);
 /* Asks for the members with their roles (format 1). */
 int dqlite_proto_cluster(struct dqlite_proto_buf *b, char *err, size_t errlen);
+/* Removes node NODE_ID from the cluster (asked of the leader). */
+int dqlite_proto_remove(struct dqlite_proto_buf *b, uint64_t node_id, char *err, size_t errlen);
+/* Asks for database NAME's files (the main file and its WAL) as of one
+ * snapshot of the node it is sent to. */
+int dqlite_proto_dump(struct dqlite_proto_buf *b, const char *name, char *err, size_t errlen);
 
 /* ---- decoding ---------------------------------------------------------- */
 
@@ -169,6 +180,13 @@ struct dqlite_proto_servers {
   size_t left;
 };
 
+/* The files in a FILES message, read one at a time. */
+struct dqlite_proto_files {
+  uint64_t count;
+  const unsigned char *p;
+  size_t left;
+};
+
 /* A decoded response.  Strings point into the body. */
 struct dqlite_proto_response_body {
   enum dqlite_proto_response type;
@@ -182,6 +200,7 @@ struct dqlite_proto_response_body {
       const char *address; /* "" when id is 0 */
     } server;
     struct dqlite_proto_servers servers;
+    struct dqlite_proto_files files;
     struct {
       uint32_t id;
     } db;
@@ -223,5 +242,11 @@ int dqlite_proto_rows_next(struct dqlite_proto_rows *r, struct dqlite_proto_valu
  * with ERR set. */
 int dqlite_proto_servers_next(struct dqlite_proto_servers *s, uint64_t *id, const char **address,
                               uint64_t *role, char *err, size_t errlen);
+
+/* Reads the next file of F.  Returns 1 with NAME, DATA and LEN (both
+ * point into the body), 0 after the last (which must end the body
+ * exactly), -1 with ERR set. */
+int dqlite_proto_files_next(struct dqlite_proto_files *f, const char **name, const unsigned char **data,
+                            size_t *len, char *err, size_t errlen);
 
 #endif

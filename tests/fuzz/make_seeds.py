@@ -186,7 +186,7 @@ def js_json():
 
 def dqlite_proto():
     # Byte 0: the response expected (index into fuzz_dqlite_proto.c's
-    # list: SERVER, SERVERS, DB, STMT, RESULT, ROWS, EMPTY); byte 1: the
+    # list: SERVER, SERVERS, DB, STMT, RESULT, ROWS, EMPTY, FILES); byte 1: the
     # parameter count to encode; then messages as a dqlite node sends them.
     def u64(v):
         return struct.pack("<Q", v & 0xffffffffffffffff)
@@ -221,6 +221,9 @@ def dqlite_proto():
                                                        u64(2) + text("[fd00::2]:9001") + u64(2)))
     put("dqlite_proto", "db_stmt", bytes([2, 4]) + msg(4, struct.pack("<II", 0, 0)) +
         msg(5, struct.pack("<II", 0, 1) + u64(2)))
+    page = b"SQLite format 3\0" + bytes(range(48))
+    put("dqlite_proto", "files_dump", bytes([7, 0]) + msg(9, u64(2) + text("jsfpm.db") + u64(len(page)) + page +
+                                                          text("jsfpm.db-wal") + u64(0)))
     put("dqlite_proto", "empty_many_params", bytes([6, 253]) + msg(8, u64(0)) + b"\x03x\x02yz\x0aISO" * 40)
 
 

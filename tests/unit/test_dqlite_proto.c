@@ -98,6 +98,12 @@ START_TEST(test_handshake_and_simple_requests) {
   ck_assert_int_eq(dqlite_proto_cluster(&out, err, sizeof err), 0);
   b_header(&want, 1, 16, 0);
   b_u64(&want, 1); /* format 1: with roles */
+  ck_assert_int_eq(dqlite_proto_remove(&out, 4, err, sizeof err), 0);
+  b_header(&want, 1, 14, 0);
+  b_u64(&want, 4);
+  ck_assert_int_eq(dqlite_proto_dump(&out, "jsfpm.db", err, sizeof err), 0);
+  b_header(&want, 2, 15, 0); /* "jsfpm.db\0": 9 bytes, 2 words */
+  b_text(&want, "jsfpm.db");
   assert_bytes(&out, &want);
   dqlite_proto_buf_free(&out);
 }
@@ -546,6 +552,59 @@ START_TEST(test_servers) {
 }
 END_TEST
 
+/* FILES, as dqlite 1.18.6's DUMP sends it: a count, then per file its
+ * name (text), its length (uint64) and its bytes, unpadded (whole pages). */
+START_TEST(test_files) {
+  struct bytes b = {.n = 0}, body = {.n = 0};
+  b_u64(&body, 2);
+  b_text(&body, "jsfpm.db");
+  b_u64(&body, 16);
+  b_raw(&body, "SQLite format 3\0", 16);
+  b_text(&body, "jsfpm.db-wal");
+  b_u64(&body, 0);
+  b_header(&b, (uint32_t)(body.n / 8), 9, 0);
+  b_raw(&b, body.p, body.n);
+  struct dqlite_proto_response_body r;
+  char err[256];
+  const char *name;
+  const unsigned char *data;
+  size_t len;
+  ck_assert_int_eq(decode(&b, DQLITE_PROTO_RESP_FILES, &r, err, sizeof err), 0);
+  ck_assert_uint_eq(r.u.files.count, 2);
+  ck_assert_int_eq(dqlite_proto_files_next(&r.u.files, &name, &data, &len, err, sizeof err), 1);
+  ck_assert_str_eq(name, "jsfpm.db");
+  ck_assert_uint_eq(len, 16);
+  ck_assert(memcmp(data, "SQLite format 3", 16) == 0);
+  ck_assert_int_eq(dqlite_proto_files_next(&r.u.files, &name, &data, &len, err, sizeof err), 1);
+  ck_assert_str_eq(name, "jsfpm.db-wal");
+  ck_assert_uint_eq(len, 0);
+  ck_assert_int_eq(dqlite_proto_files_next(&r.u.files, &name, &data, &len, err, sizeof err), 0);
+
+  /* A length past the body. */
+  size_t len_at = 8 + 8 + 16; /* header, count, "jsfpm.db\0" padded */
+  b.p[len_at] = 48;
+  ck_assert_int_eq(decode(&b, DQLITE_PROTO_RESP_FILES, &r, err, sizeof err), 0);
+  ck_assert_int_eq(dqlite_proto_files_next(&r.u.files, &name, &data, &len, err, sizeof err), -1);
+  ck_assert_str_eq(err, "dqlite FILES response truncated in file data (40 bytes left)");
+  /* A length that is not whole words. */
+  b.p[len_at] = 12;
+  ck_assert_int_eq(decode(&b, DQLITE_PROTO_RESP_FILES, &r, err, sizeof err), 0);
+  ck_assert_int_eq(dqlite_proto_files_next(&r.u.files, &name, &data, &len, err, sizeof err), -1);
+  ck_assert_str_eq(err, "dqlite FILES response: jsfpm.db has a length of 12 bytes, not a multiple of 8");
+  b.p[len_at] = 16;
+  /* Bytes after the last file. */
+  b.p[8] = 1;
+  ck_assert_int_eq(decode(&b, DQLITE_PROTO_RESP_FILES, &r, err, sizeof err), 0);
+  ck_assert_int_eq(dqlite_proto_files_next(&r.u.files, &name, &data, &len, err, sizeof err), 1);
+  ck_assert_int_eq(dqlite_proto_files_next(&r.u.files, &name, &data, &len, err, sizeof err), -1);
+  ck_assert_str_eq(err, "dqlite FILES response has 24 unexpected bytes at its end");
+  /* A count the body cannot hold. */
+  b.p[8] = 9;
+  ck_assert_int_eq(decode(&b, DQLITE_PROTO_RESP_FILES, &r, err, sizeof err), -1);
+  ck_assert_str_eq(err, "dqlite FILES response: 9 files cannot fit in 64 bytes");
+}
+END_TEST
+
 static Suite *dqlite_proto_suite(void) {
   Suite *s = suite_create("dqlite_proto");
   TCase *tc = tcase_create("codec");
@@ -559,6 +618,7 @@ static Suite *dqlite_proto_suite(void) {
   tcase_add_test(tc, test_bad_rows);
   tcase_add_test(tc, test_query_failure_after_rows);
   tcase_add_test(tc, test_servers);
+  tcase_add_test(tc, test_files);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -47,6 +47,56 @@ static int check_integrity(sqlite3 *h, char *msg, size_t len) {
   return ok ? 0 : -1;
 }
 
+int broker_backup_begin(const char *dest, char *tmp, size_t tmplen) {
+  if (access(dest, F_OK) == 0) {
+    fprintf(stderr, "jsfpm: --backup: %s exists; choose a new file name\n", dest);
+    return -1;
+  }
+  if ((size_t)snprintf(tmp, tmplen, "%s.tmp", dest) >= tmplen) {
+    fprintf(stderr, "jsfpm: --backup: %s: path too long\n", dest);
+    return -1;
+  }
+  if (unlink(tmp) != 0 && errno != ENOENT) {
+    fprintf(stderr, "jsfpm: --backup: cannot remove the leftover %s: %s\n", tmp, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+int broker_backup_finish(sqlite3 *dst, const char *tmp, const char *dest) {
+  char msg[512];
+  if (check_integrity(dst, msg, sizeof msg) != 0) {
+    fprintf(stderr, "jsfpm: --backup: the copy fails integrity_check: %s\n", msg);
+    sqlite3_close(dst);
+    return -1;
+  }
+  /* The copy is in WAL mode; fold everything into the main file so DEST
+   * is one self-contained file. */
+  if (sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK) {
+    fprintf(stderr, "jsfpm: --backup: %s: %s\n", tmp, sqlite3_errmsg(dst));
+    sqlite3_close(dst);
+    return -1;
+  }
+  int rc = sqlite3_close(dst);
+  if (rc != SQLITE_OK) {
+    fprintf(stderr, "jsfpm: --backup: closing %s: %s\n", tmp, sqlite3_errstr(rc));
+    return -1;
+  }
+  if (durable_sync(tmp) != 0) {
+    fprintf(stderr, "jsfpm: --backup: fsync %s: %s\n", tmp, strerror(errno));
+    return -1;
+  }
+  if (link(tmp, dest) != 0) { /* link, not rename: never replaces DEST */
+    fprintf(stderr, "jsfpm: --backup: cannot create %s: %s\n", dest, strerror(errno));
+    return -1;
+  }
+  if (unlink(tmp) != 0 || durable_sync_parent(dest) != 0) {
+    fprintf(stderr, "jsfpm: --backup: finishing %s: %s\n", dest, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
 int broker_backup_run(const struct jsfpm_config *cfg, const char *dest) {
   const char *src_path = cfg->db_path;
   char tmp[PATH_MAX];
@@ -54,18 +104,7 @@ int broker_backup_run(const struct jsfpm_config *cfg, const char *dest) {
     fprintf(stderr, "jsfpm: --backup: no [database] path configured\n");
     return 1;
   }
-  if (access(dest, F_OK) == 0) {
-    fprintf(stderr, "jsfpm: --backup: %s exists; choose a new file name\n", dest);
-    return 1;
-  }
-  if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", dest) >= sizeof tmp) {
-    fprintf(stderr, "jsfpm: --backup: %s: path too long\n", dest);
-    return 1;
-  }
-  if (unlink(tmp) != 0 && errno != ENOENT) {
-    fprintf(stderr, "jsfpm: --backup: cannot remove the leftover %s: %s\n", tmp, strerror(errno));
-    return 1;
-  }
+  if (broker_backup_begin(dest, tmp, sizeof tmp) != 0) return 1;
   sqlite3 *src = NULL, *dst = NULL;
   sqlite3_backup *bk = NULL;
   int status = 1;
@@ -101,35 +140,9 @@ int broker_backup_run(const struct jsfpm_config *cfg, const char *dest) {
             broker_code_name(rc != SQLITE_DONE ? rc : frc), sqlite3_errmsg(dst));
     goto out;
   }
-  char msg[512];
-  if (check_integrity(dst, msg, sizeof msg) != 0) {
-    fprintf(stderr, "jsfpm: --backup: the copy fails integrity_check: %s\n", msg);
-    goto out;
-  }
-  /* The copy inherits WAL mode; fold everything into the main file so
-   * DEST is one self-contained file. */
-  if (sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK) {
-    fprintf(stderr, "jsfpm: --backup: %s: %s\n", tmp, sqlite3_errmsg(dst));
-    goto out;
-  }
-  rc = sqlite3_close(dst);
+  rc = broker_backup_finish(dst, tmp, dest);
   dst = NULL;
-  if (rc != SQLITE_OK) {
-    fprintf(stderr, "jsfpm: --backup: closing %s: %s\n", tmp, sqlite3_errstr(rc));
-    goto out;
-  }
-  if (durable_sync(tmp) != 0) {
-    fprintf(stderr, "jsfpm: --backup: fsync %s: %s\n", tmp, strerror(errno));
-    goto out;
-  }
-  if (link(tmp, dest) != 0) { /* link, not rename: never replaces DEST */
-    fprintf(stderr, "jsfpm: --backup: cannot create %s: %s\n", dest, strerror(errno));
-    goto out;
-  }
-  if (unlink(tmp) != 0 || durable_sync_parent(dest) != 0) {
-    fprintf(stderr, "jsfpm: --backup: finishing %s: %s\n", dest, strerror(errno));
-    goto out;
-  }
+  if (rc != 0) goto out;
   fprintf(stderr, "jsfpm: backup of %s written to %s (%d pages, integrity ok)\n", src_path, dest, pages);
   status = 0;
 out:

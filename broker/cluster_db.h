@@ -27,6 +27,11 @@
 
 #include "dqlite_client.h"
 
+/* The app's database on the cluster: dqlite replicates databases by name,
+ * and every host's broker, --backup and the tests' driver must use the
+ * same one. */
+#define CLUSTER_DB_NAME "jsfpm.db"
+
 struct cluster_db;
 
 /* NODES: the cluster's node addresses (copied).  NAME: the database.

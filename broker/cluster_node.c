@@ -48,10 +48,6 @@
 
 /* How often a node that is not a member yet tries to join. */
 #define CLUSTER_JOIN_RETRY_MS 1000
-/* The target roles (go-dqlite's defaults): voters decide, stand-bys
- * replicate and are promoted when a voter is lost; the rest are spares. */
-#define CLUSTER_VOTERS 3
-#define CLUSTER_STANDBYS 3
 
 /* The stop signals, and where to wait for them. */
 static const int cluster_stop_signals[] = {SIGTERM, SIGINT, SIGQUIT};

@@ -11,6 +11,12 @@
 
 struct jsfpm_config;
 
+/* The target roles (go-dqlite's defaults): voters decide, stand-bys
+ * replicate and are promoted when a voter is lost; the rest are spares.
+ * (--cluster-remove checks against them too.) */
+#define CLUSTER_VOTERS 3
+#define CLUSTER_STANDBYS 3
+
 /* Runs this host's node as [cluster] says (address, node_id, peers,
  * data_dir, network_latency) until SIGTERM, SIGINT or SIGQUIT, then hands
  * its leadership and vote over and stops.  Returns 0 after such a stop,

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "broker_backup.h"
+#include "cluster_backup.h"
+#include "cluster_remove.h"
 #include "cluster_status.h"
 #include "config.h"
 #include "config_check.h"
@@ -28,7 +30,7 @@
 
 static void usage(FILE *out) {
   fprintf(out, "Usage: jsfpm [-c FILE] [-t | -T] [-F] [-R]\n"
-               "       jsfpm [-c FILE] --cluster-status | --backup DEST\n"
+               "       jsfpm [-c FILE] --cluster-status | --cluster-remove ID | --backup DEST\n"
                "       jsfpm dev [DIR] [--port N]   serve an app folder for development\n"
                "       jsfpm test [DIR]             run the app's *.test.js files\n"
                "A pre-fork application server for JavaScript with a SQLite broker.\n"
@@ -42,10 +44,14 @@ static void usage(FILE *out) {
                "  -R, --allow-to-run-as-root\n"
                "                      let the broker and workers run as root (as allow_root = yes)\n"
                "      --list-keys     print every configuration key (section.key) and exit\n"
-               "      --backup DEST   copy the database to the new file DEST (online, safe while serving)\n"
+               "      --backup DEST   copy the database to the new file DEST (online, safe while serving;\n"
+               "                      in cluster mode, the cluster's database as its leader has it)\n"
                "      --cluster-status\n"
                "                      print the cluster as this host's node sees it (leader, members and\n"
                "                      their roles); exit status 1 when it knows no leader\n"
+               "      --cluster-remove ID\n"
+               "                      remove node ID from the cluster (its host's jsfpm stopped first;\n"
+               "                      refused for the leader, a running node, or the last voters)\n"
                "  -h, --help          show this help\n"
                "  -v, --version       show the version\n"
                "\n"
@@ -53,17 +59,6 @@ static void usage(FILE *out) {
                "HUP graceful reload of the configuration and the app, USR1 reopen the logs;\n"
                "USR2 is ignored (logged): HUP reloads.\n"
                "See docs/operations.md.\n");
-}
-
-/* --backup copies the local SQLite file; on a cluster the database lives in
- * the nodes, and a copy of a stale local file would look like a backup.
- * Returns the exit status. */
-static int cluster_no_backup(const char *config_path) {
-  fprintf(stderr,
-          "jsfpm: %s: [cluster] address is set: --backup copies a local database and cannot back up a "
-          "dqlite cluster yet (see docs/cluster.md)\n",
-          config_path);
-  return 1;
 }
 
 /* Loads the app from CACHE as a worker does: its modules' top-level code
@@ -141,10 +136,11 @@ int main(int argc, char **argv) {
                                            {"allow-to-run-as-root", no_argument, NULL, 'R'},
                                            {"backup", required_argument, NULL, 'B'},
                                            {"cluster-status", no_argument, NULL, 'S'},
+                                           {"cluster-remove", required_argument, NULL, 'D'},
                                            {NULL, 0, NULL, 0}};
   const char *config_path = DEFAULT_CONFIG;
   int test = 0, print = 0, allow_root = 0, cluster_status = 0;
-  const char *backup_dest = NULL;
+  const char *backup_dest = NULL, *cluster_remove = NULL;
   if (argc >= 2 && strcmp(argv[1], "test") == 0) return test_cmd_main(argc - 1, argv + 1);
   static char dev_config[PATH_MAX];
   int argc_title = argc;
@@ -169,6 +165,7 @@ int main(int argc, char **argv) {
     case 'K': config_print_keys(stdout); return 0;
     case 'B': backup_dest = optarg; break;
     case 'S': cluster_status = 1; break;
+    case 'D': cluster_remove = optarg; break;
     default: usage(stderr); return 2;
     }
   }
@@ -188,12 +185,18 @@ int main(int argc, char **argv) {
   if (allow_root) cfg.allow_root = 1;
   /* Warnings go where errors would: stderr for the one-shot modes, the
    * error log once the server runs. */
-  if (test || backup_dest || cluster_status)
+  if (test || backup_dest || cluster_status || cluster_remove)
     for (size_t i = 0; i < cfg.nwarnings; i++) fprintf(stderr, "jsfpm: warning: %s\n", cfg.warnings[i]);
   if (backup_dest) {
-    int brc = cfg.cluster_address ? cluster_no_backup(config_path) : broker_backup_run(&cfg, backup_dest);
+    int brc =
+        cfg.cluster_address ? cluster_backup_run(&cfg, backup_dest) : broker_backup_run(&cfg, backup_dest);
     config_free(&cfg);
     return brc;
+  }
+  if (cluster_remove) {
+    int crc = cluster_remove_main(&cfg, cluster_remove);
+    config_free(&cfg);
+    return crc;
   }
   if (cluster_status) {
     int crc = cluster_status_main(&cfg);

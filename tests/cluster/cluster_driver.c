@@ -23,9 +23,9 @@
  *
  * NODES: node addresses, comma separated.  Values (parameters P and
  * output): i:INTEGER f:FLOAT t:TEXT x:HEXBLOB n (NULL) d:ISO8601 u:UNIXTIME
- * B:BOOLEAN.  Database "jsfpm.db", the one cluster mode serves.  Exit
- * status 0, or 1 with the error on stderr (a node's refusal as "FAILED code
- * N: message").
+ * B:BOOLEAN.  Database CLUSTER_DB_NAME ("jsfpm.db"), the one cluster mode serves.
+ * Exit status 0, or 1 with the error on stderr (a node's refusal as
+ * "FAILED code N: message").
  */
 #include "autoconfig.h"
 
@@ -46,7 +46,7 @@
 #include "dqlite_client.h"
 #include "log.h"
 
-#define DRIVER_DB "jsfpm.db"
+#define DRIVER_DB CLUSTER_DB_NAME
 #define DRIVER_TIMEOUT_MS 10000
 #define MAX_NODES 16
 #define MAX_PARAMS 64

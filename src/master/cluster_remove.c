@@ -53,10 +53,8 @@ static int node_answers(const char *address) {
   return answers;
 }
 
-/* Why removing ID from MEMBERS, whose leader is LEADER_ID, is refused (in
- * WHY), or NULL when it may go ahead. */
-static const char *refusal(const struct dqlite_client_member *members, size_t count, uint64_t id,
-                           uint64_t leader_id, char *why, size_t whylen) {
+const char *cluster_remove_check(const struct dqlite_client_member *members, size_t count, uint64_t id,
+                                 uint64_t leader_id, char *why, size_t whylen) {
   const struct dqlite_client_member *target = NULL;
   size_t voters = 0, standbys = 0;
   for (size_t i = 0; i < count; i++) {
@@ -75,13 +73,6 @@ static const char *refusal(const struct dqlite_client_member *members, size_t co
              (unsigned long long)id, target->address);
     return why;
   }
-  if (node_answers(target->address)) {
-    snprintf(why, whylen,
-             "node %llu at %s is running: stop jsfpm on that host first (a running node would stay up "
-             "outside the cluster and add itself back at its next start)",
-             (unsigned long long)id, target->address);
-    return why;
-  }
   size_t keep = voters < CLUSTER_VOTERS ? voters : CLUSTER_VOTERS;
   if (target->role == DQLITE_PROTO_VOTER && voters - 1 + standbys < keep) {
     snprintf(why, whylen,
@@ -90,6 +81,22 @@ static const char *refusal(const struct dqlite_client_member *members, size_t co
              (unsigned long long)id, voters - 1, voters - 1 == 1 ? "" : "s", keep);
     return why;
   }
+  return NULL;
+}
+
+/* Why removing ID is refused (in WHY), or NULL: cluster_remove_check,
+ * then whether the node still answers on its address. */
+static const char *refusal(const struct dqlite_client_member *members, size_t count, uint64_t id,
+                           uint64_t leader_id, char *why, size_t whylen) {
+  if (cluster_remove_check(members, count, id, leader_id, why, whylen) != NULL) return why;
+  for (size_t i = 0; i < count; i++)
+    if (members[i].id == id && node_answers(members[i].address)) {
+      snprintf(why, whylen,
+               "node %llu at %s is running: stop jsfpm on that host first (a running node would stay up "
+               "outside the cluster and add itself back at its next start)",
+               (unsigned long long)id, members[i].address);
+      return why;
+    }
   return NULL;
 }
 

@@ -110,6 +110,9 @@ static int dump_leader(const struct jsfpm_config *cfg, struct dump_target *t) {
         rc = DQLITE_CLIENT_FAILED;
   if (rc == DQLITE_CLIENT_STOPPED || (rc == DQLITE_CLIENT_FAILED && t->err[0] != '\0'))
     fprintf(stderr, "jsfpm: --backup: %s\n", t->err);
+  else if (rc == DQLITE_CLIENT_FAILED && dqlite_client_errcode(c) == DQLITE_PROTO_NOT_FOUND)
+    fprintf(stderr, "jsfpm: --backup: the cluster has no database %s yet (nothing was ever written to it)\n",
+            CLUSTER_DB_NAME);
   else if (rc != DQLITE_CLIENT_OK)
     fprintf(stderr, "jsfpm: --backup: the leader %s did not dump database %s: %s\n", dqlite_client_address(c),
             CLUSTER_DB_NAME, dqlite_client_errmsg(c));

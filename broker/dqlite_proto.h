@@ -97,6 +97,10 @@ enum dqlite_proto_type {
 #define DQLITE_PROTO_NOT_LEADER (10 | (40 << 8))
 #define DQLITE_PROTO_LEADERSHIP_LOST (10 | (41 << 8))
 
+/* dqlite's own FAILURE code for a database name it does not have (DUMP of
+ * a database nothing ever opened; src/lib/registry.h). */
+#define DQLITE_PROTO_NOT_FOUND 1002
+
 /* Node roles in a SERVERS response. */
 enum dqlite_proto_role { DQLITE_PROTO_VOTER = 0, DQLITE_PROTO_STANDBY = 1, DQLITE_PROTO_SPARE = 2 };
 

@@ -33,6 +33,10 @@ wait_until '[ "$(role_of 4)" = standby ]' 30 || fail "node 4 is not a stand-by: 
 ok "$(drv 1 members | tr '\n' ';')"
 
 say "--backup from the cluster: the leader's rows, a standalone file, integrity ok"
+if jsfpm_on 3 --backup "$T/none.db" 2>"$T/none.err"; then fail "a backup of a database never written succeeded"; fi
+assert_contains "$(cat "$T/none.err")" "the cluster has no database jsfpm.db yet (nothing was ever written to it)"
+[ ! -e "$T/none.db" ] && [ ! -e "$T/none.db.tmp" ] || fail "a failed backup left a file behind"
+ok "before any write: $(tail -n 1 "$T/none.err")"
 drv 1 exec "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT, b BLOB)" >/dev/null
 drv 1 exec "INSERT INTO t(v, b) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
   SELECT 'row ' || i || ' ' || hex(randomblob(20)), randomblob(i % 50) FROM n" >/dev/null

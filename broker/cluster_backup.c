@@ -75,13 +75,12 @@ static int write_new_file(const char *path, const unsigned char *data, size_t le
 /* dqlite_client_file_fn: the main file, then its WAL, in that order. */
 static int write_dump_file(void *arg, const char *name, const unsigned char *data, size_t len) {
   struct dump_target *t = arg;
-  char wal_name[sizeof CLUSTER_DB_NAME "-wal"] = CLUSTER_DB_NAME "-wal";
   if (t->files == 0 && strcmp(name, CLUSTER_DB_NAME) == 0) {
     t->files++;
     t->db_bytes = len;
     return write_new_file(t->tmp, data, len, t->err, sizeof t->err);
   }
-  if (t->files == 1 && strcmp(name, wal_name) == 0) {
+  if (t->files == 1 && strcmp(name, CLUSTER_DB_NAME "-wal") == 0) {
     t->files++;
     return len == 0 ? 0 : write_new_file(t->tmp_wal, data, len, t->err, sizeof t->err);
   }

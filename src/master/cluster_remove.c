@@ -124,16 +124,19 @@ int cluster_remove_main(const struct jsfpm_config *cfg, const char *id_arg) {
   size_t count = 0;
   uint64_t leader_id = 0;
   char leader[128], why[512];
-  int status = 1;
+  int status = 1, rc;
   if (dqlite_client_leader(c, &leader_id, leader, sizeof leader) != DQLITE_CLIENT_OK ||
       dqlite_client_cluster(c, &members, &count) != DQLITE_CLIENT_OK) {
     fprintf(stderr, "jsfpm: --cluster-remove: the leader %s: %s\n", dqlite_client_address(c),
             dqlite_client_errmsg(c));
   } else if (refusal(members, count, id, leader_id, why, sizeof why) != NULL) {
     fprintf(stderr, "jsfpm: --cluster-remove: refused: %s\n", why);
-  } else if (dqlite_client_remove(c, id) != DQLITE_CLIENT_OK) {
-    fprintf(stderr, "jsfpm: --cluster-remove: the leader %s did not remove node %llu: %s\n",
-            dqlite_client_address(c), (unsigned long long)id, dqlite_client_errmsg(c));
+  } else if ((rc = dqlite_client_remove(c, id)) != DQLITE_CLIENT_OK) {
+    /* A lost answer (the leader changed meanwhile): the change may have
+     * been committed all the same. */
+    fprintf(stderr, "jsfpm: --cluster-remove: the leader %s did not remove node %llu: %s%s\n",
+            dqlite_client_address(c), (unsigned long long)id, dqlite_client_errmsg(c),
+            rc == DQLITE_CLIENT_BROKEN ? " (whether it was removed is unknown: see --cluster-status)" : "");
   } else {
     fprintf(stderr,
             "jsfpm: node %llu removed from the cluster (by the leader %s); role management promotes a "

@@ -53,7 +53,7 @@ assert_eq "$want" "$got" "the backup's rows against the cluster's"
 assert_eq "héllo wörld" "$(file_sql "$T/backup.db" "SELECT v FROM t WHERE id = 301")" "the last row"
 assert_eq delete "$(file_sql "$T/backup.db" 'PRAGMA journal_mode')" "the backup's journal mode (one file)"
 assert_eq 600 "$(stat -c %a "$T/backup.db")" "the backup's mode"
-for f in "$T/backup.db.tmp" "$T/backup.db.tmp-wal" "$T/backup.db-wal"; do
+for f in "$T/backup.db.tmp" "$T/backup.db.tmp-wal" "$T/backup.db.tmp-shm" "$T/backup.db-wal"; do
   [ ! -e "$f" ] || fail "$f was left behind"
 done
 if jsfpm_on 3 --backup "$T/backup.db" 2>"$T/backup2.err"; then fail "a backup over an existing file succeeded"; fi

@@ -33,9 +33,6 @@
 #include "log.h"
 #include "migrations_list.h"
 
-/* The database every jsfpm node serves, on the cluster. */
-#define BROKER_CLUSTER_DB_NAME "jsfpm.db"
-
 struct cluster_job {
   struct list link; /* in a lane's queue, or p->done */
   enum broker_cluster_kind kind;
@@ -648,7 +645,7 @@ static int lane_start(struct broker_cluster *p, struct lane *lane, const struct 
     return -1;
   }
   lane->p = p; /* from here on lane_stop undoes it */
-  lane->db = cluster_db_new(opt->nodes, opt->nnodes, BROKER_CLUSTER_DB_NAME, opt->timeout_ms, opt->wait_ms);
+  lane->db = cluster_db_new(opt->nodes, opt->nnodes, CLUSTER_DB_NAME, opt->timeout_ms, opt->wait_ms);
   /* Signals are the event loop's: the thread starts with all blocked. */
   sigset_t all, old;
   sigfillset(&all);
@@ -838,7 +835,7 @@ static int migrate(struct cluster_db *db, const struct broker_cluster_options *o
 struct broker_cluster *broker_cluster_new(const struct broker_cluster_options *opt, int *applied, char *err,
                                           size_t errlen) {
   struct cluster_db *mdb =
-      cluster_db_new(opt->nodes, opt->nnodes, BROKER_CLUSTER_DB_NAME, opt->timeout_ms, opt->wait_ms);
+      cluster_db_new(opt->nodes, opt->nnodes, CLUSTER_DB_NAME, opt->timeout_ms, opt->wait_ms);
   *applied = migrate(mdb, opt, err, errlen);
   cluster_db_free(mdb);
   if (*applied < 0) return NULL;

@@ -27,9 +27,9 @@
 
 #include "dqlite_client.h"
 
-/* The app's database on the cluster: dqlite replicates databases by name,
- * and every host's broker, --backup and the tests' driver must use the
- * same one. */
+/* The database every jsfpm node serves, on the cluster: dqlite replicates
+ * databases by name, and every host's broker (broker_cluster.c), --backup
+ * (cluster_backup.c) and the tests' driver must use the same one. */
 #define CLUSTER_DB_NAME "jsfpm.db"
 
 struct cluster_db;

@@ -103,10 +103,11 @@ static int dump_leader(const struct jsfpm_config *cfg, struct dump_target *t) {
   }
   dqlite_client_set_timeout(c, CLUSTER_BACKUP_TIMEOUT_MS);
   int rc = dqlite_client_dump(c, CLUSTER_DB_NAME, write_dump_file, t);
-  if (rc == DQLITE_CLIENT_OK && t->files != 2)
+  if (rc == DQLITE_CLIENT_OK && t->files != 2) {
     snprintf(t->err, sizeof t->err, "the leader's dump holds %d files, not the database and its WAL",
-             t->files),
-        rc = DQLITE_CLIENT_FAILED;
+             t->files);
+    rc = DQLITE_CLIENT_FAILED;
+  }
   if (rc == DQLITE_CLIENT_STOPPED || (rc == DQLITE_CLIENT_FAILED && t->err[0] != '\0'))
     fprintf(stderr, "jsfpm: --backup: %s\n", t->err);
   else if (rc == DQLITE_CLIENT_FAILED && dqlite_client_errcode(c) == DQLITE_PROTO_NOT_FOUND)

@@ -594,6 +594,12 @@ int dqlite_client_remove(struct dqlite_client *c, uint64_t id) {
   return call(c, dqlite_proto_remove(&c->out, id, why, sizeof why), why, DQLITE_PROTO_RESP_EMPTY, &r);
 }
 
+int dqlite_client_transfer(struct dqlite_client *c, uint64_t id) {
+  char why[256];
+  struct dqlite_proto_response_body r;
+  return call(c, dqlite_proto_transfer(&c->out, id, why, sizeof why), why, DQLITE_PROTO_RESP_EMPTY, &r);
+}
+
 int dqlite_client_dump(struct dqlite_client *c, const char *name, dqlite_client_file_fn *file, void *arg) {
   char why[256];
   struct dqlite_proto_response_body r;

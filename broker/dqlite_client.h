@@ -119,6 +119,9 @@ int dqlite_client_add(struct dqlite_client *c, uint64_t id, const char *address)
 /* Removes node ID from the cluster (asked of the leader; it answers once
  * the new configuration is committed). */
 int dqlite_client_remove(struct dqlite_client *c, uint64_t id);
+/* Hands the leadership of C's node (the leader) to voter ID; answered once
+ * C's node is no longer the leader. */
+int dqlite_client_transfer(struct dqlite_client *c, uint64_t id);
 /* Receives one file of a dump: its NAME and bytes (valid during the call).
  * Non-zero stops (DQLITE_CLIENT_STOPPED; the connection stays usable). */
 typedef int dqlite_client_file_fn(void *arg, const char *name, const unsigned char *data, size_t len);

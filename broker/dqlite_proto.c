@@ -291,6 +291,13 @@ int dqlite_proto_remove(struct dqlite_proto_buf *b, uint64_t node_id, char *err,
   return msg_end(&m);
 }
 
+int dqlite_proto_transfer(struct dqlite_proto_buf *b, uint64_t node_id, char *err, size_t errlen) {
+  struct msg m;
+  msg_begin(&m, b, DQLITE_PROTO_REQ_TRANSFER, err, errlen);
+  put_u64(&m, node_id);
+  return msg_end(&m);
+}
+
 int dqlite_proto_dump(struct dqlite_proto_buf *b, const char *name, char *err, size_t errlen) {
   struct msg m;
   msg_begin(&m, b, DQLITE_PROTO_REQ_DUMP, err, errlen);

@@ -61,6 +61,7 @@ enum dqlite_proto_request {
   DQLITE_PROTO_REQ_REMOVE = 14,    /* remove a node from the cluster; EMPTY */
   DQLITE_PROTO_REQ_DUMP = 15,      /* a database's files as of one snapshot; FILES */
   DQLITE_PROTO_REQ_CLUSTER = 16,   /* the cluster's members; SERVERS */
+  DQLITE_PROTO_REQ_TRANSFER = 17,  /* hand leadership to a voter; EMPTY */
 };
 
 /* Message types sent by the server. */
@@ -151,6 +152,8 @@ int dqlite_proto_add(struct dqlite_proto_buf *b, uint64_t node_id, const char *a
 int dqlite_proto_cluster(struct dqlite_proto_buf *b, char *err, size_t errlen);
 /* Removes node NODE_ID from the cluster (asked of the leader). */
 int dqlite_proto_remove(struct dqlite_proto_buf *b, uint64_t node_id, char *err, size_t errlen);
+/* Asks the leader to hand its leadership to voter NODE_ID. */
+int dqlite_proto_transfer(struct dqlite_proto_buf *b, uint64_t node_id, char *err, size_t errlen);
 /* Asks for database NAME's files (the main file and its WAL) as of one
  * snapshot of the node it is sent to. */
 int dqlite_proto_dump(struct dqlite_proto_buf *b, const char *name, char *err, size_t errlen);

@@ -4,6 +4,7 @@
  *   cluster_driver node CONFIG              cluster_node_main with CONFIG's [cluster]
  *   cluster_driver leader NODES             "ID ADDRESS" of the leader
  *   cluster_driver members NODES            "ID ADDRESS ROLE" per member
+ *   cluster_driver transfer NODES ID        the leader hands its leadership to voter ID
  *   cluster_driver exec NODES SQL [P...]    runs SQL on the leader: "changes=N last_insert_id=M"
  *   cluster_driver query NODES SQL [P...]   one line per row, values tab-separated
  *   cluster_driver query-stop NODES N SQL   the first N rows, then stops the query
@@ -351,6 +352,15 @@ static int cmd_node(const char *path) {
   return rc;
 }
 
+static int cmd_transfer(uint64_t id) {
+  char err[2048];
+  struct dqlite_client *c = dqlite_client_connect_leader(nodes, nnodes, DRIVER_TIMEOUT_MS, err, sizeof err);
+  if (c == NULL) return fprintf(stderr, "no leader: %s\n", err), 1;
+  if (dqlite_client_transfer(c, id) != DQLITE_CLIENT_OK) return failed(c, "transfer");
+  dqlite_client_close(c);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc >= 3 && strcmp(argv[1], "node") == 0) return cmd_node(argv[2]);
   if (argc < 3) return fprintf(stderr, "usage: see cluster_driver.c\n"), 2;
@@ -358,6 +368,7 @@ int main(int argc, char **argv) {
   const char *cmd = argv[1];
   if (strcmp(cmd, "leader") == 0) return cmd_leader(0);
   if (strcmp(cmd, "members") == 0) return cmd_leader(1);
+  if (strcmp(cmd, "transfer") == 0 && argc == 4) return cmd_transfer(strtoull(argv[3], NULL, 10));
   if (strcmp(cmd, "exec") == 0 && argc >= 4) return cmd_statement(0, -1, argv[3], argv + 4, argc - 4);
   if (strcmp(cmd, "query") == 0 && argc >= 4) return cmd_statement(1, -1, argv[3], argv + 4, argc - 4);
   if (strcmp(cmd, "query-stop") == 0 && argc == 5)

@@ -101,6 +101,9 @@ START_TEST(test_handshake_and_simple_requests) {
   ck_assert_int_eq(dqlite_proto_remove(&out, 4, err, sizeof err), 0);
   b_header(&want, 1, 14, 0);
   b_u64(&want, 4);
+  ck_assert_int_eq(dqlite_proto_transfer(&out, 3, err, sizeof err), 0);
+  b_header(&want, 1, 17, 0);
+  b_u64(&want, 3);
   ck_assert_int_eq(dqlite_proto_dump(&out, "jsfpm.db", err, sizeof err), 0);
   b_header(&want, 2, 15, 0); /* "jsfpm.db\0": 9 bytes, 2 words */
   b_text(&want, "jsfpm.db");

@@ -7,8 +7,8 @@
 # it at once, as a crash would) and its restart, and the leader's host cut
 # off the network (link down) and back.  After each:
 # writes are served again through nginx; at the end every acknowledged
-# write is present with its id and body, none twice, and the cluster's
-# database passes integrity_check.
+# write is present with its id and body, none twice, and every node's copy
+# of the database passes integrity_check with the same rows.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../nginx_lib.sh"
 . "$(dirname "$0")/cluster_lib.sh"
@@ -52,7 +52,7 @@ ok "nginx serves the app from the three hosts"
 say "a write load through nginx"
 : >"$T/acked"
 ip netns exec "$HUB" "$PYTHON" "$TOP_SRCDIR/tests/integration/db/cluster_load.py" \
-  "127.0.0.1:$NGINX_PORT" 4 "$T/stop" "$T/acked" >"$T/load.out" 2>&1 &
+  "127.0.0.1:$NGINX_PORT" 8 "$T/stop" "$T/acked" >"$T/load.out" 2>&1 &
 load_pid=$!
 acked() { wc -l <"$T/acked"; }
 
@@ -108,5 +108,13 @@ assert_eq 0 "$missing" "acknowledged writes missing (or with another id)"
 dups=$(drv 1 query "SELECT body FROM notes GROUP BY body HAVING count(*) > 1" | wc -l)
 assert_eq 0 "$dups" "bodies written twice"
 ok "$(wc -l <"$T/acked.sorted") acknowledged, $(wc -l <"$T/present") rows of the load"
-assert_eq t:ok "$(drv 1 query "PRAGMA integrity_check")" "integrity_check"
+# dqlite answers SQL on the leader only: leadership goes to each node in
+# turn (TRANSFER), and each checks its own copy.
+rows=$(wc -l <"$T/present")
+for i in 1 2 3; do
+  [ "$(leader_id)" = "$i" ] || drv 1 transfer "$i" || fail "leadership could not move to node $i"
+  wait_until "[ \"\$(leader_id)\" = $i ]" 20 || fail "node $i did not become the leader"
+  assert_eq t:ok "$(drv 1 query "PRAGMA integrity_check")" "integrity_check on node $i"
+  assert_eq "i:$((rows + 3))" "$(drv 1 query "SELECT count(*) FROM notes")" "notes on node $i (the load's and 3 first)"
+done
 echo "   nginx's errors during the faults: $(nginx_errors | sed 's/.*\] [0-9#]*: //; s/,.*//' | sort | uniq -c | tr -s ' ' | paste -sd';')"

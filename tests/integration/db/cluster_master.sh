@@ -107,6 +107,33 @@ assert_contains "$prom" "jsfpm_cluster_node_up 1"
 assert_contains "$prom" 'jsfpm_cluster_node_role{role="voter"} 1'
 assert_contains "$prom" "jsfpm_cluster_leader_id $(leader_of 2)"
 
+say "peers that speak garbage or another protocol version: the node survives them"
+pid=$(node_pid 1)
+# From host 2: random bytes; an unknown protocol version; version 1 and a
+# request of an unknown type; version 1 and a header announcing a 32 GiB
+# body, then the connection closed.  Each on its own connection.
+in_ns 2 "$PYTHON" - "10.77.0.1" "$CLUSTER_PORT" <<'PY'
+import os, socket, struct, sys
+host, port = sys.argv[1], int(sys.argv[2])
+v1 = struct.pack("<Q", 1)
+for payload in (os.urandom(4096), struct.pack("<Q", 0xDEADBEEF) + os.urandom(64),
+                v1 + struct.pack("<IBBH", 1, 200, 0, 0) + b"\0" * 8,
+                v1 + struct.pack("<IBBH", 0xFFFFFFFF, 3, 0, 0) + b"x" * 1000):
+    s = socket.create_connection((host, port), timeout=5)
+    try:
+        s.sendall(payload)
+        s.settimeout(2)
+        s.recv(4096)  # an answer, the close, or nothing within 2 s
+    except OSError:
+        pass
+    s.close()
+PY
+sleep 1
+pid_alive "$pid" || fail "host 1's node died of a peer's garbage: $(tail -n 5 "$T/host1.log")"
+assert_eq "$pid" "$(node_pid 1)" "host 1's node pid after the garbage"
+cluster_wait_voters 3
+ok "node 1 (pid $pid) still runs and the cluster keeps its 3 voters"
+
 say "a reload keeps the node; a changed [cluster] waits for a restart"
 pid=$(node_pid 3)
 sed -i '/^\[cluster\]/a network_latency = 150ms' "$T/host3.conf"

@@ -84,17 +84,53 @@ ONE_PORT=$(free_port)
 mkdir -p "$T/one"
 write_config "$T/one.conf" server.listen="$T/one/jsfpm.sock" server.http_listen="127.0.0.1:$ONE_PORT" \
   server.runtime_dir="$T/one/run" server.pid_file="$T/one/jsfpm.pid" server.error_log="$T/one.log" \
-  app.root="$T/app" app.compile_cache="$T/one/cache" database.path="$T/one/app.db" database.synchronous=full
+  server.listen.mode=0666 app.root="$T/app" app.compile_cache="$T/one/cache" database.path="$T/one/app.db" \
+  database.synchronous=full
 spawn_group "$T/one.out" "$JSFPM" -c "$T/one.conf"
 ONE_PID=$SPAWNED_PID
 wait_until "grep -q 'ready:' '$T/one.log'" 30 || fail "the one host did not start: $(tail -n 5 "$T/one.log")"
 
 say "the cluster: jsfpm on three hosts"
 cluster_setup 3
-for i in 1 2 3; do cluster_start_host "$i" database.write_wait=5s; done
+for i in 1 2 3; do cluster_start_host "$i" server.listen.mode=0666 database.write_wait=5s; done
 cluster_wait_voters 3
 for i in 1 2 3; do cluster_wait_ready "$i"; done
 [ "$(host_get 1 /read | grep -c '"id"')" = 1 ] || fail "the cluster does not serve /read: $(host_get 1 /read)"
+
+say "nginx: /one/ to the one host, /cluster3/ to one upstream over the three hosts (FastCGI sockets)"
+NGINX_PORT=$(free_port)
+mkdir -p "$T/nginx"
+cat >"$T/nginx.conf" <<CONF
+user root;
+worker_processes 1;
+daemon off;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $T/nginx/body;
+  fastcgi_temp_path $T/nginx/fastcgi;
+  proxy_temp_path $T/nginx/proxy;
+  uwsgi_temp_path $T/nginx/uwsgi;
+  scgi_temp_path $T/nginx/scgi;
+  upstream one { server unix:$T/one/jsfpm.sock; keepalive 16; }
+  upstream cluster3 {
+    server unix:$T/host1/jsfpm.sock; server unix:$T/host2/jsfpm.sock; server unix:$T/host3/jsfpm.sock;
+    keepalive 16;
+  }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location /one/ { include /etc/nginx/fastcgi_params; fastcgi_keep_conn on;
+      rewrite ^/one(/.*)\$ \$1 break; fastcgi_pass one; }
+    location /cluster3/ { include /etc/nginx/fastcgi_params; fastcgi_keep_conn on;
+      rewrite ^/cluster3(/.*)\$ \$1 break; fastcgi_pass cluster3; }
+  }
+}
+CONF
+spawn_group "$T/nginx.out" nginx -c "$T/nginx.conf"
+NGINX_PID=$SPAWNED_PID
+wait_until "curl -fs http://127.0.0.1:$NGINX_PORT/cluster3/hello" 10 || fail "nginx does not answer: $(cat "$T/nginx.out")"
 
 # ---- 2. requests/s ---------------------------------------------------------------
 
@@ -113,17 +149,21 @@ wrk_figures() {
 
 date -u '+%Y-%m-%d %H:%M UTC'
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs"
-echo "wrk -t1 -c$CONN -d${DUR}s --latency at jsfpm's HTTP door; 2 workers per host"
-echo "cluster: host 1's door; leader: node $(leader_id)"
+echo "wrk -t1 -c$CONN -d${DUR}s --latency; 2 workers per host; leader: node $(leader_id)"
+echo "one, cluster: jsfpm's HTTP door of the one host, of the cluster's host 1"
+echo "one-ngx, cluster3: nginx (FastCGI) to the one host, to one upstream over the three hosts"
 printf '%-8s %-10s %9s %9s %9s %7s\n' endpoint server req/s p50_ms p99_ms errors
 declare -A RPS
 for ep in write read mixed; do
-  for srv in one cluster; do
-    if [ $srv = one ]; then
-      out=$(wrk -t1 -c"$CONN" -d"${DUR}s" --timeout 10s --latency "http://127.0.0.1:$ONE_PORT/$ep" 2>&1)
-    else
-      out=$(in_ns 1 wrk -t1 -c"$CONN" -d"${DUR}s" --timeout 10s --latency "http://127.0.0.1:8080/$ep" 2>&1)
-    fi
+  for srv in one cluster one-ngx cluster3; do
+    ns=() # wrk runs where the door is: host 1's namespace for its door
+    case $srv in
+    one) url=http://127.0.0.1:$ONE_PORT/$ep ;;
+    cluster) ns=(in_ns 1) url=http://127.0.0.1:8080/$ep ;;
+    one-ngx) url=http://127.0.0.1:$NGINX_PORT/one/$ep ;;
+    cluster3) url=http://127.0.0.1:$NGINX_PORT/cluster3/$ep ;;
+    esac
+    out=$("${ns[@]}" wrk -t1 -c"$CONN" -d"${DUR}s" --timeout 10s --latency "$url" 2>&1)
     echo "$out" >"$T/wrk-$ep-$srv.txt"
     read -r rps p50 p99 err <<<"$(wrk_figures "$out")"
     RPS[$ep.$srv]=$rps
@@ -131,12 +171,15 @@ for ep in write read mixed; do
   done
 done
 for ep in write read mixed; do
-  awk -v e="$ep" -v c="${RPS[$ep.cluster]}" -v o="${RPS[$ep.one]}" \
-    'BEGIN { if (o > 0) printf "/%s cluster / one host: %.2fx\n", e, c / o }'
+  awk -v e="$ep" -v c="${RPS[$ep.cluster]}" -v o="${RPS[$ep.one]}" -v c3="${RPS[$ep.cluster3]}" \
+    -v on="${RPS[$ep.one-ngx]}" 'BEGIN { if (o > 0 && on > 0)
+      printf "/%s cluster / one host: %.2fx (doors), %.2fx (nginx)\n", e, c / o, c3 / on }'
 done
-awk -v c="${RPS[write.cluster]}" -v o="${RPS[write.one]}" \
-  'BEGIN { if (o > 0) printf "target /write >= 0.5x one host: %s\n", (c >= 0.5 * o ? "met" : "MISS") }'
+awk -v c="${RPS[write.cluster]}" -v o="${RPS[write.one]}" -v c3="${RPS[write.cluster3]}" -v on="${RPS[write.one-ngx]}" \
+  'BEGIN { if (o > 0 && on > 0) printf "target /write >= 0.5x one host: %s (doors), %s (nginx)\n",
+    (c >= 0.5 * o ? "met" : "MISS"), (c3 >= 0.5 * on ? "met" : "MISS") }'
 echo "load average after the loads: $(cut -d' ' -f1-3 /proc/loadavg)"
+stop_group "$NGINX_PID" TERM 5
 stop_group "$ONE_PID" TERM 10
 
 # ---- 3. failover -------------------------------------------------------------------

@@ -10,8 +10,10 @@
 #      no file to copy mkdb.sh's database into).
 #   2. /write, /read and /mixed with wrk (-t1 -cCONN -dDURs --latency)
 #      straight at jsfpm's HTTP door: the one host's, and host 1's of the
-#      cluster (wrk runs inside host 1's namespace); requests/s, p50, p99,
-#      errors and the ratio cluster / one host.
+#      cluster (wrk runs inside host 1's namespace); then through one nginx
+#      (FastCGI): to the one host, and to one upstream over the three
+#      hosts' sockets; requests/s, p50, p99, errors and the ratios cluster /
+#      one host.
 #   3. a leader failover under a write load: CLIENTS curl loops of
 #      /write-code through the leader's host, SIGKILL of the leader's node
 #      process after a few seconds; the longest gap between acknowledged

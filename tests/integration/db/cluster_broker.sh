@@ -203,6 +203,30 @@ acked_present() {
     ok "'$p': $(wc -l <"$T/acked") acknowledged writes, all present"
   done
 }
+# notrun_absent HOST PREFIX: no write of $T/PREFIX.out answered
+# JSFPM_NO_QUORUM (not run) is present, read through HOST.
+notrun_absent() {
+  grep ' JSFPM_NO_QUORUM$' "$T/$2.out" | cut -d' ' -f1 | sort >"$T/notrun"
+  host_get "$1" "/keys?p=$2" | sort >"$T/present"
+  assert_eq 0 "$(comm -12 "$T/notrun" "$T/present" | wc -l)" "writes of '$2' answered JSFPM_NO_QUORUM (not run) that are present"
+}
+# expected_outcomes FILE...: every write of the load files was acknowledged
+# or ended JSFPM_COMMIT_UNKNOWN or JSFPM_NO_QUORUM.
+expected_outcomes() {
+  local unexpected
+  unexpected=$(cut -d' ' -f2 "$@" | grep -v -x -e acked -e JSFPM_COMMIT_UNKNOWN -e JSFPM_NO_QUORUM | sort -u)
+  [ -z "$unexpected" ] || fail "unexpected outcomes: $unexpected"
+}
+# all_serve_again KEY: each host acknowledges a write (KEY1, KEY2, KEY3)
+# within 30 s; run once a cut link is back up.
+all_serve_again() {
+  local i t0
+  t0=$(now_ms)
+  for i in 1 2 3; do
+    wait_until "[ \"\$(host_get $i '/load?k=$1$i')\" = acked ]" 30 || fail "host $i did not serve writes again"
+  done
+  ok "the three hosts serve writes again, $(( $(now_ms) - t0 )) ms after the link is back"
+}
 old=$(leader_id)
 : >"$T/kill.out"
 load_run "$old" kill 300 &
@@ -214,15 +238,10 @@ wait "$load_pid" || fail "the load failed"
 assert_eq 300 "$(wc -l <"$T/kill.out")" "writes answered"
 echo "   outcomes: $(cut -d' ' -f2 "$T/kill.out" | sort | uniq -c | tr -s ' ' | paste -sd,)"
 tail -n 1 "$T/kill.out" | grep -q ' acked$' || fail "writes were not served again: $(tail -n 3 "$T/kill.out")"
-unexpected=$(cut -d' ' -f2 "$T/kill.out" | grep -v -x -e acked -e JSFPM_COMMIT_UNKNOWN -e JSFPM_NO_QUORUM | sort -u)
-[ -z "$unexpected" ] || fail "unexpected outcomes: $unexpected"
+expected_outcomes "$T/kill.out"
 new=$(leader_id)
-host_get "$new" '/keys?p=kill' | sort >"$T/present"
-grep ' acked$' "$T/kill.out" | cut -d' ' -f1 | sort >"$T/acked"
-assert_eq 0 "$(comm -23 "$T/acked" "$T/present" | wc -l)" "acknowledged writes missing"
-grep ' JSFPM_NO_QUORUM$' "$T/kill.out" | cut -d' ' -f1 | sort >"$T/notrun"
-assert_eq 0 "$(comm -12 "$T/notrun" "$T/present" | wc -l)" "writes answered JSFPM_NO_QUORUM (not run) that are present"
-ok "$(wc -l <"$T/present") rows for $(wc -l <"$T/acked") acknowledged writes"
+acked_present "$new" kill
+notrun_absent "$new" kill
 
 say "a follower's host cut off: it answers writes JSFPM_NO_QUORUM, the majority serves on"
 cluster_wait_voters 3
@@ -246,11 +265,7 @@ wait "$load_pid" || fail "the majority's load failed"
 echo "   majority (host $old): $(cut -d' ' -f2 "$T/fcut.out" | sort | uniq -c | tr -s ' ' | paste -sd,)"
 assert_eq "" "$(grep -v ' acked$' "$T/fcut.out")" "writes on the majority's host $old not served during the cut"
 link_up "$cut"
-t0=$(now_ms)
-for i in 1 2 3; do
-  wait_until "[ \"\$(host_get $i '/load?k=back$i')\" = acked ]" 30 || fail "host $i did not serve writes again"
-done
-ok "the three hosts serve writes again, $(( $(now_ms) - t0 )) ms after the link is back"
+all_serve_again back
 assert_eq none "$(host_get 2 '/get?k=cut')" "the cut-off host's refused write"
 
 say "the leader's host cut off: the other two elect a leader and serve, the old leader answers JSFPM_NO_QUORUM"
@@ -276,18 +291,11 @@ served_ms=$(( $(cat "$T/lcut.first") - t0 ))
 [ "$served_ms" -le "$RESUME_LIMIT_MS" ] || fail "the majority served its first write $served_ms ms after the leader's cut"
 tail -n 1 "$T/lcut.out" | grep -q ' acked$' || fail "the majority did not keep serving: $(tail -n 3 "$T/lcut.out")"
 ok "the majority served writes $served_ms ms after the cut"
-unexpected=$(cut -d' ' -f2 "$T/lcut.out" "$T/minority.out" | grep -v -x -e acked -e JSFPM_COMMIT_UNKNOWN -e JSFPM_NO_QUORUM | sort -u)
-[ -z "$unexpected" ] || fail "unexpected outcomes: $unexpected"
+expected_outcomes "$T/lcut.out" "$T/minority.out"
 link_up "$cut"
-t0=$(now_ms)
-for i in 1 2 3; do
-  wait_until "[ \"\$(host_get $i '/load?k=again$i')\" = acked ]" 30 || fail "host $i did not serve writes again"
-done
-ok "the three hosts serve writes again, $(( $(now_ms) - t0 )) ms after the link is back"
+all_serve_again again
 acked_present "$cut" fcut lcut minority
-grep ' JSFPM_NO_QUORUM$' "$T/minority.out" | cut -d' ' -f1 | sort >"$T/notrun"
-host_get "$maj" '/keys?p=minority' | sort >"$T/present"
-assert_eq 0 "$(comm -12 "$T/notrun" "$T/present" | wc -l)" "the old leader's JSFPM_NO_QUORUM writes (not run) present"
+notrun_absent "$maj" minority
 say "a graceful stop: the broker stops its cluster threads cleanly"
 stop_group "${MASTER_PID[2]}" TERM 20 1
 ! grep -h -i -e 'Sanitizer' -e 'runtime error' "$T/host2.out" "$T/host2.log" ||

@@ -21,10 +21,11 @@ ip -n "$HUB" link set lo up
 ip -n "$HUB" addr add 10.77.0.254/24 dev br0
 
 say "the example app on three hosts"
-for i in 1 2 3; do
-  cluster_start_master "$i" server.listen="10.77.0.$i:$FCGI_PORT" server.workers=2 \
-    database.write_wait=5s
-done
+# start_host I: host I's jsfpm, its FastCGI door on its own address.
+start_host() {
+  cluster_start_master "$1" server.listen="10.77.0.$1:$FCGI_PORT" server.workers=2 database.write_wait=5s
+}
+for i in 1 2 3; do start_host "$i"; done
 cluster_wait_voters 3
 for i in 1 2 3; do cluster_wait_ready "$i"; done
 
@@ -91,8 +92,7 @@ for round in $(seq 1 "$rounds"); do
   leader=$(leader_id)
   stop_group "${MASTER_PID[$leader]}" KILL 2
   served_again "host $leader's jsfpm was killed" kill-host
-  cluster_start_master "$leader" server.listen="10.77.0.$leader:$FCGI_PORT" server.workers=2 \
-    database.write_wait=5s
+  start_host "$leader"
   cluster_wait_ready "$leader"
   cluster_wait_voters 3 60
   served_again "host $leader was back"

@@ -15,7 +15,10 @@
 #    200, and a note written to /var/lib/jsfpm; online backup; HUP
 #    reloads, logrotate on /etc/logrotate.d/jsfpm rotates the log and the
 #    master reopens it, QUIT stops; then the same through
-#    jsfpm.socket's socket (systemd-socket-activate);
+#    jsfpm.socket's socket (systemd-socket-activate); then in cluster mode
+#    (a [cluster] section for node 1 on 127.0.0.1, docs/cluster.md): the
+#    node process as jsfpm, its data_dir, a note through nginx,
+#    --cluster-status and --backup from the cluster;
 # 5. apt-get remove keeps configuration and data; purge removes the
 #    configuration and the logs and, by default (debconf jsfpm/purge_database
 #    unanswered: no), keeps the database; purged again with the answer
@@ -232,6 +235,48 @@ for _ in $(seq 100); do kill -0 "$MASTER_PID" 2>/dev/null || break; sleep 0.1; d
 ! kill -0 "$MASTER_PID" 2>/dev/null || fail "socket-activated master still running 10 s after QUIT"
 MASTER_PID=
 ok "stopped"
+
+say "cluster mode (docs/cluster.md, \"Running a node\"): the package's jsfpm bootstraps a one-node cluster"
+node_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cp -p /etc/jsfpm/jsfpm.conf "$T/jsfpm.conf.single"
+printf '\n[cluster]\naddress = 127.0.0.1:%s\nnode_id = 1\n' "$node_port" >>/etc/jsfpm/jsfpm.conf
+/usr/sbin/jsfpm -t 2>"$T/t.err" || fail "jsfpm -t with [cluster]: $(cat "$T/t.err")"
+rm -f /run/jsfpm/jsfpm.sock
+$pre 2>"$T/pre.err" || fail "ExecStartPre $pre: $(cat "$T/pre.err")"
+$start >"$T/master.out" 2>&1 &
+MASTER_PID=$!
+for _ in $(seq 300); do [ -S /run/jsfpm/jsfpm.sock ] && break; sleep 0.1; done
+[ -S /run/jsfpm/jsfpm.sock ] || fail "cluster mode: no /run/jsfpm/jsfpm.sock after 30 s"
+node=$(pgrep -P "$MASTER_PID" -f "^jsfpm: cluster node 1 \(127.0.0.1:$node_port\)") ||
+  fail "no node process titled 'jsfpm: cluster node 1 (127.0.0.1:$node_port)': $(ps -o args= --ppid "$MASTER_PID")"
+[ "$(ps -o user= -p "$node")" = jsfpm ] || fail "the node runs as $(ps -o user= -p "$node")"
+[ "$(stat -c '%U %a' /var/lib/jsfpm/cluster)" = "jsfpm 700" ] ||
+  fail "data_dir /var/lib/jsfpm/cluster: $(stat -c '%U %a' /var/lib/jsfpm/cluster)"
+ok "node process as jsfpm, data_dir /var/lib/jsfpm/cluster created 0700 for it"
+marker_cluster="on the cluster $$"
+r=$(http POST /notes "{\"body\":\"$marker_cluster\"}")
+case $r in "201 "*'"id":'*) ;; *) fail "cluster mode: POST /notes: $r" ;; esac
+cluster_id=$(printf '%s' "$r" | sed 's/.*"id":\([0-9]*\).*/\1/')
+r=$(http GET "/notes/$cluster_id")
+case $r in "200 "*"$marker_cluster"*) ;; *) fail "cluster mode: GET /notes/$cluster_id: $r" ;; esac
+ok "the example app through nginx on the cluster: POST /notes -> 201, GET /notes/$cluster_id -> 200"
+status=$(/usr/sbin/jsfpm --cluster-status 2>&1) || fail "--cluster-status: $status"
+grep -q "^cluster leader: *1 at 127.0.0.1:$node_port" <<<"$status" || fail "--cluster-status: not led by node 1: $status"
+grep -q "^cluster member: .*127.0.0.1:$node_port.* voter$" <<<"$status" || fail "--cluster-status: node 1 is no voter: $status"
+ok "jsfpm --cluster-status: node 1 leads, a voter"
+backup=/var/lib/jsfpm/cluster-backup.db
+runuser -u jsfpm -- /usr/sbin/jsfpm --backup "$backup" 2>"$T/backup.err" || fail "cluster --backup: $(cat "$T/backup.err")"
+[ "$(sqlite3 "$backup" "SELECT body FROM notes WHERE id = $cluster_id")" = "$marker_cluster" ] ||
+  fail "note $cluster_id not in the cluster's backup"
+ok "--backup as the service user writes the cluster's database, with the note"
+kill -QUIT "$MASTER_PID"
+for _ in $(seq 200); do kill -0 "$MASTER_PID" 2>/dev/null || break; sleep 0.1; done
+! kill -0 "$MASTER_PID" 2>/dev/null || fail "cluster-mode master still running 20 s after QUIT"
+wait "$MASTER_PID" || fail "cluster-mode master exited with status $? on QUIT"
+MASTER_PID=
+! kill -0 "$node" 2>/dev/null || fail "the node process outlived the master"
+cp -p "$T/jsfpm.conf.single" /etc/jsfpm/jsfpm.conf
+ok "QUIT stopped the master and the node; jsfpm.conf back to one host"
 
 say "apt-get remove keeps configuration and data"
 DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq jsfpm >"$T/remove.log" 2>&1 || fail "remove: $(tail "$T/remove.log")"

@@ -18,7 +18,14 @@
  *      is missing, to add it (as a spare; the leader promotes it).  A node
  *      id or an address the cluster already gives another node is refused
  *      for good.
- *   5. On SIGTERM, SIGINT or SIGQUIT it hands its leadership and vote over
+ *   5. Cluster identity (cluster_identity.h): before a node with Raft data
+ *      starts, its data_dir's identity file must name this node and, when
+ *      a leader among its peers answers, the cluster that leader keeps; a
+ *      new node's file is written before dqlite writes anything.  Once a
+ *      member, the node learns the cluster's identity from the leader (the
+ *      first member to ask records one) and records it in its file, or,
+ *      having started with no leader to ask, refuses then.
+ *   6. On SIGTERM, SIGINT or SIGQUIT it hands its leadership and vote over
  *      to the others (dqlite_node_handover), then stops.
  * Signals are blocked in every thread and taken with sigtimedwait, so no
  * handler runs inside the library; SIGPIPE is ignored (a peer that aborts
@@ -32,6 +39,7 @@
 #include <dqlite.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -42,6 +50,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "cluster_identity.h"
 #include "config.h"
 #include "dqlite_client.h"
 #include "log.h"
@@ -188,6 +197,153 @@ static bool is_voter(const struct jsfpm_config *cfg, char **nodes, size_t nnodes
   return voter;
 }
 
+/* A row of the identity query: its value into ARG when it is one. */
+static int identity_row(void *arg, unsigned ncolumns, const struct dqlite_proto_value *values) {
+  char *out = arg;
+  if (ncolumns == 1 && values[0].type == DQLITE_PROTO_TEXT && values[0].len == CLUSTER_IDENTITY_HEX) {
+    memcpy(out, values[0].bytes, CLUSTER_IDENTITY_HEX);
+    out[CLUSTER_IDENTITY_HEX] = '\0';
+    if (!cluster_identity_valid(out)) out[0] = '\0';
+  }
+  return 0;
+}
+
+/* The cluster's identity as leader C keeps it (database
+ * CLUSTER_IDENTITY_DB) into OUT, "" when it keeps none; with PROPOSED,
+ * recorded first if there is none (the first node to ask sets it for good:
+ * a single row).  Returns 0, or -1 with WHY. */
+static int identity_on_leader(struct dqlite_client *c, const char *proposed, char *out, char *why,
+                              size_t whylen) {
+  const struct dqlite_client_rows rows = {.row = identity_row};
+  struct dqlite_proto_value value = {.type = DQLITE_PROTO_TEXT, .bytes = proposed};
+  struct dqlite_client_result result;
+  uint32_t db;
+  out[0] = '\0';
+  int rc = dqlite_client_open(c, CLUSTER_IDENTITY_DB, &db);
+  if (rc == DQLITE_CLIENT_OK)
+    rc = dqlite_client_exec_sql(c, db,
+                                "CREATE TABLE IF NOT EXISTS identity("
+                                "k INTEGER PRIMARY KEY CHECK (k = 1), cluster TEXT NOT NULL)",
+                                NULL, 0, &result);
+  if (rc == DQLITE_CLIENT_OK && proposed != NULL) {
+    value.len = strlen(proposed);
+    rc = dqlite_client_exec_sql(c, db, "INSERT OR IGNORE INTO identity VALUES (1, ?)", &value, 1, &result);
+  }
+  if (rc == DQLITE_CLIENT_OK)
+    rc = dqlite_client_query_sql(c, db, "SELECT cluster FROM identity WHERE k = 1", NULL, 0, &rows, out);
+  if (rc != DQLITE_CLIENT_OK) {
+    snprintf(why, whylen, "leader %s: the cluster's identity: %s", dqlite_client_address(c),
+             dqlite_client_errmsg(c));
+    return -1;
+  }
+  return 0;
+}
+
+/* The refusal of a node whose data_dir holds MINE's cluster, not THEIRS
+ * (the cluster leader C keeps), into WHY. */
+static void identity_mismatch(const struct jsfpm_config *cfg, const char *mine, const char *theirs,
+                              struct dqlite_client *c, char *why, size_t whylen) {
+  snprintf(why, whylen,
+           "data_dir %s holds the data of cluster %s, but the cluster of this node's peers is %s (its "
+           "leader %s says): a node never runs on another cluster's data; to join this cluster, stop "
+           "jsfpm, empty data_dir (move its files away) and start again as a new node (a node_id and an "
+           "address the cluster never had), or point data_dir at this node's own data "
+           "(docs/cluster.md, \"Cluster identity\")",
+           cfg->cluster_data_dir, mine, theirs, dqlite_client_address(c));
+}
+
+/* Before the node starts: MINE from data_dir's identity file, which must
+ * name this node; a data_dir without one (new, or written before jsfpm kept
+ * one) gets one, the cluster unknown.  With data (not FRESH) and a known
+ * cluster, a leader among the peers, if one answers, must keep the same
+ * cluster.  Returns 0 to start, else the exit status (logged):
+ * CLUSTER_NODE_EXIT_REFUSED, or 1 when the file cannot be written. */
+static int identity_check_start(const struct jsfpm_config *cfg, bool fresh, char **nodes, size_t nnodes,
+                                struct cluster_identity *mine) {
+  char why[1500];
+  uint64_t id = (uint64_t)cfg->cluster_node_id;
+  int found = cluster_identity_read(cfg->cluster_data_dir, mine, why, sizeof why);
+  if (found == 1 && cluster_identity_check_node(mine, cfg->cluster_data_dir, id, cfg->cluster_address, why,
+                                                sizeof why) != 0)
+    found = -1;
+  if (found < 0) {
+    log_error("cluster node %d refused: %s", cfg->cluster_node_id, why);
+    return CLUSTER_NODE_EXIT_REFUSED;
+  }
+  if (found == 0) {
+    if (!fresh)
+      log_notice("cluster node %d: data_dir %s has Raft data but no %s (written before jsfpm kept one): "
+                 "this node takes the identity of the cluster it finds",
+                 cfg->cluster_node_id, cfg->cluster_data_dir, CLUSTER_IDENTITY_FILE);
+    *mine = (struct cluster_identity){.node_id = id};
+    snprintf(mine->address, sizeof mine->address, "%s", cfg->cluster_address);
+    if (cluster_identity_write(cfg->cluster_data_dir, mine, why, sizeof why) != 0) {
+      log_error("cluster node %d: cannot write its identity: %s", cfg->cluster_node_id, why);
+      return 1;
+    }
+    return 0;
+  }
+  if (mine->cluster[0] == '\0' || nnodes < 2) return 0;
+  char err[900], theirs[CLUSTER_IDENTITY_HEX + 1];
+  /* nodes[0] is this node, not started yet. */
+  struct dqlite_client *c = dqlite_client_connect_leader((const char *const *)nodes + 1, nnodes - 1,
+                                                         request_timeout_ms(cfg), err, sizeof err);
+  if (c == NULL) {
+    log_info("cluster node %d: no leader among the peers (%s): the cluster's identity is checked once "
+             "one is elected",
+             cfg->cluster_node_id, err);
+    return 0;
+  }
+  int rc = 0;
+  if (identity_on_leader(c, NULL, theirs, why, sizeof why) != 0) {
+    log_info("cluster node %d: %s: checked again once this node runs", cfg->cluster_node_id, why);
+  } else if (theirs[0] != '\0' && strcmp(theirs, mine->cluster) != 0) {
+    identity_mismatch(cfg, mine->cluster, theirs, c, why, sizeof why);
+    log_error("cluster node %d refused: %s", cfg->cluster_node_id, why);
+    rc = CLUSTER_NODE_EXIT_REFUSED;
+  }
+  dqlite_client_close(c);
+  return rc;
+}
+
+/* Once a member: the cluster's identity from the leader (MINE's, or a new
+ * one, recorded first if the cluster has none), recorded in data_dir's file
+ * if MINE did not know it; REFUSED when it is not MINE's.  WHY says what
+ * stood in the way. */
+static enum join_state identity_step(const struct jsfpm_config *cfg, char **nodes, size_t nnodes,
+                                     struct cluster_identity *mine, char *why, size_t whylen) {
+  char err[900], proposed[CLUSTER_IDENTITY_HEX + 1], theirs[CLUSTER_IDENTITY_HEX + 1];
+  if (mine->cluster[0] != '\0')
+    memcpy(proposed, mine->cluster, sizeof proposed);
+  else if (cluster_identity_generate(proposed) != 0)
+    return snprintf(why, whylen, "getrandom: %s", strerror(errno)), JOIN_PENDING;
+  struct dqlite_client *c = dqlite_client_connect_leader((const char *const *)nodes, nnodes,
+                                                         request_timeout_ms(cfg), err, sizeof err);
+  if (c == NULL) return snprintf(why, whylen, "no leader found to learn the cluster's identity: %s", err), JOIN_PENDING;
+  enum join_state state = JOIN_PENDING;
+  if (identity_on_leader(c, proposed, theirs, why, whylen) != 0) {
+    /* WHY says it; asked again in a second */
+  } else if (theirs[0] == '\0') {
+    snprintf(why, whylen, "leader %s: no cluster identity recorded", dqlite_client_address(c));
+  } else if (mine->cluster[0] == '\0') {
+    memcpy(mine->cluster, theirs, sizeof mine->cluster);
+    if (cluster_identity_write(cfg->cluster_data_dir, mine, why, whylen) == 0) {
+      log_notice("cluster node %d: cluster identity %s recorded in %s/%s", cfg->cluster_node_id, theirs,
+                 cfg->cluster_data_dir, CLUSTER_IDENTITY_FILE);
+      state = JOIN_MEMBER;
+    } else {
+      mine->cluster[0] = '\0'; /* written at the next attempt */
+    }
+  } else if (strcmp(theirs, mine->cluster) != 0) {
+    identity_mismatch(cfg, mine->cluster, theirs, c, why, whylen);
+    state = JOIN_REFUSED;
+  } else {
+    state = JOIN_MEMBER;
+  }
+  dqlite_client_close(c);
+  return state;
+}
+
 /* dqlite's connect function (dqlite_node_set_connect_func): a TCP
  * connection to a peer, given up after request_timeout_ms.  dqlite's own
  * makes a blocking connect() with no timeout, from libuv's thread pool
@@ -250,23 +406,30 @@ static int wait_signal(const sigset_t *set, int timeout_ms) {
   return sig < 0 ? 0 : sig;
 }
 
-/* Serves until a stop signal; tries to join meanwhile.  Returns the exit
- * status. */
-static int node_serve(const struct jsfpm_config *cfg, const sigset_t *set, char **nodes, size_t nnodes) {
-  enum join_state state = JOIN_PENDING;
-  char why[1024] = "", last[1024] = "";
+/* Serves until a stop signal; meanwhile joins, then learns or checks the
+ * cluster's identity (MINE).  Returns the exit status. */
+static int node_serve(const struct jsfpm_config *cfg, const sigset_t *set, char **nodes, size_t nnodes,
+                      struct cluster_identity *mine) {
+  enum join_state joined = JOIN_PENDING, identified = JOIN_PENDING;
+  char why[1500] = "", last[1500] = "";
   for (;;) {
-    if (state == JOIN_PENDING) {
-      state = join_step(cfg, nodes, nnodes, why, sizeof why);
+    if (identified != JOIN_MEMBER) {
+      bool joining = joined != JOIN_MEMBER;
+      enum join_state state = joining ? join_step(cfg, nodes, nnodes, why, sizeof why)
+                                      : identity_step(cfg, nodes, nnodes, mine, why, sizeof why);
       if (state == JOIN_REFUSED) {
         log_error("cluster node %d refused: %s", cfg->cluster_node_id, why);
-        return 1;
+        return CLUSTER_NODE_EXIT_REFUSED;
       }
-      if (state == JOIN_MEMBER)
+      *(joining ? &joined : &identified) = state;
+      if (state == JOIN_PENDING) {
+        if (strcmp(why, last) != 0) /* each new reason once, not every second */
+          log_info("cluster node %d waiting to join: %s", cfg->cluster_node_id, why);
+        snprintf(last, sizeof last, "%s", why);
+      } else if (joining) {
         log_info("cluster node %d is a member", cfg->cluster_node_id);
-      else if (strcmp(why, last) != 0) /* each new reason once, not every second */
-        log_info("cluster node %d waiting to join: %s", cfg->cluster_node_id, why);
-      snprintf(last, sizeof last, "%s", why);
+        continue; /* the cluster's identity at once */
+      }
     }
     int sig = wait_signal(set, CLUSTER_JOIN_RETRY_MS);
     if (sig == SIGUSR1) {
@@ -304,7 +467,13 @@ int cluster_node_main(const struct jsfpm_config *cfg) {
               "or give it a new node_id so that it joins (docs/cluster.md)",
               cfg->cluster_data_dir, who);
     config_nodes_free(nodes);
-    return 1;
+    return CLUSTER_NODE_EXIT_REFUSED;
+  }
+  struct cluster_identity mine;
+  int refused = identity_check_start(cfg, fresh, nodes, nnodes, &mine);
+  if (refused != 0) {
+    config_nodes_free(nodes);
+    return refused;
   }
   dqlite_node *node = node_start(cfg);
   if (node == NULL) {
@@ -313,7 +482,7 @@ int cluster_node_main(const struct jsfpm_config *cfg) {
   }
   log_notice("cluster node %d serving on %s (%s data in %s, dqlite %s)", cfg->cluster_node_id,
              cfg->cluster_address, fresh ? "new" : "existing", cfg->cluster_data_dir, dqlite_version_string);
-  int status = node_serve(cfg, &set, nodes, nnodes);
+  int status = node_serve(cfg, &set, nodes, nnodes, &mine);
   /* A voter hands over first, so the others need no election timeout to
    * go on. */
   int rc = status == 0 && is_voter(cfg, nodes, nnodes) ? dqlite_node_handover(node) : 0;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cluster_identity.h"
 #include "config.h"
 #include "migrations_list.h"
 #include "privileges.h"
@@ -111,6 +112,21 @@ static int check_database(const struct jsfpm_config *cfg, FILE *out) {
   return 0;
 }
 
+/* Cluster mode: the identity file in data_dir, if there is one, must be
+ * readable and name this node (the node refuses to start otherwise; the
+ * cluster's identity needs the cluster, so only the node checks it). */
+static int check_cluster_identity(const struct jsfpm_config *cfg, FILE *out) {
+  struct cluster_identity id;
+  char why[1500];
+  int found = cluster_identity_read(cfg->cluster_data_dir, &id, why, sizeof why);
+  if (found == 1 && cluster_identity_check_node(&id, cfg->cluster_data_dir, (uint64_t)cfg->cluster_node_id,
+                                                cfg->cluster_address, why, sizeof why) != 0)
+    found = -1;
+  if (found >= 0) return 0;
+  report(cfg, out, "cluster", "data_dir", "%s", why);
+  return 1;
+}
+
 /* Cluster mode: the node's data_dir must be a real folder (the node
  * refuses a symbolic link), or be missing from a folder the master can
  * create it in. */
@@ -119,7 +135,7 @@ static int check_cluster_dir(const struct jsfpm_config *cfg, FILE *out) {
   const char *dir = cfg->cluster_data_dir;
   struct stat st;
   if (lstat(dir, &st) == 0) {
-    if (S_ISDIR(st.st_mode)) return 0;
+    if (S_ISDIR(st.st_mode)) return check_cluster_identity(cfg, out);
     report(cfg, out, "cluster", "data_dir", "%s: %s", dir,
            S_ISLNK(st.st_mode) ? "a symbolic link, which the node refuses: name the real folder"
                                : "not a folder");

@@ -454,8 +454,10 @@ static void broker_exited(struct master *m, int status) {
 }
 
 /* The cluster node exited.  Stopping: its turn in the stop (master.c).
- * Starting: as for the broker, the start fails (a port taken, a data_dir
- * it cannot use, a node 1 that would bootstrap a second cluster are
+ * Refused (CLUSTER_NODE_EXIT_REFUSED: another node's or cluster's data, an
+ * id the cluster gives another node), at any time: jsfpm stops, since a
+ * restart would be refused the same way.  Starting: as for the broker,
+ * the start fails (a port taken, a data_dir it cannot use are
  * configuration errors an operator must see).  Otherwise it is started
  * again after the back-off children share: an assertion in dqlite that
  * kills it at once every time must not make the master spin. */
@@ -469,6 +471,14 @@ static void node_exited(struct master *m, int status) {
     return;
   }
   log_warn("cluster node %d %s after %lld ms", m->cfg->cluster_node_id, how, lived_ms);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == CLUSTER_NODE_EXIT_REFUSED) {
+    log_error("cluster node %d refused to run (the reason above); stopping jsfpm: started again it would "
+              "be refused again",
+              m->cfg->cluster_node_id);
+    m->exit_status = 1;
+    m->got_term = true;
+    return;
+  }
   if (m->phase == MASTER_STARTING) {
     log_error("cluster node failed during start-up; stopping (see the messages above)");
     m->exit_status = 1;

@@ -6,6 +6,9 @@
 # `jsfpm --cluster-remove` refuses the leader, a running node and a node
 # that is not a member, and removes a voter whose jsfpm was stopped: the
 # stand-by is promoted, 3 voters remain, and --cluster-status shows it.
+# Before that, host 4 started on the data of its node in another cluster is
+# refused (the cluster identity, docs/cluster.md): jsfpm stops with the
+# reason, the cluster keeps its members; emptied, the data_dir joins.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/cluster_lib.sh"
 
@@ -23,10 +26,41 @@ c = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
 for row in c.execute(sys.argv[2]):
     print("|".join(str(x) for x in row))' "$1" "$2"; }
 
-say "four masters: three voters, the fourth a stand-by"
+# identity_of I: the cluster identity in host I's data_dir ("" when none).
+identity_of() { sed -n 's/^cluster = \([0-9a-f]\{32\}\)$/\1/p' "$T/data$1/jsfpm-cluster-identity" 2>/dev/null || true; }
+
+say "another cluster: nodes 1 and 4 (the driver's), then node 1's data removed"
+cluster_start_node 1
+cluster_start_node 4
+wait_until '[ -n "$(identity_of 4)" ]' 30 || fail "node 4 recorded no cluster identity: $(tail -n 5 "$T"/node*.log)"
+other=$(identity_of 4)
+assert_eq "$other" "$(identity_of 1)" "the identity nodes 1 and 4 recorded"
+ok "cluster identity $other"
+stop_group "${NODE_PID[4]}" TERM 15
+stop_group "${NODE_PID[1]}" TERM 15
+NODE_PID=()
+rm -r "$T/data1"
+
+say "four masters: three voters; the fourth, on the other cluster's data, refused, then a stand-by"
 for i in 1 2 3; do cluster_start_master "$i"; done
 for i in 1 2 3; do cluster_wait_ready "$i"; done
 cluster_wait_voters 3
+ours=$(identity_of 1)
+[ -n "$ours" ] && [ "$ours" != "$other" ] || fail "host 1's cluster identity: '$ours' (the other: $other)"
+assert_eq "$ours $ours" "$(identity_of 2) $(identity_of 3)" "hosts 2 and 3's cluster identity"
+cluster_start_master 4
+wait_until "! pid_alive ${MASTER_PID[4]}" 30 || fail "jsfpm on host 4 runs on another cluster's data: $(tail -n 5 "$T/host4.log")"
+rc=0
+wait "${MASTER_PID[4]}" || rc=$?
+MASTER_PID[4]=
+assert_eq 1 "$rc" "exit status of jsfpm on host 4"
+assert_contains "$(cat "$T/host4.log")" "cluster node 4 refused: data_dir $T/data4 holds the data of cluster $other, but the cluster of this node's peers is $ours"
+assert_contains "$(cat "$T/host4.log")" "empty data_dir (move its files away) and start again as a new node"
+assert_not_contains "$(cat "$T/host4.log")" "ready:"
+ok "$(grep -o 'cluster node 4 refused: .*' "$T/host4.log" | cut -c1-160)..."
+assert_eq 3 "$(drv 1 members | wc -l)" "members after the refusal"
+assert_eq "$other" "$(identity_of 4)" "host 4's data_dir, kept"
+rm -r "$T/data4"
 cluster_start_master 4
 cluster_wait_ready 4
 wait_until '[ "$(role_of 4)" = standby ]' 30 || fail "node 4 is not a stand-by: $(drv 1 members 2>&1)"

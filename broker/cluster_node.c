@@ -306,11 +306,13 @@ static int identity_check_start(const struct jsfpm_config *cfg, bool fresh, char
   return rc;
 }
 
-/* Once a member: the cluster's identity from the leader (MINE's, or a new
- * one, recorded first if the cluster has none), recorded in data_dir's file
- * if MINE did not know it; REFUSED when it is not MINE's.  WHY says what
- * stood in the way. */
-static enum join_state identity_step(const struct jsfpm_config *cfg, char **nodes, size_t nnodes,
+/* The cluster's identity from the leader, against MINE's: REFUSED when it
+ * is another.  With RECORD (once a member), MINE's or a new one is
+ * recorded first if the cluster has none, and the cluster's recorded in
+ * data_dir's file if MINE did not know it; without (before asking to be
+ * added), a cluster that has none is no obstacle.  WHY says what stood in
+ * the way. */
+static enum join_state identity_step(const struct jsfpm_config *cfg, char **nodes, size_t nnodes, bool record,
                                      struct cluster_identity *mine, char *why, size_t whylen) {
   char err[900], proposed[CLUSTER_IDENTITY_HEX + 1], theirs[CLUSTER_IDENTITY_HEX + 1];
   if (mine->cluster[0] != '\0')
@@ -319,12 +321,15 @@ static enum join_state identity_step(const struct jsfpm_config *cfg, char **node
     return snprintf(why, whylen, "getrandom: %s", strerror(errno)), JOIN_PENDING;
   struct dqlite_client *c = dqlite_client_connect_leader((const char *const *)nodes, nnodes,
                                                          request_timeout_ms(cfg), err, sizeof err);
-  if (c == NULL) return snprintf(why, whylen, "no leader found to learn the cluster's identity: %s", err), JOIN_PENDING;
+  if (c == NULL) return snprintf(why, whylen, "no leader found: %s", err), JOIN_PENDING;
   enum join_state state = JOIN_PENDING;
-  if (identity_on_leader(c, proposed, theirs, why, whylen) != 0) {
+  if (identity_on_leader(c, record ? proposed : NULL, theirs, why, whylen) != 0) {
     /* WHY says it; asked again in a second */
   } else if (theirs[0] == '\0') {
-    snprintf(why, whylen, "leader %s: no cluster identity recorded", dqlite_client_address(c));
+    if (record)
+      snprintf(why, whylen, "leader %s: no cluster identity recorded", dqlite_client_address(c));
+    else
+      state = JOIN_MEMBER;
   } else if (mine->cluster[0] == '\0') {
     memcpy(mine->cluster, theirs, sizeof mine->cluster);
     if (cluster_identity_write(cfg->cluster_data_dir, mine, why, whylen) == 0) {
@@ -406,29 +411,37 @@ static int wait_signal(const sigset_t *set, int timeout_ms) {
   return sig < 0 ? 0 : sig;
 }
 
-/* Serves until a stop signal; meanwhile joins, then learns or checks the
- * cluster's identity (MINE).  Returns the exit status. */
+/* The steps of a node until it runs as a member of its cluster. */
+enum serve_step {
+  STEP_CHECK,  /* a node that knows its cluster checks it before it asks to be added */
+  STEP_JOIN,   /* join_step */
+  STEP_RECORD, /* identity_step, recording */
+  STEP_DONE,
+};
+
+/* Serves until a stop signal; meanwhile checks the cluster's identity
+ * (MINE), joins, then learns or records it.  Returns the exit status. */
 static int node_serve(const struct jsfpm_config *cfg, const sigset_t *set, char **nodes, size_t nnodes,
                       struct cluster_identity *mine) {
-  enum join_state joined = JOIN_PENDING, identified = JOIN_PENDING;
+  enum serve_step step = mine->cluster[0] != '\0' ? STEP_CHECK : STEP_JOIN;
   char why[1500] = "", last[1500] = "";
   for (;;) {
-    if (identified != JOIN_MEMBER) {
-      bool joining = joined != JOIN_MEMBER;
-      enum join_state state = joining ? join_step(cfg, nodes, nnodes, why, sizeof why)
-                                      : identity_step(cfg, nodes, nnodes, mine, why, sizeof why);
+    if (step != STEP_DONE) {
+      enum join_state state = step == STEP_JOIN ? join_step(cfg, nodes, nnodes, why, sizeof why)
+                                                : identity_step(cfg, nodes, nnodes, step == STEP_RECORD, mine,
+                                                                why, sizeof why);
       if (state == JOIN_REFUSED) {
         log_error("cluster node %d refused: %s", cfg->cluster_node_id, why);
         return CLUSTER_NODE_EXIT_REFUSED;
       }
-      *(joining ? &joined : &identified) = state;
       if (state == JOIN_PENDING) {
         if (strcmp(why, last) != 0) /* each new reason once, not every second */
           log_info("cluster node %d waiting to join: %s", cfg->cluster_node_id, why);
         snprintf(last, sizeof last, "%s", why);
-      } else if (joining) {
-        log_info("cluster node %d is a member", cfg->cluster_node_id);
-        continue; /* the cluster's identity at once */
+      } else {
+        if (step == STEP_JOIN) log_info("cluster node %d is a member", cfg->cluster_node_id);
+        step++;
+        continue; /* the next step at once */
       }
     }
     int sig = wait_signal(set, CLUSTER_JOIN_RETRY_MS);

@@ -56,6 +56,7 @@ MASTER_PID[4]=
 assert_eq 1 "$rc" "exit status of jsfpm on host 4"
 assert_contains "$(cat "$T/host4.log")" "cluster node 4 refused: data_dir $T/data4 holds the data of cluster $other, but the cluster of this node's peers is $ours"
 assert_contains "$(cat "$T/host4.log")" "empty data_dir (move its files away) and start again as a new node"
+assert_contains "$(cat "$T/host4.log")" "cluster node 4 refused to run (the reason above); stopping jsfpm"
 assert_not_contains "$(cat "$T/host4.log")" "ready:"
 ok "$(grep -o 'cluster node 4 refused: .*' "$T/host4.log" | cut -c1-160)..."
 assert_eq 3 "$(drv 1 members | wc -l)" "members after the refusal"

@@ -100,7 +100,7 @@ sed -e "s|^data_dir = .*|data_dir = $T/wiped|" -e "s|^error_log = .*|error_log =
   "$T/node1.conf" >"$T/wiped.conf"
 rc=0
 timeout 30 ip netns exec "$(ns_name "$old")" "$DRIVER" node "$T/wiped.conf" || rc=$?
-[ "$rc" = 1 ] || fail "a new node 1 with peers in a cluster exited $rc: $(cat "$T/wiped.log")"
+[ "$rc" = 3 ] || fail "a new node 1 with peers in a cluster exited $rc (3: refused): $(cat "$T/wiped.log")"
 assert_contains "$(cat "$T/wiped.log")" "already forms a cluster" "its log"
 
 say "the killed node comes back and is a voter again"

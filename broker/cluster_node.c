@@ -67,9 +67,20 @@ static int request_timeout_ms(const struct jsfpm_config *cfg) {
   return 15 * cfg->cluster_network_latency_ms + 2000;
 }
 
+/* Whether NAME, in a data directory, is Raft state (not ".", "..",
+ * dqlite's lock file or jsfpm's identity file and its temporary file). */
+static bool is_raft_state(const char *name) {
+  static const char *const others[] = {".", "..", "dqlite-lock", CLUSTER_IDENTITY_FILE,
+                                       CLUSTER_IDENTITY_FILE ".tmp"};
+  for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+    if (strcmp(name, others[i]) == 0) return false;
+  return true;
+}
+
 /* Opens (creating when missing, mode 0700) the data directory; sets *FRESH
- * when it holds nothing but, perhaps, dqlite's lock file (a node that
- * never got as far as writing Raft state).  Returns 0, or -1 (logged). */
+ * when it holds no Raft state (a node that never got as far as writing
+ * any: it must still be treated as new, a node 1 still asks its peers
+ * before it bootstraps).  Returns 0, or -1 (logged). */
 static int data_dir_prepare(const char *path, bool *fresh) {
   if (mkdir(path, 0700) != 0 && errno != EEXIST) {
     log_error("cluster data_dir %s: cannot create it: %s", path, strerror(errno));
@@ -91,8 +102,7 @@ static int data_dir_prepare(const char *path, bool *fresh) {
   *fresh = true;
   struct dirent *e;
   while ((e = readdir(dir)) != NULL)
-    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 && strcmp(e->d_name, "dqlite-lock") != 0)
-      *fresh = false;
+    if (is_raft_state(e->d_name)) *fresh = false;
   closedir(dir);
   return 0;
 }

@@ -39,7 +39,6 @@
 #include <dqlite.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -264,9 +263,8 @@ static void identity_mismatch(const struct jsfpm_config *cfg, const char *mine, 
 
 /* Before the node starts: MINE from data_dir's identity file, which must
  * name this node; a data_dir without one (new, or written before jsfpm kept
- * one) gets one, the cluster unknown.  With data (not FRESH) and a known
- * cluster, a leader among the peers, if one answers, must keep the same
- * cluster.  Returns 0 to start, else the exit status (logged):
+ * one) gets one, the cluster unknown.  When the file knows the cluster,
+ * a leader among the peers, if one answers, must keep the same one.  Returns 0 to start, else the exit status (logged):
  * CLUSTER_NODE_EXIT_REFUSED, or 1 when the file cannot be written. */
 static int identity_check_start(const struct jsfpm_config *cfg, bool fresh, char **nodes, size_t nnodes,
                                 struct cluster_identity *mine) {
@@ -327,7 +325,7 @@ static enum join_state identity_step(const struct jsfpm_config *cfg, char **node
   char err[900], proposed[CLUSTER_IDENTITY_HEX + 1], theirs[CLUSTER_IDENTITY_HEX + 1];
   if (mine->cluster[0] != '\0')
     memcpy(proposed, mine->cluster, sizeof proposed);
-  else if (cluster_identity_generate(proposed) != 0)
+  else if (record && cluster_identity_generate(proposed) != 0)
     return snprintf(why, whylen, "getrandom: %s", strerror(errno)), JOIN_PENDING;
   struct dqlite_client *c = dqlite_client_connect_leader((const char *const *)nodes, nnodes,
                                                          request_timeout_ms(cfg), err, sizeof err);

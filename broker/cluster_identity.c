@@ -3,6 +3,7 @@
 
 #include "cluster_identity.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -173,4 +174,25 @@ int cluster_identity_check_node(const struct cluster_identity *id, const char *d
            "(docs/cluster.md, \"Cluster identity\")",
            dir, id->node_id, id->address, node_id, address);
   return -1;
+}
+
+int cluster_identity_dir_fresh(int fd) {
+  static const char *const not_state[] = {".", "..", "dqlite-lock", CLUSTER_IDENTITY_FILE,
+                                          CLUSTER_IDENTITY_FILE ".tmp"};
+  DIR *dir = fdopendir(fd);
+  if (dir == NULL) {
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return -1;
+  }
+  int fresh = 1;
+  struct dirent *e;
+  while (fresh && (e = readdir(dir)) != NULL) {
+    fresh = 0;
+    for (size_t i = 0; i < sizeof not_state / sizeof not_state[0]; i++)
+      if (strcmp(e->d_name, not_state[i]) == 0) fresh = 1;
+  }
+  closedir(dir);
+  return fresh;
 }

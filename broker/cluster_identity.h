@@ -52,6 +52,13 @@ int cluster_identity_read(const char *dir, struct cluster_identity *id, char *wh
  * the new, whole.  Returns 0, or -1 with WHY. */
 int cluster_identity_write(const char *dir, const struct cluster_identity *id, char *why, size_t whylen);
 
+/* Whether the data directory open as FD holds no Raft state: nothing but
+ * dqlite's lock file and the identity file (and its temporary file).  A
+ * new node's, or one that never got as far as writing Raft state: it is
+ * still a new node, whatever its identity file says.  FD is closed.
+ * Returns 1 when it holds none, 0 when it does, -1 with errno set. */
+int cluster_identity_dir_fresh(int fd);
+
 /* Whether the file ID names this node (NODE_ID at ADDRESS).  Returns 0, or
  * -1 with WHY saying what it found, what was expected and what to do. */
 int cluster_identity_check_node(const struct cluster_identity *id, const char *dir, uint64_t node_id,

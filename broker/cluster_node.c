@@ -35,7 +35,6 @@
 
 #include "cluster_node.h"
 
-#include <dirent.h>
 #include <dqlite.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -66,20 +65,10 @@ static int request_timeout_ms(const struct jsfpm_config *cfg) {
   return 15 * cfg->cluster_network_latency_ms + 2000;
 }
 
-/* Whether NAME, in a data directory, is Raft state (not ".", "..",
- * dqlite's lock file or jsfpm's identity file and its temporary file). */
-static bool is_raft_state(const char *name) {
-  static const char *const others[] = {".", "..", "dqlite-lock", CLUSTER_IDENTITY_FILE,
-                                       CLUSTER_IDENTITY_FILE ".tmp"};
-  for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
-    if (strcmp(name, others[i]) == 0) return false;
-  return true;
-}
-
 /* Opens (creating when missing, mode 0700) the data directory; sets *FRESH
- * when it holds no Raft state (a node that never got as far as writing
- * any: it must still be treated as new, a node 1 still asks its peers
- * before it bootstraps).  Returns 0, or -1 (logged). */
+ * when it holds no Raft state (cluster_identity_dir_fresh: a new node;
+ * a node 1 asks its peers before it bootstraps).  Returns 0, or -1
+ * (logged). */
 static int data_dir_prepare(const char *path, bool *fresh) {
   if (mkdir(path, 0700) != 0 && errno != EEXIST) {
     log_error("cluster data_dir %s: cannot create it: %s", path, strerror(errno));
@@ -92,17 +81,12 @@ static int data_dir_prepare(const char *path, bool *fresh) {
                              : strerror(errno));
     return -1;
   }
-  DIR *dir = fdopendir(fd);
-  if (dir == NULL) {
+  int rc = cluster_identity_dir_fresh(fd);
+  if (rc < 0) {
     log_error("cluster data_dir %s: %s", path, strerror(errno));
-    close(fd);
     return -1;
   }
-  *fresh = true;
-  struct dirent *e;
-  while ((e = readdir(dir)) != NULL)
-    if (is_raft_state(e->d_name)) *fresh = false;
-  closedir(dir);
+  *fresh = rc == 1;
   return 0;
 }
 
@@ -262,15 +246,17 @@ static void identity_mismatch(const struct jsfpm_config *cfg, const char *mine, 
 }
 
 /* Before the node starts: MINE from data_dir's identity file, which must
- * name this node; a data_dir without one (new, or written before jsfpm kept
- * one) gets one, the cluster unknown.  When the file knows the cluster,
+ * name this node; a new data_dir (FRESH), or one without the file (written
+ * before jsfpm kept one), gets one, the cluster unknown.  When the file knows the cluster,
  * a leader among the peers, if one answers, must keep the same one.  Returns 0 to start, else the exit status (logged):
  * CLUSTER_NODE_EXIT_REFUSED, or 1 when the file cannot be written. */
 static int identity_check_start(const struct jsfpm_config *cfg, bool fresh, char **nodes, size_t nnodes,
                                 struct cluster_identity *mine) {
   char why[1500];
   uint64_t id = (uint64_t)cfg->cluster_node_id;
-  int found = cluster_identity_read(cfg->cluster_data_dir, mine, why, sizeof why);
+  /* Without Raft state the file describes nothing yet (a first start that
+   * failed, say, before the address was corrected): written anew. */
+  int found = fresh ? 0 : cluster_identity_read(cfg->cluster_data_dir, mine, why, sizeof why);
   if (found == 1 && cluster_identity_check_node(mine, cfg->cluster_data_dir, id, cfg->cluster_address, why,
                                                 sizeof why) != 0)
     found = -1;

@@ -20,7 +20,8 @@ struct jsfpm_config;
 /* The exit status of a node that refuses to run on its data_dir or in the
  * cluster it found (another node's or another cluster's data, a node id or
  * address the cluster gives another node): starting it again would be
- * refused again, so the master stops instead of restarting it. */
+ * refused again, so the master stops instead of restarting it, and exits
+ * with it too (the systemd unit's RestartPreventExitStatus). */
 #define CLUSTER_NODE_EXIT_REFUSED 3
 
 /* Runs this host's node as [cluster] says (address, node_id, peers,

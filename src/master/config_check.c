@@ -4,6 +4,7 @@
 #include "config_check.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <limits.h>
@@ -112,12 +113,19 @@ static int check_database(const struct jsfpm_config *cfg, FILE *out) {
   return 0;
 }
 
-/* Cluster mode: the identity file in data_dir, if there is one, must be
- * readable and name this node (the node refuses to start otherwise; the
+/* Cluster mode: in a data_dir with Raft data, the identity file, if there
+ * is one, must be readable and name this node (the node refuses to start otherwise; the
  * cluster's identity needs the cluster, so only the node checks it). */
 static int check_cluster_identity(const struct jsfpm_config *cfg, FILE *out) {
   struct cluster_identity id;
   char why[1500];
+  int fd = open(cfg->cluster_data_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  int fresh = fd < 0 ? -1 : cluster_identity_dir_fresh(fd);
+  if (fresh < 0) {
+    report(cfg, out, "cluster", "data_dir", "%s: %s", cfg->cluster_data_dir, strerror(errno));
+    return 1;
+  }
+  if (fresh) return 0; /* a new node's: the node writes the file anew */
   int found = cluster_identity_read(cfg->cluster_data_dir, &id, why, sizeof why);
   if (found == 1 && cluster_identity_check_node(&id, cfg->cluster_data_dir, (uint64_t)cfg->cluster_node_id,
                                                 cfg->cluster_address, why, sizeof why) != 0)

@@ -475,7 +475,7 @@ static void node_exited(struct master *m, int status) {
     log_error("cluster node %d refused to run (the reason above); stopping jsfpm: started again it would "
               "be refused again",
               m->cfg->cluster_node_id);
-    m->exit_status = 1;
+    m->exit_status = CLUSTER_NODE_EXIT_REFUSED; /* the unit's RestartPreventExitStatus */
     m->got_term = true;
     return;
   }

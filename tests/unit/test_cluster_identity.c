@@ -1,6 +1,6 @@
 /* test_cluster_identity.c: the data_dir's identity file
  * (broker/cluster_identity.c): its parsing, formatting, safe writing and
- * reading, and the node check.  The refusals with real nodes run in
+ * reading, what counts as Raft state, and the node check.  The refusals with real nodes run in
  * tests/integration/db/cluster_ops.sh. */
 #include "autoconfig.h"
 
@@ -141,6 +141,35 @@ START_TEST(test_write_read) {
 }
 END_TEST
 
+/* Whether DIR holds no Raft state. */
+static int dir_fresh(const char *dir) {
+  int fd = open(dir, O_RDONLY | O_DIRECTORY);
+  ck_assert_int_ge(fd, 0);
+  return cluster_identity_dir_fresh(fd);
+}
+
+START_TEST(test_dir_fresh) {
+  char *dir = temp_dir(), path[256];
+  ck_assert_int_eq(dir_fresh(dir), 1);
+  struct cluster_identity id = {.cluster = "", .node_id = 1, .address = "10.0.0.1:9001"};
+  ck_assert_int_eq(cluster_identity_write(dir, &id, why, sizeof why), 0);
+  snprintf(path, sizeof path, "%s/dqlite-lock", dir);
+  int fd = open(path, O_WRONLY | O_CREAT, 0600);
+  ck_assert_int_ge(fd, 0);
+  close(fd);
+  ck_assert_int_eq(dir_fresh(dir), 1); /* the lock and the identity are no Raft state */
+  snprintf(path, sizeof path, "%s/metadata1", dir);
+  fd = open(path, O_WRONLY | O_CREAT, 0600);
+  ck_assert_int_ge(fd, 0);
+  close(fd);
+  ck_assert_int_eq(dir_fresh(dir), 0);
+  ck_assert_int_eq(unlink(path), 0);
+  snprintf(path, sizeof path, "%s/dqlite-lock", dir);
+  ck_assert_int_eq(unlink(path), 0);
+  remove_dir(dir);
+}
+END_TEST
+
 START_TEST(test_check_node) {
   struct cluster_identity id = {.cluster = ID, .node_id = 4, .address = "10.0.0.4:9001"};
   ck_assert_int_eq(cluster_identity_check_node(&id, "/d", 4, "10.0.0.4:9001", why, sizeof why), 0);
@@ -161,6 +190,7 @@ int main(void) {
   tcase_add_test(tc, test_parse_refusals);
   tcase_add_test(tc, test_generate);
   tcase_add_test(tc, test_write_read);
+  tcase_add_test(tc, test_dir_fresh);
   tcase_add_test(tc, test_check_node);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);

@@ -53,7 +53,7 @@ wait_until "! pid_alive ${MASTER_PID[4]}" 30 || fail "jsfpm on host 4 runs on an
 rc=0
 wait "${MASTER_PID[4]}" || rc=$?
 MASTER_PID[4]=
-assert_eq 1 "$rc" "exit status of jsfpm on host 4"
+assert_eq 3 "$rc" "exit status of jsfpm on host 4 (refused)"
 assert_contains "$(cat "$T/host4.log")" "cluster node 4 refused: data_dir $T/data4 holds the data of cluster $other, but the cluster of this node's peers is $ours"
 assert_contains "$(cat "$T/host4.log")" "empty data_dir (move its files away) and start again as a new node"
 assert_contains "$(cat "$T/host4.log")" "cluster node 4 refused to run (the reason above); stopping jsfpm"

@@ -93,9 +93,13 @@ else
   check_t "${cluster[@]}" cluster.data_dir="$T/no-such-dir/cluster"
   assert_eq 1 "$RC" "exit status"
   assert_contains "$ERR" "[cluster] data_dir: $T/no-such-dir: No such file or directory"
-  # Another node's data (its identity file, docs/cluster.md "Cluster identity").
+  # Another node's data (its identity file, docs/cluster.md "Cluster identity"),
+  # once there is Raft state (dqlite's metadata file); without, a new node's.
   printf 'cluster = 0123456789abcdef0123456789abcdef\nnode_id = 2\naddress = 127.0.0.2:9001\n' \
     >"$T/real/jsfpm-cluster-identity"
+  check_t "${cluster[@]}" cluster.data_dir="$T/real"
+  assert_eq 0 "$RC" "exit status on a data_dir with no Raft state (stderr: $ERR)"
+  : >"$T/real/metadata1"
   check_t "${cluster[@]}" cluster.data_dir="$T/real"
   assert_eq 1 "$RC" "exit status on node 2's data_dir"
   assert_contains "$ERR" "$T/t.conf:$(line_of data_dir): [cluster] data_dir: data_dir $T/real holds the data of node 2 at 127.0.0.2:9001, but this is node 1 at 127.0.0.1:9001"

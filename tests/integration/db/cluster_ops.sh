@@ -29,10 +29,14 @@ for row in c.execute(sys.argv[2]):
 # identity_of I: the cluster identity in host I's data_dir ("" when none).
 identity_of() { sed -n 's/^cluster = \([0-9a-f]\{32\}\)$/\1/p' "$T/data$1/jsfpm-cluster-identity" 2>/dev/null || true; }
 
-say "another cluster: nodes 1 and 4 (the driver's), then node 1's data removed"
+say "another cluster: nodes 1 and 4 (the driver's, both voters), then node 1's data removed"
 cluster_start_node 1
 cluster_start_node 4
-wait_until '[ -n "$(identity_of 4)" ]' 30 || fail "node 4 recorded no cluster identity: $(tail -n 5 "$T"/node*.log)"
+wait_until '[ -n "$(identity_of 4)" ] && [ "$(role_of 4)" = voter ]' 30 ||
+  fail "node 4 recorded no cluster identity or is no voter: $(drv 1 members 2>&1; tail -n 5 "$T"/node*.log)"
+# A row, so that node 4 holds the other cluster's data (a node without Raft
+# state is a new node, whatever its identity file says).
+drv 1 exec "CREATE TABLE other(v)" >/dev/null
 other=$(identity_of 4)
 assert_eq "$other" "$(identity_of 1)" "the identity nodes 1 and 4 recorded"
 ok "cluster identity $other"

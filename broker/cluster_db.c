@@ -1,11 +1,22 @@
 /* cluster_db.c: group commits on a dqlite cluster (see cluster_db.h).
  *
  * One run of a group ("attempt") on the leader's connection:
- *   BEGIN
- *   per statement: SAVEPOINT; the statement (a query); SELECT changes(),
- *                  last_insert_rowid(); RELEASE -- or, when it fails,
- *                  ROLLBACK TO and RELEASE, and it alone is an error
- *   COMMIT
+ *   a lone write that yields no rows (cluster_sql_plain_write), as one
+ *   EXEC_SQL whose answer carries its changes and last id:
+ *     [BEGIN IMMEDIATE;]SAVEPOINT jsfpm_group;the statement;RELEASE jsfpm_group
+ *   any other unit (a query, RETURNING, a script's or atomic batch's
+ *   statements), as queries:
+ *     [BEGIN IMMEDIATE;]SAVEPOINT jsfpm_group
+ *     per statement: the statement, then SELECT changes(), last_insert_rowid()
+ *     RELEASE jsfpm_group
+ *   a unit that failed (either way): ROLLBACK TO jsfpm_group;RELEASE
+ *   jsfpm_group -- it alone is an error
+ *   COMMIT (alone: its answer must not be mixed with another's)
+ * BEGIN IMMEDIATE (GROUP_BEGIN, below) rides with the first unit.  So a
+ * group of N plain writes costs N + 1 round trips (it cost 4N + 2 as
+ * queries).  A request holding several statements stops at the first that
+ * fails and answers with its error; what ran before it is undone by
+ * ROLLBACK TO, or was BEGIN IMMEDIATE.
  * Invariants:
  * - A group is run again only when nothing of the attempt can have been
  *   committed: the failure came before the COMMIT was sent (dqlite rolls
@@ -30,9 +41,20 @@
 #include <time.h>
 
 #include "clock.h"
+#include "cluster_sql.h"
 
 /* SQLite's primary result code for "busy", in dqlite's FAILURE codes too. */
 #define SQLITE_BUSY_CODE 5
+/* A group's transaction takes the leader's write lock at once.  dqlite
+ * 1.18.6 runs a multi-statement request one statement at a time, and
+ * queues each after the first behind another connection's write lock
+ * without the busy timer (leader.c, leader_exec: "a query is about to
+ * finish already"): "SAVEPOINT ...;INSERT ..." sent without the lock
+ * waited for another host's whole transaction, past the request's
+ * timeout (measured: cluster_broker.sh's JSFPM_BUSY case).  Holding the
+ * lock from BEGIN IMMEDIATE on, only a request's first statement ever
+ * waits for it, and for the node's busy timeout at most (then "busy"). */
+#define GROUP_BEGIN "BEGIN IMMEDIATE"
 /* Pause between two runs of a group waiting for a leader or for the
  * database: short next to an election (15x network_latency). */
 #define CLUSTER_DB_RETRY_PAUSE_MS 20
@@ -192,15 +214,45 @@ static int take_changes(void *arg, unsigned n, const struct dqlite_proto_value *
   return 0;
 }
 
-/* Runs the N statements of unit S (one statement, or a request's several
- * that stand or fall together) inside the attempt's transaction, in one
- * savepoint.  Returns ATTEMPT_DONE when they have their (tentative)
- * statuses, else how the attempt must end. */
-static enum attempt run_unit(struct cluster_db *db, struct cluster_db_stmt *s, size_t n, char *why,
-                             size_t whylen) {
+/* Runs S alone -- a write that yields no rows (cluster_sql_plain_write
+ * gave CORE, the length of its text without a trailing ';' or comment) --
+ * in one EXEC_SQL: [BEGIN IMMEDIATE;]SAVEPOINT jsfpm_group;S;RELEASE
+ * jsfpm_group.
+ * dqlite runs the statements in turn, binding S's parameters to S (the
+ * others take none), and stops at the first that fails, answering with its
+ * error; S failing leaves the savepoint open, as a query would.  The
+ * answer's changes and last id are sqlite3_changes() and
+ * sqlite3_last_insert_rowid() after RELEASE, which sets neither: S's. */
+static int run_plain_write(struct cluster_db *db, struct cluster_db_stmt *s, size_t core, bool begin) {
+  static const char savepoint[] = "SAVEPOINT jsfpm_group;", release[] = ";RELEASE jsfpm_group";
+  const char *prefix = begin ? GROUP_BEGIN ";" : "";
+  size_t plen = strlen(prefix);
+  char *sql = malloc(plen + sizeof savepoint - 1 + core + sizeof release);
+  if (sql == NULL) abort();
+  char *p = sql;
+  memcpy(p, prefix, plen);
+  memcpy(p += plen, savepoint, sizeof savepoint - 1);
+  memcpy(p += sizeof savepoint - 1, s->sql, core);
+  memcpy(p + core, release, sizeof release);
+  struct dqlite_client_result res = {0};
+  int rc = dqlite_client_exec_sql(db->leader, db->db_id, sql, s->params, s->nparams, &res);
+  free(sql);
+  if (rc == DQLITE_CLIENT_OK) {
+    s->changes = (int64_t)res.rows_affected;
+    s->last_insert_id = res.last_insert_id;
+    set_status(s, CLUSTER_DB_OK, 0, "");
+  }
+  return rc;
+}
+
+/* Runs the N statements of S (one statement, or a request's several that
+ * stand or fall together: a unit) as queries in the savepoint, each
+ * followed by SELECT changes(), last_insert_rowid(), then RELEASE.  *RAN:
+ * how many ran without error.  BEGIN IMMEDIATE rides with the SAVEPOINT. */
+static int run_queries(struct cluster_db *db, struct cluster_db_stmt *s, size_t n, bool begin, size_t *ran) {
   static const struct dqlite_client_rows changes_rows = {.row = take_changes};
   static const struct dqlite_client_rows no_rows = {0};
-  int rc = exec_sql(db, "SAVEPOINT jsfpm_group");
+  int rc = exec_sql(db, begin ? GROUP_BEGIN ";SAVEPOINT jsfpm_group" : "SAVEPOINT jsfpm_group");
   size_t k = 0;
   for (; rc == DQLITE_CLIENT_OK && k < n; k++) {
     rc = dqlite_client_query_sql(db->leader, db->db_id, s[k].sql, s[k].params, s[k].nparams,
@@ -210,11 +262,27 @@ static enum attempt run_unit(struct cluster_db *db, struct cluster_db_stmt *s, s
                                  &changes_rows, &s[k]);
     if (rc == DQLITE_CLIENT_OK) set_status(&s[k], CLUSTER_DB_OK, 0, "");
   }
-  if (rc == DQLITE_CLIENT_OK) rc = exec_sql(db, "RELEASE jsfpm_group");
+  *ran = k;
+  return rc == DQLITE_CLIENT_OK ? exec_sql(db, "RELEASE jsfpm_group") : rc;
+}
+
+/* Runs the N statements of unit S inside the attempt's transaction, in one
+ * savepoint; BEGIN (GROUP_BEGIN) opens that transaction first (the
+ * group's first unit).
+ * A lone plain write is one request (run_plain_write), anything else
+ * goes through run_queries.  Returns ATTEMPT_DONE when they have their
+ * (tentative) statuses, else how the attempt must end. */
+static enum attempt run_unit(struct cluster_db *db, struct cluster_db_stmt *s, size_t n, bool begin,
+                             char *why, size_t whylen) {
+  size_t core = n == 1 ? cluster_sql_plain_write(s->sql, strlen(s->sql), s->nparams) : 0;
+  size_t k = 0;
+  int rc = core > 0 ? run_plain_write(db, s, core, begin) : run_queries(db, s, n, begin, &k);
   if (rc == DQLITE_CLIENT_OK) return ATTEMPT_DONE;
   if (abandon(db, rc, why, whylen)) return ATTEMPT_RETRY;
   /* A statement failed (or its rows handler stopped it): undo its unit
-   * alone. */
+   * alone.  (A failing BEGIN or SAVEPOINT -- none is known outside the
+   * refusals abandon takes -- lands here too, on the first statement:
+   * ROLLBACK TO finds no savepoint, and it fails for good.) */
   size_t culprit = k < n ? k : n - 1;
   if (rc == DQLITE_CLIENT_STOPPED)
     set_status(&s[culprit], CLUSTER_DB_ERROR, 0, "stopped by the rows handler");
@@ -228,8 +296,7 @@ static enum attempt run_unit(struct cluster_db *db, struct cluster_db_stmt *s, s
                            : "not run: an earlier statement of its unit failed");
     s[j].undone = 1;
   }
-  rc = exec_sql(db, "ROLLBACK TO jsfpm_group");
-  if (rc == DQLITE_CLIENT_OK) rc = exec_sql(db, "RELEASE jsfpm_group");
+  rc = exec_sql(db, "ROLLBACK TO jsfpm_group;RELEASE jsfpm_group");
   if (rc == DQLITE_CLIENT_OK) return ATTEMPT_DONE;
   if (abandon(db, rc, why, whylen)) return ATTEMPT_RETRY;
   /* No such savepoint: the statement ended the whole transaction. */
@@ -266,25 +333,20 @@ static enum attempt commit(struct cluster_db *db, struct cluster_db_stmt *s, siz
 }
 
 /* One run of the group: the statements not FINAL yet.  A statement that
- * ends the transaction itself is made FINAL here (ATTEMPT_RESTART). */
+ * ends the transaction itself is made FINAL here (ATTEMPT_RESTART).  The
+ * BEGIN rides with the first unit run. */
 static enum attempt run_once(struct cluster_db *db, struct cluster_db_stmt *s, size_t n, bool *final,
                              char *why, size_t whylen) {
-  int rc = exec_sql(db, "BEGIN");
-  if (rc != DQLITE_CLIENT_OK) {
-    if (abandon(db, rc, why, whylen)) return ATTEMPT_RETRY;
-    for (size_t i = 0; i < n; i++)
-      if (!final[i])
-        set_status(&s[i], CLUSTER_DB_ERROR, dqlite_client_errcode(db->leader),
-                   dqlite_client_errmsg(db->leader));
-    return ATTEMPT_DONE;
-  }
+  bool begun = false;
   for (size_t i = 0, m; i < n; i += m) {
     m = unit_len(s + i, n - i);
     if (final[i]) continue;
-    enum attempt a = run_unit(db, s + i, m, why, whylen);
+    enum attempt a = run_unit(db, s + i, m, !begun, why, whylen);
+    begun = true;
     for (size_t j = i; j < i + m; j++) final[j] = a == ATTEMPT_RESTART;
     if (a != ATTEMPT_DONE) return a;
   }
+  if (!begun) return ATTEMPT_DONE; /* each one failed for good: no transaction was opened */
   return commit(db, s, n, why, whylen);
 }
 
@@ -381,7 +443,7 @@ void cluster_db_run(struct cluster_db *db, struct cluster_db_stmt *s, size_t n) 
     if (tx_gone(db, s + i, n - i)) return;
     m = unit_len(s + i, n - i);
     for (size_t j = i; j < i + m; j++) reset(&s[j]);
-    enum attempt a = run_unit(db, s + i, m, why, sizeof why);
+    enum attempt a = run_unit(db, s + i, m, false, why, sizeof why);
     if (a == ATTEMPT_RETRY) {
       db->tx_lost = true; /* the transaction went with the connection */
       tx_gone(db, s + i, n - i);

@@ -67,6 +67,7 @@ struct tok {
 
 struct lexer {
   const char *p, *end;
+  int unterminated; /* a string, quoted name or block comment ran to the end */
 };
 
 /* The next token of L (comments and blanks skipped). */
@@ -77,6 +78,7 @@ static struct tok lex_next(struct lexer *l) {
       while (l->p < l->end && *l->p != '\n') l->p++;
     } else if (l->end - l->p >= 2 && l->p[0] == '/' && l->p[1] == '*') {
       const char *e = memmem(l->p + 2, (size_t)(l->end - l->p - 2), "*/", 2);
+      l->unterminated |= e == NULL;
       l->p = e ? e + 2 : l->end;
     } else {
       break;
@@ -93,12 +95,14 @@ static struct tok lex_next(struct lexer *l) {
   } else if (c == '\'' || c == '"' || c == '`' || c == '[') {
     char close = c == '[' ? ']' : c;
     l->p++;
+    l->unterminated = 1; /* until the closing quote */
     while (l->p < l->end) {
       if (*l->p++ != close) continue;
       if (close != ']' && l->p < l->end && *l->p == close) { /* doubled: an escaped quote */
         l->p++;
         continue;
       }
+      l->unterminated = 0;
       break;
     }
     t.kind = c == '\'' ? TOK_STRING : TOK_NAME;
@@ -154,7 +158,7 @@ static const char *pragma_refusal(struct lexer *l) {
 }
 
 const char *cluster_sql_refusal(const char *stmt, size_t len) {
-  struct lexer l = {stmt, stmt + len};
+  struct lexer l = {stmt, stmt + len, 0};
   struct tok t = lex_next(&l);
   if (tok_is(&t, "BEGIN") || tok_is(&t, "COMMIT") || tok_is(&t, "END") || tok_is(&t, "ROLLBACK") ||
       tok_is(&t, "SAVEPOINT") || tok_is(&t, "RELEASE"))
@@ -172,7 +176,7 @@ const char *cluster_sql_refusal(const char *stmt, size_t len) {
            "the broker's shared connection; use a WITH clause (CTE) or a regular table";
   /* Function names anywhere (a string that merely mentions one is refused
    * too: the broker does not parse expressions). */
-  struct lexer all = {stmt, stmt + len};
+  struct lexer all = {stmt, stmt + len, 0};
   while ((t = lex_next(&all)).kind != TOK_END) {
     if (tok_is(&t, "load_extension")) return "load_extension() is not allowed: extension loading is off";
     if (tok_is(&t, "fts3_tokenizer")) return "fts3_tokenizer() is not allowed: it exposes native pointers";
@@ -190,4 +194,32 @@ const char *cluster_sql_refusal(const char *stmt, size_t len) {
              "(docs/cluster.md, \"Known dqlite issues\"); declare them INTEGER, TEXT or NUMERIC";
   }
   return NULL;
+}
+
+/* ---- plain writes --------------------------------------------------------- */
+
+size_t cluster_sql_plain_write(const char *stmt, size_t len, size_t nparams) {
+  struct lexer l = {stmt, stmt + len, 0};
+  struct tok t = lex_next(&l);
+  if (!(tok_is(&t, "INSERT") || tok_is(&t, "UPDATE") || tok_is(&t, "DELETE") || tok_is(&t, "REPLACE") ||
+        tok_is(&t, "CREATE") || tok_is(&t, "DROP") || tok_is(&t, "ALTER")))
+    return 0;
+  size_t core = 0, questions = 0;
+  for (; t.kind != TOK_END; t = lex_next(&l)) {
+    if (tok_punct(&t, ';')) { /* the end, or one inside a trigger's body */
+      if (lex_next(&l).kind != TOK_END) return 0;
+      break;
+    }
+    if (tok_is(&t, "RETURNING")) return 0; /* rows: they must come through a query */
+    /* Named and numbered parameters ($x(...) is one token to SQLite, not
+     * to this lexer); only bare '?', as many as NPARAMS. */
+    if (tok_punct(&t, '$') || tok_punct(&t, '@') || tok_punct(&t, ':') || tok_punct(&t, '#')) return 0;
+    if (tok_punct(&t, '?')) {
+      if (l.p < l.end && isdigit((unsigned char)*l.p)) return 0;
+      questions++;
+    }
+    core = (size_t)(t.p + t.len - stmt);
+  }
+  if (l.unterminated || questions != nparams) return 0;
+  return core;
 }

@@ -27,4 +27,18 @@ int cluster_sql_split(const char *sql, size_t len, int (*fn)(void *arg, const ch
  * storage class from them).  The message is static. */
 const char *cluster_sql_refusal(const char *stmt, size_t len);
 
+/* When the one statement STMT (LEN bytes), bound to NPARAMS parameters,
+ * may run between others in one multi-statement request (dqlite's
+ * EXEC_SQL, cluster_db.c): the length of its text up to the end of its
+ * last token (no trailing ';', blank or comment -- a "--" comment would
+ * swallow what follows), so that ";" and the next statement can be
+ * appended.  0 when it may not: it does not start with INSERT, UPDATE,
+ * DELETE, REPLACE, CREATE, DROP or ALTER, or it holds RETURNING (a
+ * statement that yields rows must go through a query: docs/cluster.md,
+ * "Known dqlite issues"), a ';' before its end (a trigger's body; or a
+ * second statement), an unterminated string, quoted name or comment, a
+ * named or numbered parameter, or not exactly NPARAMS '?' (a query
+ * refuses too many; EXEC_SQL would not). */
+size_t cluster_sql_plain_write(const char *stmt, size_t len, size_t nparams);
+
 #endif

@@ -136,6 +136,71 @@ START_TEST(test_allowed) {
 }
 END_TEST
 
+/* ---- plain writes: one EXEC_SQL with their savepoint (cluster_db.c) ---------- */
+
+/* The text cluster_sql_plain_write keeps of SQL with NPARAMS, or "" when
+ * it must go through a query. */
+static const char *plain(const char *sql, size_t nparams) {
+  static char buf[256];
+  size_t core = cluster_sql_plain_write(sql, strlen(sql), nparams);
+  ck_assert_uint_lt(core, sizeof buf);
+  snprintf(buf, sizeof buf, "%.*s", (int)core, sql);
+  return buf;
+}
+
+START_TEST(test_plain_write_kept) {
+  /* the text up to its last token: no ';', blank or comment after it (a
+   * "--" comment would swallow the RELEASE that is appended) */
+  ck_assert_str_eq(plain("INSERT INTO t (a, b) VALUES (?, ?)", 2), "INSERT INTO t (a, b) VALUES (?, ?)");
+  ck_assert_str_eq(plain("insert into t values (1); -- done", 0), "insert into t values (1)");
+  ck_assert_str_eq(plain("UPDATE t SET a = ? WHERE b = 'x;y' -- why", 1),
+                   "UPDATE t SET a = ? WHERE b = 'x;y'");
+  ck_assert_str_eq(plain("DELETE FROM t /* all */ ;\n", 0), "DELETE FROM t");
+  ck_assert_str_eq(plain("/* lead */ REPLACE INTO t VALUES ('it''s', \"q\"\"\")", 0),
+                   "/* lead */ REPLACE INTO t VALUES ('it''s', \"q\"\"\")");
+  ck_assert_str_eq(plain("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);", 0),
+                   "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+  ck_assert_str_eq(plain("DROP TABLE t", 0), "DROP TABLE t");
+  ck_assert_str_eq(plain("ALTER TABLE t ADD COLUMN w", 0), "ALTER TABLE t ADD COLUMN w");
+  ck_assert_str_eq(plain("INSERT INTO t VALUES ('?', \"returning\")", 0),
+                   "INSERT INTO t VALUES ('?', \"returning\")");
+}
+END_TEST
+
+START_TEST(test_plain_write_refused) {
+  const struct {
+    const char *sql;
+    size_t nparams;
+  } query[] = {
+      {"SELECT 1", 0},                                           /* rows */
+      {"WITH c AS (SELECT 1) INSERT INTO t SELECT * FROM c", 0}, /* maybe rows: not told apart */
+      {"PRAGMA user_version", 0},
+      {"VALUES (1)", 0},
+      {"EXPLAIN INSERT INTO t VALUES (1)", 0},
+      {"INSERT INTO t VALUES (?) RETURNING id", 1},
+      {"insert into t values (1) returning *", 0},
+      {"INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)", 0}, /* two statements */
+      {"CREATE TRIGGER r AFTER INSERT ON t BEGIN DELETE FROM u; END", 0},
+      {"INSERT INTO t VALUES ('open", 0}, /* unterminated: would swallow RELEASE */
+      {"INSERT INTO t VALUES (\"open", 0},
+      {"INSERT INTO t VALUES ([open", 0},
+      {"INSERT INTO t VALUES (1) /* open", 0},
+      {"INSERT INTO t VALUES (?, ?)", 1}, /* a wrong count: a query reports it */
+      {"INSERT INTO t VALUES (?)", 2},
+      {"INSERT INTO t VALUES (?1)", 1}, /* numbered and named parameters */
+      {"INSERT INTO t VALUES (:a)", 1},
+      {"INSERT INTO t VALUES (@a)", 1},
+      {"INSERT INTO t VALUES ($a)", 1},
+      {"UPDATE t SET a = $x(') ; DELETE FROM u; SELECT ')", 0}, /* a Tcl variable: one token to SQLite */
+      {"", 0},
+      {"-- nothing", 0},
+  };
+  for (size_t i = 0; i < sizeof query / sizeof query[0]; i++)
+    ck_assert_msg(cluster_sql_plain_write(query[i].sql, strlen(query[i].sql), query[i].nparams) == 0,
+                  "a plain write: %s", query[i].sql);
+}
+END_TEST
+
 /* ---- statuses as replies ----------------------------------------------------- */
 
 static json_t *status_reply(int status, unsigned long long code, const char *message) {
@@ -196,6 +261,8 @@ static Suite *cluster_sql_suite(void) {
   tcase_add_test(tc, test_split_stops);
   tcase_add_test(tc, test_refused);
   tcase_add_test(tc, test_allowed);
+  tcase_add_test(tc, test_plain_write_kept);
+  tcase_add_test(tc, test_plain_write_refused);
   tcase_add_test(tc, test_status_replies);
   suite_add_tcase(s, tc);
   return s;

@@ -4,7 +4,8 @@
 # docs/cluster.md): the app's migrations are applied once; a write on
 # host 1 is read on host 3; typed values cross exactly; a transaction
 # rolls a savepoint back; a constraint error keeps its SQLite code; what
-# dqlite cannot do safely is refused; SIGKILL of the leader's node during
+# dqlite cannot do safely is refused; in a group a failing statement and
+# one with ON CONFLICT ROLLBACK fail alone; SIGKILL of the leader's node during
 # a write load loses no acknowledged write and writes are served again; a
 # host cut off from the others answers writes JSFPM_NO_QUORUM instead of
 # hanging while the majority serves on, whether the cut host is a
@@ -97,6 +98,27 @@ var routes = {
     out.push(code(function () { db.query('WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 6000) SELECT i FROM c'); }));
     return out.join('\n');
   },
+  '/group': function () {
+    // One group (a batch whose statements stand alone): writes sent in one
+    // request each with their savepoint, one of them ending in a comment,
+    // a duplicate that fails alone, and an ON CONFLICT ROLLBACK that ends
+    // the whole transaction (the rest runs again without it).
+    var r = db.batch([{ sql: 'INSERT INTO items (k, v) VALUES (?, ?) -- a comment last', params: ['g1', 1] },
+                      { sql: 'INSERT INTO items (k, v) VALUES (?, ?)', params: ['g1', 2] },
+                      { sql: 'INSERT OR ROLLBACK INTO items (k, v) VALUES (?, ?)', params: ['g1', 3] },
+                      { sql: 'UPDATE items SET v = v + 10 WHERE k IN (?, ?)', params: ['g1', 'g2'] },
+                      { sql: "INSERT INTO items (k, v) VALUES ('g2', 5); -- the end" },
+                      { sql: 'INSERT INTO items (k, v) VALUES (?, ?) RETURNING k', params: ['g3', 6] }]);
+    function id(k) { return db.get('SELECT id FROM items WHERE k = ?', [k]).id; }
+    check(r[0].changes === 1 && r[0].lastInsertRowid === id('g1'), 'the first insert: ' + JSON.stringify(r[0]));
+    check(r[1].code === 'SQLITE_CONSTRAINT_UNIQUE', 'the duplicate: ' + r[1].code);
+    check(r[2].code === 'SQLITE_CONSTRAINT_UNIQUE', 'ON CONFLICT ROLLBACK: ' + r[2].code);
+    check(r[3].changes === 1, 'the update: ' + JSON.stringify(r[3]));
+    check(r[4].changes === 1 && r[4].lastInsertRowid === id('g2'), 'the last insert: ' + JSON.stringify(r[4]));
+    check(r[5].length === 1 && r[5][0].k === 'g3', 'RETURNING: ' + JSON.stringify(r[5]));
+    var v = db.query("SELECT k, v FROM items WHERE k LIKE 'g_' ORDER BY k").map(function (x) { return x.k + '=' + x.v; });
+    return v.join(' ');
+  },
   '/hold': function (req) {
     // Holds the cluster's write lock for ms milliseconds.
     db.transaction(function () {
@@ -159,6 +181,9 @@ assert_contains "$(echo "$out" | sed -n 3p)" "SQLITE_AUTH: this PRAGMA is not al
 assert_contains "$(echo "$out" | sed -n 4p)" "SQLITE_CONSTRAINT_UNIQUE"
 assert_eq 0 "$(echo "$out" | sed -n 5p)" "rows of the failed script (all or nothing)"
 assert_contains "$(echo "$out" | sed -n 6p)" "JSFPM_RESULT_TOO_LARGE: the result has more than max_result_rows (5000)"
+
+say "a group: failing statements fail alone, ON CONFLICT ROLLBACK, a trailing comment, RETURNING"
+assert_eq "g1=11 g2=5 g3=6" "$(host_get 3 /group)" "the rows after the group"
 
 say "another host's transaction holds the cluster's write lock longer than write_wait: JSFPM_BUSY"
 host_get 1 '/hold?k=held&ms=6000' >"$T/hold.out" 2>&1 &

@@ -46,14 +46,15 @@
 /* SQLite's primary result code for "busy", in dqlite's FAILURE codes too. */
 #define SQLITE_BUSY_CODE 5
 /* A group's transaction takes the leader's write lock at once.  dqlite
- * 1.18.6 runs a multi-statement request one statement at a time, and
- * queues each after the first behind another connection's write lock
- * without the busy timer (leader.c, leader_exec: "a query is about to
- * finish already"): "SAVEPOINT ...;INSERT ..." sent without the lock
- * waited for another host's whole transaction, past the request's
- * timeout (measured: cluster_broker.sh's JSFPM_BUSY case).  Holding the
- * lock from BEGIN IMMEDIATE on, only a request's first statement ever
- * waits for it, and for the node's busy timeout at most (then "busy"). */
+ * 1.18.6 runs a statement SQLite calls read-only (BEGIN, SAVEPOINT,
+ * RELEASE, a SELECT) whoever holds the write lock, and queues a writing
+ * one behind it with the node's busy timeout -- but not one after the
+ * first of a multi-statement request: that one waits without the timer
+ * (leader.c, leader_exec: "a query is about to finish already").  So
+ * "BEGIN;SAVEPOINT ...;INSERT ..." waited for another host's whole
+ * transaction, past the request's timeout (cluster_broker.sh's JSFPM_BUSY
+ * case; measured).  BEGIN IMMEDIATE writes: it waits for the lock with
+ * the timer (then "busy"), and no later statement of the group waits. */
 #define GROUP_BEGIN "BEGIN IMMEDIATE"
 /* Pause between two runs of a group waiting for a leader or for the
  * database: short next to an election (15x network_latency). */

@@ -2,20 +2,21 @@
  *
  * One run of a group ("attempt") on the leader's connection:
  *   a lone write that yields no rows (cluster_sql_plain_write), as one
- *   EXEC_SQL whose answer carries its changes and last id:
+ *   EXEC_SQL whose answer carries its changes and last id, when the
+ *   transaction holds the write lock or begins with it (struct tx_state):
  *     [BEGIN IMMEDIATE;]SAVEPOINT jsfpm_group;the statement;RELEASE jsfpm_group
  *   any other unit (a query, RETURNING, a script's or atomic batch's
- *   statements), as queries:
- *     [BEGIN IMMEDIATE;]SAVEPOINT jsfpm_group
- *     per statement: the statement, then SELECT changes(), last_insert_rowid()
+ *   statements), as queries, one request a line:
+ *     [BEGIN]
+ *     SAVEPOINT jsfpm_group
+ *     per statement, two: the statement; SELECT changes(), last_insert_rowid()
  *     RELEASE jsfpm_group
- *   a unit that failed (either way): ROLLBACK TO jsfpm_group;RELEASE
+ *   a unit that failed (either way): ROLLBACK TO jsfpm_group; RELEASE
  *   jsfpm_group -- it alone is an error
  *   COMMIT (alone: its answer must not be mixed with another's)
- * BEGIN IMMEDIATE (GROUP_BEGIN, below) rides with the first unit.  So a
- * group of N plain writes costs N + 1 round trips (it cost 4N + 2 as
- * queries).  A request holding several statements stops at the first that
- * fails and answers with its error; what ran before it is undone by
+ * So a group of N plain writes costs N + 1 round trips (it cost 4N + 2 as
+ * queries).  A request holding several statements stops at the first
+ * that fails and answers with its error; what ran before it is undone by
  * ROLLBACK TO, or was BEGIN IMMEDIATE.
  * Invariants:
  * - A group is run again only when nothing of the attempt can have been
@@ -45,17 +46,6 @@
 
 /* SQLite's primary result code for "busy", in dqlite's FAILURE codes too. */
 #define SQLITE_BUSY_CODE 5
-/* A group's transaction takes the leader's write lock at once.  dqlite
- * 1.18.6 runs a statement SQLite calls read-only (BEGIN, SAVEPOINT,
- * RELEASE, a SELECT) whoever holds the write lock, and queues a writing
- * one behind it with the node's busy timeout -- but not one after the
- * first of a multi-statement request: that one waits without the timer
- * (leader.c, leader_exec: "a query is about to finish already").  So
- * "BEGIN;SAVEPOINT ...;INSERT ..." waited for another host's whole
- * transaction, past the request's timeout (cluster_broker.sh's JSFPM_BUSY
- * case; measured).  BEGIN IMMEDIATE writes: it waits for the lock with
- * the timer (then "busy"), and no later statement of the group waits. */
-#define GROUP_BEGIN "BEGIN IMMEDIATE"
 /* Pause between two runs of a group waiting for a leader or for the
  * database: short next to an election (15x network_latency). */
 #define CLUSTER_DB_RETRY_PAUSE_MS 20
@@ -80,6 +70,31 @@ enum attempt {
   ATTEMPT_RETRY,   /* nothing committed; run the group again */
   ATTEMPT_RESTART, /* a statement ended the transaction: it failed for good; run the rest again */
   ATTEMPT_UNKNOWN, /* the COMMIT's outcome is unknown */
+};
+
+/* Where an attempt's transaction stands before its next unit.
+ *
+ * A request holds several statements only when the transaction holds the
+ * leader's write lock after its first.  dqlite 1.18.6 runs the first
+ * statement of a request at once if SQLite calls it read-only (BEGIN,
+ * SAVEPOINT, RELEASE, a SELECT), else queues it behind another
+ * connection's write lock for at most the node's busy timeout; but it
+ * queues every later statement of the request behind that lock without
+ * the timer (leader.c, leader_exec: "a query is about to finish
+ * already").  So "BEGIN;SAVEPOINT ...;INSERT ..." waited for another
+ * host's whole transaction, past the request's timeout, and so did
+ * "BEGIN;SAVEPOINT ..." before a read (cluster_broker.sh's JSFPM_BUSY
+ * case, measured).  Hence: a group whose first unit is a plain write
+ * opens with BEGIN IMMEDIATE in that request (it waits for the lock with
+ * the timer, then "busy"; the rest of the request runs as the lock's
+ * holder); one that starts with anything else sends BEGIN and SAVEPOINT
+ * alone (reads never wait for the lock), and its plain writes go as
+ * queries until one of them has taken the lock.  A failed unit's ROLLBACK
+ * TO and RELEASE go alone too (its statement may have ended the
+ * transaction, and the lock with it). */
+struct tx_state {
+  bool begun;  /* BEGIN was sent (else it rides with the next unit) */
+  bool locked; /* the transaction holds the write lock */
 };
 
 static char *xstrdup(const char *s) {
@@ -226,7 +241,7 @@ static int take_changes(void *arg, unsigned n, const struct dqlite_proto_value *
  * sqlite3_last_insert_rowid() after RELEASE, which sets neither: S's. */
 static int run_plain_write(struct cluster_db *db, struct cluster_db_stmt *s, size_t core, bool begin) {
   static const char savepoint[] = "SAVEPOINT jsfpm_group;", release[] = ";RELEASE jsfpm_group";
-  const char *prefix = begin ? GROUP_BEGIN ";" : "";
+  const char *prefix = begin ? "BEGIN IMMEDIATE;" : "";
   size_t plen = strlen(prefix);
   char *sql = malloc(plen + sizeof savepoint - 1 + core + sizeof release);
   if (sql == NULL) abort();
@@ -249,11 +264,13 @@ static int run_plain_write(struct cluster_db *db, struct cluster_db_stmt *s, siz
 /* Runs the N statements of S (one statement, or a request's several that
  * stand or fall together: a unit) as queries in the savepoint, each
  * followed by SELECT changes(), last_insert_rowid(), then RELEASE.  *RAN:
- * how many ran without error.  BEGIN IMMEDIATE rides with the SAVEPOINT. */
+ * how many ran without error.  BEGIN first, when BEGIN: each its own
+ * request (see struct tx_state). */
 static int run_queries(struct cluster_db *db, struct cluster_db_stmt *s, size_t n, bool begin, size_t *ran) {
   static const struct dqlite_client_rows changes_rows = {.row = take_changes};
   static const struct dqlite_client_rows no_rows = {0};
-  int rc = exec_sql(db, begin ? GROUP_BEGIN ";SAVEPOINT jsfpm_group" : "SAVEPOINT jsfpm_group");
+  int rc = begin ? exec_sql(db, "BEGIN") : DQLITE_CLIENT_OK;
+  if (rc == DQLITE_CLIENT_OK) rc = exec_sql(db, "SAVEPOINT jsfpm_group");
   size_t k = 0;
   for (; rc == DQLITE_CLIENT_OK && k < n; k++) {
     rc = dqlite_client_query_sql(db->leader, db->db_id, s[k].sql, s[k].params, s[k].nparams,
@@ -267,17 +284,21 @@ static int run_queries(struct cluster_db *db, struct cluster_db_stmt *s, size_t 
   return rc == DQLITE_CLIENT_OK ? exec_sql(db, "RELEASE jsfpm_group") : rc;
 }
 
-/* Runs the N statements of unit S inside the attempt's transaction, in one
- * savepoint; BEGIN (GROUP_BEGIN) opens that transaction first (the
- * group's first unit).
- * A lone plain write is one request (run_plain_write), anything else
- * goes through run_queries.  Returns ATTEMPT_DONE when they have their
- * (tentative) statuses, else how the attempt must end. */
-static enum attempt run_unit(struct cluster_db *db, struct cluster_db_stmt *s, size_t n, bool begin,
+/* Runs the N statements of unit S inside the attempt's transaction (TX),
+ * in one savepoint; the BEGIN goes with the attempt's first unit.  A
+ * lone plain write is one request (run_plain_write) when the transaction
+ * holds the write lock or begins with it; anything else goes through
+ * run_queries.  Returns ATTEMPT_DONE when they have their (tentative)
+ * statuses, else how the attempt must end. */
+static enum attempt run_unit(struct cluster_db *db, struct cluster_db_stmt *s, size_t n, struct tx_state *tx,
                              char *why, size_t whylen) {
   size_t core = n == 1 ? cluster_sql_plain_write(s->sql, strlen(s->sql), s->nparams) : 0;
+  bool plain = core > 0, begin = !tx->begun;
+  if (tx->begun && !tx->locked) core = 0; /* as a query: see struct tx_state */
+  tx->begun = true;
   size_t k = 0;
   int rc = core > 0 ? run_plain_write(db, s, core, begin) : run_queries(db, s, n, begin, &k);
+  if (rc == DQLITE_CLIENT_OK && plain) tx->locked = true; /* it wrote */
   if (rc == DQLITE_CLIENT_OK) return ATTEMPT_DONE;
   if (abandon(db, rc, why, whylen)) return ATTEMPT_RETRY;
   /* A statement failed (or its rows handler stopped it): undo its unit
@@ -297,7 +318,8 @@ static enum attempt run_unit(struct cluster_db *db, struct cluster_db_stmt *s, s
                            : "not run: an earlier statement of its unit failed");
     s[j].undone = 1;
   }
-  rc = exec_sql(db, "ROLLBACK TO jsfpm_group;RELEASE jsfpm_group");
+  rc = exec_sql(db, "ROLLBACK TO jsfpm_group");
+  if (rc == DQLITE_CLIENT_OK) rc = exec_sql(db, "RELEASE jsfpm_group");
   if (rc == DQLITE_CLIENT_OK) return ATTEMPT_DONE;
   if (abandon(db, rc, why, whylen)) return ATTEMPT_RETRY;
   /* No such savepoint: the statement ended the whole transaction. */
@@ -338,16 +360,15 @@ static enum attempt commit(struct cluster_db *db, struct cluster_db_stmt *s, siz
  * BEGIN rides with the first unit run. */
 static enum attempt run_once(struct cluster_db *db, struct cluster_db_stmt *s, size_t n, bool *final,
                              char *why, size_t whylen) {
-  bool begun = false;
+  struct tx_state tx = {false, false};
   for (size_t i = 0, m; i < n; i += m) {
     m = unit_len(s + i, n - i);
     if (final[i]) continue;
-    enum attempt a = run_unit(db, s + i, m, !begun, why, whylen);
-    begun = true;
+    enum attempt a = run_unit(db, s + i, m, &tx, why, whylen);
     for (size_t j = i; j < i + m; j++) final[j] = a == ATTEMPT_RESTART;
     if (a != ATTEMPT_DONE) return a;
   }
-  if (!begun) return ATTEMPT_DONE; /* each one failed for good: no transaction was opened */
+  if (!tx.begun) return ATTEMPT_DONE; /* each one failed for good: no transaction was opened */
   return commit(db, s, n, why, whylen);
 }
 
@@ -444,7 +465,8 @@ void cluster_db_run(struct cluster_db *db, struct cluster_db_stmt *s, size_t n) 
     if (tx_gone(db, s + i, n - i)) return;
     m = unit_len(s + i, n - i);
     for (size_t j = i; j < i + m; j++) reset(&s[j]);
-    enum attempt a = run_unit(db, s + i, m, false, why, sizeof why);
+    struct tx_state tx = {true, true}; /* BEGIN IMMEDIATE (cluster_db_begin) */
+    enum attempt a = run_unit(db, s + i, m, &tx, why, sizeof why);
     if (a == ATTEMPT_RETRY) {
       db->tx_lost = true; /* the transaction went with the connection */
       tx_gone(db, s + i, n - i);

@@ -15,9 +15,12 @@
  * - A COMMIT whose answer was lost (connection lost, leadership lost while
  *   it was being replicated) may or may not have been committed:
  *   COMMIT_UNKNOWN, never retried (it could run twice).
- * Every statement runs as a query (QUERY_SQL) and its changes are read with
- * SELECT changes(), last_insert_rowid(): dqlite 1.18.6 aborts the node when
- * a connection closes after a row-yielding statement was sent as EXEC.
+ * A lone write that yields no rows (cluster_sql_plain_write) runs with its
+ * savepoint in one EXEC_SQL, whose answer has its changes; every other
+ * statement runs as a query (QUERY_SQL) and its changes are read with
+ * SELECT changes(), last_insert_rowid(): dqlite 1.18.6 aborts the node
+ * when a connection closes after a row-yielding statement was sent as EXEC.
+ * (cluster_db.c says how many round trips that makes.)
  */
 #ifndef JSFPM_CLUSTER_DB_H
 #define JSFPM_CLUSTER_DB_H

@@ -211,6 +211,9 @@ size_t cluster_sql_plain_write(const char *stmt, size_t len, size_t nparams) {
       break;
     }
     if (tok_is(&t, "RETURNING")) return 0; /* rows: they must come through a query */
+    /* A trigger ends at "END;" (sqlite3_complete): one without a ';' in
+     * its body is a syntax error, but would take in what follows. */
+    if (tok_is(&t, "TRIGGER")) return 0;
     /* Named and numbered parameters ($x(...) is one token to SQLite, not
      * to this lexer); only bare '?', as many as NPARAMS. */
     if (tok_punct(&t, '$') || tok_punct(&t, '@') || tok_punct(&t, ':') || tok_punct(&t, '#')) return 0;

@@ -35,8 +35,8 @@ const char *cluster_sql_refusal(const char *stmt, size_t len);
  * appended.  0 when it may not: it does not start with INSERT, UPDATE,
  * DELETE, REPLACE, CREATE, DROP or ALTER, or it holds RETURNING (a
  * statement that yields rows must go through a query: docs/cluster.md,
- * "Known dqlite issues"), a ';' before its end (a trigger's body; or a
- * second statement), an unterminated string, quoted name or comment, a
+ * "Known dqlite issues"), TRIGGER, a ';' before its end (a second
+ * statement), an unterminated string, quoted name or comment, a
  * named or numbered parameter, or not exactly NPARAMS '?' (a query
  * refuses too many; EXEC_SQL would not). */
 size_t cluster_sql_plain_write(const char *stmt, size_t len, size_t nparams);

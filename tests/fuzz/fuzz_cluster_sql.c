@@ -5,7 +5,10 @@
  * Every statement handed out must lie inside the input, in order, without
  * overlap, and be non-empty; the refusal of each (and of the whole input)
  * must be NULL or a non-empty message; splitting again what a statement
- * holds gives that one statement back (a statement is complete alone).
+ * holds gives that one statement back (a statement is complete alone);
+ * what cluster_sql_plain_write keeps of a statement, with ";RELEASE x"
+ * appended, splits into that text and RELEASE (a plain write never
+ * swallows the statement cluster_db.c sends after it).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,6 +27,23 @@ static int one_back(void *arg, const char *stmt, size_t len) {
   return 0;
 }
 
+/* The property of cluster_sql_plain_write above, for STMT (no NUL). */
+static void check_plain_write(const char *stmt, size_t len) {
+  static const char release[] = ";RELEASE x";
+  for (size_t nparams = 0; nparams < 4; nparams++) {
+    size_t core = cluster_sql_plain_write(stmt, len, nparams);
+    if (core == 0) continue;
+    if (core > len) abort();
+    char *joined = malloc(core + sizeof release);
+    if (joined == NULL) abort();
+    memcpy(joined, stmt, core);
+    memcpy(joined + core, release, sizeof release);
+    int pieces = 0;
+    if (cluster_sql_split(joined, core + sizeof release - 1, one_back, &pieces) != 0 || pieces != 2) abort();
+    free(joined);
+  }
+}
+
 static int each(void *arg, const char *stmt, size_t len) {
   struct walk *w = arg;
   if (len == 0 || stmt < w->next || stmt + len > w->end) abort();
@@ -36,6 +56,7 @@ static int each(void *arg, const char *stmt, size_t len) {
     int again = 0;
     if (cluster_sql_split(stmt, len, one_back, &again) != 0 || again != 1) abort();
   }
+  if (memchr(stmt, '\0', len) == NULL) check_plain_write(stmt, len);
   return 0;
 }
 

@@ -181,7 +181,8 @@ START_TEST(test_plain_write_refused) {
       {"insert into t values (1) returning *", 0},
       {"INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)", 0}, /* two statements */
       {"CREATE TRIGGER r AFTER INSERT ON t BEGIN DELETE FROM u; END", 0},
-      {"INSERT INTO t VALUES ('open", 0}, /* unterminated: would swallow RELEASE */
+      {"CREATE TRIGGER r AFTER INSERT ON t BEGIN END", 0}, /* no ';': ends at "END;" */
+      {"INSERT INTO t VALUES ('open", 0},                  /* unterminated: would swallow RELEASE */
       {"INSERT INTO t VALUES (\"open", 0},
       {"INSERT INTO t VALUES ([open", 0},
       {"INSERT INTO t VALUES (1) /* open", 0},

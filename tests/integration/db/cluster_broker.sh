@@ -99,23 +99,27 @@ var routes = {
     return out.join('\n');
   },
   '/group': function () {
-    // One group (a batch whose statements stand alone): writes sent in one
-    // request each with their savepoint, one of them ending in a comment,
-    // a duplicate that fails alone, and an ON CONFLICT ROLLBACK that ends
-    // the whole transaction (the rest runs again without it).
-    var r = db.batch([{ sql: 'INSERT INTO items (k, v) VALUES (?, ?) -- a comment last', params: ['g1', 1] },
+    // One group (a batch whose statements stand alone): a read first (the
+    // transaction starts without the write lock: the first write goes as
+    // a query), then writes sent in one request each with their savepoint,
+    // one of them ending in a comment, a duplicate that fails alone, and an
+    // ON CONFLICT ROLLBACK that ends the whole transaction (the rest runs
+    // again without it).
+    var r = db.batch([{ sql: 'SELECT count(*) AS n FROM items WHERE k = ?', params: ['g1'] },
+                      { sql: 'INSERT INTO items (k, v) VALUES (?, ?) -- a comment last', params: ['g1', 1] },
                       { sql: 'INSERT INTO items (k, v) VALUES (?, ?)', params: ['g1', 2] },
                       { sql: 'INSERT OR ROLLBACK INTO items (k, v) VALUES (?, ?)', params: ['g1', 3] },
                       { sql: 'UPDATE items SET v = v + 10 WHERE k IN (?, ?)', params: ['g1', 'g2'] },
                       { sql: "INSERT INTO items (k, v) VALUES ('g2', 5); -- the end" },
                       { sql: 'INSERT INTO items (k, v) VALUES (?, ?) RETURNING k', params: ['g3', 6] }]);
     function id(k) { return db.get('SELECT id FROM items WHERE k = ?', [k]).id; }
-    check(r[0].changes === 1 && r[0].lastInsertRowid === id('g1'), 'the first insert: ' + JSON.stringify(r[0]));
-    check(r[1].code === 'SQLITE_CONSTRAINT_UNIQUE', 'the duplicate: ' + r[1].code);
-    check(r[2].code === 'SQLITE_CONSTRAINT_UNIQUE', 'ON CONFLICT ROLLBACK: ' + r[2].code);
-    check(r[3].changes === 1, 'the update: ' + JSON.stringify(r[3]));
-    check(r[4].changes === 1 && r[4].lastInsertRowid === id('g2'), 'the last insert: ' + JSON.stringify(r[4]));
-    check(r[5].length === 1 && r[5][0].k === 'g3', 'RETURNING: ' + JSON.stringify(r[5]));
+    check(r[0].length === 1 && r[0][0].n === 0, 'the read: ' + JSON.stringify(r[0]));
+    check(r[1].changes === 1 && r[1].lastInsertRowid === id('g1'), 'the first insert: ' + JSON.stringify(r[1]));
+    check(r[2].code === 'SQLITE_CONSTRAINT_UNIQUE', 'the duplicate: ' + r[2].code);
+    check(r[3].code === 'SQLITE_CONSTRAINT_UNIQUE', 'ON CONFLICT ROLLBACK: ' + r[3].code);
+    check(r[4].changes === 1, 'the update: ' + JSON.stringify(r[4]));
+    check(r[5].changes === 1 && r[5].lastInsertRowid === id('g2'), 'the last insert: ' + JSON.stringify(r[5]));
+    check(r[6].length === 1 && r[6][0].k === 'g3', 'RETURNING: ' + JSON.stringify(r[6]));
     var v = db.query("SELECT k, v FROM items WHERE k LIKE 'g_' ORDER BY k").map(function (x) { return x.k + '=' + x.v; });
     return v.join(' ');
   },
@@ -182,13 +186,15 @@ assert_contains "$(echo "$out" | sed -n 4p)" "SQLITE_CONSTRAINT_UNIQUE"
 assert_eq 0 "$(echo "$out" | sed -n 5p)" "rows of the failed script (all or nothing)"
 assert_contains "$(echo "$out" | sed -n 6p)" "JSFPM_RESULT_TOO_LARGE: the result has more than max_result_rows (5000)"
 
-say "a group: failing statements fail alone, ON CONFLICT ROLLBACK, a trailing comment, RETURNING"
+say "a group: a read, failing statements fail alone, ON CONFLICT ROLLBACK, a trailing comment, RETURNING"
 assert_eq "g1=11 g2=5 g3=6" "$(host_get 3 /group)" "the rows after the group"
 
 say "another host's transaction holds the cluster's write lock longer than write_wait: JSFPM_BUSY"
 host_get 1 '/hold?k=held&ms=6000' >"$T/hold.out" 2>&1 &
 hold_pid=$!
 wait_until "[ \"\$(host_get 1 /open)\" = 1 ]" 10 || fail "the holding transaction did not start"
+# A read does not wait for the write lock (its group takes none).
+assert_eq none "$(host_get 2 '/get?k=held')" "a read on host 2 meanwhile (the held row is not committed)"
 t0=$(now_ms)
 out=$(host_get 2 '/load?k=blocked&why=1')
 assert_match "$out" "^JSFPM_BUSY: .*another host's transaction held the cluster's write lock" "a write on host 2 meanwhile"

@@ -206,7 +206,7 @@ size_t cluster_sql_plain_write(const char *stmt, size_t len, size_t nparams) {
     return 0;
   size_t core = 0, questions = 0;
   for (; t.kind != TOK_END; t = lex_next(&l)) {
-    if (tok_punct(&t, ';')) { /* the end, or one inside a trigger's body */
+    if (tok_punct(&t, ';')) { /* the end, or a second statement */
       if (lex_next(&l).kind != TOK_END) return 0;
       break;
     }

@@ -43,6 +43,7 @@
 
 #include "clock.h"
 #include "cluster_sql.h"
+#include "log.h"
 
 /* SQLite's primary result code for "busy", in dqlite's FAILURE codes too. */
 #define SQLITE_BUSY_CODE 5
@@ -62,6 +63,13 @@ struct cluster_db {
   bool in_tx;                   /* an explicit transaction is open (cluster_db_begin) */
   bool tx_lost;                 /* ... and was lost with the leader's connection */
   bool busy;                    /* the last refusal (abandon) was "busy" */
+  /* For the log line when a leader is found again (operators time
+   * failovers by it): when and which leader's connection was lost, and
+   * the searches since. */
+  long long lost_at_ms; /* 0: none lost since the last one found */
+  char lost_address[128];
+  unsigned searches;
+  long long search_ms; /* time spent in them */
 };
 
 /* How one attempt ended. */
@@ -126,6 +134,12 @@ void cluster_db_free(struct cluster_db *db) {
 
 static void drop_leader(struct cluster_db *db) {
   if (db->in_tx) db->tx_lost = true; /* dqlite rolls it back */
+  log_info("cluster: lost the leader %s: %s", dqlite_client_address(db->leader),
+           dqlite_client_errmsg(db->leader));
+  db->lost_at_ms = clock_mono_ms();
+  snprintf(db->lost_address, sizeof db->lost_address, "%s", dqlite_client_address(db->leader));
+  db->searches = 0;
+  db->search_ms = 0;
   dqlite_client_close(db->leader);
   db->leader = NULL;
 }
@@ -138,14 +152,22 @@ static int find_leader(struct cluster_db *db, long long deadline) {
     long long left = deadline - clock_mono_ms();
     int timeout = left < db->timeout_ms ? (int)left : db->timeout_ms;
     if (timeout < 100) timeout = 100;
+    long long started_ms = clock_mono_ms();
     struct dqlite_client *c = dqlite_client_connect_leader((const char *const *)db->nodes, db->nnodes,
                                                            timeout, db->why, sizeof db->why);
+    db->searches++;
+    db->search_ms += clock_mono_ms() - started_ms;
     if (c != NULL && dqlite_client_open(c, db->name, &db->db_id) == DQLITE_CLIENT_OK) {
       /* The search was bounded by the deadline; each request on the
        * connection gets the full timeout (a statement may wait for the
        * write lock that long). */
       dqlite_client_set_timeout(c, db->timeout_ms);
       db->leader = c;
+      if (db->lost_at_ms != 0)
+        log_info("cluster: leader %s found %lld ms after %s was lost (%u searches, %lld ms)",
+                 dqlite_client_address(c), clock_mono_ms() - db->lost_at_ms, db->lost_address, db->searches,
+                 db->search_ms);
+      db->lost_at_ms = 0;
       break;
     }
     if (c != NULL) snprintf(db->why, sizeof db->why, "%s", dqlite_client_errmsg(c));

@@ -22,6 +22,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +183,14 @@ static int call(struct dqlite_client *c, int encoded, const char *why, enum dqli
   return rc != 0 ? rc : read_response(c, expected, out);
 }
 
+/* The outcome of FD's connect, once poll found it writable: 0 or an errno
+ * value. */
+static int connect_result(int fd) {
+  int soerr = 0;
+  socklen_t len = sizeof soerr;
+  return getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0 ? errno : soerr;
+}
+
 /* Waits until FD's connect (in progress) ends or DEADLINE_MS passes.
  * Returns 0 or an errno value (ETIMEDOUT at the deadline). */
 static int connect_wait(int fd, long long deadline_ms) {
@@ -191,16 +200,13 @@ static int connect_wait(int fd, long long deadline_ms) {
     struct pollfd p = {.fd = fd, .events = POLLOUT};
     int n = poll(&p, 1, left > 60000 ? 60000 : (int)left);
     if (n < 0 && errno != EINTR) return errno;
-    if (n > 0) {
-      int soerr = 0;
-      socklen_t len = sizeof soerr;
-      return getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0 ? errno : soerr;
-    }
+    if (n > 0) return connect_result(fd);
   }
 }
 
-int dqlite_client_dial(const char *address, int timeout_ms, char *err, size_t errlen) {
-  long long deadline_ms = clock_mono_ms() + timeout_ms;
+/* Starts connecting a non-blocking socket to ADDRESS.  Returns it (the
+ * connect done or in progress), or -1 with ERR set. */
+static int dial_start(const char *address, char *err, size_t errlen) {
   struct sockaddr_storage sa;
   socklen_t salen;
   char why[128];
@@ -213,21 +219,34 @@ int dqlite_client_dial(const char *address, int timeout_ms, char *err, size_t er
     snprintf(err, errlen, "socket: %s", strerror(errno));
     return -1;
   }
-  int rc = connect(fd, (struct sockaddr *)&sa, salen) == 0 ? 0 : errno;
-  if (rc == EINPROGRESS) rc = connect_wait(fd, deadline_ms);
-  const char *doing = "connect";
-  int one = 1;
-  if (rc == 0 && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
-    rc = errno, doing = "setsockopt(TCP_NODELAY)";
-  if (rc != 0) {
-    if (rc == ETIMEDOUT)
-      snprintf(err, errlen, "%s: timed out connecting", address);
-    else
-      snprintf(err, errlen, "%s: %s: %s", address, doing, strerror(rc));
+  if (connect(fd, (struct sockaddr *)&sa, salen) != 0 && errno != EINPROGRESS) {
+    snprintf(err, errlen, "%s: connect: %s", address, strerror(errno));
     close(fd);
     return -1;
   }
   return fd;
+}
+
+/* Ends dialing FD, whose connect ended with RC (0 or an errno value):
+ * returns FD with TCP_NODELAY, or closes it and returns -1 with ERR set. */
+static int dial_finish(int fd, int rc, const char *address, char *err, size_t errlen) {
+  const char *doing = "connect";
+  int one = 1;
+  if (rc == 0 && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
+    rc = errno, doing = "setsockopt(TCP_NODELAY)";
+  if (rc == 0) return fd;
+  if (rc == ETIMEDOUT)
+    snprintf(err, errlen, "%s: timed out connecting", address);
+  else
+    snprintf(err, errlen, "%s: %s: %s", address, doing, strerror(rc));
+  close(fd);
+  return -1;
+}
+
+int dqlite_client_dial(const char *address, int timeout_ms, char *err, size_t errlen) {
+  long long deadline_ms = clock_mono_ms() + timeout_ms;
+  int fd = dial_start(address, err, errlen);
+  return fd < 0 ? -1 : dial_finish(fd, connect_wait(fd, deadline_ms), address, err, errlen);
 }
 
 /* How long this client's connection to a node may go without a word from
@@ -261,16 +280,16 @@ static int watch_liveness(int fd, const char **doing) {
   return 0;
 }
 
-static int open_socket(struct dqlite_client *c) {
-  char why[sizeof c->errmsg];
-  c->fd = dqlite_client_dial(c->address, c->timeout_ms, why, sizeof why);
-  if (c->fd < 0) return broken(c, "%s", why);
+/* Watches C's freshly connected socket (watch_liveness).  Returns 0, or
+ * BROKEN. */
+static int watch_socket(struct dqlite_client *c) {
   const char *doing = "";
   int rc = watch_liveness(c->fd, &doing);
   return rc == 0 ? 0 : broken(c, "%s: %s: %s", c->address, doing, strerror(rc));
 }
 
-struct dqlite_client *dqlite_client_connect(const char *address, int timeout_ms, char *err, size_t errlen) {
+/* A client for ADDRESS, not connected yet, or NULL with ERR set. */
+static struct dqlite_client *client_new(const char *address, int timeout_ms, char *err, size_t errlen) {
   struct dqlite_client *c = calloc(1, sizeof *c);
   if (c == NULL) {
     snprintf(err, errlen, "out of memory");
@@ -286,8 +305,21 @@ struct dqlite_client *dqlite_client_connect(const char *address, int timeout_ms,
     return NULL;
   }
   strcpy(c->address, address);
+  return c;
+}
+
+/* Sends the protocol version on C's new connection.  Returns 0 or BROKEN. */
+static int handshake(struct dqlite_client *c) {
   char why[256];
-  if (open_socket(c) != 0 || send_request(c, dqlite_proto_handshake(&c->out, why, sizeof why), why) != 0) {
+  return send_request(c, dqlite_proto_handshake(&c->out, why, sizeof why), why);
+}
+
+struct dqlite_client *dqlite_client_connect(const char *address, int timeout_ms, char *err, size_t errlen) {
+  struct dqlite_client *c = client_new(address, timeout_ms, err, errlen);
+  if (c == NULL) return NULL;
+  char why[sizeof c->errmsg];
+  c->fd = dqlite_client_dial(c->address, c->timeout_ms, why, sizeof why);
+  if (c->fd < 0 ? broken(c, "%s", why) != 0 : watch_socket(c) != 0 || handshake(c) != 0) {
     snprintf(err, errlen, "%s", c->errmsg);
     dqlite_client_close(c);
     return NULL;
@@ -330,72 +362,200 @@ static void report(char *err, size_t errlen, const char *fmt, ...) {
   va_end(ap);
 }
 
-/* Asks C who leads.  Returns C when it is the leader; else closes C and
- * returns NULL, with *NEXT set to the leader's address when C named one. */
-static struct dqlite_client *ask_leader(struct dqlite_client *c, char *next, size_t nextlen, char *err,
-                                        size_t errlen) {
-  uint64_t id;
-  next[0] = '\0';
-  if (dqlite_client_leader(c, &id, next, nextlen) != 0) {
-    report(err, errlen, "%s", c->errmsg); /* it names the address */
-  } else if (id == 0) {
-    report(err, errlen, "%s: knows no leader", c->address);
-  } else if (strcmp(next, c->address) == 0) {
-    return c;
-  }
-  dqlite_client_close(c);
-  return NULL;
+/* The leader search asks every node at once, so that an unreachable one
+ * -- often the old leader, still named by the others until they have
+ * elected a new one -- holds up no other.  One node being asked: */
+struct ask {
+  char address[128];
+  struct dqlite_client *c; /* NULL once done with */
+  bool connecting;         /* else its question is in flight, or due at reask_at_ms */
+  bool answered;           /* once: it no longer holds the search up */
+  long long reask_at_ms;   /* 0: the question is in flight */
+};
+
+/* How long a search gives one node to connect and answer: a reachable
+ * node does both in milliseconds (LEADER is answered from memory). */
+#define DQLITE_CLIENT_ASK_MS DQLITE_CLIENT_SILENCE_MS
+/* While a node that has not answered holds the search up, those that
+ * answered without a leader to be found are asked again this often: the
+ * new leader is found as soon as they know it, not when the silent node
+ * times out. */
+#define DQLITE_CLIENT_REASK_MS 20
+/* Nodes a search may ask beyond its addresses: leaders the nodes name that
+ * are not among them (a node added since the configuration was written). */
+#define DQLITE_CLIENT_MAX_NAMED 4
+
+static long long ask_deadline(long long search_deadline_ms) {
+  long long d = clock_mono_ms() + DQLITE_CLIENT_ASK_MS;
+  return d < search_deadline_ms ? d : search_deadline_ms;
 }
 
-/* How long the search gives one node to connect and say who leads, of the
- * LEFT_MS it has: a reachable node does both in milliseconds (LEADER is
- * answered from memory), and an unreachable one -- often the old leader,
- * still named by the others until they have elected a new one -- must not
- * take the time left for the others. */
-static int ask_ms(int left_ms) {
-  return left_ms < DQLITE_CLIENT_SILENCE_MS ? left_ms : DQLITE_CLIENT_SILENCE_MS;
+static void ask_drop(struct ask *a) {
+  dqlite_client_close(a->c);
+  a->c = NULL;
+}
+
+/* A's connection broke: reported (the message names the address). */
+static void ask_fail(struct ask *a, char *err, size_t errlen) {
+  report(err, errlen, "%s", a->c->errmsg);
+  ask_drop(a);
+}
+
+/* Starts connecting to ADDRESS, bounded by DEADLINE_MS. */
+static void ask_start(struct ask *a, const char *address, long long deadline_ms, char *err, size_t errlen) {
+  char why[256];
+  snprintf(a->address, sizeof a->address, "%s", address);
+  a->connecting = true;
+  a->c = client_new(address, DQLITE_CLIENT_ASK_MS, why, sizeof why);
+  if (a->c == NULL) {
+    report(err, errlen, "%s", why);
+    return;
+  }
+  a->c->deadline_ms = deadline_ms;
+  a->c->fd = dial_start(address, why, sizeof why);
+  if (a->c->fd < 0) {
+    report(err, errlen, "%s", why);
+    ask_drop(a);
+  }
+}
+
+/* Sends A its question (LEADER), to be answered by DEADLINE_MS. */
+static void ask_send(struct ask *a, long long deadline_ms, char *err, size_t errlen) {
+  char why[256];
+  a->c->deadline_ms = deadline_ms;
+  a->reask_at_ms = 0;
+  if (send_request(a->c, dqlite_proto_leader(&a->c->out, why, sizeof why), why) != 0) ask_fail(a, err, errlen);
+}
+
+/* A's connect ended: on success, the protocol version and the question go. */
+static void ask_connected(struct ask *a, char *err, size_t errlen) {
+  char why[256];
+  struct dqlite_client *c = a->c;
+  c->fd = dial_finish(c->fd, connect_result(c->fd), c->address, why, sizeof why);
+  if (c->fd < 0) {
+    report(err, errlen, "%s", why);
+    ask_drop(a);
+    return;
+  }
+  a->connecting = false;
+  if (watch_socket(c) != 0 || handshake(c) != 0)
+    ask_fail(a, err, errlen);
+  else
+    ask_send(a, c->deadline_ms, err, errlen);
+}
+
+static bool asked(const struct ask *asks, size_t n, const char *address) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(asks[i].address, address) == 0) return true;
+  return false;
+}
+
+/* Reads A's answer.  True when A's node leads; else A is asked again after
+ * a pause, and a leader it names that no one asked yet is asked (appended
+ * to ASKS, *N of CAP). */
+static bool ask_answer(struct ask *a, struct ask *asks, size_t *n, size_t cap, long long search_deadline_ms,
+                       char *err, size_t errlen) {
+  struct dqlite_proto_response_body r;
+  if (read_response(a->c, DQLITE_PROTO_RESP_SERVER, &r) != 0) {
+    ask_fail(a, err, errlen);
+    return false;
+  }
+  uint64_t id = r.u.server.id;
+  if (id != 0 && strcmp(r.u.server.address, a->c->address) == 0) return true;
+  if (!a->answered) { /* the first answer is worth reporting; the same again is not */
+    if (id == 0)
+      report(err, errlen, "%s: knows no leader", a->address);
+    else
+      report(err, errlen, "%s: names %s", a->address, r.u.server.address);
+  }
+  a->answered = true;
+  a->reask_at_ms = clock_mono_ms() + DQLITE_CLIENT_REASK_MS;
+  if (id != 0 && *n < cap && !asked(asks, *n, r.u.server.address)) {
+    ask_start(&asks[*n], r.u.server.address, ask_deadline(search_deadline_ms), err, errlen);
+    ++*n;
+  }
+  return false;
+}
+
+/* True while a node being asked has not answered yet. */
+static bool search_held(const struct ask *asks, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (asks[i].c != NULL && !asks[i].answered) return true;
+  return false;
+}
+
+/* One round of the search: questions due go again, nodes past their time
+ * are given up, and poll waits for the others.  Returns the leader's
+ * client once one says it leads, else NULL. */
+static struct dqlite_client *search_round(struct ask *asks, size_t *n, size_t cap, struct pollfd *fds,
+                                          size_t *which, long long deadline_ms, char *err, size_t errlen) {
+  long long now = clock_mono_ms(), wake = deadline_ms;
+  size_t nfds = 0;
+  for (size_t i = 0; i < *n; i++) {
+    struct ask *a = &asks[i];
+    if (a->c != NULL && a->reask_at_ms != 0) {
+      if (a->reask_at_ms > now) {
+        if (a->reask_at_ms < wake) wake = a->reask_at_ms;
+        continue;
+      }
+      ask_send(a, ask_deadline(deadline_ms), err, errlen);
+    }
+    if (a->c == NULL) continue;
+    if (a->c->deadline_ms <= now) {
+      if (!a->answered)
+        report(err, errlen, "%s: timed out %s", a->address,
+               a->connecting ? "connecting" : "waiting for the answer");
+      ask_drop(a);
+      continue;
+    }
+    if (a->c->deadline_ms < wake) wake = a->c->deadline_ms;
+    fds[nfds] = (struct pollfd){.fd = a->c->fd, .events = a->connecting ? POLLOUT : POLLIN};
+    which[nfds++] = i;
+  }
+  if (!search_held(asks, *n)) return NULL;
+  int ready = poll(fds, nfds, wake > now ? (int)(wake - now) : 0);
+  if (ready < 0 && errno != EINTR) {
+    report(err, errlen, "poll: %s", strerror(errno));
+    for (size_t i = 0; i < *n; i++) ask_drop(&asks[i]);
+    return NULL;
+  }
+  for (size_t k = 0; ready > 0 && k < nfds; k++) {
+    struct ask *a = &asks[which[k]];
+    if (fds[k].revents == 0 || a->c == NULL) continue;
+    if (a->connecting) {
+      ask_connected(a, err, errlen);
+    } else if (ask_answer(a, asks, n, cap, deadline_ms, err, errlen)) {
+      struct dqlite_client *leader = a->c;
+      a->c = NULL;
+      return leader;
+    }
+  }
+  return NULL;
 }
 
 struct dqlite_client *dqlite_client_connect_leader(const char *const *addresses, size_t naddresses,
                                                    int timeout_ms, char *err, size_t errlen) {
   long long deadline = clock_mono_ms() + timeout_ms;
+  size_t cap = naddresses + DQLITE_CLIENT_MAX_NAMED, n = 0;
+  struct ask *asks = calloc(cap, sizeof *asks);
+  struct pollfd *fds = calloc(cap, sizeof *fds);
+  size_t *which = calloc(cap, sizeof *which);
+  struct dqlite_client *leader = NULL;
   err[0] = '\0';
-  for (size_t i = 0; i < naddresses; i++) {
-    int left = (int)(deadline - clock_mono_ms());
-    if (left <= 0) {
-      report(err, errlen, "%s: not tried: timed out", addresses[i]);
-      continue;
-    }
-    char why[256], leader[128];
-    struct dqlite_client *c = dqlite_client_connect(addresses[i], ask_ms(left), why, sizeof why);
-    if (c == NULL) {
-      report(err, errlen, "%s", why);
-      continue;
-    }
-    c = ask_leader(c, leader, sizeof leader, err, errlen);
-    if (c != NULL) {
-      dqlite_client_set_timeout(c, timeout_ms);
-      return c;
-    }
-    if (leader[0] == '\0') continue;
-    /* It named another node: that one must say it leads (an election may
-     * have moved on meanwhile). */
-    left = (int)(deadline - clock_mono_ms());
-    c = left > 0 ? dqlite_client_connect(leader, ask_ms(left), why, sizeof why) : NULL;
-    if (c == NULL) {
-      if (left > 0)
-        report(err, errlen, "%s", why);
-      else
-        report(err, errlen, "%s: not tried: timed out", leader);
-      continue;
-    }
-    c = ask_leader(c, leader, sizeof leader, err, errlen);
-    if (c != NULL) {
-      dqlite_client_set_timeout(c, timeout_ms);
-      return c;
-    }
+  if (asks == NULL || fds == NULL || which == NULL) {
+    snprintf(err, errlen, "out of memory");
+  } else {
+    for (size_t i = 0; i < naddresses; i++)
+      if (!asked(asks, n, addresses[i])) ask_start(&asks[n++], addresses[i], ask_deadline(deadline), err, errlen);
+    while (leader == NULL && search_held(asks, n))
+      leader = search_round(asks, &n, cap, fds, which, deadline, err, errlen);
+    for (size_t i = 0; i < n; i++) ask_drop(&asks[i]);
   }
-  return NULL;
+  free(asks);
+  free(fds);
+  free(which);
+  if (leader != NULL) dqlite_client_set_timeout(leader, timeout_ms);
+  return leader;
 }
 
 int dqlite_client_open(struct dqlite_client *c, const char *name, uint32_t *db_id) {

@@ -41,11 +41,15 @@ struct dqlite_client *dqlite_client_connect(const char *address, int timeout_ms,
 /* Only the TCP connection to ADDRESS (as above), given up after TIMEOUT_MS:
  * a non-blocking socket with TCP_NODELAY, or -1 with ERR set. */
 int dqlite_client_dial(const char *address, int timeout_ms, char *err, size_t errlen);
-/* A connection to the cluster's leader, found through any of ADDRESSES:
- * each is asked who leads (LEADER) until one names a leader that, asked in
- * turn, names itself.  TIMEOUT_MS bounds the whole search.  NULL with ERR
- * saying what each address answered when there is no leader to be found
- * (no quorum, an election running, every node unreachable). */
+/* A connection to the cluster's leader, found through ADDRESSES: all are
+ * asked at once who leads (LEADER), and a leader they name that is not
+ * among them is asked too; the first node to name itself is the leader.
+ * An unreachable node is given up after a second, and while one has not
+ * answered, those that did are asked again every 20 ms (a new leader is
+ * found as soon as they know it).  TIMEOUT_MS bounds the whole search.
+ * NULL with ERR saying what each address answered when every node has
+ * answered or been given up without a leader to be found (no quorum, an
+ * election running, every node unreachable). */
 struct dqlite_client *dqlite_client_connect_leader(const char *const *addresses, size_t naddresses,
                                                    int timeout_ms, char *err, size_t errlen);
 void dqlite_client_close(struct dqlite_client *c);

@@ -3,6 +3,9 @@
  *
  *   cluster_driver node CONFIG              cluster_node_main with CONFIG's [cluster]
  *   cluster_driver leader NODES             "ID ADDRESS" of the leader
+ *   cluster_driver names NODE               "ID ADDRESS" of the leader NODE (one address)
+ *                                           knows of, "0" when it knows none; not
+ *                                           followed to that leader (timing a failover)
  *   cluster_driver members NODES            "ID ADDRESS ROLE" per member
  *   cluster_driver transfer NODES ID        the leader hands its leadership to voter ID
  *   cluster_driver exec NODES SQL [P...]    runs SQL on the leader: "changes=N last_insert_id=M"
@@ -49,6 +52,9 @@
 
 #define DRIVER_DB CLUSTER_DB_NAME
 #define DRIVER_TIMEOUT_MS 10000
+/* One node's answer to "who leads" comes in milliseconds when it is
+ * reachable; a poll of it must not hang on one that is not. */
+#define DRIVER_NAMES_TIMEOUT_MS 500
 #define MAX_NODES 16
 #define MAX_PARAMS 64
 
@@ -352,6 +358,20 @@ static int cmd_node(const char *path) {
   return rc;
 }
 
+static int cmd_names(void) {
+  char err[512], address[128];
+  uint64_t id;
+  struct dqlite_client *c = dqlite_client_connect(nodes[0], DRIVER_NAMES_TIMEOUT_MS, err, sizeof err);
+  if (c == NULL) return fprintf(stderr, "%s\n", err), 1;
+  if (dqlite_client_leader(c, &id, address, sizeof address) != DQLITE_CLIENT_OK) return failed(c, "leader");
+  if (id == 0)
+    printf("0\n");
+  else
+    printf("%" PRIu64 " %s\n", id, address);
+  dqlite_client_close(c);
+  return 0;
+}
+
 static int cmd_transfer(uint64_t id) {
   char err[2048];
   struct dqlite_client *c = dqlite_client_connect_leader(nodes, nnodes, DRIVER_TIMEOUT_MS, err, sizeof err);
@@ -368,6 +388,7 @@ int main(int argc, char **argv) {
   const char *cmd = argv[1];
   if (strcmp(cmd, "leader") == 0) return cmd_leader(0);
   if (strcmp(cmd, "members") == 0) return cmd_leader(1);
+  if (strcmp(cmd, "names") == 0 && nnodes == 1) return cmd_names();
   if (strcmp(cmd, "transfer") == 0 && argc == 4) return cmd_transfer(strtoull(argv[3], NULL, 10));
   if (strcmp(cmd, "exec") == 0 && argc >= 4) return cmd_statement(0, -1, argv[3], argv + 4, argc - 4);
   if (strcmp(cmd, "query") == 0 && argc >= 4) return cmd_statement(1, -1, argv[3], argv + 4, argc - 4);

@@ -6,8 +6,9 @@ until told to stop, every acknowledged one recorded.
 
 Each thread posts {"body": "t<thread>-<i>"} on its own keep-alive
 connection, one request at a time, until STOP_FILE exists.  Every write
-answered 201 is a line "body id ms" in ACKED_FILE (ms: milliseconds since
-the epoch when the answer came), written as it comes so that the test can
+answered 201 is a line "body id ms sent_ms" in ACKED_FILE (ms and
+sent_ms: milliseconds since the epoch when the answer came and when the
+request was sent), written as it comes so that the test can
 watch the load's progress.  At the end it prints one line:
 "acked=N failed=M statuses=<status:count,...>".
 """
@@ -39,6 +40,7 @@ def worker(t):
     while not os.path.exists(stop_file):
         i += 1
         body = "t%d-%d" % (t, i)
+        sent = time.time()
         try:
             if conn is None:
                 conn = http.client.HTTPConnection(host, int(port), timeout=30)
@@ -52,7 +54,7 @@ def worker(t):
             statuses[status] = statuses.get(status, 0) + 1
             if status == 201:
                 counts["acked"] += 1
-                out.write("%s %d %d\n" % (body, json.loads(text)["id"], time.time() * 1000))
+                out.write("%s %d %d %d\n" % (body, json.loads(text)["id"], time.time() * 1000, sent * 1000))
             else:
                 counts["failed"] += 1
         if status != 201:

@@ -2,7 +2,8 @@
  * jsfpm's dqlite client, for the cluster tests (tests/integration/db/cluster_*.sh).
  *
  *   cluster_driver node CONFIG              cluster_node_main with CONFIG's [cluster]
- *   cluster_driver leader NODES             "ID ADDRESS" of the leader
+ *   cluster_driver leader NODES [MS]        "ID ADDRESS" of the leader, searched for
+ *                                           MS (default 10,000)
  *   cluster_driver names NODE               "ID ADDRESS" of the leader NODE (one address)
  *                                           knows of, "0" when it knows none; not
  *                                           followed to that leader (timing a failover)
@@ -185,9 +186,9 @@ static int cmd_statement(int query, long limit, const char *sql, char **args, in
   return 0;
 }
 
-static int cmd_leader(int members) {
+static int cmd_leader(int members, int timeout_ms) {
   char err[2048];
-  struct dqlite_client *c = dqlite_client_connect_leader(nodes, nnodes, DRIVER_TIMEOUT_MS, err, sizeof err);
+  struct dqlite_client *c = dqlite_client_connect_leader(nodes, nnodes, timeout_ms, err, sizeof err);
   if (c == NULL) return fprintf(stderr, "no leader: %s\n", err), 1;
   if (!members) {
     uint64_t id;
@@ -386,8 +387,9 @@ int main(int argc, char **argv) {
   if (argc < 3) return fprintf(stderr, "usage: see cluster_driver.c\n"), 2;
   split_nodes(argv[2]);
   const char *cmd = argv[1];
-  if (strcmp(cmd, "leader") == 0) return cmd_leader(0);
-  if (strcmp(cmd, "members") == 0) return cmd_leader(1);
+  if (strcmp(cmd, "leader") == 0 && argc <= 4)
+    return cmd_leader(0, argc == 4 ? (int)strtol(argv[3], NULL, 10) : DRIVER_TIMEOUT_MS);
+  if (strcmp(cmd, "members") == 0) return cmd_leader(1, DRIVER_TIMEOUT_MS);
   if (strcmp(cmd, "names") == 0 && nnodes == 1) return cmd_names();
   if (strcmp(cmd, "transfer") == 0 && argc == 4) return cmd_transfer(strtoull(argv[3], NULL, 10));
   if (strcmp(cmd, "exec") == 0 && argc >= 4) return cmd_statement(0, -1, argv[3], argv + 4, argc - 4);

@@ -273,6 +273,13 @@ expected_outcomes "$T/kill.out"
 new=$(leader_id)
 acked_present "$new" kill
 notrun_absent "$new" kill
+# The operator's record of the failover: the broker logs the loss and, on
+# finding the new leader, how long it went without one.
+assert_contains "$(cat "$T/host$old.log")" "cluster: lost the leader $(node_address "$old")"
+found=$(grep -o "cluster: leader $(node_address "$new") found [0-9]* ms after $(node_address "$old") was lost.*" \
+  "$T/host$old.log" | head -n 1)
+[ -n "$found" ] || fail "host $old's broker did not log finding the new leader: $(grep cluster: "$T/host$old.log" | tail -n 5)"
+ok "host $old's broker logged: $found"
 
 say "a follower's host cut off: it answers writes JSFPM_NO_QUORUM, the majority serves on"
 cluster_wait_voters 3

@@ -22,8 +22,11 @@ ip -n "$HUB" addr add 10.77.0.254/24 dev br0
 
 say "the example app on three hosts"
 # start_host I: host I's jsfpm, its FastCGI door on its own address.
+# CLUSTER_NETWORK_LATENCY (by hand, to measure another election timing):
+# [cluster] network_latency on every host.
 start_host() {
-  cluster_start_master "$1" server.listen="10.77.0.$1:$FCGI_PORT" server.workers=2 database.write_wait=5s
+  cluster_start_master "$1" server.listen="10.77.0.$1:$FCGI_PORT" server.workers=2 database.write_wait=5s \
+    ${CLUSTER_NETWORK_LATENCY:+cluster.network_latency=$CLUSTER_NETWORK_LATENCY}
 }
 for i in 1 2 3; do start_host "$i"; done
 cluster_wait_voters 3

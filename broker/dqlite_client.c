@@ -319,7 +319,9 @@ struct dqlite_client *dqlite_client_connect(const char *address, int timeout_ms,
   if (c == NULL) return NULL;
   char why[sizeof c->errmsg];
   c->fd = dqlite_client_dial(c->address, c->timeout_ms, why, sizeof why);
-  if (c->fd < 0 ? broken(c, "%s", why) != 0 : watch_socket(c) != 0 || handshake(c) != 0) {
+  int rc = c->fd < 0 ? broken(c, "%s", why) : watch_socket(c);
+  if (rc == 0) rc = handshake(c);
+  if (rc != 0) {
     snprintf(err, errlen, "%s", c->errmsg);
     dqlite_client_close(c);
     return NULL;

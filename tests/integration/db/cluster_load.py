@@ -2,14 +2,15 @@
 """cluster_load.py: the example app's writes (POST /notes) through nginx
 until told to stop, every acknowledged one recorded.
 
-  cluster_load.py HOST:PORT THREADS STOP_FILE ACKED_FILE
+  cluster_load.py HOST:PORT THREADS STOP_FILE ACKED_FILE FAILED_FILE
 
 Each thread posts {"body": "t<thread>-<i>"} on its own keep-alive
 connection, one request at a time, until STOP_FILE exists.  Every write
 answered 201 is a line "body id ms sent_ms" in ACKED_FILE (ms and
 sent_ms: milliseconds since the epoch when the answer came and when the
 request was sent), written as it comes so that the test can
-watch the load's progress.  At the end it prints one line:
+watch the load's progress; every other answer (or exception) is a line
+"ms status" in FAILED_FILE.  At the end it prints one line:
 "acked=N failed=M statuses=<status:count,...>".
 """
 import http.client
@@ -20,11 +21,12 @@ import threading
 import time
 
 host, port = sys.argv[1].rsplit(":", 1)
-threads, stop_file, acked_file = int(sys.argv[2]), sys.argv[3], sys.argv[4]
+threads, stop_file, acked_file, failed_file = int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 lock = threading.Lock()
 counts = {"acked": 0, "failed": 0}
 statuses = {}
 out = open(acked_file, "a", buffering=1)
+failed = open(failed_file, "a", buffering=1)
 
 
 def post(conn, body):
@@ -57,6 +59,7 @@ def worker(t):
                 out.write("%s %d %d %d\n" % (body, json.loads(text)["id"], time.time() * 1000, sent * 1000))
             else:
                 counts["failed"] += 1
+                failed.write("%d %s\n" % (time.time() * 1000, status))
         if status != 201:
             time.sleep(0.05)  # a fault: do not spin while it lasts
 

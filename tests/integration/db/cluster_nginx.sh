@@ -210,7 +210,8 @@ ok "$(wc -l <"$T/acked.sorted") acknowledged, $(wc -l <"$T/present") rows of the
 # turn (TRANSFER), and each checks its own copy.
 rows=$(wc -l <"$T/present")
 for i in 1 2 3; do
-  # dqlite refuses a transfer to a node not caught up yet: asked again.
+  # dqlite may answer "leadership transfer failed" (seen once at the end
+  # of a 3-round run): asked again.
   wait_until "[ \"\$(leader_id)\" = $i ] || { drv 1 transfer $i; false; }" 20 ||
     fail "node $i did not become the leader: $(drv 1 transfer "$i" 2>&1)"
   assert_eq t:ok "$(drv 1 query "PRAGMA integrity_check")" "integrity_check on node $i"

@@ -198,6 +198,22 @@ static bool code_leader_gone(uint64_t code) {
   return code == DQLITE_PROTO_NOT_LEADER || code == DQLITE_PROTO_LEADERSHIP_LOST;
 }
 
+/* Rolls back the transaction open on the leader's connection.  A ROLLBACK
+ * the node does not carry out (refused as busy, say) would leave the
+ * transaction open, and every later BEGIN on the connection would fail
+ * "cannot start a transaction within a transaction": the connection is
+ * closed instead, which rolls the transaction back on the node. */
+static void rollback(struct cluster_db *db) {
+  int rc = exec_sql(db, "ROLLBACK");
+  if (rc == DQLITE_CLIENT_OK) return;
+  /* SQLite's answer when the refusal ended the transaction already. */
+  if (rc == DQLITE_CLIENT_FAILED && strstr(dqlite_client_errmsg(db->leader), "no transaction is active") != NULL)
+    return;
+  log_warn("cluster: ROLLBACK failed on %s (%s): closing the connection, which rolls the transaction back",
+           dqlite_client_address(db->leader), dqlite_client_errmsg(db->leader));
+  drop_leader(db);
+}
+
 /* After request RC failed inside an attempt: true when the group may run
  * again -- the connection is gone (which rolls the transaction back on the
  * node), the node does not lead (any more), or it was busy (the
@@ -220,10 +236,7 @@ static bool abandon(struct cluster_db *db, int rc, char *why, size_t whylen) {
     drop_leader(db);
     return true;
   }
-  rc = exec_sql(db, "ROLLBACK");
-  if (rc == DQLITE_CLIENT_BROKEN ||
-      (rc == DQLITE_CLIENT_FAILED && code_leader_gone(dqlite_client_errcode(db->leader))))
-    drop_leader(db);
+  rollback(db);
   return true;
 }
 
@@ -373,7 +386,7 @@ static enum attempt commit(struct cluster_db *db, struct cluster_db_stmt *s, siz
   for (size_t i = 0; i < n; i++)
     if (s[i].status == CLUSTER_DB_OK)
       set_status(&s[i], CLUSTER_DB_ERROR, code, dqlite_client_errmsg(db->leader));
-  if (exec_sql(db, "ROLLBACK") == DQLITE_CLIENT_BROKEN) drop_leader(db);
+  rollback(db);
   return ATTEMPT_DONE;
 }
 
@@ -524,7 +537,7 @@ void cluster_db_end(struct cluster_db *db, struct cluster_db_stmt *s, int commit
   reset(s);
   char why[600] = "";
   if (!commit_it) {
-    if (exec_sql(db, "ROLLBACK") == DQLITE_CLIENT_BROKEN) drop_leader(db); /* rolled back with it */
+    rollback(db);
     set_status(s, CLUSTER_DB_OK, 0, "");
   } else {
     set_status(s, CLUSTER_DB_OK, 0, ""); /* commit() turns it into the COMMIT's error */

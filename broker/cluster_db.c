@@ -199,10 +199,13 @@ static bool code_leader_gone(uint64_t code) {
 }
 
 /* Rolls back the transaction open on the leader's connection.  A ROLLBACK
- * the node does not carry out (refused as busy, say) would leave the
- * transaction open, and every later BEGIN on the connection would fail
- * "cannot start a transaction within a transaction": the connection is
- * closed instead, which rolls the transaction back on the node. */
+ * the node does not carry out would leave the transaction open, and every
+ * later BEGIN on the connection would fail "cannot start a transaction
+ * within a transaction": the connection is closed instead, which rolls the
+ * transaction back on the node.  dqlite 1.18.6 refuses every EXEC_SQL and
+ * QUERY_SQL, ROLLBACK included, with SQLITE_BUSY "checkpoint in progress"
+ * while the leader checkpoints (gateway.c, FAIL_IF_CHECKPOINTING), so a
+ * statement refused then is followed by a refused ROLLBACK. */
 static void rollback(struct cluster_db *db) {
   int rc = exec_sql(db, "ROLLBACK");
   if (rc == DQLITE_CLIENT_OK) return;

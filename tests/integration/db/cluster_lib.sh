@@ -180,11 +180,11 @@ $(tail -n 5 "$T"/node*.log)"
 # RESUME_LIMIT_MS: issue 18 asks for writes served again within 5 s of a
 # fault; the tests allow 10 s (20 s in a sanitizer build, whose nodes and
 # brokers run several times slower on a loaded 2-CPU machine) and print
-# what they measured.  5 s is not always met: in the 102 faults of the
-# long run 3 took 5.0-6.3 s, all of it but the last ~0.3-1.3 s waiting
-# for the nodes to elect a leader (1.5-3 s per round of election with the
-# default network_latency, more on a starved CPU), which no part of jsfpm
-# shortens (docs/cluster.md, "Tests").
+# what they measured.  5 s is not always met: of the 102 faults of a
+# long run 3 took 5.0-6.3 s (none of another run's), all but the last
+# 0.3-1.3 s waiting for the nodes to elect a leader (1.5-3 s per round of
+# election with the default network_latency, more on a starved CPU),
+# which no part of jsfpm shortens (docs/cluster.md, "Tests").
 RESUME_LIMIT_MS=10000
 ! ldd "$JSFPM" 2>/dev/null | grep -q libasan || RESUME_LIMIT_MS=20000
 

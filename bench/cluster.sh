@@ -5,7 +5,7 @@
 #   1. one host: jsfpm on its local SQLite file; and a 3-host cluster: the
 #      real jsfpm on three network namespaces (tests/integration/db/
 #      cluster_lib.sh), each master running its dqlite node.  Every server
-#      serves bench/app (plus /write-code and /fill, below) with 2 workers;
+#      serves bench/app (plus /write-code and /fill, below) with WORKERS workers;
 #      its tables come from a migration, the same on both (the cluster has
 #      no file to copy mkdb.sh's database into).
 #   2. /write, /read and /mixed with wrk (-t1 -cCONN -dDURs --latency)
@@ -26,12 +26,14 @@
 # mode on; `make jsfpm tests/cluster/cluster_driver`).  Environment: DUR
 # (seconds per wrk run, default 8), CONN (wrk connections, default 16),
 # CLIENTS (failover writers, default 4), FAILOVER_S (length of the
-# failover load, default 20), FILL_MB (default "10 50 100").
+# failover load, default 20), FILL_MB (default "10 50 100"; empty: no fill), WORKERS
+# (workers per jsfpm, the one host's and each cluster host's, default 2:
+# a host's group commit holds at most this many writes).
 # It cleans up after itself (lib.sh's exit trap: processes, namespaces,
 # the temporary directory).
 set -u
 DUR=${DUR:-8} CONN=${CONN:-16} CLIENTS=${CLIENTS:-4} FAILOVER_S=${FAILOVER_S:-20}
-FILL_MB=${FILL_MB:-10 50 100}
+FILL_MB=${FILL_MB-10 50 100} WORKERS=${WORKERS:-2}
 BENCH=$(cd "$(dirname "$0")" && pwd)
 TOP=$(dirname "$BENCH")
 . "$TOP/tests/integration/lib.sh"
@@ -87,14 +89,14 @@ mkdir -p "$T/one"
 write_config "$T/one.conf" server.listen="$T/one/jsfpm.sock" server.http_listen="127.0.0.1:$ONE_PORT" \
   server.runtime_dir="$T/one/run" server.pid_file="$T/one/jsfpm.pid" server.error_log="$T/one.log" \
   server.listen.mode=0666 app.root="$T/app" app.compile_cache="$T/one/cache" database.path="$T/one/app.db" \
-  database.synchronous=full
+  database.synchronous=full server.workers="$WORKERS"
 spawn_group "$T/one.out" "$JSFPM" -c "$T/one.conf"
 ONE_PID=$SPAWNED_PID
 wait_until "grep -q 'ready:' '$T/one.log'" 30 || fail "the one host did not start: $(tail -n 5 "$T/one.log")"
 
 say "the cluster: jsfpm on three hosts"
 cluster_setup 3
-for i in 1 2 3; do cluster_start_host "$i" server.listen.mode=0666 database.write_wait=5s; done
+for i in 1 2 3; do cluster_start_host "$i" server.listen.mode=0666 database.write_wait=5s server.workers="$WORKERS"; done
 cluster_wait_voters 3
 for i in 1 2 3; do cluster_wait_ready "$i"; done
 [ "$(host_get 1 /read | grep -c '"id"')" = 1 ] || fail "the cluster does not serve /read: $(host_get 1 /read)"
@@ -151,7 +153,7 @@ wrk_figures() {
 
 date -u '+%Y-%m-%d %H:%M UTC'
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs"
-echo "wrk -t1 -c$CONN -d${DUR}s --latency; 2 workers per host; leader: node $(leader_id)"
+echo "wrk -t1 -c$CONN -d${DUR}s --latency; $WORKERS workers per host; leader: node $(leader_id)"
 echo "one, cluster: jsfpm's HTTP door of the one host, of the cluster's host 1"
 echo "one-ngx, cluster3: nginx (FastCGI) to the one host, to one upstream over the three hosts"
 printf '%-8s %-10s %9s %9s %9s %7s\n' endpoint server req/s p50_ms p99_ms errors

@@ -210,7 +210,8 @@ static void rollback(struct cluster_db *db) {
   int rc = exec_sql(db, "ROLLBACK");
   if (rc == DQLITE_CLIENT_OK) return;
   /* SQLite's answer when the refusal ended the transaction already. */
-  if (rc == DQLITE_CLIENT_FAILED && strstr(dqlite_client_errmsg(db->leader), "no transaction is active") != NULL)
+  if (rc == DQLITE_CLIENT_FAILED &&
+      strstr(dqlite_client_errmsg(db->leader), "no transaction is active") != NULL)
     return;
   log_warn("cluster: ROLLBACK failed on %s (%s): closing the connection, which rolls the transaction back",
            dqlite_client_address(db->leader), dqlite_client_errmsg(db->leader));

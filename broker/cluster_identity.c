@@ -44,7 +44,8 @@ static int parse_line(char *line, struct cluster_identity *id, unsigned *seen, c
   if (strcmp(key, "cluster") == 0) {
     if (strcmp(value, IDENTITY_UNKNOWN) != 0 && !cluster_identity_valid(value))
       return snprintf(why, whylen, "cluster '%s' is not 32 lowercase hex digits nor '%s'", value,
-                      IDENTITY_UNKNOWN), -1;
+                      IDENTITY_UNKNOWN),
+             -1;
     snprintf(id->cluster, sizeof id->cluster, "%s", strcmp(value, IDENTITY_UNKNOWN) == 0 ? "" : value);
     *seen |= 1;
   } else if (strcmp(key, "node_id") == 0) {
@@ -69,14 +70,16 @@ static int parse_line(char *line, struct cluster_identity *id, unsigned *seen, c
 int cluster_identity_parse(const char *text, size_t len, struct cluster_identity *id, char *why,
                            size_t whylen) {
   char copy[CLUSTER_IDENTITY_MAX_BYTES + 1];
-  if (len > CLUSTER_IDENTITY_MAX_BYTES) return snprintf(why, whylen, "longer than %d bytes", CLUSTER_IDENTITY_MAX_BYTES), -1;
+  if (len > CLUSTER_IDENTITY_MAX_BYTES)
+    return snprintf(why, whylen, "longer than %d bytes", CLUSTER_IDENTITY_MAX_BYTES), -1;
   if (memchr(text, '\0', len) != NULL) return snprintf(why, whylen, "holds a NUL byte"), -1;
   memcpy(copy, text, len);
   copy[len] = '\0';
   memset(id, 0, sizeof *id);
   unsigned seen = 0;
   int lineno = 0;
-  for (char *save = NULL, *line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+  for (char *save = NULL, *line = strtok_r(copy, "\n", &save); line != NULL;
+       line = strtok_r(NULL, "\n", &save)) {
     lineno++;
     line += strspn(line, " \t");
     if (line[0] == '#' || line[0] == '\0') continue;
@@ -85,7 +88,11 @@ int cluster_identity_parse(const char *text, size_t len, struct cluster_identity
       return snprintf(why, whylen, "line %d: %s", lineno, lwhy), -1;
   }
   if (seen != 7)
-    return snprintf(why, whylen, "lacks %s", !(seen & 1) ? "cluster" : !(seen & 2) ? "node_id" : "address"), -1;
+    return snprintf(why, whylen, "lacks %s",
+                    !(seen & 1)   ? "cluster"
+                    : !(seen & 2) ? "node_id"
+                                  : "address"),
+           -1;
   return 0;
 }
 
@@ -99,7 +106,8 @@ int cluster_identity_format(const struct cluster_identity *id, char *buf, size_t
 }
 
 /* DIR/NAME into PATH.  Returns 0, or -1 with WHY. */
-static int join_path(char *path, size_t pathlen, const char *dir, const char *name, char *why, size_t whylen) {
+static int join_path(char *path, size_t pathlen, const char *dir, const char *name, char *why,
+                     size_t whylen) {
   int n = snprintf(path, pathlen, "%s/%s", dir, name);
   if (n < 0 || (size_t)n >= pathlen) return snprintf(why, whylen, "%s: path too long", dir), -1;
   return 0;

@@ -421,9 +421,9 @@ static int node_serve(const struct jsfpm_config *cfg, const sigset_t *set, char 
   char why[1500] = "", last[1500] = "";
   for (;;) {
     if (step != STEP_DONE) {
-      enum join_state state = step == STEP_JOIN ? join_step(cfg, nodes, nnodes, why, sizeof why)
-                                                : identity_step(cfg, nodes, nnodes, step == STEP_RECORD, mine,
-                                                                why, sizeof why);
+      enum join_state state =
+          step == STEP_JOIN ? join_step(cfg, nodes, nnodes, why, sizeof why)
+                            : identity_step(cfg, nodes, nnodes, step == STEP_RECORD, mine, why, sizeof why);
       if (state == JOIN_REFUSED) {
         log_error("cluster node %d refused: %s", cfg->cluster_node_id, why);
         return CLUSTER_NODE_EXIT_REFUSED;

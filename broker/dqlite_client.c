@@ -426,7 +426,8 @@ static void ask_send(struct ask *a, long long deadline_ms, char *err, size_t err
   char why[256];
   a->c->deadline_ms = deadline_ms;
   a->reask_at_ms = 0;
-  if (send_request(a->c, dqlite_proto_leader(&a->c->out, why, sizeof why), why) != 0) ask_fail(a, err, errlen);
+  if (send_request(a->c, dqlite_proto_leader(&a->c->out, why, sizeof why), why) != 0)
+    ask_fail(a, err, errlen);
 }
 
 /* A's connect ended: on success, the protocol version and the question go. */
@@ -548,7 +549,8 @@ struct dqlite_client *dqlite_client_connect_leader(const char *const *addresses,
     snprintf(err, errlen, "out of memory");
   } else {
     for (size_t i = 0; i < naddresses; i++)
-      if (!asked(asks, n, addresses[i])) ask_start(&asks[n++], addresses[i], ask_deadline(deadline), err, errlen);
+      if (!asked(asks, n, addresses[i]))
+        ask_start(&asks[n++], addresses[i], ask_deadline(deadline), err, errlen);
     while (leader == NULL && search_held(asks, n))
       leader = search_round(asks, &n, cap, fds, which, deadline, err, errlen);
     for (size_t i = 0; i < n; i++) ask_drop(&asks[i]);

@@ -44,8 +44,10 @@ START_TEST(test_parse_refusals) {
   ck_assert_str_eq(why, "lacks cluster");
   ck_assert_int_eq(parse("cluster = " ID "\naddress = a:1\n", &id), -1);
   ck_assert_str_eq(why, "lacks node_id");
-  ck_assert_int_eq(parse("cluster = 0123456789ABCDEF0123456789ABCDEF\nnode_id = 4\naddress = a:1\n", &id), -1);
-  ck_assert_str_eq(why, "line 1: cluster '0123456789ABCDEF0123456789ABCDEF' is not 32 lowercase hex digits nor 'unknown'");
+  ck_assert_int_eq(parse("cluster = 0123456789ABCDEF0123456789ABCDEF\nnode_id = 4\naddress = a:1\n", &id),
+                   -1);
+  ck_assert_str_eq(
+      why, "line 1: cluster '0123456789ABCDEF0123456789ABCDEF' is not 32 lowercase hex digits nor 'unknown'");
   ck_assert_int_eq(parse("cluster = " ID "0\nnode_id = 4\naddress = a:1\n", &id), -1);
   ck_assert_int_eq(parse("cluster = " ID "\nnode_id = 0\naddress = a:1\n", &id), -1);
   ck_assert_str_eq(why, "line 2: node_id '0' is not a node id");
@@ -174,11 +176,11 @@ START_TEST(test_check_node) {
   struct cluster_identity id = {.cluster = ID, .node_id = 4, .address = "10.0.0.4:9001"};
   ck_assert_int_eq(cluster_identity_check_node(&id, "/d", 4, "10.0.0.4:9001", why, sizeof why), 0);
   ck_assert_int_eq(cluster_identity_check_node(&id, "/d", 5, "10.0.0.4:9001", why, sizeof why), -1);
-  ck_assert_str_eq(why,
-                   "data_dir /d holds the data of node 4 at 10.0.0.4:9001, but this is node 5 at 10.0.0.4:9001 "
-                   "([cluster] node_id, address): a node never runs on another node's data; point data_dir at "
-                   "this node's own directory, or empty it (move its files away) to join as a new node "
-                   "(docs/cluster.md, \"Cluster identity\")");
+  ck_assert_str_eq(
+      why, "data_dir /d holds the data of node 4 at 10.0.0.4:9001, but this is node 5 at 10.0.0.4:9001 "
+           "([cluster] node_id, address): a node never runs on another node's data; point data_dir at "
+           "this node's own directory, or empty it (move its files away) to join as a new node "
+           "(docs/cluster.md, \"Cluster identity\")");
   ck_assert_int_eq(cluster_identity_check_node(&id, "/d", 4, "10.0.0.5:9001", why, sizeof why), -1);
 }
 END_TEST

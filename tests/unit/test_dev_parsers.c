@@ -25,7 +25,8 @@ START_TEST(test_accept) {
   ck_assert(prefers("application/*"));
   ck_assert(prefers("APPLICATION/JSON ; q=1"));
   ck_assert(!prefers("application/json;q=0"));
-  ck_assert(prefers("text/plain, application/json;q=0.9, text/*;q=0.1")); /* text/html only through the text/ wildcard */
+  ck_assert(prefers(
+      "text/plain, application/json;q=0.9, text/*;q=0.1")); /* text/html only through the text/ wildcard */
 }
 END_TEST
 

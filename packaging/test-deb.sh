@@ -166,15 +166,22 @@ http() { # http METHOD PATH [BODY]: prints "STATUS BODY"
   curl -sS -o "$T/body" -w '%{http_code}' -X "$1" ${3:+-d "$3"} "http://127.0.0.1:$port$2"
   printf ' %s\n' "$(cat "$T/body")"
 }
+# note_roundtrip BODY: POSTs a note through nginx (201) and reads it back
+# (200 with BODY); NOTE_ID is its id.
+note_roundtrip() {
+  local r
+  r=$(http POST /notes "{\"body\":\"$1\"}")
+  case $r in "201 "*'"id":'*) ;; *) fail "POST /notes: $r" ;; esac
+  NOTE_ID=$(printf '%s' "$r" | sed 's/.*"id":\([0-9]*\).*/\1/')
+  r=$(http GET "/notes/$NOTE_ID")
+  case $r in "200 "*"$1"*) ;; *) fail "GET /notes/$NOTE_ID: $r" ;; esac
+}
 r=$(http GET /)
 case $r in "200 "*'jsfpm example notes'*) ;; *) fail "GET /: $r" ;; esac
 ok "GET / -> 200"
 marker="from test-deb $$"
-r=$(http POST /notes "{\"body\":\"$marker\"}")
-case $r in "201 "*'"id":'*) ;; *) fail "POST /notes: $r" ;; esac
-id=$(printf '%s' "$r" | sed 's/.*"id":\([0-9]*\).*/\1/')
-r=$(http GET "/notes/$id")
-case $r in "200 "*"$marker"*) ;; *) fail "GET /notes/$id: $r" ;; esac
+note_roundtrip "$marker"
+id=$NOTE_ID
 ok "POST /notes -> 201 (id $id), GET /notes/$id -> 200"
 db=$(sed -n 's/^path = //p' /etc/jsfpm/jsfpm.conf)
 case $db in /var/lib/jsfpm/*) ;; *) fail "database path $db" ;; esac
@@ -254,11 +261,8 @@ node=$(pgrep -P "$MASTER_PID" -f "^jsfpm: cluster node 1 \(127.0.0.1:$node_port\
   fail "data_dir /var/lib/jsfpm/cluster: $(stat -c '%U %a' /var/lib/jsfpm/cluster)"
 ok "node process as jsfpm, data_dir /var/lib/jsfpm/cluster created 0700 for it"
 marker_cluster="on the cluster $$"
-r=$(http POST /notes "{\"body\":\"$marker_cluster\"}")
-case $r in "201 "*'"id":'*) ;; *) fail "cluster mode: POST /notes: $r" ;; esac
-cluster_id=$(printf '%s' "$r" | sed 's/.*"id":\([0-9]*\).*/\1/')
-r=$(http GET "/notes/$cluster_id")
-case $r in "200 "*"$marker_cluster"*) ;; *) fail "cluster mode: GET /notes/$cluster_id: $r" ;; esac
+note_roundtrip "$marker_cluster"
+cluster_id=$NOTE_ID
 ok "the example app through nginx on the cluster: POST /notes -> 201, GET /notes/$cluster_id -> 200"
 status=$(/usr/sbin/jsfpm --cluster-status 2>&1) || fail "--cluster-status: $status"
 grep -q "^cluster leader: *1 at 127.0.0.1:$node_port" <<<"$status" || fail "--cluster-status: not led by node 1: $status"

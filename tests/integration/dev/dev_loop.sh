@@ -42,6 +42,13 @@ ok "state lives under DIR/.jsfpm/"
 assert_eq "jsfpm: master ($APP/.jsfpm/jsfpm.conf)" "$(tr '\0' ' ' </proc/"$DEV_PID"/cmdline | sed 's/ *$//')" "master's title"
 ok "the master's process title"
 
+# settled: the master's last reload is complete.  Until then the old
+# generation's workers still take requests beside the new one's (a graceful
+# reload), so an answer from the new code may be followed by one from the old.
+settled() {
+  grep -E 'reload requested|reload: |reload complete' "$LOG" | tail -n 1 | grep -q 'reload complete'
+}
+
 say "a saved change is served within 2 s, without a signal"
 echo "exports.text = 'v2';" >"$APP/lib/greeting.js"
 wait_until "[ \"\$(curl -s --max-time 2 $URL/)\" = v2 ]" 2 || fail "the change was not served within 2 s"
@@ -61,6 +68,7 @@ cat >"$APP/lib/more/g.js" <<'JS'
 exports.text = 'v5' +;
 JS
 wait_until "curl -s --max-time 5 $URL/ | grep -q 'The app does not load'" 30 || fail "no error page for a syntax error"
+wait_until settled 30 || fail "the reload to the broken code did not complete"
 PAGE=$(curl -sS --max-time 10 -D "$T/h" "$URL/")
 assert_match "$(cat "$T/h")" "^HTTP/1.1 500" "status of the error page"
 assert_match "$(cat "$T/h")" "^Content-Type: text/html" "type of the error page"
@@ -86,6 +94,7 @@ var g = require('./lib/more/g');
 module.exports = { fetch: function (req) { if (req.path === '/boom') g.explode(); return new Response(g.text + '\n'); } };
 JS
 wait_until "[ \"\$(curl -s --max-time 2 $URL/)\" = v6 ]" 30 || fail "the fixed app was not served"
+wait_until settled 30 || fail "the reload to the fixed app did not complete"
 PAGE=$(curl -sS --max-time 10 -D "$T/h" "$URL/boom")
 assert_match "$(cat "$T/h")" "^HTTP/1.1 500" "status"
 assert_contains "$PAGE" "Uncaught exception" "title"

@@ -20,7 +20,6 @@
 #include "cluster_backup.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -32,6 +31,7 @@
 #include "cluster_db.h"
 #include "config.h"
 #include "dqlite_client.h"
+#include "durable.h"
 
 /* The dump is one message of the whole database: give it time. */
 #define CLUSTER_BACKUP_TIMEOUT_MS 60000
@@ -46,43 +46,17 @@ struct dump_target {
   char err[PATH_MAX + 256];
 };
 
-/* Creates PATH (mode 0600, never through a link, never an existing file)
- * with LEN bytes of DATA, fsynced.  Returns 0, or -1 with ERR. */
-static int write_new_file(const char *path, const unsigned char *data, size_t len, char *err, size_t errlen) {
-  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
-    return -1;
-  }
-  while (len > 0) {
-    ssize_t w = write(fd, data, len);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) {
-      snprintf(err, errlen, "writing %s: %s", path, strerror(errno));
-      close(fd);
-      return -1;
-    }
-    data += w;
-    len -= (size_t)w;
-  }
-  if (fsync(fd) != 0 || close(fd) != 0) {
-    snprintf(err, errlen, "writing %s: %s", path, strerror(errno));
-    return -1;
-  }
-  return 0;
-}
-
 /* dqlite_client_file_fn: the main file, then its WAL, in that order. */
 static int write_dump_file(void *arg, const char *name, const unsigned char *data, size_t len) {
   struct dump_target *t = arg;
   if (t->files == 0 && strcmp(name, CLUSTER_DB_NAME) == 0) {
     t->files++;
     t->db_bytes = len;
-    return write_new_file(t->tmp, data, len, t->err, sizeof t->err);
+    return durable_create(t->tmp, data, len, 0600, t->err, sizeof t->err);
   }
   if (t->files == 1 && strcmp(name, CLUSTER_DB_NAME "-wal") == 0) {
     t->files++;
-    return len == 0 ? 0 : write_new_file(t->tmp_wal, data, len, t->err, sizeof t->err);
+    return len == 0 ? 0 : durable_create(t->tmp_wal, data, len, 0600, t->err, sizeof t->err);
   }
   snprintf(t->err, sizeof t->err, "the leader's dump holds an unexpected file '%.100s'", name);
   return -1;

@@ -137,18 +137,6 @@ int cluster_identity_read(const char *dir, struct cluster_identity *id, char *wh
   return 1;
 }
 
-/* Writes LEN bytes of TEXT to the new file FD and syncs it.  Returns 0, or
- * -1 with errno set. */
-static int write_all(int fd, const char *text, size_t len) {
-  while (len > 0) {
-    ssize_t n = write(fd, text, len);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return -1;
-    text += n, len -= (size_t)n;
-  }
-  return fsync(fd);
-}
-
 int cluster_identity_write(const char *dir, const struct cluster_identity *id, char *why, size_t whylen) {
   char path[4096], tmp[4096], text[CLUSTER_IDENTITY_MAX_BYTES];
   int len = cluster_identity_format(id, text, sizeof text);
@@ -158,16 +146,14 @@ int cluster_identity_write(const char *dir, const struct cluster_identity *id, c
     return -1;
   /* A temporary file left by a crash goes; O_EXCL never opens a link. */
   if (unlink(tmp) != 0 && errno != ENOENT) return snprintf(why, whylen, "%s: %s", tmp, strerror(errno)), -1;
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) return snprintf(why, whylen, "%s: %s", tmp, strerror(errno)), -1;
-  int rc = write_all(fd, text, (size_t)len);
-  int saved = errno;
-  if (close(fd) != 0 && rc == 0) rc = -1, saved = errno;
-  if (rc == 0 && rename(tmp, path) != 0) rc = -1, saved = errno;
-  if (rc == 0 && durable_sync_parent(path) != 0) rc = -1, saved = errno;
-  if (rc != 0) {
+  if (durable_create(tmp, text, (size_t)len, 0600, why, whylen) != 0) {
     unlink(tmp);
-    return snprintf(why, whylen, "%s: %s", path, strerror(saved)), -1;
+    return -1;
+  }
+  if (rename(tmp, path) != 0 || durable_sync_parent(path) != 0) {
+    snprintf(why, whylen, "%s: %s", path, strerror(errno));
+    unlink(tmp);
+    return -1;
   }
   return 0;
 }

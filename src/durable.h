@@ -9,6 +9,9 @@
 #ifndef JSFPM_DURABLE_H
 #define JSFPM_DURABLE_H
 
+#include <stddef.h>
+#include <sys/types.h>
+
 /* fsync(2) of PATH, a file or a directory (never followed through a
  * symbolic link).  Returns 0, or -1 with errno set. */
 int durable_sync(const char *path);
@@ -16,5 +19,12 @@ int durable_sync(const char *path);
 /* fsync(2) of the directory holding PATH: makes PATH's name durable.
  * Returns 0, or -1 with errno set. */
 int durable_sync_parent(const char *path);
+
+/* Creates PATH with MODE -- never through a symbolic link, never over an
+ * existing file -- holding LEN bytes of DATA, fsynced (its name is not:
+ * durable_sync_parent, once it has its final name).  Returns 0, or -1 with
+ * WHY ("cannot create PATH: ..." or "writing PATH: ...") and errno set; a
+ * file created and not completely written is left for the caller. */
+int durable_create(const char *path, const void *data, size_t len, mode_t mode, char *why, size_t whylen);
 
 #endif

@@ -170,6 +170,13 @@ int cluster_identity_check_node(const struct cluster_identity *id, const char *d
   return -1;
 }
 
+int cluster_identity_read_node(const char *dir, uint64_t node_id, const char *address,
+                               struct cluster_identity *id, char *why, size_t whylen) {
+  int found = cluster_identity_read(dir, id, why, whylen);
+  if (found == 1 && cluster_identity_check_node(id, dir, node_id, address, why, whylen) != 0) return -1;
+  return found;
+}
+
 int cluster_identity_dir_fresh(int fd) {
   static const char *const not_state[] = {".", "..", "dqlite-lock", CLUSTER_IDENTITY_FILE,
                                           CLUSTER_IDENTITY_FILE ".tmp"};

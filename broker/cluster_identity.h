@@ -64,4 +64,10 @@ int cluster_identity_dir_fresh(int fd);
 int cluster_identity_check_node(const struct cluster_identity *id, const char *dir, uint64_t node_id,
                                 const char *address, char *why, size_t whylen);
 
+/* DIR's file (cluster_identity_read), which must name this node
+ * (cluster_identity_check_node).  Returns 1, 0 when there is none, or -1
+ * with WHY. */
+int cluster_identity_read_node(const char *dir, uint64_t node_id, const char *address,
+                               struct cluster_identity *id, char *why, size_t whylen);
+
 #endif

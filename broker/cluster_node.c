@@ -256,10 +256,9 @@ static int identity_check_start(const struct jsfpm_config *cfg, bool fresh, char
   uint64_t id = (uint64_t)cfg->cluster_node_id;
   /* Without Raft state the file describes nothing yet (a first start that
    * failed, say, before the address was corrected): written anew. */
-  int found = fresh ? 0 : cluster_identity_read(cfg->cluster_data_dir, mine, why, sizeof why);
-  if (found == 1 && cluster_identity_check_node(mine, cfg->cluster_data_dir, id, cfg->cluster_address, why,
-                                                sizeof why) != 0)
-    found = -1;
+  int found = fresh ? 0
+                    : cluster_identity_read_node(cfg->cluster_data_dir, id, cfg->cluster_address, mine, why,
+                                                 sizeof why);
   if (found < 0) {
     log_error("cluster node %d refused: %s", cfg->cluster_node_id, why);
     return CLUSTER_NODE_EXIT_REFUSED;

@@ -126,11 +126,9 @@ static int check_cluster_identity(const struct jsfpm_config *cfg, FILE *out) {
     return 1;
   }
   if (fresh) return 0; /* a new node's: the node writes the file anew */
-  int found = cluster_identity_read(cfg->cluster_data_dir, &id, why, sizeof why);
-  if (found == 1 && cluster_identity_check_node(&id, cfg->cluster_data_dir, (uint64_t)cfg->cluster_node_id,
-                                                cfg->cluster_address, why, sizeof why) != 0)
-    found = -1;
-  if (found >= 0) return 0;
+  if (cluster_identity_read_node(cfg->cluster_data_dir, (uint64_t)cfg->cluster_node_id, cfg->cluster_address,
+                                 &id, why, sizeof why) >= 0)
+    return 0;
   report(cfg, out, "cluster", "data_dir", "%s", why);
   return 1;
 }

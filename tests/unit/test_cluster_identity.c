@@ -100,6 +100,7 @@ START_TEST(test_write_read) {
   char *dir = temp_dir(), path[256];
   struct cluster_identity id = {.cluster = "", .node_id = 7, .address = "10.0.0.7:9001"}, got;
   ck_assert_int_eq(cluster_identity_read(dir, &got, why, sizeof why), 0); /* none yet */
+  ck_assert_int_eq(cluster_identity_read_node(dir, 7, "10.0.0.7:9001", &got, why, sizeof why), 0);
   /* A temporary file left by a crash is replaced. */
   snprintf(path, sizeof path, "%s/%s.tmp", dir, CLUSTER_IDENTITY_FILE);
   int fd = open(path, O_WRONLY | O_CREAT, 0644);
@@ -115,6 +116,10 @@ START_TEST(test_write_read) {
   ck_assert_int_eq(cluster_identity_write(dir, &id, why, sizeof why), 0);
   ck_assert_int_eq(cluster_identity_read(dir, &got, why, sizeof why), 1);
   ck_assert_str_eq(got.cluster, ID);
+  /* Read for this node: it must be the one the file names. */
+  ck_assert_int_eq(cluster_identity_read_node(dir, 7, "10.0.0.7:9001", &got, why, sizeof why), 1);
+  ck_assert_int_eq(cluster_identity_read_node(dir, 8, "10.0.0.7:9001", &got, why, sizeof why), -1);
+  ck_assert_ptr_nonnull(strstr(why, "holds the data of node 7 at 10.0.0.7:9001, but this is node 8"));
   snprintf(path, sizeof path, "%s/%s", dir, CLUSTER_IDENTITY_FILE);
   struct stat st;
   ck_assert_int_eq(stat(path, &st), 0);

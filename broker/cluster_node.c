@@ -245,60 +245,6 @@ static void identity_mismatch(const struct jsfpm_config *cfg, const char *mine, 
            cfg->cluster_data_dir, mine, theirs, dqlite_client_address(c));
 }
 
-/* Before the node starts: MINE from data_dir's identity file, which must
- * name this node; a new data_dir (FRESH), or one without the file (written
- * before jsfpm kept one), gets one, the cluster unknown.  When the file knows the cluster,
- * a leader among the peers, if one answers, must keep the same one.  Returns 0 to start, else the exit status (logged):
- * CLUSTER_NODE_EXIT_REFUSED, or 1 when the file cannot be written. */
-static int identity_check_start(const struct jsfpm_config *cfg, bool fresh, char **nodes, size_t nnodes,
-                                struct cluster_identity *mine) {
-  char why[1500];
-  uint64_t id = (uint64_t)cfg->cluster_node_id;
-  /* Without Raft state the file describes nothing yet (a first start that
-   * failed, say, before the address was corrected): written anew. */
-  int found = fresh ? 0
-                    : cluster_identity_read_node(cfg->cluster_data_dir, id, cfg->cluster_address, mine, why,
-                                                 sizeof why);
-  if (found < 0) {
-    log_error("cluster node %d refused: %s", cfg->cluster_node_id, why);
-    return CLUSTER_NODE_EXIT_REFUSED;
-  }
-  if (found == 0) {
-    if (!fresh)
-      log_notice("cluster node %d: data_dir %s has Raft data but no %s (written before jsfpm kept one): "
-                 "this node takes the identity of the cluster it finds",
-                 cfg->cluster_node_id, cfg->cluster_data_dir, CLUSTER_IDENTITY_FILE);
-    *mine = (struct cluster_identity){.node_id = id};
-    snprintf(mine->address, sizeof mine->address, "%s", cfg->cluster_address);
-    if (cluster_identity_write(cfg->cluster_data_dir, mine, why, sizeof why) != 0) {
-      log_error("cluster node %d: cannot write its identity: %s", cfg->cluster_node_id, why);
-      return 1;
-    }
-    return 0;
-  }
-  if (mine->cluster[0] == '\0' || nnodes < 2) return 0;
-  char err[900], theirs[CLUSTER_IDENTITY_HEX + 1];
-  /* nodes[0] is this node, not started yet. */
-  struct dqlite_client *c = dqlite_client_connect_leader((const char *const *)nodes + 1, nnodes - 1,
-                                                         request_timeout_ms(cfg), err, sizeof err);
-  if (c == NULL) {
-    log_info("cluster node %d: no leader among the peers (%s): the cluster's identity is checked once "
-             "one is elected",
-             cfg->cluster_node_id, err);
-    return 0;
-  }
-  int rc = 0;
-  if (identity_on_leader(c, NULL, theirs, why, sizeof why) != 0) {
-    log_info("cluster node %d: %s: checked again once this node runs", cfg->cluster_node_id, why);
-  } else if (theirs[0] != '\0' && strcmp(theirs, mine->cluster) != 0) {
-    identity_mismatch(cfg, mine->cluster, theirs, c, why, sizeof why);
-    log_error("cluster node %d refused: %s", cfg->cluster_node_id, why);
-    rc = CLUSTER_NODE_EXIT_REFUSED;
-  }
-  dqlite_client_close(c);
-  return rc;
-}
-
 /* The cluster's identity from the leader, against MINE's: REFUSED when it
  * is another.  With RECORD (once a member), MINE's or a new one is
  * recorded first if the cluster has none, and the cluster's recorded in
@@ -340,6 +286,51 @@ static enum join_state identity_step(const struct jsfpm_config *cfg, char **node
   }
   dqlite_client_close(c);
   return state;
+}
+
+/* Before the node starts: MINE from data_dir's identity file, which must
+ * name this node; a new data_dir (FRESH), or one without the file (written
+ * before jsfpm kept one), gets one, the cluster unknown.  When the file knows the cluster,
+ * a leader among the peers, if one answers, must keep the same one.  Returns 0 to start, else the exit status (logged):
+ * CLUSTER_NODE_EXIT_REFUSED, or 1 when the file cannot be written. */
+static int identity_check_start(const struct jsfpm_config *cfg, bool fresh, char **nodes, size_t nnodes,
+                                struct cluster_identity *mine) {
+  char why[1500];
+  uint64_t id = (uint64_t)cfg->cluster_node_id;
+  /* Without Raft state the file describes nothing yet (a first start that
+   * failed, say, before the address was corrected): written anew. */
+  int found = fresh ? 0
+                    : cluster_identity_read_node(cfg->cluster_data_dir, id, cfg->cluster_address, mine, why,
+                                                 sizeof why);
+  if (found < 0) {
+    log_error("cluster node %d refused: %s", cfg->cluster_node_id, why);
+    return CLUSTER_NODE_EXIT_REFUSED;
+  }
+  if (found == 0) {
+    if (!fresh)
+      log_notice("cluster node %d: data_dir %s has Raft data but no %s (written before jsfpm kept one): "
+                 "this node takes the identity of the cluster it finds",
+                 cfg->cluster_node_id, cfg->cluster_data_dir, CLUSTER_IDENTITY_FILE);
+    *mine = (struct cluster_identity){.node_id = id};
+    snprintf(mine->address, sizeof mine->address, "%s", cfg->cluster_address);
+    if (cluster_identity_write(cfg->cluster_data_dir, mine, why, sizeof why) != 0) {
+      log_error("cluster node %d: cannot write its identity: %s", cfg->cluster_node_id, why);
+      return 1;
+    }
+    return 0;
+  }
+  if (mine->cluster[0] == '\0' || nnodes < 2) return 0;
+  /* nodes[0] is this node, not started yet: its peers are asked. */
+  switch (identity_step(cfg, nodes + 1, nnodes - 1, false, mine, why, sizeof why)) {
+  case JOIN_REFUSED:
+    log_error("cluster node %d refused: %s", cfg->cluster_node_id, why);
+    return CLUSTER_NODE_EXIT_REFUSED;
+  case JOIN_PENDING:
+    log_info("cluster node %d: %s: the cluster's identity is checked once a leader answers",
+             cfg->cluster_node_id, why);
+    return 0;
+  default: return 0;
+  }
 }
 
 /* dqlite's connect function (dqlite_node_set_connect_func): a TCP

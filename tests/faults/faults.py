@@ -27,6 +27,7 @@ import collections
 import json
 import os
 import random
+import re
 import signal
 import socket
 import sqlite3
@@ -205,20 +206,26 @@ def injector(end):
 
 # ---------------------------------------------------------------- run
 
+last_probe = {}  # path -> what the last probe after the faults got, for the failure report
+
+
 def request_ok(path, method="GET"):
     try:
-        return http_request(server.http_port, method, path, timeout=5)[0] in (200, 201)
-    except OSError:
-        return False
+        st, body = http_request(server.http_port, method, path, timeout=5)
+    except OSError as e:
+        st, body = type(e).__name__, str(e).encode()
+    last_probe[path.split("?")[0]] = "%s %s" % (st, body[:300].decode(errors="replace"))
+    return st in (200, 201)
 
 
 def wait_serving(timeout_s):
-    deadline = time.time() + timeout_s
-    while time.time() < deadline:
+    """Seconds until a read and a write succeed, or None after TIMEOUT_S."""
+    start = time.time()
+    while time.time() < start + timeout_s:
         if request_ok("/ping") and request_ok("/write?token=after-%d&mode=tx" % rnd.getrandbits(30), "POST"):
-            return True
+            return time.time() - start
         time.sleep(0.1)
-    return False
+    return None
 
 
 status = 0
@@ -235,7 +242,8 @@ try:
     for t in threads:
         t.join(30)
 
-    serves = wait_serving(20)
+    serves_after = wait_serving(20)
+    serves = serves_after is not None
     with server_lock:
         server.stop(signal.SIGTERM)
 
@@ -264,7 +272,8 @@ try:
     print("== lost writes: %d" % len(lost))
     print("== half-applied transactions: %d" % len(half))
     print("== integrity_check: %s (%s)" % (integrity, sizes))
-    print("== serves again after the faults: %s" % ("yes" if serves else "NO"))
+    print("== serves again after the faults: %s" % (
+        "yes (a read and a write within %.1f s)" % serves_after if serves else "NO"))
     if lost:
         print("FAIL: acknowledged but missing: %s" % lost[:10])
         status = 1
@@ -276,6 +285,8 @@ try:
         status = 1
     if not serves:
         print("FAIL: the server did not serve a read and a write within 20 s after the faults")
+        for path, got in sorted(last_probe.items()):
+            print("   last %s: %s" % (path, got))
         status = 1
     if len(acked) == 0:
         print("FAIL: not a single write was acknowledged")
@@ -284,6 +295,18 @@ try:
         if bad in server.log_text():
             print("FAIL: the server log reports %s" % bad)
             status = 1
+    if status != 0:
+        # CI keeps only this output: the server's own account of the run,
+        # without the repeats of the disk-full errors.
+        print("== the server log, each message once, the last 60 (of the master, broker and workers):")
+        seen = collections.OrderedDict()
+        for line in server.log_text().splitlines():
+            # tokens, request ids, pids and other numbers vary
+            key = re.sub(r"token=[^&\s]*|\[[0-9a-f]+\]|[0-9]+", "N", line.split("] ", 1)[-1])[:160]
+            seen.pop(key, None)
+            seen[key] = line[:400]
+        for line in list(seen.values())[-60:]:
+            print("   " + line)
 finally:
     if server.proc is not None:
         server.stop(signal.SIGKILL)

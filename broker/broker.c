@@ -361,7 +361,7 @@ static json_t *conn_begin(struct broker_conn *c, json_t *req, enum db_op op) {
   }
   if (op == DB_OP_SAVEPOINT)
     return broker_db_error_reply(id, DB_ERR_NO_TRANSACTION, "savepoint: no transaction is open");
-  if (b->owner == NULL && b->ngroup == 0 && b->nchain == 0 && list_empty(&b->waiters))
+  if (b->owner == NULL && b->ngroup == 0 && !b->chain_open && list_empty(&b->waiters))
     return b->cluster ? broker_cluster_begin(c, req) : broker_tx_begin(c, id);
   return broker_wait_for_writer(c, req, 1);
 }
@@ -431,7 +431,7 @@ static json_t *conn_handle(struct broker_conn *c, json_t *req) {
   }
   case BROKER_DB_WRITE: break;
   }
-  if (b->owner == NULL && b->nchain == 0 && list_empty(&b->waiters)) {
+  if (b->owner == NULL && !b->chain_open && list_empty(&b->waiters)) {
     (void)broker_group_join(c, req); /* NULL reply: parked, or out of memory (no pending) */
     return NULL;
   }

@@ -134,6 +134,11 @@ struct broker {
    * waiting for the writer; one COMMIT (one fsync) acknowledges them all. */
   struct broker_conn *chain[BROKER_TX_CHAIN_MAX]; /* WAIT_COMMIT, commit order */
   size_t nchain;
+  /* From the first commit put off until the chain's COMMIT: the writer's
+   * transaction holds commits.  Not nchain > 0: a member whose worker dies
+   * leaves the chain, but its changes stay in the transaction, which must
+   * still be ended when the last member is gone. */
+  int chain_open;
   struct event *writer_ev; /* runs the group and admits waiters (PRIO_WRITER) */
   struct event *idle_ev;   /* WAL checkpoint when writes pause */
   unsigned long long group_commits, grouped_writes, transactions, tx_timeouts, busy_errors, nconns;

@@ -26,7 +26,7 @@
  * chain: SAVEPOINT jsfpm_chain).  Returns the reply. */
 json_t *broker_tx_begin(struct broker_conn *c, const json_t *id) {
   struct broker *b = c->b;
-  int chained = b->nchain > 0;
+  int chained = b->chain_open;
   json_t *r = chained ? broker_db_chain_begin(b->db, id) : broker_db_tx(b->db, id, "BEGIN IMMEDIATE");
   if (r != NULL && json_is_true(json_object_get(r, "ok"))) {
     b->owner = c;
@@ -93,6 +93,7 @@ static json_t *chain_join(struct broker_conn *c, json_t *req) {
   }
   assert(b->nchain < BROKER_TX_CHAIN_MAX);
   b->chain[b->nchain++] = c;
+  b->chain_open = 1;
   broker_conn_park(c, req, WAIT_COMMIT);
   broker_writer_release(b);
   return NULL;
@@ -116,6 +117,7 @@ static void chain_reply(struct broker *b, const json_t *r, int go_on) {
   size_t n = b->nchain;
   memcpy(members, b->chain, n * sizeof *members);
   b->nchain = 0;
+  b->chain_open = 0;
   if (n > 1 && r != NULL && json_is_true(json_object_get(r, "ok"))) {
     b->chain_commits++;
     b->chained_transactions += n;
@@ -154,7 +156,7 @@ static void chain_end(struct broker *b, int go_on) {
 }
 
 void broker_writer_stop(struct broker *b) {
-  if (b->nchain == 0) return;
+  if (!b->chain_open) return;
   if (b->owner != NULL) {
     json_decref(broker_tx_undo(b->owner));
     broker_writer_release(b);
@@ -331,7 +333,15 @@ void broker_writer_cb(evutil_socket_t fd, short what, void *arg) {
   struct broker *b = arg;
   (void)fd;
   (void)what;
-  if (b->owner == NULL && b->nchain > 0 && (!broker_db_in_tx(b->db) || !chain_may_grow(b))) chain_end(b, 1);
+  if (b->owner == NULL && b->chain_open && (!broker_db_in_tx(b->db) || !chain_may_grow(b))) chain_end(b, 1);
+  if (b->owner == NULL && !b->chain_open && b->db != NULL && broker_db_in_tx(b->db)) {
+    /* Nobody's transaction, yet open: every write would now fail with
+     * "cannot start a transaction within a transaction" until the broker
+     * restarts.  Nothing in it was acknowledged, so it is rolled back; said
+     * loudly, since it means a path above forgot to end it. */
+    log_error("the writer was left inside a transaction nobody owns; rolling it back");
+    json_decref(broker_db_tx(b->db, NULL, "ROLLBACK"));
+  }
   if (b->ngroup > 0 && b->owner == NULL) group_run(b);
   waiters_admit(b);
 }
@@ -340,7 +350,7 @@ void broker_idle_cb(evutil_socket_t fd, short what, void *arg) {
   struct broker *b = arg;
   (void)fd;
   (void)what;
-  if (b->db == NULL || b->owner != NULL || b->ngroup > 0 || b->nchain > 0) return; /* cluster: no WAL here */
+  if (b->db == NULL || b->owner != NULL || b->ngroup > 0 || b->chain_open) return; /* cluster: no WAL here */
   /* A TRUNCATE checkpoint waits (SQLite's busy handler, in this thread)
    * for readers to leave the WAL: not while read threads run. */
   if (broker_reads_active(b->reads) > 0)

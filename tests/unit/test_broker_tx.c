@@ -861,6 +861,58 @@ START_TEST(test_tx_chain_failures) {
 }
 END_TEST
 
+/* A's worker dies while its commit waits in the chain, so the chain has
+ * no member left while B's transaction runs inside it.  Whatever B does
+ * then (rollback, its worker dying too), the shared transaction must end:
+ * A's part is committed (a commit whose reply was lost), and the writer is
+ * free again.  (Found by tests/faults: the writer was left inside the
+ * orphaned transaction, and every later write failed at once with "cannot
+ * start a transaction within a transaction" until the broker restarted.) */
+START_TEST(test_tx_chain_member_gone) {
+  tb_start_broker();
+  tb_exec_sql("CREATE TABLE t (x)");
+  struct raw a = raw_open(), b = raw_open(), w = raw_open();
+
+  /* B rolls back after A is gone */
+  chain_start(&a, &b, 1);
+  raw_close(&a);
+  ck_assert(stat_reaches("queue_depth", 0, 5000 * tb_time_scale())); /* the broker saw A go */
+  json_decref(RAW_OK(&b, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (2)"));
+  json_t *r = RAW_OK(&b, "{s:i,s:s,s:b}", "id", 1, "op", "rollback", "all", 1);
+  ck_assert_int_eq(int_of(r, "tx"), 0);
+  json_decref(r);
+  json_decref(RAW_OK(&w, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (100)"));
+  ck_assert_int_eq(tb_query_int("SELECT sum(x) FROM t"), 1 + 100);
+
+  /* B's worker dies after A's */
+  a = raw_open();
+  chain_start(&a, &b, 3);
+  raw_close(&a);
+  ck_assert(stat_reaches("queue_depth", 0, 5000 * tb_time_scale()));
+  json_decref(RAW_OK(&b, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (4)"));
+  raw_close(&b);
+  ck_assert(stat_reaches("open_transactions", 0, 5000 * tb_time_scale())); /* the broker saw B go */
+  json_decref(RAW_OK(&w, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (200)"));
+  ck_assert_int_eq(tb_query_int("SELECT sum(x) FROM t"), 1 + 100 + 3 + 200);
+
+  /* B commits after A is gone: both parts are committed */
+  a = raw_open();
+  b = raw_open();
+  chain_start(&a, &b, 5);
+  raw_close(&a);
+  ck_assert(stat_reaches("queue_depth", 0, 5000 * tb_time_scale()));
+  json_decref(RAW_OK(&b, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (6)"));
+  r = RAW_OK(&b, "{s:i,s:s}", "id", 1, "op", "commit");
+  ck_assert_int_eq(int_of(r, "tx"), 0);
+  json_decref(r);
+  json_decref(RAW_OK(&w, "{s:i,s:s,s:s}", "id", 1, "op", "execute", "sql", "INSERT INTO t VALUES (300)"));
+  ck_assert_int_eq(tb_query_int("SELECT sum(x) FROM t"), 1 + 100 + 3 + 200 + 5 + 6 + 300);
+  ck_assert_int_eq(stat_of("open_transactions"), 0);
+  raw_close(&b);
+  raw_close(&w);
+}
+END_TEST
+
 /* group_commit = no: every transaction has its own COMMIT */
 START_TEST(test_tx_chain_off) {
   cfg.db_group_commit = 0;
@@ -1015,6 +1067,7 @@ void tb_add_tx_tcase(Suite *s) {
   tcase_add_test(tx, test_slow_reads);
   tcase_add_test(tx, test_tx_chain);
   tcase_add_test(tx, test_tx_chain_failures);
+  tcase_add_test(tx, test_tx_chain_member_gone);
   tcase_add_test(tx, test_tx_chain_off);
   tcase_add_test(tx, test_begin_with_statement);
   tcase_add_test(tx, test_begin_deferred);

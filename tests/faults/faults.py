@@ -100,6 +100,11 @@ server_lock = threading.Lock()  # QUIT + restart is not atomic
 
 stats = collections.Counter()       # requests sent, aborted ...
 failures = collections.Counter()    # by status or error
+# For the report of a failed run: failures per second of the run by door,
+# and when each fault came (seconds since the load started).
+failed_per_s = collections.defaultdict(collections.Counter)
+fault_times = []
+T0 = time.time()
 acked = {}                          # token -> mode, for acknowledged writes
 sent = {}                           # token -> mode, every write attempted
 lock = threading.Lock()
@@ -117,8 +122,9 @@ def client(n):
         with lock:
             sent[token] = mode
             stats["requests sent"] += 1
+        door = "fcgi" if rnd.random() < 0.5 else "http"
         try:
-            if rnd.random() < 0.5:
+            if door == "fcgi":
                 st, body = fcgi_request(server.sock, "POST", path, abort_early=abort_early and rnd)
             else:
                 st, body = http_request(server.http_port, "POST", path, abort_early=abort_early and rnd)
@@ -143,6 +149,7 @@ def client(n):
                     acked[token] = mode
             else:
                 failures[str(st)] += 1
+                failed_per_s[int(time.time() - T0)][door] += 1
 
 
 # ---------------------------------------------------------------- faults
@@ -200,8 +207,10 @@ def injector(end):
         if time.time() >= end:
             break
         fn = rnd.choices([f for f, _ in FAULTS], [w for _, w in FAULTS])[0]
+        started = time.time() - T0
         if fn():
             faults[fn.__name__[6:]] += 1
+            fault_times.append((started, fn.__name__[6:]))
 
 
 # ---------------------------------------------------------------- run
@@ -233,7 +242,8 @@ try:
     log("seed %d, %d s, %d clients, %d workers, database on %s" % (
         args.seed, args.seconds, args.clients, args.workers, "a %d MB tmpfs" % args.disk_mb if TMPFS else W))
     server.start()
-    end = time.time() + args.seconds
+    T0 = time.time()
+    end = T0 + args.seconds
     threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(args.clients)]
     for t in threads:
         t.start()
@@ -298,6 +308,11 @@ try:
             print("FAIL: the server log reports %s" % bad)
             status = 1
     if status != 0:
+        print("== failed requests per second of the run (fcgi/http), and the faults:")
+        for sec in range(int(args.seconds) + 1):
+            got = failed_per_s.get(sec, {})
+            print("   %3d s: %5d/%-5d %s" % (sec, got.get("fcgi", 0), got.get("http", 0), ", ".join(
+                "%s at %.1f s" % (name, t) for t, name in fault_times if int(t) == sec)))
         # CI keeps only this output: the server's own account of the run,
         # without the repeats of the disk-full errors.
         print("== the server log, each message once, the last 60 (of the master, broker and workers):")

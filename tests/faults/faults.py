@@ -3,7 +3,8 @@
 
 Starts jsfpm with the app in tests/faults/app, runs a load generator that
 records every acknowledged write, and meanwhile, at random moments:
-kill -9 a worker, kill -9 the broker, HUP the master (reload), QUIT the
+kill -9 a worker, kill -9 the broker, stop the broker (SIGSTOP) for longer
+than the workers wait for its answers, HUP the master (reload), QUIT the
 master (graceful stop, then start it again on the same database), fill the
 disk the database lives on (a ballast file on a tmpfs, when mounting works), and have
 clients close connections mid-request.  Afterwards it checks:
@@ -92,7 +93,12 @@ def fill_disk():
 # ---------------------------------------------------------------- the server
 
 DB = os.path.join(DISK, "app.db")
-server = Server(args.jsfpm, W, os.path.join(HERE, "app"), DB, workers=args.workers)
+# How long a worker waits for the broker's answer ([database] busy_timeout):
+# shorter than the default, so that a stalled broker (fault_stall_broker)
+# outlasts it within a short run.
+CALL_TIMEOUT_S = 2.0
+server = Server(args.jsfpm, W, os.path.join(HERE, "app"), DB, workers=args.workers,
+                busy_timeout="%dms" % (CALL_TIMEOUT_S * 1000))
 server_lock = threading.Lock()  # QUIT + restart is not atomic
 
 
@@ -172,6 +178,26 @@ def fault_kill_broker():
         return True
 
 
+def fault_stall_broker():
+    """The broker stops (a disk that hangs, a process swapped out) for
+    longer than the workers wait: every call in flight times out and its
+    worker drops the connection, whatever it was waiting for (a commit in a
+    commit chain, the writer, a reply), and the broker, when it runs again,
+    finds them all gone at once."""
+    b = server.broker_pid()
+    if not b or b not in server.children():
+        return False
+    os.kill(b, signal.SIGSTOP)
+    try:
+        time.sleep(CALL_TIMEOUT_S + 0.5)
+    finally:
+        try:
+            os.kill(b, signal.SIGCONT)
+        except ProcessLookupError:
+            pass  # killed meanwhile (the master gave up on it): gone is gone
+    return True
+
+
 def fault_hup():
     server.kill(signal.SIGHUP)
     return True
@@ -195,7 +221,8 @@ def fault_disk_full():
     return n > 0
 
 
-FAULTS = [(fault_kill_worker, 4), (fault_kill_broker, 2), (fault_hup, 2), (fault_quit_restart, 1)]
+FAULTS = [(fault_kill_worker, 4), (fault_kill_broker, 2), (fault_stall_broker, 1), (fault_hup, 2),
+          (fault_quit_restart, 1)]
 if TMPFS:
     FAULTS.append((fault_disk_full, 2))
 

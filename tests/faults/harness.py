@@ -29,7 +29,7 @@ def free_port():
 
 
 class Server:
-    def __init__(self, jsfpm, workdir, app_root, db_path, workers=3, extra=""):
+    def __init__(self, jsfpm, workdir, app_root, db_path, workers=3, extra="", busy_timeout="5s"):
         self.jsfpm = jsfpm
         self.dir = workdir
         self.conf = os.path.join(workdir, "jsfpm.conf")
@@ -56,9 +56,9 @@ main = main.js
 request_timeout = 10s
 [database]
 path = {db}
-busy_timeout = 5s
+busy_timeout = {busy_timeout}
 """.format(sock=self.sock, port=self.http_port, workers=workers, w=workdir, log=self.log,
-           app=app_root, db=db_path, extra=extra))
+           app=app_root, db=db_path, extra=extra, busy_timeout=busy_timeout))
 
     def log_text(self):
         """The error log, then what the processes wrote to stderr (where

@@ -207,15 +207,31 @@ dups=$(drv 1 query "SELECT body FROM notes GROUP BY body HAVING count(*) > 1" | 
 assert_eq 0 "$dups" "bodies written twice"
 ok "$(wc -l <"$T/acked.sorted") acknowledged, $(wc -l <"$T/present") rows of the load"
 # dqlite answers SQL on the leader only: leadership goes to each node in
-# turn (TRANSFER), and each checks its own copy.
+# turn (TRANSFER), and each checks its own copy.  A write the load gave up
+# on (nginx's 504 while its host was cut off) may still commit once that
+# host is back, within its request_timeout, even between two nodes' counts
+# (seen once in CI: 6,139 rows on node 1, then 6,140 on node 2).  So the
+# nodes' counts are compared with each other, in rounds until one round
+# sees a single count on all three.
 rows=$(wc -l <"$T/present")
-for i in 1 2 3; do
-  # dqlite may answer "leadership transfer failed" (seen once at the end
-  # of a 3-round run): asked again.
-  wait_until "[ \"\$(leader_id)\" = $i ] || { drv 1 transfer $i; false; }" 20 ||
-    fail "node $i did not become the leader: $(drv 1 transfer "$i" 2>&1)"
-  assert_eq t:ok "$(drv 1 query "PRAGMA integrity_check")" "integrity_check on node $i"
-  assert_eq "i:$((rows + 3))" "$(drv 1 query "SELECT count(*) FROM notes")" "notes on node $i (the load's and 3 first)"
+for pass in 1 2 3 4 5 6 7 8; do
+  counts=""
+  for i in 1 2 3; do
+    # dqlite may answer "leadership transfer failed" (seen once at the end
+    # of a 3-round run): asked again.
+    wait_until "[ \"\$(leader_id)\" = $i ] || { drv 1 transfer $i; false; }" 20 ||
+      fail "node $i did not become the leader: $(drv 1 transfer "$i" 2>&1)"
+    assert_eq t:ok "$(drv 1 query "PRAGMA integrity_check")" "integrity_check on node $i"
+    counts="$counts $(drv 1 query "SELECT count(*) FROM notes")"
+  done
+  [ "$(echo $counts | tr ' ' '\n' | sort -u | wc -l)" = 1 ] && break
+  echo "   the nodes' counts differ ($counts ): a late write of the load's; counted again"
+  sleep 3
 done
+set -- $counts
+assert_eq "$1 $1 $1" "$1 $2 $3" "notes on nodes 1, 2 and 3, in one round"
+count=${1#i:}
+[ "$count" -ge $((rows + 3)) ] || fail "$count notes on every node, fewer than the $rows of the load and 3 first"
+ok "$count notes on every node ($rows of the load and 3 first when they were read, $((count - rows - 3)) written later)"
 echo "   nginx's errors during the faults: $(nginx_errors | sed 's/.*\] [0-9#]*: \*[0-9]* //; s/,.*//' | sort | uniq -c | tr -s ' ' | paste -sd';')"
 [ ! -s "$T/slow" ] || fail "writes served again later than $RESUME_LIMIT_MS ms after $(wc -l <"$T/slow") faults: $(paste -sd';' "$T/slow")"

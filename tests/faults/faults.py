@@ -330,8 +330,9 @@ try:
         status = 1
     # The last one: the broker found its writer inside a transaction nobody
     # owned (it rolls it back and serves on; a test run must not get there).
+    log_text = server.log_text()  # the server has stopped: read once
     for bad in ("AddressSanitizer", "runtime error:", "LeakSanitizer", "a transaction nobody owns"):
-        if bad in server.log_text():
+        if bad in log_text:
             print("FAIL: the server log reports %s" % bad)
             status = 1
     if status != 0:
@@ -344,7 +345,7 @@ try:
         # without the repeats of the disk-full errors.
         print("== the server log, each message once, the last 60 (of the master, broker and workers):")
         seen = collections.OrderedDict()
-        for line in server.log_text().splitlines():
+        for line in log_text.splitlines():
             # tokens, request ids, pids and other numbers vary
             key = re.sub(r"token=[^&\s]*|\[[0-9a-f]+\]|[0-9]+", "N", line.split("] ", 1)[-1])[:160]
             seen.pop(key, None)
